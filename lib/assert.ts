@@ -1,0 +1,25 @@
+/**
+ * Assertions shared by every layer: `assert` for contracts, `unreachable` for exhaustive
+ * switches. They stay on in every build: they are what turns a silent corruption in impl/
+ * into a failing step that the harness can shrink.
+ *
+ * Not covered here: invariant violations found by an audit (see lib/invariant.ts), which carry
+ * the invariant's name so a report can say which rule broke.
+ */
+
+/** A broken contract: a programmer error in the caller or in the callee. */
+export class AssertionError extends Error {
+  override name = 'AssertionError';
+}
+
+/** Throws an AssertionError when `condition` is false. */
+export function assert(condition: boolean, message?: string): asserts condition {
+  if (!condition) {
+    throw new AssertionError(message ?? 'assertion failed');
+  }
+}
+
+/** Marks a branch that the type system proves impossible. */
+export function unreachable(value: never, message?: string): never {
+  throw new AssertionError(message ?? `unreachable: ${JSON.stringify(value)}`);
+}
