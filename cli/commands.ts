@@ -1,0 +1,304 @@
+/**
+ * The swapcheck command line. `run` drives a randomized campaign of every chosen design against
+ * the reference model and ends with a per-design summary and `N passed, M failed`; `replay`
+ * runs a trace; `shrink` minimizes one; `designs` lists the built-in designs and knobs.
+ * Exit codes: 0 nothing failed, 1 a property failed, 2 a usage or input error (one line on
+ * stderr, never a stack trace).
+ *
+ * Not covered here: the checking itself (properties/).
+ */
+import { randomInt } from 'node:crypto';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Config } from '../lib/config.ts';
+import { configDefault, configTiny } from '../lib/config.ts';
+import { knobDocs, designs } from '../impl/designs.ts';
+import type { CampaignProgress, DesignSummary } from '../properties/campaign.ts';
+import { runCampaign } from '../properties/campaign.ts';
+import { designNames, resolveDesign } from '../properties/design-registry.ts';
+import { describeFailure, formatDivergence, formatOpMix, formatOps } from '../properties/report.ts';
+import type { DesignUnderTest } from '../properties/run.ts';
+import { replayOps } from '../properties/run.ts';
+import { shrinkTrace } from '../properties/shrink.ts';
+import type { Trace } from '../properties/trace.ts';
+import {
+  InputError,
+  formatTrace,
+  parseTrace,
+  readTrace,
+  resolveConfig,
+  traceFormat,
+  traceVersion,
+  writeFileAtomic,
+} from '../properties/trace.ts';
+import { readFileSync } from 'node:fs';
+
+const usage = `usage: swapcheck <command> [options]
+commands:
+  run      [--design NAME ...|all] [--seed N] [--runs N | --time 30s] [--max-ops N]
+           [--config tiny|default|mixed|FILE] [--out DIR]
+  replay   TRACE... [--design NAME] [--verbose]
+  shrink   TRACE [--design NAME] [--time 20s]
+  designs  list the built-in designs and knobs
+  help     this text`;
+
+function out(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** Parses `30s`, `2m`, `500ms` or plain seconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
+  if (match === null) throw new InputError(`--time: expected a duration like 30s, 2m or 500ms, got '${text}'`);
+  const amount = Number(match[1]);
+  const unit = match[2] ?? 's';
+  return unit === 'ms' ? amount : unit === 's' ? amount * 1000 : amount * 60_000;
+}
+
+function parseCount(flag: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new InputError(`${flag}: expected an integer in ${min}..${max}, got '${text}'`);
+  }
+  return Number(text);
+}
+
+function loadConfigs(flag: string | undefined): { label: string; configs: Config[] } {
+  if (flag === undefined || flag === 'mixed') return { label: 'mixed (tiny, default)', configs: [configTiny, configDefault] };
+  if (flag === 'tiny') return { label: 'tiny', configs: [configTiny] };
+  if (flag === 'default') return { label: 'default', configs: [configDefault] };
+  let text: string;
+  try {
+    text = readFileSync(flag, 'utf8');
+  } catch {
+    throw new InputError(`--config: cannot read '${flag}' (expected tiny, default, mixed or a JSON file)`);
+  }
+  const wrapped = `{"format":"${traceFormat}","version":${traceVersion},"design":"classic","config":${text},"ops":[]}`;
+  const trace = parseTrace(wrapped, flag);
+  return { label: flag, configs: [resolveConfig(trace.config)] };
+}
+
+function selectDesigns(names: readonly string[]): DesignUnderTest[] {
+  if (names.length === 0 || names.includes('all')) return designNames().map((name) => resolveDesign(name));
+  return names.map((name) => resolveDesign(name));
+}
+
+function progressPrinter(): (progress: CampaignProgress) => void {
+  const tty = process.stderr.isTTY === true;
+  let lastLine = 0;
+  return (progress) => {
+    const rate = progress.elapsedMs > 0 ? Math.round((progress.ops * 1000) / progress.elapsedMs) : 0;
+    const line = `${progress.design}: ${progress.runs} runs, ${progress.ops} ops, ${rate} ops/s, ${progress.failures} failed`;
+    if (tty) {
+      process.stderr.write(`\r\x1b[2K${line}`);
+    } else if (performance.now() - lastLine > 5000) {
+      lastLine = performance.now();
+      process.stderr.write(`${line}\n`);
+    }
+  };
+}
+
+function writeFailureTrace(outDir: string, summary: DesignSummary, seed: number): string {
+  const failure = summary.failure;
+  if (failure === null) throw new Error('no failure');
+  const trace: Trace = {
+    format: traceFormat,
+    version: traceVersion,
+    design: summary.design,
+    config: failure.config,
+    seed: failure.runSeed,
+    note: `found by 'swapcheck run --seed ${seed}', run ${failure.runIndex}; ${describeFailure(failure.shrunk.failure)}`,
+    ops: failure.shrunk.ops,
+  };
+  const safeName = summary.design.replace(/[^a-z0-9-]+/gi, '_');
+  const path = join(outDir, `${safeName}-seed${seed}-run${failure.runIndex}.json`);
+  writeFileAtomic(path, formatTrace(trace));
+  return path;
+}
+
+function printSummary(summaries: readonly DesignSummary[]): void {
+  out('');
+  out(`${'design'.padEnd(22)} ${'runs'.padStart(6)} ${'ops'.padStart(9)} ${'ops/s'.padStart(8)}  result  op mix`);
+  for (const s of summaries) {
+    const rate = s.elapsedMs > 0 ? Math.round((s.ops * 1000) / s.elapsedMs) : 0;
+    const result = s.failure === null ? 'pass' : 'FAIL';
+    out(`${s.design.padEnd(22)} ${String(s.runs).padStart(6)} ${String(s.ops).padStart(9)} ${String(rate).padStart(8)}  ${result.padEnd(6)}  ${formatOpMix(s)}`);
+  }
+  out('');
+  out('interesting states reached (count summed over runs):');
+  for (const s of summaries) {
+    const reached = Object.entries(s.marks)
+      .filter(([, count]) => count > 0)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, count]) => `${name} ${count}`);
+    out(`  ${s.design}: ${reached.length === 0 ? '(none)' : reached.join(', ')}`);
+  }
+}
+
+function commandRun(args: string[]): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      design: { type: 'string', multiple: true },
+      seed: { type: 'string' },
+      runs: { type: 'string' },
+      time: { type: 'string' },
+      'max-ops': { type: 'string' },
+      config: { type: 'string' },
+      out: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.runs !== undefined && values.time !== undefined) throw new InputError('--runs and --time exclude each other');
+  const seed = parseCount('--seed', values.seed, 0, 0xffffffff) ?? randomInt(0, 0xffffffff);
+  const runs = parseCount('--runs', values.runs, 1, 1_000_000_000);
+  const timeMs = values.time === undefined ? (runs === undefined ? 30_000 : undefined) : parseDuration(values.time);
+  const opsPerRun = parseCount('--max-ops', values['max-ops'], 1, 10_000_000) ?? 400;
+  const designsChosen = selectDesigns(values.design ?? []);
+  const { label, configs } = loadConfigs(values.config);
+  const outDir = values.out ?? 'swapcheck-failures';
+  const budget = runs === undefined ? `${(timeMs ?? 0) / 1000}s` : `${runs} runs per design`;
+  out(`swapcheck run: seed ${seed}`);
+  out(`designs ${designsChosen.map((d) => d.name).join(', ')}; config ${label}; ${opsPerRun} ops per run; budget ${budget}`);
+  const result = runCampaign({
+    designs: designsChosen,
+    configs,
+    seed,
+    opsPerRun,
+    onProgress: progressPrinter(),
+    ...(runs === undefined ? {} : { runs }),
+    ...(timeMs === undefined ? {} : { timeMs }),
+  });
+  if (process.stderr.isTTY === true) process.stderr.write('\r\x1b[2K');
+  const designFlags = designsChosen.length === designNames().length ? '' : designsChosen.map((d) => ` --design ${d.name}`).join('');
+  const configFlag = values.config === undefined ? '' : ` --config ${values.config}`;
+  for (const s of result.designs) {
+    if (s.failure === null) continue;
+    const path = writeFailureTrace(outDir, s, seed);
+    const shrunk = s.failure.shrunk;
+    out('');
+    out(`FAIL ${s.design}: run ${s.failure.runIndex} (run seed ${s.failure.runSeed}), ${s.failure.ops.length} ops, shrunk to ${shrunk.ops.length} ops in ${Math.round(shrunk.elapsedMs)} ms`);
+    for (const line of formatOps(shrunk.ops, shrunk.failure)) out(line);
+    for (const line of formatDivergence(shrunk.failure)) out(line);
+    out(`  trace:     ${path}`);
+    out(`  replay:    swapcheck replay ${path}`);
+    out(`  reproduce: swapcheck run --seed ${seed} --runs ${s.failure.runIndex + 1} --max-ops ${opsPerRun}${configFlag} --design ${s.design}`);
+  }
+  printSummary(result.designs);
+  const passed = result.designs.reduce((sum, s) => sum + s.runsPassed, 0);
+  const failed = result.designs.filter((s) => s.failure !== null).length;
+  const runsFlag = runs === undefined ? '' : ` --runs ${runs}`;
+  out('');
+  out(`reproduce: swapcheck run --seed ${seed}${runsFlag}${runs === undefined ? ` --time ${values.time ?? '30s'}` : ''} --max-ops ${opsPerRun}${configFlag}${designFlags}`);
+  out(`${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+function commandReplay(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { design: { type: 'string' }, verbose: { type: 'boolean' } },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length === 0) throw new InputError('replay: expected at least one TRACE file');
+  const traces = positionals.map((path) => ({ path, trace: readTrace(path) }));
+  let failed = 0;
+  for (const { path, trace } of traces) {
+    const design = resolveDesign(values.design ?? trace.design);
+    const config = resolveConfig(trace.config);
+    const result = replayOps(design, config, trace.ops, undefined, true, (index, op, checker) => {
+      if (values.verbose !== true) return;
+      out(`${String(index + 1).padStart(4)}  ${JSON.stringify(op)}`);
+      out(`      model: ${JSON.stringify(checker.observation)}`);
+    });
+    if (result.failure === null) {
+      out(`${basename(path)} (${design.name}): holds, ${trace.ops.length} ops`);
+    } else {
+      failed++;
+      out(`${basename(path)} (${design.name}): FAILS`);
+      for (const line of formatOps(trace.ops, result.failure)) out(line);
+      for (const line of formatDivergence(result.failure)) out(line);
+    }
+  }
+  out(`${traces.length - failed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+function commandShrink(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { design: { type: 'string' }, time: { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new InputError('shrink: expected exactly one TRACE file');
+  const path = positionals[0] as string;
+  const trace = readTrace(path);
+  const design = resolveDesign(values.design ?? trace.design);
+  const config = resolveConfig(trace.config);
+  const result = replayOps(design, config, trace.ops);
+  if (result.failure === null) {
+    out(`${basename(path)} (${design.name}): holds; nothing to shrink`);
+    return 0;
+  }
+  const timeMs = values.time === undefined ? 20_000 : parseDuration(values.time);
+  const shrunk = shrinkTrace(design, config, trace.ops, result.failure, { timeMs, attemptsMax: 1_000_000 });
+  const target = path.replace(/(\.min)?\.json$/, '') + '.min.json';
+  writeFileAtomic(target, formatTrace({ ...trace, note: describeFailure(shrunk.failure), ops: shrunk.ops }));
+  out(`${basename(path)}: ${shrunk.lengthBefore} ops -> ${shrunk.ops.length} ops in ${Math.round(shrunk.elapsedMs)} ms (${shrunk.attempts} replays)`);
+  for (const line of formatOps(shrunk.ops, shrunk.failure)) out(line);
+  for (const line of formatDivergence(shrunk.failure)) out(line);
+  out(`wrote ${target}`);
+  return 1;
+}
+
+function commandDesigns(): number {
+  out('built-in designs:');
+  for (const [name, design] of Object.entries(designs)) {
+    out(`  ${name.padEnd(22)} ${design.summary}`);
+    out(`  ${''.padEnd(22)} knobs: ${Object.entries(design.knobs).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  }
+  out('');
+  out('knobs:');
+  for (const [name, doc] of Object.entries(knobDocs)) {
+    out(`  ${name}: ${doc.meaning}`);
+    out(`    values: ${doc.values.join(' | ')}; default ${doc.default}`);
+  }
+  return 0;
+}
+
+export function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return commandRun(rest);
+      case 'replay':
+        return commandReplay(rest);
+      case 'shrink':
+        return commandShrink(rest);
+      case 'designs':
+        return commandDesigns();
+      case 'help':
+      case '--help':
+      case '-h':
+        out(usage);
+        return 0;
+      default:
+        throw new InputError(command === undefined ? 'expected a command (run, replay, shrink, designs)' : `unknown command '${command}'`);
+    }
+  } catch (error) {
+    if (error instanceof InputError) {
+      process.stderr.write(`swapcheck: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`swapcheck: ${error.message.split('\n')[0]}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+

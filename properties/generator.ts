@@ -1,0 +1,98 @@
+/**
+ * Swarm op mixes and the PRNG template source of the campaign runner. A swarm picks, once per
+ * run, which op kinds are enabled and how heavily, so that some runs are fork-heavy (count
+ * overflow), some never swap off, some churn zswap; the core ops that build swap state stay on.
+ *
+ * Not covered here: resolving templates into ops (properties/op-template.ts).
+ */
+import type { OpName } from '../lib/ops.ts';
+import { opNames } from '../lib/ops.ts';
+import type { OpTemplate } from './op-template.ts';
+import { templatePickMax } from './op-template.ts';
+import type { Prng } from './prng.ts';
+
+/** Relative weight of each op kind before the swarm scales it. */
+export const opWeightsBase: Readonly<Record<OpName, number>> = {
+  swapon: 2,
+  swapoff: 1,
+  fault: 10,
+  write: 8,
+  fork: 8,
+  allocSwap: 10,
+  unmap: 12,
+  writeout: 10,
+  evict: 8,
+  swapin: 10,
+  zap: 6,
+  freeSwapCache: 3,
+  zswapWriteback: 4,
+  split: 3,
+  setZswap: 1,
+};
+
+/** Ops that every swarm keeps: without them no swap state is built. */
+const opsCore: ReadonlySet<OpName> = new Set<OpName>(['fault', 'allocSwap', 'unmap', 'swapin', 'writeout']);
+
+/** A per-run op mix: cumulative weights over op kinds, zero for disabled kinds. */
+export interface Swarm {
+  readonly weights: Readonly<Record<OpName, number>>;
+  readonly cumulative: readonly number[];
+  readonly total: number;
+}
+
+export function swarmFromWeights(weights: Readonly<Record<OpName, number>>): Swarm {
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const name of opNames) {
+    total += weights[name];
+    cumulative.push(total);
+  }
+  return { weights, cumulative, total };
+}
+
+/** Draws a swarm: each non-core kind is off with probability 1/4, each weight scaled 1..4. */
+export function drawSwarm(prng: Prng): Swarm {
+  const weights = {} as Record<OpName, number>;
+  for (const name of opNames) {
+    const enabled = opsCore.has(name) || prng.below(4) !== 0;
+    weights[name] = enabled ? opWeightsBase[name] * (1 + prng.below(4)) : 0;
+  }
+  return swarmFromWeights(weights);
+}
+
+/** Probability that a template's flag is set, by kind (injected failures stay rare). */
+function flagProbability(kind: OpName): number {
+  switch (kind) {
+    case 'setZswap':
+      return 0.6;
+    case 'writeout':
+      return 0.12;
+    case 'fork':
+    case 'unmap':
+    case 'allocSwap':
+    case 'swapin':
+    case 'zswapWriteback':
+      return 0.05;
+    default:
+      return 0;
+  }
+}
+
+
+/** Draws one template from the swarm. */
+export function drawTemplate(prng: Prng, swarm: Swarm): OpTemplate {
+  const roll = prng.below(swarm.total);
+  let index = 0;
+  while ((swarm.cumulative[index] as number) <= roll) index++;
+  const kind = opNames[index] as OpName;
+  return {
+    kind,
+    pick: prng.below(templatePickMax + 1),
+    pick2: prng.below(templatePickMax + 1),
+    cpu: prng.below(8),
+    order: prng.below(4),
+    // A third of writes store a zero page, the rest a value unlikely to repeat.
+    value: prng.below(3) === 0 ? 0 : 1 + prng.below(0x3fffffff),
+    flag: prng.chance(flagProbability(kind)),
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * Op templates: an op kind plus raw random numbers, resolved against the model's current
+ * observation into a concrete op with intent (swapin picks a holder that holds a swap entry,
+ * evict picks a clean unmapped swap-cache folio, hot holders are picked more often, and a small
+ * share of picks is deliberately random so that the EINVAL paths stay exercised).
+ *
+ * Templates are what fast-check generates and shrinks in the vitest properties, and what the
+ * campaign runner draws from its PRNG; both resolve them the same way. The concrete ops that
+ * result are what traces record.
+ *
+ * Not covered here: op weights and swarm choice (properties/generator.ts).
+ */
+import type { Config } from '../lib/config.ts';
+import type { FolioView, HolderView, Observation } from '../lib/observation.ts';
+import type { Op, OpName } from '../lib/ops.ts';
+
+export interface OpTemplate {
+  readonly kind: OpName;
+  /** Chooses the main target among the candidates. */
+  readonly pick: number;
+  /** Chooses hot or cold targets, a second target (fork), or a random fallback. */
+  readonly pick2: number;
+  readonly cpu: number;
+  readonly order: number;
+  /** Value for write; 0 writes a zero page. */
+  readonly value: number;
+  /** failAlloc / failZswap / the enabled flag of setZswap. */
+  readonly flag: boolean;
+}
+
+/** Largest raw number a template field carries. */
+export const templatePickMax = 0xffff;
+
+type HolderPredicate = (view: HolderView, index: number) => boolean;
+
+function holderIndices(observation: Observation, predicate: HolderPredicate): number[] {
+  const indices: number[] = [];
+  observation.holders.forEach((view, index) => {
+    if (predicate(view, index)) indices.push(index);
+  });
+  return indices;
+}
+
+/**
+ * Picks one candidate: usually among the hot quarter of the id space, sometimes any candidate,
+ * and one time in sixteen any id at all (which may well be invalid).
+ */
+function choose(candidates: readonly number[], idLimit: number, t: OpTemplate): number {
+  if (candidates.length === 0 || t.pick2 % 16 === 15) return t.pick % idLimit;
+  const hotLimit = Math.max(2, idLimit >> 2);
+  const hot = candidates.filter((id) => id < hotLimit);
+  if (hot.length > 0 && t.pick2 % 4 !== 0) return hot[t.pick % hot.length] as number;
+  return candidates[t.pick % candidates.length] as number;
+}
+
+/** Folio candidates are chosen by position, since ids only grow. */
+function chooseFolio(candidates: readonly FolioView[], all: readonly FolioView[], t: OpTemplate) {
+  const pool = candidates.length > 0 ? candidates : all;
+  if (pool.length === 0 || t.pick2 % 16 === 15) return 1 + (t.pick % 64);
+  // Recent folios are hot: bias towards the end of the list.
+  const index = t.pick2 % 4 !== 0 ? pool.length - 1 - (t.pick % Math.min(4, pool.length)) : t.pick;
+  return (pool[index % pool.length] as FolioView).id;
+}
+
+function mappedFolios(observation: Observation): Set<number> {
+  const mapped = new Set<number>();
+  for (const view of observation.holders) if (view.kind === 'present') mapped.add(view.folio);
+  return mapped;
+}
+
+function faultOp(config: Config, observation: Observation, t: OpTemplate, cpu: number): Op {
+  const orderWanted = t.order % (config.orderMax + 1);
+  for (let order = orderWanted; order >= 0; order--) {
+    const size = 2 ** order;
+    const starts = holderIndices(observation, (_, index) => {
+      if (index % size !== 0 || index + size > config.holders) return false;
+      for (let i = index; i < index + size; i++) {
+        if (observation.holders[i]?.kind !== 'empty') return false;
+      }
+      return true;
+    });
+    if (starts.length > 0 || order === 0) {
+      return { op: 'fault', holder: choose(starts, config.holders, t), order, cpu };
+    }
+  }
+  return { op: 'fault', holder: t.pick % config.holders, order: 0, cpu };
+}
+
+/** Resolves a template into a concrete op against the model's observation. */
+export function resolveTemplate(config: Config, observation: Observation, t: OpTemplate): Op {
+  const cpu = t.cpu % config.cpus;
+  const holders = config.holders;
+  const cachedFolios = new Set(observation.folios.filter((f) => f.cached).map((f) => f.id));
+  const isPresent: HolderPredicate = (v) => v.kind === 'present';
+  const isSwap: HolderPredicate = (v) => v.kind === 'swap';
+  switch (t.kind) {
+    case 'swapon':
+    case 'swapoff': {
+      const wantOnline = t.kind === 'swapoff';
+      const devices = observation.devices.flatMap((d, i) => (d.online === wantOnline ? [i] : []));
+      const count = Math.max(1, config.devices.length);
+      const device = devices.length > 0 ? (devices[t.pick % devices.length] as number) : t.pick % count;
+      return { op: t.kind, device, cpu };
+    }
+    case 'fault':
+      return faultOp(config, observation, t, cpu);
+    case 'write': {
+      const holder = choose(holderIndices(observation, isPresent), holders, t);
+      return { op: 'write', holder, value: t.value, cpu };
+    }
+    case 'fork': {
+      const source = choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t);
+      const empties = holderIndices(observation, (v, i) => v.kind === 'empty' && i !== source);
+      const target = empties.length > 0 ? (empties[t.pick2 % empties.length] as number) : t.pick2 % holders;
+      return withFlag({ op: 'fork', holder: source, target, cpu }, 'failAlloc', t.flag);
+    }
+    case 'allocSwap': {
+      const uncached = holderIndices(observation, (v) => v.kind === 'present' && !cachedFolios.has(v.folio));
+      return withFlag({ op: 'allocSwap', holder: choose(uncached, holders, t), cpu }, 'failAlloc', t.flag);
+    }
+    case 'unmap': {
+      const cached = holderIndices(observation, (v) => v.kind === 'present' && cachedFolios.has(v.folio));
+      return withFlag({ op: 'unmap', holder: choose(cached, holders, t), cpu }, 'failAlloc', t.flag);
+    }
+    case 'swapin': {
+      const holder = choose(holderIndices(observation, isSwap), holders, t);
+      const order = t.order % 4 === 3 ? t.order % (config.orderMax + 1) : 0;
+      return withFlag({ op: 'swapin', holder, order, cpu }, 'failAlloc', t.flag);
+    }
+    case 'zap':
+      return { op: 'zap', holder: choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t), cpu };
+    case 'zswapWriteback': {
+      const zswapEntries = new Set(observation.entries.filter((e) => e.backend === 'zswap').map((e) => e.entry));
+      const inZswap = holderIndices(observation, (v) => v.kind === 'swap' && zswapEntries.has(v.entry));
+      return withFlag({ op: 'zswapWriteback', holder: choose(inZswap, holders, t), cpu }, 'failAlloc', t.flag);
+    }
+    case 'writeout':
+    case 'evict':
+    case 'freeSwapCache':
+    case 'split': {
+      const mapped = mappedFolios(observation);
+      const wanted = observation.folios.filter((f) => {
+        if (t.kind === 'split') return f.order > 0;
+        if (!f.cached) return false;
+        if (t.kind === 'freeSwapCache') return true;
+        if (mapped.has(f.id)) return false;
+        return t.kind === 'writeout' ? f.dirty : !f.dirty;
+      });
+      const folio = chooseFolio(wanted, observation.folios, t);
+      if (t.kind === 'writeout') return withFlag({ op: 'writeout', folio, cpu }, 'failZswap', t.flag);
+      return { op: t.kind, folio, cpu };
+    }
+    case 'setZswap':
+      return { op: 'setZswap', enabled: t.flag, cpu };
+  }
+}
+
+/** Adds an injection flag only when it is set, so traces stay short. */
+function withFlag<T extends Op>(op: T, key: 'failAlloc' | 'failZswap', flag: boolean): T {
+  return flag ? { ...op, [key]: true } : op;
+}
