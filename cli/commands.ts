@@ -17,10 +17,14 @@ import type { CampaignProgress, DesignSummary } from '../properties/campaign.ts'
 import { runCampaign } from '../properties/campaign.ts';
 import { designNames, resolveDesign } from '../properties/design-registry.ts';
 import { describeFailure, formatDivergence, formatOpMix, formatOps } from '../properties/report.ts';
-import type { DesignUnderTest } from '../properties/run.ts';
+import type { UnitResult } from '../properties/run-unit.ts';
+import type { CampaignOptions } from '../properties/campaign.ts';
+import { campaignJson, campaignJunit } from './formats.ts';
+import { regressionDir } from './paths.ts';
+import Tinypool from 'tinypool';
 import { replayOps } from '../properties/run.ts';
 import { shrinkTrace } from '../properties/shrink.ts';
-import type { Trace } from '../properties/trace.ts';
+import type { DesignRef, Trace } from '../properties/trace.ts';
 import {
   InputError,
   formatTrace,
@@ -78,9 +82,14 @@ function loadConfigs(flag: string | undefined): { label: string; configs: Config
   return { label: flag, configs: [resolveConfig(trace.config)] };
 }
 
-function selectDesigns(names: readonly string[]): DesignUnderTest[] {
-  if (names.length === 0 || names.includes('all')) return designNames().map((name) => resolveDesign(name));
-  return names.map((name) => resolveDesign(name));
+interface DesignChoice {
+  readonly name: string;
+  readonly ref: DesignRef;
+}
+
+function selectDesigns(names: readonly string[]): DesignChoice[] {
+  const refs: DesignRef[] = names.length === 0 || names.includes('all') ? designNames() : names.slice();
+  return refs.map((ref) => ({ name: resolveDesign(ref).name, ref }));
 }
 
 function progressPrinter(): (progress: CampaignProgress) => void {
@@ -135,7 +144,30 @@ function printSummary(summaries: readonly DesignSummary[]): void {
   }
 }
 
-function commandRun(args: string[]): number {
+/** Parses `I/N` (1-based shard I of N). */
+export function parseShard(text: string | undefined): { shardIndex: number; shardCount: number } {
+  if (text === undefined) return { shardIndex: 0, shardCount: 1 };
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || count < 1 || index < 1 || index > count) {
+    throw new InputError(`--shard: expected I/N with 1 <= I <= N, got '${text}'`);
+  }
+  return { shardIndex: index - 1, shardCount: count };
+}
+
+async function withPool<T>(workers: number, body: (execute: CampaignOptions['execute']) => Promise<T>): Promise<T> {
+  if (workers <= 1) return body(undefined);
+  const filename = new URL('../properties/campaign-worker.js', import.meta.url).href;
+  const pool = new Tinypool({ filename, minThreads: workers, maxThreads: workers });
+  try {
+    return await body((spec) => pool.run(spec) as Promise<UnitResult>);
+  } finally {
+    await pool.destroy();
+  }
+}
+
+async function commandRun(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -146,53 +178,100 @@ function commandRun(args: string[]): number {
       'max-ops': { type: 'string' },
       config: { type: 'string' },
       out: { type: 'string' },
+      workers: { type: 'string' },
+      shard: { type: 'string' },
+      format: { type: 'string' },
+      'save-regressions': { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
   });
   if (values.runs !== undefined && values.time !== undefined) throw new InputError('--runs and --time exclude each other');
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json' && format !== 'junit') {
+    throw new InputError(`--format: expected text, json or junit, got '${format}'`);
+  }
   const seed = parseCount('--seed', values.seed, 0, 0xffffffff) ?? randomInt(0, 0xffffffff);
   const runs = parseCount('--runs', values.runs, 1, 1_000_000_000);
   const timeMs = values.time === undefined ? (runs === undefined ? 30_000 : undefined) : parseDuration(values.time);
   const opsPerRun = parseCount('--max-ops', values['max-ops'], 1, 10_000_000) ?? 400;
+  const workers = parseCount('--workers', values.workers, 1, 64) ?? 1;
+  const shard = parseShard(values.shard);
   const designsChosen = selectDesigns(values.design ?? []);
   const { label, configs } = loadConfigs(values.config);
   const outDir = values.out ?? 'swapcheck-failures';
+  const text = format === 'text';
   const budget = runs === undefined ? `${(timeMs ?? 0) / 1000}s` : `${runs} runs per design`;
-  out(`swapcheck run: seed ${seed}`);
-  out(`designs ${designsChosen.map((d) => d.name).join(', ')}; config ${label}; ${opsPerRun} ops per run; budget ${budget}`);
-  const result = runCampaign({
-    designs: designsChosen,
-    configs,
-    seed,
-    opsPerRun,
-    onProgress: progressPrinter(),
-    ...(runs === undefined ? {} : { runs }),
-    ...(timeMs === undefined ? {} : { timeMs }),
-  });
+  const shardText = shard.shardCount === 1 ? '' : `; shard ${shard.shardIndex + 1}/${shard.shardCount}`;
+  const say = (line = '') => (text ? out(line) : process.stderr.write(`${line}\n`));
+  say(`swapcheck run: seed ${seed}`);
+  say(`designs ${designsChosen.map((d) => d.name).join(', ')}; config ${label}; ${opsPerRun} ops per run; budget ${budget}${shardText}`);
+  const result = await withPool(workers, (execute) =>
+    runCampaign({
+      designs: designsChosen.map((d) => d.ref),
+      configs,
+      seed,
+      opsPerRun,
+      ...shard,
+      onProgress: progressPrinter(),
+      concurrency: workers * 2,
+      ...(execute === undefined ? {} : { execute }),
+      ...(runs === undefined ? {} : { runs }),
+      ...(timeMs === undefined ? {} : { timeMs }),
+    }),
+  );
   if (process.stderr.isTTY === true) process.stderr.write('\r\x1b[2K');
   const designFlags = designsChosen.length === designNames().length ? '' : designsChosen.map((d) => ` --design ${d.name}`).join('');
   const configFlag = values.config === undefined ? '' : ` --config ${values.config}`;
+  const shardFlag = values.shard === undefined ? '' : ` --shard ${values.shard}`;
+  const tracePaths = new Map<string, string>();
   for (const s of result.designs) {
     if (s.failure === null) continue;
     const path = writeFailureTrace(outDir, s, seed);
+    tracePaths.set(s.design, path);
+    if (values['save-regressions'] === true) tracePaths.set(`${s.design}#regression`, saveRegression(s, seed));
     const shrunk = s.failure.shrunk;
-    out('');
-    out(`FAIL ${s.design}: run ${s.failure.runIndex} (run seed ${s.failure.runSeed}), ${s.failure.ops.length} ops, shrunk to ${shrunk.ops.length} ops in ${Math.round(shrunk.elapsedMs)} ms`);
-    for (const line of formatOps(shrunk.ops, shrunk.failure)) out(line);
-    for (const line of formatDivergence(shrunk.failure)) out(line);
-    out(`  trace:     ${path}`);
-    out(`  replay:    swapcheck replay ${path}`);
-    out(`  reproduce: swapcheck run --seed ${seed} --runs ${s.failure.runIndex + 1} --max-ops ${opsPerRun}${configFlag} --design ${s.design}`);
+    say('');
+    say(`FAIL ${s.design}: run ${s.failure.runIndex} (run seed ${s.failure.runSeed}), ${s.failure.ops.length} ops, shrunk to ${shrunk.ops.length} ops in ${Math.round(shrunk.elapsedMs)} ms`);
+    for (const line of formatOps(shrunk.ops, shrunk.failure)) say(line);
+    for (const line of formatDivergence(shrunk.failure)) say(line);
+    say(`  trace:     ${path}`);
+    say(`  replay:    swapcheck replay ${path}`);
+    say(`  reproduce: swapcheck run --seed ${seed} --runs ${s.failure.runIndex + 1} --max-ops ${opsPerRun}${configFlag}${shardFlag} --design ${s.design}`);
   }
-  printSummary(result.designs);
   const passed = result.designs.reduce((sum, s) => sum + s.runsPassed, 0);
   const failed = result.designs.filter((s) => s.failure !== null).length;
-  const runsFlag = runs === undefined ? '' : ` --runs ${runs}`;
-  out('');
-  out(`reproduce: swapcheck run --seed ${seed}${runsFlag}${runs === undefined ? ` --time ${values.time ?? '30s'}` : ''} --max-ops ${opsPerRun}${configFlag}${designFlags}`);
-  out(`${passed} passed, ${failed} failed`);
+  const runsFlag = runs === undefined ? ` --time ${values.time ?? '30s'}` : ` --runs ${runs}`;
+  const reproduce = `swapcheck run --seed ${seed}${runsFlag} --max-ops ${opsPerRun}${configFlag}${shardFlag}${designFlags}`;
+  if (format === 'json') {
+    out(JSON.stringify(campaignJson(result, { seed, config: label, opsPerRun, reproduce, tracePaths, passed, failed }), null, 2));
+  } else if (format === 'junit') {
+    out(campaignJunit(result, tracePaths));
+  } else {
+    printSummary(result.designs);
+    out('');
+    out(`reproduce: ${reproduce}`);
+    out(`${passed} passed, ${failed} failed`);
+  }
   return failed === 0 ? 0 : 1;
+}
+
+function saveRegression(summary: DesignSummary, seed: number): string {
+  const failure = summary.failure;
+  if (failure === null) throw new Error('no failure');
+  const name = `${summary.design.replace(/[^a-z0-9-]+/gi, '_')}-seed${seed}-run${failure.runIndex}.json`;
+  const path = join(regressionDir(), name);
+  const trace: Trace = {
+    format: traceFormat,
+    version: traceVersion,
+    design: summary.design,
+    config: failure.config,
+    seed: failure.runSeed,
+    note: `caught: ${describeFailure(failure.shrunk.failure)}`,
+    ops: failure.shrunk.ops,
+  };
+  writeFileAtomic(path, formatTrace(trace));
+  return path;
 }
 
 function commandReplay(args: string[]): number {
@@ -269,12 +348,12 @@ function commandDesigns(): number {
   return 0;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'run':
-        return commandRun(rest);
+        return await commandRun(rest);
       case 'replay':
         return commandReplay(rest);
       case 'shrink':

@@ -1,32 +1,43 @@
 /**
- * A campaign: many seeded runs of every chosen design, within a budget of runs or of time. Run
- * i of every design uses the same run seed, so designs see the same op stream until a design
- * choice makes them differ. The first failure of a design stops that design's runs and is
- * shrunk. The result is plain data; the CLI renders it.
+ * A campaign: many seeded runs of every chosen design, within a budget of runs or of time.
+ * The unit of work is one run (design, run index); run i of every design uses the same run
+ * seed, so designs see the same op stream until a design choice makes them differ. Units run
+ * inline or on worker threads; a shard takes the run indices congruent to it. The first
+ * failure of a design (lowest run index) stops that design and is shrunk; results of units past
+ * it are discarded, so for a budget in runs the result is the same whatever the worker count.
  *
- * Not covered here: rendering and files (cli/), worker threads and sharding (later).
+ * Not covered here: rendering (cli/), the worker entry point (properties/campaign-worker.ts).
  */
 import type { Config } from '../lib/config.ts';
 import type { Op, OpName } from '../lib/ops.ts';
-import type { CheckerOptions, Failure } from './checker.ts';
+import type { CheckerOptions } from './checker.ts';
 import { checkerOptionsDefault } from './checker.ts';
-import type { DesignUnderTest } from './run.ts';
-import { runRandom } from './run.ts';
+import { resolveDesign } from './design-registry.ts';
 import { runSeed } from './prng.ts';
+import type { UnitResult, UnitSpec } from './run-unit.ts';
+import { runUnit } from './run-unit.ts';
 import type { ShrinkBudget, ShrinkResult } from './shrink.ts';
 import { shrinkBudgetDefault, shrinkTrace } from './shrink.ts';
+import type { DesignRef } from './trace.ts';
 
 export interface CampaignOptions {
-  readonly designs: readonly DesignUnderTest[];
-  /** One config, or the two presets alternated run by run. */
+  readonly designs: readonly DesignRef[];
+  /** Configs used run by run in turn (run i uses configs[i mod length]). */
   readonly configs: readonly Config[];
   readonly seed: number;
-  /** Runs per design; when absent, `timeMs` bounds the campaign. */
+  /** Runs per design (before sharding); when absent, `timeMs` bounds the campaign. */
   readonly runs?: number;
   readonly timeMs?: number;
   readonly opsPerRun: number;
+  /** This process takes run indices i with i mod shardCount == shardIndex. */
+  readonly shardIndex: number;
+  readonly shardCount: number;
   readonly checker?: CheckerOptions;
   readonly shrink?: ShrinkBudget;
+  /** Runs a unit elsewhere (a worker pool); inline when absent. */
+  readonly execute?: (spec: UnitSpec) => Promise<UnitResult>;
+  /** Units in flight at once (the pool size times two is plenty). */
+  readonly concurrency?: number;
   readonly onProgress?: (progress: CampaignProgress) => void;
 }
 
@@ -43,7 +54,7 @@ export interface DesignFailure {
   readonly runSeed: number;
   readonly config: Config;
   readonly ops: readonly Op[];
-  readonly failure: Failure;
+  readonly failure: NonNullable<UnitResult['failure']>;
   readonly shrunk: ShrinkResult;
 }
 
@@ -69,42 +80,113 @@ function addCounts(total: Record<string, number>, more: Readonly<Record<string, 
   for (const [key, value] of Object.entries(more)) total[key] = (total[key] ?? 0) + (value ?? 0);
 }
 
-function runDesign(options: CampaignOptions, design: DesignUnderTest, timeMs: number | undefined): DesignSummary {
-  const started = performance.now();
+interface DesignState {
+  readonly ref: DesignRef;
+  readonly name: string;
+  nextRun: number;
+  /** Lowest failing run index seen so far. */
+  failingRun: number;
+  readonly results: Map<number, UnitResult>;
+  readonly started: number;
+  finished: number;
+}
+
+function specFor(options: CampaignOptions, state: DesignState, runIndex: number): UnitSpec {
+  const config = options.configs[runIndex % options.configs.length] as Config;
+  return {
+    design: state.ref,
+    config,
+    runIndex,
+    runSeed: runSeed(options.seed, runIndex),
+    opsPerRun: options.opsPerRun,
+    checker: options.checker ?? checkerOptionsDefault,
+  };
+}
+
+function summarize(options: CampaignOptions, state: DesignState): DesignSummary {
   const opCounts: Record<string, number> = {};
   const marks: Record<string, number> = {};
   let runs = 0;
   let ops = 0;
-  let failure: DesignFailure | null = null;
-  let lastProgress = started;
-  const runsMax = options.runs ?? Number.POSITIVE_INFINITY;
-  const checker = options.checker ?? checkerOptionsDefault;
-  while (runs < runsMax && failure === null) {
-    if (timeMs !== undefined && performance.now() - started >= timeMs) break;
-    const config = options.configs[runs % options.configs.length] as Config;
-    const seed = runSeed(options.seed, runs);
-    const result = runRandom(design, config, seed, options.opsPerRun, checker);
+  const indices = [...state.results.keys()].filter((i) => i <= state.failingRun).sort((a, b) => a - b);
+  for (const index of indices) {
+    const result = state.results.get(index) as UnitResult;
     runs++;
     ops += result.steps;
     addCounts(opCounts, result.opCounts);
     addCounts(marks, result.marks);
-    if (result.failure !== null) {
-      const shrunk = shrinkTrace(design, config, result.ops, result.failure, options.shrink ?? shrinkBudgetDefault, checker);
-      failure = { runIndex: runs - 1, runSeed: seed, config, ops: result.ops, failure: result.failure, shrunk };
-    }
-    const now = performance.now();
-    if (options.onProgress !== undefined && (now - lastProgress > 250 || failure !== null)) {
-      lastProgress = now;
-      options.onProgress({ design: design.name, runs, ops, failures: failure === null ? 0 : 1, elapsedMs: now - started });
-    }
+  }
+  let failure: DesignFailure | null = null;
+  const failed = state.results.get(state.failingRun);
+  if (failed?.failure != null && failed.ops !== null) {
+    const spec = specFor(options, state, state.failingRun);
+    const design = resolveDesign(state.ref);
+    const shrunk = shrinkTrace(design, spec.config, failed.ops, failed.failure, options.shrink ?? shrinkBudgetDefault, spec.checker);
+    failure = { runIndex: state.failingRun, runSeed: spec.runSeed, config: spec.config, ops: failed.ops, failure: failed.failure, shrunk };
   }
   const runsPassed = failure === null ? runs : runs - 1;
-  return { design: design.name, runs, runsPassed, ops, elapsedMs: performance.now() - started, opCounts, marks, failure };
+  return { design: state.name, runs, runsPassed, ops, elapsedMs: state.finished - state.started, opCounts, marks, failure };
 }
 
-/** Runs the campaign; with a time budget each design gets an equal share. */
-export function runCampaign(options: CampaignOptions): CampaignResult {
+/** Runs the campaign; with a time budget each design gets an equal share, one after another. */
+export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
+  const summaries: DesignSummary[] = [];
   const share = options.timeMs === undefined ? undefined : options.timeMs / options.designs.length;
-  const designs = options.designs.map((design) => runDesign(options, design, share));
-  return { seed: options.seed, designs };
+  for (const ref of options.designs) {
+    const name = resolveDesign(ref).name;
+    const state: DesignState = {
+      ref,
+      name,
+      nextRun: options.shardIndex,
+      failingRun: Number.POSITIVE_INFINITY,
+      results: new Map(),
+      started: performance.now(),
+      finished: 0,
+    };
+    await runDesignUnits(options, state, share);
+    state.finished = performance.now();
+    summaries.push(summarize(options, state));
+  }
+  return { seed: options.seed, designs: summaries };
+}
+
+async function runDesignUnits(options: CampaignOptions, state: DesignState, timeMs: number | undefined) {
+  const runsMax = options.runs ?? Number.POSITIVE_INFINITY;
+  const concurrency = options.execute === undefined ? 1 : Math.max(1, options.concurrency ?? 4);
+  let lastProgress = 0;
+  let ops = 0;
+  const more = () =>
+    state.nextRun < runsMax &&
+    state.nextRun < state.failingRun &&
+    (timeMs === undefined || performance.now() - state.started < timeMs);
+  const report = (force: boolean) => {
+    const now = performance.now();
+    if (options.onProgress === undefined || (!force && now - lastProgress < 250)) return;
+    lastProgress = now;
+    const failures = Number.isFinite(state.failingRun) ? 1 : 0;
+    options.onProgress({ design: state.name, runs: state.results.size, ops, failures, elapsedMs: now - state.started });
+  };
+  const record = (spec: UnitSpec, result: UnitResult) => {
+    state.results.set(spec.runIndex, result);
+    ops += result.steps;
+    if (result.failure !== null && spec.runIndex < state.failingRun) state.failingRun = spec.runIndex;
+    report(result.failure !== null);
+  };
+  if (options.execute === undefined) {
+    while (more()) {
+      const spec = specFor(options, state, state.nextRun);
+      state.nextRun += options.shardCount;
+      record(spec, runUnit(spec));
+    }
+    return;
+  }
+  const execute = options.execute;
+  const lane = async () => {
+    while (more()) {
+      const spec = specFor(options, state, state.nextRun);
+      state.nextRun += options.shardCount;
+      record(spec, await execute(spec));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
 }
