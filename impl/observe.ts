@@ -1,0 +1,116 @@
+/**
+ * observe(): the design-independent projection of the impl's state (lib/observation.ts), read
+ * through the design's own lookup paths. A swapped-out holder's content is read by resolving
+ * its entry as CPU `holder % cpus` would (for a virtual entry, through that CPU's lookup cache,
+ * without updating it) and then following the swap table word, the zero flag, the zswap index
+ * or virtual table word and the device data; so a stale lookup-cache hit or a wrong reverse
+ * map shows up as wrong content. Nothing here writes state.
+ *
+ * Not covered here: white-box invariants (impl/audit.ts).
+ */
+import { assert } from '../lib/assert.ts';
+import type {
+  DeviceView, EntryView, FolioView, HolderView, Observation,
+} from '../lib/observation.ts';
+import type { SwapCluster } from './cluster.ts';
+import { swpEntry, VSWAP_TYPE } from './entry-value.ts';
+import {
+  holderIsPresent, holderIsSwap, holderToEntry, holderToPage, holderToPfn,
+} from './holder-word.ts';
+import type { EntryLoc, SwapState } from './swap-state.ts';
+import { wordIsPfn, wordIsShadow, wordToPfn, wordToShadow } from './swap-table-word.ts';
+
+export function observeState(state: SwapState): Observation {
+  const cpus = state.config.cpus;
+  const lowestHolder = new Map<number, number>();
+  const holders: HolderView[] = [];
+  for (let holder = 0; holder < state.holders.length; holder++) {
+    const word = state.holders[holder] ?? 0;
+    if (holderIsPresent(word)) {
+      const folio = state.folios.of(holderToPfn(word));
+      const page = holderToPage(word);
+      holders.push({ kind: 'present', folio: folio.pfn, page, content: folio.pages[page] ?? 0 });
+    } else if (holderIsSwap(word)) {
+      const entry = holderToEntry(word);
+      if (!lowestHolder.has(entry)) lowestHolder.set(entry, holder);
+      holders.push({ kind: 'swap', entry, content: contentAt(state, entry, holder % cpus) });
+    } else {
+      holders.push({ kind: 'empty' });
+    }
+  }
+  const entries: EntryView[] = [];
+  for (const { type, clusters } of spaces(state)) {
+    for (const ci of clusters) {
+      for (let slot = 0; slot < ci.slots; slot++) {
+        const word = ci.word(slot);
+        if (!wordIsShadow(word) && !wordIsPfn(word)) continue;
+        const value = swpEntry(type, ci.id * ci.slots + slot);
+        const cpu = (lowestHolder.get(value) ?? 0) % cpus;
+        entries.push(entryView(state, state.peek(value, cpu)));
+      }
+    }
+  }
+  const folios: FolioView[] = state.folios.all().map((folio) => ({
+    id: folio.pfn, order: folio.order, dirty: folio.dirty, cached: folio.swapcache,
+    pages: [...folio.pages],
+  }));
+  const devices: DeviceView[] = state.devices.map((device) => ({
+    online: device.online, writeOk: device.writeOk, inuse: device.inuse,
+  }));
+  return {
+    holders, entries, folios, devices,
+    swapFreePages: state.counters.nrSwapPages,
+    zswapStored: state.zswap.stored,
+    zswapEnabled: state.zswapEnabled,
+  };
+}
+
+/** The swap spaces holding entries, in entry-value order (physical types, then virtual). */
+function spaces(state: SwapState): { type: number; clusters: SwapCluster[] }[] {
+  const out: { type: number; clusters: SwapCluster[] }[] = [];
+  for (const device of state.devices) {
+    if (device.kind === 'table' && device.online) {
+      out.push({ type: device.type, clusters: device.clusters });
+    }
+  }
+  if (state.vspace !== null) {
+    const clusters = [...state.vspace.index.values()].sort((a, b) => a.id - b.id);
+    out.push({ type: VSWAP_TYPE, clusters });
+  }
+  return out;
+}
+
+function entryView(state: SwapState, loc: EntryLoc): EntryView {
+  const word = state.word(loc);
+  const folio = wordIsPfn(word) ? state.folios.get(wordToPfn(word)) : undefined;
+  const cache = folio === undefined ? null : { folio: folio.pfn, page: loc.value - folio.swap };
+  return {
+    entry: loc.value,
+    count: state.count(loc),
+    cache,
+    shadow: wordIsShadow(word) && wordToShadow(word) !== 0,
+    backend: state.backendKind(loc),
+    device: state.backendDevice(loc),
+    virtual: loc.virtual,
+    content: contentOf(state, loc),
+  };
+}
+
+/** What a read of `entry` returns on `cpu`. */
+function contentAt(state: SwapState, entry: number, cpu: number): number | 'lost' {
+  const loc = state.peek(entry, cpu);
+  const word = state.word(loc);
+  if (!wordIsShadow(word) && !wordIsPfn(word)) return 'lost';
+  return contentOf(state, loc);
+}
+
+function contentOf(state: SwapState, loc: EntryLoc): number | 'lost' {
+  const word = state.word(loc);
+  assert(wordIsShadow(word) || wordIsPfn(word), `content of unused ${loc.value}`);
+  if (wordIsPfn(word)) {
+    const folio = state.folios.get(wordToPfn(word));
+    if (folio === undefined || !folio.swapcache) return 'lost';
+    return folio.pages[loc.value - folio.swap] ?? 'lost';
+  }
+  return state.peekBackend(loc) ?? 'lost';
+}

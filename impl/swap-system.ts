@@ -1,0 +1,93 @@
+/**
+ * The kernel-shaped SwapSystem: one SwapState plus the op handlers, the observation, the
+ * audits and the marks behind the lib/system.ts interface. apply() checks the CPU, runs the
+ * op on it, and ends the operation (deferred frees of emptied virtual clusters, which also
+ * drop lookup-cache pins on them); expected failures come back as errnos, and a broken
+ * internal contract throws an AssertionError.
+ *
+ * Not covered here: the mechanisms (impl/swap-state.ts and the modules it names).
+ */
+import { assert, unreachable } from '../lib/assert.ts';
+import { assertConfig, type Config } from '../lib/config.ts';
+import type { Observation } from '../lib/observation.ts';
+import type { Op } from '../lib/ops.ts';
+import type { ImplOutcome } from '../lib/outcome.ts';
+import type { Knobs, SwapSystem } from '../lib/system.ts';
+import { auditEmptyState, auditState } from './audit.ts';
+import { formatEntryValue, swpOffset } from './entry-value.ts';
+import { EINVAL, isIndex } from './op-args.ts';
+import { fault, fork, setZswap, split, write } from './ops-memory.ts';
+import { swapin, zap, zswapWriteback } from './ops-swap-in.ts';
+import { allocSwap, evict, freeSwapCache, unmap, writeout } from './ops-swap-out.ts';
+import { observeState } from './observe.ts';
+import { SwapState } from './swap-state.ts';
+import { swapoff, swapon } from './swapoff.ts';
+
+export class KernelSwapSystem implements SwapSystem {
+  readonly state: SwapState;
+
+  constructor(config: Config, knobs: Knobs) {
+    assertConfig(config);
+    this.state = new SwapState(config, knobs);
+    assert(this.state.holders.length === config.holders);
+  }
+
+  apply(op: Op): ImplOutcome {
+    const state = this.state;
+    state.opSeq++;
+    if (!isIndex(op.cpu, state.config.cpus)) return EINVAL;
+    state.cpu = op.cpu;
+    const outcome = this.dispatch(op);
+    state.vspace?.endOp();
+    if (outcome.errno === 'ENOMEM') state.marks.hit('enomem');
+    if (outcome.errno === 'ENOSPC') state.marks.hit('enospc');
+    if (state.vmSwapFull()) state.marks.hit('vm-swap-full');
+    return outcome;
+  }
+
+  observe(): Observation {
+    return observeState(this.state);
+  }
+
+  audit(): void {
+    auditState(this.state);
+  }
+
+  auditEmpty(): void {
+    auditEmptyState(this.state);
+  }
+
+  entryOffset(value: number): number {
+    return swpOffset(value);
+  }
+
+  formatEntry(value: number): string {
+    return formatEntryValue(value);
+  }
+
+  marks(): Readonly<Record<string, number>> {
+    return this.state.marks.snapshot();
+  }
+
+  private dispatch(op: Op): ImplOutcome {
+    const state = this.state;
+    switch (op.op) {
+      case 'swapon': return swapon(state, op);
+      case 'swapoff': return swapoff(state, op);
+      case 'fault': return fault(state, op);
+      case 'write': return write(state, op);
+      case 'fork': return fork(state, op);
+      case 'allocSwap': return allocSwap(state, op);
+      case 'unmap': return unmap(state, op);
+      case 'writeout': return writeout(state, op);
+      case 'evict': return evict(state, op);
+      case 'swapin': return swapin(state, op);
+      case 'zap': return zap(state, op);
+      case 'freeSwapCache': return freeSwapCache(state, op);
+      case 'zswapWriteback': return zswapWriteback(state, op);
+      case 'split': return split(state, op);
+      case 'setZswap': return setZswap(state, op);
+      default: return unreachable(op);
+    }
+  }
+}
