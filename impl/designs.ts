@@ -45,9 +45,9 @@ export interface KnobDoc {
 
 export const knobDocs: Record<keyof Knobs, KnobDoc> = {
   virtualEntries: {
-    meaning: 'which new entries are virtual: never (classic), only while zswap is enabled at ' +
-      'allocation time (the RFC\'s bifurcation, falling back to physical when the virtual ' +
-      'space is full), or always',
+    meaning: 'which new entries are virtual: never (classic), exactly while zswap is enabled ' +
+      'at allocation time (the RFC\'s bifurcation; no fallback to physical when the virtual ' +
+      'space is full, so the choice follows the knob), or always',
     values: ['never', 'when-zswap', 'always'],
     default: 'never',
   },

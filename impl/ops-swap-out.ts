@@ -33,7 +33,7 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
       virtual = true;
     }
   }
-  if (first < 0 && state.knobs.virtualEntries !== 'always') {
+  if (!wantVirtual) {
     const hooks = allocHooks(state, folio, reclaimed);
     const run = state.allocator.alloc(folio.order, state.cpu, hooks, () => state.bindWord(folio));
     if (run !== null) {
@@ -42,11 +42,8 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
     }
   }
   if (first < 0) {
-    state.enospc = {
-      opSeq: state.opSeq, order: folio.order,
-      space: state.knobs.virtualEntries === 'never' ? 'physical'
-        : state.knobs.virtualEntries === 'always' ? 'virtual' : wantVirtual ? 'both' : 'physical',
-    };
+    const space = wantVirtual ? 'virtual' : 'physical';
+    state.enospc = { opSeq: state.opSeq, order: folio.order, space };
     state.marks.hit('enospc-alloc-swap');
     return withReclaims({ errno: 'ENOSPC' }, reclaimed);
   }

@@ -62,7 +62,7 @@ export interface EntryLoc {
 export interface EnospcNote {
   readonly opSeq: number;
   readonly order: number;
-  readonly space: 'physical' | 'virtual' | 'both';
+  readonly space: 'physical' | 'virtual';
 }
 
 export class SwapState {
