@@ -363,7 +363,7 @@ function auditFolios(state: SwapState): void {
     const pageMaps = folio.pageMaps.reduce((sum, n) => sum + n, 0);
     check(pageMaps === maps, 'identity', () => `${at} page map counts ${pageMaps}, rmap ${maps}`);
     if (!folio.swapcache) continue;
-    const locs = state.entriesOf(folio);
+    const locs = state.entriesOf(folio, 0);
     locs.forEach((loc, page) => {
       const word = state.word(loc);
       check(wordIsPfn(word) && wordToPfn(word) === folio.pfn, 'cache-binding',

@@ -130,10 +130,13 @@ export class SwapState {
     return this.locate(value, (offset) => this.virtualSpace().peek(cpu, offset));
   }
 
-  /** The entries of a swap-cache folio, resolved once (they share one cluster). */
-  entriesOf(folio: Folio): EntryLoc[] {
+  /**
+   * The entries of a swap-cache folio, resolved once (they share one cluster); with
+   * `peekCpu`, resolved as that CPU would without touching the lookup cache (audits).
+   */
+  entriesOf(folio: Folio, peekCpu?: number): EntryLoc[] {
     assert(folio.swapcache && folio.swap > 0, `folio ${folio.pfn} is not in the swap cache`);
-    const first = this.resolve(folio.swap);
+    const first = peekCpu === undefined ? this.resolve(folio.swap) : this.peek(folio.swap, peekCpu);
     const nr = 2 ** folio.order;
     assert(first.slot % nr === 0 && first.slot + nr <= first.cluster.slots, 'folio alignment');
     const locs: EntryLoc[] = [];

@@ -294,6 +294,21 @@ describe('virtual designs', () => {
       expect(d.system.observe().holders[4]).toEqual({ kind: 'swap', entry: vswap(4), content: 0 });
     });
 
+  it('observe and audit change neither the lookup cache nor the marks', () => {
+    const d = new Driver(designs['vswap-direct-cached']!.knobs);
+    d.ok(swapon(0));
+    d.swapOut(0, 9, 0);
+    d.swapOut(5, 8, 1);
+    d.ok({ op: 'writeout', folio: 1, cpu: 1 }, { op: 'evict', folio: 1, cpu: 1 });
+    const vspace = d.system.state.vspace!;
+    const cached = [0, 1].map((cpu) => vspace.lookupCache.cachedOf(cpu));
+    const marks = d.system.marks();
+    expect(d.system.observe().holders[0]).toMatchObject({ kind: 'swap', content: 9 });
+    d.system.audit();
+    expect([0, 1].map((cpu) => vspace.lookupCache.cachedOf(cpu))).toEqual(cached);
+    expect(d.system.marks()).toEqual(marks);
+  });
+
   it('an audit notices a lookup-cache pin that is not counted', () => {
     const d = new Driver(designs['vswap-direct-cached']!.knobs);
     d.ok({ op: 'fault', holder: 0, order: 0, cpu: 0 }, { op: 'allocSwap', holder: 0, cpu: 0 });
