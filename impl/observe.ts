@@ -12,7 +12,7 @@ import { assert } from '../lib/assert.ts';
 import type {
   DeviceView, EntryView, FolioView, HolderView, Observation,
 } from '../lib/observation.ts';
-import type { SwapCluster } from './cluster.ts';
+import { VirtualCluster, type SwapCluster } from './cluster.ts';
 import { swpEntry, VSWAP_TYPE } from './entry-value.ts';
 import {
   holderIsPresent, holderIsSwap, holderToEntry, holderToPage, holderToPfn,
@@ -46,7 +46,7 @@ export function observeState(state: SwapState): Observation {
         if (!wordIsShadow(word) && !wordIsPfn(word)) continue;
         const value = swpEntry(type, ci.id * ci.slots + slot);
         const cpu = (lowestHolder.get(value) ?? 0) % cpus;
-        entries.push(entryView(state, state.peek(value, cpu)));
+        entries.push(entryView(state, locAt(state, ci, slot, value), cpu));
       }
     }
   }
@@ -80,7 +80,15 @@ function spaces(state: SwapState): { type: number; clusters: SwapCluster[] }[] {
   return out;
 }
 
-function entryView(state: SwapState, loc: EntryLoc): EntryView {
+/** The entry found at `slot` of `ci` by the scan (not through a lookup). */
+function locAt(state: SwapState, ci: SwapCluster, slot: number, value: number): EntryLoc {
+  if (ci instanceof VirtualCluster) return state.locOf(ci, slot);
+  const loc = state.peek(value, 0);
+  assert(loc.cluster === ci && loc.slot === slot, `scan and lookup disagree on ${value}`);
+  return loc;
+}
+
+function entryView(state: SwapState, loc: EntryLoc, cpu: number): EntryView {
   const word = state.word(loc);
   const folio = wordIsPfn(word) ? state.folios.get(wordToPfn(word)) : undefined;
   const cache = folio === undefined ? null : { folio: folio.pfn, page: loc.value - folio.swap };
@@ -92,7 +100,7 @@ function entryView(state: SwapState, loc: EntryLoc): EntryView {
     backend: state.backendKind(loc),
     device: state.backendDevice(loc),
     virtual: loc.virtual,
-    content: contentOf(state, loc),
+    content: contentAt(state, loc.value, cpu),
   };
 }
 

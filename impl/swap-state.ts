@@ -125,9 +125,12 @@ export class SwapState {
     return this.locate(value, (offset) => this.virtualSpace().lookup(this.cpu, offset));
   }
 
-  /** Resolves `value` as CPU `cpu` would, without touching the lookup cache (observe()). */
+  /**
+   * Resolves `value` as CPU `cpu` would, without touching the lookup cache (observe()). A
+   * DEAD cluster is returned as found, so that a stale lookup reads as lost content.
+   */
   peek(value: number, cpu: number): EntryLoc {
-    return this.locate(value, (offset) => this.virtualSpace().peek(cpu, offset));
+    return this.locate(value, (offset) => this.virtualSpace().peek(cpu, offset), true);
   }
 
   /**
@@ -505,14 +508,16 @@ export class SwapState {
     return this.shadowAge;
   }
 
-  private locate(value: number, lookup: (offset: number) => VirtualCluster | undefined) {
+  private locate(
+    value: number, lookup: (offset: number) => VirtualCluster | undefined, deadOk = false,
+  ): EntryLoc {
     const type = swpType(value);
     const offset = swpOffset(value);
     assert(offset > 0, `entry ${value} names a header slot`);
     if (type === VSWAP_TYPE) {
       const vcluster = lookup(offset);
       assert(vcluster !== undefined, `virtual entry ${value} has no cluster`);
-      assert(!vcluster.dead, `virtual entry ${value} resolved to DEAD cluster ${vcluster.id}`);
+      assert(deadOk || !vcluster.dead, `virtual ${value} resolved to DEAD cluster ${vcluster.id}`);
       const slot = offset % vcluster.slots;
       return { value, virtual: true, offset, device: null, cluster: vcluster, vcluster, slot };
     }
