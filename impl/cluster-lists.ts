@@ -65,6 +65,8 @@ export class ClusterLists<C extends SwapCluster> {
 
   /** Takes the first cluster off `list` and marks it isolated (isolate_lock_cluster()). */
   isolate(list: Set<C>): C | null {
+    assert(list === this.free || list === this.full || list === this.discard ||
+      this.nonfull.includes(list) || this.frag.includes(list), 'isolate from a foreign list');
     for (const ci of list) {
       assert(this.listOf(ci.flags, ci.order) === list, `cluster ${ci.id} on the wrong list`);
       this.move(ci, 'none');

@@ -49,7 +49,9 @@ export class FolioTable {
 
   /** The live folio `pfn`, or undefined. */
   get(pfn: number): Folio | undefined {
-    return Number.isInteger(pfn) ? this.folios.get(pfn) : undefined;
+    const folio = Number.isInteger(pfn) ? this.folios.get(pfn) : undefined;
+    assert(folio === undefined || folio.pfn === pfn, `folio table slot ${pfn} corrupt`);
+    return folio;
   }
 
   /** The live folio `pfn`, asserting it exists. */

@@ -57,6 +57,7 @@ export class LookupCache {
   peek(cpu: number, id: number, load: ClusterLoad): VirtualCluster | undefined {
     assert(cpu >= 0 && cpu < this.cached.length, `cpu ${cpu}`);
     const cached = this.cached[cpu] ?? null;
+    assert(cached === null || this.mode !== 'off', `cpu ${cpu} caches with the cache off`);
     if (this.mode === 'off' || cached === null || cached.id !== id) return load(id);
     if (this.mode === 'validated' && cached.dead) return load(id);
     return cached;

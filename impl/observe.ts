@@ -57,6 +57,8 @@ export function observeState(state: SwapState): Observation {
   const devices: DeviceView[] = state.devices.map((device) => ({
     online: device.online, writeOk: device.writeOk, inuse: device.inuse,
   }));
+  assert(holders.length === state.config.holders, 'one view per holder');
+  assert(entries.every((e, i) => i === 0 || (entries[i - 1]?.entry ?? 0) < e.entry), 'sorted');
   return {
     holders, entries, folios, devices,
     swapFreePages: state.counters.nrSwapPages,

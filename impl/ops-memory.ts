@@ -32,6 +32,7 @@ export function write(state: SwapState, op: WriteOp): ImplOutcome {
   const at = presentAt(state, op.holder);
   if (at === null || typeof op.value !== 'number' || !Number.isFinite(op.value)) return EINVAL;
   const { folio, page } = at;
+  assert((folio.pageMaps[page] ?? 0) >= 1, `holder ${op.holder} maps an unmapped page`);
   let shared = (folio.pageMaps[page] ?? 0) > 1;
   if (!shared && folio.swapcache) {
     shared = state.count(state.resolve(folio.swap + page)) > 0;
@@ -66,6 +67,7 @@ export function fork(state: SwapState, op: ForkOp): ImplOutcome {
     return { errno: 'ENOMEM' };
   }
   state.setSwapHolder(op.target, entry);
+  assert(state.count(loc) >= 2, `fork of ${entry} left count ${state.count(loc)}`);
   return OK;
 }
 
@@ -73,6 +75,7 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
   const folio = folioById(state, op.folio);
   if (folio === null || folio.order === 0) return EINVAL;
   const nr = 2 ** folio.order;
+  assert(folio.pages.length === nr && folio.pageMaps.length === nr, 'folio geometry');
   const tails = [];
   for (let page = 1; page < nr; page++) {
     tails.push(state.folios.alloc(0, [folio.pages[page] ?? 0], folio.dirty));
@@ -106,6 +109,7 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
   folio.pageMaps = [folio.pageMaps[0] ?? 0];
   for (const tail of tails) state.folios.freeIfUnused(tail);
   state.folios.freeIfUnused(folio);
+  assert(folio.order === 0 && folio.pages.length === 1, `folio ${folio.pfn} not split`);
   return OK;
 }
 

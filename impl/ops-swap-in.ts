@@ -27,7 +27,9 @@ export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
     state.clearHolder(op.holder);
     state.mapPage(op.holder, cached, entry - cached.swap);
     state.put(loc);
+    assert(cached.mappers.has(op.holder), `holder ${op.holder} not mapped after a cache hit`);
     const freedCache = shouldFreeSwap(state, cached, loc);
+    assert(!freedCache || !cached.swapcache, 'freed swap cache still bound');
     return { errno: 'OK', how: 'cache-hit', freedCache };
   }
   if (op.failAlloc === true) {
@@ -39,6 +41,8 @@ export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
   const base = op.holder - (op.holder % locs.length);
   const holders = locs.map((_, i) => base + i);
   const kind = state.backendKind(loc);
+  assert(kind !== 'none', `swapin of ${loc.value} with neither cache nor backend`);
+  assert(locs.every((l) => state.cachedFolio(l) === null), 'read of a cached entry');
   const pages = locs.map((l) => state.readBackend(l));
   const order = batch === null ? 0 : op.order;
   const folio = state.folios.alloc(order, pages, kind === 'zswap');
@@ -66,6 +70,7 @@ export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
 function largeBatch(state: SwapState, holder: number, order: number): EntryLoc[] | null {
   const nr = 2 ** order;
   const base = holder - (holder % nr);
+  assert(order > 0 && order <= state.config.orderMax, `large read of order ${order}`);
   if (state.zswapEverEnabled || base + nr > state.holders.length) return null;
   const first = swapAt(state, base);
   if (first === null) return null;
@@ -106,6 +111,7 @@ function shouldFreeSwap(state: SwapState, folio: Folio, loc: EntryLoc): boolean 
   if (!wanted) return false;
   const freed = state.folioFreeSwap(folio);
   if (freed) state.marks.hit('swapin-free-swap-cache');
+  assert(freed === !folio.swapcache, `folio ${folio.pfn} cache state after free`);
   return freed;
 }
 
@@ -120,8 +126,10 @@ export function zap(state: SwapState, op: ZapOp): ImplOutcome {
   const entry = swapAt(state, op.holder);
   if (entry === null) return EINVAL;
   const loc = state.resolve(entry);
+  const before = state.count(loc);
   state.clearHolder(op.holder);
   state.put(loc);
+  assert(state.count(loc) === before - 1, `zap of ${entry} did not drop one reference`);
   if (state.count(loc) > 0) return { errno: 'OK', freedCache: false };
   const folio = state.cachedFolio(loc);
   if (folio === null) {
@@ -145,8 +153,11 @@ export function zswapWriteback(state: SwapState, op: ZswapWritebackOp): ImplOutc
     return { errno: 'ENOMEM' };
   }
   const content = state.zswap.load(state.zswapHandle(loc));
+  const stored = state.zswap.stored;
+  assert(stored > 0, 'zswap writeback with an empty pool');
   if (!loc.virtual) {
     state.writeOwnSlot(loc, content);
+    assert(state.backendKind(loc) === 'disk' && state.zswap.stored === stored - 1);
     state.marks.hit('zswap-writeback-same-slot');
     return OK;
   }
@@ -159,6 +170,7 @@ export function zswapWriteback(state: SwapState, op: ZswapWritebackOp): ImplOutc
   }
   state.releaseBackend(loc);
   state.setPhys(loc, run.device, run.offset, content);
+  assert(state.backendKind(loc) === 'disk' && state.zswap.stored === stored - 1);
   state.marks.hit('zswap-writeback-redirect');
   return withReclaims({ errno: 'OK', device: run.device.type }, reclaimed);
 }

@@ -20,6 +20,7 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
   const at = presentAt(state, op.holder);
   if (at === null || at.folio.swapcache) return EINVAL;
   const folio = at.folio;
+  assert(folio.dirty, `folio ${folio.pfn} outside the swap cache is clean`);
   const reclaimed: Reclaim[] = [];
   const wantVirtual = state.knobs.virtualEntries === 'always' ||
     (state.knobs.virtualEntries === 'when-zswap' && state.zswapEnabled);
@@ -48,6 +49,7 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
     return withReclaims({ errno: 'ENOSPC' }, reclaimed);
   }
   state.bind(folio, first);
+  assert(state.entriesOf(folio).every((loc) => state.cachedFolio(loc) === folio));
   if (op.failAlloc === true) {
     state.deleteFromSwapCache(folio, false); // memcg charge failed: undo the allocation
     assert(!folio.swapcache && folio.dirty);
@@ -72,6 +74,7 @@ export function unmap(state: SwapState, op: UnmapOp): ImplOutcome {
   state.unmapPage(op.holder);
   state.setSwapHolder(op.holder, value);
   assert(at.folio.swapcache, 'unmap keeps the folio in the swap cache');
+  assert(!at.folio.mappers.has(op.holder), `holder ${op.holder} still maps the folio`);
   return OK;
 }
 
@@ -80,6 +83,7 @@ export function writeout(state: SwapState, op: WriteoutOp): ImplOutcome {
   if (folio === null || !folio.swapcache) return EINVAL;
   if (folio.mappers.size > 0) return EBUSY;
   const locs = state.entriesOf(folio);
+  assert(locs.length === folio.pages.length, `folio ${folio.pfn} entry count`);
   if (locs.every((loc) => state.count(loc) === 0)) {
     assert(state.folioFreeSwap(folio), 'folio_free_swap of an unused folio');
     return { errno: 'OK', how: 'freed' };
@@ -145,6 +149,8 @@ export function evict(state: SwapState, op: EvictOp): ImplOutcome {
   const folio = folioById(state, op.folio);
   if (folio === null || !folio.swapcache) return EINVAL;
   if (folio.mappers.size > 0 || folio.dirty) return EBUSY;
+  assert(state.entriesOf(folio).every((loc) => state.backendKind(loc) !== 'none'),
+    `clean folio ${folio.pfn} has an entry without a backend`);
   state.deleteFromSwapCache(folio, true);
   assert(state.folios.freeIfUnused(folio), `evicted folio ${folio.pfn} still held`);
   return OK;

@@ -83,6 +83,7 @@ export class PhysicalAllocator {
           ? device.allocFromLists(order, hooks, wordAt)
           : device.alloc(order);
         if (offset < 0) continue;
+        assert(offset % 2 ** order === 0, `run at ${offset} not aligned to order ${order}`);
         this.remember(cpu, order, device, offset);
         return { device, offset };
       }
@@ -115,6 +116,7 @@ export class PhysicalAllocator {
     }
     const start = ci.count === 0 ? 0 : cached.offset % device.clusterSlots;
     const offset = device.scanCluster(ci, start, order, hooks, wordAt);
+    assert(offset < 0 || Math.floor(offset / device.clusterSlots) === ci.id, 'run left cluster');
     if (offset < 0) {
       this.clear(cpu, order);
       return null;
@@ -128,6 +130,7 @@ export class PhysicalAllocator {
   private remember(cpu: number, order: number, device: PhysicalDevice, offset: number): void {
     const orders = this.percpu[cpu];
     assert(orders !== undefined);
+    assert(device.online, `remembering offline device ${device.type}`);
     if (device.kind !== 'table') return;
     const next = offset + 2 ** order;
     orders[order] = next % device.clusterSlots === 0 || next >= device.config.slots
@@ -152,8 +155,10 @@ export class PhysicalAllocator {
       if (next === undefined || this.device(next).config.priority !== priority) break;
       end++;
     }
+    const length = this.avail.length;
     this.avail.splice(at, 1);
     this.avail.splice(end, 0, type);
+    assert(this.avail.length === length && this.avail[end] === type, 'requeue');
   }
 
   private flushDiscards(): boolean {

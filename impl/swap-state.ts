@@ -175,7 +175,9 @@ export class SwapState {
   // Counting (shared by physical and virtual clusters).
 
   count(loc: EntryLoc): number {
-    return this.counter.count(loc.cluster, loc.slot);
+    const count = this.counter.count(loc.cluster, loc.slot);
+    assert(count >= 0, `${loc.value} count ${count}`);
+    return count;
   }
 
   /** folio_dup_swap() / swap_dup_entry_direct() of one entry; false for -ENOMEM. */
@@ -207,6 +209,7 @@ export class SwapState {
 
   /** PFN word that binds the entries of a fresh allocation (count 0, no zero flag). */
   bindWord(folio: Folio): number {
+    assert(!folio.swapcache, `folio ${folio.pfn} bound twice`);
     return pfnToWord(folio.pfn, 0, false);
   }
 
@@ -301,6 +304,7 @@ export class SwapState {
 
   /** The physical device the entry occupies or is backed by, or null. */
   backendDevice(loc: EntryLoc): number | null {
+    assert(this.word(loc) !== NULL_WORD, `device of free ${loc.value}`);
     if (loc.device !== null) return loc.device.type;
     const vt = this.vtWord(loc);
     return vtWordIsPhys(vt) ? vtWordToPhysType(vt) : null;
@@ -374,6 +378,7 @@ export class SwapState {
   setZero(loc: EntryLoc): void {
     this.releaseBackend(loc);
     this.setWord(loc, wordWithZero(this.word(loc), true));
+    assert(this.backendKind(loc) === 'zero', `${loc.value} zero flag not set`);
   }
 
   /** zswap_store() of one page into a fresh object (the pool has room, checked by caller). */
@@ -386,6 +391,7 @@ export class SwapState {
     }
     assert(loc.vcluster !== null);
     loc.vcluster.vtable[loc.slot] = zswapToVtWord(handle);
+    assert(this.backendKind(loc) === 'zswap', `${loc.value} not stored`);
   }
 
   /** Writes a physical entry's data to its own slot (__swap_writepage()). */
@@ -393,6 +399,7 @@ export class SwapState {
     assert(loc.device !== null && loc.device.store !== null, `${loc.value} is not physical`);
     this.releaseBackend(loc);
     loc.device.store.write(loc.offset, content);
+    assert(this.backendKind(loc) === 'disk', `${loc.value} not on disk`);
   }
 
   /**
@@ -416,6 +423,7 @@ export class SwapState {
 
   /** The entry has count 0 and is in the swap cache. */
   isCacheOnly(loc: EntryLoc): boolean {
+    assert(this.word(loc) !== NULL_WORD, `cache-only test of free ${loc.value}`);
     return wordIsPfn(this.word(loc)) && this.count(loc) === 0;
   }
 

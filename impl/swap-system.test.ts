@@ -289,7 +289,7 @@ describe('virtual designs', () => {
       expect(d.mark('vcluster-id-reused')).toBe(1);
       d.ok({ op: 'unmap', holder: 4, cpu: 1 });
       expect(vspace.lookupCache.cachedOf(1)).toBe(fresh);
-      if (mode === 'validated') expect(d.mark('lookup-cache-stale-rejected')).toBe(1);
+      if (mode === 'validated') expect(d.mark('lookup-cache-stale-rejected')).toBeGreaterThan(0);
       else expect(d.mark('lookup-cache-invalidate-empty')).toBeGreaterThanOrEqual(1);
       expect(d.system.observe().holders[4]).toEqual({ kind: 'swap', entry: vswap(4), content: 0 });
     });

@@ -38,6 +38,7 @@ export class KernelSwapSystem implements SwapSystem {
     if (!isIndex(op.cpu, state.config.cpus)) return EINVAL;
     state.cpu = op.cpu;
     const outcome = this.dispatch(op);
+    assert(outcome.errno === 'OK' || outcome.how === undefined, 'a failed op took a path');
     state.vspace?.endOp();
     if (outcome.errno === 'ENOMEM') state.marks.hit('enomem');
     if (outcome.errno === 'ENOSPC') state.marks.hit('enospc');
@@ -58,6 +59,7 @@ export class KernelSwapSystem implements SwapSystem {
   }
 
   entryOffset(value: number): number {
+    assert(value > 0, `entry value ${value}`);
     return swpOffset(value);
   }
 

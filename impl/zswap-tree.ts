@@ -29,6 +29,7 @@ export class ZswapTree {
   store(type: number, offset: number, handle: number): number | null {
     const chunk = this.chunk(type, offset, true);
     assert(chunk !== null);
+    assert(Number.isInteger(handle) && handle >= 0, `zswap handle ${handle}`);
     const old = chunk.get(offset) ?? null;
     chunk.set(offset, handle);
     if (old === null) this.size++;
@@ -49,6 +50,7 @@ export class ZswapTree {
 
   /** Objects indexed for `type`, for zswap_swapoff()'s emptiness assert. */
   countOf(type: number): number {
+    assert(type >= 0 && type < this.trees.length, `zswap tree of type ${type}`);
     let n = 0;
     for (const chunk of this.trees[type] ?? []) n += chunk?.size ?? 0;
     return n;
