@@ -11,7 +11,8 @@ import { randomInt } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../lib/config.ts';
-import { configDefault, configTiny } from '../lib/config.ts';
+import type { ConfigPresetName } from '../lib/config.ts';
+import { configPresets } from '../lib/config.ts';
 import { knobDocs, designs } from '../impl/designs.ts';
 import type { CampaignProgress, DesignSummary } from '../properties/campaign.ts';
 import { runCampaign } from '../properties/campaign.ts';
@@ -40,7 +41,7 @@ import { readFileSync } from 'node:fs';
 const usage = `usage: swapcheck <command> [options]
 commands:
   run      [--design NAME ...|all] [--seed N] [--runs N | --time 30s] [--max-ops N]
-           [--config tiny|default|mixed|FILE] [--out DIR]
+           [--config tiny|default|tiny-disk|default-disk|mixed|FILE] [--out DIR]
   replay   TRACE... [--design NAME] [--verbose]
   shrink   TRACE [--design NAME] [--time 20s]
   designs  list the built-in designs and knobs
@@ -68,9 +69,10 @@ function parseCount(flag: string, text: string | undefined, min: number, max: nu
 }
 
 function loadConfigs(flag: string | undefined): { label: string; configs: Config[] } {
-  if (flag === undefined || flag === 'mixed') return { label: 'mixed (tiny, default)', configs: [configTiny, configDefault] };
-  if (flag === 'tiny') return { label: 'tiny', configs: [configTiny] };
-  if (flag === 'default') return { label: 'default', configs: [configDefault] };
+  if (flag === undefined || flag === 'mixed') {
+    return { label: `mixed (${Object.keys(configPresets).join(', ')})`, configs: Object.values(configPresets) };
+  }
+  if (Object.hasOwn(configPresets, flag)) return { label: flag, configs: [configPresets[flag as ConfigPresetName]] };
   let text: string;
   try {
     text = readFileSync(flag, 'utf8');

@@ -76,6 +76,22 @@ export const configDefault: Config = {
   vswapSlots: 512,
 };
 
+/** The tiny machine booted with zswap off: large swapin stays possible until zswap is on. */
+export const configTinyDisk: Config = { ...configTiny, zswapEnabled: false };
+
+/** The default machine booted with zswap off. */
+export const configDefaultDisk: Config = { ...configDefault, zswapEnabled: false };
+
+/** Named configs for traces and the command line. */
+export const configPresets = {
+  tiny: configTiny,
+  default: configDefault,
+  'tiny-disk': configTinyDisk,
+  'default-disk': configDefaultDisk,
+} as const satisfies Record<string, Config>;
+
+export type ConfigPresetName = keyof typeof configPresets;
+
 /** Limits that the encodings in impl/ rely on; validateConfig enforces them. */
 export const configLimits = {
   holdersMax: 4096,

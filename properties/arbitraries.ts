@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import type { Config } from '../lib/config.ts';
-import { configDefault, configTiny } from '../lib/config.ts';
+import { configPresets } from '../lib/config.ts';
 import type { OpName } from '../lib/ops.ts';
 import { opNames } from '../lib/ops.ts';
 import { opWeightsBase } from './generator.ts';
@@ -39,9 +39,10 @@ export function templatesArbitrary(lengthMax: number): fc.Arbitrary<readonly OpT
     .subarray(opsOptional, { minLength: 0, maxLength: 4 })
     .chain((disabled) => {
       const enabled = opNames.filter((name) => !disabled.includes(name));
-      return fc.array(templateArbitrary(enabled), { minLength: 1, maxLength: lengthMax });
+      return fc.array(templateArbitrary(enabled), { minLength: 1, maxLength: lengthMax, size: 'max' });
     });
 }
 
-/** The configs the properties cover: 2-bit counts and 4-slot clusters, and the default. */
-export const configArbitrary: fc.Arbitrary<Config> = fc.constantFrom(configTiny, configDefault);
+/** The configs the properties cover: tiny (2-bit counts, 4-slot clusters) and default, each
+ * booted with zswap on and off (large swapin needs zswap never enabled). */
+export const configArbitrary: fc.Arbitrary<Config> = fc.constantFrom(...Object.values(configPresets));

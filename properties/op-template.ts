@@ -124,7 +124,8 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
     }
     case 'swapin': {
       const holder = choose(holderIndices(observation, isSwap), holders, t);
-      const order = t.order % 4 === 3 ? t.order % (config.orderMax + 1) : 0;
+      // Half the swapins ask for a large folio; the design falls back to order 0 when it can't.
+      const order = t.order >= 2 && config.orderMax > 0 ? 1 + (t.pick2 % config.orderMax) : 0;
       return withFlag({ op: 'swapin', holder, order, cpu }, 'failAlloc', t.flag);
     }
     case 'zap':

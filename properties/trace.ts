@@ -13,7 +13,8 @@ import { readFileSync, renameSync, writeFileSync, mkdirSync, rmSync } from 'node
 import { dirname } from 'node:path';
 import * as v from 'valibot';
 import type { Config } from '../lib/config.ts';
-import { configDefault, configTiny, validateConfig } from '../lib/config.ts';
+import type { ConfigPresetName } from '../lib/config.ts';
+import { configPresets, validateConfig } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 
 export const traceFormat = 'swapcheck-trace';
@@ -75,7 +76,7 @@ const traceSchema = v.strictObject({
   format: v.literal(traceFormat),
   version: v.literal(traceVersion),
   design: designRefSchema,
-  config: v.union([v.picklist(['tiny', 'default']), configSchema]),
+  config: v.union([v.picklist(['tiny', 'default', 'tiny-disk', 'default-disk']), configSchema]),
   seed: v.optional(count),
   note: v.optional(v.string()),
   failure: v.optional(v.record(v.string(), v.unknown())),
@@ -88,7 +89,7 @@ export interface Trace {
   readonly format: typeof traceFormat;
   readonly version: typeof traceVersion;
   readonly design: DesignRef;
-  readonly config: 'tiny' | 'default' | Config;
+  readonly config: ConfigPresetName | Config;
   readonly seed?: number;
   readonly note?: string;
   readonly failure?: Readonly<Record<string, unknown>>;
@@ -112,10 +113,8 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string 
 }
 
 /** Resolves a config reference of a trace or a flag. */
-export function resolveConfig(config: 'tiny' | 'default' | Config): Config {
-  if (config === 'tiny') return configTiny;
-  if (config === 'default') return configDefault;
-  return config;
+export function resolveConfig(config: ConfigPresetName | Config): Config {
+  return typeof config === 'string' ? configPresets[config] : config;
 }
 
 /** Parses and validates trace text; throws InputError naming `source`. */
