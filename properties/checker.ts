@@ -19,7 +19,7 @@ import type { Op } from '../lib/ops.ts';
 import type { ImplOutcome, Outcome } from '../lib/outcome.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
 import { SwapModel } from '../model/swap-model.ts';
-import { firstDifference } from './diff.ts';
+import { firstDifference, plainEqual } from './diff.ts';
 
 export type FailureKind =
   | 'allowance'
@@ -73,6 +73,8 @@ export class Checker {
   private readonly valueToSerial = new Map<number, number>();
   /** Impl entry value → how many times it has been allocated (its generation). */
   private readonly valueGeneration = new Map<number, number>();
+  /** Model serial → impl entry value. */
+  private readonly serialToValue = new Map<number, number>();
   private implObservation: Observation | null = null;
   private modelObservation: Observation;
 
@@ -109,7 +111,9 @@ export class Checker {
       return { kind: 'allowance', step, op, message: `impl choice rejected: ${modelStep.reason}` };
     }
     const { entry: _entry, ...actualOutcome } = actual;
-    const outcomeDifference = firstDifference(modelStep.outcome, actualOutcome);
+    const outcomeDifference = plainEqual(modelStep.outcome, actualOutcome)
+      ? null
+      : firstDifference(modelStep.outcome, actualOutcome);
     if (outcomeDifference !== null) {
       return {
         kind: 'outcome',
@@ -227,6 +231,7 @@ export class Checker {
           );
         }
         this.valueToSerial.set(value, serial);
+        this.serialToValue.set(serial, value);
         this.valueGeneration.set(value, (this.valueGeneration.get(value) ?? 0) + 1);
       }
     }
@@ -283,14 +288,34 @@ export class Checker {
     }
     entries.sort((a, b) => a.entry - b.entry);
     const actual: Observation = { ...actualRaw, holders, entries };
+    if (plainEqual(this.modelObservation, actual)) return null;
     const difference = firstDifference(this.modelObservation, actual);
     if (difference === null) return null;
     return {
       kind: 'observation',
       step,
       op,
-      message: `observation differs at ${difference.path}`,
+      message: `observation differs at ${difference.path}${this.describePath(difference.path, actual)}`,
       ...difference,
     };
+  }
+
+  /** Names the holder or entry a difference path points into. */
+  private describePath(path: string, actual: Observation): string {
+    const holder = /^holders\[(\d+)\]/.exec(path);
+    if (holder !== null) {
+      const view = this.modelObservation.holders[Number(holder[1])];
+      if (view?.kind !== 'swap') return ` (holder ${holder[1]})`;
+      const value = this.serialToValue.get(view.entry);
+      return ` (holder ${holder[1]}, model entry ${view.entry} = ${value === undefined ? '?' : this.system.formatEntry(value)})`;
+    }
+    const entry = /^entries\[(\d+)\]/.exec(path);
+    if (entry !== null) {
+      const index = Number(entry[1]);
+      const serial = this.modelObservation.entries[index]?.entry ?? actual.entries[index]?.entry;
+      const value = serial === undefined ? undefined : this.serialToValue.get(serial);
+      return ` (model entry ${serial ?? '?'} = ${value === undefined ? '?' : this.system.formatEntry(value)})`;
+    }
+    return '';
   }
 }

@@ -3,7 +3,7 @@
  * keys count as absent. Method: example-based.
  */
 import { describe, expect, it } from 'vitest';
-import { firstDifference } from './diff.ts';
+import { firstDifference, plainEqual } from './diff.ts';
 
 describe('firstDifference', () => {
   it('returns null for deeply equal values', () => {
@@ -24,5 +24,22 @@ describe('firstDifference', () => {
   });
   it('reports a type mismatch at the root', () => {
     expect(firstDifference(1, 'x')).toEqual({ path: '(root)', expected: 1, actual: 'x' });
+  });
+});
+
+describe('plainEqual', () => {
+  it('agrees with firstDifference on equal and unequal values', () => {
+    const cases: [unknown, unknown][] = [
+      [{ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] }],
+      [{ a: 1, b: undefined }, { a: 1 }],
+      [{ a: 1 }, { a: 1, b: 2 }],
+      [[1, 2], [1]],
+      [[1], { 0: 1 }],
+      [null, {}],
+      [1, 'x'],
+    ];
+    for (const [left, right] of cases) {
+      expect(plainEqual(left, right)).toBe(firstDifference(left, right) === null);
+    }
   });
 });

@@ -39,3 +39,33 @@ export function firstDifference(expected: unknown, actual: unknown, path = ''): 
   }
   return { path: path === '' ? '(root)' : path, expected, actual };
 }
+
+/**
+ * Structural equality of two plain values, without building a difference: the fast path the
+ * checker takes after every op (firstDifference runs only when this says false). Keys whose
+ * value is undefined count as absent, as in firstDifference.
+ */
+export function plainEqual(expected: unknown, actual: unknown): boolean {
+  if (expected === actual) return true;
+  if (typeof expected !== 'object' || typeof actual !== 'object' || expected === null || actual === null) {
+    return false;
+  }
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || expected.length !== actual.length) return false;
+    for (let i = 0; i < expected.length; i++) if (!plainEqual(expected[i], actual[i])) return false;
+    return true;
+  }
+  if (Array.isArray(actual)) return false;
+  const left = expected as Record<string, unknown>;
+  const right = actual as Record<string, unknown>;
+  let definedLeft = 0;
+  for (const key in left) {
+    const value = left[key];
+    if (value === undefined) continue;
+    definedLeft++;
+    if (!plainEqual(value, right[key])) return false;
+  }
+  let definedRight = 0;
+  for (const key in right) if (right[key] !== undefined) definedRight++;
+  return definedLeft === definedRight;
+}
