@@ -115,7 +115,7 @@ function writeFailureTrace(outDir: string, summary: DesignSummary, seed: number)
   const trace: Trace = {
     format: traceFormat,
     version: traceVersion,
-    design: summary.design,
+    design: summary.ref,
     config: failure.config,
     seed: failure.runSeed,
     note: `found by 'swapcheck run --seed ${seed}', run ${failure.runIndex}; ${describeFailure(failure.shrunk.failure)}`,
@@ -266,7 +266,7 @@ function saveRegression(summary: DesignSummary, seed: number): string {
   const trace: Trace = {
     format: traceFormat,
     version: traceVersion,
-    design: summary.design,
+    design: summary.ref,
     config: failure.config,
     seed: failure.runSeed,
     note: `caught: ${describeFailure(failure.shrunk.failure)}`,

@@ -45,7 +45,7 @@ export interface Config {
 
 /** The small machine: 2-bit counts and 4-slot clusters, so overflow and boundaries are hit. */
 export const configTiny: Config = {
-  holders: 16,
+  holders: 32,
   cpus: 2,
   clusterSlots: 4,
   countBits: 2,
@@ -61,15 +61,15 @@ export const configTiny: Config = {
 
 /** The default machine: wider counts and clusters, more holders and CPUs. */
 export const configDefault: Config = {
-  holders: 64,
+  holders: 128,
   cpus: 4,
   clusterSlots: 16,
   countBits: 4,
   orderMax: 2,
   devices: [
-    { slots: 96, bad: [17, 40], priority: 10, synchronousIo: false, discard: false },
-    { slots: 64, bad: [], priority: 10, synchronousIo: true, discard: true },
-    { slots: 48, bad: [5], priority: 1, synchronousIo: false, discard: true },
+    { slots: 48, bad: [17, 40], priority: 10, synchronousIo: false, discard: false },
+    { slots: 32, bad: [], priority: 10, synchronousIo: true, discard: true },
+    { slots: 24, bad: [5], priority: 1, synchronousIo: false, discard: true },
   ],
   zswapEnabled: true,
   zswapCapacity: 40,

@@ -60,6 +60,8 @@ export interface DesignFailure {
 
 export interface DesignSummary {
   readonly design: string;
+  /** The design as a trace names it (a built-in name, or base + knobs + mutant). */
+  readonly ref: DesignRef;
   readonly runs: number;
   readonly runsPassed: number;
   /** Checked ops, including each run's prologue and drain. */
@@ -125,7 +127,7 @@ function summarize(options: CampaignOptions, state: DesignState): DesignSummary 
     failure = { runIndex: state.failingRun, runSeed: spec.runSeed, config: spec.config, ops: failed.ops, failure: failed.failure, shrunk };
   }
   const runsPassed = failure === null ? runs : runs - 1;
-  return { design: state.name, runs, runsPassed, ops, elapsedMs: state.finished - state.started, opCounts, marks, failure };
+  return { design: state.name, ref: state.ref, runs, runsPassed, ops, elapsedMs: state.finished - state.started, opCounts, marks, failure };
 }
 
 /** Runs the campaign; with a time budget each design gets an equal share, one after another. */

@@ -36,37 +36,48 @@ const opsCore: ReadonlySet<OpName> = new Set<OpName>(['fault', 'allocSwap', 'unm
 /** A per-run op mix: cumulative weights over op kinds, zero for disabled kinds. */
 export interface Swarm {
   readonly weights: Readonly<Record<OpName, number>>;
+  /** Swap-out pressure: more faults and writeouts, fewer swapins, zswap mostly bypassed, so
+   * that physical swap fills past half (vm_swap_full(): cache-only and backing reclaim). */
+  readonly pressure: boolean;
   readonly cumulative: readonly number[];
   readonly total: number;
 }
 
-export function swarmFromWeights(weights: Readonly<Record<OpName, number>>): Swarm {
+export function swarmFromWeights(weights: Readonly<Record<OpName, number>>, pressure = false): Swarm {
   const cumulative: number[] = [];
   let total = 0;
   for (const name of opNames) {
     total += weights[name];
     cumulative.push(total);
   }
-  return { weights, cumulative, total };
+  return { weights, pressure, cumulative, total };
 }
 
-/** Draws a swarm: each non-core kind is off with probability 1/4, each weight scaled 1..4. */
+const opsPressureUp: ReadonlySet<OpName> = new Set<OpName>(['fault', 'write', 'allocSwap', 'unmap', 'writeout', 'evict']);
+const opsPressureDown: ReadonlySet<OpName> = new Set<OpName>(['swapin', 'zap', 'freeSwapCache', 'swapoff']);
+
+/** Draws a swarm: each non-core kind is off with probability 1/4, each weight scaled 1..4;
+ * one run in three is a pressure run. */
 export function drawSwarm(prng: Prng): Swarm {
+  const pressure = prng.below(3) === 0;
   const weights = {} as Record<OpName, number>;
   for (const name of opNames) {
     const enabled = opsCore.has(name) || prng.below(4) !== 0;
-    weights[name] = enabled ? opWeightsBase[name] * (1 + prng.below(4)) : 0;
+    let weight = enabled ? opWeightsBase[name] * (1 + prng.below(4)) : 0;
+    if (pressure && opsPressureUp.has(name)) weight *= 3;
+    if (pressure && opsPressureDown.has(name)) weight = Math.ceil(weight / 4);
+    weights[name] = weight;
   }
-  return swarmFromWeights(weights);
+  return swarmFromWeights(weights, pressure);
 }
 
 /** Probability that a template's flag is set, by kind (injected failures stay rare). */
-function flagProbability(kind: OpName): number {
+function flagProbability(kind: OpName, pressure: boolean): number {
   switch (kind) {
     case 'setZswap':
-      return 0.6;
+      return pressure ? 0.15 : 0.6;
     case 'writeout':
-      return 0.12;
+      return pressure ? 0.7 : 0.12;
     case 'fork':
     case 'unmap':
     case 'allocSwap':
@@ -91,8 +102,8 @@ export function drawTemplate(prng: Prng, swarm: Swarm): OpTemplate {
     pick2: prng.below(templatePickMax + 1),
     cpu: prng.below(8),
     order: prng.below(4),
-    // A third of writes store a zero page, the rest a value unlikely to repeat.
-    value: prng.below(3) === 0 ? 0 : 1 + prng.below(0x3fffffff),
-    flag: prng.chance(flagProbability(kind)),
+    // One write in six stores a zero page, the rest a value unlikely to repeat.
+    value: prng.below(6) === 0 ? 0 : 1 + prng.below(0x3fffffff),
+    flag: prng.chance(flagProbability(kind, swarm.pressure)),
   };
 }

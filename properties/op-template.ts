@@ -120,12 +120,17 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
     }
     case 'unmap': {
       const cached = holderIndices(observation, (v) => v.kind === 'present' && cachedFolios.has(v.folio));
-      return withFlag({ op: 'unmap', holder: choose(cached, holders, t), cpu }, 'failAlloc', t.flag);
+      // Half the time finish a folio that is already partly unmapped, so that whole folios
+      // become unmapped and can be written out and evicted.
+      const finishing = t.order % 2 === 0 ? cached.filter((h) => partlyUnmapped(observation, h)) : [];
+      const holder = finishing.length > 0 ? (finishing[t.pick % finishing.length] as number) : choose(cached, holders, t);
+      return withFlag({ op: 'unmap', holder, cpu }, 'failAlloc', t.flag);
     }
     case 'swapin': {
       const holder = choose(holderIndices(observation, isSwap), holders, t);
-      // Half the swapins ask for a large folio; the design falls back to order 0 when it can't.
-      const order = t.order >= 2 && config.orderMax > 0 ? 1 + (t.pick2 % config.orderMax) : 0;
+      // Half the swapins ask for the largest order whose aligned holder range is swapped out;
+      // the design falls back to order 0 when the batch is not uniform.
+      const order = t.order >= 2 ? largestSwappedOrder(config, observation, holder) : 0;
       return withFlag({ op: 'swapin', holder, order, cpu }, 'failAlloc', t.flag);
     }
     case 'zap':
@@ -154,6 +159,30 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
     case 'setZswap':
       return { op: 'setZswap', enabled: t.flag, cpu };
   }
+}
+
+/** Some other page of the folio mapped at `holder` is no longer mapped by any holder. */
+function partlyUnmapped(observation: Observation, holder: number): boolean {
+  const view = observation.holders[holder];
+  if (view?.kind !== 'present') return false;
+  const folio = observation.folios.find((f) => f.id === view.folio);
+  if (folio === undefined || folio.order === 0) return false;
+  const mapped = new Set<number>();
+  for (const other of observation.holders) if (other.kind === 'present' && other.folio === folio.id) mapped.add(other.page);
+  return mapped.size < folio.pages.length;
+}
+
+/** The largest order (at least 1, else 0) whose aligned holder range around `holder` holds
+ * only swap entries. */
+function largestSwappedOrder(config: Config, observation: Observation, holder: number): number {
+  for (let order = config.orderMax; order >= 1; order--) {
+    const size = 2 ** order;
+    const start = holder - (holder % size);
+    let swapped = start + size <= config.holders;
+    for (let i = start; swapped && i < start + size; i++) swapped = observation.holders[i]?.kind === 'swap';
+    if (swapped) return order;
+  }
+  return 0;
 }
 
 /** Adds an injection flag only when it is set, so traces stay short. */

@@ -1,20 +1,27 @@
 /**
  * The trace shrinker. fast-check never shrinks command lists given as examples, and a failing
- * campaign run is a concrete op list, so swapcheck shrinks traces itself: cut everything after
- * the failing op, delete chunks of ops (halving the chunk size down to single ops, as ddmin
- * does), then simplify each op's arguments (CPU 0, no injected failure, order 0, small values),
- * and repeat until nothing more can go. A candidate counts only if it still fails the same way
- * (same failure kind and, for audits, the same invariant), so shrinking cannot slide onto a
- * different bug.
+ * campaign run is a concrete op list, so swapcheck shrinks traces itself, greedily, keeping a
+ * candidate only if it still fails the same way (same failure kind and, for audits, the same
+ * invariant), so shrinking cannot slide onto a different bug. Passes, repeated until none
+ * makes progress or the budget runs out:
+ * 1. cut everything after the failing op;
+ * 2. delete whole lifecycles at once: every op that touches one holder (its faults, swap
+ *    entry, swapin, zap) or one folio (allocation to free);
+ * 3. delete chunks of ops, halving the chunk size down to single ops (ddmin);
+ * 4. simplify arguments: CPU 0, no injected failure, order 0, small values;
+ * 5. renumber holders (keeping alignment for large folios), devices and CPUs to the smallest
+ *    values.
+ * Folio ids are assigned by the system as ops run, so deleting an op that creates folios
+ * shifts every later id; candidates therefore remember which original op created each folio
+ * and rewrite later folio references to the ids the candidate's own run assigns.
  *
- * Not covered here: deleting whole entry lifecycles and renumbering holders (later passes).
+ * Not covered here: schedules of interleaved CPUs (there are none yet).
  */
 import type { Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import type { CheckerOptions, Failure } from './checker.ts';
-import { checkerOptionsDefault } from './checker.ts';
+import { Checker, checkerOptionsDefault } from './checker.ts';
 import type { DesignUnderTest } from './run.ts';
-import { replayOps } from './run.ts';
 
 export interface ShrinkResult {
   readonly ops: readonly Op[];
@@ -31,8 +38,65 @@ export interface ShrinkBudget {
 
 export const shrinkBudgetDefault: ShrinkBudget = { timeMs: 20_000, attemptsMax: 20_000 };
 
+/** An op of the original trace, with its index there (the key of the folios it created). */
+interface Step {
+  readonly op: Op;
+  readonly origin: number;
+}
+
+interface Replay {
+  /** The ops as the candidate ran them (folio references rewritten), up to the failure. */
+  readonly ops: Op[];
+  readonly failure: Failure | null;
+}
+
 function sameFailure(target: Failure, candidate: Failure): boolean {
   return candidate.kind === target.kind && candidate.invariant === target.invariant;
+}
+
+function highestFolio(checker: Checker): number {
+  const folios = checker.observation.folios;
+  return folios.length === 0 ? 0 : (folios[folios.length - 1]?.id ?? 0);
+}
+
+/**
+ * Replays steps, rewriting folio references through the ids each step's original op created
+ * (`created[origin]`, filled on the first, unshrunk replay), then drains.
+ */
+function replaySteps(
+  design: DesignUnderTest,
+  config: Config,
+  steps: readonly Step[],
+  created: Map<number, number[]>,
+  options: CheckerOptions,
+  recordCreated: boolean,
+): Replay {
+  const checker = new Checker(config, design.create(config), design.knobs === undefined ? options : { ...options, knobs: design.knobs });
+  const folioMap = new Map<number, number>();
+  const ran: Op[] = [];
+  let seen = 0;
+  for (const step of steps) {
+    let op = step.op;
+    if ('folio' in op) op = { ...op, folio: folioMap.get(op.folio) ?? (recordCreated ? op.folio : 0) };
+    ran.push(op);
+    const failure = checker.step(op);
+    if (failure !== null) return { ops: ran, failure };
+    const highest = highestFolio(checker);
+    const fresh: number[] = [];
+    for (const folio of checker.observation.folios) if (folio.id > seen) fresh.push(folio.id);
+    seen = Math.max(seen, highest);
+    if (recordCreated) {
+      created.set(step.origin, fresh);
+      for (const id of fresh) folioMap.set(id, id);
+    } else {
+      const original = created.get(step.origin) ?? [];
+      original.forEach((id, index) => {
+        const now = fresh[index];
+        if (now !== undefined) folioMap.set(id, now);
+      });
+    }
+  }
+  return { ops: ran, failure: checker.drain() };
 }
 
 /** Simpler variants of one op, simplest first. */
@@ -52,6 +116,72 @@ function simplifications(op: Op): Op[] {
   return variants;
 }
 
+function touchesHolder(op: Op, holder: number, config: Config): boolean {
+  if (op.op === 'fork' && op.target === holder) return true;
+  if (!('holder' in op)) return false;
+  if (op.op === 'fault') return holder >= op.holder && holder < op.holder + 2 ** op.order;
+  return op.holder === holder && holder < config.holders;
+}
+
+/** Holder renumbering: aligned blocks of 2^orderMax holders, in order of first use. */
+function renumberHolders(steps: readonly Step[], config: Config): Step[] | null {
+  const block = 2 ** config.orderMax;
+  const order: number[] = [];
+  const use = (holder: number) => {
+    const b = Math.floor(holder / block);
+    if (!order.includes(b)) order.push(b);
+  };
+  for (const { op } of steps) {
+    if ('holder' in op) use(op.holder);
+    if (op.op === 'fork') use(op.target);
+  }
+  if (order.every((b, i) => b === i)) return null;
+  const map = (holder: number) => order.indexOf(Math.floor(holder / block)) * block + (holder % block);
+  return steps.map(({ op, origin }) => {
+    let next: Op = 'holder' in op ? ({ ...op, holder: map(op.holder) } as Op) : op;
+    if (next.op === 'fork') next = { ...next, target: map(next.target) };
+    return { op: next, origin };
+  });
+}
+
+/** Holder renumbering one by one in order of first use (a large fault that ends up unaligned
+ * makes the candidate fail differently, and it is rejected). */
+function renumberHoldersCompact(steps: readonly Step[]): Step[] | null {
+  const order: number[] = [];
+  const use = (holder: number) => {
+    if (!order.includes(holder)) order.push(holder);
+  };
+  for (const { op } of steps) {
+    if (op.op === 'fault') for (let h = op.holder; h < op.holder + 2 ** op.order; h++) use(h);
+    else if ('holder' in op) use(op.holder);
+    if (op.op === 'fork') use(op.target);
+  }
+  if (order.every((holder, i) => holder === i)) return null;
+  const map = (holder: number) => order.indexOf(holder);
+  return steps.map(({ op, origin }) => {
+    let next: Op = 'holder' in op ? ({ ...op, holder: map(op.holder) } as Op) : op;
+    if (next.op === 'fork') next = { ...next, target: map(next.target) };
+    return { op: next, origin };
+  });
+}
+
+/** Device renumbering in order of first use (devices differ in size and flags, so this is
+ * only kept when the failure survives it). */
+function renumberDevices(steps: readonly Step[]): Step[] | null {
+  const order: number[] = [];
+  for (const { op } of steps) if ('device' in op && !order.includes(op.device)) order.push(op.device);
+  if (order.every((device, i) => device === i)) return null;
+  return steps.map(({ op, origin }) => ({ op: 'device' in op ? ({ ...op, device: order.indexOf(op.device) } as Op) : op, origin }));
+}
+
+/** CPU renumbering in order of first use. */
+function renumberCpus(steps: readonly Step[]): Step[] | null {
+  const order: number[] = [];
+  for (const { op } of steps) if (!order.includes(op.cpu)) order.push(op.cpu);
+  if (order.every((cpu, i) => cpu === i)) return null;
+  return steps.map(({ op, origin }) => ({ op: { ...op, cpu: order.indexOf(op.cpu) }, origin }));
+}
+
 export function shrinkTrace(
   design: DesignUnderTest,
   config: Config,
@@ -61,50 +191,58 @@ export function shrinkTrace(
   options: CheckerOptions = checkerOptionsDefault,
 ): ShrinkResult {
   const started = performance.now();
-  let attempts = 0;
-  let best = ops.slice(0, Math.min(ops.length, target.step + 1));
+  const created = new Map<number, number[]>();
+  let attempts = 1;
+  const original: Step[] = ops.map((op, origin) => ({ op, origin }));
+  const first = replaySteps(design, config, original, created, options, true);
+  let best: Step[] = original;
+  let bestOps: Op[] = ops.slice();
   let bestFailure = target;
+  if (first.failure !== null && sameFailure(target, first.failure)) {
+    best = original.slice(0, first.ops.length);
+    bestOps = first.ops;
+    bestFailure = first.failure;
+  }
   const outOfBudget = () => attempts >= budget.attemptsMax || performance.now() - started > budget.timeMs;
-  // Tries a candidate; on the same failure, keeps it cut right after the failing op.
-  const attempt = (candidate: readonly Op[]): boolean => {
+  // Tries a candidate; on the same failure keeps it, cut right after the failing op.
+  const attempt = (candidate: Step[]): boolean => {
+    if (outOfBudget()) return false;
     attempts++;
-    const result = replayOps(design, config, candidate, options);
+    const result = replaySteps(design, config, candidate, created, options, false);
     if (result.failure === null || !sameFailure(target, result.failure)) return false;
-    best = candidate.slice(0, Math.min(candidate.length, result.failure.step + 1));
+    // Steps keep the original folio ids (the keys of `created`); bestOps has the rewritten ones.
+    best = candidate.slice(0, result.ops.length);
+    bestOps = result.ops;
     bestFailure = result.failure;
     return true;
   };
-  const confirmed = attempt(best);
-  if (!confirmed) best = ops.slice();
   let progress = true;
   while (progress && !outOfBudget()) {
     progress = false;
+    for (let holder = 0; holder < config.holders; holder++) {
+      const kept = best.filter((step) => !touchesHolder(step.op, holder, config));
+      if (kept.length < best.length && kept.length > 0 && attempt(kept)) progress = true;
+    }
     for (let chunk = best.length >> 1; chunk >= 1 && !outOfBudget(); chunk >>= 1) {
       for (let start = 0; start + chunk <= best.length && !outOfBudget(); ) {
-        const candidate = [...best.slice(0, start), ...best.slice(start + chunk)];
-        if (attempt(candidate)) {
-          progress = true;
-        } else {
-          start += chunk;
-        }
+        if (attempt([...best.slice(0, start), ...best.slice(start + chunk)])) progress = true;
+        else start += chunk;
       }
     }
     for (let index = 0; index < best.length && !outOfBudget(); index++) {
-      for (const variant of simplifications(best[index] as Op)) {
+      for (const variant of simplifications((best[index] as Step).op)) {
         const candidate = best.slice();
-        candidate[index] = variant;
+        candidate[index] = { op: variant, origin: (best[index] as Step).origin };
         if (attempt(candidate)) {
           progress = true;
           break;
         }
       }
     }
+    for (const renumber of [() => renumberHolders(best, config), () => renumberHoldersCompact(best), () => renumberDevices(best), () => renumberCpus(best)]) {
+      const renumbered = renumber();
+      if (renumbered !== null && attempt(renumbered)) progress = true;
+    }
   }
-  return {
-    ops: best,
-    failure: bestFailure,
-    lengthBefore: ops.length,
-    attempts,
-    elapsedMs: performance.now() - started,
-  };
+  return { ops: bestOps, failure: bestFailure, lengthBefore: ops.length, attempts, elapsedMs: performance.now() - started };
 }

@@ -69,7 +69,7 @@ const knobsSchema = v.strictObject({
 
 export const designRefSchema = v.union([
   v.string(),
-  v.strictObject({ base: v.string(), knobs: knobsSchema }),
+  v.strictObject({ base: v.string(), knobs: v.optional(knobsSchema), mutant: v.optional(v.string()) }),
 ]);
 
 const traceSchema = v.strictObject({
