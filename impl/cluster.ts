@@ -9,6 +9,7 @@
  * (impl/swap-count.ts).
  */
 import { assert } from '../lib/assert.ts';
+import { costs } from './cost-counters.ts';
 
 /**
  * The list a cluster is on. `none` is off-list (isolated during an allocation, or a
@@ -52,6 +53,7 @@ export class SwapCluster {
   /** Word at `slot`; a cluster without a table reads as all NULL (swap_table_get()). */
   word(slot: number): number {
     assert(slot >= 0 && slot < this.slots, `slot ${slot} outside cluster ${this.id}`);
+    costs.tableReads++;
     return this.table === null ? 0 : (this.table[slot] ?? 0);
   }
 

@@ -20,6 +20,7 @@
 import { assert, unreachable } from '../lib/assert.ts';
 import type { Knobs } from '../lib/system.ts';
 import type { VirtualCluster } from './cluster.ts';
+import { costs } from './cost-counters.ts';
 import type { Marks } from './marks.ts';
 
 export type ClusterLoad = (id: number) => VirtualCluster | undefined;
@@ -70,6 +71,7 @@ export class LookupCache {
       if (this.cached[cpu] !== ci) continue;
       this.release(cpu);
       this.marks.hit('lookup-cache-invalidate-empty');
+      costs.lookupCacheInvalidations++;
     }
     assert(ci.pins === 0, `cluster ${ci.id} still pinned ${ci.pins} times`);
   }
@@ -89,12 +91,15 @@ export class LookupCache {
     if (cached !== null && cached.id === id) {
       assert(!cached.dead, `pinned cluster ${id} on cpu ${cpu} is DEAD`);
       this.marks.hit('lookup-cache-hit');
+      costs.lookupCacheHits++;
       return cached;
     }
     this.marks.hit('lookup-cache-miss');
+    costs.lookupCacheMisses++;
     if (cached !== null) {
       this.release(cpu);
       this.marks.hit('lookup-cache-invalidate-switch');
+      costs.lookupCacheInvalidations++;
     }
     const ci = load(id);
     if (ci !== undefined) {
@@ -110,11 +115,14 @@ export class LookupCache {
     if (cached !== null && cached.id === id) {
       if (!cached.dead) {
         this.marks.hit('lookup-cache-hit');
+        costs.lookupCacheHits++;
         return cached;
       }
       this.marks.hit('lookup-cache-stale-rejected');
+      costs.lookupCacheInvalidations++;
     }
     this.marks.hit('lookup-cache-miss');
+    costs.lookupCacheMisses++;
     const ci = load(id);
     this.cached[cpu] = ci ?? null;
     return ci;

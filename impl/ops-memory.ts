@@ -8,6 +8,7 @@
  * impl/ops-swap-in.ts, impl/swapoff.ts).
  */
 import { assert } from '../lib/assert.ts';
+import { costs } from './cost-counters.ts';
 import type { FaultOp, ForkOp, SetZswapOp, SplitOp, WriteOp } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
 import { HOLDER_EMPTY_WORD, holderToPage, presentToHolderWord } from './holder-word.ts';
@@ -89,6 +90,7 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
       const word = state.word(loc);
       assert(wordIsPfn(word) && wordToPfn(word) === folio.pfn, `${loc.value} not bound`);
       loc.cluster.tableOf()[loc.slot] = pfnToWord(tail.pfn, wordToCount(word), wordToZero(word));
+      costs.tableWrites++;
       tail.swapcache = true; // __swap_cache_replace_folio()
       tail.swap = folio.swap + page;
     }

@@ -8,6 +8,7 @@
  * Not covered here: swapoff's reads (impl/swapoff.ts).
  */
 import { assert } from '../lib/assert.ts';
+import { costs } from './cost-counters.ts';
 import type { SwapinOp, ZapOp, ZswapWritebackOp } from '../lib/ops.ts';
 import type { How, ImplOutcome, Reclaim } from '../lib/outcome.ts';
 import type { Folio } from './folio-table.ts';
@@ -172,5 +173,6 @@ export function zswapWriteback(state: SwapState, op: ZswapWritebackOp): ImplOutc
   state.setPhys(loc, run.device, run.offset, content);
   assert(state.backendKind(loc) === 'disk' && state.zswap.stored === stored - 1);
   state.marks.hit('zswap-writeback-redirect');
+  costs.redirections++;
   return withReclaims({ errno: 'OK', device: run.device.type }, reclaimed);
 }

@@ -11,6 +11,7 @@
  * and the virtual space's own allocator (impl/virtual-space.ts).
  */
 import { assert } from '../lib/assert.ts';
+import { costs } from './cost-counters.ts';
 import type { BitmapDevice } from './bitmap-device.ts';
 import type { Marks } from './marks.ts';
 import type { AllocHooks, TableDevice, WordAt } from './table-device.ts';
@@ -74,6 +75,7 @@ export class PhysicalAllocator {
     assert(orders !== undefined && order >= 0 && order < orders.length, `cpu ${cpu} order`);
     const fast = this.allocFast(order, cpu, hooks, wordAt);
     if (fast !== null) return fast;
+    costs.allocFallbacks++;
     for (let attempt = 0; attempt < 2; attempt++) {
       for (const type of [...this.avail]) {
         const device = this.device(type);

@@ -22,6 +22,7 @@
  */
 import type { Reclaim } from '../lib/outcome.ts';
 import { assert } from '../lib/assert.ts';
+import { costs } from './cost-counters.ts';
 import type { BitmapDevice } from './bitmap-device.ts';
 import type { SwapCluster } from './cluster.ts';
 import { swpEntry, VSWAP_TYPE } from './entry-value.ts';
@@ -46,6 +47,7 @@ export function allocHooks(state: SwapState, exclude: Folio | null, out: Reclaim
     vmSwapFull: () => state.vmSwapFull(),
     planReclaim: (device: TableDevice, ci: SwapCluster, slot: number, nr: number) => {
       assert(device.online && ci.table !== null, `reclaim on device ${device.type}`);
+      costs.scanSlots += nr;
       const plan: PlannedReclaim[] = [];
       for (let i = slot; i < slot + nr; i++) {
         const word = ci.word(i);
@@ -100,6 +102,7 @@ function planReclaims(
         assert(state.folioFreeSwap(folio), `planned reclaim of folio ${folio.pfn} failed`);
       } else {
         for (const loc of state.entriesOf(folio)) state.releaseBackend(loc);
+        costs.redirections += 2 ** folio.order;
         folio.dirty = true;
       }
       out.push({ folio: folio.pfn, kind });
@@ -175,6 +178,7 @@ function materializeCacheOnlyRmap(state: SwapState): Map<number, Map<number, Fol
   const clusters = [...state.virtualSpace().index.values()].sort((a, b) => a.id - b.id);
   for (const ci of clusters) {
     state.marks.hit('vswap-scan-slots-reclaim', ci.slots);
+    costs.scanSlots += ci.slots;
     for (let slot = 0; slot < ci.slots; slot++) {
       const word = ci.word(slot);
       const vt = ci.vtable[slot] ?? 0;

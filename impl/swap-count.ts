@@ -13,6 +13,7 @@
  * (impl/swap-table-word.ts).
  */
 import { assert } from '../lib/assert.ts';
+import { costs } from './cost-counters.ts';
 import type { SwapCluster } from './cluster.ts';
 import type { Marks } from './marks.ts';
 import {
@@ -83,6 +84,7 @@ export class SwapCounter {
     assert(count <= this.sentinel, `cluster ${ci.id} slot ${slot} count above sentinel`);
     if (count < this.sentinel - 1) {
       table[slot] = wordWithCount(word, count + 1);
+      costs.tableWrites++;
       return;
     }
     if (count === this.sentinel - 1) {
@@ -94,6 +96,7 @@ export class SwapCounter {
       ci.extend[slot] = this.sentinel;
       ci.extendUsed++;
       table[slot] = wordWithCount(word, this.sentinel);
+      costs.tableWrites++;
       this.marks.hit('count-overflow-extend');
       return;
     }
@@ -110,6 +113,7 @@ export class SwapCounter {
     assert(count >= 1, `put of cluster ${ci.id} slot ${slot} with count 0`);
     if (count < this.sentinel) {
       table[slot] = wordWithCount(word, count - 1);
+      costs.tableWrites++;
       return;
     }
     const extend = ci.extend;
@@ -122,6 +126,7 @@ export class SwapCounter {
     }
     extend[slot] = 0;
     table[slot] = wordWithCount(word, this.sentinel - 1);
+    costs.tableWrites++;
     ci.extendUsed--;
     assert(ci.extendUsed >= 0);
     if (ci.extendUsed === 0) {

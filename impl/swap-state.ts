@@ -26,6 +26,7 @@ import {
   holderIsPresent, holderToPage, holderToPfn, HOLDER_EMPTY_WORD, presentToHolderWord,
   swapToHolderWord,
 } from './holder-word.ts';
+import { CostCounters, costs } from './cost-counters.ts';
 import { Marks } from './marks.ts';
 import { PhysicalAllocator, type PhysicalDevice } from './physical-allocator.ts';
 import { SwapCounter } from './swap-count.ts';
@@ -69,6 +70,8 @@ export class SwapState {
   readonly config: Config;
   readonly knobs: Knobs;
   readonly marks = new Marks();
+  /** Cost counters of this system's ops (impl/cost-counters.ts). */
+  readonly costs = new CostCounters();
   readonly counters = new SwapCounters();
   readonly counter: SwapCounter;
   readonly devices: readonly PhysicalDevice[];
@@ -122,6 +125,7 @@ export class SwapState {
    * array, a virtual one through the lookup cache of the op's CPU (or the index).
    */
   resolve(value: number): EntryLoc {
+    costs.clusterLocks++;
     return this.locate(value, (offset) => this.virtualSpace().lookup(this.cpu, offset));
   }
 
@@ -164,6 +168,7 @@ export class SwapState {
 
   private setWord(loc: EntryLoc, word: number): void {
     assert(word !== NULL_WORD, 'use freeEntry() to clear a slot');
+    costs.tableWrites++;
     loc.cluster.tableOf()[loc.slot] = word;
   }
 
@@ -370,6 +375,7 @@ export class SwapState {
     assert(vcluster !== null);
     const vt = this.vtWord(loc);
     vcluster.vtable[loc.slot] = VT_NONE_WORD;
+    costs.tableWrites++;
     if (vtWordIsZswap(vt)) this.zswap.free(vtWordToHandle(vt));
     if (vtWordIsPhys(vt)) this.releasePhys(vtWordToPhysType(vt), vtWordToPhysOffset(vt), loc);
   }
@@ -391,6 +397,7 @@ export class SwapState {
     }
     assert(loc.vcluster !== null);
     loc.vcluster.vtable[loc.slot] = zswapToVtWord(handle);
+    costs.tableWrites++;
     assert(this.backendKind(loc) === 'zswap', `${loc.value} not stored`);
   }
 
@@ -411,6 +418,7 @@ export class SwapState {
     assert(this.vtWord(loc) === VT_NONE_WORD, `${loc.value} already has a backend`);
     assert(device.store !== null);
     loc.vcluster.vtable[loc.slot] = physToVtWord(device.type, offset);
+    costs.tableWrites++;
     device.store.write(offset, content);
     this.syncCacheOnly(loc);
   }
@@ -418,6 +426,7 @@ export class SwapState {
   /** The Pointer word to install on a physical slot backing `loc` (kept reverse map). */
   rmapWord(loc: EntryLoc): number {
     assert(loc.virtual, `${loc.value} is not virtual`);
+    costs.rmapUpdates++;
     return pointerToWord(loc.offset, this.isCacheOnly(loc));
   }
 
@@ -429,6 +438,7 @@ export class SwapState {
 
   vtWord(loc: EntryLoc): number {
     assert(loc.vcluster !== null, `${loc.value} is not virtual`);
+    costs.tableReads++;
     return loc.vcluster.vtable[loc.slot] ?? 0;
   }
 
@@ -448,6 +458,8 @@ export class SwapState {
     const cacheOnly = this.isCacheOnly(loc);
     if (wordToCacheOnly(word) !== cacheOnly) {
       ci.tableOf()[slot] = pointerToWord(loc.offset, cacheOnly);
+      costs.tableWrites++;
+      costs.rmapUpdates++;
       if (cacheOnly) this.marks.hit('rmap-cache-only-set');
     }
   }
@@ -465,6 +477,7 @@ export class SwapState {
     const word = ci.word(slot);
     assert(wordIsPointer(word) && wordToPointerOffset(word) === loc.offset,
       `backing ${type}:${offset} of ${loc.value} holds ${word}`);
+    costs.rmapUpdates++;
     device.freeSlots(ci, slot, 1);
   }
 

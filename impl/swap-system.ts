@@ -12,8 +12,11 @@ import { assertConfig, type Config } from '../lib/config.ts';
 import type { Observation } from '../lib/observation.ts';
 import type { Op } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
+import type { CostReport } from '../lib/costs.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
 import { auditEmptyState, auditState } from './audit.ts';
+import { activateCosts } from './cost-counters.ts';
+import { measureMetadata, MetadataPeaks } from './cost-metadata.ts';
 import { formatEntryValue, swpOffset } from './entry-value.ts';
 import { EINVAL, isIndex } from './op-args.ts';
 import { fault, fork, setZswap, split, write } from './ops-memory.ts';
@@ -25,6 +28,8 @@ import { swapoff, swapon } from './swapoff.ts';
 
 export class KernelSwapSystem implements SwapSystem {
   readonly state: SwapState;
+  /** Metadata peaks, sampled after every op once costs() has been called. */
+  private peaks: MetadataPeaks | null = null;
 
   constructor(config: Config, knobs: Knobs) {
     assertConfig(config);
@@ -33,6 +38,29 @@ export class KernelSwapSystem implements SwapSystem {
   }
 
   apply(op: Op): ImplOutcome {
+    this.state.costs.ops++;
+    activateCosts(this.state.costs);
+    try {
+      return this.applyOp(op);
+    } finally {
+      activateCosts(null);
+      this.peaks?.sample(measureMetadata(this.state));
+    }
+  }
+
+  /**
+   * Cost counters since creation and metadata bytes; the first call starts sampling the
+   * metadata after every op (an O(slots) walk the property campaign does not pay for).
+   */
+  costs(): CostReport {
+    if (this.peaks === null) {
+      this.peaks = new MetadataPeaks();
+      this.peaks.sample(measureMetadata(this.state));
+    }
+    return this.peaks.report(this.state.costs.snapshot());
+  }
+
+  private applyOp(op: Op): ImplOutcome {
     const state = this.state;
     state.opSeq++;
     if (!isIndex(op.cpu, state.config.cpus)) return EINVAL;

@@ -17,6 +17,7 @@
  * Not covered here: the device structures (impl/table-device.ts, impl/bitmap-device.ts).
  */
 import { assert } from '../lib/assert.ts';
+import { costs } from './cost-counters.ts';
 import type { SwaponOp, SwapoffOp } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
 import { entryIsVirtual, swpEntry, swpType, VSWAP_TYPE } from './entry-value.ts';
@@ -83,6 +84,7 @@ function backedVirtualEntries(state: SwapState, device: PhysicalDevice): Set<num
     for (const ci of device.clusters) {
       if (ci.table === null) continue;
       state.marks.hit('rmap-walk-slots', ci.slots);
+      costs.scanSlots += ci.slots;
       for (let slot = 0; slot < ci.slots; slot++) {
         const word = ci.word(slot);
         if (wordIsPointer(word)) backed.add(swpEntry(VSWAP_TYPE, wordToPointerOffset(word)));
@@ -92,6 +94,7 @@ function backedVirtualEntries(state: SwapState, device: PhysicalDevice): Set<num
   }
   for (const ci of state.vspace.index.values()) {
     state.marks.hit('vswap-scan-slots-swapoff', ci.slots);
+    costs.scanSlots += ci.slots;
     for (let slot = 0; slot < ci.slots; slot++) {
       const vt = ci.vtable[slot] ?? 0;
       if (vtWordIsPhys(vt) && vtWordToPhysType(vt) === device.type) {
@@ -129,6 +132,7 @@ function unuseVirtual(state: SwapState, entry: number): void {
   }
   state.releaseBackend(loc);
   folio.dirty = true;
+  costs.redirections++;
   assert(state.backendKind(loc) === 'none');
 }
 

@@ -9,6 +9,7 @@
  * (impl/physical-allocator.ts); what a reclaim does (the AllocHooks the caller passes).
  */
 import { assert } from '../lib/assert.ts';
+import { costs } from './cost-counters.ts';
 import { devicePages, type DeviceConfig } from '../lib/config.ts';
 import { BlockStore } from './block-store.ts';
 import { SwapCluster } from './cluster.ts';
@@ -164,6 +165,7 @@ export class TableDevice {
    * isolating it while it scans and relocating it afterwards. Returns the offset or -1.
    */
   scanCluster(ci: SwapCluster, start: number, order: number, hooks: AllocHooks, wordAt: WordAt) {
+    costs.clusterLocks++;
     assert(this.isUsable(ci, order), `cluster ${ci.id} not usable for order ${order}`);
     this.lists.move(ci, 'none');
     return this.scanIsolated(ci, start, order, hooks, wordAt);
@@ -171,6 +173,8 @@ export class TableDevice {
 
   /** Frees `nr` used slots from `slot` of `ci` (swap_range_free() + cluster relocation). */
   freeSlots(ci: SwapCluster, slot: number, nr: number): void {
+    costs.clusterLocks++;
+    costs.tableWrites += nr;
     const table = ci.tableOf();
     assert(nr >= 1 && slot + nr <= ci.slots, `free of ${nr} slots at ${slot}`);
     for (let i = slot; i < slot + nr; i++) {
@@ -298,6 +302,7 @@ export class TableDevice {
       const word = wordAt(i);
       assert(word !== NULL_WORD && !wordIsBad(word), 'allocation installs a used word');
       table[slot + i] = word;
+      costs.tableWrites++;
     }
     ci.count += nr;
     this.inuse += nr;

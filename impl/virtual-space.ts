@@ -15,6 +15,8 @@
  * cache policy (impl/lookup-cache.ts).
  */
 import { assert } from '../lib/assert.ts';
+import { costs } from './cost-counters.ts';
+import { indexHeight } from './cost-metadata.ts';
 import type { Knobs } from '../lib/system.ts';
 import { VirtualCluster } from './cluster.ts';
 import { ClusterLists } from './cluster-lists.ts';
@@ -29,6 +31,8 @@ export class VirtualSpace {
   readonly slots: number;
   readonly clusterSlots: number;
   readonly clusterCountMax: number;
+  /** Height of an xarray holding every cluster id of the space (nodes walked per lookup). */
+  readonly indexHeight: number;
   /** si->cluster_info_pool. */
   readonly index = new Map<number, VirtualCluster>();
   readonly lists: ClusterLists<VirtualCluster>;
@@ -49,6 +53,7 @@ export class VirtualSpace {
     this.slots = slots;
     this.clusterSlots = clusterSlots;
     this.clusterCountMax = Math.ceil(slots / clusterSlots);
+    this.indexHeight = indexHeight(this.clusterCountMax);
     this.lists = new ClusterLists(orders, marks, 'vcluster');
     this.lookupCache = new LookupCache(lookupCache, cpus, marks);
     this.everAllocated = new Uint8Array(this.clusterCountMax);
@@ -63,6 +68,8 @@ export class VirtualSpace {
   xaLoad(id: number): VirtualCluster | undefined {
     assert(Number.isInteger(id) && id >= 0, `cluster id ${id}`);
     this.marks.hit('vswap-index-lookup');
+    costs.indexLookups++;
+    costs.indexNodesWalked += this.indexHeight;
     const ci = this.index.get(id);
     assert(ci === undefined || (ci.id === id && !ci.dead), `index slot ${id} corrupt`);
     return ci;
@@ -98,6 +105,7 @@ export class VirtualSpace {
       }
       offsets[order] = -1;
     }
+    costs.allocFallbacks++;
     const nonfull = this.scanList(this.lists.nonfull[order], order, cpu, wordAt);
     if (nonfull >= 0) return nonfull;
     const reused = this.scanList(this.lists.free, order, cpu, wordAt);
@@ -123,6 +131,8 @@ export class VirtualSpace {
    */
   freeSlots(ci: VirtualCluster, slot: number, nr: number): void {
     assert(!ci.dead, `free in DEAD cluster ${ci.id}`);
+    costs.clusterLocks++;
+    costs.tableWrites += nr;
     const table = ci.tableOf();
     for (let i = slot; i < slot + nr; i++) {
       const word = table[i] ?? 0;
@@ -231,6 +241,7 @@ export class VirtualSpace {
   /** Scans `ci` from `start` for an aligned NULL run and takes it. */
   private scan(ci: VirtualCluster, start: number, order: number, cpu: number, wordAt: WordAt) {
     assert(!ci.dead, `scan of DEAD cluster ${ci.id}`);
+    costs.clusterLocks++;
     const nr = 2 ** order;
     const table = ci.tableOf();
     this.lists.move(ci, 'none');
@@ -241,6 +252,7 @@ export class VirtualSpace {
       if (!free) continue;
       if (ci.count === 0) ci.order = order;
       for (let i = 0; i < nr; i++) table[slot + i] = wordAt(i);
+      costs.tableWrites += nr;
       ci.count += nr;
       this.inuse += nr;
       found = ci.id * this.clusterSlots + slot;

@@ -6,6 +6,7 @@
  */
 export * from './assert.ts';
 export * from './config.ts';
+export * from './costs.ts';
 export * from './invariant.ts';
 export * from './observation.ts';
 export * from './ops.ts';

@@ -6,6 +6,7 @@
  * Not covered here: the designs themselves (impl/designs.ts) and the model (model/).
  */
 import type { Config } from './config.ts';
+import type { CostReport } from './costs.ts';
 import type { Observation } from './observation.ts';
 import type { Op } from './ops.ts';
 import type { ImplOutcome } from './outcome.ts';
@@ -41,6 +42,10 @@ export interface SwapSystem {
   formatEntry(value: number): string;
   /** Counts of interesting states reached so far (count overflow, cluster lists, reclaim, ...). */
   marks(): Readonly<Record<string, number>>;
+  /** Optional: work counted and metadata bytes kept (lib/costs.ts). The first call starts
+   * measuring metadata after every op, so call it once right after creating the system;
+   * designs without it still run, and compare and validate show their costs as unknown. */
+  costs?(): CostReport;
 }
 
 export type SystemFactory = (config: Config, knobs: Knobs) => SwapSystem;
