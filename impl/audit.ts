@@ -110,6 +110,8 @@ function auditTableDevice(
       if (handle !== null) handles.set(handle, (handles.get(handle) ?? 0) + 1);
       check(handle === null || !wordToZero(word), 'zero',
         () => `${formatEntryValue(entry)} is zero and in zswap`);
+      check(!wordToZero(word) || device.store?.holdsData(offset) !== true, 'zero',
+        () => `${formatEntryValue(entry)} is zero and has data on disk`);
     }
   }
   check(used === device.inuse, 'device-accounting',

@@ -29,14 +29,18 @@ export class BitmapDevice {
   /** Next-fit cursor (the old si->cluster_next). */
   private cursor = 1;
   private readonly counters: SwapCounters;
+  /** The catalogued mutant switched on (impl/mutants.ts), or null. */
+  private readonly mutant: string | null;
 
-  constructor(type: number, config: DeviceConfig, counters: SwapCounters) {
+  constructor(type: number, config: DeviceConfig, counters: SwapCounters,
+    mutant: string | null = null) {
     assert(Number.isInteger(type) && type >= 0, `swap type ${type}`);
     assert(config.slots >= 2);
     this.type = type;
     this.config = config;
     this.pages = devicePages(config);
     this.counters = counters;
+    this.mutant = mutant;
   }
 
   swapon(): void {
@@ -102,7 +106,9 @@ export class BitmapDevice {
     assert(nr >= 1 && slot > 0 && slot + nr <= this.config.slots, `free of ${nr} at ${slot}`);
     for (let i = slot; i < slot + nr; i++) {
       assert(testBit(this.used, i), `free of unallocated slot ${i} of device ${this.type}`);
-      clearBit(this.used, i);
+      // MUTANT bitmap-free-off-by-one: the bit clear runs over [slot, slot+nr-1), leaving the
+      // last bit of the range set while inuse_pages is decremented.
+      if (this.mutant !== 'bitmap-free-off-by-one' || i < slot + nr - 1) clearBit(this.used, i);
       this.store?.discard(i);
     }
     this.inuse -= nr;
@@ -132,7 +138,10 @@ export class BitmapDevice {
   private runIsFree(slot: number, nr: number): boolean {
     if (slot + nr > this.config.slots) return false;
     for (let i = slot; i < slot + nr; i++) {
-      if (testBit(this.used, i) || testBit(this.bad, i)) return false;
+      // MUTANT bitmap-bad-slot-used: the scan tests the bad bitmap only for the header slot,
+      // so a listed bad slot is handed out (brief §5 #21: bad slots are never used).
+      const bad = this.mutant === 'bitmap-bad-slot-used' ? i === 0 : testBit(this.bad, i);
+      if (testBit(this.used, i) || bad) return false;
     }
     return true;
   }

@@ -7,6 +7,7 @@
 import { assert } from '../lib/assert.ts';
 import type { Config } from '../lib/config.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
+import { mutantCatalogue } from './mutants.ts';
 import { KernelSwapSystem } from './swap-system.ts';
 
 export interface DesignPreset {
@@ -66,9 +67,14 @@ export const knobDocs: Record<keyof Knobs, KnobDoc> = {
   },
 };
 
-/** Builds a kernel-shaped system for `config` with the given knobs. */
-export function createSystem(config: Config, knobs: Knobs): SwapSystem {
+/**
+ * Builds a kernel-shaped system for `config` with the given knobs; `mutant` names a catalogued
+ * deliberately broken variant (impl/mutants.ts) whose one bug is switched on in the impl.
+ */
+export function createSystem(config: Config, knobs: Knobs, mutant?: string): SwapSystem {
   assert(knobs.reverseMap !== 'elided' || knobs.virtualEntries === 'always',
     'reverseMap=elided needs virtualEntries=always');
-  return new KernelSwapSystem(config, knobs);
+  assert(mutant === undefined || Object.hasOwn(mutantCatalogue, mutant),
+    `unknown mutant '${mutant ?? ''}'`);
+  return new KernelSwapSystem(config, knobs, mutant ?? null);
 }

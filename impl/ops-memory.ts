@@ -89,7 +89,10 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
       assert(loc !== undefined && tail !== undefined);
       const word = state.word(loc);
       assert(wordIsPfn(word) && wordToPfn(word) === folio.pfn, `${loc.value} not bound`);
-      loc.cluster.tableOf()[loc.slot] = pfnToWord(tail.pfn, wordToCount(word), wordToZero(word));
+      // MUTANT split-wrong-folio: the tail's slot keeps the head's PFN after the split, so the
+      // binding of page i points at the wrong folio (71e2d666ef85 / cfeed8ffe55b, brief §5 #13).
+      const pfn = state.mutant === 'split-wrong-folio' ? folio.pfn : tail.pfn;
+      loc.cluster.tableOf()[loc.slot] = pfnToWord(pfn, wordToCount(word), wordToZero(word));
       costs.tableWrites++;
       tail.swapcache = true; // __swap_cache_replace_folio()
       tail.swap = folio.swap + page;
@@ -102,7 +105,9 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
     const tail = tails[page - 1];
     assert(tail !== undefined, `holder ${holder} maps page ${page}`);
     state.holders[holder] = presentToHolderWord(tail.pfn, 0);
-    folio.mappers.delete(holder);
+    // MUTANT split-rmap-stale: the PTE moves to the tail page but the holder stays in the
+    // head's anon rmap (the folio-side metadata of a split is not carried over).
+    if (state.mutant !== 'split-rmap-stale') folio.mappers.delete(holder);
     tail.mappers.add(holder);
     tail.pageMaps[0] = (tail.pageMaps[0] ?? 0) + 1;
   }

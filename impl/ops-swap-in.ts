@@ -58,8 +58,22 @@ export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
   });
   if (batch !== null) state.marks.hit('swapin-large');
   const how: How = kind === 'zswap' ? 'read-zswap' : kind === 'zero' ? 'read-zero' : 'read-disk';
+  const sync = syncDevice(state, loc);
   const freedCache = shouldFreeSwap(state, folio, loc);
+  // MUTANT zswap-load-no-owner: on a SWP_SYNCHRONOUS_IO device the read bypasses the swap
+  // cache, yet the zswap load stays exclusive: the compressed copy is gone and no swap-cache
+  // folio owns the data for the other holders of the entry (25cd241408a2, brief §5 #3).
+  if (state.mutant === 'zswap-load-no-owner' && kind === 'zswap' && sync && folio.swapcache) {
+    state.deleteFromSwapCache(folio, false);
+    folio.dirty = true;
+  }
   return { errno: 'OK', how, order, freedCache };
+}
+
+/** Whether the entry lives on (or is backed by) a SWP_SYNCHRONOUS_IO device. */
+function syncDevice(state: SwapState, loc: EntryLoc): boolean {
+  const type = state.backendDevice(loc);
+  return type !== null && state.devices[type]?.config.synchronousIo === true;
 }
 
 /**
@@ -134,7 +148,12 @@ export function zap(state: SwapState, op: ZapOp): ImplOutcome {
   if (state.count(loc) > 0) return { errno: 'OK', freedCache: false };
   const folio = state.cachedFolio(loc);
   if (folio === null) {
-    state.freeEntry(loc);
+    // MUTANT put-skips-free: the last put of an uncached entry leaves its slot allocated with
+    // count 0 and no swap cache, the state a first dup must refuse (swap_dup_entry_direct()'s
+    // "count 0 and not cached" check); sequentially no op can dup it, so the stray slot is
+    // what gets caught.
+    if (state.mutant === 'put-skips-free') return { errno: 'OK', freedCache: false };
+    state.freeEntry(loc, 'put');
     return { errno: 'OK', freedCache: false };
   }
   if (folio.mappers.size > 0 || !state.vmSwapFull()) return { errno: 'OK', freedCache: false };
@@ -171,6 +190,10 @@ export function zswapWriteback(state: SwapState, op: ZswapWritebackOp): ImplOutc
   }
   state.releaseBackend(loc);
   state.setPhys(loc, run.device, run.offset, content);
+  // MUTANT redirect-drops-shadow: the redirection (an indirect-to-direct backing change)
+  // rewrites the swap table word from scratch and loses the workingset shadow (brief §7.3
+  // #15: a conversion preserves count, cache, shadow and zero).
+  if (state.mutant === 'redirect-drops-shadow') state.dropShadow(loc);
   assert(state.backendKind(loc) === 'disk' && state.zswap.stored === stored - 1);
   state.marks.hit('zswap-writeback-redirect');
   costs.redirections++;

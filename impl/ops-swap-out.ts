@@ -50,6 +50,12 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
   }
   state.bind(folio, first);
   assert(state.entriesOf(folio).every((loc) => state.cachedFolio(loc) === folio));
+  // MUTANT counter-failure-path: nr_swap_pages is decremented here, after the point where the
+  // charge can fail, instead of in swap_range_alloc(); the failure path below frees slots it
+  // never counted (lore 20250522122554.12209-2, brief §5 #19). See TableDevice.commit().
+  if (state.mutant === 'counter-failure-path' && op.failAlloc !== true) {
+    state.counters.take(2 ** folio.order);
+  }
   if (op.failAlloc === true) {
     state.deleteFromSwapCache(folio, false); // memcg charge failed: undo the allocation
     assert(!folio.swapcache && folio.dirty);
@@ -89,8 +95,19 @@ export function writeout(state: SwapState, op: WriteoutOp): ImplOutcome {
     return { errno: 'OK', how: 'freed' };
   }
   if (!folio.dirty) return { errno: 'OK', how: 'clean' };
-  if (folio.pages.every((content) => content === 0)) {
-    for (const loc of locs) state.setZero(loc);
+  // MUTANT partial-zero-large-writeout: only the first page is tested for zero, so a large
+  // folio whose first page is zero and a later one is not is recorded as zero-filled (the
+  // write side of 9d57090e73d5, "large folios with partial zeromap", brief §5 #14).
+  const zeroTested = state.mutant === 'partial-zero-large-writeout'
+    ? folio.pages.slice(0, 1)
+    : folio.pages;
+  if (zeroTested.every((content) => content === 0)) {
+    for (const loc of locs) {
+      state.setZero(loc);
+      // MUTANT zero-also-written: the page is submitted to its slot before the zero check, so
+      // the entry has both the zero flag and data on disk (two backends, brief §7.3 #12).
+      if (state.mutant === 'zero-also-written') loc.device?.store?.write(loc.offset, 0);
+    }
     folio.dirty = false;
     return { errno: 'OK', how: 'zero' };
   }
@@ -123,6 +140,9 @@ function writeoutDisk(state: SwapState, folio: Folio, op: WriteoutOp): ImplOutco
       const vt = state.vtWord(loc);
       const device = state.devices[vtWordToPhysType(vt)];
       assert(device?.store !== null && device?.store !== undefined, 'backing device online');
+      // MUTANT writeout-skip-io: a redirtied folio whose entries keep their backing is marked
+      // clean without submitting the write (the old data stays on disk).
+      if (state.mutant === 'writeout-skip-io') return;
       device.store.write(vtWordToPhysOffset(vt), folio.pages[i] ?? 0);
     });
     folio.dirty = false;

@@ -36,14 +36,18 @@ export class PhysicalAllocator {
   /** percpu_swap_cluster: [cpu][order]. */
   private readonly percpu: (PercpuCluster | null)[][];
   private readonly marks: Marks;
+  /** The catalogued mutant switched on (impl/mutants.ts), or null. */
+  private readonly mutant: string | null;
 
-  constructor(devices: readonly PhysicalDevice[], cpus: number, orders: number, marks: Marks) {
+  constructor(devices: readonly PhysicalDevice[], cpus: number, orders: number, marks: Marks,
+    mutant: string | null = null) {
     assert(cpus >= 1 && orders >= 1, 'allocator geometry');
     assert(devices.every((device, type) => device.type === type), 'devices indexed by type');
     this.devices = devices;
     this.percpu = [];
     for (let cpu = 0; cpu < cpus; cpu++) this.percpu.push(new Array<null>(orders).fill(null));
     this.marks = marks;
+    this.mutant = mutant;
   }
 
   /** Adds a device that went online to the avail list, after equal priorities. */
@@ -84,6 +88,10 @@ export class PhysicalAllocator {
         const offset = device.kind === 'table'
           ? device.allocFromLists(order, hooks, wordAt)
           : device.alloc(order);
+        // MUTANT large-alloc-no-fallback: as upstream, a large allocation that fails on the
+        // first device gives up instead of trying the next one, so -ENOSPC is returned while
+        // another device has an aligned free run (the contract's reading of -ENOSPC).
+        if (offset < 0 && order > 0 && this.mutant === 'large-alloc-no-fallback') return null;
         if (offset < 0) continue;
         assert(offset % 2 ** order === 0, `run at ${offset} not aligned to order ${order}`);
         this.remember(cpu, order, device, offset);

@@ -89,7 +89,11 @@ function planReclaims(
     if (folio === exclude || !folio.swapcache) return null;
     if ((nrSwapPages + freed) * 2 >= totalSwapPages) return null;
     const locs = state.entriesOf(folio);
-    if (locs.some((loc) => state.count(loc) > 0)) return null;
+    // MUTANT reclaim-busy-folio: only the scanned slot was checked for count 0, not every
+    // entry of its folio, so a folio with referenced entries is reclaimed (cf. the wrong-index
+    // reclaim of lore 20250916160100.31545-4, brief §5 #18).
+    const busyOk = state.mutant === 'reclaim-busy-folio' && kind === 'cache';
+    if (!busyOk && locs.some((loc) => state.count(loc) > 0)) return null;
     const backed = locs.every((loc) => loc.virtual && vtWordIsPhys(state.vtWord(loc)));
     if (kind === 'backing' && !backed) return null;
     if (kind === 'cache' && locs.some((loc) => loc.virtual)) return null;
@@ -98,7 +102,11 @@ function planReclaims(
   return () => {
     for (const { folio, kind } of plan) {
       assert(state.vmSwapFull(), `reclaim of folio ${folio.pfn} while swap is not full`);
-      if (kind === 'cache') {
+      if (kind === 'cache' && state.mutant === 'reclaim-busy-folio') {
+        state.deleteFromSwapCache(folio, false); // MUTANT reclaim-busy-folio, see above
+        folio.dirty = true;
+        state.folios.freeIfUnused(folio);
+      } else if (kind === 'cache') {
         assert(state.folioFreeSwap(folio), `planned reclaim of folio ${folio.pfn} failed`);
       } else {
         for (const loc of state.entriesOf(folio)) state.releaseBackend(loc);

@@ -24,12 +24,15 @@ export class SwapCounter {
   /** The configured sentinel 2^countBits - 1. */
   readonly sentinel: number;
   private readonly marks: Marks;
+  /** The catalogued mutant switched on (impl/mutants.ts), or null. */
+  private readonly mutant: string | null;
 
-  constructor(sentinel: number, marks: Marks) {
+  constructor(sentinel: number, marks: Marks, mutant: string | null = null) {
     assert(Number.isInteger(sentinel) && sentinel >= 3, `sentinel ${sentinel}`);
     assert(sentinel <= COUNT_MAX, `sentinel ${sentinel} wider than the count field`);
     this.sentinel = sentinel;
     this.marks = marks;
+    this.mutant = mutant;
   }
 
   /** The real count of a used slot (swp_swapcount()). */
@@ -63,6 +66,10 @@ export class SwapCounter {
     assert(nr >= 1 && slot + nr <= ci.slots, `dup of ${nr} at ${slot} leaves cluster ${ci.id}`);
     for (let i = 0; i < nr; i++) {
       if (failAlloc && this.dupNeedsTable(ci, slot + i)) {
+        // MUTANT overflow-no-rollback: the slot is taken to the sentinel before the failed
+        // allocation is noticed, and the rollback below starts one slot too early (cf. the
+        // continuation-failure paths of __swap_duplicate(), brief §5 #11).
+        if (this.mutant === 'overflow-no-rollback') this.dupOne(ci, slot + i);
         for (let j = i - 1; j >= 0; j--) this.putOne(ci, slot + j);
         this.marks.hit('extend-table-alloc-failed');
         return false;
@@ -120,7 +127,12 @@ export class SwapCounter {
     assert(extend !== null, `cluster ${ci.id} slot ${slot} saturated without extend table`);
     const real = extend[slot] ?? 0;
     assert(real >= this.sentinel, `cluster ${ci.id} slot ${slot} extend ${real}`);
-    if (real - 1 >= this.sentinel) {
+    // MUTANT extend-put-off-by-one: `>` for `>=` folds the extend count back into the word
+    // one put too early, at the sentinel boundary (brief §5 #11, count conservation).
+    const stays = this.mutant === 'extend-put-off-by-one'
+      ? real - 1 > this.sentinel
+      : real - 1 >= this.sentinel;
+    if (stays) {
       extend[slot] = real - 1;
       return;
     }
@@ -129,7 +141,9 @@ export class SwapCounter {
     costs.tableWrites++;
     ci.extendUsed--;
     assert(ci.extendUsed >= 0);
-    if (ci.extendUsed === 0) {
+    // MUTANT extend-table-leak: the emptied extend table is not freed (the last user's put
+    // forgets swap_extend_table_free()); an unobservable leak only the audit sees.
+    if (ci.extendUsed === 0 && this.mutant !== 'extend-table-leak') {
       ci.extend = null;
       this.marks.hit('extend-table-freed');
     }

@@ -32,9 +32,10 @@ import { PhysicalAllocator, type PhysicalDevice } from './physical-allocator.ts'
 import { SwapCounter } from './swap-count.ts';
 import { SwapCounters } from './swap-counters.ts';
 import {
-  NULL_WORD, pfnToWord, pointerToWord, POINTER_OFFSET_MAX, SHADOW_MAX, shadowToWord,
+  NULL_WORD, pfnToWord, PFN_MARK, pointerToWord, POINTER_CACHE_ONLY_FLAG, POINTER_MARK,
+  POINTER_OFFSET_MAX, SHADOW_MAX, shadowToWord,
   wordIsPfn, wordIsPointer, wordIsShadow, wordToCacheOnly, wordToCount, wordToPfn,
-  wordToPointerOffset, wordToZero, wordWithZero,
+  wordToPointerOffset, wordToShadow, wordToZero, wordWithZero,
 } from './swap-table-word.ts';
 import { TableDevice } from './table-device.ts';
 import { VirtualSpace } from './virtual-space.ts';
@@ -93,24 +94,28 @@ export class SwapState {
   /** CPU of the op being applied. */
   cpu = 0;
   enospc: EnospcNote | null = null;
+  /** The catalogued mutant switched on (impl/mutants.ts), or null for the real design. */
+  readonly mutant: string | null;
 
-  constructor(config: Config, knobs: Knobs) {
+  constructor(config: Config, knobs: Knobs, mutant: string | null = null) {
     const orders = config.orderMax + 1;
     this.config = config;
     this.knobs = knobs;
-    this.counter = new SwapCounter(countSentinel(config), this.marks);
+    this.mutant = mutant;
+    this.counter = new SwapCounter(countSentinel(config), this.marks, mutant);
     const direct = knobs.reverseMap === 'elided';
     assert(!direct || knobs.virtualEntries === 'always',
       'an elided reverse map needs every entry virtual (nothing else tracks physical slots)');
     this.devices = config.devices.map((device, type) => direct
-      ? new BitmapDevice(type, device, this.counters)
-      : new TableDevice(type, device, config.clusterSlots, orders, this.counters, this.marks));
-    this.allocator = new PhysicalAllocator(this.devices, config.cpus, orders, this.marks);
+      ? new BitmapDevice(type, device, this.counters, mutant)
+      : new TableDevice(type, device, config.clusterSlots, orders, this.counters, this.marks,
+        mutant));
+    this.allocator = new PhysicalAllocator(this.devices, config.cpus, orders, this.marks, mutant);
     assert(config.vswapSlots - 1 <= POINTER_OFFSET_MAX, 'virtual offsets fit a Pointer word');
     this.vspace = knobs.virtualEntries === 'never'
       ? null
       : new VirtualSpace(config.vswapSlots, config.clusterSlots, orders, config.cpus,
-        knobs.lookupCache, this.marks);
+        knobs.lookupCache, this.marks, mutant);
     this.zswap = new ZswapPool(config.zswapCapacity);
     this.zswapTree = new ZswapTree(config.devices.length);
     this.zswapEnabled = config.zswapEnabled;
@@ -255,12 +260,19 @@ export class SwapState {
       const word = this.word(loc);
       assert(wordIsPfn(word) && wordToPfn(word) === folio.pfn, `${loc.value} not bound`);
       const count = wordToCount(word);
-      this.setWord(loc, shadowToWord(count > 0 ? cookie : 0, count, wordToZero(word)));
+      // MUTANT shadow-left-after-free: the workingset shadow is stored in every slot of the
+      // folio, unreferenced ones included ...
+      const keep = count > 0 || this.mutant === 'shadow-left-after-free';
+      this.setWord(loc, shadowToWord(keep ? cookie : 0, count, wordToZero(word)));
     }
     folio.swapcache = false;
     folio.swap = 0;
     for (const loc of locs) {
-      if (wordToCount(this.word(loc)) === 0) this.freeEntry(loc);
+      const word = this.word(loc);
+      // ... and a slot holding a shadow is taken for a referenced one, so the count-0 slots
+      // are never freed: the shadow is left behind (brief §7.3 #6: freeing erases it).
+      const busy = this.mutant === 'shadow-left-after-free' && wordToShadow(word) !== 0;
+      if (wordToCount(word) === 0 && !busy) this.freeEntry(loc);
       else this.syncCacheOnly(loc);
     }
   }
@@ -279,11 +291,14 @@ export class SwapState {
     return true;
   }
 
-  /** Frees an entry whose word is a count-0 Shadow (__swap_cluster_free_entries()). */
-  freeEntry(loc: EntryLoc): void {
+  /**
+   * Frees an entry whose word is a count-0 Shadow (__swap_cluster_free_entries()); `why` is
+   * 'put' when the last holder's put frees it directly (swap_put_entries_direct()).
+   */
+  freeEntry(loc: EntryLoc, why: 'put' | 'cache' = 'cache'): void {
     const word = this.word(loc);
     assert(wordIsShadow(word) && wordToCount(word) === 0, `free of busy entry ${loc.value}`);
-    this.releaseBackend(loc);
+    this.releaseBackend(loc, why === 'put' ? 'put' : 'free');
     if (loc.device !== null) {
       loc.device.freeSlots(loc.cluster, loc.slot, 1);
     } else {
@@ -362,11 +377,27 @@ export class SwapState {
    * Drops the entry's backend: the zswap object, the zero flag, and the disk data (a physical
    * entry keeps its slot; a virtual entry's backing slot is released).
    */
-  releaseBackend(loc: EntryLoc): void {
+  releaseBackend(
+    loc: EntryLoc, why: 'put' | 'free' | 'zero' | 'zswap' | 'disk' | 'other' = 'other',
+  ): void {
     const word = this.word(loc);
-    if (wordToZero(word)) this.setWord(loc, wordWithZero(word, false));
+    // MUTANT zero-flag-stale: zswap_store() of a non-zero page does not clear the zero flag
+    // (brief §7.3 #7: Z is cleared on a non-zero re-writeout).
+    const keepZero = this.mutant === 'zero-flag-stale' && why === 'zswap';
+    if (wordToZero(word) && !keepZero) this.setWord(loc, wordWithZero(word, false));
     if (loc.device !== null) {
-      const handle = this.zswapTree.erase(loc.device.type, loc.offset);
+      // MUTANT zswap-stale-when-disabled: with zswap disabled the disk writeout returns before
+      // invalidating the old zswap copy (678e54d4bb9a, "invalidate duplicate entry when
+      // !zswap_enabled").
+      if (this.mutant === 'zswap-stale-when-disabled' && why === 'disk' && !this.zswapEnabled) {
+        loc.device.store?.discard(loc.offset);
+        return;
+      }
+      // MUTANT zswap-free-no-erase: the last put's free does zswap_entry_free() of the object
+      // without xa_erase() of its tree slot.
+      const handle = this.mutant === 'zswap-free-no-erase' && why === 'put'
+        ? this.zswapTree.load(loc.device.type, loc.offset)
+        : this.zswapTree.erase(loc.device.type, loc.offset);
       if (handle !== null) this.zswap.free(handle); // zswap_invalidate()
       loc.device.store?.discard(loc.offset);
       return;
@@ -382,14 +413,14 @@ export class SwapState {
 
   /** Writeout of a zero-filled page: the zero flag replaces any other backend. */
   setZero(loc: EntryLoc): void {
-    this.releaseBackend(loc);
+    this.releaseBackend(loc, 'zero');
     this.setWord(loc, wordWithZero(this.word(loc), true));
     assert(this.backendKind(loc) === 'zero', `${loc.value} zero flag not set`);
   }
 
   /** zswap_store() of one page into a fresh object (the pool has room, checked by caller). */
   setZswap(loc: EntryLoc, content: number): void {
-    this.releaseBackend(loc);
+    this.releaseBackend(loc, 'zswap');
     const handle = this.zswap.store(content);
     if (loc.device !== null) {
       assert(this.zswapTree.store(loc.device.type, loc.offset, handle) === null);
@@ -404,7 +435,7 @@ export class SwapState {
   /** Writes a physical entry's data to its own slot (__swap_writepage()). */
   writeOwnSlot(loc: EntryLoc, content: number): void {
     assert(loc.device !== null && loc.device.store !== null, `${loc.value} is not physical`);
-    this.releaseBackend(loc);
+    this.releaseBackend(loc, 'disk');
     loc.device.store.write(loc.offset, content);
     assert(this.backendKind(loc) === 'disk', `${loc.value} not on disk`);
   }
@@ -423,11 +454,21 @@ export class SwapState {
     this.syncCacheOnly(loc);
   }
 
+  /** Rewrites an uncached entry's Shadow word without its shadow (for the mutant that does). */
+  dropShadow(loc: EntryLoc): void {
+    const word = this.word(loc);
+    assert(wordIsShadow(word), `${loc.value} is cached`);
+    this.setWord(loc, shadowToWord(0, wordToCount(word), wordToZero(word)));
+  }
+
   /** The Pointer word to install on a physical slot backing `loc` (kept reverse map). */
   rmapWord(loc: EntryLoc): number {
     assert(loc.virtual, `${loc.value} is not virtual`);
     costs.rmapUpdates++;
-    return pointerToWord(loc.offset, this.isCacheOnly(loc));
+    // MUTANT rmap-slot-not-offset: the Pointer word is built from the entry's slot inside its
+    // virtual cluster instead of its offset in the virtual space (the cluster base dropped).
+    const offset = this.mutant === 'rmap-slot-not-offset' ? loc.slot : loc.offset;
+    return pointerToWord(offset, this.isCacheOnly(loc));
   }
 
   /** The entry has count 0 and is in the swap cache. */
@@ -456,8 +497,22 @@ export class SwapState {
     assert(wordIsPointer(word) && wordToPointerOffset(word) === loc.offset,
       `rmap of ${loc.value} at ${device.type}:${offset} is ${word}`);
     const cacheOnly = this.isCacheOnly(loc);
+    // MUTANT rmap-cache-bit-never-set: the C bit is only ever cleared, never set when the last
+    // reference of a cached entry goes (the reverse map's cache-only state goes stale).
+    if (this.mutant === 'rmap-cache-bit-never-set' && cacheOnly) return;
     if (wordToCacheOnly(word) !== cacheOnly) {
-      ci.tableOf()[slot] = pointerToWord(loc.offset, cacheOnly);
+      let next = pointerToWord(loc.offset, cacheOnly);
+      // MUTANT rmap-clear-drops-tag: clearing C masks the word with the wrong constant and
+      // drops the Pointer tag as well (an encoding bug, brief §5 #23).
+      if (this.mutant === 'rmap-clear-drops-tag' && !cacheOnly) {
+        next = (word & ~(POINTER_CACHE_ONLY_FLAG | POINTER_MARK)) >>> 0;
+      }
+      // MUTANT rmap-encoding-collision: C is encoded at bit 1, where a Pointer word with C set
+      // aliases a PFN word (the RFC v2 rmap-encoding collision, brief §5 #23).
+      if (this.mutant === 'rmap-encoding-collision' && cacheOnly) {
+        next = (pointerToWord(loc.offset, false) | PFN_MARK) >>> 0;
+      }
+      ci.tableOf()[slot] = next;
       costs.tableWrites++;
       costs.rmapUpdates++;
       if (cacheOnly) this.marks.hit('rmap-cache-only-set');

@@ -31,9 +31,9 @@ export class KernelSwapSystem implements SwapSystem {
   /** Metadata peaks, sampled after every op once costs() has been called. */
   private peaks: MetadataPeaks | null = null;
 
-  constructor(config: Config, knobs: Knobs) {
+  constructor(config: Config, knobs: Knobs, mutant: string | null = null) {
     assertConfig(config);
-    this.state = new SwapState(config, knobs);
+    this.state = new SwapState(config, knobs, mutant);
     assert(this.state.holders.length === config.holders);
   }
 

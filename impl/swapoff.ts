@@ -95,7 +95,10 @@ function backedVirtualEntries(state: SwapState, device: PhysicalDevice): Set<num
   for (const ci of state.vspace.index.values()) {
     state.marks.hit('vswap-scan-slots-swapoff', ci.slots);
     costs.scanSlots += ci.slots;
-    for (let slot = 0; slot < ci.slots; slot++) {
+    // MUTANT elided-swapoff-miss: the scan that stands in for the elided reverse map starts at
+    // slot 1 of every cluster, as if each had cluster 0's reserved slot, and misses entries.
+    const first = state.mutant === 'elided-swapoff-miss' ? 1 : 0;
+    for (let slot = first; slot < ci.slots; slot++) {
       const vt = ci.vtable[slot] ?? 0;
       if (vtWordIsPhys(vt) && vtWordToPhysType(vt) === device.type) {
         backed.add(state.locOf(ci, slot).value);

@@ -55,10 +55,12 @@ export class TableDevice {
   store: BlockStore | null = null;
   private readonly counters: SwapCounters;
   private readonly marks: Marks;
+  /** The catalogued mutant switched on (impl/mutants.ts), or null. */
+  private readonly mutant: string | null;
 
   constructor(
     type: number, config: DeviceConfig, clusterSlots: number, orders: number,
-    counters: SwapCounters, marks: Marks,
+    counters: SwapCounters, marks: Marks, mutant: string | null = null,
   ) {
     assert(Number.isInteger(type) && type >= 0, `swap type ${type}`);
     assert(clusterSlots >= 2 && (clusterSlots & (clusterSlots - 1)) === 0, 'cluster size');
@@ -69,6 +71,7 @@ export class TableDevice {
     this.lists = new ClusterLists(orders, marks, 'cluster');
     this.counters = counters;
     this.marks = marks;
+    this.mutant = mutant;
   }
 
   /** Sets up clusters, bad slots and lists, and goes online (SYSCALL swapon). */
@@ -107,7 +110,9 @@ export class TableDevice {
       assert(ci.extend === null);
       this.lists.move(ci, 'none');
     }
-    this.clusters = [];
+    // MUTANT swapoff-keeps-cluster-info: swapoff frees the device but leaves si->cluster_info
+    // in place, metadata of an offline device (brief §5 #6-#10, device lifetime).
+    if (this.mutant !== 'swapoff-keeps-cluster-info') this.clusters = [];
     this.store = null;
     this.online = false;
     this.counters.online(-this.pages);
@@ -306,7 +311,9 @@ export class TableDevice {
     }
     ci.count += nr;
     this.inuse += nr;
-    this.counters.take(nr);
+    // MUTANT counter-failure-path: the nr_swap_pages decrement is moved out of
+    // swap_range_alloc() to the end of folio_alloc_swap() (see ops-swap-out.ts allocSwap()).
+    if (this.mutant !== 'counter-failure-path') this.counters.take(nr);
   }
 
   private relocateAfterAlloc(ci: SwapCluster): void {
@@ -321,10 +328,15 @@ export class TableDevice {
     if (ci.flags === 'none') return;
     if (ci.count === 0) {
       this.lists.relocateAfterFree(ci, this.writeOk && this.config.discard);
-      ci.order = 0;
+      // MUTANT order-not-reset: free_cluster() forgets to reset ci->order, so an emptied
+      // cluster keeps excluding other orders (order exclusivity, brief §7.3 #8).
+      if (this.mutant !== 'order-not-reset') ci.order = 0;
       ci.freeTable();
       return;
     }
+    // MUTANT cluster-list-stale: partial_free_cluster() is skipped, so a full cluster that
+    // lost a slot keeps its FULL flag and list (flag and count out of step, brief §5 #20).
+    if (this.mutant === 'cluster-list-stale') return;
     this.lists.relocateAfterFree(ci, false);
   }
 }

@@ -43,10 +43,12 @@ export class VirtualSpace {
   private readonly percpu: number[][];
   private readonly pendingFree = new Set<VirtualCluster>();
   private readonly marks: Marks;
+  /** The catalogued mutant switched on (impl/mutants.ts), or null. */
+  private readonly mutant: string | null;
 
   constructor(
     slots: number, clusterSlots: number, orders: number, cpus: number,
-    lookupCache: Knobs['lookupCache'], marks: Marks,
+    lookupCache: Knobs['lookupCache'], marks: Marks, mutant: string | null = null,
   ) {
     assert(slots >= clusterSlots, `vswap slots ${slots}`);
     assert(clusterSlots >= 2 && orders >= 1 && cpus >= 1, 'vswap geometry');
@@ -60,6 +62,7 @@ export class VirtualSpace {
     this.percpu = [];
     for (let cpu = 0; cpu < cpus; cpu++) this.percpu.push(new Array<number>(orders).fill(-1));
     this.marks = marks;
+    this.mutant = mutant;
     const first = this.createCluster(0); // vswap_init(): index 0 with slot 0 bad
     this.lists.move(first, first.count < first.slots ? 'nonfull' : 'full');
   }
@@ -99,6 +102,13 @@ export class VirtualSpace {
     const cached = offsets[order] ?? -1;
     if (cached >= 0) {
       const ci = this.xaLoad(Math.floor(cached / this.clusterSlots));
+      // MUTANT vswap-percpu-trust: the per-CPU next offset is taken without re-checking the
+      // slot under the cluster lock; a slot another CPU took meanwhile is handed out again
+      // while its entry is live (ABA, brief §5 #1 and §7.3 #18).
+      if (this.mutant === 'vswap-percpu-trust' && ci !== undefined && this.isUsable(ci, order) &&
+        cached % 2 ** order === 0 && cached % this.clusterSlots + 2 ** order <= this.clusterSlots) {
+        return this.takeTrusted(ci, cached % this.clusterSlots, order, cpu, wordAt);
+      }
       if (ci !== undefined && this.isUsable(ci, order)) {
         const found = this.scan(ci, cached % this.clusterSlots, order, cpu, wordAt);
         if (found >= 0) return found;
@@ -160,7 +170,13 @@ export class VirtualSpace {
   endOp(): void {
     for (const ci of this.pendingFree) {
       if (ci.count > ci.badCount) continue;
-      this.lookupCache.forget(ci);
+      // MUTANT pinned-permanent-leak: the permanent check comes before the pin drop, so a
+      // lookup-cache pin on a permanent cluster is never released.
+      if (this.mutant === 'pinned-permanent-leak' && this.isPermanent(ci)) continue;
+      // MUTANT lookup-cache-stale-after-free: the cluster is freed without dropping the
+      // per-CPU lookup-cache pins on it; the cached pointer outlives the cluster and its id is
+      // reused (vswap v6 patch 22's lookup cache, brief §7.3 #14).
+      if (this.mutant !== 'lookup-cache-stale-after-free') this.lookupCache.forget(ci);
       if (this.isPermanent(ci)) continue;
       assert(ci.flags === 'free', `emptied cluster ${ci.id} on the ${ci.flags} list`);
       this.lists.move(ci, 'dead');
@@ -236,6 +252,27 @@ export class VirtualSpace {
       if (found >= 0) return found;
     }
     return -1;
+  }
+
+  /** Takes the run at `slot` of `ci` without checking it (the vswap-percpu-trust mutant). */
+  private takeTrusted(ci: VirtualCluster, slot: number, order: number, cpu: number,
+    wordAt: WordAt): number {
+    const nr = 2 ** order;
+    const table = ci.tableOf();
+    this.lists.move(ci, 'none');
+    if (ci.count === 0) ci.order = order;
+    let fresh = 0;
+    for (let i = 0; i < nr; i++) {
+      if (table[slot + i] === NULL_WORD) fresh++;
+      table[slot + i] = wordAt(i);
+    }
+    ci.count += fresh;
+    this.inuse += fresh;
+    const offsets = this.percpu[cpu];
+    assert(offsets !== undefined);
+    offsets[order] = slot + nr < ci.slots ? ci.id * this.clusterSlots + slot + nr : -1;
+    this.lists.relocateAfterAlloc(ci);
+    return ci.id * this.clusterSlots + slot;
   }
 
   /** Scans `ci` from `start` for an aligned NULL run and takes it. */
