@@ -119,6 +119,32 @@ describe('swapcheck command line', () => {
     expect(Number(suite['@_failures'])).toBe(0);
     expect(suite.testcase).toHaveLength(5);
   });
+  it('catches a canary design: writes its trace, replay reproduces it, shrink does not lengthen it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'swapcheck-'));
+    const designFile = join(dir, 'canary.json');
+    writeFileSync(designFile, JSON.stringify({ base: 'classic', mutant: 'shadow-left-after-free' }));
+    const run = swapcheck(['run', '--design', designFile, '--seed', '3', '--runs', '200', '--max-ops', '300', '--out', 'failures'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^FAIL classic\[mutant=shadow-left-after-free\]/m);
+    expect(run.stdout).toContain('replay:    swapcheck replay');
+    expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^\d+ passed, 1 failed$/);
+    const traces = readdirSync(join(dir, 'failures'));
+    expect(traces).toHaveLength(1);
+    const trace = join(dir, 'failures', traces[0] as string);
+    const written = JSON.parse(readFileSync(trace, 'utf8'));
+    expect(written.design).toEqual({ base: 'classic', mutant: 'shadow-left-after-free' });
+    const replay = swapcheck(['replay', trace], dir);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toContain('FAILS');
+    // The same trace holds on the design without the bug.
+    expect(swapcheck(['replay', trace, '--design', 'classic'], dir).code).toBe(0);
+    const shrink = swapcheck(['shrink', trace], dir);
+    expect(shrink.code).toBe(1);
+    const minimal = JSON.parse(readFileSync(trace.replace(/\.json$/, '.min.json'), 'utf8'));
+    expect(minimal.ops.length).toBeLessThanOrEqual(written.ops.length);
+    expect(shrink.stdout).toMatch(/\d+ ops -> \d+ ops in \d+ ms/);
+    expect(readdirSync(join(dir, 'failures')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
   it('lists designs and knobs', () => {
     const result = swapcheck(['designs']);
     expect(result.code).toBe(0);

@@ -14,6 +14,8 @@ import type { Config } from '../lib/config.ts';
 import type { ConfigPresetName } from '../lib/config.ts';
 import { configPresets } from '../lib/config.ts';
 import { knobDocs, designs } from '../impl/designs.ts';
+import { mutantCatalogue } from '../impl/mutants.ts';
+import { checkMutants, mutantVerdict } from '../properties/mutant-check.ts';
 import type { CampaignProgress, DesignSummary } from '../properties/campaign.ts';
 import { runCampaign } from '../properties/campaign.ts';
 import { designNames, resolveDesign } from '../properties/design-registry.ts';
@@ -26,8 +28,11 @@ import Tinypool from 'tinypool';
 import { replayOps } from '../properties/run.ts';
 import { shrinkTrace } from '../properties/shrink.ts';
 import type { DesignRef, Trace } from '../properties/trace.ts';
+import * as v from 'valibot';
 import {
   InputError,
+  describeIssues,
+  designRefSchema,
   formatTrace,
   parseTrace,
   readTrace,
@@ -40,10 +45,12 @@ import { readFileSync } from 'node:fs';
 
 const usage = `usage: swapcheck <command> [options]
 commands:
-  run      [--design NAME ...|all] [--seed N] [--runs N | --time 30s] [--max-ops N]
+  run      [--design NAME|FILE ...|all] [--seed N] [--runs N | --time 30s] [--max-ops N]
            [--config tiny|default|tiny-disk|default-disk|mixed|FILE] [--out DIR]
-  replay   TRACE... [--design NAME] [--verbose]
-  shrink   TRACE [--design NAME] [--time 20s]
+  replay   TRACE... [--design NAME|FILE] [--verbose]
+  shrink   TRACE [--design NAME|FILE] [--time 20s]
+  mutants  [--seeds 20] [--time-per-mutant 10s] [--mutant NAME ...] [--format text|json|markdown]
+           [--list]: how fast the harness kills every catalogued mutant
   designs  list the built-in designs and knobs
   help     this text`;
 
@@ -89,8 +96,23 @@ interface DesignChoice {
   readonly ref: DesignRef;
 }
 
+/** A --design value: a built-in name, or a JSON knob file `{"base": NAME, "knobs": {...}}`. */
+export function designRefFromFlag(text: string): DesignRef {
+  if (!text.endsWith('.json')) return text;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(text, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'not JSON';
+    throw new InputError(`--design: cannot read knob file '${text}' (${reason})`);
+  }
+  const result = v.safeParse(designRefSchema, json);
+  if (!result.success) throw new InputError(`${text}: ${describeIssues(result.issues)}`);
+  return result.output;
+}
+
 function selectDesigns(names: readonly string[]): DesignChoice[] {
-  const refs: DesignRef[] = names.length === 0 || names.includes('all') ? designNames() : names.slice();
+  const refs: DesignRef[] = names.length === 0 || names.includes('all') ? designNames() : names.map(designRefFromFlag);
   return refs.map((ref) => ({ name: resolveDesign(ref).name, ref }));
 }
 
@@ -287,7 +309,7 @@ function commandReplay(args: string[]): number {
   const traces = positionals.map((path) => ({ path, trace: readTrace(path) }));
   let failed = 0;
   for (const { path, trace } of traces) {
-    const design = resolveDesign(values.design ?? trace.design);
+    const design = resolveDesign(values.design === undefined ? trace.design : designRefFromFlag(values.design));
     const config = resolveConfig(trace.config);
     const result = replayOps(design, config, trace.ops, undefined, true, (index, op, checker) => {
       if (values.verbose !== true) return;
@@ -317,7 +339,7 @@ function commandShrink(args: string[]): number {
   if (positionals.length !== 1) throw new InputError('shrink: expected exactly one TRACE file');
   const path = positionals[0] as string;
   const trace = readTrace(path);
-  const design = resolveDesign(values.design ?? trace.design);
+  const design = resolveDesign(values.design === undefined ? trace.design : designRefFromFlag(values.design));
   const config = resolveConfig(trace.config);
   const result = replayOps(design, config, trace.ops);
   if (result.failure === null) {
@@ -333,6 +355,76 @@ function commandShrink(args: string[]): number {
   for (const line of formatDivergence(shrunk.failure)) out(line);
   out(`wrote ${target}`);
   return 1;
+}
+
+function commandMutants(args: string[]): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      seeds: { type: 'string' },
+      'time-per-mutant': { type: 'string' },
+      'max-ops': { type: 'string' },
+      'kill-ratio': { type: 'string' },
+      seed: { type: 'string' },
+      mutant: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      list: { type: 'boolean' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json' && format !== 'markdown') {
+    throw new InputError(`--format: expected text, json or markdown, got '${format}'`);
+  }
+  if (values.list === true) {
+    for (const [name, doc] of Object.entries(mutantCatalogue)) out(`${name.padEnd(34)} ${doc.designs[0]}: ${doc.summary}`);
+    return 0;
+  }
+  const names = values.mutant ?? Object.keys(mutantCatalogue);
+  for (const name of names) {
+    if (!Object.hasOwn(mutantCatalogue, name)) throw new InputError(`unknown mutant '${name}' (swapcheck mutants --list)`);
+  }
+  const seeds = parseCount('--seeds', values.seeds, 1, 10_000) ?? 20;
+  const timeMs = values['time-per-mutant'] === undefined ? 10_000 : parseDuration(values['time-per-mutant']);
+  const ratioText = values['kill-ratio'] ?? '0.95';
+  const ratio = Number(ratioText);
+  if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(ratioText)) throw new InputError(`--kill-ratio: expected a number in 0..1, got '${ratioText}'`);
+  const seedBase = parseCount('--seed', values.seed, 0, 0xffffffff) ?? 1;
+  const results = checkMutants(
+    {
+      seeds,
+      timeMsPerSeed: timeMs / seeds,
+      runsPerSeed: 1_000_000,
+      opsPerRun: parseCount('--max-ops', values['max-ops'], 1, 1_000_000) ?? 400,
+      configs: Object.values(configPresets),
+      shrinkMs: Math.max(500, timeMs / seeds),
+      seedBase,
+      onMutant: (name, result) => {
+        if (process.stderr.isTTY === true || format !== 'text') process.stderr.write(`${name}: ${result.killed}/${result.seeds}\n`);
+      },
+    },
+    names,
+  );
+  const rows = results.map((r) => ({ ...r, verdict: mutantVerdict(r, ratio) }));
+  const bad = rows.filter((r) => r.verdict !== 'killed');
+  if (format === 'json') {
+    out(JSON.stringify({ format: 'swapcheck-mutants', version: 1, seeds, timeMsPerMutant: timeMs, killRatio: ratio, mutants: rows.map(({ doc, ...rest }) => ({ ...rest, shortest: doc.shortest, catches: doc.catches })) }, null, 2));
+  } else {
+    const header = ['mutant', 'design', 'killed', 'median ops', 'median ms', 'shrunk', 'shortest', 'verdict'];
+    const cells = rows.map((r) => [r.name, r.design, `${r.killed}/${r.seeds}`, String(r.medianOpsToKill ?? '-'), r.medianMsToKill === null ? '-' : String(Math.round(r.medianMsToKill)), String(r.shrunkLengthMax ?? '-'), String(r.doc.shortest), r.verdict]);
+    if (format === 'markdown') {
+      out(`| ${header.join(' | ')} |`);
+      out(`|${header.map(() => '---').join('|')}|`);
+      for (const row of cells) out(`| ${row.join(' | ')} |`);
+    } else {
+      const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => (row[i] as string).length)));
+      out(header.map((h, i) => h.padEnd(widths[i] as number)).join('  '));
+      for (const row of cells) out(row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  '));
+    }
+  }
+  if (format !== 'json') out(`${rows.length - bad.length} passed, ${bad.length} failed`);
+  return bad.length === 0 ? 0 : 1;
 }
 
 function commandDesigns(): number {
@@ -362,13 +454,15 @@ export async function main(argv: string[]): Promise<number> {
         return commandShrink(rest);
       case 'designs':
         return commandDesigns();
+      case 'mutants':
+        return commandMutants(rest);
       case 'help':
       case '--help':
       case '-h':
         out(usage);
         return 0;
       default:
-        throw new InputError(command === undefined ? 'expected a command (run, replay, shrink, designs)' : `unknown command '${command}'`);
+        throw new InputError(command === undefined ? 'expected a command (run, replay, shrink, mutants, designs)' : `unknown command '${command}'`);
     }
   } catch (error) {
     if (error instanceof InputError) {

@@ -6,7 +6,18 @@
  * Not covered here: loading proposal modules (the design-proposal work).
  */
 import type { Knobs } from '../lib/system.ts';
+import type { Config } from '../lib/config.ts';
 import { createSystem, designs } from '../impl/designs.ts';
+import { mutantCatalogue } from '../impl/mutants.ts';
+
+/** Names of the catalogued mutants (impl/mutants.ts). */
+export function mutantNames(): string[] {
+  return Object.keys(mutantCatalogue);
+}
+
+function createSystemWithMutant(config: Config, knobs: Knobs, mutant: string | undefined) {
+  return mutant === undefined ? createSystem(config, knobs) : createSystem(config, knobs, mutant);
+}
 import type { DesignUnderTest } from './run.ts';
 import type { DesignRef } from './trace.ts';
 import { InputError } from './trace.ts';
@@ -16,8 +27,11 @@ export function designNames(): string[] {
   return Object.keys(designs);
 }
 
-export function designFromKnobs(name: string, knobs: Knobs): DesignUnderTest {
-  return { name, knobs, create: (config) => createSystem(config, knobs) };
+export function designFromKnobs(name: string, knobs: Knobs, mutant?: string): DesignUnderTest {
+  if (knobs.reverseMap === 'elided' && knobs.virtualEntries !== 'always') {
+    throw new InputError(`design ${name}: reverseMap=elided needs virtualEntries=always`);
+  }
+  return { name, knobs, create: (config) => createSystemWithMutant(config, knobs, mutant) };
 }
 
 export function resolveDesign(ref: DesignRef): DesignUnderTest {
@@ -27,8 +41,15 @@ export function resolveDesign(ref: DesignRef): DesignUnderTest {
     throw new InputError(`unknown design '${baseName}' (known: ${designNames().join(', ')})`);
   }
   if (typeof ref === 'string') return designFromKnobs(baseName, base.knobs);
-  const overrides = Object.fromEntries(Object.entries(ref.knobs).filter(([, value]) => value !== undefined));
+  const overrides = Object.fromEntries(Object.entries(ref.knobs ?? {}).filter(([, value]) => value !== undefined));
   const knobs: Knobs = { ...base.knobs, ...overrides };
-  const label = Object.entries(overrides).map(([key, value]) => `${key}=${String(value)}`).join(',');
-  return designFromKnobs(label === '' ? baseName : `${baseName}[${label}]`, knobs);
+  const labels = Object.entries(overrides).map(([key, value]) => `${key}=${String(value)}`);
+  if (ref.mutant !== undefined) {
+    if (!mutantNames().includes(ref.mutant)) {
+      throw new InputError(`unknown mutant '${ref.mutant}' (swapcheck mutants --list names them)`);
+    }
+    labels.push(`mutant=${ref.mutant}`);
+  }
+  const name = labels.length === 0 ? baseName : `${baseName}[${labels.join(',')}]`;
+  return designFromKnobs(name, knobs, ref.mutant);
 }

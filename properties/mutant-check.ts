@@ -1,0 +1,110 @@
+/**
+ * The self-check: for every catalogued mutant (impl/mutants.ts), run seeded random campaigns
+ * against it and measure whether and how fast the harness kills it: seeds that killed it,
+ * median ops and time to kill, and the length of the shrunk trace against the documented
+ * shortest. A mutant that survives a seed's budget is a gap in the properties.
+ *
+ * Not covered here: replaying the committed minimal traces (properties/canary.test.ts) and
+ * mutation testing of impl/ with Stryker.
+ */
+import type { Config } from '../lib/config.ts';
+import { mutantCatalogue } from '../impl/mutants.ts';
+import type { MutantDoc } from '../impl/mutants.ts';
+import { resolveDesign } from './design-registry.ts';
+import { runSeed } from './prng.ts';
+import { runRandom } from './run.ts';
+import { shrinkTrace } from './shrink.ts';
+
+export interface MutantCheckOptions {
+  readonly seeds: number;
+  /** Time budget for one seed of one mutant. */
+  readonly timeMsPerSeed: number;
+  /** Runs budget for one seed of one mutant (whichever of the two ends first). */
+  readonly runsPerSeed: number;
+  readonly opsPerRun: number;
+  readonly configs: readonly Config[];
+  /** Time budget for shrinking one kill. */
+  readonly shrinkMs: number;
+  /** Campaign seeds are `seedBase + i`. */
+  readonly seedBase: number;
+  readonly onMutant?: (name: string, result: MutantResult) => void;
+}
+
+export interface MutantResult {
+  readonly name: string;
+  readonly design: string;
+  readonly doc: MutantDoc;
+  readonly seeds: number;
+  readonly killed: number;
+  /** Median over killing seeds (null when none killed). */
+  readonly medianOpsToKill: number | null;
+  readonly medianMsToKill: number | null;
+  /** Longest shrunk trace over killing seeds. */
+  readonly shrunkLengthMax: number | null;
+  readonly failureKinds: readonly string[];
+}
+
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** Kills one mutant over `options.seeds` seeds. */
+export function checkMutant(name: string, options: MutantCheckOptions): MutantResult {
+  const doc = mutantCatalogue[name];
+  if (doc === undefined) throw new Error(`unknown mutant ${name}`);
+  const base = doc.designs[0] as string;
+  const design = resolveDesign({ base, mutant: name });
+  const ops: number[] = [];
+  const times: number[] = [];
+  const shrunk: number[] = [];
+  const kinds = new Set<string>();
+  for (let s = 0; s < options.seeds; s++) {
+    const seed = (options.seedBase + s) >>> 0;
+    const started = performance.now();
+    let steps = 0;
+    for (let run = 0; run < options.runsPerSeed && performance.now() - started < options.timeMsPerSeed; run++) {
+      const config = options.configs[run % options.configs.length] as Config;
+      const result = runRandom(design, config, runSeed(seed, run), options.opsPerRun);
+      steps += result.failure === null ? result.steps : result.failure.step + 1;
+      if (result.failure === null) continue;
+      times.push(performance.now() - started);
+      ops.push(steps);
+      kinds.add(result.failure.invariant === undefined ? result.failure.kind : `${result.failure.kind}:${result.failure.invariant}`);
+      const small = shrinkTrace(design, config, result.ops, result.failure, { timeMs: options.shrinkMs, attemptsMax: 100_000 });
+      shrunk.push(small.ops.length);
+      break;
+    }
+  }
+  return {
+    name,
+    design: base,
+    doc,
+    seeds: options.seeds,
+    killed: ops.length,
+    medianOpsToKill: median(ops),
+    medianMsToKill: median(times),
+    shrunkLengthMax: shrunk.length === 0 ? null : Math.max(...shrunk),
+    failureKinds: [...kinds].sort(),
+  };
+}
+
+/** Runs the self-check over `names` (every mutant by default). */
+export function checkMutants(options: MutantCheckOptions, names: readonly string[] = Object.keys(mutantCatalogue)): MutantResult[] {
+  return names.map((name) => {
+    const result = checkMutant(name, options);
+    options.onMutant?.(name, result);
+    return result;
+  });
+}
+
+/** A mutant passes the self-check when at least `ratio` of seeds killed it and its shrunk
+ * traces are at most 1.5 times the documented shortest. */
+export function mutantVerdict(result: MutantResult, ratio: number): 'killed' | 'survived' | 'long-trace' {
+  if (result.killed < Math.ceil(result.seeds * ratio)) return 'survived';
+  const limit = Math.ceil(result.doc.shortest * 1.5);
+  if (result.doc.shortest > 0 && (result.shrunkLengthMax ?? 0) > limit) return 'long-trace';
+  return 'killed';
+}
