@@ -42,6 +42,7 @@ import {
   writeFileAtomic,
 } from '../properties/trace.ts';
 import { readFileSync } from 'node:fs';
+import { commandCompare } from './compare-command.ts';
 
 const usage = `usage: swapcheck <command> [options]
 commands:
@@ -51,6 +52,8 @@ commands:
   shrink   TRACE [--design NAME|FILE] [--time 20s]
   mutants  [--seeds 20] [--time-per-mutant 10s] [--mutant NAME ...] [--format text|json|markdown]
            [--list]: how fast the harness kills every catalogued mutant
+  compare  [--designs NAME ...] [--workload NAME ...] [--format text|markdown|json|html]:
+           each design's cost on the named workloads, with its verdict
   designs  list the built-in designs and knobs
   help     this text`;
 
@@ -452,6 +455,8 @@ export async function main(argv: string[]): Promise<number> {
         return commandReplay(rest);
       case 'shrink':
         return commandShrink(rest);
+      case 'compare':
+        return commandCompare(rest);
       case 'designs':
         return commandDesigns();
       case 'mutants':
