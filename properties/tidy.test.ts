@@ -1,7 +1,7 @@
 /**
  * Tidy checks over the source tree (the TigerBeetle `tidy` idea): the model imports nothing
  * from impl/, properties/ or cli/; impl/ imports nothing from model/ or properties/; every
- * source file opens with a header comment; no FIXME is committed.
+ * source file opens with a header comment; no to-do marker of the banned kind is committed.
  *
  * Method: read every .ts file under the source folders as text. Not covered here: formatting.
  */
@@ -54,7 +54,7 @@ describe('source tree', () => {
       }
     }
   });
-  it('commits no FIXME', () => {
+  it('commits no banned to-do marker', () => {
     for (const folder of folders) {
       for (const file of sourceFiles(folder)) {
         expect(readFileSync(join(root, file), 'utf8').includes(forbidden), file).toBe(false);
