@@ -43,6 +43,7 @@ import {
 } from '../properties/trace.ts';
 import { readFileSync } from 'node:fs';
 import { commandCompare } from './compare-command.ts';
+import { commandValidate } from './validate-command.ts';
 
 const usage = `usage: swapcheck <command> [options]
 commands:
@@ -54,6 +55,8 @@ commands:
            [--list]: how fast the harness kills every catalogued mutant
   compare  [--designs NAME ...] [--workload NAME ...] [--format text|markdown|json|html]:
            each design's cost on the named workloads, with its verdict
+  validate FILE [--time 60s] [--workload NAME ...]: a design proposal (knob file or
+           module) through the properties and the drain, then its costs
   designs  list the built-in designs and knobs
   help     this text`;
 
@@ -457,6 +460,8 @@ export async function main(argv: string[]): Promise<number> {
         return commandShrink(rest);
       case 'compare':
         return commandCompare(rest);
+      case 'validate':
+        return await commandValidate(rest);
       case 'designs':
         return commandDesigns();
       case 'mutants':
