@@ -15,8 +15,13 @@ import { describe, expect, it } from 'vitest';
 
 const main = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 
-function swapcheck(args: string[], cwd = mkdtempSync(join(tmpdir(), 'swapcheck-'))) {
-  const result = spawnSync(process.execPath, [main, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+function swapcheck(args: string[], cwd = mkdtempSync(join(tmpdir(), 'swapcheck-')), env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [main, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, ...env },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, cwd };
 }
 
@@ -123,7 +128,12 @@ describe('swapcheck command line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'swapcheck-'));
     const designFile = join(dir, 'canary.json');
     writeFileSync(designFile, JSON.stringify({ base: 'classic', mutant: 'shadow-left-after-free' }));
-    const run = swapcheck(['run', '--design', designFile, '--seed', '3', '--runs', '200', '--max-ops', '300', '--out', 'failures'], dir);
+    const corpus = join(dir, 'corpus');
+    const run = swapcheck(
+      ['run', '--design', designFile, '--seed', '3', '--runs', '200', '--max-ops', '300', '--out', 'failures', '--save-regressions'],
+      dir,
+      { SWAPCHECK_REGRESSIONS_DIR: corpus },
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^FAIL classic\[mutant=shadow-left-after-free\]/m);
     expect(run.stdout).toContain('replay:    swapcheck replay');
@@ -144,6 +154,9 @@ describe('swapcheck command line', () => {
     expect(minimal.ops.length).toBeLessThanOrEqual(written.ops.length);
     expect(shrink.stdout).toMatch(/\d+ ops -> \d+ ops in \d+ ms/);
     expect(readdirSync(join(dir, 'failures')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    const saved = readdirSync(corpus);
+    expect(saved).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(corpus, saved[0] as string), 'utf8')).note).toMatch(/^caught: /);
   });
   it('lists designs and knobs', () => {
     const result = swapcheck(['designs']);

@@ -129,7 +129,9 @@ function progressPrinter(): (progress: CampaignProgress) => void {
     const rate = progress.elapsedMs > 0 ? Math.round((progress.ops * 1000) / progress.elapsedMs) : 0;
     const line = `${progress.design}: ${progress.runs} runs, ${progress.ops} ops, ${rate} ops/s, ${progress.failures} failed`;
     if (tty) {
-      process.stderr.write(`\r\x1b[2K${line}`);
+      const filled = Math.round(progress.fraction * 20);
+      const bar = `[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${String(Math.round(progress.fraction * 100)).padStart(3)}%`;
+      process.stderr.write(`\r\x1b[2K${bar} ${line}`);
     } else if (performance.now() - lastLine > 5000) {
       lastLine = performance.now();
       process.stderr.write(`${line}\n`);

@@ -14,7 +14,7 @@ export function packageRoot(): string {
   return basename(dirname(here)) === 'dist' ? join(here, '..', '..') : join(here, '..');
 }
 
-/** properties/regressions/ of the package. */
+/** properties/regressions/ of the package, or SWAPCHECK_REGRESSIONS_DIR when set (tests). */
 export function regressionDir(): string {
-  return join(packageRoot(), 'properties', 'regressions');
+  return process.env.SWAPCHECK_REGRESSIONS_DIR ?? join(packageRoot(), 'properties', 'regressions');
 }

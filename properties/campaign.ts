@@ -47,6 +47,8 @@ export interface CampaignProgress {
   readonly ops: number;
   readonly failures: number;
   readonly elapsedMs: number;
+  /** How much of this design's budget is used, 0..1. */
+  readonly fraction: number;
 }
 
 export interface DesignFailure {
@@ -166,7 +168,10 @@ async function runDesignUnits(options: CampaignOptions, state: DesignState, time
     if (options.onProgress === undefined || (!force && now - lastProgress < 250)) return;
     lastProgress = now;
     const failures = Number.isFinite(state.failingRun) ? 1 : 0;
-    options.onProgress({ design: state.name, runs: state.results.size, ops, failures, elapsedMs: now - state.started });
+    const elapsedMs = now - state.started;
+    const runsShare = Math.ceil((runsMax - options.shardIndex) / options.shardCount);
+    const fraction = Math.min(1, timeMs !== undefined ? elapsedMs / timeMs : state.results.size / runsShare);
+    options.onProgress({ design: state.name, runs: state.results.size, ops, failures, elapsedMs, fraction });
   };
   const record = (spec: UnitSpec, result: UnitResult) => {
     state.results.set(spec.runIndex, result);
