@@ -139,7 +139,8 @@ function progressPrinter(): (progress: CampaignProgress) => void {
   };
 }
 
-function writeFailureTrace(outDir: string, summary: DesignSummary, seed: number): string {
+/** Writes the shrunk failure of `summary` as a trace in `dir`; returns its path. */
+function writeShrunkTrace(dir: string, summary: DesignSummary, seed: number, note: string): string {
   const failure = summary.failure;
   if (failure === null) throw new Error('no failure');
   const trace: Trace = {
@@ -148,13 +149,20 @@ function writeFailureTrace(outDir: string, summary: DesignSummary, seed: number)
     design: summary.ref,
     config: failure.config,
     seed: failure.runSeed,
-    note: `found by 'swapcheck run --seed ${seed}', run ${failure.runIndex}; ${describeFailure(failure.shrunk.failure)}`,
+    note,
     ops: failure.shrunk.ops,
   };
   const safeName = summary.design.replace(/[^a-z0-9-]+/gi, '_');
-  const path = join(outDir, `${safeName}-seed${seed}-run${failure.runIndex}.json`);
+  const path = join(dir, `${safeName}-seed${seed}-run${failure.runIndex}.json`);
   writeFileAtomic(path, formatTrace(trace));
   return path;
+}
+
+function writeFailureTrace(outDir: string, summary: DesignSummary, seed: number): string {
+  const failure = summary.failure;
+  if (failure === null) throw new Error('no failure');
+  const note = `found by 'swapcheck run --seed ${seed}', run ${failure.runIndex}; ${describeFailure(failure.shrunk.failure)}`;
+  return writeShrunkTrace(outDir, summary, seed, note);
 }
 
 function printSummary(summaries: readonly DesignSummary[]): void {
@@ -291,19 +299,7 @@ async function commandRun(args: string[]): Promise<number> {
 function saveRegression(summary: DesignSummary, seed: number): string {
   const failure = summary.failure;
   if (failure === null) throw new Error('no failure');
-  const name = `${summary.design.replace(/[^a-z0-9-]+/gi, '_')}-seed${seed}-run${failure.runIndex}.json`;
-  const path = join(regressionDir(), name);
-  const trace: Trace = {
-    format: traceFormat,
-    version: traceVersion,
-    design: summary.ref,
-    config: failure.config,
-    seed: failure.runSeed,
-    note: `caught: ${describeFailure(failure.shrunk.failure)}`,
-    ops: failure.shrunk.ops,
-  };
-  writeFileAtomic(path, formatTrace(trace));
-  return path;
+  return writeShrunkTrace(regressionDir(), summary, seed, `caught: ${describeFailure(failure.shrunk.failure)}`);
 }
 
 function commandReplay(args: string[]): number {

@@ -136,7 +136,11 @@ function renumberHolders(steps: readonly Step[], config: Config): Step[] | null 
     if (op.op === 'fork') use(op.target);
   }
   if (order.every((b, i) => b === i)) return null;
-  const map = (holder: number) => order.indexOf(Math.floor(holder / block)) * block + (holder % block);
+  return mapHolders(steps, (holder) => order.indexOf(Math.floor(holder / block)) * block + (holder % block));
+}
+
+/** Rewrites every holder reference (holder, fork target) through `map`. */
+function mapHolders(steps: readonly Step[], map: (holder: number) => number): Step[] {
   return steps.map(({ op, origin }) => {
     let next: Op = 'holder' in op ? ({ ...op, holder: map(op.holder) } as Op) : op;
     if (next.op === 'fork') next = { ...next, target: map(next.target) };
@@ -157,12 +161,7 @@ function renumberHoldersCompact(steps: readonly Step[]): Step[] | null {
     if (op.op === 'fork') use(op.target);
   }
   if (order.every((holder, i) => holder === i)) return null;
-  const map = (holder: number) => order.indexOf(holder);
-  return steps.map(({ op, origin }) => {
-    let next: Op = 'holder' in op ? ({ ...op, holder: map(op.holder) } as Op) : op;
-    if (next.op === 'fork') next = { ...next, target: map(next.target) };
-    return { op: next, origin };
-  });
+  return mapHolders(steps, (holder) => order.indexOf(holder));
 }
 
 /** Device renumbering in order of first use (devices differ in size and flags, so this is
