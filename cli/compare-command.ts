@@ -13,7 +13,7 @@ import { comparisonDoc } from '../properties/compare-doc.ts';
 import { compareJson, compareText } from '../properties/compare-format.ts';
 import { compareHtml } from '../properties/compare-html.ts';
 import { designNames, resolveDesign } from '../properties/design-registry.ts';
-import { InputError } from '../properties/trace.ts';
+import { InputError, writeFileAtomic } from '../properties/trace.ts';
 import { workloadNames, workloads } from '../properties/workloads.ts';
 
 const formats = ['text', 'markdown', 'json', 'html'] as const;
@@ -37,6 +37,7 @@ export function commandCompare(args: string[]): number {
       design: { type: 'string', multiple: true },
       workload: { type: 'string', multiple: true },
       format: { type: 'string', default: 'text' },
+      out: { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -54,6 +55,8 @@ export function commandCompare(args: string[]): number {
     : format === 'json' ? `${JSON.stringify(compareJson(cells), null, 2)}\n`
       : format === 'html' ? compareHtml(cells)
         : compareText(cells);
-  process.stdout.write(text);
+  // A report file is written atomically, so a failed run never leaves half a document.
+  if (values.out === undefined) process.stdout.write(text);
+  else writeFileAtomic(values.out, text);
   return cells.some((cell) => cell.failure !== null) ? 1 : 0;
 }
