@@ -90,20 +90,34 @@ function flagProbability(kind: OpName, pressure: boolean): number {
 }
 
 
-/** Draws one template from the swarm. */
-export function drawTemplate(prng: Prng, swarm: Swarm): OpTemplate {
-  const roll = prng.below(swarm.total);
+/**
+ * Draws one template from cumulative op weights: the kind, then the raw numbers, always in the
+ * same order, so every stream is reproducible from its seed. Shared by swarms and workloads.
+ */
+export function drawTemplateWith(
+  prng: Prng,
+  cumulative: readonly number[],
+  total: number,
+  orderBound: number,
+  flagChance: (kind: OpName) => number,
+): OpTemplate {
+  const roll = prng.below(total);
   let index = 0;
-  while ((swarm.cumulative[index] as number) <= roll) index++;
+  while ((cumulative[index] ?? total) <= roll) index++;
   const kind = opNames[index] as OpName;
   return {
     kind,
     pick: prng.below(templatePickMax + 1),
     pick2: prng.below(templatePickMax + 1),
     cpu: prng.below(8),
-    order: prng.below(4),
+    order: prng.below(orderBound),
     // One write in six stores a zero page, the rest a value unlikely to repeat.
     value: prng.below(6) === 0 ? 0 : 1 + prng.below(0x3fffffff),
-    flag: prng.chance(flagProbability(kind, swarm.pressure)),
+    flag: prng.chance(flagChance(kind)),
   };
+}
+
+/** Draws one template from the swarm. */
+export function drawTemplate(prng: Prng, swarm: Swarm): OpTemplate {
+  return drawTemplateWith(prng, swarm.cumulative, swarm.total, 4, (kind) => flagProbability(kind, swarm.pressure));
 }

@@ -12,8 +12,8 @@ import { configDefault, type Config } from '../lib/config.ts';
 import { opNames, type Op, type OpName } from '../lib/ops.ts';
 import { createSystem, designs } from '../impl/designs.ts';
 import { Checker, checkerOptionsDefault } from './checker.ts';
-import { opWeightsBase } from './generator.ts';
-import { templatePickMax, resolveTemplate, type OpTemplate } from './op-template.ts';
+import { drawTemplateWith, opWeightsBase } from './generator.ts';
+import { resolveTemplate, type OpTemplate } from './op-template.ts';
 import { Prng } from './prng.ts';
 
 export interface Workload {
@@ -133,19 +133,7 @@ export function workloadNames(): string[] {
 
 /** Draws one template from a workload's mix. */
 function drawTemplate(prng: Prng, workload: Workload, cumulative: readonly number[], total: number): OpTemplate {
-  const roll = prng.below(total);
-  let index = 0;
-  while ((cumulative[index] ?? total) <= roll) index++;
-  const kind = opNames[index] as OpName;
-  return {
-    kind,
-    pick: prng.below(templatePickMax + 1),
-    pick2: prng.below(templatePickMax + 1),
-    cpu: prng.below(8),
-    order: prng.below(workload.orderMax + 1),
-    value: prng.below(6) === 0 ? 0 : 1 + prng.below(0x3fffffff),
-    flag: prng.chance(workload.flags[kind] ?? 0),
-  };
+  return drawTemplateWith(prng, cumulative, total, workload.orderMax + 1, (kind) => workload.flags[kind] ?? 0);
 }
 
 /**
