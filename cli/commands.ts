@@ -51,8 +51,8 @@ commands:
            [--config tiny|default|tiny-disk|default-disk|mixed|FILE] [--out DIR]
   replay   TRACE... [--design NAME|FILE] [--verbose]
   shrink   TRACE [--design NAME|FILE] [--time 20s]
-  mutants  [--seeds 20] [--time-per-mutant 10s] [--mutant NAME ...] [--format text|json|markdown]
-           [--list]: how fast the harness kills every catalogued mutant
+  mutants  [--seeds 20] [--time-per-mutant 10s] [--shrink-time 5s] [--mutant NAME ...]
+           [--format text|json|markdown] [--list]: how fast the harness kills every mutant
   compare  [--designs NAME ...] [--workload NAME ...] [--format text|markdown|json|html]:
            each design's cost on the named workloads, with its verdict
   validate FILE [--time 60s] [--workload NAME ...]: a design proposal (knob file or
@@ -65,9 +65,9 @@ function out(line = ''): void {
 }
 
 /** Parses `30s`, `2m`, `500ms` or plain seconds. */
-export function parseDuration(text: string): number {
+export function parseDuration(text: string, flag = '--time'): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
-  if (match === null) throw new InputError(`--time: expected a duration like 30s, 2m or 500ms, got '${text}'`);
+  if (match === null) throw new InputError(`${flag}: expected a duration like 30s, 2m or 500ms, got '${text}'`);
   const amount = Number(match[1]);
   const unit = match[2] ?? 's';
   return unit === 'ms' ? amount : unit === 's' ? amount * 1000 : amount * 60_000;
@@ -369,6 +369,7 @@ function commandMutants(args: string[]): number {
       'time-per-mutant': { type: 'string' },
       'max-ops': { type: 'string' },
       'kill-ratio': { type: 'string' },
+      'shrink-time': { type: 'string' },
       seed: { type: 'string' },
       mutant: { type: 'string', multiple: true },
       format: { type: 'string' },
@@ -390,7 +391,7 @@ function commandMutants(args: string[]): number {
     if (!Object.hasOwn(mutantCatalogue, name)) throw new InputError(`unknown mutant '${name}' (swapcheck mutants --list)`);
   }
   const seeds = parseCount('--seeds', values.seeds, 1, 10_000) ?? 20;
-  const timeMs = values['time-per-mutant'] === undefined ? 10_000 : parseDuration(values['time-per-mutant']);
+  const timeMs = values['time-per-mutant'] === undefined ? 10_000 : parseDuration(values['time-per-mutant'], '--time-per-mutant');
   const ratioText = values['kill-ratio'] ?? '0.95';
   const ratio = Number(ratioText);
   if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(ratioText)) throw new InputError(`--kill-ratio: expected a number in 0..1, got '${ratioText}'`);
@@ -402,7 +403,8 @@ function commandMutants(args: string[]): number {
       runsPerSeed: 1_000_000,
       opsPerRun: parseCount('--max-ops', values['max-ops'], 1, 1_000_000) ?? 400,
       configs: Object.values(configPresets),
-      shrinkMs: Math.max(500, timeMs / seeds),
+      // Shrinking is not part of the time to kill; it gets its own budget per kill.
+      shrinkMs: values['shrink-time'] === undefined ? 5_000 : parseDuration(values['shrink-time'], '--shrink-time'),
       seedBase,
       onMutant: (name, result) => {
         if (process.stderr.isTTY === true || format !== 'text') process.stderr.write(`${name}: ${result.killed}/${result.seeds}\n`);
