@@ -60,7 +60,18 @@ describe('swapcheck command line', () => {
   });
   it('rejects an unknown design and a bad seed with exit code 2', () => {
     expect(swapcheck(['run', '--design', 'nope', '--runs', '1']).stderr).toMatch(/unknown design 'nope'/);
-    expect(swapcheck(['run', '--seed', '-3', '--runs', '1']).code).toBe(2);
+    const negative = swapcheck(['run', '--seed=-3', '--runs', '1']);
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toContain('--seed: expected an integer');
+    const idle = swapcheck(['run', '--time', '0s', '--design', 'classic']);
+    expect(idle.code).toBe(2);
+    expect(idle.stderr).toContain('budget was too small');
+    const dir = mkdtempSync(join(tmpdir(), 'swapcheck-'));
+    writeFileSync(join(dir, 'afile'), 'x');
+    const badOut = swapcheck(['run', '--runs', '1', '--out', 'afile/sub'], dir);
+    expect(badOut.code).toBe(2);
+    expect(badOut.stderr.trim()).toBe("swapcheck: --out: 'afile' is not a directory");
+    expect(swapcheck(['mutants', '--kill-ratio', '0']).code).toBe(2);
     expect(swapcheck(['frobnicate']).code).toBe(2);
   });
   it('rejects a hand-written trace with a mistake, naming the file and the path in it', () => {

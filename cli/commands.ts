@@ -31,6 +31,7 @@ import type { DesignRef, Trace } from '../properties/trace.ts';
 import * as v from 'valibot';
 import {
   InputError,
+  checkWritableDir,
   describeIssues,
   designRefSchema,
   formatTrace,
@@ -240,6 +241,7 @@ async function commandRun(args: string[]): Promise<number> {
   const designsChosen = selectDesigns(values.design ?? []);
   const { label, configs } = loadConfigs(values.config);
   const outDir = values.out ?? 'swapcheck-failures';
+  checkWritableDir(outDir, '--out');
   const text = format === 'text';
   const budget = runs === undefined ? `${(timeMs ?? 0) / 1000}s` : `${runs} runs per design`;
   const shardText = shard.shardCount === 1 ? '' : `; shard ${shard.shardIndex + 1}/${shard.shardCount}`;
@@ -261,6 +263,10 @@ async function commandRun(args: string[]): Promise<number> {
     }),
   );
   if (process.stderr.isTTY === true) process.stderr.write('\r\x1b[2K');
+  const idle = result.designs.find((s) => s.runs === 0);
+  if (idle !== undefined) {
+    throw new InputError(`the budget was too small for a single run of ${idle.design}; raise --time or use --runs`);
+  }
   const designFlags = designsChosen.length === designNames().length ? '' : designsChosen.map((d) => ` --design ${d.name}`).join('');
   const configFlag = values.config === undefined ? '' : ` --config ${values.config}`;
   const shardFlag = values.shard === undefined ? '' : ` --shard ${values.shard}`;
@@ -394,7 +400,9 @@ function commandMutants(args: string[]): number {
   const timeMs = values['time-per-mutant'] === undefined ? 10_000 : parseDuration(values['time-per-mutant'], '--time-per-mutant');
   const ratioText = values['kill-ratio'] ?? '0.95';
   const ratio = Number(ratioText);
-  if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(ratioText)) throw new InputError(`--kill-ratio: expected a number in 0..1, got '${ratioText}'`);
+  if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(ratioText) || ratio <= 0) {
+    throw new InputError(`--kill-ratio: expected a number in (0, 1], got '${ratioText}'`);
+  }
   const seedBase = parseCount('--seed', values.seed, 0, 0xffffffff) ?? 1;
   const results = checkMutants(
     {

@@ -45,8 +45,11 @@ export async function commandValidate(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new InputError('validate: expected exactly one proposal FILE');
   const file = positionals[0] as string;
   const design = await loadProposal(file);
+  if (values.seed !== undefined && !/^\d+$/.test(values.seed)) {
+    throw new InputError(`--seed: expected a non-negative integer, got '${values.seed}'`);
+  }
   const seed = values.seed === undefined ? randomInt(0, 2 ** 31) : Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new InputError(`--seed: '${values.seed ?? ''}' is not a number`);
+  if (seed > 0xffffffff) throw new InputError(`--seed: expected an integer up to ${0xffffffff}, got '${values.seed ?? ''}'`);
   const opsPerRun = Number(values['max-ops']);
   if (!Number.isInteger(opsPerRun) || opsPerRun < 1) throw new InputError(`--max-ops: '${values['max-ops']}'`);
   const names = (values.workload ?? []).flatMap((value) => value.split(','));

@@ -12,7 +12,6 @@ export type InvariantName =
   | 'liveness'
   | 'content'
   | 'cache-binding'
-  | 'shadow'
   | 'zero'
   | 'cluster-accounting'
   | 'device-accounting'

@@ -206,6 +206,19 @@ export function freePages(state: ModelState, config: Config, device: number): nu
   return pages(config, device) - inuse(state, device);
 }
 
+/** Some online, write-ok device has a free page: an order-0 physical allocation cannot fail. */
+export function hasWritableFreePage(state: ModelState, config: Config): boolean {
+  return state.devices.some(
+    (device, index) => device.online && device.writeOk && freePages(state, config, index) > 0,
+  );
+}
+
+/** The virtual space has a free slot (slot 0 is reserved): an order-0 virtual allocation
+ * cannot fail. */
+export function hasVirtualRoom(state: ModelState, config: Config): boolean {
+  return virtualEntries(state) < config.vswapSlots - 1;
+}
+
 /** nr_swap_pages: free usable slots over online devices. */
 export function swapFreePages(state: ModelState, config: Config): number {
   let total = 0;

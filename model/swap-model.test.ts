@@ -505,6 +505,27 @@ describe('allocSwap', () => {
     expect(failed(model, allocSwap(0, true), { errno: 'ENOSPC' })).toBe('ENOSPC');
   });
 
+  it('refuses ENOSPC for an order-0 folio while a device and the virtual space have room', () => {
+    const model = newModel();
+    run(model, swapon(0));
+    run(model, fault(0));
+    expect(rejected(model, allocSwap(0), { errno: 'ENOSPC' })).toMatch(/swap has room/);
+    // A large folio may fail on fragmentation whatever the free count says.
+    run(model, fault(2, 1));
+    expect(failed(model, allocSwap(2), { errno: 'ENOSPC' })).toBe('ENOSPC');
+  });
+
+  it('accepts ENOSPC for an order-0 folio once the virtual space is full', () => {
+    const model = newModel();
+    for (const index of [0, 1, 2, 3, 4, 5, 6]) {
+      run(model, fault(index));
+      run(model, allocSwap(index), virtual);
+    }
+    run(model, swapon(0));
+    run(model, fault(7));
+    expect(failed(model, allocSwap(7), { errno: 'ENOSPC' })).toBe('ENOSPC');
+  });
+
   it('with failAlloc rolls the allocation back and returns ENOMEM', () => {
     const model = newModel();
     run(model, swapon(0));
@@ -724,6 +745,8 @@ describe('writeout', () => {
     const model = newModel();
     run(model, swapon(1));
     unmapped(model, 0, 3, virtual);
+    expect(rejected(model, writeout(1), { errno: 'ENOSPC' })).toMatch(/free page/);
+    run(model, swapoff(1));
     expect(failed(model, writeout(1), { errno: 'ENOSPC' })).toBe('ENOSPC');
     expect(rejected(model, writeout(1), onDevice(0))).toMatch(/not online/);
   });
@@ -1101,7 +1124,10 @@ describe('zswapWriteback', () => {
     const model = newModel({ zswapEnabled: true });
     run(model, swapon(0));
     const serial = zswapped(model, 5, virtual);
+    expect(rejected(model, zswapWriteback(5), { errno: 'ENOSPC' })).toMatch(/free page/);
+    run(model, swapoff(0));
     expect(failed(model, zswapWriteback(5), { errno: 'ENOSPC' })).toBe('ENOSPC');
+    run(model, swapon(0));
     expect(rejected(model, zswapWriteback(5), onDevice(1))).toMatch(/not online/);
     const bad: Reclaim[] = [{ folio: 9, kind: 'cache' }];
     expect(rejected(model, zswapWriteback(5), { ...onDevice(0), reclaimed: bad })).toMatch(

@@ -75,6 +75,8 @@ import {
   folioAt,
   folioEntries,
   freePages,
+  hasVirtualRoom,
+  hasWritableFreePage,
   holderAt,
   holdersOf,
   inRange,
@@ -410,7 +412,13 @@ export class SwapModel {
     if (holder?.kind !== 'present') return status('EINVAL');
     const folio = folioAt(this.state, holder.folio);
     if (folio.swap !== null) return status('EINVAL');
-    if (choices.errno === 'ENOSPC') return status('ENOSPC');
+    if (choices.errno === 'ENOSPC') {
+      // An order-0 allocation can only fail when the space it draws from is full; which space
+      // that is depends on the design, so ENOSPC is refused only while both have room.
+      const roomy = hasWritableFreePage(this.state, this.config) && hasVirtualRoom(this.state, this.config);
+      if (folio.order === 0 && roomy) return illegal('ENOSPC for an order-0 folio while swap has room');
+      return status('ENOSPC');
+    }
     const reclaimed = choices.reclaimed ?? [];
     const reclaimReason = this.reclaim(reclaimed, folio.id);
     if (reclaimReason !== null) return illegal(reclaimReason);
@@ -507,7 +515,12 @@ export class SwapModel {
       folio.dirty = false;
       return done({ errno: 'OK', how: 'disk' });
     }
-    if (choices.errno === 'ENOSPC') return status('ENOSPC');
+    if (choices.errno === 'ENOSPC') {
+      if (entries.length === 1 && hasWritableFreePage(this.state, this.config)) {
+        return illegal('ENOSPC for one page of backing while a write-ok device has a free page');
+      }
+      return status('ENOSPC');
+    }
     const reclaimed = choices.reclaimed ?? [];
     const reclaimReason = this.reclaim(reclaimed, folio.id);
     if (reclaimReason !== null) return illegal(reclaimReason);
@@ -714,7 +727,12 @@ export class SwapModel {
       entry.backend = { kind: 'disk', content: backend.content, device: entry.space.device };
       return status('OK');
     }
-    if (choices.errno === 'ENOSPC') return status('ENOSPC');
+    if (choices.errno === 'ENOSPC') {
+      if (hasWritableFreePage(this.state, this.config)) {
+        return illegal('ENOSPC for one page of backing while a write-ok device has a free page');
+      }
+      return status('ENOSPC');
+    }
     const reclaimed = choices.reclaimed ?? [];
     const reclaimReason = this.reclaim(reclaimed, null);
     if (reclaimReason !== null) return illegal(reclaimReason);

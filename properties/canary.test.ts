@@ -103,9 +103,10 @@ describe('mutant catalogue', () => {
     const table = mutantTableMarkdown();
     if (process.env.SWAPCHECK_WRITE_DOCS === '1') {
       writeFileSync(path, text.slice(0, from + begin.length) + table + text.slice(to));
-      return;
     }
-    expect(text.slice(from + begin.length, to), 'regenerate with SWAPCHECK_WRITE_DOCS=1').toBe(table);
+    const current = readFileSync(path, 'utf8');
+    expect(current.slice(from + begin.length, current.indexOf(end)), 'regenerate with SWAPCHECK_WRITE_DOCS=1')
+      .toBe(table);
   });
 });
 
@@ -136,7 +137,12 @@ describe.each(names)('mutant %s', (name) => {
     for (let run = 0; run < campaignRuns && killedAt < 0; run++) {
       const [, config] = campaignConfigs[run % campaignConfigs.length] ?? ['tiny', configTiny];
       const result = runRandom(design, config, runSeed(campaignSeed, run), campaignOps);
-      if (result.failure !== null) killedAt = run;
+      if (result.failure === null) continue;
+      killedAt = run;
+      // The kill counts only if the same ops hold on the design without the bug, so a broken
+      // harness or base design cannot pass for a caught mutant.
+      const clean = replayOps(resolveDesign(entry.designs[0] ?? ''), config, result.ops);
+      expect(clean.failure === null ? 'holds' : describeFailure(clean.failure), 'unmutated base').toBe('holds');
     }
     expect(killedAt, `${name} survived ${campaignRuns} runs`).toBeGreaterThanOrEqual(0);
   });

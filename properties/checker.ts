@@ -289,8 +289,12 @@ export class Checker {
     entries.sort((a, b) => a.entry - b.entry);
     const actual: Observation = { ...actualRaw, holders, entries };
     if (plainEqual(this.modelObservation, actual)) return null;
-    const difference = firstDifference(this.modelObservation, actual);
-    if (difference === null) return null;
+    const difference = firstDifference(this.modelObservation, actual) ?? {
+      // The fast comparison and the diff disagree: report it rather than let the step pass.
+      path: '(root)',
+      expected: this.modelObservation,
+      actual,
+    };
     return {
       kind: 'observation',
       step,

@@ -12,7 +12,7 @@ import { mutantCatalogue } from '../impl/mutants.ts';
 import type { MutantDoc } from '../impl/mutants.ts';
 import { resolveDesign } from './design-registry.ts';
 import { runSeed } from './prng.ts';
-import { runRandom } from './run.ts';
+import { replayOps, runRandom } from './run.ts';
 import { shrinkTrace } from './shrink.ts';
 
 export interface MutantCheckOptions {
@@ -70,6 +70,12 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
       const result = runRandom(design, config, runSeed(seed, run), options.opsPerRun);
       steps += result.failure === null ? result.steps : result.failure.step + 1;
       if (result.failure === null) continue;
+      // A kill counts only if the same ops hold on the design without the bug.
+      const clean = replayOps(resolveDesign(base), config, result.ops);
+      if (clean.failure !== null) {
+        kinds.add(`base-design-fails:${clean.failure.kind}`);
+        break;
+      }
       times.push(performance.now() - started);
       ops.push(steps);
       kinds.add(result.failure.invariant === undefined ? result.failure.kind : `${result.failure.kind}:${result.failure.invariant}`);

@@ -9,7 +9,7 @@
  * Not covered here: running a trace (properties/run.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as v from 'valibot';
 import type { Config } from '../lib/config.ts';
@@ -105,11 +105,25 @@ export class InputError extends Error {
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
   const issue = issues[0];
   if (issue === undefined) return 'invalid';
-  // A variant mismatch reports the deepest issue, which says what was really expected.
+  // A union or variant mismatch nests the issues of each branch; the one with the longest
+  // path is the branch that matched furthest, and says what was really expected.
   let deepest: v.BaseIssue<unknown> = issue;
-  while (deepest.issues !== undefined && deepest.issues.length > 0) deepest = deepest.issues[0] as v.BaseIssue<unknown>;
+  let deepestLength = -1;
+  const visit = (candidate: v.BaseIssue<unknown>) => {
+    const length = candidate.path?.length ?? 0;
+    if (candidate.issues === undefined && length > deepestLength) {
+      deepest = candidate;
+      deepestLength = length;
+    }
+    for (const nested of candidate.issues ?? []) visit(nested);
+  };
+  visit(issue);
   const path = v.getDotPath(deepest) ?? v.getDotPath(issue) ?? '(root)';
-  return `${path}: ${deepest.message}`;
+  // valibot words strict-object key problems in terms of types; say them in terms of fields.
+  const message = deepest.message
+    .replace(/^Invalid key: Expected never but received (.*)$/, 'unknown field $1')
+    .replace(/^Invalid key: Expected (".*") but received undefined$/, 'missing field $1');
+  return `${path}: ${message}`;
 }
 
 /** Resolves a config reference of a trace or a flag. */
@@ -153,13 +167,33 @@ export function formatTrace(trace: Trace): string {
 
 /** Writes `text` to `path` atomically: a temp file beside it, then rename. */
 export function writeFileAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(temp, text);
     renameSync(temp, path);
   } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // The temp file never existed (its folder could not be made).
+    }
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new InputError(`${path}: cannot write (${code})`);
+  }
+}
+
+/** Throws an InputError unless `dir` is, or can become, a directory (checked before a long
+ * run, so a bad --out fails at once rather than after the campaign). */
+export function checkWritableDir(dir: string, flag: string): void {
+  let probe = dir;
+  for (;;) {
+    if (existsSync(probe)) {
+      if (!statSync(probe).isDirectory()) throw new InputError(`${flag}: '${probe}' is not a directory`);
+      return;
+    }
+    const parent = dirname(probe);
+    if (parent === probe) return;
+    probe = parent;
   }
 }
