@@ -12,20 +12,16 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import type { Config } from '../lib/config.ts';
 import type { Failure } from './checker.ts';
-import { Checker } from './checker.ts';
 import { designNames, resolveDesign } from './design-registry.ts';
 import type { DesignUnderTest } from './run.ts';
+import { checkerFor } from './run.ts';
 import { configArbitrary, templatesArbitrary } from './arbitraries.ts';
 import { resolveTemplate, type OpTemplate } from './op-template.ts';
 import { describeFailure } from './report.ts';
 
 /** Runs templates against a design; returns the first failure or null. */
 export function runTemplates(design: DesignUnderTest, config: Config, templates: readonly OpTemplate[]): Failure | null {
-  const checker = new Checker(config, design.create(config), design.knobs === undefined ? undefined : {
-    auditEvery: 1,
-    modelSelfCheck: true,
-    knobs: design.knobs,
-  });
+  const checker = checkerFor(design, config);
   for (let device = 0; device < config.devices.length; device++) {
     const failure = checker.step({ op: 'swapon', device, cpu: 0 });
     if (failure !== null) return failure;

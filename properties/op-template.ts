@@ -122,7 +122,11 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
       const cached = holderIndices(observation, (v) => v.kind === 'present' && cachedFolios.has(v.folio));
       // Half the time finish a folio that is already partly unmapped, so that whole folios
       // become unmapped and can be written out and evicted.
-      const finishing = t.order % 2 === 0 ? cached.filter((h) => partlyUnmapped(observation, h)) : [];
+      const partly = t.order % 2 === 0 ? partlyUnmappedFolios(observation) : new Set<number>();
+      const finishing = cached.filter((h) => {
+        const view = observation.holders[h];
+        return view?.kind === 'present' && partly.has(view.folio);
+      });
       const holder = finishing.length > 0 ? (finishing[t.pick % finishing.length] as number) : choose(cached, holders, t);
       return withFlag({ op: 'unmap', holder, cpu }, 'failAlloc', t.flag);
     }
@@ -161,15 +165,21 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
   }
 }
 
-/** Some other page of the folio mapped at `holder` is no longer mapped by any holder. */
-function partlyUnmapped(observation: Observation, holder: number): boolean {
-  const view = observation.holders[holder];
-  if (view?.kind !== 'present') return false;
-  const folio = observation.folios.find((f) => f.id === view.folio);
-  if (folio === undefined || folio.order === 0) return false;
-  const mapped = new Set<number>();
-  for (const other of observation.holders) if (other.kind === 'present' && other.folio === folio.id) mapped.add(other.page);
-  return mapped.size < folio.pages.length;
+/** Large folios some page of which is no longer mapped by any holder (one pass over holders). */
+function partlyUnmappedFolios(observation: Observation): Set<number> {
+  const mappedPages = new Map<number, Set<number>>();
+  for (const view of observation.holders) {
+    if (view.kind !== 'present') continue;
+    const pages = mappedPages.get(view.folio) ?? new Set<number>();
+    pages.add(view.page);
+    mappedPages.set(view.folio, pages);
+  }
+  const partly = new Set<number>();
+  for (const folio of observation.folios) {
+    const mapped = mappedPages.get(folio.id)?.size ?? 0;
+    if (folio.order > 0 && mapped > 0 && mapped < folio.pages.length) partly.add(folio.id);
+  }
+  return partly;
 }
 
 /** The largest order (at least 1, else 0) whose aligned holder range around `holder` holds

@@ -31,8 +31,10 @@ export interface RunResult {
   readonly opCounts: Readonly<Partial<Record<OpName, number>>>;
 }
 
-function optionsFor(design: DesignUnderTest, options: CheckerOptions): CheckerOptions {
-  return design.knobs === undefined ? options : { ...options, knobs: design.knobs };
+/** A fresh checker over a fresh system of `design`, told the design's knobs when it has them. */
+export function checkerFor(design: DesignUnderTest, config: Config, options: CheckerOptions = checkerOptionsDefault): Checker {
+  const withKnobs = design.knobs === undefined ? options : { ...options, knobs: design.knobs };
+  return new Checker(config, design.create(config), withKnobs);
 }
 
 function safeMarks(checker: Checker): Readonly<Record<string, number>> {
@@ -53,7 +55,7 @@ export function runRandom(
 ): RunResult {
   const prng = new Prng(seed);
   const swarm = drawSwarm(prng);
-  const checker = new Checker(config, design.create(config), optionsFor(design, options));
+  const checker = checkerFor(design, config, options);
   const ops: Op[] = [];
   const opCounts: Partial<Record<OpName, number>> = {};
   const apply = (op: Op): Failure | null => {
@@ -83,7 +85,7 @@ export function replayOps(
   drain = true,
   onStep?: (index: number, op: Op, checker: Checker) => void,
 ): RunResult {
-  const checker = new Checker(config, design.create(config), optionsFor(design, options));
+  const checker = checkerFor(design, config, options);
   const opCounts: Partial<Record<OpName, number>> = {};
   let failure: Failure | null = null;
   for (const [index, op] of ops.entries()) {

@@ -20,8 +20,10 @@
 import type { Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import type { CheckerOptions, Failure } from './checker.ts';
-import { Checker, checkerOptionsDefault } from './checker.ts';
+import type { Checker } from './checker.ts';
+import { checkerOptionsDefault } from './checker.ts';
 import type { DesignUnderTest } from './run.ts';
+import { checkerFor } from './run.ts';
 
 export interface ShrinkResult {
   readonly ops: readonly Op[];
@@ -71,7 +73,7 @@ function replaySteps(
   options: CheckerOptions,
   recordCreated: boolean,
 ): Replay {
-  const checker = new Checker(config, design.create(config), design.knobs === undefined ? options : { ...options, knobs: design.knobs });
+  const checker = checkerFor(design, config, options);
   const folioMap = new Map<number, number>();
   const ran: Op[] = [];
   let seen = 0;
