@@ -19,7 +19,8 @@
  */
 import { check } from '../lib/invariant.ts';
 import type { SwapCluster, VirtualCluster } from './cluster.ts';
-import { formatEntryValue, swpEntry, VSWAP_TYPE } from './entry-value.ts';
+import { formatEntryValue, swpEntry, swpOffset, swpType, VSWAP_TYPE } from './entry-value.ts';
+import { slotOf } from './observe.ts';
 import {
   holderIsEmpty, holderIsPresent, holderIsSwap, holderToEntry, holderToPage, holderToPfn,
 } from './holder-word.ts';
@@ -52,6 +53,89 @@ export function auditState(state: SwapState): void {
   auditZswap(state, handles);
   auditCounters(state);
   auditEnospc(state);
+}
+
+/**
+ * The audit of what one op touched, run after every op between full audits: the clusters
+ * holding `values` (count, bad slots, encoding, extend table, flag), the cache binding of
+ * each of those entries that is in the swap cache, the per-CPU lookup-cache pins, the global
+ * counters and the op's own -ENOSPC. Its cost does not grow with the number of live entries;
+ * auditState() checks everything else (count conservation against the holders, lists, the
+ * reverse map, zswap ownership) every so often and at the end of a run.
+ */
+export function auditTouched(state: SwapState, values: Iterable<number>): void {
+  const clusters = new Map<SwapCluster, string>();
+  for (const value of values) {
+    const found = slotOf(state, value);
+    if (found === null) continue;
+    const { ci, slot } = found;
+    const type = swpType(value);
+    clusters.set(ci, type === VSWAP_TYPE ? `virtual cluster ${ci.id}` : `device ${type} cluster ${ci.id}`);
+    auditEntryLocal(state, value, ci, slot);
+  }
+  for (const [ci, at] of clusters) auditCluster(ci, at);
+  auditLookupCachePins(state);
+  auditCounters(state);
+  auditEnospc(state);
+}
+
+/**
+ * The checks of one used entry that need no scan of the holders or of other slots: swapped
+ * out with a backend, cache binding, clean content equal to the backend's, one backend only
+ * (zero flag against zswap or disk data), and for a virtual entry its backend word and, when
+ * backed by a physical slot, that slot (online, allocated, not bad, pointing back).
+ * The same rules as auditEntry(), auditTableDevice() and auditVirtualSpace() for that entry.
+ */
+function auditEntryLocal(state: SwapState, value: number, ci: SwapCluster, slot: number): void {
+  const word = ci.word(slot);
+  if (!wordIsShadow(word) && !wordIsPfn(word)) return;
+  const name = formatEntryValue(value);
+  const loc = state.peek(value, 0);
+  if (wordIsShadow(word)) {
+    check(state.backendKind(loc) !== 'none', 'content', () => `${name} swapped out with no backend`);
+  } else {
+    const folio = state.folios.get(wordToPfn(word));
+    check(folio !== undefined && folio.swapcache, 'cache-binding',
+      () => `${name} bound to folio ${wordToPfn(word)}, which is not in the swap cache`);
+    const page = value - folio.swap;
+    check(page >= 0 && page < folio.pages.length, 'cache-binding',
+      () => `${name} bound to folio ${folio.pfn} whose entries start at ` +
+        `${formatEntryValue(folio.swap)}`);
+    if (!folio.dirty) {
+      check(state.peekBackend(loc) === folio.pages[page], 'content',
+        () => `${name}: clean folio ${folio.pfn} page ${page} differs from its backend`);
+    }
+  }
+  const type = swpType(value);
+  const offset = swpOffset(value);
+  if (type !== VSWAP_TYPE) {
+    const device = state.devices[type];
+    check(state.zswapTree.load(type, offset) === null || !wordToZero(word), 'zero',
+      () => `${name} is zero and in zswap`);
+    check(!wordToZero(word) || device?.store?.holdsData(offset) !== true, 'zero',
+      () => `${name} is zero and has data on disk`);
+    return;
+  }
+  const vt = (ci as VirtualCluster).vtable[slot] ?? 0;
+  check(vtWordKind(vt) !== null, 'encoding', () => `${name} vtable ${hex(vt)}`);
+  check(vtWordIsNone(vt) || !wordToZero(word), 'zero', () => `${name} is zero and has a backend`);
+  if (!vtWordIsPhys(vt)) return;
+  const backingType = vtWordToPhysType(vt);
+  const backing = vtWordToPhysOffset(vt);
+  const device = state.devices[backingType];
+  check(device !== undefined && device.online, 'device-lifetime',
+    () => `${name} backed on offline device ${backingType}`);
+  if (device.kind === 'bitmap') {
+    check(device.isUsed(backing), 'backend-ownership',
+      () => `${name} backed by free slot ${backingType}:${backing}`);
+    check(!device.isBad(backing), 'liveness',
+      () => `bad slot ${backing} of device ${backingType} in use`);
+    return;
+  }
+  const pointer = device.clusterOf(backing).word(backing % device.clusterSlots);
+  check(wordIsPointer(pointer) && wordToPointerOffset(pointer) === offset, 'rmap-bijection',
+    () => `${name} backed by ${backingType}:${backing}, which holds ${hex(pointer)}`);
+  auditPointer(state, device, backing, pointer);
 }
 
 /** Entry value -> holders count, checking holder words and present mappings. */
@@ -331,8 +415,20 @@ function auditLists(listed: Iterable<SwapCluster>, clusters: readonly SwapCluste
 function auditLookupCache(state: SwapState): void {
   const vspace = state.vspace;
   if (vspace === null) return;
-  const cache = vspace.lookupCache;
+  const pins = auditLookupCachePins(state);
+  for (const ci of vspace.index.values()) {
+    check(ci.pins === (pins.get(ci) ?? 0), 'lookup-cache',
+      () => `cluster ${ci.id} has ${ci.pins} pins, ${pins.get(ci) ?? 0} CPUs cache it`);
+  }
+}
+
+/** Every CPU's cached cluster is allowed by the mode and, when pinned, live and indexed;
+ * returns the pins per cluster. */
+function auditLookupCachePins(state: SwapState): Map<VirtualCluster, number> {
   const pins = new Map<VirtualCluster, number>();
+  const vspace = state.vspace;
+  if (vspace === null) return pins;
+  const cache = vspace.lookupCache;
   for (let cpu = 0; cpu < cache.cpus; cpu++) {
     const ci = cache.cachedOf(cpu);
     if (ci === null) continue;
@@ -342,10 +438,7 @@ function auditLookupCache(state: SwapState): void {
       () => `cpu ${cpu} pins cluster ${ci.id}, which is DEAD or no longer indexed`);
     pins.set(ci, (pins.get(ci) ?? 0) + 1);
   }
-  for (const ci of vspace.index.values()) {
-    check(ci.pins === (pins.get(ci) ?? 0), 'lookup-cache',
-      () => `cluster ${ci.id} has ${ci.pins} pins, ${pins.get(ci) ?? 0} CPUs cache it`);
-  }
+  return pins;
 }
 
 function auditFolios(state: SwapState): void {

@@ -34,7 +34,7 @@ export class BitmapDevice {
 
   constructor(type: number, config: DeviceConfig, counters: SwapCounters,
     mutant: string | null = null) {
-    assert(Number.isInteger(type) && type >= 0, `swap type ${type}`);
+    assert(Number.isInteger(type) && type >= 0, () => `swap type ${type}`);
     assert(config.slots >= 2);
     this.type = type;
     this.config = config;
@@ -44,7 +44,7 @@ export class BitmapDevice {
   }
 
   swapon(): void {
-    assert(!this.online, `device ${this.type} already online`);
+    assert(!this.online, () => `device ${this.type} already online`);
     assert(this.inuse === 0);
     const words = Math.ceil(this.config.slots / 32);
     this.used = new Uint32Array(words);
@@ -58,9 +58,9 @@ export class BitmapDevice {
   }
 
   swapoffFinish(): void {
-    assert(this.online && !this.writeOk, `device ${this.type} not being swapped off`);
-    assert(this.inuse === 0, `device ${this.type} swapped off with ${this.inuse} slots in use`);
-    assert(this.store?.writtenSlots === 0, `device ${this.type} swapped off with data`);
+    assert(this.online && !this.writeOk, () => `device ${this.type} not being swapped off`);
+    assert(this.inuse === 0, () => `device ${this.type} swapped off with ${this.inuse} slots in use`);
+    assert(this.store?.writtenSlots === 0, () => `device ${this.type} swapped off with data`);
     this.used = new Uint32Array(0);
     this.bad = new Uint32Array(0);
     this.store = null;
@@ -70,7 +70,7 @@ export class BitmapDevice {
 
   /** Allocates an aligned run of 2^order free slots, next-fit; returns its offset or -1. */
   alloc(order: number): number {
-    assert(this.online && this.writeOk, `allocation on device ${this.type} not write-ok`);
+    assert(this.online && this.writeOk, () => `allocation on device ${this.type} not write-ok`);
     const nr = 2 ** order;
     const slots = this.config.slots;
     const runs = Math.floor(slots / nr);
@@ -89,8 +89,8 @@ export class BitmapDevice {
 
   /** Allocates the run [slot, slot+nr), which is free (a planned allocation). */
   allocAt(slot: number, nr: number): void {
-    assert(this.online && this.writeOk, `allocation on device ${this.type} not write-ok`);
-    assert(this.runIsFree(slot, nr), `run ${slot}+${nr} of device ${this.type} not free`);
+    assert(this.online && this.writeOk, () => `allocation on device ${this.type} not write-ok`);
+    assert(this.runIsFree(slot, nr), () => `run ${slot}+${nr} of device ${this.type} not free`);
     for (let i = slot; i < slot + nr; i++) setBit(this.used, i);
     this.inuse += nr;
     this.counters.take(nr);
@@ -103,9 +103,9 @@ export class BitmapDevice {
 
   /** Frees `nr` allocated slots from `slot` and drops their data. */
   free(slot: number, nr: number): void {
-    assert(nr >= 1 && slot > 0 && slot + nr <= this.config.slots, `free of ${nr} at ${slot}`);
+    assert(nr >= 1 && slot > 0 && slot + nr <= this.config.slots, () => `free of ${nr} at ${slot}`);
     for (let i = slot; i < slot + nr; i++) {
-      assert(testBit(this.used, i), `free of unallocated slot ${i} of device ${this.type}`);
+      assert(testBit(this.used, i), () => `free of unallocated slot ${i} of device ${this.type}`);
       // MUTANT bitmap-free-off-by-one: the bit clear runs over [slot, slot+nr-1), leaving the
       // last bit of the range set while inuse_pages is decremented.
       if (this.mutant !== 'bitmap-free-off-by-one' || i < slot + nr - 1) clearBit(this.used, i);
@@ -117,12 +117,12 @@ export class BitmapDevice {
   }
 
   isUsed(slot: number): boolean {
-    assert(slot >= 0 && slot < this.config.slots, `slot ${slot}`);
+    assert(slot >= 0 && slot < this.config.slots, () => `slot ${slot}`);
     return testBit(this.used, slot);
   }
 
   isBad(slot: number): boolean {
-    assert(slot >= 0 && slot < this.config.slots, `slot ${slot}`);
+    assert(slot >= 0 && slot < this.config.slots, () => `slot ${slot}`);
     return testBit(this.bad, slot);
   }
 
@@ -149,18 +149,18 @@ export class BitmapDevice {
 
 function setBit(bits: Uint32Array, i: number): void {
   const word = bits[i >>> 5];
-  assert(word !== undefined, `bit ${i} outside bitmap`);
+  assert(word !== undefined, () => `bit ${i} outside bitmap`);
   bits[i >>> 5] = (word | (1 << (i & 31))) >>> 0;
 }
 
 function clearBit(bits: Uint32Array, i: number): void {
   const word = bits[i >>> 5];
-  assert(word !== undefined, `bit ${i} outside bitmap`);
+  assert(word !== undefined, () => `bit ${i} outside bitmap`);
   bits[i >>> 5] = (word & ~(1 << (i & 31))) >>> 0;
 }
 
 function testBit(bits: Uint32Array, i: number): boolean {
   const word = bits[i >>> 5];
-  assert(word !== undefined, `bit ${i} outside bitmap`);
+  assert(word !== undefined, () => `bit ${i} outside bitmap`);
   return ((word >>> (i & 31)) & 1) === 1;
 }

@@ -25,7 +25,7 @@ export class ClusterLists<C extends SwapCluster> {
   private readonly prefix: string;
 
   constructor(orders: number, marks: Marks, prefix: string) {
-    assert(Number.isInteger(orders) && orders >= 1, `orders ${orders}`);
+    assert(Number.isInteger(orders) && orders >= 1, () => `orders ${orders}`);
     assert(prefix.length > 0);
     for (let order = 0; order < orders; order++) {
       this.nonfull.push(new Set());
@@ -52,7 +52,7 @@ export class ClusterLists<C extends SwapCluster> {
   move(ci: C, flag: ClusterFlag): void {
     const before = this.listOf(ci.flags, ci.order);
     if (before !== null) {
-      assert(before.delete(ci), `cluster ${ci.id} missing from its ${ci.flags} list`);
+      assert(before.delete(ci), () => `cluster ${ci.id} missing from its ${ci.flags} list`);
     }
     ci.flags = flag;
     const after = this.listOf(flag, ci.order);
@@ -68,7 +68,7 @@ export class ClusterLists<C extends SwapCluster> {
     assert(list === this.free || list === this.full || list === this.discard ||
       this.nonfull.includes(list) || this.frag.includes(list), 'isolate from a foreign list');
     for (const ci of list) {
-      assert(this.listOf(ci.flags, ci.order) === list, `cluster ${ci.id} on the wrong list`);
+      assert(this.listOf(ci.flags, ci.order) === list, () => `cluster ${ci.id} on the wrong list`);
       this.move(ci, 'none');
       return ci;
     }
@@ -91,7 +91,7 @@ export class ClusterLists<C extends SwapCluster> {
 
   /** After freeing slots of `ci` (partial_free_cluster() / free_cluster()). */
   relocateAfterFree(ci: C, discard: boolean): void {
-    assert(ci.count < ci.slots, `cluster ${ci.id} full after a free`);
+    assert(ci.count < ci.slots, () => `cluster ${ci.id} full after a free`);
     if (ci.flags === 'discard' || ci.flags === 'none') return;
     if (ci.count === 0) {
       this.move(ci, discard ? 'discard' : 'free');
@@ -111,7 +111,7 @@ export class ClusterLists<C extends SwapCluster> {
 
   private at(lists: Set<C>[], order: number): Set<C> {
     const list = lists[order];
-    assert(list !== undefined, `no list for order ${order}`);
+    assert(list !== undefined, () => `no list for order ${order}`);
     return list;
   }
 }

@@ -37,37 +37,37 @@ export class SwapCluster {
   extendUsed = 0;
 
   constructor(id: number, slots: number) {
-    assert(Number.isInteger(id) && id >= 0, `cluster id ${id}`);
-    assert(Number.isInteger(slots) && slots >= 2, `cluster slots ${slots}`);
+    assert(Number.isInteger(id) && id >= 0, () => `cluster id ${id}`);
+    assert(Number.isInteger(slots) && slots >= 2, () => `cluster slots ${slots}`);
     this.id = id;
     this.slots = slots;
   }
 
   /** The table, asserting that it exists (a cluster with used slots has one). */
   tableOf(): Uint32Array {
-    assert(this.table !== null, `cluster ${this.id} has no swap table`);
+    assert(this.table !== null, () => `cluster ${this.id} has no swap table`);
     assert(this.table.length === this.slots);
     return this.table;
   }
 
   /** Word at `slot`; a cluster without a table reads as all NULL (swap_table_get()). */
   word(slot: number): number {
-    assert(slot >= 0 && slot < this.slots, `slot ${slot} outside cluster ${this.id}`);
+    assert(slot >= 0 && slot < this.slots, () => `slot ${slot} outside cluster ${this.id}`);
     costs.tableReads++;
     return this.table === null ? 0 : (this.table[slot] ?? 0);
   }
 
   /** Allocates the table for a cluster leaving the free list (swap_cluster_alloc_table()). */
   allocTable(): void {
-    assert(this.table === null, `cluster ${this.id} already has a table`);
-    assert(this.count === 0, `cluster ${this.id} is not empty`);
+    assert(this.table === null, () => `cluster ${this.id} already has a table`);
+    assert(this.count === 0, () => `cluster ${this.id} is not empty`);
     this.table = new Uint32Array(this.slots);
   }
 
   /** Frees the table of an empty cluster (__free_cluster()). */
   freeTable(): void {
-    assert(this.count === 0, `cluster ${this.id} freed with count ${this.count}`);
-    assert(this.extend === null, `cluster ${this.id} freed with an extend table`);
+    assert(this.count === 0, () => `cluster ${this.id} freed with count ${this.count}`);
+    assert(this.extend === null, () => `cluster ${this.id} freed with an extend table`);
     this.table = null;
   }
 }

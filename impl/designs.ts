@@ -75,6 +75,6 @@ export function createSystem(config: Config, knobs: Knobs, mutant?: string): Swa
   assert(knobs.reverseMap !== 'elided' || knobs.virtualEntries === 'always',
     'reverseMap=elided needs virtualEntries=always');
   assert(mutant === undefined || Object.hasOwn(mutantCatalogue, mutant),
-    `unknown mutant '${mutant ?? ''}'`);
+    () => `unknown mutant '${mutant ?? ''}'`);
   return new KernelSwapSystem(config, knobs, mutant ?? null);
 }

@@ -35,8 +35,8 @@ assert(ENTRY_BITS <= 30);
 // Helpers for casting (type, offset) into an entry value.
 
 export function swpEntry(type: number, offset: number): number {
-  assert(Number.isInteger(type) && type >= 0 && type <= ENTRY_TYPE_MAX, `swap type ${type}`);
-  assert(Number.isInteger(offset) && offset >= 0 && offset <= ENTRY_OFFSET_MAX, `offset ${offset}`);
+  assert(Number.isInteger(type) && type >= 0 && type <= ENTRY_TYPE_MAX, () => `swap type ${type}`);
+  assert(Number.isInteger(offset) && offset >= 0 && offset <= ENTRY_OFFSET_MAX, () => `offset ${offset}`);
   return ((type << ENTRY_TYPE_SHIFT) | offset) >>> 0; // include/linux/swapops.h: swp_entry()
 }
 
@@ -47,27 +47,27 @@ export function entryIsValid(value: number): boolean {
 }
 
 export function entryIsVirtual(value: number): boolean {
-  assert(entryIsValid(value), `entry value ${value}`);
+  assert(entryIsValid(value), () => `entry value ${value}`);
   return swpType(value) === VSWAP_TYPE; // mm/vswap.h: swap_is_vswap()
 }
 
 // Helpers for retrieving information from an entry value.
 
 export function swpType(value: number): number {
-  assert(Number.isInteger(value) && value >= 0, `entry value ${value}`);
-  assert(value < 2 ** ENTRY_BITS, `entry value ${value} too wide`);
+  assert(Number.isInteger(value) && value >= 0, () => `entry value ${value}`);
+  assert(value < 2 ** ENTRY_BITS, () => `entry value ${value} too wide`);
   return value >>> ENTRY_TYPE_SHIFT; // include/linux/swapops.h: swp_type()
 }
 
 export function swpOffset(value: number): number {
-  assert(Number.isInteger(value) && value >= 0, `entry value ${value}`);
-  assert(value < 2 ** ENTRY_BITS, `entry value ${value} too wide`);
+  assert(Number.isInteger(value) && value >= 0, () => `entry value ${value}`);
+  assert(value < 2 ** ENTRY_BITS, () => `entry value ${value} too wide`);
   return value & ENTRY_OFFSET_MAX; // include/linux/swapops.h: swp_offset()
 }
 
 /** `swp(1:37)` for a physical entry, `vswap(205)` for a virtual one. */
 export function formatEntryValue(value: number): string {
-  assert(Number.isInteger(value), `entry value ${value}`);
+  assert(Number.isInteger(value), () => `entry value ${value}`);
   if (!entryIsValid(value)) return `invalid(${value})`;
   const type = swpType(value);
   const offset = swpOffset(value);

@@ -36,8 +36,8 @@ export class FolioTable {
 
   /** Allocates a folio of `pages.length` = 2^order pages, not mapped and not cached. */
   alloc(order: number, pages: number[], dirty: boolean): Folio {
-    assert(Number.isInteger(order) && order >= 0, `folio order ${order}`);
-    assert(pages.length === 2 ** order, `folio of order ${order} with ${pages.length} pages`);
+    assert(Number.isInteger(order) && order >= 0, () => `folio order ${order}`);
+    assert(pages.length === 2 ** order, () => `folio of order ${order} with ${pages.length} pages`);
     assert(this.nextPfn <= HOLDER_PFN_MAX, 'PFN space exhausted');
     const folio: Folio = {
       pfn: this.nextPfn++, order, pages, dirty, swapcache: false, swap: 0,
@@ -50,23 +50,23 @@ export class FolioTable {
   /** The live folio `pfn`, or undefined. */
   get(pfn: number): Folio | undefined {
     const folio = Number.isInteger(pfn) ? this.folios.get(pfn) : undefined;
-    assert(folio === undefined || folio.pfn === pfn, `folio table slot ${pfn} corrupt`);
+    assert(folio === undefined || folio.pfn === pfn, () => `folio table slot ${pfn} corrupt`);
     return folio;
   }
 
   /** The live folio `pfn`, asserting it exists. */
   of(pfn: number): Folio {
     const folio = this.folios.get(pfn);
-    assert(folio !== undefined, `folio ${pfn} is not live`);
+    assert(folio !== undefined, () => `folio ${pfn} is not live`);
     assert(folio.pfn === pfn);
     return folio;
   }
 
   /** Frees `folio` when nothing holds it any more (folio_put() of the last reference). */
   freeIfUnused(folio: Folio): boolean {
-    assert(this.folios.get(folio.pfn) === folio, `folio ${folio.pfn} freed twice`);
+    assert(this.folios.get(folio.pfn) === folio, () => `folio ${folio.pfn} freed twice`);
     if (folio.mappers.size > 0 || folio.swapcache) return false;
-    assert(folio.pageMaps.every((n) => n === 0), `folio ${folio.pfn} has stray map counts`);
+    assert(folio.pageMaps.every((n) => n === 0), () => `folio ${folio.pfn} has stray map counts`);
     this.folios.delete(folio.pfn);
     return true;
   }

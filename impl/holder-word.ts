@@ -36,13 +36,13 @@ assert(HOLDER_SWAP_MARK === HOLDER_PRESENT_MARK << 1);
 // Helpers for casting a page or an entry into a holder word.
 
 export function presentToHolderWord(pfn: number, page: number): number {
-  assert(Number.isInteger(pfn) && pfn > 0 && pfn <= HOLDER_PFN_MAX, `pfn ${pfn}`);
-  assert(Number.isInteger(page) && page >= 0 && page <= HOLDER_PAGE_MAX, `page ${page}`);
+  assert(Number.isInteger(pfn) && pfn > 0 && pfn <= HOLDER_PFN_MAX, () => `pfn ${pfn}`);
+  assert(Number.isInteger(page) && page >= 0 && page <= HOLDER_PAGE_MAX, () => `page ${page}`);
   return ((pfn * 2 ** HOLDER_PFN_SHIFT) + (page << HOLDER_PAGE_SHIFT) + HOLDER_PRESENT_MARK) >>> 0;
 }
 
 export function swapToHolderWord(entry: number): number {
-  assert(entryIsValid(entry), `entry value ${entry}`);
+  assert(entryIsValid(entry), () => `entry value ${entry}`);
   assert(entry > 0);
   return ((entry << HOLDER_ENTRY_SHIFT) | HOLDER_SWAP_MARK) >>> 0; // swp_entry_to_pte()
 }
@@ -64,19 +64,19 @@ export function holderIsSwap(word: number): boolean {
 // Helpers for retrieving a page or an entry from a holder word.
 
 export function holderToPfn(word: number): number {
-  assert(holderIsPresent(word), `holder word ${word} is not present`);
+  assert(holderIsPresent(word), () => `holder word ${word} is not present`);
   assert(!holderIsSwap(word));
   return Math.floor(word / 2 ** HOLDER_PFN_SHIFT); // pte_pfn()
 }
 
 export function holderToPage(word: number): number {
-  assert(holderIsPresent(word), `holder word ${word} is not present`);
+  assert(holderIsPresent(word), () => `holder word ${word} is not present`);
   assert(!holderIsEmpty(word));
   return (word >>> HOLDER_PAGE_SHIFT) & HOLDER_PAGE_MAX;
 }
 
 export function holderToEntry(word: number): number {
-  assert(holderIsSwap(word), `holder word ${word} is not a swap PTE`);
+  assert(holderIsSwap(word), () => `holder word ${word} is not a swap PTE`);
   assert(!holderIsPresent(word));
   return word >>> HOLDER_ENTRY_SHIFT; // pte_to_swp_entry()
 }

@@ -31,8 +31,8 @@ export class LookupCache {
   private readonly marks: Marks;
 
   constructor(mode: Knobs['lookupCache'], cpus: number, marks: Marks) {
-    assert(cpus >= 1, `cpus ${cpus}`);
-    assert(mode === 'off' || mode === 'pinned' || mode === 'validated', `mode ${mode}`);
+    assert(cpus >= 1, () => `cpus ${cpus}`);
+    assert(mode === 'off' || mode === 'pinned' || mode === 'validated', () => `mode ${mode}`);
     this.mode = mode;
     this.cached = new Array<VirtualCluster | null>(cpus).fill(null);
     this.marks = marks;
@@ -40,8 +40,8 @@ export class LookupCache {
 
   /** Looks up cluster `id` for an operation on `cpu`, updating that CPU's cache. */
   lookup(cpu: number, id: number, load: ClusterLoad): VirtualCluster | undefined {
-    assert(cpu >= 0 && cpu < this.cached.length, `cpu ${cpu}`);
-    assert(Number.isInteger(id) && id >= 0, `cluster id ${id}`);
+    assert(cpu >= 0 && cpu < this.cached.length, () => `cpu ${cpu}`);
+    assert(Number.isInteger(id) && id >= 0, () => `cluster id ${id}`);
     switch (this.mode) {
       case 'off':
         return load(id);
@@ -56,9 +56,9 @@ export class LookupCache {
 
   /** Looks up cluster `id` as `cpu` would, without changing the cache (observe()). */
   peek(cpu: number, id: number, load: ClusterLoad): VirtualCluster | undefined {
-    assert(cpu >= 0 && cpu < this.cached.length, `cpu ${cpu}`);
+    assert(cpu >= 0 && cpu < this.cached.length, () => `cpu ${cpu}`);
     const cached = this.cached[cpu] ?? null;
-    assert(cached === null || this.mode !== 'off', `cpu ${cpu} caches with the cache off`);
+    assert(cached === null || this.mode !== 'off', () => `cpu ${cpu} caches with the cache off`);
     if (this.mode === 'off' || cached === null || cached.id !== id) return load(id);
     if (this.mode === 'validated' && cached.dead) return load(id);
     return cached;
@@ -73,12 +73,12 @@ export class LookupCache {
       this.marks.hit('lookup-cache-invalidate-empty');
       costs.lookupCacheInvalidations++;
     }
-    assert(ci.pins === 0, `cluster ${ci.id} still pinned ${ci.pins} times`);
+    assert(ci.pins === 0, () => `cluster ${ci.id} still pinned ${ci.pins} times`);
   }
 
   /** The cluster cached by `cpu`, for audits. */
   cachedOf(cpu: number): VirtualCluster | null {
-    assert(cpu >= 0 && cpu < this.cached.length, `cpu ${cpu}`);
+    assert(cpu >= 0 && cpu < this.cached.length, () => `cpu ${cpu}`);
     return this.cached[cpu] ?? null;
   }
 
@@ -89,7 +89,7 @@ export class LookupCache {
   private lookupPinned(cpu: number, id: number, load: ClusterLoad): VirtualCluster | undefined {
     const cached = this.cached[cpu] ?? null;
     if (cached !== null && cached.id === id) {
-      assert(!cached.dead, `pinned cluster ${id} on cpu ${cpu} is DEAD`);
+      assert(!cached.dead, () => `pinned cluster ${id} on cpu ${cpu} is DEAD`);
       this.marks.hit('lookup-cache-hit');
       costs.lookupCacheHits++;
       return cached;
@@ -103,7 +103,7 @@ export class LookupCache {
     }
     const ci = load(id);
     if (ci !== undefined) {
-      assert(!ci.dead, `index returned DEAD cluster ${id}`);
+      assert(!ci.dead, () => `index returned DEAD cluster ${id}`);
       ci.pins++;
       this.cached[cpu] = ci;
     }
@@ -130,8 +130,8 @@ export class LookupCache {
 
   private release(cpu: number): void {
     const cached = this.cached[cpu] ?? null;
-    assert(cached !== null, `cpu ${cpu} caches nothing`);
-    assert(cached.pins > 0, `cluster ${cached.id} pin underflow`);
+    assert(cached !== null, () => `cpu ${cpu} caches nothing`);
+    assert(cached.pins > 0, () => `cluster ${cached.id} pin underflow`);
     cached.pins--;
     this.cached[cpu] = null;
   }

@@ -13,10 +13,11 @@ import type {
   DeviceView, EntryView, FolioView, HolderView, Observation,
 } from '../lib/observation.ts';
 import { VirtualCluster, type SwapCluster } from './cluster.ts';
-import { swpEntry, VSWAP_TYPE } from './entry-value.ts';
+import { swpEntry, swpOffset, swpType, VSWAP_TYPE } from './entry-value.ts';
 import {
   holderIsPresent, holderIsSwap, holderToEntry, holderToPage, holderToPfn,
 } from './holder-word.ts';
+import type { Folio } from './folio-table.ts';
 import type { EntryLoc, SwapState } from './swap-state.ts';
 import { wordIsPfn, wordIsShadow, wordToPfn, wordToShadow } from './swap-table-word.ts';
 
@@ -26,17 +27,11 @@ export function observeState(state: SwapState): Observation {
   const holders: HolderView[] = [];
   for (let holder = 0; holder < state.holders.length; holder++) {
     const word = state.holders[holder] ?? 0;
-    if (holderIsPresent(word)) {
-      const folio = state.folios.of(holderToPfn(word));
-      const page = holderToPage(word);
-      holders.push({ kind: 'present', folio: folio.pfn, page, content: folio.pages[page] ?? 0 });
-    } else if (holderIsSwap(word)) {
+    if (holderIsSwap(word)) {
       const entry = holderToEntry(word);
       if (!lowestHolder.has(entry)) lowestHolder.set(entry, holder);
-      holders.push({ kind: 'swap', entry, content: contentAt(state, entry, holder % cpus) });
-    } else {
-      holders.push({ kind: 'empty' });
     }
+    holders.push(observeHolder(state, holder));
   }
   const entries: EntryView[] = [];
   for (const { type, clusters } of spaces(state)) {
@@ -50,10 +45,7 @@ export function observeState(state: SwapState): Observation {
       }
     }
   }
-  const folios: FolioView[] = state.folios.all().map((folio) => ({
-    id: folio.pfn, order: folio.order, dirty: folio.dirty, cached: folio.swapcache,
-    pages: [...folio.pages],
-  }));
+  const folios: FolioView[] = state.folios.all().map(folioView);
   const devices: DeviceView[] = state.devices.map((device) => ({
     online: device.online, writeOk: device.writeOk, inuse: device.inuse,
   }));
@@ -65,6 +57,63 @@ export function observeState(state: SwapState): Observation {
     zswapStored: state.zswap.stored,
     zswapEnabled: state.zswapEnabled,
   };
+}
+
+/** The view of one holder, as observeState() shows it. */
+export function observeHolder(state: SwapState, holder: number): HolderView {
+  const word = state.holders[holder] ?? 0;
+  if (holderIsPresent(word)) {
+    const folio = state.folios.of(holderToPfn(word));
+    const page = holderToPage(word);
+    return { kind: 'present', folio: folio.pfn, page, content: folio.pages[page] ?? 0 };
+  }
+  if (holderIsSwap(word)) {
+    const entry = holderToEntry(word);
+    return { kind: 'swap', entry, content: contentAt(state, entry, holder % state.config.cpus) };
+  }
+  return { kind: 'empty' };
+}
+
+/**
+ * The view of the entry with value `value`, as observeState() shows it with content read on
+ * `cpu`, or null when no live entry has that value. The slot is found the way the full scan
+ * finds it (the device's cluster array, or the virtual index), not through a lookup cache.
+ */
+export function observeEntry(state: SwapState, value: number, cpu: number): EntryView | null {
+  const found = slotOf(state, value);
+  if (found === null) return null;
+  const word = found.ci.word(found.slot);
+  if (!wordIsShadow(word) && !wordIsPfn(word)) return null;
+  return entryView(state, locAt(state, found.ci, found.slot, value), cpu);
+}
+
+/** The view of a live folio, or null when no live folio has that id. */
+export function observeFolio(state: SwapState, id: number): FolioView | null {
+  const folio = state.folios.get(id);
+  return folio === undefined ? null : folioView(folio);
+}
+
+function folioView(folio: Folio): FolioView {
+  return {
+    id: folio.pfn, order: folio.order, dirty: folio.dirty, cached: folio.swapcache,
+    pages: [...folio.pages],
+  };
+}
+
+/** The cluster and slot where the full scan would find `value`, or null. */
+export function slotOf(state: SwapState, value: number): { ci: SwapCluster; slot: number } | null {
+  const type = swpType(value);
+  const offset = swpOffset(value);
+  if (type === VSWAP_TYPE) {
+    const vspace = state.vspace;
+    if (vspace === null) return null;
+    const ci = vspace.index.get(Math.floor(offset / vspace.clusterSlots));
+    return ci === undefined ? null : { ci, slot: offset % vspace.clusterSlots };
+  }
+  const device = state.devices[type];
+  if (device === undefined || device.kind !== 'table' || !device.online) return null;
+  const ci = device.clusters[Math.floor(offset / device.clusterSlots)];
+  return ci === undefined ? null : { ci, slot: offset % device.clusterSlots };
 }
 
 /** The swap spaces holding entries, in entry-value order (physical types, then virtual). */
@@ -86,7 +135,7 @@ function spaces(state: SwapState): { type: number; clusters: SwapCluster[] }[] {
 function locAt(state: SwapState, ci: SwapCluster, slot: number, value: number): EntryLoc {
   if (ci instanceof VirtualCluster) return state.locOf(ci, slot);
   const loc = state.peek(value, 0);
-  assert(loc.cluster === ci && loc.slot === slot, `scan and lookup disagree on ${value}`);
+  assert(loc.cluster === ci && loc.slot === slot, () => `scan and lookup disagree on ${value}`);
   return loc;
 }
 
@@ -116,7 +165,7 @@ function contentAt(state: SwapState, entry: number, cpu: number): number | 'lost
 
 function contentOf(state: SwapState, loc: EntryLoc): number | 'lost' {
   const word = state.word(loc);
-  assert(wordIsShadow(word) || wordIsPfn(word), `content of unused ${loc.value}`);
+  assert(wordIsShadow(word) || wordIsPfn(word), () => `content of unused ${loc.value}`);
   if (wordIsPfn(word)) {
     const folio = state.folios.get(wordToPfn(word));
     if (folio === undefined || !folio.swapcache) return 'lost';

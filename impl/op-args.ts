@@ -34,7 +34,7 @@ export function presentAt(
   if (!holderIsPresent(word)) return null;
   const folio = state.folios.of(holderToPfn(word));
   const page = holderToPage(word);
-  assert(page < folio.pages.length, `holder ${holder} maps page ${page} of folio ${folio.pfn}`);
+  assert(page < folio.pages.length, () => `holder ${holder} maps page ${page} of folio ${folio.pfn}`);
   return { folio, page };
 }
 
@@ -44,7 +44,7 @@ export function swapAt(state: SwapState, holder: unknown): number | null {
   const word = state.holders[holder] ?? 0;
   if (!holderIsSwap(word)) return null;
   const entry = holderToEntry(word);
-  assert(entry > 0, `holder ${holder} holds entry 0`);
+  assert(entry > 0, () => `holder ${holder} holds entry 0`);
   return entry;
 }
 

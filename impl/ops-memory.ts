@@ -33,7 +33,7 @@ export function write(state: SwapState, op: WriteOp): ImplOutcome {
   const at = presentAt(state, op.holder);
   if (at === null || typeof op.value !== 'number' || !Number.isFinite(op.value)) return EINVAL;
   const { folio, page } = at;
-  assert((folio.pageMaps[page] ?? 0) >= 1, `holder ${op.holder} maps an unmapped page`);
+  assert((folio.pageMaps[page] ?? 0) >= 1, () => `holder ${op.holder} maps an unmapped page`);
   let shared = (folio.pageMaps[page] ?? 0) > 1;
   if (!shared && folio.swapcache) {
     shared = state.count(state.resolve(folio.swap + page)) > 0;
@@ -68,7 +68,7 @@ export function fork(state: SwapState, op: ForkOp): ImplOutcome {
     return { errno: 'ENOMEM' };
   }
   state.setSwapHolder(op.target, entry);
-  assert(state.count(loc) >= 2, `fork of ${entry} left count ${state.count(loc)}`);
+  assert(state.count(loc) >= 2, () => `fork of ${entry} left count ${state.count(loc)}`);
   return OK;
 }
 
@@ -88,7 +88,7 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
       const tail = tails[page - 1];
       assert(loc !== undefined && tail !== undefined);
       const word = state.word(loc);
-      assert(wordIsPfn(word) && wordToPfn(word) === folio.pfn, `${loc.value} not bound`);
+      assert(wordIsPfn(word) && wordToPfn(word) === folio.pfn, () => `${loc.value} not bound`);
       // MUTANT split-wrong-folio: the tail's slot keeps the head's PFN after the split, so the
       // binding of page i points at the wrong folio (71e2d666ef85 / cfeed8ffe55b, brief §5 #13).
       const pfn = state.mutant === 'split-wrong-folio' ? folio.pfn : tail.pfn;
@@ -103,7 +103,7 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
     const page = holderToPage(state.holders[holder] ?? 0);
     if (page === 0) continue;
     const tail = tails[page - 1];
-    assert(tail !== undefined, `holder ${holder} maps page ${page}`);
+    assert(tail !== undefined, () => `holder ${holder} maps page ${page}`);
     state.holders[holder] = presentToHolderWord(tail.pfn, 0);
     // MUTANT split-rmap-stale: the PTE moves to the tail page but the holder stays in the
     // head's anon rmap (the folio-side metadata of a split is not carried over).
@@ -116,7 +116,7 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
   folio.pageMaps = [folio.pageMaps[0] ?? 0];
   for (const tail of tails) state.folios.freeIfUnused(tail);
   state.folios.freeIfUnused(folio);
-  assert(folio.order === 0 && folio.pages.length === 1, `folio ${folio.pfn} not split`);
+  assert(folio.order === 0 && folio.pages.length === 1, () => `folio ${folio.pfn} not split`);
   return OK;
 }
 

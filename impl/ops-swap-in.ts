@@ -28,7 +28,7 @@ export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
     state.clearHolder(op.holder);
     state.mapPage(op.holder, cached, entry - cached.swap);
     state.put(loc);
-    assert(cached.mappers.has(op.holder), `holder ${op.holder} not mapped after a cache hit`);
+    assert(cached.mappers.has(op.holder), () => `holder ${op.holder} not mapped after a cache hit`);
     const freedCache = shouldFreeSwap(state, cached, loc);
     assert(!freedCache || !cached.swapcache, 'freed swap cache still bound');
     return { errno: 'OK', how: 'cache-hit', freedCache };
@@ -42,7 +42,7 @@ export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
   const base = op.holder - (op.holder % locs.length);
   const holders = locs.map((_, i) => base + i);
   const kind = state.backendKind(loc);
-  assert(kind !== 'none', `swapin of ${loc.value} with neither cache nor backend`);
+  assert(kind !== 'none', () => `swapin of ${loc.value} with neither cache nor backend`);
   assert(locs.every((l) => state.cachedFolio(l) === null), 'read of a cached entry');
   const pages = locs.map((l) => state.readBackend(l));
   const order = batch === null ? 0 : op.order;
@@ -85,7 +85,7 @@ function syncDevice(state: SwapState, loc: EntryLoc): boolean {
 function largeBatch(state: SwapState, holder: number, order: number): EntryLoc[] | null {
   const nr = 2 ** order;
   const base = holder - (holder % nr);
-  assert(order > 0 && order <= state.config.orderMax, `large read of order ${order}`);
+  assert(order > 0 && order <= state.config.orderMax, () => `large read of order ${order}`);
   if (state.zswapEverEnabled || base + nr > state.holders.length) return null;
   const first = swapAt(state, base);
   if (first === null) return null;
@@ -118,7 +118,7 @@ function largeBatch(state: SwapState, holder: number, order: number): EntryLoc[]
  * entry of the folio is still referenced.
  */
 function shouldFreeSwap(state: SwapState, folio: Folio, loc: EntryLoc): boolean {
-  assert(folio.swapcache, `folio ${folio.pfn} left the swap cache early`);
+  assert(folio.swapcache, () => `folio ${folio.pfn} left the swap cache early`);
   const type = state.backendDevice(loc);
   const device = type === null ? undefined : state.devices[type];
   const wanted = device?.config.synchronousIo === true || state.vmSwapFull() ||
@@ -126,7 +126,7 @@ function shouldFreeSwap(state: SwapState, folio: Folio, loc: EntryLoc): boolean 
   if (!wanted) return false;
   const freed = state.folioFreeSwap(folio);
   if (freed) state.marks.hit('swapin-free-swap-cache');
-  assert(freed === !folio.swapcache, `folio ${folio.pfn} cache state after free`);
+  assert(freed === !folio.swapcache, () => `folio ${folio.pfn} cache state after free`);
   return freed;
 }
 
@@ -144,7 +144,7 @@ export function zap(state: SwapState, op: ZapOp): ImplOutcome {
   const before = state.count(loc);
   state.clearHolder(op.holder);
   state.put(loc);
-  assert(state.count(loc) === before - 1, `zap of ${entry} did not drop one reference`);
+  assert(state.count(loc) === before - 1, () => `zap of ${entry} did not drop one reference`);
   if (state.count(loc) > 0) return { errno: 'OK', freedCache: false };
   const folio = state.cachedFolio(loc);
   if (folio === null) {

@@ -20,7 +20,7 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
   const at = presentAt(state, op.holder);
   if (at === null || at.folio.swapcache) return EINVAL;
   const folio = at.folio;
-  assert(folio.dirty, `folio ${folio.pfn} outside the swap cache is clean`);
+  assert(folio.dirty, () => `folio ${folio.pfn} outside the swap cache is clean`);
   const reclaimed: Reclaim[] = [];
   const wantVirtual = state.knobs.virtualEntries === 'always' ||
     (state.knobs.virtualEntries === 'when-zswap' && state.zswapEnabled);
@@ -80,7 +80,7 @@ export function unmap(state: SwapState, op: UnmapOp): ImplOutcome {
   state.unmapPage(op.holder);
   state.setSwapHolder(op.holder, value);
   assert(at.folio.swapcache, 'unmap keeps the folio in the swap cache');
-  assert(!at.folio.mappers.has(op.holder), `holder ${op.holder} still maps the folio`);
+  assert(!at.folio.mappers.has(op.holder), () => `holder ${op.holder} still maps the folio`);
   return OK;
 }
 
@@ -89,7 +89,7 @@ export function writeout(state: SwapState, op: WriteoutOp): ImplOutcome {
   if (folio === null || !folio.swapcache) return EINVAL;
   if (folio.mappers.size > 0) return EBUSY;
   const locs = state.entriesOf(folio);
-  assert(locs.length === folio.pages.length, `folio ${folio.pfn} entry count`);
+  assert(locs.length === folio.pages.length, () => `folio ${folio.pfn} entry count`);
   if (locs.every((loc) => state.count(loc) === 0)) {
     assert(state.folioFreeSwap(folio), 'folio_free_swap of an unused folio');
     return { errno: 'OK', how: 'freed' };
@@ -170,9 +170,9 @@ export function evict(state: SwapState, op: EvictOp): ImplOutcome {
   if (folio === null || !folio.swapcache) return EINVAL;
   if (folio.mappers.size > 0 || folio.dirty) return EBUSY;
   assert(state.entriesOf(folio).every((loc) => state.backendKind(loc) !== 'none'),
-    `clean folio ${folio.pfn} has an entry without a backend`);
+    () => `clean folio ${folio.pfn} has an entry without a backend`);
   state.deleteFromSwapCache(folio, true);
-  assert(state.folios.freeIfUnused(folio), `evicted folio ${folio.pfn} still held`);
+  assert(state.folios.freeIfUnused(folio), () => `evicted folio ${folio.pfn} still held`);
   return OK;
 }
 

@@ -53,7 +53,7 @@ export class PhysicalAllocator {
   /** Adds a device that went online to the avail list, after equal priorities. */
   addDevice(type: number): void {
     const device = this.device(type);
-    assert(!this.avail.includes(type), `device ${type} already available`);
+    assert(!this.avail.includes(type), () => `device ${type} already available`);
     const at = this.avail.findIndex((t) => this.device(t).config.priority < device.config.priority);
     this.avail.splice(at < 0 ? this.avail.length : at, 0, type);
   }
@@ -61,7 +61,7 @@ export class PhysicalAllocator {
   /** Removes a device being swapped off and flushes per-CPU caches pointing at it. */
   removeDevice(type: number): void {
     const at = this.avail.indexOf(type);
-    assert(at >= 0, `device ${type} not available`);
+    assert(at >= 0, () => `device ${type} not available`);
     this.avail.splice(at, 1);
     for (const orders of this.percpu) {
       for (let order = 0; order < orders.length; order++) {
@@ -76,7 +76,7 @@ export class PhysicalAllocator {
    */
   alloc(order: number, cpu: number, hooks: AllocHooks, wordAt: WordAt): PhysicalRun | null {
     const orders = this.percpu[cpu];
-    assert(orders !== undefined && order >= 0 && order < orders.length, `cpu ${cpu} order`);
+    assert(orders !== undefined && order >= 0 && order < orders.length, () => `cpu ${cpu} order`);
     const fast = this.allocFast(order, cpu, hooks, wordAt);
     if (fast !== null) return fast;
     costs.allocFallbacks++;
@@ -93,7 +93,7 @@ export class PhysicalAllocator {
         // another device has an aligned free run (the contract's reading of -ENOSPC).
         if (offset < 0 && order > 0 && this.mutant === 'large-alloc-no-fallback') return null;
         if (offset < 0) continue;
-        assert(offset % 2 ** order === 0, `run at ${offset} not aligned to order ${order}`);
+        assert(offset % 2 ** order === 0, () => `run at ${offset} not aligned to order ${order}`);
         this.remember(cpu, order, device, offset);
         return { device, offset };
       }
@@ -140,7 +140,7 @@ export class PhysicalAllocator {
   private remember(cpu: number, order: number, device: PhysicalDevice, offset: number): void {
     const orders = this.percpu[cpu];
     assert(orders !== undefined);
-    assert(device.online, `remembering offline device ${device.type}`);
+    assert(device.online, () => `remembering offline device ${device.type}`);
     if (device.kind !== 'table') return;
     const next = offset + 2 ** order;
     orders[order] = next % device.clusterSlots === 0 || next >= device.config.slots
@@ -157,7 +157,7 @@ export class PhysicalAllocator {
   /** Moves `type` behind the other devices of its priority (plist_requeue()). */
   private requeue(type: number): void {
     const at = this.avail.indexOf(type);
-    assert(at >= 0, `device ${type} not available`);
+    assert(at >= 0, () => `device ${type} not available`);
     const priority = this.device(type).config.priority;
     let end = at;
     while (end + 1 < this.avail.length) {
@@ -181,7 +181,7 @@ export class PhysicalAllocator {
 
   private device(type: number): PhysicalDevice {
     const device = this.devices[type];
-    assert(device !== undefined, `no device ${type}`);
+    assert(device !== undefined, () => `no device ${type}`);
     return device;
   }
 }

@@ -46,7 +46,7 @@ export function allocHooks(state: SwapState, exclude: Folio | null, out: Reclaim
   return {
     vmSwapFull: () => state.vmSwapFull(),
     planReclaim: (device: TableDevice, ci: SwapCluster, slot: number, nr: number) => {
-      assert(device.online && ci.table !== null, `reclaim on device ${device.type}`);
+      assert(device.online && ci.table !== null, () => `reclaim on device ${device.type}`);
       costs.scanSlots += nr;
       const plan: PlannedReclaim[] = [];
       for (let i = slot; i < slot + nr; i++) {
@@ -69,7 +69,7 @@ function reclaimOf(state: SwapState, word: number): PlannedReclaim | null {
   if (wordIsPointer(word) && wordToCacheOnly(word)) {
     const loc = state.resolve(swpEntry(VSWAP_TYPE, wordToPointerOffset(word)));
     const folio = state.cachedFolio(loc);
-    assert(folio !== null, `C bit on the backing of uncached ${loc.value}`);
+    assert(folio !== null, () => `C bit on the backing of uncached ${loc.value}`);
     return { folio, kind: 'backing' };
   }
   return null;
@@ -101,13 +101,13 @@ function planReclaims(
   }
   return () => {
     for (const { folio, kind } of plan) {
-      assert(state.vmSwapFull(), `reclaim of folio ${folio.pfn} while swap is not full`);
+      assert(state.vmSwapFull(), () => `reclaim of folio ${folio.pfn} while swap is not full`);
       if (kind === 'cache' && state.mutant === 'reclaim-busy-folio') {
         state.deleteFromSwapCache(folio, false); // MUTANT reclaim-busy-folio, see above
         folio.dirty = true;
         state.folios.freeIfUnused(folio);
       } else if (kind === 'cache') {
-        assert(state.folioFreeSwap(folio), `planned reclaim of folio ${folio.pfn} failed`);
+        assert(state.folioFreeSwap(folio), () => `planned reclaim of folio ${folio.pfn} failed`);
       } else {
         for (const loc of state.entriesOf(folio)) state.releaseBackend(loc);
         costs.redirections += 2 ** folio.order;

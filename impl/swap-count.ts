@@ -28,8 +28,8 @@ export class SwapCounter {
   private readonly mutant: string | null;
 
   constructor(sentinel: number, marks: Marks, mutant: string | null = null) {
-    assert(Number.isInteger(sentinel) && sentinel >= 3, `sentinel ${sentinel}`);
-    assert(sentinel <= COUNT_MAX, `sentinel ${sentinel} wider than the count field`);
+    assert(Number.isInteger(sentinel) && sentinel >= 3, () => `sentinel ${sentinel}`);
+    assert(sentinel <= COUNT_MAX, () => `sentinel ${sentinel} wider than the count field`);
     this.sentinel = sentinel;
     this.marks = marks;
     this.mutant = mutant;
@@ -38,12 +38,12 @@ export class SwapCounter {
   /** The real count of a used slot (swp_swapcount()). */
   count(ci: SwapCluster, slot: number): number {
     const word = ci.word(slot);
-    assert(wordIsShadow(word) || wordIsPfn(word), `cluster ${ci.id} slot ${slot} has no count`);
+    assert(wordIsShadow(word) || wordIsPfn(word), () => `cluster ${ci.id} slot ${slot} has no count`);
     const count = wordToCount(word);
-    assert(count <= this.sentinel, `cluster ${ci.id} slot ${slot} count ${count} > sentinel`);
+    assert(count <= this.sentinel, () => `cluster ${ci.id} slot ${slot} count ${count} > sentinel`);
     if (count < this.sentinel) return count;
     const real = ci.extend?.[slot] ?? 0;
-    assert(real >= this.sentinel, `cluster ${ci.id} slot ${slot} extend ${real} below sentinel`);
+    assert(real >= this.sentinel, () => `cluster ${ci.id} slot ${slot} extend ${real} below sentinel`);
     return real;
   }
 
@@ -63,7 +63,7 @@ export class SwapCounter {
    * back and false is returned (-ENOMEM). Context: the cluster lock is held.
    */
   dup(ci: SwapCluster, slot: number, nr: number, failAlloc: boolean): boolean {
-    assert(nr >= 1 && slot + nr <= ci.slots, `dup of ${nr} at ${slot} leaves cluster ${ci.id}`);
+    assert(nr >= 1 && slot + nr <= ci.slots, () => `dup of ${nr} at ${slot} leaves cluster ${ci.id}`);
     for (let i = 0; i < nr; i++) {
       if (failAlloc && this.dupNeedsTable(ci, slot + i)) {
         // MUTANT overflow-no-rollback: the slot is taken to the sentinel before the failed
@@ -88,7 +88,7 @@ export class SwapCounter {
     const table = ci.tableOf();
     const word = table[slot] ?? 0;
     const count = wordToCount(word);
-    assert(count <= this.sentinel, `cluster ${ci.id} slot ${slot} count above sentinel`);
+    assert(count <= this.sentinel, () => `cluster ${ci.id} slot ${slot} count above sentinel`);
     if (count < this.sentinel - 1) {
       table[slot] = wordWithCount(word, count + 1);
       costs.tableWrites++;
@@ -99,7 +99,7 @@ export class SwapCounter {
         ci.extend = new Uint32Array(ci.slots);
         this.marks.hit('extend-table-alloc');
       }
-      assert(ci.extend[slot] === 0, `cluster ${ci.id} slot ${slot} stale extend count`);
+      assert(ci.extend[slot] === 0, () => `cluster ${ci.id} slot ${slot} stale extend count`);
       ci.extend[slot] = this.sentinel;
       ci.extendUsed++;
       table[slot] = wordWithCount(word, this.sentinel);
@@ -108,7 +108,7 @@ export class SwapCounter {
       return;
     }
     const extend = ci.extend;
-    assert(extend !== null, `cluster ${ci.id} slot ${slot} saturated without extend table`);
+    assert(extend !== null, () => `cluster ${ci.id} slot ${slot} saturated without extend table`);
     extend[slot] = (extend[slot] ?? 0) + 1;
     this.marks.hit('count-extend-increment');
   }
@@ -117,16 +117,16 @@ export class SwapCounter {
     const table = ci.tableOf();
     const word = table[slot] ?? 0;
     const count = wordToCount(word);
-    assert(count >= 1, `put of cluster ${ci.id} slot ${slot} with count 0`);
+    assert(count >= 1, () => `put of cluster ${ci.id} slot ${slot} with count 0`);
     if (count < this.sentinel) {
       table[slot] = wordWithCount(word, count - 1);
       costs.tableWrites++;
       return;
     }
     const extend = ci.extend;
-    assert(extend !== null, `cluster ${ci.id} slot ${slot} saturated without extend table`);
+    assert(extend !== null, () => `cluster ${ci.id} slot ${slot} saturated without extend table`);
     const real = extend[slot] ?? 0;
-    assert(real >= this.sentinel, `cluster ${ci.id} slot ${slot} extend ${real}`);
+    assert(real >= this.sentinel, () => `cluster ${ci.id} slot ${slot} extend ${real}`);
     // MUTANT extend-put-off-by-one: `>` for `>=` folds the extend count back into the word
     // one put too early, at the sentinel boundary (brief §5 #11, count conservation).
     const stays = this.mutant === 'extend-put-off-by-one'

@@ -147,7 +147,7 @@ export class SwapState {
    * `peekCpu`, resolved as that CPU would without touching the lookup cache (audits).
    */
   entriesOf(folio: Folio, peekCpu?: number): EntryLoc[] {
-    assert(folio.swapcache && folio.swap > 0, `folio ${folio.pfn} is not in the swap cache`);
+    assert(folio.swapcache && folio.swap > 0, () => `folio ${folio.pfn} is not in the swap cache`);
     const first = peekCpu === undefined ? this.resolve(folio.swap) : this.peek(folio.swap, peekCpu);
     const nr = 2 ** folio.order;
     assert(first.slot % nr === 0 && first.slot + nr <= first.cluster.slots, 'folio alignment');
@@ -161,7 +161,7 @@ export class SwapState {
 
   /** The entry at `slot` of virtual cluster `ci`, found by a scan rather than a lookup. */
   locOf(ci: VirtualCluster, slot: number): EntryLoc {
-    assert(!ci.dead && slot >= 0 && slot < ci.slots, `slot ${slot} of cluster ${ci.id}`);
+    assert(!ci.dead && slot >= 0 && slot < ci.slots, () => `slot ${slot} of cluster ${ci.id}`);
     const offset = ci.id * ci.slots + slot;
     const value = swpEntry(VSWAP_TYPE, offset);
     return { value, virtual: true, offset, device: null, cluster: ci, vcluster: ci, slot };
@@ -186,14 +186,14 @@ export class SwapState {
 
   count(loc: EntryLoc): number {
     const count = this.counter.count(loc.cluster, loc.slot);
-    assert(count >= 0, `${loc.value} count ${count}`);
+    assert(count >= 0, () => `${loc.value} count ${count}`);
     return count;
   }
 
   /** folio_dup_swap() / swap_dup_entry_direct() of one entry; false for -ENOMEM. */
   dup(loc: EntryLoc, failAlloc: boolean): boolean {
     const word = this.word(loc);
-    assert(wordIsPfn(word) || this.count(loc) >= 1, `dup of uncached ${loc.value} with count 0`);
+    assert(wordIsPfn(word) || this.count(loc) >= 1, () => `dup of uncached ${loc.value} with count 0`);
     if (!this.counter.dup(loc.cluster, loc.slot, 1, failAlloc)) return false;
     this.syncCacheOnly(loc);
     return true;
@@ -201,7 +201,7 @@ export class SwapState {
 
   /** folio_put_swap() / swap_put_entries_direct() of one entry; never frees. */
   put(loc: EntryLoc): void {
-    assert(this.count(loc) >= 1, `put of ${loc.value} with count 0`);
+    assert(this.count(loc) >= 1, () => `put of ${loc.value} with count 0`);
     this.counter.put(loc.cluster, loc.slot);
     this.syncCacheOnly(loc);
   }
@@ -213,19 +213,19 @@ export class SwapState {
     const word = this.word(loc);
     if (!wordIsPfn(word)) return null;
     const folio = this.folios.of(wordToPfn(word));
-    assert(folio.swapcache, `entry ${loc.value} bound to uncached folio ${folio.pfn}`);
+    assert(folio.swapcache, () => `entry ${loc.value} bound to uncached folio ${folio.pfn}`);
     return folio;
   }
 
   /** PFN word that binds the entries of a fresh allocation (count 0, no zero flag). */
   bindWord(folio: Folio): number {
-    assert(!folio.swapcache, `folio ${folio.pfn} bound twice`);
+    assert(!folio.swapcache, () => `folio ${folio.pfn} bound twice`);
     return pfnToWord(folio.pfn, 0, false);
   }
 
   /** Marks `folio` as in the swap cache from entry `first` on (its words are installed). */
   bind(folio: Folio, first: number): void {
-    assert(!folio.swapcache, `folio ${folio.pfn} already in the swap cache`);
+    assert(!folio.swapcache, () => `folio ${folio.pfn} already in the swap cache`);
     assert(first > 0);
     folio.swapcache = true;
     folio.swap = first;
@@ -239,7 +239,7 @@ export class SwapState {
     assert(locs.length === 2 ** folio.order, 'read batch size');
     for (const loc of locs) {
       const word = this.word(loc);
-      assert(wordIsShadow(word), `read of ${loc.value} that is not swapped out`);
+      assert(wordIsShadow(word), () => `read of ${loc.value} that is not swapped out`);
       this.setWord(loc, pfnToWord(folio.pfn, wordToCount(word), wordToZero(word)));
     }
     const first = locs[0];
@@ -258,7 +258,7 @@ export class SwapState {
     const cookie = shadow ? this.nextShadow() : 0;
     for (const loc of locs) {
       const word = this.word(loc);
-      assert(wordIsPfn(word) && wordToPfn(word) === folio.pfn, `${loc.value} not bound`);
+      assert(wordIsPfn(word) && wordToPfn(word) === folio.pfn, () => `${loc.value} not bound`);
       const count = wordToCount(word);
       // MUTANT shadow-left-after-free: the workingset shadow is stored in every slot of the
       // folio, unreferenced ones included ...
@@ -282,7 +282,7 @@ export class SwapState {
    * cache (freeing the entries), dirties it and frees it if unmapped. False otherwise.
    */
   folioFreeSwap(folio: Folio): boolean {
-    assert(folio.swapcache, `folio ${folio.pfn} is not in the swap cache`);
+    assert(folio.swapcache, () => `folio ${folio.pfn} is not in the swap cache`);
     const locs = this.entriesOf(folio);
     if (locs.some((loc) => this.count(loc) > 0)) return false;
     this.deleteFromSwapCache(folio, false);
@@ -297,7 +297,7 @@ export class SwapState {
    */
   freeEntry(loc: EntryLoc, why: 'put' | 'cache' = 'cache'): void {
     const word = this.word(loc);
-    assert(wordIsShadow(word) && wordToCount(word) === 0, `free of busy entry ${loc.value}`);
+    assert(wordIsShadow(word) && wordToCount(word) === 0, () => `free of busy entry ${loc.value}`);
     this.releaseBackend(loc, why === 'put' ? 'put' : 'free');
     if (loc.device !== null) {
       loc.device.freeSlots(loc.cluster, loc.slot, 1);
@@ -311,7 +311,7 @@ export class SwapState {
 
   backendKind(loc: EntryLoc): BackendKind {
     const word = this.word(loc);
-    assert(wordIsShadow(word) || wordIsPfn(word), `entry ${loc.value} not in use`);
+    assert(wordIsShadow(word) || wordIsPfn(word), () => `entry ${loc.value} not in use`);
     if (wordToZero(word)) return 'zero';
     if (loc.device !== null) {
       if (this.zswapTree.load(loc.device.type, loc.offset) !== null) return 'zswap';
@@ -324,7 +324,7 @@ export class SwapState {
 
   /** The physical device the entry occupies or is backed by, or null. */
   backendDevice(loc: EntryLoc): number | null {
-    assert(this.word(loc) !== NULL_WORD, `device of free ${loc.value}`);
+    assert(this.word(loc) !== NULL_WORD, () => `device of free ${loc.value}`);
     if (loc.device !== null) return loc.device.type;
     const vt = this.vtWord(loc);
     return vtWordIsPhys(vt) ? vtWordToPhysType(vt) : null;
@@ -333,7 +333,7 @@ export class SwapState {
   /** Reads the entry's data from its backend (swap_read_folio() / zswap_load()). */
   readBackend(loc: EntryLoc): number {
     const kind = this.backendKind(loc);
-    assert(kind !== 'none', `read of ${loc.value} without a backend`);
+    assert(kind !== 'none', () => `read of ${loc.value} without a backend`);
     if (kind === 'zero') return 0;
     if (kind === 'zswap') return this.zswap.load(this.zswapHandle(loc));
     const { device, offset } = this.diskOf(loc);
@@ -358,7 +358,7 @@ export class SwapState {
   zswapHandle(loc: EntryLoc): number {
     if (loc.device !== null) {
       const handle = this.zswapTree.load(loc.device.type, loc.offset);
-      assert(handle !== null, `entry ${loc.value} has no zswap object`);
+      assert(handle !== null, () => `entry ${loc.value} has no zswap object`);
       return handle;
     }
     return vtWordToHandle(this.vtWord(loc));
@@ -369,7 +369,7 @@ export class SwapState {
     if (loc.device !== null) return { device: loc.device, offset: loc.offset };
     const vt = this.vtWord(loc);
     const device = this.devices[vtWordToPhysType(vt)];
-    assert(device !== undefined && device.online, `entry ${loc.value} backed by offline device`);
+    assert(device !== undefined && device.online, () => `entry ${loc.value} backed by offline device`);
     return { device, offset: vtWordToPhysOffset(vt) };
   }
 
@@ -415,7 +415,7 @@ export class SwapState {
   setZero(loc: EntryLoc): void {
     this.releaseBackend(loc, 'zero');
     this.setWord(loc, wordWithZero(this.word(loc), true));
-    assert(this.backendKind(loc) === 'zero', `${loc.value} zero flag not set`);
+    assert(this.backendKind(loc) === 'zero', () => `${loc.value} zero flag not set`);
   }
 
   /** zswap_store() of one page into a fresh object (the pool has room, checked by caller). */
@@ -429,15 +429,15 @@ export class SwapState {
     assert(loc.vcluster !== null);
     loc.vcluster.vtable[loc.slot] = zswapToVtWord(handle);
     costs.tableWrites++;
-    assert(this.backendKind(loc) === 'zswap', `${loc.value} not stored`);
+    assert(this.backendKind(loc) === 'zswap', () => `${loc.value} not stored`);
   }
 
   /** Writes a physical entry's data to its own slot (__swap_writepage()). */
   writeOwnSlot(loc: EntryLoc, content: number): void {
-    assert(loc.device !== null && loc.device.store !== null, `${loc.value} is not physical`);
+    assert(loc.device !== null && loc.device.store !== null, () => `${loc.value} is not physical`);
     this.releaseBackend(loc, 'disk');
     loc.device.store.write(loc.offset, content);
-    assert(this.backendKind(loc) === 'disk', `${loc.value} not on disk`);
+    assert(this.backendKind(loc) === 'disk', () => `${loc.value} not on disk`);
   }
 
   /**
@@ -445,8 +445,8 @@ export class SwapState {
    * (folio_realloc_swap() + __swap_writepage_phys()). The old backend was released.
    */
   setPhys(loc: EntryLoc, device: PhysicalDevice, offset: number, content: number): void {
-    assert(loc.vcluster !== null, `${loc.value} is not virtual`);
-    assert(this.vtWord(loc) === VT_NONE_WORD, `${loc.value} already has a backend`);
+    assert(loc.vcluster !== null, () => `${loc.value} is not virtual`);
+    assert(this.vtWord(loc) === VT_NONE_WORD, () => `${loc.value} already has a backend`);
     assert(device.store !== null);
     loc.vcluster.vtable[loc.slot] = physToVtWord(device.type, offset);
     costs.tableWrites++;
@@ -457,13 +457,13 @@ export class SwapState {
   /** Rewrites an uncached entry's Shadow word without its shadow (for the mutant that does). */
   dropShadow(loc: EntryLoc): void {
     const word = this.word(loc);
-    assert(wordIsShadow(word), `${loc.value} is cached`);
+    assert(wordIsShadow(word), () => `${loc.value} is cached`);
     this.setWord(loc, shadowToWord(0, wordToCount(word), wordToZero(word)));
   }
 
   /** The Pointer word to install on a physical slot backing `loc` (kept reverse map). */
   rmapWord(loc: EntryLoc): number {
-    assert(loc.virtual, `${loc.value} is not virtual`);
+    assert(loc.virtual, () => `${loc.value} is not virtual`);
     costs.rmapUpdates++;
     // MUTANT rmap-slot-not-offset: the Pointer word is built from the entry's slot inside its
     // virtual cluster instead of its offset in the virtual space (the cluster base dropped).
@@ -473,12 +473,12 @@ export class SwapState {
 
   /** The entry has count 0 and is in the swap cache. */
   isCacheOnly(loc: EntryLoc): boolean {
-    assert(this.word(loc) !== NULL_WORD, `cache-only test of free ${loc.value}`);
+    assert(this.word(loc) !== NULL_WORD, () => `cache-only test of free ${loc.value}`);
     return wordIsPfn(this.word(loc)) && this.count(loc) === 0;
   }
 
   vtWord(loc: EntryLoc): number {
-    assert(loc.vcluster !== null, `${loc.value} is not virtual`);
+    assert(loc.vcluster !== null, () => `${loc.value} is not virtual`);
     costs.tableReads++;
     return loc.vcluster.vtable[loc.slot] ?? 0;
   }
@@ -495,7 +495,7 @@ export class SwapState {
     const slot = offset % device.clusterSlots;
     const word = ci.word(slot);
     assert(wordIsPointer(word) && wordToPointerOffset(word) === loc.offset,
-      `rmap of ${loc.value} at ${device.type}:${offset} is ${word}`);
+      () => `rmap of ${loc.value} at ${device.type}:${offset} is ${word}`);
     const cacheOnly = this.isCacheOnly(loc);
     // MUTANT rmap-cache-bit-never-set: the C bit is only ever cleared, never set when the last
     // reference of a cached entry goes (the reverse map's cache-only state goes stale).
@@ -522,7 +522,7 @@ export class SwapState {
   /** Frees the physical slot backing virtual entry `loc`. */
   private releasePhys(type: number, offset: number, loc: EntryLoc): void {
     const device = this.devices[type];
-    assert(device !== undefined && device.online, `backing on offline device ${type}`);
+    assert(device !== undefined && device.online, () => `backing on offline device ${type}`);
     if (device.kind === 'bitmap') {
       device.free(offset, 1);
       return;
@@ -531,7 +531,7 @@ export class SwapState {
     const slot = offset % device.clusterSlots;
     const word = ci.word(slot);
     assert(wordIsPointer(word) && wordToPointerOffset(word) === loc.offset,
-      `backing ${type}:${offset} of ${loc.value} holds ${word}`);
+      () => `backing ${type}:${offset} of ${loc.value} holds ${word}`);
     costs.rmapUpdates++;
     device.freeSlots(ci, slot, 1);
   }
@@ -540,8 +540,8 @@ export class SwapState {
 
   /** Maps page `page` of `folio` at `holder` (set_pte_at() of a present PTE). */
   mapPage(holder: number, folio: Folio, page: number): void {
-    assert(this.holders[holder] === HOLDER_EMPTY_WORD, `holder ${holder} not empty`);
-    assert(page >= 0 && page < folio.pages.length, `page ${page} of folio ${folio.pfn}`);
+    assert(this.holders[holder] === HOLDER_EMPTY_WORD, () => `holder ${holder} not empty`);
+    assert(page >= 0 && page < folio.pages.length, () => `page ${page} of folio ${folio.pfn}`);
     this.holders[holder] = presentToHolderWord(folio.pfn, page);
     folio.pageMaps[page] = (folio.pageMaps[page] ?? 0) + 1;
     folio.mappers.add(holder);
@@ -550,7 +550,7 @@ export class SwapState {
   /** Clears a present holder and returns the folio it mapped (not freed here). */
   unmapPage(holder: number): Folio {
     const word = this.holders[holder] ?? 0;
-    assert(holderIsPresent(word), `holder ${holder} is not present`);
+    assert(holderIsPresent(word), () => `holder ${holder} is not present`);
     const folio = this.folios.of(holderToPfn(word));
     const page = holderToPage(word);
     assert((folio.pageMaps[page] ?? 0) > 0 && folio.mappers.has(holder), 'map count');
@@ -561,13 +561,13 @@ export class SwapState {
   }
 
   setSwapHolder(holder: number, value: number): void {
-    assert(this.holders[holder] === HOLDER_EMPTY_WORD, `holder ${holder} not empty`);
+    assert(this.holders[holder] === HOLDER_EMPTY_WORD, () => `holder ${holder} not empty`);
     assert(value > 0);
     this.holders[holder] = swapToHolderWord(value);
   }
 
   clearHolder(holder: number): void {
-    assert(holder >= 0 && holder < this.holders.length, `holder ${holder}`);
+    assert(holder >= 0 && holder < this.holders.length, () => `holder ${holder}`);
     assert(!holderIsPresent(this.holders[holder] ?? 0), 'use unmapPage() for a present holder');
     this.holders[holder] = HOLDER_EMPTY_WORD;
   }
@@ -589,16 +589,16 @@ export class SwapState {
   ): EntryLoc {
     const type = swpType(value);
     const offset = swpOffset(value);
-    assert(offset > 0, `entry ${value} names a header slot`);
+    assert(offset > 0, () => `entry ${value} names a header slot`);
     if (type === VSWAP_TYPE) {
       const vcluster = lookup(offset);
-      assert(vcluster !== undefined, `virtual entry ${value} has no cluster`);
-      assert(deadOk || !vcluster.dead, `virtual ${value} resolved to DEAD cluster ${vcluster.id}`);
+      assert(vcluster !== undefined, () => `virtual entry ${value} has no cluster`);
+      assert(deadOk || !vcluster.dead, () => `virtual ${value} resolved to DEAD cluster ${vcluster.id}`);
       const slot = offset % vcluster.slots;
       return { value, virtual: true, offset, device: null, cluster: vcluster, vcluster, slot };
     }
     const device = this.devices[type];
-    assert(device !== undefined && device.kind === 'table', `entry ${value} on no table device`);
+    assert(device !== undefined && device.kind === 'table', () => `entry ${value} on no table device`);
     const cluster = device.clusterOf(offset);
     const slot = offset % device.clusterSlots;
     return { value, virtual: false, offset, device, cluster, vcluster: null, slot };

@@ -9,12 +9,12 @@
  */
 import { assert, unreachable } from '../lib/assert.ts';
 import { assertConfig, type Config } from '../lib/config.ts';
-import type { Observation } from '../lib/observation.ts';
+import type { EntryView, FolioView, HolderView, Observation } from '../lib/observation.ts';
 import type { Op } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
 import type { CostReport } from '../lib/costs.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
-import { auditEmptyState, auditState } from './audit.ts';
+import { auditEmptyState, auditState, auditTouched } from './audit.ts';
 import { activateCosts } from './cost-counters.ts';
 import { measureMetadata, MetadataPeaks } from './cost-metadata.ts';
 import { formatEntryValue, swpOffset } from './entry-value.ts';
@@ -22,7 +22,7 @@ import { EINVAL, isIndex } from './op-args.ts';
 import { fault, fork, setZswap, split, write } from './ops-memory.ts';
 import { swapin, zap, zswapWriteback } from './ops-swap-in.ts';
 import { allocSwap, evict, freeSwapCache, unmap, writeout } from './ops-swap-out.ts';
-import { observeState } from './observe.ts';
+import { observeEntry, observeFolio, observeHolder, observeState } from './observe.ts';
 import { SwapState } from './swap-state.ts';
 import { swapoff, swapon } from './swapoff.ts';
 
@@ -78,8 +78,25 @@ export class KernelSwapSystem implements SwapSystem {
     return observeState(this.state);
   }
 
+  observeHolder(holder: number): HolderView {
+    assert(isIndex(holder, this.state.config.holders), () => `holder ${holder}`);
+    return observeHolder(this.state, holder);
+  }
+
+  observeEntry(value: number, cpu: number): EntryView | null {
+    return observeEntry(this.state, value, cpu);
+  }
+
+  observeFolio(id: number): FolioView | null {
+    return observeFolio(this.state, id);
+  }
+
   audit(): void {
     auditState(this.state);
+  }
+
+  auditTouched(values: readonly number[]): void {
+    auditTouched(this.state, values);
   }
 
   auditEmpty(): void {
@@ -87,7 +104,7 @@ export class KernelSwapSystem implements SwapSystem {
   }
 
   entryOffset(value: number): number {
-    assert(value > 0, `entry value ${value}`);
+    assert(value > 0, () => `entry value ${value}`);
     return swpOffset(value);
   }
 

@@ -62,11 +62,11 @@ export function swapoff(state: SwapState, op: SwapoffOp): ImplOutcome {
     }
   }
   for (const folio of cacheOnlyFolios(state, device)) {
-    assert(state.folioFreeSwap(folio), `cache-only folio ${folio.pfn} still referenced`);
+    assert(state.folioFreeSwap(folio), () => `cache-only folio ${folio.pfn} still referenced`);
   }
   const rest = [...backed].filter((entry) => !done.has(entry)).map((entry) => {
     const folio = state.cachedFolio(state.resolve(entry));
-    assert(folio !== null, `virtual ${entry} on device ${device.type} neither held nor cached`);
+    assert(folio !== null, () => `virtual ${entry} on device ${device.type} neither held nor cached`);
     return { entry, folio };
   });
   rest.sort((a, b) => a.folio.pfn - b.folio.pfn || a.entry - b.entry);

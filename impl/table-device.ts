@@ -62,7 +62,7 @@ export class TableDevice {
     type: number, config: DeviceConfig, clusterSlots: number, orders: number,
     counters: SwapCounters, marks: Marks, mutant: string | null = null,
   ) {
-    assert(Number.isInteger(type) && type >= 0, `swap type ${type}`);
+    assert(Number.isInteger(type) && type >= 0, () => `swap type ${type}`);
     assert(clusterSlots >= 2 && (clusterSlots & (clusterSlots - 1)) === 0, 'cluster size');
     this.type = type;
     this.config = config;
@@ -76,7 +76,7 @@ export class TableDevice {
 
   /** Sets up clusters, bad slots and lists, and goes online (SYSCALL swapon). */
   swapon(): void {
-    assert(!this.online, `device ${this.type} already online`);
+    assert(!this.online, () => `device ${this.type} already online`);
     assert(this.clusters.length === 0 && this.inuse === 0);
     const slots = this.config.slots;
     const clusterCount = Math.ceil(slots / this.clusterSlots);
@@ -102,11 +102,11 @@ export class TableDevice {
 
   /** Takes an emptied device offline and frees its metadata (end of SYSCALL swapoff). */
   swapoffFinish(): void {
-    assert(this.online && !this.writeOk, `device ${this.type} not being swapped off`);
-    assert(this.inuse === 0, `device ${this.type} swapped off with ${this.inuse} slots in use`);
-    assert(this.store?.writtenSlots === 0, `device ${this.type} swapped off with data`);
+    assert(this.online && !this.writeOk, () => `device ${this.type} not being swapped off`);
+    assert(this.inuse === 0, () => `device ${this.type} swapped off with ${this.inuse} slots in use`);
+    assert(this.store?.writtenSlots === 0, () => `device ${this.type} swapped off with data`);
     for (const ci of this.clusters) {
-      assert(ci.count === ci.badCount, `cluster ${ci.id} of device ${this.type} not empty`);
+      assert(ci.count === ci.badCount, () => `cluster ${ci.id} of device ${this.type} not empty`);
       assert(ci.extend === null);
       this.lists.move(ci, 'none');
     }
@@ -120,9 +120,9 @@ export class TableDevice {
 
   /** The cluster holding `offset`. */
   clusterOf(offset: number): SwapCluster {
-    assert(this.online, `device ${this.type} offline`);
+    assert(this.online, () => `device ${this.type} offline`);
     const ci = this.clusters[Math.floor(offset / this.clusterSlots)];
-    assert(ci !== undefined, `offset ${offset} outside device ${this.type}`);
+    assert(ci !== undefined, () => `offset ${offset} outside device ${this.type}`);
     return ci;
   }
 
@@ -138,8 +138,8 @@ export class TableDevice {
    * the run, whose words are `wordAt(i)`, or -1.
    */
   allocFromLists(order: number, hooks: AllocHooks, wordAt: WordAt): number {
-    assert(this.online && this.writeOk, `allocation on device ${this.type} not write-ok`);
-    assert(order >= 0 && order < this.lists.nonfull.length, `order ${order}`);
+    assert(this.online && this.writeOk, () => `allocation on device ${this.type} not write-ok`);
+    assert(order >= 0 && order < this.lists.nonfull.length, () => `order ${order}`);
     if (this.config.discard) {
       const found = this.scanIsolated(this.lists.isolate(this.lists.free), 0, order, hooks, wordAt);
       if (found >= 0) return found;
@@ -171,7 +171,7 @@ export class TableDevice {
    */
   scanCluster(ci: SwapCluster, start: number, order: number, hooks: AllocHooks, wordAt: WordAt) {
     costs.clusterLocks++;
-    assert(this.isUsable(ci, order), `cluster ${ci.id} not usable for order ${order}`);
+    assert(this.isUsable(ci, order), () => `cluster ${ci.id} not usable for order ${order}`);
     this.lists.move(ci, 'none');
     return this.scanIsolated(ci, start, order, hooks, wordAt);
   }
@@ -181,16 +181,16 @@ export class TableDevice {
     costs.clusterLocks++;
     costs.tableWrites += nr;
     const table = ci.tableOf();
-    assert(nr >= 1 && slot + nr <= ci.slots, `free of ${nr} slots at ${slot}`);
+    assert(nr >= 1 && slot + nr <= ci.slots, () => `free of ${nr} slots at ${slot}`);
     for (let i = slot; i < slot + nr; i++) {
       const word = table[i] ?? 0;
-      assert(word !== NULL_WORD && !wordIsBad(word), `free of slot ${i} word ${word}`);
+      assert(word !== NULL_WORD && !wordIsBad(word), () => `free of slot ${i} word ${word}`);
       table[i] = NULL_WORD;
       this.store?.discard(ci.id * this.clusterSlots + i);
     }
     ci.count -= nr;
     this.inuse -= nr;
-    assert(ci.count >= ci.badCount && this.inuse >= 0, `cluster ${ci.id} count underflow`);
+    assert(ci.count >= ci.badCount && this.inuse >= 0, () => `cluster ${ci.id} count underflow`);
     this.counters.take(-nr);
     this.relocateAfterFree(ci);
   }
@@ -199,7 +199,7 @@ export class TableDevice {
   flushDiscard(): boolean {
     const flushed = this.lists.discard.size > 0;
     for (const ci of [...this.lists.discard]) {
-      assert(ci.count === 0 && ci.table === null, `discarded cluster ${ci.id} in use`);
+      assert(ci.count === 0 && ci.table === null, () => `discarded cluster ${ci.id} in use`);
       this.lists.move(ci, 'free');
       this.marks.hit('discard-flushed');
     }
@@ -238,7 +238,7 @@ export class TableDevice {
     ci: SwapCluster | null, start: number, order: number, hooks: AllocHooks, wordAt: WordAt,
   ): number {
     if (ci === null) return -1;
-    assert(ci.flags === 'none', `cluster ${ci.id} scanned while on a list`);
+    assert(ci.flags === 'none', () => `cluster ${ci.id} scanned while on a list`);
     const nr = 2 ** order;
     if (ci.table === null) ci.allocTable();
     let found = -1;
@@ -268,7 +268,7 @@ export class TableDevice {
     if (reclaim === null) return false;
     reclaim(); // cluster_reclaim_range()
     for (let i = slot; i < slot + nr; i++) {
-      assert(ci.word(i) === NULL_WORD, `slot ${i} of cluster ${ci.id} survived its reclaim`);
+      assert(ci.word(i) === NULL_WORD, () => `slot ${i} of cluster ${ci.id} survived its reclaim`);
     }
     this.marks.hit('alloc-run-reclaimed');
     return true;
@@ -300,10 +300,10 @@ export class TableDevice {
 
   private commit(ci: SwapCluster, slot: number, nr: number, order: number, wordAt: WordAt) {
     const table = ci.tableOf();
-    assert(this.writeOk, `device ${this.type} allocation past the write-ok fence`);
+    assert(this.writeOk, () => `device ${this.type} allocation past the write-ok fence`);
     if (ci.count === 0) ci.order = order;
     for (let i = 0; i < nr; i++) {
-      assert(table[slot + i] === NULL_WORD, `allocation of used slot ${slot + i}`);
+      assert(table[slot + i] === NULL_WORD, () => `allocation of used slot ${slot + i}`);
       const word = wordAt(i);
       assert(word !== NULL_WORD && !wordIsBad(word), 'allocation installs a used word');
       table[slot + i] = word;

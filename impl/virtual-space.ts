@@ -50,7 +50,7 @@ export class VirtualSpace {
     slots: number, clusterSlots: number, orders: number, cpus: number,
     lookupCache: Knobs['lookupCache'], marks: Marks, mutant: string | null = null,
   ) {
-    assert(slots >= clusterSlots, `vswap slots ${slots}`);
+    assert(slots >= clusterSlots, () => `vswap slots ${slots}`);
     assert(clusterSlots >= 2 && orders >= 1 && cpus >= 1, 'vswap geometry');
     this.slots = slots;
     this.clusterSlots = clusterSlots;
@@ -69,25 +69,25 @@ export class VirtualSpace {
 
   /** xa_load() of the cluster index. */
   xaLoad(id: number): VirtualCluster | undefined {
-    assert(Number.isInteger(id) && id >= 0, `cluster id ${id}`);
+    assert(Number.isInteger(id) && id >= 0, () => `cluster id ${id}`);
     this.marks.hit('vswap-index-lookup');
     costs.indexLookups++;
     costs.indexNodesWalked += this.indexHeight;
     const ci = this.index.get(id);
-    assert(ci === undefined || (ci.id === id && !ci.dead), `index slot ${id} corrupt`);
+    assert(ci === undefined || (ci.id === id && !ci.dead), () => `index slot ${id} corrupt`);
     return ci;
   }
 
   /** The cluster of `offset` for an operation on `cpu`, through the lookup cache. */
   lookup(cpu: number, offset: number): VirtualCluster | undefined {
-    assert(offset > 0 && offset < this.slots, `vswap offset ${offset}`);
+    assert(offset > 0 && offset < this.slots, () => `vswap offset ${offset}`);
     return this.lookupCache.lookup(cpu, Math.floor(offset / this.clusterSlots),
       (id) => this.xaLoad(id));
   }
 
   /** Like lookup(), without updating the cache or marks (observe()). */
   peek(cpu: number, offset: number): VirtualCluster | undefined {
-    assert(offset > 0 && offset < this.slots, `vswap offset ${offset}`);
+    assert(offset > 0 && offset < this.slots, () => `vswap offset ${offset}`);
     return this.lookupCache.peek(cpu, Math.floor(offset / this.clusterSlots),
       (id) => this.index.get(id));
   }
@@ -140,20 +140,20 @@ export class VirtualSpace {
    * An emptied cluster is freed at the end of the operation. Context: cluster lock held.
    */
   freeSlots(ci: VirtualCluster, slot: number, nr: number): void {
-    assert(!ci.dead, `free in DEAD cluster ${ci.id}`);
+    assert(!ci.dead, () => `free in DEAD cluster ${ci.id}`);
     costs.clusterLocks++;
     costs.tableWrites += nr;
     const table = ci.tableOf();
     for (let i = slot; i < slot + nr; i++) {
       const word = table[i] ?? 0;
-      assert(word !== NULL_WORD && !wordIsBad(word), `free of virtual slot ${i}`);
-      assert(ci.vtable[i] === VT_NONE_WORD, `free of virtual slot ${i} with a backend`);
+      assert(word !== NULL_WORD && !wordIsBad(word), () => `free of virtual slot ${i}`);
+      assert(ci.vtable[i] === VT_NONE_WORD, () => `free of virtual slot ${i} with a backend`);
       table[i] = NULL_WORD;
     }
     ci.count -= nr;
     this.inuse -= nr;
-    assert(ci.count >= ci.badCount && this.inuse >= 0, `cluster ${ci.id} count underflow`);
-    assert(ci.flags !== 'none', `free in isolated virtual cluster ${ci.id}`);
+    assert(ci.count >= ci.badCount && this.inuse >= 0, () => `cluster ${ci.id} count underflow`);
+    assert(ci.flags !== 'none', () => `free in isolated virtual cluster ${ci.id}`);
     if (ci.count === ci.badCount) this.pendingFree.add(ci);
     if (ci.count === 0) {
       this.lists.move(ci, 'free');
@@ -178,9 +178,9 @@ export class VirtualSpace {
       // reused (vswap v6 patch 22's lookup cache, brief §7.3 #14).
       if (this.mutant !== 'lookup-cache-stale-after-free') this.lookupCache.forget(ci);
       if (this.isPermanent(ci)) continue;
-      assert(ci.flags === 'free', `emptied cluster ${ci.id} on the ${ci.flags} list`);
+      assert(ci.flags === 'free', () => `emptied cluster ${ci.id} on the ${ci.flags} list`);
       this.lists.move(ci, 'dead');
-      assert(this.index.delete(ci.id), `cluster ${ci.id} missing from the index`);
+      assert(this.index.delete(ci.id), () => `cluster ${ci.id} missing from the index`);
       for (const offsets of this.percpu) {
         for (let order = 0; order < offsets.length; order++) {
           if (Math.floor((offsets[order] ?? -1) / this.clusterSlots) === ci.id) offsets[order] = -1;
@@ -225,8 +225,8 @@ export class VirtualSpace {
   }
 
   private createCluster(id: number): VirtualCluster {
-    assert(!this.index.has(id), `cluster id ${id} taken`);
-    assert(id < this.clusterCountMax, `cluster id ${id} beyond the space`);
+    assert(!this.index.has(id), () => `cluster id ${id} taken`);
+    assert(id < this.clusterCountMax, () => `cluster id ${id} beyond the space`);
     const ci = new VirtualCluster(id, this.clusterSlots);
     const table = ci.tableOf();
     for (let slot = 0; slot < ci.slots; slot++) {
@@ -277,7 +277,7 @@ export class VirtualSpace {
 
   /** Scans `ci` from `start` for an aligned NULL run and takes it. */
   private scan(ci: VirtualCluster, start: number, order: number, cpu: number, wordAt: WordAt) {
-    assert(!ci.dead, `scan of DEAD cluster ${ci.id}`);
+    assert(!ci.dead, () => `scan of DEAD cluster ${ci.id}`);
     costs.clusterLocks++;
     const nr = 2 ** order;
     const table = ci.tableOf();

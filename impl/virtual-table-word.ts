@@ -42,14 +42,14 @@ export type VtWordKind = 'none' | 'phys' | 'zswap';
 /** Backing by physical slot `offset` of device `type`. */
 export function physToVtWord(type: number, offset: number): number {
   assert(type !== VSWAP_TYPE, 'a virtual entry cannot be backed by the virtual space');
-  assert(offset > 0, `physical offset ${offset}: slot 0 is the header`);
+  assert(offset > 0, () => `physical offset ${offset}: slot 0 is the header`);
   return ((swpEntry(type, offset) << VT_PAYLOAD_SHIFT) | VT_PHYS_TAG) >>> 0; // vswap: VSWAP_PHYS
 }
 
 /** Backing by zswap object `handle`. */
 export function zswapToVtWord(handle: number): number {
-  assert(Number.isInteger(handle) && handle >= 0, `zswap handle ${handle}`);
-  assert(handle <= VT_HANDLE_MAX, `zswap handle ${handle} too wide`);
+  assert(Number.isInteger(handle) && handle >= 0, () => `zswap handle ${handle}`);
+  assert(handle <= VT_HANDLE_MAX, () => `zswap handle ${handle} too wide`);
   return ((handle * 2 ** VT_PAYLOAD_SHIFT) + VT_ZSWAP_TAG) >>> 0; // vswap: VSWAP_ZSWAP
 }
 
@@ -79,25 +79,25 @@ export function vtWordKind(word: number): VtWordKind | null {
 
 /** The packed (type, offset) of a PHYS word, an entry-value-shaped number. */
 export function vtWordToPhys(word: number): number {
-  assert(vtWordIsPhys(word), `vtable word ${word} is not PHYS`);
+  assert(vtWordIsPhys(word), () => `vtable word ${word} is not PHYS`);
   assert(!vtWordIsZswap(word));
   return word >>> VT_PAYLOAD_SHIFT;
 }
 
 export function vtWordToPhysType(word: number): number {
   const type = swpType(vtWordToPhys(word));
-  assert(type !== VSWAP_TYPE, `PHYS word ${word} names the virtual space`);
+  assert(type !== VSWAP_TYPE, () => `PHYS word ${word} names the virtual space`);
   return type;
 }
 
 export function vtWordToPhysOffset(word: number): number {
   const offset = swpOffset(vtWordToPhys(word));
-  assert(offset > 0, `PHYS word ${word} names a header slot`);
+  assert(offset > 0, () => `PHYS word ${word} names a header slot`);
   return offset;
 }
 
 export function vtWordToHandle(word: number): number {
-  assert(vtWordIsZswap(word), `vtable word ${word} is not ZSWAP`);
+  assert(vtWordIsZswap(word), () => `vtable word ${word} is not ZSWAP`);
   assert(!vtWordIsPhys(word));
   return Math.floor(word / 2 ** VT_PAYLOAD_SHIFT);
 }

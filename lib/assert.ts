@@ -12,10 +12,15 @@ export class AssertionError extends Error {
   override name = 'AssertionError';
 }
 
-/** Throws an AssertionError when `condition` is false. */
-export function assert(condition: boolean, message?: string): asserts condition {
+/**
+ * Throws an AssertionError when `condition` is false. A message that formats values is passed
+ * as a function, so that it is built only when the assertion fails: assertions stay on in the
+ * hot paths of impl/, and formatting every message eagerly cost more than the checks.
+ */
+export function assert(condition: boolean, message?: string | (() => string)): asserts condition {
   if (!condition) {
-    throw new AssertionError(message ?? 'assertion failed');
+    const text = typeof message === 'function' ? message() : message;
+    throw new AssertionError(text ?? 'assertion failed');
   }
 }
 

@@ -157,7 +157,7 @@ export function validateConfig(config: Config): string | null {
 /** Asserting form of validateConfig, for code paths that received an already-checked config. */
 export function assertConfig(config: Config): void {
   const reason = validateConfig(config);
-  assert(reason === null, `invalid config: ${reason}`);
+  assert(reason === null, () => `invalid config: ${reason}`);
 }
 
 /** Usable pages of a device: slots less the header and the listed bad slots (si->pages). */

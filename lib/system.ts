@@ -7,7 +7,7 @@
  */
 import type { Config } from './config.ts';
 import type { CostReport } from './costs.ts';
-import type { Observation } from './observation.ts';
+import type { EntryView, FolioView, HolderView, Observation } from './observation.ts';
 import type { Op } from './ops.ts';
 import type { ImplOutcome } from './outcome.ts';
 
@@ -42,6 +42,17 @@ export interface SwapSystem {
   formatEntry(value: number): string;
   /** Counts of interesting states reached so far (count overflow, cluster lists, reclaim, ...). */
   marks(): Readonly<Record<string, number>>;
+  /**
+   * Optional, for per-op checks that do not grow with the state (all four or none): the views
+   * of one holder, of the entry with a value (null when no live entry has it; content read as
+   * CPU `cpu` would), and of a live folio (null when none has the id), each equal to the
+   * matching part of observe(); and an audit of what an op touched, given the entry values it
+   * reached. Designs without them are observed and audited in full after every op.
+   */
+  observeHolder?(holder: number): HolderView;
+  observeEntry?(value: number, cpu: number): EntryView | null;
+  observeFolio?(id: number): FolioView | null;
+  auditTouched?(values: readonly number[]): void;
   /** Optional: work counted and metadata bytes kept (lib/costs.ts). The first call starts
    * measuring metadata after every op, so call it once right after creating the system;
    * designs without it still run, and compare and validate show their costs as unknown. */

@@ -34,9 +34,19 @@ export function observeState(state: ModelState, config: Config): Observation {
   const entries = [...state.entries.values()].sort((a, b) => a.serial - b.serial);
   const folios = [...state.folios.values()].sort((a, b) => a.id - b.id);
   return {
-    holders: state.holders.map((holder) => holderView(state, holder)),
-    entries: entries.map((entry) => entryView(state, entry)),
-    folios: folios.map(folioView),
+    holders: state.holders.map((holder) => holderViewOf(state, holder)),
+    entries: entries.map((entry) => entryViewOf(state, entry)),
+    folios: folios.map(folioViewOf),
+    ...globalViewOf(state, config),
+  };
+}
+
+/** The parts of the Observation that are not per holder, entry or folio. */
+export type GlobalView = Pick<Observation, 'devices' | 'swapFreePages' | 'zswapStored' | 'zswapEnabled'>;
+
+/** Devices, free swap pages and zswap as observeState() shows them. */
+export function globalViewOf(state: ModelState, config: Config): GlobalView {
+  return {
     devices: state.devices.map((device, index): DeviceView => ({
       online: device.online,
       writeOk: device.writeOk,
@@ -48,7 +58,8 @@ export function observeState(state: ModelState, config: Config): Observation {
   };
 }
 
-function holderView(state: ModelState, holder: Holder): HolderView {
+/** The view of one holder. */
+export function holderViewOf(state: ModelState, holder: Holder): HolderView {
   switch (holder.kind) {
     case 'empty':
       return { kind: 'empty' };
@@ -65,7 +76,8 @@ function holderView(state: ModelState, holder: Holder): HolderView {
   }
 }
 
-function entryView(state: ModelState, entry: Entry): EntryView {
+/** The view of one live entry. */
+export function entryViewOf(state: ModelState, entry: Entry): EntryView {
   const cache = cacheOf(state, entry.serial);
   return {
     entry: entry.serial,
@@ -79,7 +91,8 @@ function entryView(state: ModelState, entry: Entry): EntryView {
   };
 }
 
-function folioView(folio: Folio): FolioView {
+/** The view of one live folio. */
+export function folioViewOf(folio: Folio): FolioView {
   return {
     id: folio.id,
     order: folio.order,

@@ -1,8 +1,8 @@
 /**
  * The state of the reference model and the read-only questions asked of it. Everything is a
  * plain Map or array of plain objects keyed by semantic ids (holder index, folio id, entry
- * serial), so a snapshot is one structuredClone and every lookup is a linear scan that a reader
- * can check by eye. docs/semantics.md ("State") is the text these types transcribe.
+ * serial), so a snapshot is one structuredClone and every lookup is a key lookup or a linear
+ * scan that a reader can check by eye. docs/semantics.md ("State") is the text these types transcribe.
  *
  * Not covered here: the ops that change the state (model/swap-model.ts), the invariants
  * (model/invariants.ts) and the projection to an Observation (model/observe.ts).

@@ -574,6 +574,8 @@ describe('allocSwap', () => {
     fillDevice0(model);
     run(model, fault(5));
     const reclaimed: Reclaim[] = [{ folio: 1, kind: 'cache' }];
+    // A device choice rejected after the reclaim takes the reclaim back (rejected() compares).
+    expect(rejected(model, allocSwap(5), { ...onDevice(1), reclaimed })).toMatch(/not online/);
     expect(run(model, allocSwap(5), { ...onDevice(0), reclaimed })).toEqual({
       ...onDevice(0),
       reclaimed,
@@ -617,6 +619,7 @@ describe('allocSwap', () => {
     expect(model.vmSwapFull()).toBe(true);
     run(model, fault(5));
     const reclaimed: Reclaim[] = [{ folio: 2, kind: 'backing' }];
+    expect(rejected(model, allocSwap(5), { ...onDevice(1), reclaimed })).toMatch(/not online/);
     expect(run(model, allocSwap(5), { ...onDevice(0), reclaimed })).toEqual({
       ...onDevice(0),
       reclaimed,
@@ -770,6 +773,8 @@ describe('writeout', () => {
     expect(rejected(model, writeout(4, true), { ...onDevice(0), reclaimed: self })).toMatch(
       /not a reclaimable/,
     );
+    // The zswap copies released before the device check come back when it fails.
+    expect(rejected(model, writeout(4, true), onDevice(1))).toMatch(/not online/);
     const reclaimed: Reclaim[] = [{ folio: 1, kind: 'cache' }];
     expect(run(model, writeout(4, true), { ...onDevice(0), reclaimed })).toEqual({
       errno: 'OK',

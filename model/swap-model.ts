@@ -45,7 +45,9 @@
 import { assert, unreachable } from '../lib/assert.ts';
 import { countSentinel } from '../lib/config.ts';
 import type { Config } from '../lib/config.ts';
-import type { BackendKind, Observation } from '../lib/observation.ts';
+import type {
+  BackendKind, EntryView, FolioView, HolderView, Observation,
+} from '../lib/observation.ts';
 import type {
   AllocSwapOp,
   EvictOp,
@@ -66,7 +68,8 @@ import type {
 } from '../lib/ops.ts';
 import type { Errno, How, Outcome, Reclaim } from '../lib/outcome.ts';
 import { checkInvariants } from './invariants.ts';
-import { observeState } from './observe.ts';
+import { entryViewOf, folioViewOf, globalViewOf, holderViewOf, observeState } from './observe.ts';
+import type { GlobalView } from './observe.ts';
 import {
   cacheOf,
   deviceConfigAt,
@@ -88,6 +91,26 @@ import {
   zswapStored,
 } from './state.ts';
 import type { Backend, Entry, EntrySpace, Folio, Holder, ModelState } from './state.ts';
+
+/** What one op reached (see SwapModel.footprint()): holder indices, entry serials, folio
+ * ids; `everything` when the op may have changed any of them (swapon, swapoff). */
+export interface Footprint {
+  readonly holders: readonly number[];
+  readonly entries: readonly number[];
+  readonly folios: readonly number[];
+  readonly everything: boolean;
+}
+
+interface MutableFootprint {
+  readonly holders: Set<number>;
+  readonly entries: Set<number>;
+  readonly folios: Set<number>;
+  everything: boolean;
+}
+
+function emptyFootprint(): MutableFootprint {
+  return { holders: new Set(), entries: new Set(), folios: new Set(), everything: false };
+}
 
 /** The result of one op: the model's outcome and the new serials, or a rejected choice. */
 export type ModelStep =
@@ -141,6 +164,18 @@ const readHow: Readonly<Record<Exclude<BackendKind, 'none'>, How>> = {
 export class SwapModel {
   readonly config: Config;
   private state: ModelState;
+  /**
+   * How to take back what the current op changed before it validated every design choice.
+   * Only three steps change the state before a choice can still be rejected: the reclaims an
+   * op reports (they free space that the later device or space check counts on) and the
+   * release of a virtual folio's partial disk backing before writeout chooses a device. Each
+   * records its inverse here; `apply` runs them in reverse on a rejection. (This replaced a
+   * structuredClone of the whole state per op, which cost a quarter of the checker's time
+   * and grew with the number of live entries.)
+   */
+  private undo: (() => void)[] = [];
+  /** What the current (or last) op reached: see footprint(). */
+  private touched: MutableFootprint = emptyFootprint();
 
   /** Boots the machine: devices offline, zswap as configured, ids and serials from 1. */
   constructor(config: Config) {
@@ -156,16 +191,62 @@ export class SwapModel {
    * state is then unchanged).
    */
   apply(op: Op, choices: Outcome): ModelStep {
+    this.touched = emptyFootprint();
     if (!inRange(op.cpu, this.config.cpus)) return status('EINVAL');
-    const before = structuredClone(this.state);
+    this.undo = [];
     const step = this.dispatch(op, choices);
-    if (!step.ok) this.state = before;
+    if (!step.ok) for (const undo of this.undo.reverse()) undo();
+    this.undo = [];
     return step;
   }
 
   /** The design-independent projection of the state. */
   observe(): Observation {
     return observeState(this.state, this.config);
+  }
+
+  /**
+   * What the last op reached, for the harness's per-op checks between full observations:
+   * every holder it wrote, every entry and folio it looked up, created or changed, and the
+   * entries bound to those folios (their content is the folio's). It is a superset of what
+   * changed; swapon and swapoff reach everything. The harness adds the holders that refer to
+   * these entries and folios itself, and compares the full observation every so often, which
+   * also checks this footprint: a change outside it is reported as a model fault.
+   */
+  footprint(): Footprint {
+    const { holders, entries, folios, everything } = this.touched;
+    const bound = new Set(entries);
+    for (const id of folios) {
+      for (const serial of this.state.folios.get(id)?.swap ?? []) bound.add(serial);
+    }
+    return { holders: [...holders], entries: [...bound], folios: [...folios], everything };
+  }
+
+  /** The view of one holder, as observe() shows it. */
+  holderView(index: number): HolderView {
+    return holderViewOf(this.state, holderAt(this.state, index));
+  }
+
+  /** The view of a live entry, as observe() shows it, or null once it is freed. */
+  entryView(serial: number): EntryView | null {
+    const entry = this.state.entries.get(serial);
+    return entry === undefined ? null : entryViewOf(this.state, entry);
+  }
+
+  /** The view of a live folio, as observe() shows it, or null once it is freed. */
+  folioView(id: number): FolioView | null {
+    const folio = this.state.folios.get(id);
+    return folio === undefined ? null : folioViewOf(folio);
+  }
+
+  /** Devices, free swap pages and zswap, as observe() shows them. */
+  globalView(): GlobalView {
+    return globalViewOf(this.state, this.config);
+  }
+
+  /** The entry with this serial is live. */
+  isLive(serial: number): boolean {
+    return this.state.entries.has(serial);
   }
 
   /** Checks the model's own invariants; throws an AssertionError on a violation. */
@@ -212,7 +293,7 @@ export class SwapModel {
       .map((entry) => ({
         serial: entry.serial,
         count: entry.count,
-        cached: cacheOf(this.state, entry.serial) !== null,
+        cached: this.cacheOf(entry.serial) !== null,
         backend: entry.backend.kind,
         virtual: entry.space.kind === 'virtual',
         device: entryDevice(entry),
@@ -263,6 +344,7 @@ export class SwapModel {
 
   /** An offline device comes online, write-ok and empty. */
   private swapon(op: SwaponOp): ModelStep {
+    this.touched.everything = true;
     // mm/swapfile.c: sys_swapon()
     const device = this.state.devices[op.device];
     if (device === undefined) return status('EINVAL');
@@ -274,6 +356,7 @@ export class SwapModel {
 
   /** Stops allocation on the device, moves every entry's data off it, takes it offline. */
   private swapoff(op: SwapoffOp): ModelStep {
+    this.touched.everything = true;
     // mm/swapfile.c: sys_swapoff(), try_to_unuse()
     const device = this.state.devices[op.device];
     if (device === undefined || !device.online) return status('EINVAL');
@@ -302,7 +385,7 @@ export class SwapModel {
     const cacheOnly = [...this.state.folios.values()]
       .sort((a, b) => a.id - b.id)
       .flatMap((folio) => folio.swap ?? [])
-      .map((serial) => entryAt(this.state, serial))
+      .map((serial) => this.entry(serial))
       .filter((entry) => onDevice(entry) && entry.count === 0);
     return [...held, ...cacheOnly].map((entry) => entry.serial);
   }
@@ -311,18 +394,18 @@ export class SwapModel {
   private unusePhysical(entry: Entry): void {
     // mm/swapfile.c: unuse_pte(), folio_free_swap()
     const cache =
-      cacheOf(this.state, entry.serial) ?? { folio: this.readIntoCache([entry], 0), page: 0 };
+      this.cacheOf(entry.serial) ?? { folio: this.readIntoCache([entry], 0), page: 0 };
     for (const holder of holdersOf(this.state, entry.serial)) {
-      this.state.holders[holder] = { kind: 'present', folio: cache.folio.id, page: cache.page };
+      this.setHolder(holder, { kind: 'present', folio: cache.folio.id, page: cache.page });
       entry.count -= 1;
     }
-    const entries = folioEntries(this.state, cache.folio);
+    const entries = this.entriesOf(cache.folio);
     if (entries.every((each) => each.count === 0)) this.folioFreeSwap(cache.folio);
   }
 
   /** vswap swapoff of a virtual entry backed on the device: the data moves into memory. */
   private unuseVirtual(entry: Entry): void {
-    const cache = cacheOf(this.state, entry.serial);
+    const cache = this.cacheOf(entry.serial);
     const folio = cache === null ? this.readIntoCache([entry], 0) : cache.folio;
     entry.backend = { kind: 'none' };
     folio.dirty = true;
@@ -333,12 +416,12 @@ export class SwapModel {
     // mm/memory.c: do_anonymous_page()
     const range = this.alignedRange(op.holder, op.order);
     if (range === null) return status('EINVAL');
-    if (range.some((holder) => holderAt(this.state, holder).kind !== 'empty')) {
+    if (range.some((holder) => this.holderAt(holder).kind !== 'empty')) {
       return status('EINVAL');
     }
     const folio = this.newFolio(op.order, range.map(() => 0), true, null);
     range.forEach((holder, page) => {
-      this.state.holders[holder] = { kind: 'present', folio: folio.id, page };
+      this.setHolder(holder, { kind: 'present', folio: folio.id, page });
     });
     return status('OK');
   }
@@ -348,7 +431,7 @@ export class SwapModel {
     // mm/memory.c: do_wp_page()
     const holder = this.state.holders[op.holder];
     if (holder?.kind !== 'present') return status('EINVAL');
-    const folio = folioAt(this.state, holder.folio);
+    const folio = this.folio(holder.folio);
     const mappedElsewhere = this.state.holders.some(
       (other, index) =>
         index !== op.holder &&
@@ -357,10 +440,10 @@ export class SwapModel {
         other.page === holder.page,
     );
     const serial = folio.swap?.[holder.page];
-    const heldInSwap = serial !== undefined && entryAt(this.state, serial).count > 0;
+    const heldInSwap = serial !== undefined && this.entry(serial).count > 0;
     if (mappedElsewhere || heldInSwap) {
       const copy = this.newFolio(0, [op.value], true, null);
-      this.state.holders[op.holder] = { kind: 'present', folio: copy.id, page: 0 };
+      this.setHolder(op.holder, { kind: 'present', folio: copy.id, page: 0 });
       this.releaseIfUnused(folio);
       return done({ errno: 'OK', how: 'cow' });
     }
@@ -381,7 +464,7 @@ export class SwapModel {
       case 'empty':
         return status('EINVAL');
       case 'present':
-        this.state.holders[op.target] = source;
+        this.setHolder(op.target, source);
         return status('OK');
       case 'swap':
         return this.dup(op.target, source.entry, op.failAlloc === true, choices);
@@ -397,11 +480,11 @@ export class SwapModel {
    */
   private dup(holder: number, serial: number, failAlloc: boolean, choices: Outcome): ModelStep {
     // mm/swapfile.c: __swap_cluster_dup_entry()
-    const entry = entryAt(this.state, serial);
+    const entry = this.entry(serial);
     const needsExtend = entry.count === countSentinel(this.config) - 1;
     if (failAlloc && needsExtend && choices.errno === 'ENOMEM') return status('ENOMEM');
     entry.count += 1;
-    this.state.holders[holder] = { kind: 'swap', entry: serial };
+    this.setHolder(holder, { kind: 'swap', entry: serial });
     return status('OK');
   }
 
@@ -410,7 +493,7 @@ export class SwapModel {
     // mm/swapfile.c: folio_alloc_swap()
     const holder = this.state.holders[op.holder];
     if (holder?.kind !== 'present') return status('EINVAL');
-    const folio = folioAt(this.state, holder.folio);
+    const folio = this.folio(holder.folio);
     if (folio.swap !== null) return status('EINVAL');
     if (choices.errno === 'ENOSPC') {
       // An order-0 allocation can only fail when the space it draws from is full; which space
@@ -468,7 +551,7 @@ export class SwapModel {
     // mm/rmap.c: try_to_unmap_one(), folio_dup_swap()
     const holder = this.state.holders[op.holder];
     if (holder?.kind !== 'present') return status('EINVAL');
-    const serial = folioAt(this.state, holder.folio).swap?.[holder.page];
+    const serial = this.folio(holder.folio).swap?.[holder.page];
     if (serial === undefined) return status('EINVAL');
     return this.dup(op.holder, serial, op.failAlloc === true, choices);
   }
@@ -476,10 +559,10 @@ export class SwapModel {
   /** Writes an unmapped swap-cache folio to its backend (cases 1-5 of the contract). */
   private writeout(op: WriteoutOp, choices: Outcome): ModelStep {
     // mm/page_io.c: swap_writeout()
-    const folio = this.state.folios.get(op.folio);
+    const folio = this.findFolio(op.folio);
     if (folio === undefined || folio.swap === null) return status('EINVAL');
     if (isMapped(this.state, folio.id)) return status('EBUSY');
-    const entries = folioEntries(this.state, folio);
+    const entries = this.entriesOf(folio);
     if (entries.every((entry) => entry.count === 0)) {
       this.folioFreeSwap(folio);
       return done({ errno: 'OK', how: 'freed' });
@@ -524,6 +607,7 @@ export class SwapModel {
     const reclaimed = choices.reclaimed ?? [];
     const reclaimReason = this.reclaim(reclaimed, folio.id);
     if (reclaimReason !== null) return illegal(reclaimReason);
+    this.recordBackends(entries);
     for (const entry of entries) entry.backend = { kind: 'none' };
     const device = this.chooseDevice(choices, entries.length);
     if (typeof device === 'string') return illegal(device);
@@ -544,10 +628,10 @@ export class SwapModel {
   /** Drops a clean, unmapped swap-cache folio; held entries keep a shadow. */
   private evict(op: EvictOp): ModelStep {
     // mm/vmscan.c: shrink_folio_list(), mm/swap_state.c: __swap_cache_del_folio()
-    const folio = this.state.folios.get(op.folio);
+    const folio = this.findFolio(op.folio);
     if (folio === undefined || folio.swap === null) return status('EINVAL');
     if (isMapped(this.state, folio.id) || folio.dirty) return status('EBUSY');
-    for (const entry of folioEntries(this.state, folio)) {
+    for (const entry of this.entriesOf(folio)) {
       if (entry.count > 0) entry.shadow = true;
       else this.state.entries.delete(entry.serial);
     }
@@ -561,10 +645,10 @@ export class SwapModel {
     const holder = this.state.holders[op.holder];
     if (holder?.kind !== 'swap') return status('EINVAL');
     if (!inRange(op.order, this.config.orderMax + 1)) return status('EINVAL');
-    const entry = entryAt(this.state, holder.entry);
-    const cache = cacheOf(this.state, entry.serial);
+    const entry = this.entry(holder.entry);
+    const cache = this.cacheOf(entry.serial);
     if (cache !== null) {
-      this.state.holders[op.holder] = { kind: 'present', folio: cache.folio.id, page: cache.page };
+      this.setHolder(op.holder, { kind: 'present', folio: cache.folio.id, page: cache.page });
       entry.count -= 1;
       const freedCache = this.shouldFreeSwap(entry, cache.folio);
       return done({ errno: 'OK', how: 'cache-hit', freedCache });
@@ -582,7 +666,7 @@ export class SwapModel {
     const how = readHow[this.readableBackend(entry).kind];
     const folio = this.readIntoCache(entries, large ? order : 0);
     range.forEach((index, page) => {
-      this.state.holders[index] = { kind: 'present', folio: folio.id, page };
+      this.setHolder(index, { kind: 'present', folio: folio.id, page });
     });
     for (const each of entries) each.count -= 1;
     const freedCache = this.shouldFreeSwap(entry, folio);
@@ -598,10 +682,10 @@ export class SwapModel {
     // mm/memory.c: can_swapin_thp(), mm/swap_state.c: __swap_cache_add_check()
     const entries: Entry[] = [];
     for (const index of range) {
-      const holder = holderAt(this.state, index);
+      const holder = this.holderAt(index);
       if (holder.kind !== 'swap') return `holder ${index} of the large read holds no entry`;
-      const entry = entryAt(this.state, holder.entry);
-      if (cacheOf(this.state, entry.serial) !== null) return `entry ${entry.serial} is cached`;
+      const entry = this.entry(holder.entry);
+      if (this.cacheOf(entry.serial) !== null) return `entry ${entry.serial} is cached`;
       if (entries.includes(entry)) return `entry ${entry.serial} is held twice in the range`;
       entries.push(entry);
     }
@@ -654,7 +738,7 @@ export class SwapModel {
     const synchronous = device !== null && deviceConfigAt(this.config, device).synchronousIo;
     const unbacked = entry.space.kind === 'virtual' && entry.backend.kind !== 'disk';
     const wanted = synchronous || vmSwapFull(this.state, this.config) || unbacked;
-    const unused = folioEntries(this.state, folio).every((each) => each.count === 0);
+    const unused = this.entriesOf(folio).every((each) => each.count === 0);
     if (!wanted || !unused) return false;
     this.folioFreeSwap(folio);
     return true;
@@ -669,11 +753,11 @@ export class SwapModel {
       case 'empty':
         return status('EINVAL');
       case 'present':
-        this.state.holders[op.holder] = { kind: 'empty' };
-        this.releaseIfUnused(folioAt(this.state, holder.folio));
+        this.setHolder(op.holder, { kind: 'empty' });
+        this.releaseIfUnused(this.folio(holder.folio));
         return status('OK');
       case 'swap':
-        this.state.holders[op.holder] = { kind: 'empty' };
+        this.setHolder(op.holder, { kind: 'empty' });
         return done({ errno: 'OK', freedCache: this.putEntry(holder.entry) });
       default:
         return unreachable(holder);
@@ -687,15 +771,15 @@ export class SwapModel {
    */
   private putEntry(serial: number): boolean {
     // mm/swapfile.c: swap_put_entries_direct(), __try_to_reclaim_swap()
-    const entry = entryAt(this.state, serial);
+    const entry = this.entry(serial);
     entry.count -= 1;
     if (entry.count > 0) return false;
-    const cache = cacheOf(this.state, serial);
+    const cache = this.cacheOf(serial);
     if (cache === null) {
       this.state.entries.delete(serial);
       return false;
     }
-    const unused = folioEntries(this.state, cache.folio).every((each) => each.count === 0);
+    const unused = this.entriesOf(cache.folio).every((each) => each.count === 0);
     const full = vmSwapFull(this.state, this.config);
     if (isMapped(this.state, cache.folio.id) || !full || !unused) return false;
     this.folioFreeSwap(cache.folio);
@@ -705,9 +789,9 @@ export class SwapModel {
   /** folio_free_swap() on request: refused while an entry of the folio is held. */
   private freeSwapCache(op: FreeSwapCacheOp): ModelStep {
     // mm/swapfile.c: folio_free_swap()
-    const folio = this.state.folios.get(op.folio);
+    const folio = this.findFolio(op.folio);
     if (folio === undefined || folio.swap === null) return status('EINVAL');
-    const entries = folioEntries(this.state, folio);
+    const entries = this.entriesOf(folio);
     if (entries.some((entry) => entry.count > 0)) return status('EBUSY');
     this.folioFreeSwap(folio);
     return status('OK');
@@ -718,10 +802,10 @@ export class SwapModel {
     // mm/zswap.c: zswap_writeback_entry()
     const holder = this.state.holders[op.holder];
     if (holder?.kind !== 'swap') return status('EINVAL');
-    const entry = entryAt(this.state, holder.entry);
+    const entry = this.entry(holder.entry);
     const backend = entry.backend;
     if (backend.kind !== 'zswap') return status('EINVAL');
-    if (cacheOf(this.state, entry.serial) !== null) return status('EEXIST');
+    if (this.cacheOf(entry.serial) !== null) return status('EEXIST');
     if (op.failAlloc === true) return status('ENOMEM');
     if (entry.space.kind === 'physical') {
       entry.backend = { kind: 'disk', content: backend.content, device: entry.space.device };
@@ -745,7 +829,7 @@ export class SwapModel {
   /** Splits a large folio into order-0 folios; holders and cache bindings follow the page. */
   private split(op: SplitOp): ModelStep {
     // mm/huge_memory.c: split_folio(), mm/swap_state.c: __swap_cache_replace_folio()
-    const folio = this.state.folios.get(op.folio);
+    const folio = this.findFolio(op.folio);
     if (folio === undefined || folio.order === 0) return status('EINVAL');
     const swap = folio.swap;
     const pieces = folio.pages.map((content, page) => {
@@ -753,8 +837,9 @@ export class SwapModel {
       const binding = swap === null ? null : swap.slice(page, page + 1);
       return this.newFolio(0, [content], folio.dirty, binding);
     });
-    this.state.holders = this.state.holders.map((holder): Holder => {
+    this.state.holders = this.state.holders.map((holder, index): Holder => {
       if (holder.kind !== 'present' || holder.folio !== folio.id) return holder;
+      this.touched.holders.add(index);
       const piece = pieces[holder.page];
       assert(piece !== undefined, `folio ${folio.id} has no page ${holder.page}`);
       return { kind: 'present', folio: piece.id, page: 0 };
@@ -782,21 +867,27 @@ export class SwapModel {
   private reclaim(reclaimed: readonly Reclaim[], opFolio: number | null): string | null {
     // mm/swapfile.c: swap_reclaim_full_clusters(), __try_to_reclaim_swap()
     for (const { folio: id, kind } of reclaimed) {
-      const folio = this.state.folios.get(id);
+      const folio = this.findFolio(id);
       if (!vmSwapFull(this.state, this.config)) {
         return `${kind} reclaim of folio ${id} while swap is not full`;
       }
       if (folio === undefined || folio.swap === null || id === opFolio) {
         return `folio ${id} is not a reclaimable swap-cache folio`;
       }
-      const entries = folioEntries(this.state, folio);
+      const entries = this.entriesOf(folio);
       if (entries.some((entry) => entry.count > 0)) return `folio ${id} has held entries`;
       if (kind === 'cache') {
+        this.recordFolioFreeSwap(folio);
         this.folioFreeSwap(folio);
         continue;
       }
       const backed = entries.every((e) => e.space.kind === 'virtual' && e.backend.kind === 'disk');
       if (!backed) return `folio ${id} has an entry without virtual disk backing`;
+      this.recordBackends(entries);
+      const dirty = folio.dirty;
+      this.undo.push(() => {
+        folio.dirty = dirty;
+      });
       for (const entry of entries) entry.backend = { kind: 'none' };
       folio.dirty = true;
     }
@@ -809,13 +900,76 @@ export class SwapModel {
    */
   private folioFreeSwap(folio: Folio): void {
     // mm/swapfile.c: folio_free_swap()
-    for (const entry of folioEntries(this.state, folio)) {
+    for (const entry of this.entriesOf(folio)) {
       assert(entry.count === 0, `entry ${entry.serial} is still held`);
       this.state.entries.delete(entry.serial);
     }
     folio.swap = null;
     folio.dirty = true;
     this.releaseIfUnused(folio);
+  }
+
+  /** Records how to restore the backends of `entries` if the op is rejected. */
+  private recordBackends(entries: readonly Entry[]): void {
+    const backends = entries.map((entry) => entry.backend);
+    this.undo.push(() => {
+      entries.forEach((entry, index) => {
+        entry.backend = backends[index] as Backend;
+      });
+    });
+  }
+
+  /** Records how to put a swap-cache folio and its entries back if the op is rejected. */
+  private recordFolioFreeSwap(folio: Folio): void {
+    const entries = this.entriesOf(folio);
+    const { swap, dirty } = folio;
+    this.undo.push(() => {
+      for (const entry of entries) this.state.entries.set(entry.serial, entry);
+      folio.swap = swap;
+      folio.dirty = dirty;
+      this.state.folios.set(folio.id, folio);
+    });
+  }
+
+  // Lookups that record the op's footprint. Every holder write and every entry or folio an op
+  // reaches goes through one of these.
+
+  private setHolder(index: number, holder: Holder): void {
+    this.touched.holders.add(index);
+    this.state.holders[index] = holder;
+  }
+
+  private holderAt(index: number): Holder {
+    return holderAt(this.state, index);
+  }
+
+  private entry(serial: number): Entry {
+    this.touched.entries.add(serial);
+    return entryAt(this.state, serial);
+  }
+
+  private folio(id: number): Folio {
+    this.touched.folios.add(id);
+    return folioAt(this.state, id);
+  }
+
+  private findFolio(id: number): Folio | undefined {
+    this.touched.folios.add(id);
+    return this.state.folios.get(id);
+  }
+
+  private entriesOf(folio: Folio): Entry[] {
+    this.touched.folios.add(folio.id);
+    const entries = folioEntries(this.state, folio);
+    for (const entry of entries) this.touched.entries.add(entry.serial);
+    return entries;
+  }
+
+  private cacheOf(serial: number): { readonly folio: Folio; readonly page: number } | null {
+    this.touched.entries.add(serial);
+    const cache = cacheOf(this.state, serial);
+    if (cache !== null) this.touched.folios.add(cache.folio.id);
+    return cache;
   }
 
   /** Frees a folio that is neither mapped nor in the swap cache. */
@@ -834,6 +988,7 @@ export class SwapModel {
 
   private newFolio(order: number, pages: number[], dirty: boolean, swap: number[] | null): Folio {
     const folio: Folio = { id: this.state.nextFolio, order, pages, dirty, swap };
+    this.touched.folios.add(folio.id);
     this.state.nextFolio += 1;
     this.state.folios.set(folio.id, folio);
     return folio;
@@ -841,6 +996,7 @@ export class SwapModel {
 
   private newEntry(space: EntrySpace): number {
     const serial = this.state.nextSerial;
+    this.touched.entries.add(serial);
     this.state.nextSerial += 1;
     const backend: Backend = { kind: 'none' };
     this.state.entries.set(serial, { serial, count: 0, shadow: false, backend, space });

@@ -11,7 +11,7 @@
 import type { Config } from '../lib/config.ts';
 import type { Op, OpName } from '../lib/ops.ts';
 import type { CheckerOptions } from './checker.ts';
-import { checkerOptionsDefault } from './checker.ts';
+import { checkerOptionsCampaign } from './checker.ts';
 import { resolveDesign } from './design-registry.ts';
 import { runSeed } from './prng.ts';
 import type { UnitResult, UnitSpec } from './run-unit.ts';
@@ -103,7 +103,7 @@ function specFor(options: CampaignOptions, state: DesignState, runIndex: number)
     runIndex,
     runSeed: runSeed(options.seed, runIndex),
     opsPerRun: options.opsPerRun,
-    checker: options.checker ?? checkerOptionsDefault,
+    checker: options.checker ?? checkerOptionsCampaign,
   };
 }
 
@@ -125,7 +125,9 @@ function summarize(options: CampaignOptions, state: DesignState): DesignSummary 
   if (failed?.failure != null && failed.ops !== null) {
     const spec = specFor(options, state, state.failingRun);
     const design = resolveDesign(state.ref);
-    const shrunk = shrinkTrace(design, spec.config, failed.ops, failed.failure, options.shrink ?? shrinkBudgetDefault, spec.checker);
+    // Shrinking replays many candidates and must see each one's first failing step exactly.
+    const exact = { ...spec.checker, fullCheckEvery: 1 };
+    const shrunk = shrinkTrace(design, spec.config, failed.ops, failed.failure, options.shrink ?? shrinkBudgetDefault, exact);
     failure = { runIndex: state.failingRun, runSeed: spec.runSeed, config: spec.config, ops: failed.ops, failure: failed.failure, shrunk };
   }
   const runsPassed = failure === null ? runs : runs - 1;

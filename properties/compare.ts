@@ -10,6 +10,7 @@ import { metadataComponents, type CostReport, type MetadataBytes } from '../lib/
 import type { Op } from '../lib/ops.ts';
 import type { SwapSystem } from '../lib/system.ts';
 import type { Checker, CheckerOptions } from './checker.ts';
+import { checkerOptionsCampaign } from './checker.ts';
 import { describeFailure } from './report.ts';
 import { replayOps, type DesignUnderTest } from './run.ts';
 import { workloadOps, type Workload } from './workloads.ts';
@@ -73,7 +74,7 @@ export function figures(cell: CompareCell): CompareFigures {
 }
 
 /** Every op's outcome and observation are compared; the white-box audit runs every 8 ops. */
-const compareChecks: CheckerOptions = { auditEvery: 8, modelSelfCheck: false };
+const compareChecks: CheckerOptions = { ...checkerOptionsCampaign, modelSelfCheck: false };
 
 /** Replays one stream on one design. */
 export function compareOne(design: DesignUnderTest, workload: Workload, ops: readonly Op[]): CompareCell {

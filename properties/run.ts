@@ -73,7 +73,14 @@ export function runRandom(
   }
   // A failure inside the drain names a step past the trace's ops; replay reruns the drain.
   if (failure === null) failure = checker.drain();
-  return { ops, failure, steps: checker.steps, marks: safeMarks(checker), opCounts };
+  const steps = checker.steps;
+  if (failure !== null && options.fullCheckEvery > 1) {
+    // Footprint checks may see a failure late; the same ops with full checks after every op
+    // name the first failing step (they fail no later, since they check a superset).
+    const exact = replayOps(design, config, ops, { ...options, fullCheckEvery: 1 });
+    if (exact.failure !== null) failure = exact.failure;
+  }
+  return { ops, failure, steps, marks: safeMarks(checker), opCounts };
 }
 
 /** Replays a fixed op list, then the drain (unless `drain` is false). */
