@@ -20,11 +20,9 @@ import type { CampaignProgress, DesignSummary } from '../properties/campaign.ts'
 import { runCampaign } from '../properties/campaign.ts';
 import { designNames, resolveDesign } from '../properties/design-registry.ts';
 import { describeFailure, formatDivergence, formatOpMix, formatOps } from '../properties/report.ts';
-import type { UnitResult } from '../properties/run-unit.ts';
-import type { CampaignOptions } from '../properties/campaign.ts';
+import { withPool } from '../properties/worker-pool.ts';
 import { campaignJson, campaignJunit } from './formats.ts';
 import { regressionDir } from './paths.ts';
-import Tinypool from 'tinypool';
 import { replayOps } from '../properties/run.ts';
 import { shrinkTrace } from '../properties/shrink.ts';
 import type { DesignRef, Trace } from '../properties/trace.ts';
@@ -195,17 +193,6 @@ export function parseShard(text: string | undefined): { shardIndex: number; shar
     throw new InputError(`--shard: expected I/N with 1 <= I <= N, got '${text}'`);
   }
   return { shardIndex: index - 1, shardCount: count };
-}
-
-async function withPool<T>(workers: number, body: (execute: CampaignOptions['execute']) => Promise<T>): Promise<T> {
-  if (workers <= 1) return body(undefined);
-  const filename = new URL('../properties/campaign-worker.js', import.meta.url).href;
-  const pool = new Tinypool({ filename, minThreads: workers, maxThreads: workers });
-  try {
-    return await body((spec) => pool.run(spec) as Promise<UnitResult>);
-  } finally {
-    await pool.destroy();
-  }
 }
 
 async function commandRun(args: string[]): Promise<number> {

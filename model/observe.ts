@@ -33,9 +33,13 @@ import type { Entry, Folio, Holder, ModelState } from './state.ts';
 export function observeState(state: ModelState, config: Config): Observation {
   const entries = [...state.entries.values()].sort((a, b) => a.serial - b.serial);
   const folios = [...state.folios.values()].sort((a, b) => a.id - b.id);
+  // Every cache binding in one pass, rather than a scan of the folios per entry and holder.
+  const bindings = new Map<number, Cache>();
+  for (const folio of folios) folio.swap?.forEach((serial, page) => bindings.set(serial, { folio, page }));
+  const cacheIn = (serial: number): Cache | null => bindings.get(serial) ?? null;
   return {
-    holders: state.holders.map((holder) => holderViewOf(state, holder)),
-    entries: entries.map((entry) => entryViewOf(state, entry)),
+    holders: state.holders.map((holder) => holderViewOf(state, holder, cacheIn)),
+    entries: entries.map((entry) => entryViewOf(state, entry, cacheIn)),
     folios: folios.map(folioViewOf),
     ...globalViewOf(state, config),
   };
@@ -58,8 +62,15 @@ export function globalViewOf(state: ModelState, config: Config): GlobalView {
   };
 }
 
-/** The view of one holder. */
-export function holderViewOf(state: ModelState, holder: Holder): HolderView {
+/** A swap-cache binding: the folio and the page of it bound to an entry. */
+type Cache = { readonly folio: Folio; readonly page: number };
+
+/** The view of one holder; `cacheIn` finds an entry's binding (by default, a scan). */
+export function holderViewOf(
+  state: ModelState,
+  holder: Holder,
+  cacheIn: (serial: number) => Cache | null = (serial) => cacheOf(state, serial),
+): HolderView {
   switch (holder.kind) {
     case 'empty':
       return { kind: 'empty' };
@@ -68,7 +79,7 @@ export function holderViewOf(state: ModelState, holder: Holder): HolderView {
       return { kind: 'present', folio: holder.folio, page: holder.page, content };
     }
     case 'swap': {
-      const content = entryContent(state, entryAt(state, holder.entry));
+      const content = entryContent(state, entryAt(state, holder.entry), cacheIn(holder.entry));
       return { kind: 'swap', entry: holder.entry, content };
     }
     default:
@@ -76,9 +87,13 @@ export function holderViewOf(state: ModelState, holder: Holder): HolderView {
   }
 }
 
-/** The view of one live entry. */
-export function entryViewOf(state: ModelState, entry: Entry): EntryView {
-  const cache = cacheOf(state, entry.serial);
+/** The view of one live entry; `cacheIn` finds its binding (by default, a scan). */
+export function entryViewOf(
+  state: ModelState,
+  entry: Entry,
+  cacheIn: (serial: number) => Cache | null = (serial) => cacheOf(state, serial),
+): EntryView {
+  const cache = cacheIn(entry.serial);
   return {
     entry: entry.serial,
     count: entry.count,
@@ -87,7 +102,7 @@ export function entryViewOf(state: ModelState, entry: Entry): EntryView {
     backend: entry.backend.kind,
     device: entryDevice(entry),
     virtual: entry.space.kind === 'virtual',
-    content: entryContent(state, entry),
+    content: entryContent(state, entry, cache),
   };
 }
 

@@ -166,9 +166,13 @@ export function backendContent(backend: Backend): number | null {
   }
 }
 
-/** What a read of the entry returns: the cached page, else the backend's content. */
-export function entryContent(state: ModelState, entry: Entry): number | 'lost' {
-  const cache = cacheOf(state, entry.serial);
+/** What a read of the entry returns: the cached page, else the backend's content.
+ * @param cache the entry's binding when the caller has it, else found by a scan. */
+export function entryContent(
+  state: ModelState,
+  entry: Entry,
+  cache: { readonly folio: Folio; readonly page: number } | null = cacheOf(state, entry.serial),
+): number | 'lost' {
   if (cache !== null) return pageContent(cache.folio, cache.page);
   return backendContent(entry.backend) ?? 'lost';
 }

@@ -1228,6 +1228,44 @@ describe('query helpers', () => {
   });
 });
 
+describe('footprints and per-item views', () => {
+  it('name what an op wrote or changed, and the entries bound to changed folios', () => {
+    const model = newModel();
+    run(model, swapon(0));
+    expect(model.footprint()).toMatchObject({ everything: true });
+    run(model, fault(0, 1));
+    expect(model.footprint()).toEqual({ holders: [0, 1], entries: [], folios: [1], everything: false });
+    const serials = created(model, allocSwap(0), onDevice(0));
+    expect(model.footprint()).toEqual({ holders: [], entries: [...serials], folios: [1], everything: false });
+    run(model, unmap(1));
+    // Reading the folio's binding does not reach the folio or its other entry.
+    expect(model.footprint()).toEqual({ holders: [1], entries: [serials[1]], folios: [], everything: false });
+    run(model, write(0, 9));
+    expect(model.footprint().entries).toEqual(serials);
+    expect(run(model, fault(40)).errno).toBe('EINVAL');
+    expect(model.footprint()).toEqual({ holders: [], entries: [], folios: [], everything: false });
+  });
+
+  it('match the full observation, and are null once the entry or folio is gone', () => {
+    const model = newModel();
+    run(model, swapon(0));
+    const serial = unmapped(model, 0, 5, onDevice(0));
+    run(model, fault(2));
+    const observation = model.observe();
+    observation.holders.forEach((view, index) => expect(model.holderView(index)).toEqual(view));
+    expect(model.entryView(serial)).toEqual(observation.entries[0]);
+    expect(model.folioView(1)).toEqual(observation.folios[0]);
+    const { holders: _h, entries: _e, folios: _f, ...globals } = observation;
+    expect(model.globalView()).toEqual(globals);
+    expect(model.isLive(serial)).toBe(true);
+    run(model, zap(0));
+    run(model, freeSwapCache(1));
+    expect(model.isLive(serial)).toBe(false);
+    expect(model.entryView(serial)).toBeNull();
+    expect(model.folioView(1)).toBeNull();
+  });
+});
+
 describe('invariants and the observation of broken states', () => {
   /** A state with one swapped-out physical entry at holder 0 and one cached folio. */
   function sample(): ModelState {

@@ -551,7 +551,8 @@ export class SwapModel {
     // mm/rmap.c: try_to_unmap_one(), folio_dup_swap()
     const holder = this.state.holders[op.holder];
     if (holder?.kind !== 'present') return status('EINVAL');
-    const serial = this.folio(holder.folio).swap?.[holder.page];
+    // A read: unmap changes the holder and the entry, not the folio.
+    const serial = folioAt(this.state, holder.folio).swap?.[holder.page];
     if (serial === undefined) return status('EINVAL');
     return this.dup(op.holder, serial, op.failAlloc === true, choices);
   }
@@ -738,7 +739,7 @@ export class SwapModel {
     const synchronous = device !== null && deviceConfigAt(this.config, device).synchronousIo;
     const unbacked = entry.space.kind === 'virtual' && entry.backend.kind !== 'disk';
     const wanted = synchronous || vmSwapFull(this.state, this.config) || unbacked;
-    const unused = this.entriesOf(folio).every((each) => each.count === 0);
+    const unused = folioEntries(this.state, folio).every((each) => each.count === 0);
     if (!wanted || !unused) return false;
     this.folioFreeSwap(folio);
     return true;
@@ -779,7 +780,7 @@ export class SwapModel {
       this.state.entries.delete(serial);
       return false;
     }
-    const unused = this.entriesOf(cache.folio).every((each) => each.count === 0);
+    const unused = folioEntries(this.state, cache.folio).every((each) => each.count === 0);
     const full = vmSwapFull(this.state, this.config);
     if (isMapped(this.state, cache.folio.id) || !full || !unused) return false;
     this.folioFreeSwap(cache.folio);
@@ -932,7 +933,10 @@ export class SwapModel {
   }
 
   // Lookups that record the op's footprint. Every holder write and every entry or folio an op
-  // reaches goes through one of these.
+  // changes goes through one of these first; lookups that only read (folioAt(),
+  // folioEntries() and cacheOf() of model/state.ts called directly) leave no mark, so that a
+  // unmap of one page of a 512-page folio reaches one entry, not 512. A change made without a
+  // mark is caught by the checker's comparison of its kept views at the next full check.
 
   private setHolder(index: number, holder: Holder): void {
     this.touched.holders.add(index);
@@ -965,11 +969,11 @@ export class SwapModel {
     return entries;
   }
 
+  /** The entry's swap-cache binding. The folio is read, not reached: an op that changes
+   * it reaches it again through folio(), findFolio() or entriesOf(). */
   private cacheOf(serial: number): { readonly folio: Folio; readonly page: number } | null {
     this.touched.entries.add(serial);
-    const cache = cacheOf(this.state, serial);
-    if (cache !== null) this.touched.folios.add(cache.folio.id);
-    return cache;
+    return cacheOf(this.state, serial);
   }
 
   /** Frees a folio that is neither mapped nor in the swap cache. */

@@ -18,7 +18,8 @@ import { templatePickMax } from './op-template.ts';
 
 const opsOptional = opNames.filter((name) => !['fault', 'allocSwap', 'unmap', 'swapin', 'writeout'].includes(name));
 
-function templateArbitrary(enabled: readonly OpName[]): fc.Arbitrary<OpTemplate> {
+/** One template over the `enabled` op kinds, with the base weights. */
+export function templateArbitrary(enabled: readonly OpName[]): fc.Arbitrary<OpTemplate> {
   const kinds = fc.oneof(
     ...enabled.map((name) => ({ arbitrary: fc.constant(name), weight: opWeightsBase[name] })),
   );

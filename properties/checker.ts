@@ -192,6 +192,11 @@ export class Checker {
     return this.footprintCheck(step, op, footprint, holders);
   }
 
+  /** Runs a full check now, on the state after the last op (benchmarks time it). */
+  checkFully(): Failure | null {
+    return this.fullCheck(Math.max(0, this.steps - 1), null, this.incremental && this.lastCheck !== 'full');
+  }
+
   /** Runs the full impl audit now. */
   audit(step: number, op: Op | null): Failure | null {
     try {
