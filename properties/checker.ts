@@ -130,13 +130,38 @@ export class Checker {
     this.rebuildViews(this.model.observe());
   }
 
-  /** The model's observation after the last op (assembled from the kept views). */
+  /**
+   * The model's observation after the last op, assembled from the kept views. Each part is
+   * built when first read (the op generator reads a few of them per op), and the holders are
+   * the kept array itself: an observation is valid until the next op.
+   */
   get observation(): Observation {
-    const assembled = this.assembled ?? {
-      holders: [...this.holderViews],
-      entries: [...this.entryViews.values()].sort((a, b) => a.entry - b.entry),
-      folios: [...this.folioViews.values()].sort((a, b) => a.id - b.id),
-      ...this.model.globalView(),
+    if (this.assembled !== null) return this.assembled;
+    const { entryViews, folioViews, model } = this;
+    let entries: readonly EntryView[] | null = null;
+    let folios: readonly FolioView[] | null = null;
+    let globals: ReturnType<SwapModel['globalView']> | null = null;
+    const global = () => (globals ??= model.globalView());
+    const assembled: Observation = {
+      holders: this.holderViews,
+      get entries() {
+        return (entries ??= [...entryViews.values()].sort((a, b) => a.entry - b.entry));
+      },
+      get folios() {
+        return (folios ??= [...folioViews.values()].sort((a, b) => a.id - b.id));
+      },
+      get devices() {
+        return global().devices;
+      },
+      get swapFreePages() {
+        return global().swapFreePages;
+      },
+      get zswapStored() {
+        return global().zswapStored;
+      },
+      get zswapEnabled() {
+        return model.zswapEnabled;
+      },
     };
     this.assembled = assembled;
     return assembled;
