@@ -48,6 +48,8 @@ describe('lookup cache', () => {
     expect(marks.get('lookup-cache-invalidate-switch')).toBe(1);
     expect(cache.cachedOf(0)).toBe(b);
     expect(cache.cachedOf(1)).toBeNull();
+    expect(cache.lookup(1, 9, load), 'an id the index does not hold').toBeUndefined();
+    expect(cache.cachedOf(1)).toBeNull();
   });
 
   it('pinned: forget() drops every CPU\'s pin of a cluster about to be freed', () => {
