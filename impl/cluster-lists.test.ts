@@ -39,6 +39,14 @@ describe('cluster lists', () => {
     lists.relocateAfterAlloc(a);
     expect(ids(lists.frag[0]), 'not sent to the back of the list').toEqual([0, 1]);
     expect(marks.get('cluster-list-frag'), 'no move').toBe(2);
+    for (const ci of [a, b]) {
+      ci.count = 4;
+      lists.relocateAfterAlloc(ci);
+    }
+    a.count = 4;
+    lists.relocateAfterAlloc(a);
+    expect(ids(lists.full), 'a full cluster stays in its place on full').toEqual([0, 1]);
+    expect(marks.get('cluster-list-full')).toBe(2);
   });
 
   it('leaves a partly used cluster in its place on nonfull after another free', () => {

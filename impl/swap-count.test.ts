@@ -119,4 +119,15 @@ describe('swap counting with a 2-bit count field (sentinel 3)', () => {
       activateCosts(null);
     }
   });
+
+  it('dups every slot of a batch, and rolls back every earlier slot when the last one fails', () => {
+    const counter = new SwapCounter(3, new Marks());
+    const ci = cluster(); // counts: slot 0 free, slot 1 0, slot 2 1
+    ci.tableOf()[3] = shadowToWord(0, 1, false);
+    expect(counter.dup(ci, 1, 3, false)).toBe(true);
+    expect([1, 2, 3].map((slot) => counter.count(ci, slot))).toEqual([1, 2, 2]);
+    for (const slot of [1, 2]) ci.tableOf()[slot] = shadowToWord(0, 1, false);
+    expect(counter.dup(ci, 1, 3, true)).toBe(false); // slot 3 (count 2) needs the table
+    expect([1, 2, 3].map((slot) => counter.count(ci, slot)), 'nothing changed').toEqual([1, 1, 2]);
+  });
 });
