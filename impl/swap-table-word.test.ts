@@ -21,7 +21,8 @@ import {
   HOLDER_PAGE_MAX, HOLDER_PFN_MAX, presentToHolderWord, swapToHolderWord,
 } from './holder-word.ts';
 import {
-  ENTRY_OFFSET_MAX, entryIsVirtual, formatEntryValue, swpEntry, swpOffset, swpType, VSWAP_TYPE,
+  ENTRY_BITS, ENTRY_OFFSET_MAX, entryIsValid, entryIsVirtual, formatEntryValue, swpEntry,
+  swpOffset, swpType, VSWAP_TYPE,
 } from './entry-value.ts';
 
 const kindCount = (word: number) =>
@@ -162,5 +163,15 @@ describe('holder word and entry value', () => {
     expect(formatEntryValue(0)).toBe('invalid(0)');
     expect(entryIsVirtual(swpEntry(VSWAP_TYPE, 3))).toBe(true);
     expect(() => swpEntry(0, ENTRY_OFFSET_MAX + 1)).toThrow();
+  });
+
+  // Pins the upper bound of entryIsValid (a value needs at most ENTRY_BITS bits) and the
+  // zero padding of hex(); both survived mutation testing (docs/mutation-testing.md).
+  it('accepts entry values below 2^ENTRY_BITS only, and renders words as 8 hex digits', () => {
+    expect(entryIsValid(2 ** ENTRY_BITS - 1)).toBe(true);
+    expect(entryIsValid(2 ** ENTRY_BITS)).toBe(false);
+    expect(formatEntryValue(2 ** ENTRY_BITS)).toBe(`invalid(${2 ** ENTRY_BITS})`);
+    expect(hex(0x1f)).toBe('0x0000001f');
+    expect(hex(0)).toBe('0x00000000');
   });
 });
