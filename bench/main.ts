@@ -9,7 +9,7 @@
  * Not covered here: the benchmarks themselves (the other bench/ files). No test asserts a
  * timing: the targets are checked here and printed as met or not met.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { configDefault } from '../lib/config.ts';
@@ -72,6 +72,8 @@ async function main(): Promise<void> {
   const outMarkdown = values['no-markdown'] === true ? null : (values.markdown ?? join(root, 'BENCHMARKS.md'));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const seed = 20261125;
+  // The 1-minute load average before and after: other processes on a 2-core machine move every number.
+  const loadBefore = loadavg()[0] ?? 0;
   const samples = quick ? 2 : 5;
 
   const throughput: DesignThroughput[] = [];
@@ -114,7 +116,10 @@ async function main(): Promise<void> {
     version: 1,
     date: new Date().toISOString().slice(0, 10),
     quick,
-    machine: { cpu: cpuList[0]?.model ?? 'unknown', cores: cpuList.length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: {
+      cpu: cpuList[0]?.model ?? 'unknown', cores: cpuList.length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version,
+      platform: `${process.platform}-${process.arch}`, loadBefore: loadBefore, loadAfter: loadavg()[0] ?? 0,
+    },
     throughput,
     scaling,
     mutants,

@@ -18,7 +18,7 @@ function measurement(perSecond: number): Measurement {
 function results(campaign: number, fastCheck: number, implAlone: number, growth: number, speedup: number): BenchResults {
   return {
     format: 'swapcheck-bench', version: 1, date: '2026-11-25', quick: false,
-    machine: { cpu: 'Test CPU', cores: 2, memoryGiB: 24, node: 'v20.20.2', platform: 'linux-x64' },
+    machine: { cpu: 'Test CPU', cores: 2, memoryGiB: 24, node: 'v20.20.2', platform: 'linux-x64', loadBefore: 0.5, loadAfter: 1.25 },
     throughput: [{
       design: 'classic', campaign: measurement(campaign), fullChecks: measurement(campaign / 4),
       fastCheckFull: measurement(fastCheck), fastCheckCampaign: measurement(campaign), implAlone: measurement(implAlone),
@@ -50,6 +50,7 @@ describe('BENCHMARKS.md', () => {
   it('names the machine and Node, and has every section with its numbers', () => {
     const text = benchmarksMarkdown(results(1_200_000, 300_000, 3_000_000, 1.5, 1.9));
     expect(text).toContain('Test CPU, 2 cores, 24 GiB, Node v20.20.2');
+    expect(text).toContain('load average 0.50 at the start and 1.25 at the end');
     for (const heading of ['## Targets', '## Throughput', '## Cost growth', '## Mutants', '## Workers']) {
       expect(text).toContain(heading);
     }
