@@ -12,7 +12,11 @@
  * 3. delete chunks of ops, halving the chunk size down to single ops (ddmin);
  * 4. simplify arguments: CPU 0, no injected failure, order 0, small values;
  * 5. renumber holders (keeping alignment for large folios), devices and CPUs to the smallest
- *    values.
+ *    values;
+ * 6. when the caller offers other configs (the presets), replay the trace on each and move to
+ *    one on which it fails the same way sooner: a bug that needs disk writeout shows at the
+ *    first writeout on a config booted with zswap off, where a zswap config needs the pool
+ *    full or zswap disabled first.
  * Folio ids are assigned by the system as ops run, so deleting an op that creates folios
  * shifts every later id; candidates therefore remember which original op created each folio
  * and rewrite later folio references to the ids the candidate's own run assigns.
@@ -33,10 +37,14 @@ import { checkerFor } from './run.ts';
 
 export interface ShrinkResult {
   readonly ops: readonly Op[];
+  /** The config the shrunk trace fails on (one of the offered configs). */
+  readonly config: Config;
   readonly failure: Failure;
   readonly lengthBefore: number;
   readonly attempts: number;
   readonly elapsedMs: number;
+  /** No pass made progress in the last round (the budget did not cut shrinking short). */
+  readonly fixpoint: boolean;
 }
 
 export interface ShrinkBudget {
@@ -131,7 +139,10 @@ function simplifications(op: Op): Op[] {
     const { failZswap: _failZswap, ...rest } = op;
     variants.push(rest as Op);
   }
-  if ((op.op === 'fault' || op.op === 'swapin') && op.order > 0) variants.push({ ...op, order: 0 });
+  if ((op.op === 'fault' || op.op === 'swapin') && op.order > 0) {
+    variants.push({ ...op, order: 0 });
+    if (op.order > 1) variants.push({ ...op, order: op.order - 1 });
+  }
   if (op.op === 'write' && op.value > 1) variants.push({ ...op, value: 1 });
   return variants;
 }
@@ -208,6 +219,7 @@ export function shrinkTrace(
   target: Failure,
   budget: ShrinkBudget = shrinkBudgetDefault,
   options: CheckerOptions = checkerOptionsDefault,
+  otherConfigs: readonly Config[] = [],
 ): ShrinkResult {
   const started = performance.now();
   const created = new Map<number, number[]>();
@@ -216,6 +228,7 @@ export function shrinkTrace(
   let attempts = 1;
   const original: Step[] = ops.map((op, origin) => ({ op, origin }));
   const first = replaySteps(design, config, original, created, options, true);
+  let current = config;
   let best: Step[] = original;
   let bestOps: Op[] = ops.slice();
   let bestFailure = target;
@@ -226,11 +239,14 @@ export function shrinkTrace(
   }
   const outOfBudget = () => attempts >= budget.attemptsMax || performance.now() - started > budget.timeMs;
   // Tries a candidate; on the same failure keeps it, cut right after the failing op.
-  const attempt = (candidate: Step[]): boolean => {
+  const attempt = (candidate: Step[], on: Config = current): boolean => {
     if (outOfBudget()) return false;
     attempts++;
-    const result = replaySteps(design, config, candidate, created, candidateOptions, false);
+    const result = replaySteps(design, on, candidate, created, candidateOptions, false);
     if (result.failure === null || !sameFailure(target, result.failure)) return false;
+    // Another config is only taken when the trace fails sooner there.
+    if (on !== current && result.steps.length >= best.length) return false;
+    current = on;
     // Steps keep the original folio ids (the keys of `created`); bestOps has the rewritten ones.
     best = result.steps;
     bestOps = result.ops;
@@ -240,9 +256,9 @@ export function shrinkTrace(
   // The holders the current best touches, each with the origins of the steps touching it.
   const holderUnits = (): Set<number>[] => {
     const units: Set<number>[] = [];
-    for (let holder = 0; holder < config.holders; holder++) {
+    for (let holder = 0; holder < current.holders; holder++) {
       const origins = new Set<number>();
-      for (const step of best) if (touchesHolder(step.op, holder, config)) origins.add(step.origin);
+      for (const step of best) if (touchesHolder(step.op, holder, current)) origins.add(step.origin);
       if (origins.size > 0) units.push(origins);
     }
     return units;
@@ -287,10 +303,14 @@ export function shrinkTrace(
         }
       }
     }
-    for (const renumber of [() => renumberHolders(best, config), () => renumberHoldersCompact(best), () => renumberDevices(best), () => renumberCpus(best)]) {
+    for (const renumber of [() => renumberHolders(best, current), () => renumberHoldersCompact(best), () => renumberDevices(best), () => renumberCpus(best)]) {
       const renumbered = renumber();
       if (renumbered !== null && attempt(renumbered)) progress = true;
     }
+    for (const other of otherConfigs) {
+      if (other !== current && !outOfBudget() && attempt(best, other)) progress = true;
+    }
   }
-  return { ops: bestOps, failure: bestFailure, lengthBefore: ops.length, attempts, elapsedMs: performance.now() - started };
+  const fixpoint = !progress && !outOfBudget();
+  return { ops: bestOps, config: current, failure: bestFailure, lengthBefore: ops.length, attempts, elapsedMs: performance.now() - started, fixpoint };
 }
