@@ -50,8 +50,15 @@ commands:
            [--config tiny|default|tiny-disk|default-disk|mixed|FILE] [--out DIR]
   replay   TRACE... [--design NAME|FILE] [--verbose]
   shrink   TRACE [--design NAME|FILE] [--time 20s]
-  mutants  [--seeds 20] [--time-per-mutant 10s] [--shrink-time 5s] [--mutant NAME ...]
-           [--format text|json|markdown] [--list]: how fast the harness kills every mutant
+  mutants  [--seeds 20] [--runs-per-seed 32] [--time-per-mutant 10s] [--max-ops 400]
+           [--shrink-time 5s] [--kill-ratio 0.95] [--seed 1] [--mutant NAME ...]
+           [--format text|json|markdown] [--list]: how fast the harness kills every mutant.
+           Seed i (--seed + i) of a mutant is a campaign of runs of --max-ops ops, the
+           configs in turn; it stops at the first kill (the same ops must hold on the base
+           design), after --runs-per-seed runs, or after --time-per-mutant, whichever comes
+           first (the runs budget decides on an unloaded machine; seeds cut by time are
+           counted). A mutant passes when at least --kill-ratio of its seeds kill it and
+           every shrunk kill (own budget --shrink-time) is at most 1.5 x its shortest.
   compare  [--designs NAME ...] [--workload NAME ...] [--format text|markdown|json|html]:
            each design's cost on the named workloads, with its verdict
   validate FILE [--time 60s] [--workload NAME ...]: a design proposal (knob file or
@@ -344,9 +351,13 @@ function commandShrink(args: string[]): number {
     return 0;
   }
   const timeMs = values.time === undefined ? 20_000 : parseDuration(values.time);
-  const shrunk = shrinkTrace(design, config, trace.ops, result.failure, { timeMs, attemptsMax: 1_000_000 });
+  // A trace on a preset config may move to another preset on which it fails sooner.
+  const presets = Object.entries(configPresets) as [ConfigPresetName, Config][];
+  const others = typeof trace.config === 'string' ? presets.map(([, preset]) => preset) : [];
+  const shrunk = shrinkTrace(design, config, trace.ops, result.failure, { timeMs, attemptsMax: 1_000_000 }, undefined, others);
+  const shrunkConfig = presets.find(([, preset]) => preset === shrunk.config)?.[0] ?? trace.config;
   const target = path.replace(/(\.min)?\.json$/, '') + '.min.json';
-  writeFileAtomic(target, formatTrace({ ...trace, note: describeFailure(shrunk.failure), ops: shrunk.ops }));
+  writeFileAtomic(target, formatTrace({ ...trace, config: shrunkConfig, note: describeFailure(shrunk.failure), ops: shrunk.ops }));
   out(`${basename(path)}: ${shrunk.lengthBefore} ops -> ${shrunk.ops.length} ops in ${Math.round(shrunk.elapsedMs)} ms (${shrunk.attempts} replays)`);
   for (const line of formatOps(shrunk.ops, shrunk.failure)) out(line);
   for (const line of formatDivergence(shrunk.failure)) out(line);
@@ -360,6 +371,7 @@ function commandMutants(args: string[]): number {
     options: {
       seeds: { type: 'string' },
       'time-per-mutant': { type: 'string' },
+      'runs-per-seed': { type: 'string' },
       'max-ops': { type: 'string' },
       'kill-ratio': { type: 'string' },
       'shrink-time': { type: 'string' },
@@ -391,11 +403,13 @@ function commandMutants(args: string[]): number {
     throw new InputError(`--kill-ratio: expected a number in (0, 1], got '${ratioText}'`);
   }
   const seedBase = parseCount('--seed', values.seed, 0, 0xffffffff) ?? 1;
+  const runsPerSeed = parseCount('--runs-per-seed', values['runs-per-seed'], 1, 1_000_000) ?? 32;
   const results = checkMutants(
     {
       seeds,
-      timeMsPerSeed: timeMs / seeds,
-      runsPerSeed: 1_000_000,
+      // Each seed's campaign has the whole time budget; the runs budget normally ends it first.
+      timeMsPerSeed: timeMs,
+      runsPerSeed,
       opsPerRun: parseCount('--max-ops', values['max-ops'], 1, 1_000_000) ?? 400,
       configs: Object.values(configPresets),
       // Shrinking is not part of the time to kill; it gets its own budget per kill.
@@ -410,10 +424,10 @@ function commandMutants(args: string[]): number {
   const rows = results.map((r) => ({ ...r, verdict: mutantVerdict(r, ratio) }));
   const bad = rows.filter((r) => r.verdict !== 'killed');
   if (format === 'json') {
-    out(JSON.stringify({ format: 'swapcheck-mutants', version: 1, seeds, timeMsPerMutant: timeMs, killRatio: ratio, mutants: rows.map(({ doc, ...rest }) => ({ ...rest, shortest: doc.shortest, catches: doc.catches })) }, null, 2));
+    out(JSON.stringify({ format: 'swapcheck-mutants', version: 1, seeds, seedBase, runsPerSeed, timeMsPerMutant: timeMs, killRatio: ratio, mutants: rows.map(({ doc, ...rest }) => ({ ...rest, shortest: doc.shortest, catches: doc.catches })) }, null, 2));
   } else {
-    const header = ['mutant', 'design', 'killed', 'median ops', 'median ms', 'shrunk', 'shortest', 'verdict'];
-    const cells = rows.map((r) => [r.name, r.design, `${r.killed}/${r.seeds}`, String(r.medianOpsToKill ?? '-'), r.medianMsToKill === null ? '-' : String(Math.round(r.medianMsToKill)), String(r.shrunkLengthMax ?? '-'), String(r.doc.shortest), r.verdict]);
+    const header = ['mutant', 'design', 'killed', 'timed out', 'median runs', 'median ops', 'median ms', 'shrunk', 'shortest', 'verdict'];
+    const cells = rows.map((r) => [r.name, r.design, `${r.killed}/${r.seeds}`, String(r.timedOut), String(r.medianRunsToKill ?? '-'), String(r.medianOpsToKill ?? '-'), r.medianMsToKill === null ? '-' : String(Math.round(r.medianMsToKill)), String(r.shrunkLengthMax ?? '-'), String(r.doc.shortest), r.verdict]);
     if (format === 'markdown') {
       out(`| ${header.join(' | ')} |`);
       out(`|${header.map(() => '---').join('|')}|`);

@@ -63,7 +63,7 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
       'error path restores the pre-state (§5 #5)',
     designs: allDesigns,
     catches: { kind: 'observation' },
-    shortest: 7,
+    shortest: 6,
   },
   'extend-table-leak': {
     summary: 'When the last overflowed count drops back below the sentinel, the emptied extend ' +
@@ -90,7 +90,7 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
     mirrors: '§7.3 #6: a shadow only on referenced, uncached entries; freeing erases it',
     designs: allDesigns,
     catches: { kind: 'observation' },
-    shortest: 9,
+    shortest: 7,
   },
   'split-wrong-folio': {
     summary: 'Splitting a large swap-cache folio leaves the head\'s PFN in the tails\' slots, so ' +
@@ -134,7 +134,7 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
     mirrors: 'mm/zswap: invalidate duplicate entry when !zswap_enabled (678e54d4bb9a, §5 #4)',
     designs: ['classic', 'vswap-rfc'],
     catches: { kind: 'impl-crash' },
-    shortest: 10,
+    shortest: 9,
   },
   'zswap-load-no-owner': {
     summary: 'A swapin from a synchronous-I/O device bypasses the swap cache yet loads from ' +
@@ -142,7 +142,7 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
     mirrors: 'mm: zswap: fix data loss on SWP_SYNCHRONOUS_IO devices (25cd241408a2, §5 #3)',
     designs: ['classic', 'vswap-rfc'],
     catches: { kind: 'observation' },
-    shortest: 10,
+    shortest: 9,
   },
   'partial-zero-large-writeout': {
     summary: 'Writeout tests only the first page of a large folio for zero, so a folio whose ' +
@@ -239,7 +239,7 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
       '(phase II, §5 #21); canary for the liveness audit',
     designs: elidedDesigns,
     catches: { kind: 'invariant', invariant: 'liveness' },
-    shortest: 18,
+    shortest: 9,
   },
   // The optimizations.
   'lookup-cache-stale-after-free': {
@@ -265,7 +265,7 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
     mirrors: 'vswap RFC: rmap word not updated correctly on redirection (§3.5, §5 #23)',
     designs: ['vswap-all', 'vswap-rfc'],
     catches: { kind: 'impl-crash' },
-    shortest: 8,
+    shortest: 7,
   },
   'rmap-cache-bit-never-set': {
     summary: 'The cache-only bit of a reverse-map Pointer word is cleared when an entry gets a ' +
@@ -281,7 +281,7 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
     mirrors: 'vswap RFC v2 rmap-encoding bugs (§5 #23, §7.3 #13); canary for the encoding audit',
     designs: keptRmapDesigns,
     catches: { kind: 'invariant', invariant: 'encoding' },
-    shortest: 9,
+    shortest: 8,
   },
   'rmap-encoding-collision': {
     summary: 'The cache-only bit of a Pointer word is encoded at bit 1, where a Pointer with ' +

@@ -4,10 +4,20 @@
  * median ops and time to kill, and the length of the shrunk trace against the documented
  * shortest. A mutant that survives a seed's budget is a gap in the properties.
  *
+ * The budget of one seed of one mutant: the campaign of seed `seedBase + i` runs
+ * runRandom(runSeed(seed, 0..)) with the configs in turn and stops at the first kill, after
+ * `runsPerSeed` runs, or after `timeMsPerSeed` ms, whichever comes first. The runs budget is
+ * what decides on an unloaded machine (same seeds, same campaigns, same verdict); the time
+ * budget only caps a slow machine, and seeds it cut short are counted (`timedOut`) so a
+ * load-dependent result shows. A kill counts only if the same ops hold on the mutant's base
+ * design. Shrinking a kill has its own budget (`shrinkMs`, and `shrinkAttempts` replays) and
+ * is not part of the time to kill.
+ *
  * Not covered here: replaying the committed minimal traces (properties/canary.test.ts) and
  * mutation testing of impl/ with Stryker.
  */
 import type { Config } from '../lib/config.ts';
+import type { Op } from '../lib/ops.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
 import type { MutantDoc } from '../impl/mutants.ts';
 import { resolveDesign } from './design-registry.ts';
@@ -25,6 +35,10 @@ export interface MutantCheckOptions {
   readonly configs: readonly Config[];
   /** Time budget for shrinking one kill. */
   readonly shrinkMs: number;
+  /** False: do not shrink kills (only kill rates are wanted; shrunk lengths stay null). */
+  readonly shrink?: boolean;
+  /** Replay budget for shrinking one kill (deterministic, unlike the time budget). */
+  readonly shrinkAttempts?: number;
   /** Campaign seeds are `seedBase + i`. */
   readonly seedBase: number;
   readonly onMutant?: (name: string, result: MutantResult) => void;
@@ -36,11 +50,21 @@ export interface MutantResult {
   readonly doc: MutantDoc;
   readonly seeds: number;
   readonly killed: number;
+  /** Seeds whose time budget ran out before their runs budget (the result then depends on
+   * the machine's speed). */
+  readonly timedOut: number;
+  /** Killing seeds whose shrinking ran out of budget before reaching a fixpoint. */
+  readonly shrinkCut: number;
   /** Median over killing seeds (null when none killed). */
   readonly medianOpsToKill: number | null;
   readonly medianMsToKill: number | null;
+  /** Median number of runs a killing seed took, the kill's run included. */
+  readonly medianRunsToKill: number | null;
   /** Longest shrunk trace over killing seeds. */
   readonly shrunkLengthMax: number | null;
+  /** The shortest shrunk trace over killing seeds, with its config (to compare with, or
+   * replace, the committed one). */
+  readonly shrunkShortest: { readonly ops: readonly Op[]; readonly config: Config } | null;
   readonly failureKinds: readonly string[];
 }
 
@@ -59,13 +83,21 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
   const design = resolveDesign({ base, mutant: name });
   const ops: number[] = [];
   const times: number[] = [];
+  const runs: number[] = [];
   const shrunk: number[] = [];
   const kinds = new Set<string>();
+  let timedOut = 0;
+  let shrinkCut = 0;
+  let shortest: { ops: readonly Op[]; config: Config } | null = null;
   for (let s = 0; s < options.seeds; s++) {
     const seed = (options.seedBase + s) >>> 0;
     const started = performance.now();
     let steps = 0;
-    for (let run = 0; run < options.runsPerSeed && performance.now() - started < options.timeMsPerSeed; run++) {
+    for (let run = 0; run < options.runsPerSeed; run++) {
+      if (performance.now() - started >= options.timeMsPerSeed) {
+        timedOut++;
+        break;
+      }
       const config = options.configs[run % options.configs.length] as Config;
       const result = runRandom(design, config, runSeed(seed, run), options.opsPerRun);
       steps += result.failure === null ? result.steps : result.failure.step + 1;
@@ -78,9 +110,18 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
       }
       times.push(performance.now() - started);
       ops.push(steps);
+      runs.push(run + 1);
       kinds.add(result.failure.invariant === undefined ? result.failure.kind : `${result.failure.kind}:${result.failure.invariant}`);
-      const small = shrinkTrace(design, config, result.ops, result.failure, { timeMs: options.shrinkMs, attemptsMax: 100_000 });
+      if (options.shrink === false) break;
+      // The shrinker may move the trace to another of the campaign's configs where it fails
+      // sooner (properties/shrink.ts).
+      const small = shrinkTrace(design, config, result.ops, result.failure, {
+        timeMs: options.shrinkMs,
+        attemptsMax: options.shrinkAttempts ?? 100_000,
+      }, undefined, options.configs);
       shrunk.push(small.ops.length);
+      if (!small.fixpoint) shrinkCut++;
+      if (shortest === null || small.ops.length < shortest.ops.length) shortest = { ops: small.ops, config: small.config };
       break;
     }
   }
@@ -90,9 +131,13 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
     doc,
     seeds: options.seeds,
     killed: ops.length,
+    timedOut,
+    shrinkCut,
     medianOpsToKill: median(ops),
     medianMsToKill: median(times),
+    medianRunsToKill: median(runs),
     shrunkLengthMax: shrunk.length === 0 ? null : Math.max(...shrunk),
+    shrunkShortest: shortest,
     failureKinds: [...kinds].sort(),
   };
 }

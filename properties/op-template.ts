@@ -26,6 +26,9 @@ export interface OpTemplate {
   readonly value: number;
   /** failAlloc / failZswap / the enabled flag of setZswap. */
   readonly flag: boolean;
+  /** Ignore `kind` and take a hot holder or folio one step further along its lifecycle
+   * (advanceOp); only the campaign runner's focused swarms set it. */
+  readonly advance?: boolean;
 }
 
 /** Largest raw number a template field carries. */
@@ -42,14 +45,15 @@ function holderIndices(observation: Observation, predicate: HolderPredicate): nu
 }
 
 /**
- * Picks one candidate: usually among the hot quarter of the id space, sometimes any candidate,
- * and one time in sixteen any id at all (which may well be invalid).
+ * Picks one candidate: usually among the hot ids (the low quarter of the id space, or the
+ * `hot` lowest when the run narrows them), sometimes any candidate, and one time in sixteen
+ * any id at all (which may well be invalid).
  */
-function choose(candidates: readonly number[], idLimit: number, t: OpTemplate): number {
+function choose(candidates: readonly number[], idLimit: number, t: OpTemplate, hot: number | null = null): number {
   if (candidates.length === 0 || t.pick2 % 16 === 15) return t.pick % idLimit;
-  const hotLimit = Math.max(2, idLimit >> 2);
-  const hot = candidates.filter((id) => id < hotLimit);
-  if (hot.length > 0 && t.pick2 % 4 !== 0) return hot[t.pick % hot.length] as number;
+  const hotLimit = hot ?? Math.max(2, idLimit >> 2);
+  const hotCandidates = candidates.filter((id) => id < hotLimit);
+  if (hotCandidates.length > 0 && t.pick2 % 4 !== 0) return hotCandidates[t.pick % hotCandidates.length] as number;
   return candidates[t.pick % candidates.length] as number;
 }
 
@@ -68,7 +72,7 @@ function mappedFolios(observation: Observation): Set<number> {
   return mapped;
 }
 
-function faultOp(config: Config, observation: Observation, t: OpTemplate, cpu: number): Op {
+function faultOp(config: Config, observation: Observation, t: OpTemplate, cpu: number, hot: number | null): Op {
   const orderWanted = t.order % (config.orderMax + 1);
   for (let order = orderWanted; order >= 0; order--) {
     const size = 2 ** order;
@@ -80,15 +84,17 @@ function faultOp(config: Config, observation: Observation, t: OpTemplate, cpu: n
       return true;
     });
     if (starts.length > 0 || order === 0) {
-      return { op: 'fault', holder: choose(starts, config.holders, t), order, cpu };
+      return { op: 'fault', holder: choose(starts, config.holders, t, hot), order, cpu };
     }
   }
   return { op: 'fault', holder: t.pick % config.holders, order: 0, cpu };
 }
 
-/** Resolves a template into a concrete op against the model's observation. */
-export function resolveTemplate(config: Config, observation: Observation, t: OpTemplate): Op {
+/** Resolves a template into a concrete op against the model's observation; `hot` narrows the
+ * hot holders to the lowest `hot` ids (null: the low quarter). */
+export function resolveTemplate(config: Config, observation: Observation, t: OpTemplate, hot: number | null = null): Op {
   const cpu = t.cpu % config.cpus;
+  if (t.advance === true) return advanceOp(config, observation, t, cpu, hot);
   const holders = config.holders;
   const cachedFolios = new Set(observation.folios.filter((f) => f.cached).map((f) => f.id));
   const isPresent: HolderPredicate = (v) => v.kind === 'present';
@@ -103,20 +109,20 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
       return { op: t.kind, device, cpu };
     }
     case 'fault':
-      return faultOp(config, observation, t, cpu);
+      return faultOp(config, observation, t, cpu, hot);
     case 'write': {
-      const holder = choose(holderIndices(observation, isPresent), holders, t);
+      const holder = choose(holderIndices(observation, isPresent), holders, t, hot);
       return { op: 'write', holder, value: t.value, cpu };
     }
     case 'fork': {
-      const source = choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t);
+      const source = choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, hot);
       const empties = holderIndices(observation, (v, i) => v.kind === 'empty' && i !== source);
       const target = empties.length > 0 ? (empties[t.pick2 % empties.length] as number) : t.pick2 % holders;
       return withFlag({ op: 'fork', holder: source, target, cpu }, 'failAlloc', t.flag);
     }
     case 'allocSwap': {
       const uncached = holderIndices(observation, (v) => v.kind === 'present' && !cachedFolios.has(v.folio));
-      return withFlag({ op: 'allocSwap', holder: choose(uncached, holders, t), cpu }, 'failAlloc', t.flag);
+      return withFlag({ op: 'allocSwap', holder: choose(uncached, holders, t, hot), cpu }, 'failAlloc', t.flag);
     }
     case 'unmap': {
       const cached = holderIndices(observation, (v) => v.kind === 'present' && cachedFolios.has(v.folio));
@@ -127,22 +133,22 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
         const view = observation.holders[h];
         return view?.kind === 'present' && partly.has(view.folio);
       });
-      const holder = finishing.length > 0 ? (finishing[t.pick % finishing.length] as number) : choose(cached, holders, t);
+      const holder = finishing.length > 0 ? (finishing[t.pick % finishing.length] as number) : choose(cached, holders, t, hot);
       return withFlag({ op: 'unmap', holder, cpu }, 'failAlloc', t.flag);
     }
     case 'swapin': {
-      const holder = choose(holderIndices(observation, isSwap), holders, t);
+      const holder = choose(holderIndices(observation, isSwap), holders, t, hot);
       // Half the swapins ask for the largest order whose aligned holder range is swapped out;
       // the design falls back to order 0 when the batch is not uniform.
       const order = t.order >= 2 ? largestSwappedOrder(config, observation, holder) : 0;
       return withFlag({ op: 'swapin', holder, order, cpu }, 'failAlloc', t.flag);
     }
     case 'zap':
-      return { op: 'zap', holder: choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t), cpu };
+      return { op: 'zap', holder: choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, hot), cpu };
     case 'zswapWriteback': {
       const zswapEntries = new Set(observation.entries.filter((e) => e.backend === 'zswap').map((e) => e.entry));
       const inZswap = holderIndices(observation, (v) => v.kind === 'swap' && zswapEntries.has(v.entry));
-      return withFlag({ op: 'zswapWriteback', holder: choose(inZswap, holders, t), cpu }, 'failAlloc', t.flag);
+      return withFlag({ op: 'zswapWriteback', holder: choose(inZswap, holders, t, hot), cpu }, 'failAlloc', t.flag);
     }
     case 'writeout':
     case 'evict':
@@ -162,6 +168,50 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
     }
     case 'setZswap':
       return { op: 'setZswap', enabled: t.flag, cpu };
+  }
+}
+
+/**
+ * Takes a hot holder, or a swap-cache folio no holder maps, one step further along the swap
+ * lifecycle: fault, write, allocSwap, unmap, writeout (dirty) or evict (clean), then swapin,
+ * zswap writeback, fork or zap of the swap entry. Random op kinds rarely line these steps up on one
+ * entry (an unmap finds no cached folio, a writeout no dirty unmapped one); a run whose ops
+ * are partly lifecycle steps stores, loads, redirties and frees the same few entries over and
+ * over, which is where zswap, zero-page and count bugs live.
+ */
+function advanceOp(config: Config, observation: Observation, t: OpTemplate, cpu: number, hot: number | null): Op {
+  const mapped = mappedFolios(observation);
+  const unmapped = observation.folios.filter((f) => f.cached && !mapped.has(f.id));
+  if (unmapped.length > 0 && t.pick2 % 3 === 0) {
+    const folio = unmapped[t.pick % unmapped.length] as FolioView;
+    if (folio.dirty) return withFlag({ op: 'writeout', folio: folio.id, cpu }, 'failZswap', t.flag);
+    return { op: 'evict', folio: folio.id, cpu };
+  }
+  const limit = Math.min(config.holders, hot ?? Math.max(2, config.holders >> 2));
+  const holder = t.pick % limit;
+  const view = observation.holders[holder];
+  const step = (t.pick2 >> 2) % 4;
+  switch (view?.kind) {
+    case 'present': {
+      const cached = observation.folios.some((f) => f.id === view.folio && f.cached);
+      if (step === 0) return { op: 'write', holder, value: t.value, cpu };
+      return cached ? { op: 'unmap', holder, cpu } : { op: 'allocSwap', holder, cpu };
+    }
+    case 'swap': {
+      if (step === 0) {
+        const empties = holderIndices(observation, (v) => v.kind === 'empty');
+        if (empties.length > 0) {
+          const target = empties[t.pick2 % empties.length] as number;
+          return withFlag({ op: 'fork', holder, target, cpu }, 'failAlloc', t.flag);
+        }
+      }
+      const entry = observation.entries.find((e) => e.entry === view.entry);
+      if (step === 1 && entry?.backend === 'zswap') return { op: 'zswapWriteback', holder, cpu };
+      if (step === 2) return { op: 'zap', holder, cpu };
+      return { op: 'swapin', holder, order: 0, cpu };
+    }
+    default:
+      return { op: 'fault', holder, order: 0, cpu };
   }
 }
 

@@ -69,7 +69,7 @@ export function runRandom(
   }
   for (let i = 0; i < opsPerRun && failure === null; i++) {
     const template = drawTemplate(prng, swarm);
-    failure = apply(resolveTemplate(config, checker.observation, template));
+    failure = apply(resolveTemplate(config, checker.observation, template, swarm.hotHolders));
   }
   // A failure inside the drain names a step past the trace's ops; replay reruns the drain.
   if (failure === null) failure = checker.drain();

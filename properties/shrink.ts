@@ -5,15 +5,25 @@
  * invariant), so shrinking cannot slide onto a different bug. Passes, repeated until none
  * makes progress or the budget runs out:
  * 1. cut everything after the failing op;
- * 2. delete whole lifecycles at once: every op that touches one holder (its faults, swap
- *    entry, swapin, zap) or one folio (allocation to free);
+ * 2. delete whole lifecycles at once: every op that touches a holder (its faults, swap entry,
+ *    swapin, zap), first for half the holders at once, then quarters, down to one holder
+ *    (ddmin over holders, so a trace over many holders needs few replays); an op on a folio
+ *    whose creating op was deleted is dropped with it;
  * 3. delete chunks of ops, halving the chunk size down to single ops (ddmin);
  * 4. simplify arguments: CPU 0, no injected failure, order 0, small values;
  * 5. renumber holders (keeping alignment for large folios), devices and CPUs to the smallest
- *    values.
+ *    values;
+ * 6. when the caller offers other configs (the presets), replay the trace on each and move to
+ *    one on which it fails the same way sooner: a bug that needs disk writeout shows at the
+ *    first writeout on a config booted with zswap off, where a zswap config needs the pool
+ *    full or zswap disabled first.
  * Folio ids are assigned by the system as ops run, so deleting an op that creates folios
  * shifts every later id; candidates therefore remember which original op created each folio
  * and rewrite later folio references to the ids the candidate's own run assigns.
+ *
+ * Candidates replay without the model's own self-check (it can only report a model crash) unless
+ * the target is a model crash, since replays are the whole cost of shrinking; a failure in the
+ * drain is shrunk like any other (every candidate ends with the drain).
  *
  * Not covered here: schedules of interleaved CPUs (there are none yet).
  */
@@ -27,10 +37,14 @@ import { checkerFor } from './run.ts';
 
 export interface ShrinkResult {
   readonly ops: readonly Op[];
+  /** The config the shrunk trace fails on (one of the offered configs). */
+  readonly config: Config;
   readonly failure: Failure;
   readonly lengthBefore: number;
   readonly attempts: number;
   readonly elapsedMs: number;
+  /** No pass made progress in the last round (the budget did not cut shrinking short). */
+  readonly fixpoint: boolean;
 }
 
 export interface ShrinkBudget {
@@ -47,6 +61,8 @@ interface Step {
 }
 
 interface Replay {
+  /** The steps that ran, up to the failure (without dropped folio ops). */
+  readonly steps: Step[];
   /** The ops as the candidate ran them (folio references rewritten), up to the failure. */
   readonly ops: Op[];
   readonly failure: Failure | null;
@@ -63,7 +79,9 @@ function highestFolio(checker: Checker): number {
 
 /**
  * Replays steps, rewriting folio references through the ids each step's original op created
- * (`created[origin]`, filled on the first, unshrunk replay), then drains.
+ * (`created[origin]`, filled on the first, unshrunk replay), then drains. An op on a folio that
+ * the original run created but this candidate did not (its creating op was deleted) is
+ * dropped: it could only be an invalid-argument no-op now.
  */
 function replaySteps(
   design: DesignUnderTest,
@@ -75,14 +93,22 @@ function replaySteps(
 ): Replay {
   const checker = checkerFor(design, config, options);
   const folioMap = new Map<number, number>();
+  const createdIds = new Set<number>();
+  if (!recordCreated) for (const ids of created.values()) for (const id of ids) createdIds.add(id);
   const ran: Op[] = [];
+  const ranSteps: Step[] = [];
   let seen = 0;
   for (const step of steps) {
     let op = step.op;
-    if ('folio' in op) op = { ...op, folio: folioMap.get(op.folio) ?? (recordCreated ? op.folio : 0) };
+    if ('folio' in op) {
+      const mapped = folioMap.get(op.folio);
+      if (mapped === undefined && createdIds.has(op.folio)) continue;
+      op = { ...op, folio: mapped ?? (recordCreated ? op.folio : 0) };
+    }
     ran.push(op);
+    ranSteps.push(step);
     const failure = checker.step(op);
-    if (failure !== null) return { ops: ran, failure };
+    if (failure !== null) return { steps: ranSteps, ops: ran, failure };
     const highest = highestFolio(checker);
     const fresh: number[] = [];
     for (const folio of checker.observation.folios) if (folio.id > seen) fresh.push(folio.id);
@@ -98,7 +124,7 @@ function replaySteps(
       });
     }
   }
-  return { ops: ran, failure: checker.drain() };
+  return { steps: ranSteps, ops: ran, failure: checker.drain() };
 }
 
 /** Simpler variants of one op, simplest first. */
@@ -113,7 +139,10 @@ function simplifications(op: Op): Op[] {
     const { failZswap: _failZswap, ...rest } = op;
     variants.push(rest as Op);
   }
-  if ((op.op === 'fault' || op.op === 'swapin') && op.order > 0) variants.push({ ...op, order: 0 });
+  if ((op.op === 'fault' || op.op === 'swapin') && op.order > 0) {
+    variants.push({ ...op, order: 0 });
+    if (op.order > 1) variants.push({ ...op, order: op.order - 1 });
+  }
   if (op.op === 'write' && op.value > 1) variants.push({ ...op, value: 1 });
   return variants;
 }
@@ -190,40 +219,74 @@ export function shrinkTrace(
   target: Failure,
   budget: ShrinkBudget = shrinkBudgetDefault,
   options: CheckerOptions = checkerOptionsDefault,
+  otherConfigs: readonly Config[] = [],
 ): ShrinkResult {
   const started = performance.now();
   const created = new Map<number, number[]>();
+  // The model's self-check can only report a model crash; skip it unless that is the target.
+  const candidateOptions = target.kind === 'model-crash' ? options : { ...options, modelSelfCheck: false };
   let attempts = 1;
   const original: Step[] = ops.map((op, origin) => ({ op, origin }));
   const first = replaySteps(design, config, original, created, options, true);
+  let current = config;
   let best: Step[] = original;
   let bestOps: Op[] = ops.slice();
   let bestFailure = target;
   if (first.failure !== null && sameFailure(target, first.failure)) {
-    best = original.slice(0, first.ops.length);
+    best = first.steps;
     bestOps = first.ops;
     bestFailure = first.failure;
   }
   const outOfBudget = () => attempts >= budget.attemptsMax || performance.now() - started > budget.timeMs;
   // Tries a candidate; on the same failure keeps it, cut right after the failing op.
-  const attempt = (candidate: Step[]): boolean => {
+  const attempt = (candidate: Step[], on: Config = current): boolean => {
     if (outOfBudget()) return false;
     attempts++;
-    const result = replaySteps(design, config, candidate, created, options, false);
+    const result = replaySteps(design, on, candidate, created, candidateOptions, false);
     if (result.failure === null || !sameFailure(target, result.failure)) return false;
+    // Another config is only taken when the trace fails sooner there.
+    if (on !== current && result.steps.length >= best.length) return false;
+    current = on;
     // Steps keep the original folio ids (the keys of `created`); bestOps has the rewritten ones.
-    best = candidate.slice(0, result.ops.length);
+    best = result.steps;
     bestOps = result.ops;
     bestFailure = result.failure;
     return true;
   };
+  // The holders the current best touches, each with the origins of the steps touching it.
+  const holderUnits = (): Set<number>[] => {
+    const units: Set<number>[] = [];
+    for (let holder = 0; holder < current.holders; holder++) {
+      const origins = new Set<number>();
+      for (const step of best) if (touchesHolder(step.op, holder, current)) origins.add(step.origin);
+      if (origins.size > 0) units.push(origins);
+    }
+    return units;
+  };
+  // ddmin over holders: delete the lifecycles of half the holders at once, then quarters, down
+  // to one holder at a time.
+  const deleteHolderGroups = (): boolean => {
+    let any = false;
+    let units = holderUnits();
+    for (let chunk = Math.ceil(units.length / 2); chunk >= 1 && !outOfBudget(); chunk = chunk === 1 ? 0 : Math.ceil(chunk / 2)) {
+      for (let start = 0; start < units.length && !outOfBudget(); ) {
+        const drop = new Set<number>();
+        for (const unit of units.slice(start, start + chunk)) for (const origin of unit) drop.add(origin);
+        const kept = best.filter((step) => !drop.has(step.origin));
+        if (kept.length < best.length && kept.length > 0 && attempt(kept)) {
+          any = true;
+          units = holderUnits();
+        } else {
+          start += chunk;
+        }
+      }
+    }
+    return any;
+  };
   let progress = true;
   while (progress && !outOfBudget()) {
     progress = false;
-    for (let holder = 0; holder < config.holders; holder++) {
-      const kept = best.filter((step) => !touchesHolder(step.op, holder, config));
-      if (kept.length < best.length && kept.length > 0 && attempt(kept)) progress = true;
-    }
+    if (deleteHolderGroups()) progress = true;
     for (let chunk = best.length >> 1; chunk >= 1 && !outOfBudget(); chunk >>= 1) {
       for (let start = 0; start + chunk <= best.length && !outOfBudget(); ) {
         if (attempt([...best.slice(0, start), ...best.slice(start + chunk)])) progress = true;
@@ -240,10 +303,14 @@ export function shrinkTrace(
         }
       }
     }
-    for (const renumber of [() => renumberHolders(best, config), () => renumberHoldersCompact(best), () => renumberDevices(best), () => renumberCpus(best)]) {
+    for (const renumber of [() => renumberHolders(best, current), () => renumberHoldersCompact(best), () => renumberDevices(best), () => renumberCpus(best)]) {
       const renumbered = renumber();
       if (renumbered !== null && attempt(renumbered)) progress = true;
     }
+    for (const other of otherConfigs) {
+      if (other !== current && !outOfBudget() && attempt(best, other)) progress = true;
+    }
   }
-  return { ops: bestOps, failure: bestFailure, lengthBefore: ops.length, attempts, elapsedMs: performance.now() - started };
+  const fixpoint = !progress && !outOfBudget();
+  return { ops: bestOps, config: current, failure: bestFailure, lengthBefore: ops.length, attempts, elapsedMs: performance.now() - started, fixpoint };
 }
