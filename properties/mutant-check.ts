@@ -20,6 +20,7 @@ import type { Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
 import type { MutantDoc } from '../impl/mutants.ts';
+import { checkerOptionsCampaign } from './checker.ts';
 import { resolveDesign } from './design-registry.ts';
 import { runSeed } from './prng.ts';
 import { replayOps, runRandom } from './run.ts';
@@ -99,7 +100,9 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
         break;
       }
       const config = options.configs[run % options.configs.length] as Config;
-      const result = runRandom(design, config, runSeed(seed, run), options.opsPerRun);
+      // Campaign checks, as `swapcheck run` has: runRandom reports a kill's first failing step
+      // exactly (it replays the run with full checks), and the base design is replayed fully.
+      const result = runRandom(design, config, runSeed(seed, run), options.opsPerRun, checkerOptionsCampaign);
       steps += result.failure === null ? result.steps : result.failure.step + 1;
       if (result.failure === null) continue;
       // A kill counts only if the same ops hold on the design without the bug.
