@@ -90,22 +90,7 @@ function auditEntryLocal(state: SwapState, value: number, ci: SwapCluster, slot:
   const word = ci.word(slot);
   if (!wordIsShadow(word) && !wordIsPfn(word)) return;
   const name = formatEntryValue(value);
-  const loc = state.peek(value, 0);
-  if (wordIsShadow(word)) {
-    check(state.backendKind(loc) !== 'none', 'content', () => `${name} swapped out with no backend`);
-  } else {
-    const folio = state.folios.get(wordToPfn(word));
-    check(folio !== undefined && folio.swapcache, 'cache-binding',
-      () => `${name} bound to folio ${wordToPfn(word)}, which is not in the swap cache`);
-    const page = value - folio.swap;
-    check(page >= 0 && page < folio.pages.length, 'cache-binding',
-      () => `${name} bound to folio ${folio.pfn} whose entries start at ` +
-        `${formatEntryValue(folio.swap)}`);
-    if (!folio.dirty) {
-      check(state.peekBackend(loc) === folio.pages[page], 'content',
-        () => `${name}: clean folio ${folio.pfn} page ${page} differs from its backend`);
-    }
-  }
+  auditBackendOrBinding(state, value, word, name);
   const type = swpType(value);
   const offset = swpOffset(value);
   if (type !== VSWAP_TYPE) {
@@ -321,11 +306,18 @@ function auditEntry(
   check(count === (held.get(entry) ?? 0), 'count-conservation',
     () => `${name} (cluster ${ci.id} slot ${slot}) count ${count}, ` +
       `held by ${held.get(entry) ?? 0}`);
+  if (wordIsShadow(word)) check(count > 0, 'liveness', () => `${name} is neither held nor cached`);
+  auditBackendOrBinding(state, entry, word, name);
+}
+
+/**
+ * A swapped-out entry (Shadow word) has a backend; a cached one (PFN word) is bound to a live
+ * swap-cache folio at its own page, and a clean folio's page equals the backend's copy.
+ */
+function auditBackendOrBinding(state: SwapState, entry: number, word: number, name: string): void {
+  const loc = state.peek(entry, 0);
   if (wordIsShadow(word)) {
-    check(count > 0, 'liveness', () => `${name} is neither held nor cached`);
-    const loc = state.peek(entry, 0);
-    check(state.backendKind(loc) !== 'none', 'content',
-      () => `${name} swapped out with no backend`);
+    check(state.backendKind(loc) !== 'none', 'content', () => `${name} swapped out with no backend`);
     return;
   }
   const folio = state.folios.get(wordToPfn(word));
@@ -336,8 +328,7 @@ function auditEntry(
     () => `${name} bound to folio ${folio.pfn} whose entries start at ` +
       `${formatEntryValue(folio.swap)}`);
   if (!folio.dirty) {
-    const content = state.peekBackend(state.peek(entry, 0));
-    check(content === folio.pages[page], 'content',
+    check(state.peekBackend(loc) === folio.pages[page], 'content',
       () => `${name}: clean folio ${folio.pfn} page ${page} differs from its backend`);
   }
 }
