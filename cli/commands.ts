@@ -45,6 +45,7 @@ import {
 import { readFileSync } from 'node:fs';
 import { commandCompare } from './compare-command.ts';
 import { commandValidate } from './validate-command.ts';
+import { commandExplore } from './explore-command.ts';
 
 const usage = `usage: swapcheck <command> [options]
 commands:
@@ -58,6 +59,9 @@ commands:
            each design's cost on the named workloads, with its verdict
   validate FILE [--time 60s] [--workload NAME ...]: a design proposal (knob file or
            module) through the properties and the drain, then its costs
+  explore  [--design NAME|FILE] [--mutant NAME] [--cpus 2..4] [--mode random|exhaustive|sequential]
+           [--max-ops K] [--time 30s] [--seed N] [--sync-swapin swap-cache|skip-pinned|skip-unpinned]
+           [--config explore|explore-zswap] [--replay TRACE]: the model checker (interleavings)
   designs  list the built-in designs and knobs
   help     this text`;
 
@@ -474,6 +478,8 @@ export async function main(argv: string[]): Promise<number> {
         return commandDesigns();
       case 'mutants':
         return commandMutants(rest);
+      case 'explore':
+        return commandExplore(rest);
       case 'help':
       case '--help':
       case '-h':
