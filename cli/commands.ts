@@ -46,6 +46,7 @@ import { readFileSync } from 'node:fs';
 import { commandCompare } from './compare-command.ts';
 import { commandValidate } from './validate-command.ts';
 import { commandExplore } from './explore-command.ts';
+import { checkRaceMutant } from '../explore/mutant-race.ts';
 
 const usage = `usage: swapcheck <command> [options]
 commands:
@@ -408,7 +409,10 @@ function commandMutants(args: string[]): number {
     throw new InputError(`--kill-ratio: expected a number in (0, 1], got '${ratioText}'`);
   }
   const seedBase = parseCount('--seed', values.seed, 0, 0xffffffff) ?? 1;
-  const results = checkMutants(
+  const shrinkMs = values['shrink-time'] === undefined ? 5_000 : parseDuration(values['shrink-time'], '--shrink-time');
+  // Race mutants are killed by the explorer (schedules, not ops, to kill); the rest by `run`.
+  const raceNames = new Set(names.filter((name) => mutantCatalogue[name]?.race !== undefined));
+  const sequential = checkMutants(
     {
       seeds,
       timeMsPerSeed: timeMs / seeds,
@@ -416,20 +420,26 @@ function commandMutants(args: string[]): number {
       opsPerRun: parseCount('--max-ops', values['max-ops'], 1, 1_000_000) ?? 400,
       configs: Object.values(configPresets),
       // Shrinking is not part of the time to kill; it gets its own budget per kill.
-      shrinkMs: values['shrink-time'] === undefined ? 5_000 : parseDuration(values['shrink-time'], '--shrink-time'),
+      shrinkMs,
       seedBase,
       onMutant: (name, result) => {
         if (process.stderr.isTTY === true || format !== 'text') process.stderr.write(`${name}: ${result.killed}/${result.seeds}\n`);
       },
     },
-    names,
+    names.filter((name) => !raceNames.has(name)),
   );
+  const results = names.map((name) => {
+    if (!raceNames.has(name)) return sequential.find((result) => result.name === name) as (typeof sequential)[number];
+    const result = checkRaceMutant(name, seeds, seedBase, timeMs / seeds, shrinkMs);
+    if (process.stderr.isTTY === true || format !== 'text') process.stderr.write(`${name}: ${result.killed}/${result.seeds}\n`);
+    return result;
+  });
   const rows = results.map((r) => ({ ...r, verdict: mutantVerdict(r, ratio) }));
   const bad = rows.filter((r) => r.verdict !== 'killed');
   if (format === 'json') {
     out(JSON.stringify({ format: 'swapcheck-mutants', version: 1, seeds, timeMsPerMutant: timeMs, killRatio: ratio, mutants: rows.map(({ doc, ...rest }) => ({ ...rest, shortest: doc.shortest, catches: doc.catches })) }, null, 2));
   } else {
-    const header = ['mutant', 'design', 'killed', 'median ops', 'median ms', 'shrunk', 'shortest', 'verdict'];
+    const header = ['mutant', 'design', 'killed', 'median ops/schedules', 'median ms', 'shrunk', 'shortest', 'verdict'];
     const cells = rows.map((r) => [r.name, r.design, `${r.killed}/${r.seeds}`, String(r.medianOpsToKill ?? '-'), r.medianMsToKill === null ? '-' : String(Math.round(r.medianMsToKill)), String(r.shrunkLengthMax ?? '-'), String(r.doc.shortest), r.verdict]);
     if (format === 'markdown') {
       out(`| ${header.join(' | ')} |`);

@@ -92,8 +92,12 @@ function failureOf(error: unknown): { kind: ConcurrentFailureKind; invariant?: s
 /** Bound on steps of one execution (every op is bounded by sectionRetryMax restarts). */
 const stepsMax = 10_000;
 
+/** Builds the sectioned form of an op (impl/sections-ops.ts sectioned(); tests pass others). */
+export type Sections = (ctx: SectionContext, op: Op) => SectionedOp;
+
 /** Runs one schedule of `scenario`; `choose` picks the CPU of every step. */
-export function execute(design: ConcurrentDesign, scenario: Scenario, choose: Chooser): Execution {
+export function execute(design: ConcurrentDesign, scenario: Scenario, choose: Chooser,
+  sectionsOf: Sections = sectioned): Execution {
   const system = new KernelSwapSystem(scenario.config, design.knobs, design.mutant);
   const state = system.state;
   const schedule: number[] = [];
@@ -151,7 +155,7 @@ export function execute(design: ConcurrentDesign, scenario: Scenario, choose: Ch
     const slot = cpus[cpu] as Cpu;
     const op = slot.program[slot.next];
     if (op === undefined) return null;
-    const generator = sectioned(contexts[cpu] as SectionContext, { ...op, cpu });
+    const generator = sectionsOf(contexts[cpu] as SectionContext, { ...op, cpu });
     const first = generator.next();
     if (first.done === true) throw new Error(`${op.op} returned before its first section`);
     slot.generator = generator;

@@ -1,7 +1,7 @@
 /**
  * The configurations the explorer runs on: machines small enough that every op sequence up to
  * a few ops, or every schedule of a few concurrent ops, can be enumerated. Three holders, two
- * CPUs, 4-slot clusters and 2-bit counts keep the boundaries of the tiny preset (count
+ * CPUs, 2-slot clusters and 2-bit counts keep the boundaries of the tiny preset (count
  * overflow, cluster lists) within reach; one disk device and one SWP_SYNCHRONOUS_IO device
  * keep both swapin paths.
  *
@@ -15,6 +15,7 @@ export const configExplore: Config = {
   ...configTiny,
   holders: 3,
   cpus: 2,
+  clusterSlots: 2,
   orderMax: 0,
   devices: [
     { slots: 9, bad: [], priority: 10, synchronousIo: false, discard: false },

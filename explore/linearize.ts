@@ -92,8 +92,28 @@ function replay(config: Config, setup: readonly SequentialStep[], steps: readonl
   return { model, valueToSerial, reason: null };
 }
 
-/** Searches an order of `history` that the model explains (see the file header). */
+/** Verdicts already computed, by history (many schedules give the same history). */
+const verdicts = new Map<string, LinearizeResult>();
+const verdictsMax = 50_000;
+
+/** Searches an order of `history` that the model explains (see the file header); memoized. */
 export function checkLinearizable(
+  config: Config,
+  setup: readonly SequentialStep[],
+  history: readonly HistoryEntry[],
+  final: Observation,
+): LinearizeResult {
+  const precedence = history.map((a) => history.map((b) => (a.response < b.invoke ? 1 : 0)).join('')).join('|');
+  const key = JSON.stringify([config, setup, history.map((entry) => [entry.op, entry.outcome]), precedence, final]);
+  const known = verdicts.get(key);
+  if (known !== undefined) return known;
+  const verdict = searchLinearization(config, setup, history, final);
+  if (verdicts.size >= verdictsMax) verdicts.clear();
+  verdicts.set(key, verdict);
+  return verdict;
+}
+
+function searchLinearization(
   config: Config,
   setup: readonly SequentialStep[],
   history: readonly HistoryEntry[],

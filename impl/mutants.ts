@@ -388,6 +388,17 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
     shortest: 5,
     race: { config: 'explore', syncSwapin: 'skip-pinned' },
   },
+  'lookup-cache-use-after-free': {
+    summary: 'A fork reads the swap count through the virtual cluster its lookup-cache hit ' +
+      'returned, before re-validating the PTE and with no pin of its own, after a concurrent ' +
+      'zap freed the cluster.',
+    mirrors: 'vswap v6 per-CPU cluster lookup cache: a cached pointer is safe only pinned or ' +
+      'validated (§3.1, §7.4 lockless readers must re-validate)',
+    designs: ['vswap-direct-cached'],
+    catches: { kind: 'use-after-free' },
+    shortest: 4,
+    race: { config: 'explore', syncSwapin: 'swap-cache' },
+  },
   'vswap-percpu-trust': {
     summary: 'The virtual allocator takes the per-CPU next offset without re-checking the slot, ' +
       'handing out an entry value that is still live.',

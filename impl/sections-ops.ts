@@ -106,6 +106,13 @@ function unpinFor(ctx: SectionContext, device: number | null): void {
   ctx.unpin(device);
 }
 
+/** Reads a virtual entry's cluster: throws UseAfterFree when the cluster was freed (DEAD). */
+function clusterAccess(loc: EntryLoc): void {
+  if (loc.vcluster === null || !loc.vcluster.dead) return;
+  throw new UseAfterFree(`count of ${formatEntryValue(loc.value)} read through virtual cluster ` +
+    `${loc.vcluster.id} after it was freed`);
+}
+
 function livelock(op: Op): never {
   throw new Livelock(`${op.op} restarted ${sectionRetryMax} times without completing`);
 }
@@ -266,11 +273,17 @@ function* forkSections(ctx: SectionContext, op: ForkOp): SectionedOp {
     const lock = clusterLock(state, loc, shift);
     yield { kind: 'lock', lock, label: 'fork:read-count' };
     if (device !== null) ctx.access(device, `count of ${formatEntryValue(entry)}`);
+    // MUTANT lookup-cache-use-after-free: the count is read through the virtual cluster
+    // pointer the lookup section got from the per-CPU lookup cache, before re-validating the
+    // PTE and with no pin of its own, so the cluster may have been freed meanwhile (§7.4: a
+    // lockless lookup must be pinned or re-validated).
+    if (state.mutant === 'lookup-cache-use-after-free') clusterAccess(loc);
     if (swapAt(state, op.holder) !== entry) {
       ctx.unlock(lock);
       unpinFor(ctx, device);
       continue;
     }
+    clusterAccess(loc);
     const before = state.count(loc);
     yield { kind: 'yield', label: 'fork:write-count' }; // still under the cluster lock
     if (device !== null) ctx.access(device, `count of ${formatEntryValue(entry)}`);
