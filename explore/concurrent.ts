@@ -10,8 +10,9 @@
  * (no op in flight), a lock still held when its op returned, and a history the sequential model
  * cannot explain (explore/linearize.ts).
  *
- * Two drivers: randomSchedule() (PCT: random CPU priorities, lowered at d - 1 random steps)
- * and exploreSchedules() (every schedule, depth first, by re-execution from the start).
+ * Two drivers: pctChooser() (PCT: random CPU priorities, lowered at d - 1 random steps) and
+ * exploreSchedules() (every schedule up to sleep-set equivalence, depth first, by
+ * re-execution from the start: the impl cannot be cloned).
  *
  * Not covered here: choosing scenarios (explore/scenario.ts), traces (explore/trace.ts).
  */
@@ -23,7 +24,8 @@ import type { Knobs } from '../lib/system.ts';
 import { KernelSwapSystem } from '../impl/swap-system.ts';
 import { sectioned } from '../impl/sections-ops.ts';
 import {
-  Livelock, UseAfterFree, type SectionContext, type SectionRequest, type SectionedOp, type SyncSwapin,
+  Livelock, UseAfterFree, type Footprint, type SectionContext, type SectionRequest, type SectionedOp,
+  type SyncSwapin,
 } from '../impl/sections.ts';
 import { Prng } from '../properties/prng.ts';
 import { checkLinearizable, type HistoryEntry, type SequentialStep } from './linearize.ts';
@@ -64,10 +66,16 @@ export interface Execution {
   readonly failure: ConcurrentFailure | null;
   /** Section labels run. */
   readonly sections: ReadonlySet<string>;
+  /** The chooser stopped the execution before every op completed (no verdict). */
+  readonly stopped: boolean;
 }
 
-/** Chooses the CPU of step `step` among the runnable `enabled` (never empty). */
-export type Chooser = (enabled: readonly number[], step: number) => number;
+/**
+ * Chooses the CPU of step `step` among the runnable `enabled` (never empty), seeing every CPU's
+ * pending request; -1 stops the execution there (the exhaustive driver's sleep-set cut).
+ */
+export type Chooser = (enabled: readonly number[], step: number,
+  requests: readonly (SectionRequest | null)[]) => number;
 
 interface Cpu {
   readonly program: readonly Op[];
@@ -105,8 +113,8 @@ export function execute(design: ConcurrentDesign, scenario: Scenario, choose: Ch
   const history: HistoryEntry[] = [];
   const sections = new Set<string>();
   const setupSteps: SequentialStep[] = [];
-  const result = (failure: ConcurrentFailure | null): Execution =>
-    ({ schedule, enabled: enabledLog, history, failure, sections });
+  const result = (failure: ConcurrentFailure | null, stopped = false): Execution =>
+    ({ schedule, enabled: enabledLog, history, failure, sections, stopped });
   for (const op of scenario.setup) {
     try {
       setupSteps.push({ op, outcome: system.apply(op) });
@@ -181,7 +189,8 @@ export function execute(design: ConcurrentDesign, scenario: Scenario, choose: Ch
         `${describeRequest(cpus[cpu]?.request ?? null)}`).join('; ');
       return result({ kind: 'deadlock', message: `every CPU is blocked: ${blocked}`, step });
     }
-    const cpu = choose(enabled, step);
+    const cpu = choose(enabled, step, cpus.map((slot) => slot.request));
+    if (cpu < 0) return result(null, true);
     if (!enabled.includes(cpu)) throw new Error(`the chooser picked cpu${cpu}, not runnable`);
     schedule.push(cpu);
     enabledLog.push(enabled);
@@ -269,40 +278,97 @@ export function pctChooser(seed: number, cpus: number, depth: number, stepsEstim
 }
 
 export interface ExhaustiveResult {
+  /** Complete schedules run (each checked to the end). */
   readonly schedules: number;
+  /** Executions cut by the sleep sets (a schedule equivalent to one already run). */
+  readonly pruned: number;
   readonly complete: boolean;
   readonly failure: Execution | null;
   readonly sections: ReadonlySet<string>;
 }
 
+const everything: Footprint = { reads: ['*'], writes: ['*'], adds: [] };
+
+/** The footprint of the section a request leads to (a lock or a wait touches everything). */
+function footprintOf(request: SectionRequest | null | undefined): Footprint {
+  if (request === null || request === undefined || request.kind !== 'yield') return everything;
+  return request.footprint ?? everything;
+}
+
+function meets(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === 0 || b.length === 0) return false;
+  if (a.includes('*') || b.includes('*')) return true;
+  return a.some((resource) => b.includes(resource));
+}
+
+/** Whether two sections of different CPUs commute (impl/sections.ts Footprint). */
+export function independent(a: Footprint, b: Footprint): boolean {
+  if (meets(a.writes, b.reads) || meets(a.writes, b.writes) || meets(a.writes, b.adds)) return false;
+  if (meets(b.writes, a.reads) || meets(b.writes, a.adds)) return false;
+  return !meets(a.adds, b.reads) && !meets(b.adds, a.reads);
+}
+
+/** One step of the current path of the depth-first search. */
+interface Node {
+  readonly enabled: readonly number[];
+  readonly footprints: readonly Footprint[];
+  readonly sleep: ReadonlySet<number>;
+  readonly done: Set<number>;
+  chosen: number;
+}
+
 /**
- * Every schedule of `scenario`, depth first: run a schedule to its end taking the lowest
- * runnable CPU where the prefix says nothing, then branch at the deepest step with an untried
- * runnable CPU. Stops at the first failure, after `schedulesMax` schedules or at `deadline`.
+ * Every schedule of `scenario` up to equivalence, depth first with sleep sets (Godefroid):
+ * after exploring CPU p at a step, p sleeps in the sibling subtrees as long as the steps taken
+ * there commute with p's pending step, so two orders of commuting sections are run once. The
+ * search runs a schedule to its end taking the lowest runnable CPU that is not asleep, then
+ * branches at the deepest step with an untried CPU. Stops at the first failure, after
+ * `schedulesMax` schedules or at `deadline`. With `reduce` false every interleaving is run.
  */
 export function exploreSchedules(design: ConcurrentDesign, scenario: Scenario, schedulesMax: number,
-  deadline: number): ExhaustiveResult {
+  deadline: number, reduce = true): ExhaustiveResult {
   const sections = new Set<string>();
-  let prefix: number[] = [];
+  const path: Node[] = [];
   let schedules = 0;
+  let pruned = 0;
   for (;;) {
     if (schedules >= schedulesMax || performance.now() > deadline) {
-      return { schedules, complete: false, failure: null, sections };
+      return { schedules, pruned, complete: false, failure: null, sections };
     }
-    const fixed = prefix;
-    const run = execute(design, scenario, (enabled, step) => fixed[step] ?? (enabled[0] as number));
-    schedules++;
+    const run = execute(design, scenario, (enabled, step, requests) => {
+      const known = path[step];
+      if (known !== undefined) return known.chosen;
+      const parent = path[step - 1];
+      const sleep = new Set<number>();
+      if (parent !== undefined && reduce) {
+        const taken = parent.footprints[parent.chosen] ?? everything;
+        for (const cpu of [...parent.sleep, ...parent.done]) {
+          if (cpu !== parent.chosen && independent(taken, parent.footprints[cpu] ?? everything)) sleep.add(cpu);
+        }
+      }
+      const awake = enabled.filter((cpu) => !sleep.has(cpu));
+      if (awake.length === 0) return -1;
+      const footprints = requests.map((request) => footprintOf(request));
+      path.push({ enabled, footprints, sleep, done: new Set(), chosen: awake[0] as number });
+      return awake[0] as number;
+    });
     for (const label of run.sections) sections.add(label);
-    if (run.failure !== null) return { schedules, complete: false, failure: run, sections };
+    if (run.stopped) pruned++;
+    else schedules++;
+    if (run.failure !== null) return { schedules, pruned, complete: false, failure: run, sections };
+    path.length = Math.min(path.length, run.schedule.length);
     let branched = false;
-    for (let step = run.schedule.length - 1; step >= 0 && !branched; step--) {
-      const enabled = run.enabled[step] ?? [];
-      const taken = run.schedule[step] as number;
-      const untried = enabled.filter((cpu) => cpu > taken);
-      if (untried.length === 0) continue;
-      prefix = [...run.schedule.slice(0, step), untried[0] as number];
+    while (path.length > 0 && !branched) {
+      const node = path[path.length - 1] as Node;
+      node.done.add(node.chosen);
+      const next = node.enabled.find((cpu) => !node.done.has(cpu) && !node.sleep.has(cpu));
+      if (next === undefined) {
+        path.pop();
+        continue;
+      }
+      node.chosen = next;
       branched = true;
     }
-    if (!branched) return { schedules, complete: true, failure: null, sections };
+    if (!branched) return { schedules, pruned, complete: true, failure: null, sections };
   }
 }

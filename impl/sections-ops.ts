@@ -27,7 +27,7 @@ import { formatEntryValue, swpType } from './entry-value.ts';
 import type { Folio } from './folio-table.ts';
 import { presentAt, swapAt } from './op-args.ts';
 import {
-  Livelock, sectionRetryMax, UseAfterFree, type SectionContext, type SectionedOp,
+  Livelock, lookupFootprint, sectionRetryMax, UseAfterFree, type SectionContext, type SectionedOp,
 } from './sections.ts';
 import type { EntryLoc, SwapState } from './swap-state.ts';
 import { NULL_WORD } from './swap-table-word.ts';
@@ -67,6 +67,12 @@ export function clusterLock(state: SwapState, loc: EntryLoc, shift = 0): string 
 function entryDevice(state: SwapState, loc: EntryLoc): number | null {
   if (loc.device !== null) return loc.device.type;
   return state.backendDevice(loc);
+}
+
+/** The op's atomic path as its own section, after a lookup decided there is nothing to split. */
+function* commitSection(ctx: SectionContext, op: Op): SectionedOp {
+  yield { kind: 'yield', label: `${op.op === 'allocSwap' ? 'alloc' : op.op === 'zswapWriteback' ? 'writeback' : op.op}:commit` };
+  return ctx.commit(op);
 }
 
 function* oneSection(ctx: SectionContext, op: Op): SectionedOp {
@@ -121,9 +127,10 @@ function livelock(op: Op): never {
 function* swapinSections(ctx: SectionContext, op: SwapinOp): SectionedOp {
   const state = ctx.state;
   for (let attempt = 0; attempt < sectionRetryMax; attempt++) {
-    yield { kind: 'yield', label: 'swapin:lookup' }; // lockless PTE read, swap_cache_get_folio()
+    // Lockless PTE read, swap_cache_get_folio().
+    yield { kind: 'yield', label: 'swapin:lookup', footprint: lookupFootprint };
     const entry = swapAt(state, op.holder);
-    if (entry === null || op.order !== 0 || op.failAlloc === true) return ctx.commit(op);
+    if (entry === null || op.order !== 0 || op.failAlloc === true) return yield* commitSection(ctx, op);
     const loc = state.resolve(entry);
     const device = entryDevice(state, loc);
     if (!(yield* pinFor(ctx, device, op.holder, entry, 'swapin:wait-swapoff'))) continue;
@@ -235,9 +242,9 @@ function* swapinSkipCache(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, devi
 function* zapSections(ctx: SectionContext, op: ZapOp): SectionedOp {
   const state = ctx.state;
   for (let attempt = 0; attempt < sectionRetryMax; attempt++) {
-    yield { kind: 'yield', label: 'zap:lookup' };
+    yield { kind: 'yield', label: 'zap:lookup', footprint: lookupFootprint };
     const entry = swapAt(state, op.holder);
-    if (entry === null) return ctx.commit(op);
+    if (entry === null) return yield* commitSection(ctx, op);
     const loc = state.resolve(entry);
     const device = entryDevice(state, loc);
     if (!(yield* pinFor(ctx, device, op.holder, entry, 'zap:wait-swapoff'))) continue;
@@ -260,9 +267,9 @@ function* zapSections(ctx: SectionContext, op: ZapOp): SectionedOp {
 function* forkSections(ctx: SectionContext, op: ForkOp): SectionedOp {
   const state = ctx.state;
   for (let attempt = 0; attempt < sectionRetryMax; attempt++) {
-    yield { kind: 'yield', label: 'fork:lookup' };
+    yield { kind: 'yield', label: 'fork:lookup', footprint: lookupFootprint };
     const entry = swapAt(state, op.holder);
-    if (entry === null || op.failAlloc === true) return ctx.commit(op);
+    if (entry === null || op.failAlloc === true) return yield* commitSection(ctx, op);
     const loc = state.resolve(entry);
     const device = entryDevice(state, loc);
     if (!(yield* pinFor(ctx, device, op.holder, entry, 'fork:wait-swapoff'))) continue;
@@ -303,13 +310,13 @@ function* forkSections(ctx: SectionContext, op: ForkOp): SectionedOp {
 // folio_alloc_swap(): the device pick, then the allocation under the cluster lock.
 function* allocSections(ctx: SectionContext, op: AllocSwapOp): SectionedOp {
   const state = ctx.state;
-  yield { kind: 'yield', label: 'alloc:pick' };
+  yield { kind: 'yield', label: 'alloc:pick', footprint: lookupFootprint };
   const virtual = state.knobs.virtualEntries === 'always' ||
     (state.knobs.virtualEntries === 'when-zswap' && state.zswapEnabled);
   const candidates = state.devices.filter((device) => device.online && device.writeOk);
   candidates.sort((a, b) => b.config.priority - a.config.priority);
   const device = candidates[0];
-  if (virtual || device === undefined || op.failAlloc === true) return ctx.commit(op);
+  if (virtual || device === undefined || op.failAlloc === true) return yield* commitSection(ctx, op);
   const type = device.type;
   // MUTANT alloc-no-writeok-recheck: the allocator neither counts itself as a scanner of the
   // device nor re-checks SWP_WRITEOK under the cluster lock, so it allocates on a device that
@@ -348,11 +355,11 @@ function* swapoffSections(ctx: SectionContext, op: SwapoffOp): SectionedOp {
 // zswap_writeback_entry(): the LRU pick, then the swap-cache folio and the write.
 function* writebackSections(ctx: SectionContext, op: ZswapWritebackOp): SectionedOp {
   const state = ctx.state;
-  yield { kind: 'yield', label: 'writeback:lookup' };
+  yield { kind: 'yield', label: 'writeback:lookup', footprint: lookupFootprint };
   const entry = swapAt(state, op.holder);
-  if (entry === null || op.failAlloc === true) return ctx.commit(op);
+  if (entry === null || op.failAlloc === true) return yield* commitSection(ctx, op);
   const loc = state.resolve(entry);
-  if (state.backendKind(loc) !== 'zswap') return ctx.commit(op);
+  if (state.backendKind(loc) !== 'zswap') return yield* commitSection(ctx, op);
   const content = state.peekBackend(loc);
   yield { kind: 'yield', label: 'writeback:write' }; // __swap_cache_prepare_and_add(), decompress
   // MUTANT writeback-no-recheck: after allocating the swap-cache folio, writeback does not
@@ -371,11 +378,11 @@ function* writebackSections(ctx: SectionContext, op: ZswapWritebackOp): Sectione
  * explorer's coverage line; the one-section ops are labelled with their op name.
  */
 export const sectionLabels: readonly string[] = [
-  'swapin:lookup', 'swapin:wait-swapoff', 'swapin:folio-locked', 'swapin:read',
+  'swapin:lookup', 'swapin:commit', 'swapin:wait-swapoff', 'swapin:folio-locked', 'swapin:read',
   'swapin:entry-pinned', 'swapin:sync-read', 'swapin:sync-map',
-  'zap:lookup', 'zap:wait-swapoff', 'zap:entry-pinned', 'zap:put',
-  'fork:lookup', 'fork:wait-swapoff', 'fork:read-count', 'fork:write-count',
-  'alloc:pick', 'alloc:allocate',
+  'zap:lookup', 'zap:commit', 'zap:wait-swapoff', 'zap:entry-pinned', 'zap:put',
+  'fork:lookup', 'fork:commit', 'fork:wait-swapoff', 'fork:read-count', 'fork:write-count',
+  'alloc:pick', 'alloc:commit', 'alloc:allocate',
   'swapoff:start', 'swapoff:wait-other', 'swapoff:unuse',
-  'writeback:lookup', 'writeback:write',
+  'writeback:lookup', 'writeback:commit', 'writeback:write',
 ];

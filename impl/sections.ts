@@ -18,9 +18,30 @@ import type { Op } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
 import type { SwapState } from './swap-state.ts';
 
+/**
+ * What a section touches, for the explorer's sleep-set reduction: two sections of different
+ * CPUs commute when neither writes what the other reads, writes or adds to, and neither adds
+ * to what the other reads. `impl` stands for all of the impl's state except the resources
+ * named separately: device users (pins and scanners), lookup-cache cluster pins and the
+ * statistics counters, which lookups only add to (increments commute). A section without a
+ * declared footprint touches everything.
+ */
+export interface Footprint {
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
+  readonly adds: readonly string[];
+}
+
+/** A lockless lookup: reads the impl, takes pins, counts lookups, writes nothing else. */
+export const lookupFootprint: Footprint = {
+  reads: ['impl'],
+  writes: [],
+  adds: ['users', 'cluster-pins', 'counters'],
+};
+
 /** What an op needs before its next section runs; `label` names that section. */
 export type SectionRequest =
-  | { readonly kind: 'yield'; readonly label: string }
+  | { readonly kind: 'yield'; readonly label: string; readonly footprint?: Footprint }
   | { readonly kind: 'lock'; readonly lock: string; readonly label: string }
   | { readonly kind: 'wait'; readonly label: string; readonly until: () => boolean };
 
