@@ -372,6 +372,9 @@ function commandShrink(args: string[]): number {
   return 1;
 }
 
+/** Least time per seed for a race mutant in `swapcheck mutants`. */
+const raceSeedMsMin = 5_000;
+
 function commandMutants(args: string[]): number {
   const { values } = parseArgs({
     args,
@@ -430,7 +433,8 @@ function commandMutants(args: string[]): number {
   );
   const results = names.map((name) => {
     if (!raceNames.has(name)) return sequential.find((result) => result.name === name) as (typeof sequential)[number];
-    const result = checkRaceMutant(name, seeds, seedBase, timeMs / seeds, shrinkMs);
+    // A race needs a scenario and a schedule to line up: each seed gets at least 5 s.
+    const result = checkRaceMutant(name, seeds, seedBase, Math.max(timeMs / seeds, raceSeedMsMin), shrinkMs);
     if (process.stderr.isTTY === true || format !== 'text') process.stderr.write(`${name}: ${result.killed}/${result.seeds}\n`);
     return result;
   });

@@ -324,9 +324,11 @@ interface Node {
  * search runs a schedule to its end taking the lowest runnable CPU that is not asleep, then
  * branches at the deepest step with an untried CPU. Stops at the first failure, after
  * `schedulesMax` schedules or at `deadline`. With `reduce` false every interleaving is run.
+ * With `onFailure`, a failing schedule is handed to it and the search goes on unless it
+ * returns true (the shrinker looks for the failing schedule with the fewest switches).
  */
 export function exploreSchedules(design: ConcurrentDesign, scenario: Scenario, schedulesMax: number,
-  deadline: number, reduce = true): ExhaustiveResult {
+  deadline: number, reduce = true, onFailure?: (run: Execution) => boolean): ExhaustiveResult {
   const sections = new Set<string>();
   const path: Node[] = [];
   let schedules = 0;
@@ -355,7 +357,9 @@ export function exploreSchedules(design: ConcurrentDesign, scenario: Scenario, s
     for (const label of run.sections) sections.add(label);
     if (run.stopped) pruned++;
     else schedules++;
-    if (run.failure !== null) return { schedules, pruned, complete: false, failure: run, sections };
+    if (run.failure !== null && (onFailure === undefined || onFailure(run))) {
+      return { schedules, pruned, complete: false, failure: run, sections };
+    }
     path.length = Math.min(path.length, run.schedule.length);
     let branched = false;
     while (path.length > 0 && !branched) {

@@ -71,6 +71,9 @@ function alphabetAfter(design: DesignUnderTest, config: Config, setup: readonly 
   return opAlphabet(config, checker.observation, cpu);
 }
 
+/** Ops that impl/sections-ops.ts splits into several sections. */
+const splitOps: ReadonlySet<Op['op']> = new Set(['swapin', 'zap', 'fork', 'allocSwap', 'swapoff', 'zswapWriteback']);
+
 /** Setups and their alphabets already built, by design, config and choice. */
 const setupCache = new Map<string, { setup: Op[]; alphabet: Op[] } | null>();
 
@@ -87,9 +90,10 @@ function cachedSetup(design: DesignUnderTest, config: Config, choice: SetupChoic
 }
 
 /**
- * A random scenario: a random setup and `opsPerCpu` random alphabet ops on each CPU. Races
- * need two CPUs on the same object, so half the time a CPU's op repeats the kind and target
- * of CPU 0's op at the same position (a hot target, as the op templates of `run` have).
+ * A random scenario: a random setup and `opsPerCpu` random alphabet ops on each CPU, three
+ * times out of four among the split ops. Races need two CPUs on the same object, so half the
+ * time a CPU's op repeats the kind and target of CPU 0's op at the same position (a hot target,
+ * as the op templates of `run` have).
  */
 export function randomScenario(design: DesignUnderTest, config: Config, seed: number, opsPerCpu: number,
   cpus: number): Scenario {
@@ -103,9 +107,15 @@ export function randomScenario(design: DesignUnderTest, config: Config, seed: nu
     const entry = cachedSetup(design, machine, choice);
     if (entry === null) continue;
     const { setup, alphabet } = entry;
-    const first: Op[] = Array.from({ length: opsPerCpu }, () => alphabet[prng.below(alphabet.length)] as Op);
+    // Split ops are where races live: three times out of four an op is drawn among them.
+    const split = alphabet.filter((op) => splitOps.has(op.op));
+    const draw = (): Op => {
+      const pool = split.length > 0 && prng.below(4) !== 0 ? split : alphabet;
+      return pool[prng.below(pool.length)] as Op;
+    };
+    const first: Op[] = Array.from({ length: opsPerCpu }, draw);
     const programs = Array.from({ length: cpus }, (_, cpu) => first.map((op) => {
-      const chosen = cpu === 0 || prng.below(2) === 0 ? op : alphabet[prng.below(alphabet.length)] as Op;
+      const chosen = cpu === 0 || prng.below(2) === 0 ? op : draw();
       return { ...chosen, cpu };
     }));
     return { config: machine, setup, programs };

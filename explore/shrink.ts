@@ -2,9 +2,8 @@
  * Shrinking of a failing concurrent scenario: drop setup ops, program ops and whole CPUs one
  * at a time, keeping a candidate when some schedule of it still fails with the same kind of
  * failure (found by the exhaustive driver, which tries schedules with the fewest CPU switches
- * first: it runs the lowest runnable CPU until it must switch). The result is a smaller
- * scenario and the first failing schedule of it in that order, which is also the one with the
- * fewest switches among the schedules the driver reached first.
+ * first: it runs the lowest runnable CPU until it must switch). Then, over every interleaving
+ * of the smallest scenario, the failing schedule with the fewest CPU switches is kept.
  *
  * Not covered here: shrinking op arguments (holder numbers, values).
  */
@@ -66,7 +65,22 @@ export function shrinkScenario(design: ConcurrentDesign, scenario: Scenario, fai
       break;
     }
   }
-  return { ...best, attempts };
+  return { ...best, execution: fewestSwitches(design, best.scenario, best.execution, deadline + 2_000), attempts };
+}
+
+/**
+ * The failing schedule of `scenario` (same failure kind as `failing`) with the fewest CPU
+ * switches, over every interleaving (no sleep sets: equivalent orders differ in switches),
+ * within `deadline`; `failing` itself when none is found with fewer.
+ */
+function fewestSwitches(design: ConcurrentDesign, scenario: Scenario, failing: Execution, deadline: number): Execution {
+  const kind = failing.failure?.kind;
+  let best = failing;
+  exploreSchedules(design, scenario, 50_000, deadline, false, (run) => {
+    if (run.failure?.kind === kind && switches(run.schedule) < switches(best.schedule)) best = run;
+    return switches(best.schedule) <= 1;
+  });
+  return best;
 }
 
 /** Number of CPU switches in a schedule. */
