@@ -59,8 +59,10 @@ describe('swapcheck explore', () => {
     const replay = swapcheck(['explore', '--replay', path], first.cwd);
     expect(replay.code).toBe(1);
     expect(replay.stdout).not.toMatch(/did not replay step for step/);
+    // On the design without the bug the same scenario holds (the schedule may not replay
+    // step for step there, since the correct swapoff waits for the zap's device pin).
     const clean = swapcheck(['explore', '--replay', path, '--design', 'classic'], first.cwd);
-    expect(clean.code, clean.stdout).toBe(0);
+    expect(clean.code, clean.stdout + clean.stderr).toBe(0);
     const second = swapcheck(args);
     expect(withoutTiming(second.stdout)).toBe(withoutTiming(first.stdout));
   });

@@ -84,6 +84,20 @@ describe('execute', () => {
     expect(run.schedule).toEqual([0, 1]);
   });
 
+  it('reports a retry loop without progress as a livelock, with its schedule', () => {
+    const spin: Sections = function* (ctx, op) {
+      if (ctx.cpu === 1) {
+        yield { kind: 'yield', label: 'once' };
+        return ctx.commit(op);
+      }
+      for (;;) yield { kind: 'yield', label: 'spin' };
+    };
+    const s = scenario('classic', [[{ op: 'setZswap', enabled: true, cpu: 0 }], [{ op: 'setZswap', enabled: true, cpu: 1 }]]);
+    const run = execute(design('classic'), s, (enabled) => enabled[enabled.length - 1] as number, spin);
+    expect(run.failure?.kind).toBe('livelock');
+    expect(run.schedule.length).toBeGreaterThan(1000);
+  });
+
   it('holds on every schedule of swapoff against a fork that holds a device pin', () => {
     const s = scenario('classic', [
       [{ op: 'swapoff', device: 0, cpu: 0 }],

@@ -243,11 +243,16 @@ function describeRequest(request: SectionRequest | null): string {
   return request.label;
 }
 
-/** Replays a recorded schedule exactly; a step that is no longer runnable is an error. */
+/**
+ * Replays a recorded schedule. Where the recorded CPU is not runnable (the schedule was found
+ * on another design, or the trace was edited) or the schedule ran out, the lowest runnable CPU
+ * runs instead; the caller compares the schedule run with the one recorded to tell an exact
+ * replay from an approximate one.
+ */
 export function replaySchedule(design: ConcurrentDesign, scenario: Scenario, schedule: readonly number[]): Execution {
   return execute(design, scenario, (enabled, step) => {
     const cpu = schedule[step];
-    if (cpu === undefined) return enabled[0] as number;
+    if (cpu === undefined || !enabled.includes(cpu)) return enabled[0] as number;
     return cpu;
   });
 }
