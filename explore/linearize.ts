@@ -5,7 +5,8 @@
  * op with the impl's design choices, returns exactly the impl's outcome for every op, and ends
  * in an observation equal to the impl's final observation once impl entry values are renamed
  * to model serials through the allocations of that order. The search is a depth-first search
- * over the orders, cut as soon as a prefix gives a different outcome or a rejected choice.
+ * over the orders, ops in the order they returned first, cut as soon as a prefix gives a
+ * different outcome or a rejected choice.
  *
  * Every history is a setup (run sequentially, before any concurrency) followed by the ops of
  * the concurrent part; the setup is replayed first in every order.
@@ -75,21 +76,24 @@ function translate(observation: Observation, valueToSerial: ReadonlyMap<number, 
  * map and null, or the first reason the order does not explain the history.
  */
 function replay(config: Config, setup: readonly SequentialStep[], steps: readonly SequentialStep[]):
-  { model: SwapModel; valueToSerial: Map<number, number>; reason: string | null } {
+  { model: SwapModel; valueToSerial: Map<number, number>; reason: string | null; failedAt: number } {
   const model = new SwapModel(config);
   const valueToSerial = new Map<number, number>();
   for (const [index, { op, outcome }] of steps.entries()) {
     const step = model.apply(op, outcome);
     const where = index < setup.length ? `setup op ${index}` : 'op';
-    if (!step.ok) return { model, valueToSerial, reason: `${where} ${op.op}: choice rejected (${step.reason})` };
+    if (!step.ok) {
+      return { model, valueToSerial, reason: `${where} ${op.op}: choice rejected (${step.reason})`, failedAt: index };
+    }
     if (!plainEqual(step.outcome, withoutEntry(outcome))) {
-      return { model, valueToSerial, reason: `${where} ${op.op}: model says ${JSON.stringify(step.outcome)}` };
+      return { model, valueToSerial, reason: `${where} ${op.op}: model says ${JSON.stringify(step.outcome)}`,
+        failedAt: index };
     }
     if (op.op === 'allocSwap' && outcome.errno === 'OK' && outcome.entry !== undefined) {
       for (const [page, serial] of step.created.entries()) valueToSerial.set(outcome.entry + page, serial);
     }
   }
-  return { model, valueToSerial, reason: null };
+  return { model, valueToSerial, reason: null, failedAt: steps.length };
 }
 
 /** Verdicts already computed, by history (many schedules give the same history). */
@@ -126,42 +130,59 @@ function searchLinearization(
   let lastReason = 'no order respects real-time order';
   const order: number[] = [];
   const used = new Array<boolean>(n).fill(false);
-  const search = (): boolean => {
-    if (replays >= replaysMax) return false;
+  // Ops are tried in the order they returned: an op takes effect at its commit, which is
+  // almost always its last section, so the first order tried is usually the one that works.
+  const byResponse = history.map((_, i) => i).sort((a, b) =>
+    (history[a] as HistoryEntry).response - (history[b] as HistoryEntry).response);
+  /**
+   * Extends `order` to full orders, replaying the model once per full order (the model has no
+   * undo). Returns -1 when an order explains the history, else the length of the longest
+   * prefix of `order` known to be fine: a replay that fails at the op in position k rules out
+   * every order sharing that op's prefix, so the search backs up to depth k at once.
+   */
+  const search = (): number => {
+    if (order.length < n) {
+      for (const i of byResponse) {
+        if (used[i]) continue;
+        // i may go next only if every op that precedes it in real time is already placed.
+        if (history.some((_, j) => !used[j] && j !== i && before[j]?.[i] === true)) continue;
+        used[i] = true;
+        order.push(i);
+        const fine = search();
+        order.pop();
+        used[i] = false;
+        if (fine < 0) return -1;
+        if (fine < order.length) return fine;
+      }
+      return order.length;
+    }
+    if (replays >= replaysMax) return 0;
     replays++;
+    orders++;
     const steps = [...setup, ...order.map((i) => history[i] as HistoryEntry)];
-    const { model, valueToSerial, reason } = replay(config, setup, steps);
+    const { model, valueToSerial, reason, failedAt } = replay(config, setup, steps);
     if (reason !== null) {
       lastReason = reason;
-      return false;
+      return Math.max(0, failedAt - setup.length);
     }
-    if (order.length === n) {
-      orders++;
-      const actual = translate(final, valueToSerial);
-      if (typeof actual === 'string') {
-        lastReason = actual;
-        return false;
-      }
-      const expected = model.observe();
-      if (plainEqual(expected, actual)) return true;
-      const difference = firstDifference(expected, actual);
-      lastReason = `final observation differs at ${difference?.path ?? '(root)'}: model ` +
-        `${JSON.stringify(difference?.expected)}, impl ${JSON.stringify(difference?.actual)}`;
-      return false;
+    const actual = translate(final, valueToSerial);
+    if (typeof actual === 'string') {
+      lastReason = actual;
+      return n;
     }
-    for (let i = 0; i < n; i++) {
-      if (used[i]) continue;
-      // i may go next only if every op that precedes it in real time is already placed.
-      if (history.some((_, j) => !used[j] && j !== i && before[j]?.[i] === true)) continue;
-      used[i] = true;
-      order.push(i);
-      if (search()) return true;
-      order.pop();
-      used[i] = false;
+    const expected = model.observe();
+    if (plainEqual(expected, actual)) {
+      found = [...order];
+      return -1;
     }
-    return false;
+    const difference = firstDifference(expected, actual);
+    lastReason = `final observation differs at ${difference?.path ?? '(root)'}: model ` +
+      `${JSON.stringify(difference?.expected)}, impl ${JSON.stringify(difference?.actual)}`;
+    return n;
   };
-  if (search()) return { ok: true, order: [...order], orders };
+  let found: number[] = [];
+  const explained = search() < 0;
+  if (explained) return { ok: true, order: found, orders };
   if (replays >= replaysMax) return { ok: false, reason: `search gave up after ${replaysMax} replays`, orders };
   return { ok: false, reason: `no order of the ${n} ops explains the history; last: ${lastReason}`, orders };
 }
