@@ -74,6 +74,22 @@ function alphabetAfter(design: DesignUnderTest, config: Config, setup: readonly 
 /** Ops that impl/sections-ops.ts splits into several sections. */
 const splitOps: ReadonlySet<Op['op']> = new Set(['swapin', 'zap', 'fork', 'allocSwap', 'swapoff', 'zswapWriteback']);
 
+/** The holder an op works on, if any. */
+function holderOf(op: Op): number | null {
+  return 'holder' in op ? op.holder : null;
+}
+
+/**
+ * Ops that race with `op` on a shared object: the same holder, or a swapoff against the ops
+ * that use a device (the entry's device or the allocator's).
+ */
+function related(op: Op, other: Op): boolean {
+  const usesDevice = (candidate: Op) => splitOps.has(candidate.op) && candidate.op !== 'swapoff';
+  if (op.op === 'swapoff') return usesDevice(other);
+  if (other.op === 'swapoff') return usesDevice(op);
+  return holderOf(op) !== null && holderOf(op) === holderOf(other);
+}
+
 /** Setups and their alphabets already built, by design, config and choice. */
 const setupCache = new Map<string, { setup: Op[]; alphabet: Op[] } | null>();
 
@@ -91,9 +107,10 @@ function cachedSetup(design: DesignUnderTest, config: Config, choice: SetupChoic
 
 /**
  * A random scenario: a random setup and `opsPerCpu` random alphabet ops on each CPU, three
- * times out of four among the split ops. Races need two CPUs on the same object, so half the
- * time a CPU's op repeats the kind and target of CPU 0's op at the same position (a hot target,
- * as the op templates of `run` have).
+ * times out of four among the split ops. Races need two CPUs on the same object, so a third of
+ * the time a CPU's op repeats CPU 0's op at the same position (a hot target, as the op
+ * templates of `run` have), a third of the time it is an op related to it (the same holder, or
+ * swapoff against an op that uses a device), and a third of the time it is drawn freely.
  */
 export function randomScenario(design: DesignUnderTest, config: Config, seed: number, opsPerCpu: number,
   cpus: number): Scenario {
@@ -115,7 +132,10 @@ export function randomScenario(design: DesignUnderTest, config: Config, seed: nu
     };
     const first: Op[] = Array.from({ length: opsPerCpu }, draw);
     const programs = Array.from({ length: cpus }, (_, cpu) => first.map((op) => {
-      const chosen = cpu === 0 || prng.below(2) === 0 ? op : draw();
+      if (cpu === 0) return op;
+      const choice = prng.below(3);
+      const partners = choice === 1 ? alphabet.filter((other) => related(op, other)) : [];
+      const chosen = choice === 0 ? op : partners.length > 0 ? partners[prng.below(partners.length)] as Op : draw();
       return { ...chosen, cpu };
     }));
     return { config: machine, setup, programs };
