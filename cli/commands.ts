@@ -373,7 +373,7 @@ function commandShrink(args: string[]): number {
 }
 
 /** Least time per seed for a race mutant in `swapcheck mutants`. */
-const raceSeedMsMin = 5_000;
+const raceSeedMsMin = 10_000;
 
 function commandMutants(args: string[]): number {
   const { values } = parseArgs({
@@ -433,7 +433,7 @@ function commandMutants(args: string[]): number {
   );
   const results = names.map((name) => {
     if (!raceNames.has(name)) return sequential.find((result) => result.name === name) as (typeof sequential)[number];
-    // A race needs a scenario and a schedule to line up: each seed gets at least 5 s.
+    // A race needs a scenario and a schedule to line up: each seed gets at least 10 s.
     const result = checkRaceMutant(name, seeds, seedBase, Math.max(timeMs / seeds, raceSeedMsMin), shrinkMs);
     if (process.stderr.isTTY === true || format !== 'text') process.stderr.write(`${name}: ${result.killed}/${result.seeds}\n`);
     return result;
