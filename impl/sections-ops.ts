@@ -336,7 +336,8 @@ function* allocSections(ctx: SectionContext, op: AllocSwapOp): SectionedOp {
   return outcome;
 }
 
-// swapoff(): clear SWP_WRITEOK, wait for device users, try_to_unuse() and free the device.
+// swapoff(): refuse new pins, wait for device users, then clear SWP_WRITEOK, try_to_unuse() and
+// free the device in one section.
 function* swapoffSections(ctx: SectionContext, op: SwapoffOp): SectionedOp {
   const state = ctx.state;
   yield { kind: 'yield', label: 'swapoff:start' };
@@ -346,8 +347,12 @@ function* swapoffSections(ctx: SectionContext, op: SwapoffOp): SectionedOp {
     yield { kind: 'wait', label: 'swapoff:wait-other', until: () => !ctx.dying(op.device) };
     return ctx.commit(op);
   }
+  // No new device pins from here (percpu_ref_kill()). SWP_WRITEOK is cleared by the commit
+  // itself: the model has no "swapoff in progress" state, so an allocation or a writeout that
+  // overlaps the swapoff must see the device either before it or after it; an allocation that
+  // lands on the device before the commit is unused by it, which is what the kernel's
+  // try_to_unuse() does with allocations that raced in before SWP_WRITEOK was cleared.
   ctx.startSwapoff(op.device);
-  device.writeOk = false; // del_from_avail_list(): new allocations skip the device
   yield { kind: 'wait', label: 'swapoff:unuse', until: () => ctx.users(op.device) === 0 };
   return ctx.commit(op);
 }
