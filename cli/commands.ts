@@ -45,7 +45,7 @@ import {
 import { readFileSync } from 'node:fs';
 import { commandCompare } from './compare-command.ts';
 import { commandValidate } from './validate-command.ts';
-import { commandExplore } from './explore-command.ts';
+import { commandExplore, commandReplayConcurrent } from './explore-command.ts';
 import { checkRaceMutant } from '../explore/mutant-race.ts';
 
 const usage = `usage: swapcheck <command> [options]
@@ -313,6 +313,15 @@ function saveRegression(summary: DesignSummary, seed: number): string {
   return writeShrunkTrace(regressionDir(), summary, seed, `caught: ${describeFailure(failure.shrunk.failure)}`);
 }
 
+/** The `version` field of a trace file, or null when it cannot be read as JSON. */
+function traceVersionOf(path: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown }).version ?? null;
+  } catch {
+    return null;
+  }
+}
+
 function commandReplay(args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
@@ -321,6 +330,10 @@ function commandReplay(args: string[]): number {
     allowPositionals: true,
   });
   if (positionals.length === 0) throw new InputError('replay: expected at least one TRACE file');
+  // A concurrent trace (version 2) replays its schedule through the explorer.
+  if (positionals.length === 1 && traceVersionOf(positionals[0] as string) === 2) {
+    return commandReplayConcurrent(positionals[0] as string, values.design);
+  }
   const traces = positionals.map((path) => ({ path, trace: readTrace(path) }));
   let failed = 0;
   for (const { path, trace } of traces) {

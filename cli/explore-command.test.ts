@@ -59,6 +59,9 @@ describe('swapcheck explore', () => {
     const replay = swapcheck(['explore', '--replay', path], first.cwd);
     expect(replay.code).toBe(1);
     expect(replay.stdout).not.toMatch(/did not replay step for step/);
+    const viaReplay = swapcheck(['replay', path], first.cwd);
+    expect(viaReplay.code).toBe(1);
+    expect(viaReplay.stdout).toBe(replay.stdout);
     // On the design without the bug the same scenario holds (the schedule may not replay
     // step for step there, since the correct swapoff waits for the zap's device pin).
     const clean = swapcheck(['explore', '--replay', path, '--design', 'classic'], first.cwd);

@@ -78,7 +78,7 @@ function traceOf(ref: DesignRef, design: ConcurrentDesign, config: ExploreConfig
   };
 }
 
-function commandReplayConcurrent(path: string, designFlag: string | undefined): number {
+export function commandReplayConcurrent(path: string, designFlag: string | undefined): number {
   const trace = readConcurrentTrace(path);
   const ref = designFlag === undefined ? trace.design : designRefFromFlag(designFlag);
   const design = concurrentDesign(ref, trace.syncSwapin);
