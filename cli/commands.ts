@@ -43,6 +43,8 @@ import {
 import { readFileSync } from 'node:fs';
 import { commandCompare } from './compare-command.ts';
 import { commandValidate } from './validate-command.ts';
+import { commandExplore, commandReplayConcurrent } from './explore-command.ts';
+import { checkRaceMutant } from '../explore/mutant-race.ts';
 
 const usage = `usage: swapcheck <command> [options]
 commands:
@@ -63,6 +65,9 @@ commands:
            each design's cost on the named workloads, with its verdict
   validate FILE [--time 60s] [--workload NAME ...]: a design proposal (knob file or
            module) through the properties and the drain, then its costs
+  explore  [--design NAME|FILE] [--mutant NAME] [--cpus 2..4] [--mode random|exhaustive|sequential]
+           [--max-ops K] [--time 30s] [--seed N] [--sync-swapin swap-cache|skip-pinned|skip-unpinned]
+           [--config explore|explore-zswap] [--replay TRACE]: the model checker (interleavings)
   designs  list the built-in designs and knobs
   help     this text`;
 
@@ -302,6 +307,15 @@ function saveRegression(summary: DesignSummary, seed: number): string {
   return writeShrunkTrace(regressionDir(), summary, seed, `caught: ${describeFailure(failure.shrunk.failure)}`);
 }
 
+/** The `version` field of a trace file, or null when it cannot be read as JSON. */
+function traceVersionOf(path: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown }).version ?? null;
+  } catch {
+    return null;
+  }
+}
+
 function commandReplay(args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
@@ -310,6 +324,10 @@ function commandReplay(args: string[]): number {
     allowPositionals: true,
   });
   if (positionals.length === 0) throw new InputError('replay: expected at least one TRACE file');
+  // A concurrent trace (version 2) replays its schedule through the explorer.
+  if (positionals.length === 1 && traceVersionOf(positionals[0] as string) === 2) {
+    return commandReplayConcurrent(positionals[0] as string, values.design);
+  }
   const traces = positionals.map((path) => ({ path, trace: readTrace(path) }));
   let failed = 0;
   for (const { path, trace } of traces) {
@@ -365,6 +383,9 @@ function commandShrink(args: string[]): number {
   return 1;
 }
 
+/** Least time per seed for a race mutant in `swapcheck mutants`. */
+const raceSeedMsMin = 10_000;
+
 function commandMutants(args: string[]): number {
   const { values } = parseArgs({
     args,
@@ -404,7 +425,10 @@ function commandMutants(args: string[]): number {
   }
   const seedBase = parseCount('--seed', values.seed, 0, 0xffffffff) ?? 1;
   const runsPerSeed = parseCount('--runs-per-seed', values['runs-per-seed'], 1, 1_000_000) ?? 32;
-  const results = checkMutants(
+  const shrinkMs = values['shrink-time'] === undefined ? 5_000 : parseDuration(values['shrink-time'], '--shrink-time');
+  // Race mutants are killed by the explorer (schedules, not ops, to kill); the rest by `run`.
+  const raceNames = new Set(names.filter((name) => mutantCatalogue[name]?.race !== undefined));
+  const sequential = checkMutants(
     {
       seeds,
       // Each seed's campaign has the whole time budget; the runs budget normally ends it first.
@@ -413,20 +437,27 @@ function commandMutants(args: string[]): number {
       opsPerRun: parseCount('--max-ops', values['max-ops'], 1, 1_000_000) ?? 400,
       configs: Object.values(configPresets),
       // Shrinking is not part of the time to kill; it gets its own budget per kill.
-      shrinkMs: values['shrink-time'] === undefined ? 5_000 : parseDuration(values['shrink-time'], '--shrink-time'),
+      shrinkMs,
       seedBase,
       onMutant: (name, result) => {
         if (process.stderr.isTTY === true || format !== 'text') process.stderr.write(`${name}: ${result.killed}/${result.seeds}\n`);
       },
     },
-    names,
+    names.filter((name) => !raceNames.has(name)),
   );
+  const results = names.map((name) => {
+    if (!raceNames.has(name)) return sequential.find((result) => result.name === name) as (typeof sequential)[number];
+    // A race needs a scenario and a schedule to line up: each seed gets at least 10 s.
+    const result = checkRaceMutant(name, seeds, seedBase, Math.max(timeMs, raceSeedMsMin), shrinkMs);
+    if (process.stderr.isTTY === true || format !== 'text') process.stderr.write(`${name}: ${result.killed}/${result.seeds}\n`);
+    return result;
+  });
   const rows = results.map((r) => ({ ...r, verdict: mutantVerdict(r, ratio) }));
   const bad = rows.filter((r) => r.verdict !== 'killed');
   if (format === 'json') {
     out(JSON.stringify({ format: 'swapcheck-mutants', version: 1, seeds, seedBase, runsPerSeed, timeMsPerMutant: timeMs, killRatio: ratio, mutants: rows.map(({ doc, ...rest }) => ({ ...rest, shortest: doc.shortest, catches: doc.catches })) }, null, 2));
   } else {
-    const header = ['mutant', 'design', 'killed', 'timed out', 'median runs', 'median ops', 'median ms', 'shrunk', 'shortest', 'verdict'];
+    const header = ['mutant', 'design', 'killed', 'timed out', 'median runs', 'median ops/schedules', 'median ms', 'shrunk', 'shortest', 'verdict'];
     const cells = rows.map((r) => [r.name, r.design, `${r.killed}/${r.seeds}`, String(r.timedOut), String(r.medianRunsToKill ?? '-'), String(r.medianOpsToKill ?? '-'), r.medianMsToKill === null ? '-' : String(Math.round(r.medianMsToKill)), String(r.shrunkLengthMax ?? '-'), String(r.doc.shortest), r.verdict]);
     if (format === 'markdown') {
       out(`| ${header.join(' | ')} |`);
@@ -475,6 +506,8 @@ export async function main(argv: string[]): Promise<number> {
         return commandDesigns();
       case 'mutants':
         return commandMutants(rest);
+      case 'explore':
+        return commandExplore(rest);
       case 'help':
       case '--help':
       case '-h':

@@ -24,7 +24,24 @@ export type MutantCatchKind =
   | 'identity'
   | 'allowance'
   | 'drain'
-  | 'impl-crash';
+  | 'impl-crash'
+  // What the explorer reports first (explore/concurrent.ts), for race mutants only.
+  | 'linearizability'
+  | 'use-after-free'
+  | 'deadlock'
+  | 'livelock';
+
+/**
+ * A race mutant: a bug only an interleaving exposes, in a sectioned op (impl/sections-ops.ts).
+ * Its committed trace is a concurrent trace (format version 2) and `swapcheck explore` kills
+ * it; `shortest` is then the length of that trace's schedule in steps.
+ */
+export interface RaceMutantDoc {
+  /** The explorer config its trace and campaigns run on (explore/config.ts). */
+  readonly config: 'explore' | 'explore-zswap';
+  /** The legacy swapin knob it needs (impl/sections.ts SyncSwapin). */
+  readonly syncSwapin: 'swap-cache' | 'skip-pinned' | 'skip-unpinned';
+}
 
 export interface MutantDoc {
   /** One sentence: the bug. */
@@ -37,6 +54,8 @@ export interface MutantDoc {
   readonly catches: { readonly kind: MutantCatchKind; readonly invariant?: InvariantName };
   /** Length of the shortest known trace (properties/mutants/NAME.json). */
   readonly shortest: number;
+  /** Set for a race mutant (found by `swapcheck explore`, not by `run`). */
+  readonly race?: RaceMutantDoc;
 }
 
 const allDesigns = ['classic', 'vswap-rfc', 'vswap-all', 'vswap-direct', 'vswap-direct-cached'] as const;
@@ -309,6 +328,77 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
     catches: { kind: 'observation' },
     shortest: 8,
   },
+  // Races: only an interleaving of sectioned ops exposes these (impl/sections-ops.ts).
+  'swapin-no-revalidate': {
+    summary: 'After locking the swap-cache folio its lockless lookup found, swapin maps it ' +
+      'without re-checking that the folio is still bound to the entry and that the PTE still ' +
+      'holds the entry.',
+    mirrors: 'mm: fix swapin race condition (4969c1192d15, 31c4a3d3a0f8) and phase I "always ' +
+      'lock and check the swap cache folio before use" (§5 #22, #25)',
+    designs: ['classic', 'vswap-direct'],
+    catches: { kind: 'impl-crash' },
+    shortest: 4,
+    race: { config: 'explore', syncSwapin: 'swap-cache' },
+  },
+  'swapoff-no-pin': {
+    summary: 'Swapin, zap and fork take no device pin (get_swap_device()), so swapoff does not ' +
+      'wait for them and frees the device metadata they still read.',
+    mirrors: 'swapoff races with zap, swapin and shmem (82b1c07a0af6, eb085574a752, ' +
+      '2799e77529c2, 63d8620ecf93; §5 #6-#9)',
+    designs: ['classic'],
+    catches: { kind: 'use-after-free' },
+    shortest: 4,
+    race: { config: 'explore', syncSwapin: 'swap-cache' },
+  },
+  'alloc-no-writeok-recheck': {
+    summary: 'The allocator picks a device without counting itself as a scanner and does not ' +
+      're-check SWP_WRITEOK under the cluster lock, so it allocates on a device swapoff freed.',
+    mirrors: 'mm, swap: fix allocation and scanning race with swapoff (0ec8bc9e880e, §5 #10)',
+    designs: ['classic'],
+    catches: { kind: 'use-after-free' },
+    shortest: 4,
+    race: { config: 'explore', syncSwapin: 'swap-cache' },
+  },
+  'count-wrong-cluster-lock': {
+    summary: 'A fork updates the swap count under the lock of the neighbouring cluster, so a ' +
+      'concurrent put of the same entry is lost in its read-modify-write.',
+    mirrors: 'mm, swap: fix race between swap count continuation operations (2628bd6fc052, ' +
+      '§5 #11)',
+    designs: ['classic', 'vswap-direct'],
+    catches: { kind: 'invariant', invariant: 'count-conservation' },
+    shortest: 5,
+    race: { config: 'explore', syncSwapin: 'swap-cache' },
+  },
+  'writeback-no-recheck': {
+    summary: 'Zswap writeback writes the copy it decompressed to the slot without re-checking ' +
+      'that the entry is still in zswap, after a concurrent swapin already loaded it.',
+    mirrors: 'zswap writeback against swapin: the entry must be re-checked under the swap-cache ' +
+      'folio lock (§5 #3, #24; zswap_writeback_entry())',
+    designs: ['classic'],
+    catches: { kind: 'linearizability' },
+    shortest: 4,
+    race: { config: 'explore-zswap', syncSwapin: 'swap-cache' },
+  },
+  'skip-cache-unpinned': {
+    summary: 'The legacy swap-cache-skipping swapin on a synchronous device reads the slot ' +
+      'without the per-entry pin of its fix, so a concurrent swapin frees the slot first.',
+    mirrors: 'mm/swap: fix race when skipping swapcache (13ddaf26be32, Fixes 0bcac06f27d7; §5 #1)',
+    designs: ['classic'],
+    catches: { kind: 'use-after-free' },
+    shortest: 5,
+    race: { config: 'explore', syncSwapin: 'skip-pinned' },
+  },
+  'lookup-cache-use-after-free': {
+    summary: 'A fork reads the swap count through the virtual cluster its lookup-cache hit ' +
+      'returned, before re-validating the PTE and with no pin of its own, after a concurrent ' +
+      'zap freed the cluster.',
+    mirrors: 'vswap v6 per-CPU cluster lookup cache: a cached pointer is safe only pinned or ' +
+      'validated (§3.1, §7.4 lockless readers must re-validate)',
+    designs: ['vswap-direct-cached'],
+    catches: { kind: 'use-after-free' },
+    shortest: 4,
+    race: { config: 'explore', syncSwapin: 'swap-cache' },
+  },
   'vswap-percpu-trust': {
     summary: 'The virtual allocator takes the per-CPU next offset without re-checking the slot, ' +
       'handing out an entry value that is still live.',
@@ -343,9 +433,8 @@ export function mutantTableMarkdown(): string {
   for (const name of Object.keys(mutantCatalogue).sort()) {
     const doc = mutantCatalogue[name];
     if (doc === undefined) continue;
-    const catches = doc.catches.invariant === undefined
-      ? doc.catches.kind
-      : `${doc.catches.kind} (${doc.catches.invariant})`;
+    const kind = doc.race === undefined ? doc.catches.kind : `${doc.catches.kind}, by explore`;
+    const catches = doc.catches.invariant === undefined ? kind : `${kind} (${doc.catches.invariant})`;
     lines.push(`| \`${name}\` | ${doc.designs.join(', ')} | ${escape(doc.summary)} | ` +
       `${escape(doc.mirrors)} | ${catches} | ${doc.shortest} |`);
   }

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 const forbidden = ['FIX', 'ME'].join('');
-const folders = ['lib', 'model', 'impl', 'properties', 'cli'];
+const folders = ['lib', 'model', 'impl', 'properties', 'explore', 'cli', 'bench'];
 
 function sourceFiles(folder: string): string[] {
   const files: string[] = [];

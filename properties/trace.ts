@@ -23,7 +23,7 @@ export const traceVersion = 1;
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const flag = v.optional(v.boolean());
 
-const opSchema = v.variant('op', [
+export const opSchema = v.variant('op', [
   v.strictObject({ op: v.literal('swapon'), device: count, cpu: count }),
   v.strictObject({ op: v.literal('swapoff'), device: count, cpu: count }),
   v.strictObject({ op: v.literal('fault'), holder: count, order: count, cpu: count }),
