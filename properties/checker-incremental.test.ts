@@ -12,6 +12,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configPresets, type Config } from '../lib/config.ts';
+import { mutantCatalogue } from '../impl/mutants.ts';
 import type { Observation } from '../lib/observation.ts';
 import type { SwapSystem } from '../lib/system.ts';
 import { Checker, checkerOptionsCampaign, checkerOptionsDefault, type CheckerOptions } from './checker.ts';
@@ -117,7 +118,10 @@ describe('the model footprint', () => {
 
 describe('campaign checks', () => {
   const traceDir = join(import.meta.dirname, 'mutants');
-  const traces = readdirSync(traceDir).filter((file) => file.endsWith('.json')).sort();
+  // Race mutants' traces are concurrent (version 2): the explorer replays those.
+  const traces = readdirSync(traceDir)
+    .filter((file) => file.endsWith('.json') && mutantCatalogue[file.slice(0, -'.json'.length)]?.race === undefined)
+    .sort();
 
   it.each(traces)('catch the committed mutant trace %s', (file) => {
     const trace = readTrace(join(traceDir, file));
