@@ -320,8 +320,11 @@ export function shrinkTrace(
   extras: ShrinkExtras = {},
 ): ShrinkResult {
   const depth = extras.depth ?? 0;
+  // The widened test (alsoKeeps) is only asked about short traces: it costs a replay on
+  // another design, and on a long trace the ordinary test has more to shrink anyway.
   const keeps = (failure: Failure | null, ops: readonly Op[], on: Config): boolean =>
-    failure !== null && (sameFailure(target, failure) || (extras.alsoKeeps?.(failure, ops, on) ?? false));
+    failure !== null &&
+    (sameFailure(target, failure) || (ops.length <= localSearchMax && (extras.alsoKeeps?.(failure, ops, on) ?? false)));
   const started = performance.now();
   const created = new Map<number, number[]>();
   // The model's self-check can only report a model crash; skip it unless that is the target.
