@@ -8,7 +8,8 @@
  * failures there) or swapoff (devices go off and on with entries on them). A focus narrows the
  * hot holders to a few and turns part of the templates into lifecycle steps
  * (op-template.ts advanceOp), so that the same entries go through whole lifecycles instead of
- * spreading thin over every holder.
+ * spreading thin over every holder. Half the pressure runs start with only the synchronous-I/O
+ * devices swapped on (Swarm.syncOnly), so that a small device fills past half.
  *
  * Not covered here: resolving templates into ops (properties/op-template.ts).
  */

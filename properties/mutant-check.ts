@@ -11,7 +11,8 @@
  * budget only caps a slow machine, and seeds it cut short are counted (`timedOut`) so a
  * load-dependent result shows. A kill counts only if the same ops hold on the mutant's base
  * design. Shrinking a kill has its own budget (`shrinkMs`, and `shrinkAttempts` replays) and
- * is not part of the time to kill.
+ * is not part of the time to kill; it keeps any shorter kill of the same mutant (a failure of
+ * any kind whose ops hold on the base design), not only the same failure kind.
  *
  * Not covered here: replaying the committed minimal traces (properties/canary.test.ts) and
  * mutation testing of impl/ with Stryker.
