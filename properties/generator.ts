@@ -8,7 +8,8 @@
  * failures there) or swapoff (devices go off and on with entries on them). A focus narrows the
  * hot holders to a few and turns part of the templates into lifecycle steps
  * (op-template.ts advanceOp), so that the same entries go through whole lifecycles instead of
- * spreading thin over every holder.
+ * spreading thin over every holder. Half the pressure runs start with only the synchronous-I/O
+ * devices swapped on (Swarm.syncOnly), so that a small device fills past half.
  *
  * Not covered here: resolving templates into ops (properties/op-template.ts).
  */
@@ -55,6 +56,11 @@ export interface Swarm {
   /** How many low-numbered holders are hot (picked most of the time), or null for the
    * resolver's default (a quarter of the holders). */
   readonly hotHolders: number | null;
+  /** Swap on only the synchronous-I/O devices at the start of the run (when the config has
+   * one; run.ts): a pressure run then fills a small device past half, where cache-only
+   * reclaim meets partly mapped large folios. The other devices can still be swapped on by
+   * a swapon op. */
+  readonly syncOnly: boolean;
   readonly cumulative: readonly number[];
   readonly total: number;
 }
@@ -72,7 +78,7 @@ export function swarmFromWeights(
     total += weights[name];
     cumulative.push(total);
   }
-  return { weights, pressure, focus, hotHolders, advanceShare, cumulative, total };
+  return { weights, pressure, focus, hotHolders, advanceShare, syncOnly: false, cumulative, total };
 }
 
 const opsPressureUp: ReadonlySet<OpName> = new Set<OpName>(['fault', 'write', 'allocSwap', 'unmap', 'writeout', 'evict']);
@@ -90,7 +96,8 @@ const focusWeights: Readonly<Record<Exclude<SwarmFocus, 'mixed'>, Partial<Record
 
 /** Draws a swarm: each non-core kind is off with probability 1/4, each weight scaled 1..4;
  * one run in three is a pressure run; three in four of the others get a focus (3/8 of them
- * zswap, 1/4 counts, 1/8 swapoff). */
+ * zswap, 1/4 counts, 1/8 swapoff); half the pressure runs start on the synchronous-I/O
+ * devices alone. */
 export function drawSwarm(prng: Prng): Swarm {
   const pressure = prng.below(3) === 0;
   const weights = {} as Record<OpName, number>;
@@ -106,14 +113,18 @@ export function drawSwarm(prng: Prng): Swarm {
   const focus: SwarmFocus = pressure || roll < 2 ? 'mixed' : roll < 5 ? 'zswap' : roll < 7 ? 'counts' : 'swapoff';
   // Drawn for every swarm, so that the stream does not depend on the focus.
   const hot = 2 + prng.below(5);
-  if (focus === 'mixed') return swarmFromWeights(weights, pressure);
+  // Half the pressure runs start on the synchronous-I/O devices alone (Swarm.syncOnly): a
+  // small device fills past half sooner. (Zswap runs on them alone were tried too: kills of
+  // the zero-flag bug, which needs a swap cache that survives swapin, dropped.)
+  const syncOnly = pressure && prng.below(2) === 0;
+  if (focus === 'mixed') return { ...swarmFromWeights(weights, pressure), syncOnly };
   for (const [name, factor] of Object.entries(focusWeights[focus]) as [OpName, number][]) {
     weights[name] = Math.max(weights[name], opWeightsBase[name]) * factor;
   }
   // A third to two thirds of a focused run's ops are lifecycle steps (op-template advanceOp),
   // over a few hot holders.
   const advanceShare = (1 + prng.below(2)) / 3;
-  return swarmFromWeights(weights, pressure, focus, hot, advanceShare);
+  return { ...swarmFromWeights(weights, pressure, focus, hot, advanceShare), syncOnly };
 }
 
 /** Probability that a template's flag is set, by kind (injected failures stay rare, except in

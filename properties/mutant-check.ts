@@ -11,7 +11,8 @@
  * budget only caps a slow machine, and seeds it cut short are counted (`timedOut`) so a
  * load-dependent result shows. A kill counts only if the same ops hold on the mutant's base
  * design. Shrinking a kill has its own budget (`shrinkMs`, and `shrinkAttempts` replays) and
- * is not part of the time to kill.
+ * is not part of the time to kill; it keeps any shorter kill of the same mutant (a failure of
+ * any kind whose ops hold on the base design), not only the same failure kind.
  *
  * Not covered here: replaying the committed minimal traces (properties/canary.test.ts) and
  * mutation testing of impl/ with Stryker.
@@ -118,10 +119,16 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
       if (options.shrink === false) break;
       // The shrinker may move the trace to another of the campaign's configs where it fails
       // sooner (properties/shrink.ts).
+      // A candidate that fails differently is kept when it is still a kill by the definition
+      // above (its ops hold on the base design): the shortest trace of a mutant is its
+      // shortest kill, whatever the harness reports first on it.
+      const baseDesign = resolveDesign(base);
       const small = shrinkTrace(design, config, result.ops, result.failure, {
         timeMs: options.shrinkMs,
         attemptsMax: options.shrinkAttempts ?? 100_000,
-      }, undefined, options.configs);
+      }, undefined, options.configs, {
+        alsoKeeps: (_failure, candidate, on) => replayOps(baseDesign, on, candidate).failure === null,
+      });
       shrunk.push(small.ops.length);
       if (!small.fixpoint) shrinkCut++;
       if (shortest === null || small.ops.length < shortest.ops.length) shortest = { ops: small.ops, config: small.config };

@@ -194,7 +194,9 @@ function advanceOp(config: Config, observation: Observation, t: OpTemplate, cpu:
   switch (view?.kind) {
     case 'present': {
       const cached = observation.folios.some((f) => f.id === view.folio && f.cached);
-      if (step === 0) return { op: 'write', holder, value: t.value, cpu };
+      // A page that still reads as zero is written twice as often: zswap stores only non-zero
+      // pages, and a zero page swapped in and then written is what redirties a zero entry.
+      if (step === 0 || (step === 1 && view.content === 0)) return { op: 'write', holder, value: t.value, cpu };
       return cached ? { op: 'unmap', holder, cpu } : { op: 'allocSwap', holder, cpu };
     }
     case 'swap': {

@@ -45,7 +45,8 @@ function safeMarks(checker: Checker): Readonly<Record<string, number>> {
   }
 }
 
-/** Runs `opsPerRun` generated ops (after swapon of every device) and the drain. */
+/** Runs `opsPerRun` generated ops (after swapon of every device, or of the synchronous-I/O
+ * devices alone when the swarm says so) and the drain. */
 export function runRandom(
   design: DesignUnderTest,
   config: Config,
@@ -64,7 +65,9 @@ export function runRandom(
     return checker.step(op);
   };
   let failure: Failure | null = null;
+  const syncOnly = swarm.syncOnly && config.devices.some((d) => d.synchronousIo);
   for (let device = 0; device < config.devices.length && failure === null; device++) {
+    if (syncOnly && config.devices[device]?.synchronousIo !== true) continue;
     failure = apply({ op: 'swapon', device, cpu: device % config.cpus });
   }
   for (let i = 0; i < opsPerRun && failure === null; i++) {

@@ -16,10 +16,20 @@
  * 6. when the caller offers other configs (the presets), replay the trace on each and move to
  *    one on which it fails the same way sooner: a bug that needs disk writeout shows at the
  *    first writeout on a config booted with zswap off, where a zswap config needs the pool
- *    full or zswap disabled first.
+ *    full or zswap disabled first;
+ * 7. once passes 1-6 are stuck and the trace is short (localSearch): delete every window of
+ *    ops and every pair of ops at once, move single ops to a lower holder the trace uses,
+ *    make a fault one order larger or swap two adjacent ops together with deleting one op
+ *    (two order-0 faults become one order-1 fault); every candidate of this pass but the
+ *    holder moves must fail in fewer steps, so no pass can undo another;
+ * 8. then shrink a copy on each other offered config on which the trace still fails (its one
+ *    device renumbered to each device there), with the cheap passes, and take it if shorter.
+ * What counts as failing "the same way" can be widened by the caller (ShrinkExtras.alsoKeeps:
+ * the self-check keeps any kill of the same mutant).
  * Folio ids are assigned by the system as ops run, so deleting an op that creates folios
  * shifts every later id; candidates therefore remember which original op created each folio
- * and rewrite later folio references to the ids the candidate's own run assigns.
+ * and rewrite later folio references to the ids the candidate's own run assigns (an op on a
+ * folio no kept op created is dropped, or in pass 7 pointed at the latest folio).
  *
  * Candidates replay without the model's own self-check (it can only report a model crash) unless
  * the target is a model crash, since replays are the whole cost of shrinking; a failure in the
@@ -47,12 +57,29 @@ export interface ShrinkResult {
   readonly fixpoint: boolean;
 }
 
+/** Optional behaviour of shrinkTrace beyond the budget. */
+export interface ShrinkExtras {
+  /** Also keep a candidate that fails differently from the target when this says yes (the
+   * self-check keeps any kill of the same mutant: a failure whose ops hold on the design
+   * without the bug, properties/mutant-check.ts). Default: only the same failure. */
+  readonly alsoKeeps?: (failure: Failure, ops: readonly Op[], config: Config) => boolean;
+  /** 1 inside the copy that otherStarts shrinks on another config (it starts no copies). */
+  readonly depth?: number;
+}
+
 export interface ShrinkBudget {
   readonly timeMs: number;
   readonly attemptsMax: number;
 }
 
 export const shrinkBudgetDefault: ShrinkBudget = { timeMs: 20_000, attemptsMax: 20_000 };
+
+/** What a replay does with an op on a folio whose creating op the candidate deleted: drop it
+ * (it could only be an invalid-argument no-op), or point it at the folio the candidate created
+ * last. The second keeps a writeout or evict when the lifecycle that created its folio is
+ * deleted and an earlier lifecycle's folio can take its place (a detour through swapoff and
+ * swapon, or a second swapin, re-creates the folio the bug needs). */
+type Orphans = 'drop' | 'latest';
 
 /** An op of the original trace, with its index there (the key of the folios it created). */
 interface Step {
@@ -90,6 +117,7 @@ function replaySteps(
   created: Map<number, number[]>,
   options: CheckerOptions,
   recordCreated: boolean,
+  orphans: Orphans = 'drop',
 ): Replay {
   const checker = checkerFor(design, config, options);
   const folioMap = new Map<number, number>();
@@ -98,12 +126,20 @@ function replaySteps(
   const ran: Op[] = [];
   const ranSteps: Step[] = [];
   let seen = 0;
-  for (const step of steps) {
+  // The original id of the folio this candidate created last (for orphans = 'latest').
+  let latestOriginal: number | undefined;
+  for (let step of steps) {
     let op = step.op;
     if ('folio' in op) {
-      const mapped = folioMap.get(op.folio);
-      if (mapped === undefined && createdIds.has(op.folio)) continue;
-      op = { ...op, folio: mapped ?? (recordCreated ? op.folio : 0) };
+      let mapped = folioMap.get(op.folio);
+      if (mapped === undefined && createdIds.has(op.folio)) {
+        if (orphans === 'drop' || latestOriginal === undefined) continue;
+        // The step now names the latest folio by its original id, so later replays of a kept
+        // candidate map it the ordinary way.
+        step = { op: { ...op, folio: latestOriginal } as Op, origin: step.origin };
+        mapped = folioMap.get(latestOriginal);
+      }
+      op = { ...step.op, folio: mapped ?? (recordCreated ? op.folio : 0) } as Op;
     }
     ran.push(op);
     ranSteps.push(step);
@@ -120,7 +156,10 @@ function replaySteps(
       const original = created.get(step.origin) ?? [];
       original.forEach((id, index) => {
         const now = fresh[index];
-        if (now !== undefined) folioMap.set(id, now);
+        if (now !== undefined) {
+          folioMap.set(id, now);
+          latestOriginal = id;
+        }
       });
     }
   }
@@ -212,6 +251,64 @@ function renumberCpus(steps: readonly Step[]): Step[] | null {
   return steps.map(({ op, origin }) => ({ op: { ...op, cpu: order.indexOf(op.cpu) }, origin }));
 }
 
+/** Longest trace the local search (every window, pair and rewrite) is tried on. */
+const localSearchMax = 40;
+
+/** Every single op (not a large fault) moved to a lower holder that the trace uses. */
+function lowerHolders(steps: readonly Step[]): Step[][] {
+  const holders = new Set<number>();
+  for (const { op } of steps) if ('holder' in op) holders.add(op.holder);
+  const out: Step[][] = [];
+  steps.forEach(({ op, origin }, index) => {
+    if (!('holder' in op) || (op.op === 'fault' && op.order > 0)) return;
+    for (const holder of [...holders].sort((a, b) => a - b)) {
+      if (holder >= op.holder) break;
+      const next = steps.slice();
+      next[index] = { op: { ...op, holder } as Op, origin };
+      out.push(next);
+    }
+  });
+  return out;
+}
+
+/** The trace with its one device renumbered to each device of `config` (null when the trace
+ * names more than one device). */
+function deviceMoves(steps: readonly Step[], config: Config): Step[][] {
+  const used = new Set<number>();
+  for (const { op } of steps) if ('device' in op) used.add(op.device);
+  if (used.size > 1) return [];
+  const out: Step[][] = [steps.slice()];
+  if (used.size === 0) return out;
+  const [from] = used;
+  for (let device = 0; device < config.devices.length; device++) {
+    if (device === from) continue;
+    out.push(steps.map(({ op, origin }) => ({ op: 'device' in op ? ({ ...op, device } as Op) : op, origin })));
+  }
+  return out;
+}
+
+/** The rewrites of localSearch (see there), cheapest first. */
+function rewrites(steps: readonly Step[], config: Config): Step[][] {
+  const out: Step[][] = [];
+  const replace = (index: number, op: Op) => {
+    const next = steps.slice();
+    next[index] = { op, origin: (steps[index] as Step).origin };
+    out.push(next);
+  };
+  steps.forEach(({ op }, index) => {
+    if (op.op === 'fault' && op.order < config.orderMax && op.holder % 2 ** (op.order + 1) === 0) {
+      replace(index, { ...op, order: op.order + 1 });
+    }
+  });
+  for (let index = 0; index + 1 < steps.length; index++) {
+    const next = steps.slice();
+    next[index] = steps[index + 1] as Step;
+    next[index + 1] = steps[index] as Step;
+    out.push(next);
+  }
+  return out;
+}
+
 export function shrinkTrace(
   design: DesignUnderTest,
   config: Config,
@@ -220,7 +317,14 @@ export function shrinkTrace(
   budget: ShrinkBudget = shrinkBudgetDefault,
   options: CheckerOptions = checkerOptionsDefault,
   otherConfigs: readonly Config[] = [],
+  extras: ShrinkExtras = {},
 ): ShrinkResult {
+  const depth = extras.depth ?? 0;
+  // The widened test (alsoKeeps) is only asked about short traces: it costs a replay on
+  // another design, and on a long trace the ordinary test has more to shrink anyway.
+  const keeps = (failure: Failure | null, ops: readonly Op[], on: Config): boolean =>
+    failure !== null &&
+    (sameFailure(target, failure) || (ops.length <= localSearchMax && (extras.alsoKeeps?.(failure, ops, on) ?? false)));
   const started = performance.now();
   const created = new Map<number, number[]>();
   // The model's self-check can only report a model crash; skip it unless that is the target.
@@ -232,25 +336,27 @@ export function shrinkTrace(
   let best: Step[] = original;
   let bestOps: Op[] = ops.slice();
   let bestFailure = target;
-  if (first.failure !== null && sameFailure(target, first.failure)) {
+  if (first.failure !== null && keeps(first.failure, first.ops, config)) {
     best = first.steps;
     bestOps = first.ops;
     bestFailure = first.failure;
   }
   const outOfBudget = () => attempts >= budget.attemptsMax || performance.now() - started > budget.timeMs;
   // Tries a candidate; on the same failure keeps it, cut right after the failing op.
-  const attempt = (candidate: Step[], on: Config = current): boolean => {
+  // `shorter`: only keep a candidate that fails in fewer steps than the best (the moves that
+  // do not delete ops by themselves, so that equal-length moves cannot cycle).
+  const attempt = (candidate: Step[], on: Config = current, orphans: Orphans = 'drop', shorter = false): boolean => {
     if (outOfBudget()) return false;
     attempts++;
-    const result = replaySteps(design, on, candidate, created, candidateOptions, false);
-    if (result.failure === null || !sameFailure(target, result.failure)) return false;
+    const result = replaySteps(design, on, candidate, created, candidateOptions, false, orphans);
     // Another config is only taken when the trace fails sooner there.
-    if (on !== current && result.steps.length >= best.length) return false;
+    if ((shorter || on !== current) && result.steps.length >= best.length) return false;
+    if (!keeps(result.failure, result.ops, on)) return false;
     current = on;
     // Steps keep the original folio ids (the keys of `created`); bestOps has the rewritten ones.
     best = result.steps;
     bestOps = result.ops;
-    bestFailure = result.failure;
+    bestFailure = result.failure as Failure;
     return true;
   };
   // The holders the current best touches, each with the origins of the steps touching it.
@@ -283,6 +389,87 @@ export function shrinkTrace(
     }
     return any;
   };
+  // Local search on a short trace, once the passes above are stuck: every window of ops and
+  // every pair of ops deleted together (with orphaned folio ops pointed at the latest folio),
+  // then one rewrite combined with the deletion of one op: a fault one order larger (two
+  // order-0 faults become one order-1 fault) or two adjacent ops swapped; and an op moved to a
+  // lower holder the trace uses, on its own. Each candidate must fail the same way in fewer steps.
+  const localSearch = (): boolean => {
+    // A copy on another config (otherStarts) only runs the cheap passes: the local search
+    // sweeps are the costly part, and the copy is there to see whether the config lets them
+    // go further; a shorter copy comes back here, where the local search runs on it.
+    if (depth > 0 || best.length > localSearchMax) return false;
+    const without = (steps: readonly Step[], ...indices: number[]) => steps.filter((_, i) => !indices.includes(i));
+    for (let size = best.length - 1; size >= 1; size--) {
+      for (let start = 0; start + size <= best.length; start++) {
+        if (outOfBudget()) return false;
+        if (attempt([...best.slice(0, start), ...best.slice(start + size)], current, 'latest', true)) return true;
+      }
+    }
+    for (let i = 0; i < best.length; i++) {
+      for (let j = i + 2; j < best.length; j++) {
+        if (outOfBudget()) return false;
+        if (attempt(without(best, i, j), current, 'latest', true)) return true;
+      }
+    }
+    // An op moved to a lower holder the trace already uses is kept even at the same length
+    // (the sum of holder numbers only goes down, so this cannot cycle): on a large folio,
+    // the op on its last page may as well be on its first, and then the order can drop.
+    for (const lowered of lowerHolders(best)) {
+      if (outOfBudget()) return false;
+      if (attempt(lowered, current, 'latest')) return true;
+    }
+    for (const rewritten of rewrites(best, current)) {
+      if (attempt(rewritten, current, 'latest', true)) return true;
+      for (let j = 0; j < rewritten.length; j++) {
+        if (outOfBudget()) return false;
+        if (attempt(without(rewritten, j), current, 'latest', true)) return true;
+      }
+    }
+    return false;
+  };
+  // A config on which the best fails the same way but not sooner may still shrink further
+  // there (a bug that needs disk writeout, found on a zswap config): shrink a copy on it and
+  // keep the result if it is shorter.
+  // The length of the best when each config was last tried: a config is tried again only
+  // once the best got shorter.
+  const startedAt = new Map<Config, number>();
+  const otherStarts = (): boolean => {
+    if (depth > 0 || best.length > localSearchMax) return false;
+    let any = false;
+    for (const other of otherConfigs) {
+      if (other === current || outOfBudget() || (startedAt.get(other) ?? Infinity) <= best.length) continue;
+      startedAt.set(other, best.length);
+      // The trace's device may stand for another device of the other config (a bad slot or
+      // a synchronous-I/O device sits on a different index there).
+      let there: Replay | null = null;
+      for (const moved of deviceMoves(best, other)) {
+        if (outOfBudget()) break;
+        attempts++;
+        const replay = replaySteps(design, other, moved, created, candidateOptions, false);
+        if (keeps(replay.failure, replay.ops, other)) {
+          there = replay;
+          break;
+        }
+      }
+      if (there === null) continue;
+      const left = { timeMs: budget.timeMs - (performance.now() - started), attemptsMax: budget.attemptsMax - attempts };
+      const sub = shrinkTrace(design, other, there.ops, target, left, options, [], { ...extras, depth: depth + 1 });
+      attempts += sub.attempts;
+      if (sub.ops.length < best.length) {
+        current = other;
+        best = sub.ops.map((op, origin) => ({ op, origin }));
+        // The copy's ops carry the folio ids of its own runs; re-record them on the next replay.
+        created.clear();
+        const again = replaySteps(design, current, best, created, candidateOptions, true);
+        best = again.steps;
+        bestOps = again.ops;
+        bestFailure = again.failure ?? sub.failure;
+        any = true;
+      }
+    }
+    return any;
+  };
   let progress = true;
   while (progress && !outOfBudget()) {
     progress = false;
@@ -310,6 +497,8 @@ export function shrinkTrace(
     for (const other of otherConfigs) {
       if (other !== current && !outOfBudget() && attempt(best, other)) progress = true;
     }
+    if (!progress && !outOfBudget() && localSearch()) progress = true;
+    if (!progress && !outOfBudget() && otherStarts()) progress = true;
   }
   const fixpoint = !progress && !outOfBudget();
   return { ops: bestOps, config: current, failure: bestFailure, lengthBefore: ops.length, attempts, elapsedMs: performance.now() - started, fixpoint };
