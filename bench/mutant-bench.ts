@@ -11,6 +11,7 @@ import { configPresets } from '../lib/config.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
 import { checkerOptionsCampaign } from '../properties/checker.ts';
 import { resolveDesign } from '../properties/design-registry.ts';
+import { median } from '../properties/mutant-check.ts';
 import { runSeed } from '../properties/prng.ts';
 import { runRandom } from '../properties/run.ts';
 import { shrinkTrace } from '../properties/shrink.ts';
@@ -34,13 +35,6 @@ export interface MutantBenchOptions {
   /** Only the first N mutants (for a quick run). */
   readonly only: number | undefined;
   readonly onMutant?: (name: string) => void;
-}
-
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 export function benchMutants(options: MutantBenchOptions): MutantTiming[] {

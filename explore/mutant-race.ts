@@ -9,7 +9,7 @@
  */
 import { designs } from '../impl/designs.ts';
 import { mutantCatalogue, type MutantDoc } from '../impl/mutants.ts';
-import type { MutantResult } from '../properties/mutant-check.ts';
+import { median, type MutantResult } from '../properties/mutant-check.ts';
 import { exploreExhaustive, exploreRandom, type CampaignResult } from './campaign.ts';
 import { exploreSchedules, type ConcurrentDesign, type Scenario } from './concurrent.ts';
 import { exploreConfigs } from './config.ts';
@@ -103,13 +103,6 @@ export function checkRaceMutant(name: string, seeds: number, seedBase: number, t
     if (performance.now() - shrinkStarted >= shrinkMs) shrinkCut++;
     shrunk.push(small.execution.schedule.length);
   }
-  const median = (values: number[]) => {
-    if (values.length === 0) return null;
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = sorted.length >> 1;
-    return sorted.length % 2 === 1 ? (sorted[middle] as number)
-      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-  };
   return {
     name, design: design.name, doc, seeds, killed: schedules.length, timedOut, shrinkCut,
     // A race is killed by schedules, not runs: the median counts schedules, and the shortest

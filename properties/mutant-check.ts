@@ -70,7 +70,8 @@ export interface MutantResult {
   readonly failureKinds: readonly string[];
 }
 
-function median(values: readonly number[]): number | null {
+/** The median of `values`, or null when there are none. */
+export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
