@@ -41,7 +41,7 @@ import type { Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import type { CheckerOptions, Failure } from './checker.ts';
 import type { Checker } from './checker.ts';
-import { checkerOptionsDefault } from './checker.ts';
+import { checkerOptionsCampaign, checkerOptionsDefault } from './checker.ts';
 import type { DesignUnderTest } from './run.ts';
 import { checkerFor } from './run.ts';
 
@@ -329,6 +329,21 @@ export function shrinkTrace(
   const created = new Map<number, number[]>();
   // The model's self-check can only report a model crash; skip it unless that is the target.
   const candidateOptions = target.kind === 'model-crash' ? options : { ...options, modelSelfCheck: false };
+  // Candidates run first with campaign checks (footprints, a full check every 64 ops), which
+  // costs a fraction of full checks on a long trace; only a candidate that fails then is
+  // replayed with the caller's checks, and that exact failure decides. A candidate whose
+  // failure only a full check between footprints would see is missed: less shrinking, never
+  // a wrong result.
+  const quickOptions = candidateOptions.fullCheckEvery === 1 && target.kind !== 'model-crash'
+    ? { ...candidateOptions, fullCheckEvery: checkerOptionsCampaign.fullCheckEvery }
+    : null;
+  const replayCandidate = (on: Config, candidate: readonly Step[], orphans: Orphans = 'drop'): Replay => {
+    if (quickOptions !== null) {
+      const quick = replaySteps(design, on, candidate, created, quickOptions, false, orphans);
+      if (quick.failure === null) return quick;
+    }
+    return replaySteps(design, on, candidate, created, candidateOptions, false, orphans);
+  };
   let attempts = 1;
   const original: Step[] = ops.map((op, origin) => ({ op, origin }));
   const first = replaySteps(design, config, original, created, options, true);
@@ -348,7 +363,7 @@ export function shrinkTrace(
   const attempt = (candidate: Step[], on: Config = current, orphans: Orphans = 'drop', shorter = false): boolean => {
     if (outOfBudget()) return false;
     attempts++;
-    const result = replaySteps(design, on, candidate, created, candidateOptions, false, orphans);
+    const result = replayCandidate(on, candidate, orphans);
     // Another config is only taken when the trace fails sooner there.
     if ((shorter || on !== current) && result.steps.length >= best.length) return false;
     if (!keeps(result.failure, result.ops, on)) return false;
@@ -446,7 +461,7 @@ export function shrinkTrace(
       for (const moved of deviceMoves(best, other)) {
         if (outOfBudget()) break;
         attempts++;
-        const replay = replaySteps(design, other, moved, created, candidateOptions, false);
+        const replay = replayCandidate(other, moved);
         if (keeps(replay.failure, replay.ops, other)) {
           there = replay;
           break;
