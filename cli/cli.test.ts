@@ -7,7 +7,7 @@
  * itself (properties/).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -52,6 +52,14 @@ const hello = {
 };
 
 describe('swapcheck command line', () => {
+  it('is an executable script, so npx swapcheck runs it (every build sets the mode again)', () => {
+    expect(readFileSync(main, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(statSync(main).mode & 0o111, `${main} is not executable`).toBe(0o111);
+    const result = spawnSync(main, ['designs'], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('classic');
+  });
+
   it('rejects an unknown flag with one line and exit code 2', () => {
     const result = swapcheck(['run', '--bogus']);
     expect(result.code).toBe(2);
