@@ -154,7 +154,8 @@ export function benchmarksMarkdown(results: BenchResults): string {
   }
   if (results.mutants.length > 0) {
     out.push('', '## Mutants: time to kill and to shrink', '',
-      'Per mutant, seeded campaign runs until one fails (at most 10 s per seed), then that run shrunk (at most 5 s). Medians over the killing seeds.',
+      'Per sequential mutant, seeded campaign runs until one fails (at most 10 s per seed), then that run shrunk (at most 5 s). Medians over the killing seeds. ' +
+      'Race mutants are killed by `swapcheck explore`; their times are in [docs/model-checking.md](docs/model-checking.md).',
       '', '| mutant | killed | ms to kill | ops to kill | ms to shrink | shrunk length |', '|---|---:|---:|---:|---:|---:|');
     for (const row of results.mutants) {
       const cell = (value: number | null) => (value === null ? '-' : round(value));
