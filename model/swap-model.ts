@@ -293,7 +293,7 @@ export class SwapModel {
       .map((entry) => ({
         serial: entry.serial,
         count: entry.count,
-        cached: this.cacheOf(entry.serial) !== null,
+        cached: cacheOf(this.state, entry.serial) !== null,
         backend: entry.backend.kind,
         virtual: entry.space.kind === 'virtual',
         device: entryDevice(entry),
@@ -416,7 +416,7 @@ export class SwapModel {
     // mm/memory.c: do_anonymous_page()
     const range = this.alignedRange(op.holder, op.order);
     if (range === null) return status('EINVAL');
-    if (range.some((holder) => this.holderAt(holder).kind !== 'empty')) {
+    if (range.some((holder) => holderAt(this.state, holder).kind !== 'empty')) {
       return status('EINVAL');
     }
     const folio = this.newFolio(op.order, range.map(() => 0), true, null);
@@ -683,7 +683,7 @@ export class SwapModel {
     // mm/memory.c: can_swapin_thp(), mm/swap_state.c: __swap_cache_add_check()
     const entries: Entry[] = [];
     for (const index of range) {
-      const holder = this.holderAt(index);
+      const holder = holderAt(this.state, index);
       if (holder.kind !== 'swap') return `holder ${index} of the large read holds no entry`;
       const entry = this.entry(holder.entry);
       if (this.cacheOf(entry.serial) !== null) return `entry ${entry.serial} is cached`;
@@ -941,10 +941,6 @@ export class SwapModel {
   private setHolder(index: number, holder: Holder): void {
     this.touched.holders.add(index);
     this.state.holders[index] = holder;
-  }
-
-  private holderAt(index: number): Holder {
-    return holderAt(this.state, index);
   }
 
   private entry(serial: number): Entry {

@@ -137,7 +137,9 @@ export class Checker {
    */
   get observation(): Observation {
     if (this.assembled !== null) return this.assembled;
-    const { entryViews, folioViews, model } = this;
+    const { model } = this;
+    const sortedEntries = () => this.sortedEntryViews();
+    const sortedFolios = () => this.sortedFolioViews();
     let entries: readonly EntryView[] | null = null;
     let folios: readonly FolioView[] | null = null;
     let globals: ReturnType<SwapModel['globalView']> | null = null;
@@ -145,10 +147,10 @@ export class Checker {
     const assembled: Observation = {
       holders: this.holderViews,
       get entries() {
-        return (entries ??= [...entryViews.values()].sort((a, b) => a.entry - b.entry));
+        return (entries ??= sortedEntries());
       },
       get folios() {
-        return (folios ??= [...folioViews.values()].sort((a, b) => a.id - b.id));
+        return (folios ??= sortedFolios());
       },
       get devices() {
         return global().devices;
@@ -247,7 +249,7 @@ export class Checker {
       const failure = this.step({ op: 'zap', holder, cpu: holder % this.config.cpus });
       if (failure !== null) return failure;
     }
-    for (const folio of [...this.folioViews.values()].sort((a, b) => a.id - b.id)) {
+    for (const folio of this.sortedFolioViews()) {
       if (!folio.cached || !this.folioViews.has(folio.id)) continue;
       const failure = this.step({ op: 'freeSwapCache', folio: folio.id, cpu: 0 });
       if (failure !== null) return failure;
@@ -314,13 +316,23 @@ export class Checker {
   /** The first path where the kept views differ from a fresh model observation, or null. */
   private keptViewsDifference(expected: Observation): string | null {
     const kept = {
-      holders: [...this.holderViews],
-      entries: [...this.entryViews.values()].sort((a, b) => a.entry - b.entry),
-      folios: [...this.folioViews.values()].sort((a, b) => a.id - b.id),
+      holders: this.holderViews,
+      entries: this.sortedEntryViews(),
+      folios: this.sortedFolioViews(),
     };
     const fresh = { holders: expected.holders, entries: expected.entries, folios: expected.folios };
     if (plainEqual(fresh, kept)) return null;
     return firstDifference(fresh, kept)?.path ?? '(root)';
+  }
+
+  /** The kept entry views in serial order, as an Observation lists them. */
+  private sortedEntryViews(): EntryView[] {
+    return [...this.entryViews.values()].sort((a, b) => a.entry - b.entry);
+  }
+
+  /** The kept folio views in id order, as an Observation lists them. */
+  private sortedFolioViews(): FolioView[] {
+    return [...this.folioViews.values()].sort((a, b) => a.id - b.id);
   }
 
   private rebuildViews(observation: Observation): void {
@@ -337,17 +349,25 @@ export class Checker {
     for (const view of observation.folios) this.folioViews.set(view.id, view);
   }
 
+  /** The index a holder view belongs in (by entry or by folio) and its key there, or null. */
+  private holderIndexOf(view: HolderView): [Map<number, Set<number>>, number] | null {
+    if (view.kind === 'empty') return null;
+    return view.kind === 'swap' ? [this.entryHolders, view.entry] : [this.folioHolders, view.folio];
+  }
+
   private indexHolder(index: number, view: HolderView): void {
-    if (view.kind === 'empty') return;
-    const [map, key] = view.kind === 'swap' ? [this.entryHolders, view.entry] : [this.folioHolders, view.folio];
+    const place = this.holderIndexOf(view);
+    if (place === null) return;
+    const [map, key] = place;
     const set = map.get(key);
     if (set === undefined) map.set(key, new Set([index]));
     else set.add(index);
   }
 
   private unindexHolder(index: number, view: HolderView): void {
-    if (view.kind === 'empty') return;
-    const [map, key] = view.kind === 'swap' ? [this.entryHolders, view.entry] : [this.folioHolders, view.folio];
+    const place = this.holderIndexOf(view);
+    if (place === null) return;
+    const [map, key] = place;
     const set = map.get(key);
     set?.delete(index);
     if (set?.size === 0) map.delete(key);
