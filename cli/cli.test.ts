@@ -134,6 +134,20 @@ describe('swapcheck command line', () => {
     expect(shardA.runs + shardB.runs).toBe(6);
     expect(shardA.ops + shardB.ops).toBe(JSON.parse(one.stdout).designs[0].ops);
   });
+  it('runs the same ops with a full check after every op (--full-check-every 1), and says so in the reproduce line', () => {
+    const base = ['run', '--seed', '7', '--runs', '4', '--max-ops', '80', '--format', 'json', '--design', 'vswap-all'];
+    const campaign = JSON.parse(swapcheck(base).stdout);
+    const full = swapcheck([...base, '--full-check-every', '1']);
+    expect(full.code).toBe(0);
+    const json = JSON.parse(full.stdout);
+    expect(campaign.fullCheckEvery).toBe(64);
+    expect(json.fullCheckEvery).toBe(1);
+    expect(json.reproduce).toContain('--full-check-every 1');
+    expect(json.designs[0].opCounts).toEqual(campaign.designs[0].opCounts);
+    const bad = swapcheck(['run', '--full-check-every', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
   it('writes a JUnit report that an XML parser accepts', () => {
     const result = swapcheck(['run', '--seed', '1', '--runs', '2', '--max-ops', '50', '--format', 'junit']);
     expect(result.code).toBe(0);

@@ -18,6 +18,7 @@ import { mutantCatalogue } from '../impl/mutants.ts';
 import { checkMutants, mutantVerdict } from '../properties/mutant-check.ts';
 import type { CampaignProgress, DesignSummary } from '../properties/campaign.ts';
 import { runCampaign } from '../properties/campaign.ts';
+import { checkerOptionsCampaign } from '../properties/checker.ts';
 import { designNames, resolveDesign } from '../properties/design-registry.ts';
 import { describeFailure, formatDivergence, formatOpMix, formatOps } from '../properties/report.ts';
 import { withPool } from '../properties/worker-pool.ts';
@@ -50,6 +51,8 @@ const usage = `usage: swapcheck <command> [options]
 commands:
   run      [--design NAME|FILE ...|all] [--seed N] [--runs N | --time 30s] [--max-ops N]
            [--config tiny|default|tiny-disk|default-disk|mixed|FILE] [--out DIR]
+           [--full-check-every 64]: compare everything and audit the whole impl after
+           every N ops (1 = after every op); between them only what each op touched
   replay   TRACE... [--design NAME|FILE] [--verbose]
   shrink   TRACE [--design NAME|FILE] [--time 20s]
   mutants  [--seeds 20] [--runs-per-seed 32] [--time-per-mutant 10s] [--max-ops 400]
@@ -222,6 +225,7 @@ async function commandRun(args: string[]): Promise<number> {
       shard: { type: 'string' },
       format: { type: 'string' },
       'save-regressions': { type: 'boolean' },
+      'full-check-every': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -236,6 +240,7 @@ async function commandRun(args: string[]): Promise<number> {
   const timeMs = values.time === undefined ? (runs === undefined ? 30_000 : undefined) : parseDuration(values.time);
   const opsPerRun = parseCount('--max-ops', values['max-ops'], 1, 10_000_000) ?? 400;
   const workers = parseCount('--workers', values.workers, 1, 64) ?? 1;
+  const fullCheckEvery = parseCount('--full-check-every', values['full-check-every'], 1, 1_000_000_000) ?? checkerOptionsCampaign.fullCheckEvery;
   const shard = parseShard(values.shard);
   const designsChosen = selectDesigns(values.design ?? []);
   const { label, configs } = loadConfigs(values.config);
@@ -253,6 +258,7 @@ async function commandRun(args: string[]): Promise<number> {
       configs,
       seed,
       opsPerRun,
+      checker: { ...checkerOptionsCampaign, fullCheckEvery },
       ...shard,
       onProgress: progressPrinter(),
       concurrency: workers * 2,
@@ -269,6 +275,8 @@ async function commandRun(args: string[]): Promise<number> {
   const designFlags = designsChosen.length === designNames().length ? '' : designsChosen.map((d) => ` --design ${d.name}`).join('');
   const configFlag = values.config === undefined ? '' : ` --config ${values.config}`;
   const shardFlag = values.shard === undefined ? '' : ` --shard ${values.shard}`;
+  // Checks that find a bug at a different step may also differ in which run fails first.
+  const checkFlag = values['full-check-every'] === undefined ? '' : ` --full-check-every ${fullCheckEvery}`;
   const tracePaths = new Map<string, string>();
   for (const s of result.designs) {
     if (s.failure === null) continue;
@@ -282,14 +290,14 @@ async function commandRun(args: string[]): Promise<number> {
     for (const line of formatDivergence(shrunk.failure)) say(line);
     say(`  trace:     ${path}`);
     say(`  replay:    swapcheck replay ${path}`);
-    say(`  reproduce: swapcheck run --seed ${seed} --runs ${s.failure.runIndex + 1} --max-ops ${opsPerRun}${configFlag}${shardFlag} --design ${s.design}`);
+    say(`  reproduce: swapcheck run --seed ${seed} --runs ${s.failure.runIndex + 1} --max-ops ${opsPerRun}${configFlag}${shardFlag}${checkFlag} --design ${s.design}`);
   }
   const passed = result.designs.reduce((sum, s) => sum + s.runsPassed, 0);
   const failed = result.designs.filter((s) => s.failure !== null).length;
   const runsFlag = runs === undefined ? ` --time ${values.time ?? '30s'}` : ` --runs ${runs}`;
-  const reproduce = `swapcheck run --seed ${seed}${runsFlag} --max-ops ${opsPerRun}${configFlag}${shardFlag}${designFlags}`;
+  const reproduce = `swapcheck run --seed ${seed}${runsFlag} --max-ops ${opsPerRun}${configFlag}${shardFlag}${checkFlag}${designFlags}`;
   if (format === 'json') {
-    out(JSON.stringify(campaignJson(result, { seed, config: label, opsPerRun, reproduce, tracePaths, passed, failed }), null, 2));
+    out(JSON.stringify(campaignJson(result, { seed, config: label, opsPerRun, fullCheckEvery, reproduce, tracePaths, passed, failed }), null, 2));
   } else if (format === 'junit') {
     out(campaignJunit(result, tracePaths));
   } else {

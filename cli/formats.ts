@@ -11,6 +11,7 @@ export interface CampaignJsonContext {
   readonly seed: number;
   readonly config: string;
   readonly opsPerRun: number;
+  readonly fullCheckEvery: number;
   readonly reproduce: string;
   readonly tracePaths: ReadonlyMap<string, string>;
   readonly passed: number;
@@ -25,6 +26,7 @@ export function campaignJson(result: CampaignResult, context: CampaignJsonContex
     seed: context.seed,
     config: context.config,
     opsPerRun: context.opsPerRun,
+    fullCheckEvery: context.fullCheckEvery,
     designs: result.designs.map((s) => ({
       design: s.design,
       runs: s.runs,
