@@ -158,6 +158,119 @@ export function setupChoices(config: Config): SetupChoice[] {
   return choices;
 }
 
+/** The op families of the concurrent modes (docs/model-checking.md). */
+export type ScenarioFamily = 'pairs' | 'lifecycle';
+
+export const scenarioFamilies: readonly ScenarioFamily[] = ['pairs', 'lifecycle'];
+
+/**
+ * The lifecycle family's sleepers after `setup`: the faults, i.e. the swapins of the alphabet
+ * (do_swap_page(), the op that reads an entry, sleeps on I/O or a lock, and then maps what it
+ * read if the PTE still holds the same value). The other split ops re-read what they change in
+ * their commit section; the pairs family runs them against every single op.
+ */
+function sleepers(alphabet: readonly Op[]): Op[] {
+  return alphabet.filter((op) => op.op === 'swapin');
+}
+
+/** The system after `setup` and `program`, each op applied on its CPU. */
+function systemAfter(design: DesignUnderTest, config: Config, ops: readonly Op[]) {
+  const system = design.create(config);
+  const outcomes = ops.map((op) => system.apply(op));
+  return { system, outcomes };
+}
+
+/**
+ * The ops a lifecycle program may take next on `holder` after `setup` and `program` ran alone:
+ * the alphabet ops that name the holder, less those the impl then rejects with EINVAL (they
+ * change nothing when the program runs alone).
+ */
+function walkSteps(design: DesignUnderTest, config: Config, setup: readonly Op[], program: readonly Op[],
+  holder: number, cpu: number): Op[] {
+  const key = JSON.stringify([design.name, design.knobs, config, setup, program, holder, cpu]);
+  const known = walkCache.get(key);
+  if (known !== undefined) return known;
+  const base = [...setup, ...program];
+  const { system } = systemAfter(design, config, base);
+  const steps = opAlphabet(config, system.observe(), cpu).filter((op) => {
+    if (holderOf(op) !== holder) return false;
+    const { outcomes } = systemAfter(design, config, [...base, op]);
+    return outcomes.at(-1)?.errno !== 'EINVAL';
+  });
+  if (walkCache.size > 65_536) walkCache.clear();
+  walkCache.set(key, steps);
+  return steps;
+}
+
+/** Lifecycle steps already computed, by design, config, setup, program prefix and holder. */
+const walkCache = new Map<string, Op[]>();
+
+/**
+ * Every lifecycle program of 1..`length` ops on `holder` (a walk: each op is taken from the
+ * steps after the ones before it), shortest first, then in alphabet order.
+ */
+export function holderWalks(design: DesignUnderTest, config: Config, setup: readonly Op[], holder: number,
+  length: number, cpu: number): Op[][] {
+  const walks: Op[][] = [];
+  let frontier: Op[][] = [[]];
+  for (let depth = 1; depth <= length; depth++) {
+    frontier = frontier.flatMap((program) =>
+      walkSteps(design, config, setup, program, holder, cpu).map((op) => [...program, op]));
+    walks.push(...frontier);
+  }
+  return walks;
+}
+
+/**
+ * Every scenario of the lifecycle family, lazily: for each setup choice, each sleeper (a
+ * split op on a holder, on CPU 0) against each lifecycle program of up to `maxOps` ops on the
+ * same holder (CPU 1). This is the family in which an entry value can be freed, reused and
+ * stored in the same PTE again while the sleeper is between two sections.
+ */
+export function* lifecycleScenarios(design: DesignUnderTest, config: Config, maxOps: number): Generator<Scenario> {
+  const machine = { ...config, cpus: Math.max(config.cpus, 2) };
+  for (const choice of setupChoices(machine)) {
+    const setup = setupOps(design, machine, choice);
+    if (setup === null) continue;
+    for (const sleeper of sleepers(alphabetAfter(design, machine, setup, 0))) {
+      const holder = holderOf(sleeper) as number;
+      for (const program of holderWalks(design, machine, setup, holder, maxOps, 1)) {
+        yield { config: machine, setup, programs: [[sleeper], program] };
+      }
+    }
+  }
+}
+
+/**
+ * A random scenario of the lifecycle family: a random setup, a random sleeper on CPU 0 and a
+ * random lifecycle program of `maxOps` ops on its holder on CPU 1 (shorter only when no step
+ * is left).
+ */
+export function randomLifecycleScenario(design: DesignUnderTest, config: Config, seed: number,
+  maxOps: number): Scenario {
+  const prng = new Prng(seed);
+  const machine = { ...config, cpus: Math.max(config.cpus, 2) };
+  for (;;) {
+    const choice: SetupChoice = {
+      devices: prng.below(3) === 0 ? 'sync-only' : 'both',
+      holders: Array.from({ length: config.holders }, () => holderSetups[prng.below(holderSetups.length)] as HolderSetup),
+    };
+    const entry = cachedSetup(design, machine, choice);
+    if (entry === null) continue;
+    const candidates = sleepers(entry.alphabet);
+    if (candidates.length === 0) continue;
+    const sleeper = candidates[prng.below(candidates.length)] as Op;
+    const holder = holderOf(sleeper) as number;
+    const program: Op[] = [];
+    while (program.length < maxOps) {
+      const steps = walkSteps(design, machine, entry.setup, program, holder, 1);
+      if (steps.length === 0) break;
+      program.push(steps[prng.below(steps.length)] as Op);
+    }
+    return { config: machine, setup: entry.setup, programs: [[sleeper], program] };
+  }
+}
+
 /** Every program of `length` ops over the alphabet after `setup` on `cpu`. */
 function programsOf(alphabet: readonly Op[], length: number): Op[][] {
   let programs: Op[][] = [[]];
