@@ -11,8 +11,8 @@
  * cannot explain (explore/linearize.ts).
  *
  * Two drivers: pctChooser() (PCT: random CPU priorities, lowered at d - 1 random steps) and
- * exploreSchedules() (every schedule up to sleep-set equivalence, depth first, by
- * re-execution from the start: the impl cannot be cloned).
+ * exploreSchedules() (every schedule up to sleep-set equivalence, or every schedule within a
+ * preemption bound, depth first, by re-execution from the start: the impl cannot be cloned).
  *
  * Not covered here: choosing scenarios (explore/scenario.ts), traces (explore/trace.ts).
  */
@@ -342,6 +342,8 @@ function preemptionCost(node: { enabled: readonly number[]; previous: number }, 
  * `schedulesMax` schedules or at `deadline`. With `reduce` false every interleaving is run.
  * With `onFailure`, a failing schedule is handed to it and the search goes on unless it
  * returns true (the shrinker looks for the failing schedule with the fewest switches).
+ * With a finite `preemptionsMax`, only schedules with at most that many preemptions are run
+ * (CHESS's preemption bounding), the running CPU going on first, and without sleep sets.
  */
 export function exploreSchedules(design: ConcurrentDesign, scenario: Scenario, schedulesMax: number,
   deadline: number, reduce = true, onFailure?: (run: Execution) => boolean,

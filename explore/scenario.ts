@@ -5,7 +5,10 @@
  * alphabet of the state the setup reached. Random mode draws both from a seed; exhaustive mode
  * enumerates every setup of a fixed list and every tuple of programs, taking CPU programs in
  * non-decreasing order (the CPUs are symmetric, so a tuple and its permutations give the same
- * histories up to CPU names).
+ * histories up to CPU names). The lifecycle family instead runs a fault (swapin) on CPU 0
+ * against every program of up to k ops on the fault's holder on CPU 1, each op taken from the
+ * alphabet of the state the program reaches alone: the family in which an entry value can be
+ * freed, reused and stored in the same PTE again while the fault sleeps.
  *
  * Not covered here: running a scenario (explore/concurrent.ts).
  */
