@@ -222,12 +222,12 @@ function* swapinSkipCache(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, devi
     }
   }
   yield { kind: 'yield', label: 'swapin:sync-read' }; // swap_read_folio() into a private folio
-  if (state.word(loc) === NULL_WORD && pinned) {
-    // Freed under our pin: only a peer that cleared its own pin early (MUTANT
-    // skip-cache-early-unpin) frees an entry another swapin has pinned. The kernel's pin is
-    // SWAP_HAS_CACHE, which keeps the slot and its data until our swapcache_clear(), and no
-    // allocation can hand the value out meanwhile, so the read would succeed and pte_same()
-    // fail: restart as that check would.
+  if (state.word(loc) === NULL_WORD && pinned && state.mutant === 'skip-cache-early-unpin') {
+    // Freed under our pin by a peer that cleared its own pin early (MUTANT
+    // skip-cache-early-unpin, the one way to get here). The pin here is a lock, but the
+    // kernel's is SWAP_HAS_CACHE, which keeps the slot and its data until our
+    // swapcache_clear() and the value from being handed out, so the read would succeed and
+    // pte_same() fail: restart as that check would. Elsewhere a freed slot is reported below.
     release();
     return null;
   }
