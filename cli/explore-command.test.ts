@@ -32,6 +32,9 @@ describe('swapcheck explore', () => {
     [['explore', '--sync-swapin', 'maybe']],
     [['explore', '--mutant', 'no-such-mutant']],
     [['explore', '--replay', 'missing.json']],
+    [['explore', '--family', 'triples']],
+    [['explore', '--family', 'lifecycle', '--cpus', '3']],
+    [['explore', '--family', 'lifecycle', '--preemptions', 'one']],
   ])('rejects %j with one line and exit code 2', (args) => {
     const result = swapcheck(args);
     expect(result.code).toBe(2);
