@@ -200,7 +200,8 @@ export function commandExplore(args: string[]): number {
   writeFileAtomic(path, formatConcurrentTrace(traceOf(ref, design, configName, shrunk.scenario, shrunk.execution, seed)));
   out(`wrote ${path}`);
   out(`replay: swapcheck explore --replay ${path}`);
-  out(`reproduce: swapcheck explore --mode ${mode} --design ${design.name}` +
+  // The design as given (design.name carries a `[mutant=...]` suffix that --design rejects).
+  out(`reproduce: swapcheck explore --mode ${mode} --design ${values.design ?? 'classic'}` +
     `${design.mutant === null ? '' : ` --mutant ${design.mutant}`} --sync-swapin ${syncSwapin} --config ${configName} ` +
     `--cpus ${cpus} --max-ops ${opsPerCpu}${family === 'pairs' ? '' : ` --family ${family}`}` +
     `${preemptions === undefined ? '' : ` --preemptions ${preemptions}`} --seed ${seed}` +
