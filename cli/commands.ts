@@ -70,7 +70,8 @@ commands:
            module) through the properties and the drain, then its costs
   explore  [--design NAME|FILE] [--mutant NAME] [--cpus 2..4] [--mode random|exhaustive|sequential]
            [--max-ops K] [--time 30s] [--seed N] [--sync-swapin swap-cache|skip-pinned|skip-unpinned]
-           [--config explore|explore-zswap] [--replay TRACE]: the model checker (interleavings)
+           [--config explore|explore-zswap] [--family pairs|lifecycle] [--preemptions N]
+           [--replay TRACE]: the model checker (interleavings)
   designs  list the built-in designs and knobs
   help     this text`;
 

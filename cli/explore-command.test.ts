@@ -32,6 +32,9 @@ describe('swapcheck explore', () => {
     [['explore', '--sync-swapin', 'maybe']],
     [['explore', '--mutant', 'no-such-mutant']],
     [['explore', '--replay', 'missing.json']],
+    [['explore', '--family', 'triples']],
+    [['explore', '--family', 'lifecycle', '--cpus', '3']],
+    [['explore', '--family', 'lifecycle', '--preemptions', 'one']],
   ])('rejects %j with one line and exit code 2', (args) => {
     const result = swapcheck(args);
     expect(result.code).toBe(2);
@@ -51,7 +54,7 @@ describe('swapcheck explore', () => {
     const first = swapcheck(args);
     expect(first.code, first.stdout + first.stderr).toBe(1);
     expect(first.stdout).toMatch(/FAIL: use-after-free/);
-    expect(first.stdout).toMatch(/^reproduce: swapcheck explore --mode exhaustive/m);
+    expect(first.stdout).toMatch(/^reproduce: swapcheck explore --mode exhaustive --design classic --mutant swapoff-no-pin /m);
     const path = /^wrote (.*)$/m.exec(first.stdout)?.[1] ?? '';
     const trace = JSON.parse(readFileSync(join(first.cwd, path), 'utf8')) as { version: number; schedule: number[] };
     expect(trace.version).toBe(2);

@@ -5,6 +5,9 @@
  * - random: random scenarios (a setup, then --max-ops ops on each of --cpus CPUs) under PCT
  *   schedules, each history checked for linearizability (explore/campaign.ts);
  * - exhaustive: every scenario of the exhaustive list under every schedule.
+ * --family picks the scenarios of both concurrent modes: pairs (one short program per CPU) or
+ * lifecycle (a fault against every program of up to --max-ops ops on its holder, schedules
+ * with at most --preemptions preemptions, 1 by default).
  * With --replay TRACE it replays a concurrent trace (format version 2) exactly. A failure is
  * shrunk (fewer CPUs, ops and switches), written as a trace under --out, printed with its
  * schedule, and followed by the commands that replay and reproduce it. Exit codes as `run`.
@@ -25,6 +28,7 @@ import { exploreExhaustive, exploreRandom, type CampaignBudget, type CampaignRes
 import { replaySchedule, type ConcurrentDesign, type Execution, type Scenario } from '../explore/concurrent.ts';
 import { exploreConfigs } from '../explore/config.ts';
 import { exploreSequential } from '../explore/sequential.ts';
+import { scenarioFamilies, type ScenarioFamily } from '../explore/scenario.ts';
 import { shrinkScenario, switches } from '../explore/shrink.ts';
 import {
   concurrentTraceVersion, formatConcurrentTrace, readConcurrentTrace, resolveExploreConfig,
@@ -101,7 +105,7 @@ export function commandExplore(args: string[]): number {
       cpus: { type: 'string' }, mode: { type: 'string' }, 'max-ops': { type: 'string' },
       time: { type: 'string' }, seed: { type: 'string' }, runs: { type: 'string' }, depth: { type: 'string' },
       config: { type: 'string' }, out: { type: 'string' }, replay: { type: 'string' },
-      'shrink-time': { type: 'string' },
+      'shrink-time': { type: 'string' }, family: { type: 'string' }, preemptions: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -155,9 +159,17 @@ export function commandExplore(args: string[]): number {
     out('1 passed, 0 failed');
     return 0;
   }
-  const opsPerCpu = parseInteger('--max-ops', values['max-ops'], 1, 4, mode === 'exhaustive' ? 1 : 2);
+  const family = (values.family ?? 'pairs') as ScenarioFamily;
+  if (!scenarioFamilies.includes(family)) {
+    throw new InputError(`--family: expected ${scenarioFamilies.join(' or ')}, got '${values.family}'`);
+  }
+  if (family === 'lifecycle' && cpus !== 2) throw new InputError('--family lifecycle: runs on exactly 2 CPUs (--cpus 2)');
+  const opsPerCpu = parseInteger('--max-ops', values['max-ops'], 1, 4,
+    family === 'lifecycle' ? 4 : mode === 'exhaustive' ? 1 : 2);
+  const preemptions = values.preemptions === undefined ? undefined
+    : parseInteger('--preemptions', values.preemptions, 0, 100, 0);
   const budget: CampaignBudget = {
-    cpus, opsPerCpu, timeMs, seed,
+    cpus, opsPerCpu, timeMs, seed, family, ...(preemptions === undefined ? {} : { preemptions }),
     runsMax: parseInteger('--runs', values.runs, 1, 1e9, 1e9),
     depth: parseInteger('--depth', values.depth, 1, 10, 3),
     onProgress: (p) => process.stderr.write(`  ${p.scenarios} scenarios, ${p.schedules} schedules, ` +
@@ -188,9 +200,12 @@ export function commandExplore(args: string[]): number {
   writeFileAtomic(path, formatConcurrentTrace(traceOf(ref, design, configName, shrunk.scenario, shrunk.execution, seed)));
   out(`wrote ${path}`);
   out(`replay: swapcheck explore --replay ${path}`);
-  out(`reproduce: swapcheck explore --mode ${mode} --design ${design.name}` +
+  // The design as given (design.name carries a `[mutant=...]` suffix that --design rejects).
+  out(`reproduce: swapcheck explore --mode ${mode} --design ${values.design ?? 'classic'}` +
     `${design.mutant === null ? '' : ` --mutant ${design.mutant}`} --sync-swapin ${syncSwapin} --config ${configName} ` +
-    `--cpus ${cpus} --max-ops ${opsPerCpu} --seed ${seed}${values.time === undefined ? '' : ` --time ${values.time}`}`);
+    `--cpus ${cpus} --max-ops ${opsPerCpu}${family === 'pairs' ? '' : ` --family ${family}`}` +
+    `${preemptions === undefined ? '' : ` --preemptions ${preemptions}`} --seed ${seed}` +
+    `${values.time === undefined ? '' : ` --time ${values.time}`}`);
   out('0 passed, 1 failed');
   return 1;
 }

@@ -4,6 +4,8 @@
  *   the same seed (explore/concurrent.ts), until a failure, the run budget or the time budget;
  * - exhaustive: every scenario of the exhaustive list under every schedule, until a failure or
  *   the time budget (the result says whether the enumeration completed).
+ * Either mode draws or enumerates its scenarios from one family: `pairs` (one short program
+ * per CPU) or `lifecycle` (one split op against programs of up to k ops on its holder).
  * Both report schedules per second and the section labels reached (coverage).
  *
  * Not covered here: the command line (cli/explore-command.ts), shrinking (explore/shrink.ts).
@@ -14,7 +16,9 @@ import type { DesignUnderTest } from '../properties/run.ts';
 import { runSeed } from '../properties/prng.ts';
 import type { ConcurrentDesign, Execution, Scenario } from './concurrent.ts';
 import { execute, exploreSchedules, pctChooser } from './concurrent.ts';
-import { exhaustiveScenarios, randomScenario } from './scenario.ts';
+import {
+  exhaustiveScenarios, lifecycleScenarios, randomLifecycleScenario, randomScenario, type ScenarioFamily,
+} from './scenario.ts';
 
 export interface CampaignBudget {
   readonly cpus: number;
@@ -25,6 +29,13 @@ export interface CampaignBudget {
   /** Random mode: PCT depth (priority change points + 1). */
   readonly depth: number;
   readonly seed: number;
+  /** The scenario family (explore/scenario.ts); `pairs` when absent. */
+  readonly family?: ScenarioFamily;
+  /**
+   * Exhaustive mode: schedules with at most this many preemptions; by default every schedule
+   * (with sleep sets) for pairs, and one preemption for lifecycle (a fault that sleeps once).
+   */
+  readonly preemptions?: number;
   readonly onProgress?: (progress: CampaignProgress) => void;
 }
 
@@ -64,6 +75,9 @@ export function randomChooser(budget: CampaignBudget, run: number, scenario: Sce
 
 /** The scenario of run `run` of a random campaign. */
 export function randomRunScenario(design: ConcurrentDesign, config: Config, budget: CampaignBudget, run: number): Scenario {
+  if (budget.family === 'lifecycle') {
+    return randomLifecycleScenario(setupDesign(design), config, runSeed(budget.seed, run), budget.opsPerCpu);
+  }
   return randomScenario(setupDesign(design), config, runSeed(budget.seed, run), budget.opsPerCpu, budget.cpus);
 }
 
@@ -88,18 +102,27 @@ export function exploreRandom(design: ConcurrentDesign, config: Config, budget: 
   return { scenarios: run, schedules: run, complete: false, failure: null, sections, elapsedMs: performance.now() - started };
 }
 
+/** The preemption bound of an exhaustive campaign (CampaignBudget.preemptions). */
+export function preemptionBound(budget: Pick<CampaignBudget, 'family' | 'preemptions'>): number {
+  return budget.preemptions ?? (budget.family === 'lifecycle' ? 1 : Number.POSITIVE_INFINITY);
+}
+
 export function exploreExhaustive(design: ConcurrentDesign, config: Config, budget: CampaignBudget): CampaignResult {
   const started = performance.now();
+  const preemptions = preemptionBound(budget);
   const deadline = started + budget.timeMs;
   const sections = new Set<string>();
   let scenarios = 0;
   let schedules = 0;
   let lastReport = started;
-  for (const scenario of exhaustiveScenarios(setupDesign(design), config, budget.opsPerCpu, budget.cpus)) {
+  const all = budget.family === 'lifecycle'
+    ? lifecycleScenarios(setupDesign(design), config, budget.opsPerCpu)
+    : exhaustiveScenarios(setupDesign(design), config, budget.opsPerCpu, budget.cpus);
+  for (const scenario of all) {
     if (performance.now() > deadline) {
       return { scenarios, schedules, complete: false, failure: null, sections, elapsedMs: performance.now() - started };
     }
-    const result = exploreSchedules(design, scenario, Number.MAX_SAFE_INTEGER, deadline);
+    const result = exploreSchedules(design, scenario, Number.MAX_SAFE_INTEGER, deadline, true, undefined, preemptions);
     scenarios++;
     schedules += result.schedules;
     for (const label of result.sections) sections.add(label);

@@ -11,8 +11,8 @@
  * cannot explain (explore/linearize.ts).
  *
  * Two drivers: pctChooser() (PCT: random CPU priorities, lowered at d - 1 random steps) and
- * exploreSchedules() (every schedule up to sleep-set equivalence, depth first, by
- * re-execution from the start: the impl cannot be cloned).
+ * exploreSchedules() (every schedule up to sleep-set equivalence, or every schedule within a
+ * preemption bound, depth first, by re-execution from the start: the impl cannot be cloned).
  *
  * Not covered here: choosing scenarios (explore/scenario.ts), traces (explore/trace.ts).
  */
@@ -319,7 +319,18 @@ interface Node {
   readonly footprints: readonly Footprint[];
   readonly sleep: ReadonlySet<number>;
   readonly done: Set<number>;
+  /** The CPU of the step before, and the preemptions taken before this step. */
+  readonly previous: number;
+  readonly preemptions: number;
   chosen: number;
+}
+
+/**
+ * A preemption is a switch away from a CPU that could have run on (Musuvathi and Qadeer,
+ * CHESS); switching when the running CPU finished or blocked is free.
+ */
+function preemptionCost(node: { enabled: readonly number[]; previous: number }, cpu: number): number {
+  return node.previous >= 0 && cpu !== node.previous && node.enabled.includes(node.previous) ? 1 : 0;
 }
 
 /**
@@ -331,9 +342,18 @@ interface Node {
  * `schedulesMax` schedules or at `deadline`. With `reduce` false every interleaving is run.
  * With `onFailure`, a failing schedule is handed to it and the search goes on unless it
  * returns true (the shrinker looks for the failing schedule with the fewest switches).
+ * With a finite `preemptionsMax`, only schedules with at most that many preemptions are run
+ * (CHESS's preemption bounding), the running CPU going on first, and without sleep sets.
  */
 export function exploreSchedules(design: ConcurrentDesign, scenario: Scenario, schedulesMax: number,
-  deadline: number, reduce = true, onFailure?: (run: Execution) => boolean): ExhaustiveResult {
+  deadline: number, reduce = true, onFailure?: (run: Execution) => boolean,
+  preemptionsMax = Number.POSITIVE_INFINITY): ExhaustiveResult {
+  // Sleep sets assume every order of commuting steps is reachable; a preemption bound cuts
+  // some of those orders, so a bounded search runs without them (still complete for the bound).
+  const bounded = Number.isFinite(preemptionsMax);
+  const sleeping = reduce && !bounded;
+  const allowed = (node: { enabled: readonly number[]; previous: number; preemptions: number }, cpu: number) =>
+    node.preemptions + preemptionCost(node, cpu) <= preemptionsMax;
   const sections = new Set<string>();
   const path: Node[] = [];
   let schedules = 0;
@@ -347,17 +367,21 @@ export function exploreSchedules(design: ConcurrentDesign, scenario: Scenario, s
       if (known !== undefined) return known.chosen;
       const parent = path[step - 1];
       const sleep = new Set<number>();
-      if (parent !== undefined && reduce) {
+      if (parent !== undefined && sleeping) {
         const taken = parent.footprints[parent.chosen] ?? everything;
         for (const cpu of [...parent.sleep, ...parent.done]) {
           if (cpu !== parent.chosen && independent(taken, parent.footprints[cpu] ?? everything)) sleep.add(cpu);
         }
       }
-      const awake = enabled.filter((cpu) => !sleep.has(cpu));
+      const previous = parent?.chosen ?? -1;
+      const preemptions = parent === undefined ? 0 : parent.preemptions + preemptionCost(parent, parent.chosen);
+      const awake = enabled.filter((cpu) => !sleep.has(cpu) && allowed({ enabled, previous, preemptions }, cpu));
       if (awake.length === 0) return -1;
+      // Unbounded: the lowest CPU first. Bounded: the running CPU goes on first (no preemption).
+      const first = bounded && awake.includes(previous) ? previous : awake[0] as number;
       const footprints = requests.map((request) => footprintOf(request));
-      path.push({ enabled, footprints, sleep, done: new Set(), chosen: awake[0] as number });
-      return awake[0] as number;
+      path.push({ enabled, footprints, sleep, done: new Set(), previous, preemptions, chosen: first });
+      return first;
     });
     for (const label of run.sections) sections.add(label);
     if (run.stopped) pruned++;
@@ -370,7 +394,7 @@ export function exploreSchedules(design: ConcurrentDesign, scenario: Scenario, s
     while (path.length > 0 && !branched) {
       const node = path[path.length - 1] as Node;
       node.done.add(node.chosen);
-      const next = node.enabled.find((cpu) => !node.done.has(cpu) && !node.sleep.has(cpu));
+      const next = node.enabled.find((cpu) => !node.done.has(cpu) && !node.sleep.has(cpu) && allowed(node, cpu));
       if (next === undefined) {
         path.pop();
         continue;

@@ -56,7 +56,8 @@ export function killRaceMutant(name: string, mode: RaceMode, seed: number, timeM
   const doc = raceDoc(name);
   const design = raceDesign(name);
   const config = exploreConfigs[doc.race.config];
-  const budget = { cpus: 2, opsPerCpu: 1, timeMs, runsMax, depth: 3, seed };
+  // The mutant's scenario family: one op per CPU, or a fault against lifecycle programs.
+  const budget = { cpus: 2, opsPerCpu: doc.race.maxOps ?? 1, family: doc.race.family ?? 'pairs', timeMs, runsMax, depth: 3, seed };
   const result = mode === 'random' ? exploreRandom(design, config, budget) : exploreExhaustive(design, config, budget);
   const failure = result.failure;
   if (failure === null) {

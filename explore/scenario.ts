@@ -5,7 +5,10 @@
  * alphabet of the state the setup reached. Random mode draws both from a seed; exhaustive mode
  * enumerates every setup of a fixed list and every tuple of programs, taking CPU programs in
  * non-decreasing order (the CPUs are symmetric, so a tuple and its permutations give the same
- * histories up to CPU names).
+ * histories up to CPU names). The lifecycle family instead runs a fault (swapin) on CPU 0
+ * against every program of up to k ops on the fault's holder on CPU 1, each op taken from the
+ * alphabet of the state the program reaches alone: the family in which an entry value can be
+ * freed, reused and stored in the same PTE again while the fault sleeps.
  *
  * Not covered here: running a scenario (explore/concurrent.ts).
  */
@@ -156,6 +159,147 @@ export function setupChoices(config: Config): SetupChoice[] {
     }
   }
   return choices;
+}
+
+/** The op families of the concurrent modes (docs/model-checking.md). */
+export type ScenarioFamily = 'pairs' | 'lifecycle';
+
+export const scenarioFamilies: readonly ScenarioFamily[] = ['pairs', 'lifecycle'];
+
+/**
+ * The lifecycle family's sleepers after `setup`: the faults, i.e. the swapins of the alphabet
+ * (do_swap_page(), the op that reads an entry, sleeps on I/O or a lock, and then maps what it
+ * read if the PTE still holds the same value). The other split ops re-read what they change in
+ * their commit section; the pairs family runs them against every single op.
+ */
+function sleepers(alphabet: readonly Op[]): Op[] {
+  return alphabet.filter((op) => op.op === 'swapin');
+}
+
+/** The system after `setup` and `program`, each op applied on its CPU. */
+function systemAfter(design: DesignUnderTest, config: Config, ops: readonly Op[]) {
+  const system = design.create(config);
+  const outcomes = ops.map((op) => system.apply(op));
+  return { system, outcomes };
+}
+
+/**
+ * The ops that take a holder one step further through its lifecycle from each kind of state,
+ * as the op templates of `run` do (properties/op-template.ts advanceOp): an empty holder
+ * faults; a present page is written, gets a swap entry and is unmapped; a swap entry is
+ * swapped in, zapped, forked or written back from zswap.
+ */
+const lifecycleProgress: Readonly<Record<string, ReadonlySet<Op['op']>>> = {
+  empty: new Set(['fault']),
+  present: new Set(['write', 'allocSwap', 'unmap']),
+  swap: new Set(['zap', 'swapin', 'fork', 'zswapWriteback']),
+};
+
+interface WalkSteps {
+  /** Every op the program may take next. */
+  readonly steps: readonly Op[];
+  /** Those of them that take the holder one lifecycle step further (lifecycleProgress). */
+  readonly progress: readonly Op[];
+}
+
+/**
+ * The ops a lifecycle program may take next on `holder` after `setup` and `program` ran alone:
+ * the alphabet ops that name the holder, less those the impl then rejects with EINVAL (they
+ * change nothing when the program runs alone).
+ */
+function walkSteps(design: DesignUnderTest, config: Config, setup: readonly Op[], program: readonly Op[],
+  holder: number, cpu: number): WalkSteps {
+  const key = JSON.stringify([design.name, design.knobs, config, setup, program, holder, cpu]);
+  const known = walkCache.get(key);
+  if (known !== undefined) return known;
+  const base = [...setup, ...program];
+  const { system } = systemAfter(design, config, base);
+  const observation = system.observe();
+  const steps = opAlphabet(config, observation, cpu).filter((op) => {
+    if (holderOf(op) !== holder) return false;
+    const { outcomes } = systemAfter(design, config, [...base, op]);
+    return outcomes.at(-1)?.errno !== 'EINVAL';
+  });
+  const further = lifecycleProgress[observation.holders[holder]?.kind ?? 'empty'];
+  const walk = { steps, progress: steps.filter((op) => further?.has(op.op) === true) };
+  if (walkCache.size > 65_536) walkCache.clear();
+  walkCache.set(key, walk);
+  return walk;
+}
+
+/** Lifecycle steps already computed, by design, config, setup, program prefix and holder. */
+const walkCache = new Map<string, WalkSteps>();
+
+/**
+ * Every lifecycle program of 1..`length` ops on `holder` (a walk: each op is taken from the
+ * steps after the ones before it), shortest first, then in alphabet order.
+ */
+export function holderWalks(design: DesignUnderTest, config: Config, setup: readonly Op[], holder: number,
+  length: number, cpu: number): Op[][] {
+  const walks: Op[][] = [];
+  let frontier: Op[][] = [[]];
+  for (let depth = 1; depth <= length; depth++) {
+    frontier = frontier.flatMap((program) =>
+      walkSteps(design, config, setup, program, holder, cpu).steps.map((op) => [...program, op]));
+    walks.push(...frontier);
+  }
+  return walks;
+}
+
+/**
+ * Every scenario of the lifecycle family, lazily: for each setup choice, each sleeper (a
+ * split op on a holder, on CPU 0) against each lifecycle program of up to `maxOps` ops on the
+ * same holder (CPU 1). This is the family in which an entry value can be freed, reused and
+ * stored in the same PTE again while the sleeper is between two sections.
+ */
+export function* lifecycleScenarios(design: DesignUnderTest, config: Config, maxOps: number): Generator<Scenario> {
+  const machine = { ...config, cpus: Math.max(config.cpus, 2) };
+  for (const choice of setupChoices(machine)) {
+    const setup = setupOps(design, machine, choice);
+    if (setup === null) continue;
+    for (const sleeper of sleepers(alphabetAfter(design, machine, setup, 0))) {
+      const holder = holderOf(sleeper) as number;
+      for (const program of holderWalks(design, machine, setup, holder, maxOps, 1)) {
+        yield { config: machine, setup, programs: [[sleeper], program] };
+      }
+    }
+  }
+}
+
+/**
+ * A random scenario of the lifecycle family: a random setup, a random sleeper on CPU 0 and a
+ * random lifecycle program of `maxOps` ops on its holder on CPU 1 (shorter only when no step
+ * is left). Half the program's steps are drawn among those that take the holder further
+ * through its lifecycle: on skip-cache-early-unpin, random mode's seeds 1-5 needed 146, 3,076,
+ * 10,324, 20,369 and 2,232 scenarios to a kill with uniform steps, and 3,212, 45, 2,133, 631 and
+ * 2,714 with this bias (docs/model-checking.md).
+ */
+export function randomLifecycleScenario(design: DesignUnderTest, config: Config, seed: number,
+  maxOps: number): Scenario {
+  const prng = new Prng(seed);
+  const machine = { ...config, cpus: Math.max(config.cpus, 2) };
+  for (;;) {
+    const choice: SetupChoice = {
+      devices: prng.below(3) === 0 ? 'sync-only' : 'both',
+      holders: Array.from({ length: config.holders }, () => holderSetups[prng.below(holderSetups.length)] as HolderSetup),
+    };
+    const entry = cachedSetup(design, machine, choice);
+    if (entry === null) continue;
+    const candidates = sleepers(entry.alphabet);
+    if (candidates.length === 0) continue;
+    const sleeper = candidates[prng.below(candidates.length)] as Op;
+    const holder = holderOf(sleeper) as number;
+    const program: Op[] = [];
+    while (program.length < maxOps) {
+      const { steps, progress } = walkSteps(design, machine, entry.setup, program, holder, 1);
+      if (steps.length === 0) break;
+      // Half the steps take the holder further through its lifecycle, so that a program can
+      // free the entry, reuse its value and store it in the same PTE within a few ops.
+      const pool = progress.length > 0 && prng.below(2) === 0 ? progress : steps;
+      program.push(pool[prng.below(pool.length)] as Op);
+    }
+    return { config: machine, setup: entry.setup, programs: [[sleeper], program] };
+  }
 }
 
 /** Every program of `length` ops over the alphabet after `setup` on `cpu`. */

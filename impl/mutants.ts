@@ -41,6 +41,14 @@ export interface RaceMutantDoc {
   readonly config: 'explore' | 'explore-zswap';
   /** The legacy swapin knob it needs (impl/sections.ts SyncSwapin). */
   readonly syncSwapin: 'swap-cache' | 'skip-pinned' | 'skip-unpinned';
+  /**
+   * The scenario family explore kills it with (explore/scenario.ts): `pairs` (the default: one
+   * op per CPU) or `lifecycle` (one op against every program of up to `maxOps` ops on its
+   * holder), for a bug that needs several ops on the other CPU.
+   */
+  readonly family?: 'pairs' | 'lifecycle';
+  /** Ops per program of that family (1 for pairs). */
+  readonly maxOps?: number;
 }
 
 export interface MutantDoc {
@@ -387,6 +395,18 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
     catches: { kind: 'use-after-free' },
     shortest: 5,
     race: { config: 'explore', syncSwapin: 'skip-pinned' },
+  },
+  'skip-cache-early-unpin': {
+    summary: 'The legacy swap-cache-skipping swapin clears its per-entry pin right after the ' +
+      'read instead of after mapping, so while it sleeps the entry is freed, its value reused ' +
+      'for new data in the same PTE, and its pte_same() check passes on the stale copy (ABA).',
+    mirrors: 'ABA on the entry value while a fault sleeps: mm/swap: fix race when skipping ' +
+      'swapcache (13ddaf26be32, pin cleared only after the PTL unlock), userfaultfd_move ' +
+      '(0ea148a79919), swapin race (4969c1192d15); §5 #1, #17, #25, §7.3 #18',
+    designs: ['classic'],
+    catches: { kind: 'linearizability' },
+    shortest: 11,
+    race: { config: 'explore', syncSwapin: 'skip-pinned', family: 'lifecycle', maxOps: 4 },
   },
   'lookup-cache-use-after-free': {
     summary: 'A fork reads the swap count through the virtual cluster its lookup-cache hit ' +

@@ -209,8 +209,9 @@ function* swapinSkipCache(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, devi
   const entry = loc.value;
   // MUTANT skip-cache-unpinned: the bypass before its fix, with no per-entry pin.
   const pinned = ctx.syncSwapin === 'skip-pinned' && state.mutant !== 'skip-cache-unpinned';
+  let pinHeld = pinned;
   const release = () => {
-    if (pinned) ctx.unlock(entryLock(entry));
+    if (pinHeld) ctx.unlock(entryLock(entry));
     unpinFor(ctx, device);
   };
   if (pinned) {
@@ -221,11 +222,28 @@ function* swapinSkipCache(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, devi
     }
   }
   yield { kind: 'yield', label: 'swapin:sync-read' }; // swap_read_folio() into a private folio
+  if (state.word(loc) === NULL_WORD && pinned && state.mutant === 'skip-cache-early-unpin') {
+    // Freed under our pin by a peer that cleared its own pin early (MUTANT
+    // skip-cache-early-unpin, the one way to get here). The pin here is a lock, but the
+    // kernel's is SWAP_HAS_CACHE, which keeps the slot and its data until our
+    // swapcache_clear() and the value from being handed out, so the read would succeed and
+    // pte_same() fail: restart as that check would. Elsewhere a freed slot is reported below.
+    release();
+    return null;
+  }
   if (state.word(loc) === NULL_WORD) {
     throw new UseAfterFree(`swapin read ${formatEntryValue(entry)} after its slot was freed ` +
       '(a synchronous device discards the data of a freed slot)');
   }
   const content = state.peekBackend(loc);
+  // MUTANT skip-cache-early-unpin: the per-entry pin is cleared right after the read instead
+  // of after the PTL unlock (13ddaf26be32 clears it at `out:`), so while the fault sleeps
+  // another CPU can free the entry, reuse its value for new data and store it in the same
+  // PTE; pte_same() then passes (ABA) and the stale copy is mapped (brief §5 #1, #17, #25).
+  if (pinned && state.mutant === 'skip-cache-early-unpin') {
+    ctx.unlock(entryLock(entry));
+    pinHeld = false;
+  }
   yield { kind: 'yield', label: 'swapin:sync-map' }; // pte_same() under the PTL
   if (swapAt(state, op.holder) !== entry) {
     release();
