@@ -21,6 +21,7 @@ import type { Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
 import type { MutantDoc } from '../impl/mutants.ts';
+import type { Failure } from './checker.ts';
 import { checkerOptionsCampaign } from './checker.ts';
 import { resolveDesign } from './design-registry.ts';
 import { runSeed } from './prng.ts';
@@ -92,6 +93,30 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
   let timedOut = 0;
   let shrinkCut = 0;
   let shortest: { ops: readonly Op[]; config: Config } | null = null;
+  const baseDesign = resolveDesign(base);
+  // One campaign run of a seed: its kill (ops that fail on the mutant and hold on the base
+  // design), or null, with the steps it took either way.
+  type Kill = { readonly ops: readonly Op[]; readonly failure: Failure; readonly config: Config };
+  const tryRun = (seed: number, run: number): { kill: Kill | null; steps: number; baseFails: string | null } => {
+    const config = options.configs[run % options.configs.length] as Config;
+    // Campaign checks, as `swapcheck run` has: runRandom reports a kill's first failing step
+    // exactly (it replays the run with full checks), and the base design is replayed fully.
+    const result = runRandom(design, config, runSeed(seed, run), options.opsPerRun, checkerOptionsCampaign);
+    if (result.failure === null) return { kill: null, steps: result.steps, baseFails: null };
+    const steps = result.failure.step + 1;
+    // A kill counts only if the same ops hold on the design without the bug.
+    const clean = replayOps(baseDesign, config, result.ops);
+    if (clean.failure !== null) return { kill: null, steps, baseFails: clean.failure.kind };
+    return { kill: { ops: result.ops, failure: result.failure, config }, steps, baseFails: null };
+  };
+  // The shrinker may move the trace to another of the campaign's configs where it fails
+  // sooner (properties/shrink.ts). A candidate that fails differently is kept when it is still
+  // a kill by the definition above (its ops hold on the base design): the shortest trace of a
+  // mutant is its shortest kill, whatever the harness reports first on it.
+  const shrinkKill = (kill: Kill, timeMs: number, attemptsMax: number) =>
+    shrinkTrace(design, kill.config, kill.ops, kill.failure, { timeMs, attemptsMax }, undefined, options.configs, {
+      alsoKeeps: (_failure, candidate, on) => replayOps(baseDesign, on, candidate).failure === null,
+    });
   for (let s = 0; s < options.seeds; s++) {
     const seed = (options.seedBase + s) >>> 0;
     const started = performance.now();
@@ -101,36 +126,44 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
         timedOut++;
         break;
       }
-      const config = options.configs[run % options.configs.length] as Config;
-      // Campaign checks, as `swapcheck run` has: runRandom reports a kill's first failing step
-      // exactly (it replays the run with full checks), and the base design is replayed fully.
-      const result = runRandom(design, config, runSeed(seed, run), options.opsPerRun, checkerOptionsCampaign);
-      steps += result.failure === null ? result.steps : result.failure.step + 1;
-      if (result.failure === null) continue;
-      // A kill counts only if the same ops hold on the design without the bug.
-      const clean = replayOps(resolveDesign(base), config, result.ops);
-      if (clean.failure !== null) {
-        kinds.add(`base-design-fails:${clean.failure.kind}`);
+      const tried = tryRun(seed, run);
+      steps += tried.steps;
+      if (tried.baseFails !== null) {
+        kinds.add(`base-design-fails:${tried.baseFails}`);
         break;
       }
+      const kill = tried.kill;
+      if (kill === null) continue;
       times.push(performance.now() - started);
       ops.push(steps);
       runs.push(run + 1);
-      kinds.add(result.failure.invariant === undefined ? result.failure.kind : `${result.failure.kind}:${result.failure.invariant}`);
+      kinds.add(kill.failure.invariant === undefined ? kill.failure.kind : `${kill.failure.kind}:${kill.failure.invariant}`);
       if (options.shrink === false) break;
-      // The shrinker may move the trace to another of the campaign's configs where it fails
-      // sooner (properties/shrink.ts).
-      // A candidate that fails differently is kept when it is still a kill by the definition
-      // above (its ops hold on the base design): the shortest trace of a mutant is its
-      // shortest kill, whatever the harness reports first on it.
-      const baseDesign = resolveDesign(base);
-      const small = shrinkTrace(design, config, result.ops, result.failure, {
-        timeMs: options.shrinkMs,
-        attemptsMax: options.shrinkAttempts ?? 100_000,
-      }, undefined, options.configs, {
-        alsoKeeps: (_failure, candidate, on) => replayOps(baseDesign, on, candidate).failure === null,
-      });
+      // Shrinking has one budget per seed. A greedy shrinker stops in a local minimum that
+      // depends on the kill it starts from, so once a shrink reaches its fixpoint with budget
+      // left, the seed's campaign goes on (runs after the kill, at most runsPerSeed more) to
+      // find further kills, shrinks each with what is left, and keeps the shortest. Each
+      // campaign run of that search counts as one replay of the attempts budget. The search
+      // stops early once a shrunk kill is as short as the documented shortest (it can only
+      // end with a longer result than searching on would).
+      const shrinkStarted = performance.now();
+      const attemptsMax = options.shrinkAttempts ?? 100_000;
+      let attemptsUsed = 0;
+      const timeLeft = () => options.shrinkMs - (performance.now() - shrinkStarted);
+      const first = shrinkKill(kill, options.shrinkMs, attemptsMax);
+      attemptsUsed += first.attempts;
+      let small = first;
+      for (let more = run + 1; more <= run + options.runsPerSeed && small.fixpoint && small.ops.length > doc.shortest; more++) {
+        if (timeLeft() <= 0 || attemptsUsed >= attemptsMax) break;
+        attemptsUsed++;
+        const other = tryRun(seed, more).kill;
+        if (other === null) continue;
+        const again = shrinkKill(other, timeLeft(), attemptsMax - attemptsUsed);
+        attemptsUsed += again.attempts;
+        if (again.ops.length < small.ops.length) small = again;
+      }
       shrunk.push(small.ops.length);
+      // A seed counts as cut when the shrink it reports stopped before its fixpoint.
       if (!small.fixpoint) shrinkCut++;
       if (shortest === null || small.ops.length < shortest.ops.length) shortest = { ops: small.ops, config: small.config };
       break;
