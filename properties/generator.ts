@@ -181,7 +181,7 @@ export function drawTemplateWith(
 
 /** Draws one template from the swarm. */
 export function drawTemplate(prng: Prng, swarm: Swarm): OpTemplate {
-  const template = drawTemplateWith(prng, swarm.cumulative, swarm.total, 4, (kind) => flagProbability(kind, swarm));
+  const template = { ...drawTemplateWith(prng, swarm.cumulative, swarm.total, 4, (kind) => flagProbability(kind, swarm)), lifecycleBias: true };
   // Only focused swarms draw this.
   if (swarm.advanceShare > 0 && prng.chance(swarm.advanceShare)) {
     // The lifecycle step's kind is only known when it resolves; its flag (failAlloc of a fork,
