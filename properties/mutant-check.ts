@@ -10,9 +10,12 @@
  * what decides on an unloaded machine (same seeds, same campaigns, same verdict); the time
  * budget only caps a slow machine, and seeds it cut short are counted (`timedOut`) so a
  * load-dependent result shows. A kill counts only if the same ops hold on the mutant's base
- * design. Shrinking a kill has its own budget (`shrinkMs`, and `shrinkAttempts` replays) and
- * is not part of the time to kill; it keeps any shorter kill of the same mutant (a failure of
- * any kind whose ops hold on the base design), not only the same failure kind.
+ * design. Shrinking a kill has its own budget per seed (`shrinkMs`, and `shrinkAttempts`
+ * replays) and is not part of the time to kill; it keeps any shorter kill of the same mutant (a
+ * failure of any kind whose ops hold on the base design), not only the same failure kind. A
+ * shrink that reaches its fixpoint early hands the rest of that budget to further kills of the
+ * same seed's campaign (the runs after the first kill), and the seed reports the shortest of
+ * its shrunk kills: a greedy shrinker's local minimum depends on where it starts.
  *
  * Not covered here: replaying the committed minimal traces (properties/canary.test.ts) and
  * mutation testing of impl/ with Stryker.
