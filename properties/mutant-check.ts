@@ -143,27 +143,33 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
       kinds.add(kill.failure.invariant === undefined ? kill.failure.kind : `${kill.failure.kind}:${kill.failure.invariant}`);
       if (options.shrink === false) break;
       // Shrinking has one budget per seed. A greedy shrinker stops in a local minimum that
-      // depends on the kill it starts from, so once a shrink reaches its fixpoint with budget
-      // left, the seed's campaign goes on (runs after the kill, at most runsPerSeed more) to
-      // find further kills, shrinks each with what is left, and keeps the shortest. Each
-      // campaign run of that search counts as one replay of the attempts budget. The search
-      // stops early once a shrunk kill is as short as the documented shortest (it can only
-      // end with a longer result than searching on would).
+      // depends on the kill it starts from, and a kill found on a large config can take the
+      // whole budget to shrink where another kill would take a fraction. So the first kill
+      // gets half the budget; then the seed's campaign goes on (runs after the kill, at most
+      // runsPerSeed more) to find further kills, each shrunk with half of what is left, while
+      // at least an eighth of the budget is left; whatever is left then resumes the shortest
+      // shrunk kill if its shrink was cut. The seed reports the shortest. Each campaign run of
+      // the search counts as one replay of the attempts budget. The search stops early once
+      // a shrunk kill is as short as the documented shortest (searching on could only find a
+      // kill as short).
       const shrinkStarted = performance.now();
       const attemptsMax = options.shrinkAttempts ?? 100_000;
       let attemptsUsed = 0;
       const timeLeft = () => options.shrinkMs - (performance.now() - shrinkStarted);
-      const first = shrinkKill(kill, options.shrinkMs, attemptsMax);
-      attemptsUsed += first.attempts;
-      let small = first;
-      for (let more = run + 1; more <= run + options.runsPerSeed && small.fixpoint && small.ops.length > doc.shortest; more++) {
-        if (timeLeft() <= 0 || attemptsUsed >= attemptsMax) break;
+      let small = shrinkKill(kill, options.shrinkMs / 2, Math.ceil(attemptsMax / 2));
+      attemptsUsed += small.attempts;
+      for (let more = run + 1; more <= run + options.runsPerSeed && small.ops.length > doc.shortest; more++) {
+        if (timeLeft() < options.shrinkMs / 8 || attemptsUsed >= attemptsMax) break;
         attemptsUsed++;
         const other = tryRun(seed, more).kill;
         if (other === null) continue;
-        const again = shrinkKill(other, timeLeft(), attemptsMax - attemptsUsed);
+        const again = shrinkKill(other, timeLeft() / 2, Math.ceil((attemptsMax - attemptsUsed) / 2));
         attemptsUsed += again.attempts;
         if (again.ops.length < small.ops.length) small = again;
+      }
+      if (!small.fixpoint && small.ops.length > doc.shortest && timeLeft() > 0 && attemptsUsed < attemptsMax) {
+        const resumed = shrinkKill(small, timeLeft(), attemptsMax - attemptsUsed);
+        if (resumed.ops.length <= small.ops.length) small = resumed;
       }
       shrunk.push(small.ops.length);
       // A seed counts as cut when the shrink it reports stopped before its fixpoint.
