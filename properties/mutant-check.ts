@@ -145,20 +145,23 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
       // Shrinking has one budget per seed. A greedy shrinker stops in a local minimum that
       // depends on the kill it starts from, and a kill found on a large config can take the
       // whole budget to shrink where another kill would take a fraction. So the first kill
-      // gets half the budget; then the seed's campaign goes on (runs after the kill, at most
-      // runsPerSeed more) to find further kills, each shrunk with half of what is left, while
-      // at least an eighth of the budget is left; whatever is left then resumes the shortest
-      // shrunk kill if its shrink was cut. The seed reports the shortest. Each campaign run of
-      // the search counts as one replay of the attempts budget. The search stops early once
-      // a shrunk kill is as short as the documented shortest (searching on could only find a
-      // kill as short).
+      // gets half the budget; if that shrink reaches its fixpoint, the seed's campaign goes on
+      // (runs after the kill, at most runsPerSeed more) to find further kills, each shrunk with
+      // half of what is left, while at least an eighth of the budget is left; whatever is left
+      // then resumes the shortest shrunk kill if its shrink was cut. The seed reports the
+      // shortest. Each campaign run of the search counts as one replay of the attempts budget.
+      // The search stops early once a shrunk kill is as short as the documented shortest
+      // (searching on could only find a kill as short).
       const shrinkStarted = performance.now();
       const attemptsMax = options.shrinkAttempts ?? 100_000;
       let attemptsUsed = 0;
       const timeLeft = () => options.shrinkMs - (performance.now() - shrinkStarted);
       let small = shrinkKill(kill, options.shrinkMs / 2, Math.ceil(attemptsMax / 2));
       attemptsUsed += small.attempts;
-      for (let more = run + 1; more <= run + options.runsPerSeed && small.ops.length > doc.shortest; more++) {
+      // Only a first shrink that reached its fixpoint hands its budget to further kills; a cut
+      // one resumes with the other half below, as if it had had the whole budget.
+      const search = small.fixpoint;
+      for (let more = run + 1; search && more <= run + options.runsPerSeed && small.ops.length > doc.shortest; more++) {
         if (timeLeft() < options.shrinkMs / 8 || attemptsUsed >= attemptsMax) break;
         attemptsUsed++;
         const other = tryRun(seed, more).kill;
