@@ -147,8 +147,8 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
       // whole budget to shrink where another kill would take a fraction. So the first kill
       // gets half the budget; if that shrink reaches its fixpoint, the seed's campaign goes on
       // (runs after the kill, at most runsPerSeed more) to find further kills, each shrunk with
-      // half of what is left, while at least an eighth of the budget is left; whatever is left
-      // then resumes the shortest shrunk kill if its shrink was cut. The seed reports the
+      // what is left (a shrink returns at its fixpoint), while at least an eighth of the budget
+      // is left; whatever is left then resumes the shortest shrunk kill if its shrink was cut. The seed reports the
       // shortest. Each campaign run of the search counts as one replay of the attempts budget.
       // The search stops early once a shrunk kill is as short as the documented shortest
       // (searching on could only find a kill as short).
@@ -166,7 +166,7 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
         attemptsUsed++;
         const other = tryRun(seed, more).kill;
         if (other === null) continue;
-        const again = shrinkKill(other, timeLeft() / 2, Math.ceil((attemptsMax - attemptsUsed) / 2));
+        const again = shrinkKill(other, timeLeft(), attemptsMax - attemptsUsed);
         attemptsUsed += again.attempts;
         if (again.ops.length < small.ops.length) small = again;
       }
