@@ -204,7 +204,7 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
       'content audit',
     designs: virtualDesigns,
     catches: { kind: 'invariant', invariant: 'content' },
-    shortest: 11,
+    shortest: 10,
   },
   // Allocation and clusters.
   'cluster-list-stale': {
@@ -425,7 +425,7 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
     mirrors: 'ABA on entry values (13ddaf26be32 and 0ea148a79919, §5 #1 and #17; §7.3 #18)',
     designs: virtualDesigns,
     catches: { kind: 'identity' },
-    shortest: 9,
+    shortest: 7,
   },
 };
 

@@ -9,7 +9,9 @@
  * hot holders to a few and turns part of the templates into lifecycle steps
  * (op-template.ts advanceOp), so that the same entries go through whole lifecycles instead of
  * spreading thin over every holder. Half the pressure runs start with only the synchronous-I/O
- * devices swapped on (Swarm.syncOnly), so that a small device fills past half.
+ * devices swapped on (Swarm.syncOnly), so that a small device fills past half. Every
+ * campaign template asks for the lifecycle preferences of op-template.ts (lifecycleBias): half
+ * the writes redirty a page still in the swap cache, half the swapins take a shared entry.
  *
  * Not covered here: resolving templates into ops (properties/op-template.ts).
  */
@@ -181,7 +183,7 @@ export function drawTemplateWith(
 
 /** Draws one template from the swarm. */
 export function drawTemplate(prng: Prng, swarm: Swarm): OpTemplate {
-  const template = drawTemplateWith(prng, swarm.cumulative, swarm.total, 4, (kind) => flagProbability(kind, swarm));
+  const template = { ...drawTemplateWith(prng, swarm.cumulative, swarm.total, 4, (kind) => flagProbability(kind, swarm)), lifecycleBias: true };
   // Only focused swarms draw this.
   if (swarm.advanceShare > 0 && prng.chance(swarm.advanceShare)) {
     // The lifecycle step's kind is only known when it resolves; its flag (failAlloc of a fork,

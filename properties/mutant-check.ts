@@ -10,9 +10,12 @@
  * what decides on an unloaded machine (same seeds, same campaigns, same verdict); the time
  * budget only caps a slow machine, and seeds it cut short are counted (`timedOut`) so a
  * load-dependent result shows. A kill counts only if the same ops hold on the mutant's base
- * design. Shrinking a kill has its own budget (`shrinkMs`, and `shrinkAttempts` replays) and
- * is not part of the time to kill; it keeps any shorter kill of the same mutant (a failure of
- * any kind whose ops hold on the base design), not only the same failure kind.
+ * design. Shrinking a kill has its own budget per seed (`shrinkMs`, and `shrinkAttempts`
+ * replays) and is not part of the time to kill; it keeps any shorter kill of the same mutant (a
+ * failure of any kind whose ops hold on the base design), not only the same failure kind. A
+ * shrink that reaches its fixpoint early hands the rest of that budget to further kills of the
+ * same seed's campaign (the runs after the first kill), and the seed reports the shortest of
+ * its shrunk kills: a greedy shrinker's local minimum depends on where it starts.
  *
  * Not covered here: replaying the committed minimal traces (properties/canary.test.ts) and
  * mutation testing of impl/ with Stryker.
@@ -21,6 +24,7 @@ import type { Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
 import type { MutantDoc } from '../impl/mutants.ts';
+import type { Failure } from './checker.ts';
 import { checkerOptionsCampaign } from './checker.ts';
 import { resolveDesign } from './design-registry.ts';
 import { runSeed } from './prng.ts';
@@ -92,6 +96,30 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
   let timedOut = 0;
   let shrinkCut = 0;
   let shortest: { ops: readonly Op[]; config: Config } | null = null;
+  const baseDesign = resolveDesign(base);
+  // One campaign run of a seed: its kill (ops that fail on the mutant and hold on the base
+  // design), or null, with the steps it took either way.
+  type Kill = { readonly ops: readonly Op[]; readonly failure: Failure; readonly config: Config };
+  const tryRun = (seed: number, run: number): { kill: Kill | null; steps: number; baseFails: string | null } => {
+    const config = options.configs[run % options.configs.length] as Config;
+    // Campaign checks, as `swapcheck run` has: runRandom reports a kill's first failing step
+    // exactly (it replays the run with full checks), and the base design is replayed fully.
+    const result = runRandom(design, config, runSeed(seed, run), options.opsPerRun, checkerOptionsCampaign);
+    if (result.failure === null) return { kill: null, steps: result.steps, baseFails: null };
+    const steps = result.failure.step + 1;
+    // A kill counts only if the same ops hold on the design without the bug.
+    const clean = replayOps(baseDesign, config, result.ops);
+    if (clean.failure !== null) return { kill: null, steps, baseFails: clean.failure.kind };
+    return { kill: { ops: result.ops, failure: result.failure, config }, steps, baseFails: null };
+  };
+  // The shrinker may move the trace to another of the campaign's configs where it fails
+  // sooner (properties/shrink.ts). A candidate that fails differently is kept when it is still
+  // a kill by the definition above (its ops hold on the base design): the shortest trace of a
+  // mutant is its shortest kill, whatever the harness reports first on it.
+  const shrinkKill = (kill: Kill, timeMs: number, attemptsMax: number) =>
+    shrinkTrace(design, kill.config, kill.ops, kill.failure, { timeMs, attemptsMax }, undefined, options.configs, {
+      alsoKeeps: (_failure, candidate, on) => replayOps(baseDesign, on, candidate).failure === null,
+    });
   for (let s = 0; s < options.seeds; s++) {
     const seed = (options.seedBase + s) >>> 0;
     const started = performance.now();
@@ -101,36 +129,53 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
         timedOut++;
         break;
       }
-      const config = options.configs[run % options.configs.length] as Config;
-      // Campaign checks, as `swapcheck run` has: runRandom reports a kill's first failing step
-      // exactly (it replays the run with full checks), and the base design is replayed fully.
-      const result = runRandom(design, config, runSeed(seed, run), options.opsPerRun, checkerOptionsCampaign);
-      steps += result.failure === null ? result.steps : result.failure.step + 1;
-      if (result.failure === null) continue;
-      // A kill counts only if the same ops hold on the design without the bug.
-      const clean = replayOps(resolveDesign(base), config, result.ops);
-      if (clean.failure !== null) {
-        kinds.add(`base-design-fails:${clean.failure.kind}`);
+      const tried = tryRun(seed, run);
+      steps += tried.steps;
+      if (tried.baseFails !== null) {
+        kinds.add(`base-design-fails:${tried.baseFails}`);
         break;
       }
+      const kill = tried.kill;
+      if (kill === null) continue;
       times.push(performance.now() - started);
       ops.push(steps);
       runs.push(run + 1);
-      kinds.add(result.failure.invariant === undefined ? result.failure.kind : `${result.failure.kind}:${result.failure.invariant}`);
+      kinds.add(kill.failure.invariant === undefined ? kill.failure.kind : `${kill.failure.kind}:${kill.failure.invariant}`);
       if (options.shrink === false) break;
-      // The shrinker may move the trace to another of the campaign's configs where it fails
-      // sooner (properties/shrink.ts).
-      // A candidate that fails differently is kept when it is still a kill by the definition
-      // above (its ops hold on the base design): the shortest trace of a mutant is its
-      // shortest kill, whatever the harness reports first on it.
-      const baseDesign = resolveDesign(base);
-      const small = shrinkTrace(design, config, result.ops, result.failure, {
-        timeMs: options.shrinkMs,
-        attemptsMax: options.shrinkAttempts ?? 100_000,
-      }, undefined, options.configs, {
-        alsoKeeps: (_failure, candidate, on) => replayOps(baseDesign, on, candidate).failure === null,
-      });
+      // Shrinking has one budget per seed. A greedy shrinker stops in a local minimum that
+      // depends on the kill it starts from, and a kill found on a large config can take the
+      // whole budget to shrink where another kill would take a fraction. So the first kill
+      // gets half the budget; if that shrink reaches its fixpoint, the seed's campaign goes on
+      // (runs after the kill, at most runsPerSeed more) to find further kills, each shrunk with
+      // what is left (a shrink returns at its fixpoint), while at least an eighth of the budget
+      // is left; whatever is left then resumes the shortest shrunk kill if its shrink was cut. The seed reports the
+      // shortest. Each campaign run of the search counts as one replay of the attempts budget.
+      // The search stops early once a shrunk kill is as short as the documented shortest
+      // (searching on could only find a kill as short).
+      const shrinkStarted = performance.now();
+      const attemptsMax = options.shrinkAttempts ?? 100_000;
+      let attemptsUsed = 0;
+      const timeLeft = () => options.shrinkMs - (performance.now() - shrinkStarted);
+      let small = shrinkKill(kill, options.shrinkMs / 2, Math.ceil(attemptsMax / 2));
+      attemptsUsed += small.attempts;
+      // Only a first shrink that reached its fixpoint hands its budget to further kills; a cut
+      // one resumes with the other half below, as if it had had the whole budget.
+      const search = small.fixpoint;
+      for (let more = run + 1; search && more <= run + options.runsPerSeed && small.ops.length > doc.shortest; more++) {
+        if (timeLeft() < options.shrinkMs / 8 || attemptsUsed >= attemptsMax) break;
+        attemptsUsed++;
+        const other = tryRun(seed, more).kill;
+        if (other === null) continue;
+        const again = shrinkKill(other, timeLeft(), attemptsMax - attemptsUsed);
+        attemptsUsed += again.attempts;
+        if (again.ops.length < small.ops.length) small = again;
+      }
+      if (!small.fixpoint && small.ops.length > doc.shortest && timeLeft() > 0 && attemptsUsed < attemptsMax) {
+        const resumed = shrinkKill(small, timeLeft(), attemptsMax - attemptsUsed);
+        if (resumed.ops.length <= small.ops.length) small = resumed;
+      }
       shrunk.push(small.ops.length);
+      // A seed counts as cut when the shrink it reports stopped before its fixpoint.
       if (!small.fixpoint) shrinkCut++;
       if (shortest === null || small.ops.length < shortest.ops.length) shortest = { ops: small.ops, config: small.config };
       break;

@@ -29,6 +29,14 @@ export interface OpTemplate {
   /** Ignore `kind` and take a hot holder or folio one step further along its lifecycle
    * (advanceOp); only the campaign runner's focused swarms set it. */
   readonly advance?: boolean;
+  /** Resolve write and swapin with the campaign's lifecycle preferences (half of each, by a
+   * bit of pick2): a write takes a page whose folio is still in the swap cache, so that the
+   * swapped copy goes stale (every re-writeout path: zero flag, zswap copy, reused backing);
+   * a swapin takes a holder of a shared entry (count of two or more), where do_swap_page()
+   * may not take the entry exclusively (swap cache kept, zswap load not exclusive). Only the
+   * campaign runner's drawTemplate sets it; fast-check properties and workloads resolve as
+   * before. */
+  readonly lifecycleBias?: boolean;
 }
 
 /** Largest raw number a template field carries. */
@@ -111,7 +119,10 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
     case 'fault':
       return faultOp(config, observation, t, cpu, hot);
     case 'write': {
-      const holder = choose(holderIndices(observation, isPresent), holders, t, hot);
+      const redirty = preferred(t) ? holderIndices(observation, (v) => v.kind === 'present' && cachedFolios.has(v.folio)) : [];
+      const holder = redirty.length > 0
+        ? (redirty[t.pick % redirty.length] as number)
+        : choose(holderIndices(observation, isPresent), holders, t, hot);
       return { op: 'write', holder, value: t.value, cpu };
     }
     case 'fork': {
@@ -137,7 +148,10 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
       return withFlag({ op: 'unmap', holder, cpu }, 'failAlloc', t.flag);
     }
     case 'swapin': {
-      const holder = choose(holderIndices(observation, isSwap), holders, t, hot);
+      const shared = preferred(t) ? sharedSwapHolders(observation) : [];
+      const holder = shared.length > 0
+        ? (shared[t.pick % shared.length] as number)
+        : choose(holderIndices(observation, isSwap), holders, t, hot);
       // Half the swapins ask for the largest order whose aligned holder range is swapped out;
       // the design falls back to order 0 when the batch is not uniform.
       const order = t.order >= 2 ? largestSwappedOrder(config, observation, holder) : 0;
@@ -215,6 +229,17 @@ function advanceOp(config: Config, observation: Observation, t: OpTemplate, cpu:
     default:
       return { op: 'fault', holder, order: 0, cpu };
   }
+}
+
+/** Whether a template with lifecycleBias takes its preferred target (half of them). */
+function preferred(t: OpTemplate): boolean {
+  return t.lifecycleBias === true && ((t.pick2 >> 4) & 1) === 0;
+}
+
+/** Holders of swap entries that more than one holder holds. */
+function sharedSwapHolders(observation: Observation): number[] {
+  const shared = new Set(observation.entries.filter((e) => e.count >= 2).map((e) => e.entry));
+  return holderIndices(observation, (v) => v.kind === 'swap' && shared.has(v.entry));
 }
 
 /** Large folios some page of which is no longer mapped by any holder (one pass over holders). */

@@ -5,7 +5,8 @@
  * invariant), so shrinking cannot slide onto a different bug. Passes, repeated until none
  * makes progress or the budget runs out:
  * 1. cut everything after the failing op;
- * 2. delete whole lifecycles at once: every op that touches a holder (its faults, swap entry,
+ * 2. delete whole lifecycles at once: first, in one replay, every lifecycle but those of the
+ *    holders the failing op names (closed over forks); then every op that touches a holder (its faults, swap entry,
  *    swapin, zap), first for half the holders at once, then quarters, down to one holder
  *    (ddmin over holders, so a trace over many holders needs few replays); an op on a folio
  *    whose creating op was deleted is dropped with it;
@@ -384,6 +385,42 @@ export function shrinkTrace(
     }
     return units;
   };
+  // The slice of the failing op: keep only the lifecycles of the holders the last op names
+  // (for an op on a folio, the holders whose op created it), closed over forks (an entry a
+  // fork shares flows between its two holders), and every op that names no holder (swapon,
+  // swapoff, setZswap, ops on kept folios). On a long campaign trace whose failure needs one
+  // holder's lifecycle this is one replay where ddmin over holders takes dozens; when the
+  // failure needs other holders too (pressure, a reused entry value), it fails and costs one.
+  const sliceAttempt = (): boolean => {
+    const last = best[best.length - 1];
+    if (last === undefined) return false;
+    const kept = new Set<number>();
+    const addHolders = (op: Op) => {
+      if (op.op === 'fault') for (let h = op.holder; h < op.holder + 2 ** op.order; h++) kept.add(h);
+      else if ('holder' in op) kept.add(op.holder);
+      if (op.op === 'fork') kept.add(op.target);
+    };
+    addHolders(last.op);
+    if ('folio' in last.op) {
+      const folio = last.op.folio;
+      for (const step of best) if (created.get(step.origin)?.includes(folio) === true) addHolders(step.op);
+    }
+    for (let grown = true; grown; ) {
+      grown = false;
+      for (const { op } of best) {
+        if (op.op !== 'fork' || kept.has(op.holder) === kept.has(op.target)) continue;
+        kept.add(op.holder);
+        kept.add(op.target);
+        grown = true;
+      }
+    }
+    const candidate = best.filter(({ op }) => {
+      if (!('holder' in op)) return true;
+      for (const holder of kept) if (touchesHolder(op, holder, current)) return true;
+      return false;
+    });
+    return kept.size > 0 && candidate.length < best.length && attempt(candidate);
+  };
   // ddmin over holders: delete the lifecycles of half the holders at once, then quarters, down
   // to one holder at a time.
   const deleteHolderGroups = (): boolean => {
@@ -488,6 +525,7 @@ export function shrinkTrace(
   let progress = true;
   while (progress && !outOfBudget()) {
     progress = false;
+    if (sliceAttempt()) progress = true;
     if (deleteHolderGroups()) progress = true;
     for (let chunk = best.length >> 1; chunk >= 1 && !outOfBudget(); chunk >>= 1) {
       for (let start = 0; start + chunk <= best.length && !outOfBudget(); ) {
