@@ -108,6 +108,15 @@ function cachedSetup(design: DesignUnderTest, config: Config, choice: SetupChoic
   return entry;
 }
 
+/** A random setup choice: a third of the time the synchronous-I/O device alone, each holder's
+ * setup drawn uniformly. */
+function randomSetupChoice(prng: Prng, holders: number): SetupChoice {
+  return {
+    devices: prng.below(3) === 0 ? 'sync-only' : 'both',
+    holders: Array.from({ length: holders }, () => holderSetups[prng.below(holderSetups.length)] as HolderSetup),
+  };
+}
+
 /**
  * A random scenario: a random setup and `opsPerCpu` random alphabet ops on each CPU, three
  * times out of four among the split ops. Races need two CPUs on the same object, so a third of
@@ -120,11 +129,7 @@ export function randomScenario(design: DesignUnderTest, config: Config, seed: nu
   const prng = new Prng(seed);
   const machine = { ...config, cpus: Math.max(config.cpus, cpus) };
   for (;;) {
-    const choice: SetupChoice = {
-      devices: prng.below(3) === 0 ? 'sync-only' : 'both',
-      holders: Array.from({ length: config.holders }, () => holderSetups[prng.below(holderSetups.length)] as HolderSetup),
-    };
-    const entry = cachedSetup(design, machine, choice);
+    const entry = cachedSetup(design, machine, randomSetupChoice(prng, config.holders));
     if (entry === null) continue;
     const { setup, alphabet } = entry;
     // Split ops are where races live: three times out of four an op is drawn among them.
@@ -279,11 +284,7 @@ export function randomLifecycleScenario(design: DesignUnderTest, config: Config,
   const prng = new Prng(seed);
   const machine = { ...config, cpus: Math.max(config.cpus, 2) };
   for (;;) {
-    const choice: SetupChoice = {
-      devices: prng.below(3) === 0 ? 'sync-only' : 'both',
-      holders: Array.from({ length: config.holders }, () => holderSetups[prng.below(holderSetups.length)] as HolderSetup),
-    };
-    const entry = cachedSetup(design, machine, choice);
+    const entry = cachedSetup(design, machine, randomSetupChoice(prng, config.holders));
     if (entry === null) continue;
     const candidates = sleepers(entry.alphabet);
     if (candidates.length === 0) continue;
