@@ -207,11 +207,15 @@ export function checkMutants(options: MutantCheckOptions, names: readonly string
   });
 }
 
+/** The longest shrunk trace that is at most 1.5 times `shortest` (rounded down: 7 for 5). */
+export function shrunkLimit(shortest: number): number {
+  return Math.floor((shortest * 3) / 2);
+}
+
 /** A mutant passes the self-check when at least `ratio` of seeds killed it and its shrunk
  * traces are at most 1.5 times the documented shortest. */
 export function mutantVerdict(result: MutantResult, ratio: number): 'killed' | 'survived' | 'long-trace' {
   if (result.killed < Math.ceil(result.seeds * ratio)) return 'survived';
-  const limit = Math.ceil(result.doc.shortest * 1.5);
-  if (result.doc.shortest > 0 && (result.shrunkLengthMax ?? 0) > limit) return 'long-trace';
+  if (result.doc.shortest > 0 && (result.shrunkLengthMax ?? 0) > shrunkLimit(result.doc.shortest)) return 'long-trace';
   return 'killed';
 }
