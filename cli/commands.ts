@@ -19,6 +19,7 @@ import { checkMutants, mutantVerdict } from '../properties/mutant-check.ts';
 import type { CampaignProgress, DesignSummary } from '../properties/campaign.ts';
 import { runCampaign } from '../properties/campaign.ts';
 import { checkerOptionsCampaign } from '../properties/checker.ts';
+import { cpuClock } from '../lib/budget-clock.ts';
 import { designNames, resolveDesign } from '../properties/design-registry.ts';
 import { describeFailure, formatDivergence, formatOpMix, formatOps } from '../properties/report.ts';
 import { withPool } from '../properties/worker-pool.ts';
@@ -62,7 +63,8 @@ commands:
            configs in turn; it stops at the first kill (the same ops must hold on the base
            design), after --runs-per-seed runs, or after --time-per-mutant, whichever comes
            first (the runs budget decides on an unloaded machine; seeds cut by time are
-           counted). A mutant passes when at least --kill-ratio of its seeds kill it and
+           counted). Time budgets and times are CPU time of the process, so other jobs on
+           the machine slow the run down but do not change its verdict. A mutant passes when at least --kill-ratio of its seeds kill it and
            every shrunk kill (own budget --shrink-time) is at most 1.5 x its shortest.
   compare  [--designs NAME ...] [--workload NAME ...] [--format text|markdown|json|html]:
            each design's cost on the named workloads, with its verdict
@@ -448,6 +450,8 @@ function commandMutants(args: string[]): number {
       // Shrinking is not part of the time to kill; it gets its own budget per kill.
       shrinkMs,
       seedBase,
+      // Budgets and times are process CPU time, so other jobs on the machine do not decide.
+      clock: cpuClock,
       onMutant: (name, result) => {
         if (process.stderr.isTTY === true || format !== 'text') process.stderr.write(`${name}: ${result.killed}/${result.seeds}\n`);
       },
@@ -457,14 +461,14 @@ function commandMutants(args: string[]): number {
   const results = names.map((name) => {
     if (!raceNames.has(name)) return sequential.find((result) => result.name === name) as (typeof sequential)[number];
     // A race needs a scenario and a schedule to line up: each seed gets at least 10 s.
-    const result = checkRaceMutant(name, seeds, seedBase, Math.max(timeMs, raceSeedMsMin), shrinkMs);
+    const result = checkRaceMutant(name, seeds, seedBase, Math.max(timeMs, raceSeedMsMin), shrinkMs, cpuClock);
     if (process.stderr.isTTY === true || format !== 'text') process.stderr.write(`${name}: ${result.killed}/${result.seeds}\n`);
     return result;
   });
   const rows = results.map((r) => ({ ...r, verdict: mutantVerdict(r, ratio) }));
   const bad = rows.filter((r) => r.verdict !== 'killed');
   if (format === 'json') {
-    out(JSON.stringify({ format: 'swapcheck-mutants', version: 1, seeds, seedBase, runsPerSeed, timeMsPerMutant: timeMs, killRatio: ratio, mutants: rows.map(({ doc, ...rest }) => ({ ...rest, shortest: doc.shortest, catches: doc.catches })) }, null, 2));
+    out(JSON.stringify({ format: 'swapcheck-mutants', version: 1, seeds, seedBase, runsPerSeed, timeMsPerMutant: timeMs, clock: 'cpu', killRatio: ratio, mutants: rows.map(({ doc, ...rest }) => ({ ...rest, shortest: doc.shortest, catches: doc.catches })) }, null, 2));
   } else {
     const header = ['mutant', 'design', 'killed', 'timed out', 'median runs', 'median ops/schedules', 'median ms', 'shrunk', 'shortest', 'verdict'];
     const cells = rows.map((r) => [r.name, r.design, `${r.killed}/${r.seeds}`, String(r.timedOut), String(r.medianRunsToKill ?? '-'), String(r.medianOpsToKill ?? '-'), r.medianMsToKill === null ? '-' : String(Math.round(r.medianMsToKill)), String(r.shrunkLengthMax ?? '-'), String(r.doc.shortest), r.verdict]);

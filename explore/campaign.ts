@@ -10,6 +10,7 @@
  *
  * Not covered here: the command line (cli/explore-command.ts), shrinking (explore/shrink.ts).
  */
+import { wallClock, type BudgetClock } from '../lib/budget-clock.ts';
 import type { Config } from '../lib/config.ts';
 import { designFromKnobs } from '../properties/design-registry.ts';
 import type { DesignUnderTest } from '../properties/run.ts';
@@ -36,6 +37,9 @@ export interface CampaignBudget {
    * (with sleep sets) for pairs, and one preemption for lifecycle (a fault that sleeps once).
    */
   readonly preemptions?: number;
+  /** The clock of `timeMs` and of the elapsed times reported (lib/budget-clock.ts); wall-clock
+   * time when absent. The self-check (`swapcheck mutants`) uses process CPU time. */
+  readonly clock?: BudgetClock;
   readonly onProgress?: (progress: CampaignProgress) => void;
 }
 
@@ -82,24 +86,25 @@ export function randomRunScenario(design: ConcurrentDesign, config: Config, budg
 }
 
 export function exploreRandom(design: ConcurrentDesign, config: Config, budget: CampaignBudget): CampaignResult {
-  const started = performance.now();
+  const clock = budget.clock ?? wallClock;
+  const started = clock();
   const sections = new Set<string>();
-  let lastReport = started;
+  let lastReport = performance.now();
   let run = 0;
-  for (; run < budget.runsMax && performance.now() - started < budget.timeMs; run++) {
+  for (; run < budget.runsMax && clock() - started < budget.timeMs; run++) {
     const scenario = randomRunScenario(design, config, budget, run);
     const execution = execute(design, scenario, randomChooser(budget, run, scenario));
     for (const label of execution.sections) sections.add(label);
     if (execution.failure !== null) {
       return { scenarios: run + 1, schedules: run + 1, complete: false, failure: { scenario, execution, run },
-        sections, elapsedMs: performance.now() - started };
+        sections, elapsedMs: clock() - started };
     }
     if (performance.now() - lastReport > 1000) {
       lastReport = performance.now();
-      budget.onProgress?.({ scenarios: run + 1, schedules: run + 1, elapsedMs: lastReport - started });
+      budget.onProgress?.({ scenarios: run + 1, schedules: run + 1, elapsedMs: clock() - started });
     }
   }
-  return { scenarios: run, schedules: run, complete: false, failure: null, sections, elapsedMs: performance.now() - started };
+  return { scenarios: run, schedules: run, complete: false, failure: null, sections, elapsedMs: clock() - started };
 }
 
 /** The preemption bound of an exhaustive campaign (CampaignBudget.preemptions). */
@@ -108,35 +113,36 @@ export function preemptionBound(budget: Pick<CampaignBudget, 'family' | 'preempt
 }
 
 export function exploreExhaustive(design: ConcurrentDesign, config: Config, budget: CampaignBudget): CampaignResult {
-  const started = performance.now();
+  const clock = budget.clock ?? wallClock;
+  const started = clock();
   const preemptions = preemptionBound(budget);
   const deadline = started + budget.timeMs;
   const sections = new Set<string>();
   let scenarios = 0;
   let schedules = 0;
-  let lastReport = started;
+  let lastReport = performance.now();
   const all = budget.family === 'lifecycle'
     ? lifecycleScenarios(setupDesign(design), config, budget.opsPerCpu)
     : exhaustiveScenarios(setupDesign(design), config, budget.opsPerCpu, budget.cpus);
   for (const scenario of all) {
-    if (performance.now() > deadline) {
-      return { scenarios, schedules, complete: false, failure: null, sections, elapsedMs: performance.now() - started };
+    if (clock() > deadline) {
+      return { scenarios, schedules, complete: false, failure: null, sections, elapsedMs: clock() - started };
     }
-    const result = exploreSchedules(design, scenario, Number.MAX_SAFE_INTEGER, deadline, true, undefined, preemptions);
+    const result = exploreSchedules(design, scenario, Number.MAX_SAFE_INTEGER, deadline, true, undefined, preemptions, clock);
     scenarios++;
     schedules += result.schedules;
     for (const label of result.sections) sections.add(label);
     if (result.failure !== null) {
       return { scenarios, schedules, complete: false, failure: { scenario, execution: result.failure, run: null },
-        sections, elapsedMs: performance.now() - started };
+        sections, elapsedMs: clock() - started };
     }
     if (!result.complete) {
-      return { scenarios, schedules, complete: false, failure: null, sections, elapsedMs: performance.now() - started };
+      return { scenarios, schedules, complete: false, failure: null, sections, elapsedMs: clock() - started };
     }
     if (performance.now() - lastReport > 1000) {
       lastReport = performance.now();
-      budget.onProgress?.({ scenarios, schedules, elapsedMs: lastReport - started });
+      budget.onProgress?.({ scenarios, schedules, elapsedMs: clock() - started });
     }
   }
-  return { scenarios, schedules, complete: true, failure: null, sections, elapsedMs: performance.now() - started };
+  return { scenarios, schedules, complete: true, failure: null, sections, elapsedMs: clock() - started };
 }

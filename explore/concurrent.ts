@@ -16,6 +16,7 @@
  *
  * Not covered here: choosing scenarios (explore/scenario.ts), traces (explore/trace.ts).
  */
+import { wallClock, type BudgetClock } from '../lib/budget-clock.ts';
 import type { Config } from '../lib/config.ts';
 import { InvariantViolation } from '../lib/invariant.ts';
 import type { Op } from '../lib/ops.ts';
@@ -339,7 +340,7 @@ function preemptionCost(node: { enabled: readonly number[]; previous: number }, 
  * there commute with p's pending step, so two orders of commuting sections are run once. The
  * search runs a schedule to its end taking the lowest runnable CPU that is not asleep, then
  * branches at the deepest step with an untried CPU. Stops at the first failure, after
- * `schedulesMax` schedules or at `deadline`. With `reduce` false every interleaving is run.
+ * `schedulesMax` schedules or at `deadline` (on `clock`, wall-clock time by default). With `reduce` false every interleaving is run.
  * With `onFailure`, a failing schedule is handed to it and the search goes on unless it
  * returns true (the shrinker looks for the failing schedule with the fewest switches).
  * With a finite `preemptionsMax`, only schedules with at most that many preemptions are run
@@ -347,7 +348,7 @@ function preemptionCost(node: { enabled: readonly number[]; previous: number }, 
  */
 export function exploreSchedules(design: ConcurrentDesign, scenario: Scenario, schedulesMax: number,
   deadline: number, reduce = true, onFailure?: (run: Execution) => boolean,
-  preemptionsMax = Number.POSITIVE_INFINITY): ExhaustiveResult {
+  preemptionsMax = Number.POSITIVE_INFINITY, clock: BudgetClock = wallClock): ExhaustiveResult {
   // Sleep sets assume every order of commuting steps is reachable; a preemption bound cuts
   // some of those orders, so a bounded search runs without them (still complete for the bound).
   const bounded = Number.isFinite(preemptionsMax);
@@ -359,7 +360,7 @@ export function exploreSchedules(design: ConcurrentDesign, scenario: Scenario, s
   let schedules = 0;
   let pruned = 0;
   for (;;) {
-    if (schedules >= schedulesMax || performance.now() > deadline) {
+    if (schedules >= schedulesMax || clock() > deadline) {
       return { schedules, pruned, complete: false, failure: null, sections };
     }
     const run = execute(design, scenario, (enabled, step, requests) => {

@@ -7,6 +7,7 @@
  *
  * Not covered here: sequential mutants (properties/mutant-check.ts).
  */
+import { wallClock, type BudgetClock } from '../lib/budget-clock.ts';
 import { designs } from '../impl/designs.ts';
 import { mutantCatalogue, type MutantDoc } from '../impl/mutants.ts';
 import { median, type MutantResult } from '../properties/mutant-check.ts';
@@ -52,12 +53,13 @@ export function everyScheduleHolds(design: ConcurrentDesign, scenario: Scenario,
 }
 
 /** Runs the explorer against race mutant `name` in `mode`. */
-export function killRaceMutant(name: string, mode: RaceMode, seed: number, timeMs: number, runsMax = 1e9): RaceKill {
+export function killRaceMutant(name: string, mode: RaceMode, seed: number, timeMs: number, runsMax = 1e9,
+  clock: BudgetClock = wallClock): RaceKill {
   const doc = raceDoc(name);
   const design = raceDesign(name);
   const config = exploreConfigs[doc.race.config];
   // The mutant's scenario family: one op per CPU, or a fault against lifecycle programs.
-  const budget = { cpus: 2, opsPerCpu: doc.race.maxOps ?? 1, family: doc.race.family ?? 'pairs', timeMs, runsMax, depth: 3, seed };
+  const budget = { cpus: 2, opsPerCpu: doc.race.maxOps ?? 1, family: doc.race.family ?? 'pairs', timeMs, runsMax, depth: 3, seed, clock };
   const result = mode === 'random' ? exploreRandom(design, config, budget) : exploreExhaustive(design, config, budget);
   const failure = result.failure;
   if (failure === null) {
@@ -77,7 +79,7 @@ export function killRaceMutant(name: string, mode: RaceMode, seed: number, timeM
  * is the longest shrunk schedule in steps.
  */
 export function checkRaceMutant(name: string, seeds: number, seedBase: number, timeMsPerSeed: number,
-  shrinkMs: number): MutantResult {
+  shrinkMs: number, clock: BudgetClock = wallClock): MutantResult {
   const doc = raceDoc(name);
   const design = raceDesign(name);
   const schedules: number[] = [];
@@ -87,10 +89,10 @@ export function checkRaceMutant(name: string, seeds: number, seedBase: number, t
   // Random mode is bounded by time only: a seed that ends without a kill is counted as cut.
   let timedOut = 0;
   let shrinkCut = 0;
-  const exhaustive = killRaceMutant(name, 'exhaustive', seedBase, Math.max(timeMsPerSeed, 30_000));
+  const exhaustive = killRaceMutant(name, 'exhaustive', seedBase, Math.max(timeMsPerSeed, 30_000), 1e9, clock);
   if (!exhaustive.killed) kinds.add('exhaustive-survived');
   for (let s = 0; s < seeds && exhaustive.killed; s++) {
-    const kill = killRaceMutant(name, 'random', (seedBase + s) >>> 0, timeMsPerSeed);
+    const kill = killRaceMutant(name, 'random', (seedBase + s) >>> 0, timeMsPerSeed, 1e9, clock);
     if (kill.baseHolds === false) kinds.add('base-design-fails');
     if (!kill.killed || kill.result.failure === null) {
       timedOut++;
@@ -99,9 +101,9 @@ export function checkRaceMutant(name: string, seeds: number, seedBase: number, t
     schedules.push(kill.schedules);
     times.push(kill.elapsedMs);
     if (kill.kind !== null) kinds.add(kill.kind);
-    const shrinkStarted = performance.now();
-    const small = shrinkScenario(design, kill.result.failure.scenario, kill.result.failure.execution, shrinkMs);
-    if (performance.now() - shrinkStarted >= shrinkMs) shrinkCut++;
+    const shrinkStarted = clock();
+    const small = shrinkScenario(design, kill.result.failure.scenario, kill.result.failure.execution, shrinkMs, 2000, clock);
+    if (clock() - shrinkStarted >= shrinkMs) shrinkCut++;
     shrunk.push(small.execution.schedule.length);
   }
   return {

@@ -7,6 +7,7 @@
  *
  * Not covered here: shrinking op arguments (holder numbers, values).
  */
+import { wallClock, type BudgetClock } from '../lib/budget-clock.ts';
 import type { Op } from '../lib/ops.ts';
 import type { ConcurrentDesign, Execution, Scenario } from './concurrent.ts';
 import { exploreSchedules } from './concurrent.ts';
@@ -41,31 +42,31 @@ function* smaller(scenario: Scenario): Generator<Scenario> {
   }
 }
 
-/** Shrinks `scenario`, whose `failing` execution failed, within `timeMs`. */
+/** Shrinks `scenario`, whose `failing` execution failed, within `timeMs` on `clock`. */
 export function shrinkScenario(design: ConcurrentDesign, scenario: Scenario, failing: Execution,
-  timeMs: number, schedulesPerCandidate = 2000): ShrinkResult {
-  const deadline = performance.now() + timeMs;
+  timeMs: number, schedulesPerCandidate = 2000, clock: BudgetClock = wallClock): ShrinkResult {
+  const deadline = clock() + timeMs;
   const kind = failing.failure?.kind;
   let best: ShrinkResult = { scenario, execution: failing, attempts: 0 };
-  const first = exploreSchedules(design, scenario, schedulesPerCandidate, deadline);
+  const first = exploreSchedules(design, scenario, schedulesPerCandidate, deadline, true, undefined, Number.POSITIVE_INFINITY, clock);
   if (first.failure !== null && first.failure.failure?.kind === kind) {
     best = { scenario, execution: first.failure, attempts: 1 };
   }
   let attempts = 1;
   let progress = true;
-  while (progress && performance.now() < deadline) {
+  while (progress && clock() < deadline) {
     progress = false;
     for (const candidate of smaller(best.scenario)) {
-      if (performance.now() > deadline) break;
+      if (clock() > deadline) break;
       attempts++;
-      const result = exploreSchedules(design, candidate, schedulesPerCandidate, deadline);
+      const result = exploreSchedules(design, candidate, schedulesPerCandidate, deadline, true, undefined, Number.POSITIVE_INFINITY, clock);
       if (result.failure === null || result.failure.failure?.kind !== kind) continue;
       best = { scenario: candidate, execution: result.failure, attempts };
       progress = true;
       break;
     }
   }
-  return { ...best, execution: fewestSwitches(design, best.scenario, best.execution, deadline + 2_000), attempts };
+  return { ...best, execution: fewestSwitches(design, best.scenario, best.execution, deadline + 2_000, clock), attempts };
 }
 
 /**
@@ -73,13 +74,14 @@ export function shrinkScenario(design: ConcurrentDesign, scenario: Scenario, fai
  * switches, over every interleaving (no sleep sets: equivalent orders differ in switches),
  * within `deadline`; `failing` itself when none is found with fewer.
  */
-function fewestSwitches(design: ConcurrentDesign, scenario: Scenario, failing: Execution, deadline: number): Execution {
+function fewestSwitches(design: ConcurrentDesign, scenario: Scenario, failing: Execution, deadline: number,
+  clock: BudgetClock): Execution {
   const kind = failing.failure?.kind;
   let best = failing;
   exploreSchedules(design, scenario, 50_000, deadline, false, (run) => {
     if (run.failure?.kind === kind && switches(run.schedule) < switches(best.schedule)) best = run;
     return switches(best.schedule) <= 1;
-  });
+  }, Number.POSITIVE_INFINITY, clock);
   return best;
 }
 

@@ -26,6 +26,7 @@ import { mutantCatalogue } from '../impl/mutants.ts';
 import type { MutantDoc } from '../impl/mutants.ts';
 import type { Failure } from './checker.ts';
 import { checkerOptionsCampaign } from './checker.ts';
+import { wallClock, type BudgetClock } from '../lib/budget-clock.ts';
 import { resolveDesign } from './design-registry.ts';
 import { runSeed } from './prng.ts';
 import { replayOps, runRandom } from './run.ts';
@@ -47,6 +48,9 @@ export interface MutantCheckOptions {
   readonly shrinkAttempts?: number;
   /** Campaign seeds are `seedBase + i`. */
   readonly seedBase: number;
+  /** The clock of both time budgets and of the times reported (lib/budget-clock.ts);
+   * wall-clock time when absent. `swapcheck mutants` uses process CPU time. */
+  readonly clock?: BudgetClock;
   readonly onMutant?: (name: string, result: MutantResult) => void;
 }
 
@@ -97,6 +101,7 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
   let shrinkCut = 0;
   let shortest: { ops: readonly Op[]; config: Config } | null = null;
   const baseDesign = resolveDesign(base);
+  const clock = options.clock ?? wallClock;
   // One campaign run of a seed: its kill (ops that fail on the mutant and hold on the base
   // design), or null, with the steps it took either way.
   type Kill = { readonly ops: readonly Op[]; readonly failure: Failure; readonly config: Config };
@@ -117,15 +122,15 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
   // a kill by the definition above (its ops hold on the base design): the shortest trace of a
   // mutant is its shortest kill, whatever the harness reports first on it.
   const shrinkKill = (kill: Kill, timeMs: number, attemptsMax: number) =>
-    shrinkTrace(design, kill.config, kill.ops, kill.failure, { timeMs, attemptsMax }, undefined, options.configs, {
+    shrinkTrace(design, kill.config, kill.ops, kill.failure, { timeMs, attemptsMax, clock }, undefined, options.configs, {
       alsoKeeps: (_failure, candidate, on) => replayOps(baseDesign, on, candidate).failure === null,
     });
   for (let s = 0; s < options.seeds; s++) {
     const seed = (options.seedBase + s) >>> 0;
-    const started = performance.now();
+    const started = clock();
     let steps = 0;
     for (let run = 0; run < options.runsPerSeed; run++) {
-      if (performance.now() - started >= options.timeMsPerSeed) {
+      if (clock() - started >= options.timeMsPerSeed) {
         timedOut++;
         break;
       }
@@ -137,7 +142,7 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
       }
       const kill = tried.kill;
       if (kill === null) continue;
-      times.push(performance.now() - started);
+      times.push(clock() - started);
       ops.push(steps);
       runs.push(run + 1);
       kinds.add(kill.failure.invariant === undefined ? kill.failure.kind : `${kill.failure.kind}:${kill.failure.invariant}`);
@@ -152,10 +157,10 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
       // shortest. Each campaign run of the search counts as one replay of the attempts budget.
       // The search stops early once a shrunk kill is as short as the documented shortest
       // (searching on could only find a kill as short).
-      const shrinkStarted = performance.now();
+      const shrinkStarted = clock();
       const attemptsMax = options.shrinkAttempts ?? 100_000;
       let attemptsUsed = 0;
-      const timeLeft = () => options.shrinkMs - (performance.now() - shrinkStarted);
+      const timeLeft = () => options.shrinkMs - (clock() - shrinkStarted);
       let small = shrinkKill(kill, options.shrinkMs / 2, Math.ceil(attemptsMax / 2));
       attemptsUsed += small.attempts;
       // Only a first shrink that reached its fixpoint hands its budget to further kills; a cut

@@ -43,6 +43,7 @@ import type { Op } from '../lib/ops.ts';
 import type { CheckerOptions, Failure } from './checker.ts';
 import type { Checker } from './checker.ts';
 import { checkerOptionsCampaign, checkerOptionsDefault } from './checker.ts';
+import { wallClock, type BudgetClock } from '../lib/budget-clock.ts';
 import type { DesignUnderTest } from './run.ts';
 import { checkerFor } from './run.ts';
 
@@ -71,6 +72,8 @@ export interface ShrinkExtras {
 export interface ShrinkBudget {
   readonly timeMs: number;
   readonly attemptsMax: number;
+  /** The clock `timeMs` is measured on (lib/budget-clock.ts); wall-clock time when absent. */
+  readonly clock?: BudgetClock;
 }
 
 export const shrinkBudgetDefault: ShrinkBudget = { timeMs: 20_000, attemptsMax: 20_000 };
@@ -326,7 +329,8 @@ export function shrinkTrace(
   const keeps = (failure: Failure | null, ops: readonly Op[], on: Config): boolean =>
     failure !== null &&
     (sameFailure(target, failure) || (ops.length <= localSearchMax && (extras.alsoKeeps?.(failure, ops, on) ?? false)));
-  const started = performance.now();
+  const clock = budget.clock ?? wallClock;
+  const started = clock();
   const created = new Map<number, number[]>();
   // The model's self-check can only report a model crash; skip it unless that is the target.
   const candidateOptions = target.kind === 'model-crash' ? options : { ...options, modelSelfCheck: false };
@@ -357,7 +361,7 @@ export function shrinkTrace(
     bestOps = first.ops;
     bestFailure = first.failure;
   }
-  const outOfBudget = () => attempts >= budget.attemptsMax || performance.now() - started > budget.timeMs;
+  const outOfBudget = () => attempts >= budget.attemptsMax || clock() - started > budget.timeMs;
   // Tries a candidate; on the same failure keeps it, cut right after the failing op.
   // `shorter`: only keep a candidate that fails in fewer steps than the best (the moves that
   // do not delete ops by themselves, so that equal-length moves cannot cycle).
@@ -505,7 +509,7 @@ export function shrinkTrace(
         }
       }
       if (there === null) continue;
-      const left = { timeMs: budget.timeMs - (performance.now() - started), attemptsMax: budget.attemptsMax - attempts };
+      const left = { timeMs: budget.timeMs - (clock() - started), attemptsMax: budget.attemptsMax - attempts, clock };
       const sub = shrinkTrace(design, other, there.ops, target, left, options, [], { ...extras, depth: depth + 1 });
       attempts += sub.attempts;
       if (sub.ops.length < best.length) {
@@ -554,5 +558,5 @@ export function shrinkTrace(
     if (!progress && !outOfBudget() && otherStarts()) progress = true;
   }
   const fixpoint = !progress && !outOfBudget();
-  return { ops: bestOps, config: current, failure: bestFailure, lengthBefore: ops.length, attempts, elapsedMs: performance.now() - started, fixpoint };
+  return { ops: bestOps, config: current, failure: bestFailure, lengthBefore: ops.length, attempts, elapsedMs: clock() - started, fixpoint };
 }
