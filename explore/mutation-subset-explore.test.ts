@@ -1,0 +1,127 @@
+/**
+ * The explorer's part of the Stryker subset (vitest.stryker.config.ts): fast deterministic
+ * runs of the concurrent model checker that reach the sectioned ops (impl/sections-ops.ts) and
+ * the section protocol (impl/sections.ts), which the sequential campaign of
+ * properties/mutation-subset.test.ts never runs. Every budget is a count of runs or scenarios,
+ * never a time, so a mutant sees the same schedules on every run.
+ *
+ * It has three parts: seeded random-mode explorations of the correct designs and of each
+ * `--sync-swapin` knob (every run must hold, except that `skip-unpinned` must fail); every
+ * schedule of a spread of exhaustive-mode scenarios (each must complete and hold); and the
+ * replay of every committed race-mutant trace (properties/mutants/NAME.json), which must fail
+ * with the catalogued first failure on the mutant, while every schedule of the same scenario
+ * holds without it.
+ *
+ * Not covered here: killing race mutants from scratch (properties/canary.test.ts), shrinking,
+ * the command line.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { designs } from '../impl/designs.ts';
+import { mutantCatalogue, type MutantDoc } from '../impl/mutants.ts';
+import type { SyncSwapin } from '../impl/sections.ts';
+import { exploreRandom, setupDesign } from './campaign.ts';
+import { exploreSchedules, replaySchedule, type ConcurrentDesign } from './concurrent.ts';
+import { exploreConfigs } from './config.ts';
+import { everyScheduleHolds, raceDesign } from './mutant-race.ts';
+import { exhaustiveScenarios } from './scenario.ts';
+import { readConcurrentTrace, resolveExploreConfig } from './trace.ts';
+
+type ExploreConfigName = keyof typeof exploreConfigs;
+
+/** A deadline no run of this file comes near: the budgets below are counts. */
+const noDeadlineMs = 120_000;
+
+function design(name: string, syncSwapin: SyncSwapin = 'swap-cache'): ConcurrentDesign {
+  const knobs = designs[name]?.knobs;
+  if (knobs === undefined) throw new Error(`no design ${name}`);
+  return { name, knobs, syncSwapin, mutant: null };
+}
+
+function failureName(failure: { kind: string; invariant?: string } | null): string {
+  if (failure === null) return 'holds';
+  return failure.invariant === undefined ? failure.kind : `${failure.kind}[${failure.invariant}]`;
+}
+
+/** The correct design, knob and config combinations the random and exhaustive parts run. */
+const correct: readonly [string, SyncSwapin, ExploreConfigName][] = [
+  ['classic', 'swap-cache', 'explore'],
+  ['classic', 'swap-cache', 'explore-zswap'],
+  ['classic', 'skip-pinned', 'explore'],
+  ['vswap-rfc', 'swap-cache', 'explore'],
+  ['vswap-all', 'swap-cache', 'explore-zswap'],
+  ['vswap-direct', 'swap-cache', 'explore'],
+  ['vswap-direct-cached', 'skip-pinned', 'explore-zswap'],
+];
+
+describe('random mode', () => {
+  it.each(correct)('%s with %s on %s: 3 CPUs x 2 ops, 30 seeded runs hold', (name, knob, config) => {
+    const budget = { cpus: 3, opsPerCpu: 2, timeMs: noDeadlineMs, runsMax: 30, depth: 3, seed: 0x57c1 };
+    const result = exploreRandom(design(name, knob), exploreConfigs[config], budget);
+    expect(failureName(result.failure?.execution.failure ?? null), result.failure?.execution.failure?.message)
+      .toBe('holds');
+    expect(result.scenarios).toBe(30);
+  });
+
+  it('skip-unpinned fails: the bypass without its pin frees the slot under the read', () => {
+    const budget = { cpus: 2, opsPerCpu: 1, timeMs: noDeadlineMs, runsMax: 2000, depth: 3, seed: 0x57c1 };
+    const result = exploreRandom(design('classic', 'skip-unpinned'), exploreConfigs.explore, budget);
+    expect(result.failure, `held for ${result.scenarios} runs`).not.toBeNull();
+    // The same scenario holds under every schedule with the fix's pin.
+    const scenario = result.failure?.scenario;
+    if (scenario === undefined) return;
+    expect(everyScheduleHolds(design('classic', 'skip-pinned'), scenario, noDeadlineMs)).toBe(true);
+  });
+});
+
+describe('exhaustive mode', () => {
+  /** Every `stride`-th scenario of the exhaustive list, `count` of them, spread over the setups. */
+  function spread(name: string, knob: SyncSwapin, config: ExploreConfigName, stride: number, count: number) {
+    const d = design(name, knob);
+    const picked = [];
+    let index = 0;
+    for (const scenario of exhaustiveScenarios(setupDesign(d), exploreConfigs[config], 1, 2)) {
+      if (index++ % stride === 0) picked.push(scenario);
+      if (picked.length === count) break;
+    }
+    return { d, picked };
+  }
+
+  it.each(correct)('%s with %s on %s: every schedule of 24 scenarios holds', (name, knob, config) => {
+    const { d, picked } = spread(name, knob, config, 263, 24);
+    expect(picked.length).toBe(24);
+    let schedules = 0;
+    for (const scenario of picked) {
+      const result = exploreSchedules(d, scenario, Number.MAX_SAFE_INTEGER, performance.now() + noDeadlineMs);
+      expect(failureName(result.failure?.failure ?? null), result.failure?.failure?.message).toBe('holds');
+      expect(result.complete).toBe(true);
+      schedules += result.schedules;
+    }
+    expect(schedules).toBeGreaterThan(24);
+  });
+});
+
+const raceNames = Object.keys(mutantCatalogue).filter((name) => mutantCatalogue[name]?.race !== undefined).sort();
+
+function catalogued(entry: MutantDoc): string {
+  const { kind, invariant } = entry.catches;
+  return invariant === undefined ? kind : `${kind}[${invariant}]`;
+}
+
+describe('race mutant traces', () => {
+  it('there are race mutants to replay', () => {
+    expect(raceNames.length).toBeGreaterThanOrEqual(7);
+  });
+
+  it.each(raceNames)('%s: the trace fails as catalogued on the mutant and holds without it', (name) => {
+    const entry = mutantCatalogue[name] as MutantDoc;
+    const trace = readConcurrentTrace(join(import.meta.dirname, '..', 'properties', 'mutants', `${name}.json`));
+    const scenario = { config: resolveExploreConfig(trace.config), setup: trace.setup, programs: trace.programs };
+    const run = replaySchedule(raceDesign(name), scenario, trace.schedule);
+    expect(run.schedule, 'the schedule replays step for step').toEqual(trace.schedule);
+    expect(failureName(run.failure), run.failure?.message).toBe(catalogued(entry));
+    for (const base of entry.designs) {
+      expect(everyScheduleHolds(raceDesign(name, null, base), scenario, noDeadlineMs), `unmutated ${base}`).toBe(true);
+    }
+  });
+});
