@@ -19,12 +19,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { designs } from '../impl/designs.ts';
 import { mutantCatalogue, type MutantDoc } from '../impl/mutants.ts';
+import type { Op } from '../lib/ops.ts';
+import { sectionLabels } from '../impl/sections-ops.ts';
 import type { SyncSwapin } from '../impl/sections.ts';
 import { exploreRandom, setupDesign } from './campaign.ts';
 import { exploreSchedules, replaySchedule, type ConcurrentDesign } from './concurrent.ts';
 import { exploreConfigs } from './config.ts';
 import { everyScheduleHolds, raceDesign } from './mutant-race.ts';
-import { exhaustiveScenarios } from './scenario.ts';
+import { exhaustiveScenarios, setupOps } from './scenario.ts';
 import { readConcurrentTrace, resolveExploreConfig } from './trace.ts';
 
 type ExploreConfigName = keyof typeof exploreConfigs;
@@ -41,6 +43,15 @@ function design(name: string, syncSwapin: SyncSwapin = 'swap-cache'): Concurrent
 function failureName(failure: { kind: string; invariant?: string } | null): string {
   if (failure === null) return 'holds';
   return failure.invariant === undefined ? failure.kind : `${failure.kind}[${failure.invariant}]`;
+}
+
+/** The one-section ops, labelled with their op name (impl/sections-ops.ts oneSection()). */
+const oneSectionOps = ['swapon', 'fault', 'write', 'unmap', 'writeout', 'evict', 'freeSwapCache', 'setZswap', 'split'];
+
+/** Every section reached is a named one: a split op's label or a one-section op's name. */
+function expectNamedSections(sections: ReadonlySet<string>): void {
+  const named = new Set([...sectionLabels, ...oneSectionOps]);
+  expect([...sections].filter((label) => !named.has(label))).toEqual([]);
 }
 
 /** The correct design, knob and config combinations the random and exhaustive parts run. */
@@ -61,6 +72,7 @@ describe('random mode', () => {
     expect(failureName(result.failure?.execution.failure ?? null), result.failure?.execution.failure?.message)
       .toBe('holds');
     expect(result.scenarios).toBe(30);
+    expectNamedSections(result.sections);
   });
 
   it('skip-unpinned fails: the bypass without its pin frees the slot under the read', () => {
@@ -96,8 +108,35 @@ describe('exhaustive mode', () => {
       expect(failureName(result.failure?.failure ?? null), result.failure?.failure?.message).toBe('holds');
       expect(result.complete).toBe(true);
       schedules += result.schedules;
+      expectNamedSections(result.sections);
     }
     expect(schedules).toBeGreaterThan(24);
+  });
+});
+
+describe('swapoff against pinned ops', () => {
+  // Holder 0 swapped out to device 0, holder 1 cached and clean: every schedule of a swapoff
+  // of device 0 beside one op on holder 0 must hold, and some schedule must take the op's
+  // wait for the swapoff (get_swap_device() failing), which the spread scenarios above miss.
+  const cases: readonly [string, SyncSwapin, Op, string][] = [
+    ['classic', 'swap-cache', { op: 'swapin', holder: 0, order: 0, cpu: 1 }, 'swapin:wait-swapoff'],
+    ['classic', 'skip-pinned', { op: 'zap', holder: 0, cpu: 1 }, 'zap:wait-swapoff'],
+    ['vswap-rfc', 'swap-cache', { op: 'fork', holder: 0, target: 2, cpu: 1 }, 'fork:wait-swapoff'],
+    ['classic', 'swap-cache', { op: 'swapoff', device: 0, cpu: 1 }, 'swapoff:wait-other'],
+  ];
+
+  it.each(cases)('%s with %s: every schedule of swapoff beside %o holds and reaches %s', (name, knob, op, wait) => {
+    const d = design(name, knob);
+    const setup = setupOps(setupDesign(d), exploreConfigs.explore,
+      { devices: 'both', holders: ['swapped', 'cached-clean', 'empty'] });
+    expect(setup).not.toBeNull();
+    const scenario = { config: exploreConfigs.explore, setup: setup ?? [],
+      programs: [[{ op: 'swapoff', device: 0, cpu: 0 } as Op], [op]] };
+    const result = exploreSchedules(d, scenario, Number.MAX_SAFE_INTEGER, performance.now() + noDeadlineMs);
+    expect(failureName(result.failure?.failure ?? null), result.failure?.failure?.message).toBe('holds');
+    expect(result.complete).toBe(true);
+    expect(result.sections.has(wait), [...result.sections].join(' ')).toBe(true);
+    expectNamedSections(result.sections);
   });
 });
 
