@@ -11,7 +11,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['impl/**/*.test.ts', 'properties/mutation-subset.test.ts'],
+    include: ['impl/**/*.test.ts', 'properties/mutation-subset.test.ts', 'explore/mutation-subset-explore.test.ts'],
     exclude: ['impl/random-ops.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -114,6 +114,27 @@ describe('cost counters', () => {
     expect(report.counts.ops).toBe(7);
   });
 
+  it('classic counts one table write per swap table word written, op by op', () => {
+    const sys = system('classic');
+    const writes = () => costs(sys).counts.tableWrites;
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'fault', holder: 0, order: 0, cpu: 0 },
+      { op: 'write', holder: 0, value: 5, cpu: 0 });
+    const delta = (op: Op): number => {
+      const before = writes();
+      ok(sys, op);
+      return writes() - before;
+    };
+    // allocSwap installs the PFN word; unmap raises its count in the word; writeout writes the
+    // slot's data, not its word; evict turns the PFN word into a Shadow word (setWord()).
+    expect(delta({ op: 'allocSwap', holder: 0, cpu: 0 })).toBe(1);
+    expect(delta({ op: 'unmap', holder: 0, cpu: 0 })).toBe(1);
+    const folio = sys.observe().folios.find((view) => view.cached)?.id ?? -1;
+    expect(delta({ op: 'writeout', folio, cpu: 0 })).toBe(0);
+    expect(delta({ op: 'evict', folio, cpu: 0 })).toBe(1);
+    // swapin: the Shadow word becomes a PFN word again, then the mapping drops the count to 0.
+    expect(delta({ op: 'swapin', holder: 0, order: 0, cpu: 0 })).toBe(2);
+  });
+
   it('observe and audit are not charged', () => {
     const sys = system('vswap-all');
     ok(sys, { op: 'swapon', device: 0, cpu: 0 });
