@@ -10,22 +10,38 @@
  * mutant's designs without it, so a mutation that hides a failure or breaks a clean run on
  * those short, targeted traces is caught cheaply.
  *
- * The budget is modest on purpose (SUBSET_RUNS runs of SUBSET_OPS ops per case): this is a
- * fast, deterministic slice of the campaigns, not a replacement for them. Not covered here:
+ * A focused campaign reaches what the short runs rarely do: per design, runs whose swarm has a
+ * focus (swapoff, pressure on the synchronous-I/O device, pressure with large folios, zswap,
+ * counts), taken as the first seeds of a fixed scan that draw that swarm, run with campaign
+ * checks (footprints through the per-item views, a full check every 64 ops); each case
+ * requires its runs to have reached what the focus is for (swapoff of a device holding
+ * cached, shared, zswap-backed or virtual entries, devices more than half full, writeouts of
+ * large folios, zswap writebacks, forks of swapped-out holders), counted from the model's
+ * observation, so a change that makes the subset miss them fails here. The per-item views
+ * (observeHolder, observeEntry, observeFolio) are also compared with the full observation
+ * after every op of a short run, as properties/checker-incremental.test.ts does at length.
+ *
+ * The budget is modest on purpose (SUBSET_RUNS runs of SUBSET_OPS ops per case, a few hundred
+ * ops per focus): this is a fast, deterministic slice of the campaigns, not a replacement for
+ * them (docs/mutation-testing.md gives its time). Not covered here:
  * the fast-check property (properties/model-vs-impl.test.ts), the catalogued mutants
  * (properties/canary.test.ts) and interleavings.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configPresets, type Config } from '../lib/config.ts';
-import type { Knobs } from '../lib/system.ts';
+import { configPresets, devicePages, type Config } from '../lib/config.ts';
+import type { Observation } from '../lib/observation.ts';
+import type { Op } from '../lib/ops.ts';
+import type { Knobs, SwapSystem } from '../lib/system.ts';
 import { designs } from '../impl/designs.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
-import type { Failure } from './checker.ts';
+import { checkerOptionsCampaign, type Failure } from './checker.ts';
 import { designFromKnobs, resolveDesign } from './design-registry.ts';
-import { runSeed } from './prng.ts';
+import { drawSwarm, drawTemplate, type Swarm } from './generator.ts';
+import { resolveTemplate } from './op-template.ts';
+import { Prng, runSeed } from './prng.ts';
 import { describeFailure } from './report.ts';
-import { replayOps, runRandom } from './run.ts';
+import { checkerFor, replayOps, runRandom, type DesignUnderTest } from './run.ts';
 import { readTrace, resolveConfig } from './trace.ts';
 
 /** The campaign seed; run i of a case uses runSeed(SUBSET_SEED, i). */
@@ -50,6 +66,207 @@ describe.each(variants)('seeded campaign on %s', (name, knobs) => {
       const message = result.failure === null ? '' : describeFailure(result.failure);
       expect(result.failure, `run ${run}: ${message}`).toBeNull();
     }
+  });
+});
+
+/** The seed of the focused campaign; its runs use the first seeds runSeed(REACH_SEED, i)
+ * whose swarm a focus accepts. */
+const REACH_SEED = 0x57c1;
+const REACH_RUNS = Number(process.env.SWAPCHECK_SUBSET_REACH_RUNS ?? 3);
+const REACH_OPS = Number(process.env.SWAPCHECK_SUBSET_REACH_OPS ?? 250);
+/** Ops of each per-item view case (every op compares every view). */
+const ITEM_VIEW_OPS = 80;
+
+/** What a focused run reached, counted from the model's observation before each op. */
+interface Reach {
+  /** swapoff of a device holding swapped-out entries, and of those the cached, zswap-backed,
+   * shared (count above one) and virtual ones. */
+  swapoffLive: number;
+  swapoffCached: number;
+  swapoffZswap: number;
+  swapoffShared: number;
+  swapoffVirtual: number;
+  /** Ops applied while the online devices were more than half full (vm_swap_full()). */
+  pressure: number;
+  /** zswap writebacks of an entry whose data is in zswap. */
+  zswapWriteback: number;
+  /** Writeouts of a large folio. */
+  largeWriteout: number;
+  /** Forks of a holder whose page is swapped out. */
+  forkSwapped: number;
+}
+
+function reachAdd(reach: Reach, observation: Observation, config: Config, op: Op): void {
+  const online = observation.devices.flatMap((view, index) => (view.online ? [index] : []));
+  const pages = online.reduce((sum, index) => sum + devicePages(config.devices[index] ?? config.devices[0]!), 0);
+  const inuse = online.reduce((sum, index) => sum + (observation.devices[index]?.inuse ?? 0), 0);
+  if (pages > 0 && 2 * inuse > pages) reach.pressure++;
+  const holder = 'holder' in op ? observation.holders[op.holder] : undefined;
+  const entryOf = (value: number) => observation.entries.find((view) => view.entry === value);
+  switch (op.op) {
+    case 'swapoff': {
+      const on = observation.entries.filter((view) => view.device === op.device && view.count > 0);
+      if (!(observation.devices[op.device]?.online ?? false) || on.length === 0) break;
+      reach.swapoffLive++;
+      if (on.some((view) => view.cache !== null)) reach.swapoffCached++;
+      if (on.some((view) => view.backend === 'zswap')) reach.swapoffZswap++;
+      if (on.some((view) => view.count > 1)) reach.swapoffShared++;
+      if (on.some((view) => view.virtual)) reach.swapoffVirtual++;
+      break;
+    }
+    case 'zswapWriteback':
+      if (holder?.kind === 'swap' && entryOf(holder.entry)?.backend === 'zswap') reach.zswapWriteback++;
+      break;
+    case 'writeout':
+      if ((observation.folios.find((view) => view.id === op.folio)?.order ?? 0) > 0) reach.largeWriteout++;
+      break;
+    case 'fork':
+      if (holder?.kind === 'swap') reach.forkSwapped++;
+      break;
+    default:
+      break;
+  }
+}
+
+/**
+ * runRandom() with campaign checks (footprints between full checks every 64 ops), counting
+ * what the run reached. Same seed, same ops: the loop is runRandom's, with the reach counted
+ * before each op.
+ */
+function runFocused(design: DesignUnderTest, config: Config, seed: number, ops: number): { failure: Failure | null; reach: Reach } {
+  const prng = new Prng(seed);
+  const swarm = drawSwarm(prng);
+  const checker = checkerFor(design, config, checkerOptionsCampaign);
+  const reach: Reach = {
+    swapoffLive: 0, swapoffCached: 0, swapoffZswap: 0, swapoffShared: 0, swapoffVirtual: 0,
+    pressure: 0, zswapWriteback: 0, largeWriteout: 0, forkSwapped: 0,
+  };
+  let failure: Failure | null = null;
+  const syncOnly = swarm.syncOnly && config.devices.some((d) => d.synchronousIo);
+  for (let device = 0; device < config.devices.length && failure === null; device++) {
+    if (syncOnly && config.devices[device]?.synchronousIo !== true) continue;
+    failure = checker.step({ op: 'swapon', device, cpu: device % config.cpus });
+  }
+  for (let i = 0; i < ops && failure === null; i++) {
+    const op = resolveTemplate(config, checker.observation, drawTemplate(prng, swarm), swarm.hotHolders);
+    reachAdd(reach, checker.observation, config, op);
+    failure = checker.step(op);
+  }
+  if (failure === null) failure = checker.drain();
+  return { failure, reach };
+}
+
+/** The first `count` run seeds whose swarm `accept` takes (deterministic: a fixed scan). */
+function focusedSeeds(accept: (swarm: Swarm) => boolean, count: number): number[] {
+  const seeds: number[] = [];
+  for (let run = 0; run < 1000 && seeds.length < count; run++) {
+    const seed = runSeed(REACH_SEED, run);
+    if (accept(drawSwarm(new Prng(seed)))) seeds.push(seed);
+  }
+  expect(seeds.length, 'seeds with the swarm asked for').toBe(count);
+  return seeds;
+}
+
+/** A focus: which swarm, on which config, how many runs, and what they must reach together
+ * (by the design's knobs: classic's entries live on the devices, vswap's are virtual). */
+interface Focus {
+  readonly name: string;
+  readonly config: keyof typeof configPresets;
+  readonly runs: number;
+  readonly accept: (swarm: Swarm) => boolean;
+  readonly reaches: (knobs: Knobs) => readonly (keyof Reach)[];
+}
+
+const focuses: readonly Focus[] = [
+  {
+    name: 'swapoff', config: 'tiny', runs: REACH_RUNS, accept: (s) => s.focus === 'swapoff',
+    reaches: (knobs) => [
+      'swapoffLive', 'swapoffCached', 'swapoffShared',
+      knobs.virtualEntries === 'never' ? 'swapoffZswap' : 'swapoffVirtual',
+    ],
+  },
+  {
+    name: 'swapoff', config: 'default', runs: REACH_RUNS, accept: (s) => s.focus === 'swapoff',
+    reaches: () => ['swapoffLive', 'swapoffCached', 'swapoffShared'],
+  },
+  {
+    name: 'pressure on the sync device', config: 'tiny', runs: REACH_RUNS,
+    accept: (s) => s.pressure && s.syncOnly, reaches: () => ['pressure'],
+  },
+  {
+    name: 'pressure with large folios', config: 'tiny-disk', runs: REACH_RUNS,
+    accept: (s) => s.pressure, reaches: () => ['pressure', 'largeWriteout'],
+  },
+  {
+    name: 'zswap', config: 'tiny', runs: REACH_RUNS + 2, accept: (s) => s.focus === 'zswap',
+    reaches: () => ['zswapWriteback'],
+  },
+  {
+    name: 'counts', config: 'tiny', runs: REACH_RUNS, accept: (s) => s.focus === 'counts',
+    reaches: () => ['forkSwapped'],
+  },
+];
+
+describe.each(variants)('focused campaign on %s', (name, knobs) => {
+  const design = designFromKnobs(name, knobs);
+  it.each(focuses)('agrees with the model with campaign checks: $name on $config', (focus) => {
+    const total: Record<string, number> = {};
+    for (const seed of focusedSeeds(focus.accept, focus.runs)) {
+      const { failure, reach } = runFocused(design, configPresets[focus.config], seed, REACH_OPS);
+      expect(failure, failure === null ? '' : describeFailure(failure)).toBeNull();
+      for (const [key, n] of Object.entries(reach)) total[key] = (total[key] ?? 0) + n;
+    }
+    for (const key of focus.reaches(knobs)) {
+      expect(total[key] ?? 0, `${key} in ${JSON.stringify(total)}`).toBeGreaterThan(0);
+    }
+  });
+});
+
+/** Every part of `observation` read through the per-item views of `system` (as
+ * properties/checker-incremental.test.ts checks it, on fewer ops). */
+function expectItemViewsMatch(system: SwapSystem, observation: Observation, cpus: number): void {
+  const lowest = new Map<number, number>();
+  observation.holders.forEach((view, index) => {
+    expect(system.observeHolder?.(index)).toEqual(view);
+    if (view.kind === 'swap' && !lowest.has(view.entry)) lowest.set(view.entry, index);
+  });
+  for (const view of observation.entries) {
+    expect(system.observeEntry?.(view.entry, (lowest.get(view.entry) ?? 0) % cpus)).toEqual(view);
+  }
+  for (const view of observation.folios) expect(system.observeFolio?.(view.id)).toEqual(view);
+}
+
+describe.each(variants)('per-item views of %s', (name, knobs) => {
+  it.each(['tiny', 'default-disk'] as const)('equal the full observation after every op on %s, and are null for what is not live', (configName) => {
+    const config = configPresets[configName];
+    const design = designFromKnobs(name, knobs);
+    const [seed] = focusedSeeds((s) => s.focus === 'swapoff', 1);
+    const prng = new Prng(seed ?? 0);
+    const swarm = drawSwarm(prng);
+    const checker = checkerFor(design, config);
+    const system = checker.system;
+    let previous = new Set<number>();
+    let freed = 0;
+    for (let device = 0; device < config.devices.length; device++) {
+      expect(checker.step({ op: 'swapon', device, cpu: 0 })).toBeNull();
+    }
+    for (let i = 0; i < ITEM_VIEW_OPS; i++) {
+      const op = resolveTemplate(config, checker.observation, drawTemplate(prng, swarm), swarm.hotHolders);
+      expect(checker.step(op)).toBeNull();
+      const observation = system.observe();
+      expectItemViewsMatch(system, observation, config.cpus);
+      const live = new Set(observation.entries.map((view) => view.entry));
+      // A value freed by this op reads as no entry (unless the op handed it out again).
+      for (const value of previous) {
+        if (live.has(value)) continue;
+        expect(system.observeEntry?.(value, 0)).toBeNull();
+        freed++;
+      }
+      previous = live;
+      const lastFolio = observation.folios.at(-1)?.id ?? 0;
+      expect(system.observeFolio?.(lastFolio + 1000)).toBeNull();
+    }
+    expect(freed).toBeGreaterThan(0);
   });
 });
 
