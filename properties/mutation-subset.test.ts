@@ -29,19 +29,19 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configPresets, devicePages, type Config } from '../lib/config.ts';
+import { configPresets, type Config } from '../lib/config.ts';
 import type { Observation } from '../lib/observation.ts';
-import type { Op } from '../lib/ops.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
 import { designs } from '../impl/designs.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
-import { checkerOptionsCampaign, type Failure } from './checker.ts';
+import type { Failure } from './checker.ts';
 import { designFromKnobs, resolveDesign } from './design-registry.ts';
 import { drawSwarm, drawTemplate, type Swarm } from './generator.ts';
 import { resolveTemplate } from './op-template.ts';
 import { Prng, runSeed } from './prng.ts';
 import { describeFailure } from './report.ts';
-import { checkerFor, replayOps, runRandom, type DesignUnderTest } from './run.ts';
+import { checkerFor, replayOps, runRandom } from './run.ts';
+import { runFocused, type Reach } from './focused-run.ts';
 import { readTrace, resolveConfig } from './trace.ts';
 
 /** The campaign seed; run i of a case uses runSeed(SUBSET_SEED, i). */
@@ -74,87 +74,10 @@ describe.each(variants)('seeded campaign on %s', (name, knobs) => {
 const REACH_SEED = 0x57c1;
 const REACH_RUNS = Number(process.env.SWAPCHECK_SUBSET_REACH_RUNS ?? 3);
 const REACH_OPS = Number(process.env.SWAPCHECK_SUBSET_REACH_OPS ?? 250);
+/** Generated ops of each refused-ops case (refused ops follow every third). */
+const REFUSED_OPS = 90;
 /** Ops of each per-item view case (every op compares every view). */
 const ITEM_VIEW_OPS = 80;
-
-/** What a focused run reached, counted from the model's observation before each op. */
-interface Reach {
-  /** swapoff of a device holding swapped-out entries, and of those the cached, zswap-backed,
-   * shared (count above one) and virtual ones. */
-  swapoffLive: number;
-  swapoffCached: number;
-  swapoffZswap: number;
-  swapoffShared: number;
-  swapoffVirtual: number;
-  /** Ops applied while the online devices were more than half full (vm_swap_full()). */
-  pressure: number;
-  /** zswap writebacks of an entry whose data is in zswap. */
-  zswapWriteback: number;
-  /** Writeouts of a large folio. */
-  largeWriteout: number;
-  /** Forks of a holder whose page is swapped out. */
-  forkSwapped: number;
-}
-
-function reachAdd(reach: Reach, observation: Observation, config: Config, op: Op): void {
-  const online = observation.devices.flatMap((view, index) => (view.online ? [index] : []));
-  const pages = online.reduce((sum, index) => sum + devicePages(config.devices[index] ?? config.devices[0]!), 0);
-  const inuse = online.reduce((sum, index) => sum + (observation.devices[index]?.inuse ?? 0), 0);
-  if (pages > 0 && 2 * inuse > pages) reach.pressure++;
-  const holder = 'holder' in op ? observation.holders[op.holder] : undefined;
-  const entryOf = (value: number) => observation.entries.find((view) => view.entry === value);
-  switch (op.op) {
-    case 'swapoff': {
-      const on = observation.entries.filter((view) => view.device === op.device && view.count > 0);
-      if (!(observation.devices[op.device]?.online ?? false) || on.length === 0) break;
-      reach.swapoffLive++;
-      if (on.some((view) => view.cache !== null)) reach.swapoffCached++;
-      if (on.some((view) => view.backend === 'zswap')) reach.swapoffZswap++;
-      if (on.some((view) => view.count > 1)) reach.swapoffShared++;
-      if (on.some((view) => view.virtual)) reach.swapoffVirtual++;
-      break;
-    }
-    case 'zswapWriteback':
-      if (holder?.kind === 'swap' && entryOf(holder.entry)?.backend === 'zswap') reach.zswapWriteback++;
-      break;
-    case 'writeout':
-      if ((observation.folios.find((view) => view.id === op.folio)?.order ?? 0) > 0) reach.largeWriteout++;
-      break;
-    case 'fork':
-      if (holder?.kind === 'swap') reach.forkSwapped++;
-      break;
-    default:
-      break;
-  }
-}
-
-/**
- * runRandom() with campaign checks (footprints between full checks every 64 ops), counting
- * what the run reached. Same seed, same ops: the loop is runRandom's, with the reach counted
- * before each op.
- */
-function runFocused(design: DesignUnderTest, config: Config, seed: number, ops: number): { failure: Failure | null; reach: Reach } {
-  const prng = new Prng(seed);
-  const swarm = drawSwarm(prng);
-  const checker = checkerFor(design, config, checkerOptionsCampaign);
-  const reach: Reach = {
-    swapoffLive: 0, swapoffCached: 0, swapoffZswap: 0, swapoffShared: 0, swapoffVirtual: 0,
-    pressure: 0, zswapWriteback: 0, largeWriteout: 0, forkSwapped: 0,
-  };
-  let failure: Failure | null = null;
-  const syncOnly = swarm.syncOnly && config.devices.some((d) => d.synchronousIo);
-  for (let device = 0; device < config.devices.length && failure === null; device++) {
-    if (syncOnly && config.devices[device]?.synchronousIo !== true) continue;
-    failure = checker.step({ op: 'swapon', device, cpu: device % config.cpus });
-  }
-  for (let i = 0; i < ops && failure === null; i++) {
-    const op = resolveTemplate(config, checker.observation, drawTemplate(prng, swarm), swarm.hotHolders);
-    reachAdd(reach, checker.observation, config, op);
-    failure = checker.step(op);
-  }
-  if (failure === null) failure = checker.drain();
-  return { failure, reach };
-}
 
 /** The first `count` run seeds whose swarm `accept` takes (deterministic: a fixed scan). */
 function focusedSeeds(accept: (swarm: Swarm) => boolean, count: number): number[] {
@@ -212,13 +135,28 @@ describe.each(variants)('focused campaign on %s', (name, knobs) => {
   it.each(focuses)('agrees with the model with campaign checks: $name on $config', (focus) => {
     const total: Record<string, number> = {};
     for (const seed of focusedSeeds(focus.accept, focus.runs)) {
-      const { failure, reach } = runFocused(design, configPresets[focus.config], seed, REACH_OPS);
+      const result = runFocused(design, configPresets[focus.config], seed, REACH_OPS);
+      const { failure } = result;
       expect(failure, failure === null ? '' : describeFailure(failure)).toBeNull();
-      for (const [key, n] of Object.entries(reach)) total[key] = (total[key] ?? 0) + n;
+      // The coverage marks the outcomes determine are the ones the impl reports.
+      expect(result.actualMarks, `marks of run ${seed}`).toEqual(result.expectedMarks);
+      for (const [key, n] of Object.entries(result.reach)) total[key] = (total[key] ?? 0) + n;
     }
     for (const key of focus.reaches(knobs)) {
       expect(total[key] ?? 0, `${key} in ${JSON.stringify(total)}`).toBeGreaterThan(0);
     }
+  });
+});
+
+describe.each(variants)('refused ops on %s', (name, knobs) => {
+  const design = designFromKnobs(name, knobs);
+  it.each(['tiny', 'tiny-disk'] as const)('are refused as the model refuses them, on %s', (configName) => {
+    const [seed] = focusedSeeds((s) => s.focus === 'swapoff', 1);
+    const result = runFocused(design, configPresets[configName], seed ?? 0, REFUSED_OPS, 3);
+    const { failure } = result;
+    expect(failure, failure === null ? '' : describeFailure(failure)).toBeNull();
+    expect(result.notRefused, 'ops refusedOps() expected the model to refuse').toEqual([]);
+    expect(result.refused).toBeGreaterThan(REFUSED_OPS);
   });
 });
 
