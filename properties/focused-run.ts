@@ -94,7 +94,38 @@ export const tallied: readonly string[] = [
   'enospc-alloc-swap', 'enospc-writeout', 'enospc-zswap-writeback', 'write-cow',
   'swapin-free-swap-cache', 'zap-reclaim-swap-cache', 'swapin-large', 'reclaim-cache',
   'reclaim-backing', 'swapoff-live-entries', 'split-swapcache', 'vm-swap-full',
+  'zswap-store-replaced-stale', 'zswap-store-failed-erase', 'zswap-disabled-erase',
+  'writeout-keep-backing', 'zswap-writeback-same-slot', 'zswap-writeback-redirect',
+  'swapoff-vswap-read',
 ];
+
+/** What tallyAdd() needs from the model's observation before an op. */
+interface Before {
+  /** swapoff: the device's in-use pages, and its virtual entries backed there and not cached. */
+  readonly deviceInuse: number;
+  readonly virtualUncached: number;
+  /** split: the folio is in the swap cache. */
+  readonly folioCached: boolean;
+  /** writeout: the backends of the folio's entries, whether they are virtual, and zswap. */
+  readonly folioBackends: readonly string[];
+  readonly folioVirtual: boolean;
+  readonly zswapEnabled: boolean;
+}
+
+function beforeOf(observation: Observation, op: Op): Before {
+  const device = op.op === 'swapoff' ? op.device : -1;
+  const folio = op.op === 'writeout' || op.op === 'split' ? op.folio : -1;
+  const bound = observation.entries.filter((view) => view.cache?.folio === folio);
+  return {
+    deviceInuse: observation.devices[device]?.inuse ?? 0,
+    virtualUncached: observation.entries.filter((view) =>
+      view.virtual && view.device === device && view.backend === 'disk' && view.cache === null).length,
+    folioCached: observation.folios.find((view) => view.id === folio)?.cached === true,
+    folioBackends: bound.map((view) => view.backend),
+    folioVirtual: bound.some((view) => view.virtual),
+    zswapEnabled: observation.zswapEnabled,
+  };
+}
 
 function bump(tally: MarkTally, name: string, n = 1): void {
   tally[name] = (tally[name] ?? 0) + n;
@@ -106,7 +137,7 @@ function bump(tally: MarkTally, name: string, n = 1): void {
  */
 function tallyAdd(
   tally: MarkTally, op: Op, outcome: ImplOutcome,
-  before: { deviceInuse: number; folioCached: boolean }, after: Observation, config: Config,
+  before: Before, after: Observation, config: Config,
 ): void {
   const { errno } = outcome;
   if (errno === 'ENOMEM') bump(tally, 'enomem');
@@ -126,6 +157,19 @@ function tallyAdd(
   for (const reclaim of outcome.reclaimed ?? []) bump(tally, `reclaim-${reclaim.kind}`);
   if (op.op === 'swapoff' && errno === 'OK' && before.deviceInuse > 0) bump(tally, 'swapoff-live-entries');
   if (op.op === 'split' && errno === 'OK' && before.folioCached) bump(tally, 'split-swapcache');
+  if (op.op === 'swapoff' && errno === 'OK') bump(tally, 'swapoff-vswap-read', before.virtualUncached);
+  if (op.op === 'writeout') {
+    const zswapped = before.folioBackends.filter((backend) => backend === 'zswap').length;
+    if (outcome.how === 'zswap') bump(tally, 'zswap-store-replaced-stale', zswapped);
+    // The disk path (written, or no backing to be had) erases stale zswap copies first.
+    if ((outcome.how === 'disk' || errno === 'ENOSPC') && zswapped > 0) {
+      bump(tally, before.zswapEnabled ? 'zswap-store-failed-erase' : 'zswap-disabled-erase');
+    }
+    if (outcome.how === 'disk' && before.folioVirtual && outcome.device === undefined) bump(tally, 'writeout-keep-backing');
+  }
+  if (op.op === 'zswapWriteback' && errno === 'OK') {
+    bump(tally, outcome.device === undefined ? 'zswap-writeback-same-slot' : 'zswap-writeback-redirect');
+  }
   // Every op that passed the CPU check looks at vm_swap_full() after it.
   if (op.cpu >= 0 && op.cpu < config.cpus && 2 * after.swapFreePages < onlinePages(after, config)) {
     bump(tally, 'vm-swap-full');
@@ -242,10 +286,7 @@ export function runFocused(
   const apply = (op: Op): Failure | null => {
     const observation = checker.observation;
     reachAdd(reach, observation, config, op);
-    const before = {
-      deviceInuse: op.op === 'swapoff' ? (observation.devices[op.device]?.inuse ?? 0) : 0,
-      folioCached: op.op === 'split' && observation.folios.find((view) => view.id === op.folio)?.cached === true,
-    };
+    const before = beforeOf(observation, op);
     last = null;
     const failure = checker.step(op);
     if (failure === null && last !== null) tallyAdd(expectedMarks, op, last, before, checker.observation, config);
