@@ -99,10 +99,14 @@ export const tallied: readonly string[] = [
   'swapoff-vswap-read',
 ];
 
+/** The tally's name for the redirection cost counter. */
+export const redirections = 'cost:redirections';
+
 /** What tallyAdd() needs from the model's observation before an op. */
 interface Before {
   /** swapoff: the device's in-use pages, and its virtual entries backed there and not cached. */
   readonly deviceInuse: number;
+  readonly virtualBacked: number;
   readonly virtualUncached: number;
   /** split: the folio is in the swap cache. */
   readonly folioCached: boolean;
@@ -118,6 +122,8 @@ function beforeOf(observation: Observation, op: Op): Before {
   const bound = observation.entries.filter((view) => view.cache?.folio === folio);
   return {
     deviceInuse: observation.devices[device]?.inuse ?? 0,
+    virtualBacked: observation.entries.filter((view) =>
+      view.virtual && view.device === device && view.backend === 'disk').length,
     virtualUncached: observation.entries.filter((view) =>
       view.virtual && view.device === device && view.backend === 'disk' && view.cache === null).length,
     folioCached: observation.folios.find((view) => view.id === folio)?.cached === true,
@@ -170,6 +176,16 @@ function tallyAdd(
   if (op.op === 'zswapWriteback' && errno === 'OK') {
     bump(tally, outcome.device === undefined ? 'zswap-writeback-same-slot' : 'zswap-writeback-redirect');
   }
+  // Redirections (a cost, not a mark): a virtual entry's backend moved without touching its
+  // holders: a zswap writeback to a new slot, each page of a folio whose backing was
+  // reclaimed (the folio stays, so its order is read after the op), each virtual entry
+  // swapoff moved off its device.
+  if (op.op === 'zswapWriteback' && errno === 'OK' && outcome.device !== undefined) bump(tally, redirections);
+  for (const reclaim of outcome.reclaimed ?? []) {
+    if (reclaim.kind !== 'backing') continue;
+    bump(tally, redirections, 2 ** (after.folios.find((view) => view.id === reclaim.folio)?.order ?? 0));
+  }
+  if (op.op === 'swapoff' && errno === 'OK') bump(tally, redirections, before.virtualBacked);
   // Every op that passed the CPU check looks at vm_swap_full() after it.
   if (op.cpu >= 0 && op.cpu < config.cpus && 2 * after.swapFreePages < onlinePages(after, config)) {
     bump(tally, 'vm-swap-full');
@@ -254,8 +270,8 @@ export function refusedOps(config: Config, observation: Observation): Op[] {
 export interface FocusedResult {
   readonly failure: Failure | null;
   readonly reach: Reach;
-  /** The marks the outcomes determine, as tallied and as the impl reported them (before the
-   * drain). */
+  /** The marks the outcomes determine, and the redirection cost, as tallied and as the impl
+   * reported them (before the drain). */
   readonly expectedMarks: MarkTally;
   readonly actualMarks: MarkTally;
   /** Refused ops applied, and those the model did not refuse after all (should be none). */
@@ -313,6 +329,9 @@ export function runFocused(
   const actualMarks: MarkTally = {};
   for (const name of tallied) actualMarks[name] = reported[name] ?? 0;
   for (const name of tallied) expectedMarks[name] ??= 0;
+  const costs = system.costs?.();
+  if (costs !== undefined) actualMarks[redirections] = costs.counts.redirections;
+  if (costs !== undefined) expectedMarks[redirections] ??= 0;
   if (failure === null) failure = checker.drain();
   return { failure, reach, expectedMarks, actualMarks, refused, notRefused };
 }
