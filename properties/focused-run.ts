@@ -28,6 +28,8 @@ export interface Reach {
   swapoffZswap: number;
   swapoffShared: number;
   swapoffVirtual: number;
+  /** swapoff of a device holding cache-only entries (count 0, in the swap cache). */
+  swapoffCacheOnly: number;
   /** Ops applied while the online devices were more than half full (vm_swap_full()). */
   pressure: number;
   /** zswap writebacks of an entry whose data is in zswap. */
@@ -41,6 +43,7 @@ export interface Reach {
 export function reachNone(): Reach {
   return {
     swapoffLive: 0, swapoffCached: 0, swapoffZswap: 0, swapoffShared: 0, swapoffVirtual: 0,
+    swapoffCacheOnly: 0,
     pressure: 0, zswapWriteback: 0, largeWriteout: 0, forkSwapped: 0,
   };
 }
@@ -61,6 +64,9 @@ function reachAdd(reach: Reach, observation: Observation, config: Config, op: Op
   const holder = 'holder' in op ? observation.holders[op.holder] : undefined;
   switch (op.op) {
     case 'swapoff': {
+      const online = observation.devices[op.device]?.online ?? false;
+      const cacheOnly = observation.entries.some((view) => view.device === op.device && view.count === 0 && view.cache !== null);
+      if (online && cacheOnly) reach.swapoffCacheOnly++;
       const on = observation.entries.filter((view) => view.device === op.device && view.count > 0);
       if (!(observation.devices[op.device]?.online ?? false) || on.length === 0) break;
       reach.swapoffLive++;

@@ -104,7 +104,7 @@ const focuses: readonly Focus[] = [
   {
     name: 'swapoff', config: 'tiny', runs: REACH_RUNS, accept: (s) => s.focus === 'swapoff',
     reaches: (knobs) => [
-      'swapoffLive', 'swapoffCached', 'swapoffShared',
+      'swapoffLive', 'swapoffCached', 'swapoffShared', 'swapoffCacheOnly',
       knobs.virtualEntries === 'never' ? 'swapoffZswap' : 'swapoffVirtual',
     ],
   },
