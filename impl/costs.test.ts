@@ -1,7 +1,9 @@
 /**
  * Cost counters and metadata bytes on hand-made op sequences: the reverse map costs a word per
  * backing slot when kept and nothing when elided, the lookup cache replaces index lookups with
- * hits, and the classic design has no virtual-space costs at all.
+ * hits, and the classic design has no virtual-space costs at all; the metadata bytes of
+ * bitmaps, virtual clusters and extend tables follow the structures exactly, and the peaks keep
+ * what has been freed.
  *
  * Not covered here: the workloads and the comparison report (properties/compare.test.ts).
  */
@@ -131,5 +133,62 @@ describe('cost counters', () => {
     expect(indexHeight(1)).toBe(1);
     expect(indexHeight(64)).toBe(1);
     expect(indexHeight(65)).toBe(2);
+  });
+});
+
+describe('metadata bytes', () => {
+  /** Forks holder 0's swap entry to holders 1, 2, ... until its count overflows into the
+   * extend table (2-bit counts: the sentinel is 3); returns the holders it forked to. */
+  function overflow(sys: SwapSystem): number[] {
+    const targets: number[] = [];
+    for (let target = 1; sys.marks()['count-overflow-extend'] === undefined; target++) {
+      expect(target, 'no overflow after 8 forks').toBeLessThan(9);
+      ok(sys, { op: 'fork', holder: 0, target, cpu: 0 });
+      targets.push(target);
+    }
+    return targets;
+  }
+
+  it('bitmaps: two words per 32 slots of each online bitmap device, none once it is off', () => {
+    const device40 = { slots: 40, bad: [], priority: 10, synchronousIo: false, discard: false };
+    const config: Config = { ...configTinyDisk, devices: [device40, ...configTinyDisk.devices.slice(1)] };
+    const sys = system('vswap-direct', config);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'swapon', device: 1, cpu: 0 });
+    // 40 slots take two 32-bit words per bitmap (two bitmaps), 10 slots one.
+    expect(costs(sys).bytes.bitmaps).toBe((2 * 2 + 2 * 1) * costBytes.word);
+    ok(sys, { op: 'swapoff', device: 1, cpu: 0 });
+    expect(costs(sys).bytes.bitmaps).toBe(2 * 2 * costBytes.word);
+  });
+
+  it('a virtual cluster costs its struct, its swap and virtual tables and an index node', () => {
+    const sys = system('vswap-direct');
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    const slots = configTinyDisk.clusterSlots;
+    // Virtual cluster 0 lives from the start (it holds the reserved slot 0); the elided design
+    // keeps no device tables, only the two bitmaps of device 0 (16 slots, a word each).
+    expect(costs(sys).bytes).toEqual({
+      clusterStructs: costBytes.virtualCluster,
+      swapTable: slots * costBytes.word,
+      virtualTable: slots * costBytes.word,
+      indexNodes: costBytes.indexNode,
+      extendTables: 0,
+      reverseMap: 0,
+      lookupCaches: 0,
+      bitmaps: 2 * costBytes.word,
+    });
+  });
+
+  it.each(['classic', 'vswap-direct'])('%s: an extend table costs a word per cluster slot while it lives, and stays in the peak', (design) => {
+    const sys = system(design);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    swapOutToDisk(sys, 0);
+    const targets = overflow(sys);
+    const slots = configTinyDisk.clusterSlots;
+    expect(costs(sys).bytes.extendTables).toBe(slots * costBytes.word);
+    for (const holder of [0, ...targets]) ok(sys, { op: 'zap', holder, cpu: 0 });
+    const report = costs(sys);
+    expect(report.bytes.extendTables).toBe(0);
+    expect(report.peakBytes.extendTables).toBe(slots * costBytes.word);
+    expect(sys.marks()['extend-table-freed']).toBe(1);
   });
 });
