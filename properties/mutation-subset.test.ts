@@ -7,8 +7,10 @@
  * case per design and config lets Stryker's per-test coverage run only the cases a mutant
  * reaches. Beside it, every catalogued mutant's committed minimal trace (properties/mutants/)
  * is replayed: it must fail on the mutant with the catalogued first failure and hold on the
- * mutant's designs without it, so a mutation that hides a failure or breaks a clean run on
- * those short, targeted traces is caught cheaply.
+ * mutant's designs without it, and fail with campaign checks as well (as
+ * properties/checker-incremental.test.ts requires), so a mutation that hides a failure from
+ * full or footprint checks, or breaks a clean run on those short, targeted traces, is caught
+ * cheaply.
  *
  * A focused campaign reaches what the short runs rarely do: per design, runs whose swarm has a
  * focus (swapoff, pressure on the synchronous-I/O device, pressure with large folios, zswap,
@@ -34,7 +36,7 @@ import type { Observation } from '../lib/observation.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
 import { designs } from '../impl/designs.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
-import type { Failure } from './checker.ts';
+import { checkerOptionsCampaign, type Failure } from './checker.ts';
 import { designFromKnobs, resolveDesign } from './design-registry.ts';
 import { drawSwarm, drawTemplate, type Swarm } from './generator.ts';
 import { resolveTemplate } from './op-template.ts';
@@ -233,5 +235,11 @@ describe.each(sequentialMutants)('committed trace of mutant %s', (name, entry) =
       const message = clean.failure === null ? '' : describeFailure(clean.failure);
       expect(firstFailure(clean.failure), `${name}'s trace on ${design}: ${message}`).toBe('holds');
     }
+  });
+
+  it('fails with campaign checks too (footprints through the per-item views and auditTouched)', () => {
+    const trace = readTrace(join(import.meta.dirname, 'mutants', `${name}.json`));
+    const campaign = replayOps(resolveDesign(trace.design), resolveConfig(trace.config), trace.ops, checkerOptionsCampaign);
+    expect(campaign.failure, 'footprint checks let the mutant through').not.toBeNull();
   });
 });
