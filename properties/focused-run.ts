@@ -102,7 +102,7 @@ export const tallied: readonly string[] = [
   'reclaim-backing', 'swapoff-live-entries', 'split-swapcache', 'vm-swap-full',
   'zswap-store-replaced-stale', 'zswap-store-failed-erase', 'zswap-disabled-erase',
   'writeout-keep-backing', 'zswap-writeback-same-slot', 'zswap-writeback-redirect',
-  'swapoff-vswap-read',
+  'swapoff-vswap-read', 'alloc-run-reclaimed', 'alloc-run-reclaimed-by-scan',
 ];
 
 /** The tally's name for the redirection cost counter. */
@@ -149,7 +149,7 @@ function bump(tally: MarkTally, name: string, n = 1): void {
  */
 function tallyAdd(
   tally: MarkTally, op: Op, outcome: ImplOutcome,
-  before: Before, after: Observation, config: Config,
+  before: Before, after: Observation, config: Config, elided: boolean,
 ): void {
   const { errno } = outcome;
   if (errno === 'ENOMEM') bump(tally, 'enomem');
@@ -167,6 +167,9 @@ function tallyAdd(
     bump(tally, 'swapin-large');
   }
   for (const reclaim of outcome.reclaimed ?? []) bump(tally, `reclaim-${reclaim.kind}`);
+  // An op takes one run: a reclaiming one is found through the table devices' words, or, with
+  // an elided reverse map (bitmap devices), by the scan of the virtual clusters.
+  if ((outcome.reclaimed?.length ?? 0) > 0) bump(tally, elided ? 'alloc-run-reclaimed-by-scan' : 'alloc-run-reclaimed');
   if (op.op === 'swapoff' && errno === 'OK' && before.deviceInuse > 0) bump(tally, 'swapoff-live-entries');
   if (op.op === 'split' && errno === 'OK' && before.folioCached) bump(tally, 'split-swapcache');
   if (op.op === 'swapoff' && errno === 'OK') bump(tally, 'swapoff-vswap-read', before.virtualUncached);
@@ -302,6 +305,7 @@ export function runFocused(
   let last: ImplOutcome | null = null;
   system.apply = (op: Op) => (last = applyInner(op));
   const reach = reachNone();
+  const elided = design.knobs?.reverseMap === 'elided';
   const expectedMarks: MarkTally = {};
   const notRefused: Op[] = [];
   let refused = 0;
@@ -311,7 +315,7 @@ export function runFocused(
     const before = beforeOf(observation, op);
     last = null;
     const failure = checker.step(op);
-    if (failure === null && last !== null) tallyAdd(expectedMarks, op, last, before, checker.observation, config);
+    if (failure === null && last !== null) tallyAdd(expectedMarks, op, last, before, checker.observation, config, elided);
     return failure;
   };
   let failure: Failure | null = null;

@@ -1,0 +1,74 @@
+/**
+ * End-to-end tests of `swapcheck explore` on the built CLI (dist/cli/main.js): input errors are
+ * one line with exit code 2; the sequential mode passes on classic; a race mutant is found,
+ * shrunk, written as a version 2 trace that replays exactly (exit 1) and holds on the design
+ * without the mutant (exit 0); a fixed seed gives the same report apart from timing.
+ *
+ * Method: spawn node on the compiled CLI in a temporary folder. Not covered here: the
+ * explorer's internals (explore/*.test.ts).
+ */
+// @ts-nocheck
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const main = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+
+function swapcheck(args: string[], cwd = mkdtempSync(join(tmpdir(), 'swapcheck-explore-'))) {
+  const result = spawnSync(process.execPath, [main, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, cwd };
+}
+
+/** Drops the numbers that depend on timing. */
+function withoutTiming(text: string): string {
+  return text.replace(/in [\d.]+ s: \d+ schedules\/s/g, 'in N s').replace(/\(\d+ candidates\)/g, '');
+}
+
+describe('swapcheck explore', () => {
+  it.each([
+    [['explore', '--mode', 'sideways']],
+    [['explore', '--cpus', '9']],
+    [['explore', '--sync-swapin', 'maybe']],
+    [['explore', '--mutant', 'no-such-mutant']],
+    [['explore', '--replay', 'missing.json']],
+  ])('rejects %j with one line and exit code 2', (args) => {
+    const result = swapcheck(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('passes the sequential mode on classic and reports the distinct states', () => {
+    const result = swapcheck(['explore', '--mode', 'sequential', '--max-ops', '2', '--seed', '1']);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/distinct states: \d+ \(depth 2, complete\)/);
+    expect(result.stdout.trim().split('\n').at(-1)).toBe('1 passed, 0 failed');
+  });
+
+  it('finds, shrinks, writes and replays a race, deterministically for a seed', () => {
+    const args = ['explore', '--mode', 'exhaustive', '--mutant', 'swapoff-no-pin', '--seed', '3',
+      '--time', '60s', '--shrink-time', '5s'];
+    const first = swapcheck(args);
+    expect(first.code, first.stdout + first.stderr).toBe(1);
+    expect(first.stdout).toMatch(/FAIL: use-after-free/);
+    expect(first.stdout).toMatch(/^reproduce: swapcheck explore --mode exhaustive/m);
+    const path = /^wrote (.*)$/m.exec(first.stdout)?.[1] ?? '';
+    const trace = JSON.parse(readFileSync(join(first.cwd, path), 'utf8')) as { version: number; schedule: number[] };
+    expect(trace.version).toBe(2);
+    expect(trace.schedule.length).toBeGreaterThan(0);
+    const replay = swapcheck(['explore', '--replay', path], first.cwd);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).not.toMatch(/did not replay step for step/);
+    const viaReplay = swapcheck(['replay', path], first.cwd);
+    expect(viaReplay.code).toBe(1);
+    expect(viaReplay.stdout).toBe(replay.stdout);
+    // On the design without the bug the same scenario holds (the schedule may not replay
+    // step for step there, since the correct swapoff waits for the zap's device pin).
+    const clean = swapcheck(['explore', '--replay', path, '--design', 'classic'], first.cwd);
+    expect(clean.code, clean.stdout + clean.stderr).toBe(0);
+    const second = swapcheck(args);
+    expect(withoutTiming(second.stdout)).toBe(withoutTiming(first.stdout));
+  });
+});

@@ -1,0 +1,532 @@
+/**
+ * The white-box audit of a kernel-shaped swap system (the brief's §7.3 invariants that apply
+ * to one atomic op at a time), recomputing from the raw tables and comparing with what the
+ * impl keeps incrementally. Every failure throws InvariantViolation naming the invariant and
+ * the entry, slot, cluster and CPU involved. auditEmptyState() checks that a drained system
+ * holds nothing.
+ *
+ * Checked: count conservation (table count and extend table against the holders), liveness
+ * (a free slot is exactly NULL, a used entry is held or cached), cache binding (PFN words name
+ * the right folio and page, both ways), shadow, zero flag exclusivity, cluster accounting
+ * (count, flag against list membership, order), device accounting (inuse, nr_swap_pages,
+ * total), device lifetime, backend ownership (zswap objects and backing slots owned once),
+ * reverse-map bijection (PHYS(p) <-> Pointer(v) at p, C bit), encoding, lookup-cache
+ * transparency (pins), identity (holders and folios agree), content (a live uncached entry
+ * has a backend; a clean cached folio matches its backends), and the last -ENOSPC claim.
+ *
+ * Not covered here: comparison with the model (properties/), which catches wrong values that
+ * are internally consistent.
+ */
+// @ts-nocheck
+
+import { check } from '../lib/invariant.ts';
+import type { SwapCluster, VirtualCluster } from './cluster.ts';
+import { formatEntryValue, swpEntry, swpOffset, swpType, VSWAP_TYPE } from './entry-value.ts';
+import { slotOf } from './observe.ts';
+import {
+  holderIsEmpty, holderIsPresent, holderIsSwap, holderToEntry, holderToPage, holderToPfn,
+} from './holder-word.ts';
+import type { SwapState } from './swap-state.ts';
+import {
+  hex, wordIsBad, wordIsPfn, wordIsPointer, wordIsShadow, wordKind, wordToCacheOnly,
+  wordToCount, wordToPfn, wordToPointerOffset, wordToZero,
+} from './swap-table-word.ts';
+import type { TableDevice } from './table-device.ts';
+import {
+  vtWordIsNone, vtWordIsPhys, vtWordIsZswap, vtWordKind, vtWordToHandle, vtWordToPhysOffset,
+  vtWordToPhysType,
+} from './virtual-table-word.ts';
+
+export function auditState(state: SwapState): void {
+  const held = auditHolders(state);
+  const seen = new Set<number>();
+  const handles = new Map<number, number>();
+  const backing = new Map<string, number>();
+  for (const device of state.devices) {
+    if (device.kind === 'table') auditTableDevice(state, device, held, seen, handles);
+    else auditBitmapDevice(state, device.type);
+  }
+  if (state.vspace !== null) auditVirtualSpace(state, held, seen, handles, backing);
+  for (const [entry] of held) {
+    check(seen.has(entry), 'liveness',
+      () => `a holder holds ${formatEntryValue(entry)}, which is free`);
+  }
+  auditFolios(state);
+  auditZswap(state, handles);
+  auditCounters(state);
+  auditEnospc(state);
+}
+
+/**
+ * The audit of what one op touched, run after every op between full audits: the clusters
+ * holding `values` (count, bad slots, encoding, extend table, flag), the cache binding of
+ * each of those entries that is in the swap cache, the per-CPU lookup-cache pins, the global
+ * counters and the op's own -ENOSPC. Its cost does not grow with the number of live entries;
+ * auditState() checks everything else (count conservation against the holders, lists, the
+ * reverse map, zswap ownership) every so often and at the end of a run.
+ */
+export function auditTouched(state: SwapState, values: Iterable<number>): void {
+  const clusters = new Map<SwapCluster, string>();
+  for (const value of values) {
+    const found = slotOf(state, value);
+    if (found === null) continue;
+    const { ci, slot } = found;
+    const type = swpType(value);
+    clusters.set(ci, type === VSWAP_TYPE ? `virtual cluster ${ci.id}` : `device ${type} cluster ${ci.id}`);
+    auditEntryLocal(state, value, ci, slot);
+  }
+  for (const [ci, at] of clusters) auditCluster(ci, at);
+  auditLookupCachePins(state);
+  auditCounters(state);
+  auditEnospc(state);
+}
+
+/**
+ * The checks of one used entry that need no scan of the holders or of other slots: swapped
+ * out with a backend, cache binding, clean content equal to the backend's, one backend only
+ * (zero flag against zswap or disk data), and for a virtual entry its backend word and, when
+ * backed by a physical slot, that slot (online, allocated, not bad, pointing back).
+ * The same rules as auditEntry(), auditTableDevice() and auditVirtualSpace() for that entry.
+ */
+function auditEntryLocal(state: SwapState, value: number, ci: SwapCluster, slot: number): void {
+  const word = ci.word(slot);
+  if (!wordIsShadow(word) && !wordIsPfn(word)) return;
+  const name = formatEntryValue(value);
+  auditBackendOrBinding(state, value, word, name);
+  const type = swpType(value);
+  const offset = swpOffset(value);
+  if (type !== VSWAP_TYPE) {
+    const device = state.devices[type];
+    check(state.zswapTree.load(type, offset) === null || !wordToZero(word), 'zero',
+      () => `${name} is zero and in zswap`);
+    check(!wordToZero(word) || device?.store?.holdsData(offset) !== true, 'zero',
+      () => `${name} is zero and has data on disk`);
+    return;
+  }
+  const vt = (ci as VirtualCluster).vtable[slot] ?? 0;
+  check(vtWordKind(vt) !== null, 'encoding', () => `${name} vtable ${hex(vt)}`);
+  check(vtWordIsNone(vt) || !wordToZero(word), 'zero', () => `${name} is zero and has a backend`);
+  if (!vtWordIsPhys(vt)) return;
+  const backingType = vtWordToPhysType(vt);
+  const backing = vtWordToPhysOffset(vt);
+  const device = state.devices[backingType];
+  check(device !== undefined && device.online, 'device-lifetime',
+    () => `${name} backed on offline device ${backingType}`);
+  if (device.kind === 'bitmap') {
+    check(device.isUsed(backing), 'backend-ownership',
+      () => `${name} backed by free slot ${backingType}:${backing}`);
+    check(!device.isBad(backing), 'liveness',
+      () => `bad slot ${backing} of device ${backingType} in use`);
+    return;
+  }
+  const pointer = device.clusterOf(backing).word(backing % device.clusterSlots);
+  check(wordIsPointer(pointer) && wordToPointerOffset(pointer) === offset, 'rmap-bijection',
+    () => `${name} backed by ${backingType}:${backing}, which holds ${hex(pointer)}`);
+  auditPointer(state, device, backing, pointer);
+}
+
+/** Entry value -> holders count, checking holder words and present mappings. */
+function auditHolders(state: SwapState): Map<number, number> {
+  const held = new Map<number, number>();
+  state.holders.forEach((word, holder) => {
+    if (holderIsSwap(word)) {
+      const entry = holderToEntry(word);
+      held.set(entry, (held.get(entry) ?? 0) + 1);
+      return;
+    }
+    if (holderIsEmpty(word)) return;
+    check(holderIsPresent(word), 'encoding', () => `holder ${holder} word ${hex(word)} invalid`);
+    const folio = state.folios.get(holderToPfn(word));
+    const page = holderToPage(word);
+    check(folio !== undefined && page < folio.pages.length, 'identity',
+      () => `holder ${holder} maps page ${page} of dead folio ${holderToPfn(word)}`);
+    check(folio.mappers.has(holder), 'identity',
+      () => `holder ${holder} maps folio ${folio.pfn} outside its rmap`);
+  });
+  return held;
+}
+
+function auditTableDevice(
+  state: SwapState, device: TableDevice, held: Map<number, number>, seen: Set<number>,
+  handles: Map<number, number>,
+): void {
+  const where = `device ${device.type}`;
+  if (!device.online) {
+    check(device.clusters.length === 0 && device.inuse === 0 && !device.writeOk,
+      'device-lifetime', () => `${where} is offline with metadata`);
+    check(state.zswapTree.countOf(device.type) === 0, 'device-lifetime',
+      () => `${where} is offline with zswap objects`);
+    return;
+  }
+  check(device.writeOk, 'allocation-fence', () => `${where} online but not write-ok`);
+  let used = 0;
+  for (const ci of device.clusters) {
+    const at = `${where} cluster ${ci.id}`;
+    const bad = auditCluster(ci, at);
+    used += ci.count - bad;
+    for (let slot = 0; slot < ci.slots; slot++) {
+      const word = ci.word(slot);
+      const offset = ci.id * ci.slots + slot;
+      if (wordIsPointer(word)) {
+        auditPointer(state, device, offset, word);
+        continue;
+      }
+      if (!wordIsShadow(word) && !wordIsPfn(word)) continue;
+      const entry = swpEntry(device.type, offset);
+      check(state.knobs.virtualEntries !== 'always', 'encoding',
+        () => `${at} slot ${slot} holds physical entry ${formatEntryValue(entry)}`);
+      seen.add(entry);
+      auditEntry(state, entry, ci, slot, held);
+      const handle = state.zswapTree.load(device.type, offset);
+      if (handle !== null) handles.set(handle, (handles.get(handle) ?? 0) + 1);
+      check(handle === null || !wordToZero(word), 'zero',
+        () => `${formatEntryValue(entry)} is zero and in zswap`);
+      check(!wordToZero(word) || device.store?.holdsData(offset) !== true, 'zero',
+        () => `${formatEntryValue(entry)} is zero and has data on disk`);
+    }
+  }
+  check(used === device.inuse, 'device-accounting',
+    () => `${where} inuse_pages ${device.inuse}, tables say ${used}`);
+  for (const [offset] of state.zswapTree.entriesOf(device.type)) {
+    const word = device.clusterOf(offset).word(offset % device.clusterSlots);
+    check(wordIsShadow(word) || wordIsPfn(word), 'backend-ownership',
+      () => `zswap object at ${where} offset ${offset} owned by no entry`);
+  }
+  auditLists(device.lists.all(), device.clusters, where);
+}
+
+function auditBitmapDevice(state: SwapState, type: number): void {
+  const device = state.devices[type];
+  check(device !== undefined && device.kind === 'bitmap', 'encoding', () => `device ${type}`);
+  if (!device.online) {
+    check(device.inuse === 0 && !device.writeOk, 'device-lifetime',
+      () => `device ${type} is offline with slots in use`);
+    return;
+  }
+  check(device.writeOk, 'allocation-fence', () => `device ${type} online but not write-ok`);
+  let used = 0;
+  for (let slot = 0; slot < device.config.slots; slot++) {
+    if (!device.isUsed(slot)) continue;
+    used++;
+    check(!device.isBad(slot), 'liveness', () => `bad slot ${slot} of device ${type} in use`);
+  }
+  check(used === device.inuse, 'device-accounting',
+    () => `device ${type} inuse_pages ${device.inuse}, bitmap says ${used}`);
+}
+
+/** A Pointer word at physical `offset`: its virtual entry must be backed exactly there. */
+function auditPointer(state: SwapState, device: TableDevice, offset: number, word: number) {
+  const at = `device ${device.type} offset ${offset}`;
+  check(state.vspace !== null && state.knobs.reverseMap === 'kept', 'encoding',
+    () => `${at} holds a Pointer word in a design without a reverse map`);
+  const voffset = wordToPointerOffset(word);
+  const ci = state.vspace.index.get(Math.floor(voffset / state.config.clusterSlots));
+  const value = swpEntry(VSWAP_TYPE, voffset);
+  check(ci !== undefined, 'rmap-bijection',
+    () => `${at} points at ${formatEntryValue(value)} in no cluster`);
+  const slot = voffset % ci.slots;
+  const vt = ci.vtable[slot] ?? 0;
+  check(vtWordIsPhys(vt) && vtWordToPhysType(vt) === device.type &&
+    vtWordToPhysOffset(vt) === offset, 'rmap-bijection',
+  () => `${at} points at ${formatEntryValue(value)}, which is not backed there`);
+  const entryWord = ci.word(slot);
+  const cacheOnly = wordIsPfn(entryWord) && countOf(state, ci, slot) === 0;
+  check(wordToCacheOnly(word) === cacheOnly, 'rmap-bijection',
+    () => `${at} C bit ${wordToCacheOnly(word)} but ${formatEntryValue(value)} cache-only ` +
+      `${cacheOnly}`);
+}
+
+function auditVirtualSpace(
+  state: SwapState, held: Map<number, number>, seen: Set<number>, handles: Map<number, number>,
+  backing: Map<string, number>,
+): void {
+  const vspace = state.vspace;
+  if (vspace === null) return;
+  let used = 0;
+  for (const [id, ci] of vspace.index) {
+    const at = `virtual cluster ${id}`;
+    check(ci.id === id && !ci.dead, 'lookup-cache', () => `${at} in the index is DEAD or moved`);
+    check(ci.count > 0, 'cluster-accounting', () => `${at} is empty but still indexed`);
+    const bad = auditCluster(ci, at);
+    used += ci.count - bad;
+    for (let slot = 0; slot < ci.slots; slot++) {
+      const word = ci.word(slot);
+      const vt = ci.vtable[slot] ?? 0;
+      check(vtWordKind(vt) !== null, 'encoding', () => `${at} slot ${slot} vtable ${hex(vt)}`);
+      if (!wordIsShadow(word) && !wordIsPfn(word)) {
+        check(!wordIsPointer(word), 'encoding', () => `${at} slot ${slot} holds a Pointer`);
+        check(vtWordIsNone(vt), 'liveness', () => `${at} free slot ${slot} has a backend`);
+        continue;
+      }
+      const entry = swpEntry(VSWAP_TYPE, id * ci.slots + slot);
+      seen.add(entry);
+      auditEntry(state, entry, ci, slot, held);
+      check(vtWordIsNone(vt) || !wordToZero(word), 'zero',
+        () => `${formatEntryValue(entry)} is zero and has a backend`);
+      if (vtWordIsZswap(vt)) {
+        const handle = vtWordToHandle(vt);
+        handles.set(handle, (handles.get(handle) ?? 0) + 1);
+      }
+      if (vtWordIsPhys(vt)) auditBacking(state, entry, vt, backing);
+    }
+  }
+  check(used === vspace.inuse, 'cluster-accounting',
+    () => `virtual space inuse ${vspace.inuse}, tables say ${used}`);
+  auditLists(vspace.lists.all(), [...vspace.index.values()], 'virtual space');
+  auditLookupCache(state);
+}
+
+/** A PHYS word: the slot is allocated, owned once, and (kept rmap) points back. */
+function auditBacking(state: SwapState, entry: number, vt: number, owners: Map<string, number>) {
+  const type = vtWordToPhysType(vt);
+  const offset = vtWordToPhysOffset(vt);
+  const key = `${type}:${offset}`;
+  check(!owners.has(key), 'backend-ownership',
+    () => `slot ${key} backs ${formatEntryValue(entry)} and ` +
+      `${formatEntryValue(owners.get(key) ?? 0)}`);
+  owners.set(key, entry);
+  const device = state.devices[type];
+  check(device !== undefined && device.online, 'device-lifetime',
+    () => `${formatEntryValue(entry)} backed on offline device ${type}`);
+  if (device.kind === 'bitmap') {
+    check(device.isUsed(offset), 'backend-ownership',
+      () => `${formatEntryValue(entry)} backed by free slot ${key}`);
+    return;
+  }
+  const word = device.clusterOf(offset).word(offset % device.clusterSlots);
+  check(wordIsPointer(word) && wordToPointerOffset(word) === entry % 2 ** 20, 'rmap-bijection',
+    () => `${formatEntryValue(entry)} backed by ${key}, which holds ${hex(word)}`);
+}
+
+/** Count, cache binding, shadow and content of one used entry. */
+function auditEntry(
+  state: SwapState, entry: number, ci: SwapCluster, slot: number, held: Map<number, number>,
+): void {
+  const word = ci.word(slot);
+  const name = formatEntryValue(entry);
+  const count = countOf(state, ci, slot);
+  check(count === (held.get(entry) ?? 0), 'count-conservation',
+    () => `${name} (cluster ${ci.id} slot ${slot}) count ${count}, ` +
+      `held by ${held.get(entry) ?? 0}`);
+  if (wordIsShadow(word)) check(count > 0, 'liveness', () => `${name} is neither held nor cached`);
+  auditBackendOrBinding(state, entry, word, name);
+}
+
+/**
+ * A swapped-out entry (Shadow word) has a backend; a cached one (PFN word) is bound to a live
+ * swap-cache folio at its own page, and a clean folio's page equals the backend's copy.
+ */
+function auditBackendOrBinding(state: SwapState, entry: number, word: number, name: string): void {
+  const loc = state.peek(entry, 0);
+  if (wordIsShadow(word)) {
+    check(state.backendKind(loc) !== 'none', 'content', () => `${name} swapped out with no backend`);
+    return;
+  }
+  const folio = state.folios.get(wordToPfn(word));
+  check(folio !== undefined && folio.swapcache, 'cache-binding',
+    () => `${name} bound to folio ${wordToPfn(word)}, which is not in the swap cache`);
+  const page = entry - folio.swap;
+  check(page >= 0 && page < folio.pages.length, 'cache-binding',
+    () => `${name} bound to folio ${folio.pfn} whose entries start at ` +
+      `${formatEntryValue(folio.swap)}`);
+  if (!folio.dirty) {
+    check(state.peekBackend(loc) === folio.pages[page], 'content',
+      () => `${name}: clean folio ${folio.pfn} page ${page} differs from its backend`);
+  }
+}
+
+function countOf(state: SwapState, ci: SwapCluster, slot: number): number {
+  const word = ci.word(slot);
+  const count = wordToCount(word);
+  const sentinel = state.counter.sentinel;
+  check(count <= sentinel, 'count-conservation',
+    () => `cluster ${ci.id} slot ${slot} count ${count} above sentinel ${sentinel}`);
+  if (count < sentinel) return count;
+  const real = ci.extend?.[slot] ?? 0;
+  check(real >= sentinel, 'count-conservation',
+    () => `cluster ${ci.id} slot ${slot} saturated, extend table says ${real}`);
+  return real;
+}
+
+/** Count, bad slots, encoding, extend table and flag of one cluster; returns its bad count. */
+function auditCluster(ci: SwapCluster, at: string): number {
+  let used = 0;
+  let bad = 0;
+  let extendUsed = 0;
+  for (let slot = 0; slot < ci.slots; slot++) {
+    const word = ci.word(slot);
+    check(wordKind(word) !== null, 'encoding', () => `${at} slot ${slot} word ${hex(word)}`);
+    if (word !== 0) used++;
+    if (wordIsBad(word)) bad++;
+    const extend = ci.extend?.[slot] ?? 0;
+    if (extend !== 0) extendUsed++;
+    const saturated = (wordIsShadow(word) || wordIsPfn(word)) && extend !== 0;
+    check(extend === 0 || saturated, 'count-conservation',
+      () => `${at} slot ${slot} has extend count ${extend} without a saturated word`);
+  }
+  check(used === ci.count, 'cluster-accounting', () => `${at} count ${ci.count}, table ${used}`);
+  check(bad === ci.badCount, 'cluster-accounting', () => `${at} bad ${ci.badCount}, table ${bad}`);
+  check(extendUsed === ci.extendUsed && (ci.extend === null) === (extendUsed === 0),
+    'count-conservation', () => `${at} extend table use ${ci.extendUsed}, found ${extendUsed}`);
+  check((ci.table === null) === (ci.count === 0), 'cluster-accounting',
+    () => `${at} has count ${ci.count} and ${ci.table === null ? 'no' : 'a'} table`);
+  switch (ci.flags) {
+    case 'free':
+    case 'discard':
+      check(ci.count === 0 && ci.order === 0, 'cluster-accounting',
+        () => `${at} is ${ci.flags} with count ${ci.count} order ${ci.order}`);
+      break;
+    case 'full':
+      check(ci.count === ci.slots, 'cluster-accounting', () => `${at} is full at ${ci.count}`);
+      break;
+    case 'nonfull':
+    case 'frag':
+      check(ci.count > 0 && ci.count < ci.slots, 'cluster-accounting',
+        () => `${at} is ${ci.flags} at count ${ci.count}`);
+      break;
+    case 'none':
+    case 'dead':
+      check(false, 'cluster-accounting', () => `${at} is ${ci.flags} between ops`);
+  }
+  return bad;
+}
+
+/** Every cluster is on exactly the list its flag names. */
+function auditLists(listed: Iterable<SwapCluster>, clusters: readonly SwapCluster[], at: string) {
+  const onLists = new Set<SwapCluster>();
+  for (const ci of listed) {
+    check(!onLists.has(ci), 'cluster-accounting', () => `${at} cluster ${ci.id} on two lists`);
+    onLists.add(ci);
+  }
+  for (const ci of clusters) {
+    check(onLists.has(ci), 'cluster-accounting', () => `${at} cluster ${ci.id} is on no list`);
+  }
+  check(onLists.size === clusters.length, 'cluster-accounting',
+    () => `${at} lists hold ${onLists.size} clusters, the device has ${clusters.length}`);
+}
+
+function auditLookupCache(state: SwapState): void {
+  const vspace = state.vspace;
+  if (vspace === null) return;
+  const pins = auditLookupCachePins(state);
+  for (const ci of vspace.index.values()) {
+    check(ci.pins === (pins.get(ci) ?? 0), 'lookup-cache',
+      () => `cluster ${ci.id} has ${ci.pins} pins, ${pins.get(ci) ?? 0} CPUs cache it`);
+  }
+}
+
+/** Every CPU's cached cluster is allowed by the mode and, when pinned, live and indexed;
+ * returns the pins per cluster. */
+function auditLookupCachePins(state: SwapState): Map<VirtualCluster, number> {
+  const pins = new Map<VirtualCluster, number>();
+  const vspace = state.vspace;
+  if (vspace === null) return pins;
+  const cache = vspace.lookupCache;
+  for (let cpu = 0; cpu < cache.cpus; cpu++) {
+    const ci = cache.cachedOf(cpu);
+    if (ci === null) continue;
+    check(cache.mode !== 'off', 'lookup-cache', () => `cpu ${cpu} caches with the cache off`);
+    if (cache.mode === 'validated') continue;
+    check(!ci.dead && vspace.index.get(ci.id) === ci, 'lookup-cache',
+      () => `cpu ${cpu} pins cluster ${ci.id}, which is DEAD or no longer indexed`);
+    pins.set(ci, (pins.get(ci) ?? 0) + 1);
+  }
+  return pins;
+}
+
+function auditFolios(state: SwapState): void {
+  for (const folio of state.folios.all()) {
+    const at = `folio ${folio.pfn}`;
+    check(folio.pfn < state.folios.nextPfn && folio.pages.length === 2 ** folio.order,
+      'identity', () => `${at} has order ${folio.order} and ${folio.pages.length} pages`);
+    check(folio.mappers.size > 0 || folio.swapcache, 'identity', () => `${at} is held by nothing`);
+    check(folio.swapcache || folio.dirty, 'content', () => `${at} is clean outside the swap cache`);
+    let maps = 0;
+    for (const holder of folio.mappers) {
+      const word = state.holders[holder] ?? 0;
+      check(holderIsPresent(word) && holderToPfn(word) === folio.pfn, 'identity',
+        () => `${at} rmap lists holder ${holder}, which maps something else`);
+      maps++;
+    }
+    const pageMaps = folio.pageMaps.reduce((sum, n) => sum + n, 0);
+    check(pageMaps === maps, 'identity', () => `${at} page map counts ${pageMaps}, rmap ${maps}`);
+    if (!folio.swapcache) continue;
+    const locs = state.entriesOf(folio, 0);
+    locs.forEach((loc, page) => {
+      const word = state.word(loc);
+      check(wordIsPfn(word) && wordToPfn(word) === folio.pfn, 'cache-binding',
+        () => `${at} page ${page} bound to ${formatEntryValue(loc.value)}, ` +
+          `which holds ${hex(word)}`);
+    });
+  }
+}
+
+function auditZswap(state: SwapState, handles: Map<number, number>): void {
+  for (const [handle, owners] of handles) {
+    check(owners === 1 && state.zswap.isLive(handle), 'backend-ownership',
+      () => `zswap handle ${handle} owned ${owners} times, live ${state.zswap.isLive(handle)}`);
+  }
+  check(handles.size === state.zswap.stored, 'backend-ownership',
+    () => `zswap pool holds ${state.zswap.stored} objects, entries own ${handles.size}`);
+}
+
+function auditCounters(state: SwapState): void {
+  let free = 0;
+  let total = 0;
+  for (const device of state.devices) {
+    if (!device.online) continue;
+    total += device.pages;
+    free += device.pages - device.inuse;
+  }
+  check(free === state.counters.nrSwapPages && total === state.counters.totalSwapPages,
+    'device-accounting', () => `nr_swap_pages ${state.counters.nrSwapPages} total ` +
+      `${state.counters.totalSwapPages}, devices say ${free} and ${total}`);
+}
+
+/** The last -ENOSPC, when it came from the op just applied, had no aligned free run. */
+function auditEnospc(state: SwapState): void {
+  const note = state.enospc;
+  if (note === null || note.opSeq !== state.opSeq) return;
+  if (note.space !== 'virtual') {
+    check(!state.allocator.hasFreeRun(note.order), 'allowance',
+      () => `ENOSPC at order ${note.order} (cpu ${state.cpu}) with a free physical run`);
+  }
+  if (note.space !== 'physical') {
+    check(!state.virtualSpace().hasFreeRun(note.order), 'allowance',
+      () => `ENOSPC at order ${note.order} (cpu ${state.cpu}) with a free virtual run`);
+  }
+}
+
+/** After a drain: no entries, folios, zswap objects, tables, rmap words or pins are left. */
+export function auditEmptyState(state: SwapState): void {
+  check(state.holders.every((word) => word === 0), 'drain', () => 'a holder is not empty');
+  check(state.folios.size === 0, 'drain', () => `${state.folios.size} folios are live`);
+  check(state.zswap.stored === 0 && state.zswapTree.total === 0, 'drain',
+    () => `${state.zswap.stored} zswap objects are stored`);
+  for (const device of state.devices) {
+    check(device.inuse === 0, 'drain', () => `device ${device.type} has ${device.inuse} in use`);
+    if (device.kind === 'table') {
+      for (const ci of device.clusters) {
+        check(ci.count === ci.badCount && ci.extend === null, 'drain',
+          () => `device ${device.type} cluster ${ci.id} count ${ci.count}`);
+        check(ci.badCount > 0 || ci.table === null, 'drain',
+          () => `device ${device.type} cluster ${ci.id} kept an empty table`);
+      }
+    }
+  }
+  const vspace = state.vspace;
+  if (vspace === null) return;
+  check(vspace.inuse === 0, 'drain', () => `${vspace.inuse} virtual slots in use`);
+  for (const ci of vspace.index.values()) {
+    check(vspace.isPermanent(ci) && ci.count === ci.badCount, 'drain',
+      () => `virtual cluster ${ci.id} is live with count ${ci.count}`);
+    check(ci.extend === null && ci.vtable.every((vt) => vt === 0), 'drain',
+      () => `virtual cluster ${ci.id} kept an extend table or a backend`);
+    check(ci.pins === 0, 'drain', () => `virtual cluster ${ci.id} pinned ${ci.pins} times`);
+  }
+  for (let cpu = 0; cpu < vspace.lookupCache.cpus; cpu++) {
+    const ci = vspace.lookupCache.cachedOf(cpu);
+    check(ci === null || vspace.lookupCache.mode !== 'pinned', 'drain',
+      () => `cpu ${cpu} still pins virtual cluster ${ci?.id ?? -1}`);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * A physical swap device without a swap table, for the direct-encoded vswap design (brief
+ * §4.2 reading A): every entry is virtual and its virtual table word names the physical slot,
+ * so the device keeps only an allocation bitmap and a bad bitmap, inuse_pages and its data.
+ * There is no per-slot count, cache or reverse map here at all: operations that start from a
+ * physical slot (swapoff, reclaim of cache-only backing) scan the virtual clusters instead.
+ *
+ * Not covered here: cluster lists and discard (a bitmap device has no clusters, so freed space
+ * is reusable at once; this is one of the costs reading A trades away).
+ */
+// @ts-nocheck
+
+import { assert } from '../lib/assert.ts';
+import { devicePages, type DeviceConfig } from '../lib/config.ts';
+import { BlockStore } from './block-store.ts';
+import type { SwapCounters } from './swap-counters.ts';
+
+export class BitmapDevice {
+  readonly kind = 'bitmap';
+  readonly type: number;
+  readonly config: DeviceConfig;
+  readonly pages: number;
+  online = false;
+  writeOk = false;
+  inuse = 0;
+  store: BlockStore | null = null;
+  /** One bit per slot: allocated. */
+  private used: Uint32Array = new Uint32Array(0);
+  /** One bit per slot: bad (header, listed bad slots). */
+  private bad: Uint32Array = new Uint32Array(0);
+  /** Next-fit cursor (the old si->cluster_next). */
+  private cursor = 1;
+  private readonly counters: SwapCounters;
+  /** The catalogued mutant switched on (impl/mutants.ts), or null. */
+  private readonly mutant: string | null;
+
+  constructor(type: number, config: DeviceConfig, counters: SwapCounters,
+    mutant: string | null = null) {
+    assert(Number.isInteger(type) && type >= 0, () => `swap type ${type}`);
+    assert(config.slots >= 2);
+    this.type = type;
+    this.config = config;
+    this.pages = devicePages(config);
+    this.counters = counters;
+    this.mutant = mutant;
+  }
+
+  swapon(): void {
+    assert(!this.online, () => `device ${this.type} already online`);
+    assert(this.inuse === 0);
+    const words = Math.ceil(this.config.slots / 32);
+    this.used = new Uint32Array(words);
+    this.bad = new Uint32Array(words);
+    for (const slot of [0, ...this.config.bad]) setBit(this.bad, slot);
+    this.store = new BlockStore(this.config.slots);
+    this.cursor = 1;
+    this.online = true;
+    this.writeOk = true;
+    this.counters.online(this.pages);
+  }
+
+  swapoffFinish(): void {
+    assert(this.online && !this.writeOk, () => `device ${this.type} not being swapped off`);
+    assert(this.inuse === 0, () => `device ${this.type} swapped off with ${this.inuse} slots in use`);
+    assert(this.store?.writtenSlots === 0, () => `device ${this.type} swapped off with data`);
+    this.used = new Uint32Array(0);
+    this.bad = new Uint32Array(0);
+    this.store = null;
+    this.online = false;
+    this.counters.online(-this.pages);
+  }
+
+  /** Allocates an aligned run of 2^order free slots, next-fit; returns its offset or -1. */
+  alloc(order: number): number {
+    assert(this.online && this.writeOk, () => `allocation on device ${this.type} not write-ok`);
+    const nr = 2 ** order;
+    const slots = this.config.slots;
+    const runs = Math.floor(slots / nr);
+    const first = Math.floor(this.cursor / nr) % Math.max(runs, 1);
+    for (let k = 0; k < runs; k++) {
+      const slot = ((first + k) % runs) * nr;
+      if (!this.runIsFree(slot, nr)) continue;
+      for (let i = slot; i < slot + nr; i++) setBit(this.used, i);
+      this.inuse += nr;
+      this.counters.take(nr);
+      this.cursor = (slot + nr) % slots;
+      return slot;
+    }
+    return -1;
+  }
+
+  /** Allocates the run [slot, slot+nr), which is free (a planned allocation). */
+  allocAt(slot: number, nr: number): void {
+    assert(this.online && this.writeOk, () => `allocation on device ${this.type} not write-ok`);
+    assert(this.runIsFree(slot, nr), () => `run ${slot}+${nr} of device ${this.type} not free`);
+    for (let i = slot; i < slot + nr; i++) setBit(this.used, i);
+    this.inuse += nr;
+    this.counters.take(nr);
+  }
+
+  /** Whether `slot` is neither allocated nor bad. */
+  slotIsFree(slot: number): boolean {
+    return !this.isUsed(slot) && !this.isBad(slot);
+  }
+
+  /** Frees `nr` allocated slots from `slot` and drops their data. */
+  free(slot: number, nr: number): void {
+    assert(nr >= 1 && slot > 0 && slot + nr <= this.config.slots, () => `free of ${nr} at ${slot}`);
+    for (let i = slot; i < slot + nr; i++) {
+      assert(testBit(this.used, i), () => `free of unallocated slot ${i} of device ${this.type}`);
+      // MUTANT bitmap-free-off-by-one: the bit clear runs over [slot, slot+nr-1), leaving the
+      // last bit of the range set while inuse_pages is decremented.
+      if (this.mutant !== 'bitmap-free-off-by-one' || i < slot + nr - 1) clearBit(this.used, i);
+      this.store?.discard(i);
+    }
+    this.inuse -= nr;
+    assert(this.inuse >= 0);
+    this.counters.take(-nr);
+  }
+
+  isUsed(slot: number): boolean {
+    assert(slot >= 0 && slot < this.config.slots, () => `slot ${slot}`);
+    return testBit(this.used, slot);
+  }
+
+  isBad(slot: number): boolean {
+    assert(slot >= 0 && slot < this.config.slots, () => `slot ${slot}`);
+    return testBit(this.bad, slot);
+  }
+
+  /** Whether an aligned run of 2^order free slots exists (for ENOSPC audits). */
+  hasFreeRun(order: number): boolean {
+    const nr = 2 ** order;
+    for (let slot = 0; slot + nr <= this.config.slots; slot += nr) {
+      if (this.runIsFree(slot, nr)) return true;
+    }
+    return false;
+  }
+
+  private runIsFree(slot: number, nr: number): boolean {
+    if (slot + nr > this.config.slots) return false;
+    for (let i = slot; i < slot + nr; i++) {
+      // MUTANT bitmap-bad-slot-used: the scan tests the bad bitmap only for the header slot,
+      // so a listed bad slot is handed out (brief §5 #21: bad slots are never used).
+      const bad = this.mutant === 'bitmap-bad-slot-used' ? i === 0 : testBit(this.bad, i);
+      if (testBit(this.used, i) || bad) return false;
+    }
+    return true;
+  }
+}
+
+function setBit(bits: Uint32Array, i: number): void {
+  const word = bits[i >>> 5];
+  assert(word !== undefined, () => `bit ${i} outside bitmap`);
+  bits[i >>> 5] = (word | (1 << (i & 31))) >>> 0;
+}
+
+function clearBit(bits: Uint32Array, i: number): void {
+  const word = bits[i >>> 5];
+  assert(word !== undefined, () => `bit ${i} outside bitmap`);
+  bits[i >>> 5] = (word & ~(1 << (i & 31))) >>> 0;
+}
+
+function testBit(bits: Uint32Array, i: number): boolean {
+  const word = bits[i >>> 5];
+  assert(word !== undefined, () => `bit ${i} outside bitmap`);
+  return ((word >>> (i & 31)) & 1) === 1;
+}

@@ -1,0 +1,93 @@
+/**
+ * A swap cluster: SWAPFILE_CLUSTER consecutive slots sharing one lock, one swap table
+ * (Uint32Array of swap table words), a lazily allocated extend table for overflowed counts,
+ * an occupancy count, an order and a flag naming the one list the cluster is on. Physical
+ * devices and the virtual swap space use the same structure; a virtual cluster adds a virtual
+ * table, an index (its id in the cluster index) and lookup-cache pins.
+ *
+ * Not covered here: list membership transitions (impl/cluster-lists.ts) and counting
+ * (impl/swap-count.ts).
+ */
+// @ts-nocheck
+
+import { assert } from '../lib/assert.ts';
+import { costs } from './cost-counters.ts';
+
+/**
+ * The list a cluster is on. `none` is off-list (isolated during an allocation, or a
+ * physical cluster of an offline device); `dead` is a virtual cluster erased from the index.
+ */
+export type ClusterFlag = 'none' | 'free' | 'nonfull' | 'frag' | 'full' | 'discard' | 'dead';
+
+export class SwapCluster {
+  /** Index of the cluster in its device (or id in the virtual cluster index). */
+  readonly id: number;
+  /** SWAPFILE_CLUSTER. */
+  readonly slots: number;
+  /** Occupied slots, including bad and cache-only slots (ci->count). */
+  count = 0;
+  /** Bad slots, fixed at swapon or cluster creation. */
+  badCount = 0;
+  flags: ClusterFlag = 'none';
+  /** Order of the allocations the cluster serves (ci->order); 0 when empty. */
+  order = 0;
+  /** The swap table; null while the cluster is empty (ci->table). */
+  table: Uint32Array | null = null;
+  /** Real counts of slots whose word holds the sentinel (ci->extend_table). */
+  extend: Uint32Array | null = null;
+  /** Non-zero entries of `extend`; the table is freed when this drops to 0. */
+  extendUsed = 0;
+
+  constructor(id: number, slots: number) {
+    assert(Number.isInteger(id) && id >= 0, () => `cluster id ${id}`);
+    assert(Number.isInteger(slots) && slots >= 2, () => `cluster slots ${slots}`);
+    this.id = id;
+    this.slots = slots;
+  }
+
+  /** The table, asserting that it exists (a cluster with used slots has one). */
+  tableOf(): Uint32Array {
+    assert(this.table !== null, () => `cluster ${this.id} has no swap table`);
+    assert(this.table.length === this.slots);
+    return this.table;
+  }
+
+  /** Word at `slot`; a cluster without a table reads as all NULL (swap_table_get()). */
+  word(slot: number): number {
+    assert(slot >= 0 && slot < this.slots, () => `slot ${slot} outside cluster ${this.id}`);
+    costs.tableReads++;
+    return this.table === null ? 0 : (this.table[slot] ?? 0);
+  }
+
+  /** Allocates the table for a cluster leaving the free list (swap_cluster_alloc_table()). */
+  allocTable(): void {
+    assert(this.table === null, () => `cluster ${this.id} already has a table`);
+    assert(this.count === 0, () => `cluster ${this.id} is not empty`);
+    this.table = new Uint32Array(this.slots);
+  }
+
+  /** Frees the table of an empty cluster (__free_cluster()). */
+  freeTable(): void {
+    assert(this.count === 0, () => `cluster ${this.id} freed with count ${this.count}`);
+    assert(this.extend === null, () => `cluster ${this.id} freed with an extend table`);
+    this.table = null;
+  }
+}
+
+/** A cluster of the virtual swap space (struct swap_cluster_info_dynamic). */
+export class VirtualCluster extends SwapCluster {
+  /** Backing of each slot (impl/virtual-table-word.ts). */
+  readonly vtable: Uint32Array;
+  /** References held by per-CPU lookup caches in 'pinned' mode. */
+  pins = 0;
+
+  constructor(id: number, slots: number) {
+    super(id, slots);
+    this.vtable = new Uint32Array(slots);
+    this.allocTable();
+  }
+
+  get dead(): boolean {
+    return this.flags === 'dead';
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Cost counters and metadata bytes on hand-made op sequences: the reverse map costs a word per
+ * backing slot when kept and nothing when elided, the lookup cache replaces index lookups with
+ * hits, and the classic design has no virtual-space costs at all; the metadata bytes of
+ * bitmaps, virtual clusters and extend tables follow the structures exactly, and the peaks keep
+ * what has been freed.
+ *
+ * Not covered here: the workloads and the comparison report (properties/compare.test.ts).
+ */
+// @ts-nocheck
+
+import { describe, expect, it } from 'vitest';
+import { configTinyDisk, type Config } from '../lib/config.ts';
+import { costBytes, totalBytes, type CostReport } from '../lib/costs.ts';
+import type { Op } from '../lib/ops.ts';
+import type { SwapSystem } from '../lib/system.ts';
+import { indexHeight, indexNodeCount } from './cost-metadata.ts';
+import { createSystem, designs } from './designs.ts';
+
+function system(design: string, config: Config = configTinyDisk): SwapSystem {
+  const preset = designs[design];
+  if (preset === undefined) throw new Error(design);
+  const sys = createSystem(config, preset.knobs);
+  sys.costs?.();
+  return sys;
+}
+
+function ok(sys: SwapSystem, ...ops: Op[]): void {
+  for (const op of ops) {
+    expect(sys.apply(op).errno, JSON.stringify(op)).toBe('OK');
+    sys.audit();
+  }
+}
+
+function costs(sys: SwapSystem): CostReport {
+  const report = sys.costs?.();
+  if (report === undefined) throw new Error('no costs');
+  return report;
+}
+
+/** Swaps holder `holder` out to disk: fault, write, allocSwap, unmap, writeout, evict. */
+function swapOutToDisk(sys: SwapSystem, holder: number, cpu = 0): void {
+  ok(sys, { op: 'fault', holder, order: 0, cpu }, { op: 'write', holder, value: 100 + holder, cpu });
+  const before = new Set(sys.observe().folios.map((folio) => folio.id));
+  ok(sys, { op: 'allocSwap', holder, cpu }, { op: 'unmap', holder, cpu });
+  const folio = sys.observe().folios.find((view) => view.cached && !before.has(view.id)) ??
+    sys.observe().folios.find((view) => view.cached);
+  expect(folio).toBeDefined();
+  ok(sys, { op: 'writeout', folio: folio?.id ?? 0, cpu }, { op: 'evict', folio: folio?.id ?? 0, cpu });
+}
+
+function diskBacked(sys: SwapSystem): number {
+  return sys.observe().entries.filter((entry) => entry.backend === 'disk').length;
+}
+
+describe('cost counters', () => {
+  it('vswap-direct keeps no reverse map, vswap-all one word per backing slot', () => {
+    const direct = system('vswap-direct');
+    const all = system('vswap-all');
+    for (const sys of [direct, all]) {
+      ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'swapon', device: 1, cpu: 0 });
+      for (const holder of [0, 1, 2]) swapOutToDisk(sys, holder);
+      expect(diskBacked(sys)).toBe(3);
+    }
+    expect(costs(direct).peakBytes.reverseMap).toBe(0);
+    expect(costs(direct).counts.rmapUpdates).toBe(0);
+    expect(costs(direct).bytes.bitmaps).toBeGreaterThan(0);
+    expect(costs(all).bytes.reverseMap).toBe(costBytes.word * diskBacked(all));
+    expect(costs(all).counts.rmapUpdates).toBeGreaterThanOrEqual(3);
+    expect(costs(all).bytes.bitmaps).toBe(0);
+    // Both keep one virtual cluster's tables: the same virtual table bytes.
+    expect(costs(all).bytes.virtualTable).toBe(costs(direct).bytes.virtualTable);
+    expect(costs(all).bytes.virtualTable).toBeGreaterThan(0);
+  });
+
+  it('the lookup cache turns repeated index lookups into hits', () => {
+    const plain = system('vswap-direct');
+    const cached = system('vswap-direct-cached');
+    const deltas = [plain, cached].map((sys) => {
+      ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+      swapOutToDisk(sys, 0);
+      swapOutToDisk(sys, 1);
+      const before = costs(sys).counts;
+      ok(sys, { op: 'swapin', holder: 0, order: 0, cpu: 0 }, { op: 'swapin', holder: 1, order: 0, cpu: 0 });
+      const after = costs(sys).counts;
+      return {
+        lookups: after.indexLookups - before.indexLookups,
+        hits: after.lookupCacheHits - before.lookupCacheHits,
+        nodes: after.indexNodesWalked - before.indexNodesWalked,
+      };
+    });
+    const [off, on] = deltas;
+    expect(off?.lookups).toBeGreaterThan(0);
+    expect(off?.hits).toBe(0);
+    expect(off?.nodes).toBe((off?.lookups ?? 0) * indexHeight(1));
+    expect(on?.hits).toBeGreaterThan(0);
+    expect(on?.lookups).toBe((off?.lookups ?? 0) - (on?.hits ?? 0));
+    expect(costs(cached).bytes.lookupCaches).toBe(configTinyDisk.cpus * costBytes.pointer);
+    expect(costs(plain).bytes.lookupCaches).toBe(0);
+  });
+
+  it('classic has no virtual-space costs and its tables follow the clusters in use', () => {
+    const sys = system('classic');
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    const idle = costs(sys).bytes;
+    // Device 0 of the tiny config: 16 slots in 4 clusters, bad slots 0 and 6 allocate the
+    // tables of clusters 0 and 1.
+    expect(idle.clusterStructs).toBe(4 * costBytes.cluster);
+    expect(idle.swapTable).toBe(2 * 4 * costBytes.word);
+    swapOutToDisk(sys, 0);
+    const report = costs(sys);
+    expect(report.counts.indexLookups).toBe(0);
+    expect(report.bytes.virtualTable + report.bytes.indexNodes + report.bytes.reverseMap).toBe(0);
+    expect(report.counts.clusterLocks).toBeGreaterThan(0);
+    expect(report.counts.tableWrites).toBeGreaterThan(0);
+    expect(report.counts.tableReads).toBeGreaterThan(0);
+    expect(report.peakTotalBytes).toBeGreaterThanOrEqual(totalBytes(report.bytes));
+    expect(report.counts.ops).toBe(7);
+  });
+
+  it('observe and audit are not charged', () => {
+    const sys = system('vswap-all');
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    swapOutToDisk(sys, 0);
+    const before = costs(sys).counts;
+    sys.observe();
+    sys.audit();
+    expect(costs(sys).counts).toEqual(before);
+  });
+
+  it('counts xarray nodes level by level', () => {
+    expect(indexNodeCount([])).toBe(0);
+    expect(indexNodeCount([0, 5, 63])).toBe(1);
+    expect(indexNodeCount([0, 64])).toBe(3);
+    expect(indexHeight(1)).toBe(1);
+    expect(indexHeight(64)).toBe(1);
+    expect(indexHeight(65)).toBe(2);
+  });
+});
+
+describe('metadata bytes', () => {
+  /** Forks holder 0's swap entry to holders 1, 2, ... until its count overflows into the
+   * extend table (2-bit counts: the sentinel is 3); returns the holders it forked to. */
+  function overflow(sys: SwapSystem): number[] {
+    const targets: number[] = [];
+    for (let target = 1; sys.marks()['count-overflow-extend'] === undefined; target++) {
+      expect(target, 'no overflow after 8 forks').toBeLessThan(9);
+      ok(sys, { op: 'fork', holder: 0, target, cpu: 0 });
+      targets.push(target);
+    }
+    return targets;
+  }
+
+  it('bitmaps: two words per 32 slots of each online bitmap device, none once it is off', () => {
+    const device40 = { slots: 40, bad: [], priority: 10, synchronousIo: false, discard: false };
+    const config: Config = { ...configTinyDisk, devices: [device40, ...configTinyDisk.devices.slice(1)] };
+    const sys = system('vswap-direct', config);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'swapon', device: 1, cpu: 0 });
+    // 40 slots take two 32-bit words per bitmap (two bitmaps), 10 slots one.
+    expect(costs(sys).bytes.bitmaps).toBe((2 * 2 + 2 * 1) * costBytes.word);
+    ok(sys, { op: 'swapoff', device: 1, cpu: 0 });
+    expect(costs(sys).bytes.bitmaps).toBe(2 * 2 * costBytes.word);
+  });
+
+  it('a virtual cluster costs its struct, its swap and virtual tables and an index node', () => {
+    const sys = system('vswap-direct');
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    const slots = configTinyDisk.clusterSlots;
+    // Virtual cluster 0 lives from the start (it holds the reserved slot 0); the elided design
+    // keeps no device tables, only the two bitmaps of device 0 (16 slots, a word each).
+    expect(costs(sys).bytes).toEqual({
+      clusterStructs: costBytes.virtualCluster,
+      swapTable: slots * costBytes.word,
+      virtualTable: slots * costBytes.word,
+      indexNodes: costBytes.indexNode,
+      extendTables: 0,
+      reverseMap: 0,
+      lookupCaches: 0,
+      bitmaps: 2 * costBytes.word,
+    });
+  });
+
+  it.each(['classic', 'vswap-direct'])('%s: an extend table costs a word per cluster slot while it lives, and stays in the peak', (design) => {
+    const sys = system(design);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    swapOutToDisk(sys, 0);
+    const targets = overflow(sys);
+    const slots = configTinyDisk.clusterSlots;
+    expect(costs(sys).bytes.extendTables).toBe(slots * costBytes.word);
+    for (const holder of [0, ...targets]) ok(sys, { op: 'zap', holder, cpu: 0 });
+    const report = costs(sys);
+    expect(report.bytes.extendTables).toBe(0);
+    expect(report.peakBytes.extendTables).toBe(slots * costBytes.word);
+    expect(sys.marks()['extend-table-freed']).toBe(1);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * The built-in designs: presets of the three knobs (lib/system.ts), each with a one-line
+ * summary, the documentation of every knob, and createSystem(), the factory the harness calls.
+ *
+ * Not covered here: what each knob changes in the code (impl/swap-state.ts names the modules).
+ */
+// @ts-nocheck
+
+import { assert } from '../lib/assert.ts';
+import type { Config } from '../lib/config.ts';
+import type { Knobs, SwapSystem } from '../lib/system.ts';
+import { mutantCatalogue } from './mutants.ts';
+import { KernelSwapSystem } from './swap-system.ts';
+
+export interface DesignPreset {
+  readonly knobs: Knobs;
+  readonly summary: string;
+}
+
+export const designs: Record<string, DesignPreset> = {
+  'classic': {
+    knobs: { virtualEntries: 'never', reverseMap: 'kept', lookupCache: 'off' },
+    summary: 'swap table phase III: physical entries only, zswap keyed by (type, offset)',
+  },
+  'vswap-rfc': {
+    knobs: { virtualEntries: 'when-zswap', reverseMap: 'kept', lookupCache: 'off' },
+    summary: 'vswap RFC: virtual entries while zswap is on, physical otherwise; Pointer rmap',
+  },
+  'vswap-all': {
+    knobs: { virtualEntries: 'always', reverseMap: 'kept', lookupCache: 'off' },
+    summary: 'vswap for every entry, physical slots keep Pointer words (full rmap)',
+  },
+  'vswap-direct': {
+    knobs: { virtualEntries: 'always', reverseMap: 'elided', lookupCache: 'off' },
+    summary: 'vswap for every entry, PHYS word is the only link; devices are bitmaps (reading A)',
+  },
+  'vswap-direct-cached': {
+    knobs: { virtualEntries: 'always', reverseMap: 'elided', lookupCache: 'pinned' },
+    summary: 'vswap-direct plus a per-CPU lookup cache pinning the last virtual cluster',
+  },
+};
+
+export interface KnobDoc {
+  readonly meaning: string;
+  readonly values: readonly string[];
+  readonly default: string;
+}
+
+export const knobDocs: Record<keyof Knobs, KnobDoc> = {
+  virtualEntries: {
+    meaning: 'which new entries are virtual: never (classic), exactly while zswap is enabled ' +
+      'at allocation time (the RFC\'s bifurcation; no fallback to physical when the virtual ' +
+      'space is full, so the choice follows the knob), or always',
+    values: ['never', 'when-zswap', 'always'],
+    default: 'never',
+  },
+  reverseMap: {
+    meaning: 'physical slot -> virtual entry map: kept as Pointer words in the physical swap ' +
+      'table, or elided (devices keep only allocation and bad bitmaps; swapoff and cache-only ' +
+      'backing reclaim scan the virtual clusters). Elided requires virtualEntries=always',
+    values: ['kept', 'elided'],
+    default: 'kept',
+  },
+  lookupCache: {
+    meaning: 'per-CPU cache of the last virtual cluster looked up: off, pinned by a reference ' +
+      'while cached, or validated (cluster id and DEAD flag re-checked on every hit)',
+    values: ['off', 'pinned', 'validated'],
+    default: 'off',
+  },
+};
+
+/**
+ * Builds a kernel-shaped system for `config` with the given knobs; `mutant` names a catalogued
+ * deliberately broken variant (impl/mutants.ts) whose one bug is switched on in the impl.
+ */
+export function createSystem(config: Config, knobs: Knobs, mutant?: string): SwapSystem {
+  assert(knobs.reverseMap !== 'elided' || knobs.virtualEntries === 'always',
+    'reverseMap=elided needs virtualEntries=always');
+  assert(mutant === undefined || Object.hasOwn(mutantCatalogue, mutant),
+    () => `unknown mutant '${mutant ?? ''}'`);
+  return new KernelSwapSystem(config, knobs, mutant ?? null);
+}

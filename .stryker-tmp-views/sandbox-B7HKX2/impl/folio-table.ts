@@ -1,0 +1,84 @@
+/**
+ * Folios: the in-memory pages. A folio's id is its PFN, handed out sequentially from 1 and
+ * never reused, in exactly the order docs/semantics.md numbers them. A folio records its order,
+ * one content number per page, the dirty flag, whether it is in the swap cache and, if so, its
+ * first entry value (folio->swap), plus which holders map it (the anon rmap, used by split and
+ * by writeout's "mapped" check) and a per-page map count (page->_mapcount, used by write's
+ * "shared" check).
+ *
+ * Not covered here: the swap table words that bind a folio to its entries
+ * (impl/swap-state.ts).
+ */
+// @ts-nocheck
+
+import { assert } from '../lib/assert.ts';
+import { HOLDER_PFN_MAX } from './holder-word.ts';
+
+export interface Folio {
+  /** Folio id = head PFN. */
+  readonly pfn: number;
+  order: number;
+  /** Content of each page; 0 is a zero-filled page. */
+  pages: number[];
+  dirty: boolean;
+  /** PG_swapcache. */
+  swapcache: boolean;
+  /** folio->swap: first entry value while in the swap cache, else 0. */
+  swap: number;
+  /** Holders mapping each page (the per-page map count). */
+  pageMaps: number[];
+  /** Holders mapping any page of the folio (the anon rmap). */
+  readonly mappers: Set<number>;
+}
+
+export class FolioTable {
+  /** The next PFN to hand out. */
+  nextPfn = 1;
+  private readonly folios = new Map<number, Folio>();
+
+  /** Allocates a folio of `pages.length` = 2^order pages, not mapped and not cached. */
+  alloc(order: number, pages: number[], dirty: boolean): Folio {
+    assert(Number.isInteger(order) && order >= 0, () => `folio order ${order}`);
+    assert(pages.length === 2 ** order, () => `folio of order ${order} with ${pages.length} pages`);
+    assert(this.nextPfn <= HOLDER_PFN_MAX, 'PFN space exhausted');
+    const folio: Folio = {
+      pfn: this.nextPfn++, order, pages, dirty, swapcache: false, swap: 0,
+      pageMaps: new Array<number>(pages.length).fill(0), mappers: new Set(),
+    };
+    this.folios.set(folio.pfn, folio);
+    return folio;
+  }
+
+  /** The live folio `pfn`, or undefined. */
+  get(pfn: number): Folio | undefined {
+    const folio = Number.isInteger(pfn) ? this.folios.get(pfn) : undefined;
+    assert(folio === undefined || folio.pfn === pfn, () => `folio table slot ${pfn} corrupt`);
+    return folio;
+  }
+
+  /** The live folio `pfn`, asserting it exists. */
+  of(pfn: number): Folio {
+    const folio = this.folios.get(pfn);
+    assert(folio !== undefined, () => `folio ${pfn} is not live`);
+    assert(folio.pfn === pfn);
+    return folio;
+  }
+
+  /** Frees `folio` when nothing holds it any more (folio_put() of the last reference). */
+  freeIfUnused(folio: Folio): boolean {
+    assert(this.folios.get(folio.pfn) === folio, () => `folio ${folio.pfn} freed twice`);
+    if (folio.mappers.size > 0 || folio.swapcache) return false;
+    assert(folio.pageMaps.every((n) => n === 0), () => `folio ${folio.pfn} has stray map counts`);
+    this.folios.delete(folio.pfn);
+    return true;
+  }
+
+  get size(): number {
+    return this.folios.size;
+  }
+
+  /** Every live folio in PFN order. */
+  all(): Folio[] {
+    return [...this.folios.values()].sort((a, b) => a.pfn - b.pfn);
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * Choosing a physical device and slot run for an allocation: the per-CPU cluster cache fast
+ * path (percpu_swap_cluster: per order, the device and next offset of the last allocation),
+ * then the slow path over devices in priority order with round-robin among equal priorities
+ * (swap_avail_head with plist_requeue()), then a discard flush and one retry when nothing was
+ * found (the order-0 "discard and retry" of folio_alloc_swap()). Unlike the kernel, a large
+ * allocation that fails on one device goes on to the next, so that -ENOSPC always means no
+ * usable device had an aligned free run (the contract's reading of -ENOSPC).
+ *
+ * Not covered here: the scan inside one device (impl/table-device.ts, impl/bitmap-device.ts)
+ * and the virtual space's own allocator (impl/virtual-space.ts).
+ */
+// @ts-nocheck
+
+import { assert } from '../lib/assert.ts';
+import { costs } from './cost-counters.ts';
+import type { BitmapDevice } from './bitmap-device.ts';
+import type { Marks } from './marks.ts';
+import type { AllocHooks, TableDevice, WordAt } from './table-device.ts';
+
+export type PhysicalDevice = TableDevice | BitmapDevice;
+
+/** Where an allocation landed: device and first offset. */
+export interface PhysicalRun {
+  readonly device: PhysicalDevice;
+  readonly offset: number;
+}
+
+interface PercpuCluster {
+  readonly type: number;
+  readonly offset: number;
+}
+
+export class PhysicalAllocator {
+  readonly devices: readonly PhysicalDevice[];
+  /** Online devices by descending priority; ties keep requeue order (swap_avail_head). */
+  private avail: number[] = [];
+  /** percpu_swap_cluster: [cpu][order]. */
+  private readonly percpu: (PercpuCluster | null)[][];
+  private readonly marks: Marks;
+  /** The catalogued mutant switched on (impl/mutants.ts), or null. */
+  private readonly mutant: string | null;
+
+  constructor(devices: readonly PhysicalDevice[], cpus: number, orders: number, marks: Marks,
+    mutant: string | null = null) {
+    assert(cpus >= 1 && orders >= 1, 'allocator geometry');
+    assert(devices.every((device, type) => device.type === type), 'devices indexed by type');
+    this.devices = devices;
+    this.percpu = [];
+    for (let cpu = 0; cpu < cpus; cpu++) this.percpu.push(new Array<null>(orders).fill(null));
+    this.marks = marks;
+    this.mutant = mutant;
+  }
+
+  /** Adds a device that went online to the avail list, after equal priorities. */
+  addDevice(type: number): void {
+    const device = this.device(type);
+    assert(!this.avail.includes(type), () => `device ${type} already available`);
+    const at = this.avail.findIndex((t) => this.device(t).config.priority < device.config.priority);
+    this.avail.splice(at < 0 ? this.avail.length : at, 0, type);
+  }
+
+  /** Removes a device being swapped off and flushes per-CPU caches pointing at it. */
+  removeDevice(type: number): void {
+    const at = this.avail.indexOf(type);
+    assert(at >= 0, () => `device ${type} not available`);
+    this.avail.splice(at, 1);
+    for (const orders of this.percpu) {
+      for (let order = 0; order < orders.length; order++) {
+        if (orders[order]?.type === type) orders[order] = null;
+      }
+    }
+  }
+
+  /**
+   * Allocates 2^order contiguous aligned slots on a write-ok device, installing `wordAt(i)`
+   * on table devices (folio_alloc_swap() / folio_realloc_swap()). Returns null for -ENOSPC.
+   */
+  alloc(order: number, cpu: number, hooks: AllocHooks, wordAt: WordAt): PhysicalRun | null {
+    const orders = this.percpu[cpu];
+    assert(orders !== undefined && order >= 0 && order < orders.length, () => `cpu ${cpu} order`);
+    const fast = this.allocFast(order, cpu, hooks, wordAt);
+    if (fast !== null) return fast;
+    costs.allocFallbacks++;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      for (const type of [...this.avail]) {
+        const device = this.device(type);
+        if (!device.writeOk) continue;
+        this.requeue(type);
+        const offset = device.kind === 'table'
+          ? device.allocFromLists(order, hooks, wordAt)
+          : device.alloc(order);
+        // MUTANT large-alloc-no-fallback: as upstream, a large allocation that fails on the
+        // first device gives up instead of trying the next one, so -ENOSPC is returned while
+        // another device has an aligned free run (the contract's reading of -ENOSPC).
+        if (offset < 0 && order > 0 && this.mutant === 'large-alloc-no-fallback') return null;
+        if (offset < 0) continue;
+        assert(offset % 2 ** order === 0, () => `run at ${offset} not aligned to order ${order}`);
+        this.remember(cpu, order, device, offset);
+        return { device, offset };
+      }
+      if (!this.flushDiscards()) break;
+      this.marks.hit('alloc-retry-after-discard');
+    }
+    return null;
+  }
+
+  /** Whether any write-ok device has an aligned free run usable for `order`. */
+  hasFreeRun(order: number): boolean {
+    return this.devices.some((device) => device.online && device.writeOk &&
+      device.hasFreeRun(order));
+  }
+
+  /** The per-CPU cache entry, for lookup-free assertions in tests. */
+  percpuOf(cpu: number, order: number): PercpuCluster | null {
+    return this.percpu[cpu]?.[order] ?? null;
+  }
+
+  private allocFast(order: number, cpu: number, hooks: AllocHooks, wordAt: WordAt) {
+    const cached = this.percpu[cpu]?.[order] ?? null;
+    if (cached === null) return null;
+    const device = this.device(cached.type);
+    if (device.kind !== 'table' || !device.writeOk) return null;
+    const ci = device.clusterOf(cached.offset);
+    if (!device.isUsable(ci, order)) {
+      this.clear(cpu, order);
+      return null;
+    }
+    const start = ci.count === 0 ? 0 : cached.offset % device.clusterSlots;
+    const offset = device.scanCluster(ci, start, order, hooks, wordAt);
+    assert(offset < 0 || Math.floor(offset / device.clusterSlots) === ci.id, 'run left cluster');
+    if (offset < 0) {
+      this.clear(cpu, order);
+      return null;
+    }
+    this.marks.hit('alloc-percpu-hit');
+    this.remember(cpu, order, device, offset);
+    return { device, offset };
+  }
+
+  /** Remembers the next offset after a run in the per-CPU cache (this_cpu_write()). */
+  private remember(cpu: number, order: number, device: PhysicalDevice, offset: number): void {
+    const orders = this.percpu[cpu];
+    assert(orders !== undefined);
+    assert(device.online, () => `remembering offline device ${device.type}`);
+    if (device.kind !== 'table') return;
+    const next = offset + 2 ** order;
+    orders[order] = next % device.clusterSlots === 0 || next >= device.config.slots
+      ? null
+      : { type: device.type, offset: next };
+  }
+
+  private clear(cpu: number, order: number): void {
+    const orders = this.percpu[cpu];
+    assert(orders !== undefined);
+    orders[order] = null;
+  }
+
+  /** Moves `type` behind the other devices of its priority (plist_requeue()). */
+  private requeue(type: number): void {
+    const at = this.avail.indexOf(type);
+    assert(at >= 0, () => `device ${type} not available`);
+    const priority = this.device(type).config.priority;
+    let end = at;
+    while (end + 1 < this.avail.length) {
+      const next = this.avail[end + 1];
+      if (next === undefined || this.device(next).config.priority !== priority) break;
+      end++;
+    }
+    const length = this.avail.length;
+    this.avail.splice(at, 1);
+    this.avail.splice(end, 0, type);
+    assert(this.avail.length === length && this.avail[end] === type, 'requeue');
+  }
+
+  private flushDiscards(): boolean {
+    let flushed = false;
+    for (const device of this.devices) {
+      if (device.kind === 'table' && device.online && device.flushDiscard()) flushed = true;
+    }
+    return flushed;
+  }
+
+  private device(type: number): PhysicalDevice {
+    const device = this.devices[type];
+    assert(device !== undefined, () => `no device ${type}`);
+    return device;
+  }
+}

@@ -1,0 +1,609 @@
+/**
+ * The state of one kernel-shaped swap system and the mechanisms every op is built from:
+ * resolving an entry value to its cluster and slot, counting (shared by physical and virtual
+ * clusters), binding folios to entries in the swap cache and unbinding them
+ * (__swap_cache_del_folio(), folio_free_swap()), freeing entries (__swap_cluster_free_entries()),
+ * and reading and changing an entry's backend. Physical entries keep their backend in the
+ * slot itself (zero flag, zswap tree keyed by (type, offset), the slot's data); virtual
+ * entries keep it in their virtual table word (zero flag in the swap table word as in RFC v2).
+ *
+ * The per-design mechanisms live in their own modules and are chosen here by the knobs:
+ * table devices or bitmap devices (impl/table-device.ts, impl/bitmap-device.ts), Pointer
+ * words kept or elided (impl/backing.ts), the lookup cache (impl/lookup-cache.ts).
+ *
+ * Not covered here: the ops themselves (impl/ops-*.ts), reclaim (impl/reclaim.ts), swapoff
+ * (impl/swapoff.ts), observation and audit (impl/observe.ts, impl/audit.ts).
+ */
+// @ts-nocheck
+
+import { assert } from '../lib/assert.ts';
+import { countSentinel, type Config } from '../lib/config.ts';
+import type { Knobs } from '../lib/system.ts';
+import type { BackendKind } from '../lib/observation.ts';
+import { BitmapDevice } from './bitmap-device.ts';
+import type { SwapCluster, VirtualCluster } from './cluster.ts';
+import { swpEntry, swpOffset, swpType, VSWAP_TYPE } from './entry-value.ts';
+import { FolioTable, type Folio } from './folio-table.ts';
+import {
+  holderIsPresent, holderToPage, holderToPfn, HOLDER_EMPTY_WORD, presentToHolderWord,
+  swapToHolderWord,
+} from './holder-word.ts';
+import { CostCounters, costs } from './cost-counters.ts';
+import { Marks } from './marks.ts';
+import { PhysicalAllocator, type PhysicalDevice } from './physical-allocator.ts';
+import { SwapCounter } from './swap-count.ts';
+import { SwapCounters } from './swap-counters.ts';
+import {
+  NULL_WORD, pfnToWord, PFN_MARK, pointerToWord, POINTER_CACHE_ONLY_FLAG, POINTER_MARK,
+  POINTER_OFFSET_MAX, SHADOW_MAX, shadowToWord,
+  wordIsPfn, wordIsPointer, wordIsShadow, wordToCacheOnly, wordToCount, wordToPfn,
+  wordToPointerOffset, wordToShadow, wordToZero, wordWithZero,
+} from './swap-table-word.ts';
+import { TableDevice } from './table-device.ts';
+import { VirtualSpace } from './virtual-space.ts';
+import {
+  physToVtWord, VT_NONE_WORD, vtWordIsPhys, vtWordIsZswap, vtWordToHandle,
+  vtWordToPhysOffset, vtWordToPhysType, zswapToVtWord,
+} from './virtual-table-word.ts';
+import { ZswapPool } from './zswap-pool.ts';
+import { ZswapTree } from './zswap-tree.ts';
+
+/** An entry value resolved to where its state lives. */
+export interface EntryLoc {
+  readonly value: number;
+  readonly virtual: boolean;
+  /** Offset inside the entry's swap space. */
+  readonly offset: number;
+  /** The device of a physical entry, null for a virtual one. */
+  readonly device: TableDevice | null;
+  readonly cluster: SwapCluster;
+  /** The virtual cluster of a virtual entry (same object as `cluster`). */
+  readonly vcluster: VirtualCluster | null;
+  readonly slot: number;
+}
+
+/** The last -ENOSPC returned, with what it claimed, for the allowance audit. */
+export interface EnospcNote {
+  readonly opSeq: number;
+  readonly order: number;
+  readonly space: 'physical' | 'virtual';
+}
+
+export class SwapState {
+  readonly config: Config;
+  readonly knobs: Knobs;
+  readonly marks = new Marks();
+  /** Cost counters of this system's ops (impl/cost-counters.ts). */
+  readonly costs = new CostCounters();
+  readonly counters = new SwapCounters();
+  readonly counter: SwapCounter;
+  readonly devices: readonly PhysicalDevice[];
+  readonly allocator: PhysicalAllocator;
+  readonly vspace: VirtualSpace | null;
+  readonly zswap: ZswapPool;
+  /** zswap_trees: handles of physical entries keyed by (type, offset). */
+  readonly zswapTree: ZswapTree;
+  zswapEnabled: boolean;
+  /** zswap was enabled at some point (large swapin is then off for good). */
+  zswapEverEnabled: boolean;
+  /** The page tables: one holder word per holder. */
+  readonly holders: Uint32Array;
+  readonly folios = new FolioTable();
+  /** Workingset eviction counter, the source of shadow cookies. */
+  private shadowAge = 0;
+  /** Sequence number of the op being applied. */
+  opSeq = 0;
+  /** CPU of the op being applied. */
+  cpu = 0;
+  enospc: EnospcNote | null = null;
+  /** The catalogued mutant switched on (impl/mutants.ts), or null for the real design. */
+  readonly mutant: string | null;
+
+  constructor(config: Config, knobs: Knobs, mutant: string | null = null) {
+    const orders = config.orderMax + 1;
+    this.config = config;
+    this.knobs = knobs;
+    this.mutant = mutant;
+    this.counter = new SwapCounter(countSentinel(config), this.marks, mutant);
+    const direct = knobs.reverseMap === 'elided';
+    assert(!direct || knobs.virtualEntries === 'always',
+      'an elided reverse map needs every entry virtual (nothing else tracks physical slots)');
+    this.devices = config.devices.map((device, type) => direct
+      ? new BitmapDevice(type, device, this.counters, mutant)
+      : new TableDevice(type, device, config.clusterSlots, orders, this.counters, this.marks,
+        mutant));
+    this.allocator = new PhysicalAllocator(this.devices, config.cpus, orders, this.marks, mutant);
+    assert(config.vswapSlots - 1 <= POINTER_OFFSET_MAX, 'virtual offsets fit a Pointer word');
+    this.vspace = knobs.virtualEntries === 'never'
+      ? null
+      : new VirtualSpace(config.vswapSlots, config.clusterSlots, orders, config.cpus,
+        knobs.lookupCache, this.marks, mutant);
+    this.zswap = new ZswapPool(config.zswapCapacity);
+    this.zswapTree = new ZswapTree(config.devices.length);
+    this.zswapEnabled = config.zswapEnabled;
+    this.zswapEverEnabled = config.zswapEnabled;
+    this.holders = new Uint32Array(config.holders);
+  }
+
+  // Entry resolution.
+
+  /**
+   * Resolves `value` for the current op: a physical entry through its device's cluster
+   * array, a virtual one through the lookup cache of the op's CPU (or the index).
+   */
+  resolve(value: number): EntryLoc {
+    costs.clusterLocks++;
+    return this.locate(value, (offset) => this.virtualSpace().lookup(this.cpu, offset));
+  }
+
+  /**
+   * Resolves `value` as CPU `cpu` would, without touching the lookup cache (observe()). A
+   * DEAD cluster is returned as found, so that a stale lookup reads as lost content.
+   */
+  peek(value: number, cpu: number): EntryLoc {
+    return this.locate(value, (offset) => this.virtualSpace().peek(cpu, offset), true);
+  }
+
+  /**
+   * The entries of a swap-cache folio, resolved once (they share one cluster); with
+   * `peekCpu`, resolved as that CPU would without touching the lookup cache (audits).
+   */
+  entriesOf(folio: Folio, peekCpu?: number): EntryLoc[] {
+    assert(folio.swapcache && folio.swap > 0, () => `folio ${folio.pfn} is not in the swap cache`);
+    const first = peekCpu === undefined ? this.resolve(folio.swap) : this.peek(folio.swap, peekCpu);
+    const nr = 2 ** folio.order;
+    assert(first.slot % nr === 0 && first.slot + nr <= first.cluster.slots, 'folio alignment');
+    const locs: EntryLoc[] = [];
+    for (let i = 0; i < nr; i++) {
+      const offset = first.offset + i;
+      locs.push({ ...first, value: folio.swap + i, offset, slot: first.slot + i });
+    }
+    return locs;
+  }
+
+  /** The entry at `slot` of virtual cluster `ci`, found by a scan rather than a lookup. */
+  locOf(ci: VirtualCluster, slot: number): EntryLoc {
+    assert(!ci.dead && slot >= 0 && slot < ci.slots, () => `slot ${slot} of cluster ${ci.id}`);
+    const offset = ci.id * ci.slots + slot;
+    const value = swpEntry(VSWAP_TYPE, offset);
+    return { value, virtual: true, offset, device: null, cluster: ci, vcluster: ci, slot };
+  }
+
+  word(loc: EntryLoc): number {
+    return loc.cluster.word(loc.slot);
+  }
+
+  private setWord(loc: EntryLoc, word: number): void {
+    assert(word !== NULL_WORD, 'use freeEntry() to clear a slot');
+    costs.tableWrites++;
+    loc.cluster.tableOf()[loc.slot] = word;
+  }
+
+  virtualSpace(): VirtualSpace {
+    assert(this.vspace !== null, 'this design has no virtual swap space');
+    return this.vspace;
+  }
+
+  // Counting (shared by physical and virtual clusters).
+
+  count(loc: EntryLoc): number {
+    const count = this.counter.count(loc.cluster, loc.slot);
+    assert(count >= 0, () => `${loc.value} count ${count}`);
+    return count;
+  }
+
+  /** folio_dup_swap() / swap_dup_entry_direct() of one entry; false for -ENOMEM. */
+  dup(loc: EntryLoc, failAlloc: boolean): boolean {
+    const word = this.word(loc);
+    assert(wordIsPfn(word) || this.count(loc) >= 1, () => `dup of uncached ${loc.value} with count 0`);
+    if (!this.counter.dup(loc.cluster, loc.slot, 1, failAlloc)) return false;
+    this.syncCacheOnly(loc);
+    return true;
+  }
+
+  /** folio_put_swap() / swap_put_entries_direct() of one entry; never frees. */
+  put(loc: EntryLoc): void {
+    assert(this.count(loc) >= 1, () => `put of ${loc.value} with count 0`);
+    this.counter.put(loc.cluster, loc.slot);
+    this.syncCacheOnly(loc);
+  }
+
+  // The swap cache.
+
+  /** The folio caching `loc`, or null. */
+  cachedFolio(loc: EntryLoc): Folio | null {
+    const word = this.word(loc);
+    if (!wordIsPfn(word)) return null;
+    const folio = this.folios.of(wordToPfn(word));
+    assert(folio.swapcache, () => `entry ${loc.value} bound to uncached folio ${folio.pfn}`);
+    return folio;
+  }
+
+  /** PFN word that binds the entries of a fresh allocation (count 0, no zero flag). */
+  bindWord(folio: Folio): number {
+    assert(!folio.swapcache, () => `folio ${folio.pfn} bound twice`);
+    return pfnToWord(folio.pfn, 0, false);
+  }
+
+  /** Marks `folio` as in the swap cache from entry `first` on (its words are installed). */
+  bind(folio: Folio, first: number): void {
+    assert(!folio.swapcache, () => `folio ${folio.pfn} already in the swap cache`);
+    assert(first > 0);
+    folio.swapcache = true;
+    folio.swap = first;
+  }
+
+  /**
+   * Binds uncached entries to a fresh folio read from them (swap_cache_alloc_folio()): PFN
+   * words keep count and zero flag, the shadow is dropped.
+   */
+  bindRead(folio: Folio, locs: readonly EntryLoc[]): void {
+    assert(locs.length === 2 ** folio.order, 'read batch size');
+    for (const loc of locs) {
+      const word = this.word(loc);
+      assert(wordIsShadow(word), () => `read of ${loc.value} that is not swapped out`);
+      this.setWord(loc, pfnToWord(folio.pfn, wordToCount(word), wordToZero(word)));
+    }
+    const first = locs[0];
+    assert(first !== undefined);
+    this.bind(folio, first.value);
+    for (const loc of locs) this.syncCacheOnly(loc);
+  }
+
+  /**
+   * Removes `folio` from the swap cache (__swap_cache_del_folio()): PFN words become Shadow
+   * words keeping count and zero flag (with a workingset shadow when `shadow` and the count
+   * is not 0), then the slots whose count is 0 are freed.
+   */
+  deleteFromSwapCache(folio: Folio, shadow: boolean): void {
+    const locs = this.entriesOf(folio);
+    const cookie = shadow ? this.nextShadow() : 0;
+    for (const loc of locs) {
+      const word = this.word(loc);
+      assert(wordIsPfn(word) && wordToPfn(word) === folio.pfn, () => `${loc.value} not bound`);
+      const count = wordToCount(word);
+      // MUTANT shadow-left-after-free: the workingset shadow is stored in every slot of the
+      // folio, unreferenced ones included ...
+      const keep = count > 0 || this.mutant === 'shadow-left-after-free';
+      this.setWord(loc, shadowToWord(keep ? cookie : 0, count, wordToZero(word)));
+    }
+    folio.swapcache = false;
+    folio.swap = 0;
+    for (const loc of locs) {
+      const word = this.word(loc);
+      // ... and a slot holding a shadow is taken for a referenced one, so the count-0 slots
+      // are never freed: the shadow is left behind (brief §7.3 #6: freeing erases it).
+      const busy = this.mutant === 'shadow-left-after-free' && wordToShadow(word) !== 0;
+      if (wordToCount(word) === 0 && !busy) this.freeEntry(loc);
+      else this.syncCacheOnly(loc);
+    }
+  }
+
+  /**
+   * folio_free_swap(): when every entry of `folio` has count 0, deletes it from the swap
+   * cache (freeing the entries), dirties it and frees it if unmapped. False otherwise.
+   */
+  folioFreeSwap(folio: Folio): boolean {
+    assert(folio.swapcache, () => `folio ${folio.pfn} is not in the swap cache`);
+    const locs = this.entriesOf(folio);
+    if (locs.some((loc) => this.count(loc) > 0)) return false;
+    this.deleteFromSwapCache(folio, false);
+    folio.dirty = true;
+    this.folios.freeIfUnused(folio);
+    return true;
+  }
+
+  /**
+   * Frees an entry whose word is a count-0 Shadow (__swap_cluster_free_entries()); `why` is
+   * 'put' when the last holder's put frees it directly (swap_put_entries_direct()).
+   */
+  freeEntry(loc: EntryLoc, why: 'put' | 'cache' = 'cache'): void {
+    const word = this.word(loc);
+    assert(wordIsShadow(word) && wordToCount(word) === 0, () => `free of busy entry ${loc.value}`);
+    this.releaseBackend(loc, why === 'put' ? 'put' : 'free');
+    if (loc.device !== null) {
+      loc.device.freeSlots(loc.cluster, loc.slot, 1);
+    } else {
+      assert(loc.vcluster !== null);
+      this.virtualSpace().freeSlots(loc.vcluster, loc.slot, 1);
+    }
+  }
+
+  // Backends.
+
+  backendKind(loc: EntryLoc): BackendKind {
+    const word = this.word(loc);
+    assert(wordIsShadow(word) || wordIsPfn(word), () => `entry ${loc.value} not in use`);
+    if (wordToZero(word)) return 'zero';
+    if (loc.device !== null) {
+      if (this.zswapTree.load(loc.device.type, loc.offset) !== null) return 'zswap';
+      return loc.device.store?.holdsData(loc.offset) === true ? 'disk' : 'none';
+    }
+    const vt = this.vtWord(loc);
+    if (vtWordIsZswap(vt)) return 'zswap';
+    return vtWordIsPhys(vt) ? 'disk' : 'none';
+  }
+
+  /** The physical device the entry occupies or is backed by, or null. */
+  backendDevice(loc: EntryLoc): number | null {
+    assert(this.word(loc) !== NULL_WORD, () => `device of free ${loc.value}`);
+    if (loc.device !== null) return loc.device.type;
+    const vt = this.vtWord(loc);
+    return vtWordIsPhys(vt) ? vtWordToPhysType(vt) : null;
+  }
+
+  /** Reads the entry's data from its backend (swap_read_folio() / zswap_load()). */
+  readBackend(loc: EntryLoc): number {
+    const kind = this.backendKind(loc);
+    assert(kind !== 'none', () => `read of ${loc.value} without a backend`);
+    if (kind === 'zero') return 0;
+    if (kind === 'zswap') return this.zswap.load(this.zswapHandle(loc));
+    const { device, offset } = this.diskOf(loc);
+    assert(device.store !== null);
+    return device.store.read(offset);
+  }
+
+  /** The data a read would return, or null when there is none (observe() and audit()). */
+  peekBackend(loc: EntryLoc): number | null {
+    const kind = this.backendKind(loc);
+    if (kind === 'none') return null;
+    if (kind === 'zero') return 0;
+    if (kind === 'zswap') {
+      const handle = this.zswapHandle(loc);
+      return this.zswap.isLive(handle) ? this.zswap.load(handle) : null;
+    }
+    const { device, offset } = this.diskOf(loc);
+    return device.store?.peek(offset) ?? null;
+  }
+
+  /** The zswap handle of an entry with a zswap backend. */
+  zswapHandle(loc: EntryLoc): number {
+    if (loc.device !== null) {
+      const handle = this.zswapTree.load(loc.device.type, loc.offset);
+      assert(handle !== null, () => `entry ${loc.value} has no zswap object`);
+      return handle;
+    }
+    return vtWordToHandle(this.vtWord(loc));
+  }
+
+  /** The slot holding the entry's disk data: its own slot, or its PHYS backing. */
+  diskOf(loc: EntryLoc): { device: PhysicalDevice; offset: number } {
+    if (loc.device !== null) return { device: loc.device, offset: loc.offset };
+    const vt = this.vtWord(loc);
+    const device = this.devices[vtWordToPhysType(vt)];
+    assert(device !== undefined && device.online, () => `entry ${loc.value} backed by offline device`);
+    return { device, offset: vtWordToPhysOffset(vt) };
+  }
+
+  /**
+   * Drops the entry's backend: the zswap object, the zero flag, and the disk data (a physical
+   * entry keeps its slot; a virtual entry's backing slot is released).
+   */
+  releaseBackend(
+    loc: EntryLoc, why: 'put' | 'free' | 'zero' | 'zswap' | 'disk' | 'other' = 'other',
+  ): void {
+    const word = this.word(loc);
+    // MUTANT zero-flag-stale: zswap_store() of a non-zero page does not clear the zero flag
+    // (brief §7.3 #7: Z is cleared on a non-zero re-writeout).
+    const keepZero = this.mutant === 'zero-flag-stale' && why === 'zswap';
+    if (wordToZero(word) && !keepZero) this.setWord(loc, wordWithZero(word, false));
+    if (loc.device !== null) {
+      // MUTANT zswap-stale-when-disabled: with zswap disabled the disk writeout returns before
+      // invalidating the old zswap copy (678e54d4bb9a, "invalidate duplicate entry when
+      // !zswap_enabled").
+      if (this.mutant === 'zswap-stale-when-disabled' && why === 'disk' && !this.zswapEnabled) {
+        loc.device.store?.discard(loc.offset);
+        return;
+      }
+      // MUTANT zswap-free-no-erase: the last put's free does zswap_entry_free() of the object
+      // without xa_erase() of its tree slot.
+      const handle = this.mutant === 'zswap-free-no-erase' && why === 'put'
+        ? this.zswapTree.load(loc.device.type, loc.offset)
+        : this.zswapTree.erase(loc.device.type, loc.offset);
+      if (handle !== null) this.zswap.free(handle); // zswap_invalidate()
+      loc.device.store?.discard(loc.offset);
+      return;
+    }
+    const vcluster = loc.vcluster;
+    assert(vcluster !== null);
+    const vt = this.vtWord(loc);
+    vcluster.vtable[loc.slot] = VT_NONE_WORD;
+    costs.tableWrites++;
+    if (vtWordIsZswap(vt)) this.zswap.free(vtWordToHandle(vt));
+    if (vtWordIsPhys(vt)) this.releasePhys(vtWordToPhysType(vt), vtWordToPhysOffset(vt), loc);
+  }
+
+  /** Writeout of a zero-filled page: the zero flag replaces any other backend. */
+  setZero(loc: EntryLoc): void {
+    this.releaseBackend(loc, 'zero');
+    this.setWord(loc, wordWithZero(this.word(loc), true));
+    assert(this.backendKind(loc) === 'zero', () => `${loc.value} zero flag not set`);
+  }
+
+  /** zswap_store() of one page into a fresh object (the pool has room, checked by caller). */
+  setZswap(loc: EntryLoc, content: number): void {
+    this.releaseBackend(loc, 'zswap');
+    const handle = this.zswap.store(content);
+    if (loc.device !== null) {
+      assert(this.zswapTree.store(loc.device.type, loc.offset, handle) === null);
+      return;
+    }
+    assert(loc.vcluster !== null);
+    loc.vcluster.vtable[loc.slot] = zswapToVtWord(handle);
+    costs.tableWrites++;
+    assert(this.backendKind(loc) === 'zswap', () => `${loc.value} not stored`);
+  }
+
+  /** Writes a physical entry's data to its own slot (__swap_writepage()). */
+  writeOwnSlot(loc: EntryLoc, content: number): void {
+    assert(loc.device !== null && loc.device.store !== null, () => `${loc.value} is not physical`);
+    this.releaseBackend(loc, 'disk');
+    loc.device.store.write(loc.offset, content);
+    assert(this.backendKind(loc) === 'disk', () => `${loc.value} not on disk`);
+  }
+
+  /**
+   * Points a virtual entry at a freshly allocated physical slot and writes its data there
+   * (folio_realloc_swap() + __swap_writepage_phys()). The old backend was released.
+   */
+  setPhys(loc: EntryLoc, device: PhysicalDevice, offset: number, content: number): void {
+    assert(loc.vcluster !== null, () => `${loc.value} is not virtual`);
+    assert(this.vtWord(loc) === VT_NONE_WORD, () => `${loc.value} already has a backend`);
+    assert(device.store !== null);
+    loc.vcluster.vtable[loc.slot] = physToVtWord(device.type, offset);
+    costs.tableWrites++;
+    device.store.write(offset, content);
+    this.syncCacheOnly(loc);
+  }
+
+  /** Rewrites an uncached entry's Shadow word without its shadow (for the mutant that does). */
+  dropShadow(loc: EntryLoc): void {
+    const word = this.word(loc);
+    assert(wordIsShadow(word), () => `${loc.value} is cached`);
+    this.setWord(loc, shadowToWord(0, wordToCount(word), wordToZero(word)));
+  }
+
+  /** The Pointer word to install on a physical slot backing `loc` (kept reverse map). */
+  rmapWord(loc: EntryLoc): number {
+    assert(loc.virtual, () => `${loc.value} is not virtual`);
+    costs.rmapUpdates++;
+    // MUTANT rmap-slot-not-offset: the Pointer word is built from the entry's slot inside its
+    // virtual cluster instead of its offset in the virtual space (the cluster base dropped).
+    const offset = this.mutant === 'rmap-slot-not-offset' ? loc.slot : loc.offset;
+    return pointerToWord(offset, this.isCacheOnly(loc));
+  }
+
+  /** The entry has count 0 and is in the swap cache. */
+  isCacheOnly(loc: EntryLoc): boolean {
+    assert(this.word(loc) !== NULL_WORD, () => `cache-only test of free ${loc.value}`);
+    return wordIsPfn(this.word(loc)) && this.count(loc) === 0;
+  }
+
+  vtWord(loc: EntryLoc): number {
+    assert(loc.vcluster !== null, () => `${loc.value} is not virtual`);
+    costs.tableReads++;
+    return loc.vcluster.vtable[loc.slot] ?? 0;
+  }
+
+  /** Keeps the C bit of the backing Pointer word equal to "count 0 and cached". */
+  syncCacheOnly(loc: EntryLoc): void {
+    if (loc.vcluster === null || this.knobs.reverseMap !== 'kept') return;
+    const vt = this.vtWord(loc);
+    if (!vtWordIsPhys(vt)) return;
+    const device = this.devices[vtWordToPhysType(vt)];
+    assert(device !== undefined && device.kind === 'table', 'rmap on a table device');
+    const offset = vtWordToPhysOffset(vt);
+    const ci = device.clusterOf(offset);
+    const slot = offset % device.clusterSlots;
+    const word = ci.word(slot);
+    assert(wordIsPointer(word) && wordToPointerOffset(word) === loc.offset,
+      () => `rmap of ${loc.value} at ${device.type}:${offset} is ${word}`);
+    const cacheOnly = this.isCacheOnly(loc);
+    // MUTANT rmap-cache-bit-never-set: the C bit is only ever cleared, never set when the last
+    // reference of a cached entry goes (the reverse map's cache-only state goes stale).
+    if (this.mutant === 'rmap-cache-bit-never-set' && cacheOnly) return;
+    if (wordToCacheOnly(word) !== cacheOnly) {
+      let next = pointerToWord(loc.offset, cacheOnly);
+      // MUTANT rmap-clear-drops-tag: clearing C masks the word with the wrong constant and
+      // drops the Pointer tag as well (an encoding bug, brief §5 #23).
+      if (this.mutant === 'rmap-clear-drops-tag' && !cacheOnly) {
+        next = (word & ~(POINTER_CACHE_ONLY_FLAG | POINTER_MARK)) >>> 0;
+      }
+      // MUTANT rmap-encoding-collision: C is encoded at bit 1, where a Pointer word with C set
+      // aliases a PFN word (the RFC v2 rmap-encoding collision, brief §5 #23).
+      if (this.mutant === 'rmap-encoding-collision' && cacheOnly) {
+        next = (pointerToWord(loc.offset, false) | PFN_MARK) >>> 0;
+      }
+      ci.tableOf()[slot] = next;
+      costs.tableWrites++;
+      costs.rmapUpdates++;
+      if (cacheOnly) this.marks.hit('rmap-cache-only-set');
+    }
+  }
+
+  /** Frees the physical slot backing virtual entry `loc`. */
+  private releasePhys(type: number, offset: number, loc: EntryLoc): void {
+    const device = this.devices[type];
+    assert(device !== undefined && device.online, () => `backing on offline device ${type}`);
+    if (device.kind === 'bitmap') {
+      device.free(offset, 1);
+      return;
+    }
+    const ci = device.clusterOf(offset);
+    const slot = offset % device.clusterSlots;
+    const word = ci.word(slot);
+    assert(wordIsPointer(word) && wordToPointerOffset(word) === loc.offset,
+      () => `backing ${type}:${offset} of ${loc.value} holds ${word}`);
+    costs.rmapUpdates++;
+    device.freeSlots(ci, slot, 1);
+  }
+
+  // Holders.
+
+  /** Maps page `page` of `folio` at `holder` (set_pte_at() of a present PTE). */
+  mapPage(holder: number, folio: Folio, page: number): void {
+    assert(this.holders[holder] === HOLDER_EMPTY_WORD, () => `holder ${holder} not empty`);
+    assert(page >= 0 && page < folio.pages.length, () => `page ${page} of folio ${folio.pfn}`);
+    this.holders[holder] = presentToHolderWord(folio.pfn, page);
+    folio.pageMaps[page] = (folio.pageMaps[page] ?? 0) + 1;
+    folio.mappers.add(holder);
+  }
+
+  /** Clears a present holder and returns the folio it mapped (not freed here). */
+  unmapPage(holder: number): Folio {
+    const word = this.holders[holder] ?? 0;
+    assert(holderIsPresent(word), () => `holder ${holder} is not present`);
+    const folio = this.folios.of(holderToPfn(word));
+    const page = holderToPage(word);
+    assert((folio.pageMaps[page] ?? 0) > 0 && folio.mappers.has(holder), 'map count');
+    folio.pageMaps[page] = (folio.pageMaps[page] ?? 0) - 1;
+    folio.mappers.delete(holder);
+    this.holders[holder] = HOLDER_EMPTY_WORD;
+    return folio;
+  }
+
+  setSwapHolder(holder: number, value: number): void {
+    assert(this.holders[holder] === HOLDER_EMPTY_WORD, () => `holder ${holder} not empty`);
+    assert(value > 0);
+    this.holders[holder] = swapToHolderWord(value);
+  }
+
+  clearHolder(holder: number): void {
+    assert(holder >= 0 && holder < this.holders.length, () => `holder ${holder}`);
+    assert(!holderIsPresent(this.holders[holder] ?? 0), 'use unmapPage() for a present holder');
+    this.holders[holder] = HOLDER_EMPTY_WORD;
+  }
+
+  // Helpers.
+
+  vmSwapFull(): boolean {
+    return this.counters.vmSwapFull();
+  }
+
+  /** A new workingset shadow cookie, never 0 (workingset_eviction()). */
+  private nextShadow(): number {
+    this.shadowAge = (this.shadowAge % SHADOW_MAX) + 1;
+    return this.shadowAge;
+  }
+
+  private locate(
+    value: number, lookup: (offset: number) => VirtualCluster | undefined, deadOk = false,
+  ): EntryLoc {
+    const type = swpType(value);
+    const offset = swpOffset(value);
+    assert(offset > 0, () => `entry ${value} names a header slot`);
+    if (type === VSWAP_TYPE) {
+      const vcluster = lookup(offset);
+      assert(vcluster !== undefined, () => `virtual entry ${value} has no cluster`);
+      assert(deadOk || !vcluster.dead, () => `virtual ${value} resolved to DEAD cluster ${vcluster.id}`);
+      const slot = offset % vcluster.slots;
+      return { value, virtual: true, offset, device: null, cluster: vcluster, vcluster, slot };
+    }
+    const device = this.devices[type];
+    assert(device !== undefined && device.kind === 'table', () => `entry ${value} on no table device`);
+    const cluster = device.clusterOf(offset);
+    const slot = offset % device.clusterSlots;
+    return { value, virtual: false, offset, device, cluster, vcluster: null, slot };
+  }
+}
+

@@ -1,0 +1,338 @@
+/**
+ * Hand-made op sequences through whole systems, with outcomes and observations derived by
+ * hand from docs/semantics.md, and an audit after every op. They pin the paths random runs
+ * reach rarely: reclaim of cache-only entries and of cache-only backing (kept and elided
+ * reverse map), swapoff of physical and virtual entries, large swapin, count overflow into the
+ * extend table, lookup-cache staleness caught by validation, and audits catching corruption.
+ *
+ * Method: configTiny (4-slot clusters, 2-bit counts, devices of 16 and 10 slots) or small
+ * variants of it; each step applies one op, audits, and the test compares selected fields.
+ */
+// @ts-nocheck
+
+import { describe, expect, it } from 'vitest';
+import { configTiny, type Config } from '../lib/config.ts';
+import { InvariantViolation } from '../lib/invariant.ts';
+import type { Op } from '../lib/ops.ts';
+import type { ImplOutcome } from '../lib/outcome.ts';
+import type { Knobs } from '../lib/system.ts';
+import { createSystem, designs, knobDocs } from './designs.ts';
+import { swpEntry, VSWAP_TYPE } from './entry-value.ts';
+import { KernelSwapSystem } from './swap-system.ts';
+
+const vswap = (offset: number) => swpEntry(VSWAP_TYPE, offset);
+
+class Driver {
+  readonly system: KernelSwapSystem;
+
+  constructor(knobs: Knobs, config: Config = configTiny) {
+    const system = createSystem(config, knobs);
+    expect(system).toBeInstanceOf(KernelSwapSystem);
+    this.system = system as KernelSwapSystem;
+  }
+
+  apply(op: Op): ImplOutcome {
+    const outcome = this.system.apply(op);
+    this.system.audit();
+    return outcome;
+  }
+
+  ok(...ops: Op[]): void {
+    for (const op of ops) expect(this.apply(op).errno, JSON.stringify(op)).toBe('OK');
+  }
+
+  /** fault + write + allocSwap + unmap of holder h, returning allocSwap's outcome. */
+  swapOut(holder: number, value: number, cpu = 0): ImplOutcome {
+    this.ok({ op: 'fault', holder, order: 0, cpu }, { op: 'write', holder, value, cpu });
+    const outcome = this.apply({ op: 'allocSwap', holder, cpu });
+    expect(outcome.errno).toBe('OK');
+    this.ok({ op: 'unmap', holder, cpu });
+    return outcome;
+  }
+
+  mark(name: string): number {
+    return this.system.marks()[name] ?? 0;
+  }
+}
+
+const swapon = (device: number): Op => ({ op: 'swapon', device, cpu: 0 });
+
+describe('designs', () => {
+  it('exports the five presets and documents every knob', () => {
+    expect(Object.keys(designs)).toEqual([
+      'classic', 'vswap-rfc', 'vswap-all', 'vswap-direct', 'vswap-direct-cached',
+    ]);
+    expect(Object.keys(knobDocs).sort()).toEqual(['lookupCache', 'reverseMap', 'virtualEntries']);
+    expect(() => createSystem(configTiny, {
+      virtualEntries: 'never', reverseMap: 'elided', lookupCache: 'off',
+    })).toThrow();
+  });
+});
+
+describe('classic', () => {
+  it('swaps a page out to zswap and back, then frees the cache on writeout', () => {
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0), swapon(1));
+    expect(d.swapOut(0, 42)).toEqual({ errno: 'OK', virtual: false, device: 0, entry: 1 });
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
+    d.ok({ op: 'evict', folio: 1, cpu: 1 });
+    let seen = d.system.observe();
+    expect(seen.holders[0]).toEqual({ kind: 'swap', entry: 1, content: 42 });
+    expect(seen.entries).toEqual([{
+      entry: 1, count: 1, cache: null, shadow: true, backend: 'zswap', device: 0,
+      virtual: false, content: 42,
+    }]);
+    expect(seen.zswapStored).toBe(1);
+    expect(seen.devices[0]?.inuse).toBe(1);
+    expect(seen.swapFreePages).toBe(22);
+    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0 }))
+      .toEqual({ errno: 'OK', how: 'read-zswap', order: 0, freedCache: false });
+    seen = d.system.observe();
+    expect(seen.entries[0]).toMatchObject({ count: 0, cache: { folio: 2, page: 0 },
+      shadow: false, backend: 'none', content: 42 });
+    expect(seen.folios).toEqual([{ id: 2, order: 0, dirty: true, cached: true, pages: [42] }]);
+    expect(d.apply({ op: 'writeout', folio: 2, cpu: 0 }).errno).toBe('EBUSY');
+    expect(d.apply({ op: 'zap', holder: 0, cpu: 0 })).toEqual({ errno: 'OK' });
+    expect(d.apply({ op: 'writeout', folio: 2, cpu: 0 })).toEqual({ errno: 'OK', how: 'freed' });
+    expect(d.system.observe().entries).toEqual([]);
+    d.ok({ op: 'swapoff', device: 0, cpu: 0 }, { op: 'swapoff', device: 1, cpu: 0 });
+    d.system.auditEmpty();
+    expect(d.system.formatEntry(1)).toBe('swp(0:1)');
+    expect(d.system.entryOffset(swpEntry(1, 9))).toBe(9);
+  });
+
+  it('rejects bad arguments with EINVAL and changes nothing', () => {
+    const d = new Driver(designs.classic!.knobs);
+    const before = d.system.observe();
+    expect(d.apply({ op: 'swapon', device: 7, cpu: 0 }).errno).toBe('EINVAL');
+    expect(d.apply({ op: 'fault', holder: 1, order: 1, cpu: 0 }).errno).toBe('EINVAL');
+    expect(d.apply({ op: 'fault', holder: 0, order: 0, cpu: 9 }).errno).toBe('EINVAL');
+    expect(d.apply({ op: 'zap', holder: 0, cpu: 0 }).errno).toBe('EINVAL');
+    expect(d.apply({ op: 'swapin', holder: 0, order: 5, cpu: 0 }).errno).toBe('EINVAL');
+    expect(d.apply({ op: 'split', folio: 1, cpu: 0 }).errno).toBe('EINVAL');
+    expect(d.apply({ op: 'swapoff', device: 0, cpu: 0 }).errno).toBe('EINVAL');
+    expect(d.system.observe()).toEqual(before);
+    d.ok(swapon(0));
+    expect(d.apply(swapon(0)).errno).toBe('EBUSY');
+  });
+
+  it('reclaims a cache-only folio when swap is more than half full', () => {
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0), swapon(1));
+    const offsets = [];
+    for (let holder = 0; holder < 14; holder++) {
+      d.ok({ op: 'fault', holder, order: 0, cpu: 0 });
+      offsets.push(d.apply({ op: 'allocSwap', holder, cpu: 0 }).entry);
+    }
+    expect(offsets).toEqual([1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    d.ok({ op: 'fault', holder: 14, order: 0, cpu: 0 });
+    expect(d.apply({ op: 'allocSwap', holder: 14, cpu: 0 })).toEqual({
+      errno: 'OK', virtual: false, device: 0, reclaimed: [{ folio: 1, kind: 'cache' }], entry: 1,
+    });
+    const seen = d.system.observe();
+    expect(seen.folios[0]).toEqual({ id: 1, order: 0, dirty: true, cached: false, pages: [0] });
+    expect(d.mark('reclaim-cache')).toBe(1);
+  });
+
+  it('swapoff maps every page back, reading in holder order', () => {
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0), swapon(1));
+    d.swapOut(0, 10);
+    d.swapOut(1, 11);
+    d.swapOut(2, 12);
+    d.ok({ op: 'fork', holder: 1, target: 5, cpu: 0 });
+    d.ok({ op: 'writeout', folio: 1, cpu: 0 }, { op: 'writeout', folio: 2, cpu: 0 });
+    d.ok({ op: 'evict', folio: 1, cpu: 0 }, { op: 'evict', folio: 2, cpu: 0 });
+    expect(d.apply({ op: 'swapoff', device: 0, cpu: 1 })).toEqual({ errno: 'OK' });
+    const seen = d.system.observe();
+    const present = (h: number) => seen.holders[h];
+    expect(present(0)).toEqual({ kind: 'present', folio: 4, page: 0, content: 10 });
+    expect(present(1)).toEqual({ kind: 'present', folio: 5, page: 0, content: 11 });
+    expect(present(2)).toEqual({ kind: 'present', folio: 3, page: 0, content: 12 });
+    expect(present(5)).toEqual({ kind: 'present', folio: 5, page: 0, content: 11 });
+    expect(seen.folios.map((f) => [f.id, f.dirty, f.cached])).toEqual([
+      [3, true, false], [4, true, false], [5, true, false],
+    ]);
+    expect(seen.devices[0]).toEqual({ online: false, writeOk: false, inuse: 0 });
+    expect(seen.zswapStored).toBe(0);
+    expect(d.swapOut(6, 1).device).toBe(1);
+  });
+
+  it('reads a large folio when the batch is uniform and zswap was never on', () => {
+    const d = new Driver(designs.classic!.knobs, { ...configTiny, zswapEnabled: false });
+    d.ok(swapon(0), { op: 'fault', holder: 0, order: 1, cpu: 0 });
+    d.ok({ op: 'write', holder: 0, value: 5, cpu: 0 });
+    d.ok({ op: 'write', holder: 1, value: 6, cpu: 0 });
+    expect(d.apply({ op: 'allocSwap', holder: 1, cpu: 0 }).entry).toBe(8);
+    d.ok({ op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk' });
+    d.ok({ op: 'evict', folio: 1, cpu: 0 });
+    expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 }))
+      .toEqual({ errno: 'OK', how: 'read-disk', order: 1, freedCache: false });
+    const seen = d.system.observe();
+    expect(seen.holders.slice(0, 2)).toEqual([
+      { kind: 'present', folio: 2, page: 0, content: 5 },
+      { kind: 'present', folio: 2, page: 1, content: 6 },
+    ]);
+    d.ok({ op: 'split', folio: 2, cpu: 0 });
+    expect(d.system.observe().entries.map((e) => e.cache)).toEqual([
+      { folio: 2, page: 0 }, { folio: 3, page: 0 },
+    ]);
+    expect(d.mark('swapin-large')).toBe(1);
+  });
+
+  it('overflows a count into the extend table and fails a dup with -ENOMEM only then', () => {
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0));
+    d.swapOut(0, 3);
+    d.ok({ op: 'fork', holder: 0, target: 1, cpu: 0 });
+    expect(d.apply({ op: 'fork', holder: 0, target: 2, cpu: 0, failAlloc: true }))
+      .toEqual({ errno: 'ENOMEM' });
+    d.ok({ op: 'fork', holder: 0, target: 2, cpu: 0 });
+    d.ok({ op: 'fork', holder: 0, target: 3, cpu: 1, failAlloc: true });
+    expect(d.system.observe().entries[0]?.count).toBe(4);
+    d.ok({ op: 'zap', holder: 1, cpu: 0 }, { op: 'zap', holder: 2, cpu: 0 });
+    d.ok({ op: 'zap', holder: 3, cpu: 0 });
+    expect(d.mark('extend-table-freed')).toBe(1);
+    expect(d.system.observe().entries[0]?.count).toBe(1);
+  });
+
+  it('audits catch corrupted counters, words and lists', () => {
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0));
+    d.swapOut(0, 3);
+    const device = d.system.state.devices[0]!;
+    device.inuse++;
+    expect(() => d.system.audit()).toThrow(InvariantViolation);
+    device.inuse--;
+    const table = device.kind === 'table' ? device.clusters[0]!.tableOf() : null;
+    const word = table![1]!;
+    table![1] = word + 2 ** 28;
+    expect(() => d.system.audit()).toThrow(/count-conservation/);
+    table![1] = word;
+    d.system.audit();
+    expect(() => d.system.auditEmpty()).toThrow(/drain/);
+  });
+});
+
+describe('virtual designs', () => {
+  it.each(['vswap-all', 'vswap-direct', 'vswap-direct-cached', 'vswap-rfc'])(
+    '%s keeps virtual entries and frees a non-disk cache at swapin', (name) => {
+      const d = new Driver(designs[name]!.knobs);
+      d.ok(swapon(0), swapon(1));
+      expect(d.swapOut(0, 42)).toEqual({ errno: 'OK', virtual: true, entry: vswap(1) });
+      d.ok({ op: 'writeout', folio: 1, cpu: 0 }, { op: 'evict', folio: 1, cpu: 1 });
+      expect(d.system.observe().entries[0]).toMatchObject({
+        entry: vswap(1), backend: 'zswap', device: null, virtual: true, content: 42,
+      });
+      expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 1 }))
+        .toEqual({ errno: 'OK', how: 'read-zswap', order: 0, freedCache: true });
+      d.ok({ op: 'setZswap', enabled: false, cpu: 0 });
+      expect(d.swapOut(1, 7).virtual).toBe(name !== 'vswap-rfc');
+      expect(d.apply({ op: 'writeout', folio: 3, cpu: 0 }))
+        .toEqual(name === 'vswap-rfc' ? { errno: 'OK', how: 'disk' }
+          : { errno: 'OK', how: 'disk', device: 0 });
+      expect(d.system.observe().devices[0]?.inuse).toBe(1);
+      d.ok({ op: 'swapoff', device: 0, cpu: 0 });
+      const seen = d.system.observe();
+      expect(seen.holders[1]).toMatchObject({ content: 7 });
+      d.ok({ op: 'zap', holder: 0, cpu: 0 }, { op: 'zap', holder: 1, cpu: 1 });
+      for (const folio of seen.folios) {
+        if (folio.cached) d.ok({ op: 'freeSwapCache', folio: folio.id, cpu: 0 });
+      }
+      d.ok({ op: 'swapoff', device: 1, cpu: 0 });
+      d.system.auditEmpty();
+    });
+
+  it.each(['vswap-all', 'vswap-direct'])(
+    '%s reclaims cache-only backing when swap is more than half full', (name) => {
+      const config = name === 'vswap-all' ? configTiny
+        : { ...configTiny, devices: configTiny.devices.slice(0, 1) };
+      const d = new Driver(designs[name]!.knobs, config);
+      d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
+      if (name === 'vswap-all') d.ok(swapon(1));
+      for (let holder = 0; holder < 14; holder++) {
+        d.swapOut(holder, 100 + holder);
+        expect(d.apply({ op: 'writeout', folio: holder + 1, cpu: 0 }).device).toBe(0);
+        if (holder < 6) {
+          expect(d.apply({ op: 'swapin', holder, order: 0, cpu: 0 }).freedCache).toBe(false);
+        }
+      }
+      d.swapOut(14, 114);
+      expect(d.apply({ op: 'writeout', folio: 15, cpu: 0 })).toEqual({
+        errno: 'OK', how: 'disk', device: 0, reclaimed: [{ folio: 1, kind: 'backing' }],
+      });
+      const seen = d.system.observe();
+      expect(seen.folios[0]).toEqual({ id: 1, order: 0, dirty: true, cached: true, pages: [100] });
+      expect(seen.entries[0]).toMatchObject({ backend: 'none', device: null, count: 0 });
+      expect(d.mark('reclaim-backing')).toBe(1);
+      if (name === 'vswap-direct') expect(d.mark('vswap-scan-slots-reclaim')).toBeGreaterThan(0);
+      else expect(d.mark('rmap-cache-only-set')).toBeGreaterThan(0);
+    });
+
+  it.each(['validated', 'pinned'] as const)(
+    'the %s lookup cache never uses a freed cluster whose id was reused', (mode) => {
+      const d = new Driver({ virtualEntries: 'always', reverseMap: 'elided', lookupCache: mode });
+      const vspace = d.system.state.vspace!;
+      for (let holder = 0; holder < 4; holder++) {
+        d.ok({ op: 'fault', holder, order: 0, cpu: 0 }, { op: 'allocSwap', holder, cpu: 0 });
+      }
+      d.ok({ op: 'unmap', holder: 3, cpu: 1 });
+      const stale = vspace.lookupCache.cachedOf(1);
+      expect(stale?.id).toBe(1);
+      expect(d.apply({ op: 'swapin', holder: 3, order: 0, cpu: 0 }).freedCache).toBe(true);
+      expect(stale?.dead).toBe(true);
+      expect(vspace.index.has(1)).toBe(false);
+      if (mode === 'pinned') expect(vspace.lookupCache.cachedOf(1)).toBeNull();
+      d.ok({ op: 'fault', holder: 4, order: 0, cpu: 0 });
+      expect(d.apply({ op: 'allocSwap', holder: 4, cpu: 0 }).entry).toBe(vswap(4));
+      const fresh = vspace.index.get(1);
+      expect(fresh).not.toBe(stale);
+      expect(d.mark('vcluster-id-reused')).toBe(1);
+      d.ok({ op: 'unmap', holder: 4, cpu: 1 });
+      expect(vspace.lookupCache.cachedOf(1)).toBe(fresh);
+      if (mode === 'validated') expect(d.mark('lookup-cache-stale-rejected')).toBeGreaterThan(0);
+      else expect(d.mark('lookup-cache-invalidate-empty')).toBeGreaterThanOrEqual(1);
+      expect(d.system.observe().holders[4]).toEqual({ kind: 'swap', entry: vswap(4), content: 0 });
+    });
+
+  it('observe and audit change neither the lookup cache nor the marks', () => {
+    const d = new Driver(designs['vswap-direct-cached']!.knobs);
+    d.ok(swapon(0));
+    d.swapOut(0, 9, 0);
+    d.swapOut(5, 8, 1);
+    d.ok({ op: 'writeout', folio: 1, cpu: 1 }, { op: 'evict', folio: 1, cpu: 1 });
+    const vspace = d.system.state.vspace!;
+    const cached = [0, 1].map((cpu) => vspace.lookupCache.cachedOf(cpu));
+    const marks = d.system.marks();
+    expect(d.system.observe().holders[0]).toMatchObject({ kind: 'swap', content: 9 });
+    d.system.audit();
+    expect([0, 1].map((cpu) => vspace.lookupCache.cachedOf(cpu))).toEqual(cached);
+    expect(d.system.marks()).toEqual(marks);
+  });
+
+  it('an audit notices a lookup-cache pin that is not counted', () => {
+    const d = new Driver(designs['vswap-direct-cached']!.knobs);
+    d.ok({ op: 'fault', holder: 0, order: 0, cpu: 0 }, { op: 'allocSwap', holder: 0, cpu: 0 });
+    d.ok({ op: 'unmap', holder: 0, cpu: 1 });
+    const ci = d.system.state.vspace!.lookupCache.cachedOf(1)!;
+    ci.pins++;
+    expect(() => d.system.audit()).toThrow(/lookup-cache/);
+    ci.pins--;
+    d.system.audit();
+  });
+
+  it('ENOSPC from a full virtual space is audited as true', () => {
+    const config = { ...configTiny, vswapSlots: 8 };
+    const d = new Driver(designs['vswap-all']!.knobs, config);
+    for (let holder = 0; holder < 7; holder++) {
+      d.ok({ op: 'fault', holder, order: 0, cpu: holder % 2 });
+      d.ok({ op: 'allocSwap', holder, cpu: holder % 2 });
+    }
+    d.ok({ op: 'fault', holder: 8, order: 1, cpu: 0 });
+    expect(d.apply({ op: 'allocSwap', holder: 8, cpu: 0 })).toEqual({ errno: 'ENOSPC' });
+    d.ok({ op: 'freeSwapCache', folio: 1, cpu: 0 });
+    d.ok({ op: 'fault', holder: 10, order: 0, cpu: 1 }, { op: 'allocSwap', holder: 10, cpu: 1 });
+    expect(d.mark('enospc')).toBe(1);
+  });
+});

@@ -1,0 +1,344 @@
+/**
+ * A physical swap device with a swap table (struct swap_info_struct): clusters of swap table
+ * words, the cluster lists, bad slots set up at swapon, inuse_pages, the device's data, and the
+ * per-device half of the allocator (cluster_alloc_swap_entry(), alloc_swap_scan_cluster()).
+ * The classic design keeps physical entries here (Shadow and PFN words); with a kept reverse
+ * map, slots backing virtual entries hold Pointer words.
+ *
+ * Not covered here: choosing a device and the per-CPU cluster cache
+ * (impl/physical-allocator.ts); what a reclaim does (the AllocHooks the caller passes).
+ */
+// @ts-nocheck
+
+import { assert } from '../lib/assert.ts';
+import { costs } from './cost-counters.ts';
+import { devicePages, type DeviceConfig } from '../lib/config.ts';
+import { BlockStore } from './block-store.ts';
+import { SwapCluster } from './cluster.ts';
+import { ClusterLists } from './cluster-lists.ts';
+import type { Marks } from './marks.ts';
+import type { SwapCounters } from './swap-counters.ts';
+import {
+  BAD_WORD, NULL_WORD, wordIsBad, wordIsPfn, wordIsPointer, wordToCacheOnly, wordToCount,
+} from './swap-table-word.ts';
+
+/** What the allocator asks of the rest of the system while it scans. */
+export interface AllocHooks {
+  /** vm_swap_full(). */
+  vmSwapFull(): boolean;
+  /**
+   * Plans the reclaims (__try_to_reclaim_swap() or try_to_reclaim_vswap_backing()) that
+   * would free every used slot of the run [slot, slot+nr) of `ci`, all of them cache-only.
+   * Returns the function that performs them, or null when any of them would be illegal
+   * (a folio still referenced, the op's own folio, or swap no longer full by then). A run is
+   * reclaimed only when it is then taken, so a failed allocation never reclaims.
+   */
+  planReclaim(device: TableDevice, ci: SwapCluster, slot: number, nr: number): (() => void) | null;
+}
+
+/** The word to install at slot i of a fresh allocation. */
+export type WordAt = (i: number) => number;
+
+export class TableDevice {
+  readonly kind = 'table';
+  /** The swap type (index into swap_info[]). */
+  readonly type: number;
+  readonly config: DeviceConfig;
+  /** si->pages: usable slots. */
+  readonly pages: number;
+  readonly clusterSlots: number;
+  readonly lists: ClusterLists<SwapCluster>;
+  clusters: SwapCluster[] = [];
+  online = false;
+  /** SWP_WRITEOK. */
+  writeOk = false;
+  /** si->inuse_pages: occupied slots other than bad ones. */
+  inuse = 0;
+  store: BlockStore | null = null;
+  private readonly counters: SwapCounters;
+  private readonly marks: Marks;
+  /** The catalogued mutant switched on (impl/mutants.ts), or null. */
+  private readonly mutant: string | null;
+
+  constructor(
+    type: number, config: DeviceConfig, clusterSlots: number, orders: number,
+    counters: SwapCounters, marks: Marks, mutant: string | null = null,
+  ) {
+    assert(Number.isInteger(type) && type >= 0, () => `swap type ${type}`);
+    assert(clusterSlots >= 2 && (clusterSlots & (clusterSlots - 1)) === 0, 'cluster size');
+    this.type = type;
+    this.config = config;
+    this.pages = devicePages(config);
+    this.clusterSlots = clusterSlots;
+    this.lists = new ClusterLists(orders, marks, 'cluster');
+    this.counters = counters;
+    this.marks = marks;
+    this.mutant = mutant;
+  }
+
+  /** Sets up clusters, bad slots and lists, and goes online (SYSCALL swapon). */
+  swapon(): void {
+    assert(!this.online, () => `device ${this.type} already online`);
+    assert(this.clusters.length === 0 && this.inuse === 0);
+    const slots = this.config.slots;
+    const clusterCount = Math.ceil(slots / this.clusterSlots);
+    const bad = new Set<number>([0, ...this.config.bad]);
+    for (let id = 0; id < clusterCount; id++) {
+      const ci = new SwapCluster(id, this.clusterSlots);
+      this.clusters.push(ci);
+      for (let slot = 0; slot < this.clusterSlots; slot++) {
+        const offset = id * this.clusterSlots + slot;
+        if (!bad.has(offset) && offset < slots) continue;
+        if (ci.table === null) ci.allocTable();
+        ci.tableOf()[slot] = BAD_WORD; // swap_cluster_setup_bad_slot()
+        ci.count++;
+        ci.badCount++;
+      }
+      this.lists.move(ci, ci.count === 0 ? 'free' : ci.count < ci.slots ? 'nonfull' : 'full');
+    }
+    this.store = new BlockStore(slots);
+    this.online = true;
+    this.writeOk = true;
+    this.counters.online(this.pages);
+  }
+
+  /** Takes an emptied device offline and frees its metadata (end of SYSCALL swapoff). */
+  swapoffFinish(): void {
+    assert(this.online && !this.writeOk, () => `device ${this.type} not being swapped off`);
+    assert(this.inuse === 0, () => `device ${this.type} swapped off with ${this.inuse} slots in use`);
+    assert(this.store?.writtenSlots === 0, () => `device ${this.type} swapped off with data`);
+    for (const ci of this.clusters) {
+      assert(ci.count === ci.badCount, () => `cluster ${ci.id} of device ${this.type} not empty`);
+      assert(ci.extend === null);
+      this.lists.move(ci, 'none');
+    }
+    // MUTANT swapoff-keeps-cluster-info: swapoff frees the device but leaves si->cluster_info
+    // in place, metadata of an offline device (brief §5 #6-#10, device lifetime).
+    if (this.mutant !== 'swapoff-keeps-cluster-info') this.clusters = [];
+    this.store = null;
+    this.online = false;
+    this.counters.online(-this.pages);
+  }
+
+  /** The cluster holding `offset`. */
+  clusterOf(offset: number): SwapCluster {
+    assert(this.online, () => `device ${this.type} offline`);
+    const ci = this.clusters[Math.floor(offset / this.clusterSlots)];
+    assert(ci !== undefined, () => `offset ${offset} outside device ${this.type}`);
+    return ci;
+  }
+
+  /** cluster_is_usable(): a usable-list cluster, and empty or of `order` unless order 0. */
+  isUsable(ci: SwapCluster, order: number): boolean {
+    if (ci.flags !== 'free' && ci.flags !== 'nonfull' && ci.flags !== 'frag') return false;
+    return order === 0 || ci.count === 0 || ci.order === order;
+  }
+
+  /**
+   * Allocates an aligned run of 2^order slots from the cluster lists
+   * (cluster_alloc_swap_entry() without its per-CPU fast path). Returns the first offset of
+   * the run, whose words are `wordAt(i)`, or -1.
+   */
+  allocFromLists(order: number, hooks: AllocHooks, wordAt: WordAt): number {
+    assert(this.online && this.writeOk, () => `allocation on device ${this.type} not write-ok`);
+    assert(order >= 0 && order < this.lists.nonfull.length, () => `order ${order}`);
+    if (this.config.discard) {
+      const found = this.scanIsolated(this.lists.isolate(this.lists.free), 0, order, hooks, wordAt);
+      if (found >= 0) return found;
+    }
+    let found = this.scanList(this.lists.nonfull[order], order, hooks, wordAt);
+    if (found >= 0) return found;
+    found = this.scanIsolated(this.lists.isolate(this.lists.free), 0, order, hooks, wordAt);
+    if (found >= 0) return found;
+    if (hooks.vmSwapFull()) {
+      found = this.scanFullClusters(order, hooks, wordAt);
+      if (found >= 0) return found;
+    }
+    found = this.scanList(this.lists.frag[order], order, hooks, wordAt);
+    if (found >= 0 || order > 0) return found;
+    for (let stolen = 1; stolen < this.lists.frag.length; stolen++) {
+      found = this.scanList(this.lists.frag[stolen], 0, hooks, wordAt);
+      if (found < 0) found = this.scanList(this.lists.nonfull[stolen], 0, hooks, wordAt);
+      if (found >= 0) {
+        this.marks.hit('alloc-order0-steal');
+        return found;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Scans `ci` from `start` for an aligned run of 2^order slots (alloc_swap_scan_cluster()),
+   * isolating it while it scans and relocating it afterwards. Returns the offset or -1.
+   */
+  scanCluster(ci: SwapCluster, start: number, order: number, hooks: AllocHooks, wordAt: WordAt) {
+    costs.clusterLocks++;
+    assert(this.isUsable(ci, order), () => `cluster ${ci.id} not usable for order ${order}`);
+    this.lists.move(ci, 'none');
+    return this.scanIsolated(ci, start, order, hooks, wordAt);
+  }
+
+  /** Frees `nr` used slots from `slot` of `ci` (swap_range_free() + cluster relocation). */
+  freeSlots(ci: SwapCluster, slot: number, nr: number): void {
+    costs.clusterLocks++;
+    costs.tableWrites += nr;
+    const table = ci.tableOf();
+    assert(nr >= 1 && slot + nr <= ci.slots, () => `free of ${nr} slots at ${slot}`);
+    for (let i = slot; i < slot + nr; i++) {
+      const word = table[i] ?? 0;
+      assert(word !== NULL_WORD && !wordIsBad(word), () => `free of slot ${i} word ${word}`);
+      table[i] = NULL_WORD;
+      this.store?.discard(ci.id * this.clusterSlots + i);
+    }
+    ci.count -= nr;
+    this.inuse -= nr;
+    assert(ci.count >= ci.badCount && this.inuse >= 0, () => `cluster ${ci.id} count underflow`);
+    this.counters.take(-nr);
+    this.relocateAfterFree(ci);
+  }
+
+  /** Moves every discarded cluster to the free list (swap_do_scheduled_discard()). */
+  flushDiscard(): boolean {
+    const flushed = this.lists.discard.size > 0;
+    for (const ci of [...this.lists.discard]) {
+      assert(ci.count === 0 && ci.table === null, () => `discarded cluster ${ci.id} in use`);
+      this.lists.move(ci, 'free');
+      this.marks.hit('discard-flushed');
+    }
+    return flushed;
+  }
+
+  /** Whether an aligned run of 2^order NULL slots exists in a cluster usable for `order`. */
+  hasFreeRun(order: number): boolean {
+    const nr = 2 ** order;
+    for (const ci of this.clusters) {
+      if (ci.count === 0) return true;
+      if (order > 0 && ci.order !== order) continue;
+      for (let slot = 0; slot + nr <= ci.slots; slot += nr) {
+        let free = true;
+        for (let i = slot; i < slot + nr && free; i++) free = ci.word(i) === NULL_WORD;
+        if (free) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Scans every cluster of `list` for an order-`order` run (the nonfull/frag loops). */
+  private scanList(list: Set<SwapCluster> | undefined, order: number, hooks: AllocHooks,
+    wordAt: WordAt): number {
+    assert(list !== undefined, 'no cluster list for that order');
+    for (const ci of [...list]) {
+      if (!list.has(ci)) continue;
+      this.lists.move(ci, 'none');
+      const found = this.scanIsolated(ci, 0, order, hooks, wordAt);
+      if (found >= 0) return found;
+    }
+    return -1;
+  }
+
+  private scanIsolated(
+    ci: SwapCluster | null, start: number, order: number, hooks: AllocHooks, wordAt: WordAt,
+  ): number {
+    if (ci === null) return -1;
+    assert(ci.flags === 'none', () => `cluster ${ci.id} scanned while on a list`);
+    const nr = 2 ** order;
+    if (ci.table === null) ci.allocTable();
+    let found = -1;
+    for (let slot = start - (start % nr); slot + nr <= ci.slots && this.writeOk; slot += nr) {
+      if (this.runIsFree(ci, slot, nr, hooks)) {
+        this.commit(ci, slot, nr, order, wordAt);
+        found = ci.id * this.clusterSlots + slot;
+        break;
+      }
+    }
+    this.relocateAfterAlloc(ci);
+    return found;
+  }
+
+  /** Whether slots [slot, slot+nr) are NULL, reclaiming cache-only ones when swap is full. */
+  private runIsFree(ci: SwapCluster, slot: number, nr: number, hooks: AllocHooks): boolean {
+    let used = 0;
+    for (let i = slot; i < slot + nr; i++) {
+      const word = ci.word(i);
+      if (word === NULL_WORD) continue;
+      if (!this.isCacheOnly(word)) return false;
+      used++;
+    }
+    if (used === 0) return true;
+    if (!hooks.vmSwapFull()) return false;
+    const reclaim = hooks.planReclaim(this, ci, slot, nr);
+    if (reclaim === null) return false;
+    reclaim(); // cluster_reclaim_range()
+    for (let i = slot; i < slot + nr; i++) {
+      assert(ci.word(i) === NULL_WORD, () => `slot ${i} of cluster ${ci.id} survived its reclaim`);
+    }
+    this.marks.hit('alloc-run-reclaimed');
+    return true;
+  }
+
+  /** A cache-only physical entry (PFN, count 0) or a cache-only backing (Pointer with C). */
+  isCacheOnly(word: number): boolean {
+    if (wordIsPfn(word)) return wordToCount(word) === 0;
+    if (wordIsPointer(word)) return wordToCacheOnly(word);
+    return false;
+  }
+
+  /**
+   * Scans full clusters usable for `order` for a run of cache-only slots to reclaim
+   * (swap_reclaim_full_clusters() followed by the allocation it makes room for).
+   */
+  private scanFullClusters(order: number, hooks: AllocHooks, wordAt: WordAt): number {
+    for (const ci of [...this.lists.full]) {
+      if (!this.lists.full.has(ci) || (order > 0 && ci.order !== order)) continue;
+      this.lists.move(ci, 'none');
+      const found = this.scanIsolated(ci, 0, order, hooks, wordAt);
+      if (found >= 0) {
+        this.marks.hit('alloc-reclaim-full-cluster');
+        return found;
+      }
+    }
+    return -1;
+  }
+
+  private commit(ci: SwapCluster, slot: number, nr: number, order: number, wordAt: WordAt) {
+    const table = ci.tableOf();
+    assert(this.writeOk, () => `device ${this.type} allocation past the write-ok fence`);
+    if (ci.count === 0) ci.order = order;
+    for (let i = 0; i < nr; i++) {
+      assert(table[slot + i] === NULL_WORD, () => `allocation of used slot ${slot + i}`);
+      const word = wordAt(i);
+      assert(word !== NULL_WORD && !wordIsBad(word), 'allocation installs a used word');
+      table[slot + i] = word;
+      costs.tableWrites++;
+    }
+    ci.count += nr;
+    this.inuse += nr;
+    // MUTANT counter-failure-path: the nr_swap_pages decrement is moved out of
+    // swap_range_alloc() to the end of folio_alloc_swap() (see ops-swap-out.ts allocSwap()).
+    if (this.mutant !== 'counter-failure-path') this.counters.take(nr);
+  }
+
+  private relocateAfterAlloc(ci: SwapCluster): void {
+    if (ci.count === 0) {
+      ci.order = 0;
+      ci.freeTable();
+    }
+    this.lists.relocateAfterAlloc(ci);
+  }
+
+  private relocateAfterFree(ci: SwapCluster): void {
+    if (ci.flags === 'none') return;
+    if (ci.count === 0) {
+      this.lists.relocateAfterFree(ci, this.writeOk && this.config.discard);
+      // MUTANT order-not-reset: free_cluster() forgets to reset ci->order, so an emptied
+      // cluster keeps excluding other orders (order exclusivity, brief §7.3 #8).
+      if (this.mutant !== 'order-not-reset') ci.order = 0;
+      ci.freeTable();
+      return;
+    }
+    // MUTANT cluster-list-stale: partial_free_cluster() is skipped, so a full cluster that
+    // lost a slot keeps its FULL flag and list (flag and count out of step, brief §5 #20).
+    if (this.mutant === 'cluster-list-stale') return;
+    this.lists.relocateAfterFree(ci, false);
+  }
+}

@@ -1,0 +1,312 @@
+/**
+ * The virtual swap space (the RFC's vswap_si): a dynamic set of virtual clusters found through
+ * a cluster index (an xarray with XA_FLAGS_ALLOC: a Map keyed by cluster id, and xa_alloc()
+ * picking the lowest free id), its own cluster lists and per-CPU allocation offsets
+ * (percpu_vswap_cluster, separate from the physical one), and the per-CPU lookup cache.
+ * Cluster 0 is created at start with slot 0 reserved bad; slots at or beyond vswapSlots in the
+ * last cluster are bad too, so clusters holding bad slots are permanent. Any other cluster is
+ * erased from the index and marked DEAD when it becomes empty, at the end of the operation
+ * (the kfree_rcu() grace period); its id is then reused by the next xa_alloc().
+ *
+ * Each virtual cluster has an ordinary swap table (count, swap cache, shadow, zero flag, counted
+ * by impl/swap-count.ts exactly as for physical clusters) and a virtual table of backends.
+ *
+ * Not covered here: what a virtual entry's backend means (impl/swap-state.ts) and the lookup
+ * cache policy (impl/lookup-cache.ts).
+ */
+// @ts-nocheck
+
+import { assert } from '../lib/assert.ts';
+import { costs } from './cost-counters.ts';
+import { indexHeight } from './cost-metadata.ts';
+import type { Knobs } from '../lib/system.ts';
+import { VirtualCluster } from './cluster.ts';
+import { ClusterLists } from './cluster-lists.ts';
+import { LookupCache } from './lookup-cache.ts';
+import type { Marks } from './marks.ts';
+import { BAD_WORD, NULL_WORD, wordIsBad } from './swap-table-word.ts';
+import type { WordAt } from './table-device.ts';
+import { VT_NONE_WORD } from './virtual-table-word.ts';
+
+export class VirtualSpace {
+  /** vswapSlots: offsets at or above are bad. */
+  readonly slots: number;
+  readonly clusterSlots: number;
+  readonly clusterCountMax: number;
+  /** Height of an xarray holding every cluster id of the space (nodes walked per lookup). */
+  readonly indexHeight: number;
+  /** si->cluster_info_pool. */
+  readonly index = new Map<number, VirtualCluster>();
+  readonly lists: ClusterLists<VirtualCluster>;
+  readonly lookupCache: LookupCache;
+  /** Used slots other than bad ones. */
+  inuse = 0;
+  private readonly everAllocated: Uint8Array;
+  private readonly percpu: number[][];
+  private readonly pendingFree = new Set<VirtualCluster>();
+  private readonly marks: Marks;
+  /** The catalogued mutant switched on (impl/mutants.ts), or null. */
+  private readonly mutant: string | null;
+
+  constructor(
+    slots: number, clusterSlots: number, orders: number, cpus: number,
+    lookupCache: Knobs['lookupCache'], marks: Marks, mutant: string | null = null,
+  ) {
+    assert(slots >= clusterSlots, () => `vswap slots ${slots}`);
+    assert(clusterSlots >= 2 && orders >= 1 && cpus >= 1, 'vswap geometry');
+    this.slots = slots;
+    this.clusterSlots = clusterSlots;
+    this.clusterCountMax = Math.ceil(slots / clusterSlots);
+    this.indexHeight = indexHeight(this.clusterCountMax);
+    this.lists = new ClusterLists(orders, marks, 'vcluster');
+    this.lookupCache = new LookupCache(lookupCache, cpus, marks);
+    this.everAllocated = new Uint8Array(this.clusterCountMax);
+    this.percpu = [];
+    for (let cpu = 0; cpu < cpus; cpu++) this.percpu.push(new Array<number>(orders).fill(-1));
+    this.marks = marks;
+    this.mutant = mutant;
+    const first = this.createCluster(0); // vswap_init(): index 0 with slot 0 bad
+    this.lists.move(first, first.count < first.slots ? 'nonfull' : 'full');
+  }
+
+  /** xa_load() of the cluster index. */
+  xaLoad(id: number): VirtualCluster | undefined {
+    assert(Number.isInteger(id) && id >= 0, () => `cluster id ${id}`);
+    this.marks.hit('vswap-index-lookup');
+    costs.indexLookups++;
+    costs.indexNodesWalked += this.indexHeight;
+    const ci = this.index.get(id);
+    assert(ci === undefined || (ci.id === id && !ci.dead), () => `index slot ${id} corrupt`);
+    return ci;
+  }
+
+  /** The cluster of `offset` for an operation on `cpu`, through the lookup cache. */
+  lookup(cpu: number, offset: number): VirtualCluster | undefined {
+    assert(offset > 0 && offset < this.slots, () => `vswap offset ${offset}`);
+    return this.lookupCache.lookup(cpu, Math.floor(offset / this.clusterSlots),
+      (id) => this.xaLoad(id));
+  }
+
+  /** Like lookup(), without updating the cache or marks (observe()). */
+  peek(cpu: number, offset: number): VirtualCluster | undefined {
+    assert(offset > 0 && offset < this.slots, () => `vswap offset ${offset}`);
+    return this.lookupCache.peek(cpu, Math.floor(offset / this.clusterSlots),
+      (id) => this.index.get(id));
+  }
+
+  /**
+   * Allocates an aligned run of 2^order virtual slots (vswap_alloc()), installing
+   * `wordAt(i)` in the swap table. Returns the first offset or -1 when the space is full.
+   */
+  alloc(order: number, cpu: number, wordAt: WordAt): number {
+    const offsets = this.percpu[cpu];
+    assert(offsets !== undefined && order >= 0 && order < offsets.length, 'vswap alloc');
+    const cached = offsets[order] ?? -1;
+    if (cached >= 0) {
+      const ci = this.xaLoad(Math.floor(cached / this.clusterSlots));
+      // MUTANT vswap-percpu-trust: the per-CPU next offset is taken without re-checking the
+      // slot under the cluster lock; a slot another CPU took meanwhile is handed out again
+      // while its entry is live (ABA, brief §5 #1 and §7.3 #18).
+      if (this.mutant === 'vswap-percpu-trust' && ci !== undefined && this.isUsable(ci, order) &&
+        cached % 2 ** order === 0 && cached % this.clusterSlots + 2 ** order <= this.clusterSlots) {
+        return this.takeTrusted(ci, cached % this.clusterSlots, order, cpu, wordAt);
+      }
+      if (ci !== undefined && this.isUsable(ci, order)) {
+        const found = this.scan(ci, cached % this.clusterSlots, order, cpu, wordAt);
+        if (found >= 0) return found;
+      }
+      offsets[order] = -1;
+    }
+    costs.allocFallbacks++;
+    const nonfull = this.scanList(this.lists.nonfull[order], order, cpu, wordAt);
+    if (nonfull >= 0) return nonfull;
+    const reused = this.scanList(this.lists.free, order, cpu, wordAt);
+    if (reused >= 0) return reused;
+    const id = this.xaAlloc();
+    if (id >= 0) {
+      const found = this.scan(this.createCluster(id), 0, order, cpu, wordAt);
+      if (found >= 0) return found;
+    }
+    const frag = this.scanList(this.lists.frag[order], order, cpu, wordAt);
+    if (frag >= 0 || order > 0) return frag;
+    for (let stolen = 1; stolen < this.lists.frag.length; stolen++) {
+      let found = this.scanList(this.lists.frag[stolen], 0, cpu, wordAt);
+      if (found < 0) found = this.scanList(this.lists.nonfull[stolen], 0, cpu, wordAt);
+      if (found >= 0) return found;
+    }
+    return -1;
+  }
+
+  /**
+   * Frees `nr` used slots of `ci` from `slot`, whose virtual table words are already NONE.
+   * An emptied cluster is freed at the end of the operation. Context: cluster lock held.
+   */
+  freeSlots(ci: VirtualCluster, slot: number, nr: number): void {
+    assert(!ci.dead, () => `free in DEAD cluster ${ci.id}`);
+    costs.clusterLocks++;
+    costs.tableWrites += nr;
+    const table = ci.tableOf();
+    for (let i = slot; i < slot + nr; i++) {
+      const word = table[i] ?? 0;
+      assert(word !== NULL_WORD && !wordIsBad(word), () => `free of virtual slot ${i}`);
+      assert(ci.vtable[i] === VT_NONE_WORD, () => `free of virtual slot ${i} with a backend`);
+      table[i] = NULL_WORD;
+    }
+    ci.count -= nr;
+    this.inuse -= nr;
+    assert(ci.count >= ci.badCount && this.inuse >= 0, () => `cluster ${ci.id} count underflow`);
+    assert(ci.flags !== 'none', () => `free in isolated virtual cluster ${ci.id}`);
+    if (ci.count === ci.badCount) this.pendingFree.add(ci);
+    if (ci.count === 0) {
+      this.lists.move(ci, 'free');
+      ci.order = 0;
+      return;
+    }
+    if (ci.flags !== 'nonfull') this.lists.move(ci, 'nonfull');
+  }
+
+  /**
+   * End of an operation: drops lookup-cache pins on clusters left without used slots, and
+   * frees those that are empty and not permanent (vswap_cluster_free()).
+   */
+  endOp(): void {
+    for (const ci of this.pendingFree) {
+      if (ci.count > ci.badCount) continue;
+      // MUTANT pinned-permanent-leak: the permanent check comes before the pin drop, so a
+      // lookup-cache pin on a permanent cluster is never released.
+      if (this.mutant === 'pinned-permanent-leak' && this.isPermanent(ci)) continue;
+      // MUTANT lookup-cache-stale-after-free: the cluster is freed without dropping the
+      // per-CPU lookup-cache pins on it; the cached pointer outlives the cluster and its id is
+      // reused (vswap v6 patch 22's lookup cache, brief §7.3 #14).
+      if (this.mutant !== 'lookup-cache-stale-after-free') this.lookupCache.forget(ci);
+      if (this.isPermanent(ci)) continue;
+      assert(ci.flags === 'free', () => `emptied cluster ${ci.id} on the ${ci.flags} list`);
+      this.lists.move(ci, 'dead');
+      assert(this.index.delete(ci.id), () => `cluster ${ci.id} missing from the index`);
+      for (const offsets of this.percpu) {
+        for (let order = 0; order < offsets.length; order++) {
+          if (Math.floor((offsets[order] ?? -1) / this.clusterSlots) === ci.id) offsets[order] = -1;
+        }
+      }
+      this.marks.hit('vcluster-freed');
+    }
+    this.pendingFree.clear();
+  }
+
+  /** Whether an aligned free run of 2^order exists: a free id or a usable cluster's run. */
+  hasFreeRun(order: number): boolean {
+    if (this.index.size < this.clusterCountMax) return true;
+    const nr = 2 ** order;
+    for (const ci of this.index.values()) {
+      if (order > 0 && ci.count > 0 && ci.order !== order) continue;
+      for (let slot = 0; slot + nr <= ci.slots; slot += nr) {
+        let free = true;
+        for (let i = slot; i < slot + nr && free; i++) free = ci.word(i) === NULL_WORD;
+        if (free) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether `ci` is one of the permanent clusters (it holds bad slots). */
+  isPermanent(ci: VirtualCluster): boolean {
+    return ci.badCount > 0;
+  }
+
+  private isUsable(ci: VirtualCluster, order: number): boolean {
+    if (ci.flags !== 'free' && ci.flags !== 'nonfull' && ci.flags !== 'frag') return false;
+    return order === 0 || ci.count === 0 || ci.order === order;
+  }
+
+  /** xa_alloc(): the lowest id not in the index, or -1. */
+  private xaAlloc(): number {
+    for (let id = 0; id < this.clusterCountMax; id++) {
+      if (!this.index.has(id)) return id;
+    }
+    return -1;
+  }
+
+  private createCluster(id: number): VirtualCluster {
+    assert(!this.index.has(id), () => `cluster id ${id} taken`);
+    assert(id < this.clusterCountMax, () => `cluster id ${id} beyond the space`);
+    const ci = new VirtualCluster(id, this.clusterSlots);
+    const table = ci.tableOf();
+    for (let slot = 0; slot < ci.slots; slot++) {
+      const offset = id * this.clusterSlots + slot;
+      if (offset !== 0 && offset < this.slots) continue;
+      table[slot] = BAD_WORD;
+      ci.count++;
+      ci.badCount++;
+    }
+    this.index.set(id, ci);
+    if (this.everAllocated[id] === 1) this.marks.hit('vcluster-id-reused');
+    this.everAllocated[id] = 1;
+    this.marks.hit('vcluster-created');
+    return ci;
+  }
+
+  private scanList(list: Set<VirtualCluster> | undefined, order: number, cpu: number,
+    wordAt: WordAt): number {
+    assert(list !== undefined, 'no virtual cluster list for that order');
+    for (const ci of [...list]) {
+      if (!list.has(ci)) continue;
+      const found = this.scan(ci, 0, order, cpu, wordAt);
+      if (found >= 0) return found;
+    }
+    return -1;
+  }
+
+  /** Takes the run at `slot` of `ci` without checking it (the vswap-percpu-trust mutant). */
+  private takeTrusted(ci: VirtualCluster, slot: number, order: number, cpu: number,
+    wordAt: WordAt): number {
+    const nr = 2 ** order;
+    const table = ci.tableOf();
+    this.lists.move(ci, 'none');
+    if (ci.count === 0) ci.order = order;
+    let fresh = 0;
+    for (let i = 0; i < nr; i++) {
+      if (table[slot + i] === NULL_WORD) fresh++;
+      table[slot + i] = wordAt(i);
+    }
+    ci.count += fresh;
+    this.inuse += fresh;
+    const offsets = this.percpu[cpu];
+    assert(offsets !== undefined);
+    offsets[order] = slot + nr < ci.slots ? ci.id * this.clusterSlots + slot + nr : -1;
+    this.lists.relocateAfterAlloc(ci);
+    return ci.id * this.clusterSlots + slot;
+  }
+
+  /** Scans `ci` from `start` for an aligned NULL run and takes it. */
+  private scan(ci: VirtualCluster, start: number, order: number, cpu: number, wordAt: WordAt) {
+    assert(!ci.dead, () => `scan of DEAD cluster ${ci.id}`);
+    costs.clusterLocks++;
+    const nr = 2 ** order;
+    const table = ci.tableOf();
+    this.lists.move(ci, 'none');
+    let found = -1;
+    for (let slot = start - (start % nr); slot + nr <= ci.slots; slot += nr) {
+      let free = true;
+      for (let i = slot; i < slot + nr && free; i++) free = table[i] === NULL_WORD;
+      if (!free) continue;
+      if (ci.count === 0) ci.order = order;
+      for (let i = 0; i < nr; i++) table[slot + i] = wordAt(i);
+      costs.tableWrites += nr;
+      ci.count += nr;
+      this.inuse += nr;
+      found = ci.id * this.clusterSlots + slot;
+      const next = slot + nr;
+      const offsets = this.percpu[cpu];
+      assert(offsets !== undefined);
+      offsets[order] = next < ci.slots ? ci.id * this.clusterSlots + next : -1;
+      break;
+    }
+    if (ci.count === 0) {
+      ci.order = 0;
+      this.lists.move(ci, 'free');
+    } else {
+      this.lists.relocateAfterAlloc(ci);
+    }
+    return found;
+  }
+}

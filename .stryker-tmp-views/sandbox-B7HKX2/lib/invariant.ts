@@ -1,0 +1,49 @@
+/**
+ * InvariantViolation: the error an audit throws when the implementation breaks one of the
+ * numbered invariants of docs/invariants.md. The harness reports the invariant by name, with
+ * the entry, slot, cluster and CPU that the auditor names in the message.
+ *
+ * Not covered here: the checks themselves (impl/audit.ts and properties/).
+ */
+// @ts-nocheck
+
+
+/** The invariants an audit can report; see docs/invariants.md for each one in prose. */
+export type InvariantName =
+  | 'count-conservation'
+  | 'liveness'
+  | 'content'
+  | 'cache-binding'
+  | 'zero'
+  | 'cluster-accounting'
+  | 'device-accounting'
+  | 'device-lifetime'
+  | 'allocation-fence'
+  | 'backend-ownership'
+  | 'rmap-bijection'
+  | 'encoding'
+  | 'lookup-cache'
+  | 'identity'
+  | 'allowance'
+  | 'drain';
+
+export class InvariantViolation extends Error {
+  override name = 'InvariantViolation';
+  readonly invariant: InvariantName;
+
+  constructor(invariant: InvariantName, message: string) {
+    super(`${invariant}: ${message}`);
+    this.invariant = invariant;
+  }
+}
+
+/** Throws an InvariantViolation naming `invariant` when `condition` is false. */
+export function check(
+  condition: boolean,
+  invariant: InvariantName,
+  message: () => string,
+): asserts condition {
+  if (!condition) {
+    throw new InvariantViolation(invariant, message());
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The model's own invariants ("Invariants the model keeps" in docs/semantics.md), plus the
+ * referential facts they rest on. A violation is a bug in the model, so it throws an
+ * AssertionError rather than an InvariantViolation (which names an impl invariant).
+ *
+ * Not covered here: the impl's white-box audit (impl/audit.ts) and the comparison of
+ * observations (properties/).
+ */
+// @ts-nocheck
+
+import { assert } from '../lib/assert.ts';
+import { backendContent, entryAt, folioAt } from './state.ts';
+import type { ModelState } from './state.ts';
+
+/** Throws an AssertionError naming the first invariant that `state` breaks. */
+export function checkInvariants(state: ModelState): void {
+  checkHolders(state);
+  checkFolios(state);
+  checkEntries(state);
+}
+
+/** Every holder names a live folio page or a live entry. */
+function checkHolders(state: ModelState): void {
+  state.holders.forEach((holder, index) => {
+    if (holder.kind === 'present') {
+      const folio = folioAt(state, holder.folio);
+      assert(holder.page < folio.pages.length, `holder ${index} maps a missing page`);
+    }
+    if (holder.kind === 'swap') entryAt(state, holder.entry);
+  });
+}
+
+/** Folios are live, sized by their order, and dirty unless in the swap cache. */
+function checkFolios(state: ModelState): void {
+  const bound = new Set<number>();
+  // One pass over the holders instead of isMapped() per folio, so that a self-check stays
+  // linear in the state.
+  const mapped = new Set<number>();
+  for (const holder of state.holders) if (holder.kind === 'present') mapped.add(holder.folio);
+  for (const folio of state.folios.values()) {
+    assert(folio.id < state.nextFolio, `folio ${folio.id} is ahead of the id counter`);
+    assert(folio.pages.length === 2 ** folio.order, `folio ${folio.id} has the wrong page count`);
+    const held = folio.swap !== null || mapped.has(folio.id);
+    assert(held, `folio ${folio.id} is held by nothing`);
+    assert(folio.swap !== null || folio.dirty, `folio ${folio.id} is clean outside the swap cache`);
+    const swap = folio.swap ?? [];
+    assert(
+      folio.swap === null || swap.length === folio.pages.length,
+      `folio ${folio.id} is partly bound`,
+    );
+    for (const [page, serial] of swap.entries()) {
+      assert(!bound.has(serial), `entry ${serial} is bound to two pages`);
+      bound.add(serial);
+      const content = backendContent(entryAt(state, serial).backend);
+      assert(
+        folio.dirty || content === folio.pages[page],
+        `clean folio ${folio.id} page ${page} differs from the backend of entry ${serial}`,
+      );
+    }
+  }
+}
+
+/** Counts match holders; entries are live, readable, and shadowed only when swapped out. */
+function checkEntries(state: ModelState): void {
+  // The holders of each entry and the cached entries, each in one pass (holdersOf() and
+  // cacheOf() per entry would make a self-check quadratic).
+  const holders = new Map<number, number>();
+  for (const holder of state.holders) {
+    if (holder.kind === 'swap') holders.set(holder.entry, (holders.get(holder.entry) ?? 0) + 1);
+  }
+  const cachedSerials = new Set<number>();
+  for (const folio of state.folios.values()) for (const serial of folio.swap ?? []) cachedSerials.add(serial);
+  for (const entry of state.entries.values()) {
+    const name = `entry ${entry.serial}`;
+    const cached = cachedSerials.has(entry.serial);
+    assert(entry.serial < state.nextSerial, `${name} is ahead of the serial counter`);
+    assert(entry.count === (holders.get(entry.serial) ?? 0), `${name} count != holders`);
+    assert(entry.count > 0 || cached, `${name} is neither held nor cached`);
+    assert(cached || entry.backend.kind !== 'none', `${name} is swapped out with no backend`);
+    assert(!entry.shadow || (!cached && entry.count > 0), `${name} has a misplaced shadow`);
+    assert(
+      entry.space.kind === 'virtual' ||
+        entry.backend.kind !== 'disk' ||
+        entry.backend.device === entry.space.device,
+      `${name} is a physical entry backed on another device`,
+    );
+  }
+}

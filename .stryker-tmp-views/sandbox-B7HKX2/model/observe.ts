@@ -1,0 +1,120 @@
+/**
+ * The model's Observation: the design-independent projection of its state that the harness
+ * compares with an impl's after every op (lib/observation.ts). Entries are keyed by serial and
+ * sorted; folios are sorted by id; devices come in config order. The content of a swap holder
+ * is its entry's content: the cached page if the entry is in the swap cache, else its backend's.
+ *
+ * Not covered here: the impl side of the projection, and the translation of impl entry values
+ * to serials (properties/checker.ts).
+ */
+// @ts-nocheck
+
+import { unreachable } from '../lib/assert.ts';
+import type { Config } from '../lib/config.ts';
+import type {
+  DeviceView,
+  EntryView,
+  FolioView,
+  HolderView,
+  Observation,
+} from '../lib/observation.ts';
+import {
+  cacheOf,
+  entryAt,
+  entryContent,
+  entryDevice,
+  folioAt,
+  inuse,
+  pageContent,
+  swapFreePages,
+  zswapStored,
+} from './state.ts';
+import type { Entry, Folio, Holder, ModelState } from './state.ts';
+
+/** Projects the state to an Observation. */
+export function observeState(state: ModelState, config: Config): Observation {
+  const entries = [...state.entries.values()].sort((a, b) => a.serial - b.serial);
+  const folios = [...state.folios.values()].sort((a, b) => a.id - b.id);
+  // Every cache binding in one pass, rather than a scan of the folios per entry and holder.
+  const bindings = new Map<number, Cache>();
+  for (const folio of folios) folio.swap?.forEach((serial, page) => bindings.set(serial, { folio, page }));
+  const cacheIn = (serial: number): Cache | null => bindings.get(serial) ?? null;
+  return {
+    holders: state.holders.map((holder) => holderViewOf(state, holder, cacheIn)),
+    entries: entries.map((entry) => entryViewOf(state, entry, cacheIn)),
+    folios: folios.map(folioViewOf),
+    ...globalViewOf(state, config),
+  };
+}
+
+/** The parts of the Observation that are not per holder, entry or folio. */
+export type GlobalView = Pick<Observation, 'devices' | 'swapFreePages' | 'zswapStored' | 'zswapEnabled'>;
+
+/** Devices, free swap pages and zswap as observeState() shows them. */
+export function globalViewOf(state: ModelState, config: Config): GlobalView {
+  return {
+    devices: state.devices.map((device, index): DeviceView => ({
+      online: device.online,
+      writeOk: device.writeOk,
+      inuse: inuse(state, index),
+    })),
+    swapFreePages: swapFreePages(state, config),
+    zswapStored: zswapStored(state),
+    zswapEnabled: state.zswapEnabled,
+  };
+}
+
+/** A swap-cache binding: the folio and the page of it bound to an entry. */
+type Cache = { readonly folio: Folio; readonly page: number };
+
+/** The view of one holder; `cacheIn` finds an entry's binding (by default, a scan). */
+export function holderViewOf(
+  state: ModelState,
+  holder: Holder,
+  cacheIn: (serial: number) => Cache | null = (serial) => cacheOf(state, serial),
+): HolderView {
+  switch (holder.kind) {
+    case 'empty':
+      return { kind: 'empty' };
+    case 'present': {
+      const content = pageContent(folioAt(state, holder.folio), holder.page);
+      return { kind: 'present', folio: holder.folio, page: holder.page, content };
+    }
+    case 'swap': {
+      const content = entryContent(state, entryAt(state, holder.entry), cacheIn(holder.entry));
+      return { kind: 'swap', entry: holder.entry, content };
+    }
+    default:
+      return unreachable(holder);
+  }
+}
+
+/** The view of one live entry; `cacheIn` finds its binding (by default, a scan). */
+export function entryViewOf(
+  state: ModelState,
+  entry: Entry,
+  cacheIn: (serial: number) => Cache | null = (serial) => cacheOf(state, serial),
+): EntryView {
+  const cache = cacheIn(entry.serial);
+  return {
+    entry: entry.serial,
+    count: entry.count,
+    cache: cache === null ? null : { folio: cache.folio.id, page: cache.page },
+    shadow: entry.shadow,
+    backend: entry.backend.kind,
+    device: entryDevice(entry),
+    virtual: entry.space.kind === 'virtual',
+    content: entryContent(state, entry, cache),
+  };
+}
+
+/** The view of one live folio. */
+export function folioViewOf(folio: Folio): FolioView {
+  return {
+    id: folio.id,
+    order: folio.order,
+    dirty: folio.dirty,
+    cached: folio.swap !== null,
+    pages: [...folio.pages],
+  };
+}

@@ -1,0 +1,1007 @@
+/**
+ * The reference model of swap-entry semantics: docs/semantics.md written as code, with plain
+ * Maps, linear scans and one short method per op. It is meant to be read next to that page;
+ * where the two disagree, the page is right and this file has a bug.
+ *
+ * A page-table slot (a holder) is in one of three states:
+ *
+ * 1. empty: nothing is mapped.
+ * 2. present: it maps page k of a folio.
+ * 3. swap: it holds a swap entry.
+ *
+ * A swap entry, from allocSwap until it is freed, is in one of these states:
+ *
+ * 1. free: it does not exist (its serial is never reused).
+ * 2. cached: a swap-cache folio page is bound to it; its count may be 0 (cache-only).
+ * 3. swapped out: not cached, count > 0, and its data lives in the backend, which is the zero
+ *    flag, a zswap object or a disk slot; a shadow may be stored.
+ *
+ * Its backend is `none` (only while cached), `zero`, `zswap` (with the content) or `disk`
+ * (with the content and the device). A physical entry occupies a slot on its device for its
+ * whole life; a virtual entry occupies a disk slot only while its backend is `disk`.
+ *
+ * Entry identity is the serial: every allocSwap creates new serials (a new generation), even
+ * when the impl reuses the same entry values. Folio ids are never reused either.
+ *
+ * Design choices. `apply` receives the impl's outcome for the same op and reads only its
+ * design-choice fields, only where the contract gives the op that choice: `virtual`, `device`,
+ * `reclaimed`, `order` (large swapin), and the errno where ENOSPC or ENOMEM is allowed. An
+ * illegal choice gives `{ ok: false, reason }` and leaves the state unchanged.
+ *
+ * Outcome fields the model reports (absent fields are left out, never set to undefined):
+ * - `errno` always; a failing op reports only its errno, except allocSwap's ENOMEM, which also
+ *   reports the reclaims that stay.
+ * - `how` on write, writeout and swapin.
+ * - `order` on a successful swapin that read (not on a cache hit).
+ * - `freedCache` on every successful swapin and on a zap of a swap entry.
+ * - `virtual` on a successful allocSwap; `device` on a successful allocSwap of physical
+ *   entries, on a writeout that allocated disk backing, and on a zswapWriteback of a virtual
+ *   entry.
+ * - `reclaimed` only when non-empty, and only where reclaims are allowed.
+ *
+ * Not covered here: concurrency (every op is atomic), the checking of impl entry values for
+ * contiguity and alignment (properties/checker.ts), and the impl's audits.
+ */
+// @ts-nocheck
+
+import { assert, unreachable } from '../lib/assert.ts';
+import { countSentinel } from '../lib/config.ts';
+import type { Config } from '../lib/config.ts';
+import type {
+  BackendKind, EntryView, FolioView, HolderView, Observation,
+} from '../lib/observation.ts';
+import type {
+  AllocSwapOp,
+  EvictOp,
+  FaultOp,
+  ForkOp,
+  FreeSwapCacheOp,
+  Op,
+  SetZswapOp,
+  SplitOp,
+  SwapinOp,
+  SwapoffOp,
+  SwaponOp,
+  UnmapOp,
+  WriteOp,
+  WriteoutOp,
+  ZapOp,
+  ZswapWritebackOp,
+} from '../lib/ops.ts';
+import type { Errno, How, Outcome, Reclaim } from '../lib/outcome.ts';
+import { checkInvariants } from './invariants.ts';
+import { entryViewOf, folioViewOf, globalViewOf, holderViewOf, observeState } from './observe.ts';
+import type { GlobalView } from './observe.ts';
+import {
+  cacheOf,
+  deviceConfigAt,
+  entryAt,
+  entryDevice,
+  folioAt,
+  folioEntries,
+  freePages,
+  hasVirtualRoom,
+  hasWritableFreePage,
+  holderAt,
+  holdersOf,
+  inRange,
+  initialState,
+  isMapped,
+  pageContent,
+  virtualEntries,
+  vmSwapFull,
+  zswapStored,
+} from './state.ts';
+import type { Backend, Entry, EntrySpace, Folio, Holder, ModelState } from './state.ts';
+
+/** What one op reached (see SwapModel.footprint()): holder indices, entry serials, folio
+ * ids; `everything` when the op may have changed any of them (swapon, swapoff). */
+export interface Footprint {
+  readonly holders: readonly number[];
+  readonly entries: readonly number[];
+  readonly folios: readonly number[];
+  readonly everything: boolean;
+}
+
+interface MutableFootprint {
+  readonly holders: Set<number>;
+  readonly entries: Set<number>;
+  readonly folios: Set<number>;
+  everything: boolean;
+}
+
+function emptyFootprint(): MutableFootprint {
+  return { holders: new Set(), entries: new Set(), folios: new Set(), everything: false };
+}
+
+/** The result of one op: the model's outcome and the new serials, or a rejected choice. */
+export type ModelStep =
+  | { readonly ok: true; readonly outcome: Outcome; readonly created: readonly number[] }
+  | { readonly ok: false; readonly reason: string };
+
+/** A live folio as the harness sees it when it picks ops. */
+export interface FolioSummary {
+  readonly id: number;
+  readonly order: number;
+  readonly cached: boolean;
+  readonly mapped: boolean;
+  readonly dirty: boolean;
+}
+
+/** A live entry as the harness sees it when it picks ops. */
+export interface EntrySummary {
+  readonly serial: number;
+  readonly count: number;
+  readonly cached: boolean;
+  readonly backend: BackendKind;
+  readonly virtual: boolean;
+  readonly device: number | null;
+}
+
+function done(outcome: Outcome, created: readonly number[] = []): ModelStep {
+  return { ok: true, outcome, created };
+}
+
+/** An outcome that reports only its errno. */
+function status(errno: Errno): ModelStep {
+  return done({ errno });
+}
+
+function illegal(reason: string): ModelStep {
+  return { ok: false, reason };
+}
+
+/** The outcome with `reclaimed` added when the list is non-empty. */
+function withReclaimed(outcome: Outcome, reclaimed: readonly Reclaim[]): Outcome {
+  return reclaimed.length === 0 ? outcome : { ...outcome, reclaimed: [...reclaimed] };
+}
+
+/** How a swapin reads each backend kind. */
+const readHow: Readonly<Record<Exclude<BackendKind, 'none'>, How>> = {
+  zero: 'read-zero',
+  zswap: 'read-zswap',
+  disk: 'read-disk',
+};
+
+export class SwapModel {
+  readonly config: Config;
+  private state: ModelState;
+  /**
+   * How to take back what the current op changed before it validated every design choice.
+   * Only three steps change the state before a choice can still be rejected: the reclaims an
+   * op reports (they free space that the later device or space check counts on) and the
+   * release of a virtual folio's partial disk backing before writeout chooses a device. Each
+   * records its inverse here; `apply` runs them in reverse on a rejection. (This replaced a
+   * structuredClone of the whole state per op, which cost a quarter of the checker's time
+   * and grew with the number of live entries.)
+   */
+  private undo: (() => void)[] = [];
+  /** What the current (or last) op reached: see footprint(). */
+  private touched: MutableFootprint = emptyFootprint();
+
+  /** Boots the machine: devices offline, zswap as configured, ids and serials from 1. */
+  constructor(config: Config) {
+    this.config = config;
+    this.state = initialState(config);
+  }
+
+  /**
+   * Applies one op, following the impl's design choices where the contract allows them.
+   * @param op the op to apply.
+   * @param choices the impl's outcome for the same op; only its design-choice fields are read.
+   * @returns the model's outcome and new serials, or the reason the choices are illegal (the
+   * state is then unchanged).
+   */
+  apply(op: Op, choices: Outcome): ModelStep {
+    this.touched = emptyFootprint();
+    if (!inRange(op.cpu, this.config.cpus)) return status('EINVAL');
+    this.undo = [];
+    const step = this.dispatch(op, choices);
+    if (!step.ok) for (const undo of this.undo.reverse()) undo();
+    this.undo = [];
+    return step;
+  }
+
+  /** The design-independent projection of the state. */
+  observe(): Observation {
+    return observeState(this.state, this.config);
+  }
+
+  /**
+   * What the last op reached, for the harness's per-op checks between full observations:
+   * every holder it wrote, every entry and folio it looked up, created or changed, and the
+   * entries bound to those folios (their content is the folio's). It is a superset of what
+   * changed; swapon and swapoff reach everything. The harness adds the holders that refer to
+   * these entries and folios itself, and compares the full observation every so often, which
+   * also checks this footprint: a change outside it is reported as a model fault.
+   */
+  footprint(): Footprint {
+    const { holders, entries, folios, everything } = this.touched;
+    const bound = new Set(entries);
+    for (const id of folios) {
+      for (const serial of this.state.folios.get(id)?.swap ?? []) bound.add(serial);
+    }
+    return { holders: [...holders], entries: [...bound], folios: [...folios], everything };
+  }
+
+  /** The view of one holder, as observe() shows it. */
+  holderView(index: number): HolderView {
+    return holderViewOf(this.state, holderAt(this.state, index));
+  }
+
+  /** The view of a live entry, as observe() shows it, or null once it is freed. */
+  entryView(serial: number): EntryView | null {
+    const entry = this.state.entries.get(serial);
+    return entry === undefined ? null : entryViewOf(this.state, entry);
+  }
+
+  /** The view of a live folio, as observe() shows it, or null once it is freed. */
+  folioView(id: number): FolioView | null {
+    const folio = this.state.folios.get(id);
+    return folio === undefined ? null : folioViewOf(folio);
+  }
+
+  /** Devices, free swap pages and zswap, as observe() shows them. */
+  globalView(): GlobalView {
+    return globalViewOf(this.state, this.config);
+  }
+
+  /** The entry with this serial is live. */
+  isLive(serial: number): boolean {
+    return this.state.entries.has(serial);
+  }
+
+  /** Checks the model's own invariants; throws an AssertionError on a violation. */
+  selfCheck(): void {
+    checkInvariants(this.state);
+  }
+
+  get zswapEnabled(): boolean {
+    return this.state.zswapEnabled;
+  }
+
+  /** zswap was enabled at boot or since; large swapin is then refused. */
+  get zswapEverEnabled(): boolean {
+    return this.state.zswapEverEnabled;
+  }
+
+  /** vm_swap_full(): more than half of the online swap space is in use. */
+  vmSwapFull(): boolean {
+    return vmSwapFull(this.state, this.config);
+  }
+
+  /** A copy of the holders, by index. */
+  holders(): readonly Holder[] {
+    return [...this.state.holders];
+  }
+
+  /** Live folios, by id. */
+  liveFolios(): readonly FolioSummary[] {
+    return [...this.state.folios.values()]
+      .sort((a, b) => a.id - b.id)
+      .map((folio) => ({
+        id: folio.id,
+        order: folio.order,
+        cached: folio.swap !== null,
+        mapped: isMapped(this.state, folio.id),
+        dirty: folio.dirty,
+      }));
+  }
+
+  /** Live entries, by serial. */
+  liveEntries(): readonly EntrySummary[] {
+    return [...this.state.entries.values()]
+      .sort((a, b) => a.serial - b.serial)
+      .map((entry) => ({
+        serial: entry.serial,
+        count: entry.count,
+        cached: cacheOf(this.state, entry.serial) !== null,
+        backend: entry.backend.kind,
+        virtual: entry.space.kind === 'virtual',
+        device: entryDevice(entry),
+      }));
+  }
+
+  /** Indices of the online devices, ascending. */
+  onlineDevices(): readonly number[] {
+    return this.state.devices.flatMap((device, index) => (device.online ? [index] : []));
+  }
+
+  private dispatch(op: Op, choices: Outcome): ModelStep {
+    switch (op.op) {
+      case 'swapon':
+        return this.swapon(op);
+      case 'swapoff':
+        return this.swapoff(op);
+      case 'fault':
+        return this.fault(op);
+      case 'write':
+        return this.write(op);
+      case 'fork':
+        return this.fork(op, choices);
+      case 'allocSwap':
+        return this.allocSwap(op, choices);
+      case 'unmap':
+        return this.unmap(op, choices);
+      case 'writeout':
+        return this.writeout(op, choices);
+      case 'evict':
+        return this.evict(op);
+      case 'swapin':
+        return this.swapin(op, choices);
+      case 'zap':
+        return this.zap(op);
+      case 'freeSwapCache':
+        return this.freeSwapCache(op);
+      case 'zswapWriteback':
+        return this.zswapWriteback(op, choices);
+      case 'split':
+        return this.split(op);
+      case 'setZswap':
+        return this.setZswap(op);
+      default:
+        return unreachable(op);
+    }
+  }
+
+  /** An offline device comes online, write-ok and empty. */
+  private swapon(op: SwaponOp): ModelStep {
+    this.touched.everything = true;
+    // mm/swapfile.c: sys_swapon()
+    const device = this.state.devices[op.device];
+    if (device === undefined) return status('EINVAL');
+    if (device.online) return status('EBUSY');
+    device.online = true;
+    device.writeOk = true;
+    return status('OK');
+  }
+
+  /** Stops allocation on the device, moves every entry's data off it, takes it offline. */
+  private swapoff(op: SwapoffOp): ModelStep {
+    this.touched.everything = true;
+    // mm/swapfile.c: sys_swapoff(), try_to_unuse()
+    const device = this.state.devices[op.device];
+    if (device === undefined || !device.online) return status('EINVAL');
+    device.writeOk = false;
+    for (const serial of this.entriesOn(op.device)) {
+      const entry = this.state.entries.get(serial);
+      // An entry is gone here when an earlier entry of its large folio freed the folio.
+      if (entry === undefined) continue;
+      if (entry.space.kind === 'virtual') this.unuseVirtual(entry);
+      else this.unusePhysical(entry);
+    }
+    device.online = false;
+    return status('OK');
+  }
+
+  /**
+   * The serials whose data is on `device`, in swapoff order: held entries by their lowest
+   * holder, then cache-only entries by folio id and page.
+   */
+  private entriesOn(device: number): number[] {
+    const onDevice = (entry: Entry) => entryDevice(entry) === device;
+    const lowestHolder = (entry: Entry) => Math.min(...holdersOf(this.state, entry.serial));
+    const held = [...this.state.entries.values()]
+      .filter((entry) => onDevice(entry) && entry.count > 0)
+      .sort((a, b) => lowestHolder(a) - lowestHolder(b));
+    const cacheOnly = [...this.state.folios.values()]
+      .sort((a, b) => a.id - b.id)
+      .flatMap((folio) => folio.swap ?? [])
+      .map((serial) => this.entry(serial))
+      .filter((entry) => onDevice(entry) && entry.count === 0);
+    return [...held, ...cacheOnly].map((entry) => entry.serial);
+  }
+
+  /** try_to_unuse() of a physical entry: every holder maps its page, then the cache goes. */
+  private unusePhysical(entry: Entry): void {
+    // mm/swapfile.c: unuse_pte(), folio_free_swap()
+    const cache =
+      this.cacheOf(entry.serial) ?? { folio: this.readIntoCache([entry], 0), page: 0 };
+    for (const holder of holdersOf(this.state, entry.serial)) {
+      this.setHolder(holder, { kind: 'present', folio: cache.folio.id, page: cache.page });
+      entry.count -= 1;
+    }
+    const entries = this.entriesOf(cache.folio);
+    if (entries.every((each) => each.count === 0)) this.folioFreeSwap(cache.folio);
+  }
+
+  /** vswap swapoff of a virtual entry backed on the device: the data moves into memory. */
+  private unuseVirtual(entry: Entry): void {
+    const cache = this.cacheOf(entry.serial);
+    const folio = cache === null ? this.readIntoCache([entry], 0) : cache.folio;
+    entry.backend = { kind: 'none' };
+    folio.dirty = true;
+  }
+
+  /** A new folio of 2^order zero pages mapped at the aligned holders. */
+  private fault(op: FaultOp): ModelStep {
+    // mm/memory.c: do_anonymous_page()
+    const range = this.alignedRange(op.holder, op.order);
+    if (range === null) return status('EINVAL');
+    if (range.some((holder) => holderAt(this.state, holder).kind !== 'empty')) {
+      return status('EINVAL');
+    }
+    const folio = this.newFolio(op.order, range.map(() => 0), true, null);
+    range.forEach((holder, page) => {
+      this.setHolder(holder, { kind: 'present', folio: folio.id, page });
+    });
+    return status('OK');
+  }
+
+  /** A store: in place when the page is private, else copy-on-write. */
+  private write(op: WriteOp): ModelStep {
+    // mm/memory.c: do_wp_page()
+    const holder = this.state.holders[op.holder];
+    if (holder?.kind !== 'present') return status('EINVAL');
+    const folio = this.folio(holder.folio);
+    const mappedElsewhere = this.state.holders.some(
+      (other, index) =>
+        index !== op.holder &&
+        other.kind === 'present' &&
+        other.folio === holder.folio &&
+        other.page === holder.page,
+    );
+    const serial = folio.swap?.[holder.page];
+    const heldInSwap = serial !== undefined && this.entry(serial).count > 0;
+    if (mappedElsewhere || heldInSwap) {
+      const copy = this.newFolio(0, [op.value], true, null);
+      this.setHolder(op.holder, { kind: 'present', folio: copy.id, page: 0 });
+      this.releaseIfUnused(folio);
+      return done({ errno: 'OK', how: 'cow' });
+    }
+    folio.pages[holder.page] = op.value;
+    folio.dirty = true;
+    return done({ errno: 'OK', how: 'in-place' });
+  }
+
+  /** Copies a holder into an empty target; a swap entry gains a reference. */
+  private fork(op: ForkOp, choices: Outcome): ModelStep {
+    // kernel/fork.c: copy_nonpresent_pte()
+    const source = this.state.holders[op.holder];
+    const target = this.state.holders[op.target];
+    if (source === undefined || target?.kind !== 'empty' || op.target === op.holder) {
+      return status('EINVAL');
+    }
+    switch (source.kind) {
+      case 'empty':
+        return status('EINVAL');
+      case 'present':
+        this.setHolder(op.target, source);
+        return status('OK');
+      case 'swap':
+        return this.dup(op.target, source.entry, op.failAlloc === true, choices);
+      default:
+        return unreachable(source);
+    }
+  }
+
+  /**
+   * Stores entry `serial` in `holder` and takes a reference. The step from countSentinel - 1
+   * to countSentinel with failAlloc may fail with ENOMEM (a design choice): the cluster had
+   * no extend table and could not allocate one.
+   */
+  private dup(holder: number, serial: number, failAlloc: boolean, choices: Outcome): ModelStep {
+    // mm/swapfile.c: __swap_cluster_dup_entry()
+    const entry = this.entry(serial);
+    const needsExtend = entry.count === countSentinel(this.config) - 1;
+    if (failAlloc && needsExtend && choices.errno === 'ENOMEM') return status('ENOMEM');
+    entry.count += 1;
+    this.setHolder(holder, { kind: 'swap', entry: serial });
+    return status('OK');
+  }
+
+  /** Binds the holder's folio to 2^order new entries with count 0. */
+  private allocSwap(op: AllocSwapOp, choices: Outcome): ModelStep {
+    // mm/swapfile.c: folio_alloc_swap()
+    const holder = this.state.holders[op.holder];
+    if (holder?.kind !== 'present') return status('EINVAL');
+    const folio = this.folio(holder.folio);
+    if (folio.swap !== null) return status('EINVAL');
+    if (choices.errno === 'ENOSPC') {
+      // An order-0 allocation can only fail when the space it draws from is full; which space
+      // that is depends on the design, so ENOSPC is refused only while both have room.
+      const roomy = hasWritableFreePage(this.state, this.config) && hasVirtualRoom(this.state, this.config);
+      if (folio.order === 0 && roomy) return illegal('ENOSPC for an order-0 folio while swap has room');
+      return status('ENOSPC');
+    }
+    const reclaimed = choices.reclaimed ?? [];
+    const reclaimReason = this.reclaim(reclaimed, folio.id);
+    if (reclaimReason !== null) return illegal(reclaimReason);
+    // The memcg swap charge fails after allocation; the reclaims already done stay.
+    if (op.failAlloc === true) return done(withReclaimed({ errno: 'ENOMEM' }, reclaimed));
+    const space = this.chooseSpace(choices, folio.pages.length);
+    if (typeof space === 'string') return illegal(space);
+    const created = folio.pages.map(() => this.newEntry(space));
+    folio.swap = created;
+    const outcome: Outcome =
+      space.kind === 'virtual'
+        ? { errno: 'OK', virtual: true }
+        : { errno: 'OK', virtual: false, device: space.device };
+    return done(withReclaimed(outcome, reclaimed), created);
+  }
+
+  /** Validates allocSwap's `virtual` and `device` choices for `pages` new entries. */
+  private chooseSpace(choices: Outcome, pages: number): EntrySpace | string {
+    if (choices.virtual === undefined) {
+      return `allocSwap did not report whether it is virtual (errno ${choices.errno})`;
+    }
+    if (!choices.virtual) {
+      const device = this.chooseDevice(choices, pages);
+      return typeof device === 'string' ? device : { kind: 'physical', device };
+    }
+    if (virtualEntries(this.state) + pages > this.config.vswapSlots - 1) {
+      return `the virtual swap space has fewer than ${pages} free slots`;
+    }
+    return { kind: 'virtual' };
+  }
+
+  /** The chosen device for `pages` new slots, or why it cannot receive them. */
+  private chooseDevice(choices: Outcome, pages: number): number | string {
+    const device = choices.device;
+    if (device === undefined) return `no device was reported (errno ${choices.errno})`;
+    const state = this.state.devices[device];
+    if (state === undefined) return `device ${device} does not exist`;
+    if (!state.online || !state.writeOk) return `device ${device} is not online and write-ok`;
+    if (freePages(this.state, this.config, device) < pages) {
+      return `device ${device} has fewer than ${pages} free slots`;
+    }
+    return device;
+  }
+
+  /** A reference from the holder to entry k of its swap-cache folio. */
+  private unmap(op: UnmapOp, choices: Outcome): ModelStep {
+    // mm/rmap.c: try_to_unmap_one(), folio_dup_swap()
+    const holder = this.state.holders[op.holder];
+    if (holder?.kind !== 'present') return status('EINVAL');
+    // A read: unmap changes the holder and the entry, not the folio.
+    const serial = folioAt(this.state, holder.folio).swap?.[holder.page];
+    if (serial === undefined) return status('EINVAL');
+    return this.dup(op.holder, serial, op.failAlloc === true, choices);
+  }
+
+  /** Writes an unmapped swap-cache folio to its backend (cases 1-5 of the contract). */
+  private writeout(op: WriteoutOp, choices: Outcome): ModelStep {
+    // mm/page_io.c: swap_writeout()
+    const folio = this.findFolio(op.folio);
+    if (folio === undefined || folio.swap === null) return status('EINVAL');
+    if (isMapped(this.state, folio.id)) return status('EBUSY');
+    const entries = this.entriesOf(folio);
+    if (entries.every((entry) => entry.count === 0)) {
+      this.folioFreeSwap(folio);
+      return done({ errno: 'OK', how: 'freed' });
+    }
+    if (!folio.dirty) return done({ errno: 'OK', how: 'clean' });
+    if (folio.pages.every((content) => content === 0)) {
+      // mm/page_io.c: swap_zeromap_folio_set()
+      for (const entry of entries) entry.backend = { kind: 'zero' };
+      folio.dirty = false;
+      return done({ errno: 'OK', how: 'zero' });
+    }
+    const room = this.config.zswapCapacity - zswapStored(this.state);
+    if (this.state.zswapEnabled && op.failZswap !== true && room >= entries.length) {
+      // mm/zswap.c: zswap_store()
+      entries.forEach((entry, page) => {
+        entry.backend = { kind: 'zswap', content: pageContent(folio, page) };
+      });
+      folio.dirty = false;
+      return done({ errno: 'OK', how: 'zswap' });
+    }
+    return this.writeoutDisk(folio, entries, choices);
+  }
+
+  /**
+   * Case 5 of writeout: each entry is written to its own slot, or to its existing disk
+   * backing; virtual entries without full backing get 2^order new slots on a chosen device.
+   */
+  private writeoutDisk(folio: Folio, entries: Entry[], choices: Outcome): ModelStep {
+    // mm/page_io.c: swap_writepage()
+    const backed = entries.every((entry) => entryDevice(entry) !== null);
+    if (backed) {
+      entries.forEach((entry, page) => this.writeDisk(entry, folio, page));
+      folio.dirty = false;
+      return done({ errno: 'OK', how: 'disk' });
+    }
+    if (choices.errno === 'ENOSPC') {
+      if (entries.length === 1 && hasWritableFreePage(this.state, this.config)) {
+        return illegal('ENOSPC for one page of backing while a write-ok device has a free page');
+      }
+      return status('ENOSPC');
+    }
+    const reclaimed = choices.reclaimed ?? [];
+    const reclaimReason = this.reclaim(reclaimed, folio.id);
+    if (reclaimReason !== null) return illegal(reclaimReason);
+    this.recordBackends(entries);
+    for (const entry of entries) entry.backend = { kind: 'none' };
+    const device = this.chooseDevice(choices, entries.length);
+    if (typeof device === 'string') return illegal(device);
+    entries.forEach((entry, page) => {
+      entry.backend = { kind: 'disk', content: pageContent(folio, page), device };
+    });
+    folio.dirty = false;
+    return done(withReclaimed({ errno: 'OK', how: 'disk', device }, reclaimed));
+  }
+
+  /** Stores page `page` of the folio on the entry's own disk slot or disk backing. */
+  private writeDisk(entry: Entry, folio: Folio, page: number): void {
+    const device = entryDevice(entry);
+    assert(device !== null, `entry ${entry.serial} has no disk slot`);
+    entry.backend = { kind: 'disk', content: pageContent(folio, page), device };
+  }
+
+  /** Drops a clean, unmapped swap-cache folio; held entries keep a shadow. */
+  private evict(op: EvictOp): ModelStep {
+    // mm/vmscan.c: shrink_folio_list(), mm/swap_state.c: __swap_cache_del_folio()
+    const folio = this.findFolio(op.folio);
+    if (folio === undefined || folio.swap === null) return status('EINVAL');
+    if (isMapped(this.state, folio.id) || folio.dirty) return status('EBUSY');
+    for (const entry of this.entriesOf(folio)) {
+      if (entry.count > 0) entry.shadow = true;
+      else this.state.entries.delete(entry.serial);
+    }
+    this.state.folios.delete(folio.id);
+    return status('OK');
+  }
+
+  /** A fault on a swap entry: a swap-cache hit, or a read into a new swap-cache folio. */
+  private swapin(op: SwapinOp, choices: Outcome): ModelStep {
+    // mm/memory.c: do_swap_page()
+    const holder = this.state.holders[op.holder];
+    if (holder?.kind !== 'swap') return status('EINVAL');
+    if (!inRange(op.order, this.config.orderMax + 1)) return status('EINVAL');
+    const entry = this.entry(holder.entry);
+    const cache = this.cacheOf(entry.serial);
+    if (cache !== null) {
+      this.setHolder(op.holder, { kind: 'present', folio: cache.folio.id, page: cache.page });
+      entry.count -= 1;
+      const freedCache = this.shouldFreeSwap(entry, cache.folio);
+      return done({ errno: 'OK', how: 'cache-hit', freedCache });
+    }
+    if (op.failAlloc === true) return status('ENOMEM');
+    const order = choices.order ?? 0;
+    if (order !== 0 && order !== op.order) {
+      return illegal(`swapin read order ${order}, but the op asked for order ${op.order}`);
+    }
+    const large = order > 0 && choices.errno === 'OK';
+    const start = large ? op.holder - (op.holder % 2 ** order) : op.holder;
+    const range = this.alignedRange(start, large ? order : 0) ?? [];
+    const entries = this.largeReadEntries(range);
+    if (typeof entries === 'string') return illegal(entries);
+    const how = readHow[this.readableBackend(entry).kind];
+    const folio = this.readIntoCache(entries, large ? order : 0);
+    range.forEach((index, page) => {
+      this.setHolder(index, { kind: 'present', folio: folio.id, page });
+    });
+    for (const each of entries) each.count -= 1;
+    const freedCache = this.shouldFreeSwap(entry, folio);
+    return done({ errno: 'OK', how, order: large ? order : 0, freedCache });
+  }
+
+  /**
+   * The uncached entries held by `range`, or why they cannot be read as one folio: each
+   * holder holds a distinct uncached entry, zswap was never enabled, and the backends are all
+   * zero or all disk on one device. A one-holder range always qualifies.
+   */
+  private largeReadEntries(range: readonly number[]): Entry[] | string {
+    // mm/memory.c: can_swapin_thp(), mm/swap_state.c: __swap_cache_add_check()
+    const entries: Entry[] = [];
+    for (const index of range) {
+      const holder = holderAt(this.state, index);
+      if (holder.kind !== 'swap') return `holder ${index} of the large read holds no entry`;
+      const entry = this.entry(holder.entry);
+      if (this.cacheOf(entry.serial) !== null) return `entry ${entry.serial} is cached`;
+      if (entries.includes(entry)) return `entry ${entry.serial} is held twice in the range`;
+      entries.push(entry);
+    }
+    if (range.length === 1) return entries;
+    if (range.length === 0) return 'the large read range is out of the holders';
+    if (this.state.zswapEverEnabled) return 'large swapin after zswap was ever enabled';
+    const kinds = new Set(entries.map((entry) => entry.backend.kind));
+    const devices = new Set(entries.map((entry) => entryDevice(entry)));
+    const zero = kinds.size === 1 && kinds.has('zero');
+    const disk = kinds.size === 1 && kinds.has('disk') && devices.size === 1;
+    if (!zero && !disk) return 'the backends of a large read are not uniform';
+    return entries;
+  }
+
+  /** The backend of an uncached live entry. Context: it is not `none` (asserted). */
+  private readableBackend(entry: Entry): Exclude<Backend, { kind: 'none' }> {
+    const backend = entry.backend;
+    assert(backend.kind !== 'none', `entry ${entry.serial} is swapped out with no backend`);
+    return backend;
+  }
+
+  /**
+   * Reads uncached entries into a new swap-cache folio of `order` (page i from entry i) and
+   * clears their shadows. A zswap load is exclusive: the object goes and the folio is dirty.
+   */
+  private readIntoCache(entries: readonly Entry[], order: number): Folio {
+    // mm/swap_state.c: swap_cache_alloc_folio(), mm/zswap.c: zswap_load()
+    const pages = entries.map((entry) => {
+      const backend = this.readableBackend(entry);
+      return backend.kind === 'zero' ? 0 : backend.content;
+    });
+    const exclusive = entries.some((entry) => entry.backend.kind === 'zswap');
+    const serials = entries.map((entry) => entry.serial);
+    const folio = this.newFolio(order, pages, exclusive, serials);
+    for (const entry of entries) {
+      entry.shadow = false;
+      if (exclusive) entry.backend = { kind: 'none' };
+    }
+    return folio;
+  }
+
+  /**
+   * After a swapin maps the folio: frees its swap cache when the entry's device is
+   * synchronous, swap is full, or the entry is virtual without disk backing, and no entry of
+   * the folio is held. Returns whether it did.
+   */
+  private shouldFreeSwap(entry: Entry, folio: Folio): boolean {
+    // mm/memory.c: should_try_to_free_swap()
+    const device = entryDevice(entry);
+    const synchronous = device !== null && deviceConfigAt(this.config, device).synchronousIo;
+    const unbacked = entry.space.kind === 'virtual' && entry.backend.kind !== 'disk';
+    const wanted = synchronous || vmSwapFull(this.state, this.config) || unbacked;
+    const unused = folioEntries(this.state, folio).every((each) => each.count === 0);
+    if (!wanted || !unused) return false;
+    this.folioFreeSwap(folio);
+    return true;
+  }
+
+  /** Clears a holder: a page is unmapped, a swap entry loses a reference. */
+  private zap(op: ZapOp): ModelStep {
+    // mm/memory.c: zap_pte_range()
+    const holder = this.state.holders[op.holder];
+    if (holder === undefined) return status('EINVAL');
+    switch (holder.kind) {
+      case 'empty':
+        return status('EINVAL');
+      case 'present':
+        this.setHolder(op.holder, { kind: 'empty' });
+        this.releaseIfUnused(this.folio(holder.folio));
+        return status('OK');
+      case 'swap':
+        this.setHolder(op.holder, { kind: 'empty' });
+        return done({ errno: 'OK', freedCache: this.putEntry(holder.entry) });
+      default:
+        return unreachable(holder);
+    }
+  }
+
+  /**
+   * Drops one reference; the last one frees an uncached entry, or reclaims an unmapped
+   * swap-cache folio when swap is full and none of its entries is held. Returns whether the
+   * swap cache was freed.
+   */
+  private putEntry(serial: number): boolean {
+    // mm/swapfile.c: swap_put_entries_direct(), __try_to_reclaim_swap()
+    const entry = this.entry(serial);
+    entry.count -= 1;
+    if (entry.count > 0) return false;
+    const cache = this.cacheOf(serial);
+    if (cache === null) {
+      this.state.entries.delete(serial);
+      return false;
+    }
+    const unused = folioEntries(this.state, cache.folio).every((each) => each.count === 0);
+    const full = vmSwapFull(this.state, this.config);
+    if (isMapped(this.state, cache.folio.id) || !full || !unused) return false;
+    this.folioFreeSwap(cache.folio);
+    return true;
+  }
+
+  /** folio_free_swap() on request: refused while an entry of the folio is held. */
+  private freeSwapCache(op: FreeSwapCacheOp): ModelStep {
+    // mm/swapfile.c: folio_free_swap()
+    const folio = this.findFolio(op.folio);
+    if (folio === undefined || folio.swap === null) return status('EINVAL');
+    const entries = this.entriesOf(folio);
+    if (entries.some((entry) => entry.count > 0)) return status('EBUSY');
+    this.folioFreeSwap(folio);
+    return status('OK');
+  }
+
+  /** Moves a swapped-out entry's zswap object to disk: its own slot, or a new one if virtual. */
+  private zswapWriteback(op: ZswapWritebackOp, choices: Outcome): ModelStep {
+    // mm/zswap.c: zswap_writeback_entry()
+    const holder = this.state.holders[op.holder];
+    if (holder?.kind !== 'swap') return status('EINVAL');
+    const entry = this.entry(holder.entry);
+    const backend = entry.backend;
+    if (backend.kind !== 'zswap') return status('EINVAL');
+    if (this.cacheOf(entry.serial) !== null) return status('EEXIST');
+    if (op.failAlloc === true) return status('ENOMEM');
+    if (entry.space.kind === 'physical') {
+      entry.backend = { kind: 'disk', content: backend.content, device: entry.space.device };
+      return status('OK');
+    }
+    if (choices.errno === 'ENOSPC') {
+      if (hasWritableFreePage(this.state, this.config)) {
+        return illegal('ENOSPC for one page of backing while a write-ok device has a free page');
+      }
+      return status('ENOSPC');
+    }
+    const reclaimed = choices.reclaimed ?? [];
+    const reclaimReason = this.reclaim(reclaimed, null);
+    if (reclaimReason !== null) return illegal(reclaimReason);
+    const device = this.chooseDevice(choices, 1);
+    if (typeof device === 'string') return illegal(device);
+    entry.backend = { kind: 'disk', content: backend.content, device };
+    return done(withReclaimed({ errno: 'OK', device }, reclaimed));
+  }
+
+  /** Splits a large folio into order-0 folios; holders and cache bindings follow the page. */
+  private split(op: SplitOp): ModelStep {
+    // mm/huge_memory.c: split_folio(), mm/swap_state.c: __swap_cache_replace_folio()
+    const folio = this.findFolio(op.folio);
+    if (folio === undefined || folio.order === 0) return status('EINVAL');
+    const swap = folio.swap;
+    const pieces = folio.pages.map((content, page) => {
+      if (page === 0) return folio;
+      const binding = swap === null ? null : swap.slice(page, page + 1);
+      return this.newFolio(0, [content], folio.dirty, binding);
+    });
+    this.state.holders = this.state.holders.map((holder, index): Holder => {
+      if (holder.kind !== 'present' || holder.folio !== folio.id) return holder;
+      this.touched.holders.add(index);
+      const piece = pieces[holder.page];
+      assert(piece !== undefined, `folio ${folio.id} has no page ${holder.page}`);
+      return { kind: 'present', folio: piece.id, page: 0 };
+    });
+    folio.order = 0;
+    folio.pages = folio.pages.slice(0, 1);
+    folio.swap = swap === null ? null : swap.slice(0, 1);
+    for (const piece of pieces) this.releaseIfUnused(piece);
+    return status('OK');
+  }
+
+  /** Turns zswap stores on or off; stored objects stay. */
+  private setZswap(op: SetZswapOp): ModelStep {
+    // mm/zswap.c: zswap_enabled_param_set()
+    this.state.zswapEnabled = op.enabled;
+    if (op.enabled) this.state.zswapEverEnabled = true;
+    return status('OK');
+  }
+
+  /**
+   * Applies the allocator's reclaims in order, each checked against the state left by the
+   * previous one. Returns why one is illegal, or null.
+   * @param opFolio the folio the op itself works on, which is never reclaimed.
+   */
+  private reclaim(reclaimed: readonly Reclaim[], opFolio: number | null): string | null {
+    // mm/swapfile.c: swap_reclaim_full_clusters(), __try_to_reclaim_swap()
+    for (const { folio: id, kind } of reclaimed) {
+      const folio = this.findFolio(id);
+      if (!vmSwapFull(this.state, this.config)) {
+        return `${kind} reclaim of folio ${id} while swap is not full`;
+      }
+      if (folio === undefined || folio.swap === null || id === opFolio) {
+        return `folio ${id} is not a reclaimable swap-cache folio`;
+      }
+      const entries = this.entriesOf(folio);
+      if (entries.some((entry) => entry.count > 0)) return `folio ${id} has held entries`;
+      if (kind === 'cache') {
+        this.recordFolioFreeSwap(folio);
+        this.folioFreeSwap(folio);
+        continue;
+      }
+      const backed = entries.every((e) => e.space.kind === 'virtual' && e.backend.kind === 'disk');
+      if (!backed) return `folio ${id} has an entry without virtual disk backing`;
+      this.recordBackends(entries);
+      const dirty = folio.dirty;
+      this.undo.push(() => {
+        folio.dirty = dirty;
+      });
+      for (const entry of entries) entry.backend = { kind: 'none' };
+      folio.dirty = true;
+    }
+    return null;
+  }
+
+  /**
+   * Removes a swap-cache folio whose entries all have count 0 from the swap cache: the
+   * entries are freed, the folio becomes dirty and is freed if unmapped.
+   */
+  private folioFreeSwap(folio: Folio): void {
+    // mm/swapfile.c: folio_free_swap()
+    for (const entry of this.entriesOf(folio)) {
+      assert(entry.count === 0, `entry ${entry.serial} is still held`);
+      this.state.entries.delete(entry.serial);
+    }
+    folio.swap = null;
+    folio.dirty = true;
+    this.releaseIfUnused(folio);
+  }
+
+  /** Records how to restore the backends of `entries` if the op is rejected. */
+  private recordBackends(entries: readonly Entry[]): void {
+    const backends = entries.map((entry) => entry.backend);
+    this.undo.push(() => {
+      entries.forEach((entry, index) => {
+        entry.backend = backends[index] as Backend;
+      });
+    });
+  }
+
+  /** Records how to put a swap-cache folio and its entries back if the op is rejected. */
+  private recordFolioFreeSwap(folio: Folio): void {
+    const entries = this.entriesOf(folio);
+    const { swap, dirty } = folio;
+    this.undo.push(() => {
+      for (const entry of entries) this.state.entries.set(entry.serial, entry);
+      folio.swap = swap;
+      folio.dirty = dirty;
+      this.state.folios.set(folio.id, folio);
+    });
+  }
+
+  // Lookups that record the op's footprint. Every holder write and every entry or folio an op
+  // changes goes through one of these first; lookups that only read (folioAt(),
+  // folioEntries() and cacheOf() of model/state.ts called directly) leave no mark, so that a
+  // unmap of one page of a 512-page folio reaches one entry, not 512. A change made without a
+  // mark is caught by the checker's comparison of its kept views at the next full check.
+
+  private setHolder(index: number, holder: Holder): void {
+    this.touched.holders.add(index);
+    this.state.holders[index] = holder;
+  }
+
+  private entry(serial: number): Entry {
+    this.touched.entries.add(serial);
+    return entryAt(this.state, serial);
+  }
+
+  private folio(id: number): Folio {
+    this.touched.folios.add(id);
+    return folioAt(this.state, id);
+  }
+
+  private findFolio(id: number): Folio | undefined {
+    this.touched.folios.add(id);
+    return this.state.folios.get(id);
+  }
+
+  private entriesOf(folio: Folio): Entry[] {
+    this.touched.folios.add(folio.id);
+    const entries = folioEntries(this.state, folio);
+    for (const entry of entries) this.touched.entries.add(entry.serial);
+    return entries;
+  }
+
+  /** The entry's swap-cache binding. The folio is read, not reached: an op that changes
+   * it reaches it again through folio(), findFolio() or entriesOf(). */
+  private cacheOf(serial: number): { readonly folio: Folio; readonly page: number } | null {
+    this.touched.entries.add(serial);
+    return cacheOf(this.state, serial);
+  }
+
+  /** Frees a folio that is neither mapped nor in the swap cache. */
+  private releaseIfUnused(folio: Folio): void {
+    if (folio.swap === null && !isMapped(this.state, folio.id)) this.state.folios.delete(folio.id);
+  }
+
+  /** The holders 2^order from `start`, when order is legal and the range aligned and inside. */
+  private alignedRange(start: number, order: number): number[] | null {
+    if (!inRange(order, this.config.orderMax + 1)) return null;
+    const pages = 2 ** order;
+    if (!inRange(start, this.config.holders) || start % pages !== 0) return null;
+    if (start + pages > this.config.holders) return null;
+    return Array.from({ length: pages }, (_, page) => start + page);
+  }
+
+  private newFolio(order: number, pages: number[], dirty: boolean, swap: number[] | null): Folio {
+    const folio: Folio = { id: this.state.nextFolio, order, pages, dirty, swap };
+    this.touched.folios.add(folio.id);
+    this.state.nextFolio += 1;
+    this.state.folios.set(folio.id, folio);
+    return folio;
+  }
+
+  private newEntry(space: EntrySpace): number {
+    const serial = this.state.nextSerial;
+    this.touched.entries.add(serial);
+    this.state.nextSerial += 1;
+    const backend: Backend = { kind: 'none' };
+    this.state.entries.set(serial, { serial, count: 0, shadow: false, backend, space });
+    return serial;
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Footprint checks (properties/checker.ts): the per-item views of every built-in design equal
+ * the matching parts of its full observation; the model's footprint covers every change, so
+ * the views the checker keeps from footprints equal a fresh model observation at every full
+ * check (and a footprint that drops a change is reported); campaign checks catch every
+ * catalogued mutant's committed trace; and runRandom() reports the exact first failing step
+ * of a run that footprint checks saw late.
+ *
+ * Not covered here: the speed of footprint checks (bench/, BENCHMARKS.md).
+ */
+// @ts-nocheck
+
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configPresets, type Config } from '../lib/config.ts';
+import { mutantCatalogue } from '../impl/mutants.ts';
+import type { Observation } from '../lib/observation.ts';
+import type { SwapSystem } from '../lib/system.ts';
+import { Checker, checkerOptionsCampaign, checkerOptionsDefault, type CheckerOptions } from './checker.ts';
+import { designNames, resolveDesign } from './design-registry.ts';
+import { drawSwarm, drawTemplate } from './generator.ts';
+import { resolveTemplate } from './op-template.ts';
+import { Prng, runSeed } from './prng.ts';
+import { checkerFor, replayOps, runRandom } from './run.ts';
+import { readTrace, resolveConfig } from './trace.ts';
+
+const presets = Object.entries(configPresets) as [string, Config][];
+
+/** Drives `checker` with generated ops after swapon; calls `each` after every op. */
+function drive(checker: Checker, config: Config, seed: number, ops: number, each: () => void): void {
+  const prng = new Prng(seed);
+  const swarm = drawSwarm(prng);
+  for (let device = 0; device < config.devices.length; device++) {
+    expect(checker.step({ op: 'swapon', device, cpu: 0 })).toBeNull();
+  }
+  for (let i = 0; i < ops; i++) {
+    const failure = checker.step(resolveTemplate(config, checker.observation, drawTemplate(prng, swarm)));
+    expect(failure).toBeNull();
+    each();
+  }
+}
+
+/** Every part of `observation` read through the per-item views of `system`. */
+function expectItemViewsMatch(system: SwapSystem, observation: Observation, cpus: number): void {
+  const lowest = new Map<number, number>();
+  observation.holders.forEach((view, index) => {
+    expect(system.observeHolder?.(index)).toEqual(view);
+    if (view.kind === 'swap' && !lowest.has(view.entry)) lowest.set(view.entry, index);
+  });
+  for (const view of observation.entries) {
+    expect(system.observeEntry?.(view.entry, (lowest.get(view.entry) ?? 0) % cpus)).toEqual(view);
+  }
+  for (const view of observation.folios) expect(system.observeFolio?.(view.id)).toEqual(view);
+}
+
+describe.each(designNames())('per-item views of %s', (name) => {
+  it('equal the full observation after every op, and are null for what is not live', () => {
+    const design = resolveDesign(name);
+    let freed = 0;
+    for (const [index, [, config]] of presets.entries()) {
+      const checker = checkerFor(design, config);
+      const system = checker.system;
+      let previous = new Set<number>();
+      drive(checker, config, runSeed(31, index), 150, () => {
+        const observation = system.observe();
+        expectItemViewsMatch(system, observation, config.cpus);
+        const live = new Set(observation.entries.map((view) => view.entry));
+        // A value freed by this op reads as no entry (unless the op handed it out again).
+        for (const value of previous) {
+          if (live.has(value)) continue;
+          expect(system.observeEntry?.(value, 0)).toBeNull();
+          freed++;
+        }
+        previous = live;
+        const lastFolio = observation.folios.at(-1)?.id ?? 0;
+        expect(system.observeFolio?.(lastFolio + 1000)).toBeNull();
+      });
+    }
+    expect(freed).toBeGreaterThan(0);
+  });
+});
+
+describe('the model footprint', () => {
+  it.each(designNames())('covers every change on %s (kept views equal fresh observations)', (name) => {
+    const design = resolveDesign(name);
+    // A full check every 3 ops verifies the views kept from the two footprints before it.
+    const options: CheckerOptions = { ...checkerOptionsCampaign, fullCheckEvery: 3 };
+    for (let run = 0; run < 24; run++) {
+      const config = presets[run % presets.length]?.[1] as Config;
+      const result = runRandom(design, config, runSeed(47, run), 300, options);
+      expect(result.failure).toBeNull();
+    }
+  });
+
+  it('is verified: a footprint that drops its holders is reported as a model fault', () => {
+    const config = configPresets.tiny;
+    const checker = checkerFor(resolveDesign('classic'), config, { ...checkerOptionsCampaign, fullCheckEvery: 4 });
+    const footprint = checker.model.footprint.bind(checker.model);
+    checker.model.footprint = () => ({ ...footprint(), holders: [] });
+    expect(checker.step({ op: 'swapon', device: 0, cpu: 0 })).toBeNull();
+    expect(checker.step({ op: 'fault', holder: 0, order: 0, cpu: 0 })).toBeNull();
+    expect(checker.step({ op: 'fault', holder: 1, order: 0, cpu: 0 })).toBeNull();
+    const failure = checker.step({ op: 'fault', holder: 2, order: 0, cpu: 0 });
+    expect(failure).toMatchObject({ kind: 'model-crash' });
+    expect(failure?.message).toMatch(/footprint missed a change: .* at holders\[0\]/);
+  });
+
+  it('makes the checker compare only what an op reached between full checks', () => {
+    const config = configPresets.default;
+    const checker = checkerFor(resolveDesign('vswap-all'), config, checkerOptionsCampaign);
+    drive(checker, config, 5, 256, () => {});
+    // 256 ops after the swapons: full checks at every 64th step, and before and after each
+    // swapoff and after each swapon; every other op gets a footprint check.
+    expect(checker.fullChecks).toBeLessThan(24);
+    expect(checker.footprintChecks).toBeGreaterThan(220);
+    expect(checker.fullChecks + checker.footprintChecks).toBeGreaterThanOrEqual(256);
+  });
+});
+
+describe('campaign checks', () => {
+  const traceDir = join(import.meta.dirname, 'mutants');
+  // Race mutants' traces are concurrent (version 2): the explorer replays those.
+  const traces = readdirSync(traceDir)
+    .filter((file) => file.endsWith('.json') && mutantCatalogue[file.slice(0, -'.json'.length)]?.race === undefined)
+    .sort();
+
+  it.each(traces)('catch the committed mutant trace %s', (file) => {
+    const trace = readTrace(join(traceDir, file));
+    const config = resolveConfig(trace.config);
+    const design = resolveDesign(trace.design);
+    const campaign = replayOps(design, config, trace.ops, checkerOptionsCampaign);
+    expect(campaign.failure, 'footprint checks let the mutant through').not.toBeNull();
+    const exact = replayOps(design, config, trace.ops, checkerOptionsDefault);
+    expect(campaign.failure?.step ?? 0).toBeGreaterThanOrEqual(exact.failure?.step ?? 0);
+  });
+
+  it('report the exact first failing step of a run through runRandom', () => {
+    const design = resolveDesign({ base: 'classic', mutant: 'extend-table-leak' });
+    let compared = 0;
+    for (let run = 0; run < 200 && compared < 3; run++) {
+      const config = configPresets.tiny;
+      const seed = runSeed(0x5eed, run);
+      const campaign = runRandom(design, config, seed, 400, checkerOptionsCampaign);
+      if (campaign.failure === null) continue;
+      const full = runRandom(design, config, seed, 400, checkerOptionsDefault);
+      expect(campaign.failure).toEqual(full.failure);
+      compared++;
+    }
+    expect(compared).toBe(3);
+  });
+});

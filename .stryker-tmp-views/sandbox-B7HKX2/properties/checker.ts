@@ -1,0 +1,597 @@
+/**
+ * The checker: applies each op to the reference model and to one design side by side, then
+ * 1. lets the model validate the impl's design choices (docs/allowances.md),
+ * 2. compares the outcomes,
+ * 3. keeps and checks the identity map between model serials and impl entry values (two
+ *    holders share an impl value exactly when they share a model entry; a value is reused only
+ *    for a new serial, i.e. a new generation, and only once the old one is dead),
+ * 4. compares the observations (content of every holder read through the design's lookup
+ *    path, count / cache / shadow / backend of every entry, folios, devices, zswap),
+ * 5. audits the impl's white-box invariants.
+ * The first failure stops the run and is returned as a value.
+ *
+ * Steps 4 and 5 come in two sizes. A full check compares the whole observations, audits the
+ * whole impl and self-checks the model; it runs after every `fullCheckEvery` ops, after
+ * swapon and swapoff, and at the end of a run. Between full checks, each op's footprint is
+ * checked: the holders, entries and folios the model says the op reached
+ * (SwapModel.footprint()), the holders that refer to them, and an audit of the clusters they
+ * live in (SwapSystem.auditTouched()); its cost does not grow with the state. Every full
+ * check also compares the model views the checker kept up to date from footprints with a
+ * fresh model observation, so a footprint that missed a change is reported, not trusted.
+ * A failure found between full checks is at most `fullCheckEvery - 1` ops late for what only
+ * a full check sees; runRandom() replays a failing run with full checks after every op to
+ * report the first failing step exactly.
+ *
+ * Not covered here: choosing ops (properties/op-template.ts), shrinking (properties/shrink.ts).
+ */
+// @ts-nocheck
+
+import type { Config } from '../lib/config.ts';
+import { InvariantViolation } from '../lib/invariant.ts';
+import type { EntryView, FolioView, HolderView, Observation } from '../lib/observation.ts';
+import type { Op } from '../lib/ops.ts';
+import type { ImplOutcome, Outcome } from '../lib/outcome.ts';
+import type { Knobs, SwapSystem } from '../lib/system.ts';
+import { SwapModel } from '../model/swap-model.ts';
+import type { Footprint } from '../model/swap-model.ts';
+import { firstDifference, plainEqual } from './diff.ts';
+
+export type FailureKind =
+  | 'allowance'
+  | 'outcome'
+  | 'identity'
+  | 'observation'
+  | 'invariant'
+  | 'impl-crash'
+  | 'model-crash'
+  | 'drain';
+
+export interface Failure {
+  readonly kind: FailureKind;
+  /** Index of the failing op in the trace (the drain's ops follow the trace's). */
+  readonly step: number;
+  readonly op: Op | null;
+  /** The invariant an audit named, for kind 'invariant' and 'drain'. */
+  readonly invariant?: string;
+  /** One line: what broke. */
+  readonly message: string;
+  /** Expected (model) and actual (impl) sides of the first difference, when there is one. */
+  readonly path?: string;
+  readonly expected?: unknown;
+  readonly actual?: unknown;
+}
+
+export interface CheckerOptions {
+  /** Run a full check (whole observations, whole impl audit, model self-check) after every
+   * `fullCheckEvery` ops (1 = after every op) and at the end; between them check footprints.
+   * Designs without the per-item methods of SwapSystem get a full check after every op. */
+  readonly fullCheckEvery: number;
+  /** Run the model's own invariant checks at each full check. */
+  readonly modelSelfCheck: boolean;
+  /** The design's knobs, when known, to check the `virtual` choice of allocSwap. */
+  readonly knobs?: Knobs;
+}
+
+/** Full checks after every op: what replay and shrinking use, so the first failing step
+ * is exact. */
+export const checkerOptionsDefault: CheckerOptions = { fullCheckEvery: 1, modelSelfCheck: true };
+
+/** Campaign checks: footprints after every op, a full check every 64 ops and at the end. */
+export const checkerOptionsCampaign: CheckerOptions = { fullCheckEvery: 64, modelSelfCheck: true };
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+export class Checker {
+  readonly model: SwapModel;
+  readonly system: SwapSystem;
+  /** Number of ops applied so far. */
+  steps = 0;
+  /** Full checks and footprint checks run so far. */
+  fullChecks = 0;
+  footprintChecks = 0;
+  private readonly config: Config;
+  private readonly options: CheckerOptions;
+  /** The design has the per-item views and audit, so footprints can be checked. */
+  private readonly incremental: boolean;
+  /** Impl entry value → model serial of its latest allocation. */
+  private readonly valueToSerial = new Map<number, number>();
+  /** Impl entry value → how many times it has been allocated (its generation). */
+  private readonly valueGeneration = new Map<number, number>();
+  /** Model serial → impl entry value. */
+  private readonly serialToValue = new Map<number, number>();
+  /**
+   * The model's views, kept up to date from footprints between full checks (and rebuilt at
+   * each): holders by index, live entries by serial, live folios by id; plus which holders
+   * refer to each entry and folio, so that a change to an entry or folio reaches the views
+   * of the holders that show it.
+   */
+  private readonly holderViews: HolderView[] = [];
+  private readonly entryViews = new Map<number, EntryView>();
+  private readonly folioViews = new Map<number, FolioView>();
+  private readonly entryHolders = new Map<number, Set<number>>();
+  private readonly folioHolders = new Map<number, Set<number>>();
+  /** The kind of check the last op got. */
+  private lastCheck: 'full' | 'footprint' = 'full';
+  /** The observation last assembled for observation(), until the next op. */
+  private assembled: Observation | null = null;
+
+  constructor(config: Config, system: SwapSystem, options: CheckerOptions = checkerOptionsDefault) {
+    this.config = config;
+    this.system = system;
+    this.options = options;
+    this.incremental =
+      options.fullCheckEvery > 1 &&
+      system.observeHolder !== undefined &&
+      system.observeEntry !== undefined &&
+      system.observeFolio !== undefined &&
+      system.auditTouched !== undefined;
+    this.model = new SwapModel(config);
+    this.rebuildViews(this.model.observe());
+  }
+
+  /**
+   * The model's observation after the last op, assembled from the kept views. Each part is
+   * built when first read (the op generator reads a few of them per op), and the holders are
+   * the kept array itself: an observation is valid until the next op.
+   */
+  get observation(): Observation {
+    if (this.assembled !== null) return this.assembled;
+    const { model } = this;
+    const sortedEntries = () => this.sortedEntryViews();
+    const sortedFolios = () => this.sortedFolioViews();
+    let entries: readonly EntryView[] | null = null;
+    let folios: readonly FolioView[] | null = null;
+    let globals: ReturnType<SwapModel['globalView']> | null = null;
+    const global = () => (globals ??= model.globalView());
+    const assembled: Observation = {
+      holders: this.holderViews,
+      get entries() {
+        return (entries ??= sortedEntries());
+      },
+      get folios() {
+        return (folios ??= sortedFolios());
+      },
+      get devices() {
+        return global().devices;
+      },
+      get swapFreePages() {
+        return global().swapFreePages;
+      },
+      get zswapStored() {
+        return global().zswapStored;
+      },
+      get zswapEnabled() {
+        return model.zswapEnabled;
+      },
+    };
+    this.assembled = assembled;
+    return assembled;
+  }
+
+  /** Applies one op to both sides and checks everything; returns the first failure or null. */
+  step(op: Op): Failure | null {
+    // swapoff discards a device's metadata, and with it the evidence of a leak there: the
+    // state before it gets a full check (which names the previous step).
+    if (this.incremental && op.op === 'swapoff' && this.lastCheck !== 'full' && this.steps > 0) {
+      const failure = this.fullCheck(this.steps - 1, null, true);
+      if (failure !== null) return failure;
+    }
+    const step = this.steps++;
+    this.assembled = null;
+    const zswapWasEnabled = this.model.zswapEnabled;
+    let actual: ImplOutcome;
+    try {
+      actual = this.system.apply(op);
+    } catch (error) {
+      return this.crash(step, op, error);
+    }
+    let modelStep: ReturnType<SwapModel['apply']>;
+    try {
+      modelStep = this.model.apply(op, actual);
+    } catch (error) {
+      return { kind: 'model-crash', step, op, message: errorMessage(error) };
+    }
+    if (!modelStep.ok) {
+      return { kind: 'allowance', step, op, message: `impl choice rejected: ${modelStep.reason}` };
+    }
+    const { entry: _entry, ...actualOutcome } = actual;
+    const outcomeDifference = plainEqual(modelStep.outcome, actualOutcome)
+      ? null
+      : firstDifference(modelStep.outcome, actualOutcome);
+    if (outcomeDifference !== null) {
+      return {
+        kind: 'outcome',
+        step,
+        op,
+        message: `outcome differs at ${outcomeDifference.path}`,
+        ...outcomeDifference,
+      };
+    }
+    const identityFailure = this.checkIdentity(step, op, actual, modelStep.outcome, modelStep.created, zswapWasEnabled);
+    if (identityFailure !== null) return identityFailure;
+    if (!this.incremental) return this.fullCheck(step, op, false);
+    const footprint = this.model.footprint();
+    // swapon and swapoff reach everything: a full check, with nothing kept to verify.
+    if (footprint.everything) return this.fullCheck(step, op, false);
+    const holders = this.keepFootprint(footprint);
+    if (this.steps % this.options.fullCheckEvery === 0) return this.fullCheck(step, op, true);
+    return this.footprintCheck(step, op, footprint, holders);
+  }
+
+  /** Runs a full check now, on the state after the last op (benchmarks time it). */
+  checkFully(): Failure | null {
+    return this.fullCheck(Math.max(0, this.steps - 1), null, this.incremental && this.lastCheck !== 'full');
+  }
+
+  /** Runs the full impl audit now. */
+  audit(step: number, op: Op | null): Failure | null {
+    try {
+      this.system.audit();
+    } catch (error) {
+      return this.crash(step, op, error);
+    }
+    return null;
+  }
+
+  /**
+   * Releases everything: zap every holder, free every swap-cache folio, swap off every
+   * device; then both sides must be empty.
+   */
+  drain(): Failure | null {
+    // The ops' end gets a full check of its own, before the drain releases what they left.
+    if (this.incremental && this.lastCheck !== 'full') {
+      const failure = this.fullCheck(Math.max(0, this.steps - 1), null, true);
+      if (failure !== null) return failure;
+    }
+    for (let holder = 0; holder < this.config.holders; holder++) {
+      if (this.holderViews[holder]?.kind === 'empty') continue;
+      const failure = this.step({ op: 'zap', holder, cpu: holder % this.config.cpus });
+      if (failure !== null) return failure;
+    }
+    for (const folio of this.sortedFolioViews()) {
+      if (!folio.cached || !this.folioViews.has(folio.id)) continue;
+      const failure = this.step({ op: 'freeSwapCache', folio: folio.id, cpu: 0 });
+      if (failure !== null) return failure;
+    }
+    for (const [device, view] of this.model.globalView().devices.entries()) {
+      if (!view.online) continue;
+      const failure = this.step({ op: 'swapoff', device, cpu: device % this.config.cpus });
+      if (failure !== null) return failure;
+    }
+    const step = this.steps;
+    const left = this.model.observe();
+    if (left.entries.length > 0 || left.folios.length > 0 || left.zswapStored > 0) {
+      return {
+        kind: 'model-crash',
+        step,
+        op: null,
+        message: `model not empty after drain: ${left.entries.length} entries, ${left.folios.length} folios`,
+      };
+    }
+    const failure = this.fullCheck(step, null, false);
+    if (failure !== null) return failure;
+    try {
+      this.system.auditEmpty();
+    } catch (error) {
+      const crash = this.crash(step, null, error);
+      return crash.kind === 'invariant' ? { ...crash, kind: 'drain' } : crash;
+    }
+    return null;
+  }
+
+  private crash(step: number, op: Op | null, error: unknown): Failure {
+    if (error instanceof InvariantViolation) {
+      return { kind: 'invariant', step, op, invariant: error.invariant, message: error.message };
+    }
+    return { kind: 'impl-crash', step, op, message: errorMessage(error) };
+  }
+
+  /**
+   * Whole observations, whole audit, model self-check; then the kept views start afresh.
+   * With `verifyKept`, the views kept from footprints since the last full check must equal
+   * the fresh model observation.
+   */
+  private fullCheck(step: number, op: Op | null, verifyKept: boolean): Failure | null {
+    this.fullChecks++;
+    this.lastCheck = 'full';
+    const expected = this.model.observe();
+    const kept = verifyKept ? this.keptViewsDifference(expected) : null;
+    this.rebuildViews(expected);
+    if (kept !== null) {
+      return { kind: 'model-crash', step, op, message: `a footprint missed a change: the kept model view differs at ${kept}` };
+    }
+    const observationFailure = this.compareObservations(step, op, expected);
+    if (observationFailure !== null) return observationFailure;
+    if (this.options.modelSelfCheck) {
+      try {
+        this.model.selfCheck();
+      } catch (error) {
+        return { kind: 'model-crash', step, op, message: errorMessage(error) };
+      }
+    }
+    return this.audit(step, op);
+  }
+
+  /** The first path where the kept views differ from a fresh model observation, or null. */
+  private keptViewsDifference(expected: Observation): string | null {
+    const kept = {
+      holders: this.holderViews,
+      entries: this.sortedEntryViews(),
+      folios: this.sortedFolioViews(),
+    };
+    const fresh = { holders: expected.holders, entries: expected.entries, folios: expected.folios };
+    if (plainEqual(fresh, kept)) return null;
+    return firstDifference(fresh, kept)?.path ?? '(root)';
+  }
+
+  /** The kept entry views in serial order, as an Observation lists them. */
+  private sortedEntryViews(): EntryView[] {
+    return [...this.entryViews.values()].sort((a, b) => a.entry - b.entry);
+  }
+
+  /** The kept folio views in id order, as an Observation lists them. */
+  private sortedFolioViews(): FolioView[] {
+    return [...this.folioViews.values()].sort((a, b) => a.id - b.id);
+  }
+
+  private rebuildViews(observation: Observation): void {
+    this.holderViews.length = 0;
+    this.entryViews.clear();
+    this.folioViews.clear();
+    this.entryHolders.clear();
+    this.folioHolders.clear();
+    observation.holders.forEach((view, index) => {
+      this.holderViews.push(view);
+      this.indexHolder(index, view);
+    });
+    for (const view of observation.entries) this.entryViews.set(view.entry, view);
+    for (const view of observation.folios) this.folioViews.set(view.id, view);
+  }
+
+  /** The index a holder view belongs in (by entry or by folio) and its key there, or null. */
+  private holderIndexOf(view: HolderView): [Map<number, Set<number>>, number] | null {
+    if (view.kind === 'empty') return null;
+    return view.kind === 'swap' ? [this.entryHolders, view.entry] : [this.folioHolders, view.folio];
+  }
+
+  private indexHolder(index: number, view: HolderView): void {
+    const place = this.holderIndexOf(view);
+    if (place === null) return;
+    const [map, key] = place;
+    const set = map.get(key);
+    if (set === undefined) map.set(key, new Set([index]));
+    else set.add(index);
+  }
+
+  private unindexHolder(index: number, view: HolderView): void {
+    const place = this.holderIndexOf(view);
+    if (place === null) return;
+    const [map, key] = place;
+    const set = map.get(key);
+    set?.delete(index);
+    if (set?.size === 0) map.delete(key);
+  }
+
+  /**
+   * Brings the kept model views up to date with what the op reached, and returns the holders
+   * to compare: those it wrote and those that showed one of its entries or folios.
+   */
+  private keepFootprint(footprint: Footprint): number[] {
+    const holders = new Set(footprint.holders);
+    for (const serial of footprint.entries) for (const index of this.entryHolders.get(serial) ?? []) holders.add(index);
+    for (const id of footprint.folios) for (const index of this.folioHolders.get(id) ?? []) holders.add(index);
+    const sorted = [...holders].sort((a, b) => a - b);
+    for (const index of sorted) {
+      const view = this.model.holderView(index);
+      this.unindexHolder(index, this.holderViews[index] as HolderView);
+      this.holderViews[index] = view;
+      this.indexHolder(index, view);
+    }
+    for (const serial of footprint.entries) {
+      const view = this.model.entryView(serial);
+      if (view === null) this.entryViews.delete(serial);
+      else this.entryViews.set(serial, view);
+    }
+    for (const id of footprint.folios) {
+      const view = this.model.folioView(id);
+      if (view === null) this.folioViews.delete(id);
+      else this.folioViews.set(id, view);
+    }
+    return sorted;
+  }
+
+  /**
+   * Compares what the op reached (the holders from keepFootprint(), its entries and its
+   * folios), read per item on both sides; then audits the impl where those entries live.
+   */
+  private footprintCheck(step: number, op: Op, footprint: Footprint, holders: readonly number[]): Failure | null {
+    this.footprintChecks++;
+    this.lastCheck = 'footprint';
+    const system = this.system as Required<Pick<SwapSystem, 'observeHolder' | 'observeEntry' | 'observeFolio' | 'auditTouched'>>;
+    const fail = (path: string, expected: unknown, actual: unknown, what: string): Failure => {
+      const difference = firstDifference(expected, actual) ?? { path: '', expected, actual };
+      const full = `${path}${difference.path}`;
+      return { kind: 'observation', step, op, message: `observation differs at ${full} (${what})`, path: full, expected: difference.expected, actual: difference.actual };
+    };
+    try {
+      for (const index of holders) {
+        const expected = this.holderViews[index] as HolderView;
+        const actual = this.translateHolder(system.observeHolder(index));
+        if (typeof actual === 'string') return { kind: 'identity', step, op, message: actual };
+        if (!plainEqual(expected, actual)) return fail(`holders[${index}]`, expected, actual, this.describeHolder(index));
+      }
+      const values: number[] = [];
+      for (const serial of [...footprint.entries].sort((a, b) => a - b)) {
+        const expected = this.entryViews.get(serial) ?? null;
+        const value = this.serialToValue.get(serial);
+        let actual: EntryView | null = null;
+        if (value !== undefined) {
+          values.push(value);
+          // A value handed out again belongs to its newer serial; the old one reads as freed.
+          if (this.valueToSerial.get(value) === serial) {
+            const view = system.observeEntry(value, this.readingCpu(serial));
+            actual = view === null ? null : { ...view, entry: serial };
+          }
+        }
+        if (!plainEqual(expected, actual)) {
+          const name = `model entry ${serial} = ${value === undefined ? '?' : this.system.formatEntry(value)}`;
+          return fail(`entries[serial ${serial}]`, expected, actual, name);
+        }
+      }
+      for (const id of [...footprint.folios].sort((a, b) => a - b)) {
+        const expected = this.folioViews.get(id) ?? null;
+        const actual = system.observeFolio(id);
+        if (!plainEqual(expected, actual)) return fail(`folios[id ${id}]`, expected, actual, `folio ${id}`);
+      }
+      system.auditTouched(values);
+    } catch (error) {
+      return this.crash(step, op, error);
+    }
+    return null;
+  }
+
+  /** The CPU whose lookup path observe() reads an entry's content on: its lowest holder's. */
+  private readingCpu(serial: number): number {
+    const holders = this.entryHolders.get(serial);
+    if (holders === undefined || holders.size === 0) return 0;
+    return Math.min(...holders) % this.config.cpus;
+  }
+
+  private checkIdentity(
+    step: number,
+    op: Op,
+    actual: ImplOutcome,
+    outcome: Outcome,
+    created: readonly number[],
+    zswapWasEnabled: boolean,
+  ): Failure | null {
+    const fail = (message: string): Failure => ({ kind: 'identity', step, op, message });
+    if (op.op === 'allocSwap' && outcome.errno === 'OK') {
+      const knobs = this.options.knobs;
+      if (knobs !== undefined) {
+        const expectedVirtual =
+          knobs.virtualEntries === 'always' || (knobs.virtualEntries === 'when-zswap' && zswapWasEnabled);
+        if (actual.virtual !== expectedVirtual) {
+          return fail(`allocSwap made ${actual.virtual ? 'virtual' : 'physical'} entries; knobs say otherwise`);
+        }
+      }
+      if (actual.entry === undefined) return fail('allocSwap succeeded without naming its first entry value');
+      const first = actual.entry;
+      if (this.system.entryOffset(first) % created.length !== 0) {
+        return fail(`entries of an order-${Math.log2(created.length)} folio start at unaligned ${this.system.formatEntry(first)}`);
+      }
+      for (const [page, serial] of created.entries()) {
+        const value = first + page;
+        const previous = this.valueToSerial.get(value);
+        if (previous !== undefined && this.model.isLive(previous)) {
+          return fail(
+            `${this.system.formatEntry(value)} handed out again while its generation ` +
+              `${this.valueGeneration.get(value)} (model entry ${previous}) is still live (ABA)`,
+          );
+        }
+        this.valueToSerial.set(value, serial);
+        this.serialToValue.set(serial, value);
+        this.valueGeneration.set(value, (this.valueGeneration.get(value) ?? 0) + 1);
+      }
+    }
+    if (op.op === 'swapin' && outcome.errno === 'OK' && (outcome.order ?? 0) > 0) {
+      const size = 2 ** (outcome.order ?? 0);
+      const start = op.holder - (op.holder % size);
+      const values: number[] = [];
+      for (let i = 0; i < size; i++) {
+        // The holders before the op, as the model saw them (the impl's agreed at the last check).
+        const view = this.holderViews[start + i];
+        if (view?.kind !== 'swap') return fail(`large swapin over holder ${start + i} that held no entry`);
+        const value = this.serialToValue.get(view.entry);
+        if (value === undefined) return fail(`large swapin over holder ${start + i} whose entry has no impl value`);
+        values.push(value);
+      }
+      const first = values[0] as number;
+      const contiguous = values.every((value, i) => value === first + i);
+      if (!contiguous || this.system.entryOffset(first) % size !== 0) {
+        return fail(`large swapin of entries that are not contiguous and aligned: ${values.map((v) => this.system.formatEntry(v)).join(',')}`);
+      }
+    }
+    return null;
+  }
+
+  private translateEntry(view: EntryView): EntryView | string {
+    const serial = this.valueToSerial.get(view.entry);
+    if (serial === undefined) return `impl entry ${this.system.formatEntry(view.entry)} was never allocated`;
+    return { ...view, entry: serial };
+  }
+
+  private translateHolder(view: HolderView): HolderView | string {
+    if (view.kind !== 'swap') return view;
+    const serial = this.valueToSerial.get(view.entry);
+    if (serial === undefined) return `a holder holds ${this.system.formatEntry(view.entry)}, never allocated`;
+    return { ...view, entry: serial };
+  }
+
+  private compareObservations(step: number, op: Op | null, expected: Observation): Failure | null {
+    let actualRaw: Observation;
+    try {
+      actualRaw = this.system.observe();
+    } catch (error) {
+      return this.crash(step, op, error);
+    }
+    const holders: HolderView[] = [];
+    for (const view of actualRaw.holders) {
+      const translated = this.translateHolder(view);
+      if (typeof translated === 'string') return { kind: 'identity', step, op, message: translated };
+      holders.push(translated);
+    }
+    const entries: EntryView[] = [];
+    for (const view of actualRaw.entries) {
+      const translated = this.translateEntry(view);
+      if (typeof translated === 'string') return { kind: 'identity', step, op, message: translated };
+      entries.push(translated);
+    }
+    entries.sort((a, b) => a.entry - b.entry);
+    const actual: Observation = { ...actualRaw, holders, entries };
+    if (plainEqual(expected, actual)) return null;
+    const difference = firstDifference(expected, actual) ?? {
+      // The fast comparison and the diff disagree: report it rather than let the step pass.
+      path: '(root)',
+      expected,
+      actual,
+    };
+    return {
+      kind: 'observation',
+      step,
+      op,
+      message: `observation differs at ${difference.path}${this.describePath(difference.path, expected, actual)}`,
+      ...difference,
+    };
+  }
+
+  /** Names the holder and the model entry it holds. */
+  private describeHolder(index: number): string {
+    const view = this.holderViews[index];
+    if (view?.kind !== 'swap') return `holder ${index}`;
+    const value = this.serialToValue.get(view.entry);
+    return `holder ${index}, model entry ${view.entry} = ${value === undefined ? '?' : this.system.formatEntry(value)}`;
+  }
+
+  /** Names the holder or entry a difference path points into. */
+  private describePath(path: string, expected: Observation, actual: Observation): string {
+    const holder = /^holders\[(\d+)\]/.exec(path);
+    if (holder !== null) {
+      const view = expected.holders[Number(holder[1])];
+      if (view?.kind !== 'swap') return ` (holder ${holder[1]})`;
+      const value = this.serialToValue.get(view.entry);
+      return ` (holder ${holder[1]}, model entry ${view.entry} = ${value === undefined ? '?' : this.system.formatEntry(value)})`;
+    }
+    const entry = /^entries\[(\d+)\]/.exec(path);
+    if (entry !== null) {
+      const index = Number(entry[1]);
+      const serial = expected.entries[index]?.entry ?? actual.entries[index]?.entry;
+      const value = serial === undefined ? undefined : this.serialToValue.get(serial);
+      return ` (model entry ${serial ?? '?'} = ${value === undefined ? '?' : this.system.formatEntry(value)})`;
+    }
+    return '';
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Swarm op mixes and the PRNG template source of the campaign runner. A swarm picks, once per
+ * run, which op kinds are enabled and how heavily, so that some runs are fork-heavy (count
+ * overflow), some never swap off, some churn zswap; the core ops that build swap state stay on.
+ * Half the swarms (three in four of those that are not pressure runs) also have a focus, an
+ * intent for the whole run: zswap (toggle it, store, load, write back), counts (fork a small hot
+ * set of holders until counts overflow into extend tables, with frequent injected allocation
+ * failures there) or swapoff (devices go off and on with entries on them). A focus narrows the
+ * hot holders to a few and turns part of the templates into lifecycle steps
+ * (op-template.ts advanceOp), so that the same entries go through whole lifecycles instead of
+ * spreading thin over every holder. Half the pressure runs start with only the synchronous-I/O
+ * devices swapped on (Swarm.syncOnly), so that a small device fills past half.
+ *
+ * Not covered here: resolving templates into ops (properties/op-template.ts).
+ */
+// @ts-nocheck
+
+import type { OpName } from '../lib/ops.ts';
+import { opNames } from '../lib/ops.ts';
+import type { OpTemplate } from './op-template.ts';
+import { templatePickMax } from './op-template.ts';
+import type { Prng } from './prng.ts';
+
+/** Relative weight of each op kind before the swarm scales it. */
+export const opWeightsBase: Readonly<Record<OpName, number>> = {
+  swapon: 2,
+  swapoff: 1,
+  fault: 10,
+  write: 8,
+  fork: 8,
+  allocSwap: 10,
+  unmap: 12,
+  writeout: 10,
+  evict: 8,
+  swapin: 10,
+  zap: 6,
+  freeSwapCache: 3,
+  zswapWriteback: 4,
+  split: 3,
+  setZswap: 1,
+};
+
+/** Ops that every swarm keeps: without them no swap state is built. */
+const opsCore: ReadonlySet<OpName> = new Set<OpName>(['fault', 'allocSwap', 'unmap', 'swapin', 'writeout']);
+
+/** The intent of a whole run (see the header). */
+export type SwarmFocus = 'mixed' | 'zswap' | 'counts' | 'swapoff';
+
+/** A per-run op mix: cumulative weights over op kinds, zero for disabled kinds. */
+export interface Swarm {
+  readonly weights: Readonly<Record<OpName, number>>;
+  /** Swap-out pressure: more faults and writeouts, fewer swapins, zswap mostly bypassed, so
+   * that physical swap fills past half (vm_swap_full(): cache-only and backing reclaim). */
+  readonly pressure: boolean;
+  readonly focus: SwarmFocus;
+  /** Share of templates that advance a lifecycle instead of drawing an op kind. */
+  readonly advanceShare: number;
+  /** How many low-numbered holders are hot (picked most of the time), or null for the
+   * resolver's default (a quarter of the holders). */
+  readonly hotHolders: number | null;
+  /** Swap on only the synchronous-I/O devices at the start of the run (when the config has
+   * one; run.ts): a pressure run then fills a small device past half, where cache-only
+   * reclaim meets partly mapped large folios. The other devices can still be swapped on by
+   * a swapon op. */
+  readonly syncOnly: boolean;
+  readonly cumulative: readonly number[];
+  readonly total: number;
+}
+
+export function swarmFromWeights(
+  weights: Readonly<Record<OpName, number>>,
+  pressure = false,
+  focus: SwarmFocus = 'mixed',
+  hotHolders: number | null = null,
+  advanceShare = 0,
+): Swarm {
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const name of opNames) {
+    total += weights[name];
+    cumulative.push(total);
+  }
+  return { weights, pressure, focus, hotHolders, advanceShare, syncOnly: false, cumulative, total };
+}
+
+const opsPressureUp: ReadonlySet<OpName> = new Set<OpName>(['fault', 'write', 'allocSwap', 'unmap', 'writeout', 'evict']);
+const opsPressureDown: ReadonlySet<OpName> = new Set<OpName>(['swapin', 'zap', 'freeSwapCache', 'swapoff']);
+
+/** Weights a focus multiplies (after the swarm's own scaling); the ops it needs are enabled. */
+const focusWeights: Readonly<Record<Exclude<SwarmFocus, 'mixed'>, Partial<Record<OpName, number>>>> = {
+  // Store, load, redirty and write back compressed pages, with zswap switched on and off.
+  zswap: { setZswap: 6, zswapWriteback: 3, evict: 2, write: 2, swapin: 2, writeout: 1, fork: 1 },
+  // Share entries among many holders, then drop them again.
+  counts: { fork: 4, unmap: 2, allocSwap: 1, zap: 1, swapin: 1 },
+  // Take devices off and on while entries live on them.
+  swapoff: { swapoff: 8, swapon: 4, evict: 2, writeout: 1 },
+};
+
+/** Draws a swarm: each non-core kind is off with probability 1/4, each weight scaled 1..4;
+ * one run in three is a pressure run; three in four of the others get a focus (3/8 of them
+ * zswap, 1/4 counts, 1/8 swapoff); half the pressure runs start on the synchronous-I/O
+ * devices alone. */
+export function drawSwarm(prng: Prng): Swarm {
+  const pressure = prng.below(3) === 0;
+  const weights = {} as Record<OpName, number>;
+  for (const name of opNames) {
+    const enabled = opsCore.has(name) || prng.below(4) !== 0;
+    let weight = enabled ? opWeightsBase[name] * (1 + prng.below(4)) : 0;
+    if (pressure && opsPressureUp.has(name)) weight *= 3;
+    if (pressure && opsPressureDown.has(name)) weight = Math.ceil(weight / 4);
+    weights[name] = weight;
+  }
+  const roll = prng.below(8);
+  // A pressure run keeps its own intent (fill swap past half) and gets no focus.
+  const focus: SwarmFocus = pressure || roll < 2 ? 'mixed' : roll < 5 ? 'zswap' : roll < 7 ? 'counts' : 'swapoff';
+  // Drawn for every swarm, so that the stream does not depend on the focus.
+  const hot = 2 + prng.below(5);
+  // Half the pressure runs start on the synchronous-I/O devices alone (Swarm.syncOnly): a
+  // small device fills past half sooner. (Zswap runs on them alone were tried too: kills of
+  // the zero-flag bug, which needs a swap cache that survives swapin, dropped.)
+  const syncOnly = pressure && prng.below(2) === 0;
+  if (focus === 'mixed') return { ...swarmFromWeights(weights, pressure), syncOnly };
+  for (const [name, factor] of Object.entries(focusWeights[focus]) as [OpName, number][]) {
+    weights[name] = Math.max(weights[name], opWeightsBase[name]) * factor;
+  }
+  // A third to two thirds of a focused run's ops are lifecycle steps (op-template advanceOp),
+  // over a few hot holders.
+  const advanceShare = (1 + prng.below(2)) / 3;
+  return { ...swarmFromWeights(weights, pressure, focus, hot, advanceShare), syncOnly };
+}
+
+/** Probability that a template's flag is set, by kind (injected failures stay rare, except in
+ * the counts focus, where a dup that needs an extend table should also see it fail). */
+function flagProbability(kind: OpName, swarm: Swarm): number {
+  const pressure = swarm.pressure;
+  switch (kind) {
+    case 'setZswap':
+      // The zswap focus toggles zswap about evenly, so writeouts see both states.
+      return swarm.focus === 'zswap' ? 0.45 : pressure ? 0.15 : 0.6;
+    case 'writeout':
+      return pressure ? 0.7 : 0.12;
+    case 'fork':
+    case 'unmap':
+      // Half the dups of a counts run fail their extend-table allocation: a failure must meet
+      // the one dup that crosses the sentinel, and most dups do not cross it.
+      return swarm.focus === 'counts' ? 0.5 : 0.05;
+    case 'allocSwap':
+    case 'swapin':
+    case 'zswapWriteback':
+      return 0.05;
+    default:
+      return 0;
+  }
+}
+
+
+/**
+ * Draws one template from cumulative op weights: the kind, then the raw numbers, always in the
+ * same order, so every stream is reproducible from its seed. Shared by swarms and workloads.
+ */
+export function drawTemplateWith(
+  prng: Prng,
+  cumulative: readonly number[],
+  total: number,
+  orderBound: number,
+  flagChance: (kind: OpName) => number,
+): OpTemplate {
+  const roll = prng.below(total);
+  let index = 0;
+  while ((cumulative[index] ?? total) <= roll) index++;
+  const kind = opNames[index] as OpName;
+  return {
+    kind,
+    pick: prng.below(templatePickMax + 1),
+    pick2: prng.below(templatePickMax + 1),
+    cpu: prng.below(8),
+    order: prng.below(orderBound),
+    // One write in six stores a zero page, the rest a value unlikely to repeat.
+    value: prng.below(6) === 0 ? 0 : 1 + prng.below(0x3fffffff),
+    flag: prng.chance(flagChance(kind)),
+  };
+}
+
+/** Draws one template from the swarm. */
+export function drawTemplate(prng: Prng, swarm: Swarm): OpTemplate {
+  const template = drawTemplateWith(prng, swarm.cumulative, swarm.total, 4, (kind) => flagProbability(kind, swarm));
+  // Only focused swarms draw this.
+  if (swarm.advanceShare > 0 && prng.chance(swarm.advanceShare)) {
+    // The lifecycle step's kind is only known when it resolves; its flag (failAlloc of a fork,
+    // failZswap of a writeout) is drawn as for a fork.
+    return { ...template, advance: true, flag: prng.chance(flagProbability('fork', swarm)) };
+  }
+  return template;
+}
