@@ -1,0 +1,255 @@
+/**
+ * Op templates: an op kind plus raw random numbers, resolved against the model's current
+ * observation into a concrete op with intent (swapin picks a holder that holds a swap entry,
+ * evict picks a clean unmapped swap-cache folio, hot holders are picked more often, and a small
+ * share of picks is deliberately random so that the EINVAL paths stay exercised).
+ *
+ * Templates are what fast-check generates and shrinks in the vitest properties, and what the
+ * campaign runner draws from its PRNG; both resolve them the same way. The concrete ops that
+ * result are what traces record.
+ *
+ * Not covered here: op weights and swarm choice (properties/generator.ts).
+ */
+// @ts-nocheck
+
+import type { Config } from '../lib/config.ts';
+import type { FolioView, HolderView, Observation } from '../lib/observation.ts';
+import type { Op, OpName } from '../lib/ops.ts';
+
+export interface OpTemplate {
+  readonly kind: OpName;
+  /** Chooses the main target among the candidates. */
+  readonly pick: number;
+  /** Chooses hot or cold targets, a second target (fork), or a random fallback. */
+  readonly pick2: number;
+  readonly cpu: number;
+  readonly order: number;
+  /** Value for write; 0 writes a zero page. */
+  readonly value: number;
+  /** failAlloc / failZswap / the enabled flag of setZswap. */
+  readonly flag: boolean;
+  /** Ignore `kind` and take a hot holder or folio one step further along its lifecycle
+   * (advanceOp); only the campaign runner's focused swarms set it. */
+  readonly advance?: boolean;
+}
+
+/** Largest raw number a template field carries. */
+export const templatePickMax = 0xffff;
+
+type HolderPredicate = (view: HolderView, index: number) => boolean;
+
+function holderIndices(observation: Observation, predicate: HolderPredicate): number[] {
+  const indices: number[] = [];
+  observation.holders.forEach((view, index) => {
+    if (predicate(view, index)) indices.push(index);
+  });
+  return indices;
+}
+
+/**
+ * Picks one candidate: usually among the hot ids (the low quarter of the id space, or the
+ * `hot` lowest when the run narrows them), sometimes any candidate, and one time in sixteen
+ * any id at all (which may well be invalid).
+ */
+function choose(candidates: readonly number[], idLimit: number, t: OpTemplate, hot: number | null = null): number {
+  if (candidates.length === 0 || t.pick2 % 16 === 15) return t.pick % idLimit;
+  const hotLimit = hot ?? Math.max(2, idLimit >> 2);
+  const hotCandidates = candidates.filter((id) => id < hotLimit);
+  if (hotCandidates.length > 0 && t.pick2 % 4 !== 0) return hotCandidates[t.pick % hotCandidates.length] as number;
+  return candidates[t.pick % candidates.length] as number;
+}
+
+/** Folio candidates are chosen by position, since ids only grow. */
+function chooseFolio(candidates: readonly FolioView[], all: readonly FolioView[], t: OpTemplate) {
+  const pool = candidates.length > 0 ? candidates : all;
+  if (pool.length === 0 || t.pick2 % 16 === 15) return 1 + (t.pick % 64);
+  // Recent folios are hot: bias towards the end of the list.
+  const index = t.pick2 % 4 !== 0 ? pool.length - 1 - (t.pick % Math.min(4, pool.length)) : t.pick;
+  return (pool[index % pool.length] as FolioView).id;
+}
+
+function mappedFolios(observation: Observation): Set<number> {
+  const mapped = new Set<number>();
+  for (const view of observation.holders) if (view.kind === 'present') mapped.add(view.folio);
+  return mapped;
+}
+
+function faultOp(config: Config, observation: Observation, t: OpTemplate, cpu: number, hot: number | null): Op {
+  const orderWanted = t.order % (config.orderMax + 1);
+  for (let order = orderWanted; order >= 0; order--) {
+    const size = 2 ** order;
+    const starts = holderIndices(observation, (_, index) => {
+      if (index % size !== 0 || index + size > config.holders) return false;
+      for (let i = index; i < index + size; i++) {
+        if (observation.holders[i]?.kind !== 'empty') return false;
+      }
+      return true;
+    });
+    if (starts.length > 0 || order === 0) {
+      return { op: 'fault', holder: choose(starts, config.holders, t, hot), order, cpu };
+    }
+  }
+  return { op: 'fault', holder: t.pick % config.holders, order: 0, cpu };
+}
+
+/** Resolves a template into a concrete op against the model's observation; `hot` narrows the
+ * hot holders to the lowest `hot` ids (null: the low quarter). */
+export function resolveTemplate(config: Config, observation: Observation, t: OpTemplate, hot: number | null = null): Op {
+  const cpu = t.cpu % config.cpus;
+  if (t.advance === true) return advanceOp(config, observation, t, cpu, hot);
+  const holders = config.holders;
+  const cachedFolios = new Set(observation.folios.filter((f) => f.cached).map((f) => f.id));
+  const isPresent: HolderPredicate = (v) => v.kind === 'present';
+  const isSwap: HolderPredicate = (v) => v.kind === 'swap';
+  switch (t.kind) {
+    case 'swapon':
+    case 'swapoff': {
+      const wantOnline = t.kind === 'swapoff';
+      const devices = observation.devices.flatMap((d, i) => (d.online === wantOnline ? [i] : []));
+      const count = Math.max(1, config.devices.length);
+      const device = devices.length > 0 ? (devices[t.pick % devices.length] as number) : t.pick % count;
+      return { op: t.kind, device, cpu };
+    }
+    case 'fault':
+      return faultOp(config, observation, t, cpu, hot);
+    case 'write': {
+      const holder = choose(holderIndices(observation, isPresent), holders, t, hot);
+      return { op: 'write', holder, value: t.value, cpu };
+    }
+    case 'fork': {
+      const source = choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, hot);
+      const empties = holderIndices(observation, (v, i) => v.kind === 'empty' && i !== source);
+      const target = empties.length > 0 ? (empties[t.pick2 % empties.length] as number) : t.pick2 % holders;
+      return withFlag({ op: 'fork', holder: source, target, cpu }, 'failAlloc', t.flag);
+    }
+    case 'allocSwap': {
+      const uncached = holderIndices(observation, (v) => v.kind === 'present' && !cachedFolios.has(v.folio));
+      return withFlag({ op: 'allocSwap', holder: choose(uncached, holders, t, hot), cpu }, 'failAlloc', t.flag);
+    }
+    case 'unmap': {
+      const cached = holderIndices(observation, (v) => v.kind === 'present' && cachedFolios.has(v.folio));
+      // Half the time finish a folio that is already partly unmapped, so that whole folios
+      // become unmapped and can be written out and evicted.
+      const partly = t.order % 2 === 0 ? partlyUnmappedFolios(observation) : new Set<number>();
+      const finishing = cached.filter((h) => {
+        const view = observation.holders[h];
+        return view?.kind === 'present' && partly.has(view.folio);
+      });
+      const holder = finishing.length > 0 ? (finishing[t.pick % finishing.length] as number) : choose(cached, holders, t, hot);
+      return withFlag({ op: 'unmap', holder, cpu }, 'failAlloc', t.flag);
+    }
+    case 'swapin': {
+      const holder = choose(holderIndices(observation, isSwap), holders, t, hot);
+      // Half the swapins ask for the largest order whose aligned holder range is swapped out;
+      // the design falls back to order 0 when the batch is not uniform.
+      const order = t.order >= 2 ? largestSwappedOrder(config, observation, holder) : 0;
+      return withFlag({ op: 'swapin', holder, order, cpu }, 'failAlloc', t.flag);
+    }
+    case 'zap':
+      return { op: 'zap', holder: choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, hot), cpu };
+    case 'zswapWriteback': {
+      const zswapEntries = new Set(observation.entries.filter((e) => e.backend === 'zswap').map((e) => e.entry));
+      const inZswap = holderIndices(observation, (v) => v.kind === 'swap' && zswapEntries.has(v.entry));
+      return withFlag({ op: 'zswapWriteback', holder: choose(inZswap, holders, t, hot), cpu }, 'failAlloc', t.flag);
+    }
+    case 'writeout':
+    case 'evict':
+    case 'freeSwapCache':
+    case 'split': {
+      const mapped = mappedFolios(observation);
+      const wanted = observation.folios.filter((f) => {
+        if (t.kind === 'split') return f.order > 0;
+        if (!f.cached) return false;
+        if (t.kind === 'freeSwapCache') return true;
+        if (mapped.has(f.id)) return false;
+        return t.kind === 'writeout' ? f.dirty : !f.dirty;
+      });
+      const folio = chooseFolio(wanted, observation.folios, t);
+      if (t.kind === 'writeout') return withFlag({ op: 'writeout', folio, cpu }, 'failZswap', t.flag);
+      return { op: t.kind, folio, cpu };
+    }
+    case 'setZswap':
+      return { op: 'setZswap', enabled: t.flag, cpu };
+  }
+}
+
+/**
+ * Takes a hot holder, or a swap-cache folio no holder maps, one step further along the swap
+ * lifecycle: fault, write, allocSwap, unmap, writeout (dirty) or evict (clean), then swapin,
+ * zswap writeback, fork or zap of the swap entry. Random op kinds rarely line these steps up on one
+ * entry (an unmap finds no cached folio, a writeout no dirty unmapped one); a run whose ops
+ * are partly lifecycle steps stores, loads, redirties and frees the same few entries over and
+ * over, which is where zswap, zero-page and count bugs live.
+ */
+function advanceOp(config: Config, observation: Observation, t: OpTemplate, cpu: number, hot: number | null): Op {
+  const mapped = mappedFolios(observation);
+  const unmapped = observation.folios.filter((f) => f.cached && !mapped.has(f.id));
+  if (unmapped.length > 0 && t.pick2 % 3 === 0) {
+    const folio = unmapped[t.pick % unmapped.length] as FolioView;
+    if (folio.dirty) return withFlag({ op: 'writeout', folio: folio.id, cpu }, 'failZswap', t.flag);
+    return { op: 'evict', folio: folio.id, cpu };
+  }
+  const limit = Math.min(config.holders, hot ?? Math.max(2, config.holders >> 2));
+  const holder = t.pick % limit;
+  const view = observation.holders[holder];
+  const step = (t.pick2 >> 2) % 4;
+  switch (view?.kind) {
+    case 'present': {
+      const cached = observation.folios.some((f) => f.id === view.folio && f.cached);
+      // A page that still reads as zero is written twice as often: zswap stores only non-zero
+      // pages, and a zero page swapped in and then written is what redirties a zero entry.
+      if (step === 0 || (step === 1 && view.content === 0)) return { op: 'write', holder, value: t.value, cpu };
+      return cached ? { op: 'unmap', holder, cpu } : { op: 'allocSwap', holder, cpu };
+    }
+    case 'swap': {
+      if (step === 0) {
+        const empties = holderIndices(observation, (v) => v.kind === 'empty');
+        if (empties.length > 0) {
+          const target = empties[t.pick2 % empties.length] as number;
+          return withFlag({ op: 'fork', holder, target, cpu }, 'failAlloc', t.flag);
+        }
+      }
+      const entry = observation.entries.find((e) => e.entry === view.entry);
+      if (step === 1 && entry?.backend === 'zswap') return { op: 'zswapWriteback', holder, cpu };
+      if (step === 2) return { op: 'zap', holder, cpu };
+      return { op: 'swapin', holder, order: 0, cpu };
+    }
+    default:
+      return { op: 'fault', holder, order: 0, cpu };
+  }
+}
+
+/** Large folios some page of which is no longer mapped by any holder (one pass over holders). */
+function partlyUnmappedFolios(observation: Observation): Set<number> {
+  const mappedPages = new Map<number, Set<number>>();
+  for (const view of observation.holders) {
+    if (view.kind !== 'present') continue;
+    const pages = mappedPages.get(view.folio) ?? new Set<number>();
+    pages.add(view.page);
+    mappedPages.set(view.folio, pages);
+  }
+  const partly = new Set<number>();
+  for (const folio of observation.folios) {
+    const mapped = mappedPages.get(folio.id)?.size ?? 0;
+    if (folio.order > 0 && mapped > 0 && mapped < folio.pages.length) partly.add(folio.id);
+  }
+  return partly;
+}
+
+/** The largest order (at least 1, else 0) whose aligned holder range around `holder` holds
+ * only swap entries. */
+function largestSwappedOrder(config: Config, observation: Observation, holder: number): number {
+  for (let order = config.orderMax; order >= 1; order--) {
+    const size = 2 ** order;
+    const start = holder - (holder % size);
+    let swapped = start + size <= config.holders;
+    for (let i = start; swapped && i < start + size; i++) swapped = observation.holders[i]?.kind === 'swap';
+    if (swapped) return order;
+  }
+  return 0;
+}
+
+/** Adds an injection flag only when it is set, so traces stay short. */
+function withFlag<T extends Op>(op: T, key: 'failAlloc' | 'failZswap', flag: boolean): T {
+  return flag ? { ...op, [key]: true } : op;
+}

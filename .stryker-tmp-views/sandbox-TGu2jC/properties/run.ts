@@ -1,0 +1,111 @@
+/**
+ * One randomized run and one replay. A run draws a swarm and op templates from its seed,
+ * resolves each template against the model's observation, checks every op with the Checker,
+ * and ends with the drain. A replay runs a fixed op list (a trace) the same way. Both return
+ * the ops that ran, so a failure can be written as a trace and shrunk.
+ *
+ * Not covered here: campaigns over many runs and designs (properties/campaign.ts), shrinking.
+ */
+// @ts-nocheck
+
+import type { Config } from '../lib/config.ts';
+import type { Op, OpName } from '../lib/ops.ts';
+import type { Knobs, SwapSystem } from '../lib/system.ts';
+import type { CheckerOptions, Failure } from './checker.ts';
+import { Checker, checkerOptionsDefault } from './checker.ts';
+import { drawSwarm, drawTemplate } from './generator.ts';
+import { resolveTemplate } from './op-template.ts';
+import { Prng } from './prng.ts';
+
+/** How to build a fresh system for one run. */
+export interface DesignUnderTest {
+  readonly name: string;
+  readonly knobs?: Knobs;
+  readonly create: (config: Config) => SwapSystem;
+}
+
+export interface RunResult {
+  readonly ops: readonly Op[];
+  readonly failure: Failure | null;
+  /** Ops applied, including the prologue and the drain. */
+  readonly steps: number;
+  readonly marks: Readonly<Record<string, number>>;
+  readonly opCounts: Readonly<Partial<Record<OpName, number>>>;
+}
+
+/** A fresh checker over a fresh system of `design`, told the design's knobs when it has them. */
+export function checkerFor(design: DesignUnderTest, config: Config, options: CheckerOptions = checkerOptionsDefault): Checker {
+  const withKnobs = design.knobs === undefined ? options : { ...options, knobs: design.knobs };
+  return new Checker(config, design.create(config), withKnobs);
+}
+
+function safeMarks(checker: Checker): Readonly<Record<string, number>> {
+  try {
+    return checker.system.marks();
+  } catch {
+    return {};
+  }
+}
+
+/** Runs `opsPerRun` generated ops (after swapon of every device, or of the synchronous-I/O
+ * devices alone when the swarm says so) and the drain. */
+export function runRandom(
+  design: DesignUnderTest,
+  config: Config,
+  seed: number,
+  opsPerRun: number,
+  options: CheckerOptions = checkerOptionsDefault,
+): RunResult {
+  const prng = new Prng(seed);
+  const swarm = drawSwarm(prng);
+  const checker = checkerFor(design, config, options);
+  const ops: Op[] = [];
+  const opCounts: Partial<Record<OpName, number>> = {};
+  const apply = (op: Op): Failure | null => {
+    ops.push(op);
+    opCounts[op.op] = (opCounts[op.op] ?? 0) + 1;
+    return checker.step(op);
+  };
+  let failure: Failure | null = null;
+  const syncOnly = swarm.syncOnly && config.devices.some((d) => d.synchronousIo);
+  for (let device = 0; device < config.devices.length && failure === null; device++) {
+    if (syncOnly && config.devices[device]?.synchronousIo !== true) continue;
+    failure = apply({ op: 'swapon', device, cpu: device % config.cpus });
+  }
+  for (let i = 0; i < opsPerRun && failure === null; i++) {
+    const template = drawTemplate(prng, swarm);
+    failure = apply(resolveTemplate(config, checker.observation, template, swarm.hotHolders));
+  }
+  // A failure inside the drain names a step past the trace's ops; replay reruns the drain.
+  if (failure === null) failure = checker.drain();
+  const steps = checker.steps;
+  if (failure !== null && options.fullCheckEvery > 1) {
+    // Footprint checks may see a failure late; the same ops with full checks after every op
+    // name the first failing step (they fail no later, since they check a superset).
+    const exact = replayOps(design, config, ops, { ...options, fullCheckEvery: 1 });
+    if (exact.failure !== null) failure = exact.failure;
+  }
+  return { ops, failure, steps, marks: safeMarks(checker), opCounts };
+}
+
+/** Replays a fixed op list, then the drain (unless `drain` is false). */
+export function replayOps(
+  design: DesignUnderTest,
+  config: Config,
+  ops: readonly Op[],
+  options: CheckerOptions = checkerOptionsDefault,
+  drain = true,
+  onStep?: (index: number, op: Op, checker: Checker) => void,
+): RunResult {
+  const checker = checkerFor(design, config, options);
+  const opCounts: Partial<Record<OpName, number>> = {};
+  let failure: Failure | null = null;
+  for (const [index, op] of ops.entries()) {
+    opCounts[op.op] = (opCounts[op.op] ?? 0) + 1;
+    failure = checker.step(op);
+    onStep?.(index, op, checker);
+    if (failure !== null) break;
+  }
+  if (failure === null && drain) failure = checker.drain();
+  return { ops, failure, steps: checker.steps, marks: safeMarks(checker), opCounts };
+}

@@ -1,0 +1,201 @@
+/**
+ * The trace file: a versioned JSON document people can read and write by hand (format
+ * `swapcheck-trace`, version 1; docs/trace-format.md). It names the design (a built-in name or
+ * a base design with knob overrides), the config (a preset name or a full object), the seed
+ * that found it if any, an optional note and the list of ops. Input is validated with valibot;
+ * unknown fields and ops are errors; a problem is one line naming the file, the path inside it
+ * and what was expected. Files are written atomically (temp file, then rename).
+ *
+ * Not covered here: running a trace (properties/run.ts).
+ */
+// @ts-nocheck
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import * as v from 'valibot';
+import type { Config } from '../lib/config.ts';
+import type { ConfigPresetName } from '../lib/config.ts';
+import { configPresets, validateConfig } from '../lib/config.ts';
+import type { Op } from '../lib/ops.ts';
+
+export const traceFormat = 'swapcheck-trace';
+export const traceVersion = 1;
+
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const flag = v.optional(v.boolean());
+
+export const opSchema = v.variant('op', [
+  v.strictObject({ op: v.literal('swapon'), device: count, cpu: count }),
+  v.strictObject({ op: v.literal('swapoff'), device: count, cpu: count }),
+  v.strictObject({ op: v.literal('fault'), holder: count, order: count, cpu: count }),
+  v.strictObject({ op: v.literal('write'), holder: count, value: count, cpu: count }),
+  v.strictObject({ op: v.literal('fork'), holder: count, target: count, cpu: count, failAlloc: flag }),
+  v.strictObject({ op: v.literal('allocSwap'), holder: count, cpu: count, failAlloc: flag }),
+  v.strictObject({ op: v.literal('unmap'), holder: count, cpu: count, failAlloc: flag }),
+  v.strictObject({ op: v.literal('writeout'), folio: count, cpu: count, failZswap: flag }),
+  v.strictObject({ op: v.literal('evict'), folio: count, cpu: count }),
+  v.strictObject({ op: v.literal('swapin'), holder: count, order: count, cpu: count, failAlloc: flag }),
+  v.strictObject({ op: v.literal('zap'), holder: count, cpu: count }),
+  v.strictObject({ op: v.literal('freeSwapCache'), folio: count, cpu: count }),
+  v.strictObject({ op: v.literal('zswapWriteback'), holder: count, cpu: count, failAlloc: flag }),
+  v.strictObject({ op: v.literal('split'), folio: count, cpu: count }),
+  v.strictObject({ op: v.literal('setZswap'), enabled: v.boolean(), cpu: count }),
+]);
+
+const deviceSchema = v.strictObject({
+  slots: count,
+  bad: v.array(count),
+  priority: v.pipe(v.number(), v.integer()),
+  synchronousIo: v.boolean(),
+  discard: v.boolean(),
+});
+
+export const configSchema = v.strictObject({
+  holders: count,
+  cpus: count,
+  clusterSlots: count,
+  countBits: count,
+  orderMax: count,
+  devices: v.array(deviceSchema),
+  zswapEnabled: v.boolean(),
+  zswapCapacity: count,
+  vswapSlots: count,
+});
+
+const knobsSchema = v.strictObject({
+  virtualEntries: v.optional(v.picklist(['never', 'when-zswap', 'always'])),
+  reverseMap: v.optional(v.picklist(['kept', 'elided'])),
+  lookupCache: v.optional(v.picklist(['off', 'pinned', 'validated'])),
+});
+
+export const designRefSchema = v.union([
+  v.string(),
+  v.strictObject({ base: v.string(), knobs: v.optional(knobsSchema), mutant: v.optional(v.string()) }),
+]);
+
+const traceSchema = v.strictObject({
+  format: v.literal(traceFormat),
+  version: v.literal(traceVersion),
+  design: designRefSchema,
+  config: v.union([v.picklist(['tiny', 'default', 'tiny-disk', 'default-disk']), configSchema]),
+  seed: v.optional(count),
+  note: v.optional(v.string()),
+  failure: v.optional(v.record(v.string(), v.unknown())),
+  ops: v.array(opSchema),
+});
+
+export type DesignRef = v.InferOutput<typeof designRefSchema>;
+
+export interface Trace {
+  readonly format: typeof traceFormat;
+  readonly version: typeof traceVersion;
+  readonly design: DesignRef;
+  readonly config: ConfigPresetName | Config;
+  readonly seed?: number;
+  readonly note?: string;
+  readonly failure?: Readonly<Record<string, unknown>>;
+  readonly ops: readonly Op[];
+}
+
+/** An input problem: the CLI prints the message on one line and exits 2. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/** The first problem in a valibot result, as `path: message`. */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  const issue = issues[0];
+  if (issue === undefined) return 'invalid';
+  // A union or variant mismatch nests the issues of each branch; the one with the longest
+  // path is the branch that matched furthest, and says what was really expected.
+  let deepest: v.BaseIssue<unknown> = issue;
+  let deepestLength = -1;
+  const visit = (candidate: v.BaseIssue<unknown>) => {
+    const length = candidate.path?.length ?? 0;
+    if (candidate.issues === undefined && length > deepestLength) {
+      deepest = candidate;
+      deepestLength = length;
+    }
+    for (const nested of candidate.issues ?? []) visit(nested);
+  };
+  visit(issue);
+  const path = v.getDotPath(deepest) ?? v.getDotPath(issue) ?? '(root)';
+  // valibot words strict-object key problems in terms of types; say them in terms of fields.
+  const message = deepest.message
+    .replace(/^Invalid key: Expected never but received (.*)$/, 'unknown field $1')
+    .replace(/^Invalid key: Expected (".*") but received undefined$/, 'missing field $1');
+  return `${path}: ${message}`;
+}
+
+/** Resolves a config reference of a trace or a flag. */
+export function resolveConfig(config: ConfigPresetName | Config): Config {
+  return typeof config === 'string' ? configPresets[config] : config;
+}
+
+/** Parses and validates trace text; throws InputError naming `source`. */
+export function parseTrace(text: string, source: string): Trace {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${source}: not JSON (${(error as Error).message})`);
+  }
+  const result = v.safeParse(traceSchema, json);
+  if (!result.success) throw new InputError(`${source}: ${describeIssues(result.issues)}`);
+  const trace = result.output as Trace;
+  const reason = validateConfig(resolveConfig(trace.config));
+  if (reason !== null) throw new InputError(`${source}: config: ${reason}`);
+  return trace;
+}
+
+export function readTrace(path: string): Trace {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return parseTrace(text, path);
+}
+
+/** Renders a trace with one op per line, so diffs and bug reports stay readable. */
+export function formatTrace(trace: Trace): string {
+  const { ops, ...head } = trace;
+  const headText = JSON.stringify(head, null, 2);
+  const opLines = ops.map((op) => `    ${JSON.stringify(op)}`).join(',\n');
+  return `${headText.slice(0, -2)},\n  "ops": [\n${opLines}\n  ]\n}\n`;
+}
+
+/** Writes `text` to `path` atomically: a temp file beside it, then rename. */
+export function writeFileAtomic(path: string, text: string): void {
+  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(temp, text);
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // The temp file never existed (its folder could not be made).
+    }
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new InputError(`${path}: cannot write (${code})`);
+  }
+}
+
+/** Throws an InputError unless `dir` is, or can become, a directory (checked before a long
+ * run, so a bad --out fails at once rather than after the campaign). */
+export function checkWritableDir(dir: string, flag: string): void {
+  let probe = dir;
+  for (;;) {
+    if (existsSync(probe)) {
+      if (!statSync(probe).isDirectory()) throw new InputError(`${flag}: '${probe}' is not a directory`);
+      return;
+    }
+    const parent = dirname(probe);
+    if (parent === probe) return;
+    probe = parent;
+  }
+}
