@@ -192,3 +192,18 @@ describe('metadata bytes', () => {
     expect(sys.marks()['extend-table-freed']).toBe(1);
   });
 });
+
+describe('table writes', () => {
+  it('a split of a large swap-cache folio rewrites the word of each tail page', () => {
+    const config: Config = { ...configTinyDisk, orderMax: 1 };
+    const sys = system('classic', config);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'fault', holder: 0, order: 1, cpu: 0 });
+    ok(sys, { op: 'allocSwap', holder: 0, cpu: 0 });
+    const folio = sys.observe().folios.find((view) => view.order === 1 && view.cached);
+    expect(folio).toBeDefined();
+    const before = costs(sys).counts.tableWrites;
+    ok(sys, { op: 'split', folio: folio?.id ?? 0, cpu: 0 });
+    // An order-1 folio has one tail page: one swap table word moves to the tail folio.
+    expect(costs(sys).counts.tableWrites - before).toBe(1);
+  });
+});

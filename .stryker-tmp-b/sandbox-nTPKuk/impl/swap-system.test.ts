@@ -336,3 +336,27 @@ describe('virtual designs', () => {
     expect(d.mark('enospc')).toBe(1);
   });
 });
+
+describe('per-item views of values no live entry has', () => {
+  it('are null: a virtual value without a virtual space, a device out of range, offline or without a table, an offset past the clusters', () => {
+    const classic = new Driver(designs.classic!.knobs);
+    classic.ok(swapon(0));
+    classic.swapOut(0, 42);
+    // Entry 1 of device 0 is live; device 1 is offline; 16 slots of device 0 make 4 clusters.
+    expect(classic.system.observeEntry(swpEntry(0, 1), 0)).toMatchObject({ entry: 1, count: 1 });
+    expect(classic.system.observeEntry(vswap(1), 0)).toBeNull();
+    expect(classic.system.observeEntry(swpEntry(1, 1), 0)).toBeNull();
+    expect(classic.system.observeEntry(swpEntry(7, 1), 0)).toBeNull();
+    expect(classic.system.observeEntry(swpEntry(0, 16 * 4), 0)).toBeNull();
+    expect(classic.system.observeEntry(swpEntry(0, 2), 0)).toBeNull();
+    // The elided design's devices are bitmaps: a physical value names no table slot.
+    const direct = new Driver(designs['vswap-direct']!.knobs);
+    direct.ok(swapon(0));
+    const outcome = direct.swapOut(0, 42);
+    expect(outcome.virtual).toBe(true);
+    expect(direct.system.observeEntry(outcome.entry ?? 0, 0)).toMatchObject({ virtual: true, count: 1 });
+    expect(direct.system.observeEntry(swpEntry(0, 1), 0)).toBeNull();
+    // A virtual value in a virtual cluster that does not exist.
+    expect(direct.system.observeEntry(vswap(4 * 7 + 1), 0)).toBeNull();
+  });
+});
