@@ -195,6 +195,21 @@ describe('classic', () => {
     expect(d.system.observe().entries[0]?.count).toBe(1);
   });
 
+  it('fails an unmap whose dup crosses into the extend table with -ENOMEM only then', () => {
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0));
+    d.swapOut(0, 3);
+    // Holder 1 maps the cached page again (a swapin that hits the cache); holder 2 holds the
+    // entry too: count 2, so the next dup reaches the 2-bit sentinel and needs the table.
+    d.ok({ op: 'fork', holder: 0, target: 1, cpu: 0 }, { op: 'swapin', holder: 1, order: 0, cpu: 0 });
+    d.ok({ op: 'fork', holder: 0, target: 2, cpu: 0 });
+    expect(d.system.observe().entries[0]?.count).toBe(2);
+    expect(d.apply({ op: 'unmap', holder: 1, cpu: 0, failAlloc: true })).toEqual({ errno: 'ENOMEM' });
+    expect(d.mark('enomem-dup')).toBe(1);
+    d.ok({ op: 'unmap', holder: 1, cpu: 0, failAlloc: false });
+    expect(d.system.observe().entries[0]?.count).toBe(3);
+  });
+
   it('audits catch corrupted counters, words and lists', () => {
     const d = new Driver(designs.classic!.knobs);
     d.ok(swapon(0));

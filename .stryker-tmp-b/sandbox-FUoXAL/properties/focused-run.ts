@@ -225,6 +225,8 @@ export function refusedOps(config: Config, observation: Observation): Op[] {
   });
   ops.push({ op: 'fault', holder: n, order: 0, cpu });
   ops.push({ op: 'fault', holder: 0, order: config.orderMax + 1, cpu });
+  // An order out of range at an empty holder, where the occupancy check would not refuse it.
+  if (empty >= 0) ops.push({ op: 'fault', holder: empty, order: -1, cpu });
   if (config.orderMax > 0) ops.push({ op: 'fault', holder: 1, order: 1, cpu });
   // An aligned pair whose first holder is empty and second is not.
   const pair = holders.findIndex((view, h) => h % 2 === 0 && view.kind === 'empty' && holders[h + 1]?.kind !== 'empty');

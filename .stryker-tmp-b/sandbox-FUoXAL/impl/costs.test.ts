@@ -194,3 +194,51 @@ describe('metadata bytes', () => {
     expect(sys.marks()['extend-table-freed']).toBe(1);
   });
 });
+
+describe('table writes', () => {
+  it('a split of a large swap-cache folio rewrites the word of each tail page', () => {
+    const config: Config = { ...configTinyDisk, orderMax: 1 };
+    const sys = system('classic', config);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'fault', holder: 0, order: 1, cpu: 0 });
+    ok(sys, { op: 'allocSwap', holder: 0, cpu: 0 });
+    const folio = sys.observe().folios.find((view) => view.order === 1 && view.cached);
+    expect(folio).toBeDefined();
+    const before = costs(sys).counts.tableWrites;
+    ok(sys, { op: 'split', folio: folio?.id ?? 0, cpu: 0 });
+    // An order-1 folio has one tail page: one swap table word moves to the tail folio.
+    expect(costs(sys).counts.tableWrites - before).toBe(1);
+  });
+});
+
+describe('swapoff scans', () => {
+  /** scanSlots of a swapoff of device 0 holding one swapped-out page, and the bytes before. */
+  function swapoffScan(design: string): { scanned: number; bytes: CostReport['bytes'] } {
+    const sys = system(design);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    swapOutToDisk(sys, 0);
+    const before = costs(sys);
+    ok(sys, { op: 'swapoff', device: 0, cpu: 0 });
+    return { scanned: costs(sys).counts.scanSlots - before.counts.scanSlots, bytes: before.bytes };
+  }
+  const slots = configTinyDisk.clusterSlots;
+
+  it('classic walks page tables only: no reverse map to scan', () => {
+    expect(swapoffScan('classic').scanned).toBe(0);
+  });
+
+  it('a kept reverse map is read from the device clusters that have a table', () => {
+    const { scanned, bytes } = swapoffScan('vswap-all');
+    // One virtual cluster's swap table (slots words) is in swapTable too; the rest are the
+    // device tables, a word per slot, their Pointer words counted as reverse map.
+    const deviceTables = (bytes.swapTable - slots * costBytes.word + bytes.reverseMap) / (slots * costBytes.word);
+    expect(deviceTables).toBeGreaterThan(0);
+    expect(scanned).toBe(deviceTables * slots);
+  });
+
+  it('an elided reverse map is stood in for by a scan of every virtual cluster', () => {
+    const { scanned, bytes } = swapoffScan('vswap-direct');
+    const virtualClusters = bytes.virtualTable / (slots * costBytes.word);
+    expect(virtualClusters).toBeGreaterThan(0);
+    expect(scanned).toBe(virtualClusters * slots);
+  });
+});
