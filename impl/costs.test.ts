@@ -1,7 +1,9 @@
 /**
  * Cost counters and metadata bytes on hand-made op sequences: the reverse map costs a word per
  * backing slot when kept and nothing when elided, the lookup cache replaces index lookups with
- * hits, and the classic design has no virtual-space costs at all.
+ * hits, and the classic design has no virtual-space costs at all; the metadata bytes of
+ * bitmaps, virtual clusters and extend tables follow the structures exactly, and the peaks keep
+ * what has been freed.
  *
  * Not covered here: the workloads and the comparison report (properties/compare.test.ts).
  */
@@ -152,5 +154,110 @@ describe('cost counters', () => {
     expect(indexHeight(1)).toBe(1);
     expect(indexHeight(64)).toBe(1);
     expect(indexHeight(65)).toBe(2);
+  });
+});
+
+describe('metadata bytes', () => {
+  /** Forks holder 0's swap entry to holders 1, 2, ... until its count overflows into the
+   * extend table (2-bit counts: the sentinel is 3); returns the holders it forked to. */
+  function overflow(sys: SwapSystem): number[] {
+    const targets: number[] = [];
+    for (let target = 1; sys.marks()['count-overflow-extend'] === undefined; target++) {
+      expect(target, 'no overflow after 8 forks').toBeLessThan(9);
+      ok(sys, { op: 'fork', holder: 0, target, cpu: 0 });
+      targets.push(target);
+    }
+    return targets;
+  }
+
+  it('bitmaps: two words per 32 slots of each online bitmap device, none once it is off', () => {
+    const device40 = { slots: 40, bad: [], priority: 10, synchronousIo: false, discard: false };
+    const config: Config = { ...configTinyDisk, devices: [device40, ...configTinyDisk.devices.slice(1)] };
+    const sys = system('vswap-direct', config);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'swapon', device: 1, cpu: 0 });
+    // 40 slots take two 32-bit words per bitmap (two bitmaps), 10 slots one.
+    expect(costs(sys).bytes.bitmaps).toBe((2 * 2 + 2 * 1) * costBytes.word);
+    ok(sys, { op: 'swapoff', device: 1, cpu: 0 });
+    expect(costs(sys).bytes.bitmaps).toBe(2 * 2 * costBytes.word);
+  });
+
+  it('a virtual cluster costs its struct, its swap and virtual tables and an index node', () => {
+    const sys = system('vswap-direct');
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    const slots = configTinyDisk.clusterSlots;
+    // Virtual cluster 0 lives from the start (it holds the reserved slot 0); the elided design
+    // keeps no device tables, only the two bitmaps of device 0 (16 slots, a word each).
+    expect(costs(sys).bytes).toEqual({
+      clusterStructs: costBytes.virtualCluster,
+      swapTable: slots * costBytes.word,
+      virtualTable: slots * costBytes.word,
+      indexNodes: costBytes.indexNode,
+      extendTables: 0,
+      reverseMap: 0,
+      lookupCaches: 0,
+      bitmaps: 2 * costBytes.word,
+    });
+  });
+
+  it.each(['classic', 'vswap-direct'])('%s: an extend table costs a word per cluster slot while it lives, and stays in the peak', (design) => {
+    const sys = system(design);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    swapOutToDisk(sys, 0);
+    const targets = overflow(sys);
+    const slots = configTinyDisk.clusterSlots;
+    expect(costs(sys).bytes.extendTables).toBe(slots * costBytes.word);
+    for (const holder of [0, ...targets]) ok(sys, { op: 'zap', holder, cpu: 0 });
+    const report = costs(sys);
+    expect(report.bytes.extendTables).toBe(0);
+    expect(report.peakBytes.extendTables).toBe(slots * costBytes.word);
+    expect(sys.marks()['extend-table-freed']).toBe(1);
+  });
+});
+
+describe('table writes', () => {
+  it('a split of a large swap-cache folio rewrites the word of each tail page', () => {
+    const config: Config = { ...configTinyDisk, orderMax: 1 };
+    const sys = system('classic', config);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'fault', holder: 0, order: 1, cpu: 0 });
+    ok(sys, { op: 'allocSwap', holder: 0, cpu: 0 });
+    const folio = sys.observe().folios.find((view) => view.order === 1 && view.cached);
+    expect(folio).toBeDefined();
+    const before = costs(sys).counts.tableWrites;
+    ok(sys, { op: 'split', folio: folio?.id ?? 0, cpu: 0 });
+    // An order-1 folio has one tail page: one swap table word moves to the tail folio.
+    expect(costs(sys).counts.tableWrites - before).toBe(1);
+  });
+});
+
+describe('swapoff scans', () => {
+  /** scanSlots of a swapoff of device 0 holding one swapped-out page, and the bytes before. */
+  function swapoffScan(design: string): { scanned: number; bytes: CostReport['bytes'] } {
+    const sys = system(design);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    swapOutToDisk(sys, 0);
+    const before = costs(sys);
+    ok(sys, { op: 'swapoff', device: 0, cpu: 0 });
+    return { scanned: costs(sys).counts.scanSlots - before.counts.scanSlots, bytes: before.bytes };
+  }
+  const slots = configTinyDisk.clusterSlots;
+
+  it('classic walks page tables only: no reverse map to scan', () => {
+    expect(swapoffScan('classic').scanned).toBe(0);
+  });
+
+  it('a kept reverse map is read from the device clusters that have a table', () => {
+    const { scanned, bytes } = swapoffScan('vswap-all');
+    // One virtual cluster's swap table (slots words) is in swapTable too; the rest are the
+    // device tables, a word per slot, their Pointer words counted as reverse map.
+    const deviceTables = (bytes.swapTable - slots * costBytes.word + bytes.reverseMap) / (slots * costBytes.word);
+    expect(deviceTables).toBeGreaterThan(0);
+    expect(scanned).toBe(deviceTables * slots);
+  });
+
+  it('an elided reverse map is stood in for by a scan of every virtual cluster', () => {
+    const { scanned, bytes } = swapoffScan('vswap-direct');
+    const virtualClusters = bytes.virtualTable / (slots * costBytes.word);
+    expect(virtualClusters).toBeGreaterThan(0);
+    expect(scanned).toBe(virtualClusters * slots);
   });
 });

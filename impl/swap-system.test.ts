@@ -195,6 +195,21 @@ describe('classic', () => {
     expect(d.system.observe().entries[0]?.count).toBe(1);
   });
 
+  it('fails an unmap whose dup crosses into the extend table with -ENOMEM only then', () => {
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0));
+    d.swapOut(0, 3);
+    // Holder 1 maps the cached page again (a swapin that hits the cache); holder 2 holds the
+    // entry too: count 2, so the next dup reaches the 2-bit sentinel and needs the table.
+    d.ok({ op: 'fork', holder: 0, target: 1, cpu: 0 }, { op: 'swapin', holder: 1, order: 0, cpu: 0 });
+    d.ok({ op: 'fork', holder: 0, target: 2, cpu: 0 });
+    expect(d.system.observe().entries[0]?.count).toBe(2);
+    expect(d.apply({ op: 'unmap', holder: 1, cpu: 0, failAlloc: true })).toEqual({ errno: 'ENOMEM' });
+    expect(d.mark('enomem-dup')).toBe(1);
+    d.ok({ op: 'unmap', holder: 1, cpu: 0, failAlloc: false });
+    expect(d.system.observe().entries[0]?.count).toBe(3);
+  });
+
   it('audits catch corrupted counters, words and lists', () => {
     const d = new Driver(designs.classic!.knobs);
     d.ok(swapon(0));
@@ -332,5 +347,29 @@ describe('virtual designs', () => {
     d.ok({ op: 'freeSwapCache', folio: 1, cpu: 0 });
     d.ok({ op: 'fault', holder: 10, order: 0, cpu: 1 }, { op: 'allocSwap', holder: 10, cpu: 1 });
     expect(d.mark('enospc')).toBe(1);
+  });
+});
+
+describe('per-item views of values no live entry has', () => {
+  it('are null: a virtual value without a virtual space, a device out of range, offline or without a table, an offset past the clusters', () => {
+    const classic = new Driver(designs.classic!.knobs);
+    classic.ok(swapon(0));
+    classic.swapOut(0, 42);
+    // Entry 1 of device 0 is live; device 1 is offline; 16 slots of device 0 make 4 clusters.
+    expect(classic.system.observeEntry(swpEntry(0, 1), 0)).toMatchObject({ entry: 1, count: 1 });
+    expect(classic.system.observeEntry(vswap(1), 0)).toBeNull();
+    expect(classic.system.observeEntry(swpEntry(1, 1), 0)).toBeNull();
+    expect(classic.system.observeEntry(swpEntry(7, 1), 0)).toBeNull();
+    expect(classic.system.observeEntry(swpEntry(0, 16 * 4), 0)).toBeNull();
+    expect(classic.system.observeEntry(swpEntry(0, 2), 0)).toBeNull();
+    // The elided design's devices are bitmaps: a physical value names no table slot.
+    const direct = new Driver(designs['vswap-direct']!.knobs);
+    direct.ok(swapon(0));
+    const outcome = direct.swapOut(0, 42);
+    expect(outcome.virtual).toBe(true);
+    expect(direct.system.observeEntry(outcome.entry ?? 0, 0)).toMatchObject({ virtual: true, count: 1 });
+    expect(direct.system.observeEntry(swpEntry(0, 1), 0)).toBeNull();
+    // A virtual value in a virtual cluster that does not exist.
+    expect(direct.system.observeEntry(vswap(4 * 7 + 1), 0)).toBeNull();
   });
 });

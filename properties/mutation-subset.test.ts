@@ -7,25 +7,43 @@
  * case per design and config lets Stryker's per-test coverage run only the cases a mutant
  * reaches. Beside it, every catalogued mutant's committed minimal trace (properties/mutants/)
  * is replayed: it must fail on the mutant with the catalogued first failure and hold on the
- * mutant's designs without it, so a mutation that hides a failure or breaks a clean run on
- * those short, targeted traces is caught cheaply.
+ * mutant's designs without it, and fail with campaign checks as well (as
+ * properties/checker-incremental.test.ts requires), so a mutation that hides a failure from
+ * full or footprint checks, or breaks a clean run on those short, targeted traces, is caught
+ * cheaply.
  *
- * The budget is modest on purpose (SUBSET_RUNS runs of SUBSET_OPS ops per case): this is a
- * fast, deterministic slice of the campaigns, not a replacement for them. Not covered here:
+ * A focused campaign reaches what the short runs rarely do: per design, runs whose swarm has a
+ * focus (swapoff, pressure on the synchronous-I/O device, pressure with large folios, zswap,
+ * counts), taken as the first seeds of a fixed scan that draw that swarm, run with campaign
+ * checks (footprints through the per-item views, a full check every 64 ops); each case
+ * requires its runs to have reached what the focus is for (swapoff of a device holding
+ * cached, shared, zswap-backed or virtual entries, devices more than half full, writeouts of
+ * large folios, zswap writebacks, forks of swapped-out holders), counted from the model's
+ * observation, so a change that makes the subset miss them fails here. The per-item views
+ * (observeHolder, observeEntry, observeFolio) are also compared with the full observation
+ * after every op of a short run, as properties/checker-incremental.test.ts does at length.
+ *
+ * The budget is modest on purpose (SUBSET_RUNS runs of SUBSET_OPS ops per case, a few hundred
+ * ops per focus): this is a fast, deterministic slice of the campaigns, not a replacement for
+ * them (docs/mutation-testing.md gives its time). Not covered here:
  * the fast-check property (properties/model-vs-impl.test.ts), the catalogued mutants
  * (properties/canary.test.ts) and interleavings.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configPresets, type Config } from '../lib/config.ts';
-import type { Knobs } from '../lib/system.ts';
+import type { Observation } from '../lib/observation.ts';
+import type { Knobs, SwapSystem } from '../lib/system.ts';
 import { designs } from '../impl/designs.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
-import type { Failure } from './checker.ts';
+import { checkerOptionsCampaign, type Failure } from './checker.ts';
 import { designFromKnobs, resolveDesign } from './design-registry.ts';
-import { runSeed } from './prng.ts';
+import { drawSwarm, drawTemplate, type Swarm } from './generator.ts';
+import { resolveTemplate } from './op-template.ts';
+import { Prng, runSeed } from './prng.ts';
 import { describeFailure } from './report.ts';
-import { replayOps, runRandom } from './run.ts';
+import { checkerFor, replayOps, runRandom } from './run.ts';
+import { runFocused, type Reach } from './focused-run.ts';
 import { readTrace, resolveConfig } from './trace.ts';
 
 /** The campaign seed; run i of a case uses runSeed(SUBSET_SEED, i). */
@@ -42,6 +60,147 @@ const variants: [string, Knobs][] = [
 ];
 const configs = Object.entries(configPresets) as [string, Config][];
 
+/** The seed of the focused campaign; its runs use the first seeds runSeed(REACH_SEED, i)
+ * whose swarm a focus accepts. */
+const REACH_SEED = 0x57c1;
+const REACH_RUNS = Number(process.env.SWAPCHECK_SUBSET_REACH_RUNS ?? 3);
+const REACH_OPS = Number(process.env.SWAPCHECK_SUBSET_REACH_OPS ?? 250);
+/** Generated ops of each refused-ops case (refused ops follow every third). */
+const REFUSED_OPS = 90;
+/** Ops of each per-item view case (every op compares every view). */
+const ITEM_VIEW_OPS = 80;
+
+/** The first `count` run seeds whose swarm `accept` takes (deterministic: a fixed scan). */
+function focusedSeeds(accept: (swarm: Swarm) => boolean, count: number): number[] {
+  const seeds: number[] = [];
+  for (let run = 0; run < 1000 && seeds.length < count; run++) {
+    const seed = runSeed(REACH_SEED, run);
+    if (accept(drawSwarm(new Prng(seed)))) seeds.push(seed);
+  }
+  expect(seeds.length, 'seeds with the swarm asked for').toBe(count);
+  return seeds;
+}
+
+/** A focus: which swarm, on which config, how many runs, and what they must reach together
+ * (by the design's knobs: classic's entries live on the devices, vswap's are virtual). */
+interface Focus {
+  readonly name: string;
+  readonly config: keyof typeof configPresets;
+  readonly runs: number;
+  readonly accept: (swarm: Swarm) => boolean;
+  readonly reaches: (knobs: Knobs) => readonly (keyof Reach)[];
+}
+
+const focuses: readonly Focus[] = [
+  {
+    name: 'swapoff', config: 'tiny', runs: REACH_RUNS, accept: (s) => s.focus === 'swapoff',
+    reaches: (knobs) => [
+      'swapoffLive', 'swapoffCached', 'swapoffShared', 'swapoffCacheOnly',
+      knobs.virtualEntries === 'never' ? 'swapoffZswap' : 'swapoffVirtual',
+    ],
+  },
+  {
+    name: 'swapoff', config: 'default', runs: REACH_RUNS, accept: (s) => s.focus === 'swapoff',
+    reaches: () => ['swapoffLive', 'swapoffCached', 'swapoffShared'],
+  },
+  {
+    name: 'pressure on the sync device', config: 'tiny', runs: REACH_RUNS,
+    accept: (s) => s.pressure && s.syncOnly, reaches: () => ['pressure'],
+  },
+  {
+    name: 'pressure with large folios', config: 'tiny-disk', runs: REACH_RUNS,
+    accept: (s) => s.pressure, reaches: () => ['pressure', 'largeWriteout'],
+  },
+  {
+    name: 'zswap', config: 'tiny', runs: REACH_RUNS + 2, accept: (s) => s.focus === 'zswap',
+    reaches: () => ['zswapWriteback'],
+  },
+  {
+    name: 'counts', config: 'tiny', runs: REACH_RUNS, accept: (s) => s.focus === 'counts',
+    reaches: () => ['forkSwapped'],
+  },
+];
+
+describe.each(variants)('focused campaign on %s', (name, knobs) => {
+  const design = designFromKnobs(name, knobs);
+  it.each(focuses)('agrees with the model with campaign checks: $name on $config', (focus) => {
+    const total: Record<string, number> = {};
+    for (const seed of focusedSeeds(focus.accept, focus.runs)) {
+      const result = runFocused(design, configPresets[focus.config], seed, REACH_OPS);
+      const { failure } = result;
+      expect(failure, failure === null ? '' : describeFailure(failure)).toBeNull();
+      // The coverage marks the outcomes determine are the ones the impl reports.
+      expect(result.actualMarks, `marks of run ${seed}`).toEqual(result.expectedMarks);
+      for (const [key, n] of Object.entries(result.reach)) total[key] = (total[key] ?? 0) + n;
+    }
+    for (const key of focus.reaches(knobs)) {
+      expect(total[key] ?? 0, `${key} in ${JSON.stringify(total)}`).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe.each(variants)('refused ops on %s', (name, knobs) => {
+  const design = designFromKnobs(name, knobs);
+  it.each(['tiny', 'tiny-disk'] as const)('are refused as the model refuses them, on %s', (configName) => {
+    const [seed] = focusedSeeds((s) => s.focus === 'swapoff', 1);
+    const result = runFocused(design, configPresets[configName], seed ?? 0, REFUSED_OPS, 3);
+    const { failure } = result;
+    expect(failure, failure === null ? '' : describeFailure(failure)).toBeNull();
+    expect(result.notRefused, 'ops refusedOps() expected the model to refuse').toEqual([]);
+    expect(result.refused).toBeGreaterThan(REFUSED_OPS);
+  });
+});
+
+/** Every part of `observation` read through the per-item views of `system` (as
+ * properties/checker-incremental.test.ts checks it, on fewer ops). */
+function expectItemViewsMatch(system: SwapSystem, observation: Observation, cpus: number): void {
+  const lowest = new Map<number, number>();
+  observation.holders.forEach((view, index) => {
+    expect(system.observeHolder?.(index)).toEqual(view);
+    if (view.kind === 'swap' && !lowest.has(view.entry)) lowest.set(view.entry, index);
+  });
+  for (const view of observation.entries) {
+    expect(system.observeEntry?.(view.entry, (lowest.get(view.entry) ?? 0) % cpus)).toEqual(view);
+  }
+  for (const view of observation.folios) expect(system.observeFolio?.(view.id)).toEqual(view);
+}
+
+describe.each(variants)('per-item views of %s', (name, knobs) => {
+  it.each(['tiny', 'default-disk'] as const)('equal the full observation after every op on %s, and are null for what is not live', (configName) => {
+    const config = configPresets[configName];
+    const design = designFromKnobs(name, knobs);
+    const [seed] = focusedSeeds((s) => s.focus === 'swapoff', 1);
+    const prng = new Prng(seed ?? 0);
+    const swarm = drawSwarm(prng);
+    const checker = checkerFor(design, config);
+    const system = checker.system;
+    let previous = new Set<number>();
+    let freed = 0;
+    for (let device = 0; device < config.devices.length; device++) {
+      expect(checker.step({ op: 'swapon', device, cpu: 0 })).toBeNull();
+    }
+    for (let i = 0; i < ITEM_VIEW_OPS; i++) {
+      const op = resolveTemplate(config, checker.observation, drawTemplate(prng, swarm), swarm.hotHolders);
+      expect(checker.step(op)).toBeNull();
+      const observation = system.observe();
+      expectItemViewsMatch(system, observation, config.cpus);
+      const live = new Set(observation.entries.map((view) => view.entry));
+      // A value freed by this op reads as no entry (unless the op handed it out again).
+      for (const value of previous) {
+        if (live.has(value)) continue;
+        expect(system.observeEntry?.(value, 0)).toBeNull();
+        freed++;
+      }
+      previous = live;
+      const lastFolio = observation.folios.at(-1)?.id ?? 0;
+      expect(system.observeFolio?.(lastFolio + 1000)).toBeNull();
+    }
+    expect(freed).toBeGreaterThan(0);
+  });
+});
+
+// Last, so that Stryker, which stops a mutant at its first failing test, meets the focused
+// cases first: they kill most mutants of the op files.
 describe.each(variants)('seeded campaign on %s', (name, knobs) => {
   const design = designFromKnobs(name, knobs);
   it.each(configs)('agrees with the model on config %s', (_configName, config) => {
@@ -76,5 +235,11 @@ describe.each(sequentialMutants)('committed trace of mutant %s', (name, entry) =
       const message = clean.failure === null ? '' : describeFailure(clean.failure);
       expect(firstFailure(clean.failure), `${name}'s trace on ${design}: ${message}`).toBe('holds');
     }
+  });
+
+  it('fails with campaign checks too (footprints through the per-item views and auditTouched)', () => {
+    const trace = readTrace(join(import.meta.dirname, 'mutants', `${name}.json`));
+    const campaign = replayOps(resolveDesign(trace.design), resolveConfig(trace.config), trace.ops, checkerOptionsCampaign);
+    expect(campaign.failure, 'footprint checks let the mutant through').not.toBeNull();
   });
 });
