@@ -26,7 +26,7 @@ import { withPool } from '../properties/worker-pool.ts';
 import { campaignJson, campaignJunit } from './formats.ts';
 import { regressionDir } from './paths.ts';
 import { replayOps } from '../properties/run.ts';
-import { shrinkTrace } from '../properties/shrink.ts';
+import { shrinkBudgetDefault, shrinkTrace } from '../properties/shrink.ts';
 import type { DesignRef, Trace } from '../properties/trace.ts';
 import * as v from 'valibot';
 import {
@@ -57,7 +57,7 @@ commands:
   replay   TRACE... [--design NAME|FILE] [--verbose]
   shrink   TRACE [--design NAME|FILE] [--time 20s]
   mutants  [--seeds 20] [--runs-per-seed 32] [--time-per-mutant 10s] [--max-ops 400]
-           [--shrink-time 5s] [--kill-ratio 0.95] [--seed 1] [--mutant NAME ...]
+           [--shrink-time 20s] [--kill-ratio 0.95] [--seed 1] [--mutant NAME ...]
            [--format text|json|markdown] [--list]: how fast the harness kills every mutant.
            Seed i (--seed + i) of a mutant is a campaign of runs of --max-ops ops, the
            configs in turn; it stops at the first kill (the same ops must hold on the base
@@ -436,7 +436,9 @@ function commandMutants(args: string[]): number {
   }
   const seedBase = parseCount('--seed', values.seed, 0, 0xffffffff) ?? 1;
   const runsPerSeed = parseCount('--runs-per-seed', values['runs-per-seed'], 1, 1_000_000) ?? 32;
-  const shrinkMs = values['shrink-time'] === undefined ? 5_000 : parseDuration(values['shrink-time'], '--shrink-time');
+  // The budget `swapcheck run` gives its failure's shrink (shrinkBudgetDefault), so the
+  // self-check measures the traces users get.
+  const shrinkMs = values['shrink-time'] === undefined ? shrinkBudgetDefault.timeMs : parseDuration(values['shrink-time'], '--shrink-time');
   // Race mutants are killed by the explorer (schedules, not ops, to kill); the rest by `run`.
   const raceNames = new Set(names.filter((name) => mutantCatalogue[name]?.race !== undefined));
   const sequential = checkMutants(

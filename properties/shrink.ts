@@ -275,13 +275,13 @@ function lowerHolders(steps: readonly Step[]): Step[][] {
   return out;
 }
 
-/** The trace with its one device renumbered to each device of `config` (null when the trace
- * names more than one device). */
+/** The trace as it is, then with its one device renumbered to each other device of `config`
+ * (a trace that names more than one device is only tried as it is). */
 function deviceMoves(steps: readonly Step[], config: Config): Step[][] {
   const used = new Set<number>();
   for (const { op } of steps) if ('device' in op) used.add(op.device);
-  if (used.size > 1) return [];
   const out: Step[][] = [steps.slice()];
+  if (used.size > 1) return out;
   if (used.size === 0) return out;
   const [from] = used;
   for (let device = 0; device < config.devices.length; device++) {
