@@ -13,8 +13,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configPresets, type Config } from '../lib/config.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
-import type { Observation } from '../lib/observation.ts';
-import type { SwapSystem } from '../lib/system.ts';
 import { Checker, checkerOptionsCampaign, checkerOptionsDefault, type CheckerOptions } from './checker.ts';
 import { designNames, resolveDesign } from './design-registry.ts';
 import { drawSwarm, drawTemplate } from './generator.ts';
@@ -22,6 +20,7 @@ import { resolveTemplate } from './op-template.ts';
 import { Prng, runSeed } from './prng.ts';
 import { checkerFor, replayOps, runRandom } from './run.ts';
 import { readTrace, resolveConfig } from './trace.ts';
+import { ItemViewAudit } from './item-views.ts';
 
 const presets = Object.entries(configPresets) as [string, Config][];
 
@@ -39,43 +38,48 @@ function drive(checker: Checker, config: Config, seed: number, ops: number, each
   }
 }
 
-/** Every part of `observation` read through the per-item views of `system`. */
-function expectItemViewsMatch(system: SwapSystem, observation: Observation, cpus: number): void {
-  const lowest = new Map<number, number>();
-  observation.holders.forEach((view, index) => {
-    expect(system.observeHolder?.(index)).toEqual(view);
-    if (view.kind === 'swap' && !lowest.has(view.entry)) lowest.set(view.entry, index);
-  });
-  for (const view of observation.entries) {
-    expect(system.observeEntry?.(view.entry, (lowest.get(view.entry) ?? 0) % cpus)).toEqual(view);
-  }
-  for (const view of observation.folios) expect(system.observeFolio?.(view.id)).toEqual(view);
-}
-
 describe.each(designNames())('per-item views of %s', (name) => {
   it('equal the full observation after every op, and are null for what is not live', () => {
     const design = resolveDesign(name);
     let freed = 0;
     for (const [index, [, config]] of presets.entries()) {
       const checker = checkerFor(design, config);
-      const system = checker.system;
-      let previous = new Set<number>();
+      const audit = new ItemViewAudit(checker.system, config.cpus);
       drive(checker, config, runSeed(31, index), 150, () => {
-        const observation = system.observe();
-        expectItemViewsMatch(system, observation, config.cpus);
-        const live = new Set(observation.entries.map((view) => view.entry));
-        // A value freed by this op reads as no entry (unless the op handed it out again).
-        for (const value of previous) {
-          if (live.has(value)) continue;
-          expect(system.observeEntry?.(value, 0)).toBeNull();
-          freed++;
-        }
-        previous = live;
-        const lastFolio = observation.folios.at(-1)?.id ?? 0;
-        expect(system.observeFolio?.(lastFolio + 1000)).toBeNull();
+        expect(audit.afterOp()).toEqual([]);
       });
+      freed += audit.freed;
     }
     expect(freed).toBeGreaterThan(0);
+  });
+});
+
+describe('the per-item view audit', () => {
+  it('reports a holder view that differs from observe(), and a freed value that still reads as live', () => {
+    const config = configPresets.tiny;
+    const checker = checkerFor(resolveDesign('classic'), config);
+    const real = checker.system;
+    let stale: ReturnType<NonNullable<typeof real.observeEntry>> = null;
+    // A wrapper whose views lag: holder 0 always reads empty, and entry views read the first
+    // entry ever seen.
+    const lagging = Object.create(real) as typeof real;
+    lagging.observeHolder = () => ({ kind: 'empty' });
+    lagging.observeEntry = (value, cpu) => {
+      stale ??= real.observeEntry?.(value, cpu) ?? null;
+      return stale;
+    };
+    const audit = new ItemViewAudit(lagging, config.cpus);
+    expect(checker.step({ op: 'swapon', device: 0, cpu: 0 })).toBeNull();
+    expect(checker.step({ op: 'fault', holder: 0, order: 0, cpu: 0 })).toBeNull();
+    expect(audit.afterOp().join('\n')).toMatch(/^holder 0: view \{"kind":"empty"\}/);
+    expect(checker.step({ op: 'allocSwap', holder: 0, cpu: 0 })).toBeNull();
+    expect(checker.step({ op: 'unmap', holder: 0, cpu: 0 })).toBeNull();
+    const folio = real.observe().folios[0]?.id ?? -1;
+    expect(checker.step({ op: 'writeout', folio, cpu: 0 })).toBeNull();
+    expect(checker.step({ op: 'evict', folio, cpu: 0 })).toBeNull();
+    audit.afterOp();
+    expect(checker.step({ op: 'zap', holder: 0, cpu: 0 })).toBeNull();
+    expect(audit.afterOp().some((line) => line.startsWith('freed entry'))).toBe(true);
   });
 });
 
