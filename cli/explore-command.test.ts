@@ -48,6 +48,18 @@ describe('swapcheck explore', () => {
     expect(result.stdout.trim().split('\n').at(-1)).toBe('1 passed, 0 failed');
   });
 
+  it('takes a race mutant\'s knob, config and family from the catalogue when --mutant is given alone', () => {
+    const result = swapcheck(['explore', '--mode', 'exhaustive', '--mutant', 'skip-cache-unpinned', '--seed', '1',
+      '--time', '60s', '--shrink-time', '1s']);
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(result.stdout.split('\n')[0]).toMatch(/, sync swapin skip-pinned, config explore, mode exhaustive,/);
+    expect(result.stdout).toMatch(/^reproduce: .* --sync-swapin skip-pinned /m);
+    // A flag given wins over the catalogue: the knob the mutant needs is not there.
+    const cached = swapcheck(['explore', '--mode', 'exhaustive', '--mutant', 'skip-cache-unpinned', '--seed', '1',
+      '--time', '60s', '--sync-swapin', 'swap-cache']);
+    expect(cached.code, cached.stdout + cached.stderr).toBe(0);
+  });
+
   it('finds, shrinks, writes and replays a race, deterministically for a seed', () => {
     const args = ['explore', '--mode', 'exhaustive', '--mutant', 'swapoff-no-pin', '--seed', '3',
       '--time', '60s', '--shrink-time', '5s'];

@@ -115,19 +115,23 @@ export function commandExplore(args: string[]): number {
   if (mode !== 'sequential' && mode !== 'random' && mode !== 'exhaustive') {
     throw new InputError(`--mode: expected sequential, random or exhaustive, got '${mode}'`);
   }
-  const syncSwapin = (values['sync-swapin'] ?? 'swap-cache') as SyncSwapin;
-  if (!syncSwapinValues.includes(syncSwapin)) {
-    throw new InputError(`--sync-swapin: expected ${syncSwapinValues.join(', ')}, got '${syncSwapin}'`);
-  }
-  const configName = (values.config ?? 'explore') as ExploreConfigName;
-  if (!Object.hasOwn(exploreConfigs, configName)) {
-    throw new InputError(`--config: expected ${Object.keys(exploreConfigs).join(' or ')}, got '${configName}'`);
-  }
   const mutant = values.mutant;
   if (mutant !== undefined && !Object.hasOwn(mutantCatalogue, mutant)) {
     throw new InputError(`--mutant: unknown mutant '${mutant}' (swapcheck mutants --list)`);
   }
-  const baseRef = designRefFromFlag(values.design ?? 'classic');
+  // A race mutant's catalogue entry says where it lives: its design, legacy swapin knob, config
+  // and scenario family are the defaults of the flags not given.
+  const doc = mutant === undefined ? undefined : mutantCatalogue[mutant];
+  const race = doc?.race;
+  const syncSwapin = (values['sync-swapin'] ?? race?.syncSwapin ?? 'swap-cache') as SyncSwapin;
+  if (!syncSwapinValues.includes(syncSwapin)) {
+    throw new InputError(`--sync-swapin: expected ${syncSwapinValues.join(', ')}, got '${syncSwapin}'`);
+  }
+  const configName = (values.config ?? race?.config ?? 'explore') as ExploreConfigName;
+  if (!Object.hasOwn(exploreConfigs, configName)) {
+    throw new InputError(`--config: expected ${Object.keys(exploreConfigs).join(' or ')}, got '${configName}'`);
+  }
+  const baseRef = designRefFromFlag(values.design ?? (race === undefined ? undefined : doc?.designs[0]) ?? 'classic');
   const ref: DesignRef = mutant === undefined ? baseRef
     : typeof baseRef === 'string' ? { base: baseRef, mutant } : { ...baseRef, mutant };
   const design = concurrentDesign(ref, syncSwapin);
@@ -159,13 +163,13 @@ export function commandExplore(args: string[]): number {
     out('1 passed, 0 failed');
     return 0;
   }
-  const family = (values.family ?? 'pairs') as ScenarioFamily;
+  const family = (values.family ?? race?.family ?? 'pairs') as ScenarioFamily;
   if (!scenarioFamilies.includes(family)) {
     throw new InputError(`--family: expected ${scenarioFamilies.join(' or ')}, got '${values.family}'`);
   }
   if (family === 'lifecycle' && cpus !== 2) throw new InputError('--family lifecycle: runs on exactly 2 CPUs (--cpus 2)');
   const opsPerCpu = parseInteger('--max-ops', values['max-ops'], 1, 4,
-    family === 'lifecycle' ? 4 : mode === 'exhaustive' ? 1 : 2);
+    family === 'lifecycle' ? (race?.maxOps ?? 4) : mode === 'exhaustive' ? 1 : 2);
   const preemptions = values.preemptions === undefined ? undefined
     : parseInteger('--preemptions', values.preemptions, 0, 100, 0);
   const budget: CampaignBudget = {
