@@ -141,7 +141,8 @@ export function commandExplore(args: string[]): number {
   const config = { ...exploreConfigs[configName], cpus: Math.max(exploreConfigs[configName].cpus, cpus) };
   const outDir = values.out ?? 'swapcheck-failures';
   checkWritableDir(outDir, '--out');
-  out(`swapcheck explore: design ${design.name}${design.mutant === null ? '' : ` (mutant ${design.mutant})`}, ` +
+  // The design's name carries its mutant (`classic[mutant=NAME]`).
+  out(`swapcheck explore: design ${design.name}, ` +
     `sync swapin ${syncSwapin}, config ${configName}, mode ${mode}, seed ${seed}`);
   if (mode === 'sequential') {
     const depth = parseInteger('--max-ops', values['max-ops'], 1, 12, 4);
