@@ -9,7 +9,7 @@
  * Not covered here: choosing seeds and what each focus must reach (the test file), marks that
  * no outcome or observation determines (scan lengths, lookup-cache and cluster-list marks).
  */
-import { devicePages, type Config } from '../lib/config.ts';
+import type { Config } from '../lib/config.ts';
 import type { Observation } from '../lib/observation.ts';
 import type { Op } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
@@ -17,7 +17,7 @@ import { checkerOptionsCampaign, type Failure } from './checker.ts';
 import { drawSwarm, drawTemplate } from './generator.ts';
 import { resolveTemplate } from './op-template.ts';
 import { Prng } from './prng.ts';
-import { checkerFor, type DesignUnderTest } from './run.ts';
+import { checkerFor, swaponOps, type DesignUnderTest } from './run.ts';
 
 /** What a focused run reached, counted from the model's observation before each op. */
 export interface Reach {
@@ -48,19 +48,10 @@ export function reachNone(): Reach {
   };
 }
 
-/** Usable pages of the online devices (total_swap_pages). */
-function onlinePages(observation: Observation, config: Config): number {
-  let pages = 0;
-  observation.devices.forEach((view, index) => {
-    const device = config.devices[index];
-    if (view.online && device !== undefined) pages += devicePages(device);
-  });
-  return pages;
-}
-
-function reachAdd(reach: Reach, observation: Observation, config: Config, op: Op): void {
-  const pages = onlinePages(observation, config);
-  if (pages > 0 && 2 * observation.swapFreePages < pages) reach.pressure++;
+/** Counts what `op` reaches in the state `observation` shows; `swapFull` is the model's
+ * vm_swap_full() in that state. */
+function reachAdd(reach: Reach, observation: Observation, op: Op, swapFull: boolean): void {
+  if (swapFull) reach.pressure++;
   const holder = 'holder' in op ? observation.holders[op.holder] : undefined;
   switch (op.op) {
     case 'swapoff': {
@@ -145,11 +136,12 @@ function bump(tally: MarkTally, name: string, n = 1): void {
 
 /**
  * Adds the marks `op` should have hit, from its outcome (equal to the model's once the checker
- * passed it), the model's observation before it (`before`, read before the op) and after it.
+ * passed it), the model's observation before it (`before`, read before the op) and after it,
+ * and the model's vm_swap_full() after it (`swapFullAfter`).
  */
 function tallyAdd(
   tally: MarkTally, op: Op, outcome: ImplOutcome,
-  before: Before, after: Observation, config: Config, elided: boolean,
+  before: Before, after: Observation, swapFullAfter: boolean, config: Config, elided: boolean,
 ): void {
   const { errno } = outcome;
   if (errno === 'ENOMEM') bump(tally, 'enomem');
@@ -196,7 +188,7 @@ function tallyAdd(
   }
   if (op.op === 'swapoff' && errno === 'OK') bump(tally, redirections, before.virtualBacked);
   // Every op that passed the CPU check looks at vm_swap_full() after it.
-  if (op.cpu >= 0 && op.cpu < config.cpus && 2 * after.swapFreePages < onlinePages(after, config)) {
+  if (op.cpu >= 0 && op.cpu < config.cpus && swapFullAfter) {
     bump(tally, 'vm-swap-full');
   }
 }
@@ -313,18 +305,19 @@ export function runFocused(
   let refused = 0;
   const apply = (op: Op): Failure | null => {
     const observation = checker.observation;
-    reachAdd(reach, observation, config, op);
+    reachAdd(reach, observation, op, checker.model.vmSwapFull());
     const before = beforeOf(observation, op);
     last = null;
     const failure = checker.step(op);
-    if (failure === null && last !== null) tallyAdd(expectedMarks, op, last, before, checker.observation, config, elided);
+    if (failure === null && last !== null) {
+      tallyAdd(expectedMarks, op, last, before, checker.observation, checker.model.vmSwapFull(), config, elided);
+    }
     return failure;
   };
   let failure: Failure | null = null;
-  const syncOnly = swarm.syncOnly && config.devices.some((d) => d.synchronousIo);
-  for (let device = 0; device < config.devices.length && failure === null; device++) {
-    if (syncOnly && config.devices[device]?.synchronousIo !== true) continue;
-    failure = apply({ op: 'swapon', device, cpu: device % config.cpus });
+  for (const op of swaponOps(config, swarm)) {
+    failure = apply(op);
+    if (failure !== null) break;
   }
   for (let i = 0; i < ops && failure === null; i++) {
     failure = apply(resolveTemplate(config, checker.observation, drawTemplate(prng, swarm), swarm.hotHolders));

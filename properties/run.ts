@@ -11,7 +11,7 @@ import type { Op, OpName } from '../lib/ops.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
 import type { CheckerOptions, Failure } from './checker.ts';
 import { Checker, checkerOptionsDefault } from './checker.ts';
-import { drawSwarm, drawTemplate } from './generator.ts';
+import { drawSwarm, drawTemplate, type Swarm } from './generator.ts';
 import { resolveTemplate } from './op-template.ts';
 import { Prng } from './prng.ts';
 
@@ -45,8 +45,18 @@ function safeMarks(checker: Checker): Readonly<Record<string, number>> {
   }
 }
 
-/** Runs `opsPerRun` generated ops (after swapon of every device, or of the synchronous-I/O
- * devices alone when the swarm says so) and the drain. */
+/** The swapons a generated run starts with: every device, or the synchronous-I/O devices
+ * alone when the swarm says so and the config has one (Swarm.syncOnly). */
+export function swaponOps(config: Config, swarm: Swarm): Op[] {
+  const syncOnly = swarm.syncOnly && config.devices.some((d) => d.synchronousIo);
+  const ops: Op[] = [];
+  config.devices.forEach((device, index) => {
+    if (!syncOnly || device.synchronousIo) ops.push({ op: 'swapon', device: index, cpu: index % config.cpus });
+  });
+  return ops;
+}
+
+/** Runs `opsPerRun` generated ops (after swaponOps()) and the drain. */
 export function runRandom(
   design: DesignUnderTest,
   config: Config,
@@ -65,10 +75,9 @@ export function runRandom(
     return checker.step(op);
   };
   let failure: Failure | null = null;
-  const syncOnly = swarm.syncOnly && config.devices.some((d) => d.synchronousIo);
-  for (let device = 0; device < config.devices.length && failure === null; device++) {
-    if (syncOnly && config.devices[device]?.synchronousIo !== true) continue;
-    failure = apply({ op: 'swapon', device, cpu: device % config.cpus });
+  for (const op of swaponOps(config, swarm)) {
+    failure = apply(op);
+    if (failure !== null) break;
   }
   for (let i = 0; i < opsPerRun && failure === null; i++) {
     const template = drawTemplate(prng, swarm);
