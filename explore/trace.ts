@@ -14,7 +14,7 @@ import { validateConfig } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import { syncSwapinValues, type SyncSwapin } from '../impl/sections.ts';
 import {
-  configSchema, describeIssues, designRefSchema, InputError, opSchema, traceFormat, type DesignRef,
+  configSchema, designRefSchema, InputError, opSchema, parseJsonWith, traceFormat, type DesignRef,
 } from '../properties/trace.ts';
 import { exploreConfigs } from './config.ts';
 
@@ -58,15 +58,7 @@ export function resolveExploreConfig(config: ExploreConfigName | Config): Config
 
 /** Parses and validates a version 2 trace; throws InputError naming `source`. */
 export function parseConcurrentTrace(text: string, source: string): ConcurrentTrace {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${source}: not JSON (${(error as Error).message})`);
-  }
-  const result = v.safeParse(concurrentTraceSchema, json);
-  if (!result.success) throw new InputError(`${source}: ${describeIssues(result.issues)}`);
-  const trace = result.output as ConcurrentTrace;
+  const trace = parseJsonWith(concurrentTraceSchema, text, source) as ConcurrentTrace;
   const config = resolveExploreConfig(trace.config);
   const reason = validateConfig(config);
   if (reason !== null) throw new InputError(`${source}: config: ${reason}`);

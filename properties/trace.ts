@@ -131,17 +131,23 @@ export function resolveConfig(config: ConfigPresetName | Config): Config {
   return typeof config === 'string' ? configPresets[config] : config;
 }
 
-/** Parses and validates trace text; throws InputError naming `source`. */
-export function parseTrace(text: string, source: string): Trace {
+/** Parses JSON `text` against `schema`; throws one InputError naming `source` and the first
+ * issue's path. Shared by both trace formats. */
+export function parseJsonWith<S extends v.GenericSchema>(schema: S, text: string, source: string): v.InferOutput<S> {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     throw new InputError(`${source}: not JSON (${(error as Error).message})`);
   }
-  const result = v.safeParse(traceSchema, json);
+  const result = v.safeParse(schema, json);
   if (!result.success) throw new InputError(`${source}: ${describeIssues(result.issues)}`);
-  const trace = result.output as Trace;
+  return result.output;
+}
+
+/** Parses and validates trace text; throws InputError naming `source`. */
+export function parseTrace(text: string, source: string): Trace {
+  const trace = parseJsonWith(traceSchema, text, source) as Trace;
   const reason = validateConfig(resolveConfig(trace.config));
   if (reason !== null) throw new InputError(`${source}: config: ${reason}`);
   return trace;
