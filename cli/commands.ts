@@ -56,7 +56,7 @@ commands:
            every N ops (1 = after every op); between them only what each op touched
   replay   TRACE... [--design NAME|FILE] [--verbose]
   shrink   TRACE [--design NAME|FILE] [--time 20s]
-  mutants  [--seeds 20] [--runs-per-seed 32] [--time-per-mutant 10s] [--max-ops 400]
+  mutants  [--seeds 20] [--runs-per-seed 128] [--time-per-mutant 10s] [--max-ops 400]
            [--shrink-time 20s] [--kill-ratio 0.95] [--seed 1] [--mutant NAME ...]
            [--format text|json|markdown] [--list]: how fast the harness kills every mutant.
            Seed i (--seed + i) of a mutant is a campaign of runs of --max-ops ops, the
@@ -435,7 +435,7 @@ function commandMutants(args: string[]): number {
     throw new InputError(`--kill-ratio: expected a number in (0, 1], got '${ratioText}'`);
   }
   const seedBase = parseCount('--seed', values.seed, 0, 0xffffffff) ?? 1;
-  const runsPerSeed = parseCount('--runs-per-seed', values['runs-per-seed'], 1, 1_000_000) ?? 32;
+  const runsPerSeed = parseCount('--runs-per-seed', values['runs-per-seed'], 1, 1_000_000) ?? 128;
   // The budget `swapcheck run` gives its failure's shrink (shrinkBudgetDefault), so the
   // self-check measures the traces users get.
   const shrinkMs = values['shrink-time'] === undefined ? shrinkBudgetDefault.timeMs : parseDuration(values['shrink-time'], '--shrink-time');
