@@ -66,6 +66,16 @@ describe('swapcheck command line', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^swapcheck: /);
   });
+  it('prints one command\'s usage for COMMAND --help, and names the known commands for an unknown one', () => {
+    const help = swapcheck(['mutants', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: swapcheck mutants +\[--seeds 20\] \[--runs-per-seed 128\]/);
+    expect(help.stdout).not.toContain('explore');
+    expect(swapcheck(['explore', '-h']).stdout).toMatch(/^usage: swapcheck explore /);
+    const unknown = swapcheck(['bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toBe('swapcheck: unknown command \'bogus\' (known: run, replay, shrink, mutants, compare, validate, explore, designs, help)');
+  });
   it('rejects an unknown design and a bad seed with exit code 2', () => {
     expect(swapcheck(['run', '--design', 'nope', '--runs', '1']).stderr).toMatch(/unknown design 'nope'/);
     const negative = swapcheck(['run', '--seed=-3', '--runs', '1']);

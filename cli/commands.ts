@@ -64,8 +64,9 @@ commands:
            design), after --runs-per-seed runs, or after --time-per-mutant, whichever comes
            first (the runs budget decides on an unloaded machine; seeds cut by time are
            counted). Time budgets and times are CPU time of the process, so other jobs on
-           the machine slow the run down but do not change its verdict. A mutant passes when at least --kill-ratio of its seeds kill it and
-           every shrunk kill (own budget --shrink-time) is at most 1.5 x its shortest.
+           the machine slow the run down but do not change its verdict. A mutant passes
+           when at least --kill-ratio of its seeds kill it and every shrunk kill (own
+           budget --shrink-time) is at most 1.5 x its shortest. --mutant is repeatable.
   compare  [--designs NAME ...] [--workload NAME ...] [--format text|markdown|json|html]:
            each design's cost on the named workloads, with its verdict
   validate FILE [--time 60s] [--workload NAME ...]: a design proposal (knob file or
@@ -503,9 +504,28 @@ function commandDesigns(): number {
   return 0;
 }
 
+/** The usage lines of one command (its entry in `usage`), or null for an unknown command. */
+export function usageOf(command: string): string | null {
+  const lines = usage.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`  ${command} `) || line === `  ${command}`);
+  if (start < 0) return null;
+  let end = start + 1;
+  while (end < lines.length && (lines[end] as string).startsWith('           ')) end++;
+  // 'usage: swapcheck ' is 14 characters longer than the list's two-space indent.
+  const rest = lines.slice(start + 1, end).map((line) => `${' '.repeat(14)}${line}`);
+  return [`usage: swapcheck ${(lines[start] as string).slice(2)}`, ...rest].join('\n');
+}
+
+const commandNames = ['run', 'replay', 'shrink', 'mutants', 'compare', 'validate', 'explore', 'designs', 'help'];
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // `swapcheck COMMAND --help` (or -h) prints that command's usage.
+    if (command !== undefined && commandNames.includes(command) && (rest.includes('--help') || rest.includes('-h'))) {
+      out(usageOf(command) ?? usage);
+      return 0;
+    }
     switch (command) {
       case 'run':
         return await commandRun(rest);
@@ -529,7 +549,7 @@ export async function main(argv: string[]): Promise<number> {
         out(usage);
         return 0;
       default:
-        throw new InputError(command === undefined ? 'expected a command (run, replay, shrink, mutants, designs)' : `unknown command '${command}'`);
+        throw new InputError(command === undefined ? `expected a command (${commandNames.join(', ')})` : `unknown command '${command}' (known: ${commandNames.join(', ')})`);
     }
   } catch (error) {
     if (error instanceof InputError) {
