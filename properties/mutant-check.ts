@@ -13,7 +13,7 @@
  * design. Shrinking a kill has its own budget per seed (`shrinkMs`, and `shrinkAttempts`
  * replays) and is not part of the time to kill; it keeps any shorter kill of the same mutant (a
  * failure of any kind whose ops hold on the base design), not only the same failure kind. The
- * shrink is a portfolio: unless the first kill shrinks to the documented shortest in an eighth
+ * shrink is a portfolio: unless the first kill shrinks to the documented shortest in a tenth
  * of the budget, further kills of the same seed's campaign (the runs after the first kill) are
  * shrunk too, and the seed reports the shortest of its shrunk kills: a greedy shrinker's local
  * minimum depends on where it starts.
@@ -130,14 +130,14 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
   // on the kill it starts from: a kill found on a tiny preset can take the whole budget to
   // reach 36 ops where a kill of the next run reaches 9 in a second (`vswap-percpu-trust`,
   // seed 8), and a bad slot behind five good ones costs ops that another preset does not
-  // need (`bitmap-bad-slot-used`). So the shrink is a portfolio. The first kill gets an eighth
+  // need (`bitmap-bad-slot-used`). So the shrink is a portfolio. The first kill gets a tenth
   // of the budget. Unless that already reaches the documented shortest, the seed's campaign
   // goes on (the runs after the kill, at most runsPerSeed more, each run one replay of the
   // attempts budget) to collect up to `portfolioKills` further kills, at most two per config,
-  // which are shrunk with an eighth of the budget each, the configs in turn and the earliest
-  // failing step first (a kill that fails sooner has less to cut), while at least an eighth
-  // is left and none has reached the documented shortest. Whatever is left then resumes the shortest shrunk kill if its shrink was cut.
-  // The seed reports that shortest kill.
+  // which are shrunk with a tenth of the budget each, the configs in turn and the earliest
+  // failing step first (a kill that fails sooner has less to cut), while at least a tenth is
+  // left and none has reached the documented shortest. Whatever is left then resumes the
+  // shortest shrunk kill if its shrink was cut. The seed reports that shortest kill.
   const portfolioKills = 8;
   const shrinkPortfolio = (seed: number, run: number, kill: Kill) => {
     const shrinkStarted = clock();

@@ -454,7 +454,7 @@ export function shrinkTrace(
     // A copy on another config (otherStarts) only runs the cheap passes: the local search
     // sweeps are the costly part, and the copy is there to see whether the config lets them
     // go further; a shorter copy comes back here, where the local search runs on it.
-    if (best.length > localSearchMax) return false;
+    if (depth > 0 || best.length > localSearchMax) return false;
     const without = (steps: readonly Step[], ...indices: number[]) => steps.filter((_, i) => !indices.includes(i));
     for (let size = best.length - 1; size >= 1; size--) {
       for (let start = 0; start + size <= best.length; start++) {
