@@ -12,6 +12,8 @@
  * with the catalogued first failure on the mutant, while every schedule of the same scenario
  * holds without it.
  *
+ * The last part pins single split-op paths (restarts, device picks, waits) in small scenarios.
+ *
  * Not covered here: killing race mutants from scratch (properties/canary.test.ts), shrinking,
  * the command line.
  */
@@ -19,14 +21,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { designs } from '../impl/designs.ts';
 import { mutantCatalogue, type MutantDoc } from '../impl/mutants.ts';
+import type { Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import { sectionLabels } from '../impl/sections-ops.ts';
 import type { SyncSwapin } from '../impl/sections.ts';
 import { exploreRandom, setupDesign } from './campaign.ts';
 import { exploreSchedules, replaySchedule, type ConcurrentDesign } from './concurrent.ts';
-import { exploreConfigs } from './config.ts';
+import { configExplore, configExploreZswap, exploreConfigs } from './config.ts';
 import { everyScheduleHolds, raceDesign } from './mutant-race.ts';
-import { exhaustiveScenarios, setupOps } from './scenario.ts';
+import { exhaustiveScenarios, setupOps, type SetupChoice } from './scenario.ts';
 import { readConcurrentTrace, resolveExploreConfig } from './trace.ts';
 
 type ExploreConfigName = keyof typeof exploreConfigs;
@@ -174,5 +177,71 @@ describe('race mutant traces', () => {
     for (const base of entry.designs) {
       expect(everyScheduleHolds(raceDesign(name, null, base), scenario, noDeadlineMs), `unmutated ${base}`).toBe(true);
     }
+  });
+});
+
+describe('split-op paths the spread scenarios miss', () => {
+  // One small scenario per path of impl/sections-ops.ts that the spread scenarios above do not
+  // take: every schedule must hold, the run must reach exactly the listed sections, and the
+  // schedule count is pinned (see spreadSchedules). Most of these paths change only who waits
+  // for whom, or whether an op restarts, not any outcome (the commit re-reads everything), so
+  // the sections and the count are what shows them.
+
+  /** The explorer's machine with the disk device ranked below the synchronous one. */
+  const lowDisk: Config = { ...configExplore, devices: configExplore.devices.map((device, index) =>
+    ({ ...device, priority: index === 0 ? 1 : device.priority })) };
+  const swapped: SetupChoice = { devices: 'sync-only', holders: ['swapped', 'empty', 'empty'] };
+  const present: SetupChoice = { devices: 'sync-only', holders: ['present', 'empty', 'empty'] };
+  const cases: readonly [string, string, SyncSwapin, Config, SetupChoice, Op[][], string[], number][] = [
+    // The bypass swapin holds its per-entry pin while a fork raises the count and a swapin
+    // through the swap cache maps the PTE: its pte_same() check (swapinSkipCache()) fails and
+    // it restarts.
+    ['pte_same() of the bypass', 'classic', 'skip-pinned', configExplore, swapped,
+      [[{ op: 'swapin', holder: 0, order: 0, cpu: 0 }],
+        [{ op: 'fork', holder: 0, target: 2, cpu: 1 }, { op: 'swapin', holder: 0, order: 0, cpu: 1 },
+          { op: 'fault', holder: 1, order: 0, cpu: 1 }]],
+      ['fault', 'fork:commit', 'fork:lookup', 'fork:read-count', 'fork:write-count', 'swapin:commit',
+        'swapin:entry-pinned', 'swapin:lookup', 'swapin:read', 'swapin:sync-map', 'swapin:sync-read'], 184],
+    // A swapin maps the PTE between the zap's lookup and its cluster lock: the zap restarts.
+    ['zap re-check', 'classic', 'swap-cache', configExplore, { devices: 'both', holders: ['swapped', 'empty', 'empty'] },
+      [[{ op: 'zap', holder: 0, cpu: 0 }],
+        [{ op: 'swapin', holder: 0, order: 0, cpu: 1 }, { op: 'fault', holder: 1, order: 0, cpu: 1 }]],
+      ['fault', 'swapin:commit', 'swapin:lookup', 'swapin:read', 'zap:commit', 'zap:lookup', 'zap:put'], 9],
+    // A swapin drops a reference of the entry while a fork holds the cluster lock: the fork's
+    // count must stay the one the commit wrote (the stale read-modify-write is the mutant's).
+    ['fork count', 'classic', 'swap-cache', configExplore, { devices: 'both', holders: ['shared', 'empty', 'empty'] },
+      [[{ op: 'fork', holder: 0, target: 2, cpu: 0 }], [{ op: 'swapin', holder: 1, order: 0, cpu: 1 }]],
+      ['fork:lookup', 'fork:read-count', 'fork:write-count', 'swapin:lookup', 'swapin:read'], 7],
+    // vswap-rfc with zswap on allocates a virtual entry: no device pick, so the swapoff does
+    // not wait for the allocation.
+    ['virtual allocation', 'vswap-rfc', 'swap-cache', configExploreZswap,
+      { devices: 'both', holders: ['present', 'empty', 'empty'] },
+      [[{ op: 'allocSwap', holder: 0, cpu: 0 }], [{ op: 'swapoff', device: 0, cpu: 1 }]],
+      ['alloc:commit', 'alloc:pick', 'swapoff:start', 'swapoff:unuse'], 6],
+    // Device 0 is offline: the allocation picks device 1, and its swapoff waits for it.
+    ['pick skips an offline device', 'classic', 'swap-cache', configExplore, present,
+      [[{ op: 'allocSwap', holder: 0, cpu: 0 }], [{ op: 'swapoff', device: 1, cpu: 1 }]],
+      ['alloc:allocate', 'alloc:commit', 'alloc:pick', 'swapoff:start', 'swapoff:unuse'], 4],
+    // Device 1 ranks first: the allocation picks it, and its swapoff waits for it.
+    ['pick by priority', 'classic', 'swap-cache', lowDisk, { devices: 'both', holders: ['present', 'empty', 'empty'] },
+      [[{ op: 'allocSwap', holder: 0, cpu: 0 }], [{ op: 'swapoff', device: 1, cpu: 1 }]],
+      ['alloc:allocate', 'alloc:pick', 'swapoff:start', 'swapoff:unuse'], 4],
+    // A swapoff of an offline device returns at once; a writeback of an entry not in zswap
+    // commits without the writeback section.
+    ['offline swapoff, disk writeback', 'classic', 'swap-cache', configExplore, swapped,
+      [[{ op: 'swapoff', device: 0, cpu: 0 }], [{ op: 'zswapWriteback', holder: 0, cpu: 1 }]],
+      ['swapoff:start', 'writeback:commit', 'writeback:lookup'], 3],
+  ];
+
+  it.each(cases)('%s: %s with %s', (_what, name, knob, config, choice, programs, sections, expected) => {
+    const d = design(name, knob);
+    const setup = setupOps(setupDesign(d), config, choice);
+    expect(setup).not.toBeNull();
+    const result = exploreSchedules(d, { config, setup: setup ?? [], programs }, Number.MAX_SAFE_INTEGER,
+      performance.now() + noDeadlineMs);
+    expect(failureName(result.failure?.failure ?? null), result.failure?.failure?.message).toBe('holds');
+    expect(result.complete).toBe(true);
+    expect([...result.sections].sort()).toEqual(sections);
+    expect(result.schedules).toBe(expected);
   });
 });
