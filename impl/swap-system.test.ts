@@ -283,6 +283,44 @@ describe('virtual designs', () => {
       else expect(d.mark('rmap-cache-only-set')).toBeGreaterThan(0);
     });
 
+  /** vswap-direct on device 0 alone, zswap off: holders 0..13 swapped out and written out to
+   * disk, which fills device 0 (slot 0 is the header, slot 6 is bad); `swappedIn` of them are
+   * swapped back in (cache-only), `evicted` of the others evicted (swapped out, uncached). */
+  function directFull(swappedIn: number, evicted: number): Driver {
+    const d = new Driver(designs['vswap-direct']!.knobs, { ...configTiny, devices: configTiny.devices.slice(0, 1) });
+    d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
+    for (let holder = 0; holder < 14; holder++) {
+      d.swapOut(holder, 100 + holder);
+      expect(d.apply({ op: 'writeout', folio: holder + 1, cpu: 0 }).device).toBe(0);
+      if (holder < swappedIn) d.ok({ op: 'swapin', holder, order: 0, cpu: 0 });
+      else if (holder < swappedIn + evicted) d.ok({ op: 'evict', folio: holder + 1, cpu: 0 });
+    }
+    d.swapOut(14, 114);
+    return d;
+  }
+
+  it('vswap-direct: the reclaim scan passes over swapped-out entries and reclaims a cache-only one', () => {
+    // Holders 6..13 are evicted: their entries are Shadow words with disk backing, which the
+    // materialized reverse map must leave out (they are not cache-only and have no folio).
+    const d = directFull(6, 8);
+    expect(d.apply({ op: 'writeout', folio: 15, cpu: 0 })).toEqual({
+      errno: 'OK', how: 'disk', device: 0, reclaimed: [{ folio: 1, kind: 'backing' }],
+    });
+    expect(d.mark('alloc-run-reclaimed-by-scan')).toBe(1);
+    expect(d.system.observe().holders[6]).toMatchObject({ kind: 'swap', content: 106 });
+  });
+
+  it('vswap-direct: a backing allocation with nothing cache-only to reclaim fails with ENOSPC', () => {
+    // Every backing slot holds a referenced entry, some cached, some evicted: the scan finds
+    // no owner for any slot of device 0 and the writeout changes nothing.
+    const d = directFull(0, 7);
+    const before = d.system.observe();
+    expect(d.apply({ op: 'writeout', folio: 15, cpu: 0 })).toEqual({ errno: 'ENOSPC' });
+    expect(d.mark('enospc-writeout')).toBe(1);
+    expect(d.mark('vswap-scan-slots-reclaim')).toBeGreaterThan(0);
+    expect(d.system.observe()).toEqual(before);
+  });
+
   it.each(['validated', 'pinned'] as const)(
     'the %s lookup cache never uses a freed cluster whose id was reused', (mode) => {
       const d = new Driver({ virtualEntries: 'always', reverseMap: 'elided', lookupCache: mode });
