@@ -4,7 +4,8 @@
  * hits, and the classic design has no virtual-space costs at all; the metadata bytes of
  * bitmaps, virtual clusters and extend tables follow the structures exactly, and the peaks keep
  * what has been freed. Reclaims count the slots their planning scans and the backing they
- * redirect.
+ * redirect; the virtual designs count each write of a virtual table word and each change of a
+ * backing slot's Pointer word, op by op.
  *
  * Not covered here: the workloads and the comparison report (properties/compare.test.ts).
  */
@@ -13,8 +14,10 @@ import { configTiny, configTinyDisk, type Config } from '../lib/config.ts';
 import { costBytes, totalBytes, type CostReport } from '../lib/costs.ts';
 import type { Op } from '../lib/ops.ts';
 import type { SwapSystem } from '../lib/system.ts';
+import { activateCosts } from './cost-counters.ts';
 import { indexHeight, indexNodeCount } from './cost-metadata.ts';
 import { createSystem, designs } from './designs.ts';
+import { KernelSwapSystem } from './swap-system.ts';
 
 function system(design: string, config: Config = configTinyDisk): SwapSystem {
   const preset = designs[design];
@@ -356,3 +359,69 @@ describe('reclaim costs', () => {
   });
 });
 
+describe('virtual table and reverse map counts', () => {
+  /** vswap-all with holder 0's page swapped out to a virtual entry (folio 1, count 1). */
+  function swappedOut(config: Config): KernelSwapSystem {
+    const sys = system('vswap-all', config);
+    expect(sys).toBeInstanceOf(KernelSwapSystem);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'fault', holder: 0, order: 0, cpu: 0 },
+      { op: 'write', holder: 0, value: 5, cpu: 0 }, { op: 'allocSwap', holder: 0, cpu: 0 },
+      { op: 'unmap', holder: 0, cpu: 0 });
+    return sys as KernelSwapSystem;
+  }
+
+  /** The table writes and reverse-map updates of `op`, and the rmap-cache-only-set marks. */
+  function delta(sys: SwapSystem, op: Op) {
+    const before = costs(sys).counts;
+    const marks = sys.marks()['rmap-cache-only-set'] ?? 0;
+    ok(sys, op);
+    const after = costs(sys).counts;
+    return {
+      tableWrites: after.tableWrites - before.tableWrites,
+      rmapUpdates: after.rmapUpdates - before.rmapUpdates,
+      cacheOnlySet: (sys.marks()['rmap-cache-only-set'] ?? 0) - marks,
+    };
+  }
+
+  it('vswap-all counts the virtual table word and the Pointer word of each backing change, op by op', () => {
+    const sys = swappedOut(configTinyDisk);
+    // writeout: the Pointer word installed on the new backing slot (one reverse-map update),
+    // the virtual table word cleared (releaseBackend) and set to PHYS (setPhys); the entry is
+    // referenced, so its C bit stays clear and is not rewritten.
+    expect(delta(sys, { op: 'writeout', folio: 1, cpu: 0 })).toEqual({ tableWrites: 3, rmapUpdates: 1, cacheOnlySet: 0 });
+    // swapin (a cache hit): the count in the virtual swap table word drops to 0, and the C bit
+    // of the Pointer word is set (a write and a reverse-map update).
+    expect(delta(sys, { op: 'swapin', holder: 0, order: 0, cpu: 0 })).toEqual({ tableWrites: 2, rmapUpdates: 1, cacheOnlySet: 1 });
+    // unmap: the count goes back to 1 and C is cleared (no "set" mark).
+    expect(delta(sys, { op: 'unmap', holder: 0, cpu: 0 })).toEqual({ tableWrites: 2, rmapUpdates: 1, cacheOnlySet: 0 });
+    // zap: the count drops to 0 again and C is set again; swap is not full, the cache stays.
+    expect(delta(sys, { op: 'zap', holder: 0, cpu: 0 })).toEqual({ tableWrites: 2, rmapUpdates: 1, cacheOnlySet: 1 });
+    // freeSwapCache: the PFN word becomes a Shadow word, the free clears the virtual table
+    // word, the backing slot's Pointer word (a reverse-map update) and the virtual slot.
+    expect(delta(sys, { op: 'freeSwapCache', folio: 1, cpu: 0 })).toEqual({ tableWrites: 4, rmapUpdates: 1, cacheOnlySet: 0 });
+    expect(sys.observe().entries).toEqual([]);
+  });
+
+  it('vswap-all counts a zswap store in the virtual table word', () => {
+    const sys = swappedOut(configTiny);
+    // The virtual table word is cleared (releaseBackend) and set to the zswap handle; no
+    // backing, so no reverse map.
+    expect(delta(sys, { op: 'writeout', folio: 1, cpu: 0 })).toEqual({ tableWrites: 2, rmapUpdates: 0, cacheOnlySet: 0 });
+    expect(sys.observe().entries[0]?.backend).toBe('zswap');
+  });
+
+  it('a virtual table word read counts one table read', () => {
+    const sys = swappedOut(configTinyDisk);
+    const entry = sys.observe().entries[0]?.entry ?? -1;
+    const { state } = sys;
+    const loc = state.resolve(entry);
+    activateCosts(state.costs);
+    try {
+      const before = state.costs.tableReads;
+      state.vtWord(loc);
+      expect(state.costs.tableReads - before).toBe(1);
+    } finally {
+      activateCosts(null);
+    }
+  });
+});
