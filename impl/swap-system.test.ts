@@ -321,6 +321,42 @@ describe('virtual designs', () => {
     expect(d.system.observe()).toEqual(before);
   });
 
+  it.each([
+    { name: 'one large folio', swappedIn: [0, 1], reclaimed: [1] },
+    { name: 'two order-0 folios', swappedIn: [2, 3], reclaimed: [2, 3] },
+  ])('vswap-direct: a large writeout reclaims by scan every folio of its run once ($name)', ({ swappedIn, reclaimed }) => {
+    // Device 0 alone (slot 0 the header, slot 6 bad), zswap off. Folio 1 (order 1, holders 0
+    // and 1) gets backing slots 2-3, folios 2..13 (order 0, holders 2..13) slots 4, 5, 7..15,
+    // 1 (next fit), which fills the device. The holders in `swappedIn` are swapped back in
+    // right after their writeout, while swap is not yet full, which leaves their entries
+    // cache-only (a cache hit). An order-1 writeout then finds no free pair and reclaims the
+    // first aligned pair whose every slot is cache-only backing: 2-3 (one large folio, to be
+    // planned once) or 4-5 (two order-0 folios, both to be planned).
+    const d = new Driver(designs['vswap-direct']!.knobs, { ...configTiny, devices: configTiny.devices.slice(0, 1) });
+    d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
+    d.ok({ op: 'fault', holder: 0, order: 1, cpu: 0 }, { op: 'write', holder: 0, value: 7, cpu: 0 },
+      { op: 'write', holder: 1, value: 8, cpu: 0 }, { op: 'allocSwap', holder: 0, cpu: 0 },
+      { op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
+    const swapIn = (holder: number) => {
+      if (swappedIn.includes(holder)) d.ok({ op: 'swapin', holder, order: 0, cpu: 0 });
+    };
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
+    swapIn(0);
+    swapIn(1);
+    for (let holder = 2; holder < 14; holder++) {
+      d.swapOut(holder, 100 + holder);
+      expect(d.apply({ op: 'writeout', folio: holder, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
+      swapIn(holder);
+    }
+    d.ok({ op: 'fault', holder: 30, order: 1, cpu: 0 }, { op: 'write', holder: 30, value: 9, cpu: 0 },
+      { op: 'write', holder: 31, value: 10, cpu: 0 }, { op: 'allocSwap', holder: 30, cpu: 0 },
+      { op: 'unmap', holder: 30, cpu: 0 }, { op: 'unmap', holder: 31, cpu: 0 });
+    expect(d.apply({ op: 'writeout', folio: 14, cpu: 0 })).toEqual({
+      errno: 'OK', how: 'disk', device: 0, reclaimed: reclaimed.map((folio) => ({ folio, kind: 'backing' })),
+    });
+    expect(d.mark('alloc-run-reclaimed-by-scan')).toBe(1);
+  });
+
   it.each(['validated', 'pinned'] as const)(
     'the %s lookup cache never uses a freed cluster whose id was reused', (mode) => {
       const d = new Driver({ virtualEntries: 'always', reverseMap: 'elided', lookupCache: mode });
