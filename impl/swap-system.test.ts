@@ -357,6 +357,34 @@ describe('virtual designs', () => {
     expect(d.mark('alloc-run-reclaimed-by-scan')).toBe(1);
   });
 
+  it('vswap-direct: a reclaim by scan stops planning when the folios before would end vm_swap_full()', () => {
+    // Device 0 alone (14 usable slots: slot 0 is the header, slot 6 bad), zswap off. Holders
+    // 0..13 are written out to slots 1-5, 7-15 in turn (next fit); holders 1 and 2 (slots 2 and
+    // 3) are swapped back in at once, cache-only. Zapping holders 4, 5, 7, 9, 11 and 13 while
+    // swap is full frees their cache and slots 5, 7, 9, 11, 13, 15: 8 slots used, 6 free, no
+    // free aligned pair. An order-1 writeout then plans the pair 2-3, but freeing the first
+    // folio leaves 7 of 14 free, so vm_swap_full() would no longer hold for the second: the run
+    // is refused, and no other run is cache-only, so the writeout fails with ENOSPC.
+    const d = new Driver(designs['vswap-direct']!.knobs, { ...configTiny, devices: configTiny.devices.slice(0, 1) });
+    d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
+    for (let holder = 0; holder < 14; holder++) {
+      d.swapOut(holder, 100 + holder);
+      expect(d.apply({ op: 'writeout', folio: holder + 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
+      if (holder === 1 || holder === 2) d.ok({ op: 'swapin', holder, order: 0, cpu: 0 });
+    }
+    for (const holder of [4, 5, 7, 9, 11, 13]) {
+      expect(d.apply({ op: 'zap', holder, cpu: 0 })).toEqual({ errno: 'OK', freedCache: true });
+    }
+    expect(d.system.observe().devices[0]?.inuse).toBe(8);
+    d.ok({ op: 'fault', holder: 30, order: 1, cpu: 0 }, { op: 'write', holder: 30, value: 9, cpu: 0 },
+      { op: 'write', holder: 31, value: 10, cpu: 0 }, { op: 'allocSwap', holder: 30, cpu: 0 },
+      { op: 'unmap', holder: 30, cpu: 0 }, { op: 'unmap', holder: 31, cpu: 0 });
+    const before = d.system.observe();
+    const folio = before.folios.find((view) => view.order === 1)?.id ?? -1;
+    expect(d.apply({ op: 'writeout', folio, cpu: 0 })).toEqual({ errno: 'ENOSPC' });
+    expect(d.system.observe()).toEqual(before);
+  });
+
   it.each(['validated', 'pinned'] as const)(
     'the %s lookup cache never uses a freed cluster whose id was reused', (mode) => {
       const d = new Driver({ virtualEntries: 'always', reverseMap: 'elided', lookupCache: mode });
