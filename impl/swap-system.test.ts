@@ -179,6 +179,33 @@ describe('classic', () => {
     expect(d.mark('swapin-large')).toBe(1);
   });
 
+  it.each([
+    { name: 'the head holder is not swapped out', swappedOut: [1], evicted: [1] },
+    { name: 'the head entry is misaligned', swappedOut: [0, 1], evicted: [0, 1] },
+    { name: 'the entries are not contiguous', swappedOut: [5, 0, 6, 1], evicted: [5, 0, 6, 1] },
+    { name: 'the head entry is still cached', swappedOut: [5, 0, 1], evicted: [5, 1] },
+  ])('reads order 0 when the large batch is not uniform: $name', ({ swappedOut, evicted }) => {
+    // Classic, zswap never on, order-0 pages swapped out in the order given: the entries are
+    // 1, 2, 3, ... (offset 0 is the header), so holder 0 gets entry 1 when it goes first and
+    // entry 2 behind holder 5. Holder 0 is faulted in (present) when not swapped out. A
+    // swapin of holder 1 with order 1 looks at the aligned pair of holders 0 and 1.
+    const d = new Driver(designs.classic!.knobs, { ...configTiny, zswapEnabled: false });
+    d.ok(swapon(0));
+    if (!swappedOut.includes(0)) d.ok({ op: 'fault', holder: 0, order: 0, cpu: 0 });
+    const folios = new Map<number, number>();
+    for (const holder of swappedOut) {
+      d.swapOut(holder, 100 + holder);
+      const folio = d.system.observe().folios.find((view) => view.cached && view.dirty)?.id ?? -1;
+      expect(d.apply({ op: 'writeout', folio, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk' });
+      folios.set(holder, folio);
+    }
+    for (const holder of evicted) d.ok({ op: 'evict', folio: folios.get(holder) ?? -1, cpu: 0 });
+    expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 }))
+      .toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: false });
+    expect(d.system.observe().holders[1]).toMatchObject({ kind: 'present', page: 0, content: 101 });
+    expect(d.mark('swapin-large')).toBe(0);
+  });
+
   it('overflows a count into the extend table and fails a dup with -ENOMEM only then', () => {
     const d = new Driver(designs.classic!.knobs);
     d.ok(swapon(0));
