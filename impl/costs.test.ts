@@ -410,6 +410,16 @@ describe('virtual table and reverse map counts', () => {
     expect(sys.observe().entries[0]?.backend).toBe('zswap');
   });
 
+  it('vswap-all counts a zswap writeback of a virtual entry as one redirection', () => {
+    const sys = swappedOut(configTiny);
+    ok(sys, { op: 'writeout', folio: 1, cpu: 0 }, { op: 'evict', folio: 1, cpu: 0 });
+    const before = costs(sys).counts.redirections;
+    // The entry's data moves from zswap to a new slot on device 0; its holder keeps the
+    // virtual entry: one redirection.
+    expect(sys.apply({ op: 'zswapWriteback', holder: 0, cpu: 0 })).toEqual({ errno: 'OK', device: 0 });
+    expect(costs(sys).counts.redirections - before).toBe(1);
+  });
+
   it('a virtual table word read counts one table read', () => {
     const sys = swappedOut(configTinyDisk);
     const entry = sys.observe().entries[0]?.entry ?? -1;
