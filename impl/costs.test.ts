@@ -3,17 +3,21 @@
  * backing slot when kept and nothing when elided, the lookup cache replaces index lookups with
  * hits, and the classic design has no virtual-space costs at all; the metadata bytes of
  * bitmaps, virtual clusters and extend tables follow the structures exactly, and the peaks keep
- * what has been freed.
+ * what has been freed. Reclaims count the slots their planning scans and the backing they
+ * redirect; the virtual designs count each write of a virtual table word and each change of a
+ * backing slot's Pointer word, op by op.
  *
  * Not covered here: the workloads and the comparison report (properties/compare.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { configTinyDisk, type Config } from '../lib/config.ts';
+import { configTiny, configTinyDisk, type Config } from '../lib/config.ts';
 import { costBytes, totalBytes, type CostReport } from '../lib/costs.ts';
 import type { Op } from '../lib/ops.ts';
 import type { SwapSystem } from '../lib/system.ts';
+import { activateCosts } from './cost-counters.ts';
 import { indexHeight, indexNodeCount } from './cost-metadata.ts';
 import { createSystem, designs } from './designs.ts';
+import { KernelSwapSystem } from './swap-system.ts';
 
 function system(design: string, config: Config = configTinyDisk): SwapSystem {
   const preset = designs[design];
@@ -259,5 +263,175 @@ describe('swapoff scans', () => {
     const virtualClusters = bytes.virtualTable / (slots * costBytes.word);
     expect(virtualClusters).toBeGreaterThan(0);
     expect(scanned).toBe(virtualClusters * slots);
+  });
+});
+
+describe('reclaim costs', () => {
+  /** The counter deltas and outcome of `op` on `sys`. */
+  function measure(sys: SwapSystem, op: Op) {
+    const before = costs(sys).counts;
+    const mark = sys.marks()['vswap-scan-slots-reclaim'] ?? 0;
+    const outcome = sys.apply(op);
+    sys.audit();
+    const after = costs(sys).counts;
+    return {
+      outcome,
+      scanSlots: after.scanSlots - before.scanSlots,
+      redirections: after.redirections - before.redirections,
+      scanMark: (sys.marks()['vswap-scan-slots-reclaim'] ?? 0) - mark,
+    };
+  }
+
+  /** Swaps holders 0..count-1 out and writes each folio out to disk on device 0 (zswap off);
+   * the first `swappedIn` are swapped back in, which leaves their entries cache-only. */
+  function fillWithDiskBacking(sys: SwapSystem, count: number, swappedIn: number): void {
+    for (let holder = 0; holder < count; holder++) {
+      ok(sys, { op: 'fault', holder, order: 0, cpu: 0 }, { op: 'write', holder, value: 100 + holder, cpu: 0 },
+        { op: 'allocSwap', holder, cpu: 0 }, { op: 'unmap', holder, cpu: 0 });
+      expect(sys.apply({ op: 'writeout', folio: holder + 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
+      if (holder < swappedIn) ok(sys, { op: 'swapin', holder, order: 0, cpu: 0 });
+    }
+  }
+  const oneDevice: Config = { ...configTiny, devices: configTiny.devices.slice(0, 1) };
+
+  it('classic: a reclaiming allocation scans the slots of the run it plans to reclaim', () => {
+    // As swap-system.test.ts "reclaims a cache-only folio ...": 14 cache-only entries fill
+    // device 0 (slot 0 is the header, slot 6 is bad) out of 24 usable slots, so vm_swap_full()
+    // holds and the 15th allocation reclaims.
+    const sys = system('classic', configTiny);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'swapon', device: 1, cpu: 0 });
+    for (let holder = 0; holder < 14; holder++) {
+      ok(sys, { op: 'fault', holder, order: 0, cpu: 0 }, { op: 'allocSwap', holder, cpu: 0 });
+    }
+    ok(sys, { op: 'fault', holder: 14, order: 0, cpu: 0 });
+    const { outcome, scanSlots, redirections } = measure(sys, { op: 'allocSwap', holder: 14, cpu: 0 });
+    expect(outcome.reclaimed).toEqual([{ folio: 1, kind: 'cache' }]);
+    // One order-0 run planned (slot 1, folio 1's entry): one slot scanned; a cache reclaim
+    // frees entries, it redirects nothing.
+    expect(scanSlots).toBe(1);
+    expect(redirections).toBe(0);
+  });
+
+  it('vswap-all: a backing reclaim redirects the folio\'s entry and scans only the planned run', () => {
+    const sys = system('vswap-all', configTinyDisk);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'swapon', device: 1, cpu: 0 });
+    fillWithDiskBacking(sys, 14, 6);
+    ok(sys, { op: 'fault', holder: 14, order: 0, cpu: 0 }, { op: 'write', holder: 14, value: 114, cpu: 0 },
+      { op: 'allocSwap', holder: 14, cpu: 0 }, { op: 'unmap', holder: 14, cpu: 0 });
+    const { outcome, scanSlots, redirections, scanMark } = measure(sys, { op: 'writeout', folio: 15, cpu: 0 });
+    expect(outcome.reclaimed).toEqual([{ folio: 1, kind: 'backing' }]);
+    // The kept reverse map names the owner of the one slot planned: no virtual-cluster scan.
+    expect(scanSlots).toBe(1);
+    expect(scanMark).toBe(0);
+    // Folio 1 (order 0) loses its backing: one redirection.
+    expect(redirections).toBe(1);
+  });
+
+  it('vswap-direct: a backing reclaim scans every slot of every virtual cluster', () => {
+    const sys = system('vswap-direct', oneDevice);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'setZswap', enabled: false, cpu: 0 });
+    fillWithDiskBacking(sys, 14, 6);
+    ok(sys, { op: 'fault', holder: 14, order: 0, cpu: 0 }, { op: 'write', holder: 14, value: 114, cpu: 0 },
+      { op: 'allocSwap', holder: 14, cpu: 0 }, { op: 'unmap', holder: 14, cpu: 0 });
+    const clusters = costs(sys).bytes.virtualTable / (configTiny.clusterSlots * costBytes.word);
+    const { outcome, scanSlots, redirections, scanMark } = measure(sys, { op: 'writeout', folio: 15, cpu: 0 });
+    expect(outcome.reclaimed).toEqual([{ folio: 1, kind: 'backing' }]);
+    // 15 entries live in 4 virtual clusters of 4 slots (slot 0 is reserved): 16 slots scanned.
+    expect(clusters).toBe(4);
+    expect(scanSlots).toBe(clusters * configTiny.clusterSlots);
+    expect(scanMark).toBe(scanSlots);
+    expect(redirections).toBe(1);
+  });
+
+  it('vswap-all: a failed backing allocation with a kept reverse map scans nothing', () => {
+    // Every backing slot of device 0 holds a referenced entry: nothing is cache-only, so the
+    // writeout fails with ENOSPC while swap is full, and the kept reverse map (whose Pointer
+    // words the allocator already read) is not stood in for by a virtual-cluster scan.
+    const sys = system('vswap-all', oneDevice);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'setZswap', enabled: false, cpu: 0 });
+    fillWithDiskBacking(sys, 14, 0);
+    ok(sys, { op: 'fault', holder: 14, order: 0, cpu: 0 }, { op: 'write', holder: 14, value: 114, cpu: 0 },
+      { op: 'allocSwap', holder: 14, cpu: 0 }, { op: 'unmap', holder: 14, cpu: 0 });
+    const { outcome, scanSlots, scanMark } = measure(sys, { op: 'writeout', folio: 15, cpu: 0 });
+    expect(outcome.errno).toBe('ENOSPC');
+    expect(scanSlots).toBe(0);
+    expect(scanMark).toBe(0);
+  });
+});
+
+describe('virtual table and reverse map counts', () => {
+  /** vswap-all with holder 0's page swapped out to a virtual entry (folio 1, count 1). */
+  function swappedOut(config: Config): KernelSwapSystem {
+    const sys = system('vswap-all', config);
+    expect(sys).toBeInstanceOf(KernelSwapSystem);
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'fault', holder: 0, order: 0, cpu: 0 },
+      { op: 'write', holder: 0, value: 5, cpu: 0 }, { op: 'allocSwap', holder: 0, cpu: 0 },
+      { op: 'unmap', holder: 0, cpu: 0 });
+    return sys as KernelSwapSystem;
+  }
+
+  /** The table writes and reverse-map updates of `op`, and the rmap-cache-only-set marks. */
+  function delta(sys: SwapSystem, op: Op) {
+    const before = costs(sys).counts;
+    const marks = sys.marks()['rmap-cache-only-set'] ?? 0;
+    ok(sys, op);
+    const after = costs(sys).counts;
+    return {
+      tableWrites: after.tableWrites - before.tableWrites,
+      rmapUpdates: after.rmapUpdates - before.rmapUpdates,
+      cacheOnlySet: (sys.marks()['rmap-cache-only-set'] ?? 0) - marks,
+    };
+  }
+
+  it('vswap-all counts the virtual table word and the Pointer word of each backing change, op by op', () => {
+    const sys = swappedOut(configTinyDisk);
+    // writeout: the Pointer word installed on the new backing slot (one reverse-map update),
+    // the virtual table word cleared (releaseBackend) and set to PHYS (setPhys); the entry is
+    // referenced, so its C bit stays clear and is not rewritten.
+    expect(delta(sys, { op: 'writeout', folio: 1, cpu: 0 })).toEqual({ tableWrites: 3, rmapUpdates: 1, cacheOnlySet: 0 });
+    // swapin (a cache hit): the count in the virtual swap table word drops to 0, and the C bit
+    // of the Pointer word is set (a write and a reverse-map update).
+    expect(delta(sys, { op: 'swapin', holder: 0, order: 0, cpu: 0 })).toEqual({ tableWrites: 2, rmapUpdates: 1, cacheOnlySet: 1 });
+    // unmap: the count goes back to 1 and C is cleared (no "set" mark).
+    expect(delta(sys, { op: 'unmap', holder: 0, cpu: 0 })).toEqual({ tableWrites: 2, rmapUpdates: 1, cacheOnlySet: 0 });
+    // zap: the count drops to 0 again and C is set again; swap is not full, the cache stays.
+    expect(delta(sys, { op: 'zap', holder: 0, cpu: 0 })).toEqual({ tableWrites: 2, rmapUpdates: 1, cacheOnlySet: 1 });
+    // freeSwapCache: the PFN word becomes a Shadow word, the free clears the virtual table
+    // word, the backing slot's Pointer word (a reverse-map update) and the virtual slot.
+    expect(delta(sys, { op: 'freeSwapCache', folio: 1, cpu: 0 })).toEqual({ tableWrites: 4, rmapUpdates: 1, cacheOnlySet: 0 });
+    expect(sys.observe().entries).toEqual([]);
+  });
+
+  it('vswap-all counts a zswap store in the virtual table word', () => {
+    const sys = swappedOut(configTiny);
+    // The virtual table word is cleared (releaseBackend) and set to the zswap handle; no
+    // backing, so no reverse map.
+    expect(delta(sys, { op: 'writeout', folio: 1, cpu: 0 })).toEqual({ tableWrites: 2, rmapUpdates: 0, cacheOnlySet: 0 });
+    expect(sys.observe().entries[0]?.backend).toBe('zswap');
+  });
+
+  it('vswap-all counts a zswap writeback of a virtual entry as one redirection', () => {
+    const sys = swappedOut(configTiny);
+    ok(sys, { op: 'writeout', folio: 1, cpu: 0 }, { op: 'evict', folio: 1, cpu: 0 });
+    const before = costs(sys).counts.redirections;
+    // The entry's data moves from zswap to a new slot on device 0; its holder keeps the
+    // virtual entry: one redirection.
+    expect(sys.apply({ op: 'zswapWriteback', holder: 0, cpu: 0 })).toEqual({ errno: 'OK', device: 0 });
+    expect(costs(sys).counts.redirections - before).toBe(1);
+  });
+
+  it('a virtual table word read counts one table read', () => {
+    const sys = swappedOut(configTinyDisk);
+    const entry = sys.observe().entries[0]?.entry ?? -1;
+    const { state } = sys;
+    const loc = state.resolve(entry);
+    activateCosts(state.costs);
+    try {
+      const before = state.costs.tableReads;
+      state.vtWord(loc);
+      expect(state.costs.tableReads - before).toBe(1);
+    } finally {
+      activateCosts(null);
+    }
   });
 });

@@ -179,6 +179,33 @@ describe('classic', () => {
     expect(d.mark('swapin-large')).toBe(1);
   });
 
+  it.each([
+    { name: 'the head holder is not swapped out', swappedOut: [1], evicted: [1] },
+    { name: 'the head entry is misaligned', swappedOut: [0, 1], evicted: [0, 1] },
+    { name: 'the entries are not contiguous', swappedOut: [5, 0, 6, 1], evicted: [5, 0, 6, 1] },
+    { name: 'the head entry is still cached', swappedOut: [5, 0, 1], evicted: [5, 1] },
+  ])('reads order 0 when the large batch is not uniform: $name', ({ swappedOut, evicted }) => {
+    // Classic, zswap never on, order-0 pages swapped out in the order given: the entries are
+    // 1, 2, 3, ... (offset 0 is the header), so holder 0 gets entry 1 when it goes first and
+    // entry 2 behind holder 5. Holder 0 is faulted in (present) when not swapped out. A
+    // swapin of holder 1 with order 1 looks at the aligned pair of holders 0 and 1.
+    const d = new Driver(designs.classic!.knobs, { ...configTiny, zswapEnabled: false });
+    d.ok(swapon(0));
+    if (!swappedOut.includes(0)) d.ok({ op: 'fault', holder: 0, order: 0, cpu: 0 });
+    const folios = new Map<number, number>();
+    for (const holder of swappedOut) {
+      d.swapOut(holder, 100 + holder);
+      const folio = d.system.observe().folios.find((view) => view.cached && view.dirty)?.id ?? -1;
+      expect(d.apply({ op: 'writeout', folio, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk' });
+      folios.set(holder, folio);
+    }
+    for (const holder of evicted) d.ok({ op: 'evict', folio: folios.get(holder) ?? -1, cpu: 0 });
+    expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 }))
+      .toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: false });
+    expect(d.system.observe().holders[1]).toMatchObject({ kind: 'present', page: 0, content: 101 });
+    expect(d.mark('swapin-large')).toBe(0);
+  });
+
   it('overflows a count into the extend table and fails a dup with -ENOMEM only then', () => {
     const d = new Driver(designs.classic!.knobs);
     d.ok(swapon(0));
@@ -282,6 +309,115 @@ describe('virtual designs', () => {
       if (name === 'vswap-direct') expect(d.mark('vswap-scan-slots-reclaim')).toBeGreaterThan(0);
       else expect(d.mark('rmap-cache-only-set')).toBeGreaterThan(0);
     });
+
+  /** vswap-direct on device 0 alone, zswap off: holders 0..13 swapped out and written out to
+   * disk, which fills device 0 (slot 0 is the header, slot 6 is bad); `swappedIn` of them are
+   * swapped back in (cache-only), `evicted` of the others evicted (swapped out, uncached). */
+  function directFull(swappedIn: number, evicted: number): Driver {
+    const d = new Driver(designs['vswap-direct']!.knobs, { ...configTiny, devices: configTiny.devices.slice(0, 1) });
+    d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
+    for (let holder = 0; holder < 14; holder++) {
+      d.swapOut(holder, 100 + holder);
+      expect(d.apply({ op: 'writeout', folio: holder + 1, cpu: 0 }).device).toBe(0);
+      if (holder < swappedIn) d.ok({ op: 'swapin', holder, order: 0, cpu: 0 });
+      else if (holder < swappedIn + evicted) d.ok({ op: 'evict', folio: holder + 1, cpu: 0 });
+    }
+    d.swapOut(14, 114);
+    return d;
+  }
+
+  it('vswap-direct: the reclaim scan passes over swapped-out entries and reclaims a cache-only one', () => {
+    // Holders 6..13 are evicted: their entries are Shadow words with disk backing, which the
+    // materialized reverse map must leave out (they are not cache-only and have no folio).
+    const d = directFull(6, 8);
+    expect(d.apply({ op: 'writeout', folio: 15, cpu: 0 })).toEqual({
+      errno: 'OK', how: 'disk', device: 0, reclaimed: [{ folio: 1, kind: 'backing' }],
+    });
+    expect(d.mark('alloc-run-reclaimed-by-scan')).toBe(1);
+    expect(d.system.observe().holders[6]).toMatchObject({ kind: 'swap', content: 106 });
+  });
+
+  it('vswap-direct: a backing allocation with nothing cache-only to reclaim fails with ENOSPC', () => {
+    // Every backing slot holds a referenced entry, some cached, some evicted: the scan finds
+    // no owner for any slot of device 0 and the writeout changes nothing.
+    const d = directFull(0, 7);
+    const before = d.system.observe();
+    expect(d.apply({ op: 'writeout', folio: 15, cpu: 0 })).toEqual({ errno: 'ENOSPC' });
+    expect(d.mark('enospc-writeout')).toBe(1);
+    expect(d.mark('vswap-scan-slots-reclaim')).toBeGreaterThan(0);
+    expect(d.system.observe()).toEqual(before);
+  });
+
+  it.each([
+    { name: 'one large folio', swappedIn: [0, 1], reclaimed: [1] },
+    { name: 'two order-0 folios', swappedIn: [2, 3], reclaimed: [2, 3] },
+  ])('vswap-direct: a large writeout reclaims by scan every folio of its run once ($name)', ({ swappedIn, reclaimed }) => {
+    // Device 0 alone (slot 0 the header, slot 6 bad), zswap off. Folio 1 (order 1, holders 0
+    // and 1) gets backing slots 2-3, folios 2..13 (order 0, holders 2..13) slots 4, 5, 7..15,
+    // 1 (next fit), which fills the device. The holders in `swappedIn` are swapped back in
+    // right after their writeout, while swap is not yet full, which leaves their entries
+    // cache-only (a cache hit). An order-1 writeout then finds no free pair and reclaims the
+    // first aligned pair whose every slot is cache-only backing: 2-3 (one large folio, to be
+    // planned once) or 4-5 (two order-0 folios, both to be planned).
+    const d = new Driver(designs['vswap-direct']!.knobs, { ...configTiny, devices: configTiny.devices.slice(0, 1) });
+    d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
+    d.ok({ op: 'fault', holder: 0, order: 1, cpu: 0 }, { op: 'write', holder: 0, value: 7, cpu: 0 },
+      { op: 'write', holder: 1, value: 8, cpu: 0 }, { op: 'allocSwap', holder: 0, cpu: 0 },
+      { op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
+    const swapIn = (holder: number) => {
+      if (swappedIn.includes(holder)) d.ok({ op: 'swapin', holder, order: 0, cpu: 0 });
+    };
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
+    swapIn(0);
+    swapIn(1);
+    for (let holder = 2; holder < 14; holder++) {
+      d.swapOut(holder, 100 + holder);
+      expect(d.apply({ op: 'writeout', folio: holder, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
+      swapIn(holder);
+    }
+    d.ok({ op: 'fault', holder: 30, order: 1, cpu: 0 }, { op: 'write', holder: 30, value: 9, cpu: 0 },
+      { op: 'write', holder: 31, value: 10, cpu: 0 }, { op: 'allocSwap', holder: 30, cpu: 0 },
+      { op: 'unmap', holder: 30, cpu: 0 }, { op: 'unmap', holder: 31, cpu: 0 });
+    expect(d.apply({ op: 'writeout', folio: 14, cpu: 0 })).toEqual({
+      errno: 'OK', how: 'disk', device: 0, reclaimed: reclaimed.map((folio) => ({ folio, kind: 'backing' })),
+    });
+    expect(d.mark('alloc-run-reclaimed-by-scan')).toBe(1);
+  });
+
+  it.each([
+    { name: 'no other run', swappedIn: [1, 2], outcome: { errno: 'ENOSPC' } },
+    {
+      name: 'then a run with a free slot', swappedIn: [1, 2, 3],
+      outcome: { errno: 'OK', how: 'disk', device: 0, reclaimed: [{ folio: 4, kind: 'backing' }] },
+    },
+  ])('vswap-direct: a reclaim by scan stops planning when the folios before would end vm_swap_full() ($name)', ({ swappedIn, outcome }) => {
+    // Device 0 alone (14 usable slots: slot 0 is the header, slot 6 bad), zswap off. Holders
+    // 0..13 are written out to slots 1-5, 7-15 in turn (next fit); holders 1 and 2 (slots 2 and
+    // 3) are swapped back in at once, cache-only (and holder 3 in the second case). Zapping holders 4, 5, 7, 9, 11 and 13 while
+    // swap is full frees their cache and slots 5, 7, 9, 11, 13, 15: 8 slots used, 6 free, no
+    // free aligned pair. An order-1 writeout then plans the pair 2-3, but freeing the first
+    // folio leaves 7 of 14 free, so vm_swap_full() would no longer hold for the second: the run
+    // is refused. With holder 3 (slot 4) cache-only too, the pair 4-5 (slot 5 free) is taken
+    // after reclaiming folio 4 alone; otherwise no run is left and the writeout fails.
+    const d = new Driver(designs['vswap-direct']!.knobs, { ...configTiny, devices: configTiny.devices.slice(0, 1) });
+    d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
+    for (let holder = 0; holder < 14; holder++) {
+      d.swapOut(holder, 100 + holder);
+      expect(d.apply({ op: 'writeout', folio: holder + 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
+      if (swappedIn.includes(holder)) d.ok({ op: 'swapin', holder, order: 0, cpu: 0 });
+    }
+    for (const holder of [4, 5, 7, 9, 11, 13]) {
+      expect(d.apply({ op: 'zap', holder, cpu: 0 })).toEqual({ errno: 'OK', freedCache: true });
+    }
+    expect(d.system.observe().devices[0]?.inuse).toBe(8);
+    d.ok({ op: 'fault', holder: 30, order: 1, cpu: 0 }, { op: 'write', holder: 30, value: 9, cpu: 0 },
+      { op: 'write', holder: 31, value: 10, cpu: 0 }, { op: 'allocSwap', holder: 30, cpu: 0 },
+      { op: 'unmap', holder: 30, cpu: 0 }, { op: 'unmap', holder: 31, cpu: 0 });
+    const before = d.system.observe();
+    const folio = before.folios.find((view) => view.order === 1)?.id ?? -1;
+    expect(d.apply({ op: 'writeout', folio, cpu: 0 })).toEqual(outcome);
+    if (outcome.errno === 'ENOSPC') expect(d.system.observe()).toEqual(before);
+  });
 
   it.each(['validated', 'pinned'] as const)(
     'the %s lookup cache never uses a freed cluster whose id was reused', (mode) => {
