@@ -293,6 +293,13 @@ describe('reclaim costs', () => {
     }
   }
   const oneDevice: Config = { ...configTiny, devices: configTiny.devices.slice(0, 1) };
+  /** fillWithDiskBacking() over holders 0-13, then holder 14's page left in the swap cache and
+   * unmapped: its writeout (folio 15) needs a backing slot on a full device. */
+  function fillThenPendWriteout(sys: SwapSystem, swappedIn: number): void {
+    fillWithDiskBacking(sys, 14, swappedIn);
+    ok(sys, { op: 'fault', holder: 14, order: 0, cpu: 0 }, { op: 'write', holder: 14, value: 114, cpu: 0 },
+      { op: 'allocSwap', holder: 14, cpu: 0 }, { op: 'unmap', holder: 14, cpu: 0 });
+  }
 
   it('classic: a reclaiming allocation scans the slots of the run it plans to reclaim', () => {
     // As swap-system.test.ts "reclaims a cache-only folio ...": 14 cache-only entries fill
@@ -315,9 +322,7 @@ describe('reclaim costs', () => {
   it('vswap-all: a backing reclaim redirects the folio\'s entry and scans only the planned run', () => {
     const sys = system('vswap-all', configTinyDisk);
     ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'swapon', device: 1, cpu: 0 });
-    fillWithDiskBacking(sys, 14, 6);
-    ok(sys, { op: 'fault', holder: 14, order: 0, cpu: 0 }, { op: 'write', holder: 14, value: 114, cpu: 0 },
-      { op: 'allocSwap', holder: 14, cpu: 0 }, { op: 'unmap', holder: 14, cpu: 0 });
+    fillThenPendWriteout(sys, 6);
     const { outcome, scanSlots, redirections, scanMark } = measure(sys, { op: 'writeout', folio: 15, cpu: 0 });
     expect(outcome.reclaimed).toEqual([{ folio: 1, kind: 'backing' }]);
     // The kept reverse map names the owner of the one slot planned: no virtual-cluster scan.
@@ -330,9 +335,7 @@ describe('reclaim costs', () => {
   it('vswap-direct: a backing reclaim scans every slot of every virtual cluster', () => {
     const sys = system('vswap-direct', oneDevice);
     ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'setZswap', enabled: false, cpu: 0 });
-    fillWithDiskBacking(sys, 14, 6);
-    ok(sys, { op: 'fault', holder: 14, order: 0, cpu: 0 }, { op: 'write', holder: 14, value: 114, cpu: 0 },
-      { op: 'allocSwap', holder: 14, cpu: 0 }, { op: 'unmap', holder: 14, cpu: 0 });
+    fillThenPendWriteout(sys, 6);
     const clusters = costs(sys).bytes.virtualTable / (configTiny.clusterSlots * costBytes.word);
     const { outcome, scanSlots, redirections, scanMark } = measure(sys, { op: 'writeout', folio: 15, cpu: 0 });
     expect(outcome.reclaimed).toEqual([{ folio: 1, kind: 'backing' }]);
@@ -349,9 +352,7 @@ describe('reclaim costs', () => {
     // words the allocator already read) is not stood in for by a virtual-cluster scan.
     const sys = system('vswap-all', oneDevice);
     ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'setZswap', enabled: false, cpu: 0 });
-    fillWithDiskBacking(sys, 14, 0);
-    ok(sys, { op: 'fault', holder: 14, order: 0, cpu: 0 }, { op: 'write', holder: 14, value: 114, cpu: 0 },
-      { op: 'allocSwap', holder: 14, cpu: 0 }, { op: 'unmap', holder: 14, cpu: 0 });
+    fillThenPendWriteout(sys, 0);
     const { outcome, scanSlots, scanMark } = measure(sys, { op: 'writeout', folio: 15, cpu: 0 });
     expect(outcome.errno).toBe('ENOSPC');
     expect(scanSlots).toBe(0);
