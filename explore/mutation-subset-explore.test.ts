@@ -20,7 +20,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { designs } from '../impl/designs.ts';
-import { mutantCatalogue, type MutantDoc } from '../impl/mutants.ts';
+import { cataloguedFailure, mutantCatalogue, type MutantDoc } from '../impl/mutants.ts';
 import type { Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import { sectionLabels } from '../impl/sections-ops.ts';
@@ -157,11 +157,6 @@ describe('swapoff against pinned ops', () => {
 
 const raceNames = Object.keys(mutantCatalogue).filter((name) => mutantCatalogue[name]?.race !== undefined).sort();
 
-function catalogued(entry: MutantDoc): string {
-  const { kind, invariant } = entry.catches;
-  return invariant === undefined ? kind : `${kind}[${invariant}]`;
-}
-
 describe('race mutant traces', () => {
   it('there are race mutants to replay', () => {
     expect(raceNames.length).toBeGreaterThanOrEqual(7);
@@ -173,7 +168,7 @@ describe('race mutant traces', () => {
     const scenario = { config: resolveExploreConfig(trace.config), setup: trace.setup, programs: trace.programs };
     const run = replaySchedule(raceDesign(name), scenario, trace.schedule);
     expect(run.schedule, 'the schedule replays step for step').toEqual(trace.schedule);
-    expect(failureName(run.failure), run.failure?.message).toBe(catalogued(entry));
+    expect(failureName(run.failure), run.failure?.message).toBe(cataloguedFailure(entry));
     for (const base of entry.designs) {
       expect(everyScheduleHolds(raceDesign(name, null, base), scenario, noDeadlineMs), `unmutated ${base}`).toBe(true);
     }

@@ -66,6 +66,12 @@ export interface MutantDoc {
   readonly race?: RaceMutantDoc;
 }
 
+/** The first failure a mutant's committed trace must give, as `kind[invariant]` (or `kind`). */
+export function cataloguedFailure(entry: MutantDoc): string {
+  const { kind, invariant } = entry.catches;
+  return invariant === undefined ? kind : `${kind}[${invariant}]`;
+}
+
 const allDesigns = ['classic', 'vswap-rfc', 'vswap-all', 'vswap-direct', 'vswap-direct-cached'] as const;
 const virtualDesigns = ['vswap-all', 'vswap-direct', 'vswap-direct-cached'] as const;
 const keptRmapDesigns = ['vswap-all'] as const;

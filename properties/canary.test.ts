@@ -30,7 +30,7 @@ import { configPresets, configTiny, type Config } from '../lib/config.ts';
 import { InvariantViolation } from '../lib/invariant.ts';
 import { designs } from '../impl/designs.ts';
 import {
-  auditsWithoutMutantCanary, mutantCatalogue, mutantTableMarkdown, type MutantDoc,
+  auditsWithoutMutantCanary, cataloguedFailure, mutantCatalogue, mutantTableMarkdown, type MutantDoc,
 } from '../impl/mutants.ts';
 import { KernelSwapSystem } from '../impl/swap-system.ts';
 import { pfnToWord } from '../impl/swap-table-word.ts';
@@ -76,11 +76,6 @@ function doc(name: string): MutantDoc {
 function firstFailure(failure: Failure | null): string {
   if (failure === null) return 'holds';
   return failure.invariant === undefined ? failure.kind : `${failure.kind}[${failure.invariant}]`;
-}
-
-function catalogued(entry: MutantDoc): string {
-  const { kind, invariant } = entry.catches;
-  return invariant === undefined ? kind : `${kind}[${invariant}]`;
 }
 
 describe('mutant catalogue', () => {
@@ -160,7 +155,7 @@ describe.each(raceNames)('race mutant %s', (name) => {
     expect(run.schedule, 'the schedule replays step for step').toEqual(trace.schedule);
     const first = run.failure === null ? 'holds'
       : run.failure.invariant === undefined ? run.failure.kind : `${run.failure.kind}[${run.failure.invariant}]`;
-    expect(first, run.failure?.message).toBe(catalogued(entry));
+    expect(first, run.failure?.message).toBe(cataloguedFailure(entry));
     // Sequentially (one CPU after the other) the same ops hold on the mutant.
     const ops = [...trace.setup, ...trace.programs.flat()];
     const sequential = replayOps(resolveDesign(trace.design), scenario.config, ops);
@@ -190,7 +185,7 @@ describe.each(sequentialNames)('mutant %s', (name) => {
     const config = resolveConfig(trace.config);
     const result = replayOps(resolveDesign(trace.design), config, trace.ops);
     expect(firstFailure(result.failure), result.failure === null ? 'holds' : describeFailure(result.failure))
-      .toBe(catalogued(entry));
+      .toBe(cataloguedFailure(entry));
     for (const design of entry.designs) {
       const clean = replayOps(resolveDesign(design), config, trace.ops);
       expect(clean.failure === null ? 'holds' : describeFailure(clean.failure), `unmutated ${design}`)
