@@ -18,13 +18,17 @@
  *    one on which it fails the same way sooner: a bug that needs disk writeout shows at the
  *    first writeout on a config booted with zswap off, where a zswap config needs the pool
  *    full or zswap disabled first;
- * 7. once passes 1-6 are stuck and the trace is short (localSearch): delete every window of
- *    ops and every pair of ops at once, move single ops to a lower holder the trace uses,
- *    make a fault one order larger or swap two adjacent ops together with deleting one op
- *    (two order-0 faults become one order-1 fault); every candidate of this pass but the
- *    holder moves must fail in fewer steps, so no pass can undo another;
+ * 7. once passes 1-6 are stuck (localSearch): promote a fault one order up, folding in the
+ *    lifecycles of the holders it then covers and repeating its pages' unmaps for the new
+ *    pages (several small folios that only fill slots become one large folio); and on a
+ *    short trace delete every window of ops and every pair of ops at once, move single ops to
+ *    a lower holder the trace uses, make a fault one order larger or swap two adjacent ops
+ *    together with deleting one op (two order-0 faults become one order-1 fault); every
+ *    candidate of this pass but the holder moves must fail in fewer steps, so no pass can
+ *    undo another;
  * 8. then shrink a copy on each other offered config on which the trace still fails (its one
- *    device renumbered to each device there), with the cheap passes, and take it if shorter.
+ *    device renumbered to each device there), with the cheap passes and the promotions, and
+ *    take it if shorter.
  * What counts as failing "the same way" can be widened by the caller (ShrinkExtras.alsoKeeps:
  * the self-check keeps any kill of the same mutant).
  * Folio ids are assigned by the system as ops run, so deleting an op that creates folios
@@ -291,6 +295,50 @@ function deviceMoves(steps: readonly Step[], config: Config): Step[][] {
   return out;
 }
 
+/**
+ * Every fault made one order larger, with the lifecycles it then covers folded into it: the
+ * fault moves to the aligned base of the larger block, every other op that names a holder of
+ * the added half (the other lifecycles there, forks to it) is dropped, and every unmap or zap
+ * of a page of the old fault after it is repeated for the matching page of the added half (a
+ * writeout needs every page unmapped). Several small folios that only fill slots before the
+ * one the bug needs then become one large folio whose run reaches it: on a next-fit bitmap
+ * device, two order-1 folios at slots 2-3 and 4-5 become one order-2 folio at 4-7.
+ * `originNext` numbers the repeated ops (they create no folio).
+ */
+function promotions(steps: readonly Step[], config: Config, originNext: number): Step[][] {
+  const out: Step[][] = [];
+  steps.forEach(({ op }, index) => {
+    if (op.op !== 'fault' || op.order >= config.orderMax) return;
+    const half = 2 ** op.order;
+    const base = op.holder - (op.holder % (2 * half));
+    if (base + 2 * half > config.holders) return;
+    const added = op.holder === base ? base + half : base;
+    const inAdded = (holder: number) => holder >= added && holder < added + half;
+    const inOld = (holder: number) => holder >= op.holder && holder < op.holder + half;
+    const next: Step[] = [];
+    let origin = originNext;
+    steps.forEach((step, at) => {
+      if (at === index) {
+        next.push({ op: { ...op, holder: base, order: op.order + 1 }, origin: step.origin });
+        return;
+      }
+      const other = step.op;
+      let touched = false;
+      for (let holder = added; holder < added + half && !touched; holder++) {
+        touched = touchesHolder(other, holder, config);
+      }
+      if (touched) return;
+      next.push(step);
+      if (at > index && (other.op === 'unmap' || other.op === 'zap') && inOld(other.holder)) {
+        const mirrored = other.holder ^ half;
+        if (inAdded(mirrored)) next.push({ op: { ...other, holder: mirrored }, origin: origin++ });
+      }
+    });
+    out.push(next);
+  });
+  return out;
+}
+
 /** The rewrites of localSearch (see there), cheapest first. */
 function rewrites(steps: readonly Step[], config: Config): Step[][] {
   const out: Step[][] = [];
@@ -445,15 +493,24 @@ export function shrinkTrace(
     }
     return any;
   };
-  // Local search on a short trace, once the passes above are stuck: every window of ops and
-  // every pair of ops deleted together (with orphaned folio ops pointed at the latest folio),
-  // then one rewrite combined with the deletion of one op: a fault one order larger (two
-  // order-0 faults become one order-1 fault) or two adjacent ops swapped; and an op moved to a
-  // lower holder the trace uses, on its own. Each candidate must fail the same way in fewer steps.
+  // Local search, once the passes above are stuck: first the promotions (a fault one order
+  // larger that folds the lifecycles of the added half into it), at any length; then, on a
+  // short trace, every window of ops and every pair of ops deleted together (with orphaned
+  // folio ops pointed at the latest folio), then one rewrite combined with the deletion of one
+  // op: a fault one order larger (two order-0 faults become one order-1 fault) or two adjacent
+  // ops swapped; and an op moved to a lower holder the trace uses, on its own. Each candidate
+  // but the holder moves must fail the same way in fewer steps.
   const localSearch = (): boolean => {
-    // A copy on another config (otherStarts) only runs the cheap passes: the local search
+    // A copy on another config (otherStarts) runs the promotions but not the sweeps: the
     // sweeps are the costly part, and the copy is there to see whether the config lets them
     // go further; a shorter copy comes back here, where the local search runs on it.
+    // Promotions first, at any length and in the copies too: one candidate per fault, and
+    // on another config (a larger orderMax) they are what the copy is for.
+    const originNext = Math.max(ops.length, ...best.map((step) => step.origin + 1));
+    for (const promoted of promotions(best, current, originNext)) {
+      if (outOfBudget()) return false;
+      if (attempt(promoted, current, 'drop', true)) return true;
+    }
     if (depth > 0 || best.length > localSearchMax) return false;
     const without = (steps: readonly Step[], ...indices: number[]) => steps.filter((_, i) => !indices.includes(i));
     for (let size = best.length - 1; size >= 1; size--) {
