@@ -12,7 +12,7 @@
  * Method: devices driven directly, with hooks that never reclaim or with test hooks that
  * reclaim a run by freeing its slots (what __try_to_reclaim_swap() does to a cache-only folio).
  * Not covered here: the real reclaim planning (impl/reclaim.ts, impl/costs.test.ts) and the
- * allocator's device choice (impl/physical-allocator.test.ts).
+ * allocator's per-CPU cache and fallbacks (impl/physical-allocator.test.ts).
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
