@@ -174,6 +174,44 @@ describe('virtual space: per-CPU offsets', () => {
     expect(sink.clusterLocks - before.clusterLocks).toBe(1);
     expect(sink.tableWrites - before.tableWrites).toBe(1);
   });
+  it('a run that ends its cluster leaves no offset, not one into the next id\'s cluster', () => {
+    const { vs } = space(16, 4, 3);
+    expect(vs.alloc(0, 1, written)).toBe(1); // CPU 1 next: 2
+    expect(vs.alloc(0, 0, written)).toBe(4); // cluster 0 is on frag[0]: CPU 0 opens cluster 1
+    expect(takeMany(vs, 0, 1, 2)).toEqual([2, 3]); // CPU 1 ends cluster 0
+    // CPU 1 has no next offset: nonfull[0] and free are empty, so a new cluster (id 2) comes
+    // before frag[0], which holds cluster 1. Slot 4's cluster is not entered from its start.
+    expect(vs.alloc(0, 1, written)).toBe(8);
+  });
+
+  it('a new last cluster with bad slots: an order-1 request succeeds only if hasFreeRun(1)', () => {
+    // 14 slots in clusters of 8: cluster 1 holds 8..15 with 14 and 15 bad; both ids exist
+    // after the first order-1 allocation creates cluster 1.
+    const { vs } = space(14, 8, 2);
+    expect(vs.alloc(1, 0, written)).toBeGreaterThan(0);
+    expect(vs.index.size).toBe(2);
+    // Whatever order the permanent cluster 1 serves from now on, the allocator and
+    // hasFreeRun() (what the audit's allowance relies on) must agree about it, on either CPU.
+    for (const cpu of [0, 1]) {
+      const can = vs.hasFreeRun(1);
+      expect(vs.alloc(1, cpu, written) >= 0, `cpu ${cpu}`).toBe(can);
+    }
+  });
+
+  it('a failed allocation leaves the CPU without an offset: the next one goes to the lists', () => {
+    const { vs } = space(16, 4, 3);
+    expect(vs.alloc(0, 0, written)).toBe(1); // CPU 0 next: 2
+    // CPU 1 opens clusters 1..3 (cluster 0 is on frag[0], after new clusters), then takes
+    // the rest of cluster 0 from frag[0]: the space is full and CPU 0's offset 2 is stale.
+    expect(takeMany(vs, 0, 1, 14)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 2, 3]);
+    expect(vs.alloc(0, 0, written)).toBe(-1);
+    expect(vs.hasFreeRun(0)).toBe(false);
+    release(vs, 5); // cluster 1 -> nonfull[0]
+    release(vs, 1); // cluster 0 -> nonfull[0], behind cluster 1
+    // CPU 0's offset went with the failed allocation: the head of nonfull[0] (cluster 1) is
+    // taken, not the slot after CPU 0's old offset in cluster 0.
+    expect(vs.alloc(0, 0, written)).toBe(5);
+  });
 });
 
 describe('virtual space: lists and order exclusivity', () => {
