@@ -174,6 +174,7 @@ describe('virtual space: per-CPU offsets', () => {
     expect(sink.clusterLocks - before.clusterLocks).toBe(1);
     expect(sink.tableWrites - before.tableWrites).toBe(1);
   });
+
   it('a run that ends its cluster leaves no offset, not one into the next id\'s cluster', () => {
     const { vs } = space(16, 4, 3);
     expect(vs.alloc(0, 1, written)).toBe(1); // CPU 1 next: 2
