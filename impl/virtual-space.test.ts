@@ -10,7 +10,7 @@
  * are pinned on short scripted sequences. Added for survivors of mutation testing
  * (docs/mutation-triage-devices.md).
  *
- * Method: a VirtualSpace driven directly with small geometries (16 to 32 slots, clusters of 4
+ * Method: a VirtualSpace driven directly with small geometries (8 to 32 slots, clusters of 4
  * or 8, two CPUs), the examples by hand and a fast-check property over random
  * alloc / free / end-of-operation sequences checked against the test's own bookkeeping.
  * Not covered here: the lookup cache (impl/lookup-cache.test.ts), what a slot's word and
