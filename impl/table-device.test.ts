@@ -444,6 +444,24 @@ describe('table device: cost counters of one scan and one free', () => {
     expect(sink.clusterLocks).toBe(2);
     expect(sink.tableWrites).toBe(4);
   });
+
+  it('the slow path takes one cluster lock per cluster it tries, the failed ones too', () => {
+    const { dev } = device({ bad: [] });
+    // Six order-1 runs fill clusters 1 to 3 (a free cluster first, then the frag ones); then
+    // the second page of the first run of clusters 1 and 2 is freed alone (a split folio's
+    // page): both sit on nonfull[1] with no aligned free pair.
+    for (const expected of [4, 8, 12, 6, 10, 14]) expect(dev.allocFromLists(1, noReclaim, word)).toBe(expected);
+    dev.freeSlots(dev.clusters[1]!, 1, 1);
+    dev.freeSlots(dev.clusters[2]!, 1, 1);
+    expect(dev.clusters.map((ci) => ci.flags)).toEqual(['nonfull', 'nonfull', 'nonfull', 'full']);
+    const sink = new CostCounters();
+    activateCosts(sink);
+    // isolate_lock_cluster() takes ci->lock of clusters 1 and 2 on nonfull[1]; both scans
+    // fail and move their cluster to frag[1], whose pass locks and scans each once more.
+    expect(dev.allocFromLists(1, noReclaim, word)).toBe(-1);
+    expect(dev.clusters.map((ci) => ci.flags)).toEqual(['nonfull', 'frag', 'frag', 'full']);
+    expect(sink.clusterLocks).toBe(4);
+  });
 });
 
 describe('table device: hasFreeRun() against independent bookkeeping', () => {

@@ -170,7 +170,6 @@ export class TableDevice {
    * isolating it while it scans and relocating it afterwards. Returns the offset or -1.
    */
   scanCluster(ci: SwapCluster, start: number, order: number, hooks: AllocHooks, wordAt: WordAt) {
-    costs.clusterLocks++;
     assert(this.isUsable(ci, order), () => `cluster ${ci.id} not usable for order ${order}`);
     this.lists.move(ci, 'none');
     return this.scanIsolated(ci, start, order, hooks, wordAt);
@@ -238,6 +237,9 @@ export class TableDevice {
     ci: SwapCluster | null, start: number, order: number, hooks: AllocHooks, wordAt: WordAt,
   ): number {
     if (ci === null) return -1;
+    // Every cluster a scan tries is locked (isolate_lock_cluster() on the slow path, the
+    // per-CPU cluster's lock on the fast path).
+    costs.clusterLocks++;
     assert(ci.flags === 'none', () => `cluster ${ci.id} scanned while on a list`);
     const nr = 2 ** order;
     if (ci.table === null) ci.allocTable();
