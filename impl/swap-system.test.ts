@@ -17,6 +17,7 @@ import type { Knobs } from '../lib/system.ts';
 import { createSystem, designs, knobDocs } from './designs.ts';
 import { swpEntry, VSWAP_TYPE } from './entry-value.ts';
 import { KernelSwapSystem } from './swap-system.ts';
+import { vtWordToPhysOffset, vtWordToPhysType } from './virtual-table-word.ts';
 
 const vswap = (offset: number) => swpEntry(VSWAP_TYPE, offset);
 
@@ -204,6 +205,48 @@ describe('classic', () => {
       .toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: false });
     expect(d.system.observe().holders[1]).toMatchObject({ kind: 'present', page: 0, content: 101 });
     expect(d.mark('swapin-large')).toBe(0);
+  });
+
+  it('reads order 0 when the large batch mixes a zero-filled page and a page on disk', () => {
+    // Holders 5, 0 and 1 are swapped out in turn (entries 1, 2 and 3), so holders 0 and 1 hold
+    // the aligned, contiguous pair 2 and 3, neither cached after the evictions. Holder 0's page
+    // is zero-filled, so its writeout only sets the zero flag; holder 1's goes to disk. A8
+    // allows a large read only when the backends are all zero or all disk, so the impl has
+    // to read holder 1 alone.
+    const d = new Driver(designs.classic!.knobs, { ...configTiny, zswapEnabled: false });
+    d.ok(swapon(0));
+    for (const [holder, value] of [[5, 105], [0, 0], [1, 101]] as const) {
+      d.swapOut(holder, value);
+      const folio = d.system.observe().folios.find((view) => view.cached && view.dirty)?.id ?? -1;
+      expect(d.apply({ op: 'writeout', folio, cpu: 0 }))
+        .toEqual({ errno: 'OK', how: value === 0 ? 'zero' : 'disk' });
+      d.ok({ op: 'evict', folio, cpu: 0 });
+    }
+    expect(d.system.observe().entries.map((e) => [e.entry, e.backend]))
+      .toEqual([[1, 'disk'], [2, 'zero'], [3, 'disk']]);
+    expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 }))
+      .toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: false });
+    expect(d.system.observe().holders[1]).toMatchObject({ kind: 'present', page: 0, content: 101 });
+    expect(d.mark('swapin-large')).toBe(0);
+  });
+
+  it('a zap with swap more than half full frees the cache of a large folio only at its last reference', () => {
+    // A large folio (holders 0 and 1) is swapped out and unmapped, so it stays in the swap
+    // cache, mapped by no one, with both entries held by a swap PTE; seven order-0 pages fill
+    // device 0 (14 usable slots) past half. Zapping holder 0 drops its entry to count 0, but
+    // the folio's other entry is still held, so __try_to_reclaim_swap() fails: no cache freed,
+    // no mark. Zapping holder 1 then frees it.
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0), { op: 'fault', holder: 0, order: 1, cpu: 0 });
+    expect(d.apply({ op: 'allocSwap', holder: 0, cpu: 0 }).errno).toBe('OK');
+    d.ok({ op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
+    for (let holder = 2; holder < 9; holder++) d.swapOut(holder, holder);
+    expect(d.system.state.vmSwapFull()).toBe(true);
+    expect(d.apply({ op: 'zap', holder: 0, cpu: 0 })).toEqual({ errno: 'OK', freedCache: false });
+    expect(d.mark('zap-reclaim-swap-cache')).toBe(0);
+    expect(d.system.observe().folios[0]).toMatchObject({ order: 1, cached: true });
+    expect(d.apply({ op: 'zap', holder: 1, cpu: 0 })).toEqual({ errno: 'OK', freedCache: true });
+    expect(d.mark('zap-reclaim-swap-cache')).toBe(1);
   });
 
   it('overflows a count into the extend table and fails a dup with -ENOMEM only then', () => {
@@ -469,6 +512,43 @@ describe('virtual designs', () => {
     expect(() => d.system.audit()).toThrow(/lookup-cache/);
     ci.pins--;
     d.system.audit();
+  });
+
+  it('vswap-all: reads order 0 when the backing of a large batch is on two devices', () => {
+    // Zswap off, so virtual entries are written out to disk. Holders 5, 0, 1, 7, 8 and 9 are
+    // swapped out in turn (virtual entries 1 to 6), so holders 0 and 1 hold the aligned,
+    // contiguous pair 2 and 3. With only device 1 on, holder 0's page is written out first
+    // (slot 4, the first slot of its second cluster); device 0 (higher priority) is then
+    // switched on, and holders 5, 7, 8, 9 and 1 are written out, from CPU 1, to slots 1 to 5
+    // of device 0. So the pair's backing is device 1 slot 4 and device 0 slot 5: the head's
+    // slot is aligned and the second slot is the next offset, but on another device. A8
+    // allows a large read only with all the backing on one device.
+    const d = new Driver(designs['vswap-all']!.knobs, { ...configTiny, zswapEnabled: false });
+    d.ok(swapon(1));
+    const folioOf = new Map<number, number>();
+    for (const holder of [5, 0, 1, 7, 8, 9]) {
+      d.swapOut(holder, 100 + holder);
+      const view = d.system.observe().folios.find((f) => f.cached && f.pages[0] === 100 + holder);
+      folioOf.set(holder, view?.id ?? -1);
+    }
+    const writeout = (holder: number, cpu: number): void => {
+      const folio = folioOf.get(holder) ?? -1;
+      expect(d.apply({ op: 'writeout', folio, cpu })).toMatchObject({ errno: 'OK', how: 'disk' });
+      d.ok({ op: 'evict', folio, cpu });
+    };
+    writeout(0, 0);
+    d.ok(swapon(0));
+    for (const holder of [5, 7, 8, 9, 1]) writeout(holder, 1);
+    const state = d.system.state;
+    const backing = [vswap(2), vswap(3)].map((value) => {
+      const word = state.vtWord(state.resolve(value));
+      return [vtWordToPhysType(word), vtWordToPhysOffset(word)];
+    });
+    expect(backing).toEqual([[1, 4], [0, 5]]);
+    expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 }))
+      .toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: false });
+    expect(d.system.observe().holders[1]).toMatchObject({ kind: 'present', page: 0, content: 101 });
+    expect(d.mark('swapin-large')).toBe(0);
   });
 
   it('ENOSPC from a full virtual space is audited as true', () => {
