@@ -249,6 +249,36 @@ describe('classic', () => {
     expect(d.mark('zap-reclaim-swap-cache')).toBe(1);
   });
 
+  it.each([
+    { name: 'the zswap store fails', disable: false, mark: 'zswap-store-failed-erase' },
+    { name: 'zswap is disabled', disable: true, mark: 'zswap-disabled-erase' },
+  ])('a disk writeout drops the stale zswap copy of a redirtied folio: $name', ({ disable, mark }) => {
+    // Holder 0's page is stored in zswap and stays in the swap cache; a cache-hit swapin maps
+    // it again and a write dirties it, so after the unmap the cached folio is dirty while its
+    // entry still has the old zswap copy. The next writeout goes to disk (the store fails, or
+    // zswap is off) and erases that copy first, counted by the mark of its case; a second
+    // folio, never in zswap, then goes to disk without the mark.
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0));
+    d.swapOut(0, 7);
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
+    d.ok({ op: 'swapin', holder: 0, order: 0, cpu: 0 }, { op: 'write', holder: 0, value: 8, cpu: 0 });
+    d.ok({ op: 'unmap', holder: 0, cpu: 0 });
+    expect(d.system.observe().entries[0]).toMatchObject({ backend: 'zswap', content: 8 });
+    if (disable) d.ok({ op: 'setZswap', enabled: false, cpu: 0 });
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap: !disable }))
+      .toEqual({ errno: 'OK', how: 'disk' });
+    expect(d.system.observe().entries[0]).toMatchObject({ backend: 'disk', content: 8 });
+    expect(d.system.observe().zswapStored).toBe(0);
+    expect(d.mark(mark)).toBe(1);
+    // A folio without a zswap copy goes to disk the same way with nothing to erase: no mark.
+    d.swapOut(1, 9);
+    const folio = d.system.observe().folios.find((view) => view.cached && view.dirty)?.id ?? -1;
+    expect(d.apply({ op: 'writeout', folio, cpu: 0, failZswap: !disable }))
+      .toEqual({ errno: 'OK', how: 'disk' });
+    expect(d.mark('zswap-store-failed-erase') + d.mark('zswap-disabled-erase')).toBe(1);
+  });
+
   it('overflows a count into the extend table and fails a dup with -ENOMEM only then', () => {
     const d = new Driver(designs.classic!.knobs);
     d.ok(swapon(0));
