@@ -2,8 +2,10 @@
  * Hand-made op sequences through whole systems, with outcomes and observations derived by
  * hand from docs/semantics.md, and an audit after every op. They pin the paths random runs
  * reach rarely: reclaim of cache-only entries and of cache-only backing (kept and elided
- * reverse map), swapoff of physical and virtual entries, large swapin, count overflow into the
- * extend table, lookup-cache staleness caught by validation, and audits catching corruption.
+ * reverse map), swapoff of physical and virtual entries, large swapin (and the batches it must
+ * read as order 0), a zap's swap-cache free, a disk writeout over a stale zswap copy, count
+ * overflow into the extend table, lookup-cache staleness caught by validation, and audits
+ * catching corruption.
  *
  * Method: configTiny (4-slot clusters, 2-bit counts, devices of 16 and 10 slots) or small
  * variants of it; each step applies one op, audits, and the test compares selected fields.
