@@ -281,6 +281,27 @@ describe('classic', () => {
     expect(d.mark('zswap-store-failed-erase') + d.mark('zswap-disabled-erase')).toBe(1);
   });
 
+  it('a zswap writeout of a redirtied folio replaces its stale zswap copy', () => {
+    // As above, up to the unmap: the cached folio is dirty and its entry still has the old
+    // zswap copy. This time the store succeeds: zswap_store() replaces the old object (one
+    // object stored, the new content) and counts the replacement; a second folio, never in
+    // zswap, is then stored without the mark.
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0));
+    d.swapOut(0, 7);
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
+    d.ok({ op: 'swapin', holder: 0, order: 0, cpu: 0 }, { op: 'write', holder: 0, value: 8, cpu: 0 });
+    d.ok({ op: 'unmap', holder: 0, cpu: 0 });
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
+    expect(d.system.observe().entries[0]).toMatchObject({ backend: 'zswap', content: 8 });
+    expect(d.system.observe().zswapStored).toBe(1);
+    expect(d.mark('zswap-store-replaced-stale')).toBe(1);
+    d.swapOut(1, 9);
+    const folio = d.system.observe().folios.find((view) => view.cached && view.dirty)?.id ?? -1;
+    expect(d.apply({ op: 'writeout', folio, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
+    expect(d.mark('zswap-store-replaced-stale')).toBe(1);
+  });
+
   it('overflows a count into the extend table and fails a dup with -ENOMEM only then', () => {
     const d = new Driver(designs.classic!.knobs);
     d.ok(swapon(0));
