@@ -245,6 +245,20 @@ describe('swapoff scans', () => {
   }
   const slots = configTinyDisk.clusterSlots;
 
+  it('classic: a swapoff with nothing swapped out reads only the clusters that have a table', () => {
+    // Swap tables are allocated with a cluster's first entry or bad slot, so device 0 switched
+    // on and off with nothing swapped out has two: the header's cluster (slot 0) and the bad
+    // slot's (slot 6). Swapoff's look for cache-only folios reads every word of those two and
+    // skips the clusters without a table instead of reading their words as empty.
+    const sys = system('classic');
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    const { counts, bytes } = costs(sys);
+    const tables = bytes.swapTable / (slots * costBytes.word);
+    expect(tables).toBe(2);
+    ok(sys, { op: 'swapoff', device: 0, cpu: 0 });
+    expect(costs(sys).counts.tableReads - counts.tableReads).toBe(tables * slots);
+  });
+
   it('classic walks page tables only: no reverse map to scan', () => {
     expect(swapoffScan('classic').scanned).toBe(0);
   });

@@ -2,8 +2,10 @@
  * Hand-made op sequences through whole systems, with outcomes and observations derived by
  * hand from docs/semantics.md, and an audit after every op. They pin the paths random runs
  * reach rarely: reclaim of cache-only entries and of cache-only backing (kept and elided
- * reverse map), swapoff of physical and virtual entries, large swapin, count overflow into the
- * extend table, lookup-cache staleness caught by validation, and audits catching corruption.
+ * reverse map), swapoff of physical and virtual entries, large swapin (and the batches it must
+ * read as order 0), a zap's swap-cache free, a disk writeout over a stale zswap copy, count
+ * overflow into the extend table, lookup-cache staleness caught by validation, and audits
+ * catching corruption.
  *
  * Method: configTiny (4-slot clusters, 2-bit counts, devices of 16 and 10 slots) or small
  * variants of it; each step applies one op, audits, and the test compares selected fields.
@@ -17,6 +19,7 @@ import type { Knobs } from '../lib/system.ts';
 import { createSystem, designs, knobDocs } from './designs.ts';
 import { swpEntry, VSWAP_TYPE } from './entry-value.ts';
 import { KernelSwapSystem } from './swap-system.ts';
+import { vtWordToPhysOffset, vtWordToPhysType } from './virtual-table-word.ts';
 
 const vswap = (offset: number) => swpEntry(VSWAP_TYPE, offset);
 
@@ -204,6 +207,99 @@ describe('classic', () => {
       .toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: false });
     expect(d.system.observe().holders[1]).toMatchObject({ kind: 'present', page: 0, content: 101 });
     expect(d.mark('swapin-large')).toBe(0);
+  });
+
+  it('reads order 0 when the large batch mixes a zero-filled page and a page on disk', () => {
+    // Holders 5, 0 and 1 are swapped out in turn (entries 1, 2 and 3), so holders 0 and 1 hold
+    // the aligned, contiguous pair 2 and 3, neither cached after the evictions. Holder 0's page
+    // is zero-filled, so its writeout only sets the zero flag; holder 1's goes to disk. A8
+    // allows a large read only when the backends are all zero or all disk, so the impl has
+    // to read holder 1 alone.
+    const d = new Driver(designs.classic!.knobs, { ...configTiny, zswapEnabled: false });
+    d.ok(swapon(0));
+    for (const [holder, value] of [[5, 105], [0, 0], [1, 101]] as const) {
+      d.swapOut(holder, value);
+      const folio = d.system.observe().folios.find((view) => view.cached && view.dirty)?.id ?? -1;
+      expect(d.apply({ op: 'writeout', folio, cpu: 0 }))
+        .toEqual({ errno: 'OK', how: value === 0 ? 'zero' : 'disk' });
+      d.ok({ op: 'evict', folio, cpu: 0 });
+    }
+    expect(d.system.observe().entries.map((e) => [e.entry, e.backend]))
+      .toEqual([[1, 'disk'], [2, 'zero'], [3, 'disk']]);
+    expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 }))
+      .toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: false });
+    expect(d.system.observe().holders[1]).toMatchObject({ kind: 'present', page: 0, content: 101 });
+    expect(d.mark('swapin-large')).toBe(0);
+  });
+
+  it('a zap with swap more than half full frees the cache of a large folio only at its last reference', () => {
+    // A large folio (holders 0 and 1) is swapped out and unmapped, so it stays in the swap
+    // cache, mapped by no one, with both entries held by a swap PTE; seven order-0 pages fill
+    // device 0 (14 usable slots) past half. Zapping holder 0 drops its entry to count 0, but
+    // the folio's other entry is still held, so __try_to_reclaim_swap() fails: no cache freed,
+    // no mark. Zapping holder 1 then frees it.
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0), { op: 'fault', holder: 0, order: 1, cpu: 0 });
+    expect(d.apply({ op: 'allocSwap', holder: 0, cpu: 0 }).errno).toBe('OK');
+    d.ok({ op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
+    for (let holder = 2; holder < 9; holder++) d.swapOut(holder, holder);
+    expect(d.system.state.vmSwapFull()).toBe(true);
+    expect(d.apply({ op: 'zap', holder: 0, cpu: 0 })).toEqual({ errno: 'OK', freedCache: false });
+    expect(d.mark('zap-reclaim-swap-cache')).toBe(0);
+    expect(d.system.observe().folios[0]).toMatchObject({ order: 1, cached: true });
+    expect(d.apply({ op: 'zap', holder: 1, cpu: 0 })).toEqual({ errno: 'OK', freedCache: true });
+    expect(d.mark('zap-reclaim-swap-cache')).toBe(1);
+  });
+
+  it.each([
+    { name: 'the zswap store fails', disable: false, mark: 'zswap-store-failed-erase' },
+    { name: 'zswap is disabled', disable: true, mark: 'zswap-disabled-erase' },
+  ])('a disk writeout drops the stale zswap copy of a redirtied folio: $name', ({ disable, mark }) => {
+    // Holder 0's page is stored in zswap and stays in the swap cache; a cache-hit swapin maps
+    // it again and a write dirties it, so after the unmap the cached folio is dirty while its
+    // entry still has the old zswap copy. The next writeout goes to disk (the store fails, or
+    // zswap is off) and erases that copy first, counted by the mark of its case; a second
+    // folio, never in zswap, then goes to disk without the mark.
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0));
+    d.swapOut(0, 7);
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
+    d.ok({ op: 'swapin', holder: 0, order: 0, cpu: 0 }, { op: 'write', holder: 0, value: 8, cpu: 0 });
+    d.ok({ op: 'unmap', holder: 0, cpu: 0 });
+    expect(d.system.observe().entries[0]).toMatchObject({ backend: 'zswap', content: 8 });
+    if (disable) d.ok({ op: 'setZswap', enabled: false, cpu: 0 });
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap: !disable }))
+      .toEqual({ errno: 'OK', how: 'disk' });
+    expect(d.system.observe().entries[0]).toMatchObject({ backend: 'disk', content: 8 });
+    expect(d.system.observe().zswapStored).toBe(0);
+    expect(d.mark(mark)).toBe(1);
+    // A folio without a zswap copy goes to disk the same way with nothing to erase: no mark.
+    d.swapOut(1, 9);
+    const folio = d.system.observe().folios.find((view) => view.cached && view.dirty)?.id ?? -1;
+    expect(d.apply({ op: 'writeout', folio, cpu: 0, failZswap: !disable }))
+      .toEqual({ errno: 'OK', how: 'disk' });
+    expect(d.mark('zswap-store-failed-erase') + d.mark('zswap-disabled-erase')).toBe(1);
+  });
+
+  it('a zswap writeout of a redirtied folio replaces its stale zswap copy', () => {
+    // As above, up to the unmap: the cached folio is dirty and its entry still has the old
+    // zswap copy. This time the store succeeds: zswap_store() replaces the old object (one
+    // object stored, the new content) and counts the replacement; a second folio, never in
+    // zswap, is then stored without the mark.
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0));
+    d.swapOut(0, 7);
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
+    d.ok({ op: 'swapin', holder: 0, order: 0, cpu: 0 }, { op: 'write', holder: 0, value: 8, cpu: 0 });
+    d.ok({ op: 'unmap', holder: 0, cpu: 0 });
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
+    expect(d.system.observe().entries[0]).toMatchObject({ backend: 'zswap', content: 8 });
+    expect(d.system.observe().zswapStored).toBe(1);
+    expect(d.mark('zswap-store-replaced-stale')).toBe(1);
+    d.swapOut(1, 9);
+    const folio = d.system.observe().folios.find((view) => view.cached && view.dirty)?.id ?? -1;
+    expect(d.apply({ op: 'writeout', folio, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
+    expect(d.mark('zswap-store-replaced-stale')).toBe(1);
   });
 
   it('overflows a count into the extend table and fails a dup with -ENOMEM only then', () => {
@@ -469,6 +565,43 @@ describe('virtual designs', () => {
     expect(() => d.system.audit()).toThrow(/lookup-cache/);
     ci.pins--;
     d.system.audit();
+  });
+
+  it('vswap-all: reads order 0 when the backing of a large batch is on two devices', () => {
+    // Zswap off, so virtual entries are written out to disk. Holders 5, 0, 1, 7, 8 and 9 are
+    // swapped out in turn (virtual entries 1 to 6), so holders 0 and 1 hold the aligned,
+    // contiguous pair 2 and 3. With only device 1 on, holder 0's page is written out first
+    // (slot 4, the first slot of its second cluster); device 0 (higher priority) is then
+    // switched on, and holders 5, 7, 8, 9 and 1 are written out, from CPU 1, to slots 1 to 5
+    // of device 0. So the pair's backing is device 1 slot 4 and device 0 slot 5: the head's
+    // slot is aligned and the second slot is the next offset, but on another device. A8
+    // allows a large read only with all the backing on one device.
+    const d = new Driver(designs['vswap-all']!.knobs, { ...configTiny, zswapEnabled: false });
+    d.ok(swapon(1));
+    const folioOf = new Map<number, number>();
+    for (const holder of [5, 0, 1, 7, 8, 9]) {
+      d.swapOut(holder, 100 + holder);
+      const view = d.system.observe().folios.find((f) => f.cached && f.pages[0] === 100 + holder);
+      folioOf.set(holder, view?.id ?? -1);
+    }
+    const writeout = (holder: number, cpu: number): void => {
+      const folio = folioOf.get(holder) ?? -1;
+      expect(d.apply({ op: 'writeout', folio, cpu })).toMatchObject({ errno: 'OK', how: 'disk' });
+      d.ok({ op: 'evict', folio, cpu });
+    };
+    writeout(0, 0);
+    d.ok(swapon(0));
+    for (const holder of [5, 7, 8, 9, 1]) writeout(holder, 1);
+    const state = d.system.state;
+    const backing = [vswap(2), vswap(3)].map((value) => {
+      const word = state.vtWord(state.resolve(value));
+      return [vtWordToPhysType(word), vtWordToPhysOffset(word)];
+    });
+    expect(backing).toEqual([[1, 4], [0, 5]]);
+    expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 }))
+      .toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: false });
+    expect(d.system.observe().holders[1]).toMatchObject({ kind: 'present', page: 0, content: 101 });
+    expect(d.mark('swapin-large')).toBe(0);
   });
 
   it('ENOSPC from a full virtual space is audited as true', () => {
