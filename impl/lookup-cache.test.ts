@@ -6,8 +6,10 @@
  * (docs/mutation-testing.md).
  *
  * Method: one LookupCache over two bare virtual clusters and a Map as the cluster index, with
- * the cost counters activated around each test. Not covered here: where the virtual space
- * calls the cache (impl/virtual-space.ts).
+ * the cost counters activated around each test. peek() (observe()'s look-up) is pinned for what
+ * it returns in each mode: another CPU's or another id's cached cluster is never returned, a
+ * DEAD cluster in validated mode is not returned, and nothing about the cache changes.
+ * Not covered here: where the virtual space calls the cache (impl/virtual-space.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualCluster } from './cluster.ts';
@@ -96,5 +98,61 @@ describe('lookup cache', () => {
     expect(cache.cachedOf(0)).toBeNull();
     expect(sink.lookupCacheHits + sink.lookupCacheMisses).toBe(0);
     expect(marks.snapshot()).toEqual({});
+  });
+
+  describe('peek', () => {
+    it('off: peek reads the index and caches nothing', () => {
+      const { index, load, marks } = setup();
+      const cache = new LookupCache('off', 1, marks);
+      expect(cache.peek(0, 1, load)).toBe(index.get(1));
+      expect(cache.peek(0, 9, load), 'an id the index does not hold').toBeUndefined();
+      expect(cache.cachedOf(0)).toBeNull();
+    });
+
+    it('pinned: peek returns the cluster of the id asked for, cached or not, and changes nothing', () => {
+      const { index, load, marks } = setup();
+      const cache = new LookupCache('pinned', 2, marks);
+      const [a, b] = [index.get(0), index.get(1)];
+      // Nothing cached yet: the lookup would go to the index.
+      expect(cache.peek(0, 0, load)).toBe(a);
+      expect(cache.cachedOf(0), 'a peek does not fill the cache').toBeNull();
+      cache.lookup(0, 0, load);
+      // CPU 0 caches cluster 0: a peek of id 0 is a hit, of id 1 a miss that reads the index
+      // (cluster 1, never the cached cluster 0); CPU 1 caches nothing.
+      expect(cache.peek(0, 0, load)).toBe(a);
+      expect(cache.peek(0, 1, load)).toBe(b);
+      expect(cache.peek(1, 0, load)).toBe(a);
+      expect(cache.peek(0, 9, load)).toBeUndefined();
+      // A peek takes no pin, drops none and counts nothing.
+      expect(cache.cachedOf(0)).toBe(a);
+      expect(cache.cachedOf(1)).toBeNull();
+      expect(a?.pins).toBe(1);
+      expect(b?.pins).toBe(0);
+      expect(sink.lookupCacheHits + sink.lookupCacheMisses + sink.lookupCacheInvalidations).toBe(1);
+      expect(marks.get('lookup-cache-hit')).toBe(0);
+    });
+
+    it('validated: peek does not return a DEAD cached cluster, nor one of another id', () => {
+      const { index, load, marks } = setup();
+      const cache = new LookupCache('validated', 1, marks);
+      const a = index.get(0);
+      const b = index.get(1);
+      if (a === undefined) throw new Error('setup');
+      cache.lookup(0, 0, load);
+      expect(cache.peek(0, 0, load)).toBe(a);
+      expect(cache.peek(0, 1, load)).toBe(b);
+      // Cluster 0 is freed (DEAD, erased from the index) while cached: the lookup would reject
+      // it and read the index, which holds nothing for id 0 ...
+      a.flags = 'dead';
+      index.delete(0);
+      expect(cache.peek(0, 0, load)).toBeUndefined();
+      // ... and after the id is reused, the new cluster.
+      const fresh = new VirtualCluster(0, 4);
+      index.set(0, fresh);
+      expect(cache.peek(0, 0, load)).toBe(fresh);
+      // The stale pointer stays cached until a real lookup replaces it.
+      expect(cache.cachedOf(0)).toBe(a);
+      expect(marks.get('lookup-cache-stale-rejected')).toBe(0);
+    });
   });
 });

@@ -1,0 +1,30 @@
+/**
+ * Unit tests of impl/marks.ts: hit() with and without a count, get() of an unseen mark, and
+ * snapshot() listing the marks with their keys sorted ("A snapshot, keys sorted"), whatever
+ * order they were first hit in, so run summaries print them in a fixed order.
+ *
+ * Not covered here: which marks the impl hits (each module names its own).
+ */
+import { describe, expect, it } from 'vitest';
+import { Marks } from './marks.ts';
+
+describe('Marks', () => {
+  it('counts hits, n at a time, and reads 0 for an unseen mark', () => {
+    const marks = new Marks();
+    marks.hit('b');
+    marks.hit('b', 3);
+    expect(marks.get('b')).toBe(4);
+    expect(marks.get('never')).toBe(0);
+  });
+
+  it('snapshot lists the keys sorted, not in first-hit order', () => {
+    const marks = new Marks();
+    // Hit in reverse alphabetical order; the snapshot must come out sorted.
+    marks.hit('zswap-full');
+    marks.hit('cluster-discard', 2);
+    marks.hit('extend-table');
+    const snap = marks.snapshot();
+    expect(Object.keys(snap)).toEqual(['cluster-discard', 'extend-table', 'zswap-full']);
+    expect(snap).toEqual({ 'cluster-discard': 2, 'extend-table': 1, 'zswap-full': 1 });
+  });
+});
