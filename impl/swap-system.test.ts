@@ -251,6 +251,18 @@ describe('classic', () => {
     expect(d.mark('zap-reclaim-swap-cache')).toBe(1);
   });
 
+  /** Classic with holder 0's page (7) stored in zswap, swapped in, rewritten (8) and unmapped:
+   * the cached folio 1 is dirty while its entry still has the old zswap copy. */
+  function redirtiedInZswap(): Driver {
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0));
+    d.swapOut(0, 7);
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
+    d.ok({ op: 'swapin', holder: 0, order: 0, cpu: 0 }, { op: 'write', holder: 0, value: 8, cpu: 0 });
+    d.ok({ op: 'unmap', holder: 0, cpu: 0 });
+    return d;
+  }
+
   it.each([
     { name: 'the zswap store fails', disable: false, mark: 'zswap-store-failed-erase' },
     { name: 'zswap is disabled', disable: true, mark: 'zswap-disabled-erase' },
@@ -260,12 +272,7 @@ describe('classic', () => {
     // entry still has the old zswap copy. The next writeout goes to disk (the store fails, or
     // zswap is off) and erases that copy first, counted by the mark of its case; a second
     // folio, never in zswap, then goes to disk without the mark.
-    const d = new Driver(designs.classic!.knobs);
-    d.ok(swapon(0));
-    d.swapOut(0, 7);
-    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
-    d.ok({ op: 'swapin', holder: 0, order: 0, cpu: 0 }, { op: 'write', holder: 0, value: 8, cpu: 0 });
-    d.ok({ op: 'unmap', holder: 0, cpu: 0 });
+    const d = redirtiedInZswap();
     expect(d.system.observe().entries[0]).toMatchObject({ backend: 'zswap', content: 8 });
     if (disable) d.ok({ op: 'setZswap', enabled: false, cpu: 0 });
     expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap: !disable }))
@@ -286,12 +293,7 @@ describe('classic', () => {
     // zswap copy. This time the store succeeds: zswap_store() replaces the old object (one
     // object stored, the new content) and counts the replacement; a second folio, never in
     // zswap, is then stored without the mark.
-    const d = new Driver(designs.classic!.knobs);
-    d.ok(swapon(0));
-    d.swapOut(0, 7);
-    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
-    d.ok({ op: 'swapin', holder: 0, order: 0, cpu: 0 }, { op: 'write', holder: 0, value: 8, cpu: 0 });
-    d.ok({ op: 'unmap', holder: 0, cpu: 0 });
+    const d = redirtiedInZswap();
     expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
     expect(d.system.observe().entries[0]).toMatchObject({ backend: 'zswap', content: 8 });
     expect(d.system.observe().zswapStored).toBe(1);
