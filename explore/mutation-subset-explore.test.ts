@@ -202,6 +202,7 @@ describe('split-op paths the spread scenarios miss', () => {
     ({ ...device, priority: index === 0 ? 1 : device.priority })) };
   const swapped: SetupChoice = { devices: 'sync-only', holders: ['swapped', 'empty', 'empty'] };
   const present: SetupChoice = { devices: 'sync-only', holders: ['present', 'empty', 'empty'] };
+  const swappedTwo: SetupChoice = { devices: 'sync-only', holders: ['swapped', 'swapped', 'empty'] };
   const cases: readonly [string, string, SyncSwapin, Config, SetupChoice, Op[][], string[], number][] = [
     // The bypass swapin holds its per-entry pin while a fork raises the count and a swapin
     // through the swap cache maps the PTE: its pte_same() check (swapinSkipCache()) fails and
@@ -241,6 +242,17 @@ describe('split-op paths the spread scenarios miss', () => {
     ['offline swapoff, disk writeback', 'classic', 'swap-cache', configExplore, swapped,
       [[{ op: 'swapoff', device: 0, cpu: 0 }], [{ op: 'zswapWriteback', holder: 0, cpu: 1 }]],
       ['swapoff:start', 'writeback:commit', 'writeback:lookup'], 3],
+    // Two bypass swapins of different entries: each holds its own entry's pin across its read
+    // and its pte_same() check, so neither waits for the other (one pin for every entry, a
+    // coarser entryLock(), would serialize them and hide most of these interleavings).
+    ['bypass pins of two entries', 'classic', 'skip-pinned', configExplore, swappedTwo,
+      [[{ op: 'swapin', holder: 0, order: 0, cpu: 0 }], [{ op: 'swapin', holder: 1, order: 0, cpu: 1 }]],
+      ['swapin:entry-pinned', 'swapin:lookup', 'swapin:sync-map', 'swapin:sync-read'], 50],
+    // A zap of another entry takes its own entry's pin while the bypass swapin holds its pin.
+    ['zap pin beside a bypass pin', 'classic', 'skip-pinned', configExplore, swappedTwo,
+      [[{ op: 'swapin', holder: 0, order: 0, cpu: 0 }], [{ op: 'zap', holder: 1, cpu: 1 }]],
+      ['swapin:entry-pinned', 'swapin:lookup', 'swapin:sync-map', 'swapin:sync-read', 'zap:entry-pinned',
+        'zap:lookup', 'zap:put'], 25],
   ];
 
   it.each(cases)('%s: %s with %s', (_what, name, knob, config, choice, programs, sections, expected) => {
