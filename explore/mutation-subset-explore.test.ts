@@ -253,6 +253,16 @@ describe('split-op paths the spread scenarios miss', () => {
       [[{ op: 'swapin', holder: 0, order: 0, cpu: 0 }], [{ op: 'zap', holder: 1, cpu: 1 }]],
       ['swapin:entry-pinned', 'swapin:lookup', 'swapin:sync-map', 'swapin:sync-read', 'zap:entry-pinned',
         'zap:lookup', 'zap:put'], 25],
+    // The bypass is for physical entries only: a virtual entry backed by a slot of the
+    // synchronous device (count 1, uncached, on disk) is still read through the swap cache.
+    ['no bypass for a virtual entry', 'vswap-all', 'skip-pinned', configExplore, swapped,
+      [[{ op: 'swapin', holder: 0, order: 0, cpu: 0 }], [{ op: 'fault', holder: 1, order: 0, cpu: 1 }]],
+      ['fault', 'swapin:lookup', 'swapin:read'], 3],
+    // Nor for an entry whose data is in zswap (only disk and zero-filled entries are read
+    // synchronously), though it occupies a slot of the synchronous device with count 1.
+    ['no bypass for a zswap entry', 'classic', 'skip-pinned', configExploreZswap, swapped,
+      [[{ op: 'swapin', holder: 0, order: 0, cpu: 0 }], [{ op: 'fault', holder: 1, order: 0, cpu: 1 }]],
+      ['fault', 'swapin:lookup', 'swapin:read'], 3],
   ];
 
   it.each(cases)('%s: %s with %s', (_what, name, knob, config, choice, programs, sections, expected) => {
