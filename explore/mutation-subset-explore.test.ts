@@ -12,7 +12,8 @@
  * with the catalogued first failure on the mutant, while every schedule of the same scenario
  * holds without it.
  *
- * The last part pins single split-op paths (restarts, device picks, waits) in small scenarios.
+ * The last part pins single split-op paths (restarts, device picks, waits, per-entry pins of two
+ * entries at once, the bypass decision) in small scenarios.
  *
  * Not covered here: killing race mutants from scratch (properties/canary.test.ts), shrinking,
  * the command line.
