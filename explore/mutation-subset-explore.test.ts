@@ -12,7 +12,8 @@
  * with the catalogued first failure on the mutant, while every schedule of the same scenario
  * holds without it.
  *
- * The last part pins single split-op paths (restarts, device picks, waits) in small scenarios.
+ * The last part pins single split-op paths (restarts, device picks, waits, per-entry pins of two
+ * entries at once, the bypass decision) in small scenarios.
  *
  * Not covered here: killing race mutants from scratch (properties/canary.test.ts), shrinking,
  * the command line.
@@ -202,6 +203,7 @@ describe('split-op paths the spread scenarios miss', () => {
     ({ ...device, priority: index === 0 ? 1 : device.priority })) };
   const swapped: SetupChoice = { devices: 'sync-only', holders: ['swapped', 'empty', 'empty'] };
   const present: SetupChoice = { devices: 'sync-only', holders: ['present', 'empty', 'empty'] };
+  const swappedTwo: SetupChoice = { devices: 'sync-only', holders: ['swapped', 'swapped', 'empty'] };
   const cases: readonly [string, string, SyncSwapin, Config, SetupChoice, Op[][], string[], number][] = [
     // The bypass swapin holds its per-entry pin while a fork raises the count and a swapin
     // through the swap cache maps the PTE: its pte_same() check (swapinSkipCache()) fails and
@@ -241,6 +243,27 @@ describe('split-op paths the spread scenarios miss', () => {
     ['offline swapoff, disk writeback', 'classic', 'swap-cache', configExplore, swapped,
       [[{ op: 'swapoff', device: 0, cpu: 0 }], [{ op: 'zswapWriteback', holder: 0, cpu: 1 }]],
       ['swapoff:start', 'writeback:commit', 'writeback:lookup'], 3],
+    // Two bypass swapins of different entries: each holds its own entry's pin across its read
+    // and its pte_same() check, so neither waits for the other (one pin for every entry, a
+    // coarser entryLock(), would serialize them and hide most of these interleavings).
+    ['bypass pins of two entries', 'classic', 'skip-pinned', configExplore, swappedTwo,
+      [[{ op: 'swapin', holder: 0, order: 0, cpu: 0 }], [{ op: 'swapin', holder: 1, order: 0, cpu: 1 }]],
+      ['swapin:entry-pinned', 'swapin:lookup', 'swapin:sync-map', 'swapin:sync-read'], 50],
+    // A zap of another entry takes its own entry's pin while the bypass swapin holds its pin.
+    ['zap pin beside a bypass pin', 'classic', 'skip-pinned', configExplore, swappedTwo,
+      [[{ op: 'swapin', holder: 0, order: 0, cpu: 0 }], [{ op: 'zap', holder: 1, cpu: 1 }]],
+      ['swapin:entry-pinned', 'swapin:lookup', 'swapin:sync-map', 'swapin:sync-read', 'zap:entry-pinned',
+        'zap:lookup', 'zap:put'], 25],
+    // The bypass is for physical entries only: a virtual entry backed by a slot of the
+    // synchronous device (count 1, uncached, on disk) is still read through the swap cache.
+    ['no bypass for a virtual entry', 'vswap-all', 'skip-pinned', configExplore, swapped,
+      [[{ op: 'swapin', holder: 0, order: 0, cpu: 0 }], [{ op: 'fault', holder: 1, order: 0, cpu: 1 }]],
+      ['fault', 'swapin:lookup', 'swapin:read'], 3],
+    // Nor for an entry whose data is in zswap (only disk and zero-filled entries are read
+    // synchronously), though it occupies a slot of the synchronous device with count 1.
+    ['no bypass for a zswap entry', 'classic', 'skip-pinned', configExploreZswap, swapped,
+      [[{ op: 'swapin', holder: 0, order: 0, cpu: 0 }], [{ op: 'fault', holder: 1, order: 0, cpu: 1 }]],
+      ['fault', 'swapin:lookup', 'swapin:read'], 3],
   ];
 
   it.each(cases)('%s: %s with %s', (_what, name, knob, config, choice, programs, sections, expected) => {
