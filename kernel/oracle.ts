@@ -1,0 +1,122 @@
+/**
+ * The kernel as a second oracle: kernel programs are emitted as C, run in batches on Linux 6.1
+ * under User-Mode Linux, and what each step showed is compared with what the model expects.
+ * A program passes when every step agrees; it fails at the first step that differs (with the
+ * differences in kernel words); it is an error when it could not run to the end (the machine
+ * refused it, the kernel died or hung) — never a pass.
+ *
+ * The program checks itself too; when its verdict and the harness's differ, the result is an
+ * error naming both, since one of the two comparisons is wrong.
+ *
+ * Not covered here: building programs (kernel/translate.ts, kernel/generator.ts).
+ */
+import type { EmitSource } from './emit-c.ts';
+import { emitC, stepErrno } from './emit-c.ts';
+import type { Difference } from './compare.ts';
+import { compareStep } from './compare.ts';
+import type { KernelOutput } from './output.ts';
+import { parseKernelOutput } from './output.ts';
+import type { KernelProgram, ProgramStep } from './program.ts';
+import type { UmlTools } from './uml.ts';
+import { bootAndRun } from './uml.ts';
+
+export interface OracleJob {
+  readonly name: string;
+  readonly program: KernelProgram;
+  readonly source: EmitSource;
+}
+
+export type OracleVerdict =
+  | { readonly kind: 'pass' }
+  /** `step` null: the state after set-up already differs. */
+  | { readonly kind: 'fail'; readonly stepIndex: number; readonly step: ProgramStep | null; readonly differences: readonly Difference[] }
+  | { readonly kind: 'error'; readonly message: string };
+
+export interface OracleResult {
+  readonly job: OracleJob;
+  readonly c: string;
+  readonly output: string;
+  readonly parsed: KernelOutput;
+  readonly verdict: OracleVerdict;
+  readonly devices: readonly string[];
+}
+
+export interface OracleBoot {
+  readonly programs: number;
+  readonly bootMs: number;
+  readonly totalMs: number;
+  readonly compileMs: number;
+  readonly timedOut: boolean;
+}
+
+export interface OracleRun {
+  readonly results: readonly OracleResult[];
+  readonly boots: readonly OracleBoot[];
+}
+
+export interface OracleOptions {
+  /** Programs per boot; default 32. */
+  readonly batchSize?: number;
+  readonly timeoutMs?: number;
+  readonly onBoot?: (done: number, total: number) => void;
+}
+
+/** Runs every job on the kernel and judges each. */
+export async function runOnKernel(tools: UmlTools, jobs: readonly OracleJob[], options: OracleOptions = {}): Promise<OracleRun> {
+  const batchSize = Math.max(1, options.batchSize ?? 32);
+  const results: OracleResult[] = [];
+  const boots: OracleBoot[] = [];
+  for (let start = 0; start < jobs.length; start += batchSize) {
+    const batch = jobs.slice(start, start + batchSize);
+    const sources = batch.map((job) => emitC(job.program, job.source));
+    const boot = await bootAndRun(
+      tools,
+      batch.map((job, index) => ({ name: job.name, source: sources[index] as string, config: job.program.config })),
+      options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs },
+    );
+    boots.push({ programs: batch.length, bootMs: boot.bootMs, totalMs: boot.totalMs, compileMs: boot.compileMs, timedOut: boot.timedOut });
+    boot.programs.forEach((ran, index) => {
+      const job = batch[index] as OracleJob;
+      const parsed = parseKernelOutput(ran.output);
+      let verdict = judge(job.program, parsed);
+      if (ran.exitCode === null && verdict.kind !== 'fail') {
+        verdict = { kind: 'error', message: boot.timedOut ? 'the kernel did not finish the program before the boot timed out' : `the kernel stopped before the program finished${consoleTail(boot.console)}` };
+      }
+      results.push({ job, c: sources[index] as string, output: ran.output, parsed, verdict, devices: ran.devices });
+    });
+    options.onBoot?.(Math.min(start + batchSize, jobs.length), jobs.length);
+  }
+  return { results, boots };
+}
+
+function consoleTail(console: string): string {
+  const lines = console.trim().split('\n').slice(-3).join(' | ');
+  return lines === '' ? '' : ` (console: ${lines})`;
+}
+
+/** The harness's verdict on a program's output, checked against the program's own. */
+export function judge(program: KernelProgram, output: KernelOutput): OracleVerdict {
+  if (output.verdict.kind === 'error') return { kind: 'error', message: output.verdict.message };
+  const checks: { index: number; step: ProgramStep | null }[] = [{ index: 0, step: null }, ...program.steps.map((step) => ({ index: step.index, step }))];
+  let harness: OracleVerdict = { kind: 'pass' };
+  for (const { index, step } of checks) {
+    const seen = output.steps.get(index)?.observation ?? null;
+    if (seen === null) return { kind: 'error', message: `no observation for step ${index}: the program stopped early` };
+    const expect = step === null ? program.initial : step.expect;
+    const differences = compareStep(expect, seen, program.placement, step === null ? undefined : stepErrno(step));
+    if (differences.length > 0) {
+      harness = { kind: 'fail', stepIndex: index, step, differences };
+      break;
+    }
+  }
+  const own = output.verdict;
+  const agree =
+    (own.kind === 'pass' && harness.kind === 'pass') ||
+    (own.kind === 'fail' && harness.kind === 'fail' && own.step === harness.stepIndex);
+  if (!agree) {
+    const ownText = own.kind === 'fail' ? `fails at step ${own.step}` : own.kind;
+    const harnessText = harness.kind === 'fail' ? `fails at step ${harness.stepIndex}` : harness.kind;
+    return { kind: 'error', message: `the program's own check (${ownText}) and the harness (${harnessText}) disagree` };
+  }
+  return harness;
+}
