@@ -47,6 +47,7 @@ import { commandCompare } from './compare-command.ts';
 import { commandValidate } from './validate-command.ts';
 import { commandExplore, commandReplayConcurrent } from './explore-command.ts';
 import { checkRaceMutant } from '../explore/mutant-race.ts';
+import { commandKernel, emitReproducer, kernelUsage } from './kernel-command.ts';
 
 const usage = `usage: swapcheck <command> [options]
 commands:
@@ -54,8 +55,9 @@ commands:
            [--config tiny|default|tiny-disk|default-disk|mixed|FILE] [--out DIR]
            [--full-check-every 64]: compare everything and audit the whole impl after
            every N ops (1 = after every op); between them only what each op touched
-  replay   TRACE... [--design NAME|FILE] [--verbose]
-  shrink   TRACE [--design NAME|FILE] [--time 20s]
+           [--emit-c FILE]: the C reproducer of a failure (Linux 6.1 userspace subset)
+  replay   TRACE... [--design NAME|FILE] [--verbose] [--emit-c FILE]
+  shrink   TRACE [--design NAME|FILE] [--time 20s] [--emit-c FILE]
   mutants  [--seeds 20] [--runs-per-seed 128] [--time-per-mutant 10s] [--max-ops 400]
            [--shrink-time 30s] [--kill-ratio 0.95] [--seed 1] [--mutant NAME ...]
            [--format text|json|markdown] [--list]: how fast the harness kills every mutant.
@@ -75,6 +77,7 @@ commands:
            [--max-ops K] [--time 30s] [--seed N] [--sync-swapin swap-cache|skip-pinned|skip-unpinned]
            [--config explore|explore-zswap] [--family pairs|lifecycle] [--preemptions N]
            [--replay TRACE]: the model checker (interleavings)
+${kernelUsage}
   designs  list the built-in designs and knobs
   help     this text`;
 
@@ -230,6 +233,7 @@ async function commandRun(args: string[]): Promise<number> {
       format: { type: 'string' },
       'save-regressions': { type: 'boolean' },
       'full-check-every': { type: 'string' },
+      'emit-c': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -282,19 +286,25 @@ async function commandRun(args: string[]): Promise<number> {
   // Checks that find a bug at a different step may also differ in which run fails first.
   const checkFlag = values['full-check-every'] === undefined ? '' : ` --full-check-every ${fullCheckEvery}`;
   const tracePaths = new Map<string, string>();
+  const failedDesigns = result.designs.filter((s) => s.failure !== null);
   for (const s of result.designs) {
-    if (s.failure === null) continue;
+    const failure = s.failure;
+    if (failure === null) continue;
     const path = writeFailureTrace(outDir, s, seed);
     tracePaths.set(s.design, path);
     if (values['save-regressions'] === true) tracePaths.set(`${s.design}#regression`, saveRegression(s, seed));
-    const shrunk = s.failure.shrunk;
+    const shrunk = failure.shrunk;
     say('');
-    say(`FAIL ${s.design}: run ${s.failure.runIndex} (run seed ${s.failure.runSeed}), ${s.failure.ops.length} ops, shrunk to ${shrunk.ops.length} ops in ${Math.round(shrunk.elapsedMs)} ms`);
+    say(`FAIL ${s.design}: run ${failure.runIndex} (run seed ${failure.runSeed}), ${failure.ops.length} ops, shrunk to ${shrunk.ops.length} ops in ${Math.round(shrunk.elapsedMs)} ms`);
     for (const line of formatOps(shrunk.ops, shrunk.failure)) say(line);
     for (const line of formatDivergence(shrunk.failure)) say(line);
     say(`  trace:     ${path}`);
+    if (values['emit-c'] !== undefined) {
+      const target = emitTarget(values['emit-c'], s.design, failedDesigns.length > 1);
+      say(`  ${emitReproducer(target, failure.config, shrunk.ops, path)}`);
+    }
     say(`  replay:    swapcheck replay ${path}`);
-    say(`  reproduce: swapcheck run --seed ${seed} --runs ${s.failure.runIndex + 1} --max-ops ${opsPerRun}${configFlag}${shardFlag}${checkFlag} --design ${s.design}`);
+    say(`  reproduce: swapcheck run --seed ${seed} --runs ${failure.runIndex + 1} --max-ops ${opsPerRun}${configFlag}${shardFlag}${checkFlag} --design ${s.design}`);
   }
   const passed = result.designs.reduce((sum, s) => sum + s.runsPassed, 0);
   const failed = result.designs.filter((s) => s.failure !== null).length;
@@ -331,7 +341,7 @@ function traceVersionOf(path: string): unknown {
 function commandReplay(args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
-    options: { design: { type: 'string' }, verbose: { type: 'boolean' } },
+    options: { design: { type: 'string' }, verbose: { type: 'boolean' }, 'emit-c': { type: 'string' } },
     strict: true,
     allowPositionals: true,
   });
@@ -358,6 +368,10 @@ function commandReplay(args: string[]): number {
       for (const line of formatOps(trace.ops, result.failure)) out(line);
       for (const line of formatDivergence(result.failure)) out(line);
     }
+    if (values['emit-c'] !== undefined) {
+      const target = emitTarget(values['emit-c'], basename(path).replace(/\.json$/, ''), traces.length > 1);
+      out(`  ${emitReproducer(target, config, trace.ops, path, trace.note)}`);
+    }
   }
   out(`${traces.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
@@ -366,7 +380,7 @@ function commandReplay(args: string[]): number {
 function commandShrink(args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
-    options: { design: { type: 'string' }, time: { type: 'string' } },
+    options: { design: { type: 'string' }, time: { type: 'string' }, 'emit-c': { type: 'string' } },
     strict: true,
     allowPositionals: true,
   });
@@ -392,6 +406,7 @@ function commandShrink(args: string[]): number {
   for (const line of formatOps(shrunk.ops, shrunk.failure)) out(line);
   for (const line of formatDivergence(shrunk.failure)) out(line);
   out(`wrote ${target}`);
+  if (values['emit-c'] !== undefined) out(emitReproducer(values['emit-c'], shrunk.config, shrunk.ops, target));
   return 1;
 }
 
@@ -518,7 +533,14 @@ export function usageOf(command: string): string | null {
   return [`usage: swapcheck ${(lines[start] as string).slice(2)}`, ...rest].join('\n');
 }
 
-const commandNames = ['run', 'replay', 'shrink', 'mutants', 'compare', 'validate', 'explore', 'designs', 'help'];
+const commandNames = ['run', 'replay', 'shrink', 'mutants', 'compare', 'validate', 'explore', 'kernel', 'designs', 'help'];
+
+/** The --emit-c file of one of several reproducers: FILE with `-NAME` before `.c`. */
+function emitTarget(file: string, name: string, several: boolean): string {
+  if (!several) return file;
+  const safe = name.replace(/[^a-z0-9-]+/gi, '_');
+  return file.endsWith('.c') ? `${file.slice(0, -2)}-${safe}.c` : `${file}-${safe}.c`;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -545,6 +567,8 @@ export async function main(argv: string[]): Promise<number> {
         return commandMutants(rest);
       case 'explore':
         return commandExplore(rest);
+      case 'kernel':
+        return await commandKernel(rest);
       case 'help':
       case '--help':
       case '-h':

@@ -29,10 +29,9 @@ export type Action =
   | { readonly kind: 'fork'; readonly holder: number; readonly target: number }
   /** madvise(MADV_PAGEOUT) of a page mapped once: shrink_folio_list() of its folio. */
   | { readonly kind: 'pageout'; readonly holder: number }
-  /** A write to the cgroup's memory.reclaim with every mapped page mlock()ed except those of
-   * `holder`'s folio (all of its mappings, in every process), or none: reclaims that folio and
-   * evicts every clean, unmapped swap-cache folio. */
-  | { readonly kind: 'reclaim'; readonly holder: number | null }
+  /** A write to the cgroup's memory.reclaim with every mapped page mlock()ed: evicts every
+   * clean, unmapped swap-cache folio. */
+  | { readonly kind: 'reclaim' }
   /** A write to /sys/module/zswap/parameters/enabled. */
   | { readonly kind: 'zswap'; readonly enabled: boolean }
   /** An op that fails in the model and has no userspace counterpart (a store to an unmapped
@@ -61,9 +60,7 @@ export function formatAction(action: Action): string {
     case 'pageout':
       return `MADV_PAGEOUT holder ${action.holder}`;
     case 'reclaim':
-      return action.holder === null
-        ? 'memory.reclaim (evicts clean unmapped swap-cache folios)'
-        : `memory.reclaim of holder ${action.holder}'s page (and clean unmapped swap-cache folios)`;
+      return 'memory.reclaim (evicts clean unmapped swap-cache folios)';
     case 'zswap':
       return `zswap enabled=${action.enabled ? 'Y' : 'N'}`;
     case 'skip':

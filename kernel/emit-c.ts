@@ -89,7 +89,7 @@ function actionCall(action: Action, step: ProgramStep): string {
     case 'pageout':
       return `sc_pageout(${action.holder});`;
     case 'reclaim':
-      return `sc_reclaim(${action.holder ?? -1});`;
+      return 'sc_reclaim();';
     case 'zswap':
       return `sc_zswap(${action.enabled ? 1 : 0});`;
     case 'skip':
@@ -151,7 +151,7 @@ export function emitC(program: KernelProgram, source: EmitSource): string {
   push(` * it against what swapcheck's model expects of ${program.profile.kernel},`);
   push(` * profile ${program.profile.name} (docs/kernel-oracle.md lists what the profile changes).`);
   push(' *');
-  push(' * Build:  gcc -static -O1 -o repro repro.c');
+  push(' * Build:  gcc -static -o repro repro.c');
   push(` * Run:    ./repro ${deviceArgs}        (as root; no other swap area may be active)`);
   config.devices.forEach((device, index) => {
     const kind = device.synchronousIo

@@ -185,22 +185,8 @@ function drawAction(prng: Prng, session: KernelSession, weights: Readonly<Record
       }));
       return holder === null ? null : { kind, holder };
     }
-    case 'reclaim': {
-      // A page mapped once is swapped out by MADV_PAGEOUT; memory.reclaim takes the shared
-      // ones. (A trace cannot tell the two apart, so this keeps the translation of a
-      // generated program's ops equal to the program.)
-      if (prng.chance(0.5)) {
-        const holder = one(indices((index) => {
-          const view = holders[index];
-          return view?.kind === 'present' && mappings(view.folio) > 1;
-        }));
-        // The lowest mapping names the folio, as the first op of its swap-out does.
-        const view = holder === null ? null : holders[holder];
-        if (view?.kind === 'present') return { kind, holder: holders.findIndex((each) => each.kind === 'present' && each.folio === view.folio) };
-      }
-      const unmappedCached = model.liveFolios().some((folio) => folio.cached && !folio.mapped);
-      return unmappedCached ? { kind, holder: null } : null;
-    }
+    case 'reclaim':
+      return model.liveFolios().some((folio) => folio.cached && !folio.mapped) ? { kind } : null;
     case 'zswap':
       return { kind, enabled: !model.zswapEnabled };
   }

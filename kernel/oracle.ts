@@ -17,8 +17,8 @@ import { compareStep } from './compare.ts';
 import type { KernelOutput } from './output.ts';
 import { parseKernelOutput } from './output.ts';
 import type { KernelProgram, ProgramStep } from './program.ts';
-import type { UmlTools } from './uml.ts';
-import { bootAndRun } from './uml.ts';
+import type { PreparedBoot, UmlTools } from './uml.ts';
+import { prepareBoot, runBoot } from './uml.ts';
 
 export interface OracleJob {
   readonly name: string;
@@ -61,30 +61,45 @@ export interface OracleOptions {
   readonly onBoot?: (done: number, total: number) => void;
 }
 
-/** Runs every job on the kernel and judges each. */
+/** Runs every job on the kernel and judges each. Batch k+1 compiles while batch k runs. */
 export async function runOnKernel(tools: UmlTools, jobs: readonly OracleJob[], options: OracleOptions = {}): Promise<OracleRun> {
   const batchSize = Math.max(1, options.batchSize ?? 32);
   const results: OracleResult[] = [];
   const boots: OracleBoot[] = [];
+  const batches: { jobs: readonly OracleJob[]; sources: string[] }[] = [];
   for (let start = 0; start < jobs.length; start += batchSize) {
     const batch = jobs.slice(start, start + batchSize);
-    const sources = batch.map((job) => emitC(job.program, job.source));
-    const boot = await bootAndRun(
-      tools,
-      batch.map((job, index) => ({ name: job.name, source: sources[index] as string, config: job.program.config })),
-      options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs },
-    );
-    boots.push({ programs: batch.length, bootMs: boot.bootMs, totalMs: boot.totalMs, compileMs: boot.compileMs, timedOut: boot.timedOut });
-    boot.programs.forEach((ran, index) => {
-      const job = batch[index] as OracleJob;
-      const parsed = parseKernelOutput(ran.output);
-      let verdict = judge(job.program, parsed);
-      if (ran.exitCode === null && verdict.kind !== 'fail') {
-        verdict = { kind: 'error', message: boot.timedOut ? 'the kernel did not finish the program before the boot timed out' : `the kernel stopped before the program finished${consoleTail(boot.console)}` };
-      }
-      results.push({ job, c: sources[index] as string, output: ran.output, parsed, verdict, devices: ran.devices });
-    });
-    options.onBoot?.(Math.min(start + batchSize, jobs.length), jobs.length);
+    batches.push({ jobs: batch, sources: batch.map((job) => emitC(job.program, job.source)) });
+  }
+  const prepare = (index: number): Promise<PreparedBoot> | null => {
+    const batch = batches[index];
+    if (batch === undefined) return null;
+    return prepareBoot(tools, batch.jobs.map((job, offset) => ({ name: job.name, source: batch.sources[offset] as string, config: job.program.config })));
+  };
+  let next = prepare(0);
+  let done = 0;
+  try {
+    for (let index = 0; index < batches.length; index++) {
+      const batch = batches[index] as (typeof batches)[number];
+      const prepared = await (next as Promise<PreparedBoot>);
+      next = prepare(index + 1);
+      const boot = await runBoot(tools, prepared, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+      boots.push({ programs: batch.jobs.length, bootMs: boot.bootMs, totalMs: boot.totalMs, compileMs: boot.compileMs, timedOut: boot.timedOut });
+      boot.programs.forEach((ran, offset) => {
+        const job = batch.jobs[offset] as OracleJob;
+        const parsed = parseKernelOutput(ran.output);
+        let verdict = judge(job.program, parsed);
+        if (ran.exitCode === null && verdict.kind !== 'fail') {
+          verdict = { kind: 'error', message: boot.timedOut ? 'the kernel did not finish the program before the boot timed out' : `the kernel stopped before the program finished${consoleTail(boot.console)}` };
+        }
+        results.push({ job, c: batch.sources[offset] as string, output: ran.output, parsed, verdict, devices: ran.devices });
+      });
+      done += batch.jobs.length;
+      options.onBoot?.(done, jobs.length);
+    }
+  } finally {
+    // A batch prepared ahead of a failure is never run: remove its folder.
+    if (next !== null) await next.then((prepared) => prepared.dispose(), () => undefined);
   }
   return { results, boots };
 }

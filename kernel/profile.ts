@@ -67,7 +67,7 @@ export const linux61: KernelProfile = {
       id: 'kernel-internal-op',
       kind: 'rejects',
       summary: 'some ops are kernel-internal steps userspace cannot cause alone',
-      effect: 'freeSwapCache, zswapWriteback, and allocSwap/unmap/writeout/evict outside a MADV_PAGEOUT or memory.reclaim sequence are refused',
+      effect: 'freeSwapCache, zswapWriteback, and allocSwap/unmap/writeout/evict outside a MADV_PAGEOUT or memory.reclaim sequence are refused (MADV_PAGEOUT of a page is allocSwap unless it is in the swap cache, unmap, writeout when it is dirty, and evict when the write completes at once; memory.reclaim is an evict of every clean unmapped swap-cache folio, in folio order)',
       source: 'Linux 6.1: folio_alloc_swap()/add_to_swap() and pageout() run only from shrink_folio_list() (mm/vmscan.c); zswap in 6.1 writes back only when its pool is full (mm/zswap.c: zswap_reclaim_entry())',
     },
     {
@@ -81,8 +81,22 @@ export const linux61: KernelProfile = {
       id: 'allocator-reclaim',
       kind: 'rejects',
       summary: 'the 6.1 allocator reclaims a cache-only slot only where its scan happens to look',
-      effect: 'a swap-out while vm_swap_full() and some swap-cache folio has all its entries at count 0 is refused (which folio 6.1 reclaims, if any, depends on its scan position)',
-      source: 'Linux 6.1 mm/swapfile.c: scan_swap_map_slots() (__try_to_reclaim_swap(si, offset, TTRS_ANYWAY) on the slot being scanned when vm_swap_full())',
+      effect: 'a swap-out that leaves swap more than half full while some swap-cache folio has all its entries at count 0 is refused (which folio 6.1 reclaims, if any, depends on its scan position and on whether that folio is still under writeback)',
+      source: 'Linux 6.1 mm/swapfile.c: scan_swap_map_slots() (__try_to_reclaim_swap(si, offset, TTRS_ANYWAY) on the slot being scanned when vm_swap_full(), which get_swap_pages() makes count the page being allocated)',
+    },
+    {
+      id: 'last-free-slot',
+      kind: 'rejects',
+      summary: 'on a device smaller than a swap cluster (256 pages), 6.1\'s allocator can miss a free slot: its scan starts one past a randomly seeded per-CPU position',
+      effect: 'a swap-out is refused when the device it would use has a single free page (6.1 may take it, fall through to another device, or fail, depending on a random start); the devices of expressible programs therefore never fill up',
+      source: 'Linux 6.1 mm/swapfile.c: scan_swap_map_slots() ("scan: while (++offset <= si->highest_bit)", then "offset = si->lowest_bit; while (offset < scan_base)": the slot at scan_base is not looked at when scan_swap_map_try_ssd_cluster() finds no free cluster); SYSCALL_DEFINE2(swapon) seeds cluster_next_cpu with get_random_u32_inclusive()',
+    },
+    {
+      id: 'shared-page-swap-out',
+      kind: 'rejects',
+      summary: 'a page mapped more than once cannot be swapped out on purpose',
+      effect: 'allocSwap or unmap of a folio mapped by several holders (after fork) is refused: MADV_PAGEOUT skips such pages, and memory.reclaim with every other page mlocked does swap them out, but not reliably here (a page mapped by three processes, one mapping made by a swap-cache hit, stayed mapped through repeated memory.reclaim). Shared swap entries still come from forking a swapped-out holder',
+      source: 'Linux 6.1 mm/madvise.c: madvise_cold_or_pageout_pte_range() ("if (page_mapcount(page) != 1) continue"); mm/vmscan.c: shrink_folio_list()',
     },
     {
       id: 'zswap-pool-size',
@@ -137,7 +151,7 @@ export const linux61: KernelProfile = {
       id: 'async-writeback',
       kind: 'maps',
       summary: 'a disk write to a non-synchronous device completes after MADV_PAGEOUT returns',
-      effect: 'on a ubd device the written folio stays in the swap cache (allocSwap, unmap, writeout) until a later memory.reclaim evicts it; zswap stores and zram writes complete at once and the folio is evicted in the same MADV_PAGEOUT (evict follows writeout). Programs wait for Writeback: 0 kB after each step',
+      effect: 'on a ubd device the written folio stays in the swap cache (allocSwap, unmap, writeout) until a later memory.reclaim evicts it; zswap stores and zram writes complete at once and the folio is evicted in the same MADV_PAGEOUT (evict follows writeout). Programs wait for Writeback: 0 kB after each step. memory.reclaim runs with every mapped page mlock()ed, so it only evicts unmapped swap-cache folios',
       source: 'Linux 6.1 mm/vmscan.c: shrink_folio_list() (PAGE_SUCCESS: "goto keep" while folio_test_writeback()); mm/page_io.c: swap_writepage() (frontswap_store() completes synchronously, bdev_write_page() for zram)',
     },
     {

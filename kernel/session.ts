@@ -14,7 +14,7 @@
  *
  * Not covered here: matching a trace (kernel/translate.ts), C (kernel/emit-c.ts).
  */
-import type { Config } from '../lib/config.ts';
+import type { Config, DeviceConfig } from '../lib/config.ts';
 import { devicePages } from '../lib/config.ts';
 import type { EntryView, FolioView, Observation } from '../lib/observation.ts';
 import type { Op } from '../lib/ops.ts';
@@ -120,10 +120,48 @@ export class KernelSession {
         return conflict === null ? null : new Rejection('process-layout', conflict);
       }
       case 'pageout':
+        return this.pageoutRejection(action.holder);
       case 'reclaim':
-        return this.reclaimRejection(action.holder);
+        return this.reclaimRejection();
       default:
         return null;
+    }
+  }
+
+  /**
+   * The action makes sense in the current state: its holder is in the state the action needs
+   * (a read needs a swapped-out holder, a fault an empty one, a fork a fresh target, a
+   * MADV_PAGEOUT a page mapped once, a memory.reclaim without a target an unmapped swap-cache
+   * folio). swapon, swapoff and zswap always apply (a failing swapon is a step too). Used to
+   * replay an action list with some actions removed (kernel/shrink.ts).
+   */
+  applies(action: Action): boolean {
+    const holders = this.model.holders();
+    const kind = (holder: number) => holders[holder]?.kind;
+    switch (action.kind) {
+      case 'swapon':
+      case 'swapoff':
+      case 'zswap':
+        return true;
+      case 'skip':
+        return false;
+      case 'fault':
+        return kind(action.holder) === 'empty';
+      case 'write':
+        return kind(action.holder) === 'present';
+      case 'read':
+        return kind(action.holder) === 'swap';
+      case 'zap':
+        return kind(action.holder) === 'present' || kind(action.holder) === 'swap';
+      case 'fork':
+        return kind(action.holder) !== 'empty' && kind(action.target) === 'empty' && this.placement.placeOf(action.target) === null;
+      case 'reclaim':
+        return this.model.liveFolios().some((folio) => folio.cached && !folio.mapped);
+      case 'pageout': {
+        const view = holders[action.holder];
+        if (view?.kind !== 'present') return false;
+        return holders.filter((each) => each.kind === 'present' && each.folio === view.folio).length === 1;
+      }
     }
   }
 
@@ -158,11 +196,10 @@ export class KernelSession {
       case 'skip':
         return;
       case 'pageout':
-        yield* this.swapOut(action.holder, false);
+        yield* this.swapOut(action.holder);
         return;
       case 'reclaim':
         this.reclaimUsed = true;
-        if (action.holder !== null) yield* this.swapOut(action.holder, true);
         yield* this.evictUnmapped();
         return;
     }
@@ -224,38 +261,50 @@ export class KernelSession {
     return new Rejection('sync-io-cache-hit', `holder ${holder}'s entry is in the swap cache on synchronous device ${entry.device}: the model frees the swap cache after the hit, 6.1 keeps it`);
   }
 
-  private reclaimRejection(holder: number | null): Rejection | null {
-    const observation = this.model.observe();
-    const mapped = mappedFolios(observation);
-    let written = 0;
-    if (holder !== null) {
-      const view = observation.holders[holder];
-      const folio = view?.kind === 'present' ? observation.folios.find((each) => each.id === view.folio) : undefined;
-      if (folio === undefined) return null;
-      if (!folio.cached && this.model.vmSwapFull() && observation.folios.some((each) => each.cached && unused(observation, each.id))) {
+  /** MADV_PAGEOUT of `holder`'s page: refused where 6.1's allocator might reclaim on its own,
+   * or where the model's zswap pool would overflow. */
+  private pageoutRejection(holder: number): Rejection | null {
+    const view = this.model.holderView(holder);
+    const folio = view.kind === 'present' ? this.model.folioView(view.folio) : null;
+    if (folio === null) return null;
+    // 6.1 takes the page off nr_swap_pages before it scans (get_swap_pages()), so its
+    // vm_swap_full() during the scan counts the page being allocated.
+    const global = this.model.globalView();
+    const total = global.devices.reduce((sum, device, index) => sum + (device.online ? devicePages(this.config.devices[index] as DeviceConfig) : 0), 0);
+    if (!folio.cached && (global.swapFreePages - folio.pages.length) * 2 < total) {
+      const observation = this.model.observe();
+      if (observation.folios.some((each) => each.cached && unused(observation, each.id))) {
         return new Rejection('allocator-reclaim', `a swap-out of holder ${holder} while swap is more than half full and a swap-cache folio has no user: which one 6.1 reclaims depends on its scan`);
       }
-      if (folio.dirty && !allZero(folio)) written += folio.pages.length;
     }
-    for (const folio of observation.folios) {
-      if (!folio.cached || mapped.has(folio.id) || !folio.dirty) continue;
-      if (!this.cleanInKernel.has(folio.id)) {
-        return new Rejection('dirty-cache-only-reclaim', `folio ${folio.id} is dirty, unmapped and in the swap cache: memory.reclaim writes it and may or may not evict it in the same call`);
-      }
-      if (!allZero(folio)) written += folio.pages.length;
+    const device = folio.cached ? null : this.devicePolicy.peek();
+    const deviceConfig = device === null ? undefined : this.config.devices[device];
+    if (device !== null && deviceConfig !== undefined && devicePages(deviceConfig) - (global.devices[device]?.inuse ?? 0) === 1) {
+      return new Rejection('last-free-slot', `a swap-out of holder ${holder} would take the last free page of device ${device}, which 6.1's scan may skip`);
     }
-    if (written > 0 && this.model.zswapEnabled && observation.zswapStored + written > this.config.zswapCapacity) {
-      return new Rejection('zswap-pool-size', `the writeout needs ${written} zswap objects beyond the ${observation.zswapStored} stored, over zswapCapacity ${this.config.zswapCapacity}`);
+    const written = folio.dirty && !allZero(folio) ? folio.pages.length : 0;
+    const stored = global.zswapStored;
+    if (written > 0 && this.model.zswapEnabled && stored + written > this.config.zswapCapacity) {
+      return new Rejection('zswap-pool-size', `the writeout needs ${written} zswap objects beyond the ${stored} stored, over zswapCapacity ${this.config.zswapCapacity}`);
     }
     return null;
   }
 
+  /** memory.reclaim: refused while an unmapped swap-cache folio is dirty for 6.1 (reclaim
+   * would write it, and may or may not evict it in the same call). */
+  private reclaimRejection(): Rejection | null {
+    const observation = this.model.observe();
+    const mapped = mappedFolios(observation);
+    const dirty = observation.folios.find((folio) => folio.cached && !mapped.has(folio.id) && folio.dirty && !this.cleanInKernel.has(folio.id));
+    if (dirty === undefined) return null;
+    return new Rejection('dirty-cache-only-reclaim', `folio ${dirty.id} is dirty, unmapped and in the swap cache: memory.reclaim writes it and may or may not evict it in the same call`);
+  }
+
   /**
-   * The swap-out of `holder`'s folio by reclaim: allocSwap unless it is in the swap cache, an
-   * unmap of every mapping (one for MADV_PAGEOUT), a writeout when it is dirty, an evict when
-   * the write completes at once (or, through memory.reclaim, after a second pass).
+   * MADV_PAGEOUT of `holder`'s page (mapped once): allocSwap unless it is in the swap cache,
+   * the unmap, a writeout when it is dirty, an evict when the write completes at once.
    */
-  private *swapOut(holder: number, throughReclaim: boolean): Generator<ExpectedOp, void, void> {
+  private *swapOut(holder: number): Generator<ExpectedOp, void, void> {
     const start = this.model.holderView(holder);
     if (start.kind !== 'present') throw new Error(`holder ${holder} maps no page`);
     const folio = start.folio;
@@ -263,8 +312,8 @@ export class KernelSession {
       yield { op: { op: 'allocSwap', holder, cpu: 0 }, optional: false };
       if (this.model.folioView(folio)?.cached !== true) return;
     }
-    for (const mapping of this.mappingsOf(folio)) yield { op: { op: 'unmap', holder: mapping, cpu: 0 }, optional: false };
-    yield* this.writeAndEvict(folio, throughReclaim);
+    yield { op: { op: 'unmap', holder, cpu: 0 }, optional: false };
+    yield* this.writeAndEvict(folio, false);
   }
 
   /** Every clean, unmapped swap-cache folio is evicted (a dirty one is written first: one
@@ -280,8 +329,9 @@ export class KernelSession {
   }
 
   /** A writeout when the model's folio is dirty (optional when clean), then an evict when the
-   * kernel's write completes at once or `evictLater` (a second reclaim pass follows). */
-  private *writeAndEvict(folio: number, evictLater: boolean): Generator<ExpectedOp, void, void> {
+   * kernel's write completes at once, or always for memory.reclaim (`reclaim`: its folios are
+   * clean in 6.1, so nothing is written). */
+  private *writeAndEvict(folio: number, reclaim: boolean): Generator<ExpectedOp, void, void> {
     const view = this.model.folioView(folio);
     if (view === null || !view.cached) return;
     const kernelDirty = view.dirty && !this.cleanInKernel.has(folio);
@@ -295,7 +345,7 @@ export class KernelSession {
     } else {
       yield { op: { op: 'writeout', folio, cpu: 0 }, optional: true };
     }
-    if (atOnce || evictLater) yield { op: { op: 'evict', folio, cpu: 0 }, optional: false };
+    if (atOnce || reclaim) yield { op: { op: 'evict', folio, cpu: 0 }, optional: false };
   }
 
   /** The last writeout applied: its path and the device of its entries (read by the expansion
@@ -310,15 +360,6 @@ export class KernelSession {
     if (how === 'zswap' || how === 'clean') return true;
     if (how === 'zero' && zswapEnabled) return true;
     return device !== null && this.config.devices[device]?.synchronousIo === true;
-  }
-
-  /** Holders that map a page of `folio`, ascending. */
-  private mappingsOf(folio: number): number[] {
-    const result: number[] = [];
-    this.model.holders().forEach((holder, index) => {
-      if (holder.kind === 'present' && holder.folio === folio) result.push(index);
-    });
-    return result;
   }
 
   /** The entries bound to `folio`, page order (none when it is not cached). */

@@ -123,11 +123,14 @@ function actionFor(session: KernelSession, op: Op): Action {
     case 'unmap': {
       const holder = session.model.holderView(op.holder);
       const mappings = holder.kind === 'present' ? mappingCount(session, holder.folio) : 0;
-      return mappings === 1 ? { kind: 'pageout', holder: op.holder } : { kind: 'reclaim', holder: op.holder };
+      if (mappings > 1) {
+        throw new Rejection('shared-page-swap-out', `${formatOp(op)}: the page is mapped ${mappings} times; MADV_PAGEOUT skips it and memory.reclaim does not swap it out reliably on this kernel`);
+      }
+      return { kind: 'pageout', holder: op.holder };
     }
     case 'writeout':
     case 'evict':
-      return { kind: 'reclaim', holder: null };
+      return { kind: 'reclaim' };
     case 'split':
       throw new Rejection('no-mthp', `${formatOp(op)} splits a large folio`);
     case 'freeSwapCache':

@@ -80,7 +80,7 @@ struct sc_seen {
 	int cached;		/* S: mincore() says it is in the swap cache */
 };
 
-enum sc_command { SC_OBSERVE = 1, SC_PAGEMAP, SC_WRITE, SC_READ, SC_ZAP, SC_PAGEOUT, SC_FORK, SC_LOCK, SC_UNLOCK, SC_EXIT };
+enum sc_command { SC_OBSERVE = 1, SC_WRITE, SC_READ, SC_ZAP, SC_PAGEOUT, SC_FORK, SC_LOCK, SC_UNLOCK, SC_EXIT };
 
 struct sc_request {
 	int command;
@@ -196,9 +196,8 @@ static char *sc_page_at(int page)
 
 /* ---- what one process does for a holder it owns ---- */
 
-/* What pagemap and mincore show of a page of this process; its content only when `read`
- * (reading marks the page accessed, which reclaim would notice). */
-static void sc_seen_local(int page, struct sc_seen *seen, int read)
+/* What pagemap and mincore show of a page of this process, and a present page's content. */
+static void sc_seen_local(int page, struct sc_seen *seen)
 {
 	char *addr = sc_page_at(page);
 	uint64_t entry = 0;
@@ -215,8 +214,6 @@ static void sc_seen_local(int page, struct sc_seen *seen, int read)
 
 		seen->kind = 'P';
 		seen->pfn = entry & ((1ULL << 55) - 1);
-		if (!read)
-			return;
 		seen->content = words[0];
 		seen->rest_zero = 1;
 		for (i = 1; i < sc_page_size / 8; i++)
@@ -233,9 +230,8 @@ static void sc_seen_local(int page, struct sc_seen *seen, int read)
 	}
 }
 
-/* mlock2() every page this process owns except those mapping `keep_pfn` (0: none), or
- * munlock() them all. A locked page is not reclaimed. */
-static int sc_lock_local(int lock, uint64_t keep_pfn)
+/* mlock2() every page this process owns (a locked page is not reclaimed), or munlock() them. */
+static int sc_lock_local(int lock)
 {
 	int holder;
 
@@ -245,18 +241,9 @@ static int sc_lock_local(int lock, uint64_t keep_pfn)
 		if (sc_places[holder].process != sc_me)
 			continue;
 		addr = sc_page_at(sc_places[holder].page);
-		if (!lock) {
+		if (!lock)
 			munlock(addr, sc_page_size);
-			continue;
-		}
-		if (keep_pfn != 0) {
-			struct sc_seen seen;
-
-			sc_seen_local(sc_places[holder].page, &seen, 0);
-			if (seen.kind == 'P' && seen.pfn == keep_pfn)
-				continue;
-		}
-		if (mlock2(addr, sc_page_size, MLOCK_ONFAULT) != 0)
+		else if (mlock2(addr, sc_page_size, MLOCK_ONFAULT) != 0)
 			return errno;
 	}
 	return 0;
@@ -303,8 +290,7 @@ static int sc_do_local(const struct sc_request *request, struct sc_answer *answe
 	memset(answer, 0, sizeof(*answer));
 	switch (request->command) {
 	case SC_OBSERVE:
-	case SC_PAGEMAP:
-		sc_seen_local(request->page, &answer->seen, request->command == SC_OBSERVE);
+		sc_seen_local(request->page, &answer->seen);
 		return 0;
 	case SC_WRITE:
 		*(volatile uint64_t *)addr = request->value;
@@ -317,9 +303,9 @@ static int sc_do_local(const struct sc_request *request, struct sc_answer *answe
 	case SC_PAGEOUT:
 		return madvise(addr, sc_page_size, MADV_PAGEOUT) == 0 ? 0 : errno;
 	case SC_LOCK:
-		return sc_lock_local(1, request->value);
+		return sc_lock_local(1);
 	case SC_UNLOCK:
-		return sc_lock_local(0, 0);
+		return sc_lock_local(0);
 	case SC_FORK: {
 		pid_t pid;
 
@@ -653,28 +639,19 @@ static void sc_reclaim_once(void)
 	sc_settle();
 }
 
-/* memory.reclaim with every page locked but those of `holder`'s page (-1: none): reclaims that
- * page in every process that maps it, and evicts clean unmapped swap-cache pages. A second
- * pass evicts the page once an asynchronous write of it has finished. */
-static void sc_reclaim(int holder)
+/* memory.reclaim with every mapped page of every process locked: evicts the clean, unmapped
+ * swap-cache pages, which nothing can lock. */
+static void sc_reclaim(void)
 {
 	struct sc_request request = { SC_LOCK, 0, 0, 0 };
 	struct sc_answer answer;
 	int process;
 
-	if (holder >= 0) {
-		struct sc_request observe = { SC_PAGEMAP, sc_places[holder].page, 0, 0 };
-
-		sc_do(sc_places[holder].process, &observe, &answer);
-		request.value = answer.seen.kind == 'P' ? answer.seen.pfn : 0;
-	}
 	for (process = 0; process < SC_PROCESSES; process++)
 		if (process == 0 || sc_pids[process] > 0)
 			if (sc_do(process, &request, &answer) != 0)
 				sc_env_error("mlock2: %s", strerror(answer.rc));
 	sc_reclaim_once();
-	if (holder >= 0)
-		sc_reclaim_once();
 	request.command = SC_UNLOCK;
 	for (process = 0; process < SC_PROCESSES; process++)
 		if (process == 0 || sc_pids[process] > 0)
