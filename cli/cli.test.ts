@@ -74,7 +74,7 @@ describe('swapcheck command line', () => {
     expect(swapcheck(['explore', '-h']).stdout).toMatch(/^usage: swapcheck explore /);
     const unknown = swapcheck(['bogus']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.trim()).toBe('swapcheck: unknown command \'bogus\' (known: run, replay, shrink, mutants, compare, validate, explore, designs, help)');
+    expect(unknown.stderr.trim()).toBe('swapcheck: unknown command \'bogus\' (known: run, replay, shrink, mutants, compare, validate, explore, kernel, designs, help)');
   });
   it('rejects an unknown design and a bad seed with exit code 2', () => {
     expect(swapcheck(['run', '--design', 'nope', '--runs', '1']).stderr).toMatch(/unknown design 'nope'/);

@@ -524,13 +524,17 @@ function commandDesigns(): number {
 /** The usage lines of one command (its entry in `usage`), or null for an unknown command. */
 export function usageOf(command: string): string | null {
   const lines = usage.split('\n');
-  const start = lines.findIndex((line) => line.startsWith(`  ${command} `) || line === `  ${command}`);
-  if (start < 0) return null;
-  let end = start + 1;
-  while (end < lines.length && (lines[end] as string).startsWith('           ')) end++;
-  // 'usage: swapcheck ' is 14 characters longer than the list's two-space indent.
-  const rest = lines.slice(start + 1, end).map((line) => `${' '.repeat(14)}${line}`);
-  return [`usage: swapcheck ${(lines[start] as string).slice(2)}`, ...rest].join('\n');
+  const isEntry = (line: string) => line.startsWith(`  ${command} `) || line === `  ${command}`;
+  if (!lines.some(isEntry)) return null;
+  // A command may have several entries (kernel: traces, --random, --profile); each with its
+  // continuation lines. 'usage: swapcheck ' is 14 characters longer than the list's indent.
+  const out: string[] = [];
+  lines.forEach((line, index) => {
+    if (!isEntry(line)) return;
+    out.push(`${out.length === 0 ? 'usage: swapcheck ' : '       swapcheck '}${line.slice(2)}`);
+    for (let next = index + 1; next < lines.length && (lines[next] as string).startsWith('           '); next++) out.push(`${' '.repeat(14)}${lines[next] as string}`);
+  });
+  return out.join('\n');
 }
 
 const commandNames = ['run', 'replay', 'shrink', 'mutants', 'compare', 'validate', 'explore', 'kernel', 'designs', 'help'];

@@ -174,6 +174,7 @@ async function runTraces(paths: readonly string[], options: TraceRunOptions): Pr
     batchSize: options.batchSize,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     onBoot: (done, total) => say(`kernel: ${done}/${total} programs run`),
+    onRetry: (tail) => say(`kernel: a boot died before running its programs; booting again${tail}`),
   });
   let failed = 0;
   let errors = 0;
@@ -275,6 +276,7 @@ async function campaign(values: CampaignFlags, batchSize: number): Promise<numbe
       stopped: () => stop,
       onProgress: (done, total, failed) => say(`kernel: ${done}/${total} programs, ${failed} differ`),
       onShrinkRound: (round, actions) => say(`kernel: shrink round ${round}: ${actions} actions`),
+      onRetry: (tail) => say(`kernel: a boot died before running its programs; booting again${tail}`),
     });
     for (const failure of result.failures) writeFailure(failure, seed, steps, outDir);
     out('');

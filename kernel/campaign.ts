@@ -31,6 +31,8 @@ export interface KernelCampaignOptions {
   readonly shrinkMs: number;
   readonly onProgress?: (done: number, total: number, failed: number) => void;
   readonly onShrinkRound?: (round: number, actions: number) => void;
+  /** Told when a boot died before running any program and is booted again. */
+  readonly onRetry?: (console: string) => void;
   /** Checked between batches: true stops the campaign (an interrupt). */
   readonly stopped?: () => boolean;
 }
@@ -84,7 +86,7 @@ export async function runKernelCampaign(tools: UmlTools, options: KernelCampaign
     const run = await runOnKernel(
       tools,
       generated.map((program, offset) => ({ name: `program-${first + offset}`, program: program.program, source: { origin: `swapcheck kernel --random --seed ${options.seed}, program ${first + offset}` } })),
-      { batchSize: options.batchSize },
+      { batchSize: options.batchSize, ...(options.onRetry === undefined ? {} : { onRetry: options.onRetry }) },
     );
     boots.push(...run.boots);
     for (const [offset, result] of run.results.entries()) {

@@ -86,7 +86,7 @@ describe.skipIf(tools === null)('Linux 6.1 under User-Mode Linux', () => {
     }
     const victim = jobs.find((job) => job.name === 'scenario:swapin-keeps-swap-cache.json') as OracleJob;
     jobs.push({ name: 'corrupted', program: corrupted(victim.program, 5), source: { origin: 'corrupted on purpose' } });
-    run = await runOnKernel(tools!, jobs);
+    run = await runOnKernel(tools!, jobs, { onRetry: (tail) => console.log(`kernel oracle: a boot died before running its programs; booting again${tail}`) });
     console.log(`kernel oracle: ${jobs.length} programs in ${run.boots.length} boots; ${expressibleCorpus} of ${corpus.length} corpus traces expressible`);
   }, 600_000);
 

@@ -47,6 +47,8 @@ export interface OracleBoot {
   readonly totalMs: number;
   readonly compileMs: number;
   readonly timedOut: boolean;
+  /** The first boot died before it ran any program and was booted again. */
+  readonly retried: boolean;
 }
 
 export interface OracleRun {
@@ -59,6 +61,8 @@ export interface OracleOptions {
   readonly batchSize?: number;
   readonly timeoutMs?: number;
   readonly onBoot?: (done: number, total: number) => void;
+  /** Told when a boot died before running any program and is booted again. */
+  readonly onRetry?: (console: string) => void;
 }
 
 /** Runs every job on the kernel and judges each. Batch k+1 compiles while batch k runs. */
@@ -83,8 +87,16 @@ export async function runOnKernel(tools: UmlTools, jobs: readonly OracleJob[], o
       const batch = batches[index] as (typeof batches)[number];
       const prepared = await (next as Promise<PreparedBoot>);
       next = prepare(index + 1);
-      const boot = await runBoot(tools, prepared, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
-      boots.push({ programs: batch.jobs.length, bootMs: boot.bootMs, totalMs: boot.totalMs, compileMs: boot.compileMs, timedOut: boot.timedOut });
+      const bootOptions = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
+      let boot = await runBoot(tools, prepared, bootOptions);
+      // A kernel that died before it ran any program is a failed boot, not a result: boot
+      // once more (the second outcome stands, and the retry is recorded).
+      const retried = boot.programs.length > 0 && boot.programs.every((ran) => ran.exitCode === null) && !boot.timedOut;
+      if (retried) {
+        options.onRetry?.(consoleTail(boot.console));
+        boot = await runBoot(tools, await prepare(index) as PreparedBoot, bootOptions);
+      }
+      boots.push({ programs: batch.jobs.length, bootMs: boot.bootMs, totalMs: boot.totalMs, compileMs: boot.compileMs, timedOut: boot.timedOut, retried });
       boot.programs.forEach((ran, offset) => {
         const job = batch.jobs[offset] as OracleJob;
         const parsed = parseKernelOutput(ran.output);
