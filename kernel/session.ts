@@ -84,8 +84,10 @@ export class KernelSession {
   readonly placement: Placement;
   /** Folios the model marks dirty that 6.1 keeps clean (read from zswap, still cached). */
   private readonly cleanInKernel = new Set<number>();
-  /** Live entries whose slot still has a 6.1 zswap object. */
-  private readonly zswapObjects = new Set<number>();
+  /** Live entries whose slot still has a 6.1 zswap object, and the profile entry that makes
+   * the model see it differently: a same-filled zero page (no-zero-map), a copy kept after a
+   * load (zswap-load-not-exclusive), or none (an ordinary store). */
+  private readonly zswapObjects = new Map<number, 'no-zero-map' | 'zswap-load-not-exclusive' | null>();
   /** The action being expanded uses memory.reclaim. */
   private reclaimUsed = false;
 
@@ -223,8 +225,11 @@ export class KernelSession {
   expectation(): KernelExpectation {
     const observation = this.model.observe();
     const view = userspaceViewOf(observation, this.config);
-    const zswapStoredPages = [...this.zswapObjects].filter((serial) => this.model.isLive(serial)).length;
-    const adjusted = zswapStoredPages === view.zswapStoredPages ? [] : ['zswap-load-not-exclusive'];
+    const live = [...this.zswapObjects].filter(([serial]) => this.model.isLive(serial));
+    const zswapStoredPages = live.length;
+    const backends = new Map(observation.entries.map((entry) => [entry.entry, entry.backend]));
+    // The entries behind a count the model does not have: objects it has no zswap backend for.
+    const adjusted = [...new Set(live.flatMap(([serial, reason]) => (reason !== null && backends.get(serial) !== 'zswap' ? [reason] : [])))].sort();
     return {
       holders: this.placement.placedHolders().map((holder) => ({ holder, view: view.holders[holder] as UserspaceHolder })),
       devices: view.devices,
@@ -405,7 +410,11 @@ export class KernelSession {
       case 'swapin': {
         const view = this.model.holderView(op.holder);
         const cached = view.kind === 'present' && this.model.folioView(view.folio)?.cached === true;
-        if (outcome.how === 'read-zswap' && cached && view.kind === 'present') this.cleanInKernel.add(view.folio);
+        if (outcome.how === 'read-zswap' && cached && view.kind === 'present') {
+          this.cleanInKernel.add(view.folio);
+          // The model's load released the object; 6.1 keeps it.
+          for (const entry of this.folioEntries(view.folio)) if (this.zswapObjects.has(entry.entry)) this.zswapObjects.set(entry.entry, 'zswap-load-not-exclusive');
+        }
         break;
       }
       case 'writeout':
@@ -419,7 +428,7 @@ export class KernelSession {
       const view = this.model.folioView(folio);
       if (view === null || !view.cached || !view.dirty) this.cleanInKernel.delete(folio);
     }
-    for (const serial of [...this.zswapObjects]) if (!this.model.isLive(serial)) this.zswapObjects.delete(serial);
+    for (const serial of [...this.zswapObjects.keys()]) if (!this.model.isLive(serial)) this.zswapObjects.delete(serial);
     const global = this.model.globalView();
     this.devicePolicy.settle(
       (device) => {
@@ -443,7 +452,7 @@ export class KernelSession {
     const written = outcome.how === 'zswap' || outcome.how === 'zero' || outcome.how === 'disk';
     if (!written) return;
     for (const entry of entries) {
-      if (stored) this.zswapObjects.add(entry.entry);
+      if (stored) this.zswapObjects.set(entry.entry, outcome.how === 'zero' ? 'no-zero-map' : null);
       else this.zswapObjects.delete(entry.entry);
     }
   }
