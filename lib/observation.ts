@@ -10,8 +10,10 @@
 /** What a page-table slot holds. Content is what a read of the page would return. */
 export type HolderView =
   | { readonly kind: 'empty' }
-  | { readonly kind: 'present'; readonly folio: number; readonly page: number; readonly content: number }
-  | { readonly kind: 'swap'; readonly entry: number; readonly content: number | 'lost' };
+  /** `exclusive`: the mapping is exclusive (PageAnonExclusive): a store writes in place. */
+  | { readonly kind: 'present'; readonly folio: number; readonly page: number; readonly content: number; readonly exclusive: boolean }
+  /** `exclusive`: the swap PTE's exclusive bit (pte_swp_exclusive()). */
+  | { readonly kind: 'swap'; readonly entry: number; readonly content: number | 'lost'; readonly exclusive: boolean };
 
 /** Where an entry's data can be read from when it is not in the swap cache. */
 export type BackendKind = 'none' | 'zero' | 'zswap' | 'disk';
@@ -33,6 +35,9 @@ export interface EntryView {
   readonly virtual: boolean;
   /** What a read of the entry returns through the design's own lookup path. */
   readonly content: number | 'lost';
+  /** A stale zswap object is left beside the zero flag (a zero writeout of a physical entry
+   * returns before zswap_store() replaces it); it counts in zswapStored. */
+  readonly staleZswap: boolean;
 }
 
 export interface FolioView {

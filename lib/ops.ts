@@ -42,6 +42,9 @@ export interface WriteoutOp {
   readonly op: 'writeout'; readonly folio: number; readonly cpu: number;
   /** Inject a zswap_store() failure. */
   readonly failZswap?: boolean;
+  /** Inject a memcg swap charge failure of new disk backing for virtual entries
+   * (folio_realloc_swap(), -ENOMEM); physical entries were charged at allocSwap. */
+  readonly failAlloc?: boolean;
 }
 /** Reclaim a clean, unmapped swap-cache folio: delete it from the swap cache, leave shadows. */
 export interface EvictOp { readonly op: 'evict'; readonly folio: number; readonly cpu: number }
@@ -50,6 +53,9 @@ export interface SwapinOp {
   readonly op: 'swapin'; readonly holder: number; readonly order: number; readonly cpu: number;
   /** Inject failure of the folio allocation (-ENOMEM). */
   readonly failAlloc?: boolean;
+  /** A write fault (FAULT_FLAG_WRITE): the mapping ends writable, through do_wp_page() when
+   * it is not exclusive. */
+  readonly write?: boolean;
 }
 /** zap_pte_range() on `holder`: unmap a page or swap_put_entries_direct() a swap entry. */
 export interface ZapOp { readonly op: 'zap'; readonly holder: number; readonly cpu: number }

@@ -23,6 +23,7 @@ export type How =
   | 'zswap'
   | 'disk'
   | 'cow'
+  | 'reuse'
   | 'in-place';
 
 /**
@@ -39,8 +40,12 @@ export interface Outcome {
   readonly errno: Errno;
   /** The path taken, for ops with more than one successful path. */
   readonly how?: How;
-  /** swapin, zap: the swap cache was freed after the op (should_try_to_free_swap()). */
+  /** swapin, zap, write: the op freed a swap cache (should_try_to_free_swap(),
+   * free_swap_cache(), __try_to_reclaim_swap(), or do_wp_page()'s folio_free_swap()). */
   readonly freedCache?: boolean;
+  /** swapin with `write`: the mapping was not exclusive, so do_wp_page() ran and reused the
+   * page or copied it. */
+  readonly wp?: 'reuse' | 'cow';
   /** Design choice, allocSwap: the new entries are virtual (vswap) rather than physical. */
   readonly virtual?: boolean;
   /** Design choice: the physical device that received slots (allocSwap of physical entries,
@@ -65,6 +70,7 @@ export function formatOutcome(outcome: Outcome): string {
   if (outcome.virtual !== undefined) parts.push(`virtual=${outcome.virtual}`);
   if (outcome.device !== undefined) parts.push(`device=${outcome.device}`);
   if (outcome.freedCache !== undefined) parts.push(`freedCache=${outcome.freedCache}`);
+  if (outcome.wp !== undefined) parts.push(`wp=${outcome.wp}`);
   if (outcome.reclaimed !== undefined && outcome.reclaimed.length > 0) {
     parts.push(`reclaimed=[${outcome.reclaimed.map((r) => `${r.kind}:folio${r.folio}`).join(',')}]`);
   }

@@ -17,14 +17,27 @@ export function checkInvariants(state: ModelState): void {
   checkEntries(state);
 }
 
-/** Every holder names a live folio page or a live entry. */
+/**
+ * Every holder names a live folio page or a live entry; an exclusive mapping is the only one
+ * of its page, and an exclusive swap PTE the only holder of its entry.
+ */
 function checkHolders(state: ModelState): void {
+  const pageMaps = new Map<string, number>();
+  const entryHolds = new Map<number, number>();
+  for (const holder of state.holders) {
+    if (holder.kind === 'present') pageMaps.set(`${holder.folio}.${holder.page}`, (pageMaps.get(`${holder.folio}.${holder.page}`) ?? 0) + 1);
+    if (holder.kind === 'swap') entryHolds.set(holder.entry, (entryHolds.get(holder.entry) ?? 0) + 1);
+  }
   state.holders.forEach((holder, index) => {
     if (holder.kind === 'present') {
       const folio = folioAt(state, holder.folio);
       assert(holder.page < folio.pages.length, `holder ${index} maps a missing page`);
+      assert(!holder.exclusive || pageMaps.get(`${holder.folio}.${holder.page}`) === 1, `holder ${index} maps a shared page exclusively`);
     }
-    if (holder.kind === 'swap') entryAt(state, holder.entry);
+    if (holder.kind === 'swap') {
+      entryAt(state, holder.entry);
+      assert(!holder.exclusive || entryHolds.get(holder.entry) === 1, `holder ${index} holds a shared entry exclusively`);
+    }
   });
 }
 
@@ -76,6 +89,7 @@ function checkEntries(state: ModelState): void {
     assert(entry.count > 0 || cached, `${name} is neither held nor cached`);
     assert(cached || entry.backend.kind !== 'none', `${name} is swapped out with no backend`);
     assert(!entry.shadow || (!cached && entry.count > 0), `${name} has a misplaced shadow`);
+    assert(!entry.staleZswap || (entry.space.kind === 'physical' && entry.backend.kind === 'zero'), `${name} has a misplaced stale zswap object`);
     assert(
       entry.space.kind === 'virtual' ||
         entry.backend.kind !== 'disk' ||

@@ -76,11 +76,11 @@ export function holderViewOf(
       return { kind: 'empty' };
     case 'present': {
       const content = pageContent(folioAt(state, holder.folio), holder.page);
-      return { kind: 'present', folio: holder.folio, page: holder.page, content };
+      return { kind: 'present', folio: holder.folio, page: holder.page, content, exclusive: holder.exclusive };
     }
     case 'swap': {
       const content = entryContent(state, entryAt(state, holder.entry), cacheIn(holder.entry));
-      return { kind: 'swap', entry: holder.entry, content };
+      return { kind: 'swap', entry: holder.entry, content, exclusive: holder.exclusive };
     }
     default:
       return unreachable(holder);
@@ -103,6 +103,7 @@ export function entryViewOf(
     device: entryDevice(entry),
     virtual: entry.space.kind === 'virtual',
     content: entryContent(state, entry, cache),
+    staleZswap: entry.staleZswap,
   };
 }
 

@@ -11,11 +11,12 @@ import { assert, unreachable } from '../lib/assert.ts';
 import { devicePages } from '../lib/config.ts';
 import type { Config, DeviceConfig } from '../lib/config.ts';
 
-/** What a page-table slot holds. */
+/** What a page-table slot holds. `exclusive`: for a present page, PageAnonExclusive as this
+ * mapping sees it (a store writes in place); for a swap entry, the swap PTE's exclusive bit. */
 export type Holder =
   | { readonly kind: 'empty' }
-  | { readonly kind: 'present'; readonly folio: number; readonly page: number }
-  | { readonly kind: 'swap'; readonly entry: number };
+  | { readonly kind: 'present'; readonly folio: number; readonly page: number; readonly exclusive: boolean }
+  | { readonly kind: 'swap'; readonly entry: number; readonly exclusive: boolean };
 
 /** Where an entry's data lives besides the swap cache; `zero` is the zero flag. */
 export type Backend =
@@ -37,6 +38,9 @@ export interface Entry {
   /** A workingset shadow is stored for the entry. */
   shadow: boolean;
   backend: Backend;
+  /** A physical entry's zswap object left behind by a zero writeout (counted in the pool
+   * until the slot is freed or the next non-zero writeout). */
+  staleZswap: boolean;
   readonly space: EntrySpace;
 }
 
@@ -65,8 +69,6 @@ export interface ModelState {
   /** One per Config.devices, in config order. */
   devices: DeviceState[];
   zswapEnabled: boolean;
-  /** zswap was enabled at boot or by some setZswap since; large swapin is then refused. */
-  zswapEverEnabled: boolean;
   /** The id the next new folio gets. */
   nextFolio: number;
   /** The serial the next new entry gets. */
@@ -81,7 +83,6 @@ export function initialState(config: Config): ModelState {
     entries: new Map(),
     devices: config.devices.map(() => ({ online: false, writeOk: false })),
     zswapEnabled: config.zswapEnabled,
-    zswapEverEnabled: config.zswapEnabled,
     nextFolio: 1,
     nextSerial: 1,
   };
@@ -143,6 +144,20 @@ export function holdersOf(state: ModelState, serial: number): number[] {
 /** True when some holder is present on a page of folio `id`. */
 export function isMapped(state: ModelState, id: number): boolean {
   return state.holders.some((holder) => holder.kind === 'present' && holder.folio === id);
+}
+
+/** Indices of the holders present on folio `id` (on page `page` when given), ascending. */
+export function mappersOf(state: ModelState, id: number, page?: number): number[] {
+  const result: number[] = [];
+  state.holders.forEach((holder, index) => {
+    if (holder.kind === 'present' && holder.folio === id && (page === undefined || holder.page === page)) result.push(index);
+  });
+  return result;
+}
+
+/** Every entry bound to the swap-cache folio has count 0. Context: it is cached (asserted). */
+export function isUnused(state: ModelState, folio: Folio): boolean {
+  return folioEntries(state, folio).every((entry) => entry.count === 0);
 }
 
 /** The physical device an entry occupies: its slot's, or its disk backing's if virtual. */
@@ -247,11 +262,12 @@ export function vmSwapFull(state: ModelState, config: Config): boolean {
   return swapFreePages(state, config) * 2 < swapTotalPages(state, config);
 }
 
-/** Compressed objects held by the zswap pool. */
+/** Compressed objects held by the zswap pool: zswap backends and stale objects. */
 export function zswapStored(state: ModelState): number {
   let count = 0;
   for (const entry of state.entries.values()) {
     if (entry.backend.kind === 'zswap') count += 1;
+    if (entry.staleZswap) count += 1;
   }
   return count;
 }

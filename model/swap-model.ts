@@ -85,6 +85,8 @@ import {
   inRange,
   initialState,
   isMapped,
+  isUnused,
+  mappersOf,
   pageContent,
   virtualEntries,
   vmSwapFull,
@@ -258,11 +260,6 @@ export class SwapModel {
     return this.state.zswapEnabled;
   }
 
-  /** zswap was enabled at boot or since; large swapin is then refused. */
-  get zswapEverEnabled(): boolean {
-    return this.state.zswapEverEnabled;
-  }
-
   /** vm_swap_full(): more than half of the online swap space is in use. */
   vmSwapFull(): boolean {
     return vmSwapFull(this.state, this.config);
@@ -396,7 +393,9 @@ export class SwapModel {
     const cache =
       this.cacheOf(entry.serial) ?? { folio: this.readIntoCache([entry], 0), page: 0 };
     for (const holder of holdersOf(this.state, entry.serial)) {
-      this.setHolder(holder, { kind: 'present', folio: cache.folio.id, page: cache.page });
+      // The mapping is exclusive when the swap PTE was (unuse_pte(): RMAP_EXCLUSIVE).
+      const exclusive = this.swapExclusive(holder);
+      this.setHolder(holder, { kind: 'present', folio: cache.folio.id, page: cache.page, exclusive });
       entry.count -= 1;
     }
     const entries = this.entriesOf(cache.folio);
@@ -421,35 +420,74 @@ export class SwapModel {
     }
     const folio = this.newFolio(op.order, range.map(() => 0), true, null);
     range.forEach((holder, page) => {
-      this.setHolder(holder, { kind: 'present', folio: folio.id, page });
+      // folio_add_new_anon_rmap(..., RMAP_EXCLUSIVE)
+      this.setHolder(holder, { kind: 'present', folio: folio.id, page, exclusive: true });
     });
     return status('OK');
   }
 
-  /** A store: in place when the page is private, else copy-on-write. */
+  /**
+   * A store: in place through an exclusive mapping; otherwise the write fault of do_wp_page():
+   * reuse of a page nothing else holds (freeing its swap cache), or a copy.
+   */
   private write(op: WriteOp): ModelStep {
-    // mm/memory.c: do_wp_page()
+    // mm/memory.c: handle_pte_fault(), do_wp_page()
     const holder = this.state.holders[op.holder];
     if (holder?.kind !== 'present') return status('EINVAL');
-    const folio = this.folio(holder.folio);
-    const mappedElsewhere = this.state.holders.some(
-      (other, index) =>
-        index !== op.holder &&
-        other.kind === 'present' &&
-        other.folio === holder.folio &&
-        other.page === holder.page,
-    );
-    const serial = folio.swap?.[holder.page];
-    const heldInSwap = serial !== undefined && this.entry(serial).count > 0;
-    if (mappedElsewhere || heldInSwap) {
-      const copy = this.newFolio(0, [op.value], true, null);
-      this.setHolder(op.holder, { kind: 'present', folio: copy.id, page: 0 });
-      this.releaseIfUnused(folio);
-      return done({ errno: 'OK', how: 'cow' });
+    if (holder.exclusive) {
+      const folio = this.folio(holder.folio);
+      folio.pages[holder.page] = op.value;
+      folio.dirty = true;
+      return done({ errno: 'OK', how: 'in-place', freedCache: false });
     }
-    folio.pages[holder.page] = op.value;
-    folio.dirty = true;
-    return done({ errno: 'OK', how: 'in-place' });
+    const fault = this.writeFault(op.holder, op.value);
+    return done({ errno: 'OK', how: fault.how, freedCache: fault.freedCache });
+  }
+
+  /**
+   * do_wp_page() on a non-exclusive present holder: reuse when the folio is order 0, no other
+   * holder maps the page, and the folio is not in the swap cache or is unused there (then
+   * folio_free_swap()); else copy to a new order-0 folio, after which the old folio goes if
+   * nothing holds it, or leaves the swap cache if it is there unmapped and unused
+   * (wp_page_copy() -> free_swap_cache()). The mapping ends exclusive. `value` is stored, or
+   * the page's content kept when null (a write-fault swapin stores nothing).
+   */
+  private writeFault(index: number, value: number | null): { how: 'reuse' | 'cow'; freedCache: boolean } {
+    // mm/memory.c: do_wp_page(), wp_can_reuse_anon_folio(), wp_page_copy()
+    const holder = holderAt(this.state, index);
+    assert(holder.kind === 'present' && !holder.exclusive, `holder ${index} is not a non-exclusive present page`);
+    const folio = this.folio(holder.folio);
+    const content = value ?? pageContent(folio, holder.page);
+    const alone = mappersOf(this.state, folio.id, holder.page).length === 1;
+    const reusable = folio.order === 0 && alone && (folio.swap === null || isUnused(this.state, folio));
+    if (reusable) {
+      const freedCache = folio.swap !== null;
+      if (freedCache) this.folioFreeSwap(folio);
+      this.setHolder(index, { kind: 'present', folio: folio.id, page: holder.page, exclusive: true });
+      folio.pages[holder.page] = content;
+      folio.dirty = true;
+      return { how: 'reuse', freedCache };
+    }
+    const copy = this.newFolio(0, [content], true, null);
+    this.setHolder(index, { kind: 'present', folio: copy.id, page: 0, exclusive: true });
+    return { how: 'cow', freedCache: this.releaseUnmapped(folio) };
+  }
+
+  /**
+   * free_swap_cache(): a folio no holder maps any more goes when nothing else holds it, and
+   * leaves the swap cache (with its entries) when it is there and unused. Returns whether a
+   * swap cache was freed.
+   */
+  private releaseUnmapped(folio: Folio): boolean {
+    // mm/swap_state.c: free_swap_cache() (via free_pages_and_swap_cache() on a zap)
+    if (isMapped(this.state, folio.id)) return false;
+    if (folio.swap === null) {
+      this.releaseIfUnused(folio);
+      return false;
+    }
+    if (!isUnused(this.state, folio)) return false;
+    this.folioFreeSwap(folio);
+    return true;
   }
 
   /** Copies a holder into an empty target; a swap entry gains a reference. */
@@ -464,10 +502,18 @@ export class SwapModel {
       case 'empty':
         return status('EINVAL');
       case 'present':
-        this.setHolder(op.target, source);
+        // copy_present_pte(): the page is no longer exclusive, for every mapping of it.
+        for (const index of mappersOf(this.state, source.folio, source.page)) {
+          this.setHolder(index, { ...source, exclusive: false });
+        }
+        this.setHolder(op.target, { ...source, exclusive: false });
         return status('OK');
-      case 'swap':
-        return this.dup(op.target, source.entry, op.failAlloc === true, choices);
+      case 'swap': {
+        // copy_nonpresent_pte(): the parent's swap PTE loses its exclusive bit.
+        const step = this.dup(op.target, source.entry, op.failAlloc === true, choices, false);
+        if (step.ok && step.outcome.errno === 'OK') this.setHolder(op.holder, { ...source, exclusive: false });
+        return step;
+      }
       default:
         return unreachable(source);
     }
@@ -478,13 +524,13 @@ export class SwapModel {
    * to countSentinel with failAlloc may fail with ENOMEM (a design choice): the cluster had
    * no extend table and could not allocate one.
    */
-  private dup(holder: number, serial: number, failAlloc: boolean, choices: Outcome): ModelStep {
+  private dup(holder: number, serial: number, failAlloc: boolean, choices: Outcome, exclusive: boolean): ModelStep {
     // mm/swapfile.c: __swap_cluster_dup_entry()
     const entry = this.entry(serial);
     const needsExtend = entry.count === countSentinel(this.config) - 1;
     if (failAlloc && needsExtend && choices.errno === 'ENOMEM') return status('ENOMEM');
     entry.count += 1;
-    this.setHolder(holder, { kind: 'swap', entry: serial });
+    this.setHolder(holder, { kind: 'swap', entry: serial, exclusive });
     return status('OK');
   }
 
@@ -505,10 +551,13 @@ export class SwapModel {
     const reclaimed = choices.reclaimed ?? [];
     const reclaimReason = this.reclaim(reclaimed, folio.id);
     if (reclaimReason !== null) return illegal(reclaimReason);
-    // The memcg swap charge fails after allocation; the reclaims already done stay.
-    if (op.failAlloc === true) return done(withReclaimed({ errno: 'ENOMEM' }, reclaimed));
     const space = this.chooseSpace(choices, folio.pages.length);
     if (typeof space === 'string') return illegal(space);
+    // The memcg swap charge of physical entries fails after allocation; the reclaims already
+    // done stay. Virtual entries are charged when backing is allocated (RFC patch 4).
+    if (op.failAlloc === true && space.kind === 'physical') {
+      return done(withReclaimed({ errno: 'ENOMEM', virtual: false, device: space.device }, reclaimed));
+    }
     const created = folio.pages.map(() => this.newEntry(space));
     folio.swap = created;
     const outcome: Outcome =
@@ -554,7 +603,8 @@ export class SwapModel {
     // A read: unmap changes the holder and the entry, not the folio.
     const serial = folioAt(this.state, holder.folio).swap?.[holder.page];
     if (serial === undefined) return status('EINVAL');
-    return this.dup(op.holder, serial, op.failAlloc === true, choices);
+    // The swap PTE is exclusive when the page was (pte_swp_mkexclusive()).
+    return this.dup(op.holder, serial, op.failAlloc === true, choices, holder.exclusive);
   }
 
   /** Writes an unmapped swap-cache folio to its backend (cases 1-5 of the contract). */
@@ -570,28 +620,40 @@ export class SwapModel {
     }
     if (!folio.dirty) return done({ errno: 'OK', how: 'clean' });
     if (folio.pages.every((content) => content === 0)) {
-      // mm/page_io.c: swap_zeromap_folio_set()
-      for (const entry of entries) entry.backend = { kind: 'zero' };
+      // mm/page_io.c: swap_zeromap_folio_set(), then return before zswap_store(): a physical
+      // entry's zswap object stays, stale; vswap's zero path releases non-PHYS backing.
+      for (const entry of entries) {
+        if (entry.space.kind === 'physical') entry.staleZswap = entry.staleZswap || entry.backend.kind === 'zswap';
+        entry.backend = { kind: 'zero' };
+      }
       folio.dirty = false;
       return done({ errno: 'OK', how: 'zero' });
     }
-    const room = this.config.zswapCapacity - zswapStored(this.state);
+    // Objects a store replaces or a failed (or disabled) store erases (zswap_store()).
+    const stale = entries.filter((entry) => entry.staleZswap).length;
+    const room = this.config.zswapCapacity - zswapStored(this.state) + stale;
     if (this.state.zswapEnabled && op.failZswap !== true && room >= entries.length) {
       // mm/zswap.c: zswap_store()
       entries.forEach((entry, page) => {
+        entry.staleZswap = false;
         entry.backend = { kind: 'zswap', content: pageContent(folio, page) };
       });
       folio.dirty = false;
       return done({ errno: 'OK', how: 'zswap' });
     }
-    return this.writeoutDisk(folio, entries, choices);
+    this.recordStale(entries);
+    for (const entry of entries) entry.staleZswap = false;
+    return this.writeoutDisk(folio, entries, op, choices);
   }
 
   /**
    * Case 5 of writeout: each entry is written to its own slot, or to its existing disk
-   * backing; virtual entries without full backing get 2^order new slots on a chosen device.
+   * backing; virtual entries without full backing first lose their old backends
+   * (folio_release_vswap_backing()), then get 2^order new slots on a chosen device, charged
+   * (folio_realloc_swap()). When there is no room or the charge fails, the folio stays dirty
+   * in the swap cache with the backends released (it holds the data).
    */
-  private writeoutDisk(folio: Folio, entries: Entry[], choices: Outcome): ModelStep {
+  private writeoutDisk(folio: Folio, entries: Entry[], op: WriteoutOp, choices: Outcome): ModelStep {
     // mm/page_io.c: swap_writepage()
     const backed = entries.every((entry) => entryDevice(entry) !== null);
     if (backed) {
@@ -599,6 +661,8 @@ export class SwapModel {
       folio.dirty = false;
       return done({ errno: 'OK', how: 'disk' });
     }
+    this.recordBackends(entries);
+    for (const entry of entries) entry.backend = { kind: 'none' };
     if (choices.errno === 'ENOSPC') {
       if (entries.length === 1 && hasWritableFreePage(this.state, this.config)) {
         return illegal('ENOSPC for one page of backing while a write-ok device has a free page');
@@ -608,10 +672,10 @@ export class SwapModel {
     const reclaimed = choices.reclaimed ?? [];
     const reclaimReason = this.reclaim(reclaimed, folio.id);
     if (reclaimReason !== null) return illegal(reclaimReason);
-    this.recordBackends(entries);
-    for (const entry of entries) entry.backend = { kind: 'none' };
     const device = this.chooseDevice(choices, entries.length);
     if (typeof device === 'string') return illegal(device);
+    // The charge of the new backing fails: the slots go back, the reclaims stay.
+    if (op.failAlloc === true) return done(withReclaimed({ errno: 'ENOMEM', device }, reclaimed));
     entries.forEach((entry, page) => {
       entry.backend = { kind: 'disk', content: pageContent(folio, page), device };
     });
@@ -640,7 +704,11 @@ export class SwapModel {
     return status('OK');
   }
 
-  /** A fault on a swap entry: a swap-cache hit, or a read into a new swap-cache folio. */
+  /**
+   * A fault on a swap entry: a swap-cache hit (of the whole folio when its range of holders
+   * still holds its entries), or a read into a new swap-cache folio; then
+   * should_try_to_free_swap(), and for a write fault on a non-exclusive mapping do_wp_page().
+   */
   private swapin(op: SwapinOp, choices: Outcome): ModelStep {
     // mm/memory.c: do_swap_page()
     const holder = this.state.holders[op.holder];
@@ -648,39 +716,80 @@ export class SwapModel {
     if (!inRange(op.order, this.config.orderMax + 1)) return status('EINVAL');
     const entry = this.entry(holder.entry);
     const cache = this.cacheOf(entry.serial);
+    let mapped: number[];
+    let folio: Folio;
+    let outcome: Outcome;
     if (cache !== null) {
-      this.setHolder(op.holder, { kind: 'present', folio: cache.folio.id, page: cache.page });
-      entry.count -= 1;
-      const freedCache = this.shouldFreeSwap(entry, cache.folio);
-      return done({ errno: 'OK', how: 'cache-hit', freedCache });
+      folio = cache.folio;
+      const whole = this.wholeFolioRange(op.holder, folio, cache.page);
+      mapped = whole ?? [op.holder];
+      const pages = whole === null ? [cache.page] : whole.map((_, page) => page);
+      this.mapFromSwap(mapped, folio, pages);
+      outcome = { errno: 'OK', how: 'cache-hit' };
+    } else {
+      if (op.failAlloc === true) return status('ENOMEM');
+      const order = choices.order ?? 0;
+      if (order !== 0 && order !== op.order) {
+        return illegal(`swapin read order ${order}, but the op asked for order ${op.order}`);
+      }
+      const large = order > 0 && choices.errno === 'OK';
+      const start = large ? op.holder - (op.holder % 2 ** order) : op.holder;
+      mapped = this.alignedRange(start, large ? order : 0) ?? [];
+      const entries = this.largeReadEntries(mapped);
+      if (typeof entries === 'string') return illegal(entries);
+      const how = readHow[this.readableBackend(entry).kind];
+      folio = this.readIntoCache(entries, large ? order : 0);
+      this.mapFromSwap(mapped, folio, mapped.map((_, page) => page));
+      outcome = { errno: 'OK', how, order: large ? order : 0 };
     }
-    if (op.failAlloc === true) return status('ENOMEM');
-    const order = choices.order ?? 0;
-    if (order !== 0 && order !== op.order) {
-      return illegal(`swapin read order ${order}, but the op asked for order ${op.order}`);
+    let freedCache = this.shouldFreeSwap(entry, folio, op.write === true, mapped);
+    const now = holderAt(this.state, op.holder);
+    if (op.write === true && now.kind === 'present' && !now.exclusive) {
+      const fault = this.writeFault(op.holder, null);
+      freedCache = freedCache || fault.freedCache;
+      return done({ ...outcome, freedCache, wp: fault.how });
     }
-    const large = order > 0 && choices.errno === 'OK';
-    const start = large ? op.holder - (op.holder % 2 ** order) : op.holder;
-    const range = this.alignedRange(start, large ? order : 0) ?? [];
-    const entries = this.largeReadEntries(range);
-    if (typeof entries === 'string') return illegal(entries);
-    const how = readHow[this.readableBackend(entry).kind];
-    const folio = this.readIntoCache(entries, large ? order : 0);
-    range.forEach((index, page) => {
-      this.setHolder(index, { kind: 'present', folio: folio.id, page });
-    });
-    for (const each of entries) each.count -= 1;
-    const freedCache = this.shouldFreeSwap(entry, folio);
-    return done({ errno: 'OK', how, order: large ? order : 0, freedCache });
+    return done({ ...outcome, freedCache });
   }
 
   /**
-   * The uncached entries held by `range`, or why they cannot be read as one folio: each
-   * holder holds a distinct uncached entry, zswap was never enabled, and the backends are all
-   * zero or all disk on one device. A one-holder range always qualifies.
+   * The holders a cache hit on page `page` of a large folio maps at once: the folio's aligned
+   * range around `holder`, when every holder of it holds the folio's entry for its page
+   * ("entirely map large folios found in swapcache"); null otherwise (only `holder` maps).
+   */
+  private wholeFolioRange(holder: number, folio: Folio, page: number): number[] | null {
+    // mm/memory.c: do_swap_page()
+    const swap = folio.swap;
+    if (folio.order === 0 || swap === null) return null;
+    const range = this.alignedRange(holder - page, folio.order);
+    if (range === null) return null;
+    const holds = range.every((index, i) => {
+      const each = holderAt(this.state, index);
+      return each.kind === 'swap' && each.entry === swap[i];
+    });
+    return holds ? range : null;
+  }
+
+  /** Maps page pages[i] of `folio` at holders[i], each exclusive as its swap PTE was, and
+   * drops each one's swap reference. */
+  private mapFromSwap(holders: readonly number[], folio: Folio, pages: readonly number[]): void {
+    holders.forEach((index, i) => {
+      const holder = holderAt(this.state, index);
+      assert(holder.kind === 'swap', `holder ${index} holds no entry`);
+      this.entry(holder.entry).count -= 1;
+      const page = pages[i] as number;
+      this.setHolder(index, { kind: 'present', folio: folio.id, page, exclusive: holder.exclusive });
+    });
+  }
+
+  /**
+   * The uncached entries held by `range`, or why they cannot be read as one folio: each holder
+   * holds a distinct uncached entry, the entries are on one synchronous-I/O device (a physical
+   * entry's slot, a virtual entry's disk backing), and the backends are all zero or all disk.
+   * A one-holder range always qualifies.
    */
   private largeReadEntries(range: readonly number[]): Entry[] | string {
-    // mm/memory.c: can_swapin_thp(), mm/swap_state.c: __swap_cache_add_check()
+    // mm/memory.c: can_swapin_thp(), swapin_sync(); mm/swap_state.c: __swap_cache_alloc()
     const entries: Entry[] = [];
     for (const index of range) {
       const holder = holderAt(this.state, index);
@@ -692,13 +801,41 @@ export class SwapModel {
     }
     if (range.length === 1) return entries;
     if (range.length === 0) return 'the large read range is out of the holders';
-    if (this.state.zswapEverEnabled) return 'large swapin after zswap was ever enabled';
+    return this.largeReadReason(entries) ?? entries;
+  }
+
+  /** Why entries (2 or more, uncached) cannot be read as one large folio, or null. */
+  private largeReadReason(entries: readonly Entry[]): string | null {
     const kinds = new Set(entries.map((entry) => entry.backend.kind));
+    if (kinds.has('zswap')) return 'an entry of the large read is in zswap (zswap_is_present())';
+    if (kinds.size !== 1 || (!kinds.has('zero') && !kinds.has('disk'))) return 'the backends of a large read are not uniform';
     const devices = new Set(entries.map((entry) => entryDevice(entry)));
-    const zero = kinds.size === 1 && kinds.has('zero');
-    const disk = kinds.size === 1 && kinds.has('disk') && devices.size === 1;
-    if (!zero && !disk) return 'the backends of a large read are not uniform';
-    return entries;
+    const device = [...devices][0];
+    if (devices.size !== 1 || device === null || device === undefined) return 'the entries of a large read are not on one device';
+    if (!deviceConfigAt(this.config, device).synchronousIo) return `device ${device} reads large folios only with synchronous I/O (swapin_sync())`;
+    return null;
+  }
+
+  /**
+   * The serials a large read of `order` around `holder` would take, when the model's rules
+   * allow it (every check but the contiguity of the impl's entry values, which the harness
+   * makes); null otherwise. The harness requires a large read when this is non-null and the
+   * values are contiguous and aligned (allowance A8 covers virtual entries).
+   */
+  largeReadCandidates(holder: number, order: number): number[] | null {
+    if (!inRange(order, this.config.orderMax + 1) || order === 0) return null;
+    const view = this.state.holders[holder];
+    if (view?.kind !== 'swap' || cacheOf(this.state, view.entry) !== null) return null;
+    const range = this.alignedRange(holder - (holder % 2 ** order), order);
+    if (range === null) return null;
+    const serials: number[] = [];
+    for (const index of range) {
+      const each = holderAt(this.state, index);
+      if (each.kind !== 'swap' || cacheOf(this.state, each.entry) !== null || serials.includes(each.entry)) return null;
+      serials.push(each.entry);
+    }
+    const entries = serials.map((serial) => entryAt(this.state, serial));
+    return this.largeReadReason(entries) === null ? serials : null;
   }
 
   /** The backend of an uncached live entry. Context: it is not `none` (asserted). */
@@ -729,18 +866,19 @@ export class SwapModel {
   }
 
   /**
-   * After a swapin maps the folio: frees its swap cache when the entry's device is
-   * synchronous, swap is full, or the entry is virtual without disk backing, and no entry of
-   * the folio is held. Returns whether it did.
+   * After a swapin maps the folio: frees its swap cache when no entry of the folio is held
+   * and the entry's device is synchronous, swap is full, the entry is virtual without disk
+   * backing, or the fault is a write and no holder other than `mapped` maps the folio.
+   * Returns whether it did.
    */
-  private shouldFreeSwap(entry: Entry, folio: Folio): boolean {
+  private shouldFreeSwap(entry: Entry, folio: Folio, write: boolean, mapped: readonly number[]): boolean {
     // mm/memory.c: should_try_to_free_swap()
     const device = entryDevice(entry);
     const synchronous = device !== null && deviceConfigAt(this.config, device).synchronousIo;
     const unbacked = entry.space.kind === 'virtual' && entry.backend.kind !== 'disk';
-    const wanted = synchronous || vmSwapFull(this.state, this.config) || unbacked;
-    const unused = folioEntries(this.state, folio).every((each) => each.count === 0);
-    if (!wanted || !unused) return false;
+    const alone = mappersOf(this.state, folio.id).every((index) => mapped.includes(index));
+    const wanted = synchronous || vmSwapFull(this.state, this.config) || unbacked || (write && alone);
+    if (!wanted || !isUnused(this.state, folio)) return false;
     this.folioFreeSwap(folio);
     return true;
   }
@@ -754,9 +892,9 @@ export class SwapModel {
       case 'empty':
         return status('EINVAL');
       case 'present':
+        // zap_present_ptes(); the mmu_gather batch: free_pages_and_swap_cache().
         this.setHolder(op.holder, { kind: 'empty' });
-        this.releaseIfUnused(this.folio(holder.folio));
-        return status('OK');
+        return done({ errno: 'OK', freedCache: this.releaseUnmapped(this.folio(holder.folio)) });
       case 'swap':
         this.setHolder(op.holder, { kind: 'empty' });
         return done({ errno: 'OK', freedCache: this.putEntry(holder.entry) });
@@ -766,12 +904,13 @@ export class SwapModel {
   }
 
   /**
-   * Drops one reference; the last one frees an uncached entry, or reclaims an unmapped
-   * swap-cache folio when swap is full and none of its entries is held. Returns whether the
-   * swap cache was freed.
+   * Drops one reference; the last one frees an uncached entry, or reclaims a swap-cache folio
+   * none of whose entries is held when it is unmapped, or when swap is full and its entries
+   * are physically backed (__try_to_reclaim_swap(TTRS_UNMAPPED | TTRS_FULL)). Returns whether
+   * the swap cache was freed.
    */
   private putEntry(serial: number): boolean {
-    // mm/swapfile.c: swap_put_entries_direct(), __try_to_reclaim_swap()
+    // mm/swapfile.c: swap_put_entries_direct(), swap_put_entries_cluster(), __try_to_reclaim_swap()
     const entry = this.entry(serial);
     entry.count -= 1;
     if (entry.count > 0) return false;
@@ -780,9 +919,12 @@ export class SwapModel {
       this.state.entries.delete(serial);
       return false;
     }
-    const unused = folioEntries(this.state, cache.folio).every((each) => each.count === 0);
-    const full = vmSwapFull(this.state, this.config);
-    if (isMapped(this.state, cache.folio.id) || !full || !unused) return false;
+    if (!isUnused(this.state, cache.folio)) return false;
+    const unmapped = !isMapped(this.state, cache.folio.id);
+    // RFC v2 patches 2 and 3: the FULL arm skips vswap entries not backed by physical swap.
+    const physical = folioEntries(this.state, cache.folio).every((each) => each.space.kind === 'physical' || each.backend.kind === 'disk');
+    const full = physical && vmSwapFull(this.state, this.config);
+    if (!unmapped && !full) return false;
     this.folioFreeSwap(cache.folio);
     return true;
   }
@@ -843,7 +985,7 @@ export class SwapModel {
       this.touched.holders.add(index);
       const piece = pieces[holder.page];
       assert(piece !== undefined, `folio ${folio.id} has no page ${holder.page}`);
-      return { kind: 'present', folio: piece.id, page: 0 };
+      return { kind: 'present', folio: piece.id, page: 0, exclusive: holder.exclusive };
     });
     folio.order = 0;
     folio.pages = folio.pages.slice(0, 1);
@@ -856,7 +998,6 @@ export class SwapModel {
   private setZswap(op: SetZswapOp): ModelStep {
     // mm/zswap.c: zswap_enabled_param_set()
     this.state.zswapEnabled = op.enabled;
-    if (op.enabled) this.state.zswapEverEnabled = true;
     return status('OK');
   }
 
@@ -918,6 +1059,23 @@ export class SwapModel {
         entry.backend = backends[index] as Backend;
       });
     });
+  }
+
+  /** Records how to restore the stale zswap objects of `entries` if the op is rejected. */
+  private recordStale(entries: readonly Entry[]): void {
+    const stale = entries.map((entry) => entry.staleZswap);
+    this.undo.push(() => {
+      entries.forEach((entry, index) => {
+        entry.staleZswap = stale[index] as boolean;
+      });
+    });
+  }
+
+  /** The exclusive bit of swap holder `index`. Context: it holds an entry (asserted). */
+  private swapExclusive(index: number): boolean {
+    const holder = holderAt(this.state, index);
+    assert(holder.kind === 'swap', `holder ${index} holds no entry`);
+    return holder.exclusive;
   }
 
   /** Records how to put a swap-cache folio and its entries back if the op is rejected. */
@@ -999,7 +1157,7 @@ export class SwapModel {
     this.touched.entries.add(serial);
     this.state.nextSerial += 1;
     const backend: Backend = { kind: 'none' };
-    this.state.entries.set(serial, { serial, count: 0, shadow: false, backend, space });
+    this.state.entries.set(serial, { serial, count: 0, shadow: false, backend, staleZswap: false, space });
     return serial;
   }
 }
