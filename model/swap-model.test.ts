@@ -99,6 +99,16 @@ function failed(model: SwapModel, op: Op, choices: Outcome = OK): string {
   return outcome.errno;
 }
 
+/** The view of a present holder (`exclusive`: the mapping is PageAnonExclusive). */
+function present(folio: number, page: number, content: number, exclusive: boolean): HolderView {
+  return { kind: 'present', folio, page, content, exclusive };
+}
+
+/** The view of a swap holder (`exclusive`: its swap PTE's exclusive bit). */
+function swapped(entry: number, content: number | 'lost', exclusive: boolean): HolderView {
+  return { kind: 'swap', entry, content, exclusive };
+}
+
 function holder(model: SwapModel, index: number): HolderView {
   const view = model.observe().holders[index];
   if (view === undefined) throw new Error(`no holder ${index}`);
@@ -166,7 +176,6 @@ describe('boot and arguments', () => {
       zswapEnabled: true,
     });
     expect(model.zswapEnabled).toBe(true);
-    expect(model.zswapEverEnabled).toBe(true);
     expect(model.vmSwapFull()).toBe(false);
     expect(model.config.holders).toBe(9);
   });
@@ -215,10 +224,11 @@ describe('swapon and swapoff', () => {
     expect(run(model, swapoff(0))).toEqual(OK);
     const observation = model.observe();
     expect(liveEntrySerials(observation)).toEqual([]);
-    // Holder 2 holds `late`, so `late` is read first and gets the lower folio id.
-    expect(observation.holders[2]).toEqual({ kind: 'present', folio: 3, page: 0, content: 50 });
-    expect(observation.holders[5]).toEqual({ kind: 'present', folio: 3, page: 0, content: 50 });
-    expect(observation.holders[4]).toEqual({ kind: 'present', folio: 4, page: 0, content: 40 });
+    // Holder 2 holds `late`, so `late` is read first and gets the lower folio id. The fork
+    // cleared the exclusive bits of `late`'s swap PTEs; `early`'s stays (unuse_pte()).
+    expect(observation.holders[2]).toEqual(present(3, 0, 50, false));
+    expect(observation.holders[5]).toEqual(present(3, 0, 50, false));
+    expect(observation.holders[4]).toEqual(present(4, 0, 40, true));
     expect(observation.folios.map((each) => [each.id, each.dirty, each.cached])).toEqual([
       [3, true, false],
       [4, true, false],
@@ -239,8 +249,8 @@ describe('swapon and swapoff', () => {
     const observation = model.observe();
     expect(observation.zswapStored).toBe(0);
     expect(liveEntrySerials(observation)).toEqual([]);
-    expect(observation.holders[0]).toEqual({ kind: 'present', folio: 3, page: 0, content: 7 });
-    expect(observation.holders[1]).toEqual({ kind: 'present', folio: 2, page: 0, content: 8 });
+    expect(observation.holders[0]).toEqual(present(3, 0, 7, true));
+    expect(observation.holders[1]).toEqual(present(2, 0, 8, true));
     expect(folio(model, 2)).toMatchObject({ cached: false, dirty: true });
     expect(cached).toBe(2);
   });
@@ -257,21 +267,11 @@ describe('swapon and swapoff', () => {
     run(model, swapoff(0));
     const observation = model.observe();
     expect(liveEntrySerials(observation)).toEqual([]);
-    expect(observation.holders[0]).toEqual({ kind: 'present', folio: 1, page: 0, content: 0 });
+    expect(observation.holders[0]).toEqual(present(1, 0, 0, true));
     expect(observation.folios).toEqual([
       { id: 1, order: 1, dirty: true, cached: false, pages: [0, 0] },
       { id: 2, order: 0, dirty: true, cached: false, pages: [0] },
     ]);
-    const lone = newModel();
-    run(lone, swapon(0));
-    unmapped(lone, 0, 3, onDevice(0));
-    run(lone, swapin(0));
-    run(lone, zap(0));
-    expect(lone.liveFolios()).toEqual([
-      { id: 1, order: 0, cached: true, mapped: false, dirty: true },
-    ]);
-    run(lone, swapoff(0));
-    expect(lone.observe().folios).toEqual([]);
   });
 
   it('swapoff frees a large folio from the swap cache once all its entries are unused', () => {
@@ -284,11 +284,8 @@ describe('swapon and swapoff', () => {
     run(model, unmap(1));
     run(model, fork(1, 5));
     run(model, swapoff(0));
-    expect(model.observe().holders.slice(0, 2)).toEqual([
-      { kind: 'present', folio: 1, page: 0, content: 0 },
-      { kind: 'present', folio: 1, page: 1, content: 2 },
-    ]);
-    expect(holder(model, 5)).toEqual({ kind: 'present', folio: 1, page: 1, content: 2 });
+    expect(model.observe().holders.slice(0, 2)).toEqual([present(1, 0, 0, true), present(1, 1, 2, false)]);
+    expect(holder(model, 5)).toEqual(present(1, 1, 2, false));
     expect(model.observe().entries).toEqual([]);
     expect(folio(model, 1)).toMatchObject({ cached: false, dirty: true });
   });
@@ -310,7 +307,7 @@ describe('swapon and swapoff', () => {
     });
     expect(entry(model, cached)).toMatchObject({ backend: 'none', device: null, content: 6 });
     expect(folio(model, folioOf(model, cached)).dirty).toBe(true);
-    expect(holder(model, 0)).toEqual({ kind: 'swap', entry: out, content: 9 });
+    expect(holder(model, 0)).toEqual(swapped(out, 9, true));
     expect(entry(model, elsewhere).device).toBe(1);
   });
 });
@@ -329,7 +326,7 @@ describe('fault and write', () => {
     expect(model.observe().folios).toEqual([
       { id: 1, order: 1, dirty: true, cached: false, pages: [0, 0] },
     ]);
-    expect(holder(model, 3)).toEqual({ kind: 'present', folio: 1, page: 1, content: 0 });
+    expect(holder(model, 3)).toEqual(present(1, 1, 0, true));
   });
 
   it('fault refuses bad orders, unaligned or out-of-range holders, and busy holders', () => {
@@ -343,37 +340,77 @@ describe('fault and write', () => {
     expect(failed(model, fault(0, 1))).toBe('EINVAL');
   });
 
-  it('write stores in place on a page nobody else holds', () => {
+  it('write stores in place through an exclusive mapping, keeping the swap cache', () => {
     const model = newModel();
     run(model, swapon(0));
     run(model, fault(0));
-    expect(run(model, write(0, 4))).toEqual({ errno: 'OK', how: 'in-place' });
+    expect(run(model, write(0, 4))).toEqual({ errno: 'OK', how: 'in-place', freedCache: false });
     expect(folio(model, 1)).toMatchObject({ pages: [4], dirty: true, cached: false });
-    // A cached page whose entry nobody holds is still private.
     created(model, allocSwap(0), onDevice(0));
-    expect(run(model, write(0, 5))).toEqual({ errno: 'OK', how: 'in-place' });
+    expect(run(model, write(0, 5))).toEqual({ errno: 'OK', how: 'in-place', freedCache: false });
     expect(folio(model, 1)).toMatchObject({ pages: [5], dirty: true, cached: true });
+    // A page read back through an exclusive swap PTE is exclusive: written in place, cached.
+    swappedOut(model, 1, 6, onDevice(0));
+    run(model, swapin(1));
+    expect(run(model, write(1, 7))).toEqual({ errno: 'OK', how: 'in-place', freedCache: false });
+    expect(folio(model, folioAt(model, 1))).toMatchObject({ pages: [7], cached: true });
   });
 
-  it('write copies on write when another holder maps the page', () => {
+  it('write copies when another holder maps the page; fork made both mappings non-exclusive', () => {
     const model = newModel();
     run(model, fault(0));
     run(model, fork(0, 1));
-    expect(run(model, write(1, 3))).toEqual({ errno: 'OK', how: 'cow' });
-    expect(holder(model, 1)).toEqual({ kind: 'present', folio: 2, page: 0, content: 3 });
-    expect(holder(model, 0)).toEqual({ kind: 'present', folio: 1, page: 0, content: 0 });
+    expect(holder(model, 0)).toEqual(present(1, 0, 0, false));
+    expect(run(model, write(1, 3))).toEqual({ errno: 'OK', how: 'cow', freedCache: false });
+    expect(holder(model, 1)).toEqual(present(2, 0, 3, true));
+    expect(holder(model, 0)).toEqual(present(1, 0, 0, false));
+    // Now alone on its page, holder 0 reuses it (do_wp_page(): the only reference).
+    expect(run(model, write(0, 8))).toEqual({ errno: 'OK', how: 'reuse', freedCache: false });
+    expect(holder(model, 0)).toEqual(present(1, 0, 8, true));
   });
 
-  it('write copies on write when the page is cached and its entry is held', () => {
+  it('write copies when the page is cached and its entry is held', () => {
     const model = newModel();
     run(model, swapon(0));
     run(model, fault(0));
     run(model, fork(0, 1));
     created(model, allocSwap(0), onDevice(0));
     run(model, unmap(1));
-    expect(run(model, write(0, 3))).toEqual({ errno: 'OK', how: 'cow' });
-    expect(holder(model, 0)).toEqual({ kind: 'present', folio: 2, page: 0, content: 3 });
+    expect(run(model, write(0, 3))).toEqual({ errno: 'OK', how: 'cow', freedCache: false });
+    expect(holder(model, 0)).toEqual(present(2, 0, 3, true));
+    // The old folio stays in the swap cache for the held entry.
     expect(folio(model, 1)).toMatchObject({ cached: true, pages: [0] });
+  });
+
+  it('write reuses a non-exclusive swap-cache page nothing else holds, freeing its swap cache', () => {
+    // Review row 3: do_wp_page() -> wp_can_reuse_anon_folio() -> folio_free_swap().
+    const model = newModel();
+    run(model, swapon(0));
+    const serial = swappedOut(model, 0, 3, onDevice(0));
+    run(model, fork(0, 1));
+    run(model, swapin(0));
+    run(model, zap(1));
+    expect(holder(model, 0)).toEqual(present(2, 0, 3, false));
+    expect(entry(model, serial).count).toBe(0);
+    expect(run(model, write(0, 4))).toEqual({ errno: 'OK', how: 'reuse', freedCache: true });
+    expect(holder(model, 0)).toEqual(present(2, 0, 4, true));
+    expect(model.isLive(serial)).toBe(false);
+    expect(folio(model, 2)).toMatchObject({ cached: false, dirty: true });
+  });
+
+  it('write copies a page of a large folio, and frees the old folio\'s unused swap cache', () => {
+    const model = newModel();
+    run(model, swapon(0));
+    run(model, fault(0, 1));
+    created(model, allocSwap(0), onDevice(0));
+    run(model, fork(1, 2));
+    run(model, zap(0));
+    run(model, zap(2));
+    // Holder 1 alone maps page 1 of folio 1 (in the swap cache, unused), non-exclusively.
+    expect(run(model, write(1, 5))).toEqual({ errno: 'OK', how: 'cow', freedCache: true });
+    expect(holder(model, 1)).toEqual(present(2, 0, 5, true));
+    expect(model.liveFolios().map((each) => each.id)).toEqual([2]);
+    expect(model.observe().entries).toEqual([]);
   });
 
   it('write refuses a holder that maps nothing', () => {
@@ -388,7 +425,8 @@ describe('fork and unmap', () => {
     const model = newModel();
     run(model, fault(0));
     expect(run(model, fork(0, 4, true))).toEqual(OK);
-    expect(holder(model, 4)).toEqual({ kind: 'present', folio: 1, page: 0, content: 0 });
+    expect(holder(model, 4)).toEqual(present(1, 0, 0, false));
+    expect(holder(model, 0)).toEqual(present(1, 0, 0, false));
   });
 
   it('fork of a swap holder gives the target the entry and one more reference', () => {
@@ -397,7 +435,8 @@ describe('fork and unmap', () => {
     const serial = swappedOut(model, 0, 1, onDevice(0));
     run(model, fork(0, 3));
     expect(entry(model, serial).count).toBe(2);
-    expect(holder(model, 3)).toEqual({ kind: 'swap', entry: serial, content: 1 });
+    expect(holder(model, 3)).toEqual(swapped(serial, 1, false));
+    expect(holder(model, 0)).toEqual(swapped(serial, 1, false));
   });
 
   it('fork refuses a busy or identical target and an empty or missing source', () => {
@@ -431,7 +470,7 @@ describe('fork and unmap', () => {
     run(model, fault(0, 1));
     const serials = created(model, allocSwap(0), onDevice(0));
     expect(run(model, unmap(1))).toEqual(OK);
-    expect(holder(model, 1)).toEqual({ kind: 'swap', entry: serials[1], content: 0 });
+    expect(holder(model, 1)).toEqual(swapped(serials[1] ?? 0, 0, true));
     expect(entry(model, serials[1] ?? 0).count).toBe(1);
     expect(entry(model, serials[0] ?? 0).count).toBe(0);
   });
@@ -478,6 +517,7 @@ describe('allocSwap', () => {
       device: 1,
       virtual: false,
       content: 0,
+      staleZswap: false,
     });
     expect(model.observe().devices[1]?.inuse).toBe(2);
   });
@@ -526,11 +566,22 @@ describe('allocSwap', () => {
     expect(failed(model, allocSwap(7), { errno: 'ENOSPC' })).toBe('ENOSPC');
   });
 
-  it('with failAlloc rolls the allocation back and returns ENOMEM', () => {
+  it('with failAlloc rolls a physical allocation back and returns ENOMEM', () => {
     const model = newModel();
     run(model, swapon(0));
     run(model, fault(0));
-    expect(failed(model, allocSwap(0, true), onDevice(0))).toBe('ENOMEM');
+    expect(model.apply(allocSwap(0, true), onDevice(0))).toEqual({
+      ok: true, outcome: { errno: 'ENOMEM', virtual: false, device: 0 }, created: [],
+    });
+    expect(model.observe().entries).toEqual([]);
+  });
+
+  it('with failAlloc still allocates virtual entries: they are charged when backed', () => {
+    // RFC v1/v2 patch 4 "only charge physical swap entries".
+    const model = newModel();
+    run(model, fault(0));
+    expect(run(model, allocSwap(0, true), virtual)).toEqual(virtual);
+    expect(model.liveEntries()).toHaveLength(1);
   });
 
   it('with failAlloc keeps the reclaims that happened', () => {
@@ -541,6 +592,8 @@ describe('allocSwap', () => {
     const reclaimed: Reclaim[] = [{ folio: 1, kind: 'cache' }];
     expect(run(model, allocSwap(5, true), { ...onDevice(0), reclaimed })).toEqual({
       errno: 'ENOMEM',
+      virtual: false,
+      device: 0,
       reclaimed,
     });
     expect(model.observe().devices[0]?.inuse).toBe(2);
@@ -580,7 +633,13 @@ describe('allocSwap', () => {
       ...onDevice(0),
       reclaimed,
     });
-    expect(model.observe().folios.map((each) => each.id)).toEqual([2, 3, 4]);
+    // Folio 1 left the swap cache and stays mapped, dirty.
+    expect(model.liveFolios().map((each) => [each.id, each.cached, each.mapped, each.dirty])).toEqual([
+      [1, false, true, true],
+      [2, true, true, true],
+      [3, true, true, true],
+      [4, true, true, true],
+    ]);
   });
 
   it('rejects reclaims when swap is not full, of held or uncached folios', () => {
@@ -608,11 +667,12 @@ describe('allocSwap', () => {
   it('a backing reclaim releases the disk backing of cache-only virtual entries', () => {
     const model = newModel();
     run(model, swapon(0));
-    // Two cache-only virtual entries backed on device 0, then a physical one: swap is full.
+    // Two virtual entries backed on device 0, read back (mapped, count 0, still cached), then a
+    // physical one: swap is full.
     for (const index of [0, 1]) {
       unmapped(model, index, index + 1, virtual);
       run(model, writeout(index + 1), onDevice(0));
-      expect(run(model, zap(index))).toEqual({ errno: 'OK', freedCache: false });
+      expect(run(model, swapin(index))).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
     }
     run(model, fault(2));
     run(model, allocSwap(2), onDevice(0));
@@ -631,17 +691,24 @@ describe('allocSwap', () => {
 
 /**
  * Fills device 0 (four pages) to three used slots, so vm_swap_full() holds with only device 0
- * online: folio 1 is cache-only and unmapped (reclaimable), folio 2 is mapped with a
- * count-0 entry, folio 3 is cache-only and unmapped.
+ * online: folios 1, 2 and 3 are mapped at holders 0, 1, 2 and in the swap cache with a
+ * count-0 entry each (reclaimable: folio_free_swap() leaves them mapped). A cache-only folio
+ * cannot stay unmapped: unmapping it frees its swap cache.
  */
 function fillDevice0(model: SwapModel): void {
   for (const index of [0, 1, 2]) {
     run(model, fault(index));
     run(model, allocSwap(index), onDevice(0));
   }
-  run(model, zap(0));
-  run(model, zap(2));
   expect(model.vmSwapFull()).toBe(true);
+}
+
+/** fault + allocSwap on device 0 at holders from `first` until vm_swap_full() holds. */
+function fillDevice0From(model: SwapModel, first: number): void {
+  for (let index = first; !model.vmSwapFull(); index++) {
+    run(model, fault(index));
+    run(model, allocSwap(index), onDevice(0));
+  }
 }
 
 describe('writeout', () => {
@@ -655,13 +722,20 @@ describe('writeout', () => {
   });
 
   it('case 1: a folio whose entries all have count 0 is freed with its entries', () => {
+    // An unmapped swap-cache folio none of whose entries is held: split off the unheld page of
+    // a large folio whose other page's entry is held (split_folio() leaves the pieces in the
+    // swap cache).
     const model = newModel();
-    run(model, fault(0));
-    run(model, allocSwap(0), virtual);
-    run(model, zap(0));
-    expect(run(model, writeout(1))).toEqual({ errno: 'OK', how: 'freed' });
-    expect(model.observe().entries).toEqual([]);
-    expect(model.observe().folios).toEqual([]);
+    run(model, swapon(0));
+    run(model, fault(0, 1));
+    created(model, allocSwap(0), onDevice(0));
+    run(model, unmap(0));
+    expect(run(model, zap(1))).toEqual({ errno: 'OK', freedCache: false });
+    run(model, split(1));
+    expect(folio(model, 2)).toMatchObject({ cached: true });
+    expect(run(model, writeout(2))).toEqual({ errno: 'OK', how: 'freed' });
+    expect(model.observe().folios.map((each) => each.id)).toEqual([1]);
+    expect(model.observe().entries).toHaveLength(1);
   });
 
   it('case 2: a clean folio needs nothing', () => {
@@ -758,16 +832,20 @@ describe('writeout', () => {
     const model = newModel({ zswapEnabled: true });
     run(model, swapon(0));
     fillDevice0(model);
-    // Folio 4 at holders 4-5: two virtual entries stored in zswap, then page 0 rewritten.
+    // Folio 4 at holders 4-5: two virtual entries stored in zswap (entry 2 also held by
+    // holder 6), read back whole, page 0 rewritten, then unmapped again.
     run(model, fault(4, 1));
     run(model, write(4, 3));
     const [first, second] = created(model, allocSwap(4), virtual);
     run(model, unmap(4));
     run(model, unmap(5));
+    run(model, fork(5, 6));
     expect(run(model, writeout(4))).toMatchObject({ how: 'zswap' });
     expect(run(model, swapin(4))).toMatchObject({ how: 'cache-hit', freedCache: false });
+    expect(holder(model, 5)).toEqual(present(4, 1, 0, false));
     run(model, write(4, 7));
     run(model, unmap(4));
+    run(model, unmap(5));
     expect(entry(model, first ?? 0)).toMatchObject({ backend: 'zswap', content: 7 });
     const self: Reclaim[] = [{ folio: 4, kind: 'cache' }];
     expect(rejected(model, writeout(4, true), { ...onDevice(0), reclaimed: self })).toMatch(
@@ -785,6 +863,102 @@ describe('writeout', () => {
     expect(model.observe().zswapStored).toBe(0);
     expect(entry(model, first ?? 0)).toMatchObject({ backend: 'disk', device: 0, content: 7 });
     expect(entry(model, second ?? 0)).toMatchObject({ backend: 'disk', device: 0, content: 0 });
+  });
+
+  it('case 5: a failed virtual backing allocation leaves the old backends released', () => {
+    // Review row 9: folio_release_vswap_backing(), then folio_realloc_swap() fails.
+    // A dirty virtual folio whose entries have zswap copies: store it, read it back whole
+    // (entry 2 is also held by holder 2, so the swap cache stays), rewrite page 0, unmap.
+    const model = newModel({ zswapEnabled: true });
+    run(model, swapon(0));
+    run(model, fault(0, 1));
+    run(model, write(0, 5));
+    const [first] = created(model, allocSwap(0), virtual);
+    run(model, unmap(0));
+    run(model, unmap(1));
+    run(model, fork(1, 2));
+    run(model, writeout(1));
+    run(model, swapin(0));
+    run(model, write(0, 6));
+    run(model, unmap(0));
+    run(model, unmap(1));
+    expect(entry(model, first ?? 0)).toMatchObject({ backend: 'zswap' });
+    expect(model.observe().zswapStored).toBe(2);
+    // No room: ENOSPC; the zswap copies are gone, the folio keeps the data, dirty. (A failing
+    // op that changes state: the release happens before the allocation.)
+    run(model, swapoff(0));
+    expect(run(model, writeout(1, true), { errno: 'ENOSPC' })).toEqual({ errno: 'ENOSPC' });
+    expect(model.observe().zswapStored).toBe(0);
+    expect(entry(model, first ?? 0)).toMatchObject({ backend: 'none', content: 6 });
+    expect(folio(model, 1)).toMatchObject({ dirty: true, cached: true });
+    // The charge fails (failAlloc): ENOMEM with the device whose slots went back.
+    run(model, swapon(0));
+    const charge: Op = { op: 'writeout', folio: 1, cpu, failZswap: true, failAlloc: true };
+    expect(run(model, charge, onDevice(0))).toEqual({ errno: 'ENOMEM', device: 0 });
+    expect(model.observe().devices[0]?.inuse).toBe(0);
+    expect(run(model, writeout(1, true), onDevice(0))).toEqual({ errno: 'OK', how: 'disk', device: 0 });
+    expect(entry(model, first ?? 0)).toMatchObject({ backend: 'disk', device: 0, content: 6 });
+  });
+
+  it('case 3: a physical entry keeps a stale zswap object until a rewrite or its free', () => {
+    // Review row 4: swap_writeout() sets the zero mark and returns before zswap_store().
+    const zero = newModel({ zswapEnabled: true });
+    run(zero, swapon(0));
+    const stale = unmapped(zero, 0, 3, onDevice(0));
+    run(zero, writeout(1));
+    run(zero, swapin(0));
+    expect(run(zero, write(0, 0))).toMatchObject({ how: 'in-place' });
+    run(zero, unmap(0));
+    expect(run(zero, writeout(1))).toEqual({ errno: 'OK', how: 'zero' });
+    expect(entry(zero, stale)).toMatchObject({ backend: 'zero', staleZswap: true, content: 0 });
+    expect(zero.observe().zswapStored).toBe(1);
+    // A non-zero rewrite stores a new object in place of the stale one.
+    run(zero, swapin(0));
+    run(zero, write(0, 9));
+    run(zero, unmap(0));
+    expect(run(zero, writeout(1))).toEqual({ errno: 'OK', how: 'zswap' });
+    expect(entry(zero, stale)).toMatchObject({ backend: 'zswap', staleZswap: false });
+    expect(zero.observe().zswapStored).toBe(1);
+    // Zero again, then a disk writeout erases the stale object; the free releases it too.
+    run(zero, swapin(0));
+    run(zero, write(0, 0));
+    run(zero, unmap(0));
+    run(zero, writeout(1));
+    run(zero, swapin(0));
+    run(zero, write(0, 5));
+    run(zero, unmap(0));
+    expect(run(zero, writeout(1, true))).toEqual({ errno: 'OK', how: 'disk' });
+    expect(entry(zero, stale)).toMatchObject({ backend: 'disk', staleZswap: false });
+    expect(zero.observe().zswapStored).toBe(0);
+  });
+
+  it('case 3: a virtual entry releases its zswap object on a zero writeout', () => {
+    const model = newModel({ zswapEnabled: true });
+    const serial = unmapped(model, 0, 3, virtual);
+    run(model, fork(0, 1));
+    run(model, writeout(1));
+    run(model, swapin(0));
+    run(model, zap(1));
+    run(model, write(0, 0));
+    run(model, fork(0, 1));
+    run(model, zap(0));
+    expect(model.observe().zswapStored).toBe(0);
+    expect(model.isLive(serial)).toBe(false);
+    const kept = newModel({ zswapEnabled: true });
+    run(kept, fault(0, 1));
+    run(kept, write(0, 3));
+    const [first] = created(kept, allocSwap(0), virtual);
+    run(kept, unmap(0));
+    run(kept, unmap(1));
+    run(kept, fork(1, 2));
+    run(kept, writeout(1));
+    run(kept, swapin(0));
+    run(kept, write(0, 0));
+    run(kept, unmap(0));
+    run(kept, unmap(1));
+    expect(run(kept, writeout(1))).toEqual({ errno: 'OK', how: 'zero' });
+    expect(entry(kept, first ?? 0)).toMatchObject({ backend: 'zero', staleZswap: false });
+    expect(kept.observe().zswapStored).toBe(0);
   });
 });
 
@@ -830,8 +1004,63 @@ describe('swapin', () => {
       how: 'cache-hit',
       freedCache: false,
     });
-    expect(holder(model, 0)).toEqual({ kind: 'present', folio: 1, page: 0, content: 3 });
+    // The fork cleared the exclusive bit: the mapping is read-only (do_swap_page()).
+    expect(holder(model, 0)).toEqual(present(1, 0, 3, false));
     expect(entry(model, serial).count).toBe(1);
+  });
+
+  it('maps the whole large folio on a cache hit when its holders still hold its entries', () => {
+    const model = newModel();
+    run(model, swapon(0));
+    run(model, fault(2, 1));
+    run(model, write(3, 4));
+    const serials = created(model, allocSwap(2), onDevice(0));
+    run(model, unmap(2));
+    run(model, unmap(3));
+    run(model, fork(3, 6));
+    expect(run(model, swapin(3))).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
+    expect(model.observe().holders.slice(2, 4)).toEqual([present(1, 0, 0, true), present(1, 1, 4, false)]);
+    expect(serials.map((serial) => entry(model, serial).count)).toEqual([0, 1]);
+    // When the range no longer holds the folio's entries, only the faulting holder maps: the
+    // aligned range 2-3 has holder 3 empty; holder 6's range (5-6) is not the folio's.
+    const partial = newModel();
+    run(partial, swapon(0));
+    run(partial, fault(2, 1));
+    created(partial, allocSwap(2), onDevice(0));
+    run(partial, unmap(2));
+    run(partial, unmap(3));
+    run(partial, fork(3, 6));
+    run(partial, zap(3));
+    expect(run(partial, swapin(2))).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
+    expect(holder(partial, 2)).toEqual(present(1, 0, 0, true));
+    expect(run(partial, swapin(6))).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
+    expect(holder(partial, 6)).toEqual(present(1, 1, 0, false));
+  });
+
+  it('a write fault frees the swap cache of a folio nothing else maps (FAULT_FLAG_WRITE)', () => {
+    const model = newModel();
+    run(model, swapon(0));
+    const serial = swappedOut(model, 0, 3, onDevice(0));
+    const writeFault: Op = { op: 'swapin', holder: 0, order: 0, cpu, write: true };
+    expect(run(model, writeFault)).toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: true });
+    expect(holder(model, 0)).toEqual(present(2, 0, 3, true));
+    expect(model.isLive(serial)).toBe(false);
+  });
+
+  it('a write fault on a non-exclusive mapping goes through do_wp_page(): reuse or copy', () => {
+    const model = newModel();
+    run(model, swapon(0));
+    const serial = swappedOut(model, 0, 3, onDevice(0));
+    run(model, fork(0, 1));
+    const writeFault = (index: number): Op => ({ op: 'swapin', holder: index, order: 0, cpu, write: true });
+    // Entry still held by holder 1: the cache stays, and the page is copied.
+    expect(run(model, writeFault(0))).toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: false, wp: 'cow' });
+    expect(holder(model, 0)).toEqual(present(3, 0, 3, true));
+    expect(folio(model, 2)).toMatchObject({ cached: true });
+    // The last reference: the write arm frees the swap cache, then the page is reused.
+    expect(run(model, writeFault(1))).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: true, wp: 'reuse' });
+    expect(holder(model, 1)).toEqual(present(2, 0, 3, true));
+    expect(model.isLive(serial)).toBe(false);
   });
 
   it('reads a disk entry into a clean swap-cache folio and clears the shadow', () => {
@@ -920,16 +1149,18 @@ describe('swapin', () => {
     expect(entry(model, serial).count).toBe(0);
   });
 
-  it('reads a large folio when the impl chooses it and the range allows it', () => {
+  it('reads a large folio on a synchronous-I/O device when the impl chooses it', () => {
     const model = newModel();
-    run(model, swapon(0));
+    run(model, swapon(1));
     run(model, fault(2, 1));
     run(model, write(3, 8));
-    const serials = created(model, allocSwap(2), onDevice(0));
+    const serials = created(model, allocSwap(2), onDevice(1));
     run(model, unmap(2));
     run(model, unmap(3));
     run(model, writeout(1));
     run(model, evict(1));
+    run(model, fork(3, 6));
+    expect(model.largeReadCandidates(3, 1)).toEqual(serials);
     const choice: Outcome = { errno: 'OK', order: 1 };
     expect(run(model, swapin(3, 1), choice)).toEqual({
       errno: 'OK',
@@ -938,15 +1169,15 @@ describe('swapin', () => {
       freedCache: false,
     });
     expect(folio(model, 2)).toMatchObject({ order: 1, pages: [0, 8], cached: true });
-    expect(holder(model, 2)).toEqual({ kind: 'present', folio: 2, page: 0, content: 0 });
-    expect(entry(model, serials[1] ?? 0).count).toBe(0);
+    expect(holder(model, 2)).toEqual(present(2, 0, 0, true));
+    expect(entry(model, serials[1] ?? 0).count).toBe(1);
   });
 
-  it('reads a large folio of zero entries', () => {
+  it('reads a large folio of zero physical entries, not of zero virtual ones', () => {
     const model = newModel();
-    run(model, swapon(0));
+    run(model, swapon(1));
     run(model, fault(0, 1));
-    created(model, allocSwap(0), virtual);
+    created(model, allocSwap(0), onDevice(1));
     run(model, unmap(0));
     run(model, unmap(1));
     run(model, writeout(1));
@@ -957,6 +1188,16 @@ describe('swapin', () => {
       order: 1,
       freedCache: true,
     });
+    const virtualZero = newModel();
+    run(virtualZero, fault(0, 1));
+    created(virtualZero, allocSwap(0), virtual);
+    run(virtualZero, unmap(0));
+    run(virtualZero, unmap(1));
+    run(virtualZero, writeout(1));
+    run(virtualZero, evict(1));
+    // Zero-backed virtual entries report no device flag: no swapin_sync(), order 0.
+    expect(virtualZero.largeReadCandidates(0, 1)).toBeNull();
+    expect(rejected(virtualZero, swapin(0, 1), { errno: 'OK', order: 1 })).toMatch(/one device/);
   });
 
   it('reads order 0 when the impl reports order 0 or an error with the large order', () => {
@@ -969,43 +1210,64 @@ describe('swapin', () => {
   });
 
   it('rejects a large read the op did not ask for or the range does not allow', () => {
+    const model = newModel({ holders: 7, zswapEnabled: true, zswapCapacity: 8 });
+    run(model, swapon(1));
+    const large: Outcome = { errno: 'OK', order: 1 };
+    const out = (index: number, value: number, zswap: boolean) => {
+      const serial = unmapped(model, index, value, onDevice(1));
+      const id = folioOf(model, serial);
+      run(model, writeout(id, !zswap));
+      run(model, evict(id));
+    };
+    out(0, 3, false);
+    expect(rejected(model, swapin(0), large)).toMatch(/asked for order 0/);
+    expect(rejected(model, swapin(0, 1), large)).toMatch(/holder 1 .* holds no entry/);
+    expect(model.largeReadCandidates(0, 1)).toBeNull();
+    out(1, 0, false);
+    expect(rejected(model, swapin(0, 1), large)).toMatch(/not uniform/);
+    out(2, 3, false);
+    out(3, 3, true);
+    expect(rejected(model, swapin(2, 1), large)).toMatch(/zswap_is_present/);
+    expect(model.largeReadCandidates(2, 1)).toBeNull();
+    run(model, zap(3));
+    run(model, fork(2, 3));
+    expect(rejected(model, swapin(2, 1), large)).toMatch(/held twice/);
+    expect(model.largeReadCandidates(2, 1)).toBeNull();
+    run(model, fork(2, 6));
+    expect(rejected(model, swapin(6, 1), large)).toMatch(/out of the holders/);
+    expect(model.largeReadCandidates(6, 1)).toBeNull();
+    expect(model.largeReadCandidates(6, 0)).toBeNull();
+    run(model, fork(0, 4));
+    run(model, fork(1, 5));
+    expect(run(model, swapin(1))).toMatchObject({ how: 'read-zero', freedCache: false });
+    expect(rejected(model, swapin(4, 1), large)).toMatch(/is cached/);
+    expect(model.largeReadCandidates(4, 1)).toBeNull();
+    expect(model.largeReadCandidates(5, 1)).toBeNull();
+  });
+
+  it('rejects a large read on two devices or on a device without synchronous I/O', () => {
     const model = newModel({ holders: 7 });
     run(model, swapon(0));
     run(model, swapon(1));
     const large: Outcome = { errno: 'OK', order: 1 };
     swappedOut(model, 0, 3, onDevice(0));
-    expect(rejected(model, swapin(0), large)).toMatch(/asked for order 0/);
-    expect(rejected(model, swapin(0, 1), large)).toMatch(/holder 1 .* holds no entry/);
-    swappedOut(model, 1, 0, onDevice(0));
-    expect(rejected(model, swapin(0, 1), large)).toMatch(/not uniform/);
+    swappedOut(model, 1, 3, onDevice(1));
+    expect(rejected(model, swapin(0, 1), large)).toMatch(/one device/);
     swappedOut(model, 2, 3, onDevice(0));
-    swappedOut(model, 3, 3, onDevice(1));
-    expect(rejected(model, swapin(2, 1), large)).toMatch(/not uniform/);
-    run(model, zap(3));
-    run(model, fork(2, 3));
-    expect(rejected(model, swapin(2, 1), large)).toMatch(/held twice/);
-    run(model, fork(2, 6));
-    expect(rejected(model, swapin(6, 1), large)).toMatch(/out of the holders/);
-    run(model, fork(0, 4));
-    run(model, fork(1, 5));
-    expect(run(model, swapin(1))).toMatchObject({ how: 'read-zero', freedCache: false });
-    expect(rejected(model, swapin(4, 1), large)).toMatch(/is cached/);
-  });
-
-  it('rejects a large read once zswap has ever been enabled', () => {
-    const model = newModel();
-    run(model, swapon(0));
-    run(model, fault(0, 1));
-    run(model, write(0, 1));
-    run(model, allocSwap(0), onDevice(0));
-    run(model, unmap(0));
-    run(model, unmap(1));
-    run(model, writeout(1));
-    run(model, evict(1));
+    swappedOut(model, 3, 4, onDevice(0));
+    expect(rejected(model, swapin(2, 1), large)).toMatch(/synchronous I\/O/);
+    // zswap being enabled does not matter, only zswap copies in the range do.
     expect(run(model, setZswap(true))).toEqual(OK);
-    run(model, setZswap(false));
-    expect(model.zswapEverEnabled).toBe(true);
-    expect(rejected(model, swapin(0, 1), { errno: 'OK', order: 1 })).toMatch(/zswap/);
+    const sync = newModel({ zswapEnabled: true });
+    run(sync, swapon(1));
+    run(sync, fault(0, 1));
+    run(sync, write(1, 2));
+    created(sync, allocSwap(0), onDevice(1));
+    run(sync, unmap(0));
+    run(sync, unmap(1));
+    run(sync, writeout(1, true));
+    run(sync, evict(1));
+    expect(run(sync, swapin(0, 1), large)).toMatchObject({ how: 'read-disk', order: 1 });
   });
 });
 
@@ -1013,10 +1275,30 @@ describe('zap', () => {
   it('unmaps a page and frees the folio when nothing else holds it', () => {
     const model = newModel();
     run(model, fault(0, 1));
-    expect(run(model, zap(0))).toEqual(OK);
+    expect(run(model, zap(0))).toEqual({ errno: 'OK', freedCache: false });
     expect(model.observe().folios).toHaveLength(1);
     run(model, zap(1));
     expect(model.observe().folios).toEqual([]);
+  });
+
+  it('unmapping the last mapping of an unused swap-cache folio frees its swap cache', () => {
+    // Review row 2: free_pages_and_swap_cache() -> free_swap_cache() -> folio_free_swap().
+    const model = newModel();
+    run(model, swapon(0));
+    const serial = swappedOut(model, 0, 3, onDevice(0));
+    run(model, swapin(0));
+    expect(entry(model, serial)).toMatchObject({ count: 0, cache: { folio: 2, page: 0 } });
+    expect(run(model, zap(0))).toEqual({ errno: 'OK', freedCache: true });
+    expect(model.observe()).toMatchObject({ entries: [], folios: [] });
+    expect(model.observe().devices[0]?.inuse).toBe(0);
+    // A held entry keeps the swap cache.
+    const held = newModel();
+    run(held, swapon(0));
+    const shared = swappedOut(held, 0, 3, onDevice(0));
+    run(held, fork(0, 1));
+    run(held, swapin(0));
+    expect(run(held, zap(0))).toEqual({ errno: 'OK', freedCache: false });
+    expect(entry(held, shared)).toMatchObject({ count: 1, cache: { folio: 2, page: 0 } });
   });
 
   it('refuses an empty holder and one out of range', () => {
@@ -1037,24 +1319,58 @@ describe('zap', () => {
     expect(model.observe().devices[0]?.inuse).toBe(0);
   });
 
-  it('keeps a cached entry at count 0 unless swap is full and the folio is unmapped', () => {
+  it('the last reference reclaims an unmapped swap-cache folio, swap full or not', () => {
+    // Review row 1: __try_to_reclaim_swap(TTRS_UNMAPPED | TTRS_FULL) tests UNMAPPED || FULL.
     const model = newModel();
     run(model, swapon(0));
     const serial = unmapped(model, 4, 3, onDevice(0));
-    expect(run(model, zap(4))).toEqual({ errno: 'OK', freedCache: false });
-    expect(entry(model, serial)).toMatchObject({ count: 0, cache: { folio: 1, page: 0 } });
-    fillDevice0(model);
+    expect(model.vmSwapFull()).toBe(false);
+    expect(run(model, zap(4))).toEqual({ errno: 'OK', freedCache: true });
+    expect(model.isLive(serial)).toBe(false);
+    expect(model.observe().folios).toEqual([]);
+    // A large folio: page 1 still mapped, so the folio stays (not full) ...
     run(model, fault(6, 1));
-    created(model, allocSwap(6), virtual);
+    const serials = created(model, allocSwap(6), onDevice(0));
     run(model, unmap(6));
-    // Page 1 is still mapped at holder 7: the folio stays.
     expect(run(model, zap(6))).toEqual({ errno: 'OK', freedCache: false });
+    expect(entry(model, serials[0] ?? 0)).toMatchObject({ count: 0, cache: { folio: 2, page: 0 } });
+    // ... and an entry still held keeps it as well.
     run(model, unmap(7));
+    const other = newModel();
+    run(other, swapon(0));
+    run(other, fault(0, 1));
+    created(other, allocSwap(0), onDevice(0));
+    run(other, unmap(0));
+    run(other, unmap(1));
+    expect(run(other, zap(0))).toEqual({ errno: 'OK', freedCache: false });
+    expect(other.observe().folios).toHaveLength(1);
     run(model, fork(7, 8));
-    // Page 1's entry is still held by holder 8.
     expect(run(model, zap(7))).toEqual({ errno: 'OK', freedCache: false });
     expect(run(model, zap(8))).toEqual({ errno: 'OK', freedCache: true });
-    expect(model.observe().folios.map((each) => each.id)).not.toContain(5);
+    expect(model.observe().folios).toEqual([]);
+  });
+
+  it('when swap is full the last reference reclaims a mapped physically backed folio', () => {
+    const model = newModel();
+    run(model, swapon(0));
+    fillDevice0(model);
+    run(model, fork(0, 5));
+    run(model, unmap(5));
+    expect(run(model, zap(5))).toEqual({ errno: 'OK', freedCache: true });
+    // Folio 1 left the swap cache and stays mapped at holder 0, dirty.
+    expect(folio(model, 1)).toMatchObject({ cached: false, dirty: true });
+    expect(holder(model, 0)).toEqual(present(1, 0, 0, false));
+    // A virtual folio backed on disk is reclaimed too (RFC v2 patch 3, folio_phys_swap_backed()).
+    const backed = newModel();
+    run(backed, swapon(0));
+    unmapped(backed, 0, 3, virtual);
+    run(backed, writeout(1), onDevice(0));
+    run(backed, swapin(0));
+    run(backed, fork(0, 1));
+    run(backed, unmap(1));
+    fillDevice0From(backed, 2);
+    expect(backed.vmSwapFull()).toBe(true);
+    expect(run(backed, zap(1))).toEqual({ errno: 'OK', freedCache: true });
   });
 
   it('keeps the swap cache of a mapped folio when the last swap reference goes', () => {
@@ -1083,15 +1399,14 @@ describe('freeSwapCache', () => {
     expect(folio(model, 1)).toMatchObject({ cached: false, dirty: true });
   });
 
-  it('frees an unmapped folio with its cache, and refuses held or uncached folios', () => {
+  it('refuses held or uncached folios', () => {
     const model = newModel();
     run(model, swapon(0));
     expect(failed(model, freeSwapCache(1))).toBe('EINVAL');
     unmapped(model, 0, 3, onDevice(0));
     expect(failed(model, freeSwapCache(1))).toBe('EBUSY');
-    run(model, zap(0));
-    expect(run(model, freeSwapCache(1))).toEqual(OK);
-    expect(model.observe().folios).toEqual([]);
+    run(model, fault(1));
+    expect(failed(model, freeSwapCache(2))).toBe('EINVAL');
   });
 });
 
@@ -1177,8 +1492,8 @@ describe('split and setZswap', () => {
       { id: 1, order: 0, dirty: true, cached: true, pages: [0] },
       { id: 2, order: 0, dirty: true, cached: true, pages: [6] },
     ]);
-    expect(holder(model, 0)).toEqual({ kind: 'swap', entry: serials[0], content: 0 });
-    expect(holder(model, 1)).toEqual({ kind: 'present', folio: 2, page: 0, content: 6 });
+    expect(holder(model, 0)).toEqual(swapped(serials[0] ?? 0, 0, true));
+    expect(holder(model, 1)).toEqual(present(2, 0, 6, true));
     expect(entry(model, serials[1] ?? 0).cache).toEqual({ folio: 2, page: 0 });
   });
 
@@ -1213,9 +1528,9 @@ describe('query helpers', () => {
     unmapped(model, 0, 3, onDevice(1));
     run(model, fault(2));
     expect(model.holders().slice(0, 3)).toEqual([
-      { kind: 'swap', entry: 1 },
+      { kind: 'swap', entry: 1, exclusive: true },
       { kind: 'empty' },
-      { kind: 'present', folio: 2, page: 0 },
+      { kind: 'present', folio: 2, page: 0, exclusive: true },
     ]);
     expect(model.liveFolios()).toEqual([
       { id: 1, order: 0, cached: true, mapped: false, dirty: true },
@@ -1275,15 +1590,15 @@ describe('invariants and the observation of broken states', () => {
     unmapped(model, 1, 4, onDevice(0));
     const state = initialState(config);
     state.devices[0] = { online: true, writeOk: true };
-    state.holders[0] = { kind: 'swap', entry: 1 };
-    state.holders[1] = { kind: 'swap', entry: 2 };
+    state.holders[0] = { kind: 'swap', entry: 1, exclusive: true };
+    state.holders[1] = { kind: 'swap', entry: 2, exclusive: true };
     state.entries.set(1, {
       serial: 1, count: 1, shadow: true, backend: { kind: 'disk', content: 3, device: 0 },
-      space: { kind: 'physical', device: 0 },
+      staleZswap: false, space: { kind: 'physical', device: 0 },
     });
     state.entries.set(2, {
       serial: 2, count: 1, shadow: false, backend: { kind: 'none' },
-      space: { kind: 'physical', device: 0 },
+      staleZswap: false, space: { kind: 'physical', device: 0 },
     });
     state.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2] });
     state.nextFolio = 3;
@@ -1309,7 +1624,7 @@ describe('invariants and the observation of broken states', () => {
     }],
     ['a clean folio outside the swap cache', /clean outside/, (s) => {
       s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: false, swap: null });
-      s.holders[1] = { kind: 'present', folio: 2, page: 0 };
+      s.holders[1] = { kind: 'present', folio: 2, page: 0, exclusive: true };
       s.entries.delete(2);
     }],
     ['a shadow on a cached entry', /misplaced shadow/, (s) => {
@@ -1319,10 +1634,23 @@ describe('invariants and the observation of broken states', () => {
       s.entries.set(1, { ...entryOf(s, 1), backend: { kind: 'disk', content: 3, device: 1 } });
     }],
     ['a holder on a missing page', /missing page/, (s) => {
-      s.holders[2] = { kind: 'present', folio: 2, page: 1 };
+      s.holders[2] = { kind: 'present', folio: 2, page: 1, exclusive: false };
     }],
     ['a holder on a dead entry', /not live/, (s) => {
-      s.holders[2] = { kind: 'swap', entry: 7 };
+      s.holders[2] = { kind: 'swap', entry: 7, exclusive: false };
+    }],
+    ['an exclusive mapping of a shared page', /maps a shared page exclusively/, (s) => {
+      s.entries.delete(2);
+      s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: null });
+      s.holders[1] = { kind: 'present', folio: 2, page: 0, exclusive: true };
+      s.holders[2] = { kind: 'present', folio: 2, page: 0, exclusive: false };
+    }],
+    ['an exclusive swap PTE of a shared entry', /holds a shared entry exclusively/, (s) => {
+      s.holders[2] = { kind: 'swap', entry: 1, exclusive: false };
+      s.entries.set(1, { ...entryOf(s, 1), count: 2 });
+    }],
+    ['a stale zswap object beside a backend other than zero', /misplaced stale zswap/, (s) => {
+      s.entries.set(1, { ...entryOf(s, 1), staleZswap: true });
     }],
     ['a folio held by nothing', /held by nothing/, (s) => {
       s.folios.set(1, { id: 1, order: 0, pages: [0], dirty: true, swap: null });
@@ -1361,7 +1689,7 @@ describe('invariants and the observation of broken states', () => {
     const state = sample();
     state.entries.set(1, { ...entryOf(state, 1), backend: { kind: 'none' } });
     expect(observeState(state, config).holders[0]).toEqual({
-      kind: 'swap', entry: 1, content: 'lost',
+      kind: 'swap', entry: 1, content: 'lost', exclusive: true,
     });
   });
 
