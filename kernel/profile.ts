@@ -134,6 +134,13 @@ export const linux61: KernelProfile = {
       source: 'kernel/fork.c: dup_mmap(), copy_page_range(); mm/madvise.c: MADV_DONTFORK keeps the other pages out of the child',
     },
     {
+      id: 'no-swap-pte-exclusive',
+      kind: 'rejects',
+      summary: 'arch um in 6.1 has no swap-PTE exclusive bit: a page swapped in while it stays in the swap cache is mapped non-exclusive',
+      effect: 'a store to a page the model maps exclusive (its swap PTE was) but 6.1 maps non-exclusive (swapped in with the swap cache kept) while the folio is still in the swap cache is refused: 6.1 frees the swap cache and reuses the page (or copies it), where the model, following kernels with the bit, writes in place and keeps the cache. A page 6.1 read past the swap cache, or whose swap cache was freed at the fault, is exclusive on both',
+      source: 'Linux 6.1 mm/memory.c: do_swap_page() ("exclusive = pte_swp_exclusive(vmf->orig_pte)", false without __HAVE_ARCH_PTE_SWP_EXCLUSIVE; "exclusive || page_count(page) == 1"); arch/um gained the bit in 6.3 ("um/mm: support __HAVE_ARCH_PTE_SWP_EXCLUSIVE")',
+    },
+    {
       id: 'zswap-load-not-exclusive',
       kind: 'adjusts',
       summary: 'a zswap load keeps the compressed copy and leaves the folio clean',

@@ -90,6 +90,9 @@ export class KernelSession {
   private readonly zswapObjects = new Map<number, 'no-zero-map' | 'zswap-load-not-exclusive' | null>();
   /** The action being expanded uses memory.reclaim. */
   private reclaimUsed = false;
+  /** Holders 6.1 on arch um maps exclusively (no swap-PTE exclusive bit there: a swapped-in
+   * page is exclusive only when the swap cache was freed at the fault). */
+  private readonly kernelExclusive = new Set<number>();
 
   constructor(config: Config, profile: KernelProfile = linux61) {
     const refusal = configRejection(config);
@@ -114,6 +117,8 @@ export class KernelSession {
     switch (action.kind) {
       case 'read':
         return this.readRejection(action.holder);
+      case 'write':
+        return this.writeRejection(action.holder);
       case 'fork': {
         const source = this.model.holderView(action.holder);
         const target = this.model.holderView(action.target);
@@ -254,6 +259,15 @@ export class KernelSession {
     );
   }
 
+  /** A store the model writes in place through an exclusive mapping that 6.1 on um maps
+   * non-exclusive, with the folio still in the swap cache (profile entry no-swap-pte-exclusive). */
+  private writeRejection(holder: number): Rejection | null {
+    const view = this.model.holderView(holder);
+    if (view.kind !== 'present' || !view.exclusive || this.kernelExclusive.has(holder)) return null;
+    if (this.model.folioView(view.folio)?.cached !== true) return null;
+    return new Rejection('no-swap-pte-exclusive', `holder ${holder}'s page is exclusive in the model (its swap PTE was) but not on 6.1/um, and still in the swap cache: 6.1 frees the cache and reuses the page where the model writes in place`);
+  }
+
   private readRejection(holder: number): Rejection | null {
     const view = this.model.holderView(holder);
     if (view.kind !== 'swap') return null;
@@ -367,6 +381,11 @@ export class KernelSession {
     return device !== null && this.config.devices[device]?.synchronousIo === true;
   }
 
+  /** Holders mapping page `page` of `folio`. */
+  private mappingsOfPage(folio: number, page: number): number[] {
+    return this.model.holders().flatMap((holder, index) => (holder.kind === 'present' && holder.folio === folio && holder.page === page ? [index] : []));
+  }
+
   /** The entries bound to `folio`, page order (none when it is not cached). */
   private folioEntries(folio: number): EntryView[] {
     const observation = this.model.observe();
@@ -397,19 +416,43 @@ export class KernelSession {
         if (outcome.errno === 'OK' && outcome.device !== undefined) this.devicePolicy.allocated(outcome.device);
         break;
       case 'fault':
-        if (outcome.errno === 'OK') this.placement.placeForFault(op.holder);
+        if (outcome.errno === 'OK') {
+          this.placement.placeForFault(op.holder);
+          this.kernelExclusive.add(op.holder);
+        }
         break;
       case 'fork':
-        if (outcome.errno === 'OK') this.placement.placeForFork(op.holder, op.target);
+        if (outcome.errno === 'OK') {
+          this.placement.placeForFork(op.holder, op.target);
+          // copy_present_pte() clears PageAnonExclusive for every mapping of the page.
+          const view = this.model.holderView(op.holder);
+          if (view.kind === 'present') for (const other of this.mappingsOfPage(view.folio, view.page)) this.kernelExclusive.delete(other);
+          this.kernelExclusive.delete(op.holder);
+        }
         break;
       case 'write': {
         const view = this.model.holderView(op.holder);
         if (view.kind === 'present') this.cleanInKernel.delete(view.folio);
+        // In place, reused or copied: the mapping ends exclusive on every kernel.
+        if (outcome.errno === 'OK') this.kernelExclusive.add(op.holder);
         break;
       }
+      case 'zap':
+      case 'unmap':
+        this.kernelExclusive.delete(op.holder);
+        break;
+      case 'swapoff':
+        // unuse_pte() maps without RMAP_EXCLUSIVE on um (no swap-PTE bit); the swap cache goes.
+        for (const holder of this.placement.placedHolders()) if (this.model.holderView(holder).kind !== 'present') this.kernelExclusive.delete(holder);
+        break;
       case 'swapin': {
         const view = this.model.holderView(op.holder);
         const cached = view.kind === 'present' && this.model.folioView(view.folio)?.cached === true;
+        // 6.1: exclusive when the page was freed from the swap cache before it was mapped and
+        // nothing else maps it (page_count() == 1); a read past the swap cache is fresh.
+        const alone = view.kind === 'present' && this.mappingsOfPage(view.folio, view.page).length === 1;
+        if (view.kind === 'present' && !cached && alone) this.kernelExclusive.add(op.holder);
+        else this.kernelExclusive.delete(op.holder);
         if (outcome.how === 'read-zswap' && cached && view.kind === 'present') {
           this.cleanInKernel.add(view.folio);
           // The model's load released the object; 6.1 keeps it.

@@ -66,7 +66,14 @@ export function failureShape(result: OracleResult): FailureShape | null {
   if (verdict.kind !== 'fail') return null;
   const step = verdict.step;
   let action = step?.action.kind ?? 'set-up';
-  if (step?.action.kind === 'zap') action = step.outcomes[0]?.freedCache === undefined ? 'zap-present' : 'zap-swapped';
+  if (step !== null && step.action.kind === 'zap') {
+    // What the holder held before the zap, in the previous step's expectation.
+    const program = result.job.program;
+    const before = step.index === 1 ? program.initial : program.steps[step.index - 2]?.expect;
+    const holder = step.action.holder;
+    const view = before?.holders.find((each) => each.holder === holder)?.view;
+    action = view?.kind === 'present' ? 'zap-present' : 'zap-swapped';
+  }
   const all = failureKinds(result);
   const primary = new Set([...all].filter((kind) => !derivedKinds.has(kind)));
   return { action, kinds: primary.size > 0 ? primary : all };
@@ -85,6 +92,8 @@ export function sameShape(a: FailureShape, b: FailureShape | null): boolean {
 export interface KernelShrinkOptions {
   /** Wall-clock budget; default 120 s. */
   readonly timeMs?: number;
+  /** Builds a candidate program from an action list; default rebuild(). */
+  readonly build?: (config: Config, actions: readonly Action[]) => Rebuilt;
   /** Candidates per boot; default 32. */
   readonly batchSize?: number;
   readonly onRound?: (round: number, actions: number) => void;
@@ -114,7 +123,8 @@ export async function shrinkOnKernel(
   const start = performance.now();
   const timeMs = options.timeMs ?? 120_000;
   const batchSize = Math.max(2, options.batchSize ?? 32);
-  let current = rebuild(config, actions);
+  const build = options.build ?? rebuild;
+  let current = build(config, actions);
   const lengthBefore = current.actions.length;
   let currentResult: OracleResult | null = null;
   let rounds = 0;
@@ -130,7 +140,7 @@ export async function shrinkOnKernel(
     for (let size = chunk; size >= 1 && candidates.length < batchSize; size = Math.floor(size / 2)) {
       smallest = size;
       for (let at = 0; at < current.actions.length && candidates.length < batchSize; at += size) {
-        const candidate = rebuild(config, [...current.actions.slice(0, at), ...current.actions.slice(at + size)]);
+        const candidate = build(config, [...current.actions.slice(0, at), ...current.actions.slice(at + size)]);
         const key = JSON.stringify(candidate.actions);
         if (seen.has(key)) continue;
         seen.add(key);
@@ -139,7 +149,7 @@ export async function shrinkOnKernel(
     }
     if (candidates.length === (currentResult === null ? 1 : 0) && !valuesTried) {
       valuesTried = true;
-      const simpler = rebuild(config, current.actions.map((action) => (action.kind === 'write' && action.value > 1 ? { ...action, value: 1 } : action)));
+      const simpler = build(config, current.actions.map((action) => (action.kind === 'write' && action.value > 1 ? { ...action, value: 1 } : action)));
       const key = JSON.stringify(simpler.actions);
       if (!seen.has(key)) {
         seen.add(key);
