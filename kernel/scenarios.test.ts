@@ -5,11 +5,17 @@
  * kernel block, rows of the fidelity review), the claims must break: a scenario that starts to
  * agree fails here until its marker is removed.
  *
+ * Every scenario also replays on every built-in design: kernel behaviour is the contract the
+ * designs implement too.
+ *
  * Not covered here: the claims on the kernel itself (kernel-oracle.test.ts, needs UML).
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { designNames, resolveDesign } from '../properties/design-registry.ts';
+import { describeFailure } from '../properties/report.ts';
+import { replayOps } from '../properties/run.ts';
 import { readTrace, resolveConfig } from '../properties/trace.ts';
 import { checkClaimsOnModel } from './facts.ts';
 import { translate } from './translate.ts';
@@ -35,4 +41,14 @@ describe('kernel scenarios on the model', () => {
     if (claims.modelDisagrees === undefined) expect(broken).toEqual([]);
     else expect(broken.length, `the model now agrees with ${file}: remove its modelDisagrees`).toBeGreaterThan(0);
   });
+});
+
+describe('kernel scenarios on every design', () => {
+  for (const file of files) {
+    const trace = readTrace(join(directory, file));
+    it.each(designNames())(`${file} holds on %s`, (name) => {
+      const result = replayOps(resolveDesign(name), resolveConfig(trace.config), trace.ops);
+      expect(result.failure === null ? 'holds' : describeFailure(result.failure)).toBe('holds');
+    });
+  }
 });
