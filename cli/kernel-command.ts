@@ -284,6 +284,8 @@ async function campaign(values: CampaignFlags, batchSize: number): Promise<numbe
     const bootMs = result.boots.length === 0 ? 0 : result.boots.reduce((sum, boot) => sum + boot.bootMs, 0) / result.boots.length;
     out(`${result.programs} programs: ${result.passed} passed, ${result.failed} differ (${signatures} kind${signatures === 1 ? '' : 's'}), ${result.errors.length} errors${result.interrupted ? ' (interrupted)' : ''}`);
     out(`${result.boots.length} boots, ${(bootMs / 1000).toFixed(1)} s to boot, ${result.programsPerSecond.toFixed(1)} programs/s`);
+    const refusals = Object.entries(result.refused).sort(([a], [b]) => a.localeCompare(b));
+    if (refusals.length > 0) out(`actions the profile refused while generating (others were drawn instead): ${refusals.map(([entry, times]) => `${entry} ${times}`).join(', ')}`);
     for (const error of result.errors.slice(0, 5)) out(`error in program ${error.index}: ${error.message}`);
     out(`reproduce: swapcheck kernel --random --seed ${seed} --runs ${runs} --steps ${steps}`);
     return result.failed + result.errors.length > 0 || result.interrupted ? 1 : 0;

@@ -58,6 +58,8 @@ export interface KernelCampaignResult {
   /** Programs run per second of wall time, from the first compile to the last boot's end
    * (shrinking excluded). */
   readonly programsPerSecond: number;
+  /** Drawn actions the profile refused while generating, by profile entry. */
+  readonly refused: Readonly<Record<string, number>>;
   readonly interrupted: boolean;
 }
 
@@ -75,6 +77,7 @@ export async function runKernelCampaign(tools: UmlTools, options: KernelCampaign
   let passed = 0;
   let failed = 0;
   let done = 0;
+  const refused: Record<string, number> = {};
   let interrupted = false;
   for (let first = 0; first < options.runs; first += options.batchSize) {
     if (options.stopped?.() === true) {
@@ -83,6 +86,7 @@ export async function runKernelCampaign(tools: UmlTools, options: KernelCampaign
     }
     const count = Math.min(options.batchSize, options.runs - first);
     const generated = Array.from({ length: count }, (_, offset) => generateProgram(options.seed, first + offset, { steps: options.steps }));
+    for (const program of generated) for (const [entry, times] of Object.entries(program.refused)) refused[entry] = (refused[entry] ?? 0) + times;
     const run = await runOnKernel(
       tools,
       generated.map((program, offset) => ({ name: `program-${first + offset}`, program: program.program, source: { origin: `swapcheck kernel --random --seed ${options.seed}, program ${first + offset}` } })),
@@ -126,6 +130,7 @@ export async function runKernelCampaign(tools: UmlTools, options: KernelCampaign
     boots,
     elapsedMs: performance.now() - start,
     programsPerSecond: campaignMs > 0 ? (done * 1000) / campaignMs : 0,
+    refused,
     interrupted,
   };
 }

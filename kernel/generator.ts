@@ -44,6 +44,8 @@ export interface GeneratedProgram {
   /** The source actions (the drain is in the program). */
   readonly actions: readonly Action[];
   readonly program: KernelProgram;
+  /** Drawn actions the profile refused, by profile entry (another was drawn instead). */
+  readonly refused: Readonly<Record<string, number>>;
 }
 
 export interface GeneratorOptions {
@@ -89,6 +91,7 @@ export function generateProgram(seed: number, index: number, options: GeneratorO
   const weights = drawSwarm(prng);
   const builder = new ProgramBuilder(config);
   const actions: Action[] = [];
+  const refused: Record<string, number> = {};
   const apply = (action: Action) => {
     builder.apply(action);
     actions.push(action);
@@ -102,7 +105,12 @@ export function generateProgram(seed: number, index: number, options: GeneratorO
     let applied = false;
     for (let attempt = 0; attempt < 12 && !applied; attempt++) {
       const action = drawAction(prng, builder.session, weights);
-      if (action === null || builder.session.rejection(action) !== null) continue;
+      if (action === null) continue;
+      const refusal = builder.session.rejection(action);
+      if (refusal !== null) {
+        refused[refusal.entry] = (refused[refusal.entry] ?? 0) + 1;
+        continue;
+      }
       try {
         apply(action);
         applied = true;
@@ -113,7 +121,7 @@ export function generateProgram(seed: number, index: number, options: GeneratorO
     if (!applied) break;
   }
   builder.drain();
-  return { seed: programSeed, config, actions, program: builder.build() };
+  return { seed: programSeed, config, actions, program: builder.build(), refused };
 }
 
 /** Per-program weights: each kind outside the core is off one time in four, and the rest are
