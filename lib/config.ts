@@ -1,6 +1,6 @@
 /**
  * The configuration of one simulated machine: holders (page-table slots), CPUs, swap devices,
- * cluster geometry, count width, zswap and the virtual swap space. The model and every design
+ * cluster geometry, count width, zswap, the virtual swap space and the memory cgroups. The model and every design
  * read the same Config, so a trace carries it whole.
  *
  * Not covered here: which design runs (lib/system.ts) and how configs are parsed from files
@@ -22,6 +22,17 @@ export interface DeviceConfig {
   readonly discard: boolean;
 }
 
+/**
+ * One cgroup v2 memory cgroup: a run of consecutive holders (a process's pages) and its
+ * `memory.swap.max` in pages (null: "max", no limit).
+ */
+export interface MemcgConfig {
+  /** How many holders belong to it; the runs follow each other from holder 0. */
+  readonly holders: number;
+  /** memory.swap.max in pages, or null for no limit. */
+  readonly swapMax: number | null;
+}
+
 export interface Config {
   /** Number of page-table slots (holders), numbered from 0. */
   readonly holders: number;
@@ -41,6 +52,12 @@ export interface Config {
   readonly zswapCapacity: number;
   /** Size of the virtual swap space in slots (slot 0 is reserved, as in the RFC). */
   readonly vswapSlots: number;
+  /**
+   * Memory cgroups below the root, in holder order: the first `memcgs[0].holders` holders
+   * belong to memcg 0, the next run to memcg 1, and so on; holders after the last run belong
+   * to the root cgroup, whose swap is never charged. Absent: every holder is in the root.
+   */
+  readonly memcgs?: readonly MemcgConfig[];
 }
 
 /** The small machine: 2-bit counts and 4-slot clusters, so overflow and boundaries are hit. */
@@ -82,12 +99,26 @@ export const configTinyDisk: Config = { ...configTiny, zswapEnabled: false };
 /** The default machine booted with zswap off. */
 export const configDefaultDisk: Config = { ...configDefault, zswapEnabled: false };
 
+/**
+ * The tiny machine with two memory cgroups: holders 0-7 limited to 3 pages of swap (so the
+ * charge fails and mem_cgroup_swap_full() holds early), holders 8-15 unlimited, the rest in
+ * the root cgroup.
+ */
+export const configTinyMemcg: Config = {
+  ...configTiny,
+  memcgs: [
+    { holders: 8, swapMax: 3 },
+    { holders: 8, swapMax: null },
+  ],
+};
+
 /** Named configs for traces and the command line. */
 export const configPresets = {
   tiny: configTiny,
   default: configDefault,
   'tiny-disk': configTinyDisk,
   'default-disk': configDefaultDisk,
+  'tiny-memcg': configTinyMemcg,
 } as const satisfies Record<string, Config>;
 
 export type ConfigPresetName = keyof typeof configPresets;
@@ -104,6 +135,7 @@ export const configLimits = {
   clusterSlotsMax: 512,
   countBitsMin: 2,
   countBitsMax: 4,
+  memcgsMax: 16,
 } as const;
 
 /** Returns null when `config` is usable, else a one-line reason. */
@@ -152,6 +184,36 @@ export function validateConfig(config: Config): string | null {
     config.vswapSlots > configLimits.vswapSlotsMax
   ) {
     return `vswapSlots must be an integer in clusterSlots..${configLimits.vswapSlotsMax}`;
+  }
+  return validateMemcgs(config);
+}
+
+/** Why the memcg runs of `config` are unusable, or null. A run's length is a multiple of
+ * 2^orderMax so that an aligned large folio never spans two cgroups. */
+function validateMemcgs(config: Config): string | null {
+  const memcgs = config.memcgs ?? [];
+  if (memcgs.length > configLimits.memcgsMax) return `at most ${configLimits.memcgsMax} memcgs`;
+  let covered = 0;
+  for (const [index, memcg] of memcgs.entries()) {
+    const folioPages = 2 ** config.orderMax;
+    if (!Number.isInteger(memcg.holders) || memcg.holders < 1 || memcg.holders % folioPages !== 0) {
+      return `memcgs[${index}].holders must be a positive multiple of 2^orderMax (${folioPages})`;
+    }
+    if (memcg.swapMax !== null && (!Number.isInteger(memcg.swapMax) || memcg.swapMax < 0)) {
+      return `memcgs[${index}].swapMax must be an integer >= 0 or null`;
+    }
+    covered += memcg.holders;
+  }
+  if (covered > config.holders) return `memcgs cover ${covered} holders, more than the ${config.holders} configured`;
+  return null;
+}
+
+/** The memcg holder `holder` belongs to (index into Config.memcgs), or null for the root. */
+export function memcgOfHolder(config: Config, holder: number): number | null {
+  let end = 0;
+  for (const [index, memcg] of (config.memcgs ?? []).entries()) {
+    end += memcg.holders;
+    if (holder < end) return index;
   }
   return null;
 }

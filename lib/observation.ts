@@ -38,6 +38,8 @@ export interface EntryView {
   /** A stale zswap object is left beside the zero flag (a zero writeout of a physical entry
    * returns before zswap_store() replaces it); it counts in zswapStored. */
   readonly staleZswap: boolean;
+  /** The memcg recorded for the entry (index into Config.memcgs), null for the root cgroup. */
+  readonly memcg: number | null;
 }
 
 export interface FolioView {
@@ -68,4 +70,6 @@ export interface Observation {
   /** Compressed objects held by the zswap pool. */
   readonly zswapStored: number;
   readonly zswapEnabled: boolean;
+  /** memory.swap.current of each memcg of Config.memcgs, in pages, in config order. */
+  readonly memcgSwapCurrent: readonly number[];
 }

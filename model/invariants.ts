@@ -7,14 +7,24 @@
  * observations (properties/).
  */
 import { assert } from '../lib/assert.ts';
-import { backendContent, entryAt, folioAt } from './state.ts';
+import type { Config } from '../lib/config.ts';
+import { backendContent, entryAt, folioAt, memcgSwapCurrent } from './state.ts';
 import type { ModelState } from './state.ts';
 
 /** Throws an AssertionError naming the first invariant that `state` breaks. */
-export function checkInvariants(state: ModelState): void {
+export function checkInvariants(state: ModelState, config: Config): void {
   checkHolders(state);
   checkFolios(state);
   checkEntries(state);
+  checkMemcgs(state, config);
+}
+
+/** No memcg's swap usage exceeds its swap.max: every charge that would have failed. */
+function checkMemcgs(state: ModelState, config: Config): void {
+  (config.memcgs ?? []).forEach((memcg, index) => {
+    const current = memcgSwapCurrent(state, index);
+    assert(memcg.swapMax === null || current <= memcg.swapMax, `memcg ${index} uses ${current} pages of swap, over its swap.max ${memcg.swapMax}`);
+  });
 }
 
 /**
@@ -41,7 +51,8 @@ function checkHolders(state: ModelState): void {
   });
 }
 
-/** Folios are live, sized by their order, and dirty unless in the swap cache. */
+/** Folios are live, sized by their order, dirty unless in the swap cache, and in the memcg
+ * of the entries they are bound to. */
 function checkFolios(state: ModelState): void {
   const bound = new Set<number>();
   // One pass over the holders instead of isMapped() per folio, so that a self-check stays
@@ -62,7 +73,9 @@ function checkFolios(state: ModelState): void {
     for (const [page, serial] of swap.entries()) {
       assert(!bound.has(serial), `entry ${serial} is bound to two pages`);
       bound.add(serial);
-      const content = backendContent(entryAt(state, serial).backend);
+      const entry = entryAt(state, serial);
+      assert(entry.memcg === folio.memcg, `folio ${folio.id} and its entry ${serial} belong to different memcgs`);
+      const content = backendContent(entry.backend);
       assert(
         folio.dirty || content === folio.pages[page],
         `clean folio ${folio.id} page ${page} differs from the backend of entry ${serial}`,

@@ -23,6 +23,7 @@ import {
   entryDevice,
   folioAt,
   inuse,
+  memcgSwapCurrent,
   pageContent,
   swapFreePages,
   zswapStored,
@@ -46,9 +47,9 @@ export function observeState(state: ModelState, config: Config): Observation {
 }
 
 /** The parts of the Observation that are not per holder, entry or folio. */
-export type GlobalView = Pick<Observation, 'devices' | 'swapFreePages' | 'zswapStored' | 'zswapEnabled'>;
+export type GlobalView = Pick<Observation, 'devices' | 'swapFreePages' | 'zswapStored' | 'zswapEnabled' | 'memcgSwapCurrent'>;
 
-/** Devices, free swap pages and zswap as observeState() shows them. */
+/** Devices, free swap pages, zswap and memcg swap usage as observeState() shows them. */
 export function globalViewOf(state: ModelState, config: Config): GlobalView {
   return {
     devices: state.devices.map((device, index): DeviceView => ({
@@ -59,6 +60,7 @@ export function globalViewOf(state: ModelState, config: Config): GlobalView {
     swapFreePages: swapFreePages(state, config),
     zswapStored: zswapStored(state),
     zswapEnabled: state.zswapEnabled,
+    memcgSwapCurrent: (config.memcgs ?? []).map((_, memcg) => memcgSwapCurrent(state, memcg)),
   };
 }
 
@@ -104,6 +106,7 @@ export function entryViewOf(
     virtual: entry.space.kind === 'virtual',
     content: entryContent(state, entry, cache),
     staleZswap: entry.staleZswap,
+    memcg: entry.memcg,
   };
 }
 

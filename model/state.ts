@@ -42,6 +42,8 @@ export interface Entry {
    * until the slot is freed or the next non-zero writeout). */
   staleZswap: boolean;
   readonly space: EntrySpace;
+  /** The memcg recorded for the entry at allocation (its folio's), null for the root. */
+  readonly memcg: number | null;
 }
 
 /** A folio: 2^order pages with one content value each. */
@@ -52,6 +54,8 @@ export interface Folio {
   dirty: boolean;
   /** The entries its pages are bound to in the swap cache (page i to entry i), or null. */
   swap: number[] | null;
+  /** The memcg the folio is charged to (folio_memcg()), null for the root. */
+  readonly memcg: number | null;
 }
 
 /** A physical device as swapon and swapoff leave it. */
@@ -270,6 +274,50 @@ export function zswapStored(state: ModelState): number {
     if (entry.staleZswap) count += 1;
   }
   return count;
+}
+
+/**
+ * The entry is charged to its memcg's swap counter: it has a memcg below the root and is
+ * physically backed (a physical slot, or a virtual entry's disk backing; RFC v1/v2 patch 4
+ * "only charge physical swap entries").
+ */
+export function isCharged(entry: Entry): boolean {
+  return entry.memcg !== null && entryDevice(entry) !== null;
+}
+
+/** memory.swap.current of memcg `memcg`: its charged entries, in pages. */
+export function memcgSwapCurrent(state: ModelState, memcg: number): number {
+  let count = 0;
+  for (const entry of state.entries.values()) {
+    if (entry.memcg === memcg && isCharged(entry)) count += 1;
+  }
+  return count;
+}
+
+/** memory.swap.max of memcg `memcg`, or null for no limit. */
+export function memcgSwapMax(config: Config, memcg: number): number | null {
+  const memcgConfig = config.memcgs?.[memcg];
+  assert(memcgConfig !== undefined, `memcg ${memcg} out of range`);
+  return memcgConfig.swapMax;
+}
+
+/** page_counter_try_charge() of `pages` pages of swap to `memcg` would exceed swap.max; the
+ * root (null) is never charged. */
+export function memcgChargeFails(state: ModelState, config: Config, memcg: number | null, pages: number): boolean {
+  // mm/memcontrol.c: __mem_cgroup_try_charge_swap(), mm/page_counter.c: page_counter_try_charge()
+  if (memcg === null) return false;
+  const max = memcgSwapMax(config, memcg);
+  return max !== null && memcgSwapCurrent(state, memcg) + pages > max;
+}
+
+/** mem_cgroup_swap_full(folio): vm_swap_full(), or the folio's memcg uses at least half of its
+ * swap.max. */
+export function memcgSwapFull(state: ModelState, config: Config, folio: Folio): boolean {
+  // mm/memcontrol.c: mem_cgroup_swap_full()
+  if (vmSwapFull(state, config)) return true;
+  if (folio.memcg === null) return false;
+  const max = memcgSwapMax(config, folio.memcg);
+  return max !== null && memcgSwapCurrent(state, folio.memcg) * 2 >= max;
 }
 
 /** Live virtual entries (they occupy slots of the virtual space). */

@@ -174,6 +174,7 @@ describe('boot and arguments', () => {
       swapFreePages: 0,
       zswapStored: 0,
       zswapEnabled: true,
+      memcgSwapCurrent: [],
     });
     expect(model.zswapEnabled).toBe(true);
     expect(model.vmSwapFull()).toBe(false);
@@ -518,6 +519,7 @@ describe('allocSwap', () => {
       virtual: false,
       content: 0,
       staleZswap: false,
+      memcg: null,
     });
     expect(model.observe().devices[1]?.inuse).toBe(2);
   });
@@ -1520,6 +1522,160 @@ describe('split and setZswap', () => {
   });
 });
 
+describe('memcg swap accounting', () => {
+  // Holders 0-3 are in memcg 0 (swap.max 2 pages), 4-5 in memcg 1 (no limit), 6-8 in the root.
+  const memcgs = { memcgs: [{ holders: 4, swapMax: 2 }, { holders: 2, swapMax: null }] };
+  const memcgModel = (overrides: Partial<Config> = {}) => newModel({ ...memcgs, ...overrides });
+  const usage = (model: SwapModel) => model.observe().memcgSwapCurrent;
+
+  it('charges a physical entry to its folio\'s memcg at allocSwap and uncharges it when freed', () => {
+    const model = memcgModel();
+    run(model, swapon(0));
+    expect(usage(model)).toEqual([0, 0]);
+    const serial = swappedOut(model, 0, 5, onDevice(0));
+    expect(entry(model, serial).memcg).toBe(0);
+    expect(usage(model)).toEqual([1, 0]);
+    swappedOut(model, 4, 6, onDevice(0));
+    expect(usage(model)).toEqual([1, 1]);
+    run(model, zap(0));
+    expect(usage(model)).toEqual([0, 1]);
+  });
+
+  it('never charges the root cgroup', () => {
+    const model = memcgModel();
+    run(model, swapon(0));
+    const serial = swappedOut(model, 6, 5, onDevice(0));
+    expect(entry(model, serial).memcg).toBeNull();
+    expect(usage(model)).toEqual([0, 0]);
+  });
+
+  it('fails a physical allocSwap with ENOMEM when the charge would pass swap.max', () => {
+    const model = memcgModel();
+    run(model, swapon(0));
+    swappedOut(model, 0, 5, onDevice(0));
+    // An order-1 folio needs 2 pages: 1 + 2 > 2.
+    run(model, fault(2, 1));
+    expect(failed(model, allocSwap(2), onDevice(0))).toBe('ENOMEM');
+    expect(run(model, allocSwap(2), onDevice(0))).toEqual({ errno: 'ENOMEM', virtual: false, device: 0 });
+    // An order-0 folio fits: 1 + 1 <= 2; then the memcg is at its limit.
+    run(model, fault(1));
+    run(model, allocSwap(1), onDevice(0));
+    expect(usage(model)).toEqual([2, 0]);
+  });
+
+  it('charges a virtual entry only when disk backing is allocated, and fails that charge at swap.max', () => {
+    const model = memcgModel();
+    run(model, swapon(0));
+    swappedOut(model, 0, 5, onDevice(0));
+    swappedOut(model, 1, 6, onDevice(0));
+    expect(usage(model)).toEqual([2, 0]);
+    // At the limit a virtual allocation still succeeds: it only records the memcg.
+    const serial = unmapped(model, 2, 7, virtual);
+    expect(usage(model)).toEqual([2, 0]);
+    expect(entry(model, serial).memcg).toBe(0);
+    const id = folioOf(model, serial);
+    expect(run(model, writeout(id, true), onDevice(0))).toEqual({ errno: 'ENOMEM', device: 0 });
+    expect(folio(model, id).dirty).toBe(true);
+    run(model, zap(1));
+    expect(run(model, writeout(id, true), onDevice(0))).toEqual({ errno: 'OK', how: 'disk', device: 0 });
+    expect(usage(model)).toEqual([2, 0]);
+    expect(entry(model, serial).device).toBe(0);
+  });
+
+  it('charges a zswap writeback of a virtual entry, and fails it at swap.max with the object kept', () => {
+    const model = memcgModel({ zswapEnabled: true });
+    run(model, swapon(0));
+    swappedOut(model, 0, 5, onDevice(0));
+    const serial = unmapped(model, 2, 7, virtual);
+    const id = folioOf(model, serial);
+    expect(run(model, writeout(id))).toEqual({ errno: 'OK', how: 'zswap' });
+    run(model, evict(id));
+    swappedOut(model, 1, 6, onDevice(0));
+    expect(usage(model)).toEqual([2, 0]);
+    expect(run(model, zswapWriteback(2), onDevice(0))).toEqual({ errno: 'ENOMEM', device: 0 });
+    expect(entry(model, serial).backend).toBe('zswap');
+    run(model, zap(1));
+    expect(run(model, zswapWriteback(2), onDevice(0))).toEqual({ errno: 'OK', device: 0 });
+    expect(usage(model)).toEqual([2, 0]);
+  });
+
+  it('frees the swap cache after a swapin when the folio\'s memcg has used half its swap.max', () => {
+    // Device 0 is not synchronous and swap is far from full: only the memcg is.
+    const model = memcgModel();
+    run(model, swapon(0));
+    run(model, swapon(1));
+    const serial = swappedOut(model, 0, 5, onDevice(0));
+    expect(usage(model)).toEqual([1, 0]);
+    expect(model.vmSwapFull()).toBe(false);
+    expect(run(model, swapin(0))).toMatchObject({ errno: 'OK', freedCache: true });
+    expect(model.isLive(serial)).toBe(false);
+    // In the unlimited memcg the same swapin keeps the cache.
+    const kept = swappedOut(model, 4, 6, onDevice(0));
+    expect(run(model, swapin(4))).toMatchObject({ errno: 'OK', freedCache: false });
+    expect(model.isLive(kept)).toBe(true);
+  });
+
+  it('reclaims a mapped swap-cache folio on the last zap when its memcg\'s swap is half used', () => {
+    const model = memcgModel();
+    run(model, swapon(0));
+    run(model, swapon(1));
+    // Holder 0 maps the page, holder 1 holds its entry (fork of the swap PTE).
+    const serial = unmapped(model, 0, 5, onDevice(0));
+    run(model, fork(0, 1));
+    run(model, swapin(0));
+    expect(holder(model, 0).kind).toBe('present');
+    expect(usage(model)).toEqual([1, 0]);
+    expect(run(model, zap(1))).toEqual({ errno: 'OK', freedCache: true });
+    expect(model.isLive(serial)).toBe(false);
+  });
+
+  it('charges a swapped-in folio to the memcg recorded for the entry, a copy to the writer\'s', () => {
+    const model = memcgModel();
+    run(model, swapon(1));
+    // Entry of memcg 0 shared with holder 4 (memcg 1); holder 0 lets go.
+    unmapped(model, 0, 5, onDevice(1));
+    run(model, fork(0, 4));
+    run(model, zap(0));
+    const id = folioOf(model, 1);
+    run(model, writeout(id, true));
+    run(model, evict(id));
+    // Synchronous device: the swapin frees the cache; the folio stays memcg 0's.
+    expect(run(model, swapin(4))).toMatchObject({ freedCache: true });
+    const again = created(model, allocSwap(4), onDevice(1));
+    expect(entry(model, again[0] as number).memcg).toBe(0);
+    expect(usage(model)).toEqual([1, 0]);
+    // A present page shared across memcgs: the write fault's copy is charged to the writer.
+    run(model, fault(2));
+    run(model, fork(2, 5));
+    expect(run(model, write(5, 9))).toEqual({ errno: 'OK', how: 'cow', freedCache: false });
+    const copy = created(model, allocSwap(5), onDevice(1));
+    expect(entry(model, copy[0] as number).memcg).toBe(1);
+    expect(usage(model)).toEqual([1, 1]);
+  });
+
+  it('reads entries of different memcgs only one page at a time', () => {
+    const model = memcgModel();
+    run(model, swapon(1));
+    // Holder 4 takes an entry of memcg 0 and holder 5 one of memcg 1, both on synchronous device 1.
+    swappedOut(model, 0, 5, onDevice(1));
+    run(model, fork(0, 4));
+    run(model, zap(0));
+    swappedOut(model, 5, 6, onDevice(1));
+    expect(model.largeReadCandidates(4, 1)).toBeNull();
+    const reason = rejected(model, swapin(4, 1), { errno: 'OK', how: 'disk', order: 1 });
+    expect(reason).toMatch(/different memcgs/);
+  });
+
+  it('split pieces keep the folio\'s memcg', () => {
+    const model = memcgModel();
+    run(model, swapon(1));
+    run(model, fault(4, 1));
+    run(model, split(folioAt(model, 4)));
+    const serials = created(model, allocSwap(5), onDevice(1));
+    expect(entry(model, serials[0] as number).memcg).toBe(1);
+  });
+});
+
 describe('query helpers', () => {
   it('report holders, live folios and entries, and online devices', () => {
     const model = newModel();
@@ -1594,13 +1750,13 @@ describe('invariants and the observation of broken states', () => {
     state.holders[1] = { kind: 'swap', entry: 2, exclusive: true };
     state.entries.set(1, {
       serial: 1, count: 1, shadow: true, backend: { kind: 'disk', content: 3, device: 0 },
-      staleZswap: false, space: { kind: 'physical', device: 0 },
+      staleZswap: false, space: { kind: 'physical', device: 0 }, memcg: null,
     });
     state.entries.set(2, {
       serial: 2, count: 1, shadow: false, backend: { kind: 'none' },
-      staleZswap: false, space: { kind: 'physical', device: 0 },
+      staleZswap: false, space: { kind: 'physical', device: 0 }, memcg: null,
     });
-    state.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2] });
+    state.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2], memcg: null });
     state.nextFolio = 3;
     state.nextSerial = 3;
     expect(observeState(state, config)).toEqual(model.observe());
@@ -1608,7 +1764,7 @@ describe('invariants and the observation of broken states', () => {
   }
 
   it('accept the states the model reaches', () => {
-    expect(() => checkInvariants(sample())).not.toThrow();
+    expect(() => checkInvariants(sample(), config)).not.toThrow();
   });
 
   const corruptions: readonly [string, RegExp, (state: ModelState) => void][] = [
@@ -1620,10 +1776,10 @@ describe('invariants and the observation of broken states', () => {
     }],
     ['a clean folio that differs from its backend', /differs from the backend/, (s) => {
       s.entries.set(2, { ...entryOf(s, 2), backend: { kind: 'zero' } });
-      s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: false, swap: [2] });
+      s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: false, swap: [2], memcg: null });
     }],
     ['a clean folio outside the swap cache', /clean outside/, (s) => {
-      s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: false, swap: null });
+      s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: false, swap: null, memcg: null });
       s.holders[1] = { kind: 'present', folio: 2, page: 0, exclusive: true };
       s.entries.delete(2);
     }],
@@ -1641,7 +1797,7 @@ describe('invariants and the observation of broken states', () => {
     }],
     ['an exclusive mapping of a shared page', /maps a shared page exclusively/, (s) => {
       s.entries.delete(2);
-      s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: null });
+      s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: null, memcg: null });
       s.holders[1] = { kind: 'present', folio: 2, page: 0, exclusive: true };
       s.holders[2] = { kind: 'present', folio: 2, page: 0, exclusive: false };
     }],
@@ -1653,20 +1809,23 @@ describe('invariants and the observation of broken states', () => {
       s.entries.set(1, { ...entryOf(s, 1), staleZswap: true });
     }],
     ['a folio held by nothing', /held by nothing/, (s) => {
-      s.folios.set(1, { id: 1, order: 0, pages: [0], dirty: true, swap: null });
+      s.folios.set(1, { id: 1, order: 0, pages: [0], dirty: true, swap: null, memcg: null });
     }],
     ['a partly bound folio', /partly bound/, (s) => {
-      s.folios.set(2, { id: 2, order: 1, pages: [4, 0], dirty: true, swap: [2] });
+      s.folios.set(2, { id: 2, order: 1, pages: [4, 0], dirty: true, swap: [2], memcg: null });
     }],
     ['a folio of the wrong size', /wrong page count/, (s) => {
-      s.folios.set(2, { id: 2, order: 1, pages: [4], dirty: true, swap: [2] });
+      s.folios.set(2, { id: 2, order: 1, pages: [4], dirty: true, swap: [2], memcg: null });
     }],
     ['an entry bound twice', /bound to two pages/, (s) => {
-      s.folios.set(2, { id: 2, order: 1, pages: [4, 4], dirty: true, swap: [2, 2] });
+      s.folios.set(2, { id: 2, order: 1, pages: [4, 4], dirty: true, swap: [2, 2], memcg: null });
     }],
     ['an entry neither held nor cached', /neither held nor cached/, (s) => {
       s.entries.set(1, { ...entryOf(s, 1), count: 0, shadow: false });
       s.holders[0] = { kind: 'empty' };
+    }],
+    ['a cached folio in another memcg than its entry', /belong to different memcgs/, (s) => {
+      s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2], memcg: 0 });
     }],
     ['a folio id ahead of the counter', /ahead of the id counter/, (s) => {
       s.nextFolio = 2;
@@ -1680,10 +1839,19 @@ describe('invariants and the observation of broken states', () => {
     it(`reject ${name}`, () => {
       const state = sample();
       corrupt(state);
-      expect(() => checkInvariants(state)).toThrow(AssertionError);
-      expect(() => checkInvariants(state)).toThrow(message);
+      expect(() => checkInvariants(state, config)).toThrow(AssertionError);
+      expect(() => checkInvariants(state, config)).toThrow(message);
     });
   }
+
+  it('reject a memcg over its swap.max', () => {
+    const state = sample();
+    const limited: Config = { ...config, memcgs: [{ holders: 2, swapMax: 1 }] };
+    expect(() => checkInvariants(state, limited)).not.toThrow();
+    for (const serial of [1, 2]) state.entries.set(serial, { ...entryOf(state, serial), memcg: 0 });
+    state.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2], memcg: 0 });
+    expect(() => checkInvariants(state, limited)).toThrow(/memcg 0 uses 2 pages of swap, over its swap.max 1/);
+  });
 
   it('observe an unreadable swapped-out entry as lost', () => {
     const state = sample();

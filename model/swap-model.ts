@@ -43,7 +43,7 @@
  * contiguity and alignment (properties/checker.ts), and the impl's audits.
  */
 import { assert, unreachable } from '../lib/assert.ts';
-import { countSentinel } from '../lib/config.ts';
+import { countSentinel, memcgOfHolder } from '../lib/config.ts';
 import type { Config } from '../lib/config.ts';
 import type {
   BackendKind, EntryView, FolioView, HolderView, Observation,
@@ -87,6 +87,8 @@ import {
   isMapped,
   isUnused,
   mappersOf,
+  memcgChargeFails,
+  memcgSwapFull,
   pageContent,
   virtualEntries,
   vmSwapFull,
@@ -253,7 +255,7 @@ export class SwapModel {
 
   /** Checks the model's own invariants; throws an AssertionError on a violation. */
   selfCheck(): void {
-    checkInvariants(this.state);
+    checkInvariants(this.state, this.config);
   }
 
   get zswapEnabled(): boolean {
@@ -418,7 +420,8 @@ export class SwapModel {
     if (range.some((holder) => holderAt(this.state, holder).kind !== 'empty')) {
       return status('EINVAL');
     }
-    const folio = this.newFolio(op.order, range.map(() => 0), true, null);
+    // The new folio is charged to the faulting process's memcg (mem_cgroup_charge()).
+    const folio = this.newFolio(op.order, range.map(() => 0), true, null, memcgOfHolder(this.config, op.holder));
     range.forEach((holder, page) => {
       // folio_add_new_anon_rmap(..., RMAP_EXCLUSIVE)
       this.setHolder(holder, { kind: 'present', folio: folio.id, page, exclusive: true });
@@ -468,7 +471,7 @@ export class SwapModel {
       folio.dirty = true;
       return { how: 'reuse', freedCache };
     }
-    const copy = this.newFolio(0, [content], true, null);
+    const copy = this.newFolio(0, [content], true, null, memcgOfHolder(this.config, index));
     this.setHolder(index, { kind: 'present', folio: copy.id, page: 0, exclusive: true });
     return { how: 'cow', freedCache: this.releaseUnmapped(folio) };
   }
@@ -553,12 +556,15 @@ export class SwapModel {
     if (reclaimReason !== null) return illegal(reclaimReason);
     const space = this.chooseSpace(choices, folio.pages.length);
     if (typeof space === 'string') return illegal(space);
-    // The memcg swap charge of physical entries fails after allocation; the reclaims already
-    // done stay. Virtual entries are charged when backing is allocated (RFC patch 4).
-    if (op.failAlloc === true && space.kind === 'physical') {
+    // The memcg swap charge of physical entries (at swap.max, or failAlloc) fails after
+    // allocation; the reclaims already done stay. Virtual entries are charged when backing is
+    // allocated (RFC patch 4).
+    const chargeFails = op.failAlloc === true || memcgChargeFails(this.state, this.config, folio.memcg, folio.pages.length);
+    if (space.kind === 'physical' && chargeFails) {
       return done(withReclaimed({ errno: 'ENOMEM', virtual: false, device: space.device }, reclaimed));
     }
-    const created = folio.pages.map(() => this.newEntry(space));
+    // mem_cgroup_try_charge_swap() / mem_cgroup_record_swap(): the entry records the folio's memcg.
+    const created = folio.pages.map(() => this.newEntry(space, folio.memcg));
     folio.swap = created;
     const outcome: Outcome =
       space.kind === 'virtual'
@@ -674,8 +680,10 @@ export class SwapModel {
     if (reclaimReason !== null) return illegal(reclaimReason);
     const device = this.chooseDevice(choices, entries.length);
     if (typeof device === 'string') return illegal(device);
-    // The charge of the new backing fails: the slots go back, the reclaims stay.
-    if (op.failAlloc === true) return done(withReclaimed({ errno: 'ENOMEM', device }, reclaimed));
+    // The charge of the new backing (at swap.max, or failAlloc) fails: the slots go back, the
+    // reclaims stay.
+    const chargeFails = op.failAlloc === true || memcgChargeFails(this.state, this.config, folio.memcg, entries.length);
+    if (chargeFails) return done(withReclaimed({ errno: 'ENOMEM', device }, reclaimed));
     entries.forEach((entry, page) => {
       entry.backend = { kind: 'disk', content: pageContent(folio, page), device };
     });
@@ -813,6 +821,8 @@ export class SwapModel {
     const device = [...devices][0];
     if (devices.size !== 1 || device === null || device === undefined) return 'the entries of a large read are not on one device';
     if (!deviceConfigAt(this.config, device).synchronousIo) return `device ${device} reads large folios only with synchronous I/O (swapin_sync())`;
+    // mm/swap_state.c: __swap_cache_add_check(): a batch needs one memcg id.
+    if (new Set(entries.map((entry) => entry.memcg)).size !== 1) return 'the entries of a large read belong to different memcgs';
     return null;
   }
 
@@ -857,7 +867,9 @@ export class SwapModel {
     });
     const exclusive = entries.some((entry) => entry.backend.kind === 'zswap');
     const serials = entries.map((entry) => entry.serial);
-    const folio = this.newFolio(order, pages, exclusive, serials);
+    // mem_cgroup_swapin_charge_folio(): charged to the memcg recorded for the entry.
+    const memcg = (entries[0] as Entry).memcg;
+    const folio = this.newFolio(order, pages, exclusive, serials, memcg);
     for (const entry of entries) {
       entry.shadow = false;
       if (exclusive) entry.backend = { kind: 'none' };
@@ -867,7 +879,8 @@ export class SwapModel {
 
   /**
    * After a swapin maps the folio: frees its swap cache when no entry of the folio is held
-   * and the entry's device is synchronous, swap is full, the entry is virtual without disk
+   * and the entry's device is synchronous, swap (or the folio's memcg's swap) is full
+   * (mem_cgroup_swap_full()), the entry is virtual without disk
    * backing, or the fault is a write and no holder other than `mapped` maps the folio.
    * Returns whether it did.
    */
@@ -877,7 +890,8 @@ export class SwapModel {
     const synchronous = device !== null && deviceConfigAt(this.config, device).synchronousIo;
     const unbacked = entry.space.kind === 'virtual' && entry.backend.kind !== 'disk';
     const alone = mappersOf(this.state, folio.id).every((index) => mapped.includes(index));
-    const wanted = synchronous || vmSwapFull(this.state, this.config) || unbacked || (write && alone);
+    const full = memcgSwapFull(this.state, this.config, folio);
+    const wanted = synchronous || full || unbacked || (write && alone);
     if (!wanted || !isUnused(this.state, folio)) return false;
     this.folioFreeSwap(folio);
     return true;
@@ -905,8 +919,9 @@ export class SwapModel {
 
   /**
    * Drops one reference; the last one frees an uncached entry, or reclaims a swap-cache folio
-   * none of whose entries is held when it is unmapped, or when swap is full and its entries
-   * are physically backed (__try_to_reclaim_swap(TTRS_UNMAPPED | TTRS_FULL)). Returns whether
+   * none of whose entries is held when it is unmapped, or when swap is full
+   * (mem_cgroup_swap_full()) and its entries are physically backed
+   * (__try_to_reclaim_swap(TTRS_UNMAPPED | TTRS_FULL)). Returns whether
    * the swap cache was freed.
    */
   private putEntry(serial: number): boolean {
@@ -923,7 +938,7 @@ export class SwapModel {
     const unmapped = !isMapped(this.state, cache.folio.id);
     // RFC v2 patches 2 and 3: the FULL arm skips vswap entries not backed by physical swap.
     const physical = folioEntries(this.state, cache.folio).every((each) => each.space.kind === 'physical' || each.backend.kind === 'disk');
-    const full = physical && vmSwapFull(this.state, this.config);
+    const full = physical && memcgSwapFull(this.state, this.config, cache.folio);
     if (!unmapped && !full) return false;
     this.folioFreeSwap(cache.folio);
     return true;
@@ -965,6 +980,11 @@ export class SwapModel {
     if (reclaimReason !== null) return illegal(reclaimReason);
     const device = this.chooseDevice(choices, 1);
     if (typeof device === 'string') return illegal(device);
+    // The new backing is charged (folio_realloc_swap()); at swap.max the slot goes back and
+    // the object stays in zswap.
+    if (memcgChargeFails(this.state, this.config, entry.memcg, 1)) {
+      return done(withReclaimed({ errno: 'ENOMEM', device }, reclaimed));
+    }
     entry.backend = { kind: 'disk', content: backend.content, device };
     return done(withReclaimed({ errno: 'OK', device }, reclaimed));
   }
@@ -978,7 +998,7 @@ export class SwapModel {
     const pieces = folio.pages.map((content, page) => {
       if (page === 0) return folio;
       const binding = swap === null ? null : swap.slice(page, page + 1);
-      return this.newFolio(0, [content], folio.dirty, binding);
+      return this.newFolio(0, [content], folio.dirty, binding, folio.memcg);
     });
     this.state.holders = this.state.holders.map((holder, index): Holder => {
       if (holder.kind !== 'present' || holder.folio !== folio.id) return holder;
@@ -1144,20 +1164,20 @@ export class SwapModel {
     return Array.from({ length: pages }, (_, page) => start + page);
   }
 
-  private newFolio(order: number, pages: number[], dirty: boolean, swap: number[] | null): Folio {
-    const folio: Folio = { id: this.state.nextFolio, order, pages, dirty, swap };
+  private newFolio(order: number, pages: number[], dirty: boolean, swap: number[] | null, memcg: number | null): Folio {
+    const folio: Folio = { id: this.state.nextFolio, order, pages, dirty, swap, memcg };
     this.touched.folios.add(folio.id);
     this.state.nextFolio += 1;
     this.state.folios.set(folio.id, folio);
     return folio;
   }
 
-  private newEntry(space: EntrySpace): number {
+  private newEntry(space: EntrySpace, memcg: number | null): number {
     const serial = this.state.nextSerial;
     this.touched.entries.add(serial);
     this.state.nextSerial += 1;
     const backend: Backend = { kind: 'none' };
-    this.state.entries.set(serial, { serial, count: 0, shadow: false, backend, staleZswap: false, space });
+    this.state.entries.set(serial, { serial, count: 0, shadow: false, backend, staleZswap: false, space, memcg });
     return serial;
   }
 }

@@ -59,6 +59,7 @@ export const configSchema = v.strictObject({
   zswapEnabled: v.boolean(),
   zswapCapacity: count,
   vswapSlots: count,
+  memcgs: v.optional(v.array(v.strictObject({ holders: count, swapMax: v.nullable(count) }))),
 });
 
 const knobsSchema = v.strictObject({
@@ -106,7 +107,7 @@ const traceSchema = v.strictObject({
   format: v.literal(traceFormat),
   version: v.literal(traceVersion),
   design: designRefSchema,
-  config: v.union([v.picklist(['tiny', 'default', 'tiny-disk', 'default-disk']), configSchema]),
+  config: v.union([v.picklist(Object.keys(configPresets) as ConfigPresetName[]), configSchema]),
   seed: v.optional(count),
   note: v.optional(v.string()),
   failure: v.optional(v.record(v.string(), v.unknown())),
