@@ -4,7 +4,8 @@
  * `/proc/PID/pagemap` (present with a page frame, or swapped with a swap type and offset) and
  * `mincore()` (whether a swapped-out page is in the swap cache); a present page's content by
  * reading it; the rest through `/proc/swaps` (each device's size and used pages) and
- * `/proc/meminfo` (SwapTotal, SwapFree, SwapCached, Zswapped).
+ * `/proc/meminfo` (SwapTotal, SwapFree, SwapCached, Zswapped) and each memory cgroup's
+ * `memory.swap.current`.
  *
  * Userspace cannot see identities, only equalities: two slots show the same page frame exactly
  * when they map the same page, and the same swap type and offset exactly when they hold the
@@ -54,6 +55,8 @@ export interface UserspaceView {
   readonly swapCachedPages: number;
   /** /proc/meminfo Zswapped (or debugfs zswap/stored_pages): pages held by zswap. */
   readonly zswapStoredPages: number;
+  /** memory.swap.current of each memcg of Config.memcgs, in pages, in config order. */
+  readonly memcgSwapCurrentPages: readonly number[];
 }
 
 /** The share key of page `page` of folio `folio`. */
@@ -103,5 +106,6 @@ export function userspaceViewOf(observation: Observation, config: Config): Users
     swapFreePages: observation.swapFreePages,
     swapCachedPages,
     zswapStoredPages: observation.zswapStored,
+    memcgSwapCurrentPages: [...observation.memcgSwapCurrent],
   };
 }
