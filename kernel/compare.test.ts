@@ -27,11 +27,12 @@ const expect0: KernelExpectation = {
   swapFreePages: 13,
   swapCachedPages: 1,
   zswapStoredPages: 0,
+  memcgSwapCurrentPages: [1],
   types: [0],
   adjusted: [],
 };
 
-const agreeing = '@obs 3 h0=P100:7:1 h1=P100:7:1 h2=S0:5:1 h3=S0:5:1 h4=E dev0=1/14 dev1=off total=14 free=13 cached=1 zswap=0 errno=OK';
+const agreeing = '@obs 3 h0=P100:7:1 h1=P100:7:1 h2=S0:5:1 h3=S0:5:1 h4=E dev0=1/14 dev1=off total=14 free=13 cached=1 zswap=0 memcg0=1 errno=OK';
 
 function observed(line: string): KernelObservation {
   const observation = parseKernelOutput(`${line}\n@check 3 ok\n@verdict pass\n`).steps.get(3)?.observation;
@@ -49,6 +50,8 @@ describe('parseKernelOutput', () => {
     expect(output.steps.get(1)?.what).toBe('swapon device 0');
     expect(output.steps.get(1)?.check).toEqual({ ok: false, text: 'SwapCached: 0 pages, expected 1' });
     expect(output.steps.get(1)?.observation?.holders.get(2)).toEqual({ kind: 'swapped', type: 0, offset: '5', cached: true });
+    expect(output.steps.get(1)?.observation?.memcgSwapCurrentPages).toEqual([1]);
+    expect(output.steps.get(0)?.observation?.memcgSwapCurrentPages).toEqual([]);
     expect(parseKernelOutput('@error no zram').verdict).toEqual({ kind: 'error', message: 'no zram' });
     expect(parseKernelOutput('@step 1 x').verdict).toEqual({ kind: 'incomplete' });
   });
@@ -73,6 +76,8 @@ describe('compareStep', () => {
     ['SwapFree', 'free=13', 'free=12', 'swap-free'],
     ['SwapCached', 'cached=1', 'cached=0', 'swap-cached'],
     ['zswap', 'zswap=0', 'zswap=1', 'zswap'],
+    ['memory.swap.current', 'memcg0=1', 'memcg0=2', 'memcg-swap'],
+    ['no memory.swap.current where the model has a memcg', ' memcg0=1', '', 'memcg-swap'],
     ['the errno', 'errno=OK', 'errno=EBUSY', 'errno'],
   ] as const)('catches %s', (_, from, to, kind) => {
     expect(kinds(agreeing.replace(from, to), 'OK')).toContain(kind);
@@ -81,6 +86,14 @@ describe('compareStep', () => {
   it('catches pages that share when the model keeps them apart', () => {
     const apart: KernelExpectation = { ...expect0, holders: expect0.holders.map((each) => (each.holder === 1 ? { holder: 1, view: { kind: 'present', page: 'f2.0', content: 7 } } : each)) };
     expect(compareStep(apart, observed(agreeing), []).map((d) => d.kind)).toEqual(['sharing']);
+  });
+
+  it('compares memory.swap.current only where the model has a memcg', () => {
+    const rootOnly: KernelExpectation = { ...expect0, memcgSwapCurrentPages: [] };
+    expect(compareStep(rootOnly, observed(agreeing.replace(' memcg0=1', '')), [], 'OK')).toEqual([]);
+    expect(compareStep(expect0, observed(agreeing.replace('memcg0=1', 'memcg0=0')), [], 'OK').map((d) => d.text)).toEqual([
+      'memory.swap.current of memcg 0: 0 pages; the model expects 1 (swap pages charged to it)',
+    ]);
   });
 
   it('does not compare zswap when the kernel has no counter', () => {

@@ -4,7 +4,8 @@
  * or swapped out (its swap type and offset, and whether mincore finds it in the swap cache);
  * holders share a frame exactly when the model says they map one page, and a type and offset
  * exactly when they hold one entry; each device's used pages; SwapTotal, SwapFree,
- * SwapCached; zswap's stored pages; the errno of swapon and swapoff. The same checks run in
+ * SwapCached; zswap's stored pages; each memcg's memory.swap.current; the errno of swapon
+ * and swapoff. The same checks run in
  * the program itself (sc_check() in kernel/c/runtime.c); the harness uses these to report,
  * and a test keeps the two verdicts equal.
  *
@@ -26,6 +27,7 @@ export type DifferenceKind =
   | 'swap-free'
   | 'swap-cached'
   | 'zswap'
+  | 'memcg-swap'
   | 'errno';
 
 export interface Difference {
@@ -97,6 +99,10 @@ export function compareStep(
   if (seen.zswapStoredPages !== null && seen.zswapStoredPages !== expect.zswapStoredPages) {
     add('zswap', `zswap stored pages: ${seen.zswapStoredPages}; the model expects ${expect.zswapStoredPages}`);
   }
+  expect.memcgSwapCurrentPages.forEach((pages, memcg) => {
+    const got = seen.memcgSwapCurrentPages[memcg];
+    if (got !== pages) add('memcg-swap', `memory.swap.current of memcg ${memcg}: ${got === undefined ? 'not shown' : `${got} pages`}; the model expects ${pages} (swap pages charged to it)`);
+  });
   if (errno !== undefined && seen.errno !== errno) add('errno', `the syscall returned ${seen.errno ?? 'nothing'}; the model expects ${errno}`);
   return differences;
 }

@@ -19,6 +19,7 @@ import { formatAction } from './actions.ts';
 import type { KernelProgram, ProgramStep } from './program.ts';
 import type { KernelExpectation } from './session.ts';
 import { DevicePolicy } from './device-policy.ts';
+import { programMemcg } from './session.ts';
 
 /** Where the reproducer came from, for its header. */
 export interface EmitSource {
@@ -48,6 +49,7 @@ export function expectationText(expect: KernelExpectation, errno?: string): stri
     parts.push(`dev${index}=${device.online ? `${device.usedPages}/${device.sizePages}` : 'off'}`);
   });
   parts.push(`total=${expect.swapTotalPages}`, `free=${expect.swapFreePages}`, `cached=${expect.swapCachedPages}`, `zswap=${expect.zswapStoredPages}`);
+  expect.memcgSwapCurrentPages.forEach((pages, memcg) => parts.push(`memcg${memcg}=${pages}`));
   if (errno !== undefined) parts.push(`errno=${errno}`);
   return parts.join(' ');
 }
@@ -118,6 +120,9 @@ export function describeChange(before: KernelExpectation, after: KernelExpectati
   });
   if (before.swapCachedPages !== after.swapCachedPages) lines.push(`SwapCached ${after.swapCachedPages} pages`);
   if (before.zswapStoredPages !== after.zswapStoredPages) lines.push(`zswap stored ${after.zswapStoredPages} pages`);
+  after.memcgSwapCurrentPages.forEach((pages, memcg) => {
+    if (before.memcgSwapCurrentPages[memcg] !== pages) lines.push(`memory.swap.current ${pages} pages`);
+  });
   return lines;
 }
 
@@ -136,6 +141,7 @@ function describeHolder(view: UserspaceHolder): string {
 export function emitC(program: KernelProgram, source: EmitSource): string {
   const config = program.config;
   const priorities = new DevicePolicy(config.devices.map((device) => device.priority)).priorities;
+  const memcg = programMemcg(config);
   const needsZswap = config.zswapEnabled || program.steps.some((step) => step.action.kind === 'zswap' && step.action.enabled);
   const lines: string[] = [];
   const push = (...more: string[]) => lines.push(...more);
@@ -160,6 +166,10 @@ export function emitC(program: KernelProgram, source: EmitSource): string {
     const bad = device.bad.length === 0 ? '' : `, bad slots ${device.bad.join(',')}`;
     push(` *   DEV${index}: ${kind}, at least ${device.slots} pages (${device.slots} slots${bad}, priority ${device.priority} -> ${priorities[index]})`);
   });
+  if (memcg !== undefined) {
+    push(` * It runs in a cgroup v2 cgroup of its own with memory.swap.max ${memcg.swapMax === null ? 'max' : `${memcg.swapMax} pages`} (cgroup2 at /sys/fs/cgroup)`);
+    push(' * and checks its memory.swap.current after every step.');
+  }
   push(' * It prints "@step N", "@obs N ..." and "@check N ok|FAIL: ..." per step, then');
   push(' * "@verdict pass" (exit 0) or "@verdict fail N" (exit 1, N the first failing step);');
   push(' * "@error ..." (exit 2) when the machine cannot run it.');
@@ -174,6 +184,8 @@ export function emitC(program: KernelProgram, source: EmitSource): string {
   push(`#define SC_USES_RECLAIM ${program.usesReclaim ? 1 : 0}`);
   push(`#define SC_NEEDS_ZSWAP ${needsZswap ? 1 : 0}`);
   push(`#define SC_ZSWAP_AT_START ${config.zswapEnabled ? 1 : 0}`);
+  push(`#define SC_MEMCG ${memcg === undefined ? 0 : 1}`);
+  push(`#define SC_SWAP_MAX_PAGES ${memcg?.swapMax ?? -1}`);
   push('');
   push(runtimeSource().trimEnd());
   push('');

@@ -30,6 +30,8 @@ export interface FactView {
   readonly swapCached: number;
   readonly swapFree: number;
   readonly zswapStored: number | null;
+  /** memory.swap.current of memcg 0 in pages; null when the config has no memcg. */
+  readonly swapCurrent: number | null;
   /** Used pages per config device, or 'off'. */
   readonly used: readonly (number | 'off')[];
   readonly errno?: string;
@@ -48,6 +50,7 @@ export function kernelFactView(seen: KernelObservation, types: readonly (number 
     swapCached: seen.swapCachedPages,
     swapFree: seen.swapFreePages,
     zswapStored: seen.zswapStoredPages,
+    swapCurrent: seen.memcgSwapCurrentPages[0] ?? null,
     used: Array.from({ length: devices }, (_, index) => seen.devices[index]?.usedPages ?? 'off'),
     ...(seen.errno === undefined ? {} : { errno: seen.errno }),
   };
@@ -66,6 +69,7 @@ export function modelFactView(expect: KernelExpectation, errno?: string): FactVi
     swapCached: expect.swapCachedPages,
     swapFree: expect.swapFreePages,
     zswapStored: expect.zswapStoredPages,
+    swapCurrent: expect.memcgSwapCurrentPages[0] ?? null,
     used: expect.devices.map((device) => (device.online ? device.usedPages : 'off')),
     ...(errno === undefined ? {} : { errno }),
   };
@@ -96,6 +100,9 @@ export function checkFacts(facts: Facts, view: FactView): string[] {
   counter('SwapCached', facts.swapCached, view.swapCached);
   counter('SwapFree', facts.swapFree, view.swapFree);
   counter('zswap stored', facts.zswapStored, view.zswapStored);
+  // A claim about memory.swap.current where there is no memcg to read is broken, not skipped.
+  if (facts.swapCurrent !== undefined && view.swapCurrent === null) broken.push(`memory.swap.current is not shown (no memcg); claimed ${facts.swapCurrent} pages`);
+  else counter('memory.swap.current', facts.swapCurrent, view.swapCurrent);
   for (const [key, claimed] of Object.entries(facts.used ?? {})) {
     const actual = view.used[Number(key)];
     if (actual !== claimed) broken.push(`device ${key} is ${actual === 'off' ? 'off' : `${actual} pages used`}; claimed ${claimed === 'off' ? 'off' : `${claimed} pages used`}`);

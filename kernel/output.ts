@@ -1,8 +1,9 @@
 /**
  * Reads what a kernel program printed (the line protocol of kernel/c/runtime.c) into one
  * observation per step: each placed holder as pagemap and mincore showed it (with a present
- * page's content), each device's /proc/swaps line, /proc/meminfo's swap counters, and the
- * errno of a swapon or swapoff. Also the program's own per-step checks and verdict, which the
+ * page's content), each device's /proc/swaps line, /proc/meminfo's swap counters, the
+ * cgroup's memory.swap.current when the program has a memcg, and the errno of a swapon or
+ * swapoff. Also the program's own per-step checks and verdict, which the
  * harness compares with its own (kernel/compare.ts).
  *
  * Not covered here: the comparison itself.
@@ -27,6 +28,8 @@ export interface KernelObservation {
   readonly swapCachedPages: number;
   /** null when the kernel shows no zswap counter. */
   readonly zswapStoredPages: number | null;
+  /** memory.swap.current of each memcg, in pages (`memcgN=` tokens; empty without one). */
+  readonly memcgSwapCurrentPages: readonly number[];
   readonly errno?: string;
 }
 
@@ -97,6 +100,7 @@ function parseObservation(text: string): KernelObservation {
   const holders = new Map<number, SeenHolder>();
   const devices: (SeenDevice | null)[] = [];
   const numbers: Record<string, number> = {};
+  const memcgs: number[] = [];
   let errno: string | undefined;
   for (const token of text.split(' ')) {
     const [key = '', value = ''] = token.split('=');
@@ -105,6 +109,8 @@ function parseObservation(text: string): KernelObservation {
     } else if (/^dev\d+$/.test(key)) {
       const [used, size] = value.split('/');
       devices[Number(key.slice(3))] = value === 'off' ? null : { usedPages: Number(used), sizePages: Number(size) };
+    } else if (/^memcg\d+$/.test(key)) {
+      memcgs[Number(key.slice(5))] = Number(value);
     } else if (key === 'errno') {
       errno = value;
     } else if (key !== '') {
@@ -119,6 +125,7 @@ function parseObservation(text: string): KernelObservation {
     swapFreePages: numbers.free ?? 0,
     swapCachedPages: numbers.cached ?? 0,
     zswapStoredPages: zswap < 0 ? null : zswap,
+    memcgSwapCurrentPages: Array.from({ length: memcgs.length }, (_, index) => memcgs[index] ?? Number.NaN),
     ...(errno === undefined ? {} : { errno }),
   };
 }

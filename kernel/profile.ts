@@ -134,6 +134,13 @@ export const linux61: KernelProfile = {
       source: 'kernel/fork.c: dup_mmap(), copy_page_range(); mm/madvise.c: MADV_DONTFORK keeps the other pages out of the child',
     },
     {
+      id: 'memcg-layout',
+      kind: 'rejects',
+      summary: 'the reproducer runs every holder in one process tree, so in one cgroup: a limitation of the oracle, not of the kernel',
+      effect: 'a config with memcgs runs only when it has exactly one memcg holding every holder: the program then runs in a cgroup v2 cgroup of its own (memory.swap.max = swapMax pages, "max" for null), joined before its first step, and memory.swap.current is compared after every step; any other layout (several memcgs, or holders left in the root cgroup) is refused',
+      source: 'kernel/cgroup/cgroup.c: a process is in one cgroup and fork() children start in their parent\'s (cgroup_post_fork()); mm/memcontrol.c: a page is charged to the memcg of the task that faults it (mem_cgroup_charge()), and a charge stays where it was made when the task moves (cgroup v2 has no charge moving)',
+    },
+    {
       id: 'no-swap-pte-exclusive',
       kind: 'rejects',
       summary: 'arch um in 6.1 has no swap-PTE exclusive bit: a page swapped in while it stays in the swap cache is mapped non-exclusive',

@@ -56,6 +56,8 @@ export interface KernelExpectation {
   readonly swapFreePages: number;
   readonly swapCachedPages: number;
   readonly zswapStoredPages: number;
+  /** memory.swap.current of each memcg of the config, in pages (empty without memcgs). */
+  readonly memcgSwapCurrentPages: readonly number[];
   /** The config device of each swap type (index = type), as predicted. */
   readonly types: readonly (number | null)[];
   /** Profile entries whose rule changed a value above from the model's. */
@@ -73,7 +75,23 @@ export function configRejection(config: Config): Rejection | null {
   }
   const empty = config.devices.findIndex((device) => devicePages(device) < 1);
   if (empty >= 0) return new Rejection('empty-device', `device ${empty} has no usable page`);
-  return null;
+  return memcgLayoutRejection(config);
+}
+
+/** The program runs as one process tree in one cgroup: a config can have one memcg, and it
+ * must hold every holder (profile entry memcg-layout). No memcgs at all is the root cgroup. */
+function memcgLayoutRejection(config: Config): Rejection | null {
+  const memcgs = config.memcgs ?? [];
+  if (memcgs.length === 0) return null;
+  if (memcgs.length === 1 && memcgs[0]?.holders === config.holders) return null;
+  const covered = memcgs.reduce((sum, memcg) => sum + memcg.holders, 0);
+  return new Rejection('memcg-layout', `the config puts ${covered} of ${config.holders} holders in ${memcgs.length} memcg${memcgs.length === 1 ? '' : 's'}; the oracle runs every holder in one cgroup, so only one memcg holding all ${config.holders} holders can run`);
+}
+
+/** The memcg of a one-memcg config (its cgroup's memory.swap.max in pages, null for "max"),
+ * or undefined when every holder is in the root cgroup. */
+export function programMemcg(config: Config): { readonly swapMax: number | null } | undefined {
+  return config.memcgs?.[0];
 }
 
 export class KernelSession {
@@ -242,6 +260,7 @@ export class KernelSession {
       swapFreePages: view.swapFreePages,
       swapCachedPages: view.swapCachedPages,
       zswapStoredPages,
+      memcgSwapCurrentPages: view.memcgSwapCurrentPages,
       types: this.devicePolicy.typeTable(),
       adjusted,
     };

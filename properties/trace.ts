@@ -77,8 +77,9 @@ export const designRefSchema = v.union([
  * What userspace must see after op `op` (1-based) of a kernel scenario: each listed holder as
  * `empty`, `present` or `present=CONTENT`, `swapped` with an optional `@DEVICE` and `+` (in
  * the swap cache) or `-` (not); pairs of holders that map one page or hold one entry (`same`)
- * or not (`differ`); /proc/meminfo and /proc/swaps counters in pages; the errno of a swapon or
- * swapoff. Only what is listed is checked (kernel/facts.ts).
+ * or not (`differ`); /proc/meminfo and /proc/swaps counters in pages; memory.swap.current of
+ * the config's memcg in pages (`swapCurrent`; the oracle runs configs with one memcg); the
+ * errno of a swapon or swapoff. Only what is listed is checked (kernel/facts.ts).
  */
 export const factsSchema = v.strictObject({
   op: v.pipe(count, v.minValue(1)),
@@ -88,6 +89,7 @@ export const factsSchema = v.strictObject({
   swapCached: v.optional(count),
   swapFree: v.optional(count),
   zswapStored: v.optional(count),
+  swapCurrent: v.optional(count),
   used: v.optional(v.record(v.pipe(v.string(), v.regex(/^\d+$/, 'a device index')), v.union([count, v.literal('off')]))),
   errno: v.optional(v.picklist(['OK', 'EINVAL', 'EBUSY', 'ENOSPC', 'ENOMEM', 'EEXIST'])),
 });

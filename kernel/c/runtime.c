@@ -8,8 +8,14 @@
  * page but the forked one marked MADV_DONTFORK) and tells them what to do over pipes made
  * before any fork. After every step it waits for writeback to finish, reads what userspace can
  * see (pagemap and mincore of every placed holder, the content of present pages, /proc/swaps,
- * /proc/meminfo), prints it on one "@obs" line and compares it with what swapcheck's model
- * expects for this kernel (the step's expectation string, see sc_check()).
+ * /proc/meminfo, and memory.swap.current when the config has a memcg), prints it on one "@obs"
+ * line and compares it with what swapcheck's model expects for this kernel (the step's
+ * expectation string, see sc_check()).
+ *
+ * The program runs in a cgroup v2 cgroup of its own, /sys/fs/cgroup/swapcheck-PID, when it
+ * writes memory.reclaim (SC_USES_RECLAIM) or its config has a memcg (SC_MEMCG, with
+ * memory.swap.max SC_SWAP_MAX_PAGES pages, -1 for "max"); it joins the cgroup before any page
+ * of the region is touched, so every holder's page is charged to it.
  *
  * Output lines (stdout): "@step N <what>", "@obs N ...", "@check N ok" or "@check N FAIL: ...",
  * and at the end "@verdict pass" or "@verdict fail N" (N: the first failing step). A problem
@@ -523,21 +529,34 @@ static void sc_begin(int argc, char **argv)
 	for (i = 0; i < SC_PROCESSES; i++)
 		if (pipe(sc_to[i]) != 0 || pipe(sc_from[i]) != 0)
 			sc_env_error("pipe: %s", strerror(errno));
-	if (SC_USES_RECLAIM) {
+	if (SC_USES_RECLAIM || SC_MEMCG) {
 		char pid[32], path[160];
 
 		if (access("/sys/fs/cgroup/cgroup.subtree_control", W_OK) != 0)
-			sc_env_error("memory.reclaim needs cgroup v2 at /sys/fs/cgroup");
+			sc_env_error("%s needs cgroup v2 at /sys/fs/cgroup", SC_MEMCG ? "memory.swap.max" : "memory.reclaim");
 		sc_write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
 		snprintf(sc_cgroup, sizeof(sc_cgroup), "/sys/fs/cgroup/swapcheck-%d", (int)getpid());
 		if (mkdir(sc_cgroup, 0755) != 0)
 			sc_env_error("mkdir %s: %s", sc_cgroup, strerror(errno));
-		snprintf(path, sizeof(path), "%s/memory.reclaim", sc_cgroup);
-		if (access(path, W_OK) != 0)
-			sc_env_error("%s is missing (memory.reclaim needs Linux 5.19)", path);
-		/* Reclaim takes anonymous pages only (mm/vmscan.c: get_scan_count()). */
-		sc_parameter("/proc/sys/vm/swappiness", sc_saved_swappiness, sizeof(sc_saved_swappiness), "200");
-		sc_lock_program();
+		if (SC_MEMCG) {
+			char max[32];
+
+			snprintf(path, sizeof(path), "%s/memory.swap.max", sc_cgroup);
+			if (SC_SWAP_MAX_PAGES < 0)
+				snprintf(max, sizeof(max), "max");
+			else
+				snprintf(max, sizeof(max), "%ld", (long)SC_SWAP_MAX_PAGES * sc_page_size);
+			if (sc_write_file(path, max) != 0)
+				sc_env_error("cannot write %s to %s (swap accounting off?): %s", max, path, strerror(errno));
+		}
+		if (SC_USES_RECLAIM) {
+			snprintf(path, sizeof(path), "%s/memory.reclaim", sc_cgroup);
+			if (access(path, W_OK) != 0)
+				sc_env_error("%s is missing (memory.reclaim needs Linux 5.19)", path);
+			/* Reclaim takes anonymous pages only (mm/vmscan.c: get_scan_count()). */
+			sc_parameter("/proc/sys/vm/swappiness", sc_saved_swappiness, sizeof(sc_saved_swappiness), "200");
+			sc_lock_program();
+		}
 		snprintf(path, sizeof(path), "%s/cgroup.procs", sc_cgroup);
 		snprintf(pid, sizeof(pid), "%d", (int)getpid());
 		if (sc_write_file(path, pid) != 0)
@@ -662,6 +681,7 @@ static void sc_reclaim(void)
 
 struct sc_global {
 	long total, free, cached, zswap;	/* pages; zswap -1: not shown */
+	long swap_current;			/* memory.swap.current in pages; -1: no memcg */
 	long used[SC_DEVICES > 0 ? SC_DEVICES : 1];	/* -1: not in /proc/swaps */
 	long size[SC_DEVICES > 0 ? SC_DEVICES : 1];
 };
@@ -683,6 +703,15 @@ static void sc_global(struct sc_global *g)
 		g->zswap = sc_read_file("/sys/kernel/debug/zswap/stored_pages", stored, sizeof(stored)) == 0 ? atol(stored) : -1;
 	} else {
 		g->zswap /= pages_per_kb;
+	}
+	g->swap_current = -1;
+	if (SC_MEMCG) {
+		char path[160], value[32];
+
+		snprintf(path, sizeof(path), "%s/memory.swap.current", sc_cgroup);
+		if (sc_read_file(path, value, sizeof(value)) != 0)
+			sc_env_error("cannot read %s", path);
+		g->swap_current = atol(value) / sc_page_size;
 	}
 	for (i = 0; i < SC_DEVICES; i++)
 		g->used[i] = g->size[i] = -1;
@@ -751,8 +780,8 @@ struct sc_expected {
 /*
  * Prints what userspace sees and compares it with `expect`, a space-separated list of:
  * hN=... (each placed holder), types=D,D,- (the config device of each swap type), devD=U/S
- * or devD=off, total=N, free=N, cached=N, zswap=N or zswap=? (pages), errno=NAME (after a
- * swapon or swapoff). Holders that share a page must show one page frame; holders that share
+ * or devD=off, total=N, free=N, cached=N, zswap=N or zswap=? (pages), memcg0=N (the cgroup's
+ * memory.swap.current in pages, with SC_MEMCG), errno=NAME (after a swapon or swapoff). Holders that share a page must show one page frame; holders that share
  * an entry one swap type and offset; and the other way round.
  */
 static void sc_check(int step, const char *expect)
@@ -761,7 +790,7 @@ static void sc_check(int step, const char *expect)
 	static struct sc_seen seen[SC_HOLDERS];
 	static char copy[65536];
 	int types[64], ntypes = 0, nwant = 0, i, j;
-	long total = -2, free_pages = -2, cached = -2, zswap = -2;
+	long total = -2, free_pages = -2, cached = -2, zswap = -2, swap_current = -2;
 	long dev_used[SC_DEVICES > 0 ? SC_DEVICES : 1], dev_size[SC_DEVICES > 0 ? SC_DEVICES : 1];
 	const char *want_errno = NULL;
 	struct sc_global g;
@@ -814,6 +843,8 @@ static void sc_check(int step, const char *expect)
 			cached = atol(token + 7);
 		} else if (strncmp(token, "zswap=", 6) == 0) {
 			zswap = token[6] == '?' ? -2 : atol(token + 6);
+		} else if (strncmp(token, "memcg0=", 7) == 0) {
+			swap_current = atol(token + 7);
 		} else if (strncmp(token, "errno=", 6) == 0) {
 			want_errno = token + 6;
 		}
@@ -841,6 +872,8 @@ static void sc_check(int step, const char *expect)
 			printf(" dev%d=%ld/%ld", i, g.used[i], g.size[i]);
 	}
 	printf(" total=%ld free=%ld cached=%ld zswap=%ld", g.total, g.free, g.cached, g.zswap);
+	if (g.swap_current >= 0)
+		printf(" memcg0=%ld", g.swap_current);
 	if (want_errno)
 		printf(" errno=%s", sc_errno_name(sc_last_errno));
 	printf("\n");
@@ -894,6 +927,8 @@ static void sc_check(int step, const char *expect)
 		sc_fail("SwapCached: %ld pages, expected %ld", g.cached, cached);
 	if (zswap != -2 && g.zswap >= 0 && zswap != g.zswap)
 		sc_fail("zswap stored: %ld pages, expected %ld", g.zswap, zswap);
+	if (swap_current != -2 && swap_current != g.swap_current)
+		sc_fail("memory.swap.current: %ld pages, expected %ld", g.swap_current, swap_current);
 	if (want_errno && strcmp(want_errno, sc_errno_name(sc_last_errno)) != 0)
 		sc_fail("the syscall returned %s, expected %s", sc_errno_name(sc_last_errno), want_errno);
 	if (sc_fail_text[0]) {
