@@ -109,8 +109,8 @@ export const linux61: KernelProfile = {
       id: 'swap-slot-cache',
       kind: 'rejects',
       summary: 'the per-CPU swap slot cache takes slots in batches of 64 while more than 5 x 64 x CPUs pages are free',
-      effect: 'configs whose devices hold more than 320 usable pages in all are refused (device usage would be batched); below that the cache stays off and usage is exact',
-      source: 'Linux 6.1 mm/swap_slots.c: check_cache_active(), THRESHOLD_ACTIVATE_SWAP_SLOTS_CACHE (removed later by 0ff67f990bd4 "mm, swap: remove swap slot cache")',
+      effect: 'configs whose devices hold more than 320 usable pages in all are refused (device usage would be batched, and a slot given back after a failed memcg swap charge would wait in the per-CPU return cache, still used); below that the cache stays off and usage is exact (a failed charge frees its slot at once: seen on 6.1)',
+      source: 'Linux 6.1 mm/swap_slots.c: check_cache_active(), THRESHOLD_ACTIVATE_SWAP_SLOTS_CACHE, folio_alloc_swap() -> put_swap_folio() -> free_swap_slot() (removed later by 0ff67f990bd4 "mm, swap: remove swap slot cache")',
     },
     {
       id: 'empty-device',
@@ -125,6 +125,13 @@ export const linux61: KernelProfile = {
       summary: 'memory.reclaim writes a dirty unmapped swap-cache folio and may or may not evict it in the same call',
       effect: 'a reclaim while an unmapped swap-cache folio is dirty (in 6.1 terms) is refused',
       source: 'Linux 6.1 mm/vmscan.c: shrink_folio_list() (pageout() then "goto keep" while under writeback)',
+    },
+    {
+      id: 'memcg-swap-max-reclaim',
+      kind: 'rejects',
+      summary: 'memory.reclaim leaves anonymous pages alone while the cgroup has no swap room left, even swap-cache folios that need no new slot',
+      effect: 'a memory.reclaim while the memcg\'s memory.swap.current is at its memory.swap.max is refused (the unmapped swap-cache folios the model would evict stay in the swap cache on the kernel; seen on 6.1, and the mm tree has the same test)',
+      source: 'Linux 6.1 mm/vmscan.c: get_scan_count() -> can_reclaim_anon_pages() -> mm/memcontrol.c: mem_cgroup_get_nr_swap_pages() (swap.max - swap.current, at most nr_swap_pages) is 0: SCAN_FILE only',
     },
     {
       id: 'process-layout',

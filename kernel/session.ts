@@ -293,10 +293,20 @@ export class KernelSession {
     const entry = this.model.entryView(view.entry);
     if (entry === null || entry.cache === null || entry.device === null) return null;
     const synchronous = this.config.devices[entry.device]?.synchronousIo === true;
-    if (!synchronous || entry.count !== 1 || this.model.vmSwapFull()) return null;
+    if (!synchronous || entry.count !== 1 || this.swapFull(entry.memcg)) return null;
     const others = this.folioEntries(entry.cache.folio).filter((each) => each.entry !== entry.entry);
     if (others.some((each) => each.count > 0)) return null;
     return new Rejection('sync-io-cache-hit', `holder ${holder}'s entry is in the swap cache on synchronous device ${entry.device}: the model frees the swap cache after the hit, 6.1 keeps it`);
+  }
+
+  /** mem_cgroup_swap_full() of a folio in memcg `memcg` (null: the root): vm_swap_full(), or
+   * the memcg's swap.current is at least half its swap.max (mm/memcontrol.c). */
+  private swapFull(memcg: number | null): boolean {
+    if (this.model.vmSwapFull()) return true;
+    if (memcg === null) return false;
+    const max = this.config.memcgs?.[memcg]?.swapMax ?? null;
+    const current = this.model.globalView().memcgSwapCurrent[memcg] ?? 0;
+    return max !== null && current * 2 >= max;
   }
 
   /** MADV_PAGEOUT of `holder`'s page: refused where 6.1's allocator might reclaim on its own,
@@ -329,9 +339,14 @@ export class KernelSession {
   }
 
   /** memory.reclaim: refused while an unmapped swap-cache folio is dirty for 6.1 (reclaim
-   * would write it, and may or may not evict it in the same call). */
+   * would write it, and may or may not evict it in the same call), and while the memcg has no
+   * swap room left (reclaim then scans no anonymous page at all). */
   private reclaimRejection(): Rejection | null {
     const observation = this.model.observe();
+    const full = (this.config.memcgs ?? []).findIndex((memcg, index) => memcg.swapMax !== null && (observation.memcgSwapCurrent[index] ?? 0) >= memcg.swapMax);
+    if (full >= 0) {
+      return new Rejection('memcg-swap-max-reclaim', `memcg ${full} uses all of its memory.swap.max: memory.reclaim scans no anonymous page, so it evicts no swap-cache folio`);
+    }
     const mapped = mappedFolios(observation);
     const dirty = observation.folios.find((folio) => folio.cached && !mapped.has(folio.id) && folio.dirty && !this.cleanInKernel.has(folio.id));
     if (dirty === undefined) return null;
@@ -432,7 +447,9 @@ export class KernelSession {
         if (outcome.errno === 'OK') this.devicePolicy.swapoff(op.device);
         break;
       case 'allocSwap':
-        if (outcome.errno === 'OK' && outcome.device !== undefined) this.devicePolicy.allocated(outcome.device);
+        // A charge that fails at swap.max (ENOMEM) gives back a slot get_swap_pages() took,
+        // after it requeued the device: equal priorities take turns all the same.
+        if ((outcome.errno === 'OK' || outcome.errno === 'ENOMEM') && outcome.device !== undefined) this.devicePolicy.allocated(outcome.device);
         break;
       case 'fault':
         if (outcome.errno === 'OK') {

@@ -1,14 +1,16 @@
 /**
  * The translator: which userspace action each run of trace ops becomes, what it refuses and
- * why (each refusal names the profile entry), failing ops as steps with nothing to run, and
- * the round trip from a generated program's ops back to the same program.
+ * why (each refusal names the profile entry), failing ops as steps with nothing to run, the
+ * round trip from a generated program's ops back to the same program, and memcg configs (one
+ * cgroup for the whole program, memory.swap.current in every expectation, a swap charge that
+ * fails at swap.max).
  *
  * Not covered here: running programs (kernel-oracle.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
-import { expectationText } from './emit-c.ts';
+import { emitC, expectationText } from './emit-c.ts';
 import { generateProgram } from './generator.ts';
 import type { KernelProgram } from './program.ts';
 import { linux61 } from './profile.ts';
@@ -119,5 +121,69 @@ describe('translate', () => {
       expect(again.steps.map((step) => step.action)).toEqual(generated.program.steps.map((step) => step.action));
       expect(again.steps.map((step) => expectationText(step.expect))).toEqual(generated.program.steps.map((step) => expectationText(step.expect)));
     }
+  });
+});
+
+describe('translate with a memcg', () => {
+  const inMemcg = (swapMax: number | null): Config => ({ ...config, memcgs: [{ holders: config.holders, swapMax }] });
+  const twoPageouts: Op[] = [op('swapon', { device: 0 }), op('fault', { holder: 0, order: 0 }), op('write', { holder: 0, value: 1 }), ...pageout(0, 1), op('fault', { holder: 1, order: 0 }), op('write', { holder: 1, value: 2 }), op('allocSwap', { holder: 1 })];
+
+  it('runs a config without memcgs, or with an empty list, outside any cgroup', () => {
+    for (const onConfig of [config, { ...config, memcgs: [] }]) {
+      const built = program(swappedOut, onConfig);
+      expect(expectationText(built.steps[3]!.expect)).not.toContain('memcg');
+      expect(emitC(built, { origin: 'test' })).toContain('#define SC_MEMCG 0\n');
+    }
+  });
+
+  it('runs one memcg holding every holder in a cgroup with swap.max in pages, and expects memory.swap.current', () => {
+    const built = program(swappedOut, inMemcg(3));
+    expect(built.initial.memcgSwapCurrentPages).toEqual([0]);
+    expect(expectationText(built.steps[3]!.expect)).toContain(' memcg0=1');
+    const c = emitC(built, { origin: 'test' });
+    expect(c).toContain('#define SC_MEMCG 1\n#define SC_SWAP_MAX_PAGES 3\n');
+    expect(c).toContain('memory.swap.max 3 pages');
+    expect(emitC(program(swappedOut, inMemcg(null)), { origin: 'test' })).toContain('#define SC_SWAP_MAX_PAGES -1\n');
+  });
+
+  it.each([
+    ['two memcgs', [{ holders: 4, swapMax: 2 }, { holders: 4, swapMax: null }], /puts 8 of 8 holders in 2 memcgs/],
+    ['holders left in the root cgroup', [{ holders: 4, swapMax: 2 }], /puts 4 of 8 holders in 1 memcg;/],
+  ])('refuses %s: the oracle runs every holder in one cgroup', (_, memcgs, reason) => {
+    const refused = refusal(swappedOut, { ...config, memcgs });
+    expect(refused).toMatchObject({ op: 0, entry: 'memcg-layout' });
+    expect(refused.reason).toMatch(reason);
+    expect(refused.reason).toContain('only one memcg holding all 8 holders can run');
+  });
+
+  it('keeps a page mapped when MADV_PAGEOUT cannot charge its swap (ENOMEM at swap.max)', () => {
+    const step = program(twoPageouts, inMemcg(1)).steps[6]!;
+    expect([step.action.kind, step.ops.map((each) => each.op), step.outcomes[0]?.errno]).toEqual(['pageout', ['allocSwap'], 'ENOMEM']);
+    expect(step.expect.holders.find((each) => each.holder === 1)?.view).toMatchObject({ kind: 'present', content: 2 });
+    expect([step.expect.devices[0]?.usedPages, step.expect.memcgSwapCurrentPages]).toEqual([1, [1]]);
+  });
+
+  it('takes turns between equal priorities after a failed charge too (get_swap_pages() requeued the device)', () => {
+    const equal = { ...inMemcg(1), devices: [disk, { ...disk, slots: 12 }] };
+    const ops = [op('swapon', { device: 1 }), ...twoPageouts, op('zap', { holder: 0 }), ...pageout(1, 2)];
+    const steps = program(ops, equal).steps.filter((step) => step.action.kind === 'pageout');
+    const swapped = (step: number, holder: number) => steps[step]?.expect.holders.find((each) => each.holder === holder)?.view;
+    expect([steps[1]?.outcomes[0]?.errno, steps[1]?.outcomes[0]?.device]).toEqual(['ENOMEM', 0]);
+    // Device 1, swapped on first, takes the first swap-out; the failed charge took its slot
+    // from device 0 (then requeued), so the next swap-out goes to device 1 again.
+    expect(swapped(0, 0)).toMatchObject({ kind: 'swapped', device: 1 });
+    expect(swapped(2, 1)).toMatchObject({ kind: 'swapped', device: 1 });
+  });
+
+  it('refuses memory.reclaim while the memcg uses all of its swap.max', () => {
+    expect(refusal(swappedOut, inMemcg(1))).toMatchObject({ op: 7, entry: 'memcg-swap-max-reclaim' });
+    expect(program(swappedOut, inMemcg(2)).steps[4]?.action.kind).toBe('reclaim');
+  });
+
+  it('lets a zram cache hit that leaves the folio unused run while the memcg is half full (6.1 frees the cache then)', () => {
+    const onZram = [op('swapon', { device: 1 }), op('fault', { holder: 0, order: 0 }), op('write', { holder: 0, value: 2 }), ...pageout(0, 1), op('evict', { folio: 1 }), op('fork', { holder: 0, target: 1 }), op('swapin', { holder: 0, order: 0 }), op('swapin', { holder: 1, order: 0 })];
+    expect(refusal(onZram, inMemcg(3))).toMatchObject({ op: 10, entry: 'sync-io-cache-hit' });
+    const step = program(onZram, inMemcg(2)).steps.find((each) => !each.drain && each.action.kind === 'read' && each.action.holder === 1);
+    expect([step?.action, step?.outcomes[0]?.freedCache, step?.expect.memcgSwapCurrentPages]).toEqual([{ kind: 'read', holder: 1 }, true, [0]]);
   });
 });
