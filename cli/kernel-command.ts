@@ -22,6 +22,8 @@ import { formatAction } from '../kernel/actions.ts';
 import type { KernelCampaignFailure } from '../kernel/campaign.ts';
 import { runKernelCampaign } from '../kernel/campaign.ts';
 import { emitC } from '../kernel/emit-c.ts';
+import type { MemcgMode } from '../kernel/generator.ts';
+import { memcgModes } from '../kernel/generator.ts';
 import type { OracleJob, OracleResult, OracleRun } from '../kernel/oracle.ts';
 import { runOnKernel } from '../kernel/oracle.ts';
 import type { KernelProgram } from '../kernel/program.ts';
@@ -37,8 +39,9 @@ import { InputError, checkWritableDir, formatTrace, readTrace, resolveConfig, tr
 export const kernelUsage = `  kernel   TRACE... [--emit-c DIR] [--emit-only] [--no-drain] [--batch 32] [--timeout 120s]
            runs each trace as a C program on Linux 6.1 (User-Mode Linux) and compares every
            step with the model; --emit-c writes the C reproducers, --emit-only skips the run
-  kernel   --random [--runs 50] [--seed N] [--steps 24] [--out DIR] [--max-failures 3]
-           [--shrink-time 120s] [--batch 32]: the differential campaign of random programs
+  kernel   --random [--runs 50] [--seed N] [--steps 24] [--memcg sometimes|always|never]
+           [--out DIR] [--max-failures 3] [--shrink-time 120s] [--batch 32]: the
+           differential campaign of random programs (--memcg: which run in a memcg)
   kernel   --profile: what the linux-6.1 profile rejects, adjusts and maps`;
 
 function out(line = ''): void {
@@ -72,6 +75,7 @@ export async function commandKernel(args: string[]): Promise<number> {
       runs: { type: 'string' },
       seed: { type: 'string' },
       steps: { type: 'string' },
+      memcg: { type: 'string' },
       out: { type: 'string' },
       'max-failures': { type: 'string' },
       'shrink-time': { type: 'string' },
@@ -243,6 +247,7 @@ interface CampaignFlags {
   readonly runs?: string | undefined;
   readonly seed?: string | undefined;
   readonly steps?: string | undefined;
+  readonly memcg?: string | undefined;
   readonly out?: string | undefined;
   readonly 'max-failures'?: string | undefined;
   readonly 'shrink-time'?: string | undefined;
@@ -252,12 +257,15 @@ async function campaign(values: CampaignFlags, batchSize: number): Promise<numbe
   const seed = count('--seed', values.seed, randomInt(0, 0xffffffff), 0, 0xffffffff);
   const runs = count('--runs', values.runs, 50, 1, 1_000_000);
   const steps = count('--steps', values.steps, 24, 1, 10_000);
+  const memcg = (values.memcg ?? 'sometimes') as MemcgMode;
+  if (!memcgModes.includes(memcg)) throw new InputError(`--memcg: expected ${memcgModes.join(', ')}, got '${values.memcg}'`);
+  const memcgFlag = memcg === 'sometimes' ? '' : ` --memcg ${memcg}`;
   const maxFailures = count('--max-failures', values['max-failures'], 3, 0, 1000);
   const shrinkMs = duration('--shrink-time', values['shrink-time'], 120_000);
   const outDir = values.out ?? 'swapcheck-failures';
   checkWritableDir(outDir, '--out');
   const tools = needUml();
-  out(`swapcheck kernel --random: seed ${seed}; ${runs} programs of ${steps} actions; profile ${linux61.name} (${linux61.kernel})`);
+  out(`swapcheck kernel --random: seed ${seed}; ${runs} programs of ${steps} actions, memcg ${memcg}; profile ${linux61.name} (${linux61.kernel})`);
   let stop = false;
   const onSignal = () => {
     stop = true;
@@ -270,6 +278,7 @@ async function campaign(values: CampaignFlags, batchSize: number): Promise<numbe
       seed,
       runs,
       steps,
+      memcg,
       batchSize,
       maxFailures,
       shrinkMs,
@@ -278,16 +287,17 @@ async function campaign(values: CampaignFlags, batchSize: number): Promise<numbe
       onShrinkRound: (round, actions) => say(`kernel: shrink round ${round}: ${actions} actions`),
       onRetry: (tail) => say(`kernel: a boot died before running its programs; booting again${tail}`),
     });
-    for (const failure of result.failures) writeFailure(failure, seed, steps, outDir);
+    for (const failure of result.failures) writeFailure(failure, seed, `--steps ${steps}${memcgFlag}`, outDir);
     out('');
     const signatures = result.failures.length;
     const bootMs = result.boots.length === 0 ? 0 : result.boots.reduce((sum, boot) => sum + boot.bootMs, 0) / result.boots.length;
     out(`${result.programs} programs: ${result.passed} passed, ${result.failed} differ (${signatures} kind${signatures === 1 ? '' : 's'}), ${result.errors.length} errors${result.interrupted ? ' (interrupted)' : ''}`);
+    out(`${result.memcgPrograms} programs in a memcg: ${result.memcgPassed} passed`);
     out(`${result.boots.length} boots, ${(bootMs / 1000).toFixed(1)} s to boot, ${result.programsPerSecond.toFixed(1)} programs/s`);
     const refusals = Object.entries(result.refused).sort(([a], [b]) => a.localeCompare(b));
     if (refusals.length > 0) out(`actions the profile refused while generating (others were drawn instead): ${refusals.map(([entry, times]) => `${entry} ${times}`).join(', ')}`);
     for (const error of result.errors.slice(0, 5)) out(`error in program ${error.index}: ${error.message}`);
-    out(`reproduce: swapcheck kernel --random --seed ${seed} --runs ${runs} --steps ${steps}`);
+    out(`reproduce: swapcheck kernel --random --seed ${seed} --runs ${runs} --steps ${steps}${memcgFlag}`);
     return result.failed + result.errors.length > 0 || result.interrupted ? 1 : 0;
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -295,12 +305,12 @@ async function campaign(values: CampaignFlags, batchSize: number): Promise<numbe
   }
 }
 
-function writeFailure(failure: KernelCampaignFailure, seed: number, steps: number, outDir: string): void {
+function writeFailure(failure: KernelCampaignFailure, seed: number, flags: string, outDir: string): void {
   const shrunk = failure.shrunk;
   const program = shrunk?.program ?? failure.generated.program;
   const result = shrunk?.result ?? failure.result;
   const base = join(outDir, `kernel-seed${seed}-program${failure.index}`);
-  const origin = `swapcheck kernel --random --seed ${seed} --steps ${steps}, program ${failure.index}${shrunk === null ? '' : ', shrunk'}`;
+  const origin = `swapcheck kernel --random --seed ${seed} ${flags}, program ${failure.index}${shrunk === null ? '' : ', shrunk'}`;
   const note = `kernel divergence (${failure.signature}): ${result.verdict.kind === 'fail' ? result.verdict.differences.map((d) => d.text).join('; ') : result.verdict.kind}`;
   const trace: Trace = {
     format: traceFormat,

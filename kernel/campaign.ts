@@ -12,7 +12,7 @@
  * Not covered here: writing traces and C files (cli/kernel-command.ts).
  */
 import type { Action } from './actions.ts';
-import type { GeneratedProgram } from './generator.ts';
+import type { GeneratedProgram, MemcgMode } from './generator.ts';
 import { generateProgram } from './generator.ts';
 import type { OracleBoot, OracleResult } from './oracle.ts';
 import { runOnKernel } from './oracle.ts';
@@ -25,6 +25,8 @@ export interface KernelCampaignOptions {
   readonly runs: number;
   /** Source actions per program. */
   readonly steps: number;
+  /** Which programs run in a memcg (kernel/generator.ts); default 'sometimes'. */
+  readonly memcg?: MemcgMode;
   readonly batchSize: number;
   /** Signatures to shrink; later new signatures are counted, not shrunk. */
   readonly maxFailures: number;
@@ -51,6 +53,9 @@ export interface KernelCampaignResult {
   readonly programs: number;
   readonly passed: number;
   readonly failed: number;
+  /** Programs that ran in a memcg, and how many of them passed. */
+  readonly memcgPrograms: number;
+  readonly memcgPassed: number;
   readonly failures: readonly KernelCampaignFailure[];
   readonly errors: readonly { readonly index: number; readonly message: string }[];
   readonly boots: readonly OracleBoot[];
@@ -76,6 +81,8 @@ export async function runKernelCampaign(tools: UmlTools, options: KernelCampaign
   const boots: OracleBoot[] = [];
   let passed = 0;
   let failed = 0;
+  let memcgPrograms = 0;
+  let memcgPassed = 0;
   let done = 0;
   const refused: Record<string, number> = {};
   let interrupted = false;
@@ -85,7 +92,7 @@ export async function runKernelCampaign(tools: UmlTools, options: KernelCampaign
       break;
     }
     const count = Math.min(options.batchSize, options.runs - first);
-    const generated = Array.from({ length: count }, (_, offset) => generateProgram(options.seed, first + offset, { steps: options.steps }));
+    const generated = Array.from({ length: count }, (_, offset) => generateProgram(options.seed, first + offset, { steps: options.steps, memcg: options.memcg ?? 'sometimes' }));
     for (const program of generated) for (const [entry, times] of Object.entries(program.refused)) refused[entry] = (refused[entry] ?? 0) + times;
     const run = await runOnKernel(
       tools,
@@ -95,6 +102,9 @@ export async function runKernelCampaign(tools: UmlTools, options: KernelCampaign
     boots.push(...run.boots);
     for (const [offset, result] of run.results.entries()) {
       const index = first + offset;
+      const inMemcg = (generated[offset]?.config.memcgs ?? []).length > 0;
+      if (inMemcg) memcgPrograms += 1;
+      if (inMemcg && result.verdict.kind === 'pass') memcgPassed += 1;
       if (result.verdict.kind === 'pass') passed += 1;
       else if (result.verdict.kind === 'error') errors.push({ index, message: result.verdict.message });
       else {
@@ -125,6 +135,8 @@ export async function runKernelCampaign(tools: UmlTools, options: KernelCampaign
     programs: done,
     passed,
     failed,
+    memcgPrograms,
+    memcgPassed,
     failures: [...failures.entries()].map(([signature, failure]) => ({ signature, ...failure })),
     errors,
     boots,

@@ -3,15 +3,20 @@
  * three small devices, zswap on or off) and sequences of userspace actions that the profile
  * can express, drawn from a per-program swarm of action weights so that some programs churn
  * fork and shared entries, some fill a small device past half, some toggle zswap, some swap
- * devices off under load. Every action is checked against the profile before it is applied
+ * devices off under load. Some programs run in a memcg whose memory.swap.max is small enough
+ * to be reached (about a third of the swap pages), so swap charges fail and the memcg-full
+ * arms of mem_cgroup_swap_full() fire. Every action is checked against the profile before it is applied
  * (kernel/session.ts), so a generated program is expressible by construction; its model ops
  * are a trace that the translator turns back into the same program (a test keeps that so).
  *
- * The same seed gives the same program on every machine (properties/prng.ts).
+ * The same seed gives the same program on every machine (properties/prng.ts). Whether a
+ * program has a memcg is drawn from a stream of its own, so a program without one is the
+ * program the same seed gave before memcgs were drawn.
  *
  * Not covered here: running programs (kernel/oracle.ts), shrinking (kernel/shrink.ts).
  */
-import type { Config, DeviceConfig } from '../lib/config.ts';
+import type { Config, DeviceConfig, MemcgConfig } from '../lib/config.ts';
+import { devicePages } from '../lib/config.ts';
 import { Prng, runSeed } from '../properties/prng.ts';
 import type { Action, ActionKind } from './actions.ts';
 import type { KernelProgram } from './program.ts';
@@ -48,9 +53,36 @@ export interface GeneratedProgram {
   readonly refused: Readonly<Record<string, number>>;
 }
 
+/** Which programs run in a memcg: about one in three, every one, or none. */
+export type MemcgMode = 'sometimes' | 'always' | 'never';
+
+export const memcgModes: readonly MemcgMode[] = ['sometimes', 'always', 'never'];
+
 export interface GeneratorOptions {
   /** Source actions per program; default 24. */
   readonly steps?: number;
+  /** Default 'sometimes'. */
+  readonly memcg?: MemcgMode;
+}
+
+/** The memcg draw's seed is runSeed(programSeed, memcgStream), apart from the program's. */
+const memcgStream = 1;
+
+/**
+ * The memcg of a program (one memcg holding every holder: profile entry memcg-layout), or
+ * undefined. Its swap.max is mostly about a third of the usable swap pages, sometimes one or
+ * two pages (every other swap-out fails its charge), sometimes "max" (charged, never full).
+ */
+export function kernelMemcgs(programSeed: number, config: Config, mode: MemcgMode): readonly MemcgConfig[] | undefined {
+  if (mode === 'never') return undefined;
+  const prng = new Prng(runSeed(programSeed, memcgStream));
+  const drawn = prng.chance(1 / 3);
+  if (mode === 'sometimes' && !drawn) return undefined;
+  const pages = config.devices.reduce((sum, device) => sum + devicePages(device), 0);
+  const third = Math.max(1, Math.round(pages / 3));
+  const shape = prng.below(20);
+  const swapMax = shape < 3 ? null : shape < 8 ? 1 + prng.below(2) : Math.max(1, third - 1 + prng.below(3));
+  return [{ holders: config.holders, swapMax }];
 }
 
 /** A small machine the kernel can run: at most 320 usable pages in all (profile entry
@@ -87,7 +119,9 @@ export function kernelConfig(prng: Prng): Config {
 export function generateProgram(seed: number, index: number, options: GeneratorOptions = {}): GeneratedProgram {
   const programSeed = runSeed(seed, index);
   const prng = new Prng(programSeed);
-  const config = kernelConfig(prng);
+  const drawnConfig = kernelConfig(prng);
+  const memcgs = kernelMemcgs(programSeed, drawnConfig, options.memcg ?? 'sometimes');
+  const config: Config = memcgs === undefined ? drawnConfig : { ...drawnConfig, memcgs };
   const weights = drawSwarm(prng);
   const builder = new ProgramBuilder(config);
   const actions: Action[] = [];

@@ -3,9 +3,10 @@
  * hand-written scenario keeps its claims on the kernel and agrees with the model step by step
  * (a known disagreement, marked in the scenario, must still show); every expressible trace of
  * the regression corpus and of the mutant catalogue runs to its end; a seeded differential
- * campaign agrees with the model on every program; and a program whose
- * expectation was corrupted on purpose fails in its own check and in the harness's, at the
- * corrupted step. Skipped, with one line saying what to install, where UML is missing.
+ * campaign agrees with the model on every program (some of them in a memcg, and a few more
+ * that all are); and a program whose expectation was corrupted on purpose (one SwapCached page
+ * more, or one page of memory.swap.current more) fails in its own check and in the harness's,
+ * at the corrupted step. Skipped, with one line saying what to install, where UML is missing.
  *
  * Not covered here: shrinking with the kernel in the loop (kernel/shrink.test.ts).
  */
@@ -20,6 +21,7 @@ import type { OracleJob, OracleResult, OracleRun } from './oracle.ts';
 import { runOnKernel } from './oracle.ts';
 import type { KernelProgram } from './program.ts';
 import { signatureOf } from './campaign.ts';
+import type { KernelExpectation } from './session.ts';
 import { translate } from './translate.ts';
 import { findUml, umlMissingMessage } from './uml.ts';
 
@@ -39,6 +41,7 @@ const corpus = ['properties/regressions', 'properties/mutants'].flatMap((dir) =>
 
 const campaignSeed = 20261207;
 const campaignPrograms = 12;
+const memcgPrograms = 6;
 
 function program(path: string): KernelProgram | null {
   const trace = readTrace(path);
@@ -46,12 +49,9 @@ function program(path: string): KernelProgram | null {
   return translation.ok ? translation.program : null;
 }
 
-/** A copy of `program` whose expectation after step `index` claims one more SwapCached page. */
-function corrupted(source: KernelProgram, index: number): KernelProgram {
-  return {
-    ...source,
-    steps: source.steps.map((step) => (step.index === index ? { ...step, expect: { ...step.expect, swapCachedPages: step.expect.swapCachedPages + 1 } } : step)),
-  };
+/** A copy of `program` whose expectation after step `index` is changed by `change`. */
+function corrupted(source: KernelProgram, index: number, change: (expect: KernelExpectation) => KernelExpectation): KernelProgram {
+  return { ...source, steps: source.steps.map((step) => (step.index === index ? { ...step, expect: change(step.expect) } : step)) };
 }
 
 describe.skipIf(tools === null)('Linux 6.1 under User-Mode Linux', () => {
@@ -82,8 +82,14 @@ describe.skipIf(tools === null)('Linux 6.1 under User-Mode Linux', () => {
     for (let index = 0; index < campaignPrograms; index++) {
       jobs.push({ name: `random:${index}`, program: generateProgram(campaignSeed, index).program, source: { origin: `program ${index}` } });
     }
+    for (let index = 0; index < memcgPrograms; index++) {
+      jobs.push({ name: `random:memcg:${index}`, program: generateProgram(campaignSeed, index, { memcg: 'always' }).program, source: { origin: `program ${index}, in a memcg` } });
+    }
     const victim = jobs.find((job) => job.name === 'scenario:swapin-keeps-swap-cache.json') as OracleJob;
-    jobs.push({ name: 'corrupted', program: corrupted(victim.program, 5), source: { origin: 'corrupted on purpose' } });
+    jobs.push({ name: 'corrupted', program: corrupted(victim.program, 5, (expect) => ({ ...expect, swapCachedPages: expect.swapCachedPages + 1 })), source: { origin: 'corrupted on purpose' } });
+    const memcgVictim = jobs.find((job) => job.name === 'scenario:memcg-uncharge-when-slot-freed.json') as OracleJob;
+    const moreCharged = (expect: KernelExpectation) => ({ ...expect, memcgSwapCurrentPages: expect.memcgSwapCurrentPages.map((pages) => pages + 1) });
+    jobs.push({ name: 'corrupted:memcg', program: corrupted(memcgVictim.program, 4, moreCharged), source: { origin: 'corrupted on purpose' } });
     run = await runOnKernel(tools!, jobs, { onRetry: (tail) => console.log(`kernel oracle: a boot died before running its programs; booting again${tail}`) });
     console.log(`kernel oracle: ${jobs.length} programs in ${run.boots.length} boots; ${expressibleCorpus} of ${corpus.length} corpus traces expressible`);
   }, 600_000);
@@ -118,5 +124,12 @@ describe.skipIf(tools === null)('Linux 6.1 under User-Mode Linux', () => {
     const ran = result('corrupted');
     expect(ran.parsed.verdict).toEqual({ kind: 'fail', step: 5 });
     expect(ran.verdict.kind === 'fail' ? [ran.verdict.stepIndex, ran.verdict.differences.map((d) => d.kind)] : ran.verdict).toEqual([5, ['swap-cached']]);
+  });
+
+  it('fails a corrupted memory.swap.current at the corrupted step, in the program and in the harness', () => {
+    const ran = result('corrupted:memcg');
+    expect(ran.parsed.verdict).toEqual({ kind: 'fail', step: 4 });
+    expect(ran.parsed.steps.get(4)?.check?.text).toMatch(/^memory\.swap\.current: 1 pages, expected 2$/);
+    expect(ran.verdict.kind === 'fail' ? [ran.verdict.stepIndex, ran.verdict.differences.map((d) => d.kind)] : ran.verdict).toEqual([4, ['memcg-swap']]);
   });
 });

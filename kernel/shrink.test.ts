@@ -2,7 +2,8 @@
  * Shrinking with the kernel in the loop: rebuilding an action list without some actions drops
  * the ones that no longer apply or that the profile refuses; on UML, a generated program that
  * diverges from a model with a bug put in on purpose (review row 2, as the model had it) shrinks
- * to a few actions with the same failure shape. The UML part is skipped, with one line saying
+ * to a few actions with the same failure shape. A failure's shape leaves out the differences
+ * that only follow from others. The UML part is skipped, with one line saying
  * what to install, where UML is missing.
  *
  * Not covered here: the campaign around it (kernel-oracle.test.ts runs a seeded one).
@@ -13,7 +14,9 @@ import type { Action } from './actions.ts';
 import { generateProgram } from './generator.ts';
 import { runOnKernel } from './oracle.ts';
 import type { ProgramStep } from './program.ts';
-import type { Rebuilt } from './shrink.ts';
+import type { DifferenceKind } from './compare.ts';
+import type { OracleResult } from './oracle.ts';
+import type { FailureShape, Rebuilt } from './shrink.ts';
 import { failureShape, formatShape, rebuild, sameShape, shrinkOnKernel } from './shrink.ts';
 import { findUml } from './uml.ts';
 
@@ -44,6 +47,22 @@ describe('rebuild', () => {
     // not on 6.1/um (no-swap-pte-exclusive).
     const actions: Action[] = [{ kind: 'swapon', device: 0 }, { kind: 'fault', holder: 0 }, { kind: 'pageout', holder: 0 }, { kind: 'read', holder: 0 }, { kind: 'write', holder: 0, value: 3 }];
     expect(rebuild(config, actions).actions.map((action) => action.kind)).toEqual(['swapon', 'fault', 'pageout', 'read']);
+  });
+});
+
+describe('failureShape', () => {
+  const result = (kinds: readonly DifferenceKind[]) => {
+    const program = rebuild(config, [{ kind: 'swapon', device: 0 }, { kind: 'fault', holder: 0 }]).program;
+    const differences = kinds.map((kind) => ({ kind, text: kind }));
+    return { job: { program }, verdict: { kind: 'fail', stepIndex: 2, step: program.steps[1], differences } } as unknown as OracleResult;
+  };
+
+  it('leaves out the counters that follow the slots, memory.swap.current among them', () => {
+    expect(formatShape(failureShape(result(['device', 'swap-free', 'memcg-swap', 'swap-cached'])) as FailureShape)).toBe('fault: swap-cached');
+  });
+
+  it('keeps a memory.swap.current difference that comes alone', () => {
+    expect(formatShape(failureShape(result(['memcg-swap'])) as FailureShape)).toBe('fault: memcg-swap');
   });
 });
 

@@ -53,13 +53,13 @@ export function failureKinds(result: OracleResult): Set<DifferenceKind> {
 /** What a failure is, for grouping and for keeping a shrink on the same failure: the action
  * at the first failing step (a zap says what it zapped: a present page or a swap entry) and
  * the kinds of difference there, leaving out those that only follow from others (a device's
- * usage moves SwapFree; zswap's count moves with the slots). */
+ * usage moves SwapFree; zswap's count and memory.swap.current move with the slots). */
 export interface FailureShape {
   readonly action: string;
   readonly kinds: ReadonlySet<DifferenceKind>;
 }
 
-const derivedKinds: ReadonlySet<DifferenceKind> = new Set<DifferenceKind>(['swap-free', 'device', 'zswap', 'swap-total']);
+const derivedKinds: ReadonlySet<DifferenceKind> = new Set<DifferenceKind>(['swap-free', 'device', 'zswap', 'swap-total', 'memcg-swap']);
 
 export function failureShape(result: OracleResult): FailureShape | null {
   const verdict = result.verdict;
