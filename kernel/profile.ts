@@ -74,7 +74,7 @@ export const linux61: KernelProfile = {
       id: 'sync-io-cache-hit',
       kind: 'rejects',
       summary: 'no "always free the swap cache of SWP_SYNCHRONOUS_IO devices" rule',
-      effect: 'a swap-cache hit on a synchronous-I/O device that leaves the folio unused (the model frees its swap cache, 6.1 keeps it) is refused; a read of such an entry with count 1 skips the swap cache in 6.1 (SWP_SYNCHRONOUS_IO bypass) and frees the slot, which matches the model',
+      effect: 'a swap-cache hit on a synchronous-I/O device that leaves the folio unused (the model frees its swap cache, 6.1 keeps it) is refused, unless mem_cgroup_swap_full() holds (swap more than half full, or the folio\'s memcg at half its swap.max), when 6.1 frees it too; a read of such an entry with count 1 skips the swap cache in 6.1 (SWP_SYNCHRONOUS_IO bypass) and frees the slot, which matches the model',
       source: 'Linux 6.1 mm/memory.c: should_try_to_free_swap() (arms: mem_cgroup_swap_full(), VM_LOCKED, write fault with an unshared folio) and the swapcache bypass in do_swap_page(); the synchronous-I/O arm came with swap table phase II ("mm, swap: always try to free swap cache for SWP_SYNCHRONOUS_IO devices")',
     },
     {
