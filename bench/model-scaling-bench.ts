@@ -20,6 +20,7 @@
  * Not covered here: the design's cost and the checker's (bench/scaling-bench.ts), throughput on
  * the default config (bench/campaign-bench.ts).
  */
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { devicePages, validateConfig } from '../lib/config.ts';
 import type { Config } from '../lib/config.ts';
@@ -32,15 +33,21 @@ import { scaleConfig } from './scaling-bench.ts';
 const folioOrder = 9;
 const folioPages = 2 ** folioOrder;
 const OK: Outcome = { errno: 'OK' };
+const batchCount = 5;
 
 export interface ModelScalingPoint {
   readonly liveEntries: number;
   readonly populateMs: number;
   readonly ops: number;
-  /** Model nanoseconds per op: the op and the per-op questions the checker asks. */
+  /** Model nanoseconds (CPU time) per op: the op and the per-op questions the checker asks
+   * (the median of five batches). */
   readonly nsPerOp: number;
   /** Heap after populating, per live entry (null without --expose-gc). */
   readonly heapBytesPerEntry: number | null;
+  /** One SwapModel.selfCheck() (index check and invariants) after the timed ops. */
+  readonly selfCheckMs: number;
+  /** When the timed ops ran (performance.now()), to attribute garbage collections to them. */
+  readonly timed: { readonly start: number; readonly end: number };
 }
 
 /** bench/scaling-bench.ts's machine, with the populated holders in one memcg. */
@@ -58,13 +65,10 @@ class Driver {
   readonly model: SwapModel;
   readonly config: Config;
   ops = 0;
-  /** Slots handed out per device (never given back: the devices have room to spare). */
-  private readonly used: number[];
 
   constructor(config: Config) {
     this.config = config;
     this.model = new SwapModel(config);
-    this.used = config.devices.map(() => 0);
   }
 
   /** Applies one op to the model alone (populating: the timed mix uses check()). */
@@ -87,11 +91,14 @@ class Driver {
     return outcome;
   }
 
-  /** The first device with `pages` slots never handed out, as an allocSwap choice. */
+  /** The first online device with `pages` free slots, as an allocSwap choice. */
   deviceFor(pages: number): Outcome {
-    const device = this.config.devices.findIndex((config, index) => devicePages(config) - (this.used[index] ?? 0) >= pages);
+    const devices = this.model.globalView().devices;
+    const device = devices.findIndex((view, index) => {
+      const config = this.config.devices[index];
+      return view.online && config !== undefined && devicePages(config) - view.inuse >= pages;
+    });
     if (device < 0) throw new Error(`no device has ${pages} free slots`);
-    this.used[device] = (this.used[device] ?? 0) + pages;
     return { errno: 'OK', virtual: false, device };
   }
 
@@ -165,12 +172,23 @@ export function benchModelScaling(liveEntries: number, ops: number, seed: number
   const heapBytesPerEntry = gc === undefined ? null : process.memoryUsage().heapUsed / (folios * folioPages);
   const prng = new Prng(seed);
   const state = { lastUnmapped: null as number | null };
-  driver.ops = 0;
-  const started = performance.now();
-  for (let i = 0; driver.ops < ops; i++) mixStep(driver, prng, i, folios * folioPages, state);
-  const totalMs = performance.now() - started;
+  // Five batches of ops/5 ops each, one after the other on the same machine; the median batch.
+  // CPU time of this process, so that other processes on a loaded machine count less.
+  const batches: number[] = [];
+  let step = 0;
+  const start = performance.now();
+  for (let batch = 0; batch < batchCount; batch++) {
+    driver.ops = 0;
+    const started = process.cpuUsage();
+    for (; driver.ops < ops / batchCount; step++) mixStep(driver, prng, step, folios * folioPages, state);
+    const used = process.cpuUsage(started);
+    batches.push(((used.user + used.system) * 1e3) / driver.ops);
+  }
+  const end = performance.now();
   driver.model.selfCheck();
-  return { liveEntries, populateMs, ops: driver.ops, nsPerOp: (totalMs * 1e6) / driver.ops, heapBytesPerEntry };
+  const selfCheckMs = performance.now() - end;
+  const nsPerOp = batches.sort((a, b) => a - b)[Math.floor(batchCount / 2)] as number;
+  return { liveEntries, populateMs, ops, nsPerOp, heapBytesPerEntry, selfCheckMs, timed: { start, end } };
 }
 
 async function main(): Promise<void> {
@@ -182,13 +200,25 @@ async function main(): Promise<void> {
   const ops = Number(values.ops ?? '2000');
   const seed = 20261125;
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  log('model alone: ns per op (op + per-op views), populate time, heap per live entry');
+  const collections: { start: number; duration: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) collections.push({ start: entry.startTime, duration: entry.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  log('model alone: ns (CPU) per op (op + per-op views), of which garbage collection (wall), populate time, one selfCheck(), heap per live entry');
+  // A small machine first, untimed, so that the first size is not measured cold.
+  benchModelScaling(1_000, Math.min(ops, 20_000), seed);
   for (const size of sizes) {
     const point = benchModelScaling(size, ops, seed);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const { start, end } = point.timed;
+    const gcMs = collections.filter((gc) => gc.start >= start && gc.start < end).reduce((sum, gc) => sum + gc.duration, 0);
+    const gc = Math.round((gcMs * 1e6) / point.ops).toLocaleString('en-US');
     const heap = point.heapBytesPerEntry === null ? '-' : `${Math.round(point.heapBytesPerEntry)} B`;
     log(`${String(point.liveEntries).padStart(9)} entries  ${Math.round(point.nsPerOp).toLocaleString('en-US').padStart(12)} ns/op` +
-      `  (${point.ops} ops)  populate ${Math.round(point.populateMs)} ms  heap ${heap}/entry`);
+      `  (GC ${gc})  (${point.ops} ops)  populate ${Math.round(point.populateMs)} ms  selfCheck ${Math.round(point.selfCheckMs)} ms  heap ${heap}/entry`);
   }
+  observer.disconnect();
   if (values.checker !== true) return;
   const { benchScaling } = await import('./scaling-bench.ts');
   const { resolveDesign } = await import('../properties/design-registry.ts');

@@ -309,7 +309,6 @@ export function memcgSwapFull(state: ModelState, config: Config, folio: Folio): 
   return max !== null && memcgSwapCurrent(state, folio.memcg) * 2 >= max;
 }
 
-
 // Indexes. Each reverse question comes in three parts, in this order: its definition, a scan of
 // the whole state named ...Scan(); the question itself, answered from the index; and the
 // setters that keep the index, which are the only writers of the fields it depends on.
