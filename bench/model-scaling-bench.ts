@@ -9,13 +9,16 @@
  * present page, fork of a holder into a spare holder and its zap, and every 16th op a writeout
  * and evict of the last unmapped folio. After each op the model is asked what the checker asks
  * of it per op (footprint(), the view of every holder, entry and folio the footprint names,
- * globalView(), vmSwapFull()), and that is timed as part of the op.
+ * globalView(), vmSwapFull()), and that is timed as part of the op. The time is this process's
+ * CPU time (a loaded machine moves it less than wall time), the median of five batches, after
+ * an untimed warm-up on a small machine; garbage collection during the batches is shown apart
+ * (wall time), as is one selfCheck() (the index check and the invariants) at the end.
  *
  * `--checker` also runs bench/scaling-bench.ts (classic, checked) at the same sizes, when the
  * harness runs on this tree; when it does not, it says why.
  *
- * Run: `npm run build && node dist/bench/model-scaling-bench.js [--sizes 1000,1000000]
- * [--ops N] [--checker]` (add `--expose-gc` to node for the heap figure).
+ * Run: `npm run bench:model -- [--sizes 1000,1000000] [--ops N] [--checker]` (the heap figure
+ * needs node's --expose-gc, which the script passes).
  *
  * Not covered here: the design's cost and the checker's (bench/scaling-bench.ts), throughput on
  * the default config (bench/campaign-bench.ts).
