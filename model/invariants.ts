@@ -3,12 +3,13 @@
  * referential facts they rest on. A violation is a bug in the model, so it throws an
  * AssertionError rather than an InvariantViolation (which names an impl invariant).
  *
- * Not covered here: the impl's white-box audit (impl/audit.ts) and the comparison of
+ * Not covered here: the agreement of the model's indexes with their scans (checkIndexes() in
+ * model/state.ts), the impl's white-box audit (impl/audit.ts) and the comparison of
  * observations (properties/).
  */
 import { assert } from '../lib/assert.ts';
 import type { Config } from '../lib/config.ts';
-import { backendContent, entryAt, folioAt, memcgSwapCurrent } from './state.ts';
+import { backendContent, entryAt, folioAt, memcgChargedScan } from './state.ts';
 import type { ModelState } from './state.ts';
 
 /** Throws an AssertionError naming the first invariant that `state` breaks. */
@@ -19,10 +20,12 @@ export function checkInvariants(state: ModelState, config: Config): void {
   checkMemcgs(state, config);
 }
 
-/** No memcg's swap usage exceeds its swap.max: every charge that would have failed. */
+/** No memcg's swap usage exceeds its swap.max: every charge that would have failed. Counted
+ * by the scan, so that the invariants hold of the state alone, whatever its indexes say. */
 function checkMemcgs(state: ModelState, config: Config): void {
+  const charged = memcgChargedScan(state, config);
   (config.memcgs ?? []).forEach((memcg, index) => {
-    const current = memcgSwapCurrent(state, index);
+    const current = charged[index] as number; // one count per memcg
     assert(memcg.swapMax === null || current <= memcg.swapMax, `memcg ${index} uses ${current} pages of swap, over its swap.max ${memcg.swapMax}`);
   });
 }

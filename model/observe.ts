@@ -34,13 +34,9 @@ import type { Entry, Folio, Holder, ModelState } from './state.ts';
 export function observeState(state: ModelState, config: Config): Observation {
   const entries = [...state.entries.values()].sort((a, b) => a.serial - b.serial);
   const folios = [...state.folios.values()].sort((a, b) => a.id - b.id);
-  // Every cache binding in one pass, rather than a scan of the folios per entry and holder.
-  const bindings = new Map<number, Cache>();
-  for (const folio of folios) folio.swap?.forEach((serial, page) => bindings.set(serial, { folio, page }));
-  const cacheIn = (serial: number): Cache | null => bindings.get(serial) ?? null;
   return {
-    holders: state.holders.map((holder) => holderViewOf(state, holder, cacheIn)),
-    entries: entries.map((entry) => entryViewOf(state, entry, cacheIn)),
+    holders: state.holders.map((holder) => holderViewOf(state, holder)),
+    entries: entries.map((entry) => entryViewOf(state, entry)),
     folios: folios.map(folioViewOf),
     ...globalViewOf(state, config),
   };
@@ -64,15 +60,8 @@ export function globalViewOf(state: ModelState, config: Config): GlobalView {
   };
 }
 
-/** A swap-cache binding: the folio and the page of it bound to an entry. */
-type Cache = { readonly folio: Folio; readonly page: number };
-
-/** The view of one holder; `cacheIn` finds an entry's binding (by default, a scan). */
-export function holderViewOf(
-  state: ModelState,
-  holder: Holder,
-  cacheIn: (serial: number) => Cache | null = (serial) => cacheOf(state, serial),
-): HolderView {
+/** The view of one holder. */
+export function holderViewOf(state: ModelState, holder: Holder): HolderView {
   switch (holder.kind) {
     case 'empty':
       return { kind: 'empty' };
@@ -81,7 +70,7 @@ export function holderViewOf(
       return { kind: 'present', folio: holder.folio, page: holder.page, content, exclusive: holder.exclusive };
     }
     case 'swap': {
-      const content = entryContent(state, entryAt(state, holder.entry), cacheIn(holder.entry));
+      const content = entryContent(state, entryAt(state, holder.entry));
       return { kind: 'swap', entry: holder.entry, content, exclusive: holder.exclusive };
     }
     default:
@@ -89,13 +78,9 @@ export function holderViewOf(
   }
 }
 
-/** The view of one live entry; `cacheIn` finds its binding (by default, a scan). */
-export function entryViewOf(
-  state: ModelState,
-  entry: Entry,
-  cacheIn: (serial: number) => Cache | null = (serial) => cacheOf(state, serial),
-): EntryView {
-  const cache = cacheIn(entry.serial);
+/** The view of one live entry. */
+export function entryViewOf(state: ModelState, entry: Entry): EntryView {
+  const cache = cacheOf(state, entry.serial);
   return {
     entry: entry.serial,
     count: entry.count,

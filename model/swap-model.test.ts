@@ -18,8 +18,23 @@ import type { Op } from '../lib/ops.ts';
 import type { Outcome, Reclaim } from '../lib/outcome.ts';
 import { checkInvariants } from './invariants.ts';
 import { observeState } from './observe.ts';
-import { backendContent, initialState } from './state.ts';
-import type { Backend, Holder, ModelState } from './state.ts';
+import {
+  addEntry,
+  backendContent,
+  bindCache,
+  deleteEntry,
+  folioAt as folioIn,
+  initialState,
+  inuse,
+  mappersOf,
+  memcgSwapCurrent,
+  rebuildIndexes,
+  setBackend,
+  setHolder,
+  setStaleZswap,
+  unbindCache,
+} from './state.ts';
+import type { Backend, Entry, Holder, ModelState } from './state.ts';
 import { SwapModel } from './swap-model.ts';
 
 const config: Config = {
@@ -273,6 +288,18 @@ describe('swapon and swapoff', () => {
       { id: 1, order: 1, dirty: true, cached: false, pages: [0, 0] },
       { id: 2, order: 0, dirty: true, cached: false, pages: [0] },
     ]);
+  });
+
+  it('swapoff frees the cache-only entry of a mapped swap-cache folio; the folio stays mapped', () => {
+    const model = newModel();
+    run(model, swapon(0));
+    run(model, fault(0));
+    created(model, allocSwap(0), onDevice(0));
+    run(model, swapoff(0));
+    const observation = model.observe();
+    expect(liveEntrySerials(observation)).toEqual([]);
+    expect(observation.holders[0]).toEqual(present(1, 0, 0, true));
+    expect(observation.folios).toEqual([{ id: 1, order: 0, dirty: true, cached: false, pages: [0] }]);
   });
 
   it('swapoff frees a large folio from the swap cache once all its entries are unused', () => {
@@ -1744,21 +1771,22 @@ describe('invariants and the observation of broken states', () => {
     run(model, swapon(0));
     swappedOut(model, 0, 3, onDevice(0));
     unmapped(model, 1, 4, onDevice(0));
-    const state = initialState(config);
-    state.devices[0] = { online: true, writeOk: true };
-    state.holders[0] = { kind: 'swap', entry: 1, exclusive: true };
-    state.holders[1] = { kind: 'swap', entry: 2, exclusive: true };
-    state.entries.set(1, {
-      serial: 1, count: 1, shadow: true, backend: { kind: 'disk', content: 3, device: 0 },
-      staleZswap: false, space: { kind: 'physical', device: 0 }, memcg: null,
+    const state = edited(initialState(config), (s) => {
+      s.devices[0] = { online: true, writeOk: true };
+      s.holders[0] = { kind: 'swap', entry: 1, exclusive: true };
+      s.holders[1] = { kind: 'swap', entry: 2, exclusive: true };
+      s.entries.set(1, {
+        serial: 1, count: 1, shadow: true, backend: { kind: 'disk', content: 3, device: 0 },
+        staleZswap: false, space: { kind: 'physical', device: 0 }, memcg: null,
+      });
+      s.entries.set(2, {
+        serial: 2, count: 1, shadow: false, backend: { kind: 'none' },
+        staleZswap: false, space: { kind: 'physical', device: 0 }, memcg: null,
+      });
+      s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2], memcg: null });
+      s.nextFolio = 3;
+      s.nextSerial = 3;
     });
-    state.entries.set(2, {
-      serial: 2, count: 1, shadow: false, backend: { kind: 'none' },
-      staleZswap: false, space: { kind: 'physical', device: 0 }, memcg: null,
-    });
-    state.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2], memcg: null });
-    state.nextFolio = 3;
-    state.nextSerial = 3;
     expect(observeState(state, config)).toEqual(model.observe());
     return state;
   }
@@ -1767,7 +1795,7 @@ describe('invariants and the observation of broken states', () => {
     expect(() => checkInvariants(sample(), config)).not.toThrow();
   });
 
-  const corruptions: readonly [string, RegExp, (state: ModelState) => void][] = [
+  const corruptions: readonly [string, RegExp, (state: RawState) => void][] = [
     ['a count that differs from the holders', /count != holders/, (s) => {
       s.holders[0] = { kind: 'empty' };
     }],
@@ -1837,25 +1865,26 @@ describe('invariants and the observation of broken states', () => {
 
   for (const [name, message, corrupt] of corruptions) {
     it(`reject ${name}`, () => {
-      const state = sample();
-      corrupt(state);
+      const state = edited(sample(), corrupt);
       expect(() => checkInvariants(state, config)).toThrow(AssertionError);
       expect(() => checkInvariants(state, config)).toThrow(message);
     });
   }
 
   it('reject a memcg over its swap.max', () => {
-    const state = sample();
     const limited: Config = { ...config, memcgs: [{ holders: 2, swapMax: 1 }] };
-    expect(() => checkInvariants(state, limited)).not.toThrow();
-    for (const serial of [1, 2]) state.entries.set(serial, { ...entryOf(state, serial), memcg: 0 });
-    state.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2], memcg: 0 });
+    expect(() => checkInvariants(sample(), limited)).not.toThrow();
+    const state = edited(sample(), (s) => {
+      for (const serial of [1, 2]) s.entries.set(serial, { ...entryOf(s, serial), memcg: 0 });
+      s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2], memcg: 0 });
+    }, limited);
     expect(() => checkInvariants(state, limited)).toThrow(/memcg 0 uses 2 pages of swap, over its swap.max 1/);
   });
 
   it('observe an unreadable swapped-out entry as lost', () => {
-    const state = sample();
-    state.entries.set(1, { ...entryOf(state, 1), backend: { kind: 'none' } });
+    const state = edited(sample(), (s) => {
+      s.entries.set(1, { ...entryOf(s, 1), backend: { kind: 'none' } });
+    });
     expect(observeState(state, config).holders[0]).toEqual({
       kind: 'swap', entry: 1, content: 'lost', exclusive: true,
     });
@@ -1865,21 +1894,134 @@ describe('invariants and the observation of broken states', () => {
     const model = newModel();
     // Why this test? The exhaustive switches end in unreachable(); only a corrupted state
     // reaches it, so the test corrupts the private state directly.
-    const internals = model as unknown as { state: ModelState };
+    const internals = model as unknown as { state: RawState };
     internals.state.holders[0] = { kind: 'bogus' } as unknown as Holder;
     expect(() => model.apply(fork(0, 1), OK)).toThrow(AssertionError);
     expect(() => model.apply(zap(0), OK)).toThrow(AssertionError);
   });
 
   it('treat holder and backend kinds outside their unions as broken contracts', () => {
-    const state = sample();
-    state.holders[3] = { kind: 'bogus' } as unknown as Holder;
+    const state = edited(sample(), (s) => {
+      s.holders[3] = { kind: 'bogus' } as unknown as Holder;
+    });
     expect(() => observeState(state, config)).toThrow(AssertionError);
     expect(() => backendContent({ kind: 'bogus' } as unknown as Backend)).toThrow(AssertionError);
   });
 });
 
-function entryOf(state: ModelState, serial: number) {
+describe('indexes', () => {
+  // Holders 0-3 are in memcg 0. Entry 1 (holder 0) is cached in folio 1 and stored in zswap,
+  // charged to memcg 0; entry 2 (holder 2) is virtual, cached in folio 2; entry 3 (holder 6)
+  // is swapped out to disk; folio 4 is mapped at holders 4 and 5.
+  const machine: Config = { ...config, zswapEnabled: true, memcgs: [{ holders: 4, swapMax: null }] };
+
+  function indexed(): { model: SwapModel; state: ModelState } {
+    const model = new SwapModel(machine);
+    run(model, swapon(0));
+    unmapped(model, 0, 5, onDevice(0));
+    run(model, writeout(1));
+    unmapped(model, 2, 6, virtual);
+    swappedOut(model, 6, 7, onDevice(0));
+    run(model, fault(4));
+    run(model, fork(4, 5));
+    const state = (model as unknown as { state: ModelState }).state;
+    expect(state.index.folioMappers.get(4)).toEqual([4, 5]);
+    return { model, state };
+  }
+
+  it('agree with their scans in every state the ops reach, and answer as the scans would', () => {
+    const { model, state } = indexed();
+    expect(() => model.selfCheck()).not.toThrow();
+    expect(inuse(state, 0)).toBe(2);
+    expect(memcgSwapCurrent(state, 0)).toBe(1);
+    expect(state.index.zswapStored).toBe(1);
+    expect(state.index.virtualEntries).toBe(1);
+    expect(mappersOf(state, 4, 0)).toEqual([4, 5]);
+  });
+
+  // One corruption per kind of index; selfCheck() names the index and where it differs.
+  const corruptions: readonly [string, RegExp, (state: ModelState) => void][] = [
+    ['a lost cache binding', /index cacheOf differs from its scan at entry 1: kept none, scanned folio 1 page 0/, (s) => {
+      s.index.cache.delete(1);
+    }],
+    ['a cache binding to the wrong page', /cacheOf .* at entry 1: kept folio 1 page 1, scanned folio 1 page 0/, (s) => {
+      s.index.cache.set(1, { folio: 1, page: 1 });
+    }],
+    ['a cache binding the scan does not find', /cacheOf .* at entry 9: kept folio 1 page 0, scanned none/, (s) => {
+      s.index.cache.set(9, { folio: 1, page: 0 });
+    }],
+    ['the wrong holder of an entry', /index holdersOf .* at entry 1: kept \{3\}, scanned \{0\}/, (s) => {
+      s.index.entryHolders.set(1, [3]);
+    }],
+    ['holders of an entry nothing holds', /holdersOf .* at entry 9: kept \{0\}, scanned none/, (s) => {
+      s.index.entryHolders.set(9, [0]);
+    }],
+    ['a mapper too many', /index mappersOf .* at folio 4: kept \{4, 5, 7\}, scanned \{4, 5\}/, (s) => {
+      s.index.folioMappers.get(4)?.push(7);
+    }],
+    ['a device count off by one', /index inuse .* at device 0: kept 3, scanned 2/, (s) => {
+      s.index.inuse[0] = 3;
+    }],
+    ['a zswap count off by one', /index zswapStored differs from its scan: kept 0, scanned 1/, (s) => {
+      s.index.zswapStored = 0;
+    }],
+    ['a virtual entry count off by one', /index virtualEntries differs from its scan: kept 2, scanned 1/, (s) => {
+      s.index.virtualEntries = 2;
+    }],
+    ['a memcg charge count off by one', /index memcgSwapCurrent .* at memcg 0: kept 0, scanned 1/, (s) => {
+      s.index.memcgCharged[0] = 0;
+    }],
+  ];
+
+  for (const [name, message, corrupt] of corruptions) {
+    it(`are checked against their scans: selfCheck() catches ${name}`, () => {
+      const { model, state } = indexed();
+      corrupt(state);
+      expect(() => model.selfCheck()).toThrow(AssertionError);
+      expect(() => model.selfCheck()).toThrow(message);
+    });
+  }
+
+  it('are written only through setters that refuse a broken contract', () => {
+    const { state } = indexed();
+    const entry1 = entryOf(state, 1);
+    expect(() => bindCache(state, folioIn(state, 1), [9])).toThrow(/folio 1 is already in the swap cache/);
+    expect(() => bindCache(state, folioIn(state, 4), [1])).toThrow(/entry 1 is already bound/);
+    expect(() => unbindCache(state, folioIn(state, 4))).toThrow(/folio 4 is not in the swap cache/);
+    expect(() => deleteEntry(state, 1)).toThrow(/entry 1 is freed while in the swap cache/);
+    expect(() => deleteEntry(state, 3)).toThrow(/entry 3 is freed while held/);
+    expect(() => addEntry(state, entry1)).toThrow(/entry 1 is already live/);
+    const dead: Entry = { ...entry1, serial: 99 };
+    expect(() => setBackend(state, dead, { kind: 'zero' })).toThrow(/entry 99 is not live/);
+    expect(() => setStaleZswap(state, dead, true)).toThrow(/entry 99 is not live/);
+    expect(() => setBackend(state, entryOf(state, 2), { kind: 'disk', content: 6, device: 9 })).toThrow(/no counter 9/);
+    expect(() => inuse(state, 7)).toThrow(/device 7 out of range/);
+    expect(() => memcgSwapCurrent(state, 3)).toThrow(/memcg 3 out of range/);
+    state.index.folioMappers.get(4)?.push(7);
+    expect(() => mappersOf(state, 4, 0)).toThrow(/holder 7 maps no page/);
+    expect(() => setHolder(state, 8, { kind: 'empty' })).not.toThrow();
+    state.index.entryHolders.delete(3);
+    expect(() => setHolder(state, 6, { kind: 'empty' })).toThrow(/nothing is kept under 3/);
+    state.index.folioMappers.set(4, [5, 7]);
+    expect(() => setHolder(state, 4, { kind: 'empty' })).toThrow(/4 is not kept under 4/);
+  });
+});
+
+/** A state's fields as plain writable Maps and arrays, for building and corrupting states by
+ * hand (the model itself writes them only through the setters of model/state.ts). */
+type RawState = Omit<ModelState, 'holders' | 'entries'> & { holders: Holder[]; entries: Map<number, Entry> };
+
+/**
+ * Edits a state by hand, then rebuilds its indexes from what the edit left: hand-built states
+ * go through here, so that they stay consistent however the model keeps its indexes.
+ */
+function edited(state: ModelState, edit: (raw: RawState) => void, machine: Config = config): ModelState {
+  edit(state as unknown as RawState);
+  rebuildIndexes(state, machine);
+  return state;
+}
+
+function entryOf(state: ModelState | RawState, serial: number) {
   const value = state.entries.get(serial);
   if (value === undefined) throw new Error(`no entry ${serial}`);
   return value;

@@ -71,7 +71,11 @@ import { checkInvariants } from './invariants.ts';
 import { entryViewOf, folioViewOf, globalViewOf, holderViewOf, observeState } from './observe.ts';
 import type { GlobalView } from './observe.ts';
 import {
+  addEntry,
+  bindCache,
   cacheOf,
+  checkIndexes,
+  deleteEntry,
   deviceConfigAt,
   entryAt,
   entryDevice,
@@ -90,6 +94,10 @@ import {
   memcgChargeFails,
   memcgSwapFull,
   pageContent,
+  setBackend,
+  setHolder,
+  setStaleZswap,
+  unbindCache,
   virtualEntries,
   vmSwapFull,
   zswapStored,
@@ -253,8 +261,10 @@ export class SwapModel {
     return this.state.entries.has(serial);
   }
 
-  /** Checks the model's own invariants; throws an AssertionError on a violation. */
+  /** Checks that every index agrees with the scan that defines it, then the model's own
+   * invariants; throws an AssertionError on a difference or a violation. */
   selfCheck(): void {
+    checkIndexes(this.state, this.config);
     checkInvariants(this.state, this.config);
   }
 
@@ -408,7 +418,7 @@ export class SwapModel {
   private unuseVirtual(entry: Entry): void {
     const cache = this.cacheOf(entry.serial);
     const folio = cache === null ? this.readIntoCache([entry], 0) : cache.folio;
-    entry.backend = { kind: 'none' };
+    setBackend(this.state, entry, { kind: 'none' });
     folio.dirty = true;
   }
 
@@ -565,7 +575,7 @@ export class SwapModel {
     }
     // mem_cgroup_try_charge_swap() / mem_cgroup_record_swap(): the entry records the folio's memcg.
     const created = folio.pages.map(() => this.newEntry(space, folio.memcg));
-    folio.swap = created;
+    bindCache(this.state, folio, created);
     const outcome: Outcome =
       space.kind === 'virtual'
         ? { errno: 'OK', virtual: true }
@@ -629,8 +639,8 @@ export class SwapModel {
       // mm/page_io.c: swap_zeromap_folio_set(), then return before zswap_store(): a physical
       // entry's zswap object stays, stale; vswap's zero path releases non-PHYS backing.
       for (const entry of entries) {
-        if (entry.space.kind === 'physical') entry.staleZswap = entry.staleZswap || entry.backend.kind === 'zswap';
-        entry.backend = { kind: 'zero' };
+        if (entry.space.kind === 'physical') setStaleZswap(this.state, entry, entry.staleZswap || entry.backend.kind === 'zswap');
+        setBackend(this.state, entry, { kind: 'zero' });
       }
       folio.dirty = false;
       return done({ errno: 'OK', how: 'zero' });
@@ -641,14 +651,14 @@ export class SwapModel {
     if (this.state.zswapEnabled && op.failZswap !== true && room >= entries.length) {
       // mm/zswap.c: zswap_store()
       entries.forEach((entry, page) => {
-        entry.staleZswap = false;
-        entry.backend = { kind: 'zswap', content: pageContent(folio, page) };
+        setStaleZswap(this.state, entry, false);
+        setBackend(this.state, entry, { kind: 'zswap', content: pageContent(folio, page) });
       });
       folio.dirty = false;
       return done({ errno: 'OK', how: 'zswap' });
     }
     this.recordStale(entries);
-    for (const entry of entries) entry.staleZswap = false;
+    for (const entry of entries) setStaleZswap(this.state, entry, false);
     return this.writeoutDisk(folio, entries, op, choices);
   }
 
@@ -668,7 +678,7 @@ export class SwapModel {
       return done({ errno: 'OK', how: 'disk' });
     }
     this.recordBackends(entries);
-    for (const entry of entries) entry.backend = { kind: 'none' };
+    for (const entry of entries) setBackend(this.state, entry, { kind: 'none' });
     if (choices.errno === 'ENOSPC') {
       if (entries.length === 1 && hasWritableFreePage(this.state, this.config)) {
         return illegal('ENOSPC for one page of backing while a write-ok device has a free page');
@@ -685,7 +695,7 @@ export class SwapModel {
     const chargeFails = op.failAlloc === true || memcgChargeFails(this.state, this.config, folio.memcg, entries.length);
     if (chargeFails) return done(withReclaimed({ errno: 'ENOMEM', device }, reclaimed));
     entries.forEach((entry, page) => {
-      entry.backend = { kind: 'disk', content: pageContent(folio, page), device };
+      setBackend(this.state, entry, { kind: 'disk', content: pageContent(folio, page), device });
     });
     folio.dirty = false;
     return done(withReclaimed({ errno: 'OK', how: 'disk', device }, reclaimed));
@@ -695,7 +705,7 @@ export class SwapModel {
   private writeDisk(entry: Entry, folio: Folio, page: number): void {
     const device = entryDevice(entry);
     assert(device !== null, `entry ${entry.serial} has no disk slot`);
-    entry.backend = { kind: 'disk', content: pageContent(folio, page), device };
+    setBackend(this.state, entry, { kind: 'disk', content: pageContent(folio, page), device });
   }
 
   /** Drops a clean, unmapped swap-cache folio; held entries keep a shadow. */
@@ -704,9 +714,11 @@ export class SwapModel {
     const folio = this.findFolio(op.folio);
     if (folio === undefined || folio.swap === null) return status('EINVAL');
     if (isMapped(this.state, folio.id) || folio.dirty) return status('EBUSY');
-    for (const entry of this.entriesOf(folio)) {
+    const entries = this.entriesOf(folio);
+    unbindCache(this.state, folio);
+    for (const entry of entries) {
       if (entry.count > 0) entry.shadow = true;
-      else this.state.entries.delete(entry.serial);
+      else deleteEntry(this.state, entry.serial);
     }
     this.state.folios.delete(folio.id);
     return status('OK');
@@ -798,18 +810,18 @@ export class SwapModel {
    */
   private largeReadEntries(range: readonly number[]): Entry[] | string {
     // mm/memory.c: can_swapin_thp(), swapin_sync(); mm/swap_state.c: __swap_cache_alloc()
-    const entries: Entry[] = [];
+    const entries = new Set<Entry>();
     for (const index of range) {
       const holder = holderAt(this.state, index);
       if (holder.kind !== 'swap') return `holder ${index} of the large read holds no entry`;
       const entry = this.entry(holder.entry);
       if (this.cacheOf(entry.serial) !== null) return `entry ${entry.serial} is cached`;
-      if (entries.includes(entry)) return `entry ${entry.serial} is held twice in the range`;
-      entries.push(entry);
+      if (entries.has(entry)) return `entry ${entry.serial} is held twice in the range`;
+      entries.add(entry);
     }
-    if (range.length === 1) return entries;
+    if (range.length === 1) return [...entries];
     if (range.length === 0) return 'the large read range is out of the holders';
-    return this.largeReadReason(entries) ?? entries;
+    return this.largeReadReason([...entries]) ?? [...entries];
   }
 
   /** Why entries (2 or more, uncached) cannot be read as one large folio, or null. */
@@ -838,14 +850,14 @@ export class SwapModel {
     if (view?.kind !== 'swap' || cacheOf(this.state, view.entry) !== null) return null;
     const range = this.alignedRange(holder - (holder % 2 ** order), order);
     if (range === null) return null;
-    const serials: number[] = [];
+    const serials = new Set<number>();
     for (const index of range) {
       const each = holderAt(this.state, index);
-      if (each.kind !== 'swap' || cacheOf(this.state, each.entry) !== null || serials.includes(each.entry)) return null;
-      serials.push(each.entry);
+      if (each.kind !== 'swap' || cacheOf(this.state, each.entry) !== null || serials.has(each.entry)) return null;
+      serials.add(each.entry);
     }
-    const entries = serials.map((serial) => entryAt(this.state, serial));
-    return this.largeReadReason(entries) === null ? serials : null;
+    const entries = [...serials].map((serial) => entryAt(this.state, serial));
+    return this.largeReadReason(entries) === null ? [...serials] : null;
   }
 
   /** The backend of an uncached live entry. Context: it is not `none` (asserted). */
@@ -872,7 +884,7 @@ export class SwapModel {
     const folio = this.newFolio(order, pages, exclusive, serials, memcg);
     for (const entry of entries) {
       entry.shadow = false;
-      if (exclusive) entry.backend = { kind: 'none' };
+      if (exclusive) setBackend(this.state, entry, { kind: 'none' });
     }
     return folio;
   }
@@ -889,7 +901,8 @@ export class SwapModel {
     const device = entryDevice(entry);
     const synchronous = device !== null && deviceConfigAt(this.config, device).synchronousIo;
     const unbacked = entry.space.kind === 'virtual' && entry.backend.kind !== 'disk';
-    const alone = mappersOf(this.state, folio.id).every((index) => mapped.includes(index));
+    const mappedHere = new Set(mapped);
+    const alone = mappersOf(this.state, folio.id).every((index) => mappedHere.has(index));
     const full = memcgSwapFull(this.state, this.config, folio);
     const wanted = synchronous || full || unbacked || (write && alone);
     if (!wanted || !isUnused(this.state, folio)) return false;
@@ -931,7 +944,7 @@ export class SwapModel {
     if (entry.count > 0) return false;
     const cache = this.cacheOf(serial);
     if (cache === null) {
-      this.state.entries.delete(serial);
+      deleteEntry(this.state, serial);
       return false;
     }
     if (!isUnused(this.state, cache.folio)) return false;
@@ -966,7 +979,7 @@ export class SwapModel {
     if (this.cacheOf(entry.serial) !== null) return status('EEXIST');
     if (op.failAlloc === true) return status('ENOMEM');
     if (entry.space.kind === 'physical') {
-      entry.backend = { kind: 'disk', content: backend.content, device: entry.space.device };
+      setBackend(this.state, entry, { kind: 'disk', content: backend.content, device: entry.space.device });
       return status('OK');
     }
     if (choices.errno === 'ENOSPC') {
@@ -985,7 +998,7 @@ export class SwapModel {
     if (memcgChargeFails(this.state, this.config, entry.memcg, 1)) {
       return done(withReclaimed({ errno: 'ENOMEM', device }, reclaimed));
     }
-    entry.backend = { kind: 'disk', content: backend.content, device };
+    setBackend(this.state, entry, { kind: 'disk', content: backend.content, device });
     return done(withReclaimed({ errno: 'OK', device }, reclaimed));
   }
 
@@ -995,21 +1008,22 @@ export class SwapModel {
     const folio = this.findFolio(op.folio);
     if (folio === undefined || folio.order === 0) return status('EINVAL');
     const swap = folio.swap;
+    if (swap !== null) unbindCache(this.state, folio);
     const pieces = folio.pages.map((content, page) => {
       if (page === 0) return folio;
       const binding = swap === null ? null : swap.slice(page, page + 1);
       return this.newFolio(0, [content], folio.dirty, binding, folio.memcg);
     });
-    this.state.holders = this.state.holders.map((holder, index): Holder => {
-      if (holder.kind !== 'present' || holder.folio !== folio.id) return holder;
-      this.touched.holders.add(index);
+    for (const index of mappersOf(this.state, folio.id)) {
+      const holder = holderAt(this.state, index);
+      assert(holder.kind === 'present', `holder ${index} does not map folio ${folio.id}`);
       const piece = pieces[holder.page];
       assert(piece !== undefined, `folio ${folio.id} has no page ${holder.page}`);
-      return { kind: 'present', folio: piece.id, page: 0, exclusive: holder.exclusive };
-    });
+      this.setHolder(index, { kind: 'present', folio: piece.id, page: 0, exclusive: holder.exclusive });
+    }
     folio.order = 0;
     folio.pages = folio.pages.slice(0, 1);
-    folio.swap = swap === null ? null : swap.slice(0, 1);
+    if (swap !== null) bindCache(this.state, folio, swap.slice(0, 1));
     for (const piece of pieces) this.releaseIfUnused(piece);
     return status('OK');
   }
@@ -1050,7 +1064,7 @@ export class SwapModel {
       this.undo.push(() => {
         folio.dirty = dirty;
       });
-      for (const entry of entries) entry.backend = { kind: 'none' };
+      for (const entry of entries) setBackend(this.state, entry, { kind: 'none' });
       folio.dirty = true;
     }
     return null;
@@ -1062,11 +1076,12 @@ export class SwapModel {
    */
   private folioFreeSwap(folio: Folio): void {
     // mm/swapfile.c: folio_free_swap()
-    for (const entry of this.entriesOf(folio)) {
+    const entries = this.entriesOf(folio);
+    unbindCache(this.state, folio);
+    for (const entry of entries) {
       assert(entry.count === 0, `entry ${entry.serial} is still held`);
-      this.state.entries.delete(entry.serial);
+      deleteEntry(this.state, entry.serial);
     }
-    folio.swap = null;
     folio.dirty = true;
     this.releaseIfUnused(folio);
   }
@@ -1076,7 +1091,7 @@ export class SwapModel {
     const backends = entries.map((entry) => entry.backend);
     this.undo.push(() => {
       entries.forEach((entry, index) => {
-        entry.backend = backends[index] as Backend;
+        setBackend(this.state, entry, backends[index] as Backend);
       });
     });
   }
@@ -1086,7 +1101,7 @@ export class SwapModel {
     const stale = entries.map((entry) => entry.staleZswap);
     this.undo.push(() => {
       entries.forEach((entry, index) => {
-        entry.staleZswap = stale[index] as boolean;
+        setStaleZswap(this.state, entry, stale[index] as boolean);
       });
     });
   }
@@ -1102,9 +1117,10 @@ export class SwapModel {
   private recordFolioFreeSwap(folio: Folio): void {
     const entries = this.entriesOf(folio);
     const { swap, dirty } = folio;
+    assert(swap !== null, `folio ${folio.id} is not in the swap cache`);
     this.undo.push(() => {
-      for (const entry of entries) this.state.entries.set(entry.serial, entry);
-      folio.swap = swap;
+      for (const entry of entries) addEntry(this.state, entry);
+      bindCache(this.state, folio, swap);
       folio.dirty = dirty;
       this.state.folios.set(folio.id, folio);
     });
@@ -1118,7 +1134,7 @@ export class SwapModel {
 
   private setHolder(index: number, holder: Holder): void {
     this.touched.holders.add(index);
-    this.state.holders[index] = holder;
+    setHolder(this.state, index, holder);
   }
 
   private entry(serial: number): Entry {
@@ -1164,11 +1180,12 @@ export class SwapModel {
     return Array.from({ length: pages }, (_, page) => start + page);
   }
 
-  private newFolio(order: number, pages: number[], dirty: boolean, swap: number[] | null, memcg: number | null): Folio {
-    const folio: Folio = { id: this.state.nextFolio, order, pages, dirty, swap, memcg };
+  private newFolio(order: number, pages: number[], dirty: boolean, swap: readonly number[] | null, memcg: number | null): Folio {
+    const folio: Folio = { id: this.state.nextFolio, order, pages, dirty, swap: null, memcg };
     this.touched.folios.add(folio.id);
     this.state.nextFolio += 1;
     this.state.folios.set(folio.id, folio);
+    if (swap !== null) bindCache(this.state, folio, swap);
     return folio;
   }
 
@@ -1177,7 +1194,7 @@ export class SwapModel {
     this.touched.entries.add(serial);
     this.state.nextSerial += 1;
     const backend: Backend = { kind: 'none' };
-    this.state.entries.set(serial, { serial, count: 0, shadow: false, backend, staleZswap: false, space, memcg });
+    addEntry(this.state, { serial, count: 0, shadow: false, backend, staleZswap: false, space, memcg });
     return serial;
   }
 }
