@@ -7,12 +7,15 @@
  *
  * Checked: count conservation (table count and extend table against the holders), liveness
  * (a free slot is exactly NULL, a used entry is held or cached), cache binding (PFN words name
- * the right folio and page, both ways), shadow, zero flag exclusivity, cluster accounting
+ * the right folio and page, both ways), shadow, zero flag exclusivity (a zswap object beside
+ * it only as a physical slot's stale object), PTE exclusivity (an exclusive mapping is the only
+ * one of its page, an exclusive swap PTE the only holder of its entry), cluster accounting
  * (count, flag against list membership, order), device accounting (inuse, nr_swap_pages,
  * total), device lifetime, backend ownership (zswap objects and backing slots owned once),
  * reverse-map bijection (PHYS(p) <-> Pointer(v) at p, C bit), encoding, lookup-cache
  * transparency (pins), identity (holders and folios agree), content (a live uncached entry
- * has a backend; a clean cached folio matches its backends), and the last -ENOSPC claim.
+ * has a backend; a clean cached folio matches its backends), and the last allocation claims
+ * (-ENOSPC, a virtual-first allocation's fallback to a physical device).
  *
  * Not covered here: comparison with the model (properties/), which catches wrong values that
  * are internally consistent.
@@ -22,7 +25,8 @@ import type { SwapCluster, VirtualCluster } from './cluster.ts';
 import { formatEntryValue, swpEntry, swpOffset, swpType, VSWAP_TYPE } from './entry-value.ts';
 import { slotOf } from './observe.ts';
 import {
-  holderIsEmpty, holderIsPresent, holderIsSwap, holderToEntry, holderToPage, holderToPfn,
+  holderIsEmpty, holderIsExclusive, holderIsPresent, holderIsSwap, holderSwpExclusive,
+  holderToEntry, holderToPage, holderToPfn,
 } from './holder-word.ts';
 import type { SwapState } from './swap-state.ts';
 import {
@@ -52,7 +56,7 @@ export function auditState(state: SwapState): void {
   auditFolios(state);
   auditZswap(state, handles);
   auditCounters(state);
-  auditEnospc(state);
+  auditAllocClaims(state);
 }
 
 /**
@@ -76,7 +80,7 @@ export function auditTouched(state: SwapState, values: Iterable<number>): void {
   for (const [ci, at] of clusters) auditCluster(ci, at);
   auditLookupCachePins(state);
   auditCounters(state);
-  auditEnospc(state);
+  auditAllocClaims(state);
 }
 
 /**
@@ -94,9 +98,8 @@ function auditEntryLocal(state: SwapState, value: number, ci: SwapCluster, slot:
   const type = swpType(value);
   const offset = swpOffset(value);
   if (type !== VSWAP_TYPE) {
+    // A zswap object beside the zero flag is a stale one (a zero writeout of a physical slot).
     const device = state.devices[type];
-    check(state.zswapTree.load(type, offset) === null || !wordToZero(word), 'zero',
-      () => `${name} is zero and in zswap`);
     check(!wordToZero(word) || device?.store?.holdsData(offset) !== true, 'zero',
       () => `${name} is zero and has data on disk`);
     return;
@@ -123,13 +126,19 @@ function auditEntryLocal(state: SwapState, value: number, ci: SwapCluster, slot:
   auditPointer(state, device, backing, pointer);
 }
 
-/** Entry value -> holders count, checking holder words and present mappings. */
+/**
+ * Entry value -> holders count, checking holder words and present mappings, and exclusivity:
+ * an exclusive mapping is the only mapping of its page (PageAnonExclusive), an exclusive swap
+ * PTE the only holder of its entry (pte_swp_exclusive() only at count 1).
+ */
 function auditHolders(state: SwapState): Map<number, number> {
   const held = new Map<number, number>();
+  const exclusiveSwap: number[] = [];
   state.holders.forEach((word, holder) => {
     if (holderIsSwap(word)) {
       const entry = holderToEntry(word);
       held.set(entry, (held.get(entry) ?? 0) + 1);
+      if (holderSwpExclusive(word)) exclusiveSwap.push(holder);
       return;
     }
     if (holderIsEmpty(word)) return;
@@ -140,7 +149,16 @@ function auditHolders(state: SwapState): Map<number, number> {
       () => `holder ${holder} maps page ${page} of dead folio ${holderToPfn(word)}`);
     check(folio.mappers.has(holder), 'identity',
       () => `holder ${holder} maps folio ${folio.pfn} outside its rmap`);
+    check(!holderIsExclusive(word) || folio.pageMaps[page] === 1, 'exclusive',
+      () => `holder ${holder} maps page ${page} of folio ${folio.pfn} exclusively, ` +
+        `which ${folio.pageMaps[page] ?? 0} holders map`);
   });
+  for (const holder of exclusiveSwap) {
+    const entry = holderToEntry(state.holders[holder] ?? 0);
+    check(held.get(entry) === 1, 'exclusive',
+      () => `holder ${holder} holds ${formatEntryValue(entry)} exclusively, ` +
+        `which ${held.get(entry) ?? 0} holders hold`);
+  }
   return held;
 }
 
@@ -175,10 +193,9 @@ function auditTableDevice(
         () => `${at} slot ${slot} holds physical entry ${formatEntryValue(entry)}`);
       seen.add(entry);
       auditEntry(state, entry, ci, slot, held);
+      // A zswap object beside the zero flag is the stale object a zero writeout leaves.
       const handle = state.zswapTree.load(device.type, offset);
       if (handle !== null) handles.set(handle, (handles.get(handle) ?? 0) + 1);
-      check(handle === null || !wordToZero(word), 'zero',
-        () => `${formatEntryValue(entry)} is zero and in zswap`);
       check(!wordToZero(word) || device.store?.holdsData(offset) !== true, 'zero',
         () => `${formatEntryValue(entry)} is zero and has data on disk`);
     }
@@ -481,13 +498,31 @@ function auditCounters(state: SwapState): void {
       `${state.counters.totalSwapPages}, devices say ${free} and ${total}`);
 }
 
-/** The last -ENOSPC, when it came from the op just applied, had no aligned free run. */
-function auditEnospc(state: SwapState): void {
+/**
+ * The allocation claims of the op just applied: an -ENOSPC had no aligned free run where it
+ * looked (the virtual space; physically, every write-ok device, or for a large folio the one
+ * device swap_alloc_slow() tried, not counting empty clusters still waiting for discard), and
+ * a virtual-first allocation that fell back to a physical device found no aligned free run in
+ * the virtual space.
+ */
+function auditAllocClaims(state: SwapState): void {
+  const fallback = state.vswapFallback;
+  if (fallback !== null && fallback.opSeq === state.opSeq) {
+    check(!state.virtualSpace().hasFreeRun(fallback.order), 'allowance',
+      () => `fallback to physical at order ${fallback.order} (cpu ${state.cpu}) with a free virtual run`);
+  }
   const note = state.enospc;
   if (note === null || note.opSeq !== state.opSeq) return;
-  if (note.space !== 'virtual') {
+  if (note.space !== 'virtual' && note.tried === null) {
     check(!state.allocator.hasFreeRun(note.order), 'allowance',
       () => `ENOSPC at order ${note.order} (cpu ${state.cpu}) with a free physical run`);
+  }
+  if (note.space !== 'virtual' && note.tried !== null) {
+    const device = state.devices[note.tried];
+    const free = device?.kind === 'table' ? device.hasFreeRun(note.order, false) : device?.hasFreeRun(note.order);
+    check(device !== undefined && free === false, 'allowance',
+      () => `ENOSPC at order ${note.order} (cpu ${state.cpu}) with a free run on device ${note.tried ?? -1}, ` +
+        'the device it tried');
   }
   if (note.space !== 'physical') {
     check(!state.virtualSpace().hasFreeRun(note.order), 'allowance',

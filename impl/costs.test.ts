@@ -307,37 +307,40 @@ describe('reclaim costs', () => {
     }
   }
   const oneDevice: Config = { ...configTiny, devices: configTiny.devices.slice(0, 1) };
-  /** fillWithDiskBacking() over holders 0-13, then holder 14's page left in the swap cache and
-   * unmapped: its writeout (folio 15) needs a backing slot on a full device. */
-  function fillThenPendWriteout(sys: SwapSystem, swappedIn: number): void {
-    fillWithDiskBacking(sys, 14, swappedIn);
-    ok(sys, { op: 'fault', holder: 14, order: 0, cpu: 0 }, { op: 'write', holder: 14, value: 114, cpu: 0 },
-      { op: 'allocSwap', holder: 14, cpu: 0 }, { op: 'unmap', holder: 14, cpu: 0 });
+  /** fillWithDiskBacking() over holders 0..count-1 (14: device 0 full), then holder count's
+   * page left in the swap cache and unmapped: its writeout (folio count+1) needs a backing slot. */
+  function fillThenPendWriteout(sys: SwapSystem, swappedIn: number, count = 14): void {
+    fillWithDiskBacking(sys, count, swappedIn);
+    ok(sys, { op: 'fault', holder: count, order: 0, cpu: 0 }, { op: 'write', holder: count, value: 100 + count, cpu: 0 },
+      { op: 'allocSwap', holder: count, cpu: 0 }, { op: 'unmap', holder: count, cpu: 0 });
   }
 
   it('classic: a reclaiming allocation scans the slots of the run it plans to reclaim', () => {
-    // As swap-system.test.ts "reclaims a cache-only folio ...": 14 cache-only entries fill
-    // device 0 (slot 0 is the header, slot 6 is bad) out of 24 usable slots, so vm_swap_full()
-    // holds and the 15th allocation reclaims.
+    // As swap-system.test.ts "reclaims a cache-only folio ...": device 0 alone, four order-1
+    // and five order-0 cache-only folios take 13 of its 14 usable slots, so vm_swap_full()
+    // holds and an order-1 allocation reclaims the first pair of a full order-1 cluster.
     const sys = system('classic', configTiny);
-    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'swapon', device: 1, cpu: 0 });
-    for (let holder = 0; holder < 14; holder++) {
-      ok(sys, { op: 'fault', holder, order: 0, cpu: 0 }, { op: 'allocSwap', holder, cpu: 0 });
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    for (const [holder, order] of [[0, 1], [2, 1], [4, 1], [6, 1], [8, 0], [9, 0], [10, 0], [11, 0], [12, 0]] as const) {
+      ok(sys, { op: 'fault', holder, order, cpu: 0 }, { op: 'allocSwap', holder, cpu: 0 });
     }
-    ok(sys, { op: 'fault', holder: 14, order: 0, cpu: 0 });
+    ok(sys, { op: 'fault', holder: 14, order: 1, cpu: 0 });
     const { outcome, scanSlots, redirections } = measure(sys, { op: 'allocSwap', holder: 14, cpu: 0 });
     expect(outcome.reclaimed).toEqual([{ folio: 1, kind: 'cache' }]);
-    // One order-0 run planned (slot 1, folio 1's entry): one slot scanned; a cache reclaim
-    // frees entries, it redirects nothing.
-    expect(scanSlots).toBe(1);
+    // One order-1 run planned (slots 8-9, folio 1's entries): two slots scanned; a cache
+    // reclaim frees entries, it redirects nothing.
+    expect(scanSlots).toBe(2);
     expect(redirections).toBe(0);
   });
 
   it('vswap-all: a backing reclaim redirects the folio\'s entry and scans only the planned run', () => {
-    const sys = system('vswap-all', configTinyDisk);
-    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'swapon', device: 1, cpu: 0 });
-    fillThenPendWriteout(sys, 6);
-    const { outcome, scanSlots, redirections, scanMark } = measure(sys, { op: 'writeout', folio: 15, cpu: 0 });
+    // Device 0 alone: 13 backing slots of 14 taken (the first six cache-only), and the last
+    // writeout from CPU 1, whose per-CPU cluster cache is empty: the slow path reclaims a full
+    // cluster's cache-only backing before it looks at the fragmented cluster with the free slot.
+    const sys = system('vswap-all', { ...oneDevice, zswapEnabled: false });
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    fillThenPendWriteout(sys, 6, 13);
+    const { outcome, scanSlots, redirections, scanMark } = measure(sys, { op: 'writeout', folio: 14, cpu: 1 });
     expect(outcome.reclaimed).toEqual([{ folio: 1, kind: 'backing' }]);
     // The kept reverse map names the owner of the one slot planned: no virtual-cluster scan.
     expect(scanSlots).toBe(1);
@@ -409,11 +412,11 @@ describe('virtual table and reverse map counts', () => {
     expect(delta(sys, { op: 'swapin', holder: 0, order: 0, cpu: 0 })).toEqual({ tableWrites: 2, rmapUpdates: 1, cacheOnlySet: 1 });
     // unmap: the count goes back to 1 and C is cleared (no "set" mark).
     expect(delta(sys, { op: 'unmap', holder: 0, cpu: 0 })).toEqual({ tableWrites: 2, rmapUpdates: 1, cacheOnlySet: 0 });
-    // zap: the count drops to 0 again and C is set again; swap is not full, the cache stays.
-    expect(delta(sys, { op: 'zap', holder: 0, cpu: 0 })).toEqual({ tableWrites: 2, rmapUpdates: 1, cacheOnlySet: 1 });
-    // freeSwapCache: the PFN word becomes a Shadow word, the free clears the virtual table
-    // word, the backing slot's Pointer word (a reverse-map update) and the virtual slot.
-    expect(delta(sys, { op: 'freeSwapCache', folio: 1, cpu: 0 })).toEqual({ tableWrites: 4, rmapUpdates: 1, cacheOnlySet: 0 });
+    // zap: the count drops to 0 again and C is set again (two writes, one reverse-map
+    // update); the folio is unmapped, so __try_to_reclaim_swap() frees its swap cache: the PFN
+    // word becomes a Shadow word, the free clears the virtual table word, the backing slot's
+    // Pointer word (a reverse-map update) and the virtual slot (four writes).
+    expect(delta(sys, { op: 'zap', holder: 0, cpu: 0 })).toEqual({ tableWrites: 6, rmapUpdates: 2, cacheOnlySet: 1 });
     expect(sys.observe().entries).toEqual([]);
   });
 

@@ -21,8 +21,8 @@ export const designs: Record<string, DesignPreset> = {
     summary: 'swap table phase III: physical entries only, zswap keyed by (type, offset)',
   },
   'vswap-rfc': {
-    knobs: { virtualEntries: 'when-zswap', reverseMap: 'kept', lookupCache: 'off' },
-    summary: 'vswap RFC: virtual entries while zswap is on, physical otherwise; Pointer rmap',
+    knobs: { virtualEntries: 'first', reverseMap: 'kept', lookupCache: 'off' },
+    summary: 'vswap RFC as posted: every swap-out tries a virtual entry, falls back to a physical one; Pointer rmap',
   },
   'vswap-all': {
     knobs: { virtualEntries: 'always', reverseMap: 'kept', lookupCache: 'off' },
@@ -46,10 +46,13 @@ export interface KnobDoc {
 
 export const knobDocs: Record<keyof Knobs, KnobDoc> = {
   virtualEntries: {
-    meaning: 'which new entries are virtual: never (classic), exactly while zswap is enabled ' +
-      'at allocation time (the RFC\'s bifurcation; no fallback to physical when the virtual ' +
-      'space is full, so the choice follows the knob), or always',
-    values: ['never', 'when-zswap', 'always'],
+    meaning: 'which new entries are virtual: never (classic); first (every swap-out tries the ' +
+      'virtual space and falls back to a physical device when it cannot take the folio, RFC ' +
+      'v1/v2 as posted, so virtual and direct physical entries coexist); when-zswap (the same ' +
+      'fallback, but the virtual space is tried only while zswap is enabled: the mm-tree ' +
+      'variant); or always (every entry virtual, no fallback: -ENOSPC when the virtual space ' +
+      'is full)',
+    values: ['never', 'first', 'when-zswap', 'always'],
     default: 'never',
   },
   reverseMap: {

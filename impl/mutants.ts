@@ -230,14 +230,15 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
     catches: { kind: 'invariant', invariant: 'cluster-accounting' },
     shortest: 3,
   },
-  'large-alloc-no-fallback': {
-    summary: 'A large allocation that fails on the first device gives up instead of trying ' +
-      'the next one, returning -ENOSPC while another device has an aligned free run.',
-    mirrors: 'design risk: folio_alloc_swap() upstream stops at the first device for mTHP; ' +
-      'the contract reads -ENOSPC as "no device had room" (canary for the ENOSPC allowance audit)',
+  'large-alloc-skips-free-clusters': {
+    summary: 'A large allocation never takes a free cluster, only nonfull and frag clusters of ' +
+      'its order, so it returns -ENOSPC from a device that has empty clusters.',
+    mirrors: 'design risk in the list order of cluster_alloc_swap_entry() (the new_cluster ' +
+      'steps); since a large folio fails on the first device swap_alloc_slow() tries, its ' +
+      '-ENOSPC claims that device had no usable aligned run (canary for the ENOSPC allowance audit)',
     designs: ['classic'],
     catches: { kind: 'invariant', invariant: 'allowance' },
-    shortest: 4,
+    shortest: 3,
   },
   'counter-failure-path': {
     summary: 'The nr_swap_pages counter is decremented at the end of folio_alloc_swap() instead of in ' +
@@ -306,7 +307,7 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
     mirrors: 'vswap RFC reverse map (§3.5, §7.3 #12); canary for the rmap-bijection audit',
     designs: keptRmapDesigns,
     catches: { kind: 'invariant', invariant: 'rmap-bijection' },
-    shortest: 6,
+    shortest: 7,
   },
   'rmap-clear-drops-tag': {
     summary: 'Clearing the cache-only bit of a Pointer word masks it with the wrong constant ' +
@@ -321,7 +322,7 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
       'it set aliases a PFN word.',
     mirrors: 'vswap RFC v2: rmap-encoding collision acknowledged by the author (§5 #23)',
     designs: keptRmapDesigns,
-    catches: { kind: 'identity' },
+    catches: { kind: 'impl-crash' },
     shortest: 6,
   },
   'elided-swapoff-miss': {
@@ -350,9 +351,9 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
     mirrors: 'mm: fix swapin race condition (4969c1192d15, 31c4a3d3a0f8) and phase I "always ' +
       'lock and check the swap cache folio before use" (§5 #22, #25)',
     designs: ['classic', 'vswap-direct'],
-    catches: { kind: 'impl-crash' },
-    shortest: 4,
-    race: { config: 'explore', syncSwapin: 'swap-cache' },
+    catches: { kind: 'invariant', invariant: 'count-conservation' },
+    shortest: 7,
+    race: { config: 'explore', syncSwapin: 'swap-cache', family: 'lifecycle', maxOps: 2 },
   },
   'swapoff-no-pin': {
     summary: 'Swapin, zap and fork take no device pin (get_swap_device()), so swapoff does not ' +
@@ -431,7 +432,7 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
     mirrors: 'ABA on entry values (13ddaf26be32 and 0ea148a79919, §5 #1 and #17; §7.3 #18)',
     designs: virtualDesigns,
     catches: { kind: 'identity' },
-    shortest: 7,
+    shortest: 8,
   },
 };
 
@@ -444,6 +445,9 @@ export const auditsWithoutMutantCanary: Readonly<Record<string, string>> = {
   'cache-binding': 'observe() derives every entry\'s cache binding (folio and page) and its ' +
     'content from the same PFN words and folio fields (PG_swapcache, folio->swap, order) that ' +
     'the audit checks, so a wrong binding is first an observation difference',
+  'exclusive': 'observe() shows every holder\'s exclusive bit (HolderView.exclusive) and the ' +
+    'model keeps the same rule (an exclusive mapping or swap PTE is the only one of its page or ' +
+    'entry), so a bit set where the rule forbids it differs from the model first',
   'allocation-fence': 'the only state it checks between ops, an online device that is not ' +
     'write-ok, is observed directly (DeviceView.writeOk); sequentially no allocation runs ' +
     'between clearing SWP_WRITEOK and the end of swapoff (brief §5 #10 is an interleaving bug)',

@@ -4,7 +4,8 @@
  * its entry as CPU `holder % cpus` would (for a virtual entry, through that CPU's lookup cache,
  * without updating it) and then following the swap table word, the zero flag, the zswap index
  * or virtual table word and the device data; so a stale lookup-cache hit or a wrong reverse
- * map shows up as wrong content. Nothing here writes state.
+ * map shows up as wrong content. Each holder shows its exclusive bit, each entry whether a
+ * stale zswap object sits beside its zero flag. Nothing here writes state.
  *
  * Not covered here: white-box invariants (impl/audit.ts).
  */
@@ -15,7 +16,8 @@ import type {
 import { VirtualCluster, type SwapCluster } from './cluster.ts';
 import { swpEntry, swpOffset, swpType, VSWAP_TYPE } from './entry-value.ts';
 import {
-  holderIsPresent, holderIsSwap, holderToEntry, holderToPage, holderToPfn,
+  holderIsExclusive, holderIsPresent, holderIsSwap, holderSwpExclusive, holderToEntry,
+  holderToPage, holderToPfn,
 } from './holder-word.ts';
 import type { Folio } from './folio-table.ts';
 import type { EntryLoc, SwapState } from './swap-state.ts';
@@ -65,11 +67,13 @@ export function observeHolder(state: SwapState, holder: number): HolderView {
   if (holderIsPresent(word)) {
     const folio = state.folios.of(holderToPfn(word));
     const page = holderToPage(word);
-    return { kind: 'present', folio: folio.pfn, page, content: folio.pages[page] ?? 0 };
+    const exclusive = holderIsExclusive(word);
+    return { kind: 'present', folio: folio.pfn, page, content: folio.pages[page] ?? 0, exclusive };
   }
   if (holderIsSwap(word)) {
     const entry = holderToEntry(word);
-    return { kind: 'swap', entry, content: contentAt(state, entry, holder % state.config.cpus) };
+    const content = contentAt(state, entry, holder % state.config.cpus);
+    return { kind: 'swap', entry, content, exclusive: holderSwpExclusive(word) };
   }
   return { kind: 'empty' };
 }
@@ -152,6 +156,7 @@ function entryView(state: SwapState, loc: EntryLoc, cpu: number): EntryView {
     device: state.backendDevice(loc),
     virtual: loc.virtual,
     content: contentAt(state, loc.value, cpu),
+    staleZswap: state.hasStaleZswap(loc),
   };
 }
 

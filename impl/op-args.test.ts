@@ -52,7 +52,7 @@ describe('presentAt and swapAt', () => {
   it('presentAt finds a mapped page and nothing for a holder that is not a valid index', () => {
     const state = new SwapState(configTiny, designs['classic']!.knobs);
     const folio = state.folios.alloc(0, [7], true);
-    state.mapPage(0, folio, 0);
+    state.mapPage(0, folio, 0, true);
     // Holder 0 maps page 0 of the folio.
     expect(presentAt(state, 0)).toEqual({ folio, page: 0 });
     // Holder 1 is empty, so it is not present.

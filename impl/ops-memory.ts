@@ -1,8 +1,10 @@
 /**
- * Ops that work on memory without touching swap slots: fault (do_anonymous_page), write
- * (do_wp_page: copy-on-write or in place), fork of a present page or a swap entry
- * (copy_nonpresent_pte / swap_dup_entry_direct), split (split_folio, with
- * __swap_cache_replace_folio for swap-cache folios) and setZswap.
+ * Ops that work on memory without touching swap slots: fault (do_anonymous_page, an exclusive
+ * mapping), write (in place through an exclusive mapping, else the write fault of
+ * impl/write-fault.ts), fork of a present page (copy_present_pte: the page is no longer
+ * exclusive) or a swap entry (copy_nonpresent_pte / swap_dup_entry_direct: neither swap PTE is
+ * exclusive), split (split_folio, with __swap_cache_replace_folio for swap-cache folios) and
+ * setZswap.
  *
  * Not covered here: ops that allocate, read or free swap (impl/ops-swap-out.ts,
  * impl/ops-swap-in.ts, impl/swapoff.ts).
@@ -11,10 +13,13 @@ import { assert } from '../lib/assert.ts';
 import { costs } from './cost-counters.ts';
 import type { FaultOp, ForkOp, SetZswapOp, SplitOp, WriteOp } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
-import { HOLDER_EMPTY_WORD, holderToPage, presentToHolderWord } from './holder-word.ts';
+import {
+  HOLDER_EMPTY_WORD, holderIsExclusive, holderToPage, presentToHolderWord,
+} from './holder-word.ts';
 import { EINVAL, folioById, isIndex, isOrder, OK, presentAt, swapAt } from './op-args.ts';
 import type { SwapState } from './swap-state.ts';
 import { pfnToWord, wordIsPfn, wordToCount, wordToPfn, wordToZero } from './swap-table-word.ts';
+import { doWpPage } from './write-fault.ts';
 
 export function fault(state: SwapState, op: FaultOp): ImplOutcome {
   if (!isOrder(state, op.order) || !isIndex(op.holder, state.holders.length)) return EINVAL;
@@ -24,7 +29,8 @@ export function fault(state: SwapState, op: FaultOp): ImplOutcome {
     if (state.holders[h] !== HOLDER_EMPTY_WORD) return EINVAL;
   }
   const folio = state.folios.alloc(op.order, new Array<number>(nr).fill(0), true);
-  for (let i = 0; i < nr; i++) state.mapPage(op.holder + i, folio, i);
+  // folio_add_new_anon_rmap(..., RMAP_EXCLUSIVE)
+  for (let i = 0; i < nr; i++) state.mapPage(op.holder + i, folio, i, true);
   assert(folio.mappers.size === nr);
   return OK;
 }
@@ -34,21 +40,16 @@ export function write(state: SwapState, op: WriteOp): ImplOutcome {
   if (at === null || typeof op.value !== 'number' || !Number.isFinite(op.value)) return EINVAL;
   const { folio, page } = at;
   assert((folio.pageMaps[page] ?? 0) >= 1, () => `holder ${op.holder} maps an unmapped page`);
-  let shared = (folio.pageMaps[page] ?? 0) > 1;
-  if (!shared && folio.swapcache) {
-    shared = state.count(state.resolve(folio.swap + page)) > 0;
-  }
-  if (!shared) {
+  if (state.isExclusive(op.holder)) {
+    // A writable PTE: no fault, and a swap-cache folio stays in the swap cache.
+    assert(folio.pageMaps[page] === 1, () => `exclusive holder ${op.holder} shares its page`);
     folio.pages[page] = op.value;
     folio.dirty = true;
-    return { errno: 'OK', how: 'in-place' };
+    return { errno: 'OK', how: 'in-place', freedCache: false };
   }
-  state.unmapPage(op.holder);
-  const copy = state.folios.alloc(0, [op.value], true); // wp_page_copy()
-  state.mapPage(op.holder, copy, 0);
-  state.folios.freeIfUnused(folio);
-  state.marks.hit('write-cow');
-  return { errno: 'OK', how: 'cow' };
+  const { how, freedCache } = doWpPage(state, op.holder, op.value); // handle_pte_fault()
+  if (freedCache) state.marks.hit('write-free-swap-cache');
+  return { errno: 'OK', how, freedCache };
 }
 
 export function fork(state: SwapState, op: ForkOp): ImplOutcome {
@@ -57,7 +58,8 @@ export function fork(state: SwapState, op: ForkOp): ImplOutcome {
   if (op.target === op.holder || state.holders[op.target] !== HOLDER_EMPTY_WORD) return EINVAL;
   const at = presentAt(state, op.holder);
   if (at !== null) {
-    state.mapPage(op.target, at.folio, at.page);
+    state.shareAnonPage(at.folio, at.page); // copy_present_pte(): folio_try_dup_anon_rmap_pte()
+    state.mapPage(op.target, at.folio, at.page, false);
     return OK;
   }
   const entry = swapAt(state, op.holder);
@@ -67,7 +69,8 @@ export function fork(state: SwapState, op: ForkOp): ImplOutcome {
     state.marks.hit('enomem-dup');
     return { errno: 'ENOMEM' };
   }
-  state.setSwapHolder(op.target, entry);
+  state.swpClearExclusive(op.holder); // copy_nonpresent_pte(): pte_swp_clear_exclusive()
+  state.setSwapHolder(op.target, entry, false);
   assert(state.count(loc) >= 2, () => `fork of ${entry} left count ${state.count(loc)}`);
   return OK;
 }
@@ -100,11 +103,12 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
     state.marks.hit('split-swapcache');
   }
   for (const holder of [...folio.mappers]) {
-    const page = holderToPage(state.holders[holder] ?? 0);
+    const word = state.holders[holder] ?? 0;
+    const page = holderToPage(word);
     if (page === 0) continue;
     const tail = tails[page - 1];
     assert(tail !== undefined, () => `holder ${holder} maps page ${page}`);
-    state.holders[holder] = presentToHolderWord(tail.pfn, 0);
+    state.holders[holder] = presentToHolderWord(tail.pfn, 0, holderIsExclusive(word));
     // MUTANT split-rmap-stale: the PTE moves to the tail page but the holder stays in the
     // head's anon rmap (the folio-side metadata of a split is not carried over).
     if (state.mutant !== 'split-rmap-stale') folio.mappers.delete(holder);
@@ -123,7 +127,5 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
 export function setZswap(state: SwapState, op: SetZswapOp): ImplOutcome {
   if (typeof op.enabled !== 'boolean') return EINVAL;
   state.zswapEnabled = op.enabled; // zswap_enabled_param_set()
-  if (op.enabled) state.zswapEverEnabled = true;
-  assert(!op.enabled || state.zswapEverEnabled);
   return OK;
 }

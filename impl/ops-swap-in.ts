@@ -1,11 +1,14 @@
 /**
- * Ops on the way back from swap and on swap PTEs: swapin (do_swap_page: swap-cache hit or a
- * read into a new swap-cache folio, optionally large, then should_try_to_free_swap()), zap
- * (zap_pte_range / swap_put_entries_direct, with __try_to_reclaim_swap(TTRS_UNMAPPED |
- * TTRS_FULL)) and zswapWriteback (zswap_writeback_entry: same slot for a physical entry, a
+ * Ops on the way back from swap and on swap PTEs: swapin (do_swap_page: a swap-cache hit,
+ * mapping the whole large folio when its range of PTEs still holds its entries, or a read into
+ * a new swap-cache folio, large only on a synchronous-I/O device; each mapping exclusive as
+ * its swap PTE was; then should_try_to_free_swap(), and do_wp_page() for a write fault on a
+ * mapping that is not exclusive), zap (zap_pte_range: of a present PTE, free_swap_cache() of
+ * the folio; of a swap PTE, swap_put_entries_direct() with __try_to_reclaim_swap(TTRS_UNMAPPED
+ * | TTRS_FULL)) and zswapWriteback (zswap_writeback_entry: same slot for a physical entry, a
  * redirect to a new physical slot for a virtual one).
  *
- * Not covered here: swapoff's reads (impl/swapoff.ts).
+ * Not covered here: swapoff's reads (impl/swapoff.ts), the write fault (impl/write-fault.ts).
  */
 import { assert } from '../lib/assert.ts';
 import { costs } from './cost-counters.ts';
@@ -16,7 +19,8 @@ import { EINVAL, isIndex, isOrder, OK, presentAt, swapAt, withReclaims } from '.
 import { allocBacking } from './reclaim.ts';
 import type { EntryLoc, SwapState } from './swap-state.ts';
 import { wordIsShadow } from './swap-table-word.ts';
-import { vtWordToPhysOffset, vtWordToPhysType } from './virtual-table-word.ts';
+import { vtWordIsPhys, vtWordToPhysOffset, vtWordToPhysType } from './virtual-table-word.ts';
+import { doWpPage, freeSwapCache } from './write-fault.ts';
 
 export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
   if (!isOrder(state, op.order)) return EINVAL;
@@ -25,13 +29,8 @@ export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
   const loc = state.resolve(entry);
   const cached = state.cachedFolio(loc);
   if (cached !== null) {
-    state.clearHolder(op.holder);
-    state.mapPage(op.holder, cached, entry - cached.swap);
-    state.put(loc);
-    assert(cached.mappers.has(op.holder), () => `holder ${op.holder} not mapped after a cache hit`);
-    const freedCache = shouldFreeSwap(state, cached, loc);
-    assert(!freedCache || !cached.swapcache, 'freed swap cache still bound');
-    return { errno: 'OK', how: 'cache-hit', freedCache };
+    const mapped = swapinCacheHit(state, op.holder, loc, cached);
+    return finishSwapin(state, op, loc, cached, mapped, { errno: 'OK', how: 'cache-hit' });
   }
   if (op.failAlloc === true) {
     state.marks.hit('enomem-swapin');
@@ -49,17 +48,11 @@ export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
   const folio = state.folios.alloc(order, pages, kind === 'zswap');
   state.bindRead(folio, locs);
   if (kind === 'zswap') state.releaseBackend(loc); // exclusive load
-  locs.forEach((l, i) => {
-    const holder = holders[i];
-    assert(holder !== undefined);
-    state.clearHolder(holder);
-    state.mapPage(holder, folio, i);
-    state.put(l);
-  });
+  locs.forEach((l, i) => state.mapFromSwap(holders[i] ?? -1, l, folio, i));
   if (batch !== null) state.marks.hit('swapin-large');
   const how: How = kind === 'zswap' ? 'read-zswap' : kind === 'zero' ? 'read-zero' : 'read-disk';
   const sync = syncDevice(state, loc);
-  const freedCache = shouldFreeSwap(state, folio, loc);
+  const outcome = finishSwapin(state, op, loc, folio, holders, { errno: 'OK', how, order });
   // MUTANT zswap-load-no-owner: on a SWP_SYNCHRONOUS_IO device the read bypasses the swap
   // cache, yet the zswap load stays exclusive: the compressed copy is gone and no swap-cache
   // folio owns the data for the other holders of the entry (25cd241408a2, brief §5 #3).
@@ -67,7 +60,49 @@ export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
     state.deleteFromSwapCache(folio, false);
     folio.dirty = true;
   }
-  return { errno: 'OK', how, order, freedCache };
+  return outcome;
+}
+
+/**
+ * A swap-cache hit on `folio`: the whole large folio is mapped when the aligned range of
+ * holders around `holder` still holds its entries in order ("entirely map large folios found
+ * in swapcache"), else only `holder` maps its page. Returns the holders that mapped.
+ */
+function swapinCacheHit(state: SwapState, holder: number, loc: EntryLoc, folio: Folio): number[] {
+  const page = loc.value - folio.swap;
+  const base = holder - page;
+  const nr = folio.pages.length;
+  const whole = folio.order > 0 && base >= 0 && base % nr === 0 && base + nr <= state.holders.length &&
+    folio.pages.every((_, i) => swapAt(state, base + i) === folio.swap + i);
+  if (!whole) {
+    state.mapFromSwap(holder, loc, folio, page);
+    return [holder];
+  }
+  const locs = state.entriesOf(folio);
+  const holders = locs.map((_, i) => base + i);
+  locs.forEach((l, i) => state.mapFromSwap(base + i, l, folio, i));
+  state.marks.hit('swapin-cache-hit-whole');
+  return holders;
+}
+
+/**
+ * After mapping: should_try_to_free_swap(), then do_wp_page() when the fault is a write and
+ * the faulting mapping is not exclusive. `mapped` are the holders the swapin mapped.
+ */
+function finishSwapin(
+  state: SwapState, op: SwapinOp, loc: EntryLoc, folio: Folio, mapped: readonly number[],
+  outcome: ImplOutcome,
+): ImplOutcome {
+  assert(folio.mappers.has(op.holder), () => `holder ${op.holder} not mapped after swapin`);
+  const write = op.write === true;
+  let freedCache = shouldFreeSwap(state, folio, loc, write, mapped);
+  assert(!freedCache || !folio.swapcache, 'freed swap cache still bound');
+  if (freedCache) state.marks.hit('swapin-free-swap-cache');
+  if (!write || state.isExclusive(op.holder)) return { ...outcome, freedCache };
+  const wp = doWpPage(state, op.holder, null); // do_swap_page(): FAULT_FLAG_WRITE
+  if (wp.freedCache) state.marks.hit('swapin-free-swap-cache');
+  freedCache = freedCache || wp.freedCache;
+  return { ...outcome, freedCache, wp: wp.how };
 }
 
 /** Whether the entry lives on (or is backed by) a SWP_SYNCHRONOUS_IO device. */
@@ -77,16 +112,17 @@ function syncDevice(state: SwapState, loc: EntryLoc): boolean {
 }
 
 /**
- * The entries of a large swapin around `holder`, or null when the batch is not uniform
- * (thp_swapin_suitable_orders() / swap_cache_alloc_folio() batch checks): contiguous aligned
- * entries, none cached, zswap never enabled, and all zero or all disk on one device with
- * contiguous aligned backing.
+ * The entries of a large swapin around `holder`, or null when the batch does not qualify
+ * (can_swapin_thp(), swapin_sync() and __swap_cache_alloc()): contiguous aligned entries, none
+ * cached, none in zswap (per range: zswap_is_present()), all zero or all disk, and on one
+ * SWP_SYNCHRONOUS_IO device (a physical entry's own; a virtual entry's disk backing, which
+ * must then be contiguous and aligned; zero-filled virtual entries have no device).
  */
 function largeBatch(state: SwapState, holder: number, order: number): EntryLoc[] | null {
   const nr = 2 ** order;
   const base = holder - (holder % nr);
   assert(order > 0 && order <= state.config.orderMax, () => `large read of order ${order}`);
-  if (state.zswapEverEnabled || base + nr > state.holders.length) return null;
+  if (base + nr > state.holders.length) return null;
   const first = swapAt(state, base);
   if (first === null) return null;
   const head = state.resolve(first);
@@ -99,9 +135,8 @@ function largeBatch(state: SwapState, holder: number, order: number): EntryLoc[]
     locs.push(loc);
   }
   const kinds = new Set(locs.map((loc) => state.backendKind(loc)));
-  if (kinds.size !== 1) return null;
-  if (kinds.has('zero')) return locs;
-  if (!kinds.has('disk')) return null;
+  if (kinds.size !== 1 || !(kinds.has('zero') || kinds.has('disk'))) return null;
+  if (!syncDevice(state, head)) return null; // swapin_readahead(): order 0
   if (!head.virtual) return locs;
   const vt = state.vtWord(head);
   const type = vtWordToPhysType(vt);
@@ -113,19 +148,22 @@ function largeBatch(state: SwapState, holder: number, order: number): EntryLoc[]
 }
 
 /**
- * should_try_to_free_swap() after mapping: free the swap cache when the entry's device is
- * synchronous, swap is more than half full, or a virtual entry is not disk-backed, and no
- * entry of the folio is still referenced.
+ * should_try_to_free_swap() after mapping: free the swap cache when no entry of the folio is
+ * still referenced and the entry's device is synchronous, swap is more than half full, a
+ * virtual entry is not disk-backed, or the fault is a write and no holder other than
+ * `mapped` maps the folio (folio_ref_count() == 1 + nr_pages).
  */
-function shouldFreeSwap(state: SwapState, folio: Folio, loc: EntryLoc): boolean {
+function shouldFreeSwap(
+  state: SwapState, folio: Folio, loc: EntryLoc, write: boolean, mapped: readonly number[],
+): boolean {
   assert(folio.swapcache, () => `folio ${folio.pfn} left the swap cache early`);
   const type = state.backendDevice(loc);
   const device = type === null ? undefined : state.devices[type];
+  const alone = [...folio.mappers].every((holder) => mapped.includes(holder));
   const wanted = device?.config.synchronousIo === true || state.vmSwapFull() ||
-    (loc.virtual && state.backendKind(loc) !== 'disk');
+    (loc.virtual && state.backendKind(loc) !== 'disk') || (write && alone);
   if (!wanted) return false;
   const freed = state.folioFreeSwap(folio);
-  if (freed) state.marks.hit('swapin-free-swap-cache');
   assert(freed === !folio.swapcache, () => `folio ${folio.pfn} cache state after free`);
   return freed;
 }
@@ -134,9 +172,10 @@ export function zap(state: SwapState, op: ZapOp): ImplOutcome {
   if (!isIndex(op.holder, state.holders.length)) return EINVAL;
   const at = presentAt(state, op.holder);
   if (at !== null) {
-    state.unmapPage(op.holder);
-    state.folios.freeIfUnused(at.folio);
-    return OK;
+    state.unmapPage(op.holder); // zap_present_ptes()
+    const freed = freeSwapCache(state, at.folio); // free_pages_and_swap_cache()
+    if (freed) state.marks.hit('zap-free-swap-cache');
+    return { errno: 'OK', freedCache: freed };
   }
   const entry = swapAt(state, op.holder);
   if (entry === null) return EINVAL;
@@ -156,10 +195,24 @@ export function zap(state: SwapState, op: ZapOp): ImplOutcome {
     state.freeEntry(loc, 'put');
     return { errno: 'OK', freedCache: false };
   }
-  if (folio.mappers.size > 0 || !state.vmSwapFull()) return { errno: 'OK', freedCache: false };
-  const freed = state.folioFreeSwap(folio); // __try_to_reclaim_swap(TTRS_UNMAPPED | TTRS_FULL)
+  const freed = tryToReclaimSwap(state, folio);
   if (freed) state.marks.hit('zap-reclaim-swap-cache');
   return { errno: 'OK', freedCache: freed };
+}
+
+/**
+ * __try_to_reclaim_swap(TTRS_UNMAPPED | TTRS_FULL) after the last reference of a cached
+ * entry went: folio_free_swap() when every entry of the folio is unused and the folio is
+ * unmapped, or swap is full and every entry is physically backed (RFC v2 patches 2 and 3:
+ * the FULL arm skips vswap entries without physical backing, folio_phys_swap_backed()).
+ */
+function tryToReclaimSwap(state: SwapState, folio: Folio): boolean {
+  const locs = state.entriesOf(folio);
+  if (locs.some((loc) => state.count(loc) > 0)) return false;
+  const unmapped = folio.mappers.size === 0;
+  const physical = locs.every((loc) => !loc.virtual || vtWordIsPhys(state.vtWord(loc)));
+  if (!unmapped && !(physical && state.vmSwapFull())) return false;
+  return state.folioFreeSwap(folio);
 }
 
 export function zswapWriteback(state: SwapState, op: ZswapWritebackOp): ImplOutcome {
@@ -184,7 +237,7 @@ export function zswapWriteback(state: SwapState, op: ZswapWritebackOp): ImplOutc
   const reclaimed: Reclaim[] = [];
   const run = allocBacking(state, [loc], 0, null, reclaimed);
   if (run === null) {
-    state.enospc = { opSeq: state.opSeq, order: 0, space: 'physical' };
+    state.enospc = { opSeq: state.opSeq, order: 0, space: 'physical', tried: null };
     state.marks.hit('enospc-zswap-writeback');
     return withReclaims({ errno: 'ENOSPC' }, reclaimed);
   }

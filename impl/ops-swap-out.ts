@@ -1,7 +1,9 @@
 /**
- * Ops on the way out to swap: allocSwap (folio_alloc_swap), unmap (try_to_unmap_one +
- * folio_dup_swap), writeout (swap_writeout: free, clean, zero, zswap or disk), evict (reclaim of
- * a clean swap-cache folio, leaving shadows) and freeSwapCache (folio_free_swap).
+ * Ops on the way out to swap: allocSwap (folio_alloc_swap: the virtual space first where the
+ * design says so, falling back to a physical device unless every entry must be virtual; the
+ * memcg charge of physical entries), unmap (try_to_unmap_one + folio_dup_swap, the swap PTE
+ * exclusive as the mapping was), writeout (swap_writeout: free, clean, zero, zswap or disk), evict
+ * (reclaim of a clean swap-cache folio, leaving shadows) and freeSwapCache (folio_free_swap).
  *
  * Not covered here: the allocators (impl/physical-allocator.ts, impl/virtual-space.ts) and
  * reclaim (impl/reclaim.ts).
@@ -12,9 +14,19 @@ import type { ImplOutcome, Reclaim } from '../lib/outcome.ts';
 import { swpEntry, VSWAP_TYPE } from './entry-value.ts';
 import type { Folio } from './folio-table.ts';
 import { EBUSY, EINVAL, folioById, OK, presentAt, withReclaims } from './op-args.ts';
-import { allocBacking, allocHooks } from './reclaim.ts';
+import { allocBacking, allocHooks, freeBacking } from './reclaim.ts';
 import type { SwapState } from './swap-state.ts';
 import { vtWordIsPhys, vtWordToPhysOffset, vtWordToPhysType } from './virtual-table-word.ts';
+
+/**
+ * Whether folio_alloc_swap() tries the virtual space first: always (every entry virtual),
+ * first (RFC v1/v2 as posted: every swap-out, falling back to a physical device), or
+ * when-zswap while zswap is enabled (the mm-tree variant, which falls back too).
+ */
+export function triesVirtualFirst(state: SwapState): boolean {
+  const mode = state.knobs.virtualEntries;
+  return mode === 'always' || mode === 'first' || (mode === 'when-zswap' && state.zswapEnabled);
+}
 
 export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
   const at = presentAt(state, op.holder);
@@ -22,19 +34,19 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
   const folio = at.folio;
   assert(folio.dirty, () => `folio ${folio.pfn} outside the swap cache is clean`);
   const reclaimed: Reclaim[] = [];
-  const wantVirtual = state.knobs.virtualEntries === 'always' ||
-    (state.knobs.virtualEntries === 'when-zswap' && state.zswapEnabled);
+  const tryVirtual = triesVirtualFirst(state);
+  const physical = state.knobs.virtualEntries !== 'always';
   let first = -1;
-  let virtual = false;
   let device: number | undefined;
-  if (wantVirtual) {
-    const offset = state.virtualSpace().alloc(folio.order, state.cpu, () => state.bindWord(folio));
-    if (offset >= 0) {
-      first = swpEntry(VSWAP_TYPE, offset);
-      virtual = true;
+  if (tryVirtual) {
+    const offset = state.virtualSpace().alloc(folio.order, state.cpu, () => state.bindWord(folio)); // vswap_alloc()
+    if (offset >= 0) first = swpEntry(VSWAP_TYPE, offset);
+    else if (physical) {
+      state.vswapFallback = { opSeq: state.opSeq, order: folio.order };
+      state.marks.hit('alloc-vswap-fallback');
     }
   }
-  if (!wantVirtual) {
+  if (first < 0 && physical) {
     const hooks = allocHooks(state, folio, reclaimed);
     const run = state.allocator.alloc(folio.order, state.cpu, hooks, () => state.bindWord(folio));
     if (run !== null) {
@@ -43,8 +55,8 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
     }
   }
   if (first < 0) {
-    const space = wantVirtual ? 'virtual' : 'physical';
-    state.enospc = { opSeq: state.opSeq, order: folio.order, space };
+    const space = !tryVirtual ? 'physical' : physical ? 'both' : 'virtual';
+    state.enospc = { opSeq: state.opSeq, order: folio.order, space, tried: state.allocator.lastTried };
     state.marks.hit('enospc-alloc-swap');
     return withReclaims({ errno: 'ENOSPC' }, reclaimed);
   }
@@ -56,15 +68,17 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
   if (state.mutant === 'counter-failure-path' && op.failAlloc !== true) {
     state.counters.take(2 ** folio.order);
   }
-  if (op.failAlloc === true) {
+  // mem_cgroup_try_charge_swap() charges physical entries only; a virtual entry only records
+  // its memcg and is charged where backing is allocated (RFC v1/v2 patch 4).
+  if (op.failAlloc === true && device !== undefined) {
     state.deleteFromSwapCache(folio, false); // memcg charge failed: undo the allocation
     assert(!folio.swapcache && folio.dirty);
     state.marks.hit('enomem-charge');
-    return withReclaims({ errno: 'ENOMEM' }, reclaimed);
+    return withReclaims({ errno: 'ENOMEM', virtual: false, device }, reclaimed);
   }
   const outcome: ImplOutcome = device === undefined
-    ? { errno: 'OK', virtual, entry: first }
-    : { errno: 'OK', virtual, device, entry: first };
+    ? { errno: 'OK', virtual: true, entry: first }
+    : { errno: 'OK', virtual: false, device, entry: first };
   return withReclaims(outcome, reclaimed);
 }
 
@@ -77,8 +91,9 @@ export function unmap(state: SwapState, op: UnmapOp): ImplOutcome {
     state.marks.hit('enomem-dup');
     return { errno: 'ENOMEM' };
   }
+  const exclusive = state.isExclusive(op.holder);
   state.unmapPage(op.holder);
-  state.setSwapHolder(op.holder, value);
+  state.setSwapHolder(op.holder, value, exclusive); // pte_swp_mkexclusive() when PageAnonExclusive
   assert(at.folio.swapcache, 'unmap keeps the folio in the swap cache');
   assert(!at.folio.mappers.has(op.holder), () => `holder ${op.holder} still maps the folio`);
   return OK;
@@ -103,6 +118,9 @@ export function writeout(state: SwapState, op: WriteoutOp): ImplOutcome {
     : folio.pages;
   if (zeroTested.every((content) => content === 0)) {
     for (const loc of locs) {
+      // swap_zeromap_folio_set(), then return before zswap_store(): a physical entry's zswap
+      // object stays behind, stale (impl/swap-state.ts setZero()).
+      if (loc.device !== null && state.backendKind(loc) === 'zswap') state.marks.hit('zero-writeout-stale-zswap');
       state.setZero(loc);
       // MUTANT zero-also-written: the page is submitted to its slot before the zero check, so
       // the entry has both the zero flag and data on disk (two backends, brief §7.3 #12).
@@ -111,7 +129,10 @@ export function writeout(state: SwapState, op: WriteoutOp): ImplOutcome {
     folio.dirty = false;
     return { errno: 'OK', how: 'zero' };
   }
-  if (state.zswapEnabled && op.failZswap !== true && state.zswap.hasRoom(locs.length)) {
+  // zswap_store() replaces the folio's stale objects, so they leave room for the new ones.
+  const stale = locs.filter((loc) => state.hasStaleZswap(loc)).length;
+  const room = stale >= locs.length || state.zswap.hasRoom(locs.length - stale);
+  if (state.zswapEnabled && op.failZswap !== true && room) {
     locs.forEach((loc, i) => {
       if (state.backendKind(loc) === 'zswap') state.marks.hit('zswap-store-replaced-stale');
       state.setZswap(loc, folio.pages[i] ?? 0);
@@ -125,7 +146,13 @@ export function writeout(state: SwapState, op: WriteoutOp): ImplOutcome {
   return writeoutDisk(state, folio, op);
 }
 
-/** Case 5 of swap_writeout(): block I/O to the entries' own slots or to their backing. */
+/**
+ * Case 5 of swap_writeout(): block I/O to the entries' own slots or to their backing. Virtual
+ * entries without full backing first release every old backend (folio_release_vswap_backing();
+ * the folio holds the data), then get new slots (folio_realloc_swap()), which may fail for
+ * want of room (-ENOSPC) or of a memcg charge (-ENOMEM): the folio then stays dirty in the swap
+ * cache with its old backends gone (AOP_WRITEPAGE_ACTIVATE).
+ */
 function writeoutDisk(state: SwapState, folio: Folio, op: WriteoutOp): ImplOutcome {
   const locs = state.entriesOf(folio);
   const first = locs[0];
@@ -149,17 +176,20 @@ function writeoutDisk(state: SwapState, folio: Folio, op: WriteoutOp): ImplOutco
     state.marks.hit('writeout-keep-backing');
     return { errno: 'OK', how: 'disk' };
   }
+  for (const loc of locs) state.releaseBackend(loc); // folio_release_vswap_backing()
   const reclaimed: Reclaim[] = [];
   const run = allocBacking(state, locs, folio.order, folio, reclaimed);
   if (run === null) {
-    state.enospc = { opSeq: state.opSeq, order: folio.order, space: 'physical' };
+    state.enospc = { opSeq: state.opSeq, order: folio.order, space: 'physical', tried: state.allocator.lastTried };
     state.marks.hit('enospc-writeout');
     return withReclaims({ errno: 'ENOSPC' }, reclaimed);
   }
-  locs.forEach((loc, i) => {
-    state.releaseBackend(loc);
-    state.setPhys(loc, run.device, run.offset + i, folio.pages[i] ?? 0);
-  });
+  if (op.failAlloc === true) {
+    freeBacking(state, run, locs.length); // the memcg charge of the new backing failed
+    state.marks.hit('enomem-writeout-charge');
+    return withReclaims({ errno: 'ENOMEM', device: run.device.type }, reclaimed);
+  }
+  locs.forEach((loc, i) => state.setPhys(loc, run.device, run.offset + i, folio.pages[i] ?? 0));
   folio.dirty = false;
   assert(op.folio === folio.pfn);
   return withReclaims({ errno: 'OK', how: 'disk', device: run.device.type }, reclaimed);

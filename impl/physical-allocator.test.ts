@@ -3,9 +3,11 @@
  * its first slot, fallback to the slow path when the cached cluster has no room, no cache past
  * the device's last slot or on a bitmap device, cleared by a failed allocation and, per device,
  * by removeDevice()), write-ok devices only on both paths, hasFreeRun() over online write-ok
- * devices only, a large allocation that moves on to the next device, no discard retry when
- * nothing was discarded, the allocFallbacks counter, and the contract that an allocation fails
- * exactly when no device has an aligned free run (the allowance A3 the audit checks).
+ * devices only, a large allocation that fails on the first device it tries (swap_alloc_slow())
+ * and passes over a full one (off the avail list), no discard retry when nothing was
+ * discarded, the allocFallbacks counter, and the contract the allowance audit checks (A3): an
+ * order-0 allocation fails exactly when no device has a free slot, a large one only when the
+ * device it tried had no usable aligned run.
  *
  * Not covered here: the scan inside one device (impl/table-device.test.ts,
  * impl/bitmap-device.test.ts); priorities and round-robin are in impl/table-device.test.ts.
@@ -168,15 +170,22 @@ describe('physical allocator: devices', () => {
     expect(sink.allocFallbacks).toBe(1);
   });
 
-  it('moves a large allocation on to the next device when the first has no aligned run', () => {
-    const { alloc, devices } = setup([{ priority: 5 }, { priority: 1 }]);
+  it('fails a large allocation on the first device it tries, and passes over a full device', () => {
+    const { alloc, allocator, devices } = setup([{ priority: 5 }, { priority: 1 }]);
     fillDevice(devices[0]!);
     devices[0]!.freeSlots(devices[0]!.clusters[1]!, 1, 1);
-    // Device 0 has one free slot but no free aligned pair; device 1 is empty.
+    // Device 0 has one free slot but no free aligned pair; device 1 is empty. The large
+    // allocation tries device 0 only (swap_alloc_slow() returns on a large folio's failure).
     expect(devices[0]!.hasFreeRun(1)).toBe(false);
+    expect(alloc(1)).toBeNull();
+    expect(allocator.lastTried).toBe(0);
+    // Full again, device 0 is off the avail list: device 1 is the first one tried.
+    expect(alloc(0)?.device.type).toBe(0);
+    expect(devices[0]!.inuse).toBe(devices[0]!.pages);
     const run = alloc(1);
     expect(run?.device.type).toBe(1);
     expect(run?.offset).toBe(4);
+    expect(allocator.lastTried).toBeNull();
   });
 
   it('hasFreeRun() counts online write-ok devices only', () => {
@@ -200,10 +209,12 @@ describe('physical allocator: devices', () => {
 
   /**
    * Random allocations and frees over two devices (one with discard) and two CPUs: an
-   * allocation returns null exactly when no write-ok device had an aligned free run before it
-   * (hasFreeRun), and a run is aligned and inside its device.
+   * order-0 allocation returns null exactly when no write-ok device had a free slot before it
+   * (hasFreeRun); a large one that returns null names the device it tried, which had no usable
+   * aligned run (empty clusters waiting for discard do not count), or tried none, when no
+   * device had a run at all; and a run is aligned and inside its device.
    */
-  it('fails an allocation exactly when no device has an aligned free run', () => {
+  it('fails an allocation only when the devices it may try have no aligned free run', () => {
     fc.assert(fc.property(
       fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 1 }),
         fc.nat()), { minLength: 1, maxLength: 50 }),
@@ -216,8 +227,14 @@ describe('physical allocator: devices', () => {
           if (isAlloc) {
             const expected = allocator.hasFreeRun(order);
             const run = allocator.alloc(order, cpu, noReclaim, word);
-            expect(run !== null, `order ${order}`).toBe(expected);
+            if (order === 0) expect(run !== null, 'order 0').toBe(expected);
+            if (run === null && order > 0) {
+              const tried = allocator.lastTried;
+              if (tried === null) expect(allocator.hasFreeRun(order)).toBe(false);
+              else expect(devices[tried]!.hasFreeRun(order, false), `device ${tried}`).toBe(false);
+            }
             if (run === null) continue;
+            expect(allocator.lastTried).toBeNull();
             const nr = 2 ** order;
             expect(run.offset % nr).toBe(0);
             expect(run.offset + nr).toBeLessThanOrEqual(run.device.config.slots);

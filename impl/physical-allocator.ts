@@ -1,11 +1,12 @@
 /**
  * Choosing a physical device and slot run for an allocation: the per-CPU cluster cache fast
  * path (percpu_swap_cluster: per order, the device and next offset of the last allocation),
- * then the slow path over devices in priority order with round-robin among equal priorities
- * (swap_avail_head with plist_requeue()), then a discard flush and one retry when nothing was
- * found (the order-0 "discard and retry" of folio_alloc_swap()). Unlike the kernel, a large
- * allocation that fails on one device goes on to the next, so that -ENOSPC always means no
- * usable device had an aligned free run (the contract's reading of -ENOSPC).
+ * then the slow path over the devices on swap_avail_head (write-ok and not full) in priority
+ * order with round-robin among equal priorities (plist_requeue()), as mm swap_alloc_slow():
+ * an order-0 allocation tries every device, a large one fails on the first device it tries.
+ * When an order-0 allocation found nothing, pending discards are flushed and it is retried
+ * (swap_sync_discard(), order 0 only). So a large -ENOSPC claims only that the device tried
+ * (lastTried) had no usable aligned run, which the allowance audit checks.
  *
  * Not covered here: the scan inside one device (impl/table-device.ts, impl/bitmap-device.ts)
  * and the virtual space's own allocator (impl/virtual-space.ts).
@@ -36,18 +37,17 @@ export class PhysicalAllocator {
   /** percpu_swap_cluster: [cpu][order]. */
   private readonly percpu: (PercpuCluster | null)[][];
   private readonly marks: Marks;
-  /** The catalogued mutant switched on (impl/mutants.ts), or null. */
-  private readonly mutant: string | null;
+  /** The device a large allocation tried and failed on in the slow path (it ends there), or
+   * null when the last allocation succeeded or tried every device. */
+  lastTried: number | null = null;
 
-  constructor(devices: readonly PhysicalDevice[], cpus: number, orders: number, marks: Marks,
-    mutant: string | null = null) {
+  constructor(devices: readonly PhysicalDevice[], cpus: number, orders: number, marks: Marks) {
     assert(cpus >= 1 && orders >= 1, 'allocator geometry');
     assert(devices.every((device, type) => device.type === type), 'devices indexed by type');
     this.devices = devices;
     this.percpu = [];
     for (let cpu = 0; cpu < cpus; cpu++) this.percpu.push(new Array<null>(orders).fill(null));
     this.marks = marks;
-    this.mutant = mutant;
   }
 
   /** Adds a device that went online to the avail list, after equal priorities. */
@@ -77,28 +77,40 @@ export class PhysicalAllocator {
   alloc(order: number, cpu: number, hooks: AllocHooks, wordAt: WordAt): PhysicalRun | null {
     const orders = this.percpu[cpu];
     assert(orders !== undefined && order >= 0 && order < orders.length, () => `cpu ${cpu} order`);
-    const fast = this.allocFast(order, cpu, hooks, wordAt);
+    this.lastTried = null;
+    const fast = this.allocFast(order, cpu, hooks, wordAt); // swap_alloc_fast()
     if (fast !== null) return fast;
     costs.allocFallbacks++;
     for (let attempt = 0; attempt < 2; attempt++) {
-      for (const type of [...this.avail]) {
-        const device = this.device(type);
-        if (!device.writeOk) continue;
-        this.requeue(type);
-        const offset = device.kind === 'table'
-          ? device.allocFromLists(order, hooks, wordAt)
-          : device.alloc(order);
-        // MUTANT large-alloc-no-fallback: as upstream, a large allocation that fails on the
-        // first device gives up instead of trying the next one, so -ENOSPC is returned while
-        // another device has an aligned free run (the contract's reading of -ENOSPC).
-        if (offset < 0 && order > 0 && this.mutant === 'large-alloc-no-fallback') return null;
-        if (offset < 0) continue;
-        assert(offset % 2 ** order === 0, () => `run at ${offset} not aligned to order ${order}`);
-        this.remember(cpu, order, device, offset);
-        return { device, offset };
-      }
-      if (!this.flushDiscards()) break;
+      const run = this.allocSlow(order, cpu, hooks, wordAt);
+      if (run !== null || order > 0) return run;
+      if (!this.flushDiscards()) break; // swap_sync_discard()
       this.marks.hit('alloc-retry-after-discard');
+    }
+    return null;
+  }
+
+  /** swap_alloc_slow(): the devices on swap_avail_head in turn; a large folio stops at the
+   * first one it tries. */
+  private allocSlow(order: number, cpu: number, hooks: AllocHooks, wordAt: WordAt): PhysicalRun | null {
+    for (const type of [...this.avail]) {
+      const device = this.device(type);
+      // Off swap_avail_head: being swapped off, or full (del_from_avail_list() at inuse_pages
+      // == pages).
+      if (!device.writeOk || device.inuse === device.pages) continue;
+      this.requeue(type);
+      const offset = device.kind === 'table'
+        ? device.allocFromLists(order, hooks, wordAt) // cluster_alloc_swap_entry()
+        : device.alloc(order);
+      if (offset < 0 && order > 0) {
+        this.lastTried = type;
+        this.marks.hit('alloc-large-first-device-failed');
+        return null;
+      }
+      if (offset < 0) continue;
+      assert(offset % 2 ** order === 0, () => `run at ${offset} not aligned to order ${order}`);
+      this.remember(cpu, order, device, offset);
+      return { device, offset };
     }
     return null;
   }

@@ -141,6 +141,22 @@ export function allocBacking(
   return allocBackingByScan(state, order, exclude, out);
 }
 
+/**
+ * Gives back the `nr` slots of a backing run whose memcg charge failed (folio_realloc_swap()
+ * -> -ENOMEM): the Pointer words or bitmap bits go, and no virtual table word names them yet.
+ */
+export function freeBacking(state: SwapState, run: PhysicalRun, nr: number): void {
+  const device = run.device;
+  assert(device.online, () => `backing run on offline device ${device.type}`);
+  if (device.kind === 'bitmap') {
+    device.free(run.offset, nr);
+    return;
+  }
+  costs.rmapUpdates += nr;
+  device.freeSlots(device.clusterOf(run.offset), run.offset % device.clusterSlots, nr);
+  assert(state.knobs.reverseMap === 'kept', 'Pointer words on a table device');
+}
+
 /** The elided-rmap fallback: scan the virtual clusters, then reclaim and take one run. */
 function allocBackingByScan(
   state: SwapState, order: number, exclude: Folio | null, out: Reclaim[],

@@ -26,6 +26,7 @@ import type { ImplOutcome } from '../lib/outcome.ts';
 import { formatEntryValue, swpType } from './entry-value.ts';
 import type { Folio } from './folio-table.ts';
 import { presentAt, swapAt } from './op-args.ts';
+import { triesVirtualFirst } from './ops-swap-out.ts';
 import {
   Livelock, lookupFootprint, sectionRetryMax, UseAfterFree, type SectionContext, type SectionedOp,
 } from './sections.ts';
@@ -171,7 +172,7 @@ function* swapinCached(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, device:
   if (state.mutant === 'swapin-no-revalidate' && !valid && state.folios.get(folio.pfn) === folio &&
     presentAt(state, op.holder) === null) {
     if (swapAt(state, op.holder) !== null) state.clearHolder(op.holder);
-    state.mapPage(op.holder, folio, Math.min(entry - folio.swap, folio.pages.length - 1));
+    state.mapPage(op.holder, folio, Math.min(entry - folio.swap, folio.pages.length - 1), false);
     state.put(loc);
     ctx.unlock(folioLock(folio));
     unpinFor(ctx, device);
@@ -329,8 +330,8 @@ function* forkSections(ctx: SectionContext, op: ForkOp): SectionedOp {
 function* allocSections(ctx: SectionContext, op: AllocSwapOp): SectionedOp {
   const state = ctx.state;
   yield { kind: 'yield', label: 'alloc:pick', footprint: lookupFootprint };
-  const virtual = state.knobs.virtualEntries === 'always' ||
-    (state.knobs.virtualEntries === 'when-zswap' && state.zswapEnabled);
+  // A virtual-first allocation commits in one section, its physical fallback included.
+  const virtual = triesVirtualFirst(state);
   const candidates = state.devices.filter((device) => device.online && device.writeOk);
   candidates.sort((a, b) => b.config.priority - a.config.priority);
   const device = candidates[0];

@@ -23,7 +23,8 @@ import type { SwapCluster, VirtualCluster } from './cluster.ts';
 import { swpEntry, swpOffset, swpType, VSWAP_TYPE } from './entry-value.ts';
 import { FolioTable, type Folio } from './folio-table.ts';
 import {
-  holderIsPresent, holderToPage, holderToPfn, HOLDER_EMPTY_WORD, presentToHolderWord,
+  holderIsExclusive, holderIsPresent, holderIsSwap, holderSwpClearExclusive, holderSwpExclusive,
+  holderToPage, holderToPfn, holderWithExclusive, HOLDER_EMPTY_WORD, presentToHolderWord,
   swapToHolderWord,
 } from './holder-word.ts';
 import { CostCounters, costs } from './cost-counters.ts';
@@ -60,11 +61,23 @@ export interface EntryLoc {
   readonly slot: number;
 }
 
-/** The last -ENOSPC returned, with what it claimed, for the allowance audit. */
+/**
+ * The last -ENOSPC returned, with what it claimed, for the allowance audit: no aligned free
+ * run of `order` in the virtual space and/or physically, where `tried` names the one device a
+ * large physical allocation tried (swap_alloc_slow() stops there) and null means every device.
+ */
 export interface EnospcNote {
   readonly opSeq: number;
   readonly order: number;
-  readonly space: 'physical' | 'virtual';
+  readonly space: 'physical' | 'virtual' | 'both';
+  readonly tried: number | null;
+}
+
+/** The last fallback of a virtual-first allocation to a physical device, for the same audit:
+ * it claims the virtual space had no aligned free run of `order`. */
+export interface FallbackNote {
+  readonly opSeq: number;
+  readonly order: number;
 }
 
 export class SwapState {
@@ -82,8 +95,6 @@ export class SwapState {
   /** zswap_trees: handles of physical entries keyed by (type, offset). */
   readonly zswapTree: ZswapTree;
   zswapEnabled: boolean;
-  /** zswap was enabled at some point (large swapin is then off for good). */
-  zswapEverEnabled: boolean;
   /** The page tables: one holder word per holder. */
   readonly holders: Uint32Array;
   readonly folios = new FolioTable();
@@ -94,6 +105,7 @@ export class SwapState {
   /** CPU of the op being applied. */
   cpu = 0;
   enospc: EnospcNote | null = null;
+  vswapFallback: FallbackNote | null = null;
   /** The catalogued mutant switched on (impl/mutants.ts), or null for the real design. */
   readonly mutant: string | null;
 
@@ -110,7 +122,7 @@ export class SwapState {
       ? new BitmapDevice(type, device, this.counters, mutant)
       : new TableDevice(type, device, config.clusterSlots, orders, this.counters, this.marks,
         mutant));
-    this.allocator = new PhysicalAllocator(this.devices, config.cpus, orders, this.marks, mutant);
+    this.allocator = new PhysicalAllocator(this.devices, config.cpus, orders, this.marks);
     assert(config.vswapSlots - 1 <= POINTER_OFFSET_MAX, 'virtual offsets fit a Pointer word');
     this.vspace = knobs.virtualEntries === 'never'
       ? null
@@ -119,7 +131,6 @@ export class SwapState {
     this.zswap = new ZswapPool(config.zswapCapacity);
     this.zswapTree = new ZswapTree(config.devices.length);
     this.zswapEnabled = config.zswapEnabled;
-    this.zswapEverEnabled = config.zswapEnabled;
     this.holders = new Uint32Array(config.holders);
   }
 
@@ -375,7 +386,8 @@ export class SwapState {
 
   /**
    * Drops the entry's backend: the zswap object, the zero flag, and the disk data (a physical
-   * entry keeps its slot; a virtual entry's backing slot is released).
+   * entry keeps its slot; a virtual entry's backing slot is released). A zero writeout (`why`
+   * 'zero') of a physical entry leaves its zswap object in the tree, stale (hasStaleZswap()).
    */
   releaseBackend(
     loc: EntryLoc, why: 'put' | 'free' | 'zero' | 'zswap' | 'disk' | 'other' = 'other',
@@ -386,6 +398,10 @@ export class SwapState {
     const keepZero = this.mutant === 'zero-flag-stale' && why === 'zswap';
     if (wordToZero(word) && !keepZero) this.setWord(loc, wordWithZero(word, false));
     if (loc.device !== null) {
+      if (why === 'zero') {
+        loc.device.store?.discard(loc.offset); // the zswap object stays in the tree, stale
+        return;
+      }
       // MUTANT zswap-stale-when-disabled: with zswap disabled the disk writeout returns before
       // invalidating the old zswap copy (678e54d4bb9a, "invalidate duplicate entry when
       // !zswap_enabled").
@@ -411,14 +427,26 @@ export class SwapState {
     if (vtWordIsPhys(vt)) this.releasePhys(vtWordToPhysType(vt), vtWordToPhysOffset(vt), loc);
   }
 
-  /** Writeout of a zero-filled page: the zero flag replaces any other backend. */
+  /**
+   * Writeout of a zero-filled page: the zero flag replaces any other backend, except that a
+   * physical entry's zswap object stays in the tree, stale, until the slot is freed or the next
+   * non-zero writeout (swap_writeout() sets the zero mark and returns before zswap_store());
+   * reads check the zero flag first. A virtual entry's is released (vswap's zero path).
+   */
   setZero(loc: EntryLoc): void {
     this.releaseBackend(loc, 'zero');
     this.setWord(loc, wordWithZero(this.word(loc), true));
     assert(this.backendKind(loc) === 'zero', () => `${loc.value} zero flag not set`);
   }
 
-  /** zswap_store() of one page into a fresh object (the pool has room, checked by caller). */
+  /** A physical entry's stale zswap object: a tree entry beside the zero flag. */
+  hasStaleZswap(loc: EntryLoc): boolean {
+    if (loc.device === null) return false;
+    return wordToZero(this.word(loc)) && this.zswapTree.load(loc.device.type, loc.offset) !== null;
+  }
+
+  /** zswap_store() of one page into a fresh object (the pool has room, checked by caller);
+   * the old object of the slot, stale or not, is freed (xa_store() returns it). */
   setZswap(loc: EntryLoc, content: number): void {
     this.releaseBackend(loc, 'zswap');
     const handle = this.zswap.store(content);
@@ -538,13 +566,17 @@ export class SwapState {
 
   // Holders.
 
-  /** Maps page `page` of `folio` at `holder` (set_pte_at() of a present PTE). */
-  mapPage(holder: number, folio: Folio, page: number): void {
+  /**
+   * Maps page `page` of `folio` at `holder` (set_pte_at() of a present PTE), exclusive or not
+   * (PageAnonExclusive as this mapping sees it).
+   */
+  mapPage(holder: number, folio: Folio, page: number, exclusive: boolean): void {
     assert(this.holders[holder] === HOLDER_EMPTY_WORD, () => `holder ${holder} not empty`);
     assert(page >= 0 && page < folio.pages.length, () => `page ${page} of folio ${folio.pfn}`);
-    this.holders[holder] = presentToHolderWord(folio.pfn, page);
+    this.holders[holder] = presentToHolderWord(folio.pfn, page, exclusive);
     folio.pageMaps[page] = (folio.pageMaps[page] ?? 0) + 1;
     folio.mappers.add(holder);
+    assert(!exclusive || folio.pageMaps[page] === 1, () => `exclusive mapping of shared page ${page} of folio ${folio.pfn}`);
   }
 
   /** Clears a present holder and returns the folio it mapped (not freed here). */
@@ -560,10 +592,60 @@ export class SwapState {
     return folio;
   }
 
-  setSwapHolder(holder: number, value: number): void {
+  /** Whether the present mapping at `holder` is exclusive (PageAnonExclusive). */
+  isExclusive(holder: number): boolean {
+    return holderIsExclusive(this.holders[holder] ?? 0);
+  }
+
+  /** Sets or clears the exclusive bit of the present mapping at `holder`. */
+  setExclusive(holder: number, exclusive: boolean): void {
+    const word = this.holders[holder] ?? 0;
+    this.holders[holder] = holderWithExclusive(word, exclusive);
+    const page = holderToPage(word);
+    assert(!exclusive || this.folios.of(holderToPfn(word)).pageMaps[page] === 1,
+      () => `holder ${holder} made exclusive on a shared page`);
+  }
+
+  /**
+   * Clears PageAnonExclusive of page `page` of `folio` for every mapping of it
+   * (folio_try_dup_anon_rmap_pte() of copy_present_pte(), which write-protects the PTEs).
+   */
+  shareAnonPage(folio: Folio, page: number): void {
+    for (const holder of folio.mappers) {
+      const word = this.holders[holder] ?? 0;
+      if (holderToPage(word) === page) this.holders[holder] = holderWithExclusive(word, false);
+    }
+  }
+
+  /** Stores entry `value` in empty `holder`, with the swap PTE's exclusive bit. */
+  setSwapHolder(holder: number, value: number, exclusive: boolean): void {
     assert(this.holders[holder] === HOLDER_EMPTY_WORD, () => `holder ${holder} not empty`);
     assert(value > 0);
-    this.holders[holder] = swapToHolderWord(value);
+    this.holders[holder] = swapToHolderWord(value, exclusive);
+  }
+
+  /** The swap PTE's exclusive bit at `holder` (pte_swp_exclusive()). */
+  swpExclusive(holder: number): boolean {
+    return holderSwpExclusive(this.holders[holder] ?? 0);
+  }
+
+  /** Clears the swap PTE's exclusive bit at `holder` (pte_swp_clear_exclusive()). */
+  swpClearExclusive(holder: number): void {
+    this.holders[holder] = holderSwpClearExclusive(this.holders[holder] ?? 0);
+  }
+
+  /**
+   * Replaces the swap PTE at `holder` with page `page` of `folio`, mapped exclusive when the
+   * swap PTE was (do_swap_page() and unuse_pte(): RMAP_EXCLUSIVE from pte_swp_exclusive()),
+   * and drops the entry's reference (folio_put_swap()).
+   */
+  mapFromSwap(holder: number, loc: EntryLoc, folio: Folio, page: number): void {
+    const word = this.holders[holder] ?? 0;
+    assert(holderIsSwap(word), () => `holder ${holder} holds no entry`);
+    const exclusive = holderSwpExclusive(word);
+    this.clearHolder(holder);
+    this.mapPage(holder, folio, page, exclusive);
+    this.put(loc);
   }
 
   clearHolder(holder: number): void {

@@ -18,6 +18,7 @@ import type { ImplOutcome } from '../lib/outcome.ts';
 import type { Knobs } from '../lib/system.ts';
 import { createSystem, designs, knobDocs } from './designs.ts';
 import { swpEntry, VSWAP_TYPE } from './entry-value.ts';
+import { HOLDER_SWP_EXCLUSIVE, holderWithExclusive } from './holder-word.ts';
 import { KernelSwapSystem } from './swap-system.ts';
 import { vtWordToPhysOffset, vtWordToPhysType } from './virtual-table-word.ts';
 
@@ -58,6 +59,13 @@ class Driver {
 
 const swapon = (device: number): Op => ({ op: 'swapon', device, cpu: 0 });
 
+/** configTiny with zswap off and device 0 synchronous (large swapin possible there). */
+const syncTinyDisk: Config = {
+  ...configTiny,
+  zswapEnabled: false,
+  devices: configTiny.devices.map((device, type) => ({ ...device, synchronousIo: type === 0 })),
+};
+
 describe('designs', () => {
   it('exports the five presets and documents every knob', () => {
     expect(Object.keys(designs)).toEqual([
@@ -71,17 +79,17 @@ describe('designs', () => {
 });
 
 describe('classic', () => {
-  it('swaps a page out to zswap and back, then frees the cache on writeout', () => {
+  it('swaps a page out to zswap and back, then frees the cache when the page is unmapped', () => {
     const d = new Driver(designs.classic!.knobs);
     d.ok(swapon(0), swapon(1));
     expect(d.swapOut(0, 42)).toEqual({ errno: 'OK', virtual: false, device: 0, entry: 1 });
     expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
     d.ok({ op: 'evict', folio: 1, cpu: 1 });
     let seen = d.system.observe();
-    expect(seen.holders[0]).toEqual({ kind: 'swap', entry: 1, content: 42 });
+    expect(seen.holders[0]).toEqual({ kind: 'swap', entry: 1, content: 42, exclusive: true });
     expect(seen.entries).toEqual([{
       entry: 1, count: 1, cache: null, shadow: true, backend: 'zswap', device: 0,
-      virtual: false, content: 42,
+      virtual: false, content: 42, staleZswap: false,
     }]);
     expect(seen.zswapStored).toBe(1);
     expect(seen.devices[0]?.inuse).toBe(1);
@@ -93,9 +101,12 @@ describe('classic', () => {
       shadow: false, backend: 'none', content: 42 });
     expect(seen.folios).toEqual([{ id: 2, order: 0, dirty: true, cached: true, pages: [42] }]);
     expect(d.apply({ op: 'writeout', folio: 2, cpu: 0 }).errno).toBe('EBUSY');
-    expect(d.apply({ op: 'zap', holder: 0, cpu: 0 })).toEqual({ errno: 'OK' });
-    expect(d.apply({ op: 'writeout', folio: 2, cpu: 0 })).toEqual({ errno: 'OK', how: 'freed' });
+    // The zap unmaps the last mapping of a cache-only folio: free_swap_cache() frees it.
+    expect(d.apply({ op: 'zap', holder: 0, cpu: 0 })).toEqual({ errno: 'OK', freedCache: true });
+    expect(d.mark('zap-free-swap-cache')).toBe(1);
+    expect(d.apply({ op: 'writeout', folio: 2, cpu: 0 })).toEqual({ errno: 'EINVAL' });
     expect(d.system.observe().entries).toEqual([]);
+    expect(d.system.observe().folios).toEqual([]);
     d.ok({ op: 'swapoff', device: 0, cpu: 0 }, { op: 'swapoff', device: 1, cpu: 0 });
     d.system.auditEmpty();
     expect(d.system.formatEntry(1)).toBe('swp(0:1)');
@@ -118,21 +129,47 @@ describe('classic', () => {
   });
 
   it('reclaims a cache-only folio when swap is more than half full', () => {
+    // Device 0 alone (14 usable slots: slot 0 is the header, slot 6 bad). Four order-1 folios
+    // take the two clusters without a bad slot (slots 8-15), five order-0 folios five of the
+    // six slots of the other two: 13 of 14 slots used, every one cache-only (allocated, not
+    // unmapped), so swap is full but the device is still on the avail list. An order-1
+    // allocation then finds no cluster of its order with a free pair and reclaims the first
+    // cache-only pair of a full order-1 cluster: folio 1, which stays mapped.
     const d = new Driver(designs.classic!.knobs);
-    d.ok(swapon(0), swapon(1));
-    const offsets = [];
-    for (let holder = 0; holder < 14; holder++) {
-      d.ok({ op: 'fault', holder, order: 0, cpu: 0 });
-      offsets.push(d.apply({ op: 'allocSwap', holder, cpu: 0 }).entry);
+    d.ok(swapon(0));
+    const entries = [];
+    for (const [holder, order] of [[0, 1], [2, 1], [4, 1], [6, 1], [8, 0], [9, 0], [10, 0], [11, 0], [12, 0]]) {
+      d.ok({ op: 'fault', holder: holder!, order: order!, cpu: 0 });
+      entries.push(d.apply({ op: 'allocSwap', holder: holder!, cpu: 0 }).entry);
     }
-    expect(offsets).toEqual([1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
-    d.ok({ op: 'fault', holder: 14, order: 0, cpu: 0 });
+    expect(entries).toEqual([8, 10, 12, 14, 1, 2, 3, 4, 5]);
+    expect(d.system.state.vmSwapFull()).toBe(true);
+    d.ok({ op: 'fault', holder: 14, order: 1, cpu: 0 });
     expect(d.apply({ op: 'allocSwap', holder: 14, cpu: 0 })).toEqual({
-      errno: 'OK', virtual: false, device: 0, reclaimed: [{ folio: 1, kind: 'cache' }], entry: 1,
+      errno: 'OK', virtual: false, device: 0, reclaimed: [{ folio: 1, kind: 'cache' }], entry: 8,
     });
     const seen = d.system.observe();
-    expect(seen.folios[0]).toEqual({ id: 1, order: 0, dirty: true, cached: false, pages: [0] });
+    expect(seen.folios[0]).toEqual({ id: 1, order: 1, dirty: true, cached: false, pages: [0, 0] });
+    expect(seen.holders[0]).toMatchObject({ kind: 'present', folio: 1, exclusive: true });
     expect(d.mark('reclaim-cache')).toBe(1);
+  });
+
+  it('takes no slot from a full device: it is off the avail list, even with cache-only slots', () => {
+    // Fourteen order-0 folios fill device 0 with cache-only slots; swap is full. The next
+    // allocation does not reclaim there (del_from_avail_list() at inuse_pages == pages) and
+    // goes to device 1; with device 1 off, it fails.
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0), swapon(1));
+    for (let holder = 0; holder < 14; holder++) {
+      d.ok({ op: 'fault', holder, order: 0, cpu: 0 }, { op: 'allocSwap', holder, cpu: 0 });
+    }
+    expect(d.system.observe().devices[0]?.inuse).toBe(14);
+    d.ok({ op: 'fault', holder: 14, order: 0, cpu: 0 });
+    expect(d.apply({ op: 'allocSwap', holder: 14, cpu: 0 })).toMatchObject({ errno: 'OK', device: 1 });
+    d.ok({ op: 'freeSwapCache', folio: 15, cpu: 0 }, { op: 'swapoff', device: 1, cpu: 0 });
+    expect(d.system.state.vmSwapFull()).toBe(true);
+    expect(d.apply({ op: 'allocSwap', holder: 14, cpu: 0 })).toEqual({ errno: 'ENOSPC' });
+    expect(d.mark('reclaim-cache')).toBe(0);
   });
 
   it('swapoff maps every page back, reading in holder order', () => {
@@ -147,10 +184,11 @@ describe('classic', () => {
     expect(d.apply({ op: 'swapoff', device: 0, cpu: 1 })).toEqual({ errno: 'OK' });
     const seen = d.system.observe();
     const present = (h: number) => seen.holders[h];
-    expect(present(0)).toEqual({ kind: 'present', folio: 4, page: 0, content: 10 });
-    expect(present(1)).toEqual({ kind: 'present', folio: 5, page: 0, content: 11 });
-    expect(present(2)).toEqual({ kind: 'present', folio: 3, page: 0, content: 12 });
-    expect(present(5)).toEqual({ kind: 'present', folio: 5, page: 0, content: 11 });
+    // Each mapping is exclusive as its swap PTE was: the forked pair shares its entry.
+    expect(present(0)).toEqual({ kind: 'present', folio: 4, page: 0, content: 10, exclusive: true });
+    expect(present(1)).toEqual({ kind: 'present', folio: 5, page: 0, content: 11, exclusive: false });
+    expect(present(2)).toEqual({ kind: 'present', folio: 3, page: 0, content: 12, exclusive: true });
+    expect(present(5)).toEqual({ kind: 'present', folio: 5, page: 0, content: 11, exclusive: false });
     expect(seen.folios.map((f) => [f.id, f.dirty, f.cached])).toEqual([
       [3, true, false], [4, true, false], [5, true, false],
     ]);
@@ -159,27 +197,59 @@ describe('classic', () => {
     expect(d.swapOut(6, 1).device).toBe(1);
   });
 
-  it('reads a large folio when the batch is uniform and zswap was never on', () => {
-    const d = new Driver(designs.classic!.knobs, { ...configTiny, zswapEnabled: false });
-    d.ok(swapon(0), { op: 'fault', holder: 0, order: 1, cpu: 0 });
+  it.each([
+    { device: 1, name: 'large on the synchronous-I/O device', order: 1 },
+    { device: 0, name: 'order 0 on the other device (swapin_readahead())', order: 0 },
+  ])('reads a uniform batch $name, zswap on but none of it in zswap', ({ device, order }) => {
+    // An order-1 folio (holders 0 and 1) goes to disk (the zswap store fails) and is evicted;
+    // holder 0's entry is shared with holder 5 (a fork, so neither swap PTE is exclusive). A
+    // large read needs a SWP_SYNCHRONOUS_IO device (swapin_sync()); zswap being enabled does
+    // not matter, only whether an entry of the range is in zswap.
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(device), { op: 'fault', holder: 0, order: 1, cpu: 0 });
     d.ok({ op: 'write', holder: 0, value: 5, cpu: 0 });
     d.ok({ op: 'write', holder: 1, value: 6, cpu: 0 });
-    expect(d.apply({ op: 'allocSwap', holder: 1, cpu: 0 }).entry).toBe(8);
+    const first = swpEntry(device, device === 1 ? 4 : 8);
+    expect(d.apply({ op: 'allocSwap', holder: 1, cpu: 0 }).entry).toBe(first);
     d.ok({ op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
-    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk' });
-    d.ok({ op: 'evict', folio: 1, cpu: 0 });
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap: true })).toEqual({ errno: 'OK', how: 'disk' });
+    d.ok({ op: 'evict', folio: 1, cpu: 0 }, { op: 'fork', holder: 0, target: 5, cpu: 0 });
     expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 }))
-      .toEqual({ errno: 'OK', how: 'read-disk', order: 1, freedCache: false });
+      .toEqual({ errno: 'OK', how: 'read-disk', order, freedCache: false });
+    expect(d.mark('swapin-large')).toBe(order);
+    if (order === 0) return;
     const seen = d.system.observe();
     expect(seen.holders.slice(0, 2)).toEqual([
-      { kind: 'present', folio: 2, page: 0, content: 5 },
-      { kind: 'present', folio: 2, page: 1, content: 6 },
+      { kind: 'present', folio: 2, page: 0, content: 5, exclusive: false },
+      { kind: 'present', folio: 2, page: 1, content: 6, exclusive: true },
     ]);
     d.ok({ op: 'split', folio: 2, cpu: 0 });
     expect(d.system.observe().entries.map((e) => e.cache)).toEqual([
       { folio: 2, page: 0 }, { folio: 3, page: 0 },
     ]);
-    expect(d.mark('swapin-large')).toBe(1);
+  });
+
+  it.each([
+    { name: 'in zswap: order 0', zswap: true, order: 0 },
+    { name: 'on disk too: large', zswap: false, order: 1 },
+  ])('reads the aligned pair of order-0 pages on the synchronous-I/O device with its second entry $name', ({ zswap, order }) => {
+    // Holders 0 and 1 are swapped out in turn to device 1, which prefers a free cluster (it
+    // discards): the aligned pair 4-5. Holder 0's page goes to disk, holder 1's to zswap or disk;
+    // both are evicted. A large read of a range with an entry in zswap is refused
+    // (zswap_is_present()); without it the pair is read as one order-1 folio. The cache is
+    // freed at once either way (a synchronous device, nothing else holds the entries).
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(1));
+    for (const holder of [0, 1]) d.swapOut(holder, 100 + holder);
+    expect(d.system.observe().entries.map((e) => e.entry)).toEqual([4, 5].map((offset) => swpEntry(1, offset)));
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap: true })).toEqual({ errno: 'OK', how: 'disk' });
+    expect(d.apply({ op: 'writeout', folio: 2, cpu: 0, failZswap: !zswap }))
+      .toEqual({ errno: 'OK', how: zswap ? 'zswap' : 'disk' });
+    d.ok({ op: 'evict', folio: 1, cpu: 0 }, { op: 'evict', folio: 2, cpu: 0 });
+    expect(d.apply({ op: 'swapin', holder: 0, order: 1, cpu: 0 }))
+      .toEqual({ errno: 'OK', how: 'read-disk', order, freedCache: true });
+    expect(d.mark('swapin-large')).toBe(order);
+    expect(d.system.observe().holders[1]).toMatchObject({ kind: order === 1 ? 'present' : 'swap', content: 101 });
   });
 
   it.each([
@@ -188,11 +258,12 @@ describe('classic', () => {
     { name: 'the entries are not contiguous', swappedOut: [5, 0, 6, 1], evicted: [5, 0, 6, 1] },
     { name: 'the head entry is still cached', swappedOut: [5, 0, 1], evicted: [5, 1] },
   ])('reads order 0 when the large batch is not uniform: $name', ({ swappedOut, evicted }) => {
-    // Classic, zswap never on, order-0 pages swapped out in the order given: the entries are
-    // 1, 2, 3, ... (offset 0 is the header), so holder 0 gets entry 1 when it goes first and
-    // entry 2 behind holder 5. Holder 0 is faulted in (present) when not swapped out. A
-    // swapin of holder 1 with order 1 looks at the aligned pair of holders 0 and 1.
-    const d = new Driver(designs.classic!.knobs, { ...configTiny, zswapEnabled: false });
+    // Classic, zswap off, device 0 synchronous (so only the batch decides), order-0 pages
+    // swapped out in the order given: the entries are 1, 2, 3, ... (offset 0 is the header),
+    // so holder 0 gets entry 1 when it goes first and entry 2 behind holder 5. Holder 0 is
+    // faulted in (present) when not swapped out. A swapin of holder 1 with order 1 looks at
+    // the aligned pair of holders 0 and 1; its cache is freed at once (synchronous device).
+    const d = new Driver(designs.classic!.knobs, syncTinyDisk);
     d.ok(swapon(0));
     if (!swappedOut.includes(0)) d.ok({ op: 'fault', holder: 0, order: 0, cpu: 0 });
     const folios = new Map<number, number>();
@@ -204,7 +275,7 @@ describe('classic', () => {
     }
     for (const holder of evicted) d.ok({ op: 'evict', folio: folios.get(holder) ?? -1, cpu: 0 });
     expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 }))
-      .toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: false });
+      .toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: true });
     expect(d.system.observe().holders[1]).toMatchObject({ kind: 'present', page: 0, content: 101 });
     expect(d.mark('swapin-large')).toBe(0);
   });
@@ -214,8 +285,8 @@ describe('classic', () => {
     // the aligned, contiguous pair 2 and 3, neither cached after the evictions. Holder 0's page
     // is zero-filled, so its writeout only sets the zero flag; holder 1's goes to disk. A8
     // allows a large read only when the backends are all zero or all disk, so the impl has
-    // to read holder 1 alone.
-    const d = new Driver(designs.classic!.knobs, { ...configTiny, zswapEnabled: false });
+    // to read holder 1 alone (device 0 is synchronous here, so only the backends decide).
+    const d = new Driver(designs.classic!.knobs, syncTinyDisk);
     d.ok(swapon(0));
     for (const [holder, value] of [[5, 105], [0, 0], [1, 101]] as const) {
       d.swapOut(holder, value);
@@ -227,7 +298,7 @@ describe('classic', () => {
     expect(d.system.observe().entries.map((e) => [e.entry, e.backend]))
       .toEqual([[1, 'disk'], [2, 'zero'], [3, 'disk']]);
     expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 }))
-      .toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: false });
+      .toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: true });
     expect(d.system.observe().holders[1]).toMatchObject({ kind: 'present', page: 0, content: 101 });
     expect(d.mark('swapin-large')).toBe(0);
   });
@@ -353,6 +424,235 @@ describe('classic', () => {
   });
 });
 
+describe('PTE exclusivity and write faults', () => {
+  const excl = (d: Driver, holder: number) => (d.system.observe().holders[holder] as { exclusive?: boolean }).exclusive;
+
+  it('a fork clears exclusivity; a write then copies a shared page and reuses a lone one', () => {
+    const d = new Driver(designs.classic!.knobs);
+    d.ok({ op: 'fault', holder: 0, order: 0, cpu: 0 });
+    expect(excl(d, 0)).toBe(true);
+    expect(d.apply({ op: 'write', holder: 0, value: 5, cpu: 0 })).toEqual({ errno: 'OK', how: 'in-place', freedCache: false });
+    d.ok({ op: 'fork', holder: 0, target: 1, cpu: 0 });
+    expect([excl(d, 0), excl(d, 1)]).toEqual([false, false]);
+    expect(d.apply({ op: 'write', holder: 1, value: 6, cpu: 0 })).toEqual({ errno: 'OK', how: 'cow', freedCache: false });
+    expect(d.system.observe().holders[1]).toEqual({ kind: 'present', folio: 2, page: 0, content: 6, exclusive: true });
+    // Holder 0 is the page's only mapping now, but its PTE is still write-protected: the next
+    // write faults and reuses the page (wp_can_reuse_anon_folio()).
+    expect(excl(d, 0)).toBe(false);
+    expect(d.apply({ op: 'write', holder: 0, value: 7, cpu: 0 })).toEqual({ errno: 'OK', how: 'reuse', freedCache: false });
+    expect(d.system.observe().holders[0]).toEqual({ kind: 'present', folio: 1, page: 0, content: 7, exclusive: true });
+    expect([d.mark('write-cow'), d.mark('write-reuse')]).toEqual([1, 1]);
+  });
+
+  it('a write fault reuses a swap-cache page whose entry is unused and frees the cache', () => {
+    // Review row 3: a non-exclusive swapin of a shared entry, then the other reference goes;
+    // the write fault frees the swap cache (folio_free_swap()) and reuses the page.
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0));
+    d.swapOut(0, 5);
+    expect(d.system.observe().holders[0]).toMatchObject({ kind: 'swap', exclusive: true });
+    d.ok({ op: 'fork', holder: 0, target: 1, cpu: 0 });
+    expect([excl(d, 0), excl(d, 1)]).toEqual([false, false]);
+    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0 })).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
+    expect(excl(d, 0)).toBe(false);
+    // The last swap reference goes while the folio is mapped and swap is not full: kept.
+    expect(d.apply({ op: 'zap', holder: 1, cpu: 0 })).toEqual({ errno: 'OK', freedCache: false });
+    expect(d.system.observe().folios[0]).toMatchObject({ id: 1, cached: true });
+    expect(d.apply({ op: 'write', holder: 0, value: 6, cpu: 0 })).toEqual({ errno: 'OK', how: 'reuse', freedCache: true });
+    expect(d.system.observe().entries).toEqual([]);
+    expect(d.system.observe().folios).toEqual([{ id: 1, order: 0, dirty: true, cached: false, pages: [6] }]);
+    expect(d.mark('write-free-swap-cache')).toBe(1);
+  });
+
+  it('a copy of a large swap-cache folio frees its cache once nothing maps it (wp_page_copy())', () => {
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0), { op: 'fault', holder: 0, order: 1, cpu: 0 }, { op: 'allocSwap', holder: 0, cpu: 0 });
+    d.ok({ op: 'fork', holder: 0, target: 2, cpu: 0 });
+    expect(d.apply({ op: 'zap', holder: 1, cpu: 0 })).toEqual({ errno: 'OK', freedCache: false });
+    expect(d.apply({ op: 'zap', holder: 2, cpu: 0 })).toEqual({ errno: 'OK', freedCache: false });
+    expect(d.apply({ op: 'write', holder: 0, value: 3, cpu: 0 })).toEqual({ errno: 'OK', how: 'cow', freedCache: true });
+    expect(d.system.observe().folios).toEqual([{ id: 2, order: 0, dirty: true, cached: false, pages: [3] }]);
+    expect(d.system.observe().entries).toEqual([]);
+  });
+
+  it('a write-fault swapin of an exclusive entry frees the cache; of a shared one it copies', () => {
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0));
+    d.swapOut(0, 5);
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
+    // should_try_to_free_swap()'s FAULT_FLAG_WRITE arm: nothing else maps the folio.
+    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0, write: true }))
+      .toEqual({ errno: 'OK', how: 'cache-hit', freedCache: true });
+    expect(d.system.observe().holders[0]).toEqual({ kind: 'present', folio: 1, page: 0, content: 5, exclusive: true });
+    d.swapOut(2, 8);
+    d.ok({ op: 'fork', holder: 2, target: 3, cpu: 0 });
+    // The shared entry maps non-exclusive and stays held: do_wp_page() copies.
+    expect(d.apply({ op: 'swapin', holder: 2, order: 0, cpu: 0, write: true }))
+      .toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false, wp: 'cow' });
+    expect(d.system.observe().holders[2]).toEqual({ kind: 'present', folio: 3, page: 0, content: 8, exclusive: true });
+    expect(d.system.observe().folios.find((f) => f.id === 2)).toMatchObject({ cached: true });
+  });
+
+  it('a write-fault swapin of a non-exclusive PTE whose entry is no longer shared reuses the page', () => {
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0));
+    d.swapOut(0, 5);
+    d.ok({ op: 'writeout', folio: 1, cpu: 0 }, { op: 'evict', folio: 1, cpu: 0 });
+    d.ok({ op: 'fork', holder: 0, target: 1, cpu: 0 }, { op: 'zap', holder: 1, cpu: 0 });
+    // The read frees the cache (a write, nothing else maps it); the mapping is not
+    // exclusive (the swap PTE lost its bit at the fork), so do_wp_page() reuses the page.
+    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0, write: true }))
+      .toEqual({ errno: 'OK', how: 'read-zswap', order: 0, freedCache: true, wp: 'reuse' });
+    expect(d.system.observe().holders[0]).toMatchObject({ kind: 'present', content: 5, exclusive: true });
+  });
+
+  it('a cache hit on a large folio maps every page whose PTE still holds the folio\'s entry', () => {
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0), { op: 'fault', holder: 0, order: 1, cpu: 0 }, { op: 'write', holder: 1, value: 4, cpu: 0 });
+    d.ok({ op: 'allocSwap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
+    d.ok({ op: 'fork', holder: 0, target: 4, cpu: 0 });
+    expect(d.apply({ op: 'swapin', holder: 1, order: 0, cpu: 0 })).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
+    const seen = d.system.observe();
+    expect(seen.holders.slice(0, 2)).toEqual([
+      { kind: 'present', folio: 1, page: 0, content: 0, exclusive: false },
+      { kind: 'present', folio: 1, page: 1, content: 4, exclusive: true },
+    ]);
+    expect(seen.holders[4]).toMatchObject({ kind: 'swap', exclusive: false });
+    expect(d.mark('swapin-cache-hit-whole')).toBe(1);
+    // Holder 4 holds entry 0 of the folio outside its range: only it maps.
+    d.ok({ op: 'zap', holder: 0, cpu: 0 });
+    expect(d.apply({ op: 'swapin', holder: 4, order: 0, cpu: 0 })).toMatchObject({ how: 'cache-hit' });
+    expect(d.mark('swapin-cache-hit-whole')).toBe(1);
+  });
+
+  it.each([
+    { name: 'classic', zswap: false, freed: true },
+    { name: 'vswap-all', zswap: false, freed: true },
+    { name: 'vswap-all', zswap: true, freed: false },
+  ])('$name: the last swap reference of a mapped folio frees its cache when swap is full (zswap $zswap): $freed', ({ name, zswap, freed }) => {
+    // Device 0 alone, zswap off while eight pages fill it past half on disk. Holder 10's page
+    // is swapped out, written out (to zswap or disk), forked to holder 11 and swapped in (a
+    // cache hit that keeps the cache: the entry is still held). Zapping holder 11 drops the
+    // last reference of a folio holder 10 maps: __try_to_reclaim_swap()'s FULL arm frees it,
+    // except for a virtual entry without physical backing (RFC v2 patches 2 and 3).
+    const d = new Driver(designs[name]!.knobs, { ...configTiny, devices: configTiny.devices.slice(0, 1) });
+    d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
+    for (let holder = 0; holder < 8; holder++) {
+      d.swapOut(holder, 100 + holder);
+      expect(d.apply({ op: 'writeout', folio: holder + 1, cpu: 0 })).toMatchObject({ errno: 'OK', how: 'disk' });
+    }
+    d.ok({ op: 'setZswap', enabled: zswap, cpu: 0 });
+    d.swapOut(10, 110);
+    expect(d.apply({ op: 'writeout', folio: 9, cpu: 0 })).toMatchObject({ how: zswap ? 'zswap' : 'disk' });
+    expect(d.system.state.vmSwapFull()).toBe(true);
+    d.ok({ op: 'fork', holder: 10, target: 11, cpu: 0 });
+    expect(d.apply({ op: 'swapin', holder: 10, order: 0, cpu: 0 })).toMatchObject({ how: 'cache-hit', freedCache: false });
+    expect(d.apply({ op: 'zap', holder: 11, cpu: 0 })).toEqual({ errno: 'OK', freedCache: freed });
+    expect(d.system.observe().folios.find((f) => f.id === 9)).toMatchObject({ cached: !freed, dirty: freed });
+    expect(d.system.observe().holders[10]).toMatchObject({ kind: 'present', folio: 9, content: 110 });
+  });
+
+  it('audits an exclusive mapping of a shared page and an exclusive swap PTE of a shared entry', () => {
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0));
+    d.swapOut(0, 5);
+    d.ok({ op: 'fork', holder: 0, target: 1, cpu: 0 });
+    const word = d.system.state.holders[0]!;
+    d.system.state.holders[0] = word | HOLDER_SWP_EXCLUSIVE;
+    expect(() => d.system.audit()).toThrow(/exclusive: holder 0 holds swp\(0:1\) exclusively/);
+    d.system.state.holders[0] = word;
+    d.ok({ op: 'fault', holder: 4, order: 0, cpu: 0 }, { op: 'fork', holder: 4, target: 5, cpu: 0 });
+    d.system.state.holders[5] = holderWithExclusive(d.system.state.holders[5]!, true);
+    expect(() => d.system.audit()).toThrow(/exclusive: holder 5 maps page 0 of folio 2 exclusively/);
+  });
+});
+
+describe('zswap objects and writeout failures', () => {
+  /** Classic on device 0: holder 0's page 7 stored in zswap, swapped in again (the cache kept)
+   * and overwritten with `value`, then unmapped: folio 1 is dirty and its entry keeps the zswap
+   * object of the old content. */
+  function redirtied(value: number, config: Config = configTiny): Driver {
+    const d = new Driver(designs.classic!.knobs, config);
+    d.ok(swapon(0));
+    d.swapOut(0, 7);
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
+    d.ok({ op: 'swapin', holder: 0, order: 0, cpu: 0 }, { op: 'write', holder: 0, value, cpu: 0 });
+    d.ok({ op: 'unmap', holder: 0, cpu: 0 });
+    return d;
+  }
+
+  it('a zero writeout of a physical entry leaves its zswap object, stale, until the slot is freed', () => {
+    const d = redirtied(0);
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zero' });
+    let seen = d.system.observe();
+    expect(seen.entries[0]).toMatchObject({ backend: 'zero', staleZswap: true, content: 0 });
+    expect(seen.zswapStored).toBe(1);
+    expect(d.mark('zero-writeout-stale-zswap')).toBe(1);
+    // The zero flag is read first; the stale object stays through an eviction and a read.
+    d.ok({ op: 'evict', folio: 1, cpu: 0 });
+    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0 })).toMatchObject({ how: 'read-zero' });
+    seen = d.system.observe();
+    expect(seen.entries[0]).toMatchObject({ backend: 'zero', staleZswap: true, count: 0 });
+    // Unmapping the page frees the cache-only entry, and the stale object with it.
+    expect(d.apply({ op: 'zap', holder: 0, cpu: 0 })).toEqual({ errno: 'OK', freedCache: true });
+    expect(d.system.observe().zswapStored).toBe(0);
+  });
+
+  it.each([
+    { name: 'a zswap store replaces it', failZswap: false, how: 'zswap', stored: 1 },
+    { name: 'a disk writeout erases it', failZswap: true, how: 'disk', stored: 0 },
+  ])('the next non-zero writeout of an entry with a stale zswap object: $name', ({ failZswap, how, stored }) => {
+    // A pool of one object: the stale one. The store may take its place (zswap_store()
+    // replaces the folio's old tree entries), so it is not refused for want of room.
+    const d = redirtied(0, { ...configTiny, zswapCapacity: 1 });
+    d.ok({ op: 'writeout', folio: 1, cpu: 0 }, { op: 'swapin', holder: 0, order: 0, cpu: 0 });
+    d.ok({ op: 'write', holder: 0, value: 9, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 });
+    expect(d.system.observe().zswapStored).toBe(1);
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap })).toEqual({ errno: 'OK', how });
+    const seen = d.system.observe();
+    expect(seen.entries[0]).toMatchObject({ backend: how, staleZswap: false, content: 9 });
+    expect(seen.zswapStored).toBe(stored);
+  });
+
+  it('a zero writeout of a virtual entry releases its zswap object', () => {
+    // An order-1 folio whose second entry stays held elsewhere keeps its swap cache across the
+    // cache hit of holder 0, which then zeroes its page in place.
+    const d = new Driver(designs['vswap-all']!.knobs);
+    d.ok({ op: 'fault', holder: 0, order: 1, cpu: 0 }, { op: 'write', holder: 0, value: 5, cpu: 0 });
+    d.ok({ op: 'allocSwap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
+    d.ok({ op: 'writeout', folio: 1, cpu: 0 }, { op: 'fork', holder: 1, target: 5, cpu: 0 }, { op: 'zap', holder: 1, cpu: 0 });
+    expect(d.system.observe().zswapStored).toBe(2);
+    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0 })).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
+    d.ok({ op: 'write', holder: 0, value: 0, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 });
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zero' });
+    expect(d.system.observe().entries.map((e) => [e.backend, e.staleZswap])).toEqual([['zero', false], ['zero', false]]);
+    expect(d.system.observe().zswapStored).toBe(0);
+  });
+
+  it.each([
+    { name: 'no device: ENOSPC', devices: [] as number[], failAlloc: false, outcome: { errno: 'ENOSPC' } },
+    { name: 'a failed charge: ENOMEM', devices: [0], failAlloc: true, outcome: { errno: 'ENOMEM', device: 0 } },
+  ])('a virtual disk writeout that gets no backing ($name) leaves the folio dirty with its zswap objects released', ({ devices, failAlloc, outcome }) => {
+    // As above up to the redirtying write (7 in holder 0's page), then a writeout that cannot
+    // go to zswap: folio_release_vswap_backing() drops both zswap objects first, then
+    // folio_realloc_swap() fails (review row 9).
+    const d = new Driver(designs['vswap-all']!.knobs);
+    for (const device of devices) d.ok(swapon(device));
+    d.ok({ op: 'fault', holder: 0, order: 1, cpu: 0 }, { op: 'write', holder: 0, value: 5, cpu: 0 });
+    d.ok({ op: 'allocSwap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
+    d.ok({ op: 'writeout', folio: 1, cpu: 0 }, { op: 'fork', holder: 1, target: 5, cpu: 0 }, { op: 'zap', holder: 1, cpu: 0 });
+    d.ok({ op: 'swapin', holder: 0, order: 0, cpu: 0 }, { op: 'write', holder: 0, value: 7, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 });
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap: true, failAlloc })).toEqual(outcome);
+    const seen = d.system.observe();
+    expect(seen.entries.map((e) => e.backend)).toEqual(['none', 'none']);
+    expect(seen.zswapStored).toBe(0);
+    expect(seen.folios[0]).toMatchObject({ id: 1, dirty: true, cached: true, pages: [7, 0] });
+    expect(seen.devices[0]?.inuse ?? 0).toBe(0);
+    if (devices.length === 0) d.ok(swapon(0));
+    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap: true })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
+  });
+});
+
 describe('virtual designs', () => {
   it.each(['vswap-all', 'vswap-direct', 'vswap-direct-cached', 'vswap-rfc'])(
     '%s keeps virtual entries and frees a non-disk cache at swapin', (name) => {
@@ -365,48 +665,102 @@ describe('virtual designs', () => {
       });
       expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 1 }))
         .toEqual({ errno: 'OK', how: 'read-zswap', order: 0, freedCache: true });
+      // With zswap off a swap-out still tries the virtual space first (vswap-rfc: 'first').
       d.ok({ op: 'setZswap', enabled: false, cpu: 0 });
-      expect(d.swapOut(1, 7).virtual).toBe(name !== 'vswap-rfc');
-      expect(d.apply({ op: 'writeout', folio: 3, cpu: 0 }))
-        .toEqual(name === 'vswap-rfc' ? { errno: 'OK', how: 'disk' }
-          : { errno: 'OK', how: 'disk', device: 0 });
+      expect(d.swapOut(1, 7).virtual).toBe(true);
+      expect(d.apply({ op: 'writeout', folio: 3, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
       expect(d.system.observe().devices[0]?.inuse).toBe(1);
       d.ok({ op: 'swapoff', device: 0, cpu: 0 });
-      const seen = d.system.observe();
-      expect(seen.holders[1]).toMatchObject({ content: 7 });
+      expect(d.system.observe().holders[1]).toMatchObject({ content: 7 });
       d.ok({ op: 'zap', holder: 0, cpu: 0 }, { op: 'zap', holder: 1, cpu: 1 });
-      for (const folio of seen.folios) {
+      for (const folio of d.system.observe().folios) {
         if (folio.cached) d.ok({ op: 'freeSwapCache', folio: folio.id, cpu: 0 });
       }
       d.ok({ op: 'swapoff', device: 1, cpu: 0 });
       d.system.auditEmpty();
     });
 
-  it.each(['vswap-all', 'vswap-direct'])(
-    '%s reclaims cache-only backing when swap is more than half full', (name) => {
-      const config = name === 'vswap-all' ? configTiny
-        : { ...configTiny, devices: configTiny.devices.slice(0, 1) };
-      const d = new Driver(designs[name]!.knobs, config);
-      d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
-      if (name === 'vswap-all') d.ok(swapon(1));
-      for (let holder = 0; holder < 14; holder++) {
-        d.swapOut(holder, 100 + holder);
-        expect(d.apply({ op: 'writeout', folio: holder + 1, cpu: 0 }).device).toBe(0);
-        if (holder < 6) {
-          expect(d.apply({ op: 'swapin', holder, order: 0, cpu: 0 }).freedCache).toBe(false);
-        }
+  it.each([
+    { mode: 'first', zswap: true, fallback: true },
+    { mode: 'when-zswap', zswap: true, fallback: true },
+    { mode: 'always', zswap: true, fallback: false },
+  ] as const)('virtualEntries=$mode: an allocation the full virtual space cannot take falls back: $fallback', ({ mode, fallback }) => {
+    // Seven usable virtual slots (slot 0 is reserved). The eighth order-0 allocation finds the
+    // virtual space full: 'first' and 'when-zswap' (zswap on) fall back to device 0, whose
+    // memcg charge can fail (ENOMEM, reported with the device); 'always' fails with ENOSPC. A
+    // virtual allocation ignores failAlloc: its charge comes with backing.
+    const d = new Driver({ virtualEntries: mode, reverseMap: 'kept', lookupCache: 'off' }, { ...configTiny, vswapSlots: 8 });
+    d.ok(swapon(0));
+    for (let holder = 0; holder < 7; holder++) {
+      d.ok({ op: 'fault', holder, order: 0, cpu: 0 });
+      expect(d.apply({ op: 'allocSwap', holder, cpu: 0, failAlloc: holder === 0 })).toMatchObject({ errno: 'OK', virtual: true });
+    }
+    d.ok({ op: 'fault', holder: 7, order: 0, cpu: 0 });
+    if (!fallback) {
+      expect(d.apply({ op: 'allocSwap', holder: 7, cpu: 0 })).toEqual({ errno: 'ENOSPC' });
+      expect(d.mark('alloc-vswap-fallback')).toBe(0);
+      return;
+    }
+    chargeFailsThenAllocates(d, 7);
+    expect(d.mark('alloc-vswap-fallback')).toBe(2);
+  });
+
+  /** A physical allocSwap of `holder` on device 0 whose memcg charge fails (ENOMEM, reported
+   * with the device), then one that succeeds: the failed charge gave slot 1 back, and the
+   * per-CPU cluster cache moved on to slot 2. */
+  function chargeFailsThenAllocates(d: Driver, holder: number): void {
+    expect(d.apply({ op: 'allocSwap', holder, cpu: 0, failAlloc: true }))
+      .toEqual({ errno: 'ENOMEM', virtual: false, device: 0 });
+    expect(d.apply({ op: 'allocSwap', holder, cpu: 0 }))
+      .toEqual({ errno: 'OK', virtual: false, device: 0, entry: swpEntry(0, 2) });
+  }
+
+  it('virtualEntries=when-zswap: physical entries while zswap is off, with their charge', () => {
+    const d = new Driver({ virtualEntries: 'when-zswap', reverseMap: 'kept', lookupCache: 'off' });
+    d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 }, { op: 'fault', holder: 0, order: 0, cpu: 0 });
+    chargeFailsThenAllocates(d, 0);
+    expect(d.mark('alloc-vswap-fallback')).toBe(0);
+  });
+
+  it('an audit notices a fallback to physical while the virtual space had room', () => {
+    const d = new Driver(designs['vswap-rfc']!.knobs);
+    d.ok(swapon(0), { op: 'fault', holder: 0, order: 0, cpu: 0 });
+    d.system.audit();
+    d.system.state.vswapFallback = { opSeq: d.system.state.opSeq, order: 0 };
+    expect(() => d.system.audit()).toThrow(/allowance: fallback to physical/);
+  });
+
+  it.each([
+    { name: 'vswap-all', pages: 13, cpu: 1 },
+    { name: 'vswap-direct', pages: 14, cpu: 0 },
+  ])('$name reclaims cache-only backing when swap is more than half full', ({ name, pages, cpu }) => {
+    // Device 0 alone (14 usable slots), zswap off: holders are swapped out and written out to
+    // disk in turn, the first six swapped back in (their backing becomes cache-only). vswap-all
+    // leaves one slot free in a cluster its per-CPU cache points at and writes the last folio
+    // out from the other CPU: the slow path reclaims a full cluster's cache-only backing
+    // before it looks at fragmented clusters. vswap-direct fills the device: its allocator
+    // fails (a full device is off the avail list) and the scan of the virtual clusters finds
+    // the cache-only backing to reclaim.
+    const d = new Driver(designs[name]!.knobs, { ...configTiny, devices: configTiny.devices.slice(0, 1) });
+    d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
+    for (let holder = 0; holder < pages; holder++) {
+      d.swapOut(holder, 100 + holder);
+      expect(d.apply({ op: 'writeout', folio: holder + 1, cpu: 0 }).device).toBe(0);
+      if (holder < 6) {
+        expect(d.apply({ op: 'swapin', holder, order: 0, cpu: 0 }).freedCache).toBe(false);
       }
-      d.swapOut(14, 114);
-      expect(d.apply({ op: 'writeout', folio: 15, cpu: 0 })).toEqual({
-        errno: 'OK', how: 'disk', device: 0, reclaimed: [{ folio: 1, kind: 'backing' }],
-      });
-      const seen = d.system.observe();
-      expect(seen.folios[0]).toEqual({ id: 1, order: 0, dirty: true, cached: true, pages: [100] });
-      expect(seen.entries[0]).toMatchObject({ backend: 'none', device: null, count: 0 });
-      expect(d.mark('reclaim-backing')).toBe(1);
-      if (name === 'vswap-direct') expect(d.mark('vswap-scan-slots-reclaim')).toBeGreaterThan(0);
-      else expect(d.mark('rmap-cache-only-set')).toBeGreaterThan(0);
+    }
+    d.swapOut(pages, 100 + pages);
+    expect(d.apply({ op: 'writeout', folio: pages + 1, cpu })).toEqual({
+      errno: 'OK', how: 'disk', device: 0, reclaimed: [{ folio: 1, kind: 'backing' }],
     });
+    const seen = d.system.observe();
+    expect(seen.folios[0]).toEqual({ id: 1, order: 0, dirty: true, cached: true, pages: [100] });
+    expect(seen.entries[0]).toMatchObject({ backend: 'none', device: null, count: 0 });
+    expect(d.mark('reclaim-backing')).toBe(1);
+    if (name === 'vswap-direct') expect(d.mark('vswap-scan-slots-reclaim')).toBeGreaterThan(0);
+    else expect(d.mark('rmap-cache-only-set')).toBeGreaterThan(0);
+  });
 
   /** vswap-direct on device 0 alone, zswap off: holders 0..13 swapped out and written out to
    * disk, which fills device 0 (slot 0 is the header, slot 6 is bad); `swappedIn` of them are
@@ -447,14 +801,15 @@ describe('virtual designs', () => {
   });
 
   it.each([
-    { name: 'one large folio', swappedIn: [0, 1], reclaimed: [1] },
+    { name: 'one large folio', swappedIn: [0], reclaimed: [1] },
     { name: 'two order-0 folios', swappedIn: [2, 3], reclaimed: [2, 3] },
   ])('vswap-direct: a large writeout reclaims by scan every folio of its run once ($name)', ({ swappedIn, reclaimed }) => {
     // Device 0 alone (slot 0 the header, slot 6 bad), zswap off. Folio 1 (order 1, holders 0
     // and 1) gets backing slots 2-3, folios 2..13 (order 0, holders 2..13) slots 4, 5, 7..15,
     // 1 (next fit), which fills the device. The holders in `swappedIn` are swapped back in
     // right after their writeout, while swap is not yet full, which leaves their entries
-    // cache-only (a cache hit). An order-1 writeout then finds no free pair and reclaims the
+    // cache-only (a cache hit; on the large folio it maps the whole folio, holder 1 too, since
+    // both holders still hold its entries). An order-1 writeout then finds no free pair and reclaims the
     // first aligned pair whose every slot is cache-only backing: 2-3 (one large folio, to be
     // planned once) or 4-5 (two order-0 folios, both to be planned).
     const d = new Driver(designs['vswap-direct']!.knobs, { ...configTiny, devices: configTiny.devices.slice(0, 1) });
@@ -468,6 +823,7 @@ describe('virtual designs', () => {
     expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
     swapIn(0);
     swapIn(1);
+    if (swappedIn.includes(0)) expect(d.system.observe().holders[1]).toMatchObject({ kind: 'present', folio: 1, page: 1 });
     for (let holder = 2; holder < 14; holder++) {
       d.swapOut(holder, 100 + holder);
       expect(d.apply({ op: 'writeout', folio: holder, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
@@ -540,7 +896,7 @@ describe('virtual designs', () => {
       expect(vspace.lookupCache.cachedOf(1)).toBe(fresh);
       if (mode === 'validated') expect(d.mark('lookup-cache-stale-rejected')).toBeGreaterThan(0);
       else expect(d.mark('lookup-cache-invalidate-empty')).toBeGreaterThanOrEqual(1);
-      expect(d.system.observe().holders[4]).toEqual({ kind: 'swap', entry: vswap(4), content: 0 });
+      expect(d.system.observe().holders[4]).toEqual({ kind: 'swap', entry: vswap(4), content: 0, exclusive: true });
     });
 
   it('observe and audit change neither the lookup cache nor the marks', () => {

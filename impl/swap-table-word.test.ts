@@ -18,7 +18,8 @@ import {
 } from './virtual-table-word.ts';
 import {
   holderIsEmpty, holderIsPresent, holderIsSwap, holderToEntry, holderToPage, holderToPfn,
-  HOLDER_PAGE_MAX, HOLDER_PFN_MAX, presentToHolderWord, swapToHolderWord,
+  HOLDER_PAGE_MAX, HOLDER_PFN_MAX, holderIsExclusive, holderSwpClearExclusive, holderSwpExclusive,
+  holderWithExclusive, presentToHolderWord, swapToHolderWord,
 } from './holder-word.ts';
 import {
   ENTRY_BITS, ENTRY_OFFSET_MAX, entryIsValid, entryIsVirtual, formatEntryValue, swpEntry,
@@ -140,16 +141,23 @@ describe('holder word and entry value', () => {
   it('present and swap holder words round-trip and are disjoint', () => {
     fc.assert(fc.property(
       fc.integer({ min: 1, max: HOLDER_PFN_MAX }), fc.integer({ min: 0, max: HOLDER_PAGE_MAX }),
-      fc.integer({ min: 0, max: 7 }), fc.integer({ min: 1, max: ENTRY_OFFSET_MAX }),
-      (pfn, page, type, offset) => {
-        const present = presentToHolderWord(pfn, page);
+      fc.integer({ min: 0, max: 7 }), fc.integer({ min: 1, max: ENTRY_OFFSET_MAX }), fc.boolean(),
+      (pfn, page, type, offset, exclusive) => {
+        const present = presentToHolderWord(pfn, page, exclusive);
         expect(holderToPfn(present)).toBe(pfn);
         expect(holderToPage(present)).toBe(page);
+        expect(holderIsExclusive(present)).toBe(exclusive);
         expect(holderIsSwap(present) || holderIsEmpty(present)).toBe(false);
+        const flipped = holderWithExclusive(present, !exclusive);
+        expect([holderToPfn(flipped), holderToPage(flipped), holderIsExclusive(flipped)])
+          .toEqual([pfn, page, !exclusive]);
         const entry = swpEntry(type, offset);
-        const swap = swapToHolderWord(entry);
+        const swap = swapToHolderWord(entry, exclusive);
         expect(holderToEntry(swap)).toBe(entry);
+        expect(holderSwpExclusive(swap)).toBe(exclusive);
         expect(holderIsPresent(swap) || holderIsEmpty(swap)).toBe(false);
+        const cleared = holderSwpClearExclusive(swap);
+        expect([holderToEntry(cleared), holderSwpExclusive(cleared)]).toEqual([entry, false]);
         expect(swpType(entry)).toBe(type);
         expect(swpOffset(entry)).toBe(offset);
         expect(entryIsVirtual(entry)).toBe(false);

@@ -108,7 +108,8 @@ function backedVirtualEntries(state: SwapState, device: PhysicalDevice): Set<num
   return backed;
 }
 
-/** unuse_pte(): maps the entry's page at `holder`, reading it in first if needed. */
+/** unuse_pte(): maps the entry's page at `holder`, exclusive as its swap PTE was, reading it
+ * in first if needed. */
 function unusePte(state: SwapState, holder: number, entry: number): void {
   const loc = state.resolve(entry);
   let folio = state.cachedFolio(loc);
@@ -118,9 +119,7 @@ function unusePte(state: SwapState, holder: number, entry: number): void {
     state.bindRead(folio, [loc]);
     if (kind === 'zswap') state.releaseBackend(loc);
   }
-  state.clearHolder(holder);
-  state.mapPage(holder, folio, entry - folio.swap);
-  state.put(loc);
+  state.mapFromSwap(holder, loc, folio, entry - folio.swap); // RMAP_EXCLUSIVE from pte_swp_exclusive()
   state.folioFreeSwap(folio);
 }
 

@@ -1,7 +1,8 @@
 /**
  * Example tests of a table device and the physical allocator: bad slots at swapon, the list
  * transitions of mm/swapfile.c (free -> frag -> full on allocation, -> nonfull or free or
- * discard on free), order exclusivity and order-0 stealing, the discard flush and retry,
+ * discard on free), order exclusivity and order-0 stealing, the discard flush and retry (order
+ * 0 only),
  * priorities with round-robin, and the bitmap device of the direct design. Then the contract
  * of the per-device allocator, cluster_alloc_swap_entry(): the list order it scans (free first
  * on a discard device, frag[order] before order-0 stealing, frag[k] before nonfull[k] while
@@ -87,19 +88,26 @@ describe('table device', () => {
     expect(marks.get('alloc-order0-steal')).toBe(1);
   });
 
-  it('sends a freed cluster of a discard device to the discard list until a flush', () => {
+  it('sends a freed cluster of a discard device to the discard list until an order-0 flush', () => {
     const counters = new SwapCounters();
     const { dev, marks } = device({ slots: 8, bad: [], discard: true }, 0, counters);
     const allocator = new PhysicalAllocator([dev], 1, 3, marks);
     allocator.addDevice(0);
     const run = allocator.alloc(2, 0, noReclaim, word);
     expect(run?.offset).toBe(4);
+    for (const slot of [1, 2, 3]) expect(allocator.alloc(0, 0, noReclaim, word)?.offset).toBe(slot);
     dev.freeSlots(dev.clusters[1]!, 0, 4);
     expect(dev.clusters[1]?.flags).toBe('discard');
     expect(dev.hasFreeRun(2)).toBe(true);
-    const again = allocator.alloc(2, 0, noReclaim, word);
-    expect(again?.offset).toBe(4);
+    expect(dev.hasFreeRun(2, false)).toBe(false);
+    // A large allocation does not wait for discards (swap_sync_discard() is for order 0 only).
+    expect(allocator.alloc(2, 0, noReclaim, word)).toBeNull();
+    expect(allocator.lastTried).toBe(0);
+    expect(marks.get('discard-flushed')).toBe(0);
+    // An order-0 allocation that finds nothing flushes them and retries.
+    expect(allocator.alloc(0, 0, noReclaim, word)?.offset).toBe(4);
     expect(marks.get('discard-flushed')).toBe(1);
+    expect(allocator.lastTried).toBeNull();
     expect(allocator.alloc(2, 0, noReclaim, word)).toBeNull();
   });
 

@@ -140,14 +140,20 @@ export class TableDevice {
   allocFromLists(order: number, hooks: AllocHooks, wordAt: WordAt): number {
     assert(this.online && this.writeOk, () => `allocation on device ${this.type} not write-ok`);
     assert(order >= 0 && order < this.lists.nonfull.length, () => `order ${order}`);
-    if (this.config.discard) {
+    // MUTANT large-alloc-skips-free-clusters: a large allocation never takes a free cluster
+    // (the new_cluster steps are skipped for order > 0), so it fails on a device whose only
+    // aligned free runs are in empty clusters.
+    const takesFree = order === 0 || this.mutant !== 'large-alloc-skips-free-clusters';
+    if (this.config.discard && takesFree) {
       const found = this.scanIsolated(this.lists.isolate(this.lists.free), 0, order, hooks, wordAt);
       if (found >= 0) return found;
     }
     let found = this.scanList(this.lists.nonfull[order], order, hooks, wordAt);
     if (found >= 0) return found;
-    found = this.scanIsolated(this.lists.isolate(this.lists.free), 0, order, hooks, wordAt);
-    if (found >= 0) return found;
+    if (takesFree) {
+      found = this.scanIsolated(this.lists.isolate(this.lists.free), 0, order, hooks, wordAt);
+      if (found >= 0) return found;
+    }
     if (hooks.vmSwapFull()) {
       found = this.scanFullClusters(order, hooks, wordAt);
       if (found >= 0) return found;
@@ -205,11 +211,17 @@ export class TableDevice {
     return flushed;
   }
 
-  /** Whether an aligned run of 2^order NULL slots exists in a cluster usable for `order`. */
-  hasFreeRun(order: number): boolean {
+  /**
+   * Whether an aligned run of 2^order NULL slots exists in a cluster usable for `order`. An
+   * empty cluster still waiting for its discard counts only with `discarded` (an order-0
+   * allocation flushes pending discards before it fails, swap_sync_discard(); a large one
+   * does not).
+   */
+  hasFreeRun(order: number, discarded = true): boolean {
     const nr = 2 ** order;
     for (const ci of this.clusters) {
-      if (ci.count === 0) return true;
+      if (ci.count === 0 && (discarded || ci.flags !== 'discard')) return true;
+      if (ci.count === 0) continue;
       if (order > 0 && ci.order !== order) continue;
       for (let slot = 0; slot + nr <= ci.slots; slot += nr) {
         let free = true;

@@ -22,6 +22,7 @@ export type InvariantName =
   | 'encoding'
   | 'lookup-cache'
   | 'identity'
+  | 'exclusive'
   | 'allowance'
   | 'drain';
 

@@ -13,9 +13,11 @@ import type { ImplOutcome } from './outcome.ts';
 
 /** Design knobs; a built-in design is a preset of these (impl/designs.ts). */
 export interface Knobs {
-  /** Which new entries are virtual: never (classic), only while zswap is on (the RFC's
-   * bifurcation), or always. */
-  readonly virtualEntries: 'never' | 'when-zswap' | 'always';
+  /** Which new entries are virtual: never (classic); first (every swap-out tries the virtual
+   * space and falls back to a physical device when it cannot, the RFC as posted); when-zswap
+   * (the same, but only while zswap is enabled: the mm-tree variant); or always (no
+   * fallback). */
+  readonly virtualEntries: 'never' | 'first' | 'when-zswap' | 'always';
   /** Physical slot to virtual entry map: kept as Pointer words in the physical swap table, or
    * elided (the physical side keeps only an allocation bitmap; swapoff and reclaim scan the
    * virtual clusters instead). */

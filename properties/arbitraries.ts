@@ -31,6 +31,7 @@ export function templateArbitrary(enabled: readonly OpName[]): fc.Arbitrary<OpTe
     order: fc.integer({ min: 0, max: 3 }),
     value: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 0x3fffffff })),
     flag: fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, { arbitrary: fc.constant(true), weight: 1 }),
+    flag2: fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, { arbitrary: fc.constant(true), weight: 1 }),
   });
 }
 

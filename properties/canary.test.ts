@@ -33,6 +33,7 @@ import {
   auditsWithoutMutantCanary, cataloguedFailure, mutantCatalogue, mutantTableMarkdown, type MutantDoc,
 } from '../impl/mutants.ts';
 import { KernelSwapSystem } from '../impl/swap-system.ts';
+import { holderWithExclusive } from '../impl/holder-word.ts';
 import { pfnToWord } from '../impl/swap-table-word.ts';
 import type { Failure } from './checker.ts';
 import { resolveDesign } from './design-registry.ts';
@@ -220,6 +221,13 @@ const corruptions: Readonly<Record<string, (system: KernelSwapSystem) => void>> 
     const device = system.state.devices[0];
     if (device === undefined) throw new Error('device 0');
     device.writeOk = false; // online but not write-ok between ops
+  },
+  'exclusive': (system) => {
+    // Holder 2 maps folio 2's page too (a fork clears the bit of both mappings), and holder 1
+    // keeps its exclusive bit.
+    expect(system.apply({ op: 'fork', holder: 1, target: 2, cpu: 0 }).errno).toBe('OK');
+    system.audit();
+    system.state.holders[1] = holderWithExclusive(system.state.holders[1] ?? 0, true);
   },
 };
 

@@ -77,6 +77,38 @@ export const checkerOptionsDefault: CheckerOptions = { fullCheckEvery: 1, modelS
 /** Campaign checks: footprints after every op, a full check every 64 ops and at the end. */
 export const checkerOptionsCampaign: CheckerOptions = { fullCheckEvery: 64, modelSelfCheck: true };
 
+/** What the checks after an op read from the model before it (Checker.beforeOp()). */
+interface BeforeOp {
+  readonly zswapEnabled: boolean;
+  /** allocSwap: free slots of the virtual space (slot 0 reserved); null for other ops. */
+  readonly virtualFree: number | null;
+  /** swapin: the serials a large read of the asked order would take, when they are all
+   * physical; else null. */
+  readonly largeRead: readonly number[] | null;
+}
+
+/**
+ * Allowance A1: why an allocSwap of `pages` entries that made `virtual` entries disagrees with
+ * the design's `virtualEntries` knob, or null. never: physical; always: virtual; first (and
+ * when-zswap while zswap was enabled): virtual, or physical when the virtual space could not
+ * take the folio: for one page that means it was full; for a large folio the model cannot see
+ * fragmentation, so the impl audit checks the fallback's claim instead.
+ */
+function virtualChoiceFailure(knobs: Knobs, before: BeforeOp, pages: number, virtual: boolean): string | null {
+  const mode = knobs.virtualEntries;
+  const tries = mode === 'always' || mode === 'first' || (mode === 'when-zswap' && before.zswapEnabled);
+  const made = virtual ? 'virtual' : 'physical';
+  if (!tries) return virtual ? `allocSwap made virtual entries; virtualEntries=${mode} says physical` : null;
+  if (virtual) return null;
+  if (mode === 'always') return 'allocSwap made physical entries; virtualEntries=always says virtual';
+  const free = before.virtualFree ?? 0;
+  if (pages === 1 && free >= 1) {
+    return `allocSwap made ${made} entries while the virtual space had ${free} free slots; ` +
+      `virtualEntries=${mode} falls back to physical only when it is full`;
+  }
+  return null;
+}
+
 function errorMessage(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
@@ -179,7 +211,7 @@ export class Checker {
     }
     const step = this.steps++;
     this.assembled = null;
-    const zswapWasEnabled = this.model.zswapEnabled;
+    const before = this.beforeOp(op);
     let actual: ImplOutcome;
     try {
       actual = this.system.apply(op);
@@ -208,8 +240,10 @@ export class Checker {
         ...outcomeDifference,
       };
     }
-    const identityFailure = this.checkIdentity(step, op, actual, modelStep.outcome, modelStep.created, zswapWasEnabled);
+    const identityFailure = this.checkIdentity(step, op, actual, modelStep.outcome, modelStep.created, before);
     if (identityFailure !== null) return identityFailure;
+    const largeFailure = this.checkLargeRead(step, op, modelStep.outcome, before);
+    if (largeFailure !== null) return largeFailure;
     if (!this.incremental) return this.fullCheck(step, op, false);
     const footprint = this.model.footprint();
     // swapon and swapoff reach everything: a full check, with nothing kept to verify.
@@ -217,6 +251,53 @@ export class Checker {
     const holders = this.keepFootprint(footprint);
     if (this.steps % this.options.fullCheckEvery === 0) return this.fullCheck(step, op, true);
     return this.footprintCheck(step, op, footprint, holders);
+  }
+
+  /**
+   * What the checks after an op need from the model's state before it: for allocSwap, whether
+   * zswap was enabled and how many virtual slots were free (the `virtual` choice, A1); for a
+   * swapin asking for a large folio, the serials a large read would take (A8).
+   */
+  private beforeOp(op: Op): BeforeOp {
+    const zswapEnabled = this.model.zswapEnabled;
+    let virtualFree: number | null = null;
+    if (op.op === 'allocSwap') {
+      let virtual = 0;
+      for (const view of this.entryViews.values()) if (view.virtual) virtual++;
+      virtualFree = this.config.vswapSlots - 1 - virtual;
+    }
+    let largeRead = op.op === 'swapin' ? this.model.largeReadCandidates(op.holder, op.order) : null;
+    // Virtual entries are exempt (A8): the model cannot see whether their backing is contiguous.
+    if (largeRead?.some((serial) => this.entryViews.get(serial)?.virtual !== false) === true) largeRead = null;
+    return { zswapEnabled, virtualFree, largeRead };
+  }
+
+  /**
+   * Allowance A8: a swapin that read order 0 although its range qualified for a large read
+   * (SwapModel.largeReadCandidates()) of physical entries whose impl values are contiguous and
+   * naturally aligned must have read large. Virtual entries are exempt: whether their disk
+   * backing is contiguous is invisible to the model.
+   */
+  private checkLargeRead(step: number, op: Op, outcome: Outcome, before: BeforeOp): Failure | null {
+    const serials = before.largeRead;
+    if (op.op !== 'swapin' || serials === null || outcome.errno !== 'OK' || (outcome.order ?? 0) > 0) return null;
+    if (outcome.how === 'cache-hit') return null;
+    const values: number[] = [];
+    for (const serial of serials) {
+      const value = this.serialToValue.get(serial);
+      if (value === undefined) return null;
+      values.push(value);
+    }
+    const first = values[0] as number;
+    if (!values.every((value, i) => value === first + i) || this.system.entryOffset(first) % values.length !== 0) return null;
+    return {
+      kind: 'allowance',
+      step,
+      op,
+      message: `swapin read order 0 where a large read of order ${op.order} was required (A8): ` +
+        `${values.map((v) => this.system.formatEntry(v)).join(',')} are contiguous, aligned, uncached, on one ` +
+        'synchronous-I/O device and all zero or all disk',
+    };
   }
 
   /** Runs a full check now, on the state after the last op (benchmarks time it). */
@@ -464,18 +545,13 @@ export class Checker {
     actual: ImplOutcome,
     outcome: Outcome,
     created: readonly number[],
-    zswapWasEnabled: boolean,
+    before: BeforeOp,
   ): Failure | null {
     const fail = (message: string): Failure => ({ kind: 'identity', step, op, message });
     if (op.op === 'allocSwap' && outcome.errno === 'OK') {
       const knobs = this.options.knobs;
-      if (knobs !== undefined) {
-        const expectedVirtual =
-          knobs.virtualEntries === 'always' || (knobs.virtualEntries === 'when-zswap' && zswapWasEnabled);
-        if (actual.virtual !== expectedVirtual) {
-          return fail(`allocSwap made ${actual.virtual ? 'virtual' : 'physical'} entries; knobs say otherwise`);
-        }
-      }
+      const choice = knobs === undefined ? null : virtualChoiceFailure(knobs, before, created.length, actual.virtual === true);
+      if (choice !== null) return fail(choice);
       if (actual.entry === undefined) return fail('allocSwap succeeded without naming its first entry value');
       const first = actual.entry;
       if (this.system.entryOffset(first) % created.length !== 0) {

@@ -88,8 +88,9 @@ export type MarkTally = Record<string, number>;
 /** The marks an op's outcome determines (impl/ names each where it counts it). */
 export const tallied: readonly string[] = [
   'enomem', 'enospc', 'enomem-dup', 'enomem-charge', 'enomem-swapin', 'enomem-zswap-writeback',
-  'enospc-alloc-swap', 'enospc-writeout', 'enospc-zswap-writeback', 'write-cow',
-  'swapin-free-swap-cache', 'zap-reclaim-swap-cache', 'swapin-large', 'reclaim-cache',
+  'enospc-alloc-swap', 'enospc-writeout', 'enospc-zswap-writeback', 'write-cow', 'write-reuse',
+  'write-free-swap-cache', 'swapin-free-swap-cache', 'zap-reclaim-swap-cache',
+  'zap-free-swap-cache', 'swapin-large', 'reclaim-cache',
   'reclaim-backing', 'swapoff-live-entries', 'split-swapcache', 'vm-swap-full',
   'zswap-store-replaced-stale', 'zswap-store-failed-erase', 'zswap-disabled-erase',
   'writeout-keep-backing', 'zswap-writeback-same-slot', 'zswap-writeback-redirect',
@@ -107,6 +108,8 @@ interface Before {
   readonly virtualUncached: number;
   /** split: the folio is in the swap cache. */
   readonly folioCached: boolean;
+  /** zap: the kind of the holder it clears. */
+  readonly holderKind: string;
   /** writeout: the backends of the folio's entries, whether they are virtual, and zswap. */
   readonly folioBackends: readonly string[];
   readonly folioVirtual: boolean;
@@ -118,6 +121,7 @@ function beforeOf(observation: Observation, op: Op): Before {
   const folio = op.op === 'writeout' || op.op === 'split' ? op.folio : -1;
   const bound = observation.entries.filter((view) => view.cache?.folio === folio);
   return {
+    holderKind: 'holder' in op ? observation.holders[op.holder]?.kind ?? 'none' : 'none',
     deviceInuse: observation.devices[device]?.inuse ?? 0,
     virtualBacked: observation.entries.filter((view) =>
       view.virtual && view.device === device && view.backend === 'disk').length,
@@ -153,8 +157,13 @@ function tallyAdd(
   if (errno === 'ENOSPC' && op.op === 'allocSwap') bump(tally, 'enospc-alloc-swap');
   if (errno === 'ENOSPC' && op.op === 'writeout') bump(tally, 'enospc-writeout');
   if (errno === 'ENOSPC' && op.op === 'zswapWriteback') bump(tally, 'enospc-zswap-writeback');
-  if (outcome.how === 'cow') bump(tally, 'write-cow');
-  if (outcome.freedCache === true) bump(tally, op.op === 'zap' ? 'zap-reclaim-swap-cache' : 'swapin-free-swap-cache');
+  // do_wp_page() of a write, or of a write-fault swapin.
+  if (outcome.how === 'cow' || outcome.wp === 'cow') bump(tally, 'write-cow');
+  if (outcome.how === 'reuse' || outcome.wp === 'reuse') bump(tally, 'write-reuse');
+  if (outcome.freedCache === true) {
+    const zap = before.holderKind === 'present' ? 'zap-free-swap-cache' : 'zap-reclaim-swap-cache';
+    bump(tally, op.op === 'zap' ? zap : op.op === 'write' ? 'write-free-swap-cache' : 'swapin-free-swap-cache');
+  }
   if (op.op === 'swapin' && errno === 'OK' && outcome.how !== 'cache-hit' && (outcome.order ?? 0) > 0) {
     bump(tally, 'swapin-large');
   }

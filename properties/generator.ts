@@ -50,7 +50,11 @@ export type SwarmFocus = 'mixed' | 'zswap' | 'counts' | 'swapoff';
 export interface Swarm {
   readonly weights: Readonly<Record<OpName, number>>;
   /** Swap-out pressure: more faults and writeouts, fewer swapins, zswap mostly bypassed, so
-   * that physical swap fills past half (vm_swap_full(): cache-only and backing reclaim). */
+   * that physical swap fills past half (vm_swap_full(): cache-only and backing reclaim); unmap
+   * leaves partly unmapped large folios as they are (op-template.ts), the folios whose reclaim
+   * must be refused. A device whose every slot is used is off the avail list, so reclaim happens
+   * only between half full and full: without this, reclaim-busy-folio's seed 2 needed 91 runs
+   * to a kill. */
   readonly pressure: boolean;
   readonly focus: SwarmFocus;
   /** Share of templates that advance a lifecycle instead of drawing an op kind. */
@@ -183,7 +187,13 @@ export function drawTemplateWith(
 
 /** Draws one template from the swarm. */
 export function drawTemplate(prng: Prng, swarm: Swarm): OpTemplate {
-  const template = { ...drawTemplateWith(prng, swarm.cumulative, swarm.total, 4, (kind) => flagProbability(kind, swarm)), lifecycleBias: true };
+  const drawn = drawTemplateWith(prng, swarm.cumulative, swarm.total, 4, (kind) => flagProbability(kind, swarm));
+  // A writeout's second injected failure, the memcg charge of new disk backing (failAlloc),
+  // comes with one in ten writeouts: it matters only where virtual entries need backing.
+  const flag2 = drawn.kind === 'writeout' && prng.chance(0.1);
+  const template: OpTemplate = {
+    ...drawn, lifecycleBias: true, ...(flag2 ? { flag2 } : {}), ...(swarm.pressure ? { pressure: true } : {}),
+  };
   // Only focused swarms draw this.
   if (swarm.advanceShare > 0 && prng.chance(swarm.advanceShare)) {
     // The lifecycle step's kind is only known when it resolves; its flag (failAlloc of a fork,

@@ -12,13 +12,13 @@ import { cpuClock } from '../lib/budget-clock.ts';
 import { checkMutant, shrunkLimit } from './mutant-check.ts';
 
 describe('the portfolio shrink of a seed', () => {
-  // Seed 8 of vswap-percpu-trust first kills on `tiny` by filling the 32-slot virtual space
-  // until the per-CPU next offset wraps onto a live entry: shrinking that kill alone takes
-  // about 18 s of CPU and stops at 36 ops (measured, docs/mutants.md). Its campaign's later
-  // kills on the default presets shrink to 9 or 10 ops in about a second.
-  it('reports a kill within 1.5 times the shortest where the first kill alone shrinks to 36 ops', () => {
+  // Seed 9 of vswap-percpu-trust first kills on `tiny` (run 1): shrinking that kill alone
+  // takes about 11 s of CPU and stops at a fixpoint of 40 ops (measured with the generator of
+  // issue 15; seed 8 played this part before it, docs/mutants.md). The portfolio's later kills
+  // shrink to the documented 8.
+  it('reports a kill within 1.5 times the shortest where the first kill alone shrinks to 40 ops', () => {
     const result = checkMutant('vswap-percpu-trust', {
-      seeds: 1, seedBase: 8, runsPerSeed: 128, opsPerRun: 400, timeMsPerSeed: 600_000,
+      seeds: 1, seedBase: 9, runsPerSeed: 128, opsPerRun: 400, timeMsPerSeed: 600_000,
       configs: Object.values(configPresets) as Config[], shrinkMs: 20_000, clock: cpuClock,
     });
     expect(result.killed).toBe(1);

@@ -24,8 +24,12 @@ export interface OpTemplate {
   readonly order: number;
   /** Value for write; 0 writes a zero page. */
   readonly value: number;
-  /** failAlloc / failZswap / the enabled flag of setZswap. */
+  /** failAlloc / failZswap / the enabled flag of setZswap. Bits 6..7 of `pick2` make one
+   * swapin in four a write fault (`write`, not an injected failure). */
   readonly flag: boolean;
+  /** The second injected failure of a writeout: failAlloc (the memcg charge of new disk
+   * backing fails). The campaign runner and fast-check draw it; workloads do not. */
+  readonly flag2?: boolean;
   /** Ignore `kind` and take a hot holder or folio one step further along its lifecycle
    * (advanceOp); only the campaign runner's focused swarms set it. */
   readonly advance?: boolean;
@@ -37,6 +41,10 @@ export interface OpTemplate {
    * campaign runner's drawTemplate sets it; fast-check properties and workloads resolve as
    * before. */
   readonly lifecycleBias?: boolean;
+  /** The template comes from a pressure swarm (generator.ts): unmap never finishes a partly
+   * unmapped large folio, which keeps folios with one entry held and another cache-only, the
+   * case the allocator's reclaim must refuse. Only the campaign runner's drawTemplate sets it. */
+  readonly pressure?: boolean;
 }
 
 /** Largest raw number a template field carries. */
@@ -138,8 +146,8 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
     case 'unmap': {
       const cached = holderIndices(observation, (v) => v.kind === 'present' && cachedFolios.has(v.folio));
       // Half the time finish a folio that is already partly unmapped, so that whole folios
-      // become unmapped and can be written out and evicted.
-      const partly = t.order % 2 === 0 ? partlyUnmappedFolios(observation) : new Set<number>();
+      // become unmapped and can be written out and evicted (not in a pressure run).
+      const partly = t.order % 2 === 0 && t.pressure !== true ? partlyUnmappedFolios(observation) : new Set<number>();
       const finishing = cached.filter((h) => {
         const view = observation.holders[h];
         return view?.kind === 'present' && partly.has(view.folio);
@@ -155,7 +163,7 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
       // Half the swapins ask for the largest order whose aligned holder range is swapped out;
       // the design falls back to order 0 when the batch is not uniform.
       const order = t.order >= 2 ? largestSwappedOrder(config, observation, holder) : 0;
-      return withFlag({ op: 'swapin', holder, order, cpu }, 'failAlloc', t.flag);
+      return swapinOp(holder, order, cpu, t);
     }
     case 'zap':
       return { op: 'zap', holder: choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, hot), cpu };
@@ -177,7 +185,7 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
         return t.kind === 'writeout' ? f.dirty : !f.dirty;
       });
       const folio = chooseFolio(wanted, observation.folios, t);
-      if (t.kind === 'writeout') return withFlag({ op: 'writeout', folio, cpu }, 'failZswap', t.flag);
+      if (t.kind === 'writeout') return writeoutOp(folio, cpu, t);
       return { op: t.kind, folio, cpu };
     }
     case 'setZswap':
@@ -198,7 +206,7 @@ function advanceOp(config: Config, observation: Observation, t: OpTemplate, cpu:
   const unmapped = observation.folios.filter((f) => f.cached && !mapped.has(f.id));
   if (unmapped.length > 0 && t.pick2 % 3 === 0) {
     const folio = unmapped[t.pick % unmapped.length] as FolioView;
-    if (folio.dirty) return withFlag({ op: 'writeout', folio: folio.id, cpu }, 'failZswap', t.flag);
+    if (folio.dirty) return writeoutOp(folio.id, cpu, t);
     return { op: 'evict', folio: folio.id, cpu };
   }
   const limit = Math.min(config.holders, hot ?? Math.max(2, config.holders >> 2));
@@ -224,7 +232,7 @@ function advanceOp(config: Config, observation: Observation, t: OpTemplate, cpu:
       const entry = observation.entries.find((e) => e.entry === view.entry);
       if (step === 1 && entry?.backend === 'zswap') return { op: 'zswapWriteback', holder, cpu };
       if (step === 2) return { op: 'zap', holder, cpu };
-      return { op: 'swapin', holder, order: 0, cpu };
+      return swapinOp(holder, 0, cpu, { ...t, flag: false });
     }
     default:
       return { op: 'fault', holder, order: 0, cpu };
@@ -272,7 +280,19 @@ function largestSwappedOrder(config: Config, observation: Observation, holder: n
   return 0;
 }
 
-/** Adds an injection flag only when it is set, so traces stay short. */
-function withFlag<T extends Op>(op: T, key: 'failAlloc' | 'failZswap', flag: boolean): T {
+/** A swapin, a write fault one time in four (pick2 bits 6..7 both set). */
+function swapinOp(holder: number, order: number, cpu: number, t: OpTemplate): Op {
+  const op = withFlag({ op: 'swapin', holder, order, cpu }, 'failAlloc', t.flag);
+  return withFlag(op, 'write', ((t.pick2 >> 6) & 3) === 3);
+}
+
+/** A writeout with failZswap from the flag and failAlloc from the second flag. */
+function writeoutOp(folio: number, cpu: number, t: OpTemplate): Op {
+  const op = withFlag({ op: 'writeout', folio, cpu }, 'failZswap', t.flag);
+  return withFlag(op, 'failAlloc', t.flag2 === true);
+}
+
+/** Adds a flag only when it is set, so traces stay short. */
+function withFlag<T extends Op>(op: T, key: 'failAlloc' | 'failZswap' | 'write', flag: boolean): T {
   return flag ? { ...op, [key]: true } : op;
 }

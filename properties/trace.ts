@@ -63,7 +63,7 @@ export const configSchema = v.strictObject({
 });
 
 const knobsSchema = v.strictObject({
-  virtualEntries: v.optional(v.picklist(['never', 'when-zswap', 'always'])),
+  virtualEntries: v.optional(v.picklist(['never', 'first', 'when-zswap', 'always'])),
   reverseMap: v.optional(v.picklist(['kept', 'elided'])),
   lookupCache: v.optional(v.picklist(['off', 'pinned', 'validated'])),
 });
