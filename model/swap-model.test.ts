@@ -870,7 +870,10 @@ describe('writeout', () => {
     run(model, unmap(5));
     run(model, fork(5, 6));
     expect(run(model, writeout(4))).toMatchObject({ how: 'zswap' });
+    // Holder 5's swap PTE lost its exclusive bit to the fork: each holder maps on its own fault.
     expect(run(model, swapin(4))).toMatchObject({ how: 'cache-hit', freedCache: false });
+    expect(holder(model, 5).kind).toBe('swap');
+    expect(run(model, swapin(5))).toMatchObject({ how: 'cache-hit', freedCache: false });
     expect(holder(model, 5)).toEqual(present(4, 1, 0, false));
     run(model, write(4, 7));
     run(model, unmap(4));
@@ -961,6 +964,53 @@ describe('writeout', () => {
     expect(zero.observe().zswapStored).toBe(0);
   });
 
+  it('case 4: the folio\'s own old objects, stale or not, still count against the pool limit', () => {
+    // mm/zswap.c: zswap_store() checks zswap_check_limits() before replacing old tree entries.
+    for (const zeroFirst of [false, true]) {
+      const model = newModel({ zswapEnabled: true, zswapCapacity: 1 });
+      run(model, swapon(0));
+      unmapped(model, 0, 7, onDevice(0));
+      expect(run(model, writeout(1))).toMatchObject({ how: 'zswap' });
+      if (zeroFirst) {
+        run(model, swapin(0));
+        run(model, write(0, 0));
+        run(model, unmap(0));
+        expect(run(model, writeout(1))).toMatchObject({ how: 'zero' });
+      }
+      run(model, swapin(0));
+      run(model, write(0, 9));
+      run(model, unmap(0));
+      expect(run(model, writeout(1), onDevice(0))).toMatchObject({ how: 'disk' });
+      expect(model.observe().zswapStored).toBe(0);
+    }
+  });
+
+  it('case 3: stale zswap objects keep a zero range from being read as one large folio', () => {
+    // The stale objects are zswap tree entries: zswap_is_present() refuses the range.
+    const model = newModel({ zswapEnabled: true });
+    run(model, swapon(1));
+    run(model, fault(0, 1));
+    run(model, write(0, 5));
+    created(model, allocSwap(0), onDevice(1));
+    run(model, unmap(0));
+    run(model, unmap(1));
+    expect(run(model, writeout(1))).toMatchObject({ how: 'zswap' });
+    // Holder 5 keeps entry 2 held, so the synchronous device's swapin keeps the swap cache.
+    run(model, fork(1, 5));
+    run(model, zap(1));
+    expect(run(model, swapin(0))).toMatchObject({ how: 'cache-hit', freedCache: false });
+    run(model, write(0, 0));
+    run(model, unmap(0));
+    expect(run(model, writeout(1))).toMatchObject({ how: 'zero' });
+    run(model, evict(1));
+    expect(model.observe().zswapStored).toBe(2);
+    // Both swap PTEs shared, so only the stale objects stand in the way.
+    run(model, fork(5, 1));
+    run(model, fork(0, 6));
+    expect(model.largeReadCandidates(0, 1)).toBeNull();
+    expect(rejected(model, swapin(0, 1), { errno: 'OK', order: 1 })).toMatch(/zswap_is_present/);
+  });
+
   it('case 3: a virtual entry releases its zswap object on a zero writeout', () => {
     const model = newModel({ zswapEnabled: true });
     const serial = unmapped(model, 0, 3, virtual);
@@ -1047,9 +1097,19 @@ describe('swapin', () => {
     run(model, unmap(2));
     run(model, unmap(3));
     run(model, fork(3, 6));
+    // Holder 2's swap PTE is exclusive, holder 3's not: swap_pte_batch() stops at the
+    // difference, so only the faulting holder maps.
+    const mixed = newModel();
+    for (const op of [swapon(0), fault(2, 1), write(3, 4)]) run(mixed, op);
+    created(mixed, allocSwap(2), onDevice(0));
+    for (const op of [unmap(2), unmap(3), fork(3, 6)]) run(mixed, op);
+    expect(run(mixed, swapin(3))).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
+    expect(holder(mixed, 2).kind).toBe('swap');
+    // With both PTEs shared (not exclusive), the whole folio maps.
+    run(model, fork(2, 7));
     expect(run(model, swapin(3))).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
-    expect(model.observe().holders.slice(2, 4)).toEqual([present(1, 0, 0, true), present(1, 1, 4, false)]);
-    expect(serials.map((serial) => entry(model, serial).count)).toEqual([0, 1]);
+    expect(model.observe().holders.slice(2, 4)).toEqual([present(1, 0, 0, false), present(1, 1, 4, false)]);
+    expect(serials.map((serial) => entry(model, serial).count)).toEqual([1, 1]);
     // When the range no longer holds the folio's entries, only the faulting holder maps: the
     // aligned range 2-3 has holder 3 empty; holder 6's range (5-6) is not the folio's.
     const partial = newModel();
@@ -1189,6 +1249,10 @@ describe('swapin', () => {
     run(model, writeout(1));
     run(model, evict(1));
     run(model, fork(3, 6));
+    // One exclusive swap PTE and one shared: no large read (swap_pte_batch()).
+    expect(model.largeReadCandidates(3, 1)).toBeNull();
+    expect(rejected(model, swapin(3, 1), { errno: 'OK', order: 1 })).toMatch(/differ in their exclusive bit/);
+    run(model, fork(2, 7));
     expect(model.largeReadCandidates(3, 1)).toEqual(serials);
     const choice: Outcome = { errno: 'OK', order: 1 };
     expect(run(model, swapin(3, 1), choice)).toEqual({
@@ -1198,7 +1262,8 @@ describe('swapin', () => {
       freedCache: false,
     });
     expect(folio(model, 2)).toMatchObject({ order: 1, pages: [0, 8], cached: true });
-    expect(holder(model, 2)).toEqual(present(2, 0, 0, true));
+    expect(holder(model, 2)).toEqual(present(2, 0, 0, false));
+    expect(entry(model, serials[0] ?? 0).count).toBe(1);
     expect(entry(model, serials[1] ?? 0).count).toBe(1);
   });
 
@@ -1688,6 +1753,8 @@ describe('memcg swap accounting', () => {
     run(model, fork(0, 4));
     run(model, zap(0));
     swappedOut(model, 5, 6, onDevice(1));
+    // Holder 5's PTE shared too, so the exclusive bits agree and only the memcgs differ.
+    run(model, fork(5, 6));
     expect(model.largeReadCandidates(4, 1)).toBeNull();
     const reason = rejected(model, swapin(4, 1), { errno: 'OK', how: 'disk', order: 1 });
     expect(reason).toMatch(/different memcgs/);

@@ -167,6 +167,9 @@ function withReclaimed(outcome: Outcome, reclaimed: readonly Reclaim[]): Outcome
 }
 
 /** How a swapin reads each backend kind. */
+/** Why a large read or a whole-folio mapping of swap PTEs with mixed exclusive bits fails. */
+const mixedExclusive = 'the swap PTEs of a large read differ in their exclusive bit (swap_pte_batch())';
+
 const readHow: Readonly<Record<Exclude<BackendKind, 'none'>, How>> = {
   zero: 'read-zero',
   zswap: 'read-zswap',
@@ -645,9 +648,9 @@ export class SwapModel {
       folio.dirty = false;
       return done({ errno: 'OK', how: 'zero' });
     }
-    // Objects a store replaces or a failed (or disabled) store erases (zswap_store()).
-    const stale = entries.filter((entry) => entry.staleZswap).length;
-    const room = this.config.zswapCapacity - zswapStored(this.state) + stale;
+    // mm/zswap.c: zswap_store() checks the pool limit (zswap_check_limits()) before
+    // zswap_store_page() replaces the folio's old tree entries (stale or not): they still count.
+    const room = this.config.zswapCapacity - zswapStored(this.state);
     if (this.state.zswapEnabled && op.failZswap !== true && room >= entries.length) {
       // mm/zswap.c: zswap_store()
       entries.forEach((entry, page) => {
@@ -774,8 +777,9 @@ export class SwapModel {
 
   /**
    * The holders a cache hit on page `page` of a large folio maps at once: the folio's aligned
-   * range around `holder`, when every holder of it holds the folio's entry for its page
-   * ("entirely map large folios found in swapcache"); null otherwise (only `holder` maps).
+   * range around `holder`, when every holder of it holds the folio's entry for its page with
+   * the same exclusive bit as `holder`'s swap PTE ("entirely map large folios found in
+   * swapcache"; swap_pte_batch() compares whole PTEs); null otherwise (only `holder` maps).
    */
   private wholeFolioRange(holder: number, folio: Folio, page: number): number[] | null {
     // mm/memory.c: do_swap_page()
@@ -783,9 +787,10 @@ export class SwapModel {
     if (folio.order === 0 || swap === null) return null;
     const range = this.alignedRange(holder - page, folio.order);
     if (range === null) return null;
+    const exclusive = this.swapExclusive(holder);
     const holds = range.every((index, i) => {
       const each = holderAt(this.state, index);
-      return each.kind === 'swap' && each.entry === swap[i];
+      return each.kind === 'swap' && each.entry === swap[i] && each.exclusive === exclusive;
     });
     return holds ? range : null;
   }
@@ -804,13 +809,15 @@ export class SwapModel {
 
   /**
    * The uncached entries held by `range`, or why they cannot be read as one folio: each holder
-   * holds a distinct uncached entry, the entries are on one synchronous-I/O device (a physical
+   * holds a distinct uncached entry, the swap PTEs have one exclusive bit (swap_pte_batch()
+   * compares whole PTEs), the entries are on one synchronous-I/O device (a physical
    * entry's slot, a virtual entry's disk backing), and the backends are all zero or all disk.
    * A one-holder range always qualifies.
    */
   private largeReadEntries(range: readonly number[]): Entry[] | string {
     // mm/memory.c: can_swapin_thp(), swapin_sync(); mm/swap_state.c: __swap_cache_alloc()
     const entries = new Set<Entry>();
+    const bits = new Set<boolean>();
     for (const index of range) {
       const holder = holderAt(this.state, index);
       if (holder.kind !== 'swap') return `holder ${index} of the large read holds no entry`;
@@ -818,16 +825,19 @@ export class SwapModel {
       if (this.cacheOf(entry.serial) !== null) return `entry ${entry.serial} is cached`;
       if (entries.has(entry)) return `entry ${entry.serial} is held twice in the range`;
       entries.add(entry);
+      bits.add(holder.exclusive);
     }
     if (range.length === 1) return [...entries];
     if (range.length === 0) return 'the large read range is out of the holders';
+    if (bits.size > 1) return mixedExclusive;
     return this.largeReadReason([...entries]) ?? [...entries];
   }
 
   /** Why entries (2 or more, uncached) cannot be read as one large folio, or null. */
   private largeReadReason(entries: readonly Entry[]): string | null {
     const kinds = new Set(entries.map((entry) => entry.backend.kind));
-    if (kinds.has('zswap')) return 'an entry of the large read is in zswap (zswap_is_present())';
+    // A stale object is a zswap tree entry too.
+    if (kinds.has('zswap') || entries.some((entry) => entry.staleZswap)) return 'an entry of the large read is in zswap (zswap_is_present())';
     if (kinds.size !== 1 || (!kinds.has('zero') && !kinds.has('disk'))) return 'the backends of a large read are not uniform';
     const devices = new Set(entries.map((entry) => entryDevice(entry)));
     const device = [...devices][0];
@@ -854,6 +864,7 @@ export class SwapModel {
     for (const index of range) {
       const each = holderAt(this.state, index);
       if (each.kind !== 'swap' || cacheOf(this.state, each.entry) !== null || serials.has(each.entry)) return null;
+      if (each.exclusive !== view.exclusive) return null;
       serials.add(each.entry);
     }
     const entries = [...serials].map((serial) => entryAt(this.state, serial));
