@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SwapSystem } from '../lib/system.ts';
 import { createSystem, designs } from '../impl/designs.ts';
-import { main } from '../cli/commands.ts';
+import { main } from '../cli/program.ts';
 import { compareDesigns, compareOne, figures, type CompareCell } from './compare.ts';
 import { comparisonDoc } from './compare-doc.ts';
 import { compareJson, compareText } from './compare-format.ts';

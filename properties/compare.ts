@@ -90,9 +90,13 @@ export function compareOne(design: DesignUnderTest, workload: Workload, ops: rea
       return created;
     },
   };
-  const result = replayOps(measured, workload.config, ops, compareChecks, false, (_index, _op, c) => {
-    checker = c;
-    peak = Math.max(peak, c.observation.entries.length);
+  const result = replayOps(measured, workload.config, ops, compareChecks, false, {
+    start: (c) => {
+      checker = c;
+    },
+    step: (_op, _failure, c) => {
+      peak = Math.max(peak, c.observation.entries.length);
+    },
   });
   const sys = system as SwapSystem | null;
   let costs: CostReport | null = null;

@@ -1,9 +1,11 @@
 /**
- * Loads a design proposal for `swapcheck validate`: a knob file (JSON `{"base": NAME,
- * "knobs": {...}}`, resolved like --design) or a JavaScript module (TypeScript under a runner
- * that strips types) whose default export is a SystemFactory (lib/proposal.ts). The factory is
- * probed once on the default config: it must return an object with every method of SwapSystem
- * (costs() is optional). Anything else is an InputError naming what is wrong (exit 2).
+ * Loads a design proposal: a knob file (JSON `{"base": NAME, "knobs": {...}}`, resolved like
+ * --design) or a JavaScript module (TypeScript under a runner that strips types) whose default
+ * export is a SystemFactory (lib/proposal.ts). The factory is probed once on the default
+ * config: it must return an object with every method of SwapSystem (costs() is optional).
+ * Anything else is an InputError naming what is wrong (exit 2). A loaded module is registered
+ * by its absolute path (properties/design-registry.ts), so every command, worker threads
+ * included, resolves `{"module": PATH}` references to it.
  *
  * Not covered here: running the proposal (properties/validate.ts).
  */
@@ -14,9 +16,9 @@ import * as v from 'valibot';
 import { configDefault } from '../lib/config.ts';
 import type { SwapSystem } from '../lib/system.ts';
 import type { Knobs, SystemFactory } from '../lib/system.ts';
-import { resolveDesign } from './design-registry.ts';
+import { moduleDesign, registerModuleDesign, resolveDesign } from './design-registry.ts';
 import type { DesignUnderTest } from './run.ts';
-import { designRefSchema, describeIssues, InputError } from './trace.ts';
+import { designRefSchema, describeIssues, InputError, type DesignRef } from './trace.ts';
 
 /** The methods a system must have (costs() is optional). */
 const requiredMethods = ['apply', 'observe', 'audit', 'auditEmpty', 'entryOffset', 'formatEntry', 'marks'] as const;
@@ -79,5 +81,25 @@ async function loadModule(path: string): Promise<DesignUnderTest> {
 export async function loadProposal(file: string): Promise<DesignUnderTest> {
   const path = resolve(file);
   if (!existsSync(path)) throw new InputError(`${file}: no such file`);
-  return extname(path) === '.json' ? loadKnobFile(path) : loadModule(path);
+  if (extname(path) === '.json') return loadKnobFile(path);
+  const loaded = moduleDesign(path) ?? await loadModule(path);
+  registerModuleDesign(path, loaded);
+  return loaded;
+}
+
+/** The reference a trace stores for the proposal at `file`: the knob file's contents, or
+ * the module's absolute path. */
+export function proposalRef(file: string): DesignRef {
+  const path = resolve(file);
+  if (extname(path) !== '.json') return { module: path };
+  const parsed = v.safeParse(designRefSchema, JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new InputError(`${path}: ${describeIssues(parsed.issues)}`);
+  return parsed.output;
+}
+
+/** Loads the module a reference names, if any, so that resolveDesign() finds it; then
+ * resolves it. Built-in references resolve at once. */
+export async function loadDesign(ref: DesignRef): Promise<DesignUnderTest> {
+  if (typeof ref !== 'string' && 'module' in ref) await loadProposal(ref.module);
+  return resolveDesign(ref);
 }

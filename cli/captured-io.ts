@@ -1,0 +1,49 @@
+/**
+ * An Io that keeps what a command prints, for running commands in-process (the tests do, so
+ * that most command-line assertions need no child process): stdout and stderr as strings,
+ * a working directory, and interrupts fired by the caller (`interrupt('SIGINT')`), by default
+ * after the command has printed its first progress line or reached `afterLines` stdout lines.
+ *
+ * Not covered here: the process's own io (cli/io.ts).
+ */
+import type { Io } from './io.ts';
+
+export interface CapturedIo extends Io {
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  /** Fires an interrupt now (the command's handler runs at once). */
+  readonly interrupt: (signal: 'SIGINT' | 'SIGTERM') => void;
+}
+
+export function capturedIo(cwd: string, onProgress?: (io: CapturedIo) => void): CapturedIo {
+  let stdout = '';
+  let stderr = '';
+  const listeners = new Set<(signal: 'SIGINT' | 'SIGTERM') => void>();
+  const io: CapturedIo = {
+    out: (line = '') => {
+      stdout += `${line}\n`;
+    },
+    write: (text) => {
+      stdout += text;
+    },
+    err: (line = '') => {
+      stderr += `${line}\n`;
+    },
+    progress: (text) => {
+      stderr += text;
+      onProgress?.(io);
+    },
+    cwd,
+    stderrTty: false,
+    interrupts: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stdout: () => stdout,
+    stderr: () => stderr,
+    interrupt: (signal) => {
+      for (const listener of [...listeners]) listener(signal);
+    },
+  };
+  return io;
+}
