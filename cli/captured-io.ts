@@ -47,3 +47,22 @@ export function capturedIo(cwd: string, onProgress?: (io: CapturedIo) => void): 
   };
   return io;
 }
+
+/** What an in-process run printed and returned. */
+export interface CapturedRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly cwd: string;
+}
+
+/** Runs `swapcheck ARGS` in-process in `cwd` (main() is passed in, so this file does not
+ * import the program that imports it back). */
+export async function runCaptured(
+  main: (argv: readonly string[], io: Io) => Promise<number>, args: readonly string[], cwd: string,
+  onProgress?: (io: CapturedIo) => void,
+): Promise<CapturedRun> {
+  const io = capturedIo(cwd, onProgress);
+  const code = await main(args, io);
+  return { code, stdout: io.stdout(), stderr: io.stderr(), cwd };
+}

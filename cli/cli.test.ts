@@ -15,22 +15,20 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { capturedIo } from './captured-io.ts';
+import { runCaptured } from './captured-io.ts';
 import { commandModules } from './command-list.ts';
 import { main, packageVersion } from './program.ts';
 
 const root = join(import.meta.dirname, '..');
 const mainJs = join(root, 'dist', 'cli', 'main.js');
 
-export function tempDir(): string {
+function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'swapcheck-cli-'));
 }
 
 /** Runs swapcheck in-process in `cwd`. */
-export async function swapcheck(args: string[], cwd = tempDir()) {
-  const io = capturedIo(cwd);
-  const code = await main(args, io);
-  return { code, stdout: io.stdout(), stderr: io.stderr(), cwd };
+function swapcheck(args: string[], cwd = tempDir()) {
+  return runCaptured(main, args, cwd);
 }
 
 /** Drops the numbers that depend on timing (ops/s, ms), keeping everything else. */
@@ -41,7 +39,7 @@ function withoutTiming(text: string): string {
     .join('\n');
 }
 
-export const hello = {
+const hello = {
   format: 'swapcheck-trace',
   version: 1,
   design: 'classic',
