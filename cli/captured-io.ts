@@ -1,8 +1,9 @@
 /**
  * An Io that keeps what a command prints, for running commands in-process (the tests do, so
- * that most command-line assertions need no child process): stdout and stderr as strings,
- * a working directory, and interrupts fired by the caller (`interrupt('SIGINT')`), by default
- * after the command has printed its first progress line or reached `afterLines` stdout lines.
+ * that most command-line assertions need no child process): stdout and stderr as strings, a
+ * working directory, whether stderr claims to be a terminal, and interrupts fired by the
+ * caller (`interrupt('SIGINT')`, e.g. from the `onProgress` hook, called after each progress
+ * write).
  *
  * Not covered here: the process's own io (cli/io.ts).
  */
@@ -15,7 +16,7 @@ export interface CapturedIo extends Io {
   readonly interrupt: (signal: 'SIGINT' | 'SIGTERM') => void;
 }
 
-export function capturedIo(cwd: string, onProgress?: (io: CapturedIo) => void): CapturedIo {
+export function capturedIo(cwd: string, onProgress?: (io: CapturedIo) => void, stderrTty = false): CapturedIo {
   let stdout = '';
   let stderr = '';
   const listeners = new Set<(signal: 'SIGINT' | 'SIGTERM') => void>();
@@ -34,7 +35,7 @@ export function capturedIo(cwd: string, onProgress?: (io: CapturedIo) => void): 
       onProgress?.(io);
     },
     cwd,
-    stderrTty: false,
+    stderrTty,
     interrupts: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -60,9 +61,9 @@ export interface CapturedRun {
  * import the program that imports it back). */
 export async function runCaptured(
   main: (argv: readonly string[], io: Io) => Promise<number>, args: readonly string[], cwd: string,
-  onProgress?: (io: CapturedIo) => void,
+  onProgress?: (io: CapturedIo) => void, stderrTty = false,
 ): Promise<CapturedRun> {
-  const io = capturedIo(cwd, onProgress);
+  const io = capturedIo(cwd, onProgress, stderrTty);
   const code = await main(args, io);
   return { code, stdout: io.stdout(), stderr: io.stderr(), cwd };
 }

@@ -8,8 +8,8 @@
  *   state, in kernel words (`--full`: the whole state after every op). For people; may change.
  * - `--format json`: the `swapcheck-replay` document, version 1 (docs/replay-json.md): every
  *   op's outcome on both sides and the model's observation after it. For scripts; versioned.
- * Traces are checked against their config first, and a folio id no earlier op created is an
- * input error naming the field (exit 2).
+ * Traces are checked against their config first (properties/trace-bounds.ts): an out-of-range
+ * field is an input error naming it (exit 2).
  *
  * Not covered here: concurrent replay (cli/explore-command.ts).
  */
@@ -21,11 +21,10 @@ import type { Outcome } from '../lib/outcome.ts';
 import type { Checker, Failure } from '../properties/checker.ts';
 import { designSpelling } from '../properties/design-ref.ts';
 import { beforeAndAfter, observationDivergence, outcomeWords } from '../properties/divergence.ts';
-import { FolioReferences } from '../properties/folio-references.ts';
 import { describeFailure, formatDivergence, formatOps } from '../properties/report.ts';
 import { replayOps } from '../properties/run.ts';
 import { stateLines } from '../properties/state-words.ts';
-import { InputError, locatedProblems, readTrace, resolveConfig, type Trace } from '../properties/trace.ts';
+import { InputError, readTrace, resolveConfig, type Trace } from '../properties/trace.ts';
 import type { CommandContext, CommandModule } from './command-module.ts';
 import { commandReplayConcurrent } from './explore-command.ts';
 import type { Io } from './io.ts';
@@ -74,19 +73,13 @@ interface TraceReplay {
 
 /** Replays one trace; `onStep` hears each op with the state before and after it. */
 function replayTrace(
-  choice: DesignChoice, trace: Trace, path: string, text: string,
+  choice: DesignChoice, trace: Trace,
   onStep: (record: StepRecord, before: Observation, checker: Checker) => void,
 ): TraceReplay {
-  const references = new FolioReferences(trace.ops);
   const steps: StepRecord[] = [];
   let names: (serial: number) => string = (serial) => `#${serial}`;
   const entries = new Set<number>();
   let before: Observation | null = null;
-  const guard = (index: number) => {
-    const problem = references.problem(index);
-    if (problem !== null) throw new InputError(locatedProblems(path, text, [problem]));
-  };
-  guard(0);
   const result = replayOps(choice.design, resolveConfig(trace.config), trace.ops, undefined, true, {
     start: (checker) => {
       names = (serial) => checker.entryName(serial);
@@ -94,8 +87,6 @@ function replayTrace(
     },
     step: (op, failure, checker) => {
       const index = steps.length;
-      references.after(checker);
-      if (index + 1 < trace.ops.length && failure === null) guard(index + 1);
       const after = snapshot(checker.observation);
       for (const view of after.entries) entries.add(view.entry);
       const outcome = checker.lastOutcome === null ? null : { model: checker.lastOutcome.model, design: checker.lastOutcome.impl };
@@ -144,13 +135,13 @@ function commandReplay(paths: string[], flags: ReplayFlags, io: Io): Promise<num
 }
 
 async function replayAll(paths: readonly string[], flags: ReplayFlags, format: 'text' | 'json', io: Io): Promise<number> {
-  const traces = paths.map((path) => ({ path, trace: readTrace(path), text: readFileSync(path, 'utf8') }));
+  const traces = paths.map((path) => ({ path, trace: readTrace(path) }));
   let failed = 0;
   const documents: unknown[] = [];
-  for (const { path, trace, text } of traces) {
+  for (const { path, trace } of traces) {
     const choice = flags.design === undefined ? await chooseRef(trace.design) : await chooseDesign(flags.design, io.cwd);
     const verbose = format === 'text' && flags.verbose === true;
-    const replay = replayTrace(choice, trace, path, text, (record, before, checker) => {
+    const replay = replayTrace(choice, trace, (record, before, checker) => {
       if (verbose) for (const line of verboseLines(record, before, checker, flags.full === true, trace.ops.length)) io.out(line);
     });
     if (replay.failure !== null) failed++;

@@ -89,7 +89,15 @@ function loadConfigs(flag: string | undefined, cwd: string): { label: string; co
 
 function progressPrinter(io: Io): (progress: CampaignProgress) => void {
   let lastLine = 0;
+  const announced = new Set<string>();
   return (progress) => {
+    // A failure found is said at once: shrinking it may take a while, and an interrupt then
+    // keeps it unshrunk.
+    if (progress.failures > 0 && !announced.has(progress.design)) {
+      announced.add(progress.design);
+      if (io.stderrTty) io.progress('\r\x1b[2K');
+      io.err(`${progress.design}: a run failed; shrinking it (an interrupt now keeps it unshrunk)`);
+    }
     const rate = progress.elapsedMs > 0 ? Math.round((progress.ops * 1000) / progress.elapsedMs) : 0;
     const line = `${progress.design}: ${progress.runs} runs, ${progress.ops} ops, ${rate} ops/s, ${progress.failures} failed`;
     if (io.stderrTty) {
@@ -177,9 +185,6 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
   const say = (line = '') => (text ? io.out(line) : io.err(line));
   const budget = onlyRun !== undefined ? `run ${onlyRun} alone` : runs === undefined ? `${(timeMs ?? 0) / 1000}s` : `${runs} runs per design`;
   const shardText = shard.shardCount === 1 ? '' : `; shard ${shard.shardIndex + 1}/${shard.shardCount}`;
-  say(`swapcheck run: seed ${seed}`);
-  say(`designs ${chosen.map((d) => d.design.name).join(', ')}; config ${label}; ${opsPerRun} ops per run; budget ${budget}${shardText}`);
-
   let signal: 'SIGINT' | 'SIGTERM' | null = null;
   let markStopped = () => {};
   const stopped = new Promise<void>((resolve) => {
@@ -192,6 +197,9 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
     io.err(`swapcheck: ${received}: stopping; the report covers the runs done so far`);
     markStopped();
   });
+  say(`swapcheck run: seed ${seed}`);
+  say(`designs ${chosen.map((d) => d.design.name).join(', ')}; config ${label}; ${opsPerRun} ops per run; budget ${budget}${shardText}`);
+
   let result: CampaignResult;
   try {
     result = await withPool(workers, (execute) =>
