@@ -3,7 +3,8 @@
  * pasted into a shell, from any directory. So they start with the real invocation: `swapcheck`
  * when that name on PATH is this very program (a global install or `npm link`), otherwise
  * `node /absolute/path/to/dist/cli/main.js` (`node` itself by absolute path when the `node` on
- * PATH is another one); every argument is quoted for POSIX shells (bash, zsh, dash) when it
+ * PATH is another one). A `node_modules/.bin` folder on PATH does not count: npx and npm run
+ * put it there for one command only, and a pasted `swapcheck` would not be found later; every argument is quoted for POSIX shells (bash, zsh, dash) when it
  * holds anything beyond a safe set, so `classic[mutant=x]` cannot glob and a path with spaces
  * stays one word.
  *
@@ -27,10 +28,11 @@ function realpathOr(path: string): string {
   }
 }
 
-/** The first executable called `name` on PATH, resolved through links, or null. */
+/** The first executable called `name` on PATH, resolved through links, or null; PATH
+ * entries npx and npm run add for one command (node_modules/.bin) are skipped. */
 function onPath(name: string): string | null {
   for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    if (dir === '') continue;
+    if (dir === '' || /node_modules[\\/]\.bin[\\/]?$/.test(dir)) continue;
     const candidate = join(dir, name);
     if (existsSync(candidate)) return realpathOr(candidate);
   }

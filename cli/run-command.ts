@@ -112,12 +112,13 @@ function progressPrinter(io: Io): (progress: CampaignProgress) => void {
 }
 
 function printSummary(say: (line?: string) => void, summaries: readonly DesignSummary[]): void {
+  const width = Math.max(22, ...summaries.map((s) => s.design.length));
   say('');
-  say(`${'design'.padEnd(22)} ${'runs'.padStart(6)} ${'ops'.padStart(9)} ${'ops/s'.padStart(8)}  result  op mix`);
+  say(`${'design'.padEnd(width)} ${'runs'.padStart(6)} ${'ops'.padStart(9)} ${'ops/s'.padStart(8)}  result  op mix`);
   for (const s of summaries) {
     const rate = s.elapsedMs > 0 ? Math.round((s.ops * 1000) / s.elapsedMs) : 0;
     const result = s.failure !== null ? 'FAIL' : s.interrupted ? 'cut' : 'pass';
-    say(`${s.design.padEnd(22)} ${String(s.runs).padStart(6)} ${String(s.ops).padStart(9)} ${String(rate).padStart(8)}  ${result.padEnd(6)}  ${formatOpMix(s)}`);
+    say(`${s.design.padEnd(width)} ${String(s.runs).padStart(6)} ${String(s.ops).padStart(9)} ${String(rate).padStart(8)}  ${result.padEnd(6)}  ${formatOpMix(s)}`);
   }
   say('');
   say('interesting states reached (count summed over runs):');
@@ -134,12 +135,13 @@ function printSummary(say: (line?: string) => void, summaries: readonly DesignSu
 function failureTrace(summary: DesignSummary, note: string): Trace {
   const failure = summary.failure;
   if (failure === null) throw new Error('no failure');
-  const preset = Object.entries(configPresets).find(([, value]) => value === failure.shrunk.config)?.[0] as ConfigPresetName | undefined;
+  // The config came back from a shrink thread as a copy: a preset is recognized by value.
+  const name = configName(failure.shrunk.config, '');
   return {
     format: traceFormat,
     version: traceVersion,
     design: summary.ref,
-    config: preset ?? failure.shrunk.config,
+    config: Object.hasOwn(configPresets, name) ? (name as ConfigPresetName) : failure.shrunk.config,
     ...(failure.source === 'run' ? { seed: failure.runSeed } : {}),
     note,
     ops: failure.shrunk.ops,
