@@ -28,7 +28,8 @@ function kindWords(failure: Failure): string {
     case 'invariant':
       return `invariant ${failure.invariant ?? '?'} broken`;
     case 'drain':
-      return `the drain left state behind (${failure.invariant ?? 'drain'})`;
+      return failure.invariant === undefined || failure.invariant === 'drain'
+        ? 'the drain left state behind' : `the drain left state behind (invariant ${failure.invariant})`;
     case 'identity':
       return 'entry identity broken';
     case 'allowance':

@@ -5,11 +5,12 @@
  *
  * Not covered here: the comparison itself (properties/compare.test.ts).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCaptured } from '../cli/captured-io.ts';
 import { main } from '../cli/program.ts';
 import { compareOne } from './compare.ts';
 import { loadProposal } from './proposal.ts';
@@ -45,9 +46,26 @@ describe('validate', () => {
     expect(result.failure?.failure.message).toBe('device 0: swapped on (SWP_USED): model no, design yes');
   }, 60_000);
 
-  it('exits 1 for the broken copy and 0 for the example through the command', async () => {
-    expect(await main(['validate', broken, '--time', '1s', '--seed', '3'])).toBe(1);
-    expect(await main(['validate', example, '--time', '1s', '--seed', '3', '--workload', 'disk-only'])).toBe(0);
+  it('exits 1 for the broken copy, writing its trace with the commands that replay it, and 0 for the example', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'swapcheck-validate-'));
+    const failed = await runCaptured(main, ['validate', broken, '--runs', '4', '--seed', '3', '--out', 'found'], dir);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/^FAIL lazy-rmap-broken: run 0 \(config tiny, run seed \d+\): the state differs at drain op #\d+ swapoff\(device=0\)/m);
+    const trace = join(dir, 'found', 'lazy-rmap-broken-validate-seed3-run0.json');
+    expect(failed.stdout).toContain(`  trace:     ${trace}`);
+    expect(failed.stdout).toMatch(/^ {2}reproduce: .* validate .*broken\.ts --seed 3 --runs 1 --max-ops 400$/m);
+    expect(JSON.parse(readFileSync(trace, 'utf8')).design).toEqual({ module: broken });
+    const replay = await runCaptured(main, ['replay', trace], dir);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toContain('(lazy-rmap-broken): FAILS');
+    const json = await runCaptured(main, ['validate', broken, '--runs', '4', '--seed', '3', '--out', 'found', '--format', 'json'], dir);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      format: 'swapcheck-validate', version: 1, design: 'lazy-rmap-broken', seed: 3, budget: { runs: 4, timeMs: null }, result: 'fail',
+      failure: { runIndex: 0, config: 'tiny', trace },
+    });
+    const passed = await runCaptured(main, ['validate', example, '--runs', '8', '--seed', '3', '--workload', 'disk-only'], dir);
+    expect(passed.code).toBe(0);
+    expect(passed.stdout).toMatch(/^PASS lazy-rmap: 8 runs, \d+ ops, every run drained clean$/m);
   }, 120_000);
 
   it('rejects what cannot be loaded with exit 2', async () => {
@@ -62,7 +80,9 @@ describe('validate', () => {
     await expect(loadProposal(partial)).rejects.toThrow(/lacks observe/);
     await expect(loadProposal(join(dir, 'missing.js'))).rejects.toBeInstanceOf(InputError);
     for (const file of [notFactory, partial, badJson, join(dir, 'missing.js')]) {
-      expect(await main(['validate', file, '--time', '1s'])).toBe(2);
+      const result = await runCaptured(main, ['validate', file, '--time', '1s'], dir);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
     }
   });
 });
