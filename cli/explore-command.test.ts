@@ -7,7 +7,7 @@
  * Method: run the command in-process through its entry point (cli/captured-io.ts) in a
  * temporary folder. Not covered here: the explorer's internals (explore/*.test.ts).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +39,18 @@ describe('swapcheck explore', () => {
     const result = await swapcheck(args);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('checks a concurrent trace against its config, naming the field with its line and column', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'swapcheck-explore-'));
+    const trace = {
+      format: 'swapcheck-trace', version: 2, design: 'classic', syncSwapin: 'swap-cache', config: 'explore',
+      setup: [{ op: 'swapon', device: 0, cpu: 0 }], programs: [[{ op: 'zap', holder: 99, cpu: 0 }]], schedule: [0],
+    };
+    writeFileSync(join(dir, 'race.json'), JSON.stringify(trace, null, 2));
+    const result = await swapcheck(['replay', 'race.json'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^swapcheck: .*race\.json:\d+:\d+: programs\.0\.0\.holder: holder 99 is out of range: the config has \d+ holders/);
   });
 
   it('passes the sequential mode on classic and reports the distinct states', async () => {
