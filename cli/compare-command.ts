@@ -13,7 +13,6 @@ import type { Command } from 'commander';
 import { compareDesigns } from '../properties/compare.ts';
 import { comparisonDoc } from '../properties/compare-doc.ts';
 import { compareJson, compareText } from '../properties/compare-format.ts';
-import { compareHtml } from '../properties/compare-html.ts';
 import { designNames } from '../properties/design-registry.ts';
 import { InputError, writeFileAtomic } from '../properties/trace.ts';
 import { workloadNames, workloads } from '../properties/workloads.ts';
@@ -50,7 +49,8 @@ async function commandCompare(flags: CompareFlags, io: Io): Promise<number> {
   const cells = compareDesigns(designs, chosen);
   const text = format === 'markdown' ? comparisonDoc(cells)
     : format === 'json' ? `${JSON.stringify(compareJson(cells), null, 2)}\n`
-      : format === 'html' ? compareHtml(cells)
+      // vega and its charts load only for the HTML report: they cost every other command's start.
+      : format === 'html' ? (await import('../properties/compare-html.ts')).compareHtml(cells)
         : compareText(cells);
   // A report file is written atomically, so a failed run never leaves half a document.
   if (flags.out === undefined) io.write(text);
