@@ -63,7 +63,7 @@ export function readKnobFile(path: string): DesignRef {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? `not JSON: ${(error as Error).message}`;
-    throw new InputError(`--design: cannot read knob file '${path}' (${reason})`);
+    throw new InputError(`${path}: cannot read the knob file (${reason})`);
   }
   const result = v.safeParse(designRefSchema, json);
   if (!result.success) throw new InputError(`${path}: ${describeIssues(result.issues)}`);

@@ -9,16 +9,16 @@
  *
  * Not covered here: running the proposal (properties/validate.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as v from 'valibot';
 import { configDefault } from '../lib/config.ts';
 import type { SwapSystem } from '../lib/system.ts';
 import type { Knobs, SystemFactory } from '../lib/system.ts';
 import { moduleDesign, registerModuleDesign, resolveDesign } from './design-registry.ts';
 import type { DesignUnderTest } from './run.ts';
-import { designRefSchema, describeIssues, InputError, type DesignRef } from './trace.ts';
+import { readKnobFile } from './design-ref.ts';
+import { InputError, type DesignRef } from './trace.ts';
 
 /** The methods a system must have (costs() is optional). */
 const requiredMethods = ['apply', 'observe', 'audit', 'auditEmpty', 'entryOffset', 'formatEntry', 'marks'] as const;
@@ -38,18 +38,6 @@ export function checkSystem(system: unknown, source: string): asserts system is 
   if (costs !== undefined && typeof costs !== 'function') {
     throw new InputError(`${source}: costs is present but not a method`);
   }
-}
-
-function loadKnobFile(path: string): DesignUnderTest {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new InputError(`${path}: not a JSON knob file (${(error as Error).message})`);
-  }
-  const result = v.safeParse(designRefSchema, parsed);
-  if (!result.success) throw new InputError(`${path}: ${describeIssues(result.issues)}`);
-  return resolveDesign(result.output);
 }
 
 async function loadModule(path: string): Promise<DesignUnderTest> {
@@ -81,7 +69,7 @@ async function loadModule(path: string): Promise<DesignUnderTest> {
 export async function loadProposal(file: string): Promise<DesignUnderTest> {
   const path = resolve(file);
   if (!existsSync(path)) throw new InputError(`${file}: no such file`);
-  if (extname(path) === '.json') return loadKnobFile(path);
+  if (extname(path) === '.json') return resolveDesign(readKnobFile(path));
   const loaded = moduleDesign(path) ?? await loadModule(path);
   registerModuleDesign(path, loaded);
   return loaded;
@@ -91,10 +79,7 @@ export async function loadProposal(file: string): Promise<DesignUnderTest> {
  * the module's absolute path. */
 export function proposalRef(file: string): DesignRef {
   const path = resolve(file);
-  if (extname(path) !== '.json') return { module: path };
-  const parsed = v.safeParse(designRefSchema, JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new InputError(`${path}: ${describeIssues(parsed.issues)}`);
-  return parsed.output;
+  return extname(path) === '.json' ? readKnobFile(path) : { module: path };
 }
 
 /** Loads the module a reference names, if any, so that resolveDesign() finds it; then
