@@ -16,8 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCaptured } from './captured-io.ts';
-import { commandModules } from './command-list.ts';
-import { main, packageVersion } from './program.ts';
+import { commandModules, main, packageVersion } from './program.ts';
 
 const root = join(import.meta.dirname, '..');
 const mainJs = join(root, 'dist', 'cli', 'main.js');

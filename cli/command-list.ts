@@ -1,28 +1,16 @@
 /**
- * The swapcheck commands, in the order help lists them. Adding a command is one entry here
- * (and its import): each module declares its own flags and help (cli/command-module.ts).
+ * The swapcheck commands: one re-export per command module (cli/command-module.ts), so adding
+ * a command is adding one line here. cli/program.ts registers every export, in name order
+ * (the order of a module namespace), which is the order help lists them.
  *
  * Not covered here: parsing and exit codes (cli/program.ts).
  */
-import type { CommandModule } from './command-module.ts';
-import { compareCommand } from './compare-command.ts';
-import { designsCommand } from './designs-command.ts';
-import { exploreCommand } from './explore-command.ts';
-import { mergeCommand } from './merge-command.ts';
-import { mutantsCommand } from './mutants-command.ts';
-import { replayCommand } from './replay-command.ts';
-import { runCommand } from './run-command.ts';
-import { shrinkCommand } from './shrink-command.ts';
-import { validateCommand } from './validate-command.ts';
-
-export const commandModules: readonly CommandModule[] = [
-  runCommand,
-  replayCommand,
-  shrinkCommand,
-  mutantsCommand,
-  compareCommand,
-  validateCommand,
-  exploreCommand,
-  mergeCommand,
-  designsCommand,
-];
+export { compareCommand } from './compare-command.ts';
+export { designsCommand } from './designs-command.ts';
+export { exploreCommand } from './explore-command.ts';
+export { mergeCommand } from './merge-command.ts';
+export { mutantsCommand } from './mutants-command.ts';
+export { replayCommand } from './replay-command.ts';
+export { runCommand } from './run-command.ts';
+export { shrinkCommand } from './shrink-command.ts';
+export { validateCommand } from './validate-command.ts';

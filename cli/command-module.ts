@@ -2,7 +2,7 @@
  * The shape of one swapcheck command: a module registers its commander command (name, usage,
  * every flag with its help line) on the program and, when it runs, reports its exit code
  * through the context. cli/command-list.ts lists the modules; adding a command is adding one
- * entry there.
+ * line there.
  *
  * Not covered here: parsing and error handling (cli/program.ts).
  */

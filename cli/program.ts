@@ -12,7 +12,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../properties/trace.ts';
-import { commandModules } from './command-list.ts';
+import * as commandList from './command-list.ts';
+import type { CommandModule } from './command-module.ts';
 import { processIo, type Io } from './io.ts';
 import { packageRoot } from './paths.ts';
 
@@ -20,6 +21,9 @@ import { packageRoot } from './paths.ts';
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
+
+/** Every command module cli/command-list.ts exports, in name order. */
+export const commandModules: readonly CommandModule[] = Object.values(commandList);
 
 /** Help and version end with exit code 0 even though commander reports them as errors. */
 const cleanExits = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
