@@ -121,7 +121,7 @@ describe('swapcheck command line: input errors', () => {
     [['explore', '--mode', 'sideways'], /--mode: expected sequential, random or exhaustive/],
     [['explore', '--cpus', '9'], /--cpus/],
     [['explore', '--family', 'lifecycle', '--cpus', '3'], /--family lifecycle/],
-    [['bogus'], /^swapcheck: unknown command 'bogus' \(known: run, replay, shrink, mutants, compare, validate, explore, merge, designs, help\)$/],
+    [['bogus'], /^swapcheck: unknown command 'bogus' \(known: compare, designs, explore, merge, mutants, replay, run, shrink, validate, help\)$/],
     [[], /expected a command/],
   ])('%j is exit 2 with one clear line', async (args, pattern) => {
     expectOneLineError(await swapcheck(args as string[]), pattern as RegExp);
