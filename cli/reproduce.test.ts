@@ -9,13 +9,14 @@
  * the README walkthrough with `swapcheck` on PATH (cli/walkthrough.test.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
-const mainJs = join(root, 'dist', 'cli', 'main.js');
+// The CLI prints its own path resolved through links.
+const mainJs = realpathSync(join(root, 'dist', 'cli', 'main.js'));
 const env = { ...process.env, PATH: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':') };
 
 function tempDir(): string {
