@@ -121,7 +121,7 @@ describe('swapcheck command line: input errors', () => {
     [['explore', '--mode', 'sideways'], /--mode: expected sequential, random or exhaustive/],
     [['explore', '--cpus', '9'], /--cpus/],
     [['explore', '--family', 'lifecycle', '--cpus', '3'], /--family lifecycle/],
-    [['bogus'], /^swapcheck: unknown command 'bogus' \(known: compare, designs, explore, merge, mutants, replay, run, shrink, validate, help\)$/],
+    [['bogus'], /^swapcheck: unknown command 'bogus' \(known: compare, designs, explore, kernel, merge, mutants, replay, run, shrink, validate, help\)$/],
     [[], /expected a command/],
   ])('%j is exit 2 with one clear line', async (args, pattern) => {
     expectOneLineError(await swapcheck(args as string[]), pattern as RegExp);
@@ -200,6 +200,34 @@ describe('swapcheck command line: runs', () => {
     expect(json.fullCheckEvery).toBe(1);
     expect(json.reproduce).toContain('--full-check-every 1');
     expect(json.designs[0].opCounts).toEqual(campaign.designs[0].opCounts);
+  });
+});
+
+describe('swapcheck command line: the kernel oracle\'s C reproducers', () => {
+  it('kernel --emit-only writes one C program per expressible trace and refuses the rest with a reason', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'hello.json'), JSON.stringify(hello));
+    const injected = { ...hello, ops: [...hello.ops.slice(0, 3), { op: 'allocSwap', holder: 0, cpu: 0, failAlloc: true }] };
+    writeFileSync(join(dir, 'injected.json'), JSON.stringify(injected));
+    const result = await swapcheck(['kernel', 'hello.json', 'injected.json', '--emit-c', 'c', '--emit-only'], dir);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`hello.json: C reproducer ${join(dir, 'c', 'hello.c')}`);
+    expect(result.stdout).toMatch(/injected\.json: not expressible on linux-6\.1: op 4: .*injects a failure \[failure-injection\]/);
+    expect(readFileSync(join(dir, 'c', 'hello.c'), 'utf8')).toContain('MADV_PAGEOUT');
+    expect(readdirSync(join(dir, 'c'))).toEqual(['hello.c']);
+  });
+
+  it('replay and shrink write a reproducer with --emit-c, or say why there is none', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'hello.json'), JSON.stringify(hello));
+    const replay = await swapcheck(['replay', 'hello.json', '--emit-c', 'hello.c'], dir);
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(replay.stdout).toContain(`C reproducer: ${join(dir, 'hello.c')}`);
+    expect(readFileSync(join(dir, 'hello.c'), 'utf8')).toMatch(/^\/\*/);
+    const concurrent = await swapcheck(['kernel', '--profile'], dir);
+    expect(concurrent.stdout).toMatch(/^profile linux-6\.1: /);
+    expectOneLineError(await swapcheck(['kernel', 'hello.json', '--random'], dir), /--random takes no TRACE files/);
+    expectOneLineError(await swapcheck(['kernel', '--random', '--runs', '0'], dir), /--runs: expected an integer in 1\.\./);
   });
 });
 

@@ -8,6 +8,7 @@
 export { compareCommand } from './compare-command.ts';
 export { designsCommand } from './designs-command.ts';
 export { exploreCommand } from './explore-command.ts';
+export { kernelCommand } from './kernel-command.ts';
 export { mergeCommand } from './merge-command.ts';
 export { mutantsCommand } from './mutants-command.ts';
 export { replayCommand } from './replay-command.ts';

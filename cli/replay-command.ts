@@ -14,6 +14,7 @@
  * Not covered here: concurrent replay (cli/explore-command.ts).
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { Observation } from '../lib/observation.ts';
 import { formatOp, opKernelNames, type Op } from '../lib/ops.ts';
@@ -28,6 +29,7 @@ import { InputError, readTrace, resolveConfig, type Trace } from '../properties/
 import type { CommandContext, CommandModule } from './command-module.ts';
 import { commandReplayConcurrent } from './explore-command.ts';
 import type { Io } from './io.ts';
+import { emitReproducer, emitTarget } from './kernel-command.ts';
 import { absolute, chooseDesign, chooseRef, parseChoice, type DesignChoice } from './options.ts';
 import { configName } from './run-report.ts';
 
@@ -36,6 +38,7 @@ interface ReplayFlags {
   readonly verbose?: boolean;
   readonly full?: boolean;
   readonly format?: string;
+  readonly emitC?: string;
 }
 
 export const replayJsonFormat = 'swapcheck-replay';
@@ -129,6 +132,7 @@ function commandReplay(paths: string[], flags: ReplayFlags, io: Io): Promise<num
   // A concurrent trace (version 2) replays its schedule through the explorer.
   if (absolutePaths.length === 1 && traceVersionOf(absolutePaths[0] as string) === 2) {
     if (format === 'json' || flags.verbose === true) throw new InputError('replay: --verbose and --format json take version 1 traces');
+    if (flags.emitC !== undefined) throw new InputError('replay: --emit-c takes version 1 traces (a concurrent schedule has no userspace program)');
     return commandReplayConcurrent(absolutePaths[0] as string, flags.design, io);
   }
   return replayAll(absolutePaths, flags, format, io);
@@ -166,6 +170,10 @@ async function replayAll(paths: readonly string[], flags: ReplayFlags, format: '
       if (!verbose) for (const line of formatOps(trace.ops, replay.failure)) io.out(line);
       for (const line of formatDivergence(replay.failure)) io.out(line);
     }
+    if (flags.emitC !== undefined) {
+      const target = emitTarget(absolute(io.cwd, flags.emitC), basename(path).replace(/\.json$/, '').replace(/[^a-z0-9-]+/gi, '-'), traces.length > 1);
+      io.out(`  ${emitReproducer(target, resolveConfig(trace.config), trace.ops, path, trace.note)}`);
+    }
   }
   if (format === 'json') {
     const document = { format: replayJsonFormat, version: replayJsonVersion, traces: documents, passed: traces.length - failed, failed };
@@ -186,6 +194,7 @@ export const replayCommand: CommandModule = {
       .option('--verbose', 'print every op with its outcome on both sides and what it changed')
       .option('--full', 'with --verbose: print the whole state after every op')
       .option('--format <format>', 'text or json (docs/replay-json.md) (default text)')
+      .option('--emit-c <file>', 'write each trace\'s C reproducer (Linux 6.1 userspace) to FILE (FILE-TRACE.c for several traces)')
       .action(async (paths: string[], flags: ReplayFlags) => context.exit(await commandReplay(paths, flags, context.io)));
   },
 };

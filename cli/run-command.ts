@@ -34,6 +34,7 @@ import {
 import { withPool } from '../properties/worker-pool.ts';
 import type { CommandContext, CommandModule } from './command-module.ts';
 import { commandLine } from './invocation.ts';
+import { emitReproducer, emitTarget } from './kernel-command.ts';
 import { signalExitCode, type Io } from './io.ts';
 import { runReportJunit } from './junit-report.ts';
 import { runReportKtap } from './ktap-report.ts';
@@ -63,6 +64,7 @@ interface RunFlags {
   readonly db?: string | false;
   readonly fullCheckEvery?: string;
   readonly shrinkTime?: string;
+  readonly emitC?: string;
 }
 
 const formats = ['text', 'json', 'junit', 'ktap'] as const;
@@ -246,9 +248,11 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
     shrink: flags.shrinkTime === undefined ? [] : ['--shrink-time', flags.shrinkTime],
   };
   const written = new Map<string, { trace: string; replay: string; reproduce: string | null }>();
-  for (const s of result.designs) {
-    if (s.failure === null) continue;
-    written.set(s.design, reportFailure(s, repeat, outDir, db, flags.saveRegressions === true, say));
+  const failing = result.designs.filter((s) => s.failure !== null);
+  const emitC = flags.emitC === undefined ? null : absolute(io.cwd, flags.emitC);
+  for (const s of failing) {
+    const emit = emitC === null ? null : emitTarget(emitC, designSlug(s.design), failing.length > 1);
+    written.set(s.design, reportFailure(s, repeat, outDir, db, flags.saveRegressions === true, say, emit));
   }
   // With a time budget, rerunning as many runs as the busiest design did covers every run done.
   const runsDone = Math.max(1, ...result.designs.map((s) => (s.runs === 0 ? 0 : shard.shardIndex + (s.runs - 1) * shard.shardCount + 1)));
@@ -289,6 +293,7 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
  * corpus), prints it with its commands; returns where it went and the commands. */
 function reportFailure(
   s: DesignSummary, repeat: Repeat, outDir: string, db: FailureDatabase | null, saveRegression: boolean, say: (line?: string) => void,
+  emitC: string | null,
 ): { trace: string; replay: string; reproduce: string | null } {
   const failure = s.failure;
   if (failure === null) throw new Error('no failure');
@@ -314,6 +319,7 @@ function reportFailure(
   for (const line of formatOps(shrunk.ops, shrunk.failure)) say(line);
   for (const line of formatDivergence(shrunk.failure)) say(line);
   say(`  trace:     ${path}`);
+  if (emitC !== null) say(`  ${emitReproducer(emitC, shrunk.config, shrunk.ops, path)}`);
   say(`  replay:    ${replay}`);
   if (reproduce !== null) say(`  reproduce: ${reproduce}`);
   if (failure.unshrunk) say(`  shrink:    ${commandLine(['shrink', path])}`);
@@ -352,6 +358,7 @@ export const runCommand: CommandModule = {
       .option('--no-db', 'neither read nor write the failure database')
       .option('--full-check-every <n>', 'ops between full checks (default 64; 1 = after every op)')
       .option('--shrink-time <duration>', 'time budget to shrink a failure (default 20s)')
+      .option('--emit-c <file>', 'write each failure\'s C reproducer (Linux 6.1 userspace) to FILE (FILE-DESIGN.c when several designs fail)')
       .action(async (flags: RunFlags) => context.exit(await commandRun(flags, context.io)));
   },
 };

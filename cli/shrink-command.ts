@@ -16,11 +16,13 @@ import { formatTrace, readTrace, resolveConfig, writeFileAtomic } from '../prope
 import type { CommandContext, CommandModule } from './command-module.ts';
 import { commandLine } from './invocation.ts';
 import type { Io } from './io.ts';
+import { emitReproducer } from './kernel-command.ts';
 import { absolute, chooseDesign, chooseRef, parseDuration } from './options.ts';
 
 interface ShrinkFlags {
   readonly design?: string;
   readonly time?: string;
+  readonly emitC?: string;
 }
 
 async function commandShrink(file: string, flags: ShrinkFlags, io: Io): Promise<number> {
@@ -45,6 +47,7 @@ async function commandShrink(file: string, flags: ShrinkFlags, io: Io): Promise<
   for (const line of formatOps(shrunk.ops, shrunk.failure)) io.out(line);
   for (const line of formatDivergence(shrunk.failure)) io.out(line);
   io.out(`wrote ${target}`);
+  if (flags.emitC !== undefined) io.out(emitReproducer(absolute(io.cwd, flags.emitC), shrunk.config, shrunk.ops, target));
   io.out(`replay: ${commandLine(['replay', target])}`);
   return 1;
 }
@@ -57,6 +60,7 @@ export const shrinkCommand: CommandModule = {
       .argument('<trace>', 'a failing trace (version 1)')
       .option('--design <name>', 'shrink on this design instead of the trace\'s')
       .option('--time <duration>', 'time budget (default 20s)')
+      .option('--emit-c <file>', 'write the shrunk trace\'s C reproducer (Linux 6.1 userspace) to FILE')
       .action(async (file: string, flags: ShrinkFlags) => context.exit(await commandShrink(file, flags, context.io)));
   },
 };

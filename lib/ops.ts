@@ -129,7 +129,8 @@ export const opKernelNames: Readonly<Record<OpName, string>> = {
 export function formatOp(op: Op): string {
   const { op: name, cpu, ...rest } = op;
   const args = Object.entries(rest)
-    .filter(([, value]) => value !== undefined && value !== false)
+    // An injected failure that is off is left out; every other field is shown.
+    .filter(([key, value]) => value !== undefined && !(value === false && key.startsWith('fail')))
     .map(([key, value]) => `${key}=${String(value)}`)
     .join(', ');
   return `${name}(${args}) @cpu${cpu}`;

@@ -76,6 +76,36 @@ export const designRefSchema = v.union([
   v.strictObject({ module: v.string() }),
 ]);
 
+/**
+ * What userspace must see after op `op` (1-based) of a kernel scenario: each listed holder as
+ * `empty`, `present` or `present=CONTENT`, `swapped` with an optional `@DEVICE` and `+` (in
+ * the swap cache) or `-` (not); pairs of holders that map one page or hold one entry (`same`)
+ * or not (`differ`); /proc/meminfo and /proc/swaps counters in pages; the errno of a swapon or
+ * swapoff. Only what is listed is checked (kernel/facts.ts).
+ */
+export const factsSchema = v.strictObject({
+  op: v.pipe(count, v.minValue(1)),
+  holders: v.optional(v.record(v.pipe(v.string(), v.regex(/^\d+$/, 'a holder index')), v.pipe(v.string(), v.regex(/^(empty|present(=\d+)?|swapped(@\d+)?[+-]?)$/, 'empty, present[=CONTENT] or swapped[@DEVICE][+|-]')))),
+  same: v.optional(v.array(v.tuple([count, count]))),
+  differ: v.optional(v.array(v.tuple([count, count]))),
+  swapCached: v.optional(count),
+  swapFree: v.optional(count),
+  zswapStored: v.optional(count),
+  used: v.optional(v.record(v.pipe(v.string(), v.regex(/^\d+$/, 'a device index')), v.union([count, v.literal('off')]))),
+  errno: v.optional(v.picklist(['OK', 'EINVAL', 'EBUSY', 'ENOSPC', 'ENOMEM', 'EEXIST'])),
+});
+
+/** A kernel scenario's claims: the kernel source they rest on, what userspace sees, and,
+ * while the model is known to disagree, why (the test then expects the model to fail). */
+export const kernelClaimsSchema = v.strictObject({
+  source: v.string(),
+  modelDisagrees: v.optional(v.string()),
+  expect: v.array(factsSchema),
+});
+
+export type Facts = v.InferOutput<typeof factsSchema>;
+export type KernelClaims = v.InferOutput<typeof kernelClaimsSchema>;
+
 const traceSchema = v.strictObject({
   format: v.literal(traceFormat),
   version: v.literal(traceVersion),
@@ -84,6 +114,7 @@ const traceSchema = v.strictObject({
   seed: v.optional(count),
   note: v.optional(v.string()),
   failure: v.optional(v.record(v.string(), v.unknown())),
+  kernel: v.optional(kernelClaimsSchema),
   ops: v.array(opSchema),
 });
 
@@ -97,6 +128,7 @@ export interface Trace {
   readonly seed?: number;
   readonly note?: string;
   readonly failure?: Readonly<Record<string, unknown>>;
+  readonly kernel?: KernelClaims;
   readonly ops: readonly Op[];
 }
 
