@@ -189,6 +189,11 @@ export class Checker {
     return assembled;
   }
 
+  /** How many swap entries the model has live after the last op (kept views; O(1)). */
+  get liveEntries(): number {
+    return this.entryViews.size;
+  }
+
   /** Applies one op to both sides and checks everything; returns the first failure or null. */
   step(op: Op): Failure | null {
     this.lastOutcome = null;
