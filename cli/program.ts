@@ -8,19 +8,14 @@
  *
  * Not covered here: the commands themselves (cli/*-command.ts).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../properties/trace.ts';
 import * as commandList from './command-list.ts';
 import type { CommandModule } from './command-module.ts';
 import { processIo, type Io } from './io.ts';
-import { packageRoot } from './paths.ts';
+import { packageVersion } from './paths.ts';
 
-/** The package's version (package.json). */
-export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-}
+export { packageVersion };
 
 /** Every command module cli/command-list.ts exports, in name order. */
 export const commandModules: readonly CommandModule[] = Object.values(commandList);

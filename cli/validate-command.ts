@@ -2,7 +2,9 @@
  * `swapcheck validate FILE`: loads a design proposal (a knob file or a module default-exporting
  * a SystemFactory; docs/writing-a-design.md), runs the property campaign with the drain on it
  * (`--runs N` for a verdict that does not depend on the machine's speed, else `--time`),
- * prints the verdict, and then its costs next to the built-in designs on the chosen workloads.
+ * prints the verdict, and then its costs as a delta against its base design (a knob file's
+ * `base`; for a module, the built-in design with the knobs it exports, else classic) on the
+ * chosen workloads, with the time estimate of docs/cost-weights.json or `--weights FILE`.
  * A failure is shrunk, written as a trace under `--out` (its design is the proposal, so the
  * printed replay command runs it again) and printed with the commands that replay it and
  * reproduce the validation. `--format json` prints a `swapcheck-validate` document instead.
@@ -15,16 +17,17 @@ import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { compareDesigns } from '../properties/compare.ts';
-import { compareJson, compareText } from '../properties/compare-format.ts';
-import { designSlug } from '../properties/design-ref.ts';
+import { compareJson, deltaText } from '../properties/compare-format.ts';
+import { designSlug, readKnobFile } from '../properties/design-ref.ts';
 import { designNames, resolveDesign } from '../properties/design-registry.ts';
 import { loadProposal, proposalRef } from '../properties/proposal.ts';
 import { describeFailure, formatDivergence, formatOps } from '../properties/report.ts';
 import { checkWritableDir, formatTrace, InputError, traceFormat, traceVersion, writeFileAtomic } from '../properties/trace.ts';
+import type { DesignUnderTest } from '../properties/run.ts';
 import { validateDesign } from '../properties/validate.ts';
 import { workloadNames, workloads } from '../properties/workloads.ts';
 import type { CommandContext, CommandModule } from './command-module.ts';
-import { splitList } from './compare-command.ts';
+import { chooseWeights, splitList } from './compare-command.ts';
 import { commandLine } from './invocation.ts';
 import type { Io } from './io.ts';
 import { absolute, collect, parseChoice, parseCount, parseDuration } from './options.ts';
@@ -35,8 +38,25 @@ interface ValidateFlags {
   readonly seed?: string;
   readonly maxOps?: string;
   readonly workload?: string[];
+  readonly weights?: string;
   readonly format?: string;
   readonly out?: string;
+}
+
+/** The built-in design a proposal is measured against: a knob file's `base`, else the
+ * built-in design whose knobs the module exports, else classic. */
+export function baseDesignOf(path: string, design: DesignUnderTest): string {
+  if (path.endsWith('.json')) {
+    const ref = readKnobFile(path);
+    if (typeof ref === 'string') return ref.split('[')[0] ?? 'classic';
+    if ('base' in ref) return ref.base.split('[')[0] ?? 'classic';
+  }
+  const knobs = design.knobs;
+  if (knobs === undefined) return 'classic';
+  return designNames().find((name) => {
+    const builtin = resolveDesign(name).knobs;
+    return builtin !== undefined && JSON.stringify(builtin) === JSON.stringify(knobs);
+  }) ?? 'classic';
 }
 
 async function commandValidate(file: string, flags: ValidateFlags, io: Io): Promise<number> {
@@ -45,6 +65,7 @@ async function commandValidate(file: string, flags: ValidateFlags, io: Io): Prom
   const path = absolute(io.cwd, file);
   const design = await loadProposal(path);
   const ref = proposalRef(path);
+  const weights = chooseWeights(flags.weights, io.cwd);
   const seed = parseCount('--seed', flags.seed, 0, 0xffffffff) ?? randomInt(0, 2 ** 31);
   const runs = parseCount('--runs', flags.runs, 1, 1_000_000);
   const timeMs = runs !== undefined ? Number.POSITIVE_INFINITY : parseDuration(flags.time ?? '60s');
@@ -81,7 +102,10 @@ async function commandValidate(file: string, flags: ValidateFlags, io: Io): Prom
   } else {
     say(`PASS ${design.name}: ${result.runs} runs, ${result.steps} ops, every run drained clean`);
   }
-  const cells = failure === null ? compareDesigns([design, ...designNames().map((name) => resolveDesign(name))], chosen) : [];
+  const base = baseDesignOf(path, design);
+  // A proposal named like its base (a knob file without changes) is its base.
+  const measured = design.name === base ? [design] : [design, resolveDesign(base)];
+  const cells = failure === null ? compareDesigns(measured, chosen) : [];
   if (format === 'json') {
     io.write(`${JSON.stringify({
       format: 'swapcheck-validate', version: 1, design: design.name, proposal: path, seed, opsPerRun,
@@ -91,12 +115,12 @@ async function commandValidate(file: string, flags: ValidateFlags, io: Io): Prom
         runIndex: failure.runIndex, runSeed: failure.runSeed, config: failure.configName, opsBefore: failure.lengthBefore,
         opsAfter: failure.ops.length, summary: describeFailure(failure.failure), failure: failure.failure, ...written,
       },
-      costs: failure === null ? compareJson(cells) : null,
+      base,
+      costs: failure === null ? compareJson(cells, weights, chosen) : null,
     }, null, 2)}\n`);
   } else if (failure === null) {
     io.out('');
-    io.out(`costs next to the built-in designs (${chosen.map((workload) => workload.name).join(', ')}):`);
-    io.write(compareText(cells));
+    io.write(deltaText(cells, design.name, base, weights));
   }
   if (failure !== null) return 1;
   return cells.some((cell) => cell.failure !== null) ? 1 : 0;
@@ -113,6 +137,7 @@ export const validateCommand: CommandModule = {
       .option('--seed <n>', 'seed (random and printed when absent)')
       .option('--max-ops <n>', 'ops per run (default 400)')
       .option('--workload <names>', 'workloads for the costs, comma-separated or repeated; all by default', collect)
+      .option('--weights <file>', 'per-event weights for the time estimate (default docs/cost-weights.json)')
       .option('--format <format>', 'text or json (default text)')
       .option('--out <dir>', 'where a failing trace is written (default ./swapcheck-failures)')
       .action(async (file: string, flags: ValidateFlags) => context.exit(await commandValidate(file, flags, context.io)));

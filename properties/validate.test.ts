@@ -16,7 +16,7 @@ import { compareOne } from './compare.ts';
 import { loadProposal } from './proposal.ts';
 import { InputError } from './trace.ts';
 import { validateDesign } from './validate.ts';
-import { workloadOps, workloads } from './workloads.ts';
+import { workloadPlan, workloads } from './workloads.ts';
 
 const example = fileURLToPath(new URL('../examples/lazy-rmap/lazy-rmap.ts', import.meta.url));
 const broken = fileURLToPath(new URL('../examples/lazy-rmap/broken.ts', import.meta.url));
@@ -32,7 +32,7 @@ describe('validate', () => {
     expect(result.runs).toBeGreaterThan(0);
     const workload = workloads.find((w) => w.name === 'swapoff-under-load');
     if (workload === undefined) throw new Error('workload');
-    const cell = compareOne(design, workload, workloadOps(workload));
+    const cell = compareOne(design, workload, workloadPlan(workload));
     expect(cell.failure).toBeNull();
     expect(cell.costs?.peakBytes.reverseMap).toBeGreaterThan(0);
     expect(cell.costs?.counts.scanSlots).toBeGreaterThan(0);
@@ -66,6 +66,17 @@ describe('validate', () => {
     const passed = await runCaptured(main, ['validate', example, '--runs', '8', '--seed', '3', '--workload', 'disk-only'], dir);
     expect(passed.code).toBe(0);
     expect(passed.stdout).toMatch(/^PASS lazy-rmap: 8 runs, \d+ ops, every run drained clean$/m);
+    // Its costs as a delta against vswap-direct, whose knobs the module exports: the lazy map
+    // adds nothing per page on disk-only (no swapoff), so bytes per page are unchanged.
+    expect(passed.stdout).toContain('costs of lazy-rmap against its base design vswap-direct');
+    expect(passed.stdout).toMatch(/^disk-only\s+pass\s+\d+\.\d \(=\)/m);
+    const json2 = await runCaptured(main, ['validate', example, '--runs', '2', '--seed', '3', '--workload', 'disk-only', '--format', 'json'], dir);
+    expect(JSON.parse(json2.stdout).base).toBe('vswap-direct');
+    const badWeights = join(dir, 'weights.json');
+    writeFileSync(badWeights, '{"format": "swapcheck-cost-weights"}');
+    const rejected = await runCaptured(main, ['validate', example, '--runs', '1', '--weights', badWeights], dir);
+    expect(rejected.code).toBe(2);
+    expect(rejected.stderr).toBe(`swapcheck: ${badWeights}: version must be 1\n`);
   }, 120_000);
 
   it('rejects what cannot be loaded with exit 2', async () => {
