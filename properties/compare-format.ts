@@ -203,7 +203,7 @@ export function userspaceMarkdown(cells: readonly CompareCell[]): string[] {
 /** How a JSON report names a workload: enough to rebuild it (properties/compare-results.ts). */
 export function workloadRecord(workload: AnyWorkload) {
   return workload.kind === 'scale'
-    ? { name: workload.name, kind: 'scale' as const, pages: workload.pages }
+    ? { name: workload.name, kind: 'scale' as const, size: workload.size, pages: workload.pages }
     : { name: workload.name, kind: 'mix' as const, seed: workload.seed, ops: workload.ops };
 }
 

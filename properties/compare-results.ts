@@ -31,10 +31,10 @@ export function readScaleResults(path: string, shown = path): CompareResults {
     throw new InputError(`${shown}: not a swapcheck-compare version 2 report (swapcheck compare --format json)`);
   }
   const workloads: ScaleWorkload[] = [];
-  for (const record of report.workloads as { kind?: unknown; pages?: unknown; name?: unknown }[]) {
+  for (const record of report.workloads as { kind?: unknown; size?: unknown; name?: unknown }[]) {
     if (record.kind !== 'scale') continue;
-    if (typeof record.pages !== 'number') throw new InputError(`${shown}: scale workload ${String(record.name)} has no page count`);
-    workloads.push(scaleWorkload(record.pages));
+    if (typeof record.size !== 'number') throw new InputError(`${shown}: scale workload ${String(record.name)} has no size`);
+    workloads.push(scaleWorkload(record.size));
   }
   const names = new Set(workloads.map((workload) => workload.name));
   const cells = (report.cells as (CompareCell & { figures?: unknown })[])

@@ -15,6 +15,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SwapSystem } from '../lib/system.ts';
 import { createSystem, designs } from '../impl/designs.ts';
+import { reportDate } from '../cli/compare-command.ts';
+import { runCaptured } from '../cli/captured-io.ts';
 import { main } from '../cli/program.ts';
 import { compareDesigns, compareOne, designRank, figures, orderDesigns, type CompareCell } from './compare.ts';
 import { comparisonDoc } from './compare-doc.ts';
@@ -125,6 +127,25 @@ describe('the HTML report', () => {
     expect(firstRow).toContain('<td>classic</td>');
     expect(await compareHtml(cells, facts(), false)).toBe(html);
   });
+
+  it('takes its date from SOURCE_DATE_EPOCH on the command line, so the same run gives the same bytes', async () => {
+    expect(reportDate({ SOURCE_DATE_EPOCH: '86400' })).toBe('1970-01-02');
+    expect(reportDate({}, new Date('2026-03-04T05:06:07Z'))).toBe('2026-03-04');
+    expect(() => reportDate({ SOURCE_DATE_EPOCH: 'yesterday' })).toThrow(/SOURCE_DATE_EPOCH/);
+    const saved = process.env['SOURCE_DATE_EPOCH'];
+    process.env['SOURCE_DATE_EPOCH'] = '1767225600';
+    try {
+      const args = ['compare', '--workload', 'disk-only', '--design', 'classic,vswap-direct', '--format', 'html'];
+      const first = await runCaptured(main, args, process.cwd());
+      const second = await runCaptured(main, args, process.cwd());
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain('report of 2026-01-01');
+      expect(second.stdout).toBe(first.stdout);
+    } finally {
+      if (saved === undefined) delete process.env['SOURCE_DATE_EPOCH'];
+      else process.env['SOURCE_DATE_EPOCH'] = saved;
+    }
+  }, 60_000);
 
   it('keeps the interactive charts as an optional layer whose specs carry the data', async () => {
     const html = await compareHtml(cells, facts());

@@ -25,6 +25,9 @@ export interface ScaleWorkload {
   readonly name: string;
   readonly summary: string;
   readonly config: Config;
+  /** The size asked for (`--scale`), which names the workload. */
+  readonly size: number;
+  /** Pages swapped out: `size` rounded up to whole order-9 folios. */
   readonly pages: number;
 }
 
@@ -193,6 +196,7 @@ export function scaleWorkload(pages: number): ScaleWorkload {
     summary: `${whole.toLocaleString('en-US')} pages swapped out in order-9 folios on 512-slot clusters ` +
       '(half to zswap, the rest and the zero-filled to disk or the zero flag), then zswap writeback, swapins and frees',
     config: scaleConfig(pages),
+    size: pages,
     pages: whole,
   };
 }
