@@ -14,7 +14,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
 import type { Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import { formatOp } from '../lib/ops.ts';
@@ -35,77 +35,81 @@ import { findUml, umlMissingMessage } from '../kernel/uml.ts';
 import type { UmlTools } from '../kernel/uml.ts';
 import type { Trace } from '../properties/trace.ts';
 import { InputError, checkWritableDir, formatTrace, readTrace, resolveConfig, traceFormat, traceVersion, writeFileAtomic } from '../properties/trace.ts';
+import type { CommandContext, CommandModule } from './command-module.ts';
+import { commandLine } from './invocation.ts';
+import type { Io } from './io.ts';
+import { absolute, parseCount, parseDuration } from './options.ts';
 
-export const kernelUsage = `  kernel   TRACE... [--emit-c DIR] [--emit-only] [--no-drain] [--batch 32] [--timeout 120s]
-           runs each trace as a C program on Linux 6.1 (User-Mode Linux) and compares every
-           step with the model; --emit-c writes the C reproducers, --emit-only skips the run
-  kernel   --random [--runs 50] [--seed N] [--steps 24] [--memcg sometimes|always|never]
-           [--out DIR] [--max-failures 3] [--shrink-time 120s] [--batch 32]: the
-           differential campaign of random programs (--memcg: which run in a memcg)
-  kernel   --profile: what the linux-6.1 profile rejects, adjusts and maps`;
-
-function out(line = ''): void {
-  process.stdout.write(`${line}\n`);
+interface KernelFlags {
+  readonly random?: boolean;
+  readonly profile?: boolean;
+  readonly runs?: string;
+  readonly seed?: string;
+  readonly steps?: string;
+  readonly memcg?: string;
+  readonly out?: string;
+  readonly maxFailures?: string;
+  readonly shrinkTime?: string;
+  readonly batch?: string;
+  readonly timeout?: string;
+  readonly emitC?: string;
+  readonly emitOnly?: boolean;
+  readonly drain?: boolean;
 }
 
-function say(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
-
-function count(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new InputError(`${flag}: expected an integer in ${min}..${max}, got '${text}'`);
-  return Number(text);
-}
-
-function duration(flag: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
-  if (match === null) throw new InputError(`${flag}: expected a duration like 30s, 2m or 500ms, got '${text}'`);
-  const amount = Number(match[1]);
-  return match[2] === 'ms' ? amount : match[2] === 'm' ? amount * 60_000 : amount * 1000;
-}
-
-export async function commandKernel(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      random: { type: 'boolean' },
-      profile: { type: 'boolean' },
-      runs: { type: 'string' },
-      seed: { type: 'string' },
-      steps: { type: 'string' },
-      memcg: { type: 'string' },
-      out: { type: 'string' },
-      'max-failures': { type: 'string' },
-      'shrink-time': { type: 'string' },
-      batch: { type: 'string' },
-      timeout: { type: 'string' },
-      'emit-c': { type: 'string' },
-      'emit-only': { type: 'boolean' },
-      'no-drain': { type: 'boolean' },
-    },
-    strict: true,
-    allowPositionals: true,
-  });
-  if (values.profile === true) return printProfile();
-  const batchSize = count('--batch', values.batch, 32, 1, 256);
-  if (values.random === true) {
-    if (positionals.length > 0) throw new InputError('kernel --random takes no TRACE files');
-    return campaign(values, batchSize);
+async function commandKernel(files: readonly string[], flags: KernelFlags, io: Io): Promise<number> {
+  if (flags.profile === true) {
+    if (files.length > 0 || flags.random === true) throw new InputError('kernel --profile takes no TRACE files and no --random');
+    return printProfile(io);
   }
-  if (positionals.length === 0) throw new InputError('kernel: expected TRACE files, --random or --profile');
-  const timeoutMs = values.timeout === undefined ? undefined : duration('--timeout', values.timeout, 0);
-  return runTraces(positionals, { emitDir: values['emit-c'], emitOnly: values['emit-only'] === true, drain: values['no-drain'] !== true, batchSize, timeoutMs });
+  const batchSize = parseCount('--batch', flags.batch, 1, 256) ?? 32;
+  if (flags.random === true) {
+    if (files.length > 0) throw new InputError('kernel --random takes no TRACE files');
+    return campaign(flags, batchSize, io);
+  }
+  if (files.length === 0) throw new InputError('kernel: expected TRACE files, --random or --profile');
+  const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
+  return runTraces(files.map((file) => absolute(io.cwd, file)), {
+    emitDir: flags.emitC === undefined ? undefined : absolute(io.cwd, flags.emitC),
+    emitOnly: flags.emitOnly === true,
+    drain: flags.drain !== false,
+    batchSize,
+    timeoutMs,
+  }, io);
 }
 
-function printProfile(): number {
-  out(`profile ${linux61.name}: ${linux61.kernel}`);
+export const kernelCommand: CommandModule = {
+  name: 'kernel',
+  register(program: Command, context: CommandContext) {
+    program.command('kernel')
+      .description('run traces, or random programs, as C programs on Linux 6.1 under User-Mode Linux and compare every step with the model (docs/kernel-oracle.md)')
+      .usage('TRACE... [options] | --random [options] | --profile')
+      .argument('[traces...]', 'traces to run on the kernel')
+      .option('--random', 'the differential campaign of random programs')
+      .option('--profile', 'list what the linux-6.1 profile rejects, adjusts and maps')
+      .option('--emit-c <dir>', 'write each trace\'s C reproducer into DIR')
+      .option('--emit-only', 'write the C reproducers and run nothing (no UML needed)')
+      .option('--no-drain', 'do not append the drain (read back, unmap, swapoff)')
+      .option('--batch <n>', 'programs per kernel boot (default 32)')
+      .option('--timeout <duration>', 'time limit of one boot (default 120s)')
+      .option('--runs <n>', '--random: programs to run (default 50)')
+      .option('--seed <n>', '--random: campaign seed (default: a fresh one, printed)')
+      .option('--steps <n>', '--random: actions per program (default 24)')
+      .option('--memcg <mode>', '--random: which programs run in a memcg: sometimes (about one in three), always or never (default sometimes)')
+      .option('--out <dir>', '--random: where divergences are written (default ./swapcheck-failures)')
+      .option('--max-failures <n>', '--random: kinds of divergence to shrink and write (default 3)')
+      .option('--shrink-time <duration>', '--random: shrink budget per divergence (default 120s)')
+      .action(async (files: string[], flags: KernelFlags) => context.exit(await commandKernel(files, flags, context.io)));
+  },
+};
+
+function printProfile(io: Io): number {
+  io.out(`profile ${linux61.name}: ${linux61.kernel}`);
   for (const entry of linux61.entries) {
-    out('');
-    out(`${entry.id} (${entry.kind}): ${entry.summary}`);
-    out(`  effect: ${entry.effect}`);
-    out(`  source: ${entry.source}`);
+    io.out('');
+    io.out(`${entry.id} (${entry.kind}): ${entry.summary}`);
+    io.out(`  effect: ${entry.effect}`);
+    io.out(`  source: ${entry.source}`);
   }
   return 0;
 }
@@ -139,6 +143,12 @@ export function emitReproducer(path: string, config: Config, ops: readonly Op[],
   return `C reproducer: ${path} (gcc -static -o repro ${path}; see docs/kernel-oracle.md to run it)`;
 }
 
+/** The --emit-c file of one of several reproducers: FILE with `-NAME` before `.c`. */
+export function emitTarget(file: string, name: string, several: boolean): string {
+  if (!several) return file;
+  return file.endsWith('.c') ? `${file.slice(0, -2)}-${name}.c` : `${file}-${name}.c`;
+}
+
 interface TraceRunOptions {
   readonly emitDir: string | undefined;
   readonly emitOnly: boolean;
@@ -147,7 +157,7 @@ interface TraceRunOptions {
   readonly timeoutMs: number | undefined;
 }
 
-async function runTraces(paths: readonly string[], options: TraceRunOptions): Promise<number> {
+async function runTraces(paths: readonly string[], options: TraceRunOptions, io: Io): Promise<number> {
   if (options.emitDir !== undefined) checkWritableDir(options.emitDir, '--emit-c');
   const traces = paths.map((path) => ({ path, trace: readTrace(path) }));
   const claims = new Map(traces.flatMap(({ path, trace }) => (trace.kernel === undefined ? [] : [[path, trace.kernel] as const])));
@@ -157,7 +167,7 @@ async function runTraces(paths: readonly string[], options: TraceRunOptions): Pr
     const result = traceProgram(resolveConfig(trace.config), trace.ops, options.drain);
     if ('refusal' in result) {
       refused += 1;
-      out(`${basename(path)}: ${describeRefusal(result.refusal)}`);
+      io.out(`${basename(path)}: ${describeRefusal(result.refusal)}`);
       continue;
     }
     const job: OracleJob = { name: path, program: result.program, source: { origin: path, ...(trace.note === undefined ? {} : { note: trace.note }) } };
@@ -165,20 +175,20 @@ async function runTraces(paths: readonly string[], options: TraceRunOptions): Pr
     if (options.emitDir !== undefined) {
       const target = join(options.emitDir, `${basename(path).replace(/\.json$/, '')}.c`);
       writeFileAtomic(target, emitC(job.program, job.source));
-      out(`${basename(path)}: C reproducer ${target}`);
+      io.out(`${basename(path)}: C reproducer ${target}`);
     }
   }
   if (options.emitOnly) return jobs.length === 0 ? 2 : 0;
   if (jobs.length === 0) {
-    out(`0 passed, 0 failed, ${refused} not expressible`);
+    io.out(`0 passed, 0 failed, ${refused} not expressible`);
     return 2;
   }
   const tools = needUml();
   const run = await runOnKernel(tools, jobs, {
     batchSize: options.batchSize,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    onBoot: (done, total) => say(`kernel: ${done}/${total} programs run`),
-    onRetry: (tail) => say(`kernel: a boot died before running its programs; booting again${tail}`),
+    onBoot: (done, total) => io.err(`kernel: ${done}/${total} programs run`),
+    onRetry: (tail) => io.err(`kernel: a boot died before running its programs; booting again${tail}`),
   });
   let failed = 0;
   let errors = 0;
@@ -187,7 +197,7 @@ async function runTraces(paths: readonly string[], options: TraceRunOptions): Pr
     const scenario = claims.get(result.job.name);
     if (result.verdict.kind === 'error') {
       errors += 1;
-      out(`${name}: ERROR: ${result.verdict.message}`);
+      io.out(`${name}: ERROR: ${result.verdict.message}`);
       continue;
     }
     if (scenario !== undefined) {
@@ -197,25 +207,25 @@ async function runTraces(paths: readonly string[], options: TraceRunOptions): Pr
       const onModel = checkClaimsOnModel(result.job.program, scenario);
       if (onKernel.length > 0) {
         failed += 1;
-        out(`${name}: the kernel breaks the scenario's claims (${scenario.source})`);
-        for (const line of onKernel) out(`  - ${line}`);
+        io.out(`${name}: the kernel breaks the scenario's claims (${scenario.source})`);
+        for (const line of onKernel) io.out(`  - ${line}`);
         continue;
       }
       const model = onModel.length === 0 ? 'the model agrees' : `the model disagrees${scenario.modelDisagrees === undefined ? '' : ` (known: ${scenario.modelDisagrees})`}`;
-      out(`${name}: the kernel keeps the scenario's claims; ${model}`);
-      for (const line of onModel) out(`  - model: ${line}`);
+      io.out(`${name}: the kernel keeps the scenario's claims; ${model}`);
+      for (const line of onModel) io.out(`  - model: ${line}`);
       if (onModel.length > 0 && scenario.modelDisagrees === undefined) failed += 1;
       continue;
     }
     if (result.verdict.kind === 'pass') {
-      out(`${name}: holds on the kernel, ${result.job.program.steps.length} steps`);
+      io.out(`${name}: holds on the kernel, ${result.job.program.steps.length} steps`);
       continue;
     }
     failed += 1;
-    out(`${name}: DIFFERS on the kernel`);
-    for (const line of describeFailure(result)) out(`  ${line}`);
+    io.out(`${name}: DIFFERS on the kernel`);
+    for (const line of describeFailure(result)) io.out(`  ${line}`);
   }
-  out(`${run.results.length - failed - errors} passed, ${failed} failed, ${errors} errors, ${refused} not expressible${bootSummary(run)}`);
+  io.out(`${run.results.length - failed - errors} passed, ${failed} failed, ${errors} errors, ${refused} not expressible${bootSummary(run)}`);
   return failed + errors > 0 ? 1 : 0;
 }
 
@@ -243,36 +253,25 @@ export function describeFailure(result: OracleResult): string[] {
   return lines;
 }
 
-interface CampaignFlags {
-  readonly runs?: string | undefined;
-  readonly seed?: string | undefined;
-  readonly steps?: string | undefined;
-  readonly memcg?: string | undefined;
-  readonly out?: string | undefined;
-  readonly 'max-failures'?: string | undefined;
-  readonly 'shrink-time'?: string | undefined;
-}
-
-async function campaign(values: CampaignFlags, batchSize: number): Promise<number> {
-  const seed = count('--seed', values.seed, randomInt(0, 0xffffffff), 0, 0xffffffff);
-  const runs = count('--runs', values.runs, 50, 1, 1_000_000);
-  const steps = count('--steps', values.steps, 24, 1, 10_000);
-  const memcg = (values.memcg ?? 'sometimes') as MemcgMode;
-  if (!memcgModes.includes(memcg)) throw new InputError(`--memcg: expected ${memcgModes.join(', ')}, got '${values.memcg}'`);
-  const memcgFlag = memcg === 'sometimes' ? '' : ` --memcg ${memcg}`;
-  const maxFailures = count('--max-failures', values['max-failures'], 3, 0, 1000);
-  const shrinkMs = duration('--shrink-time', values['shrink-time'], 120_000);
-  const outDir = values.out ?? 'swapcheck-failures';
+async function campaign(flags: KernelFlags, batchSize: number, io: Io): Promise<number> {
+  const seed = parseCount('--seed', flags.seed, 0, 0xffffffff) ?? randomInt(0, 0xffffffff);
+  const runs = parseCount('--runs', flags.runs, 1, 1_000_000) ?? 50;
+  const steps = parseCount('--steps', flags.steps, 1, 10_000) ?? 24;
+  const memcg = (flags.memcg ?? 'sometimes') as MemcgMode;
+  if (!memcgModes.includes(memcg)) throw new InputError(`--memcg: expected ${memcgModes.join(', ')}, got '${flags.memcg}'`);
+  const memcgArgs = memcg === 'sometimes' ? [] : ['--memcg', memcg];
+  const maxFailures = parseCount('--max-failures', flags.maxFailures, 0, 1000) ?? 3;
+  const shrinkMs = flags.shrinkTime === undefined ? 120_000 : parseDuration(flags.shrinkTime, '--shrink-time');
+  const outDir = absolute(io.cwd, flags.out ?? 'swapcheck-failures');
   checkWritableDir(outDir, '--out');
   const tools = needUml();
-  out(`swapcheck kernel --random: seed ${seed}; ${runs} programs of ${steps} actions, memcg ${memcg}; profile ${linux61.name} (${linux61.kernel})`);
+  io.out(`swapcheck kernel --random: seed ${seed}; ${runs} programs of ${steps} actions, memcg ${memcg}; profile ${linux61.name} (${linux61.kernel})`);
   let stop = false;
-  const onSignal = () => {
+  const unsubscribe = io.interrupts((signal) => {
+    if (stop) return;
     stop = true;
-    say('kernel: interrupted; finishing the current batch');
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+    io.err(`swapcheck: ${signal}: finishing the current batch; the report covers the programs run so far`);
+  });
   try {
     const result = await runKernelCampaign(tools, {
       seed,
@@ -283,34 +282,33 @@ async function campaign(values: CampaignFlags, batchSize: number): Promise<numbe
       maxFailures,
       shrinkMs,
       stopped: () => stop,
-      onProgress: (done, total, failed) => say(`kernel: ${done}/${total} programs, ${failed} differ`),
-      onShrinkRound: (round, actions) => say(`kernel: shrink round ${round}: ${actions} actions`),
-      onRetry: (tail) => say(`kernel: a boot died before running its programs; booting again${tail}`),
+      onProgress: (done, total, failed) => io.err(`kernel: ${done}/${total} programs, ${failed} differ`),
+      onShrinkRound: (round, actions) => io.err(`kernel: shrink round ${round}: ${actions} actions`),
+      onRetry: (tail) => io.err(`kernel: a boot died before running its programs; booting again${tail}`),
     });
-    for (const failure of result.failures) writeFailure(failure, seed, `--steps ${steps}${memcgFlag}`, outDir);
-    out('');
+    for (const failure of result.failures) writeFailure(failure, seed, ['--steps', String(steps), ...memcgArgs], outDir, io);
+    io.out('');
     const signatures = result.failures.length;
     const bootMs = result.boots.length === 0 ? 0 : result.boots.reduce((sum, boot) => sum + boot.bootMs, 0) / result.boots.length;
-    out(`${result.programs} programs: ${result.passed} passed, ${result.failed} differ (${signatures} kind${signatures === 1 ? '' : 's'}), ${result.errors.length} errors${result.interrupted ? ' (interrupted)' : ''}`);
-    out(`${result.memcgPrograms} programs in a memcg: ${result.memcgPassed} passed`);
-    out(`${result.boots.length} boots, ${(bootMs / 1000).toFixed(1)} s to boot, ${result.programsPerSecond.toFixed(1)} programs/s`);
+    io.out(`${result.programs} programs: ${result.passed} passed, ${result.failed} differ (${signatures} kind${signatures === 1 ? '' : 's'}), ${result.errors.length} errors${result.interrupted ? ' (interrupted)' : ''}`);
+    io.out(`${result.memcgPrograms} programs in a memcg: ${result.memcgPassed} passed`);
+    io.out(`${result.boots.length} boots, ${(bootMs / 1000).toFixed(1)} s to boot, ${result.programsPerSecond.toFixed(1)} programs/s`);
     const refusals = Object.entries(result.refused).sort(([a], [b]) => a.localeCompare(b));
-    if (refusals.length > 0) out(`actions the profile refused while generating (others were drawn instead): ${refusals.map(([entry, times]) => `${entry} ${times}`).join(', ')}`);
-    for (const error of result.errors.slice(0, 5)) out(`error in program ${error.index}: ${error.message}`);
-    out(`reproduce: swapcheck kernel --random --seed ${seed} --runs ${runs} --steps ${steps}${memcgFlag}`);
+    if (refusals.length > 0) io.out(`actions the profile refused while generating (others were drawn instead): ${refusals.map(([entry, times]) => `${entry} ${times}`).join(', ')}`);
+    for (const error of result.errors.slice(0, 5)) io.out(`error in program ${error.index}: ${error.message}`);
+    io.out(`reproduce: ${commandLine(['kernel', '--random', '--seed', String(seed), '--runs', String(runs), '--steps', String(steps), ...memcgArgs])}`);
     return result.failed + result.errors.length > 0 || result.interrupted ? 1 : 0;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    unsubscribe();
   }
 }
 
-function writeFailure(failure: KernelCampaignFailure, seed: number, flags: string, outDir: string): void {
+function writeFailure(failure: KernelCampaignFailure, seed: number, flags: readonly string[], outDir: string, io: Io): void {
   const shrunk = failure.shrunk;
   const program = shrunk?.program ?? failure.generated.program;
   const result = shrunk?.result ?? failure.result;
   const base = join(outDir, `kernel-seed${seed}-program${failure.index}`);
-  const origin = `swapcheck kernel --random --seed ${seed} ${flags}, program ${failure.index}${shrunk === null ? '' : ', shrunk'}`;
+  const origin = `swapcheck kernel --random --seed ${seed} ${flags.join(' ')}, program ${failure.index}${shrunk === null ? '' : ', shrunk'}`;
   const note = `kernel divergence (${failure.signature}): ${result.verdict.kind === 'fail' ? result.verdict.differences.map((d) => d.text).join('; ') : result.verdict.kind}`;
   const trace: Trace = {
     format: traceFormat,
@@ -324,15 +322,15 @@ function writeFailure(failure: KernelCampaignFailure, seed: number, flags: strin
   writeFileAtomic(`${base}.json`, formatTrace(trace));
   writeFileAtomic(`${base}.c`, emitC(program, { origin, note }));
   writeFileAtomic(`${base}.out.txt`, result.output);
-  out('');
-  out(`DIFFERS ${failure.signature}: ${failure.count} program${failure.count === 1 ? '' : 's'}, first program ${failure.index}`);
+  io.out('');
+  io.out(`DIFFERS ${failure.signature}: ${failure.count} program${failure.count === 1 ? '' : 's'}, first program ${failure.index}`);
   if (shrunk !== null) {
     const status = shrunk.reproduced ? `shrunk ${shrunk.lengthBefore} -> ${shrunk.actions.length} actions in ${shrunk.rounds} rounds (${shrunk.programsRun} programs, ${Math.round(shrunk.elapsedMs / 1000)} s)` : 'did not come back when rerun: not shrunk (a flaky kernel behaviour, or timing)';
-    out(`  ${status}`);
+    io.out(`  ${status}`);
   }
-  for (const line of describeFailure(result)) out(`  ${line}`);
-  out(`  trace:  ${base}.json`);
-  out(`  C:      ${base}.c`);
-  out(`  output: ${base}.out.txt`);
-  out(`  rerun:  swapcheck kernel ${base}.json`);
+  for (const line of describeFailure(result)) io.out(`  ${line}`);
+  io.out(`  trace:  ${base}.json`);
+  io.out(`  C:      ${base}.c`);
+  io.out(`  output: ${base}.out.txt`);
+  io.out(`  rerun:  ${commandLine(['kernel', `${base}.json`])}`);
 }

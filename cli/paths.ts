@@ -4,6 +4,7 @@
  *
  * Not covered here: user-chosen output folders (--out).
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { basename, dirname, join } from 'node:path';
 
@@ -12,6 +13,11 @@ export function packageRoot(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   // Compiled code runs from dist/cli/, sources from cli/.
   return basename(dirname(here)) === 'dist' ? join(here, '..', '..') : join(here, '..');
+}
+
+/** The package's version (package.json). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** properties/regressions/ of the package, or SWAPCHECK_REGRESSIONS_DIR when set (tests). */

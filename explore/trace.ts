@@ -14,8 +14,9 @@ import { validateConfig } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import { syncSwapinValues, type SyncSwapin } from '../impl/sections.ts';
 import {
-  configSchema, designRefSchema, InputError, opSchema, parseJsonWith, traceFormat, type DesignRef,
+  configSchema, designRefSchema, InputError, locatedProblems, opSchema, parseJsonWith, traceFormat, type DesignRef,
 } from '../properties/trace.ts';
+import { opBoundsProblems } from '../properties/trace-bounds.ts';
 import { exploreConfigs } from './config.ts';
 
 export const concurrentTraceVersion = 2;
@@ -63,6 +64,12 @@ export function parseConcurrentTrace(text: string, source: string): ConcurrentTr
   const reason = validateConfig(config);
   if (reason !== null) throw new InputError(`${source}: config: ${reason}`);
   if (trace.programs.length > config.cpus) throw new InputError(`${source}: programs: more programs than cpus`);
+  // CPU fields are rewritten (setup runs on CPU 0, a program on its own CPU): not checked.
+  const problems = [
+    ...opBoundsProblems(trace.setup, config, ['setup'], false),
+    ...trace.programs.flatMap((program, cpu) => opBoundsProblems(program, config, ['programs', cpu], false)),
+  ];
+  if (problems.length > 0) throw new InputError(locatedProblems(source, text, problems));
   const bad = trace.schedule.find((cpu) => cpu >= trace.programs.length);
   if (bad !== undefined) throw new InputError(`${source}: schedule: cpu ${bad} has no program`);
   return trace;

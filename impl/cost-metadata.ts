@@ -1,29 +1,35 @@
 /**
  * Measures the metadata a kernel-shaped system holds, by component (lib/costs.ts), by walking
  * its devices and virtual clusters. It is O(slots), so KernelSwapSystem only calls it after
- * each op once costs have been asked for.
+ * ops once costs have been asked for. Every size comes from `kernelLayout` (the 64-bit
+ * kernel's): the walk counts slots, words and structures, never the simulation's own bytes.
  *
  * What is charged: every allocated swap table in full (a cluster's table exists while any slot
  * of it is used, so partly used clusters pay for their free slots), Pointer words as reverse
  * map rather than swap table, a virtual table per live virtual cluster, extend tables while
  * allocated, one cluster structure per cluster of an online table device and per live virtual
  * cluster, the xarray nodes that hold the live virtual cluster ids, a pointer per CPU for the
- * lookup cache, two bits per slot for bitmap devices.
+ * lookup cache, two bits per slot for bitmap devices; and for CONFIG_MEMCG a memcg_table
+ * pointer per cluster structure and a memcg_table per swap table, measured twice: eagerly
+ * (with every table, the classic kernel and RFC v1) and under the RFC v2 rule (a physical
+ * table of a design with virtual entries gets its memcg_table only once it holds a direct
+ * slot, one that is neither a Pointer word nor bad, and keeps it until the table is freed).
  *
  * Not charged: folios, zswap objects and the classic zswap tree, block data, per-CPU
- * allocation caches (every design has them).
+ * allocation caches (every design has them), the static swap_cgroup array of kernels before
+ * the per-cluster memcg table.
  */
 import {
-  costBytes, metadataComponents, totalBytes, zeroBytes, type CostCounts, type CostReport,
+  kernelLayout, metadataComponents, totalBytes, zeroBytes, type CostCounts, type CostReport,
   type MetadataBytes,
 } from '../lib/costs.ts';
 import type { SwapState } from './swap-state.ts';
-import { wordIsPointer } from './swap-table-word.ts';
+import { wordIsBad, wordIsNull, wordIsPointer } from './swap-table-word.ts';
 
 /** Levels of an xarray whose largest index is `count - 1` (one level at least). */
 export function indexHeight(count: number): number {
   let height = 1;
-  for (let span = costBytes.indexFanout; span < count; span *= costBytes.indexFanout) height++;
+  for (let span = kernelLayout.indexFanout; span < count; span *= kernelLayout.indexFanout) height++;
   return height;
 }
 
@@ -31,39 +37,65 @@ export function indexHeight(count: number): number {
 export function indexNodeCount(ids: Iterable<number>): number {
   const sorted = [...ids];
   if (sorted.length === 0) return 0;
-  const maxId = Math.max(...sorted);
+  let maxId = 0;
+  for (const id of sorted) maxId = Math.max(maxId, id);
   let nodes = 0;
-  let span = costBytes.indexFanout;
+  let span = kernelLayout.indexFanout;
   // Level by level from the leaves: one node per distinct id / span, until one node is left.
   for (;;) {
     const level = new Set(sorted.map((id) => Math.floor(id / span)));
     nodes += level.size;
     if (maxId < span) return nodes;
-    span *= costBytes.indexFanout;
+    span *= kernelLayout.indexFanout;
   }
 }
 
-export function measureMetadata(state: SwapState): MetadataBytes {
+/** One measurement: the components (memcg under the RFC v2 rule) and the eager memcg bytes. */
+export interface MetadataSample {
+  readonly bytes: MetadataBytes;
+  readonly memcgTablesEager: number;
+}
+
+/**
+ * Measures `state`. `directTables` remembers the physical tables that have held a direct slot
+ * (the RFC v2 rule allocates their memcg_table then and keeps it while the table lives): the
+ * caller keeps it from one measurement to the next.
+ */
+export function measureMetadata(state: SwapState, directTables: WeakSet<Uint32Array>): MetadataSample {
+  const layout = kernelLayout;
+  const memcgPerSlot = layout.memcgTableEntry;
+  const deferral = state.knobs.virtualEntries !== 'never';
   let swapTable = 0;
   let reverseMap = 0;
   let extendTables = 0;
   let clusterStructs = 0;
   let bitmaps = 0;
+  let memcgEager = 0;
+  let memcgDeferred = 0;
   for (const device of state.devices) {
     if (!device.online) continue;
     if (device.kind === 'bitmap') {
-      bitmaps += 2 * Math.ceil(device.config.slots / 32) * costBytes.word;
+      bitmaps += 2 * Math.ceil(device.config.slots / layout.bitmapWordSlots) * layout.bitmapWord;
       continue;
     }
     for (const ci of device.clusters) {
-      clusterStructs += costBytes.cluster;
-      if (ci.extend !== null) extendTables += ci.slots * costBytes.word;
+      clusterStructs += layout.cluster;
+      memcgEager += layout.memcgTablePointer;
+      memcgDeferred += layout.memcgTablePointer;
+      if (ci.extend !== null) extendTables += ci.slots * layout.extendTableCount;
       const table = ci.table;
       if (table === null) continue;
+      let pointers = 0;
+      let direct = false;
       for (const word of table) {
-        if (wordIsPointer(word)) reverseMap += costBytes.word;
-        else swapTable += costBytes.word;
+        if (wordIsPointer(word)) pointers++;
+        else if (!wordIsNull(word) && !wordIsBad(word)) direct = true;
       }
+      if (direct) directTables.add(table);
+      reverseMap += pointers * layout.reverseMapWord;
+      swapTable += (table.length - pointers) * layout.swapTableWord;
+      memcgEager += table.length * memcgPerSlot;
+      if (!deferral || directTables.has(table)) memcgDeferred += table.length * memcgPerSlot;
     }
   }
   let virtualTable = 0;
@@ -72,33 +104,53 @@ export function measureMetadata(state: SwapState): MetadataBytes {
   const vspace = state.vspace;
   if (vspace !== null) {
     for (const ci of vspace.index.values()) {
-      clusterStructs += costBytes.virtualCluster;
-      swapTable += ci.slots * costBytes.word;
-      virtualTable += ci.vtable.length * costBytes.word;
-      if (ci.extend !== null) extendTables += ci.slots * costBytes.word;
+      clusterStructs += layout.virtualCluster;
+      swapTable += ci.slots * layout.swapTableWord;
+      virtualTable += ci.vtable.length * layout.virtualTableWord;
+      if (ci.extend !== null) extendTables += ci.slots * layout.extendTableCount;
+      // A virtual cluster's table is the one its entries are charged through: always a memcg_table.
+      const memcg = layout.memcgTablePointer + ci.slots * memcgPerSlot;
+      memcgEager += memcg;
+      memcgDeferred += memcg;
     }
-    indexNodes = indexNodeCount(vspace.index.keys()) * costBytes.indexNode;
-    if (vspace.lookupCache.mode !== 'off') lookupCaches = vspace.lookupCache.cpus * costBytes.pointer;
+    indexNodes = indexNodeCount(vspace.index.keys()) * layout.indexNode;
+    if (vspace.lookupCache.mode !== 'off') lookupCaches = vspace.lookupCache.cpus * layout.pointer;
   }
   return {
-    swapTable, virtualTable, reverseMap, extendTables, clusterStructs, indexNodes, lookupCaches,
-    bitmaps,
+    bytes: {
+      swapTable, virtualTable, reverseMap, extendTables, memcgTables: memcgDeferred, clusterStructs,
+      indexNodes, lookupCaches, bitmaps,
+    },
+    memcgTablesEager: memcgEager,
   };
 }
 
-/** The current and peak metadata bytes of one system, sampled after every op. */
+/** The current and peak metadata bytes of one system, sampled after ops. */
 export class MetadataPeaks {
   private current: MetadataBytes = zeroBytes();
   private peak: Record<keyof MetadataBytes, number> = { ...zeroBytes() };
   private peakTotal = 0;
+  private peakNoMemcg = 0;
+  private peakEager = 0;
+  private peakMemcgEager = 0;
+  /** Physical tables that have held a direct slot (measureMetadata()). */
+  readonly directTables = new WeakSet<Uint32Array>();
 
-  sample(bytes: MetadataBytes): void {
+  sample(measured: MetadataSample): void {
+    const bytes = measured.bytes;
     this.current = bytes;
     for (const key of metadataComponents) this.peak[key] = Math.max(this.peak[key], bytes[key]);
-    this.peakTotal = Math.max(this.peakTotal, totalBytes(bytes));
+    const total = totalBytes(bytes);
+    this.peakTotal = Math.max(this.peakTotal, total);
+    this.peakNoMemcg = Math.max(this.peakNoMemcg, total - bytes.memcgTables);
+    this.peakEager = Math.max(this.peakEager, total - bytes.memcgTables + measured.memcgTablesEager);
+    this.peakMemcgEager = Math.max(this.peakMemcgEager, measured.memcgTablesEager);
   }
 
   report(counts: CostCounts): CostReport {
-    return { counts, bytes: this.current, peakBytes: { ...this.peak }, peakTotalBytes: this.peakTotal };
+    return {
+      counts, bytes: this.current, peakBytes: { ...this.peak }, peakTotalBytes: this.peakTotal,
+      memcg: { peakTotalNoMemcg: this.peakNoMemcg, peakTotalEager: this.peakEager, peakMemcgTablesEager: this.peakMemcgEager },
+    };
   }
 }

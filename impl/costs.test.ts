@@ -11,7 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { configTiny, configTinyDisk, type Config } from '../lib/config.ts';
-import { costBytes, totalBytes, type CostReport } from '../lib/costs.ts';
+import { kernelLayout, totalBytes, type CostReport } from '../lib/costs.ts';
 import type { Op } from '../lib/ops.ts';
 import type { SwapSystem } from '../lib/system.ts';
 import { activateCosts } from './cost-counters.ts';
@@ -67,7 +67,7 @@ describe('cost counters', () => {
     expect(costs(direct).peakBytes.reverseMap).toBe(0);
     expect(costs(direct).counts.rmapUpdates).toBe(0);
     expect(costs(direct).bytes.bitmaps).toBeGreaterThan(0);
-    expect(costs(all).bytes.reverseMap).toBe(costBytes.word * diskBacked(all));
+    expect(costs(all).bytes.reverseMap).toBe(kernelLayout.reverseMapWord * diskBacked(all));
     expect(costs(all).counts.rmapUpdates).toBeGreaterThanOrEqual(3);
     expect(costs(all).bytes.bitmaps).toBe(0);
     // Both keep one virtual cluster's tables: the same virtual table bytes.
@@ -97,7 +97,7 @@ describe('cost counters', () => {
     expect(off?.nodes).toBe((off?.lookups ?? 0) * indexHeight(1));
     expect(on?.hits).toBeGreaterThan(0);
     expect(on?.lookups).toBe((off?.lookups ?? 0) - (on?.hits ?? 0));
-    expect(costs(cached).bytes.lookupCaches).toBe(configTinyDisk.cpus * costBytes.pointer);
+    expect(costs(cached).bytes.lookupCaches).toBe(configTinyDisk.cpus * kernelLayout.pointer);
     expect(costs(plain).bytes.lookupCaches).toBe(0);
   });
 
@@ -107,8 +107,8 @@ describe('cost counters', () => {
     const idle = costs(sys).bytes;
     // Device 0 of the tiny config: 16 slots in 4 clusters, bad slots 0 and 6 allocate the
     // tables of clusters 0 and 1.
-    expect(idle.clusterStructs).toBe(4 * costBytes.cluster);
-    expect(idle.swapTable).toBe(2 * 4 * costBytes.word);
+    expect(idle.clusterStructs).toBe(4 * kernelLayout.cluster);
+    expect(idle.swapTable).toBe(2 * 4 * kernelLayout.swapTableWord);
     swapOutToDisk(sys, 0);
     const report = costs(sys);
     expect(report.counts.indexLookups).toBe(0);
@@ -174,15 +174,15 @@ describe('metadata bytes', () => {
     return targets;
   }
 
-  it('bitmaps: two words per 32 slots of each online bitmap device, none once it is off', () => {
-    const device40 = { slots: 40, bad: [], priority: 10, synchronousIo: false, discard: false };
-    const config: Config = { ...configTinyDisk, devices: [device40, ...configTinyDisk.devices.slice(1)] };
+  it('bitmaps: two 64-bit words per 64 slots of each online bitmap device, none once it is off', () => {
+    const device80 = { slots: 80, bad: [], priority: 10, synchronousIo: false, discard: false };
+    const config: Config = { ...configTinyDisk, devices: [device80, ...configTinyDisk.devices.slice(1)] };
     const sys = system('vswap-direct', config);
     ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'swapon', device: 1, cpu: 0 });
-    // 40 slots take two 32-bit words per bitmap (two bitmaps), 10 slots one.
-    expect(costs(sys).bytes.bitmaps).toBe((2 * 2 + 2 * 1) * costBytes.word);
+    // 80 slots take two unsigned longs per bitmap (two bitmaps), 10 slots one.
+    expect(costs(sys).bytes.bitmaps).toBe((2 * 2 + 2 * 1) * kernelLayout.bitmapWord);
     ok(sys, { op: 'swapoff', device: 1, cpu: 0 });
-    expect(costs(sys).bytes.bitmaps).toBe(2 * 2 * costBytes.word);
+    expect(costs(sys).bytes.bitmaps).toBe(2 * 2 * kernelLayout.bitmapWord);
   });
 
   it('a virtual cluster costs its struct, its swap and virtual tables and an index node', () => {
@@ -192,14 +192,15 @@ describe('metadata bytes', () => {
     // Virtual cluster 0 lives from the start (it holds the reserved slot 0); the elided design
     // keeps no device tables, only the two bitmaps of device 0 (16 slots, a word each).
     expect(costs(sys).bytes).toEqual({
-      clusterStructs: costBytes.virtualCluster,
-      swapTable: slots * costBytes.word,
-      virtualTable: slots * costBytes.word,
-      indexNodes: costBytes.indexNode,
+      clusterStructs: kernelLayout.virtualCluster,
+      swapTable: slots * kernelLayout.swapTableWord,
+      virtualTable: slots * kernelLayout.virtualTableWord,
+      memcgTables: kernelLayout.memcgTablePointer + slots * kernelLayout.memcgTableEntry,
+      indexNodes: kernelLayout.indexNode,
       extendTables: 0,
       reverseMap: 0,
       lookupCaches: 0,
-      bitmaps: 2 * costBytes.word,
+      bitmaps: 2 * kernelLayout.bitmapWord,
     });
   });
 
@@ -209,11 +210,11 @@ describe('metadata bytes', () => {
     swapOutToDisk(sys, 0);
     const targets = overflow(sys);
     const slots = configTinyDisk.clusterSlots;
-    expect(costs(sys).bytes.extendTables).toBe(slots * costBytes.word);
+    expect(costs(sys).bytes.extendTables).toBe(slots * kernelLayout.extendTableCount);
     for (const holder of [0, ...targets]) ok(sys, { op: 'zap', holder, cpu: 0 });
     const report = costs(sys);
     expect(report.bytes.extendTables).toBe(0);
-    expect(report.peakBytes.extendTables).toBe(slots * costBytes.word);
+    expect(report.peakBytes.extendTables).toBe(slots * kernelLayout.extendTableCount);
     expect(sys.marks()['extend-table-freed']).toBe(1);
   });
 });
@@ -253,7 +254,7 @@ describe('swapoff scans', () => {
     const sys = system('classic');
     ok(sys, { op: 'swapon', device: 0, cpu: 0 });
     const { counts, bytes } = costs(sys);
-    const tables = bytes.swapTable / (slots * costBytes.word);
+    const tables = bytes.swapTable / (slots * kernelLayout.swapTableWord);
     expect(tables).toBe(2);
     ok(sys, { op: 'swapoff', device: 0, cpu: 0 });
     expect(costs(sys).counts.tableReads - counts.tableReads).toBe(tables * slots);
@@ -267,14 +268,14 @@ describe('swapoff scans', () => {
     const { scanned, bytes } = swapoffScan('vswap-all');
     // One virtual cluster's swap table (slots words) is in swapTable too; the rest are the
     // device tables, a word per slot, their Pointer words counted as reverse map.
-    const deviceTables = (bytes.swapTable - slots * costBytes.word + bytes.reverseMap) / (slots * costBytes.word);
+    const deviceTables = (bytes.swapTable - slots * kernelLayout.swapTableWord + bytes.reverseMap) / (slots * kernelLayout.swapTableWord);
     expect(deviceTables).toBeGreaterThan(0);
     expect(scanned).toBe(deviceTables * slots);
   });
 
   it('an elided reverse map is stood in for by a scan of every virtual cluster', () => {
     const { scanned, bytes } = swapoffScan('vswap-direct');
-    const virtualClusters = bytes.virtualTable / (slots * costBytes.word);
+    const virtualClusters = bytes.virtualTable / (slots * kernelLayout.virtualTableWord);
     expect(virtualClusters).toBeGreaterThan(0);
     expect(scanned).toBe(virtualClusters * slots);
   });
@@ -353,7 +354,7 @@ describe('reclaim costs', () => {
     const sys = system('vswap-direct', oneDevice);
     ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'setZswap', enabled: false, cpu: 0 });
     fillThenPendWriteout(sys, 6);
-    const clusters = costs(sys).bytes.virtualTable / (configTiny.clusterSlots * costBytes.word);
+    const clusters = costs(sys).bytes.virtualTable / (configTiny.clusterSlots * kernelLayout.virtualTableWord);
     const { outcome, scanSlots, redirections, scanMark } = measure(sys, { op: 'writeout', folio: 15, cpu: 0 });
     expect(outcome.reclaimed).toEqual([{ folio: 1, kind: 'backing' }]);
     // 15 entries live in 4 virtual clusters of 4 slots (slot 0 is reserved): 16 slots scanned.
@@ -451,5 +452,73 @@ describe('virtual table and reverse map counts', () => {
     } finally {
       activateCosts(null);
     }
+  });
+});
+
+describe('memcg tables', () => {
+  const slots = configTinyDisk.clusterSlots;
+  const tableMemcg = slots * kernelLayout.memcgTableEntry;
+
+  it('classic allocates a memcg_table with every swap table: eager and deferred agree', () => {
+    const sys = system('classic');
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    swapOutToDisk(sys, 0);
+    const report = costs(sys);
+    // Device 0: 4 clusters (a memcg pointer each); tables of clusters 0 and 1 (bad slots 0 and
+    // 6) and maybe the one holding the swapped-out page.
+    const tables = (report.bytes.swapTable + report.bytes.reverseMap) / (slots * kernelLayout.swapTableWord);
+    expect(report.bytes.memcgTables).toBe(4 * kernelLayout.memcgTablePointer + tables * tableMemcg);
+    expect(report.memcg?.peakMemcgTablesEager).toBe(report.peakBytes.memcgTables);
+    expect(report.memcg?.peakTotalEager).toBe(report.peakTotalBytes);
+    expect(report.memcg?.peakTotalNoMemcg).toBe(report.peakTotalBytes - report.peakBytes.memcgTables);
+  });
+
+  it('RFC v2: a physical table gets its memcg_table with its first direct slot, not with Pointer words', () => {
+    const sys = system('vswap-rfc');
+    const memcg = () => costs(sys).bytes.memcgTables;
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    // Virtual cluster 0 (pointer and table) and 4 physical cluster pointers; the two physical
+    // tables hold only bad slots, so they have no memcg_table yet (eagerly they would).
+    const virtualCluster = kernelLayout.memcgTablePointer + tableMemcg;
+    expect(memcg()).toBe(virtualCluster + 4 * kernelLayout.memcgTablePointer);
+    expect(costs(sys).memcg?.peakMemcgTablesEager).toBe(memcg() + 2 * tableMemcg);
+    // A virtual entry written to disk (zswap off at writeout) installs a Pointer word: no change.
+    ok(sys, { op: 'setZswap', enabled: true, cpu: 0 }, { op: 'fault', holder: 0, order: 0, cpu: 0 },
+      { op: 'write', holder: 0, value: 7, cpu: 0 }, { op: 'allocSwap', holder: 0, cpu: 0 },
+      { op: 'unmap', holder: 0, cpu: 0 }, { op: 'setZswap', enabled: false, cpu: 0 },
+      { op: 'writeout', folio: 1, cpu: 0 }, { op: 'evict', folio: 1, cpu: 0 });
+    expect(costs(sys).bytes.reverseMap).toBe(kernelLayout.reverseMapWord);
+    const withPointer = memcg();
+    expect(withPointer).toBe(virtualCluster + 4 * kernelLayout.memcgTablePointer);
+    // A physical entry (zswap off at allocation) is a direct slot: its table gets a memcg_table,
+    // and keeps it after the direct slot is freed while the table lives.
+    ok(sys, { op: 'fault', holder: 1, order: 0, cpu: 0 }, { op: 'write', holder: 1, value: 8, cpu: 0 },
+      { op: 'allocSwap', holder: 1, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
+    expect(memcg()).toBe(withPointer + tableMemcg);
+    ok(sys, { op: 'zap', holder: 1, cpu: 0 }, { op: 'zap', holder: 0, cpu: 0 });
+    expect(memcg()).toBe(withPointer + tableMemcg);
+  });
+
+  it('vswap-direct: bitmap devices have no memcg tables; virtual clusters always do', () => {
+    const sys = system('vswap-direct');
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    swapOutToDisk(sys, 0);
+    const report = costs(sys);
+    const clusters = report.bytes.virtualTable / (slots * kernelLayout.virtualTableWord);
+    expect(report.bytes.memcgTables).toBe(clusters * (kernelLayout.memcgTablePointer + tableMemcg));
+    expect(report.memcg?.peakMemcgTablesEager).toBe(report.peakBytes.memcgTables);
+  });
+
+  it('samples every N-th op when asked, and at every costs() call', () => {
+    const preset = designs['classic'];
+    if (preset === undefined) throw new Error('classic');
+    const sys = createSystem(configTinyDisk, preset.knobs);
+    sys.costs?.({ sampleEvery: 1000 });
+    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+    swapOutToDisk(sys, 0);
+    ok(sys, { op: 'zap', holder: 0, cpu: 0 }, { op: 'swapoff', device: 0, cpu: 0 });
+    // No op sampled the swapped-out state: the peak is the first call's empty machine and
+    // this call's state (device 0 off).
+    expect(costs(sys).peakTotalBytes).toBe(0);
   });
 });

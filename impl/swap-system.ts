@@ -12,7 +12,7 @@ import { assertConfig, type Config } from '../lib/config.ts';
 import type { EntryView, FolioView, HolderView, Observation } from '../lib/observation.ts';
 import type { Op } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
-import type { CostReport } from '../lib/costs.ts';
+import type { CostOptions, CostReport } from '../lib/costs.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
 import { auditEmptyState, auditState, auditTouched } from './audit.ts';
 import { activateCosts } from './cost-counters.ts';
@@ -28,8 +28,10 @@ import { swapoff, swapon } from './swapoff.ts';
 
 export class KernelSwapSystem implements SwapSystem {
   readonly state: SwapState;
-  /** Metadata peaks, sampled after every op once costs() has been called. */
+  /** Metadata peaks, sampled after ops once costs() has been called. */
   private peaks: MetadataPeaks | null = null;
+  /** Metadata is measured after every N-th op (CostOptions.sampleEvery). */
+  private sampleEvery = 1;
 
   constructor(config: Config, knobs: Knobs, mutant: string | null = null) {
     assertConfig(config);
@@ -44,19 +46,26 @@ export class KernelSwapSystem implements SwapSystem {
       return this.applyOp(op);
     } finally {
       activateCosts(null);
-      this.peaks?.sample(measureMetadata(this.state));
+      const peaks = this.peaks;
+      if (peaks !== null && this.state.costs.ops % this.sampleEvery === 0) {
+        peaks.sample(measureMetadata(this.state, peaks.directTables));
+      }
     }
   }
 
   /**
    * Cost counters since creation and metadata bytes; the first call starts sampling the
-   * metadata after every op (an O(slots) walk the property campaign does not pay for).
+   * metadata after every op, or every `options.sampleEvery` ops (an O(slots) walk the property
+   * campaign does not pay for). Every call measures the metadata as it is now.
    */
-  costs(): CostReport {
+  costs(options?: CostOptions): CostReport {
     if (this.peaks === null) {
+      const every = options?.sampleEvery ?? 1;
+      assert(Number.isInteger(every) && every >= 1, () => `sampleEvery ${every}`);
+      this.sampleEvery = every;
       this.peaks = new MetadataPeaks();
-      this.peaks.sample(measureMetadata(this.state));
     }
+    this.peaks.sample(measureMetadata(this.state, this.peaks.directTables));
     return this.peaks.report(this.state.costs.snapshot());
   }
 

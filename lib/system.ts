@@ -6,7 +6,7 @@
  * Not covered here: the designs themselves (impl/designs.ts) and the model (model/).
  */
 import type { Config } from './config.ts';
-import type { CostReport } from './costs.ts';
+import type { CostOptions, CostReport } from './costs.ts';
 import type { EntryView, FolioView, HolderView, Observation } from './observation.ts';
 import type { Op } from './ops.ts';
 import type { ImplOutcome } from './outcome.ts';
@@ -56,9 +56,10 @@ export interface SwapSystem {
   observeFolio?(id: number): FolioView | null;
   auditTouched?(values: readonly number[]): void;
   /** Optional: work counted and metadata bytes kept (lib/costs.ts). The first call starts
-   * measuring metadata after every op, so call it once right after creating the system;
-   * designs without it still run, and compare and validate show their costs as unknown. */
-  costs?(): CostReport;
+   * measuring metadata after every op (or every `options.sampleEvery` ops; a design may
+   * ignore the option), so call it once right after creating the system; designs without it
+   * still run, and compare and validate show their costs as unknown. */
+  costs?(options?: CostOptions): CostReport;
 }
 
 export type SystemFactory = (config: Config, knobs: Knobs) => SwapSystem;

@@ -6,6 +6,13 @@
  * failure of a design (lowest run index) stops that design and is shrunk; results of units past
  * it are discarded, so for a budget in runs the result is the same whatever the worker count.
  *
+ * Before a design's runs, the failures saved for it (the failure database, Hypothesis-style:
+ * properties/failure-database.ts) are replayed; one that still fails is the design's failure
+ * and its runs are skipped. `stop()` ends the campaign early (an interrupt): no new run
+ * starts, the result says so, and a failure found is kept unshrunk when the shrinker is
+ * interrupted too. Inline runs yield to the event loop between runs, so a signal handler can
+ * call for the stop.
+ *
  * Not covered here: rendering (cli/), the worker entry point (properties/campaign-worker.ts).
  */
 import type { Config } from '../lib/config.ts';
@@ -19,6 +26,8 @@ import { runUnit } from './run-unit.ts';
 import type { ShrinkBudget, ShrinkResult } from './shrink.ts';
 import { shrinkBudgetDefault, shrinkTrace } from './shrink.ts';
 import type { DesignRef } from './trace.ts';
+import { replayOps } from './run.ts';
+import type { Failure } from './checker.ts';
 
 export interface CampaignOptions {
   readonly designs: readonly DesignRef[];
@@ -39,6 +48,33 @@ export interface CampaignOptions {
   /** Units in flight at once (the pool size times two is plenty). */
   readonly concurrency?: number;
   readonly onProgress?: (progress: CampaignProgress) => void;
+  /** Only this run index (one run reproduced alone: `swapcheck run --run N`). */
+  readonly onlyRun?: number;
+  /** Saved failures of a design to replay before its runs. */
+  readonly saved?: (design: DesignRef) => readonly SavedFailure[];
+  /** True once the campaign should stop (an interrupt). */
+  readonly stop?: () => boolean;
+  /** Shrinks a failure elsewhere (a worker thread that an interrupt can end); null when it
+   * was interrupted. Inline shrinkTrace() when absent. */
+  readonly shrinker?: (job: ShrinkJob) => Promise<ShrinkResult | null>;
+}
+
+/** A failure saved by an earlier campaign, to try first. */
+export interface SavedFailure {
+  /** Where it is stored (reported, and removed once it holds). */
+  readonly path: string;
+  readonly config: Config;
+  readonly ops: readonly Op[];
+}
+
+/** What a shrinker needs: the design by reference, so it can run on another thread. */
+export interface ShrinkJob {
+  readonly design: DesignRef;
+  readonly config: Config;
+  readonly ops: readonly Op[];
+  readonly failure: Failure;
+  readonly budget: ShrinkBudget;
+  readonly checker: CheckerOptions;
 }
 
 export interface CampaignProgress {
@@ -52,7 +88,13 @@ export interface CampaignProgress {
 }
 
 export interface DesignFailure {
+  /** The failing run's index; -1 for a failure from the database. */
   readonly runIndex: number;
+  /** Where it was found: a run of this campaign, or the failure database (`savedPath`). */
+  readonly source: 'run' | 'database';
+  readonly savedPath?: string;
+  /** Shrinking was interrupted: `shrunk` holds the failing run as found. */
+  readonly unshrunk: boolean;
   readonly runSeed: number;
   readonly config: Config;
   readonly ops: readonly Op[];
@@ -73,11 +115,19 @@ export interface DesignSummary {
   /** Interesting states reached, summed over runs. */
   readonly marks: Readonly<Record<string, number>>;
   readonly failure: DesignFailure | null;
+  /** Runs, of which passed, and ops by config index (run i used configs[i mod length]). */
+  readonly perConfig: readonly { readonly runs: number; readonly runsPassed: number; readonly ops: number }[];
+  /** The design's runs were not all done (an interrupt, or it was never started). */
+  readonly interrupted: boolean;
 }
 
 export interface CampaignResult {
   readonly seed: number;
   readonly designs: readonly DesignSummary[];
+  /** stop() ended the campaign before its budget was spent. */
+  readonly interrupted: boolean;
+  /** Saved failures that held and were removed from the database. */
+  readonly savedHeld: readonly string[];
 }
 
 function addCounts(total: Record<string, number>, more: Readonly<Record<string, number | undefined>>) {
@@ -93,6 +143,8 @@ interface DesignState {
   readonly results: Map<number, UnitResult>;
   readonly started: number;
   finished: number;
+  /** A saved failure that still fails (then no run is started). */
+  savedFailure: DesignFailure | null;
 }
 
 function specFor(options: CampaignOptions, state: DesignState, runIndex: number): UnitSpec {
@@ -107,9 +159,23 @@ function specFor(options: CampaignOptions, state: DesignState, runIndex: number)
   };
 }
 
-function summarize(options: CampaignOptions, state: DesignState): DesignSummary {
+/** Shrinks a failure inline or through options.shrinker; an unshrunk result when the
+ * shrinker was interrupted. */
+async function shrinkFailure(options: CampaignOptions, job: ShrinkJob): Promise<{ shrunk: ShrinkResult; unshrunk: boolean }> {
+  const result = options.shrinker === undefined
+    ? shrinkTrace(resolveDesign(job.design), job.config, job.ops, job.failure, job.budget, job.checker)
+    : await options.shrinker(job);
+  if (result !== null) return { shrunk: result, unshrunk: false };
+  const unshrunk: ShrinkResult = {
+    ops: job.ops, config: job.config, failure: job.failure, lengthBefore: job.ops.length, attempts: 0, elapsedMs: 0, fixpoint: false,
+  };
+  return { shrunk: unshrunk, unshrunk: true };
+}
+
+async function summarize(options: CampaignOptions, state: DesignState, interrupted: boolean): Promise<DesignSummary> {
   const opCounts: Record<string, number> = {};
   const marks: Record<string, number> = {};
+  const perConfig = options.configs.map(() => ({ runs: 0, runsPassed: 0, ops: 0 }));
   let runs = 0;
   let ops = 0;
   const indices = [...state.results.keys()].filter((i) => i <= state.failingRun).sort((a, b) => a - b);
@@ -117,51 +183,85 @@ function summarize(options: CampaignOptions, state: DesignState): DesignSummary 
     const result = state.results.get(index) as UnitResult;
     runs++;
     ops += result.steps;
+    const slot = perConfig[index % perConfig.length] as { runs: number; runsPassed: number; ops: number };
+    slot.runs++;
+    slot.ops += result.steps;
+    if (result.failure === null) slot.runsPassed++;
     addCounts(opCounts, result.opCounts);
     addCounts(marks, result.marks);
   }
-  let failure: DesignFailure | null = null;
+  let failure: DesignFailure | null = state.savedFailure;
   const failed = state.results.get(state.failingRun);
-  if (failed?.failure != null && failed.ops !== null) {
+  if (failure === null && failed?.failure != null && failed.ops !== null) {
     const spec = specFor(options, state, state.failingRun);
-    const design = resolveDesign(state.ref);
     // Shrinking replays many candidates and must see each one's first failing step exactly.
     const exact = { ...spec.checker, fullCheckEvery: 1 };
-    const shrunk = shrinkTrace(design, spec.config, failed.ops, failed.failure, options.shrink ?? shrinkBudgetDefault, exact);
-    failure = { runIndex: state.failingRun, runSeed: spec.runSeed, config: spec.config, ops: failed.ops, failure: failed.failure, shrunk };
+    const job: ShrinkJob = { design: state.ref, config: spec.config, ops: failed.ops, failure: failed.failure, budget: options.shrink ?? shrinkBudgetDefault, checker: exact };
+    const { shrunk, unshrunk } = await shrinkFailure(options, job);
+    failure = { runIndex: state.failingRun, source: 'run', unshrunk, runSeed: spec.runSeed, config: spec.config, ops: failed.ops, failure: failed.failure, shrunk };
   }
-  const runsPassed = failure === null ? runs : runs - 1;
-  return { design: state.name, ref: state.ref, runs, runsPassed, ops, elapsedMs: state.finished - state.started, opCounts, marks, failure };
+  const runsPassed = failure === null || failure.source === 'database' ? runs : runs - 1;
+  return {
+    design: state.name, ref: state.ref, runs, runsPassed, ops, elapsedMs: state.finished - state.started, opCounts, marks, failure,
+    perConfig, interrupted,
+  };
+}
+
+/** Replays the design's saved failures; the first that still fails, shrunk, or null. Saved
+ * failures that hold are added to `held`. */
+async function replaySaved(options: CampaignOptions, state: DesignState, held: string[]): Promise<DesignFailure | null> {
+  const design = resolveDesign(state.ref);
+  const checker = { ...(options.checker ?? checkerOptionsCampaign), fullCheckEvery: 1 };
+  for (const saved of options.saved?.(state.ref) ?? []) {
+    const result = replayOps(design, saved.config, saved.ops, checker);
+    if (result.failure === null) {
+      held.push(saved.path);
+      continue;
+    }
+    const job: ShrinkJob = { design: state.ref, config: saved.config, ops: saved.ops, failure: result.failure, budget: options.shrink ?? shrinkBudgetDefault, checker };
+    const { shrunk, unshrunk } = await shrinkFailure(options, job);
+    return {
+      runIndex: -1, source: 'database', savedPath: saved.path, unshrunk, runSeed: 0, config: saved.config, ops: saved.ops,
+      failure: result.failure, shrunk,
+    };
+  }
+  return null;
 }
 
 /** Runs the campaign; with a time budget each design gets an equal share, one after another. */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const summaries: DesignSummary[] = [];
+  const held: string[] = [];
   const share = options.timeMs === undefined ? undefined : options.timeMs / options.designs.length;
+  const stopped = () => options.stop?.() === true;
   for (const ref of options.designs) {
     const name = resolveDesign(ref).name;
     const state: DesignState = {
       ref,
       name,
-      nextRun: options.shardIndex,
+      nextRun: options.onlyRun ?? options.shardIndex,
       failingRun: Number.POSITIVE_INFINITY,
       results: new Map(),
       started: performance.now(),
       finished: 0,
+      savedFailure: null,
     };
-    await runDesignUnits(options, state, share);
+    if (!stopped()) state.savedFailure = await replaySaved(options, state, held);
+    if (state.savedFailure === null && !stopped()) await runDesignUnits(options, state, share);
     state.finished = performance.now();
-    summaries.push(summarize(options, state));
+    const complete = state.savedFailure !== null || Number.isFinite(state.failingRun) || !stopped();
+    summaries.push(await summarize(options, state, !complete));
   }
-  return { seed: options.seed, designs: summaries };
+  return { seed: options.seed, designs: summaries, interrupted: stopped(), savedHeld: held };
 }
 
 async function runDesignUnits(options: CampaignOptions, state: DesignState, timeMs: number | undefined) {
-  const runsMax = options.runs ?? Number.POSITIVE_INFINITY;
+  const runsMax = options.onlyRun === undefined ? (options.runs ?? Number.POSITIVE_INFINITY) : options.onlyRun + 1;
   const concurrency = options.execute === undefined ? 1 : Math.max(1, options.concurrency ?? 4);
   let lastProgress = 0;
   let ops = 0;
   const more = () =>
+    options.stop?.() !== true &&
     state.nextRun < runsMax &&
     state.nextRun < state.failingRun &&
     (timeMs === undefined || performance.now() - state.started < timeMs);
@@ -186,6 +286,8 @@ async function runDesignUnits(options: CampaignOptions, state: DesignState, time
       const spec = specFor(options, state, state.nextRun);
       state.nextRun += options.shardCount;
       record(spec, runUnit(spec));
+      // Lets a signal handler run (it may call for a stop).
+      if (options.stop !== undefined) await new Promise((resolve) => setImmediate(resolve));
     }
     return;
   }

@@ -33,6 +33,9 @@ import type { Knobs, SwapSystem } from '../lib/system.ts';
 import { SwapModel } from '../model/swap-model.ts';
 import type { Footprint } from '../model/swap-model.ts';
 import { firstDifference, plainEqual } from './diff.ts';
+import {
+  entryDivergence, folioDivergence, holderDivergence, observationDivergence, outcomeWords,
+} from './divergence.ts';
 
 export type FailureKind =
   | 'allowance'
@@ -57,7 +60,18 @@ export interface Failure {
   readonly path?: string;
   readonly expected?: unknown;
   readonly actual?: unknown;
+  /** The failing op's outcome on both sides, when both returned one. */
+  readonly outcome?: { readonly model: Outcome; readonly impl: Outcome };
+  /** The differences in kernel words (properties/divergence.ts), for outcome and observation
+   * failures. */
+  readonly divergence?: readonly string[];
+  /** For a failure in the drain: the drain's ops up to the failing one (they follow the
+   * trace's ops; `step` counts them). */
+  readonly drain?: readonly Op[];
 }
+
+/** Called after every op the checker applies (the drain's too), with its failure or null. */
+export type StepListener = (op: Op, failure: Failure | null, checker: Checker) => void;
 
 export interface CheckerOptions {
   /** Run a full check (whole observations, whole impl audit, model self-check) after every
@@ -147,6 +161,12 @@ export class Checker {
   private lastCheck: 'full' | 'footprint' = 'full';
   /** The observation last assembled for observation(), until the next op. */
   private assembled: Observation | null = null;
+  /** The last op's outcome on both sides, when both returned one. */
+  lastOutcome: { readonly model: Outcome; readonly impl: Outcome } | null = null;
+  /** Told about every op applied (replay --verbose and --format json listen). */
+  listener: StepListener | null = null;
+  /** The drain's ops so far, while it runs. */
+  private drainOps: Op[] | null = null;
 
   constructor(config: Config, system: SwapSystem, options: CheckerOptions = checkerOptionsDefault) {
     this.config = config;
@@ -201,8 +221,36 @@ export class Checker {
     return assembled;
   }
 
+  /** How many swap entries the model has live after the last op (kept views; O(1)). */
+  get liveEntries(): number {
+    return this.entryViews.size;
+  }
+
   /** Applies one op to both sides and checks everything; returns the first failure or null. */
   step(op: Op): Failure | null {
+    this.lastOutcome = null;
+    this.drainOps?.push(op);
+    let failure = this.stepChecked(op);
+    if (failure !== null && failure.op === op && failure.outcome === undefined && this.lastOutcome !== null) {
+      failure = { ...failure, outcome: this.lastOutcome };
+    }
+    if (failure !== null && this.drainOps !== null) failure = { ...failure, drain: [...this.drainOps] };
+    this.listener?.(op, failure, this);
+    return failure;
+  }
+
+  /** Names model entry `serial` by the design's entry value (`swp(1:16)`), or by serial. */
+  entryName(serial: number): string {
+    const value = this.serialToValue.get(serial);
+    if (value === undefined) return `#${serial} (never allocated in the design)`;
+    try {
+      return this.system.formatEntry(value);
+    } catch {
+      return `#${serial} (value ${value})`;
+    }
+  }
+
+  private stepChecked(op: Op): Failure | null {
     // swapoff discards a device's metadata, and with it the evidence of a leak there: the
     // state before it gets a full check (which names the previous step).
     if (this.incremental && op.op === 'swapoff' && this.lastCheck !== 'full' && this.steps > 0) {
@@ -228,6 +276,7 @@ export class Checker {
       return { kind: 'allowance', step, op, message: `impl choice rejected: ${modelStep.reason}` };
     }
     const { entry: _entry, ...actualOutcome } = actual;
+    this.lastOutcome = { model: modelStep.outcome, impl: actualOutcome };
     const outcomeDifference = plainEqual(modelStep.outcome, actualOutcome)
       ? null
       : firstDifference(modelStep.outcome, actualOutcome);
@@ -236,8 +285,9 @@ export class Checker {
         kind: 'outcome',
         step,
         op,
-        message: `outcome differs at ${outcomeDifference.path}`,
+        message: `outcome differs: model ${outcomeWords(modelStep.outcome)}, design ${outcomeWords(actualOutcome)}`,
         ...outcomeDifference,
+        divergence: [`outcome of ${op.op}: model ${outcomeWords(modelStep.outcome)}, design ${outcomeWords(actualOutcome)}`],
       };
     }
     const identityFailure = this.checkIdentity(step, op, actual, modelStep.outcome, modelStep.created, before);
@@ -325,6 +375,16 @@ export class Checker {
       const failure = this.fullCheck(Math.max(0, this.steps - 1), null, true);
       if (failure !== null) return failure;
     }
+    this.drainOps = [];
+    try {
+      const failure = this.drainSteps();
+      return failure === null || failure.drain !== undefined ? failure : { ...failure, drain: [...this.drainOps] };
+    } finally {
+      this.drainOps = null;
+    }
+  }
+
+  private drainSteps(): Failure | null {
     for (let holder = 0; holder < this.config.holders; holder++) {
       if (this.holderViews[holder]?.kind === 'empty') continue;
       const failure = this.step({ op: 'zap', holder, cpu: holder % this.config.cpus });
@@ -363,7 +423,9 @@ export class Checker {
 
   private crash(step: number, op: Op | null, error: unknown): Failure {
     if (error instanceof InvariantViolation) {
-      return { kind: 'invariant', step, op, invariant: error.invariant, message: error.message };
+      // The message starts with the invariant's name, which the failure names apart.
+      const message = error.message.startsWith(`${error.invariant}: `) ? error.message.slice(error.invariant.length + 2) : error.message;
+      return { kind: 'invariant', step, op, invariant: error.invariant, message };
     }
     return { kind: 'impl-crash', step, op, message: errorMessage(error) };
   }
@@ -490,17 +552,19 @@ export class Checker {
     this.footprintChecks++;
     this.lastCheck = 'footprint';
     const system = this.system as Required<Pick<SwapSystem, 'observeHolder' | 'observeEntry' | 'observeFolio' | 'auditTouched'>>;
-    const fail = (path: string, expected: unknown, actual: unknown, what: string): Failure => {
+    const name = (serial: number) => this.entryName(serial);
+    const fail = (path: string, expected: unknown, actual: unknown, divergence: readonly string[]): Failure => {
       const difference = firstDifference(expected, actual) ?? { path: '', expected, actual };
-      const full = `${path}${difference.path}`;
-      return { kind: 'observation', step, op, message: `observation differs at ${full} (${what})`, path: full, expected: difference.expected, actual: difference.actual };
+      const full = `${path}${difference.path === '(root)' ? '' : `.${difference.path}`}`;
+      const lines = divergence.length === 0 ? [`${path}: model ${JSON.stringify(expected)}, design ${JSON.stringify(actual)}`] : divergence;
+      return { kind: 'observation', step, op, message: lines[0] as string, path: full, expected: difference.expected, actual: difference.actual, divergence: lines };
     };
     try {
       for (const index of holders) {
         const expected = this.holderViews[index] as HolderView;
         const actual = this.translateHolder(system.observeHolder(index));
         if (typeof actual === 'string') return { kind: 'identity', step, op, message: actual };
-        if (!plainEqual(expected, actual)) return fail(`holders[${index}]`, expected, actual, this.describeHolder(index));
+        if (!plainEqual(expected, actual)) return fail(`holders[${index}]`, expected, actual, holderDivergence(index, expected, actual, name));
       }
       const values: number[] = [];
       for (const serial of [...footprint.entries].sort((a, b) => a - b)) {
@@ -516,14 +580,13 @@ export class Checker {
           }
         }
         if (!plainEqual(expected, actual)) {
-          const name = `model entry ${serial} = ${value === undefined ? '?' : this.system.formatEntry(value)}`;
-          return fail(`entries[serial ${serial}]`, expected, actual, name);
+          return fail(`entries[serial ${serial}]`, expected, actual, entryDivergence(serial, expected, actual, name));
         }
       }
       for (const id of [...footprint.folios].sort((a, b) => a - b)) {
         const expected = this.folioViews.get(id) ?? null;
         const actual = system.observeFolio(id);
-        if (!plainEqual(expected, actual)) return fail(`folios[id ${id}]`, expected, actual, `folio ${id}`);
+        if (!plainEqual(expected, actual)) return fail(`folios[id ${id}]`, expected, actual, folioDivergence(id, expected, actual));
       }
       system.auditTouched(values);
     } catch (error) {
@@ -633,39 +696,8 @@ export class Checker {
       expected,
       actual,
     };
-    return {
-      kind: 'observation',
-      step,
-      op,
-      message: `observation differs at ${difference.path}${this.describePath(difference.path, expected, actual)}`,
-      ...difference,
-    };
-  }
-
-  /** Names the holder and the model entry it holds. */
-  private describeHolder(index: number): string {
-    const view = this.holderViews[index];
-    if (view?.kind !== 'swap') return `holder ${index}`;
-    const value = this.serialToValue.get(view.entry);
-    return `holder ${index}, model entry ${view.entry} = ${value === undefined ? '?' : this.system.formatEntry(value)}`;
-  }
-
-  /** Names the holder or entry a difference path points into. */
-  private describePath(path: string, expected: Observation, actual: Observation): string {
-    const holder = /^holders\[(\d+)\]/.exec(path);
-    if (holder !== null) {
-      const view = expected.holders[Number(holder[1])];
-      if (view?.kind !== 'swap') return ` (holder ${holder[1]})`;
-      const value = this.serialToValue.get(view.entry);
-      return ` (holder ${holder[1]}, model entry ${view.entry} = ${value === undefined ? '?' : this.system.formatEntry(value)})`;
-    }
-    const entry = /^entries\[(\d+)\]/.exec(path);
-    if (entry !== null) {
-      const index = Number(entry[1]);
-      const serial = expected.entries[index]?.entry ?? actual.entries[index]?.entry;
-      const value = serial === undefined ? undefined : this.serialToValue.get(serial);
-      return ` (model entry ${serial ?? '?'} = ${value === undefined ? '?' : this.system.formatEntry(value)})`;
-    }
-    return '';
+    const divergence = observationDivergence(expected, actual, (serial) => this.entryName(serial));
+    const lines = divergence.length === 0 ? [`observation differs at ${difference.path}`] : divergence;
+    return { kind: 'observation', step, op, message: lines[0] as string, ...difference, divergence: lines };
   }
 }

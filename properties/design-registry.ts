@@ -1,9 +1,11 @@
 /**
- * Resolves a design reference (a built-in name, or a base design with knob overrides) into a
- * DesignUnderTest the runner can instantiate. Unknown names and knob values are input errors
- * with the list of what is known.
+ * Resolves a design reference (a built-in name, a base design with knob overrides or a
+ * mutant, or a proposal module) into a DesignUnderTest the runner can instantiate. Unknown
+ * names and knob values are input errors with the list of what is known. Modules are loaded
+ * asynchronously (properties/proposal.ts) and registered here by absolute path, so that
+ * resolving stays synchronous for the runner, the shrinker and worker threads.
  *
- * Not covered here: loading proposal modules (the design-proposal work).
+ * Not covered here: spellings of references (properties/design-ref.ts).
  */
 import type { Knobs } from '../lib/system.ts';
 import type { Config } from '../lib/config.ts';
@@ -34,7 +36,25 @@ export function designFromKnobs(name: string, knobs: Knobs, mutant?: string): De
   return { name, knobs, create: (config) => createSystemWithMutant(config, knobs, mutant) };
 }
 
+/** Loaded proposal modules by absolute path. */
+const moduleDesigns = new Map<string, DesignUnderTest>();
+
+/** Registers the design a loaded proposal module provides. */
+export function registerModuleDesign(path: string, design: DesignUnderTest): void {
+  moduleDesigns.set(path, design);
+}
+
+/** The design of a module loaded before, or undefined. */
+export function moduleDesign(path: string): DesignUnderTest | undefined {
+  return moduleDesigns.get(path);
+}
+
 export function resolveDesign(ref: DesignRef): DesignUnderTest {
+  if (typeof ref !== 'string' && 'module' in ref) {
+    const design = moduleDesigns.get(ref.module);
+    if (design === undefined) throw new InputError(`design module '${ref.module}' was not loaded (loadDesign() first)`);
+    return design;
+  }
   const baseName = typeof ref === 'string' ? ref : ref.base;
   const base = designs[baseName];
   if (base === undefined) {

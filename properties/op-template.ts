@@ -73,10 +73,14 @@ function choose(candidates: readonly number[], idLimit: number, t: OpTemplate, h
   return candidates[t.pick % candidates.length] as number;
 }
 
+/** The largest folio id a generated op names when it names one at random (an EINVAL path
+ * when no such folio exists; properties/trace-bounds.ts accepts ids up to it). */
+export const folioPickMax = 64;
+
 /** Folio candidates are chosen by position, since ids only grow. */
 function chooseFolio(candidates: readonly FolioView[], all: readonly FolioView[], t: OpTemplate) {
   const pool = candidates.length > 0 ? candidates : all;
-  if (pool.length === 0 || t.pick2 % 16 === 15) return 1 + (t.pick % 64);
+  if (pool.length === 0 || t.pick2 % 16 === 15) return 1 + (t.pick % folioPickMax);
   // Recent folios are hot: bias towards the end of the list.
   const index = t.pick2 % 4 !== 0 ? pool.length - 1 - (t.pick % Math.min(4, pool.length)) : t.pick;
   return (pool[index % pool.length] as FolioView).id;

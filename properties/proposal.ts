@@ -1,22 +1,24 @@
 /**
- * Loads a design proposal for `swapcheck validate`: a knob file (JSON `{"base": NAME,
- * "knobs": {...}}`, resolved like --design) or a JavaScript module (TypeScript under a runner
- * that strips types) whose default export is a SystemFactory (lib/proposal.ts). The factory is
- * probed once on the default config: it must return an object with every method of SwapSystem
- * (costs() is optional). Anything else is an InputError naming what is wrong (exit 2).
+ * Loads a design proposal: a knob file (JSON `{"base": NAME, "knobs": {...}}`, resolved like
+ * --design) or a JavaScript module (TypeScript under a runner that strips types) whose default
+ * export is a SystemFactory (lib/proposal.ts). The factory is probed once on the default
+ * config: it must return an object with every method of SwapSystem (costs() is optional).
+ * Anything else is an InputError naming what is wrong (exit 2). A loaded module is registered
+ * by its absolute path (properties/design-registry.ts), so every command, worker threads
+ * included, resolves `{"module": PATH}` references to it.
  *
  * Not covered here: running the proposal (properties/validate.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as v from 'valibot';
 import { configDefault } from '../lib/config.ts';
 import type { SwapSystem } from '../lib/system.ts';
 import type { Knobs, SystemFactory } from '../lib/system.ts';
-import { resolveDesign } from './design-registry.ts';
+import { moduleDesign, registerModuleDesign, resolveDesign } from './design-registry.ts';
 import type { DesignUnderTest } from './run.ts';
-import { designRefSchema, describeIssues, InputError } from './trace.ts';
+import { readKnobFile } from './design-ref.ts';
+import { InputError, type DesignRef } from './trace.ts';
 
 /** The methods a system must have (costs() is optional). */
 const requiredMethods = ['apply', 'observe', 'audit', 'auditEmpty', 'entryOffset', 'formatEntry', 'marks'] as const;
@@ -36,18 +38,6 @@ export function checkSystem(system: unknown, source: string): asserts system is 
   if (costs !== undefined && typeof costs !== 'function') {
     throw new InputError(`${source}: costs is present but not a method`);
   }
-}
-
-function loadKnobFile(path: string): DesignUnderTest {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new InputError(`${path}: not a JSON knob file (${(error as Error).message})`);
-  }
-  const result = v.safeParse(designRefSchema, parsed);
-  if (!result.success) throw new InputError(`${path}: ${describeIssues(result.issues)}`);
-  return resolveDesign(result.output);
 }
 
 async function loadModule(path: string): Promise<DesignUnderTest> {
@@ -79,5 +69,22 @@ async function loadModule(path: string): Promise<DesignUnderTest> {
 export async function loadProposal(file: string): Promise<DesignUnderTest> {
   const path = resolve(file);
   if (!existsSync(path)) throw new InputError(`${file}: no such file`);
-  return extname(path) === '.json' ? loadKnobFile(path) : loadModule(path);
+  if (extname(path) === '.json') return resolveDesign(readKnobFile(path));
+  const loaded = moduleDesign(path) ?? await loadModule(path);
+  registerModuleDesign(path, loaded);
+  return loaded;
+}
+
+/** The reference a trace stores for the proposal at `file`: the knob file's contents, or
+ * the module's absolute path. */
+export function proposalRef(file: string): DesignRef {
+  const path = resolve(file);
+  return extname(path) === '.json' ? readKnobFile(path) : { module: path };
+}
+
+/** Loads the module a reference names, if any, so that resolveDesign() finds it; then
+ * resolves it. Built-in references resolve at once. */
+export async function loadDesign(ref: DesignRef): Promise<DesignUnderTest> {
+  if (typeof ref !== 'string' && 'module' in ref) await loadProposal(ref.module);
+  return resolveDesign(ref);
 }

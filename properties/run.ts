@@ -9,7 +9,7 @@
 import type { Config } from '../lib/config.ts';
 import type { Op, OpName } from '../lib/ops.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
-import type { CheckerOptions, Failure } from './checker.ts';
+import type { CheckerOptions, Failure, StepListener } from './checker.ts';
 import { Checker, checkerOptionsDefault } from './checker.ts';
 import { drawSwarm, drawTemplate, type Swarm } from './generator.ts';
 import { resolveTemplate } from './op-template.ts';
@@ -95,22 +95,26 @@ export function runRandom(
   return { ops, failure, steps, marks: safeMarks(checker), opCounts };
 }
 
-/** Replays a fixed op list, then the drain (unless `drain` is false). */
+/** Replays a fixed op list, then the drain (unless `drain` is false); `listener` hears of
+ * every op, the drain's included, and is first called with the fresh checker (`start`). */
 export function replayOps(
   design: DesignUnderTest,
   config: Config,
   ops: readonly Op[],
   options: CheckerOptions = checkerOptionsDefault,
   drain = true,
-  onStep?: (index: number, op: Op, checker: Checker) => void,
+  listener?: { readonly start?: (checker: Checker) => void; readonly step: StepListener },
 ): RunResult {
   const checker = checkerFor(design, config, options);
+  if (listener !== undefined) {
+    listener.start?.(checker);
+    checker.listener = listener.step;
+  }
   const opCounts: Partial<Record<OpName, number>> = {};
   let failure: Failure | null = null;
-  for (const [index, op] of ops.entries()) {
+  for (const op of ops) {
     opCounts[op.op] = (opCounts[op.op] ?? 0) + 1;
     failure = checker.step(op);
-    onStep?.(index, op, checker);
     if (failure !== null) break;
   }
   if (failure === null && drain) failure = checker.drain();

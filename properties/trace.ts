@@ -16,6 +16,8 @@ import type { Config } from '../lib/config.ts';
 import type { ConfigPresetName } from '../lib/config.ts';
 import { configPresets, validateConfig } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
+import { pathLocation, syntaxProblem } from './json-location.ts';
+import { opBoundsProblems } from './trace-bounds.ts';
 
 export const traceFormat = 'swapcheck-trace';
 export const traceVersion = 1;
@@ -62,7 +64,7 @@ export const configSchema = v.strictObject({
   memcgs: v.optional(v.array(v.strictObject({ holders: count, swapMax: v.nullable(count) }))),
 });
 
-const knobsSchema = v.strictObject({
+export const knobsSchema = v.strictObject({
   virtualEntries: v.optional(v.picklist(['never', 'first', 'when-zswap', 'always'])),
   reverseMap: v.optional(v.picklist(['kept', 'elided'])),
   lookupCache: v.optional(v.picklist(['off', 'pinned', 'validated'])),
@@ -71,6 +73,8 @@ const knobsSchema = v.strictObject({
 export const designRefSchema = v.union([
   v.string(),
   v.strictObject({ base: v.string(), knobs: v.optional(knobsSchema), mutant: v.optional(v.string()) }),
+  // A proposal module, by absolute path (properties/design-ref.ts).
+  v.strictObject({ module: v.string() }),
 ]);
 
 /**
@@ -136,10 +140,16 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
-/** The first problem in a valibot result, as `path: message`. */
-export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  const issue = issues[0];
-  if (issue === undefined) return 'invalid';
+/** One schema problem: its path in the document, and what is wrong, in words. */
+export interface IssueProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+  /** The problem is an unknown field (its location is the field's name). */
+  readonly unknownField: boolean;
+}
+
+/** The problem one valibot issue stands for. */
+function issueProblem(issue: v.BaseIssue<unknown>): IssueProblem {
   // A union or variant mismatch nests the issues of each branch; the one with the longest
   // path is the branch that matched furthest, and says what was really expected.
   let deepest: v.BaseIssue<unknown> = issue;
@@ -153,12 +163,40 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string 
     for (const nested of candidate.issues ?? []) visit(nested);
   };
   visit(issue);
-  const path = v.getDotPath(deepest) ?? v.getDotPath(issue) ?? '(root)';
+  const chosen = deepest.path === undefined && issue.path !== undefined ? issue : deepest;
+  const path = (chosen.path ?? []).map((item) => item.key as string | number);
   // valibot words strict-object key problems in terms of types; say them in terms of fields.
+  const unknownField = /^Invalid key: Expected never/.test(deepest.message);
   const message = deepest.message
     .replace(/^Invalid key: Expected never but received (.*)$/, 'unknown field $1')
     .replace(/^Invalid key: Expected (".*") but received undefined$/, 'missing field $1');
-  return `${path}: ${message}`;
+  return { path, message, unknownField };
+}
+
+/** Every problem of a valibot result. */
+export function issueProblems(issues: readonly v.BaseIssue<unknown>[]): IssueProblem[] {
+  return issues.map(issueProblem);
+}
+
+/** A problem's path as dots (`ops.3.holder`), or `(root)`. */
+export function dotPath(path: readonly (string | number)[]): string {
+  return path.length === 0 ? '(root)' : path.join('.');
+}
+
+/** The first problem in a valibot result, as `path: message`. */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  const issue = issues[0];
+  if (issue === undefined) return 'invalid';
+  const problem = issueProblem(issue);
+  return `${dotPath(problem.path)}: ${problem.message}`;
+}
+
+/** Problems located in `text` as `source:line:column: path: message` lines. */
+export function locatedProblems(source: string, text: string, problems: readonly IssueProblem[]): string {
+  return problems.map((problem) => {
+    const at = pathLocation(text, problem.path, problem.unknownField);
+    return `${source}:${at.line}:${at.column}: ${dotPath(problem.path)}: ${problem.message}`;
+  }).join('\n');
 }
 
 /** Resolves a config reference of a trace or a flag. */
@@ -166,25 +204,28 @@ export function resolveConfig(config: ConfigPresetName | Config): Config {
   return typeof config === 'string' ? configPresets[config] : config;
 }
 
-/** Parses JSON `text` against `schema`; throws one InputError naming `source` and the first
- * issue's path. Shared by both trace formats. */
+/** Parses JSON `text` against `schema`; throws one InputError naming `source` with a line
+ * `source:line:column: path: message` for every problem. Shared by both trace formats. */
 export function parseJsonWith<S extends v.GenericSchema>(schema: S, text: string, source: string): v.InferOutput<S> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${source}: not JSON (${(error as Error).message})`);
-  }
-  const result = v.safeParse(schema, json);
-  if (!result.success) throw new InputError(`${source}: ${describeIssues(result.issues)}`);
+  const syntax = syntaxProblem(text);
+  if (syntax !== null) throw new InputError(`${source}:${syntax.line}:${syntax.column}: ${syntax.message}`);
+  const result = v.safeParse(schema, JSON.parse(text));
+  if (!result.success) throw new InputError(locatedProblems(source, text, issueProblems(result.issues)));
   return result.output;
 }
 
-/** Parses and validates trace text; throws InputError naming `source`. */
+/** Parses and validates trace text, the ops against the config too; throws InputError naming
+ * `source`. */
 export function parseTrace(text: string, source: string): Trace {
   const trace = parseJsonWith(traceSchema, text, source) as Trace;
-  const reason = validateConfig(resolveConfig(trace.config));
-  if (reason !== null) throw new InputError(`${source}: config: ${reason}`);
+  const config = resolveConfig(trace.config);
+  const reason = validateConfig(config);
+  if (reason !== null) {
+    const at = pathLocation(text, ['config']);
+    throw new InputError(`${source}:${at.line}:${at.column}: config: ${reason}`);
+  }
+  const problems = opBoundsProblems(trace.ops, config, ['ops']);
+  if (problems.length > 0) throw new InputError(locatedProblems(source, text, problems));
   return trace;
 }
 

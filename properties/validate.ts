@@ -1,7 +1,8 @@
 /**
  * The property campaign of `swapcheck validate`: seeded random runs of one design (each ending
- * with the drain) over the four preset configs in turn, until the time budget is spent or a
- * run fails; a failure is shrunk to a minimal trace.
+ * with the drain) over the four preset configs in turn, until the runs or the time budget are
+ * spent or a run fails (a budget in runs gives the same verdict on any machine); a failure is
+ * shrunk to a minimal trace.
  *
  * Not covered here: loading the proposal (properties/proposal.ts) and its costs
  * (properties/compare.ts).
@@ -24,6 +25,8 @@ export interface ValidateOptions {
 }
 
 export interface ValidateFailure {
+  /** The failing run's index: `--runs runIndex + 1` with the same seed reaches it. */
+  readonly runIndex: number;
   readonly configName: string;
   readonly config: Config;
   readonly runSeed: number;
@@ -61,7 +64,7 @@ export function validateDesign(design: DesignUnderTest, options: ValidateOptions
       return {
         runs, steps,
         failure: {
-          configName, config, runSeed: seed, ops: shrunk.ops, failure: shrunk.failure,
+          runIndex: runs - 1, configName, config, runSeed: seed, ops: shrunk.ops, failure: shrunk.failure,
           lengthBefore: result.ops.length,
         },
       };

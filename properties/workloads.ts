@@ -4,7 +4,9 @@
  * resolving PRNG-drawn templates (properties/op-template.ts) against the reference model while
  * the classic design runs alongside, and every design then replays the same stream. (Resolving
  * against each design's own run would let legitimate design choices, such as which device an
- * entry lands on, change the stream.)
+ * entry lands on, change the stream.) The workloads at kernel scale (`--scale`) are written
+ * out directly instead (properties/scale-workloads.ts); workloadPlan() gives either kind's
+ * stream and how often to measure it.
  *
  * Not covered here: running the streams and measuring costs (properties/compare.ts).
  */
@@ -15,8 +17,25 @@ import { Checker, checkerOptionsDefault } from './checker.ts';
 import { drawTemplateWith, opWeightsBase } from './generator.ts';
 import { resolveTemplate, type OpTemplate } from './op-template.ts';
 import { Prng } from './prng.ts';
+import { scaleConfig, scaleName, scalePages, scaleStream } from './scale-workloads.ts';
 
+/** A workload at kernel scale: `pages` swapped-out pages (properties/scale-workloads.ts). */
+export interface ScaleWorkload {
+  readonly kind: 'scale';
+  readonly name: string;
+  readonly summary: string;
+  readonly config: Config;
+  /** The size asked for (`--scale`), which names the workload. */
+  readonly size: number;
+  /** Pages swapped out: `size` rounded up to whole order-9 folios. */
+  readonly pages: number;
+}
+
+export type AnyWorkload = Workload | ScaleWorkload;
+
+/** A mix workload: ops drawn from a seeded mix and resolved against the model. */
 export interface Workload {
+  readonly kind?: 'mix';
   readonly name: string;
   readonly summary: string;
   readonly config: Config;
@@ -166,4 +185,42 @@ export function workloadOps(workload: Workload): Op[] {
     if (!apply(resolveTemplate(config, checker.observation, template))) break;
   }
   return ops;
+}
+
+/** The scale workload of `pages` swapped-out pages. */
+export function scaleWorkload(pages: number): ScaleWorkload {
+  const whole = scalePages(pages);
+  return {
+    kind: 'scale',
+    name: scaleName(pages),
+    summary: `${whole.toLocaleString('en-US')} pages swapped out in order-9 folios on 512-slot clusters ` +
+      '(half to zswap, the rest and the zero-filled to disk or the zero flag), then zswap writeback, swapins and frees',
+    config: scaleConfig(pages),
+    size: pages,
+    pages: whole,
+  };
+}
+
+/** A workload's stream and how it is measured. */
+export interface WorkloadPlan {
+  readonly ops: readonly Op[];
+  /** Ops after which costs are measured and userspace views compared besides `every`. */
+  readonly checkpoints: readonly number[];
+  /** Metadata measured after every N-th op. */
+  readonly sampleEvery: number;
+  /** Userspace views compared after every N-th op (checkpoints aside). */
+  readonly viewEvery: number;
+  /** Full checks every N ops (footprint checks after every op). */
+  readonly fullCheckEvery: number;
+}
+
+export function workloadPlan(workload: AnyWorkload): WorkloadPlan {
+  if (workload.kind === 'scale') {
+    const stream = scaleStream(workload.pages);
+    return {
+      ops: stream.ops, checkpoints: stream.checkpoints, sampleEvery: Math.max(1, Math.floor(workload.pages / 32)),
+      viewEvery: Number.MAX_SAFE_INTEGER, fullCheckEvery: Number.MAX_SAFE_INTEGER,
+    };
+  }
+  return { ops: workloadOps(workload), checkpoints: [], sampleEvery: 1, viewEvery: 1, fullCheckEvery: 64 };
 }

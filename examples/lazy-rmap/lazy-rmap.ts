@@ -6,7 +6,8 @@
  * virtual table words are the only link to physical slots). Before a swapoff it builds the
  * reverse map for that device on demand, from a scan of every live entry, and drops it when
  * the swapoff is done. Its cost report is vswap-direct's plus that temporary map: the entries
- * scanned count as scan slots, and the map (a 4-byte word per entry backed by the device)
+ * scanned count as scan slots, and the map (an 8-byte word per entry backed by the device, as
+ * the kernel layout of lib/costs.ts has it)
  * counts as reverse-map bytes at its peak, and is added to the peak total (an upper bound,
  * since the two peaks need not coincide).
  *
@@ -17,7 +18,7 @@
  * (docs/writing-a-design.md).
  */
 import {
-  builtinFactory, builtinKnobs, type Config, type CostReport, type ImplOutcome, type Knobs,
+  builtinFactory, builtinKnobs, kernelLayout, type Config, type CostOptions, type CostReport, type ImplOutcome, type Knobs,
   type Observation, type Op, type SwapSystem, type SystemFactory,
 } from '../../lib/index.ts';
 
@@ -68,14 +69,22 @@ class LazyRmapSystem implements SwapSystem {
     return { ...this.inner.marks(), 'lazy-rmap-entries-scanned': this.entriesScanned };
   }
 
-  costs(): CostReport {
-    const base = this.inner.costs?.();
+  costs(options?: CostOptions): CostReport {
+    const base = this.inner.costs?.(options);
     if (base === undefined) throw new Error('the built-in design reports no costs');
+    const memcg = base.memcg;
     return {
       counts: { ...base.counts, scanSlots: base.counts.scanSlots + this.entriesScanned },
       bytes: base.bytes,
       peakBytes: { ...base.peakBytes, reverseMap: base.peakBytes.reverseMap + this.mapBytesPeak },
       peakTotalBytes: base.peakTotalBytes + this.mapBytesPeak,
+      ...(memcg === undefined ? {} : {
+        memcg: {
+          ...memcg,
+          peakTotalNoMemcg: memcg.peakTotalNoMemcg + this.mapBytesPeak,
+          peakTotalEager: memcg.peakTotalEager + this.mapBytesPeak,
+        },
+      }),
     };
   }
 
@@ -84,7 +93,7 @@ class LazyRmapSystem implements SwapSystem {
     const entries = this.inner.observe().entries;
     this.entriesScanned += entries.length;
     const backed = entries.filter((entry) => entry.device === device).map((entry) => entry.entry);
-    this.mapBytesPeak = Math.max(this.mapBytesPeak, 4 * backed.length);
+    this.mapBytesPeak = Math.max(this.mapBytesPeak, kernelLayout.reverseMapWord * backed.length);
     return backed;
   }
 }
