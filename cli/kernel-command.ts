@@ -178,11 +178,8 @@ async function runTraces(paths: readonly string[], options: TraceRunOptions, io:
       io.out(`${basename(path)}: C reproducer ${target}`);
     }
   }
-  if (options.emitOnly) return jobs.length === 0 ? 2 : 0;
-  if (jobs.length === 0) {
-    io.out(`0 passed, 0 failed, ${refused} not expressible`);
-    return 2;
-  }
+  if (jobs.length === 0) throw new InputError(`no trace is expressible on ${linux61.name} (${refused} refused; the lines above say why)`);
+  if (options.emitOnly) return 0;
   const tools = needUml();
   const run = await runOnKernel(tools, jobs, {
     batchSize: options.batchSize,

@@ -261,7 +261,7 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
     ? commandLine(['run', '--seed', String(seed), '--run', String(onlyRun), '--max-ops', String(opsPerRun), ...repeat.config, ...repeat.check, ...designArgs])
     : commandLine([
       'run', '--seed', String(seed), '--runs', String(runs ?? runsDone), '--max-ops', String(opsPerRun), ...repeat.config,
-      ...(flags.shard === undefined ? [] : ['--shard', flags.shard]), ...repeat.check, ...designArgs, ...(db === null ? [] : ['--no-db']),
+      ...(flags.shard === undefined ? [] : ['--shard', flags.shard]), ...repeat.check, ...designArgs, '--no-db',
     ]);
   const report: RunReport = buildRunReport(result, {
     config: label, configs, configLabel: label, opsPerRun, fullCheckEvery,
