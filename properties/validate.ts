@@ -1,6 +1,6 @@
 /**
  * The property campaign of `swapcheck validate`: seeded random runs of one design (each ending
- * with the drain) over the four preset configs in turn, until the runs or the time budget are
+ * with the drain) over the preset configs in turn, until the runs or the time budget are
  * spent or a run fails (a budget in runs gives the same verdict on any machine); a failure is
  * shrunk to a minimal trace.
  *
