@@ -60,15 +60,23 @@ function holderIndices(observation: Observation, predicate: HolderPredicate): nu
   return indices;
 }
 
+/** Where a run's hot holders are: `count` ids from `base` (null: a quarter of the ids). */
+export interface HotWindow {
+  readonly base: number;
+  readonly count: number | null;
+}
+
+const hotLowest: HotWindow = { base: 0, count: null };
+
 /**
- * Picks one candidate: usually among the hot ids (the low quarter of the id space, or the
- * `hot` lowest when the run narrows them), sometimes any candidate, and one time in sixteen
- * any id at all (which may well be invalid).
+ * Picks one candidate: usually among the hot ids (a quarter of the id space from the window's
+ * base, or the window's `count` when the run narrows them), sometimes any candidate, and one
+ * time in sixteen any id at all (which may well be invalid).
  */
-function choose(candidates: readonly number[], idLimit: number, t: OpTemplate, hot: number | null = null): number {
+function choose(candidates: readonly number[], idLimit: number, t: OpTemplate, hot: HotWindow = hotLowest): number {
   if (candidates.length === 0 || t.pick2 % 16 === 15) return t.pick % idLimit;
-  const hotLimit = hot ?? Math.max(2, idLimit >> 2);
-  const hotCandidates = candidates.filter((id) => id < hotLimit);
+  const hotLimit = hot.count ?? Math.max(2, idLimit >> 2);
+  const hotCandidates = candidates.filter((id) => id >= hot.base && id < hot.base + hotLimit);
   if (hotCandidates.length > 0 && t.pick2 % 4 !== 0) return hotCandidates[t.pick % hotCandidates.length] as number;
   return candidates[t.pick % candidates.length] as number;
 }
@@ -92,7 +100,7 @@ function mappedFolios(observation: Observation): Set<number> {
   return mapped;
 }
 
-function faultOp(config: Config, observation: Observation, t: OpTemplate, cpu: number, hot: number | null): Op {
+function faultOp(config: Config, observation: Observation, t: OpTemplate, cpu: number, hot: HotWindow): Op {
   const orderWanted = t.order % (config.orderMax + 1);
   for (let order = orderWanted; order >= 0; order--) {
     const size = 2 ** order;
@@ -110,11 +118,17 @@ function faultOp(config: Config, observation: Observation, t: OpTemplate, cpu: n
   return { op: 'fault', holder: t.pick % config.holders, order: 0, cpu };
 }
 
-/** Resolves a template into a concrete op against the model's observation; `hot` narrows the
- * hot holders to the lowest `hot` ids (null: the low quarter). */
-export function resolveTemplate(config: Config, observation: Observation, t: OpTemplate, hot: number | null = null): Op {
+/**
+ * Resolves a template into a concrete op against the model's observation; `hot` narrows the
+ * hot holders to `hot` ids (null: a quarter of them), starting at holder `hotBase` (a run on
+ * a machine with memory cgroups puts them in one cgroup: generator.ts drawHotBase()).
+ */
+export function resolveTemplate(
+  config: Config, observation: Observation, t: OpTemplate, hot: number | null = null, hotBase = 0,
+): Op {
   const cpu = t.cpu % config.cpus;
-  if (t.advance === true) return advanceOp(config, observation, t, cpu, hot);
+  const window: HotWindow = { base: hotBase, count: hot };
+  if (t.advance === true) return advanceOp(config, observation, t, cpu, window);
   const holders = config.holders;
   const cachedFolios = new Set(observation.folios.filter((f) => f.cached).map((f) => f.id));
   const isPresent: HolderPredicate = (v) => v.kind === 'present';
@@ -129,23 +143,23 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
       return { op: t.kind, device, cpu };
     }
     case 'fault':
-      return faultOp(config, observation, t, cpu, hot);
+      return faultOp(config, observation, t, cpu, window);
     case 'write': {
       const redirty = preferred(t) ? holderIndices(observation, (v) => v.kind === 'present' && cachedFolios.has(v.folio)) : [];
       const holder = redirty.length > 0
         ? (redirty[t.pick % redirty.length] as number)
-        : choose(holderIndices(observation, isPresent), holders, t, hot);
+        : choose(holderIndices(observation, isPresent), holders, t, window);
       return { op: 'write', holder, value: t.value, cpu };
     }
     case 'fork': {
-      const source = choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, hot);
+      const source = choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, window);
       const empties = holderIndices(observation, (v, i) => v.kind === 'empty' && i !== source);
       const target = empties.length > 0 ? (empties[t.pick2 % empties.length] as number) : t.pick2 % holders;
       return withFlag({ op: 'fork', holder: source, target, cpu }, 'failAlloc', t.flag);
     }
     case 'allocSwap': {
       const uncached = holderIndices(observation, (v) => v.kind === 'present' && !cachedFolios.has(v.folio));
-      return withFlag({ op: 'allocSwap', holder: choose(uncached, holders, t, hot), cpu }, 'failAlloc', t.flag);
+      return withFlag({ op: 'allocSwap', holder: choose(uncached, holders, t, window), cpu }, 'failAlloc', t.flag);
     }
     case 'unmap': {
       const cached = holderIndices(observation, (v) => v.kind === 'present' && cachedFolios.has(v.folio));
@@ -156,25 +170,25 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
         const view = observation.holders[h];
         return view?.kind === 'present' && partly.has(view.folio);
       });
-      const holder = finishing.length > 0 ? (finishing[t.pick % finishing.length] as number) : choose(cached, holders, t, hot);
+      const holder = finishing.length > 0 ? (finishing[t.pick % finishing.length] as number) : choose(cached, holders, t, window);
       return withFlag({ op: 'unmap', holder, cpu }, 'failAlloc', t.flag);
     }
     case 'swapin': {
       const shared = preferred(t) ? sharedSwapHolders(observation) : [];
       const holder = shared.length > 0
         ? (shared[t.pick % shared.length] as number)
-        : choose(holderIndices(observation, isSwap), holders, t, hot);
+        : choose(holderIndices(observation, isSwap), holders, t, window);
       // Half the swapins ask for the largest order whose aligned holder range is swapped out;
       // the design falls back to order 0 when the batch is not uniform.
       const order = t.order >= 2 ? largestSwappedOrder(config, observation, holder) : 0;
       return swapinOp(holder, order, cpu, t);
     }
     case 'zap':
-      return { op: 'zap', holder: choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, hot), cpu };
+      return { op: 'zap', holder: choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, window), cpu };
     case 'zswapWriteback': {
       const zswapEntries = new Set(observation.entries.filter((e) => e.backend === 'zswap').map((e) => e.entry));
       const inZswap = holderIndices(observation, (v) => v.kind === 'swap' && zswapEntries.has(v.entry));
-      return withFlag({ op: 'zswapWriteback', holder: choose(inZswap, holders, t, hot), cpu }, 'failAlloc', t.flag);
+      return withFlag({ op: 'zswapWriteback', holder: choose(inZswap, holders, t, window), cpu }, 'failAlloc', t.flag);
     }
     case 'writeout':
     case 'evict':
@@ -205,7 +219,7 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
  * are partly lifecycle steps stores, loads, redirties and frees the same few entries over and
  * over, which is where zswap, zero-page and count bugs live.
  */
-function advanceOp(config: Config, observation: Observation, t: OpTemplate, cpu: number, hot: number | null): Op {
+function advanceOp(config: Config, observation: Observation, t: OpTemplate, cpu: number, hot: HotWindow): Op {
   const mapped = mappedFolios(observation);
   const unmapped = observation.folios.filter((f) => f.cached && !mapped.has(f.id));
   if (unmapped.length > 0 && t.pick2 % 3 === 0) {
@@ -213,8 +227,8 @@ function advanceOp(config: Config, observation: Observation, t: OpTemplate, cpu:
     if (folio.dirty) return writeoutOp(folio.id, cpu, t);
     return { op: 'evict', folio: folio.id, cpu };
   }
-  const limit = Math.min(config.holders, hot ?? Math.max(2, config.holders >> 2));
-  const holder = t.pick % limit;
+  const limit = Math.min(config.holders - hot.base, hot.count ?? Math.max(2, config.holders >> 2));
+  const holder = hot.base + (t.pick % limit);
   const view = observation.holders[holder];
   const step = (t.pick2 >> 2) % 4;
   switch (view?.kind) {
