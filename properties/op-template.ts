@@ -37,9 +37,10 @@ export interface OpTemplate {
    * bit of pick2): a write takes a page whose folio is still in the swap cache, so that the
    * swapped copy goes stale (every re-writeout path: zero flag, zswap copy, reused backing);
    * a swapin takes a holder of a shared entry (count of two or more), where do_swap_page()
-   * may not take the entry exclusively (swap cache kept, zswap load not exclusive). Only the
-   * campaign runner's drawTemplate sets it; fast-check properties and workloads resolve as
-   * before. */
+   * may not take the entry exclusively (swap cache kept, zswap load not exclusive); on a
+   * machine with memory cgroups, a zap takes the last swap PTE of an entry whose swap-cache
+   * folio another holder maps (the memcg-full reclaim). Only the campaign runner's
+   * drawTemplate sets it; fast-check properties and workloads resolve as before. */
   readonly lifecycleBias?: boolean;
   /** The template comes from a pressure swarm (generator.ts): unmap never finishes a partly
    * unmapped large folio, which keeps folios with one entry held and another cache-only, the
@@ -183,8 +184,16 @@ export function resolveTemplate(
       const order = t.order >= 2 ? largestSwappedOrder(config, observation, holder) : 0;
       return swapinOp(holder, order, cpu, t);
     }
-    case 'zap':
-      return { op: 'zap', holder: choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, window), cpu };
+    case 'zap': {
+      // On a machine with memory cgroups, half the lifecycle zaps take the last swap PTE of an
+      // entry whose swap-cache folio another holder maps: the zap reclaims it when the memcg
+      // is half full (mem_cgroup_swap_full(), __try_to_reclaim_swap()'s TTRS_FULL arm).
+      const last = preferred(t) && (config.memcgs ?? []).length > 0 ? lastSwapOfMappedCache(observation) : [];
+      const holder = last.length > 0
+        ? (last[t.pick % last.length] as number)
+        : choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, window);
+      return { op: 'zap', holder, cpu };
+    }
     case 'zswapWriteback': {
       const zswapEntries = new Set(observation.entries.filter((e) => e.backend === 'zswap').map((e) => e.entry));
       const inZswap = holderIndices(observation, (v) => v.kind === 'swap' && zswapEntries.has(v.entry));
@@ -266,6 +275,13 @@ function preferred(t: OpTemplate): boolean {
 function sharedSwapHolders(observation: Observation): number[] {
   const shared = new Set(observation.entries.filter((e) => e.count >= 2).map((e) => e.entry));
   return holderIndices(observation, (v) => v.kind === 'swap' && shared.has(v.entry));
+}
+
+/** Holders of the last reference (count 1) of an entry whose swap-cache folio a holder maps. */
+function lastSwapOfMappedCache(observation: Observation): number[] {
+  const mapped = mappedFolios(observation);
+  const last = new Set(observation.entries.filter((e) => e.count === 1 && e.cache !== null && mapped.has(e.cache.folio)).map((e) => e.entry));
+  return holderIndices(observation, (v) => v.kind === 'swap' && last.has(v.entry));
 }
 
 /** Large folios some page of which is no longer mapped by any holder (one pass over holders). */
