@@ -82,7 +82,7 @@ function loadConfigs(flag: string | undefined, cwd: string): { label: string; co
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new InputError(`--config: cannot read '${flag}' (expected tiny, default, tiny-disk, default-disk, mixed or a JSON file)`);
+    throw new InputError(`--config: cannot read '${flag}' (expected tiny, default, tiny-disk, default-disk, tiny-memcg, mixed or a JSON file)`);
   }
   const wrapped = `{"format":"${traceFormat}","version":${traceVersion},"design":"classic","config":${text},"ops":[]}`;
   const trace = parseTrace(wrapped, flag);
@@ -345,7 +345,7 @@ export const runCommand: CommandModule = {
       .option('--time <duration>', 'time budget shared by the designs, e.g. 30s, 2m (default 30s)')
       .option('--run <n>', 'rerun run N of the campaign alone (what a failure\'s reproduce line uses)')
       .option('--max-ops <n>', 'generated ops per run (default 400)')
-      .option('--config <name>', 'tiny, default, tiny-disk, default-disk, mixed (default: the four in turn) or a JSON config file')
+      .option('--config <name>', 'tiny, default, tiny-disk, default-disk, tiny-memcg, mixed (default: the five in turn) or a JSON config file')
       .option('--out <dir>', 'where failure traces are written (default ./swapcheck-failures)')
       .option('--workers <n>', 'worker threads (default 1: inline)')
       .option('--shard <i/n>', 'take every n-th run starting at run i-1 (CI matrices; merge the reports with swapcheck merge)')
