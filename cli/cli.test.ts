@@ -237,13 +237,13 @@ describe('swapcheck command line: failures, the database and replay', () => {
     const corpus = join(dir, 'corpus');
     process.env['SWAPCHECK_REGRESSIONS_DIR'] = corpus;
     try {
-      const args = ['run', '--design', 'classic[mutant=shadow-left-after-free]', '--seed', '3', '--runs', '200', '--max-ops', '300'];
+      const args = ['run', '--design', 'classic[mutant=shadow-left-after-free]', '--seed', '2', '--runs', '200', '--max-ops', '300'];
       const run = await swapcheck([...args, '--out', 'failures', '--save-regressions'], dir);
       expect(run.code).toBe(1);
-      expect(run.stdout).toMatch(/^FAIL classic\[mutant=shadow-left-after-free\]: run 1 /m);
+      expect(run.stdout).toMatch(/^FAIL classic\[mutant=shadow-left-after-free\]: run 2 /m);
       expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^\d+ passed, 1 failed$/);
       const traces = readdirSync(join(dir, 'failures'));
-      expect(traces).toEqual(['classic-mutant-shadow-left-after-free-seed3-run1.json']);
+      expect(traces).toEqual(['classic-mutant-shadow-left-after-free-seed2-run2.json']);
       const trace = join(dir, 'failures', traces[0] as string);
       expect(run.stdout).toContain(`  trace:     ${trace}`);
       const written = JSON.parse(readFileSync(trace, 'utf8'));

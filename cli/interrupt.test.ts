@@ -64,30 +64,30 @@ function runAndSignal(args: string[], cwd: string, text: string, signal: NodeJS.
 describe('an interrupted run', () => {
   it('saves the failure found but not shrunk, prints the summary and writes every report marked interrupted', async () => {
     const dir = tempDir();
-    const args = ['run', '--design', 'classic[mutant=shadow-left-after-free]', '--design', 'classic', '--seed', '3', '--runs', '200',
+    const args = ['run', '--design', 'classic[mutant=shadow-left-after-free]', '--design', 'classic', '--seed', '2', '--runs', '200',
       '--max-ops', '300', '--json', 'r.json', '--junit', 'r.xml', '--ktap', 'r.ktap'];
     const run = await runCaptured(main, args, dir, interruptWhen('a run failed', 'SIGINT'), true);
     expect(run.code, run.stderr).toBe(1);
     // The progress line is cleared before the interrupt is reported.
     expect(run.stderr).toContain('\r\x1b[2Kswapcheck: SIGINT: stopping');
     expect(run.stderr.endsWith('\r\x1b[2K')).toBe(true);
-    expect(run.stdout).toMatch(/^FAIL classic\[mutant=shadow-left-after-free\]: run 1 .*, not shrunk \(interrupted\)$/m);
+    expect(run.stdout).toMatch(/^FAIL classic\[mutant=shadow-left-after-free\]: run 2 .*, not shrunk \(interrupted\)$/m);
     expect(run.stdout).toMatch(/^interrupted by SIGINT: the summary covers the runs done$/m);
-    expect(run.stdout.trim().split('\n').at(-1)).toBe('1 passed, 1 failed');
-    const trace = join(dir, 'swapcheck-failures', 'classic-mutant-shadow-left-after-free-seed3-run1.unshrunk.json');
-    expect(JSON.parse(readFileSync(trace, 'utf8')).ops).toHaveLength(165);
-    expect(run.stdout).toMatch(/^ {2}replay: {4}.* replay .*run1\.unshrunk\.json$/m);
-    expect(run.stdout).toMatch(/^ {2}shrink: {4}.* shrink .*run1\.unshrunk\.json$/m);
+    expect(run.stdout.trim().split('\n').at(-1)).toBe('2 passed, 1 failed');
+    const trace = join(dir, 'swapcheck-failures', 'classic-mutant-shadow-left-after-free-seed2-run2.unshrunk.json');
+    expect(JSON.parse(readFileSync(trace, 'utf8')).ops).toHaveLength(141);
+    expect(run.stdout).toMatch(/^ {2}replay: {4}.* replay .*run2\.unshrunk\.json$/m);
+    expect(run.stdout).toMatch(/^ {2}shrink: {4}.* shrink .*run2\.unshrunk\.json$/m);
     expect((await runCaptured(main, ['replay', trace], dir)).code).toBe(1);
     const json = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
     expect(json).toMatchObject({ interrupted: true, signal: 'SIGINT', failed: 1 });
-    expect(json.designs.map((d: { interrupted: boolean; runs: number }) => [d.interrupted, d.runs])).toEqual([[false, 2], [true, 0]]);
-    expect(json.designs[0].failure).toMatchObject({ unshrunk: true, opsBefore: 165, opsAfter: 165 });
+    expect(json.designs.map((d: { interrupted: boolean; runs: number }) => [d.interrupted, d.runs])).toEqual([[false, 3], [true, 0]]);
+    expect(json.designs[0].failure).toMatchObject({ unshrunk: true, opsBefore: 141, opsAfter: 141 });
     const xml = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === 'testcase' || name === 'property' }).parse(readFileSync(join(dir, 'r.xml'), 'utf8'));
     const suite = xml.testsuites.testsuite;
     expect(suite.properties.property).toContainEqual({ '@_name': 'interrupted', '@_value': 'true' });
     const classic = (suite.testcase as { '@_classname': string; skipped?: { '@_message': string } }[]).filter((c) => c['@_classname'] === 'swapcheck.classic');
-    expect(classic.map((c) => c.skipped?.['@_message'])).toEqual(Array(4).fill('interrupted before a run on this config'));
+    expect(classic.map((c) => c.skipped?.['@_message'])).toEqual(Array(5).fill('interrupted before a run on this config'));
     const ktapText = readFileSync(join(dir, 'r.ktap'), 'utf8');
     expect(ktapText).toMatch(/^# interrupted by SIGINT/m);
     const ktap = parseKtap(ktapText);

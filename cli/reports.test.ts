@@ -42,7 +42,7 @@ function parseJunit(text: string) {
   return { suites: xml.testsuites, suite, cases: suite.testcase as JunitCase[], properties };
 }
 
-const configs = ['tiny', 'default', 'tiny-disk', 'default-disk'];
+const configs = ['tiny', 'default', 'tiny-disk', 'default-disk', 'tiny-memcg'];
 
 describe('JUnit and KTAP reports', () => {
   it('parse, and keep the same test names for two seeds: one case per design and config', async () => {
@@ -73,25 +73,26 @@ describe('JUnit and KTAP reports', () => {
 
   it('report a failure on its design and config, with the commands, and skip configs no run reached', async () => {
     const dir = tempDir();
-    const run = await swapcheck(['run', '--design', 'classic[mutant=shadow-left-after-free]', '--seed', '3', '--runs', '200', '--max-ops', '300', '--no-db',
+    const run = await swapcheck(['run', '--design', 'classic[mutant=shadow-left-after-free]', '--seed', '2', '--runs', '200', '--max-ops', '300', '--no-db',
       '--junit', 'r.xml', '--ktap', 'r.ktap', '--json', 'r.json'], dir);
     expect(run.code).toBe(1);
     const junit = parseJunit(readFileSync(join(dir, 'r.xml'), 'utf8'));
     const byName = new Map(junit.cases.map((c) => [c['@_name'], c]));
     expect(byName.get('tiny')?.failure).toBeUndefined();
-    expect(JSON.stringify(byName.get('default')?.failure)).toMatch(/the state differs at op #7 evict/);
-    expect(JSON.stringify(byName.get('default')?.failure)).toMatch(/reproduce: .* --run 1 /);
-    expect(byName.get('tiny-disk')?.skipped).toBeDefined();
+    expect(byName.get('default')?.failure).toBeUndefined();
+    expect(JSON.stringify(byName.get('tiny-disk')?.failure)).toMatch(/the state differs at op #7 evict/);
+    expect(JSON.stringify(byName.get('tiny-disk')?.failure)).toMatch(/reproduce: .* --run 2 /);
+    expect(byName.get('default-disk')?.skipped).toBeDefined();
     const ktap = parseKtap(readFileSync(join(dir, 'r.ktap'), 'utf8'));
     const [design] = ktap;
     expect(design).toMatchObject({ ok: false, name: 'classic[mutant=shadow-left-after-free]' });
     expect(design?.subtests?.map((s) => [s.name, s.ok, s.directive?.startsWith('SKIP') ?? false])).toEqual([
-      ['tiny', true, false], ['default', false, false], ['tiny-disk', true, true], ['default-disk', true, true],
+      ['tiny', true, false], ['default', true, false], ['tiny-disk', false, false], ['default-disk', true, true], ['tiny-memcg', true, true],
     ]);
-    expect(design?.subtests?.[1]?.diagnostics.join('\n')).toMatch(/^replay: .* replay .*\.json$/m);
+    expect(design?.subtests?.[2]?.diagnostics.join('\n')).toMatch(/^replay: .* replay .*\.json$/m);
     const json = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
     expect(json).toMatchObject({ format: 'swapcheck-run', version: 2, interrupted: false, failed: 1 });
-    expect(json.designs[0].failure).toMatchObject({ source: 'run', runIndex: 1, config: 'default', unshrunk: false, opsAfter: 7 });
+    expect(json.designs[0].failure).toMatchObject({ source: 'run', runIndex: 2, config: 'tiny-disk', unshrunk: false, opsAfter: 7 });
   });
 
   it('merge the shards of a campaign into the report of the whole campaign', async () => {
@@ -112,7 +113,7 @@ describe('JUnit and KTAP reports', () => {
     expect(actual.shard).toEqual({ indices: [1, 2, 3], count: 3 });
     expect(actual.reproduce).toBe(expected.reproduce);
     const junit = await swapcheck(['merge', 'shard3.json', 'shard1.json', 'shard2.json', '--format', 'junit'], dir);
-    expect(parseJunit(junit.stdout).cases).toHaveLength(8);
+    expect(parseJunit(junit.stdout).cases).toHaveLength(10);
     expect(parseKtap((await swapcheck(['merge', 'shard1.json', 'shard2.json', 'shard3.json', '--format', 'ktap'], dir)).stdout)).toHaveLength(2);
     const missing = await swapcheck(['merge', 'shard1.json', 'shard3.json'], dir);
     expect(missing.code).toBe(2);

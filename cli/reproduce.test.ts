@@ -46,14 +46,14 @@ describe('printed commands', () => {
   it('of a failing run reproduce it when pasted into bash or sh from another folder', () => {
     const dir = tempDir();
     const run = swapcheck(['run', '--design', 'classic[mutant=shadow-left-after-free]', '--design', 'vswap-direct[lookupCache=validated]',
-      '--seed', '3', '--runs', '10', '--max-ops', '300'], dir);
+      '--seed', '2', '--runs', '10', '--max-ops', '300'], dir);
     expect(run.code, run.stderr).toBe(1);
     const fail = /^FAIL .*$/m.exec(run.stdout)?.[0] ?? '';
     const replay = printed(run.stdout, / {2}replay: +/);
     const reproduce = printed(run.stdout, / {2}reproduce: +/);
     const closing = printed(run.stdout, /reproduce: /);
     expect(replay.startsWith(`${invocation} replay /`)).toBe(true);
-    expect(reproduce).toBe(`${invocation} run --seed 3 --run 1 --max-ops 300 --design 'classic[mutant=shadow-left-after-free]'`);
+    expect(reproduce).toBe(`${invocation} run --seed 2 --run 2 --max-ops 300 --design 'classic[mutant=shadow-left-after-free]'`);
     expect(closing).toContain("--design 'vswap-direct[lookupCache=validated]'");
     for (const name of readdirSync(join(dir, 'swapcheck-failures'))) expect(name).toMatch(/^[a-z0-9-]+\.json$/);
     const elsewhere = tempDir();

@@ -82,7 +82,7 @@ function loadConfigs(flag: string | undefined, cwd: string): { label: string; co
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new InputError(`--config: cannot read '${flag}' (expected tiny, default, tiny-disk, default-disk, mixed or a JSON file)`);
+    throw new InputError(`--config: cannot read '${flag}' (expected tiny, default, tiny-disk, default-disk, tiny-memcg, mixed or a JSON file)`);
   }
   const wrapped = `{"format":"${traceFormat}","version":${traceVersion},"design":"classic","config":${text},"ops":[]}`;
   const trace = parseTrace(wrapped, flag);

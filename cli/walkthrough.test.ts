@@ -108,7 +108,7 @@ describe('the README', () => {
     const merge = spawnSync('bash', ['-c', (commands[1] as string).replace(/^npx /, '')], { cwd: work, env, encoding: 'utf8', timeout: 60_000 });
     expect(merge.status, merge.stderr).toBe(0);
     const xml = new XMLParser({ ignoreAttributes: false }).parse(readFileSync(join(work, 'swapcheck.xml'), 'utf8'));
-    expect(Number(xml.testsuites.testsuite['@_tests'])).toBe(20);
+    expect(Number(xml.testsuites.testsuite['@_tests'])).toBe(25);
     expect(Number(xml.testsuites.testsuite['@_failures'])).toBe(0);
   });
 });

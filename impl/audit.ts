@@ -14,14 +14,18 @@
  * total), device lifetime, backend ownership (zswap objects and backing slots owned once),
  * reverse-map bijection (PHYS(p) <-> Pointer(v) at p, C bit), encoding, lookup-cache
  * transparency (pins), identity (holders and folios agree), content (a live uncached entry
- * has a backend; a clean cached folio matches its backends), and the last allocation claims
- * (-ENOSPC, a virtual-first allocation's fallback to a physical device).
+ * has a backend; a clean cached folio matches its backends), memcg accounting (every memcg's
+ * swap counter equals the charged slots its memcg tables record, and stays within swap.max;
+ * a used slot records a memcg, a free one none; a swap-cache folio is in its entries' memcg),
+ * and the last allocation claims (-ENOSPC, a virtual-first allocation's fallback to a
+ * physical device).
  *
  * Not covered here: comparison with the model (properties/), which catches wrong values that
  * are internally consistent.
  */
 import { check } from '../lib/invariant.ts';
 import type { SwapCluster, VirtualCluster } from './cluster.ts';
+import { memcgIdIsRecorded, memcgIdToIndex } from './memcg.ts';
 import { formatEntryValue, swpEntry, swpOffset, swpType, VSWAP_TYPE } from './entry-value.ts';
 import { slotOf } from './observe.ts';
 import {
@@ -44,11 +48,12 @@ export function auditState(state: SwapState): void {
   const seen = new Set<number>();
   const handles = new Map<number, number>();
   const backing = new Map<string, number>();
+  const charged = new Array<number>(state.memcg.count).fill(0);
   for (const device of state.devices) {
-    if (device.kind === 'table') auditTableDevice(state, device, held, seen, handles);
+    if (device.kind === 'table') auditTableDevice(state, device, held, seen, handles, charged);
     else auditBitmapDevice(state, device.type);
   }
-  if (state.vspace !== null) auditVirtualSpace(state, held, seen, handles, backing);
+  if (state.vspace !== null) auditVirtualSpace(state, held, seen, handles, backing, charged);
   for (const [entry] of held) {
     check(seen.has(entry), 'liveness',
       () => `a holder holds ${formatEntryValue(entry)}, which is free`);
@@ -56,6 +61,7 @@ export function auditState(state: SwapState): void {
   auditFolios(state);
   auditZswap(state, handles);
   auditCounters(state);
+  auditMemcgCharges(state, charged);
   auditAllocClaims(state);
 }
 
@@ -80,6 +86,7 @@ export function auditTouched(state: SwapState, values: Iterable<number>): void {
   for (const [ci, at] of clusters) auditCluster(ci, at);
   auditLookupCachePins(state);
   auditCounters(state);
+  auditMemcgLimits(state);
   auditAllocClaims(state);
 }
 
@@ -95,6 +102,7 @@ function auditEntryLocal(state: SwapState, value: number, ci: SwapCluster, slot:
   if (!wordIsShadow(word) && !wordIsPfn(word)) return;
   const name = formatEntryValue(value);
   auditBackendOrBinding(state, value, word, name);
+  auditMemcgId(state, ci, slot, name);
   const type = swpType(value);
   const offset = swpOffset(value);
   if (type !== VSWAP_TYPE) {
@@ -164,7 +172,7 @@ function auditHolders(state: SwapState): Map<number, number> {
 
 function auditTableDevice(
   state: SwapState, device: TableDevice, held: Map<number, number>, seen: Set<number>,
-  handles: Map<number, number>,
+  handles: Map<number, number>, charged: number[],
 ): void {
   const where = `device ${device.type}`;
   if (!device.online) {
@@ -180,9 +188,20 @@ function auditTableDevice(
     const at = `${where} cluster ${ci.id}`;
     const bad = auditCluster(ci, at);
     used += ci.count - bad;
+    // The memcg table lives with the swap table; deferred (RFC v2), only once a direct slot
+    // needed it.
+    check(ci.memcgTable === null || ci.table !== null, 'memcg-accounting',
+      () => `${at} has a memcg table without a swap table`);
+    check(device.memcgDeferred || (ci.memcgTable === null) === (ci.table === null), 'memcg-accounting',
+      () => `${at} has ${ci.table === null ? 'no' : 'a'} swap table and ` +
+        `${ci.memcgTable === null ? 'no' : 'a'} memcg table`);
     for (let slot = 0; slot < ci.slots; slot++) {
       const word = ci.word(slot);
       const offset = ci.id * ci.slots + slot;
+      if (!wordIsShadow(word) && !wordIsPfn(word)) {
+        check(!memcgIdIsRecorded(ci.memcgId(slot)), 'memcg-accounting',
+          () => `${at} slot ${slot} records memcg id ${ci.memcgId(slot)} without an entry`);
+      }
       if (wordIsPointer(word)) {
         auditPointer(state, device, offset, word);
         continue;
@@ -193,6 +212,8 @@ function auditTableDevice(
         () => `${at} slot ${slot} holds physical entry ${formatEntryValue(entry)}`);
       seen.add(entry);
       auditEntry(state, entry, ci, slot, held);
+      // A physical entry is charged for its whole life.
+      countCharge(state, charged, ci.memcgId(slot));
       // A zswap object beside the zero flag is the stale object a zero writeout leaves.
       const handle = state.zswapTree.load(device.type, offset);
       if (handle !== null) handles.set(handle, (handles.get(handle) ?? 0) + 1);
@@ -253,7 +274,7 @@ function auditPointer(state: SwapState, device: TableDevice, offset: number, wor
 
 function auditVirtualSpace(
   state: SwapState, held: Map<number, number>, seen: Set<number>, handles: Map<number, number>,
-  backing: Map<string, number>,
+  backing: Map<string, number>, charged: number[],
 ): void {
   const vspace = state.vspace;
   if (vspace === null) return;
@@ -271,6 +292,8 @@ function auditVirtualSpace(
       if (!wordIsShadow(word) && !wordIsPfn(word)) {
         check(!wordIsPointer(word), 'encoding', () => `${at} slot ${slot} holds a Pointer`);
         check(vtWordIsNone(vt), 'liveness', () => `${at} free slot ${slot} has a backend`);
+        check(!memcgIdIsRecorded(ci.memcgId(slot)), 'memcg-accounting',
+          () => `${at} free slot ${slot} records memcg id ${ci.memcgId(slot)}`);
         continue;
       }
       const entry = swpEntry(VSWAP_TYPE, id * ci.slots + slot);
@@ -282,7 +305,11 @@ function auditVirtualSpace(
         const handle = vtWordToHandle(vt);
         handles.set(handle, (handles.get(handle) ?? 0) + 1);
       }
-      if (vtWordIsPhys(vt)) auditBacking(state, entry, vt, backing);
+      if (vtWordIsPhys(vt)) {
+        auditBacking(state, entry, vt, backing);
+        // A virtual entry is charged while it has disk backing (RFC patch 4).
+        countCharge(state, charged, ci.memcgId(slot));
+      }
     }
   }
   check(used === vspace.inuse, 'cluster-accounting',
@@ -325,6 +352,52 @@ function auditEntry(
       `held by ${held.get(entry) ?? 0}`);
   if (wordIsShadow(word)) check(count > 0, 'liveness', () => `${name} is neither held nor cached`);
   auditBackendOrBinding(state, entry, word, name);
+  auditMemcgId(state, ci, slot, name);
+}
+
+/**
+ * A used slot records a memcg (the root or a configured one: swap_cgroup_record() or
+ * mem_cgroup_record_swap() at allocation), and a cached entry's is its folio's.
+ */
+function auditMemcgId(state: SwapState, ci: SwapCluster, slot: number, name: string): void {
+  const id = ci.memcgId(slot);
+  check(state.memcg.isValid(id), 'memcg-accounting', () => `${name} records memcg id ${id}`);
+  const word = ci.word(slot);
+  if (!wordIsPfn(word)) return;
+  const folio = state.folios.get(wordToPfn(word));
+  check(folio === undefined || folio.memcg === id, 'memcg-accounting',
+    () => `${name} records memcg id ${id}, its swap-cache folio ${folio?.pfn ?? -1} ` +
+      `is charged to ${folio?.memcg ?? -1}`);
+}
+
+/** Adds one charged page of memcg `id` (the root is never charged). */
+function countCharge(state: SwapState, charged: number[], id: number): void {
+  const index = memcgIdIsRecorded(id) ? memcgIdToIndex(id) : null;
+  if (index === null) return;
+  charged[index] = (charged[index] ?? 0) + 1;
+}
+
+/**
+ * Every memcg's swap counter equals what the memcg tables say is charged to it (physical
+ * entries, and virtual entries with disk backing), and none exceeds its swap.max.
+ */
+function auditMemcgCharges(state: SwapState, charged: readonly number[]): void {
+  for (let index = 0; index < state.memcg.count; index++) {
+    const counted = charged[index] ?? 0;
+    check(state.memcg.current(index) === counted, 'memcg-accounting',
+      () => `memcg ${index} memory.swap.current ${state.memcg.current(index)}, ` +
+        `its memcg tables charge ${counted}`);
+  }
+  auditMemcgLimits(state);
+}
+
+/** No memcg's swap counter exceeds its swap.max (page_counter_try_charge() refuses it). */
+function auditMemcgLimits(state: SwapState): void {
+  for (let index = 0; index < state.memcg.count; index++) {
+    const max = state.memcg.limit(index);
+    check(max === null || state.memcg.current(index) <= max, 'memcg-accounting',
+      () => `memcg ${index} memory.swap.current ${state.memcg.current(index)} over swap.max ${max}`);
+  }
 }
 
 /**
@@ -452,6 +525,8 @@ function auditLookupCachePins(state: SwapState): Map<VirtualCluster, number> {
 function auditFolios(state: SwapState): void {
   for (const folio of state.folios.all()) {
     const at = `folio ${folio.pfn}`;
+    check(state.memcg.isValid(folio.memcg), 'memcg-accounting',
+      () => `${at} is charged to memcg id ${folio.memcg}`);
     check(folio.pfn < state.folios.nextPfn && folio.pages.length === 2 ** folio.order,
       'identity', () => `${at} has order ${folio.order} and ${folio.pages.length} pages`);
     check(folio.mappers.size > 0 || folio.swapcache, 'identity', () => `${at} is held by nothing`);
@@ -536,6 +611,10 @@ export function auditEmptyState(state: SwapState): void {
   check(state.folios.size === 0, 'drain', () => `${state.folios.size} folios are live`);
   check(state.zswap.stored === 0 && state.zswapTree.total === 0, 'drain',
     () => `${state.zswap.stored} zswap objects are stored`);
+  for (let index = 0; index < state.memcg.count; index++) {
+    check(state.memcg.current(index) === 0, 'drain',
+      () => `memcg ${index} is still charged ${state.memcg.current(index)} pages of swap`);
+  }
   for (const device of state.devices) {
     check(device.inuse === 0, 'drain', () => `device ${device.type} has ${device.inuse} in use`);
     if (device.kind === 'table') {
@@ -555,6 +634,8 @@ export function auditEmptyState(state: SwapState): void {
       () => `virtual cluster ${ci.id} is live with count ${ci.count}`);
     check(ci.extend === null && ci.vtable.every((vt) => vt === 0), 'drain',
       () => `virtual cluster ${ci.id} kept an extend table or a backend`);
+    check(ci.memcgTable?.every((id) => id === 0) ?? true, 'drain',
+      () => `virtual cluster ${ci.id} kept a memcg id`);
     check(ci.pins === 0, 'drain', () => `virtual cluster ${ci.id} pinned ${ci.pins} times`);
   }
   for (let cpu = 0; cpu < vspace.lookupCache.cpus; cpu++) {

@@ -1,9 +1,11 @@
 /**
  * A swap cluster: SWAPFILE_CLUSTER consecutive slots sharing one lock, one swap table
- * (Uint32Array of swap table words), a lazily allocated extend table for overflowed counts,
- * an occupancy count, an order and a flag naming the one list the cluster is on. Physical
- * devices and the virtual swap space use the same structure; a virtual cluster adds a virtual
- * table, an index (its id in the cluster index) and lookup-cache pins.
+ * (Uint32Array of swap table words), a memcg table (Uint16Array of memcg ids, impl/memcg.ts),
+ * a lazily allocated extend table for overflowed counts, an occupancy count, an order and a
+ * flag naming the one list the cluster is on. Physical devices and the virtual swap space use
+ * the same structure; a virtual cluster adds a virtual table, an index (its id in the cluster
+ * index) and lookup-cache pins, and always has a memcg table (the memcg id of each vswap
+ * descriptor).
  *
  * Not covered here: list membership transitions (impl/cluster-lists.ts) and counting
  * (impl/swap-count.ts).
@@ -31,6 +33,13 @@ export class SwapCluster {
   order = 0;
   /** The swap table; null while the cluster is empty (ci->table). */
   table: Uint32Array | null = null;
+  /**
+   * The memcg id recorded for each slot (ci->memcg_table, 2 bytes a slot; MEMCG_ID_NONE for a
+   * slot that records none). It lives and dies with the swap table, except that a physical
+   * cluster of a design with virtual entries gets it only when it first holds a direct slot
+   * (the RFC v2 deferral: clusters that only back virtual entries never need one).
+   */
+  memcgTable: Uint16Array | null = null;
   /** Real counts of slots whose word holds the sentinel (ci->extend_table). */
   extend: Uint32Array | null = null;
   /** Non-zero entries of `extend`; the table is freed when this drops to 0. */
@@ -64,11 +73,27 @@ export class SwapCluster {
     this.table = new Uint32Array(this.slots);
   }
 
-  /** Frees the table of an empty cluster (__free_cluster()). */
+  /** Allocates the memcg table of a cluster that has a swap table (swap_cluster_alloc_table()
+   * with CONFIG_MEMCG, or the RFC v2 deferred allocation). */
+  allocMemcgTable(): void {
+    assert(this.table !== null, () => `cluster ${this.id} has no swap table for a memcg table`);
+    assert(this.memcgTable === null, () => `cluster ${this.id} already has a memcg table`);
+    this.memcgTable = new Uint16Array(this.slots);
+  }
+
+  /** The memcg id recorded at `slot` (lookup_swap_cgroup_id()); none without a table. */
+  memcgId(slot: number): number {
+    assert(slot >= 0 && slot < this.slots, () => `slot ${slot} outside cluster ${this.id}`);
+    return this.memcgTable === null ? 0 : (this.memcgTable[slot] ?? 0);
+  }
+
+  /** Frees the table of an empty cluster (__free_cluster()), its memcg table with it. */
   freeTable(): void {
     assert(this.count === 0, () => `cluster ${this.id} freed with count ${this.count}`);
     assert(this.extend === null, () => `cluster ${this.id} freed with an extend table`);
+    assert(this.memcgTable?.every((id) => id === 0) ?? true, () => `cluster ${this.id} freed with memcg ids`);
     this.table = null;
+    this.memcgTable = null;
   }
 }
 
@@ -83,6 +108,7 @@ export class VirtualCluster extends SwapCluster {
     super(id, slots);
     this.vtable = new Uint32Array(slots);
     this.allocTable();
+    this.allocMemcgTable();
   }
 
   get dead(): boolean {

@@ -11,9 +11,10 @@
  * cluster, the xarray nodes that hold the live virtual cluster ids, a pointer per CPU for the
  * lookup cache, two bits per slot for bitmap devices; and for CONFIG_MEMCG a memcg_table
  * pointer per cluster structure and a memcg_table per swap table, measured twice: eagerly
- * (with every table, the classic kernel and RFC v1) and under the RFC v2 rule (a physical
- * table of a design with virtual entries gets its memcg_table only once it holds a direct
- * slot, one that is neither a Pointer word nor bad, and keeps it until the table is freed).
+ * (with every table, the classic kernel and RFC v1) and under the RFC v2 rule, which is the
+ * memcg tables the designs hold (impl/cluster.ts: a physical table of a design with virtual
+ * entries gets its memcg_table only once it holds a direct slot, one that is neither a Pointer
+ * word nor bad, and keeps it until the table is freed; a virtual cluster always has one).
  *
  * Not charged: folios, zswap objects and the classic zswap tree, block data, per-CPU
  * allocation caches (every design has them), the static swap_cgroup array of kernels before
@@ -24,7 +25,7 @@ import {
   type MetadataBytes,
 } from '../lib/costs.ts';
 import type { SwapState } from './swap-state.ts';
-import { wordIsBad, wordIsNull, wordIsPointer } from './swap-table-word.ts';
+import { wordIsPointer } from './swap-table-word.ts';
 
 /** Levels of an xarray whose largest index is `count - 1` (one level at least). */
 export function indexHeight(count: number): number {
@@ -56,15 +57,10 @@ export interface MetadataSample {
   readonly memcgTablesEager: number;
 }
 
-/**
- * Measures `state`. `directTables` remembers the physical tables that have held a direct slot
- * (the RFC v2 rule allocates their memcg_table then and keeps it while the table lives): the
- * caller keeps it from one measurement to the next.
- */
-export function measureMetadata(state: SwapState, directTables: WeakSet<Uint32Array>): MetadataSample {
+/** Measures `state`. */
+export function measureMetadata(state: SwapState): MetadataSample {
   const layout = kernelLayout;
   const memcgPerSlot = layout.memcgTableEntry;
-  const deferral = state.knobs.virtualEntries !== 'never';
   let swapTable = 0;
   let reverseMap = 0;
   let extendTables = 0;
@@ -86,16 +82,13 @@ export function measureMetadata(state: SwapState, directTables: WeakSet<Uint32Ar
       const table = ci.table;
       if (table === null) continue;
       let pointers = 0;
-      let direct = false;
       for (const word of table) {
         if (wordIsPointer(word)) pointers++;
-        else if (!wordIsNull(word) && !wordIsBad(word)) direct = true;
       }
-      if (direct) directTables.add(table);
       reverseMap += pointers * layout.reverseMapWord;
       swapTable += (table.length - pointers) * layout.swapTableWord;
       memcgEager += table.length * memcgPerSlot;
-      if (!deferral || directTables.has(table)) memcgDeferred += table.length * memcgPerSlot;
+      if (ci.memcgTable !== null) memcgDeferred += ci.memcgTable.length * memcgPerSlot;
     }
   }
   let virtualTable = 0;
@@ -109,7 +102,7 @@ export function measureMetadata(state: SwapState, directTables: WeakSet<Uint32Ar
       virtualTable += ci.vtable.length * layout.virtualTableWord;
       if (ci.extend !== null) extendTables += ci.slots * layout.extendTableCount;
       // A virtual cluster's table is the one its entries are charged through: always a memcg_table.
-      const memcg = layout.memcgTablePointer + ci.slots * memcgPerSlot;
+      const memcg = layout.memcgTablePointer + (ci.memcgTable?.length ?? 0) * memcgPerSlot;
       memcgEager += memcg;
       memcgDeferred += memcg;
     }
@@ -133,8 +126,6 @@ export class MetadataPeaks {
   private peakNoMemcg = 0;
   private peakEager = 0;
   private peakMemcgEager = 0;
-  /** Physical tables that have held a direct slot (measureMetadata()). */
-  readonly directTables = new WeakSet<Uint32Array>();
 
   sample(measured: MetadataSample): void {
     const bytes = measured.bytes;

@@ -8,12 +8,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FolioTable } from './folio-table.ts';
+import { MEMCG_ID_ROOT } from './memcg.ts';
 
 describe('FolioTable', () => {
   it('a new folio has sequential PFNs and one zero map count per page', () => {
     const table = new FolioTable();
-    const a = table.alloc(0, [5], true);
-    const b = table.alloc(2, [1, 2, 3, 4], false);
+    const a = table.alloc(0, [5], true, MEMCG_ID_ROOT);
+    const b = table.alloc(2, [1, 2, 3, 4], false, MEMCG_ID_ROOT);
     // PFNs are handed out from 1, in allocation order.
     expect(a.pfn).toBe(1);
     expect(b.pfn).toBe(2);
@@ -29,7 +30,7 @@ describe('FolioTable', () => {
 
   it('freeIfUnused keeps a mapped folio and a swap-cached folio', () => {
     const table = new FolioTable();
-    const mapped = table.alloc(0, [1], true);
+    const mapped = table.alloc(0, [1], true, MEMCG_ID_ROOT);
     // What mapPage() does for holder 3: one map on page 0, holder 3 in the rmap.
     mapped.pageMaps[0] = 1;
     mapped.mappers.add(3);
@@ -37,7 +38,7 @@ describe('FolioTable', () => {
     expect(table.freeIfUnused(mapped)).toBe(false);
     expect(table.get(mapped.pfn)).toBe(mapped);
 
-    const cached = table.alloc(0, [2], true);
+    const cached = table.alloc(0, [2], true, MEMCG_ID_ROOT);
     cached.swapcache = true;
     cached.swap = 9;
     // The swap cache holds a reference too.
@@ -58,10 +59,10 @@ describe('FolioTable', () => {
 
   it('all() lists the live folios in PFN order, freed ones gone', () => {
     const table = new FolioTable();
-    const folios = [0, 1, 0, 0, 1].map((order) => table.alloc(order, new Array<number>(2 ** order).fill(7), false));
+    const folios = [0, 1, 0, 0, 1].map((order) => table.alloc(order, new Array<number>(2 ** order).fill(7), false, MEMCG_ID_ROOT));
     expect(table.freeIfUnused(folios[1]!)).toBe(true);
     expect(table.freeIfUnused(folios[3]!)).toBe(true);
-    table.alloc(0, [8], false);
+    table.alloc(0, [8], false, MEMCG_ID_ROOT);
     // Live: 1, 3, 5 and the new 6 (a PFN is never reused).
     expect(table.all().map((f) => f.pfn)).toEqual([1, 3, 5, 6]);
   });

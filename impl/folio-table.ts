@@ -2,15 +2,16 @@
  * Folios: the in-memory pages. A folio's id is its PFN, handed out sequentially from 1 and
  * never reused, in exactly the order docs/semantics.md numbers them. A folio records its order,
  * one content number per page, the dirty flag, whether it is in the swap cache and, if so, its
- * first entry value (folio->swap), plus which holders map it (the anon rmap, used by split and
- * by writeout's "mapped" check) and a per-page map count (page->_mapcount, used by write's
- * "shared" check).
+ * first entry value (folio->swap), the memcg it is charged to (folio_memcg(), as a memcg id of
+ * impl/memcg.ts), plus which holders map it (the anon rmap, used by split and by writeout's
+ * "mapped" check) and a per-page map count (page->_mapcount, used by write's "shared" check).
  *
  * Not covered here: the swap table words that bind a folio to its entries
  * (impl/swap-state.ts).
  */
 import { assert } from '../lib/assert.ts';
 import { HOLDER_PFN_MAX } from './holder-word.ts';
+import { memcgIdIsRecorded } from './memcg.ts';
 
 export interface Folio {
   /** Folio id = head PFN. */
@@ -23,6 +24,8 @@ export interface Folio {
   swapcache: boolean;
   /** folio->swap: first entry value while in the swap cache, else 0. */
   swap: number;
+  /** folio_memcg(): the id of the memcg the folio is charged to (never MEMCG_ID_NONE). */
+  readonly memcg: number;
   /** Holders mapping each page (the per-page map count). */
   pageMaps: number[];
   /** Holders mapping any page of the folio (the anon rmap). */
@@ -34,13 +37,18 @@ export class FolioTable {
   nextPfn = 1;
   private readonly folios = new Map<number, Folio>();
 
-  /** Allocates a folio of `pages.length` = 2^order pages, not mapped and not cached. */
-  alloc(order: number, pages: number[], dirty: boolean): Folio {
+  /**
+   * Allocates a folio of `pages.length` = 2^order pages, not mapped and not cached, charged to
+   * memcg `memcg` (mem_cgroup_charge() of a fault or a copy, mem_cgroup_swapin_charge_folio()
+   * of a read from swap: the id recorded for the entry).
+   */
+  alloc(order: number, pages: number[], dirty: boolean, memcg: number): Folio {
     assert(Number.isInteger(order) && order >= 0, () => `folio order ${order}`);
     assert(pages.length === 2 ** order, () => `folio of order ${order} with ${pages.length} pages`);
     assert(this.nextPfn <= HOLDER_PFN_MAX, 'PFN space exhausted');
+    assert(memcgIdIsRecorded(memcg), () => `folio charged to no memcg (id ${memcg})`);
     const folio: Folio = {
-      pfn: this.nextPfn++, order, pages, dirty, swapcache: false, swap: 0,
+      pfn: this.nextPfn++, order, pages, dirty, swapcache: false, swap: 0, memcg,
       pageMaps: new Array<number>(pages.length).fill(0), mappers: new Set(),
     };
     this.folios.set(folio.pfn, folio);

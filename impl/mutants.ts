@@ -212,6 +212,27 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
     catches: { kind: 'invariant', invariant: 'content' },
     shortest: 10,
   },
+  // Memcg swap accounting.
+  'vswap-charge-at-alloc': {
+    summary: 'folio_alloc_swap() charges virtual entries to the memcg as it charges physical ' +
+      'ones, and their disk backing is then neither charged nor uncharged.',
+    mirrors: 'vswap RFC v1/v2 patch 4 ("only charge physical swap entries": vswap_alloc() ' +
+      'records the memcg id, folio_realloc_swap() charges the backing): the charge moved to ' +
+      'the wrong op',
+    designs: ['vswap-all', 'vswap-rfc', 'vswap-direct', 'vswap-direct-cached'],
+    catches: { kind: 'observation' },
+    shortest: 2,
+  },
+  'put-free-skips-uncharge': {
+    summary: 'The last put of an uncached physical entry frees its slot and clears its memcg ' +
+      'id without uncharging the memcg, so memory.swap.current leaks a page.',
+    mirrors: 'design risk of the swap table\'s two free paths (__swap_cache_del_folio() and ' +
+      'swap_put_entries_direct()), which must both reach mem_cgroup_uncharge_swap() in ' +
+      '__swap_cluster_free_entries(); a leaked swap charge makes swap.max fail early',
+    designs: ['classic', 'vswap-rfc'],
+    catches: { kind: 'observation' },
+    shortest: 6,
+  },
   // Allocation and clusters.
   'cluster-list-stale': {
     summary: 'Freeing a slot of a full cluster skips partial_free_cluster(), so the cluster ' +
@@ -451,6 +472,10 @@ export const auditsWithoutMutantCanary: Readonly<Record<string, string>> = {
   'allocation-fence': 'the only state it checks between ops, an online device that is not ' +
     'write-ok, is observed directly (DeviceView.writeOk); sequentially no allocation runs ' +
     'between clearing SWP_WRITEOK and the end of swapoff (brief §5 #10 is an interleaving bug)',
+  'memcg-accounting': 'observe() shows every memcg\'s swap page counter (memcgSwapCurrent) and ' +
+    'every entry\'s recorded memcg (EntryView.memcg), which with the entry\'s backing is all the ' +
+    'recount reads, so a wrong counter or id differs from the model first (see ' +
+    '`put-free-skips-uncharge` and `vswap-charge-at-alloc`)',
 };
 
 /** The catalogue as a Markdown table (docs/mutants.md), in name order. */

@@ -5,7 +5,8 @@
  * without updating it) and then following the swap table word, the zero flag, the zswap index
  * or virtual table word and the device data; so a stale lookup-cache hit or a wrong reverse
  * map shows up as wrong content. Each holder shows its exclusive bit, each entry whether a
- * stale zswap object sits beside its zero flag. Nothing here writes state.
+ * stale zswap object sits beside its zero flag and the memcg its memcg table records; each
+ * memcg its swap page counter (memory.swap.current). Nothing here writes state.
  *
  * Not covered here: white-box invariants (impl/audit.ts).
  */
@@ -20,6 +21,7 @@ import {
   holderToPage, holderToPfn,
 } from './holder-word.ts';
 import type { Folio } from './folio-table.ts';
+import { memcgIdToIndex } from './memcg.ts';
 import type { EntryLoc, SwapState } from './swap-state.ts';
 import { wordIsPfn, wordIsShadow, wordToPfn, wordToShadow } from './swap-table-word.ts';
 
@@ -58,6 +60,7 @@ export function observeState(state: SwapState): Observation {
     swapFreePages: state.counters.nrSwapPages,
     zswapStored: state.zswap.stored,
     zswapEnabled: state.zswapEnabled,
+    memcgSwapCurrent: state.memcg.snapshot(),
   };
 }
 
@@ -157,7 +160,15 @@ function entryView(state: SwapState, loc: EntryLoc, cpu: number): EntryView {
     virtual: loc.virtual,
     content: contentAt(state, loc.value, cpu),
     staleZswap: state.hasStaleZswap(loc),
+    memcg: recordedMemcg(state, loc),
   };
+}
+
+/** The memcg the entry's memcg table records (index into Config.memcgs, null for the root). */
+function recordedMemcg(state: SwapState, loc: EntryLoc): number | null {
+  const id = state.memcgIdOf(loc);
+  assert(state.memcg.isValid(id), () => `${loc.value} records memcg id ${id}`);
+  return memcgIdToIndex(id);
 }
 
 /** What a read of `entry` returns on `cpu`. */

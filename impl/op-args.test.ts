@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { configTiny } from '../lib/config.ts';
 import type { Reclaim } from '../lib/outcome.ts';
 import { designs } from './designs.ts';
+import { MEMCG_ID_ROOT } from './memcg.ts';
 import { EINVAL, OK, isIndex, isOrder, presentAt, swapAt, withReclaims } from './op-args.ts';
 import { SwapState } from './swap-state.ts';
 
@@ -51,7 +52,7 @@ describe('isIndex', () => {
 describe('presentAt and swapAt', () => {
   it('presentAt finds a mapped page and nothing for a holder that is not a valid index', () => {
     const state = new SwapState(configTiny, designs['classic']!.knobs);
-    const folio = state.folios.alloc(0, [7], true);
+    const folio = state.folios.alloc(0, [7], true, MEMCG_ID_ROOT);
     state.mapPage(0, folio, 0, true);
     // Holder 0 maps page 0 of the folio.
     expect(presentAt(state, 0)).toEqual({ folio, page: 0 });

@@ -16,6 +16,7 @@ import type { ImplOutcome } from '../lib/outcome.ts';
 import {
   HOLDER_EMPTY_WORD, holderIsExclusive, holderToPage, presentToHolderWord,
 } from './holder-word.ts';
+import { holderMemcgId } from './memcg.ts';
 import { EINVAL, folioById, isIndex, isOrder, OK, presentAt, swapAt } from './op-args.ts';
 import type { SwapState } from './swap-state.ts';
 import { pfnToWord, wordIsPfn, wordToCount, wordToPfn, wordToZero } from './swap-table-word.ts';
@@ -28,7 +29,9 @@ export function fault(state: SwapState, op: FaultOp): ImplOutcome {
   for (let h = op.holder; h < op.holder + nr; h++) {
     if (state.holders[h] !== HOLDER_EMPTY_WORD) return EINVAL;
   }
-  const folio = state.folios.alloc(op.order, new Array<number>(nr).fill(0), true);
+  // mem_cgroup_charge(): the new folio belongs to the faulting process's memcg.
+  const memcg = holderMemcgId(state.config, op.holder);
+  const folio = state.folios.alloc(op.order, new Array<number>(nr).fill(0), true, memcg);
   // folio_add_new_anon_rmap(..., RMAP_EXCLUSIVE)
   for (let i = 0; i < nr; i++) state.mapPage(op.holder + i, folio, i, true);
   assert(folio.mappers.size === nr);
@@ -82,7 +85,7 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
   assert(folio.pages.length === nr && folio.pageMaps.length === nr, 'folio geometry');
   const tails = [];
   for (let page = 1; page < nr; page++) {
-    tails.push(state.folios.alloc(0, [folio.pages[page] ?? 0], folio.dirty));
+    tails.push(state.folios.alloc(0, [folio.pages[page] ?? 0], folio.dirty, folio.memcg));
   }
   if (folio.swapcache) {
     const locs = state.entriesOf(folio);

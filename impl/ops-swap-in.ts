@@ -16,7 +16,8 @@ import type { SwapinOp, ZapOp, ZswapWritebackOp } from '../lib/ops.ts';
 import type { How, ImplOutcome, Reclaim } from '../lib/outcome.ts';
 import type { Folio } from './folio-table.ts';
 import { EINVAL, isIndex, isOrder, OK, presentAt, swapAt, withReclaims } from './op-args.ts';
-import { allocBacking } from './reclaim.ts';
+import { chargeBacking } from './ops-swap-out.ts';
+import { allocBacking, freeBacking } from './reclaim.ts';
 import type { EntryLoc, SwapState } from './swap-state.ts';
 import { wordIsShadow } from './swap-table-word.ts';
 import { vtWordIsPhys, vtWordToPhysOffset, vtWordToPhysType } from './virtual-table-word.ts';
@@ -45,7 +46,8 @@ export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
   assert(locs.every((l) => state.cachedFolio(l) === null), 'read of a cached entry');
   const pages = locs.map((l) => state.readBackend(l));
   const order = batch === null ? 0 : op.order;
-  const folio = state.folios.alloc(order, pages, kind === 'zswap');
+  // mem_cgroup_swapin_charge_folio(): the folio is charged to the memcg recorded for the entry.
+  const folio = state.folios.alloc(order, pages, kind === 'zswap', state.memcgIdOf(loc));
   state.bindRead(folio, locs);
   if (kind === 'zswap') state.releaseBackend(loc); // exclusive load
   locs.forEach((l, i) => state.mapFromSwap(holders[i] ?? -1, l, folio, i));
@@ -65,15 +67,19 @@ export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
 
 /**
  * A swap-cache hit on `folio`: the whole large folio is mapped when the aligned range of
- * holders around `holder` still holds its entries in order ("entirely map large folios found
- * in swapcache"), else only `holder` maps its page. Returns the holders that mapped.
+ * holders around `holder` still holds its entries in order, each swap PTE with the exclusive
+ * bit of `holder`'s ("entirely map large folios found in swapcache"; swap_pte_batch() compares
+ * whole PTEs), else only `holder` maps its page. Returns the holders that mapped.
  */
 function swapinCacheHit(state: SwapState, holder: number, loc: EntryLoc, folio: Folio): number[] {
   const page = loc.value - folio.swap;
   const base = holder - page;
   const nr = folio.pages.length;
-  const whole = folio.order > 0 && base >= 0 && base % nr === 0 && base + nr <= state.holders.length &&
+  const entries = folio.order > 0 && base >= 0 && base % nr === 0 && base + nr <= state.holders.length &&
     folio.pages.every((_, i) => swapAt(state, base + i) === folio.swap + i);
+  const exclusive = state.swpExclusive(holder);
+  const whole = entries && folio.pages.every((_, i) => state.swpExclusive(base + i) === exclusive);
+  if (entries && !whole) state.marks.hit('swapin-cache-hit-mixed-exclusive');
   if (!whole) {
     state.mapFromSwap(holder, loc, folio, page);
     return [holder];
@@ -114,9 +120,11 @@ function syncDevice(state: SwapState, loc: EntryLoc): boolean {
 /**
  * The entries of a large swapin around `holder`, or null when the batch does not qualify
  * (can_swapin_thp(), swapin_sync() and __swap_cache_alloc()): contiguous aligned entries, none
- * cached, none in zswap (per range: zswap_is_present()), all zero or all disk, and on one
+ * cached, swap PTEs with one exclusive bit (swap_pte_batch() compares whole PTEs), none in
+ * zswap (per range: zswap_is_present(), a stale object too), all zero or all disk, on one
  * SWP_SYNCHRONOUS_IO device (a physical entry's own; a virtual entry's disk backing, which
- * must then be contiguous and aligned; zero-filled virtual entries have no device).
+ * must then be contiguous and aligned; zero-filled virtual entries have no device), and
+ * recorded for one memcg (__swap_cache_add_check()).
  */
 function largeBatch(state: SwapState, holder: number, order: number): EntryLoc[] | null {
   const nr = 2 ** order;
@@ -134,9 +142,25 @@ function largeBatch(state: SwapState, holder: number, order: number): EntryLoc[]
     if (!wordIsShadow(state.word(loc))) return null;
     locs.push(loc);
   }
+  const exclusive = state.swpExclusive(base);
+  if (locs.some((_, i) => state.swpExclusive(base + i) !== exclusive)) {
+    state.marks.hit('swapin-large-mixed-exclusive');
+    return null;
+  }
+  // A stale zswap object is a tree entry too (zswap_is_present()).
+  if (locs.some((loc) => state.hasStaleZswap(loc))) {
+    state.marks.hit('swapin-large-stale-zswap');
+    return null;
+  }
   const kinds = new Set(locs.map((loc) => state.backendKind(loc)));
   if (kinds.size !== 1 || !(kinds.has('zero') || kinds.has('disk'))) return null;
   if (!syncDevice(state, head)) return null; // swapin_readahead(): order 0
+  // __swap_cache_add_check(): a batch needs one memcg id.
+  const id = state.memcgIdOf(head);
+  if (locs.some((loc) => state.memcgIdOf(loc) !== id)) {
+    state.marks.hit('swapin-large-mixed-memcg');
+    return null;
+  }
   if (!head.virtual) return locs;
   const vt = state.vtWord(head);
   const type = vtWordToPhysType(vt);
@@ -149,9 +173,9 @@ function largeBatch(state: SwapState, holder: number, order: number): EntryLoc[]
 
 /**
  * should_try_to_free_swap() after mapping: free the swap cache when no entry of the folio is
- * still referenced and the entry's device is synchronous, swap is more than half full, a
- * virtual entry is not disk-backed, or the fault is a write and no holder other than
- * `mapped` maps the folio (folio_ref_count() == 1 + nr_pages).
+ * still referenced and the entry's device is synchronous, swap (or the folio's memcg's swap)
+ * is full (mem_cgroup_swap_full()), a virtual entry is not disk-backed, or the fault is a
+ * write and no holder other than `mapped` maps the folio (folio_ref_count() == 1 + nr_pages).
  */
 function shouldFreeSwap(
   state: SwapState, folio: Folio, loc: EntryLoc, write: boolean, mapped: readonly number[],
@@ -160,11 +184,14 @@ function shouldFreeSwap(
   const type = state.backendDevice(loc);
   const device = type === null ? undefined : state.devices[type];
   const alone = [...folio.mappers].every((holder) => mapped.includes(holder));
-  const wanted = device?.config.synchronousIo === true || state.vmSwapFull() ||
-    (loc.virtual && state.backendKind(loc) !== 'disk') || (write && alone);
-  if (!wanted) return false;
+  const other = device?.config.synchronousIo === true || (loc.virtual && state.backendKind(loc) !== 'disk') ||
+    (write && alone);
+  const full = state.memcgSwapFull(folio);
+  if (!other && !full) return false;
   const freed = state.folioFreeSwap(folio);
   assert(freed === !folio.swapcache, () => `folio ${folio.pfn} cache state after free`);
+  // The memcg arm of mem_cgroup_swap_full() alone freed it.
+  if (freed && !other && !state.vmSwapFull()) state.marks.hit('memcg-swap-full-free-swapin');
   return freed;
 }
 
@@ -203,15 +230,19 @@ export function zap(state: SwapState, op: ZapOp): ImplOutcome {
 /**
  * __try_to_reclaim_swap(TTRS_UNMAPPED | TTRS_FULL) after the last reference of a cached
  * entry went: folio_free_swap() when every entry of the folio is unused and the folio is
- * unmapped, or swap is full and every entry is physically backed (RFC v2 patches 2 and 3:
- * the FULL arm skips vswap entries without physical backing, folio_phys_swap_backed()).
+ * unmapped, or swap (or the folio's memcg's swap) is full (mem_cgroup_swap_full()) and every
+ * entry is physically backed (RFC v2 patches 2 and 3: the FULL arm skips vswap entries without
+ * physical backing, folio_phys_swap_backed()).
  */
 function tryToReclaimSwap(state: SwapState, folio: Folio): boolean {
   const locs = state.entriesOf(folio);
   if (locs.some((loc) => state.count(loc) > 0)) return false;
   const unmapped = folio.mappers.size === 0;
   const physical = locs.every((loc) => !loc.virtual || vtWordIsPhys(state.vtWord(loc)));
-  if (!unmapped && !(physical && state.vmSwapFull())) return false;
+  const full = physical && state.memcgSwapFull(folio);
+  if (!unmapped && !full) return false;
+  // The memcg arm of mem_cgroup_swap_full() alone reclaims a mapped folio.
+  if (!unmapped && !state.vmSwapFull()) state.marks.hit('memcg-swap-full-zap-reclaim');
   return state.folioFreeSwap(folio);
 }
 
@@ -240,6 +271,13 @@ export function zswapWriteback(state: SwapState, op: ZswapWritebackOp): ImplOutc
     state.enospc = { opSeq: state.opSeq, order: 0, space: 'physical', tried: null };
     state.marks.hit('enospc-zswap-writeback');
     return withReclaims({ errno: 'ENOSPC' }, reclaimed);
+  }
+  // folio_realloc_swap() charges the new backing to the entry's memcg (RFC patch 4): at
+  // swap.max the slot goes back and the object stays in zswap.
+  if (!chargeBacking(state, state.memcgIdOf(loc), 1)) {
+    freeBacking(state, run, 1);
+    state.marks.hit('memcg-charge-fail-writeback');
+    return withReclaims({ errno: 'ENOMEM', device: run.device.type }, reclaimed);
   }
   state.releaseBackend(loc);
   state.setPhys(loc, run.device, run.offset, content);

@@ -61,25 +61,48 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
     return withReclaims({ errno: 'ENOSPC' }, reclaimed);
   }
   state.bind(folio, first);
-  assert(state.entriesOf(folio).every((loc) => state.cachedFolio(loc) === folio));
+  const locs = state.entriesOf(folio);
+  assert(locs.every((loc) => state.cachedFolio(loc) === folio));
+  if (device === undefined) {
+    // MUTANT vswap-charge-at-alloc: folio_alloc_swap() charges virtual entries as it charges
+    // physical ones (RFC patch 4, "only charge physical swap entries", not applied), and the
+    // backing is then neither charged nor uncharged (chargeBacking(), SwapState.releasePhys()).
+    if (state.mutant === 'vswap-charge-at-alloc' && !state.memcg.tryCharge(folio.memcg, locs.length)) {
+      state.deleteFromSwapCache(folio, false);
+      return withReclaims({ errno: 'ENOMEM', virtual: true }, reclaimed);
+    }
+    // A virtual entry only records its memcg and is charged where backing is allocated
+    // (RFC v1/v2 patch 4: mem_cgroup_record_swap(), "only charge physical swap entries").
+    state.recordMemcg(locs, folio.memcg);
+    return withReclaims({ errno: 'OK', virtual: true, entry: first }, reclaimed);
+  }
+  // mm/memcontrol.c: __mem_cgroup_try_charge_swap(): the charge of the physical entries, after
+  // the slots were allocated; it fails at swap.max (page_counter_try_charge()) or when the
+  // failure is injected.
+  const charged = op.failAlloc !== true && state.memcg.tryCharge(folio.memcg, locs.length);
   // MUTANT counter-failure-path: nr_swap_pages is decremented here, after the point where the
   // charge can fail, instead of in swap_range_alloc(); the failure path below frees slots it
   // never counted (lore 20250522122554.12209-2, brief §5 #19). See TableDevice.commit().
-  if (state.mutant === 'counter-failure-path' && op.failAlloc !== true) {
-    state.counters.take(2 ** folio.order);
-  }
-  // mem_cgroup_try_charge_swap() charges physical entries only; a virtual entry only records
-  // its memcg and is charged where backing is allocated (RFC v1/v2 patch 4).
-  if (op.failAlloc === true && device !== undefined) {
-    state.deleteFromSwapCache(folio, false); // memcg charge failed: undo the allocation
+  if (state.mutant === 'counter-failure-path' && charged) state.counters.take(locs.length);
+  if (!charged) {
+    state.deleteFromSwapCache(folio, false); // the charge failed: undo the allocation
     assert(!folio.swapcache && folio.dirty);
-    state.marks.hit('enomem-charge');
+    state.marks.hit(op.failAlloc === true ? 'enomem-charge' : 'memcg-charge-fail-alloc');
     return withReclaims({ errno: 'ENOMEM', virtual: false, device }, reclaimed);
   }
-  const outcome: ImplOutcome = device === undefined
-    ? { errno: 'OK', virtual: true, entry: first }
-    : { errno: 'OK', virtual: false, device, entry: first };
-  return withReclaims(outcome, reclaimed);
+  state.recordMemcg(locs, folio.memcg); // swap_cgroup_record()
+  return withReclaims({ errno: 'OK', virtual: false, device, entry: first }, reclaimed);
+}
+
+/**
+ * Charges `nr` pages of new disk backing of virtual entries to memcg `id`
+ * (folio_realloc_swap() -> mem_cgroup_try_charge_swap(), RFC patch 4); false when the charge
+ * fails at swap.max.
+ */
+export function chargeBacking(state: SwapState, id: number, nr: number): boolean {
+  // MUTANT vswap-charge-at-alloc: the entries were charged when they were allocated.
+  if (state.mutant === 'vswap-charge-at-alloc') return true;
+  return state.memcg.tryCharge(id, nr);
 }
 
 export function unmap(state: SwapState, op: UnmapOp): ImplOutcome {
@@ -129,9 +152,16 @@ export function writeout(state: SwapState, op: WriteoutOp): ImplOutcome {
     folio.dirty = false;
     return { errno: 'OK', how: 'zero' };
   }
-  // zswap_store() replaces the folio's stale objects, so they leave room for the new ones.
-  const stale = locs.filter((loc) => state.hasStaleZswap(loc)).length;
-  const room = stale >= locs.length || state.zswap.hasRoom(locs.length - stale);
+  // mm/zswap.c: zswap_store() checks the pool limit (zswap_check_limits()) before
+  // zswap_store_page() replaces the folio's old objects, stale or not: they still count.
+  const room = state.zswap.hasRoom(locs.length);
+  if (state.zswapEnabled && op.failZswap !== true && !room) {
+    const own = locs.filter((loc) => state.backendKind(loc) === 'zswap' || state.hasStaleZswap(loc)).length;
+    // Room only if the folio's own old objects did not count.
+    if (own > 0 && (own === locs.length || state.zswap.hasRoom(locs.length - own))) {
+      state.marks.hit('zswap-store-full-own-objects');
+    }
+  }
   if (state.zswapEnabled && op.failZswap !== true && room) {
     locs.forEach((loc, i) => {
       if (state.backendKind(loc) === 'zswap') state.marks.hit('zswap-store-replaced-stale');
@@ -184,9 +214,13 @@ function writeoutDisk(state: SwapState, folio: Folio, op: WriteoutOp): ImplOutco
     state.marks.hit('enospc-writeout');
     return withReclaims({ errno: 'ENOSPC' }, reclaimed);
   }
-  if (op.failAlloc === true) {
-    freeBacking(state, run, locs.length); // the memcg charge of the new backing failed
-    state.marks.hit('enomem-writeout-charge');
+  // folio_realloc_swap() charges the new backing to the folio's memcg (RFC patch 4); at
+  // swap.max, or when the failure is injected, the slots go back.
+  const id = folio.memcg;
+  assert(locs.every((loc) => state.memcgIdOf(loc) === id), () => `folio ${folio.pfn} and its entries differ in memcg`);
+  if (op.failAlloc === true || !chargeBacking(state, id, locs.length)) {
+    freeBacking(state, run, locs.length);
+    state.marks.hit(op.failAlloc === true ? 'enomem-writeout-charge' : 'memcg-charge-fail-writeout');
     return withReclaims({ errno: 'ENOMEM', device: run.device.type }, reclaimed);
   }
   locs.forEach((loc, i) => state.setPhys(loc, run.device, run.offset + i, folio.pages[i] ?? 0));

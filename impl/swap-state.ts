@@ -3,9 +3,12 @@
  * resolving an entry value to its cluster and slot, counting (shared by physical and virtual
  * clusters), binding folios to entries in the swap cache and unbinding them
  * (__swap_cache_del_folio(), folio_free_swap()), freeing entries (__swap_cluster_free_entries()),
- * and reading and changing an entry's backend. Physical entries keep their backend in the
- * slot itself (zero flag, zswap tree keyed by (type, offset), the slot's data); virtual
- * entries keep it in their virtual table word (zero flag in the swap table word as in RFC v2).
+ * and reading and changing an entry's backend, and the memcg swap charge: recording an
+ * entry's memcg id in its cluster's memcg table, charging and uncharging the memcg's swap
+ * counter (impl/memcg.ts). Physical entries keep their backend in the slot itself (zero flag,
+ * zswap tree keyed by (type, offset), the slot's data) and are charged from allocation to
+ * free; virtual entries keep it in their virtual table word (zero flag in the swap table word
+ * as in RFC v2) and are charged while that word names a disk slot.
  *
  * The per-design mechanisms live in their own modules and are chosen here by the knobs:
  * table devices or bitmap devices (impl/table-device.ts, impl/bitmap-device.ts), Pointer
@@ -29,6 +32,7 @@ import {
 } from './holder-word.ts';
 import { CostCounters, costs } from './cost-counters.ts';
 import { Marks } from './marks.ts';
+import { MEMCG_ID_NONE, memcgIdIsRecorded, MemcgSwapCounters } from './memcg.ts';
 import { PhysicalAllocator, type PhysicalDevice } from './physical-allocator.ts';
 import { SwapCounter } from './swap-count.ts';
 import { SwapCounters } from './swap-counters.ts';
@@ -92,6 +96,8 @@ export class SwapState {
   readonly allocator: PhysicalAllocator;
   readonly vspace: VirtualSpace | null;
   readonly zswap: ZswapPool;
+  /** The swap page counters of the memcgs below the root (memcg->swap). */
+  readonly memcg: MemcgSwapCounters;
   /** zswap_trees: handles of physical entries keyed by (type, offset). */
   readonly zswapTree: ZswapTree;
   zswapEnabled: boolean;
@@ -118,10 +124,13 @@ export class SwapState {
     const direct = knobs.reverseMap === 'elided';
     assert(!direct || knobs.virtualEntries === 'always',
       'an elided reverse map needs every entry virtual (nothing else tracks physical slots)');
+    // Physical clusters of a design with virtual entries get their memcg table only once they
+    // hold a direct slot (RFC v2); classic allocates it with every swap table.
+    const memcgDeferred = knobs.virtualEntries !== 'never';
     this.devices = config.devices.map((device, type) => direct
       ? new BitmapDevice(type, device, this.counters, mutant)
       : new TableDevice(type, device, config.clusterSlots, orders, this.counters, this.marks,
-        mutant));
+        mutant, memcgDeferred));
     this.allocator = new PhysicalAllocator(this.devices, config.cpus, orders, this.marks);
     assert(config.vswapSlots - 1 <= POINTER_OFFSET_MAX, 'virtual offsets fit a Pointer word');
     this.vspace = knobs.virtualEntries === 'never'
@@ -129,6 +138,7 @@ export class SwapState {
       : new VirtualSpace(config.vswapSlots, config.clusterSlots, orders, config.cpus,
         knobs.lookupCache, this.marks, mutant);
     this.zswap = new ZswapPool(config.zswapCapacity);
+    this.memcg = new MemcgSwapCounters(config);
     this.zswapTree = new ZswapTree(config.devices.length);
     this.zswapEnabled = config.zswapEnabled;
     this.holders = new Uint32Array(config.holders);
@@ -310,12 +320,64 @@ export class SwapState {
     const word = this.word(loc);
     assert(wordIsShadow(word) && wordToCount(word) === 0, () => `free of busy entry ${loc.value}`);
     this.releaseBackend(loc, why === 'put' ? 'put' : 'free');
+    // mm/memcontrol.c: mem_cgroup_uncharge_swap(swap_cgroup_clear()): a physical entry was
+    // charged from its allocation (no id is recorded when that charge failed); a virtual one
+    // only while backed, and releaseBackend() has uncharged that.
+    const id = this.clearMemcg(loc);
+    // MUTANT put-free-skips-uncharge: the batch free of swap_put_entries_direct() (the last
+    // put of an uncached entry) clears the memcg id without uncharging it: the charge leaks.
+    const leak = this.mutant === 'put-free-skips-uncharge' && why === 'put';
+    // MUTANT vswap-charge-at-alloc: a virtual entry charged at allocation is uncharged here.
+    const charged = loc.device !== null || this.mutant === 'vswap-charge-at-alloc';
+    if (charged && memcgIdIsRecorded(id) && !leak) this.memcg.uncharge(id, 1);
     if (loc.device !== null) {
       loc.device.freeSlots(loc.cluster, loc.slot, 1);
     } else {
       assert(loc.vcluster !== null);
       this.virtualSpace().freeSlots(loc.vcluster, loc.slot, 1);
     }
+  }
+
+  // Memcg swap accounting (impl/memcg.ts).
+
+  /** The memcg id recorded for the entry (lookup_swap_cgroup_id()), MEMCG_ID_NONE if none. */
+  memcgIdOf(loc: EntryLoc): number {
+    return loc.cluster.memcgId(loc.slot);
+  }
+
+  /**
+   * Records memcg `id` for fresh entries (swap_cgroup_record(); for virtual entries RFC patch
+   * 4's mem_cgroup_record_swap()). A physical cluster of a deferring design has its memcg
+   * table from the allocation that made the entries (TableDevice.commit()). The id is
+   * exchanged in as swap_cgroup_record() does; its VM_BUG_ON(old) is a DEBUG_VM check, and an
+   * allocator that hands out a live slot is the checker's to catch (identity, ABA).
+   */
+  recordMemcg(locs: readonly EntryLoc[], id: number): void {
+    assert(this.memcg.isValid(id), () => `record of memcg id ${id}`);
+    for (const loc of locs) {
+      const table = loc.cluster.memcgTable;
+      assert(table !== null, () => `${loc.value}: cluster ${loc.cluster.id} has no memcg table`);
+      table[loc.slot] = id;
+    }
+  }
+
+  /** Clears the entry's memcg id and returns it (swap_cgroup_clear()). */
+  private clearMemcg(loc: EntryLoc): number {
+    const id = this.memcgIdOf(loc);
+    if (memcgIdIsRecorded(id)) {
+      const table = loc.cluster.memcgTable;
+      assert(table !== null);
+      table[loc.slot] = MEMCG_ID_NONE;
+    }
+    return id;
+  }
+
+  /**
+   * mem_cgroup_swap_full(folio): swap is more than half full (vm_swap_full()), or the folio's
+   * memcg has a swap.max and uses at least half of it.
+   */
+  memcgSwapFull(folio: Folio): boolean {
+    return this.vmSwapFull() || this.memcg.swapFull(folio.memcg);
   }
 
   // Backends.
@@ -547,10 +609,17 @@ export class SwapState {
     }
   }
 
-  /** Frees the physical slot backing virtual entry `loc`. */
+  /**
+   * Frees the physical slot backing virtual entry `loc` and uncharges it from the entry's
+   * memcg (vswap_release_backing(): a virtual entry is charged only while backed, RFC patch 4).
+   */
   private releasePhys(type: number, offset: number, loc: EntryLoc): void {
     const device = this.devices[type];
     assert(device !== undefined && device.online, () => `backing on offline device ${type}`);
+    const id = this.memcgIdOf(loc);
+    assert(memcgIdIsRecorded(id), () => `backed virtual ${loc.value} records no memcg`);
+    // MUTANT vswap-charge-at-alloc: the backing was never charged (the entry was, at allocation).
+    if (this.mutant !== 'vswap-charge-at-alloc') this.memcg.uncharge(id, 1); // mem_cgroup_uncharge_swap()
     if (device.kind === 'bitmap') {
       device.free(offset, 1);
       return;

@@ -89,7 +89,7 @@ describe('classic', () => {
     expect(seen.holders[0]).toEqual({ kind: 'swap', entry: 1, content: 42, exclusive: true });
     expect(seen.entries).toEqual([{
       entry: 1, count: 1, cache: null, shadow: true, backend: 'zswap', device: 0,
-      virtual: false, content: 42, staleZswap: false,
+      virtual: false, content: 42, staleZswap: false, memcg: null,
     }]);
     expect(seen.zswapStored).toBe(1);
     expect(seen.devices[0]?.inuse).toBe(1);
@@ -198,13 +198,15 @@ describe('classic', () => {
   });
 
   it.each([
-    { device: 1, name: 'large on the synchronous-I/O device', order: 1 },
-    { device: 0, name: 'order 0 on the other device (swapin_readahead())', order: 0 },
-  ])('reads a uniform batch $name, zswap on but none of it in zswap', ({ device, order }) => {
+    { device: 1, name: 'large on the synchronous-I/O device', forks: [0, 1], order: 1 },
+    { device: 0, name: 'order 0 on the other device (swapin_readahead())', forks: [0, 1], order: 0 },
+    { device: 1, name: 'order 0 when the swap PTEs differ in their exclusive bit (swap_pte_batch())', forks: [0], order: 0 },
+  ])('reads a uniform batch $name, zswap on but none of it in zswap', ({ device, forks, order }) => {
     // An order-1 folio (holders 0 and 1) goes to disk (the zswap store fails) and is evicted;
-    // holder 0's entry is shared with holder 5 (a fork, so neither swap PTE is exclusive). A
-    // large read needs a SWP_SYNCHRONOUS_IO device (swapin_sync()); zswap being enabled does
-    // not matter, only whether an entry of the range is in zswap.
+    // the entries of `forks` are shared with holders 5 and 6 (a fork, so neither swap PTE is
+    // exclusive). A large read needs a SWP_SYNCHRONOUS_IO device (swapin_sync()) and one
+    // exclusive bit over the range's swap PTEs; zswap being enabled does not matter, only
+    // whether an entry of the range is in zswap.
     const d = new Driver(designs.classic!.knobs);
     d.ok(swapon(device), { op: 'fault', holder: 0, order: 1, cpu: 0 });
     d.ok({ op: 'write', holder: 0, value: 5, cpu: 0 });
@@ -213,284 +215,24 @@ describe('classic', () => {
     expect(d.apply({ op: 'allocSwap', holder: 1, cpu: 0 }).entry).toBe(first);
     d.ok({ op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
     expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap: true })).toEqual({ errno: 'OK', how: 'disk' });
-    d.ok({ op: 'evict', folio: 1, cpu: 0 }, { op: 'fork', holder: 0, target: 5, cpu: 0 });
+    d.ok({ op: 'evict', folio: 1, cpu: 0 });
+    for (const holder of forks) d.ok({ op: 'fork', holder, target: 5 + holder, cpu: 0 });
+    // Read alone, holder 1's entry is held by nobody else: the synchronous device frees it.
+    const freedCache = forks.length === 1;
     expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 }))
-      .toEqual({ errno: 'OK', how: 'read-disk', order, freedCache: false });
+      .toEqual({ errno: 'OK', how: 'read-disk', order, freedCache });
     expect(d.mark('swapin-large')).toBe(order);
+    expect(d.mark('swapin-large-mixed-exclusive')).toBe(forks.length === 1 ? 1 : 0);
     if (order === 0) return;
     const seen = d.system.observe();
     expect(seen.holders.slice(0, 2)).toEqual([
       { kind: 'present', folio: 2, page: 0, content: 5, exclusive: false },
-      { kind: 'present', folio: 2, page: 1, content: 6, exclusive: true },
+      { kind: 'present', folio: 2, page: 1, content: 6, exclusive: false },
     ]);
     d.ok({ op: 'split', folio: 2, cpu: 0 });
     expect(d.system.observe().entries.map((e) => e.cache)).toEqual([
       { folio: 2, page: 0 }, { folio: 3, page: 0 },
     ]);
-  });
-
-  it.each([
-    { name: 'in zswap: order 0', zswap: true, order: 0 },
-    { name: 'on disk too: large', zswap: false, order: 1 },
-  ])('reads the aligned pair of order-0 pages on the synchronous-I/O device with its second entry $name', ({ zswap, order }) => {
-    // Holders 0 and 1 are swapped out in turn to device 1, which prefers a free cluster (it
-    // discards): the aligned pair 4-5. Holder 0's page goes to disk, holder 1's to zswap or disk;
-    // both are evicted. A large read of a range with an entry in zswap is refused
-    // (zswap_is_present()); without it the pair is read as one order-1 folio. The cache is
-    // freed at once either way (a synchronous device, nothing else holds the entries).
-    const d = new Driver(designs.classic!.knobs);
-    d.ok(swapon(1));
-    for (const holder of [0, 1]) d.swapOut(holder, 100 + holder);
-    expect(d.system.observe().entries.map((e) => e.entry)).toEqual([4, 5].map((offset) => swpEntry(1, offset)));
-    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap: true })).toEqual({ errno: 'OK', how: 'disk' });
-    expect(d.apply({ op: 'writeout', folio: 2, cpu: 0, failZswap: !zswap }))
-      .toEqual({ errno: 'OK', how: zswap ? 'zswap' : 'disk' });
-    d.ok({ op: 'evict', folio: 1, cpu: 0 }, { op: 'evict', folio: 2, cpu: 0 });
-    expect(d.apply({ op: 'swapin', holder: 0, order: 1, cpu: 0 }))
-      .toEqual({ errno: 'OK', how: 'read-disk', order, freedCache: true });
-    expect(d.mark('swapin-large')).toBe(order);
-    expect(d.system.observe().holders[1]).toMatchObject({ kind: order === 1 ? 'present' : 'swap', content: 101 });
-  });
-
-  it.each([
-    { name: 'the head holder is not swapped out', swappedOut: [1], evicted: [1] },
-    { name: 'the head entry is misaligned', swappedOut: [0, 1], evicted: [0, 1] },
-    { name: 'the entries are not contiguous', swappedOut: [5, 0, 6, 1], evicted: [5, 0, 6, 1] },
-    { name: 'the head entry is still cached', swappedOut: [5, 0, 1], evicted: [5, 1] },
-  ])('reads order 0 when the large batch is not uniform: $name', ({ swappedOut, evicted }) => {
-    // Classic, zswap off, device 0 synchronous (so only the batch decides), order-0 pages
-    // swapped out in the order given: the entries are 1, 2, 3, ... (offset 0 is the header),
-    // so holder 0 gets entry 1 when it goes first and entry 2 behind holder 5. Holder 0 is
-    // faulted in (present) when not swapped out. A swapin of holder 1 with order 1 looks at
-    // the aligned pair of holders 0 and 1; its cache is freed at once (synchronous device).
-    const d = new Driver(designs.classic!.knobs, syncTinyDisk);
-    d.ok(swapon(0));
-    if (!swappedOut.includes(0)) d.ok({ op: 'fault', holder: 0, order: 0, cpu: 0 });
-    const folios = new Map<number, number>();
-    for (const holder of swappedOut) {
-      d.swapOut(holder, 100 + holder);
-      const folio = d.system.observe().folios.find((view) => view.cached && view.dirty)?.id ?? -1;
-      expect(d.apply({ op: 'writeout', folio, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk' });
-      folios.set(holder, folio);
-    }
-    for (const holder of evicted) d.ok({ op: 'evict', folio: folios.get(holder) ?? -1, cpu: 0 });
-    expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 }))
-      .toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: true });
-    expect(d.system.observe().holders[1]).toMatchObject({ kind: 'present', page: 0, content: 101 });
-    expect(d.mark('swapin-large')).toBe(0);
-  });
-
-  it('reads order 0 when the large batch mixes a zero-filled page and a page on disk', () => {
-    // Holders 5, 0 and 1 are swapped out in turn (entries 1, 2 and 3), so holders 0 and 1 hold
-    // the aligned, contiguous pair 2 and 3, neither cached after the evictions. Holder 0's page
-    // is zero-filled, so its writeout only sets the zero flag; holder 1's goes to disk. A8
-    // allows a large read only when the backends are all zero or all disk, so the impl has
-    // to read holder 1 alone (device 0 is synchronous here, so only the backends decide).
-    const d = new Driver(designs.classic!.knobs, syncTinyDisk);
-    d.ok(swapon(0));
-    for (const [holder, value] of [[5, 105], [0, 0], [1, 101]] as const) {
-      d.swapOut(holder, value);
-      const folio = d.system.observe().folios.find((view) => view.cached && view.dirty)?.id ?? -1;
-      expect(d.apply({ op: 'writeout', folio, cpu: 0 }))
-        .toEqual({ errno: 'OK', how: value === 0 ? 'zero' : 'disk' });
-      d.ok({ op: 'evict', folio, cpu: 0 });
-    }
-    expect(d.system.observe().entries.map((e) => [e.entry, e.backend]))
-      .toEqual([[1, 'disk'], [2, 'zero'], [3, 'disk']]);
-    expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 }))
-      .toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: true });
-    expect(d.system.observe().holders[1]).toMatchObject({ kind: 'present', page: 0, content: 101 });
-    expect(d.mark('swapin-large')).toBe(0);
-  });
-
-  it('a zap with swap more than half full frees the cache of a large folio only at its last reference', () => {
-    // A large folio (holders 0 and 1) is swapped out and unmapped, so it stays in the swap
-    // cache, mapped by no one, with both entries held by a swap PTE; seven order-0 pages fill
-    // device 0 (14 usable slots) past half. Zapping holder 0 drops its entry to count 0, but
-    // the folio's other entry is still held, so __try_to_reclaim_swap() fails: no cache freed,
-    // no mark. Zapping holder 1 then frees it.
-    const d = new Driver(designs.classic!.knobs);
-    d.ok(swapon(0), { op: 'fault', holder: 0, order: 1, cpu: 0 });
-    expect(d.apply({ op: 'allocSwap', holder: 0, cpu: 0 }).errno).toBe('OK');
-    d.ok({ op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
-    for (let holder = 2; holder < 9; holder++) d.swapOut(holder, holder);
-    expect(d.system.state.vmSwapFull()).toBe(true);
-    expect(d.apply({ op: 'zap', holder: 0, cpu: 0 })).toEqual({ errno: 'OK', freedCache: false });
-    expect(d.mark('zap-reclaim-swap-cache')).toBe(0);
-    expect(d.system.observe().folios[0]).toMatchObject({ order: 1, cached: true });
-    expect(d.apply({ op: 'zap', holder: 1, cpu: 0 })).toEqual({ errno: 'OK', freedCache: true });
-    expect(d.mark('zap-reclaim-swap-cache')).toBe(1);
-  });
-
-  /** Classic with holder 0's page (7) stored in zswap, swapped in, rewritten (8) and unmapped:
-   * the cached folio 1 is dirty while its entry still has the old zswap copy. */
-  function redirtiedInZswap(): Driver {
-    const d = new Driver(designs.classic!.knobs);
-    d.ok(swapon(0));
-    d.swapOut(0, 7);
-    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
-    d.ok({ op: 'swapin', holder: 0, order: 0, cpu: 0 }, { op: 'write', holder: 0, value: 8, cpu: 0 });
-    d.ok({ op: 'unmap', holder: 0, cpu: 0 });
-    return d;
-  }
-
-  it.each([
-    { name: 'the zswap store fails', disable: false, mark: 'zswap-store-failed-erase' },
-    { name: 'zswap is disabled', disable: true, mark: 'zswap-disabled-erase' },
-  ])('a disk writeout drops the stale zswap copy of a redirtied folio: $name', ({ disable, mark }) => {
-    // Holder 0's page is stored in zswap and stays in the swap cache; a cache-hit swapin maps
-    // it again and a write dirties it, so after the unmap the cached folio is dirty while its
-    // entry still has the old zswap copy. The next writeout goes to disk (the store fails, or
-    // zswap is off) and erases that copy first, counted by the mark of its case; a second
-    // folio, never in zswap, then goes to disk without the mark.
-    const d = redirtiedInZswap();
-    expect(d.system.observe().entries[0]).toMatchObject({ backend: 'zswap', content: 8 });
-    if (disable) d.ok({ op: 'setZswap', enabled: false, cpu: 0 });
-    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap: !disable }))
-      .toEqual({ errno: 'OK', how: 'disk' });
-    expect(d.system.observe().entries[0]).toMatchObject({ backend: 'disk', content: 8 });
-    expect(d.system.observe().zswapStored).toBe(0);
-    expect(d.mark(mark)).toBe(1);
-    // A folio without a zswap copy goes to disk the same way with nothing to erase: no mark.
-    d.swapOut(1, 9);
-    const folio = d.system.observe().folios.find((view) => view.cached && view.dirty)?.id ?? -1;
-    expect(d.apply({ op: 'writeout', folio, cpu: 0, failZswap: !disable }))
-      .toEqual({ errno: 'OK', how: 'disk' });
-    expect(d.mark('zswap-store-failed-erase') + d.mark('zswap-disabled-erase')).toBe(1);
-  });
-
-  it('a zswap writeout of a redirtied folio replaces its stale zswap copy', () => {
-    // As above, up to the unmap: the cached folio is dirty and its entry still has the old
-    // zswap copy. This time the store succeeds: zswap_store() replaces the old object (one
-    // object stored, the new content) and counts the replacement; a second folio, never in
-    // zswap, is then stored without the mark.
-    const d = redirtiedInZswap();
-    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
-    expect(d.system.observe().entries[0]).toMatchObject({ backend: 'zswap', content: 8 });
-    expect(d.system.observe().zswapStored).toBe(1);
-    expect(d.mark('zswap-store-replaced-stale')).toBe(1);
-    d.swapOut(1, 9);
-    const folio = d.system.observe().folios.find((view) => view.cached && view.dirty)?.id ?? -1;
-    expect(d.apply({ op: 'writeout', folio, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
-    expect(d.mark('zswap-store-replaced-stale')).toBe(1);
-  });
-
-  it('overflows a count into the extend table and fails a dup with -ENOMEM only then', () => {
-    const d = new Driver(designs.classic!.knobs);
-    d.ok(swapon(0));
-    d.swapOut(0, 3);
-    d.ok({ op: 'fork', holder: 0, target: 1, cpu: 0 });
-    expect(d.apply({ op: 'fork', holder: 0, target: 2, cpu: 0, failAlloc: true }))
-      .toEqual({ errno: 'ENOMEM' });
-    d.ok({ op: 'fork', holder: 0, target: 2, cpu: 0 });
-    d.ok({ op: 'fork', holder: 0, target: 3, cpu: 1, failAlloc: true });
-    expect(d.system.observe().entries[0]?.count).toBe(4);
-    d.ok({ op: 'zap', holder: 1, cpu: 0 }, { op: 'zap', holder: 2, cpu: 0 });
-    d.ok({ op: 'zap', holder: 3, cpu: 0 });
-    expect(d.mark('extend-table-freed')).toBe(1);
-    expect(d.system.observe().entries[0]?.count).toBe(1);
-  });
-
-  it('fails an unmap whose dup crosses into the extend table with -ENOMEM only then', () => {
-    const d = new Driver(designs.classic!.knobs);
-    d.ok(swapon(0));
-    d.swapOut(0, 3);
-    // Holder 1 maps the cached page again (a swapin that hits the cache); holder 2 holds the
-    // entry too: count 2, so the next dup reaches the 2-bit sentinel and needs the table.
-    d.ok({ op: 'fork', holder: 0, target: 1, cpu: 0 }, { op: 'swapin', holder: 1, order: 0, cpu: 0 });
-    d.ok({ op: 'fork', holder: 0, target: 2, cpu: 0 });
-    expect(d.system.observe().entries[0]?.count).toBe(2);
-    expect(d.apply({ op: 'unmap', holder: 1, cpu: 0, failAlloc: true })).toEqual({ errno: 'ENOMEM' });
-    expect(d.mark('enomem-dup')).toBe(1);
-    d.ok({ op: 'unmap', holder: 1, cpu: 0, failAlloc: false });
-    expect(d.system.observe().entries[0]?.count).toBe(3);
-  });
-
-  it('audits catch corrupted counters, words and lists', () => {
-    const d = new Driver(designs.classic!.knobs);
-    d.ok(swapon(0));
-    d.swapOut(0, 3);
-    const device = d.system.state.devices[0]!;
-    device.inuse++;
-    expect(() => d.system.audit()).toThrow(InvariantViolation);
-    device.inuse--;
-    const table = device.kind === 'table' ? device.clusters[0]!.tableOf() : null;
-    const word = table![1]!;
-    table![1] = word + 2 ** 28;
-    expect(() => d.system.audit()).toThrow(/count-conservation/);
-    table![1] = word;
-    d.system.audit();
-    expect(() => d.system.auditEmpty()).toThrow(/drain/);
-  });
-});
-
-describe('PTE exclusivity and write faults', () => {
-  const excl = (d: Driver, holder: number) => (d.system.observe().holders[holder] as { exclusive?: boolean }).exclusive;
-
-  it('a fork clears exclusivity; a write then copies a shared page and reuses a lone one', () => {
-    const d = new Driver(designs.classic!.knobs);
-    d.ok({ op: 'fault', holder: 0, order: 0, cpu: 0 });
-    expect(excl(d, 0)).toBe(true);
-    expect(d.apply({ op: 'write', holder: 0, value: 5, cpu: 0 })).toEqual({ errno: 'OK', how: 'in-place', freedCache: false });
-    d.ok({ op: 'fork', holder: 0, target: 1, cpu: 0 });
-    expect([excl(d, 0), excl(d, 1)]).toEqual([false, false]);
-    expect(d.apply({ op: 'write', holder: 1, value: 6, cpu: 0 })).toEqual({ errno: 'OK', how: 'cow', freedCache: false });
-    expect(d.system.observe().holders[1]).toEqual({ kind: 'present', folio: 2, page: 0, content: 6, exclusive: true });
-    // Holder 0 is the page's only mapping now, but its PTE is still write-protected: the next
-    // write faults and reuses the page (wp_can_reuse_anon_folio()).
-    expect(excl(d, 0)).toBe(false);
-    expect(d.apply({ op: 'write', holder: 0, value: 7, cpu: 0 })).toEqual({ errno: 'OK', how: 'reuse', freedCache: false });
-    expect(d.system.observe().holders[0]).toEqual({ kind: 'present', folio: 1, page: 0, content: 7, exclusive: true });
-    expect([d.mark('write-cow'), d.mark('write-reuse')]).toEqual([1, 1]);
-  });
-
-  it('a write fault reuses a swap-cache page whose entry is unused and frees the cache', () => {
-    // Review row 3: a non-exclusive swapin of a shared entry, then the other reference goes;
-    // the write fault frees the swap cache (folio_free_swap()) and reuses the page.
-    const d = new Driver(designs.classic!.knobs);
-    d.ok(swapon(0));
-    d.swapOut(0, 5);
-    expect(d.system.observe().holders[0]).toMatchObject({ kind: 'swap', exclusive: true });
-    d.ok({ op: 'fork', holder: 0, target: 1, cpu: 0 });
-    expect([excl(d, 0), excl(d, 1)]).toEqual([false, false]);
-    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0 })).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
-    expect(excl(d, 0)).toBe(false);
-    // The last swap reference goes while the folio is mapped and swap is not full: kept.
-    expect(d.apply({ op: 'zap', holder: 1, cpu: 0 })).toEqual({ errno: 'OK', freedCache: false });
-    expect(d.system.observe().folios[0]).toMatchObject({ id: 1, cached: true });
-    expect(d.apply({ op: 'write', holder: 0, value: 6, cpu: 0 })).toEqual({ errno: 'OK', how: 'reuse', freedCache: true });
-    expect(d.system.observe().entries).toEqual([]);
-    expect(d.system.observe().folios).toEqual([{ id: 1, order: 0, dirty: true, cached: false, pages: [6] }]);
-    expect(d.mark('write-free-swap-cache')).toBe(1);
-  });
-
-  it('a copy of a large swap-cache folio frees its cache once nothing maps it (wp_page_copy())', () => {
-    const d = new Driver(designs.classic!.knobs);
-    d.ok(swapon(0), { op: 'fault', holder: 0, order: 1, cpu: 0 }, { op: 'allocSwap', holder: 0, cpu: 0 });
-    d.ok({ op: 'fork', holder: 0, target: 2, cpu: 0 });
-    expect(d.apply({ op: 'zap', holder: 1, cpu: 0 })).toEqual({ errno: 'OK', freedCache: false });
-    expect(d.apply({ op: 'zap', holder: 2, cpu: 0 })).toEqual({ errno: 'OK', freedCache: false });
-    expect(d.apply({ op: 'write', holder: 0, value: 3, cpu: 0 })).toEqual({ errno: 'OK', how: 'cow', freedCache: true });
-    expect(d.system.observe().folios).toEqual([{ id: 2, order: 0, dirty: true, cached: false, pages: [3] }]);
-    expect(d.system.observe().entries).toEqual([]);
-  });
-
-  it('a write-fault swapin of an exclusive entry frees the cache; of a shared one it copies', () => {
-    const d = new Driver(designs.classic!.knobs);
-    d.ok(swapon(0));
-    d.swapOut(0, 5);
-    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
-    // should_try_to_free_swap()'s FAULT_FLAG_WRITE arm: nothing else maps the folio.
-    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0, write: true }))
-      .toEqual({ errno: 'OK', how: 'cache-hit', freedCache: true });
-    expect(d.system.observe().holders[0]).toEqual({ kind: 'present', folio: 1, page: 0, content: 5, exclusive: true });
-    d.swapOut(2, 8);
-    d.ok({ op: 'fork', holder: 2, target: 3, cpu: 0 });
-    // The shared entry maps non-exclusive and stays held: do_wp_page() copies.
-    expect(d.apply({ op: 'swapin', holder: 2, order: 0, cpu: 0, write: true }))
-      .toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false, wp: 'cow' });
-    expect(d.system.observe().holders[2]).toEqual({ kind: 'present', folio: 3, page: 0, content: 8, exclusive: true });
-    expect(d.system.observe().folios.find((f) => f.id === 2)).toMatchObject({ cached: true });
   });
 
   it('a write-fault swapin of a non-exclusive PTE whose entry is no longer shared reuses the page', () => {
@@ -510,12 +252,12 @@ describe('PTE exclusivity and write faults', () => {
     const d = new Driver(designs.classic!.knobs);
     d.ok(swapon(0), { op: 'fault', holder: 0, order: 1, cpu: 0 }, { op: 'write', holder: 1, value: 4, cpu: 0 });
     d.ok({ op: 'allocSwap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
-    d.ok({ op: 'fork', holder: 0, target: 4, cpu: 0 });
+    d.ok({ op: 'fork', holder: 0, target: 4, cpu: 0 }, { op: 'fork', holder: 1, target: 7, cpu: 0 });
     expect(d.apply({ op: 'swapin', holder: 1, order: 0, cpu: 0 })).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
     const seen = d.system.observe();
     expect(seen.holders.slice(0, 2)).toEqual([
       { kind: 'present', folio: 1, page: 0, content: 0, exclusive: false },
-      { kind: 'present', folio: 1, page: 1, content: 4, exclusive: true },
+      { kind: 'present', folio: 1, page: 1, content: 4, exclusive: false },
     ]);
     expect(seen.holders[4]).toMatchObject({ kind: 'swap', exclusive: false });
     expect(d.mark('swapin-cache-hit-whole')).toBe(1);
@@ -523,6 +265,21 @@ describe('PTE exclusivity and write faults', () => {
     d.ok({ op: 'zap', holder: 0, cpu: 0 });
     expect(d.apply({ op: 'swapin', holder: 4, order: 0, cpu: 0 })).toMatchObject({ how: 'cache-hit' });
     expect(d.mark('swapin-cache-hit-whole')).toBe(1);
+  });
+
+  it('a cache hit on a large folio maps only the faulting page when the swap PTEs differ in their exclusive bit', () => {
+    // swap_pte_batch() compares whole PTEs, exclusive bit included: holder 0's swap PTE lost
+    // its bit at the fork, holder 1's kept it.
+    const d = new Driver(designs.classic!.knobs);
+    d.ok(swapon(0), { op: 'fault', holder: 0, order: 1, cpu: 0 }, { op: 'write', holder: 1, value: 4, cpu: 0 });
+    d.ok({ op: 'allocSwap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
+    d.ok({ op: 'fork', holder: 0, target: 4, cpu: 0 });
+    expect(d.apply({ op: 'swapin', holder: 1, order: 0, cpu: 0 })).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
+    const seen = d.system.observe();
+    expect(seen.holders[0]).toMatchObject({ kind: 'swap', exclusive: false });
+    expect(seen.holders[1]).toEqual({ kind: 'present', folio: 1, page: 1, content: 4, exclusive: true });
+    expect(d.mark('swapin-cache-hit-whole')).toBe(0);
+    expect(d.mark('swapin-cache-hit-mixed-exclusive')).toBe(1);
   });
 
   it.each([
@@ -599,12 +356,14 @@ describe('zswap objects and writeout failures', () => {
   });
 
   it.each([
-    { name: 'a zswap store replaces it', failZswap: false, how: 'zswap', stored: 1 },
-    { name: 'a disk writeout erases it', failZswap: true, how: 'disk', stored: 0 },
-  ])('the next non-zero writeout of an entry with a stale zswap object: $name', ({ failZswap, how, stored }) => {
-    // A pool of one object: the stale one. The store may take its place (zswap_store()
-    // replaces the folio's old tree entries), so it is not refused for want of room.
-    const d = redirtied(0, { ...configTiny, zswapCapacity: 1 });
+    { name: 'a zswap store replaces it', capacity: 2, failZswap: false, how: 'zswap', stored: 1, full: 0 },
+    { name: 'a full pool refuses the store, its own stale object counting', capacity: 1, failZswap: false, how: 'disk', stored: 0, full: 1 },
+    { name: 'a disk writeout erases it', capacity: 1, failZswap: true, how: 'disk', stored: 0, full: 0 },
+  ])('the next non-zero writeout of an entry with a stale zswap object: $name', ({ capacity, failZswap, how, stored, full }) => {
+    // The stale object is in the pool. zswap_store() checks the pool limit
+    // (zswap_check_limits()) before zswap_store_page() replaces the folio's old tree entries,
+    // so a pool of one object, the stale one, refuses the store; a pool of two takes it.
+    const d = redirtied(0, { ...configTiny, zswapCapacity: capacity });
     d.ok({ op: 'writeout', folio: 1, cpu: 0 }, { op: 'swapin', holder: 0, order: 0, cpu: 0 });
     d.ok({ op: 'write', holder: 0, value: 9, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 });
     expect(d.system.observe().zswapStored).toBe(1);
@@ -612,6 +371,7 @@ describe('zswap objects and writeout failures', () => {
     const seen = d.system.observe();
     expect(seen.entries[0]).toMatchObject({ backend: how, staleZswap: false, content: 9 });
     expect(seen.zswapStored).toBe(stored);
+    expect(d.mark('zswap-store-full-own-objects')).toBe(full);
   });
 
   it('a zero writeout of a virtual entry releases its zswap object', () => {

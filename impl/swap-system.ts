@@ -48,7 +48,7 @@ export class KernelSwapSystem implements SwapSystem {
       activateCosts(null);
       const peaks = this.peaks;
       if (peaks !== null && this.state.costs.ops % this.sampleEvery === 0) {
-        peaks.sample(measureMetadata(this.state, peaks.directTables));
+        peaks.sample(measureMetadata(this.state));
       }
     }
   }
@@ -65,7 +65,7 @@ export class KernelSwapSystem implements SwapSystem {
       this.sampleEvery = every;
       this.peaks = new MetadataPeaks();
     }
-    this.peaks.sample(measureMetadata(this.state, this.peaks.directTables));
+    this.peaks.sample(measureMetadata(this.state));
     return this.peaks.report(this.state.costs.snapshot());
   }
 

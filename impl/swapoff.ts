@@ -115,7 +115,7 @@ function unusePte(state: SwapState, holder: number, entry: number): void {
   let folio = state.cachedFolio(loc);
   if (folio === null) {
     const kind = state.backendKind(loc);
-    folio = state.folios.alloc(0, [state.readBackend(loc)], kind === 'zswap');
+    folio = state.folios.alloc(0, [state.readBackend(loc)], kind === 'zswap', state.memcgIdOf(loc));
     state.bindRead(folio, [loc]);
     if (kind === 'zswap') state.releaseBackend(loc);
   }
@@ -128,7 +128,7 @@ function unuseVirtual(state: SwapState, entry: number): void {
   const loc = state.resolve(entry);
   let folio = state.cachedFolio(loc);
   if (folio === null) {
-    folio = state.folios.alloc(0, [state.readBackend(loc)], true);
+    folio = state.folios.alloc(0, [state.readBackend(loc)], true, state.memcgIdOf(loc));
     state.bindRead(folio, [loc]);
     state.marks.hit('swapoff-vswap-read');
   }

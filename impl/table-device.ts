@@ -57,10 +57,16 @@ export class TableDevice {
   private readonly marks: Marks;
   /** The catalogued mutant switched on (impl/mutants.ts), or null. */
   private readonly mutant: string | null;
+  /**
+   * The RFC v2 deferral: a cluster gets its memcg table when it first holds a direct slot (a
+   * physical entry), not with its swap table, so clusters that only back virtual entries
+   * never have one. Set for designs with virtual entries; classic allocates it eagerly.
+   */
+  readonly memcgDeferred: boolean;
 
   constructor(
     type: number, config: DeviceConfig, clusterSlots: number, orders: number,
-    counters: SwapCounters, marks: Marks, mutant: string | null = null,
+    counters: SwapCounters, marks: Marks, mutant: string | null = null, memcgDeferred = false,
   ) {
     assert(Number.isInteger(type) && type >= 0, () => `swap type ${type}`);
     assert(clusterSlots >= 2 && (clusterSlots & (clusterSlots - 1)) === 0, 'cluster size');
@@ -72,6 +78,7 @@ export class TableDevice {
     this.counters = counters;
     this.marks = marks;
     this.mutant = mutant;
+    this.memcgDeferred = memcgDeferred;
   }
 
   /** Sets up clusters, bad slots and lists, and goes online (SYSCALL swapon). */
@@ -87,7 +94,7 @@ export class TableDevice {
       for (let slot = 0; slot < this.clusterSlots; slot++) {
         const offset = id * this.clusterSlots + slot;
         if (!bad.has(offset) && offset < slots) continue;
-        if (ci.table === null) ci.allocTable();
+        if (ci.table === null) this.allocTable(ci);
         ci.tableOf()[slot] = BAD_WORD; // swap_cluster_setup_bad_slot()
         ci.count++;
         ci.badCount++;
@@ -254,7 +261,7 @@ export class TableDevice {
     costs.clusterLocks++;
     assert(ci.flags === 'none', () => `cluster ${ci.id} scanned while on a list`);
     const nr = 2 ** order;
-    if (ci.table === null) ci.allocTable();
+    if (ci.table === null) this.allocTable(ci);
     let found = -1;
     for (let slot = start - (start % nr); slot + nr <= ci.slots && this.writeOk; slot += nr) {
       if (this.runIsFree(ci, slot, nr, hooks)) {
@@ -312,6 +319,13 @@ export class TableDevice {
     return -1;
   }
 
+  /** Allocates the swap table of `ci` (swap_cluster_alloc_table()), with its memcg table
+   * unless the memcg table is deferred. */
+  private allocTable(ci: SwapCluster): void {
+    ci.allocTable();
+    if (!this.memcgDeferred) ci.allocMemcgTable();
+  }
+
   private commit(ci: SwapCluster, slot: number, nr: number, order: number, wordAt: WordAt) {
     const table = ci.tableOf();
     assert(this.writeOk, () => `device ${this.type} allocation past the write-ok fence`);
@@ -322,6 +336,11 @@ export class TableDevice {
       assert(word !== NULL_WORD && !wordIsBad(word), 'allocation installs a used word');
       table[slot + i] = word;
       costs.tableWrites++;
+      // A direct slot records a memcg id: the deferred memcg table is allocated now (RFC v2).
+      if (!wordIsPointer(word) && ci.memcgTable === null) {
+        ci.allocMemcgTable();
+        this.marks.hit('memcg-table-deferred-alloc');
+      }
     }
     ci.count += nr;
     this.inuse += nr;

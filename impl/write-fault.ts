@@ -12,6 +12,7 @@
  */
 import { assert } from '../lib/assert.ts';
 import type { Folio } from './folio-table.ts';
+import { holderMemcgId } from './memcg.ts';
 import { presentAt } from './op-args.ts';
 import type { SwapState } from './swap-state.ts';
 
@@ -40,7 +41,8 @@ export function doWpPage(state: SwapState, holder: number, value: number | null)
     return { how: 'reuse', freedCache };
   }
   state.unmapPage(holder);
-  const copy = state.folios.alloc(0, [content], true); // wp_page_copy()
+  // wp_page_copy(): the copy is charged to the writing process's memcg.
+  const copy = state.folios.alloc(0, [content], true, holderMemcgId(state.config, holder));
   state.mapPage(holder, copy, 0, true);
   state.marks.hit('write-cow');
   return { how: 'cow', freedCache: freeSwapCache(state, folio) };

@@ -23,6 +23,7 @@ export type InvariantName =
   | 'lookup-cache'
   | 'identity'
   | 'exclusive'
+  | 'memcg-accounting'
   | 'allowance'
   | 'drain';
 

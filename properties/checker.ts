@@ -216,6 +216,9 @@ export class Checker {
       get zswapEnabled() {
         return model.zswapEnabled;
       },
+      get memcgSwapCurrent() {
+        return global().memcgSwapCurrent;
+      },
     };
     this.assembled = assembled;
     return assembled;

@@ -1,8 +1,9 @@
 /**
  * Differences between the model's and a design's observations, in kernel words: each line
  * names a kernel object (holder 5's PTE, entry `swp(1:16)`, folio 3, device 0, the zswap
- * pool) and the property that differs (its swap count, its swap-cache folio, PG_dirty,
- * `si->inuse_pages`, `nr_swap_pages`), with the model's value and the design's. Entries are
+ * pool, memcg 0) and the property that differs (its swap count, its swap-cache folio,
+ * PG_dirty, `si->inuse_pages`, `nr_swap_pages`, `memory.swap.current`), with the model's
+ * value and the design's. Entries are
  * named by the design's entry value (the checker's identity map) and keyed by model serial,
  * so an entry that one side lacks is reported as such rather than as a shifted list. Also the
  * words for an op's outcome (errno, path and choices).
@@ -80,6 +81,7 @@ const entryFields: readonly [keyof EntryView, string, (value: never) => string][
   ['device', 'device (swap type)', (value: number | null) => (value === null ? 'none' : String(value))],
   ['virtual', 'virtual (vswap) entry', yesNo],
   ['content', 'content read through the lookup path', (value: number | 'lost') => String(value)],
+  ['memcg', 'memcg recorded (swap_cgroup id)', (value: number | null) => (value === null ? 'root' : `memcg ${value}`)],
 ];
 
 const folioFields: readonly [keyof FolioView, string, (value: never) => string][] = [
@@ -191,6 +193,12 @@ export function observationDivergence(expected: Observation, actual: Observation
   }
   if (expected.zswapEnabled !== actual.zswapEnabled) {
     lines.push(`zswap enabled: ${left} ${yesNo(expected.zswapEnabled)}, ${right} ${yesNo(actual.zswapEnabled)}`);
+  }
+  const memcgs = Math.max(expected.memcgSwapCurrent.length, actual.memcgSwapCurrent.length);
+  for (let index = 0; index < memcgs; index++) {
+    const was = expected.memcgSwapCurrent[index];
+    const now = actual.memcgSwapCurrent[index];
+    if (was !== now) lines.push(`memcg ${index}: memory.swap.current: ${left} ${was ?? 'none'}, ${right} ${now ?? 'none'}`);
   }
   return capped(lines, max);
 }

@@ -14,7 +14,7 @@ import type { Observation } from '../lib/observation.ts';
 import type { Op } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
 import { checkerOptionsCampaign, type Failure } from './checker.ts';
-import { drawSwarm, drawTemplate } from './generator.ts';
+import { drawHotBase, drawSwarm, drawTemplate } from './generator.ts';
 import { resolveTemplate } from './op-template.ts';
 import { Prng } from './prng.ts';
 import { checkerFor, swaponOps, type DesignUnderTest } from './run.ts';
@@ -302,6 +302,7 @@ export function runFocused(
 ): FocusedResult {
   const prng = new Prng(seed);
   const swarm = drawSwarm(prng);
+  const hotBase = drawHotBase(prng, config);
   const checker = checkerFor(design, config, checkerOptionsCampaign);
   const system = checker.system;
   const applyInner = system.apply.bind(system);
@@ -329,7 +330,7 @@ export function runFocused(
     if (failure !== null) break;
   }
   for (let i = 0; i < ops && failure === null; i++) {
-    failure = apply(resolveTemplate(config, checker.observation, drawTemplate(prng, swarm), swarm.hotHolders));
+    failure = apply(resolveTemplate(config, checker.observation, drawTemplate(prng, swarm), swarm.hotHolders, hotBase));
     if (refuseEvery <= 0 || i % refuseEvery !== 0) continue;
     for (const op of refusedOps(config, checker.observation)) {
       if (failure !== null) break;

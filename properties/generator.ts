@@ -15,6 +15,7 @@
  *
  * Not covered here: resolving templates into ops (properties/op-template.ts).
  */
+import type { Config } from '../lib/config.ts';
 import type { OpName } from '../lib/ops.ts';
 import { opNames } from '../lib/ops.ts';
 import type { OpTemplate } from './op-template.ts';
@@ -131,6 +132,27 @@ export function drawSwarm(prng: Prng): Swarm {
   // over a few hot holders.
   const advanceShare = (1 + prng.below(2)) / 3;
   return { ...swarmFromWeights(weights, pressure, focus, hot, advanceShare), syncOnly };
+}
+
+/**
+ * The first hot holder of a run on `config`: 0, or on a machine with memory cgroups the first
+ * holder of one cgroup, drawn evenly among the memcgs of Config.memcgs and the root (when
+ * holders are left for it). A run's hot holders then share one cgroup: in a cgroup with a
+ * small swap.max the run meets charge failures and mem_cgroup_swap_full() over and over; in
+ * an unlimited cgroup or the root it fills swap as a run on a machine without cgroups does.
+ * Draws nothing without cgroups, so the runs of the other presets stay as they were.
+ */
+export function drawHotBase(prng: Prng, config: Config): number {
+  const memcgs = config.memcgs ?? [];
+  if (memcgs.length === 0) return 0;
+  const starts: number[] = [];
+  let start = 0;
+  for (const memcg of memcgs) {
+    starts.push(start);
+    start += memcg.holders;
+  }
+  if (start < config.holders) starts.push(start);
+  return starts[prng.below(starts.length)] ?? 0;
 }
 
 /** Probability that a template's flag is set, by kind (injected failures stay rare, except in

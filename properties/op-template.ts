@@ -37,9 +37,10 @@ export interface OpTemplate {
    * bit of pick2): a write takes a page whose folio is still in the swap cache, so that the
    * swapped copy goes stale (every re-writeout path: zero flag, zswap copy, reused backing);
    * a swapin takes a holder of a shared entry (count of two or more), where do_swap_page()
-   * may not take the entry exclusively (swap cache kept, zswap load not exclusive). Only the
-   * campaign runner's drawTemplate sets it; fast-check properties and workloads resolve as
-   * before. */
+   * may not take the entry exclusively (swap cache kept, zswap load not exclusive); on a
+   * machine with memory cgroups, a zap takes the last swap PTE of an entry whose swap-cache
+   * folio another holder maps (the memcg-full reclaim). Only the campaign runner's
+   * drawTemplate sets it; fast-check properties and workloads resolve as before. */
   readonly lifecycleBias?: boolean;
   /** The template comes from a pressure swarm (generator.ts): unmap never finishes a partly
    * unmapped large folio, which keeps folios with one entry held and another cache-only, the
@@ -60,15 +61,23 @@ function holderIndices(observation: Observation, predicate: HolderPredicate): nu
   return indices;
 }
 
+/** Where a run's hot holders are: `count` ids from `base` (null: a quarter of the ids). */
+export interface HotWindow {
+  readonly base: number;
+  readonly count: number | null;
+}
+
+const hotLowest: HotWindow = { base: 0, count: null };
+
 /**
- * Picks one candidate: usually among the hot ids (the low quarter of the id space, or the
- * `hot` lowest when the run narrows them), sometimes any candidate, and one time in sixteen
- * any id at all (which may well be invalid).
+ * Picks one candidate: usually among the hot ids (a quarter of the id space from the window's
+ * base, or the window's `count` when the run narrows them), sometimes any candidate, and one
+ * time in sixteen any id at all (which may well be invalid).
  */
-function choose(candidates: readonly number[], idLimit: number, t: OpTemplate, hot: number | null = null): number {
+function choose(candidates: readonly number[], idLimit: number, t: OpTemplate, hot: HotWindow = hotLowest): number {
   if (candidates.length === 0 || t.pick2 % 16 === 15) return t.pick % idLimit;
-  const hotLimit = hot ?? Math.max(2, idLimit >> 2);
-  const hotCandidates = candidates.filter((id) => id < hotLimit);
+  const hotLimit = hot.count ?? Math.max(2, idLimit >> 2);
+  const hotCandidates = candidates.filter((id) => id >= hot.base && id < hot.base + hotLimit);
   if (hotCandidates.length > 0 && t.pick2 % 4 !== 0) return hotCandidates[t.pick % hotCandidates.length] as number;
   return candidates[t.pick % candidates.length] as number;
 }
@@ -92,7 +101,7 @@ function mappedFolios(observation: Observation): Set<number> {
   return mapped;
 }
 
-function faultOp(config: Config, observation: Observation, t: OpTemplate, cpu: number, hot: number | null): Op {
+function faultOp(config: Config, observation: Observation, t: OpTemplate, cpu: number, hot: HotWindow): Op {
   const orderWanted = t.order % (config.orderMax + 1);
   for (let order = orderWanted; order >= 0; order--) {
     const size = 2 ** order;
@@ -110,11 +119,17 @@ function faultOp(config: Config, observation: Observation, t: OpTemplate, cpu: n
   return { op: 'fault', holder: t.pick % config.holders, order: 0, cpu };
 }
 
-/** Resolves a template into a concrete op against the model's observation; `hot` narrows the
- * hot holders to the lowest `hot` ids (null: the low quarter). */
-export function resolveTemplate(config: Config, observation: Observation, t: OpTemplate, hot: number | null = null): Op {
+/**
+ * Resolves a template into a concrete op against the model's observation; `hot` narrows the
+ * hot holders to `hot` ids (null: a quarter of them), starting at holder `hotBase` (a run on
+ * a machine with memory cgroups puts them in one cgroup: generator.ts drawHotBase()).
+ */
+export function resolveTemplate(
+  config: Config, observation: Observation, t: OpTemplate, hot: number | null = null, hotBase = 0,
+): Op {
   const cpu = t.cpu % config.cpus;
-  if (t.advance === true) return advanceOp(config, observation, t, cpu, hot);
+  const window: HotWindow = { base: hotBase, count: hot };
+  if (t.advance === true) return advanceOp(config, observation, t, cpu, window);
   const holders = config.holders;
   const cachedFolios = new Set(observation.folios.filter((f) => f.cached).map((f) => f.id));
   const isPresent: HolderPredicate = (v) => v.kind === 'present';
@@ -129,23 +144,23 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
       return { op: t.kind, device, cpu };
     }
     case 'fault':
-      return faultOp(config, observation, t, cpu, hot);
+      return faultOp(config, observation, t, cpu, window);
     case 'write': {
       const redirty = preferred(t) ? holderIndices(observation, (v) => v.kind === 'present' && cachedFolios.has(v.folio)) : [];
       const holder = redirty.length > 0
         ? (redirty[t.pick % redirty.length] as number)
-        : choose(holderIndices(observation, isPresent), holders, t, hot);
+        : choose(holderIndices(observation, isPresent), holders, t, window);
       return { op: 'write', holder, value: t.value, cpu };
     }
     case 'fork': {
-      const source = choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, hot);
+      const source = choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, window);
       const empties = holderIndices(observation, (v, i) => v.kind === 'empty' && i !== source);
       const target = empties.length > 0 ? (empties[t.pick2 % empties.length] as number) : t.pick2 % holders;
       return withFlag({ op: 'fork', holder: source, target, cpu }, 'failAlloc', t.flag);
     }
     case 'allocSwap': {
       const uncached = holderIndices(observation, (v) => v.kind === 'present' && !cachedFolios.has(v.folio));
-      return withFlag({ op: 'allocSwap', holder: choose(uncached, holders, t, hot), cpu }, 'failAlloc', t.flag);
+      return withFlag({ op: 'allocSwap', holder: choose(uncached, holders, t, window), cpu }, 'failAlloc', t.flag);
     }
     case 'unmap': {
       const cached = holderIndices(observation, (v) => v.kind === 'present' && cachedFolios.has(v.folio));
@@ -156,25 +171,33 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
         const view = observation.holders[h];
         return view?.kind === 'present' && partly.has(view.folio);
       });
-      const holder = finishing.length > 0 ? (finishing[t.pick % finishing.length] as number) : choose(cached, holders, t, hot);
+      const holder = finishing.length > 0 ? (finishing[t.pick % finishing.length] as number) : choose(cached, holders, t, window);
       return withFlag({ op: 'unmap', holder, cpu }, 'failAlloc', t.flag);
     }
     case 'swapin': {
       const shared = preferred(t) ? sharedSwapHolders(observation) : [];
       const holder = shared.length > 0
         ? (shared[t.pick % shared.length] as number)
-        : choose(holderIndices(observation, isSwap), holders, t, hot);
+        : choose(holderIndices(observation, isSwap), holders, t, window);
       // Half the swapins ask for the largest order whose aligned holder range is swapped out;
       // the design falls back to order 0 when the batch is not uniform.
       const order = t.order >= 2 ? largestSwappedOrder(config, observation, holder) : 0;
       return swapinOp(holder, order, cpu, t);
     }
-    case 'zap':
-      return { op: 'zap', holder: choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, hot), cpu };
+    case 'zap': {
+      // On a machine with memory cgroups, half the lifecycle zaps take the last swap PTE of an
+      // entry whose swap-cache folio another holder maps: the zap reclaims it when the memcg
+      // is half full (mem_cgroup_swap_full(), __try_to_reclaim_swap()'s TTRS_FULL arm).
+      const last = preferred(t) && (config.memcgs ?? []).length > 0 ? lastSwapOfMappedCache(observation) : [];
+      const holder = last.length > 0
+        ? (last[t.pick % last.length] as number)
+        : choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, window);
+      return { op: 'zap', holder, cpu };
+    }
     case 'zswapWriteback': {
       const zswapEntries = new Set(observation.entries.filter((e) => e.backend === 'zswap').map((e) => e.entry));
       const inZswap = holderIndices(observation, (v) => v.kind === 'swap' && zswapEntries.has(v.entry));
-      return withFlag({ op: 'zswapWriteback', holder: choose(inZswap, holders, t, hot), cpu }, 'failAlloc', t.flag);
+      return withFlag({ op: 'zswapWriteback', holder: choose(inZswap, holders, t, window), cpu }, 'failAlloc', t.flag);
     }
     case 'writeout':
     case 'evict':
@@ -205,7 +228,7 @@ export function resolveTemplate(config: Config, observation: Observation, t: OpT
  * are partly lifecycle steps stores, loads, redirties and frees the same few entries over and
  * over, which is where zswap, zero-page and count bugs live.
  */
-function advanceOp(config: Config, observation: Observation, t: OpTemplate, cpu: number, hot: number | null): Op {
+function advanceOp(config: Config, observation: Observation, t: OpTemplate, cpu: number, hot: HotWindow): Op {
   const mapped = mappedFolios(observation);
   const unmapped = observation.folios.filter((f) => f.cached && !mapped.has(f.id));
   if (unmapped.length > 0 && t.pick2 % 3 === 0) {
@@ -213,8 +236,8 @@ function advanceOp(config: Config, observation: Observation, t: OpTemplate, cpu:
     if (folio.dirty) return writeoutOp(folio.id, cpu, t);
     return { op: 'evict', folio: folio.id, cpu };
   }
-  const limit = Math.min(config.holders, hot ?? Math.max(2, config.holders >> 2));
-  const holder = t.pick % limit;
+  const limit = Math.min(config.holders - hot.base, hot.count ?? Math.max(2, config.holders >> 2));
+  const holder = hot.base + (t.pick % limit);
   const view = observation.holders[holder];
   const step = (t.pick2 >> 2) % 4;
   switch (view?.kind) {
@@ -252,6 +275,13 @@ function preferred(t: OpTemplate): boolean {
 function sharedSwapHolders(observation: Observation): number[] {
   const shared = new Set(observation.entries.filter((e) => e.count >= 2).map((e) => e.entry));
   return holderIndices(observation, (v) => v.kind === 'swap' && shared.has(v.entry));
+}
+
+/** Holders of the last reference (count 1) of an entry whose swap-cache folio a holder maps. */
+function lastSwapOfMappedCache(observation: Observation): number[] {
+  const mapped = mappedFolios(observation);
+  const last = new Set(observation.entries.filter((e) => e.count === 1 && e.cache !== null && mapped.has(e.cache.folio)).map((e) => e.entry));
+  return holderIndices(observation, (v) => v.kind === 'swap' && last.has(v.entry));
 }
 
 /** Large folios some page of which is no longer mapped by any holder (one pass over holders). */

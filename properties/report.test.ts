@@ -25,7 +25,7 @@ const directory = join(import.meta.dirname, 'mutants');
 const files = readdirSync(directory)
   .filter((name) => name.endsWith('.json') && JSON.parse(readFileSync(join(directory, name), 'utf8')).version === 1)
   .sort();
-const subjects = /^(outcome of \w+|holder \d+'s PTE|entry \S+|folio \d+|device \d+|free swap pages \(nr_swap_pages\)|zswap pool|zswap enabled)[: ]/;
+const subjects = /^(outcome of \w+|holder \d+'s PTE|entry \S+|folio \d+|device \d+|free swap pages \(nr_swap_pages\)|zswap pool|zswap enabled|memcg \d+)[: ]/;
 
 describe('failure reports', () => {
   it.each(files)('%s: one sentence, every op up to the failing one listed, differences in kernel words', (file) => {

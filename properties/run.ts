@@ -11,7 +11,7 @@ import type { Op, OpName } from '../lib/ops.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
 import type { CheckerOptions, Failure, StepListener } from './checker.ts';
 import { Checker, checkerOptionsDefault } from './checker.ts';
-import { drawSwarm, drawTemplate, type Swarm } from './generator.ts';
+import { drawHotBase, drawSwarm, drawTemplate, type Swarm } from './generator.ts';
 import { resolveTemplate } from './op-template.ts';
 import { Prng } from './prng.ts';
 
@@ -66,6 +66,7 @@ export function runRandom(
 ): RunResult {
   const prng = new Prng(seed);
   const swarm = drawSwarm(prng);
+  const hotBase = drawHotBase(prng, config);
   const checker = checkerFor(design, config, options);
   const ops: Op[] = [];
   const opCounts: Partial<Record<OpName, number>> = {};
@@ -81,7 +82,7 @@ export function runRandom(
   }
   for (let i = 0; i < opsPerRun && failure === null; i++) {
     const template = drawTemplate(prng, swarm);
-    failure = apply(resolveTemplate(config, checker.observation, template, swarm.hotHolders));
+    failure = apply(resolveTemplate(config, checker.observation, template, swarm.hotHolders, hotBase));
   }
   // A failure inside the drain names a step past the trace's ops; replay reruns the drain.
   if (failure === null) failure = checker.drain();

@@ -8,7 +8,8 @@
  * folios before it refers to one.
  *
  * The stream, for F = n / 512 folios (n rounded up to a multiple of 512):
- * 1. populate: swapon both devices; per folio, fault an order-9 folio, write its first page
+ * 1. populate: swapon both devices (of equal priority: allocations alternate between them);
+ *    per folio, fault an order-9 folio, write its first page
  *    (every 8th folio is left zero-filled: the zero flag), allocSwap, unmap its 512 pages,
  *    writeout and evict it. zswap holds half of the pages; the other folios go to disk.
  * 2. writeback: zswapWriteback of one page of every folio stored in zswap (redirections).
@@ -46,8 +47,11 @@ export function scalePages(pages: number): number {
 /** The machine for `pages` swapped-out pages. */
 export function scaleConfig(pages: number): Config {
   const whole = scalePages(pages);
-  // Two devices of 3/4 n each: every page fits on disk (classic's entries are all physical)
-  // with room to spare, so allocation never sees a full machine.
+  // Two devices of 3/4 n each and of equal priority: allocations alternate between them
+  // (plist_requeue()), so each takes about half the pages and every page fits on disk
+  // (classic's entries are all physical) with room to spare. A large allocation fails on the
+  // first device it tries (swap_alloc_slow()), so neither device may fill: with a lower
+  // priority for the second, the first would take every folio until it had no free cluster.
   const deviceSlots = Math.ceil((whole * 0.75) / folioPages) * folioPages + folioPages;
   const device = (priority: number, synchronousIo: boolean): DeviceConfig =>
     ({ slots: deviceSlots, bad: [], priority, synchronousIo, discard: false });
@@ -57,7 +61,7 @@ export function scaleConfig(pages: number): Config {
     clusterSlots: folioPages,
     countBits: 4,
     orderMax: folioOrder,
-    devices: [device(10, false), device(5, true)],
+    devices: [device(10, false), device(10, true)],
     zswapEnabled: true,
     zswapCapacity: Math.floor(whole / 2 / folioPages) * folioPages,
     vswapSlots: whole + 4 * folioPages,

@@ -2,8 +2,9 @@
  * The userspace comparison's rules on hand-made views: identical views differ nowhere; a
  * virtual entry shows as a change of swap type; offsets are compared as a partition (which
  * pages share an entry), never as numbers; per-device and machine-wide figures name what
- * differs; a field the view gains later (memory.swap.current) is compared as a whole under
- * its label; and the first difference is the one kept as the example.
+ * differs; memory.swap.current names the cgroup that differs; a field the view gains later
+ * is compared as a whole under its label; and the first difference is the one kept as the
+ * example.
  *
  * Not covered here: running the streams (properties/compare.test.ts) and the projection itself
  * (lib/userspace-view.ts, kernel/ tests).
@@ -70,11 +71,21 @@ describe('userspace differences', () => {
       .toEqual(['pagemap-present']);
   });
 
-  it('compares a field the view gains later as a whole, under its label', () => {
-    const withMemcg = (pages: number[]) => ({ ...base, memcgSwapCurrentPages: pages }) as unknown as UserspaceView;
-    const result = diff(withMemcg([3, 0]), withMemcg([2, 1]));
-    const face = result.interfaces.find((entry) => entry.id === 'memcgSwapCurrentPages');
+  it('names the memory cgroup whose memory.swap.current differs', () => {
+    const withMemcg = (pages: number[]) => ({ ...base, memcgSwapCurrentPages: pages });
+    expect(changed(withMemcg([]))).toEqual([]);
+    const result = diff(withMemcg([2, 0]), withMemcg([2, 1]));
+    expect(result.interfaces.filter((face) => face.differingViews > 0).map((face) => face.id)).toEqual(['memcg-swap-current']);
+    const face = result.interfaces.find((entry) => entry.id === 'memcg-swap-current');
     expect(face?.label).toBe('memory.swap.current (per cgroup)');
+    expect(face?.first).toMatchObject({ where: 'memcg 1', reference: '1 pages', design: '0 pages' });
+  });
+
+  it('compares a field the view gains later as a whole, under its label', () => {
+    const withEvents = (events: number[]) => ({ ...base, swapEventsMax: events }) as unknown as UserspaceView;
+    const result = diff(withEvents([3, 0]), withEvents([2, 1]));
+    const face = result.interfaces.find((entry) => entry.id === 'swapEventsMax');
+    expect(face?.label).toBe('memory.swap.events: max (per cgroup)');
     expect(face?.first).toMatchObject({ reference: '[2,1]', design: '[3,0]' });
   });
 

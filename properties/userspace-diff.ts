@@ -9,8 +9,9 @@
  * Userspace sees swap entries only through equalities (the same type and offset exactly when
  * two page-table slots hold the same entry), so offsets are compared as a partition of the
  * swapped-out holders, not as numbers; the swap type is compared as physical device or
- * virtual. A field of UserspaceView not handled below (memory.swap.current once the view
- * has it) is still compared, as a whole, under its own label.
+ * virtual; each memory cgroup's memory.swap.current per cgroup. A field of UserspaceView not
+ * handled below (one the view gains later) is still compared, as a whole, under its own
+ * label.
  *
  * Not covered here: running the streams (properties/compare.ts) and printing
  * (properties/compare-format.ts).
@@ -114,6 +115,19 @@ function perDevice(reference: UserspaceView, design: UserspaceView, show: (devic
   return null;
 }
 
+/** The first memcg whose memory.swap.current differs. */
+function perMemcg(reference: UserspaceView, design: UserspaceView): Found {
+  const count = Math.max(reference.memcgSwapCurrentPages.length, design.memcgSwapCurrentPages.length);
+  for (let index = 0; index < count; index++) {
+    const a = reference.memcgSwapCurrentPages[index];
+    const b = design.memcgSwapCurrentPages[index];
+    const shownA = a === undefined ? 'absent' : `${a} pages`;
+    const shownB = b === undefined ? 'absent' : `${b} pages`;
+    if (shownA !== shownB) return { where: `memcg ${index}`, reference: shownA, design: shownB };
+  }
+  return null;
+}
+
 function scalar(a: number, b: number, unit = ' pages'): Found {
   return a === b ? null : { where: '', reference: `${a}${unit}`, design: `${b}${unit}` };
 }
@@ -195,16 +209,18 @@ const interfaces: readonly Interface[] = [
   { id: 'swap-free', label: '/proc/meminfo: SwapFree', differ: (a, b) => scalar(a.swapFreePages, b.swapFreePages) },
   { id: 'swap-cached', label: '/proc/meminfo: SwapCached', differ: (a, b) => scalar(a.swapCachedPages, b.swapCachedPages) },
   { id: 'zswap-stored', label: 'zswap: stored pages (Zswapped)', differ: (a, b) => scalar(a.zswapStoredPages, b.zswapStoredPages) },
+  { id: 'memcg-swap-current', label: 'memory.swap.current (per cgroup)', differ: perMemcg },
 ];
 
 /** The fields of UserspaceView the interfaces above read. */
 const handledFields = new Set([
   'holders', 'devices', 'swapTotalPages', 'swapFreePages', 'swapCachedPages', 'zswapStoredPages',
+  'memcgSwapCurrentPages',
 ]);
 
 /** Labels of fields compared as a whole, by field name (a field without one shows its name). */
 const extraLabels: Readonly<Record<string, string>> = {
-  memcgSwapCurrentPages: 'memory.swap.current (per cgroup)',
+  swapEventsMax: 'memory.swap.events: max (per cgroup)',
 };
 
 /** The fields of `view` compared as a whole, in name order. */
