@@ -8,7 +8,7 @@
  * the slots at or beyond vswapSlots are bad and never handed out; hasFreeRun() is exact
  * against a brute-force scan, and an allocation fails only when it is false. Cost counters
  * are pinned on short scripted sequences. Added for survivors of mutation testing
- * (docs/mutation-triage-devices.md).
+ * (docs/mutation-testing.md).
  *
  * Method: a VirtualSpace driven directly with small geometries (8 to 32 slots, clusters of 4
  * or 8, two CPUs), the examples by hand and a fast-check property over random
