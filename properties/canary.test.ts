@@ -242,7 +242,7 @@ const corruptions: Readonly<Record<string, (system: KernelSwapSystem) => void>> 
 describe('every audit has a canary', () => {
   const auditSource = readFileSync(join(root, 'impl', 'audit.ts'), 'utf8');
   const audited = new Set(
-    [...auditSource.matchAll(/check\([^;]*?,\s*'([a-z-]+)',\s*\(\)\s*=>/gs)].map((m) => m[1] ?? ''),
+    [...auditSource.matchAll(/check\([^;]*?,\s*'([a-z-]+)',\s*'[a-z0-9-]+',\s*\(\)\s*=>/gs)].map((m) => m[1] ?? ''),
   );
 
   it('reads the invariant names from impl/audit.ts', () => {
