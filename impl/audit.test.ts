@@ -34,9 +34,10 @@ import type { BitmapDevice } from './bitmap-device.ts';
 import { physToVtWord, vtWordToPhysOffset, zswapToVtWord } from './virtual-table-word.ts';
 
 const auditSource = readFileSync(join(import.meta.dirname, 'audit.ts'), 'utf8');
-/** Every check id in impl/audit.ts, in source order. */
-const checkIds = [...auditSource.matchAll(/check\([^;]*?,\s*'[a-z-]+',\s*'([a-z0-9-]+)',\s*\(\)\s*=>/gs)]
-  .map((match) => match[1] as string);
+/** Every check of impl/audit.ts as `invariant/id`, in source order. */
+const checks = [...auditSource.matchAll(/check\([^;]*?,\s*'([a-z-]+)',\s*'([a-z0-9-]+)',\s*\(\)\s*=>/gs)]
+  .map((match) => `${match[1] as string}/${match[2] as string}`);
+const checkIds = checks.map((check) => check.split('/')[1] as string);
 
 /** Zswap off: writeout goes to disk. */
 const configDisk: Config = { ...configTinyMemcg, zswapEnabled: false };
@@ -584,7 +585,7 @@ const corruptions: Readonly<Record<string, Corruption>> = {
 };
 
 /** Builds the corruption's system, checks that its audit passes, corrupts it and returns the
- * id of the check the audit reports (or null when it reports none). */
+ * check the audit reports as `invariant/id` (or null when it reports none). */
 function reportedCheck(corruption: Corruption): string | null {
   const knobs = designs[corruption.design]?.knobs;
   if (knobs === undefined) throw new Error(`no design ${corruption.design}`);
@@ -607,7 +608,7 @@ function reportedCheck(corruption: Corruption): string | null {
   try {
     run(values);
   } catch (error) {
-    if (error instanceof InvariantViolation) return error.check;
+    if (error instanceof InvariantViolation) return `${error.invariant}/${error.check ?? ''}`;
     throw error;
   }
   return null;
@@ -627,8 +628,8 @@ describe('the audit checks', () => {
 });
 
 describe.each(Object.keys(corruptions))('the audit check %s', (id) => {
-  it('reports its direct corruption by its id', () => {
+  it('reports its direct corruption by its invariant and id', () => {
     const corruption = corruptions[id] as Corruption;
-    expect(reportedCheck(corruption)).toBe(id);
+    expect(reportedCheck(corruption)).toBe(checks.find((check) => check.endsWith(`/${id}`)));
   });
 });
