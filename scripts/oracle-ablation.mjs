@@ -42,7 +42,7 @@ const structuralTests = new Set([
   'properties/oracle-fields.test.ts > the compared fields have exactly one lie each',
   'properties/oracle-fields.test.ts > the compared fields include every key a model observation has',
   'impl/audit.test.ts > the audit checks have unique ids, one per check() call of impl/audit.ts',
-  'impl/audit.test.ts > the audit checks each have a corruption here',
+  'impl/audit.test.ts > the audit checks each have a corruption here, naming its invariant',
 ]);
 const fieldsFile = 'properties/compared-fields.ts';
 const auditFile = 'impl/audit.ts';
