@@ -6,10 +6,13 @@
  * the run time and the triage of the survivors.
  *
  * Not mutated: the tests, impl/mutants.ts (the catalogue is data and documentation; its
- * mutant branches live in the other files and are left alone by the mutant-switches ignorer),
- * impl/index.ts (re-exports only) and impl/audit.ts (the white-box invariant oracle: its checks
- * never fire on a correct run, so a weakened check shows only under a bug; canary.test.ts tests
- * the oracle with the catalogued mutants). scripts/stryker-ignorers.mjs has the three ignorers. Not covered here: model/, properties/, lib/, cli/.
+ * mutant branches live in the other files and are left alone by the mutant-switches ignorer)
+ * and impl/index.ts (re-exports only). impl/audit.ts is mutated, its checks included: a weakened
+ * check is caught by its direct corruption in impl/audit.test.ts. scripts/stryker-ignorers.mjs
+ * has the three ignorers. The comparison (properties/checker.ts) is mutated on request with the
+ * oracle subset: `SWAPCHECK_SUBSET=oracle STRYKER_PART=oracle npm run mutation -- --mutate
+ * impl/audit.ts,properties/checker.ts,properties/compared-fields.ts`. Not covered here: model/,
+ * the rest of properties/, lib/, cli/.
  */
 /** A name for a partial run (`STRYKER_PART=core npm run mutation -- --mutate ...`). */
 const part = process.env.STRYKER_PART === undefined ? '' : `-${process.env.STRYKER_PART}`;
@@ -20,7 +23,7 @@ export default {
   vitest: { configFile: 'vitest.stryker.config.ts' },
   plugins: ['@stryker-mutator/vitest-runner', './scripts/stryker-ignorers.mjs'],
   ignorers: ['module-level', 'mutant-switches', 'assertions'],
-  mutate: ['impl/**/*.ts', '!impl/**/*.test.ts', '!impl/mutants.ts', '!impl/index.ts', '!impl/audit.ts'],
+  mutate: ['impl/**/*.ts', '!impl/**/*.test.ts', '!impl/mutants.ts', '!impl/index.ts'],
   coverageAnalysis: 'perTest',
   // Static mutants (module-level code: the layout constants and load-time asserts) run the whole
   // subset with no per-test filter and cost most of a run; they are left out and listed under

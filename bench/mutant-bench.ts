@@ -9,7 +9,7 @@
  */
 import type { Config } from '../lib/config.ts';
 import { configPresets } from '../lib/config.ts';
-import { mutantCatalogue } from '../impl/mutants.ts';
+import { mutantCatalogue, mutantDesignRef } from '../impl/mutants.ts';
 import { checkerOptionsCampaign } from '../properties/checker.ts';
 import { resolveDesign } from '../properties/design-registry.ts';
 import { median } from '../properties/mutant-check.ts';
@@ -48,8 +48,7 @@ export function benchMutants(options: MutantBenchOptions): MutantTiming[] {
     .slice(0, options.only ?? Number.POSITIVE_INFINITY);
   return names.map((name) => {
     options.onMutant?.(name);
-    const base = mutantCatalogue[name]?.designs[0] as string;
-    const design = resolveDesign({ base, mutant: name });
+    const design = resolveDesign(mutantDesignRef(name));
     const kill: number[] = [];
     const ops: number[] = [];
     const shrink: number[] = [];

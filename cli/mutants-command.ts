@@ -13,7 +13,7 @@
 import type { Command } from 'commander';
 import { configPresets } from '../lib/config.ts';
 import { cpuClock } from '../lib/budget-clock.ts';
-import { mutantCatalogue } from '../impl/mutants.ts';
+import { mutantCatalogue, mutantDesignLabel } from '../impl/mutants.ts';
 import { checkRaceMutant } from '../explore/mutant-race.ts';
 import { checkMutants, mutantVerdict } from '../properties/mutant-check.ts';
 import { shrinkBudgetDefault } from '../properties/shrink.ts';
@@ -42,7 +42,7 @@ function commandMutants(values: MutantsFlags, io: Io): number {
   const out = io.out;
   const format = parseChoice('--format', values.format, ['text', 'json', 'markdown'] as const, 'text');
   if (values.list === true) {
-    for (const [name, doc] of Object.entries(mutantCatalogue)) out(`${name.padEnd(34)} ${doc.designs[0]}: ${doc.summary}`);
+    for (const [name, doc] of Object.entries(mutantCatalogue)) out(`${name.padEnd(34)} ${mutantDesignLabel(doc, doc.designs[0] ?? '')}: ${doc.summary}`);
     return 0;
   }
   const names = values.mutant ?? Object.keys(mutantCatalogue);

@@ -29,13 +29,16 @@ export class LookupCache {
   readonly mode: Knobs['lookupCache'];
   private readonly cached: (VirtualCluster | null)[];
   private readonly marks: Marks;
+  /** The catalogued mutant switched on (impl/mutants.ts), or null. */
+  private readonly mutant: string | null;
 
-  constructor(mode: Knobs['lookupCache'], cpus: number, marks: Marks) {
+  constructor(mode: Knobs['lookupCache'], cpus: number, marks: Marks, mutant: string | null = null) {
     assert(cpus >= 1, () => `cpus ${cpus}`);
     assert(mode === 'off' || mode === 'pinned' || mode === 'validated', () => `mode ${mode}`);
     this.mode = mode;
     this.cached = new Array<VirtualCluster | null>(cpus).fill(null);
     this.marks = marks;
+    this.mutant = mutant;
   }
 
   /** Looks up cluster `id` for an operation on `cpu`, updating that CPU's cache. */
@@ -60,7 +63,8 @@ export class LookupCache {
     const cached = this.cached[cpu] ?? null;
     assert(cached === null || this.mode !== 'off', () => `cpu ${cpu} caches with the cache off`);
     if (this.mode === 'off' || cached === null || cached.id !== id) return load(id);
-    if (this.mode === 'validated' && cached.dead) return load(id);
+    // MUTANT validated-cache-id-only: see lookupValidated().
+    if (this.mode === 'validated' && cached.dead && this.mutant !== 'validated-cache-id-only') return load(id);
     return cached;
   }
 
@@ -113,7 +117,11 @@ export class LookupCache {
   private lookupValidated(cpu: number, id: number, load: ClusterLoad) {
     const cached = this.cached[cpu] ?? null;
     if (cached !== null && cached.id === id) {
-      if (!cached.dead) {
+      // MUTANT validated-cache-id-only: a hit is validated by the cluster id alone, not the
+      // DEAD flag; a freed cluster whose id a new cluster reused still matches, so the CPU
+      // keeps reading and writing the freed one (vswap v6 patch 22: the id match alone cannot
+      // tell the reused id from the cached cluster).
+      if (!cached.dead || this.mutant === 'validated-cache-id-only') {
         this.marks.hit('lookup-cache-hit');
         costs.lookupCacheHits++;
         return cached;

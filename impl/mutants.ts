@@ -15,6 +15,7 @@
  * that no mutant can reach first (docs/mutants.md explains which and why).
  */
 import type { InvariantName } from '../lib/invariant.ts';
+import type { Knobs } from '../lib/system.ts';
 
 /** What the harness reports first (properties/checker.ts FailureKind, less model-crash). */
 export type MutantCatchKind =
@@ -58,12 +59,32 @@ export interface MutantDoc {
   readonly mirrors: string;
   /** Built-in designs the mutant is meaningful on; the first is where its trace runs. */
   readonly designs: readonly string[];
+  /** Knob values the mutant needs on each of its designs, for a bug in a knob value no preset
+   * has (the designs then run as `NAME[knob=value]`, its trace and self-check included). */
+  readonly knobs?: Partial<Knobs>;
   /** The first failure the harness reports on the shortest trace. */
   readonly catches: { readonly kind: MutantCatchKind; readonly invariant?: InvariantName };
   /** Length of the shortest known trace (properties/mutants/NAME.json). */
   readonly shortest: number;
   /** Set for a race mutant (found by `swapcheck explore`, not by `run`). */
   readonly race?: RaceMutantDoc;
+}
+
+/** A mutant's design reference on `design` (its first unless named): the design with the
+ * mutant's knob overrides, and with the mutant switched on unless `switchedOn` is false. */
+export function mutantDesignRef(name: string, design?: string, switchedOn = true):
+  { readonly base: string; readonly knobs?: Partial<Knobs>; readonly mutant?: string } {
+  const entry = mutantCatalogue[name];
+  if (entry === undefined) throw new Error(`unknown mutant ${name}`);
+  const base = design ?? entry.designs[0];
+  if (base === undefined) throw new Error(`mutant ${name} lists no design`);
+  return { base, ...(entry.knobs === undefined ? {} : { knobs: entry.knobs }), ...(switchedOn ? { mutant: name } : {}) };
+}
+
+/** A mutant's design as the catalogue shows it: `NAME` or `NAME[knob=value,...]`. */
+export function mutantDesignLabel(entry: MutantDoc, design: string): string {
+  const knobs = Object.entries(entry.knobs ?? {}).map(([key, value]) => `${key}=${String(value)}`);
+  return knobs.length === 0 ? design : `${design}[${knobs.join(',')}]`;
 }
 
 /** The first failure a mutant's committed trace must give, as `kind[invariant]` (or `kind`). */
@@ -251,6 +272,15 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
     catches: { kind: 'invariant', invariant: 'cluster-accounting' },
     shortest: 3,
   },
+  'large-alloc-order0-list': {
+    summary: 'A large allocation scans the order-0 nonfull list instead of its own order\'s, so ' +
+      'its run lands in a partly used cluster of order 0 and the cluster mixes orders.',
+    mirrors: 'cluster_alloc_swap_entry() scanning si->nonfull_clusters[order] (mm, swap: ' +
+      'manage clusters per order); order exclusivity, §7.3 #8',
+    designs: ['classic', 'vswap-rfc'],
+    catches: { kind: 'invariant', invariant: 'cluster-accounting' },
+    shortest: 3,
+  },
   'large-alloc-skips-free-clusters': {
     summary: 'A large allocation never takes a free cluster, only nonfull and frag clusters of ' +
       'its order, so it returns -ENOSPC from a device that has empty clusters.',
@@ -305,6 +335,17 @@ export const mutantCatalogue: Record<string, MutantDoc> = {
     designs: ['vswap-direct-cached'],
     catches: { kind: 'invariant', invariant: 'lookup-cache' },
     shortest: 2,
+  },
+  'validated-cache-id-only': {
+    summary: 'The validated lookup cache checks only the cluster id on a hit, not the DEAD flag, ' +
+      'so a CPU keeps using a freed virtual cluster after a new cluster reused its id.',
+    mirrors: 'vswap v6 patch 22 per-CPU cluster lookup cache: without a pin, a cached pointer ' +
+      'is valid only if the cluster is not DEAD (§7.3 #14); an id match alone cannot tell the ' +
+      'reused id from the cached cluster',
+    designs: ['vswap-direct-cached', 'vswap-all'],
+    knobs: { lookupCache: 'validated' },
+    catches: { kind: 'impl-crash' },
+    shortest: 4,
   },
   'pinned-permanent-leak': {
     summary: 'The lookup-cache pin on an emptied permanent virtual cluster is never dropped, ' +
@@ -490,7 +531,8 @@ export function mutantTableMarkdown(): string {
     if (doc === undefined) continue;
     const kind = doc.race === undefined ? doc.catches.kind : `${doc.catches.kind}, by explore`;
     const catches = doc.catches.invariant === undefined ? kind : `${kind} (${doc.catches.invariant})`;
-    lines.push(`| \`${name}\` | ${doc.designs.join(', ')} | ${escape(doc.summary)} | ` +
+    const designs = doc.designs.map((design) => mutantDesignLabel(doc, design)).join(', ');
+    lines.push(`| \`${name}\` | ${designs} | ${escape(doc.summary)} | ` +
       `${escape(doc.mirrors)} | ${catches} | ${doc.shortest} |`);
   }
   return `${lines.join('\n')}\n`;

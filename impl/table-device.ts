@@ -155,7 +155,11 @@ export class TableDevice {
       const found = this.scanIsolated(this.lists.isolate(this.lists.free), 0, order, hooks, wordAt);
       if (found >= 0) return found;
     }
-    let found = this.scanList(this.lists.nonfull[order], order, hooks, wordAt);
+    // MUTANT large-alloc-order0-list: a large allocation scans nonfull_clusters[0] instead of
+    // nonfull_clusters[order], so its run lands in a partly used cluster of order 0 (order
+    // exclusivity, §7.3 #8: only empty clusters or clusters of its own order).
+    const nonfull = this.mutant === 'large-alloc-order0-list' ? 0 : order;
+    let found = this.scanList(this.lists.nonfull[nonfull], order, hooks, wordAt);
     if (found >= 0) return found;
     if (takesFree) {
       found = this.scanIsolated(this.lists.isolate(this.lists.free), 0, order, hooks, wordAt);

@@ -57,7 +57,7 @@ export class VirtualSpace {
     this.clusterCountMax = Math.ceil(slots / clusterSlots);
     this.indexHeight = indexHeight(this.clusterCountMax);
     this.lists = new ClusterLists(orders, marks, 'vcluster');
-    this.lookupCache = new LookupCache(lookupCache, cpus, marks);
+    this.lookupCache = new LookupCache(lookupCache, cpus, marks, mutant);
     this.everAllocated = new Uint8Array(this.clusterCountMax);
     this.percpu = [];
     for (let cpu = 0; cpu < cpus; cpu++) this.percpu.push(new Array<number>(orders).fill(-1));

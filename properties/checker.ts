@@ -6,7 +6,8 @@
  *    holders share an impl value exactly when they share a model entry; a value is reused only
  *    for a new serial, i.e. a new generation, and only once the old one is dead),
  * 4. compares the observations (content of every holder read through the design's lookup
- *    path, count / cache / shadow / backend of every entry, folios, devices, zswap),
+ *    path, count / cache / shadow / backend of every entry, folios, devices, zswap: the
+ *    fields properties/compared-fields.ts lists),
  * 5. audits the impl's white-box invariants.
  * The first failure stops the run and is returned as a value.
  *
@@ -32,6 +33,9 @@ import type { ImplOutcome, Outcome } from '../lib/outcome.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
 import { SwapModel } from '../model/swap-model.ts';
 import type { Footprint } from '../model/swap-model.ts';
+import {
+  entryViewsEqual, folioViewsEqual, holderViewsEqual, observationsEqual,
+} from './compared-fields.ts';
 import { firstDifference, plainEqual } from './diff.ts';
 import {
   entryDivergence, folioDivergence, holderDivergence, observationDivergence, outcomeWords,
@@ -567,7 +571,7 @@ export class Checker {
         const expected = this.holderViews[index] as HolderView;
         const actual = this.translateHolder(system.observeHolder(index));
         if (typeof actual === 'string') return { kind: 'identity', step, op, message: actual };
-        if (!plainEqual(expected, actual)) return fail(`holders[${index}]`, expected, actual, holderDivergence(index, expected, actual, name));
+        if (!holderViewsEqual(expected, actual)) return fail(`holders[${index}]`, expected, actual, holderDivergence(index, expected, actual, name));
       }
       const values: number[] = [];
       for (const serial of [...footprint.entries].sort((a, b) => a - b)) {
@@ -582,14 +586,14 @@ export class Checker {
             actual = view === null ? null : { ...view, entry: serial };
           }
         }
-        if (!plainEqual(expected, actual)) {
+        if (!entryViewsEqual(expected, actual)) {
           return fail(`entries[serial ${serial}]`, expected, actual, entryDivergence(serial, expected, actual, name));
         }
       }
       for (const id of [...footprint.folios].sort((a, b) => a - b)) {
         const expected = this.folioViews.get(id) ?? null;
         const actual = system.observeFolio(id);
-        if (!plainEqual(expected, actual)) return fail(`folios[id ${id}]`, expected, actual, folioDivergence(id, expected, actual));
+        if (!folioViewsEqual(expected, actual)) return fail(`folios[id ${id}]`, expected, actual, folioDivergence(id, expected, actual));
       }
       system.auditTouched(values);
     } catch (error) {
@@ -692,7 +696,7 @@ export class Checker {
     }
     entries.sort((a, b) => a.entry - b.entry);
     const actual: Observation = { ...actualRaw, holders, entries };
-    if (plainEqual(expected, actual)) return null;
+    if (observationsEqual(expected, actual)) return null;
     const difference = firstDifference(expected, actual) ?? {
       // The fast comparison and the diff disagree: report it rather than let the step pass.
       path: '(root)',

@@ -24,7 +24,7 @@
 import type { Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
-import type { MutantDoc } from '../impl/mutants.ts';
+import { mutantDesignLabel, mutantDesignRef, type MutantDoc } from '../impl/mutants.ts';
 import type { Failure } from './checker.ts';
 import { checkerOptionsCampaign } from './checker.ts';
 import { wallClock, type BudgetClock } from '../lib/budget-clock.ts';
@@ -91,8 +91,8 @@ export function median(values: readonly number[]): number | null {
 export function checkMutant(name: string, options: MutantCheckOptions): MutantResult {
   const doc = mutantCatalogue[name];
   if (doc === undefined) throw new Error(`unknown mutant ${name}`);
-  const base = doc.designs[0] as string;
-  const design = resolveDesign({ base, mutant: name });
+  const base = mutantDesignLabel(doc, doc.designs[0] as string);
+  const design = resolveDesign(mutantDesignRef(name));
   const ops: number[] = [];
   const times: number[] = [];
   const runs: number[] = [];
@@ -101,7 +101,7 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
   let timedOut = 0;
   let shrinkCut = 0;
   let shortest: { ops: readonly Op[]; config: Config } | null = null;
-  const baseDesign = resolveDesign(base);
+  const baseDesign = resolveDesign(mutantDesignRef(name, undefined, false));
   const clock = options.clock ?? wallClock;
   // One campaign run of a seed: its kill (ops that fail on the mutant and hold on the base
   // design), or null, with the steps it took either way.
