@@ -520,25 +520,20 @@ export class Checker {
     for (const view of observation.folios) this.folioViews.set(view.id, view);
   }
 
-  /** The index a holder view belongs in (by entry or by folio) and its key there, or null. */
-  private holderIndexOf(view: HolderView): [Map<number, Set<number>>, number] | null {
-    if (view.kind === 'empty') return null;
-    return view.kind === 'swap' ? [this.entryHolders, view.entry] : [this.folioHolders, view.folio];
-  }
-
+  /** Indexes a holder view by its entry (swap) or its folio (present); empty ones are not. */
   private indexHolder(index: number, view: HolderView): void {
-    const place = this.holderIndexOf(view);
-    if (place === null) return;
-    const [map, key] = place;
+    if (view.kind === 'empty') return;
+    const map = view.kind === 'swap' ? this.entryHolders : this.folioHolders;
+    const key = view.kind === 'swap' ? view.entry : view.folio;
     const set = map.get(key);
     if (set === undefined) map.set(key, new Set([index]));
     else set.add(index);
   }
 
   private unindexHolder(index: number, view: HolderView): void {
-    const place = this.holderIndexOf(view);
-    if (place === null) return;
-    const [map, key] = place;
+    if (view.kind === 'empty') return;
+    const map = view.kind === 'swap' ? this.entryHolders : this.folioHolders;
+    const key = view.kind === 'swap' ? view.entry : view.folio;
     const set = map.get(key);
     set?.delete(index);
     if (set?.size === 0) map.delete(key);
