@@ -102,7 +102,7 @@ export function auditTouched(state: SwapState, values: Iterable<number>): void {
 function auditEntryLocal(state: SwapState, value: number, ci: SwapCluster, slot: number): void {
   const word = ci.word(slot);
   if (!wordIsShadow(word) && !wordIsPfn(word)) return;
-  const name = formatEntryValue(value);
+  const name = () => formatEntryValue(value);
   auditBackendOrBinding(state, value, word, name);
   auditMemcgId(state, ci, slot, name);
   const type = swpType(value);
@@ -111,28 +111,28 @@ function auditEntryLocal(state: SwapState, value: number, ci: SwapCluster, slot:
     // A zswap object beside the zero flag is a stale one (a zero writeout of a physical slot).
     const device = state.devices[type];
     check(!wordToZero(word) || device?.store?.holdsData(offset) !== true, 'zero', 'local-zero-disk',
-      () => `${name} is zero and has data on disk`);
+      () => `${name()} is zero and has data on disk`);
     return;
   }
   const vt = (ci as VirtualCluster).vtable[slot] ?? 0;
-  check(vtWordKind(vt) !== null, 'encoding', 'local-vtable-kind', () => `${name} vtable ${hex(vt)}`);
-  check(vtWordIsNone(vt) || !wordToZero(word), 'zero', 'local-zero-backend', () => `${name} is zero and has a backend`);
+  check(vtWordKind(vt) !== null, 'encoding', 'local-vtable-kind', () => `${name()} vtable ${hex(vt)}`);
+  check(vtWordIsNone(vt) || !wordToZero(word), 'zero', 'local-zero-backend', () => `${name()} is zero and has a backend`);
   if (!vtWordIsPhys(vt)) return;
   const backingType = vtWordToPhysType(vt);
   const backing = vtWordToPhysOffset(vt);
   const device = state.devices[backingType];
   check(device !== undefined && device.online, 'device-lifetime', 'local-backing-offline',
-    () => `${name} backed on offline device ${backingType}`);
+    () => `${name()} backed on offline device ${backingType}`);
   if (device.kind === 'bitmap') {
     check(device.isUsed(backing), 'backend-ownership', 'local-backing-free-slot',
-      () => `${name} backed by free slot ${backingType}:${backing}`);
+      () => `${name()} backed by free slot ${backingType}:${backing}`);
     check(!device.isBad(backing), 'liveness', 'local-backing-bad-slot',
       () => `bad slot ${backing} of device ${backingType} in use`);
     return;
   }
   const pointer = device.clusterOf(backing).word(backing % device.clusterSlots);
   check(wordIsPointer(pointer) && wordToPointerOffset(pointer) === offset, 'rmap-bijection', 'local-backing-pointer',
-    () => `${name} backed by ${backingType}:${backing}, which holds ${hex(pointer)}`);
+    () => `${name()} backed by ${backingType}:${backing}, which holds ${hex(pointer)}`);
   auditPointer(state, device, backing, pointer);
 }
 
@@ -347,12 +347,12 @@ function auditEntry(
   state: SwapState, entry: number, ci: SwapCluster, slot: number, held: Map<number, number>,
 ): void {
   const word = ci.word(slot);
-  const name = formatEntryValue(entry);
+  const name = () => formatEntryValue(entry);
   const count = countOf(state, ci, slot);
   check(count === (held.get(entry) ?? 0), 'count-conservation', 'count-held',
-    () => `${name} (cluster ${ci.id} slot ${slot}) count ${count}, ` +
+    () => `${name()} (cluster ${ci.id} slot ${slot}) count ${count}, ` +
       `held by ${held.get(entry) ?? 0}`);
-  if (wordIsShadow(word)) check(count > 0, 'liveness', 'shadow-unreferenced', () => `${name} is neither held nor cached`);
+  if (wordIsShadow(word)) check(count > 0, 'liveness', 'shadow-unreferenced', () => `${name()} is neither held nor cached`);
   auditBackendOrBinding(state, entry, word, name);
   auditMemcgId(state, ci, slot, name);
 }
@@ -361,14 +361,14 @@ function auditEntry(
  * A used slot records a memcg (the root or a configured one: swap_cgroup_record() or
  * mem_cgroup_record_swap() at allocation), and a cached entry's is its folio's.
  */
-function auditMemcgId(state: SwapState, ci: SwapCluster, slot: number, name: string): void {
+function auditMemcgId(state: SwapState, ci: SwapCluster, slot: number, name: () => string): void {
   const id = ci.memcgId(slot);
-  check(state.memcg.isValid(id), 'memcg-accounting', 'memcg-id-invalid', () => `${name} records memcg id ${id}`);
+  check(state.memcg.isValid(id), 'memcg-accounting', 'memcg-id-invalid', () => `${name()} records memcg id ${id}`);
   const word = ci.word(slot);
   if (!wordIsPfn(word)) return;
   const folio = state.folios.get(wordToPfn(word));
   check(folio === undefined || folio.memcg === id, 'memcg-accounting', 'cached-folio-memcg',
-    () => `${name} records memcg id ${id}, its swap-cache folio ${folio?.pfn ?? -1} ` +
+    () => `${name()} records memcg id ${id}, its swap-cache folio ${folio?.pfn ?? -1} ` +
       `is charged to ${folio?.memcg ?? -1}`);
 }
 
@@ -406,22 +406,22 @@ function auditMemcgLimits(state: SwapState): void {
  * A swapped-out entry (Shadow word) has a backend; a cached one (PFN word) is bound to a live
  * swap-cache folio at its own page, and a clean folio's page equals the backend's copy.
  */
-function auditBackendOrBinding(state: SwapState, entry: number, word: number, name: string): void {
+function auditBackendOrBinding(state: SwapState, entry: number, word: number, name: () => string): void {
   const loc = state.peek(entry, 0);
   if (wordIsShadow(word)) {
-    check(state.backendKind(loc) !== 'none', 'content', 'swapped-out-no-backend', () => `${name} swapped out with no backend`);
+    check(state.backendKind(loc) !== 'none', 'content', 'swapped-out-no-backend', () => `${name()} swapped out with no backend`);
     return;
   }
   const folio = state.folios.get(wordToPfn(word));
   check(folio !== undefined && folio.swapcache, 'cache-binding', 'pfn-folio-not-cached',
-    () => `${name} bound to folio ${wordToPfn(word)}, which is not in the swap cache`);
+    () => `${name()} bound to folio ${wordToPfn(word)}, which is not in the swap cache`);
   const page = entry - folio.swap;
   check(page >= 0 && page < folio.pages.length, 'cache-binding', 'pfn-page-outside-folio',
-    () => `${name} bound to folio ${folio.pfn} whose entries start at ` +
+    () => `${name()} bound to folio ${folio.pfn} whose entries start at ` +
       `${formatEntryValue(folio.swap)}`);
   if (!folio.dirty) {
     check(state.peekBackend(loc) === folio.pages[page], 'content', 'clean-folio-differs',
-      () => `${name}: clean folio ${folio.pfn} page ${page} differs from its backend`);
+      () => `${name()}: clean folio ${folio.pfn} page ${page} differs from its backend`);
   }
 }
 

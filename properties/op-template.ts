@@ -131,7 +131,9 @@ export function resolveTemplate(
   const window: HotWindow = { base: hotBase, count: hot };
   if (t.advance === true) return advanceOp(config, observation, t, cpu, window);
   const holders = config.holders;
-  const cachedFolios = new Set(observation.folios.filter((f) => f.cached).map((f) => f.id));
+  // The folios in the swap cache, found when a kind asks (most do not).
+  let cachedSet: Set<number> | null = null;
+  const cachedFolios = { has: (id: number) => (cachedSet ??= new Set(observation.folios.filter((f) => f.cached).map((f) => f.id))).has(id) };
   const isPresent: HolderPredicate = (v) => v.kind === 'present';
   const isSwap: HolderPredicate = (v) => v.kind === 'swap';
   switch (t.kind) {
