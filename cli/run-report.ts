@@ -13,6 +13,7 @@ import type { OpName } from '../lib/ops.ts';
 import type { CampaignResult } from '../properties/campaign.ts';
 import type { Failure } from '../properties/checker.ts';
 import { designSpelling } from '../properties/design-ref.ts';
+import type { KnobMode } from '../properties/knob-swarm.ts';
 import { describeFailure } from '../properties/report.ts';
 
 export const runReportFormat = 'swapcheck-run';
@@ -41,6 +42,14 @@ export interface FailureReport {
   readonly reproduce: string | null;
 }
 
+/** Runs and ops of one knob value (every value of the design's knob space has one). */
+export interface KnobValueResult {
+  readonly knob: string;
+  readonly value: string;
+  readonly runs: number;
+  readonly ops: number;
+}
+
 export interface DesignReport {
   readonly design: string;
   /** What --design takes to name this design again. */
@@ -54,6 +63,8 @@ export interface DesignReport {
   readonly marks: Readonly<Record<string, number>>;
   readonly interrupted: boolean;
   readonly configs: readonly ConfigResult[];
+  /** Runs and ops by knob value (properties/knob-swarm.ts); empty for a proposal module. */
+  readonly knobValues: readonly KnobValueResult[];
   readonly failure: FailureReport | null;
 }
 
@@ -65,6 +76,8 @@ export interface RunReport {
   readonly configs: readonly string[];
   readonly opsPerRun: number;
   readonly fullCheckEvery: number;
+  /** `swarm` (runs take each design's knob space in turn) or `fixed`. */
+  readonly knobs: KnobMode;
   readonly budget: { readonly runs: number | null; readonly timeMs: number | null };
   /** 1-based shard index(es) covered, of `count`. */
   readonly shard: { readonly indices: readonly number[]; readonly count: number };
@@ -88,6 +101,7 @@ export interface RunReportContext {
   readonly configLabel: string;
   readonly opsPerRun: number;
   readonly fullCheckEvery: number;
+  readonly knobs: KnobMode;
   readonly budget: RunReport['budget'];
   readonly shard: { readonly index: number; readonly count: number };
   readonly signal: string | null;
@@ -113,6 +127,8 @@ export function buildRunReport(result: CampaignResult, context: RunReportContext
       marks: s.marks,
       interrupted: s.interrupted,
       configs: s.perConfig.map((c, index) => ({ config: names[index] as string, ...c })),
+      knobValues: Object.entries(s.perKnob).flatMap(([knob, row]) =>
+        Object.entries(row).map(([value, cell]) => ({ knob, value, runs: cell.runs, ops: cell.ops }))),
       failure: failure === null ? null : {
         source: failure.source,
         runIndex: failure.runIndex,
@@ -138,6 +154,7 @@ export function buildRunReport(result: CampaignResult, context: RunReportContext
     configs: names,
     opsPerRun: context.opsPerRun,
     fullCheckEvery: context.fullCheckEvery,
+    knobs: context.knobs,
     budget: context.budget,
     shard: { indices: [context.shard.index + 1], count: context.shard.count },
     interrupted: result.interrupted,

@@ -20,6 +20,8 @@ import type { Op, OpName } from '../lib/ops.ts';
 import type { CheckerOptions } from './checker.ts';
 import { checkerOptionsCampaign } from './checker.ts';
 import { resolveDesign } from './design-registry.ts';
+import type { KnobMode, KnobTally } from './knob-swarm.ts';
+import { emptyKnobTally, runDesignRef, tallyRun } from './knob-swarm.ts';
 import { runSeed } from './prng.ts';
 import type { UnitResult, UnitSpec } from './run-unit.ts';
 import { runUnit } from './run-unit.ts';
@@ -38,6 +40,9 @@ export interface CampaignOptions {
   readonly runs?: number;
   readonly timeMs?: number;
   readonly opsPerRun: number;
+  /** `swarm`: run i of a built-in design takes the knobs properties/knob-swarm.ts gives it;
+   * `fixed` (the default here; `swapcheck run` swarms): every run takes the design as named. */
+  readonly knobs?: KnobMode;
   /** This process takes run indices i with i mod shardCount == shardIndex. */
   readonly shardIndex: number;
   readonly shardCount: number;
@@ -63,6 +68,9 @@ export interface CampaignOptions {
 export interface SavedFailure {
   /** Where it is stored (reported, and removed once it holds). */
   readonly path: string;
+  /** The design it failed on (the campaign's design with the failing run's knobs); the
+   * campaign's design when absent. */
+  readonly design?: DesignRef;
   readonly config: Config;
   readonly ops: readonly Op[];
 }
@@ -90,6 +98,8 @@ export interface CampaignProgress {
 export interface DesignFailure {
   /** The failing run's index; -1 for a failure from the database. */
   readonly runIndex: number;
+  /** The design the failing run ran: the campaign's design with that run's knobs. */
+  readonly ref: DesignRef;
   /** Where it was found: a run of this campaign, or the failure database (`savedPath`). */
   readonly source: 'run' | 'database';
   readonly savedPath?: string;
@@ -117,6 +127,9 @@ export interface DesignSummary {
   readonly failure: DesignFailure | null;
   /** Runs, of which passed, and ops by config index (run i used configs[i mod length]). */
   readonly perConfig: readonly { readonly runs: number; readonly runsPassed: number; readonly ops: number }[];
+  /** Runs and ops by knob value; every value of the design's knob space has a row (zero when
+   * no run took it). Empty for a proposal module. */
+  readonly perKnob: KnobTally;
   /** The design's runs were not all done (an interrupt, or it was never started). */
   readonly interrupted: boolean;
 }
@@ -147,10 +160,15 @@ interface DesignState {
   savedFailure: DesignFailure | null;
 }
 
+/** The design run `runIndex` of `state`'s design runs (its knobs: properties/knob-swarm.ts). */
+function runRef(options: CampaignOptions, state: DesignState, runIndex: number): DesignRef {
+  return runDesignRef(state.ref, options.knobs ?? 'fixed', options.seed, runIndex, options.configs.length);
+}
+
 function specFor(options: CampaignOptions, state: DesignState, runIndex: number): UnitSpec {
   const config = options.configs[runIndex % options.configs.length] as Config;
   return {
-    design: state.ref,
+    design: runRef(options, state, runIndex),
     config,
     runIndex,
     runSeed: runSeed(options.seed, runIndex),
@@ -176,6 +194,7 @@ async function summarize(options: CampaignOptions, state: DesignState, interrupt
   const opCounts: Record<string, number> = {};
   const marks: Record<string, number> = {};
   const perConfig = options.configs.map(() => ({ runs: 0, runsPassed: 0, ops: 0 }));
+  const perKnob = emptyKnobTally(state.ref, options.knobs ?? 'fixed');
   let runs = 0;
   let ops = 0;
   const indices = [...state.results.keys()].filter((i) => i <= state.failingRun).sort((a, b) => a - b);
@@ -187,6 +206,8 @@ async function summarize(options: CampaignOptions, state: DesignState, interrupt
     slot.runs++;
     slot.ops += result.steps;
     if (result.failure === null) slot.runsPassed++;
+    const knobs = resolveDesign(runRef(options, state, index)).knobs;
+    if (knobs !== undefined && Object.keys(perKnob).length > 0) tallyRun(perKnob, knobs, result.steps);
     addCounts(opCounts, result.opCounts);
     addCounts(marks, result.marks);
   }
@@ -196,32 +217,32 @@ async function summarize(options: CampaignOptions, state: DesignState, interrupt
     const spec = specFor(options, state, state.failingRun);
     // Shrinking replays many candidates and must see each one's first failing step exactly.
     const exact = { ...spec.checker, fullCheckEvery: 1 };
-    const job: ShrinkJob = { design: state.ref, config: spec.config, ops: failed.ops, failure: failed.failure, budget: options.shrink ?? shrinkBudgetDefault, checker: exact };
+    const job: ShrinkJob = { design: spec.design, config: spec.config, ops: failed.ops, failure: failed.failure, budget: options.shrink ?? shrinkBudgetDefault, checker: exact };
     const { shrunk, unshrunk } = await shrinkFailure(options, job);
-    failure = { runIndex: state.failingRun, source: 'run', unshrunk, runSeed: spec.runSeed, config: spec.config, ops: failed.ops, failure: failed.failure, shrunk };
+    failure = { runIndex: state.failingRun, ref: spec.design, source: 'run', unshrunk, runSeed: spec.runSeed, config: spec.config, ops: failed.ops, failure: failed.failure, shrunk };
   }
   const runsPassed = failure === null || failure.source === 'database' ? runs : runs - 1;
   return {
     design: state.name, ref: state.ref, runs, runsPassed, ops, elapsedMs: state.finished - state.started, opCounts, marks, failure,
-    perConfig, interrupted,
+    perConfig, perKnob, interrupted,
   };
 }
 
 /** Replays the design's saved failures; the first that still fails, shrunk, or null. Saved
  * failures that hold are added to `held`. */
 async function replaySaved(options: CampaignOptions, state: DesignState, held: string[]): Promise<DesignFailure | null> {
-  const design = resolveDesign(state.ref);
   const checker = { ...(options.checker ?? checkerOptionsCampaign), fullCheckEvery: 1 };
   for (const saved of options.saved?.(state.ref) ?? []) {
-    const result = replayOps(design, saved.config, saved.ops, checker);
+    const ref = saved.design ?? state.ref;
+    const result = replayOps(resolveDesign(ref), saved.config, saved.ops, checker);
     if (result.failure === null) {
       held.push(saved.path);
       continue;
     }
-    const job: ShrinkJob = { design: state.ref, config: saved.config, ops: saved.ops, failure: result.failure, budget: options.shrink ?? shrinkBudgetDefault, checker };
+    const job: ShrinkJob = { design: ref, config: saved.config, ops: saved.ops, failure: result.failure, budget: options.shrink ?? shrinkBudgetDefault, checker };
     const { shrunk, unshrunk } = await shrinkFailure(options, job);
     return {
-      runIndex: -1, source: 'database', savedPath: saved.path, unshrunk, runSeed: 0, config: saved.config, ops: saved.ops,
+      runIndex: -1, ref, source: 'database', savedPath: saved.path, unshrunk, runSeed: 0, config: saved.config, ops: saved.ops,
       failure: result.failure, shrunk,
     };
   }

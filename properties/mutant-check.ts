@@ -29,6 +29,9 @@ import type { Failure } from './checker.ts';
 import { checkerOptionsCampaign } from './checker.ts';
 import { wallClock, type BudgetClock } from '../lib/budget-clock.ts';
 import { resolveDesign } from './design-registry.ts';
+import type { KnobMode } from './knob-swarm.ts';
+import { runDesignRef } from './knob-swarm.ts';
+import type { DesignUnderTest } from './run.ts';
 import { runSeed } from './prng.ts';
 import { replayOps, runRandom } from './run.ts';
 import { shrinkTrace } from './shrink.ts';
@@ -41,6 +44,10 @@ export interface MutantCheckOptions {
   readonly runsPerSeed: number;
   readonly opsPerRun: number;
   readonly configs: readonly Config[];
+  /** `swarm`: run i takes the knobs properties/knob-swarm.ts gives it (as `swapcheck run`
+   * does), on the mutant and on its base design alike; `fixed` (the default): the first
+   * design's preset. */
+  readonly knobs?: KnobMode;
   /** Time budget for shrinking one kill. */
   readonly shrinkMs: number;
   /** False: do not shrink kills (only kill rates are wanted; shrunk lengths stay null). */
@@ -73,9 +80,9 @@ export interface MutantResult {
   readonly medianRunsToKill: number | null;
   /** Longest shrunk trace over killing seeds. */
   readonly shrunkLengthMax: number | null;
-  /** The shortest shrunk trace over killing seeds, with its config (to compare with, or
-   * replace, the committed one). */
-  readonly shrunkShortest: { readonly ops: readonly Op[]; readonly config: Config } | null;
+  /** The shortest shrunk trace over killing seeds, with its config and the name of the design
+   * it ran on (the kill's knobs; to compare with, or replace, the committed one). */
+  readonly shrunkShortest: { readonly ops: readonly Op[]; readonly config: Config; readonly design: string } | null;
   readonly failureKinds: readonly string[];
 }
 
@@ -92,7 +99,12 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
   const doc = mutantCatalogue[name];
   if (doc === undefined) throw new Error(`unknown mutant ${name}`);
   const base = doc.designs[0] as string;
-  const design = resolveDesign({ base, mutant: name });
+  // The mutant and its base design with the knobs of run `run` of campaign `seed`.
+  const designsOf = (seed: number, run: number): { design: DesignUnderTest; clean: DesignUnderTest } => {
+    const ref = runDesignRef({ base, mutant: name }, options.knobs ?? 'fixed', seed, run, options.configs.length);
+    const { mutant: _, ...cleanRef } = ref as { base: string; mutant?: string };
+    return { design: resolveDesign(ref), clean: resolveDesign(cleanRef) };
+  };
   const ops: number[] = [];
   const times: number[] = [];
   const runs: number[] = [];
@@ -100,14 +112,17 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
   const kinds = new Set<string>();
   let timedOut = 0;
   let shrinkCut = 0;
-  let shortest: { ops: readonly Op[]; config: Config } | null = null;
-  const baseDesign = resolveDesign(base);
+  let shortest: { ops: readonly Op[]; config: Config; design: string } | null = null;
   const clock = options.clock ?? wallClock;
   // One campaign run of a seed: its kill (ops that fail on the mutant and hold on the base
   // design), or null, with the steps it took either way.
-  type Kill = { readonly ops: readonly Op[]; readonly failure: Failure; readonly config: Config };
+  type Kill = {
+    readonly ops: readonly Op[]; readonly failure: Failure; readonly config: Config;
+    readonly design: DesignUnderTest; readonly clean: DesignUnderTest;
+  };
   const tryRun = (seed: number, run: number): { kill: Kill | null; steps: number; baseFails: string | null } => {
     const config = options.configs[run % options.configs.length] as Config;
+    const { design, clean: baseDesign } = designsOf(seed, run);
     // Campaign checks, as `swapcheck run` has: runRandom reports a kill's first failing step
     // exactly (it replays the run with full checks), and the base design is replayed fully.
     const result = runRandom(design, config, runSeed(seed, run), options.opsPerRun, checkerOptionsCampaign);
@@ -116,15 +131,15 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
     // A kill counts only if the same ops hold on the design without the bug.
     const clean = replayOps(baseDesign, config, result.ops);
     if (clean.failure !== null) return { kill: null, steps, baseFails: clean.failure.kind };
-    return { kill: { ops: result.ops, failure: result.failure, config }, steps, baseFails: null };
+    return { kill: { ops: result.ops, failure: result.failure, config, design, clean: baseDesign }, steps, baseFails: null };
   };
   // The shrinker may move the trace to another of the campaign's configs where it fails
   // sooner (properties/shrink.ts). A candidate that fails differently is kept when it is still
   // a kill by the definition above (its ops hold on the base design): the shortest trace of a
   // mutant is its shortest kill, whatever the harness reports first on it.
   const shrinkKill = (kill: Kill, timeMs: number, attemptsMax: number) =>
-    shrinkTrace(design, kill.config, kill.ops, kill.failure, { timeMs, attemptsMax, clock }, undefined, options.configs, {
-      alsoKeeps: (_failure, candidate, on) => replayOps(baseDesign, on, candidate).failure === null,
+    shrinkTrace(kill.design, kill.config, kill.ops, kill.failure, { timeMs, attemptsMax, clock }, undefined, options.configs, {
+      alsoKeeps: (_failure, candidate, on) => replayOps(kill.clean, on, candidate).failure === null,
     });
   // Shrinking has one budget per seed. A greedy shrinker stops in a local minimum that depends
   // on the kill it starts from: a kill found on a tiny preset can take the whole budget to
@@ -153,7 +168,8 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
     const shrinkWith = (from: Kill, timeMs: number) => {
       const result = shrinkKill(from, timeMs, attemptsMax - attemptsUsed);
       attemptsUsed += result.attempts;
-      return result;
+      // A resumed shrink goes on with the designs (knobs) of the kill it started from.
+      return { ...result, design: from.design, clean: from.clean };
     };
     let small = shrinkWith(kill, slice);
     // Every shrink made so far, to resume the cut ones with what is left of the budget.
@@ -232,7 +248,7 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
       shrunk.push(small.ops.length);
       // A seed counts as cut when the shrink it reports stopped before its fixpoint.
       if (!small.fixpoint) shrinkCut++;
-      if (shortest === null || small.ops.length < shortest.ops.length) shortest = { ops: small.ops, config: small.config };
+      if (shortest === null || small.ops.length < shortest.ops.length) shortest = { ops: small.ops, config: small.config, design: small.design.name };
       break;
     }
   }
