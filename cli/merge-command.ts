@@ -43,7 +43,7 @@ function readReport(path: string): RunReport {
 
 /** The fields every shard of one campaign shares. */
 function campaignKey(report: RunReport): string {
-  return JSON.stringify([report.seed, report.config, report.configs, report.opsPerRun, report.fullCheckEvery, report.knobs, report.budget, report.shard.count, report.designs.map((d) => d.spelling)]);
+  return JSON.stringify([report.seed, report.config, report.configs, report.opsPerRun, report.fullCheckEvery, report.knobs, report.steering, report.budget, report.shard.count, report.designs.map((d) => d.spelling)]);
 }
 
 function firstFailure(a: FailureReport | null, b: FailureReport | null): FailureReport | null {
@@ -69,6 +69,9 @@ function mergeDesign(a: DesignReport, b: DesignReport): DesignReport {
     opsPerSecond: elapsedMs > 0 ? Math.round((ops * 1000) / elapsedMs) : 0,
     opCounts: sum(a.opCounts, b.opCounts),
     marks: sum(a.marks, b.marks),
+    steered: sum(a.steered, b.steered),
+    // A mark is missed by the whole campaign when every shard missed it.
+    marksMissed: a.marksMissed.filter((name) => b.marksMissed.includes(name)),
     interrupted: a.interrupted || b.interrupted,
     configs: a.configs.map((c, i) => {
       const other = b.configs[i];

@@ -24,6 +24,7 @@ import { checkerOptionsCampaign } from '../properties/checker.ts';
 import { designSlug, designSpelling } from '../properties/design-ref.ts';
 import { designNames } from '../properties/design-registry.ts';
 import { knobModes, knobValuesMissed } from '../properties/knob-swarm.ts';
+import { steers } from '../properties/generator.ts';
 import { FailureDatabase } from '../properties/failure-database.ts';
 import { describeFailure, formatDivergence, formatOpMix, formatOps } from '../properties/report.ts';
 import { shrinkBudgetDefault } from '../properties/shrink.ts';
@@ -67,6 +68,8 @@ interface RunFlags {
   readonly shrinkTime?: string;
   readonly emitC?: string;
   readonly knobs?: string;
+  readonly steer?: string;
+  readonly steering?: boolean;
 }
 
 const formats = ['text', 'json', 'junit', 'ktap'] as const;
@@ -145,6 +148,16 @@ function printSummary(say: (line?: string) => void, summaries: readonly DesignSu
       .map(([name, count]) => `${name} ${count}`);
     say(`  ${s.design}: ${reached.length === 0 ? '(none)' : reached.join(', ')}`);
   }
+  const listed = summaries.filter((s) => s.marksListed.length > 0);
+  if (listed.length > 0) {
+    say('');
+    say('catalogued states never reached (docs/run-json.md: marksMissed), and runs steered toward rare ones:');
+    for (const s of listed) {
+      const steered = Object.entries(s.steered).map(([steer, runs]) => `${steer} ${runs}`);
+      const missed = s.marksMissed.length === 0 ? `all ${s.marksListed.length} reached` : `${s.marksMissed.length} of ${s.marksListed.length} never reached: ${s.marksMissed.join(', ')}`;
+      say(`  ${s.design}: ${missed}; steered runs: ${steered.length === 0 ? 'none' : steered.join(', ')}`);
+    }
+  }
 }
 
 /** The trace of a design's failure (shrunk, or as found when shrinking was interrupted). */
@@ -191,6 +204,9 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
   const shrinkMs = flags.shrinkTime === undefined ? shrinkBudgetDefault.timeMs : parseDuration(flags.shrinkTime, '--shrink-time');
   const shard = parseShard(flags.shard);
   const knobs = parseChoice('--knobs', flags.knobs, knobModes, 'swarm');
+  if (flags.steer !== undefined && onlyRun === undefined) throw new InputError('--steer names the steer of the one run of --run N');
+  const onlySteer = flags.steer === undefined ? undefined : parseChoice('--steer', flags.steer, steers, steers[0] as (typeof steers)[number]);
+  const steering = flags.steering !== false;
   const chosen: DesignChoice[] = [];
   for (const text of flags.design === undefined || flags.design.includes('all') ? designNames() : flags.design) {
     chosen.push(await chooseDesign(text, io.cwd));
@@ -230,6 +246,8 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
         seed,
         opsPerRun,
         knobs,
+        steering,
+        ...(onlySteer === undefined ? {} : { onlySteer }),
         checker: { ...checkerOptionsCampaign, fullCheckEvery },
         shrink: { ...shrinkBudgetDefault, timeMs: shrinkMs },
         ...shard,
@@ -276,7 +294,8 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
   // With a time budget, rerunning as many runs as the busiest design did covers every run done.
   const runsDone = Math.max(1, ...result.designs.map((s) => (s.runs === 0 ? 0 : shard.shardIndex + (s.runs - 1) * shard.shardCount + 1)));
   const designArgs = flags.design === undefined || flags.design.includes('all') ? [] : chosen.flatMap((d) => ['--design', designSpelling(d.ref)]);
-  const knobArgs = knobs === 'fixed' ? ['--knobs', 'fixed'] : [];
+  const knobArgs = [...(knobs === 'fixed' ? ['--knobs', 'fixed'] : []), ...(onlySteer === undefined ? [] : ['--steer', onlySteer]),
+    ...(steering || onlyRun !== undefined ? [] : ['--no-steering'])];
   const reproduce = onlyRun !== undefined
     ? commandLine(['run', '--seed', String(seed), '--run', String(onlyRun), '--max-ops', String(opsPerRun), ...repeat.config, ...repeat.check, ...knobArgs, ...designArgs])
     : commandLine([
@@ -284,7 +303,7 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
       ...(flags.shard === undefined ? [] : ['--shard', flags.shard]), ...repeat.check, ...knobArgs, ...designArgs, '--no-db',
     ]);
   const report: RunReport = buildRunReport(result, {
-    config: label, configs, configLabel: label, opsPerRun, fullCheckEvery, knobs,
+    config: label, configs, configLabel: label, opsPerRun, fullCheckEvery, knobs, steering,
     budget: { runs: onlyRun !== undefined ? 1 : (runs ?? null), timeMs: timeMs ?? null },
     shard: { index: shard.shardIndex, count: shard.shardCount }, signal, reproduce, written,
   });
@@ -323,7 +342,8 @@ function reportFailure(
   const spelling = designSpelling(failure.ref);
   const reproduce = failure.source === 'database' ? null : commandLine([
     'run', '--seed', String(repeat.seed), '--run', String(failure.runIndex), '--max-ops', String(repeat.opsPerRun),
-    ...repeat.config, ...repeat.check, ...repeat.shrink, ...repeat.knobs, '--design', spelling,
+    ...repeat.config, ...repeat.check, ...repeat.shrink, ...repeat.knobs, ...(failure.steer === undefined ? [] : ['--steer', failure.steer]),
+    '--design', spelling,
   ]);
   const found = failure.source === 'database' ? `the failure database (${failure.savedPath ?? '?'})` : (reproduce ?? '');
   const note = `${failure.unshrunk ? 'unshrunk (interrupted); ' : ''}found by ${found}; ${describeFailure(shrunk.failure)}`;
@@ -381,6 +401,8 @@ export const runCommand: CommandModule = {
       .option('--no-db', 'neither read nor write the failure database')
       .option('--full-check-every <n>', 'ops between full checks (default 64; 1 = after every op)')
       .option('--shrink-time <duration>', 'time budget to shrink a failure (default 20s)')
+      .option('--steer <steer>', `with --run N: the run's steer toward rare states (${steers.join(', ')}; what a reproduce line names)`)
+      .option('--no-steering', 'do not steer later runs toward states earlier runs rarely reached')
       .option('--knobs <mode>', 'swarm: runs take the knob values of each design\'s knob space in turn (default); fixed: every run takes the design as named')
       .option('--emit-c <file>', 'write each failure\'s C reproducer (Linux 6.1 userspace) to FILE (FILE-DESIGN.c when several designs fail)')
       .action(async (flags: RunFlags) => context.exit(await commandRun(flags, context.io)));

@@ -37,6 +37,8 @@ export interface FailureReport {
   readonly shrinkMs: number;
   readonly summary: string;
   readonly failure: Failure;
+  /** The failing run's steer toward rare states (null: none). */
+  readonly steer: string | null;
   readonly trace: string | null;
   readonly replay: string | null;
   readonly reproduce: string | null;
@@ -61,6 +63,12 @@ export interface DesignReport {
   readonly opsPerSecond: number;
   readonly opCounts: Readonly<Partial<Record<OpName, number>>>;
   readonly marks: Readonly<Record<string, number>>;
+  /** Catalogued marks some run of the design could reach (properties/mark-catalogue.ts). */
+  readonly marksListed: readonly string[];
+  /** Of those, the marks no run reached. */
+  readonly marksMissed: readonly string[];
+  /** Runs steered toward rare marks, by steer. */
+  readonly steered: Readonly<Record<string, number>>;
   readonly interrupted: boolean;
   readonly configs: readonly ConfigResult[];
   /** Runs and ops by knob value (properties/knob-swarm.ts); empty for a proposal module. */
@@ -78,6 +86,8 @@ export interface RunReport {
   readonly fullCheckEvery: number;
   /** `swarm` (runs take each design's knob space in turn) or `fixed`. */
   readonly knobs: KnobMode;
+  /** Later runs were steered toward rare marks (properties/mark-steering.ts). */
+  readonly steering: boolean;
   readonly budget: { readonly runs: number | null; readonly timeMs: number | null };
   /** 1-based shard index(es) covered, of `count`. */
   readonly shard: { readonly indices: readonly number[]; readonly count: number };
@@ -102,6 +112,7 @@ export interface RunReportContext {
   readonly opsPerRun: number;
   readonly fullCheckEvery: number;
   readonly knobs: KnobMode;
+  readonly steering: boolean;
   readonly budget: RunReport['budget'];
   readonly shard: { readonly index: number; readonly count: number };
   readonly signal: string | null;
@@ -125,6 +136,9 @@ export function buildRunReport(result: CampaignResult, context: RunReportContext
       opsPerSecond: s.elapsedMs > 0 ? Math.round((s.ops * 1000) / s.elapsedMs) : 0,
       opCounts: s.opCounts,
       marks: s.marks,
+      marksListed: s.marksListed,
+      marksMissed: s.marksMissed,
+      steered: s.steered,
       interrupted: s.interrupted,
       configs: s.perConfig.map((c, index) => ({ config: names[index] as string, ...c })),
       knobValues: Object.entries(s.perKnob).flatMap(([knob, row]) =>
@@ -140,6 +154,7 @@ export function buildRunReport(result: CampaignResult, context: RunReportContext
         shrinkMs: Math.round(failure.shrunk.elapsedMs),
         summary: describeFailure(failure.shrunk.failure),
         failure: failure.shrunk.failure,
+        steer: failure.steer ?? null,
         trace: written?.trace ?? null,
         replay: written?.replay ?? null,
         reproduce: written?.reproduce ?? null,
@@ -155,6 +170,7 @@ export function buildRunReport(result: CampaignResult, context: RunReportContext
     opsPerRun: context.opsPerRun,
     fullCheckEvery: context.fullCheckEvery,
     knobs: context.knobs,
+    steering: context.steering,
     budget: context.budget,
     shard: { indices: [context.shard.index + 1], count: context.shard.count },
     interrupted: result.interrupted,

@@ -21,7 +21,10 @@ import type { CheckerOptions } from './checker.ts';
 import { checkerOptionsCampaign } from './checker.ts';
 import { resolveDesign } from './design-registry.ts';
 import type { KnobMode, KnobTally } from './knob-swarm.ts';
-import { emptyKnobTally, runDesignRef, tallyRun } from './knob-swarm.ts';
+import { emptyKnobTally, knobCombinations, runDesignRef, tallyRun } from './knob-swarm.ts';
+import type { Steer } from './generator.ts';
+import { marksListed } from './mark-catalogue.ts';
+import { epochRuns, marksRare, steerNeedsBelow, steerOfRun, steersFor } from './mark-steering.ts';
 import { runSeed } from './prng.ts';
 import type { UnitResult, UnitSpec } from './run-unit.ts';
 import { runUnit } from './run-unit.ts';
@@ -55,6 +58,11 @@ export interface CampaignOptions {
   readonly onProgress?: (progress: CampaignProgress) => void;
   /** Only this run index (one run reproduced alone: `swapcheck run --run N`). */
   readonly onlyRun?: number;
+  /** Steer runs toward rare marks (properties/mark-steering.ts); off by default here
+   * (`swapcheck run` steers). */
+  readonly steering?: boolean;
+  /** The steer of the one run of `onlyRun` (what its reproduce line names). */
+  readonly onlySteer?: Steer;
   /** Saved failures of a design to replay before its runs. */
   readonly saved?: (design: DesignRef) => readonly SavedFailure[];
   /** True once the campaign should stop (an interrupt). */
@@ -100,6 +108,8 @@ export interface DesignFailure {
   readonly runIndex: number;
   /** The design the failing run ran: the campaign's design with that run's knobs. */
   readonly ref: DesignRef;
+  /** The failing run's steer toward rare marks, if it had one. */
+  readonly steer?: Steer;
   /** Where it was found: a run of this campaign, or the failure database (`savedPath`). */
   readonly source: 'run' | 'database';
   readonly savedPath?: string;
@@ -124,6 +134,13 @@ export interface DesignSummary {
   readonly opCounts: Readonly<Partial<Record<OpName, number>>>;
   /** Interesting states reached, summed over runs. */
   readonly marks: Readonly<Record<string, number>>;
+  /** The catalogued marks some run of the design could reach (its knob space and the
+   * configs: properties/mark-catalogue.ts), and those of them no run reached. Empty for a
+   * proposal module. */
+  readonly marksListed: readonly string[];
+  readonly marksMissed: readonly string[];
+  /** Runs steered toward rare marks, by steer. */
+  readonly steered: Readonly<Partial<Record<Steer, number>>>;
   readonly failure: DesignFailure | null;
   /** Runs, of which passed, and ops by config index (run i used configs[i mod length]). */
   readonly perConfig: readonly { readonly runs: number; readonly runsPassed: number; readonly ops: number }[];
@@ -158,6 +175,10 @@ interface DesignState {
   finished: number;
   /** A saved failure that still fails (then no run is started). */
   savedFailure: DesignFailure | null;
+  /** Steers by epoch (properties/mark-steering.ts), computed once each. */
+  readonly epochSteers: Map<number, Steer[]>;
+  /** Marks listed for the design (properties/mark-catalogue.ts). */
+  readonly listed: readonly string[];
 }
 
 /** The design run `runIndex` of `state`'s design runs (its knobs: properties/knob-swarm.ts). */
@@ -165,8 +186,26 @@ function runRef(options: CampaignOptions, state: DesignState, runIndex: number):
   return runDesignRef(state.ref, options.knobs ?? 'fixed', options.seed, runIndex, options.configs.length);
 }
 
+/** The steer of run `runIndex`: the one asked for with onlyRun, else from the results of the
+ * runs before the previous epoch (all present: runDesignUnits waits for them). */
+function steerFor(options: CampaignOptions, state: DesignState, runIndex: number): Steer | undefined {
+  if (options.onlyRun !== undefined) return options.onlySteer;
+  if (options.steering !== true || state.listed.length === 0) return undefined;
+  const epoch = epochRuns(options.configs.length);
+  const below = steerNeedsBelow(runIndex, epoch);
+  if (below === 0) return undefined;
+  let steers = state.epochSteers.get(below);
+  if (steers === undefined) {
+    const runs = [...state.results.entries()].filter(([index]) => index < below).map(([, result]) => result.marks);
+    steers = steersFor(marksRare(state.listed, runs));
+    state.epochSteers.set(below, steers);
+  }
+  return steerOfRun(runIndex, steers);
+}
+
 function specFor(options: CampaignOptions, state: DesignState, runIndex: number): UnitSpec {
   const config = options.configs[runIndex % options.configs.length] as Config;
+  const steer = steerFor(options, state, runIndex);
   return {
     design: runRef(options, state, runIndex),
     config,
@@ -174,6 +213,7 @@ function specFor(options: CampaignOptions, state: DesignState, runIndex: number)
     runSeed: runSeed(options.seed, runIndex),
     opsPerRun: options.opsPerRun,
     checker: options.checker ?? checkerOptionsCampaign,
+    ...(steer === undefined ? {} : { steer }),
   };
 }
 
@@ -195,6 +235,7 @@ async function summarize(options: CampaignOptions, state: DesignState, interrupt
   const marks: Record<string, number> = {};
   const perConfig = options.configs.map(() => ({ runs: 0, runsPassed: 0, ops: 0 }));
   const perKnob = emptyKnobTally(state.ref, options.knobs ?? 'fixed');
+  const steered: Partial<Record<Steer, number>> = {};
   let runs = 0;
   let ops = 0;
   const indices = [...state.results.keys()].filter((i) => i <= state.failingRun).sort((a, b) => a - b);
@@ -210,6 +251,8 @@ async function summarize(options: CampaignOptions, state: DesignState, interrupt
     if (knobs !== undefined && Object.keys(perKnob).length > 0) tallyRun(perKnob, knobs, result.steps);
     addCounts(opCounts, result.opCounts);
     addCounts(marks, result.marks);
+    const steer = state.epochSteers.size === 0 && options.onlySteer === undefined ? undefined : steerFor(options, state, index);
+    if (steer !== undefined) steered[steer] = (steered[steer] ?? 0) + 1;
   }
   let failure: DesignFailure | null = state.savedFailure;
   const failed = state.results.get(state.failingRun);
@@ -219,11 +262,12 @@ async function summarize(options: CampaignOptions, state: DesignState, interrupt
     const exact = { ...spec.checker, fullCheckEvery: 1 };
     const job: ShrinkJob = { design: spec.design, config: spec.config, ops: failed.ops, failure: failed.failure, budget: options.shrink ?? shrinkBudgetDefault, checker: exact };
     const { shrunk, unshrunk } = await shrinkFailure(options, job);
-    failure = { runIndex: state.failingRun, ref: spec.design, source: 'run', unshrunk, runSeed: spec.runSeed, config: spec.config, ops: failed.ops, failure: failed.failure, shrunk };
+    failure = { runIndex: state.failingRun, ref: spec.design, ...(spec.steer === undefined ? {} : { steer: spec.steer }), source: 'run', unshrunk, runSeed: spec.runSeed, config: spec.config, ops: failed.ops, failure: failed.failure, shrunk };
   }
   const runsPassed = failure === null || failure.source === 'database' ? runs : runs - 1;
   return {
     design: state.name, ref: state.ref, runs, runsPassed, ops, elapsedMs: state.finished - state.started, opCounts, marks, failure,
+    marksListed: state.listed, marksMissed: state.listed.filter((name) => (marks[name] ?? 0) === 0), steered,
     perConfig, perKnob, interrupted,
   };
 }
@@ -266,6 +310,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       started: performance.now(),
       finished: 0,
       savedFailure: null,
+      epochSteers: new Map(),
+      listed: marksListed(options.knobs === 'swarm' ? knobCombinations(ref) : knobCombinations(ref).slice(0, 1), options.configs),
     };
     if (!stopped()) state.savedFailure = await replaySaved(options, state, held);
     if (state.savedFailure === null && !stopped()) await runDesignUnits(options, state, share);
@@ -296,11 +342,28 @@ async function runDesignUnits(options: CampaignOptions, state: DesignState, time
     const fraction = Math.min(1, timeMs !== undefined ? elapsedMs / timeMs : state.results.size / runsShare);
     options.onProgress({ design: state.name, runs: state.results.size, ops, failures, elapsedMs, fraction });
   };
+  // Lanes waiting for the results a run's steer needs (properties/mark-steering.ts).
+  let waiting: (() => void)[] = [];
   const record = (spec: UnitSpec, result: UnitResult) => {
     state.results.set(spec.runIndex, result);
     ops += result.steps;
     if (result.failure !== null && spec.runIndex < state.failingRun) state.failingRun = spec.runIndex;
     report(result.failure !== null);
+    const woken = waiting;
+    waiting = [];
+    for (const wake of woken) wake();
+  };
+  // True once every run of this shard below `bound` has its result.
+  const doneBelow = (bound: number) => {
+    const expected = Math.max(0, Math.ceil((bound - options.shardIndex) / options.shardCount));
+    let done = 0;
+    for (const index of state.results.keys()) if (index < bound) done++;
+    return done >= expected;
+  };
+  const steerReady = async (runIndex: number) => {
+    if (options.steering !== true || options.onlyRun !== undefined) return;
+    const bound = steerNeedsBelow(runIndex, epochRuns(options.configs.length));
+    while (!doneBelow(bound) && runIndex < state.failingRun) await new Promise<void>((resolve) => waiting.push(resolve));
   };
   if (options.execute === undefined) {
     while (more()) {
@@ -315,8 +378,12 @@ async function runDesignUnits(options: CampaignOptions, state: DesignState, time
   const execute = options.execute;
   const lane = async () => {
     while (more()) {
-      const spec = specFor(options, state, state.nextRun);
+      const runIndex = state.nextRun;
       state.nextRun += options.shardCount;
+      await steerReady(runIndex);
+      // A failure below this run, found while it waited, ends the design's runs.
+      if (runIndex > state.failingRun) break;
+      const spec = specFor(options, state, runIndex);
       record(spec, await execute(spec));
     }
   };
