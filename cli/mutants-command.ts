@@ -38,6 +38,7 @@ interface MutantsFlags {
   readonly format?: string;
   readonly list?: boolean;
   readonly knobs?: string;
+  readonly property?: boolean;
 }
 
 function commandMutants(values: MutantsFlags, io: Io): number {
@@ -77,6 +78,7 @@ function commandMutants(values: MutantsFlags, io: Io): number {
       opsPerRun: parseCount('--max-ops', values.maxOps, 1, 1_000_000) ?? 400,
       configs: Object.values(configPresets),
       knobs,
+      property: values.property !== false,
       // Shrinking is not part of the time to kill; it gets its own budget per kill.
       shrinkMs,
       seedBase,
@@ -100,8 +102,9 @@ function commandMutants(values: MutantsFlags, io: Io): number {
   if (format === 'json') {
     out(JSON.stringify({ format: 'swapcheck-mutants', version: 1, seeds, seedBase, runsPerSeed, knobs, timeMsPerMutant: timeMs, clock: 'cpu', killRatio: ratio, mutants: rows.map(({ doc, ...rest }) => ({ ...rest, shortest: doc.shortest, catches: doc.catches })) }, null, 2));
   } else {
-    const header = ['mutant', 'design', 'killed', 'timed out', 'median runs', 'median ops/schedules', 'median ms', 'shrunk', 'shortest', 'verdict'];
-    const cells = rows.map((r) => [r.name, r.design, `${r.killed}/${r.seeds}`, String(r.timedOut), String(r.medianRunsToKill ?? '-'), String(r.medianOpsToKill ?? '-'), r.medianMsToKill === null ? '-' : String(Math.round(r.medianMsToKill)), String(r.shrunkLengthMax ?? '-'), String(r.doc.shortest), r.verdict]);
+    const header = ['mutant', 'design', 'killed', 'timed out', 'median runs', 'median ops/schedules', 'median ms', 'shrunk', 'shortest', 'fast-check', 'verdict'];
+    const propertyCell = (p: (typeof rows)[number]['property']) => p === null ? '-' : p.killedAtRun === null ? `survived ${p.runs}` : `run ${p.killedAtRun}`;
+    const cells = rows.map((r) => [r.name, r.design, `${r.killed}/${r.seeds}`, String(r.timedOut), String(r.medianRunsToKill ?? '-'), String(r.medianOpsToKill ?? '-'), r.medianMsToKill === null ? '-' : String(Math.round(r.medianMsToKill)), String(r.shrunkLengthMax ?? '-'), String(r.doc.shortest), propertyCell(r.property), r.verdict]);
     if (format === 'markdown') {
       out(`| ${header.join(' | ')} |`);
       out(`|${header.map(() => '---').join('|')}|`);
@@ -131,6 +134,7 @@ export const mutantsCommand: CommandModule = {
       .option('--mutant <name>', 'check only this mutant; repeatable', collect)
       .option('--format <format>', 'text, json or markdown (default text)')
       .option('--knobs <mode>', 'swarm: runs take the knob values of the design\'s knob space, as in run (default); fixed: the preset\'s')
+      .option('--no-property', 'do not run the fast-check property against the sequential mutants')
       .option('--list', 'list the catalogued mutants and exit')
       .action((flags: MutantsFlags) => context.exit(commandMutants(flags, context.io)));
   },

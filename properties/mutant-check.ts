@@ -31,6 +31,7 @@ import { wallClock, type BudgetClock } from '../lib/budget-clock.ts';
 import { resolveDesign } from './design-registry.ts';
 import type { KnobMode } from './knob-swarm.ts';
 import { runDesignRef } from './knob-swarm.ts';
+import { checkProperty } from './fast-check-property.ts';
 import type { DesignUnderTest } from './run.ts';
 import { runSeed } from './prng.ts';
 import { replayOps, runRandom } from './run.ts';
@@ -54,6 +55,9 @@ export interface MutantCheckOptions {
   readonly shrink?: boolean;
   /** Replay budget for shrinking one kill (deterministic, unlike the time budget). */
   readonly shrinkAttempts?: number;
+  /** Also run the fast-check property (properties/fast-check-property.ts) against the mutant:
+   * fast-check seed `seedBase`, at most `runsPerSeed` runs, the preset's knobs. Default: no. */
+  readonly property?: boolean;
   /** Campaign seeds are `seedBase + i`. */
   readonly seedBase: number;
   /** The clock of both time budgets and of the times reported (lib/budget-clock.ts);
@@ -84,6 +88,9 @@ export interface MutantResult {
    * it ran on (the kill's knobs; to compare with, or replace, the committed one). */
   readonly shrunkShortest: { readonly ops: readonly Op[]; readonly config: Config; readonly design: string } | null;
   readonly failureKinds: readonly string[];
+  /** The fast-check property's result against the mutant (options.property), or null when
+   * it was not run: the run that killed it (1-based), or null when it survived `runs`. */
+  readonly property: { readonly seed: number; readonly runs: number; readonly killedAtRun: number | null } | null;
 }
 
 /** The median of `values`, or null when there are none. */
@@ -252,6 +259,14 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
       break;
     }
   }
+  // The fast-check property kills when a generated run fails on the mutant and its ops hold on
+  // the base design, as a campaign kill; it stops there and does not shrink.
+  const property = options.property !== true ? null : (() => {
+    const verdict = checkProperty(resolveDesign({ base, mutant: name }), {
+      seed: options.seedBase, numRuns: options.runsPerSeed, configs: options.configs, clean: resolveDesign(base),
+    });
+    return { seed: options.seedBase, runs: verdict.runs, killedAtRun: verdict.failure === null ? null : verdict.runs };
+  })();
   return {
     name,
     design: base,
@@ -266,6 +281,7 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
     shrunkLengthMax: shrunk.length === 0 ? null : Math.max(...shrunk),
     shrunkShortest: shortest,
     failureKinds: [...kinds].sort(),
+    property,
   };
 }
 
@@ -283,10 +299,12 @@ export function shrunkLimit(shortest: number): number {
   return Math.floor((shortest * 3) / 2);
 }
 
-/** A mutant passes the self-check when at least `ratio` of seeds killed it and its shrunk
- * traces are at most 1.5 times the documented shortest. */
-export function mutantVerdict(result: MutantResult, ratio: number): 'killed' | 'survived' | 'long-trace' {
+/** A mutant passes the self-check when at least `ratio` of seeds killed it, its shrunk
+ * traces are at most 1.5 times the documented shortest, and the fast-check property, when it
+ * ran, killed it too. */
+export function mutantVerdict(result: MutantResult, ratio: number): 'killed' | 'survived' | 'long-trace' | 'fast-check-survived' {
   if (result.killed < Math.ceil(result.seeds * ratio)) return 'survived';
+  if (result.property !== null && result.property.killedAtRun === null) return 'fast-check-survived';
   if (result.doc.shortest > 0 && (result.shrunkLengthMax ?? 0) > shrunkLimit(result.doc.shortest)) return 'long-trace';
   return 'killed';
 }
