@@ -13,6 +13,12 @@
  * interrupted too. Inline runs yield to the event loop between runs, so a signal handler can
  * call for the stop.
  *
+ * With `knobs: 'swarm'` run i of a built-in design takes the knobs properties/knob-swarm.ts
+ * gives it (the summary counts runs and ops per knob value); with `steering` later runs are
+ * steered toward the catalogued marks earlier runs rarely reached (properties/mark-steering.ts;
+ * a worker lane waits for the results a run's steer needs), and the summary names the listed
+ * marks no run reached. Both depend on the seed, the run indices and the runs' results only.
+ *
  * Not covered here: rendering (cli/), the worker entry point (properties/campaign-worker.ts).
  */
 import type { Config } from '../lib/config.ts';

@@ -3,7 +3,8 @@
  * of the same design tries them first (as Hypothesis's example database does). It is a folder
  * (`.swapcheck/failures/` under the working directory unless `--db` names another) with one
  * subfolder per design, named by the design's spelling as a slug, holding version 1 traces
- * (`docs/trace-format.md`) with the config written out in full; a file's name is a hash of its
+ * (`docs/trace-format.md`) of the design the failing run ran (with that run's knobs) with the
+ * config written out in full; a file's name is a hash of its
  * config and ops, so the same failure is stored once. Files are written atomically. A saved
  * failure that no longer fails is removed when it is replayed; an unreadable file is skipped
  * with a warning, never fatal.
