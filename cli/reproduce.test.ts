@@ -74,13 +74,13 @@ describe('printed commands', () => {
   it('of a run that failed on knobs of the swarm name those knobs and replay that run exactly', () => {
     const dir = tempDir();
     // The pinned-cache bug on vswap-direct, whose preset has no cache: only the swarm's runs
-    // with lookupCache=pinned (runs 15 to 19 of seed 2) can fail.
+    // with lookupCache=pinned (runs 5 to 9, the first block off the preset) can fail.
     const run = swapcheck(['run', '--design', 'vswap-direct[mutant=pinned-permanent-leak]', '--seed', '2', '--runs', '20', '--max-ops', '300', '--no-db'], dir);
     expect(run.code, run.stderr).toBe(1);
     const fail = /^FAIL .*$/m.exec(run.stdout)?.[0] ?? '';
-    expect(fail).toMatch(/^FAIL vswap-direct\[mutant=pinned-permanent-leak\] on vswap-direct\[lookupCache=pinned,mutant=pinned-permanent-leak\]: run 17 /);
+    expect(fail).toMatch(/^FAIL vswap-direct\[mutant=pinned-permanent-leak\] on vswap-direct\[lookupCache=pinned,mutant=pinned-permanent-leak\]: run 5 /);
     const reproduce = printed(run.stdout, / {2}reproduce: +/);
-    expect(reproduce).toBe(`${invocation} run --seed 2 --run 17 --max-ops 300 --knobs fixed --design 'vswap-direct[lookupCache=pinned,mutant=pinned-permanent-leak]'`);
+    expect(reproduce).toBe(`${invocation} run --seed 2 --run 5 --max-ops 300 --knobs fixed --design 'vswap-direct[lookupCache=pinned,mutant=pinned-permanent-leak]'`);
     const again = shell('bash', reproduce, tempDir());
     expect(again.code, again.stderr).toBe(1);
     const failAgain = /^FAIL .*$/m.exec(again.stdout)?.[0] ?? '';

@@ -189,7 +189,7 @@ interface DesignState {
 
 /** The design run `runIndex` of `state`'s design runs (its knobs: properties/knob-swarm.ts). */
 function runRef(options: CampaignOptions, state: DesignState, runIndex: number): DesignRef {
-  return runDesignRef(state.ref, options.knobs ?? 'fixed', options.seed, runIndex, options.configs.length);
+  return runDesignRef(state.ref, options.knobs ?? 'fixed', runIndex, options.configs.length);
 }
 
 /** The steer of run `runIndex`: the one asked for with onlyRun, else from the results of the

@@ -5,19 +5,19 @@
  * neighbours too (a bug in the lookup cache's `validated` mode is reachable from
  * vswap-direct-cached, which presets `pinned`).
  *
- * Which combination run i takes is a function of the campaign seed, i and the number of configs
- * alone, never of the op stream or the clock: runs come in blocks of one run per config (run i
- * uses config i mod C, properties/campaign.ts), even blocks run the preset, odd blocks the
- * other combinations in turn (from a seed-chosen start). So half the runs keep the preset, every
- * config meets every combination, and a design's whole space is visited within 2 x C x
- * (combinations - 1) runs. Knobs a reference sets itself (`vswap-direct[lookupCache=validated]`)
+ * Which combination run i takes is a function of i and the number of configs alone, never of
+ * the op stream or the clock: runs come in blocks of one run per config (run i uses config
+ * i mod C, properties/campaign.ts), even blocks run the preset, odd blocks the other
+ * combinations in turn, in covering order (each next combination runs the most values not run
+ * yet). So half the runs keep the preset, every config meets every combination, every value is
+ * run within 2 x C x (the most values of one knob - 1) runs (20 on the five presets), and a
+ * design's whole space within 2 x C x (combinations - 1) runs. Knobs a reference sets itself (`vswap-direct[lookupCache=validated]`)
  * stay as set; `--knobs fixed` turns the swarm off; a proposal module has no space.
  *
  * Not covered here: what the knobs change (impl/), runs and reports (properties/campaign.ts).
  */
 import type { Knobs } from '../lib/system.ts';
 import { designs, knobDocs } from '../impl/designs.ts';
-import { mix32 } from './prng.ts';
 import type { DesignRef } from './trace.ts';
 
 /** `swarm` varies the knobs across runs; `fixed` runs every run on the design as named. */
@@ -59,8 +59,23 @@ export function knobCombinations(ref: DesignRef): Knobs[] {
     combinations = combinations.flatMap((knobs) => values.map((value) => ({ ...knobs, [knob]: value })));
   }
   const key = (knobs: Knobs) => knobNames.map((knob) => knobs[knob]).join(',');
-  const others = combinations.filter((knobs) => legal(knobs) && key(knobs) !== key(own));
-  return [own, ...others.filter((knobs, index) => others.findIndex((o) => key(o) === key(knobs)) === index)];
+  const legalOthers = combinations.filter((knobs) => legal(knobs) && key(knobs) !== key(own));
+  const left = legalOthers.filter((knobs, index) => legalOthers.findIndex((o) => key(o) === key(knobs)) === index);
+  // Covering order: next the combination that runs the most values not run yet (the first
+  // such in product order), so a short campaign runs every value soonest.
+  const ran = new Set(knobNames.map((knob) => `${knob}=${own[knob]}`));
+  const ordered: Knobs[] = [];
+  while (left.length > 0) {
+    const fresh = (knobs: Knobs) => knobNames.filter((knob) => !ran.has(`${knob}=${knobs[knob]}`)).length;
+    let pick = 0;
+    left.forEach((knobs, index) => {
+      if (fresh(knobs) > fresh(left[pick] as Knobs)) pick = index;
+    });
+    const next = left.splice(pick, 1)[0] as Knobs;
+    for (const knob of knobNames) ran.add(`${knob}=${next[knob]}`);
+    ordered.push(next);
+  }
+  return [own, ...ordered];
 }
 
 /** The reference of a built-in base design with `knobs`: only the knobs that differ from the
@@ -80,17 +95,16 @@ export function refWithKnobs(ref: DesignRef, knobs: Knobs): DesignRef {
   };
 }
 
-/** The design run `runIndex` of a campaign with seed `seed` and `configCount` configs runs
- * (see the header); `ref` itself when the knobs are fixed or the space has one point. */
-export function runDesignRef(ref: DesignRef, mode: KnobMode, seed: number, runIndex: number, configCount: number): DesignRef {
+/** The design run `runIndex` of a campaign with `configCount` configs runs (see the header);
+ * `ref` itself when the knobs are fixed or the space has one point. */
+export function runDesignRef(ref: DesignRef, mode: KnobMode, runIndex: number, configCount: number): DesignRef {
   if (mode === 'fixed') return ref;
   const combinations = knobCombinations(ref);
   if (combinations.length <= 1) return ref;
   const block = Math.floor(runIndex / Math.max(1, configCount));
   if (block % 2 === 0) return ref;
   const others = combinations.length - 1;
-  const start = mix32((seed ^ 0x6b6e6f62) >>> 0) % others;
-  return refWithKnobs(ref, combinations[1 + (((block - 1) / 2 + start) % others)] as Knobs);
+  return refWithKnobs(ref, combinations[1 + (((block - 1) / 2) % others)] as Knobs);
 }
 
 /** Runs and ops by knob and value, over a design's runs. */

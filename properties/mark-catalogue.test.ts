@@ -24,7 +24,7 @@ describe('the mark catalogue', () => {
   it('lists every mark a run hits, as reachable with the run\'s knobs and config', () => {
     for (const name of designNames()) {
       for (let run = 0; run < 20; run++) {
-        const design = resolveDesign(runDesignRef(name, 'swarm', 4, run, configs.length));
+        const design = resolveDesign(runDesignRef(name, 'swarm', run, configs.length));
         const config = configs[run % configs.length] ?? configPresets.tiny;
         // Every fourth run steered, so the steers' states are hit too.
         const steer = run % 4 === 3 ? steers[(run >> 2) % steers.length] : undefined;

@@ -107,8 +107,8 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
   if (doc === undefined) throw new Error(`unknown mutant ${name}`);
   const base = doc.designs[0] as string;
   // The mutant and its base design with the knobs of run `run` of campaign `seed`.
-  const designsOf = (seed: number, run: number): { design: DesignUnderTest; clean: DesignUnderTest } => {
-    const ref = runDesignRef({ base, mutant: name }, options.knobs ?? 'fixed', seed, run, options.configs.length);
+  const designsOf = (run: number): { design: DesignUnderTest; clean: DesignUnderTest } => {
+    const ref = runDesignRef({ base, mutant: name }, options.knobs ?? 'fixed', run, options.configs.length);
     const { mutant: _, ...cleanRef } = ref as { base: string; mutant?: string };
     return { design: resolveDesign(ref), clean: resolveDesign(cleanRef) };
   };
@@ -129,7 +129,7 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
   };
   const tryRun = (seed: number, run: number): { kill: Kill | null; steps: number; baseFails: string | null } => {
     const config = options.configs[run % options.configs.length] as Config;
-    const { design, clean: baseDesign } = designsOf(seed, run);
+    const { design, clean: baseDesign } = designsOf(run);
     // Campaign checks, as `swapcheck run` has: runRandom reports a kill's first failing step
     // exactly (it replays the run with full checks), and the base design is replayed fully.
     const result = runRandom(design, config, runSeed(seed, run), options.opsPerRun, checkerOptionsCampaign);
