@@ -24,6 +24,16 @@ export function assert(condition: boolean, message?: string | (() => string)): a
   }
 }
 
+/**
+ * assert() whose message is the concatenation of `parts` (text and values), built only when
+ * the assertion fails. It has no closure per call site, so a check that runs for every item of
+ * a large state (the model's invariants and accessors) neither formats a string nor leaves an
+ * uncalled message function behind.
+ */
+export function assertThat(condition: boolean, ...parts: readonly (string | number | boolean | null | undefined)[]): asserts condition {
+  if (!condition) throw new AssertionError(parts.length === 0 ? 'assertion failed' : parts.join(''));
+}
+
 /** Marks a branch that the type system proves impossible. */
 export function unreachable(value: never, message?: string): never {
   throw new AssertionError(message ?? `unreachable: ${JSON.stringify(value)}`);
