@@ -7,7 +7,7 @@
 import { assert } from '../lib/assert.ts';
 import type { Config } from '../lib/config.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
-import { mutantCatalogue } from './mutants.ts';
+import { mutants } from './mutants.ts';
 import { KernelSwapSystem } from './swap-system.ts';
 
 export interface DesignPreset {
@@ -72,12 +72,18 @@ export const knobDocs: Record<keyof Knobs, KnobDoc> = {
 
 /**
  * Builds a kernel-shaped system for `config` with the given knobs; `mutant` names a catalogued
- * deliberately broken variant (impl/mutants.ts) whose one bug is switched on in the impl.
+ * deliberately broken variant (impl/mutants.ts) whose buggy steps replace the correct ones.
  */
-export function createSystem(config: Config, knobs: Knobs, mutant?: string): SwapSystem {
+export function createKernelSystem(config: Config, knobs: Knobs, mutant?: string): KernelSwapSystem {
   assert(knobs.reverseMap !== 'elided' || knobs.virtualEntries === 'always',
     'reverseMap=elided needs virtualEntries=always');
-  assert(mutant === undefined || Object.hasOwn(mutantCatalogue, mutant),
-    () => `unknown mutant '${mutant ?? ''}'`);
-  return new KernelSwapSystem(config, knobs, mutant ?? null);
+  if (mutant === undefined) return new KernelSwapSystem(config, knobs);
+  const variant = Object.hasOwn(mutants, mutant) ? mutants[mutant] : undefined;
+  assert(variant !== undefined, () => `unknown mutant '${mutant}'`);
+  return new KernelSwapSystem(config, knobs, variant);
+}
+
+/** createKernelSystem() behind the SwapSystem interface, the factory the harness calls. */
+export function createSystem(config: Config, knobs: Knobs, mutant?: string): SwapSystem {
+  return createKernelSystem(config, knobs, mutant);
 }
