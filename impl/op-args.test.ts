@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { configTiny } from '../lib/config.ts';
 import type { Reclaim } from '../lib/outcome.ts';
-import { designs } from './designs.ts';
+import { designs } from '../lib/designs.ts';
 import { MEMCG_ID_ROOT } from './memcg.ts';
 import { EINVAL, OK, isIndex, isOrder, presentAt, swapAt, withReclaims } from './op-args.ts';
 import { kernelSteps } from './kernel-steps.ts';

@@ -20,7 +20,7 @@
  */
 import { assert } from '../lib/assert.ts';
 import { costs } from './cost-counters.ts';
-import { indexHeight } from './cost-metadata.ts';
+import { indexHeight } from './xarray-geometry.ts';
 import type { Knobs } from '../lib/system.ts';
 import { VirtualCluster } from './cluster.ts';
 import { ClusterLists } from './cluster-lists.ts';

@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configPresets, configTinyMemcg, type Config } from '../lib/config.ts';
 import { InvariantViolation } from '../lib/invariant.ts';
-import { designs } from '../impl/designs.ts';
+import { designs } from '../lib/designs.ts';
 import { kernelSteps } from '../impl/kernel-steps.ts';
 import {
   auditsWithoutMutantCanary, cataloguedFailure, mutantCatalogue, mutants, mutantTableMarkdown,

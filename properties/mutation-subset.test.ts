@@ -33,7 +33,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configPresets, type Config } from '../lib/config.ts';
 import type { Knobs } from '../lib/system.ts';
-import { designs } from '../impl/designs.ts';
+import { designs } from '../lib/designs.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
 import { checkerOptionsCampaign, type Failure } from './checker.ts';
 import { designFromKnobs, resolveDesign } from './design-registry.ts';
