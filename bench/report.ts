@@ -1,6 +1,6 @@
 /**
- * Rendering of benchmark results: the terminal table, the targets of issue 6 evaluated as met
- * or not met, and BENCHMARKS.md (generated; the analysis of what bounds each number lives in
+ * Rendering of benchmark results: the terminal table, the speed and memory targets evaluated as
+ * met or not met, and BENCHMARKS.md (generated; the analysis of what bounds each number lives in
  * docs/performance.md, which it links).
  *
  * Not covered here: taking the measurements (the other bench/ files).

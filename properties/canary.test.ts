@@ -155,7 +155,7 @@ const raceNames = names.filter((name) => doc(name).race !== undefined);
 const sequentialNames = names.filter((name) => doc(name).race === undefined);
 
 describe('race mutants', () => {
-  it('has at least 8 (issue 7), the ABA while a fault sleeps among them', () => {
+  it('has at least 8, the ABA while a fault sleeps among them', () => {
     expect(raceNames.length).toBeGreaterThanOrEqual(8);
     expect(raceNames).toContain('skip-cache-early-unpin');
   });
