@@ -94,8 +94,6 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
       const loc = locs[page];
       const tail = tails[page - 1];
       assert(loc !== undefined && tail !== undefined);
-      const word = state.word(loc);
-      assert(wordIsPfn(word) && wordToPfn(word) === folio.pfn, () => `${loc.value} not bound`);
       state.steps.swapCacheReplaceFolio(state, loc, folio, tail);
       tail.swapcache = true;
       tail.swap = folio.swap + page;
@@ -127,8 +125,9 @@ export function setZswap(state: SwapState, op: SetZswapOp): ImplOutcome {
 }
 
 /** __swap_cache_replace_folio(): the tail's slot names the tail, count and zero flag kept. */
-function swapCacheReplaceFolio(state: SwapState, loc: EntryLoc, _head: Folio, tail: Folio): void {
+function swapCacheReplaceFolio(state: SwapState, loc: EntryLoc, head: Folio, tail: Folio): void {
   const word = state.word(loc);
+  assert(wordIsPfn(word) && wordToPfn(word) === head.pfn, () => `${loc.value} not bound`);
   loc.cluster.tableOf()[loc.slot] = pfnToWord(tail.pfn, wordToCount(word), wordToZero(word));
   costs.tableWrites++;
 }

@@ -5,11 +5,12 @@
  *
  * Not covered here: the correct step (its defining module, gathered by impl/kernel-steps.ts).
  */
+import { assert } from '../../lib/assert.ts';
 import { costs } from '../cost-counters.ts';
 import type { Folio } from '../folio-table.ts';
 import { allDesigns, type Mutant } from '../mutant.ts';
 import type { EntryLoc, SwapState } from '../swap-state.ts';
-import { pfnToWord, wordToCount, wordToZero } from '../swap-table-word.ts';
+import { pfnToWord, wordIsPfn, wordToCount, wordToPfn, wordToZero } from '../swap-table-word.ts';
 
 export default {
   name: 'split-wrong-folio',
@@ -25,6 +26,7 @@ export default {
   steps: {
     swapCacheReplaceFolio(state: SwapState, loc: EntryLoc, head: Folio): void {
       const word = state.word(loc);
+      assert(wordIsPfn(word) && wordToPfn(word) === head.pfn, () => `${loc.value} not bound`);
       loc.cluster.tableOf()[loc.slot] = pfnToWord(head.pfn, wordToCount(word), wordToZero(word)); // the bug
       costs.tableWrites++;
     },
