@@ -45,9 +45,8 @@ import { SwapCounter, type CounterSteps } from './swap-count.ts';
 import { SwapCounters } from './swap-counters.ts';
 import {
   NULL_WORD, pfnToWord, pointerToWord, pointerWithCacheOnly, POINTER_OFFSET_MAX, SHADOW_MAX,
-  shadowToWord,
-  wordIsPfn, wordIsPointer, wordIsShadow, wordToCacheOnly, wordToCount, wordToPfn,
-  wordToPointerOffset, wordToShadow, wordToZero, wordWithZero,
+  shadowToWord, wordIsPfn, wordIsPointer, wordIsShadow, wordToCount, wordToPfn,
+  wordToPointerOffset, wordToZero, wordWithZero,
 } from './swap-table-word.ts';
 import { TableDevice, type TableDeviceSteps } from './table-device.ts';
 import { VirtualSpace, type VirtualSpaceSteps } from './virtual-space.ts';
