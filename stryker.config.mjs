@@ -11,13 +11,14 @@
  *   deliberately broken steps no correct design runs, whose kills properties/canary.test.ts
  *   proves; the correct steps they replace (impl/kernel-steps.ts gathers them) are mutated
  *   where they are defined, like any other code;
- * - impl/index.ts (re-exports only);
- * - impl/audit.ts (the white-box invariant oracle: its checks never fire on a correct run, so a
- *   weakened check shows only under a bug; canary.test.ts tests the oracle with the catalogued
- *   mutants).
- * scripts/stryker-ignorers.mjs has the two ignorers: module-level code and assertions.
+ * - impl/index.ts (re-exports only).
+ * impl/audit.ts is mutated, its checks included: a weakened check is caught by its direct
+ * corruption in impl/audit.test.ts. scripts/stryker-ignorers.mjs has the two ignorers:
+ * module-level code and assertions (their messages). The comparison (properties/checker.ts) is
+ * mutated on request with the oracle subset: `SWAPCHECK_SUBSET=oracle STRYKER_PART=oracle npm
+ * run mutation -- --mutate impl/audit.ts,properties/checker.ts,properties/compared-fields.ts`.
  *
- * Not covered here: model/, properties/, lib/, cli/.
+ * Not covered here: model/, the rest of properties/, lib/, cli/.
  */
 /** A name for a partial run (`STRYKER_PART=core npm run mutation -- --mutate ...`). */
 const part = process.env.STRYKER_PART === undefined ? '' : `-${process.env.STRYKER_PART}`;
@@ -30,7 +31,7 @@ export default {
   ignorers: ['module-level', 'assertions'],
   mutate: [
     'impl/**/*.ts', '!impl/**/*.test.ts', '!impl/mutants/**', '!impl/mutants.ts', '!impl/mutant.ts',
-    '!impl/index.ts', '!impl/audit.ts',
+    '!impl/index.ts',
   ],
   coverageAnalysis: 'perTest',
   // Static mutants (module-level code: the layout constants and load-time asserts) run the whole

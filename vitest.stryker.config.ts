@@ -15,9 +15,21 @@
  */
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `SWAPCHECK_SUBSET=oracle` is the subset for the oracle's own files (impl/audit.ts,
+ * properties/checker.ts, properties/compared-fields.ts): the audit's corruptions, the lying
+ * designs, the checker's allowance tests and the regression corpus.
+ */
+const oracle = [
+  'impl/audit.test.ts',
+  'properties/oracle-fields.test.ts',
+  'properties/checker-allowance.test.ts',
+  'properties/regressions.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: [
+    include: process.env.SWAPCHECK_SUBSET === 'oracle' ? oracle : [
       'impl/**/*.test.ts',
       'properties/mutation-subset.test.ts',
       ...(process.env.SWAPCHECK_SUBSET === 'light' ? [] : ['explore/mutation-subset-explore.test.ts']),

@@ -3,11 +3,12 @@
  * - campaign: runRandom() with campaign checks (footprints, a full check every 64 ops), what
  *   `swapcheck run` does per run;
  * - full checks: the same runs with a full check after every op (what replay uses);
- * - fast-check baselines: the same checks driven by fc.commands + fc.modelRun, once with
- *   full checks after every op (what a user writes with fast-check alone) and once with the
- *   campaign's checks (only the driver differs);
- * - impl alone: the campaign's ops applied to the design with no model and no checks.
- * Each is a fixed batch of seeded runs, timed by tinybench over several samples.
+ * - fast-check baselines: the campaign's own runs, op for op, driven by fc.modelRun
+ *   (bench/fast-check-baseline.ts), once with a full check after every op (what a user writes
+ *   with fast-check alone) and once with the campaign's checks (only the driver differs);
+ * - impl alone: the campaign's ops applied to the design with no model and no checks (the
+ *   batch applies them ten times over, so that it is long enough to time).
+ * Each is a fixed batch of seeded runs, timed on CPU over several samples (bench/measure.ts).
  *
  * Not covered here: growth with live entries (bench/scaling-bench.ts), workers.
  */
@@ -62,10 +63,12 @@ export async function benchDesign(design: DesignUnderTest, options: CampaignBenc
     fastCheckBatch(design, options.config, options.runs, options.opsPerRun, options.seed, checkerOptionsCampaign));
   const implAlone = await measure(name('impl alone'), options.samples, () => {
     let ops = 0;
-    for (const trace of traces) {
-      const system = design.create(options.config);
-      for (const op of trace) system.apply(op);
-      ops += trace.length;
+    for (let round = 0; round < 10; round++) {
+      for (const trace of traces) {
+        const system = design.create(options.config);
+        for (const op of trace) system.apply(op);
+        ops += trace.length;
+      }
     }
     return ops;
   });

@@ -1,26 +1,30 @@
 /**
- * The baseline a user would write with fast-check alone: `fc.commands` of op templates and
- * `fc.modelRun`, each command applying its op to the reference model and the design through
- * the same Checker (so the ops, their resolution and the checks are swapcheck's own), on the
- * default config with every device swapped on first. Only the driver differs from a campaign:
- * fast-check builds and runs command objects instead of the PRNG loop of runRandom().
+ * The baseline a user would write with fast-check alone, on the campaign's op mix: for each of
+ * the campaign's run seeds, `fc.assert` of a property whose commands are the run's templates,
+ * drawn by the campaign's own generator (properties/generator.ts: the run's swarm, its hot
+ * holders, the same PRNG stream), wrapped as `fc.Command`s and driven by `fc.modelRun`. Each
+ * command resolves its template against the model's observation and applies the op to the
+ * reference model and the design through the same Checker. So the ops are the campaign's, op
+ * for op; only the driver differs (fast-check's property runner and command objects instead of
+ * runRandom()'s loop), and the checks are whichever CheckerOptions the caller passes: a full
+ * check after every op is what a plain fc.modelRun user writes.
  *
  * Not covered here: shrinking (a benchmark run never fails; if it does, it throws).
  */
 import fc from 'fast-check';
 import type { Config } from '../lib/config.ts';
-import { opNames } from '../lib/ops.ts';
-import { templateArbitrary } from '../properties/arbitraries.ts';
 import type { Checker, CheckerOptions } from '../properties/checker.ts';
+import { drawHotBase, drawSwarm, drawTemplate } from '../properties/generator.ts';
 import { describeFailure } from '../properties/report.ts';
 import { resolveTemplate, type OpTemplate } from '../properties/op-template.ts';
-import { checkerFor, type DesignUnderTest } from '../properties/run.ts';
+import { Prng, runSeed } from '../properties/prng.ts';
+import { checkerFor, swaponOps, type DesignUnderTest } from '../properties/run.ts';
 
 interface ModelSide {
   readonly checker: Checker;
   readonly config: Config;
-  /** Ops applied so far, summed over the whole batch. */
-  readonly counter: { ops: number };
+  readonly hot: number | null;
+  readonly hotBase: number;
 }
 
 /** Applies one template's op to both sides and checks it. */
@@ -36,8 +40,7 @@ class TemplateCommand implements fc.Command<ModelSide, object> {
   }
 
   run(side: ModelSide): void {
-    const op = resolveTemplate(side.config, side.checker.observation, this.template);
-    side.counter.ops++;
+    const op = resolveTemplate(side.config, side.checker.observation, this.template, side.hot, side.hotBase);
     const failure = side.checker.step(op);
     if (failure !== null) throw new Error(describeFailure(failure));
   }
@@ -48,32 +51,33 @@ class TemplateCommand implements fc.Command<ModelSide, object> {
 }
 
 /**
- * One batch: `runs` fast-check runs of up to `opsPerRun` commands from a fixed seed; returns
- * the ops applied (the prologue's swapons and the drain included).
+ * One batch: the campaign's `runs` runs of `opsPerRun` generated ops from `seed`, each driven by
+ * fast-check; returns the ops applied (the swapons and the drain included, as a campaign counts).
  */
 export function fastCheckBatch(
   design: DesignUnderTest, config: Config, runs: number, opsPerRun: number, seed: number, options: CheckerOptions,
 ): number {
-  const counter = { ops: 0 };
-  const commands = fc.commands([templateArbitrary(opNames).map((t) => new TemplateCommand(t))], {
-    maxCommands: opsPerRun,
-    size: 'max',
-  });
-  fc.assert(
-    fc.property(commands, (cmds) => {
-      const checker = checkerFor(design, config, options);
-      for (let device = 0; device < config.devices.length; device++) {
-        counter.ops++;
-        const failure = checker.step({ op: 'swapon', device, cpu: 0 });
+  let ops = 0;
+  for (let run = 0; run < runs; run++) {
+    // The run's swarm and templates, drawn exactly as runRandom() draws them.
+    const prng = new Prng(runSeed(seed, run));
+    const swarm = drawSwarm(prng);
+    const hotBase = drawHotBase(prng, config);
+    const commands = Array.from({ length: opsPerRun }, () => new TemplateCommand(drawTemplate(prng, swarm)));
+    fc.assert(
+      fc.property(fc.constant(commands), (cmds) => {
+        const checker = checkerFor(design, config, options);
+        for (const op of swaponOps(config, swarm)) {
+          const failure = checker.step(op);
+          if (failure !== null) throw new Error(describeFailure(failure));
+        }
+        fc.modelRun(() => ({ model: { checker, config, hot: swarm.hotHolders, hotBase }, real: {} }), cmds);
+        const failure = checker.drain();
         if (failure !== null) throw new Error(describeFailure(failure));
-      }
-      fc.modelRun(() => ({ model: { checker, config, counter }, real: {} }), cmds);
-      const before = checker.steps;
-      const failure = checker.drain();
-      counter.ops += checker.steps - before;
-      if (failure !== null) throw new Error(describeFailure(failure));
-    }),
-    { numRuns: runs, seed, endOnFailure: true },
-  );
-  return counter.ops;
+        ops += checker.steps;
+      }),
+      { numRuns: 1, seed, endOnFailure: true },
+    );
+  }
+  return ops;
 }

@@ -5,11 +5,15 @@
  * page, writeout, evict, per folio), then a fixed mix of ops on random holders is timed:
  * swapin of a swapped-out holder (read or swap-cache hit) and unmap of a holder mapped from
  * the swap cache, with every 16th op writing a folio out and evicting it again. The time is
- * split into the model (its ops, footprints and views), the design (its ops, per-item views
- * and auditTouched()) and the checker's own work. The timed ops get footprint checks only; a
- * full check is timed on its own and reported amortized over n ops, the interval at which
- * its cost per op would stay constant (campaigns use a fixed 64, checkerOptionsCampaign,
- * which at this size would let full checks dominate).
+ * timed on this process's CPU and split into the model (its ops, footprints and views), the
+ * design (its ops, per-item views and auditTouched()) and the checker's own work, by the shares
+ * of wall time each part took (a CPU-time read per call would cost more than the calls). The
+ * timed ops get footprint checks only; a full check is timed on its own (CPU) and reported
+ * amortized over n ops, the interval at which its cost per op would stay constant (campaigns
+ * use a fixed 64, checkerOptionsCampaign, which at this size would let full checks dominate).
+ * Memory: the heap and array buffers in use after a garbage collection, before the checker is
+ * built and after it is populated, divided by the live entries: model + design + checker bytes
+ * per live entry (needs node's --expose-gc; null without it).
  *
  * Not covered here: throughput on the default config (bench/campaign-bench.ts).
  */
@@ -20,6 +24,7 @@ import type { Checker } from '../properties/checker.ts';
 import { Prng } from '../properties/prng.ts';
 import { describeFailure } from '../properties/report.ts';
 import { checkerFor, type DesignUnderTest } from '../properties/run.ts';
+import { cpuMsSince } from './measure.ts';
 
 const folioOrder = 9;
 const folioPages = 2 ** folioOrder;
@@ -29,7 +34,7 @@ export interface ScalingPoint {
   readonly liveEntries: number;
   readonly populateMs: number;
   readonly ops: number;
-  /** Checked nanoseconds per op, and its parts. */
+  /** Checked CPU nanoseconds per op, and its parts. */
   readonly nsPerOp: number;
   readonly modelNsPerOp: number;
   readonly implNsPerOp: number;
@@ -37,6 +42,19 @@ export interface ScalingPoint {
   /** One full check at this size, and its cost per op when run every `liveEntries` ops. */
   readonly fullCheckMs: number;
   readonly fullCheckNsPerOpAmortized: number;
+  /** Heap and array-buffer bytes of model + design + checker per live entry (null without
+   * --expose-gc). */
+  readonly bytesPerEntry: number | null;
+}
+
+/** Bytes in use after a full garbage collection, or null when gc() is not exposed. */
+function bytesInUse(): number | null {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return null;
+  gc();
+  gc();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
 }
 
 /** A machine for `liveEntries` swapped-out entries. */
@@ -103,10 +121,14 @@ function timed<T>(total: { ms: number }, fn: () => T): T {
 export function benchScaling(design: DesignUnderTest, liveEntries: number, ops: number, seed: number): ScalingPoint {
   const config = scaleConfig(liveEntries);
   const folios = Math.ceil(liveEntries / folioPages);
+  const bytesBefore = bytesInUse();
   const checker = checkerFor(design, config, { fullCheckEvery: Number.MAX_SAFE_INTEGER, modelSelfCheck: true });
   const populateStarted = performance.now();
   populate(checker, config, folios);
   const populateMs = performance.now() - populateStarted;
+  const bytesAfter = bytesInUse();
+  const populated = folios * folioPages;
+  const bytesPerEntry = bytesBefore === null || bytesAfter === null ? null : (bytesAfter - bytesBefore) / populated;
   const modelTime = { ms: 0 };
   const implTime = { ms: 0 };
   const model = checker.model;
@@ -134,8 +156,8 @@ export function benchScaling(design: DesignUnderTest, liveEntries: number, ops: 
   system.observeFolio = (id) => timed(implTime, () => observeFolio.call(system, id));
   system.auditTouched = (values) => timed(implTime, () => auditTouched.call(system, values));
   const prng = new Prng(seed);
-  const populated = folios * folioPages;
   let lastUnmapped: number | null = null;
+  const cpuStarted = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < ops; i++) {
     const cpu = i % config.cpus;
@@ -156,22 +178,25 @@ export function benchScaling(design: DesignUnderTest, liveEntries: number, ops: 
       must(checker, { op: 'unmap', holder, cpu });
     }
   }
-  const totalMs = performance.now() - started;
-  const fullStarted = performance.now();
+  const totalWallMs = performance.now() - started;
+  const totalMs = cpuMsSince(cpuStarted);
+  const fullStarted = process.cpuUsage();
   const failure = checker.checkFully();
-  const fullCheckMs = performance.now() - fullStarted;
+  const fullCheckMs = cpuMsSince(fullStarted);
   if (failure !== null) throw new Error(`full check failed: ${describeFailure(failure)}`);
-  const ns = (ms: number) => (ms * 1e6) / ops;
+  // CPU time per op, split by the parts' shares of the wall time.
+  const ns = (wallMs: number) => (totalMs * 1e6 * (wallMs / totalWallMs)) / ops;
   return {
     design: design.name,
     liveEntries,
     populateMs,
     ops,
-    nsPerOp: ns(totalMs),
+    nsPerOp: (totalMs * 1e6) / ops,
     modelNsPerOp: ns(modelTime.ms),
     implNsPerOp: ns(implTime.ms),
-    checksNsPerOp: ns(totalMs - modelTime.ms - implTime.ms),
+    checksNsPerOp: ns(totalWallMs - modelTime.ms - implTime.ms),
     fullCheckMs,
     fullCheckNsPerOpAmortized: (fullCheckMs * 1e6) / Math.max(64, liveEntries),
+    bytesPerEntry,
   };
 }

@@ -3,8 +3,8 @@
  * (`swapcheck run --shard I/N --json FILE`) into one report, printed or written as JSON, JUnit
  * or KTAP, as if one process had run every shard: runs and ops are summed per design and
  * config, a design's failure is its lowest failing run (or a saved failure), and the result is
- * interrupted when a shard was. Reports of different campaigns (seed, ops per run, configs,
- * designs or shard count differ), a shard given twice or missing, are input errors (exit 2).
+ * interrupted when a shard was. Reports of different campaigns (seed, ops per run, configs, knob
+ * mode, designs or shard count differ), a shard given twice or missing, are input errors (exit 2).
  * Exit 1 when the merged report has a failure, else 0.
  *
  * Not covered here: the report itself (cli/run-report.ts).
@@ -43,7 +43,7 @@ function readReport(path: string): RunReport {
 
 /** The fields every shard of one campaign shares. */
 function campaignKey(report: RunReport): string {
-  return JSON.stringify([report.seed, report.config, report.configs, report.opsPerRun, report.fullCheckEvery, report.budget, report.shard.count, report.designs.map((d) => d.spelling)]);
+  return JSON.stringify([report.seed, report.config, report.configs, report.opsPerRun, report.fullCheckEvery, report.knobs, report.steering, report.budget, report.shard.count, report.designs.map((d) => d.spelling)]);
 }
 
 function firstFailure(a: FailureReport | null, b: FailureReport | null): FailureReport | null {
@@ -69,10 +69,17 @@ function mergeDesign(a: DesignReport, b: DesignReport): DesignReport {
     opsPerSecond: elapsedMs > 0 ? Math.round((ops * 1000) / elapsedMs) : 0,
     opCounts: sum(a.opCounts, b.opCounts),
     marks: sum(a.marks, b.marks),
+    steered: sum(a.steered, b.steered),
+    // A mark is missed by the whole campaign when every shard missed it.
+    marksMissed: a.marksMissed.filter((name) => b.marksMissed.includes(name)),
     interrupted: a.interrupted || b.interrupted,
     configs: a.configs.map((c, i) => {
       const other = b.configs[i];
       return other === undefined ? c : { ...c, runs: c.runs + other.runs, runsPassed: c.runsPassed + other.runsPassed, ops: c.ops + other.ops };
+    }),
+    knobValues: a.knobValues.map((cell) => {
+      const other = b.knobValues.find((o) => o.knob === cell.knob && o.value === cell.value);
+      return other === undefined ? cell : { ...cell, runs: cell.runs + other.runs, ops: cell.ops + other.ops };
     }),
     failure: firstFailure(a.failure, b.failure),
   };

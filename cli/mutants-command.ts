@@ -13,8 +13,9 @@
 import type { Command } from 'commander';
 import { configPresets } from '../lib/config.ts';
 import { cpuClock } from '../lib/budget-clock.ts';
-import { mutantCatalogue } from '../impl/mutants.ts';
+import { mutantCatalogue, mutantDesignLabel } from '../impl/mutants.ts';
 import { checkRaceMutant } from '../explore/mutant-race.ts';
+import { knobModes } from '../properties/knob-swarm.ts';
 import { checkMutants, mutantVerdict } from '../properties/mutant-check.ts';
 import { shrinkBudgetDefault } from '../properties/shrink.ts';
 import { InputError } from '../properties/trace.ts';
@@ -36,13 +37,15 @@ interface MutantsFlags {
   readonly mutant?: string[];
   readonly format?: string;
   readonly list?: boolean;
+  readonly knobs?: string;
+  readonly property?: boolean;
 }
 
 function commandMutants(values: MutantsFlags, io: Io): number {
   const out = io.out;
   const format = parseChoice('--format', values.format, ['text', 'json', 'markdown'] as const, 'text');
   if (values.list === true) {
-    for (const [name, doc] of Object.entries(mutantCatalogue)) out(`${name.padEnd(34)} ${doc.designs[0]}: ${doc.summary}`);
+    for (const [name, doc] of Object.entries(mutantCatalogue)) out(`${name.padEnd(34)} ${mutantDesignLabel(doc, doc.designs[0] ?? '')}: ${doc.summary}`);
     return 0;
   }
   const names = values.mutant ?? Object.keys(mutantCatalogue);
@@ -58,6 +61,7 @@ function commandMutants(values: MutantsFlags, io: Io): number {
   }
   const seedBase = parseCount('--seed', values.seed, 0, 0xffffffff) ?? 1;
   const runsPerSeed = parseCount('--runs-per-seed', values.runsPerSeed, 1, 1_000_000) ?? 128;
+  const knobs = parseChoice('--knobs', values.knobs, knobModes, 'swarm');
   // One and a half times the budget `swapcheck run` gives its failure's shrink
   // (shrinkBudgetDefault): the self-check splits it over a portfolio of kills, and it is CPU
   // time, which still grows under load (a seed of bitmap-bad-slot-used that reaches 9 ops
@@ -73,6 +77,8 @@ function commandMutants(values: MutantsFlags, io: Io): number {
       runsPerSeed,
       opsPerRun: parseCount('--max-ops', values.maxOps, 1, 1_000_000) ?? 400,
       configs: Object.values(configPresets),
+      knobs,
+      property: values.property !== false,
       // Shrinking is not part of the time to kill; it gets its own budget per kill.
       shrinkMs,
       seedBase,
@@ -94,10 +100,11 @@ function commandMutants(values: MutantsFlags, io: Io): number {
   const rows = results.map((r) => ({ ...r, verdict: mutantVerdict(r, ratio) }));
   const bad = rows.filter((r) => r.verdict !== 'killed');
   if (format === 'json') {
-    out(JSON.stringify({ format: 'swapcheck-mutants', version: 1, seeds, seedBase, runsPerSeed, timeMsPerMutant: timeMs, clock: 'cpu', killRatio: ratio, mutants: rows.map(({ doc, ...rest }) => ({ ...rest, shortest: doc.shortest, catches: doc.catches })) }, null, 2));
+    out(JSON.stringify({ format: 'swapcheck-mutants', version: 1, seeds, seedBase, runsPerSeed, knobs, timeMsPerMutant: timeMs, clock: 'cpu', killRatio: ratio, mutants: rows.map(({ doc, ...rest }) => ({ ...rest, shortest: doc.shortest, catches: doc.catches })) }, null, 2));
   } else {
-    const header = ['mutant', 'design', 'killed', 'timed out', 'median runs', 'median ops/schedules', 'median ms', 'shrunk', 'shortest', 'verdict'];
-    const cells = rows.map((r) => [r.name, r.design, `${r.killed}/${r.seeds}`, String(r.timedOut), String(r.medianRunsToKill ?? '-'), String(r.medianOpsToKill ?? '-'), r.medianMsToKill === null ? '-' : String(Math.round(r.medianMsToKill)), String(r.shrunkLengthMax ?? '-'), String(r.doc.shortest), r.verdict]);
+    const header = ['mutant', 'design', 'killed', 'timed out', 'median runs', 'median ops/schedules', 'median ms', 'shrunk', 'shortest', 'fast-check', 'verdict'];
+    const propertyCell = (p: (typeof rows)[number]['property']) => p === null ? '-' : p.killedAtRun === null ? `survived ${p.runs}` : `run ${p.killedAtRun}`;
+    const cells = rows.map((r) => [r.name, r.design, `${r.killed}/${r.seeds}`, String(r.timedOut), String(r.medianRunsToKill ?? '-'), String(r.medianOpsToKill ?? '-'), r.medianMsToKill === null ? '-' : String(Math.round(r.medianMsToKill)), String(r.shrunkLengthMax ?? '-'), String(r.doc.shortest), propertyCell(r.property), r.verdict]);
     if (format === 'markdown') {
       out(`| ${header.join(' | ')} |`);
       out(`|${header.map(() => '---').join('|')}|`);
@@ -126,6 +133,8 @@ export const mutantsCommand: CommandModule = {
       .option('--seed <n>', 'first seed (default 1)')
       .option('--mutant <name>', 'check only this mutant; repeatable', collect)
       .option('--format <format>', 'text, json or markdown (default text)')
+      .option('--knobs <mode>', 'swarm: runs take the knob values of the design\'s knob space, as in run (default); fixed: the preset\'s')
+      .option('--no-property', 'do not run the fast-check property against the sequential mutants')
       .option('--list', 'list the catalogued mutants and exit')
       .action((flags: MutantsFlags) => context.exit(commandMutants(flags, context.io)));
   },

@@ -53,7 +53,7 @@ describe('printed commands', () => {
     const reproduce = printed(run.stdout, / {2}reproduce: +/);
     const closing = printed(run.stdout, /reproduce: /);
     expect(replay.startsWith(`${invocation} replay /`)).toBe(true);
-    expect(reproduce).toBe(`${invocation} run --seed 2 --run 2 --max-ops 300 --design 'classic[mutant=shadow-left-after-free]'`);
+    expect(reproduce).toBe(`${invocation} run --seed 2 --run 2 --max-ops 300 --knobs fixed --design 'classic[mutant=shadow-left-after-free]'`);
     expect(closing).toContain("--design 'vswap-direct[lookupCache=validated]'");
     for (const name of readdirSync(join(dir, 'swapcheck-failures'))) expect(name).toMatch(/^[a-z0-9-]+\.json$/);
     const elsewhere = tempDir();
@@ -69,6 +69,22 @@ describe('printed commands', () => {
     const whole = shell('bash', closing, elsewhere);
     expect(whole.code, whole.stderr).toBe(1);
     expect(whole.stdout.trim().split('\n').at(-1)).toBe(run.stdout.trim().split('\n').at(-1));
+  });
+
+  it('of a run that failed on knobs of the swarm name those knobs and replay that run exactly', () => {
+    const dir = tempDir();
+    // The pinned-cache bug on vswap-direct, whose preset has no cache: only the swarm's runs
+    // with lookupCache=pinned (runs 5 to 9, the first block off the preset) can fail.
+    const run = swapcheck(['run', '--design', 'vswap-direct[mutant=pinned-permanent-leak]', '--seed', '2', '--runs', '20', '--max-ops', '300', '--no-db'], dir);
+    expect(run.code, run.stderr).toBe(1);
+    const fail = /^FAIL .*$/m.exec(run.stdout)?.[0] ?? '';
+    expect(fail).toMatch(/^FAIL vswap-direct\[mutant=pinned-permanent-leak\] on vswap-direct\[lookupCache=pinned,mutant=pinned-permanent-leak\]: run 5 /);
+    const reproduce = printed(run.stdout, / {2}reproduce: +/);
+    expect(reproduce).toBe(`${invocation} run --seed 2 --run 5 --max-ops 300 --knobs fixed --design 'vswap-direct[lookupCache=pinned,mutant=pinned-permanent-leak]'`);
+    const again = shell('bash', reproduce, tempDir());
+    expect(again.code, again.stderr).toBe(1);
+    const failAgain = /^FAIL .*$/m.exec(again.stdout)?.[0] ?? '';
+    expect(failAgain.replace(/in \d+ ms/, '')).toBe(fail.replace(/in \d+ ms/, '').replace(/^FAIL \S+ on /, 'FAIL '));
   });
 
   it('of a failing validation and of the explorer replay their traces when pasted', () => {

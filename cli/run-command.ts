@@ -23,6 +23,8 @@ import { runCampaign } from '../properties/campaign.ts';
 import { checkerOptionsCampaign } from '../properties/checker.ts';
 import { designSlug, designSpelling } from '../properties/design-ref.ts';
 import { designNames } from '../properties/design-registry.ts';
+import { knobModes, knobValuesMissed } from '../properties/knob-swarm.ts';
+import { steers } from '../properties/generator.ts';
 import { FailureDatabase } from '../properties/failure-database.ts';
 import { describeFailure, formatDivergence, formatOpMix, formatOps } from '../properties/report.ts';
 import { shrinkBudgetDefault } from '../properties/shrink.ts';
@@ -65,6 +67,9 @@ interface RunFlags {
   readonly fullCheckEvery?: string;
   readonly shrinkTime?: string;
   readonly emitC?: string;
+  readonly knobs?: string;
+  readonly steer?: string;
+  readonly steering?: boolean;
 }
 
 const formats = ['text', 'json', 'junit', 'ktap'] as const;
@@ -122,6 +127,18 @@ function printSummary(say: (line?: string) => void, summaries: readonly DesignSu
     const result = s.failure !== null ? 'FAIL' : s.interrupted ? 'cut' : 'pass';
     say(`${s.design.padEnd(width)} ${String(s.runs).padStart(6)} ${String(s.ops).padStart(9)} ${String(rate).padStart(8)}  ${result.padEnd(6)}  ${formatOpMix(s)}`);
   }
+  const swarmed = summaries.filter((s) => Object.values(s.perKnob).some((row) => Object.keys(row).length > 1));
+  if (swarmed.length > 0) {
+    say('');
+    say('runs (ops) by knob value:');
+    for (const s of swarmed) {
+      const cells = Object.entries(s.perKnob)
+        .filter(([, row]) => Object.keys(row).length > 1)
+        .map(([knob, row]) => `${knob} ${Object.entries(row).map(([value, c]) => `${value} ${c.runs} (${c.ops})`).join(', ')}`);
+      const missed = knobValuesMissed(s.perKnob);
+      say(`  ${s.design}: ${cells.join('; ')}${missed.length === 0 ? '' : `; never run: ${missed.join(', ')}`}`);
+    }
+  }
   say('');
   say('interesting states reached (count summed over runs):');
   for (const s of summaries) {
@@ -130,6 +147,16 @@ function printSummary(say: (line?: string) => void, summaries: readonly DesignSu
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, count]) => `${name} ${count}`);
     say(`  ${s.design}: ${reached.length === 0 ? '(none)' : reached.join(', ')}`);
+  }
+  const listed = summaries.filter((s) => s.marksListed.length > 0);
+  if (listed.length > 0) {
+    say('');
+    say('catalogued states never reached (docs/run-json.md: marksMissed), and runs steered toward rare ones:');
+    for (const s of listed) {
+      const steered = Object.entries(s.steered).map(([steer, runs]) => `${steer} ${runs}`);
+      const missed = s.marksMissed.length === 0 ? `all ${s.marksListed.length} reached` : `${s.marksMissed.length} of ${s.marksListed.length} never reached: ${s.marksMissed.join(', ')}`;
+      say(`  ${s.design}: ${missed}; steered runs: ${steered.length === 0 ? 'none' : steered.join(', ')}`);
+    }
   }
 }
 
@@ -142,7 +169,7 @@ function failureTrace(summary: DesignSummary, note: string): Trace {
   return {
     format: traceFormat,
     version: traceVersion,
-    design: summary.ref,
+    design: failure.ref,
     config: Object.hasOwn(configPresets, name) ? (name as ConfigPresetName) : failure.shrunk.config,
     ...(failure.source === 'run' ? { seed: failure.runSeed } : {}),
     note,
@@ -157,6 +184,8 @@ interface Repeat {
   readonly config: string[];
   readonly check: string[];
   readonly shrink: string[];
+  /** `--knobs fixed`: a reproduce line names the failing run's own knobs. */
+  readonly knobs: string[];
 }
 
 async function commandRun(flags: RunFlags, io: Io): Promise<number> {
@@ -174,6 +203,10 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
   const fullCheckEvery = parseCount('--full-check-every', flags.fullCheckEvery, 1, 1_000_000_000) ?? checkerOptionsCampaign.fullCheckEvery;
   const shrinkMs = flags.shrinkTime === undefined ? shrinkBudgetDefault.timeMs : parseDuration(flags.shrinkTime, '--shrink-time');
   const shard = parseShard(flags.shard);
+  const knobs = parseChoice('--knobs', flags.knobs, knobModes, 'swarm');
+  if (flags.steer !== undefined && onlyRun === undefined) throw new InputError('--steer names the steer of the one run of --run N');
+  const onlySteer = flags.steer === undefined ? undefined : parseChoice('--steer', flags.steer, steers, steers[0] as (typeof steers)[number]);
+  const steering = flags.steering !== false;
   const chosen: DesignChoice[] = [];
   for (const text of flags.design === undefined || flags.design.includes('all') ? designNames() : flags.design) {
     chosen.push(await chooseDesign(text, io.cwd));
@@ -212,6 +245,9 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
         configs,
         seed,
         opsPerRun,
+        knobs,
+        steering,
+        ...(onlySteer === undefined ? {} : { onlySteer }),
         checker: { ...checkerOptionsCampaign, fullCheckEvery },
         shrink: { ...shrinkBudgetDefault, timeMs: shrinkMs },
         ...shard,
@@ -246,6 +282,7 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
     config: printed === null ? [] : ['--config', printed],
     check: flags.fullCheckEvery === undefined ? [] : ['--full-check-every', String(fullCheckEvery)],
     shrink: flags.shrinkTime === undefined ? [] : ['--shrink-time', flags.shrinkTime],
+    knobs: ['--knobs', 'fixed'],
   };
   const written = new Map<string, { trace: string; replay: string; reproduce: string | null }>();
   const failing = result.designs.filter((s) => s.failure !== null);
@@ -257,14 +294,16 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
   // With a time budget, rerunning as many runs as the busiest design did covers every run done.
   const runsDone = Math.max(1, ...result.designs.map((s) => (s.runs === 0 ? 0 : shard.shardIndex + (s.runs - 1) * shard.shardCount + 1)));
   const designArgs = flags.design === undefined || flags.design.includes('all') ? [] : chosen.flatMap((d) => ['--design', designSpelling(d.ref)]);
+  const knobArgs = [...(knobs === 'fixed' ? ['--knobs', 'fixed'] : []), ...(onlySteer === undefined ? [] : ['--steer', onlySteer]),
+    ...(steering || onlyRun !== undefined ? [] : ['--no-steering'])];
   const reproduce = onlyRun !== undefined
-    ? commandLine(['run', '--seed', String(seed), '--run', String(onlyRun), '--max-ops', String(opsPerRun), ...repeat.config, ...repeat.check, ...designArgs])
+    ? commandLine(['run', '--seed', String(seed), '--run', String(onlyRun), '--max-ops', String(opsPerRun), ...repeat.config, ...repeat.check, ...knobArgs, ...designArgs])
     : commandLine([
       'run', '--seed', String(seed), '--runs', String(runs ?? runsDone), '--max-ops', String(opsPerRun), ...repeat.config,
-      ...(flags.shard === undefined ? [] : ['--shard', flags.shard]), ...repeat.check, ...designArgs, '--no-db',
+      ...(flags.shard === undefined ? [] : ['--shard', flags.shard]), ...repeat.check, ...knobArgs, ...designArgs, '--no-db',
     ]);
   const report: RunReport = buildRunReport(result, {
-    config: label, configs, configLabel: label, opsPerRun, fullCheckEvery,
+    config: label, configs, configLabel: label, opsPerRun, fullCheckEvery, knobs, steering,
     budget: { runs: onlyRun !== undefined ? 1 : (runs ?? null), timeMs: timeMs ?? null },
     shard: { index: shard.shardIndex, count: shard.shardCount }, signal, reproduce, written,
   });
@@ -298,10 +337,13 @@ function reportFailure(
   const failure = s.failure;
   if (failure === null) throw new Error('no failure');
   const shrunk = failure.shrunk;
-  const spelling = designSpelling(s.ref);
+  // The failing run's own design: the campaign's with that run's knobs, which --knobs fixed
+  // keeps for the one run reproduced.
+  const spelling = designSpelling(failure.ref);
   const reproduce = failure.source === 'database' ? null : commandLine([
     'run', '--seed', String(repeat.seed), '--run', String(failure.runIndex), '--max-ops', String(repeat.opsPerRun),
-    ...repeat.config, ...repeat.check, ...repeat.shrink, '--design', spelling,
+    ...repeat.config, ...repeat.check, ...repeat.shrink, ...repeat.knobs, ...(failure.steer === undefined ? [] : ['--steer', failure.steer]),
+    '--design', spelling,
   ]);
   const found = failure.source === 'database' ? `the failure database (${failure.savedPath ?? '?'})` : (reproduce ?? '');
   const note = `${failure.unshrunk ? 'unshrunk (interrupted); ' : ''}found by ${found}; ${describeFailure(shrunk.failure)}`;
@@ -315,7 +357,8 @@ function reportFailure(
   say('');
   const where = failure.source === 'database' ? `saved failure ${failure.savedPath ?? ''}` : `run ${failure.runIndex} (run seed ${failure.runSeed}, config ${configName(failure.config, 'file')})`;
   const how = failure.unshrunk ? 'not shrunk (interrupted)' : `shrunk to ${shrunk.ops.length} ops in ${Math.round(shrunk.elapsedMs)} ms`;
-  say(`FAIL ${s.design}: ${where}, ${failure.ops.length} ops, ${how}`);
+  const on = designSpelling(failure.ref) === designSpelling(s.ref) ? '' : ` on ${designSpelling(failure.ref)}`;
+  say(`FAIL ${s.design}${on}: ${where}, ${failure.ops.length} ops, ${how}`);
   for (const line of formatOps(shrunk.ops, shrunk.failure)) say(line);
   for (const line of formatDivergence(shrunk.failure)) say(line);
   say(`  trace:     ${path}`);
@@ -324,7 +367,7 @@ function reportFailure(
   if (reproduce !== null) say(`  reproduce: ${reproduce}`);
   if (failure.unshrunk) say(`  shrink:    ${commandLine(['shrink', path])}`);
   if (db !== null && failure.source === 'run') {
-    say(`  saved in the failure database: ${db.save(s.ref, shrunk.config, shrunk.ops, note)}`);
+    say(`  saved in the failure database: ${db.save(s.ref, shrunk.config, shrunk.ops, note, failure.ref)}`);
   }
   if (saveRegression) {
     const regression = join(regressionDir(), `${stem}.json`);
@@ -358,6 +401,9 @@ export const runCommand: CommandModule = {
       .option('--no-db', 'neither read nor write the failure database')
       .option('--full-check-every <n>', 'ops between full checks (default 64; 1 = after every op)')
       .option('--shrink-time <duration>', 'time budget to shrink a failure (default 20s)')
+      .option('--steer <steer>', `with --run N: the run's steer toward rare states (${steers.join(', ')}; what a reproduce line names)`)
+      .option('--no-steering', 'do not steer later runs toward states earlier runs rarely reached')
+      .option('--knobs <mode>', 'swarm: runs take the knob values of each design\'s knob space in turn (default); fixed: every run takes the design as named')
       .option('--emit-c <file>', 'write each failure\'s C reproducer (Linux 6.1 userspace) to FILE (FILE-DESIGN.c when several designs fail)')
       .action(async (flags: RunFlags) => context.exit(await commandRun(flags, context.io)));
   },

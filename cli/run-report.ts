@@ -13,6 +13,7 @@ import type { OpName } from '../lib/ops.ts';
 import type { CampaignResult } from '../properties/campaign.ts';
 import type { Failure } from '../properties/checker.ts';
 import { designSpelling } from '../properties/design-ref.ts';
+import type { KnobMode } from '../properties/knob-swarm.ts';
 import { describeFailure } from '../properties/report.ts';
 
 export const runReportFormat = 'swapcheck-run';
@@ -36,9 +37,19 @@ export interface FailureReport {
   readonly shrinkMs: number;
   readonly summary: string;
   readonly failure: Failure;
+  /** The failing run's steer toward rare states (null: none). */
+  readonly steer: string | null;
   readonly trace: string | null;
   readonly replay: string | null;
   readonly reproduce: string | null;
+}
+
+/** Runs and ops of one knob value (every value of the design's knob space has one). */
+export interface KnobValueResult {
+  readonly knob: string;
+  readonly value: string;
+  readonly runs: number;
+  readonly ops: number;
 }
 
 export interface DesignReport {
@@ -52,8 +63,16 @@ export interface DesignReport {
   readonly opsPerSecond: number;
   readonly opCounts: Readonly<Partial<Record<OpName, number>>>;
   readonly marks: Readonly<Record<string, number>>;
+  /** Catalogued marks some run of the design could reach (properties/mark-catalogue.ts). */
+  readonly marksListed: readonly string[];
+  /** Of those, the marks no run reached. */
+  readonly marksMissed: readonly string[];
+  /** Runs steered toward rare marks, by steer. */
+  readonly steered: Readonly<Record<string, number>>;
   readonly interrupted: boolean;
   readonly configs: readonly ConfigResult[];
+  /** Runs and ops by knob value (properties/knob-swarm.ts); empty for a proposal module. */
+  readonly knobValues: readonly KnobValueResult[];
   readonly failure: FailureReport | null;
 }
 
@@ -65,6 +84,10 @@ export interface RunReport {
   readonly configs: readonly string[];
   readonly opsPerRun: number;
   readonly fullCheckEvery: number;
+  /** `swarm` (runs take each design's knob space in turn) or `fixed`. */
+  readonly knobs: KnobMode;
+  /** Later runs were steered toward rare marks (properties/mark-steering.ts). */
+  readonly steering: boolean;
   readonly budget: { readonly runs: number | null; readonly timeMs: number | null };
   /** 1-based shard index(es) covered, of `count`. */
   readonly shard: { readonly indices: readonly number[]; readonly count: number };
@@ -88,6 +111,8 @@ export interface RunReportContext {
   readonly configLabel: string;
   readonly opsPerRun: number;
   readonly fullCheckEvery: number;
+  readonly knobs: KnobMode;
+  readonly steering: boolean;
   readonly budget: RunReport['budget'];
   readonly shard: { readonly index: number; readonly count: number };
   readonly signal: string | null;
@@ -111,8 +136,13 @@ export function buildRunReport(result: CampaignResult, context: RunReportContext
       opsPerSecond: s.elapsedMs > 0 ? Math.round((s.ops * 1000) / s.elapsedMs) : 0,
       opCounts: s.opCounts,
       marks: s.marks,
+      marksListed: s.marksListed,
+      marksMissed: s.marksMissed,
+      steered: s.steered,
       interrupted: s.interrupted,
       configs: s.perConfig.map((c, index) => ({ config: names[index] as string, ...c })),
+      knobValues: Object.entries(s.perKnob).flatMap(([knob, row]) =>
+        Object.entries(row).map(([value, cell]) => ({ knob, value, runs: cell.runs, ops: cell.ops }))),
       failure: failure === null ? null : {
         source: failure.source,
         runIndex: failure.runIndex,
@@ -124,6 +154,7 @@ export function buildRunReport(result: CampaignResult, context: RunReportContext
         shrinkMs: Math.round(failure.shrunk.elapsedMs),
         summary: describeFailure(failure.shrunk.failure),
         failure: failure.shrunk.failure,
+        steer: failure.steer ?? null,
         trace: written?.trace ?? null,
         replay: written?.replay ?? null,
         reproduce: written?.reproduce ?? null,
@@ -138,6 +169,8 @@ export function buildRunReport(result: CampaignResult, context: RunReportContext
     configs: names,
     opsPerRun: context.opsPerRun,
     fullCheckEvery: context.fullCheckEvery,
+    knobs: context.knobs,
+    steering: context.steering,
     budget: context.budget,
     shard: { indices: [context.shard.index + 1], count: context.shard.count },
     interrupted: result.interrupted,

@@ -111,7 +111,7 @@ export function checkRaceMutant(name: string, seeds: number, seedBase: number, t
     // A race is killed by schedules, not runs: the median counts schedules, and the shortest
     // kill is a concurrent (version 2) trace, not an op list.
     medianRunsToKill: null, medianOpsToKill: median(schedules), medianMsToKill: median(times),
-    shrunkLengthMax: shrunk.length === 0 ? null : Math.max(...shrunk), shrunkShortest: null,
+    shrunkLengthMax: shrunk.length === 0 ? null : Math.max(...shrunk), shrunkShortest: null, property: null,
     failureKinds: [...kinds].sort(),
   };
 }

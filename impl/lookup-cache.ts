@@ -25,17 +25,32 @@ import type { Marks } from './marks.ts';
 
 export type ClusterLoad = (id: number) => VirtualCluster | undefined;
 
+/** The cache's named step (the design's own is `lookupCacheSteps`). */
+export interface LookupCacheSteps {
+  /**
+   * The validated mode's check of a hit whose cluster id matches: the cached pointer is still
+   * the live cluster of that id (it is not DEAD; a freed cluster's id may have been reused).
+   */
+  validatedHitLive(cached: VirtualCluster): boolean;
+}
+
+export const lookupCacheSteps: LookupCacheSteps = {
+  validatedHitLive: (cached) => !cached.dead,
+};
+
 export class LookupCache {
   readonly mode: Knobs['lookupCache'];
   private readonly cached: (VirtualCluster | null)[];
   private readonly marks: Marks;
+  private readonly steps: LookupCacheSteps;
 
-  constructor(mode: Knobs['lookupCache'], cpus: number, marks: Marks) {
+  constructor(mode: Knobs['lookupCache'], cpus: number, marks: Marks, steps: LookupCacheSteps = lookupCacheSteps) {
     assert(cpus >= 1, () => `cpus ${cpus}`);
     assert(mode === 'off' || mode === 'pinned' || mode === 'validated', () => `mode ${mode}`);
     this.mode = mode;
     this.cached = new Array<VirtualCluster | null>(cpus).fill(null);
     this.marks = marks;
+    this.steps = steps;
   }
 
   /** Looks up cluster `id` for an operation on `cpu`, updating that CPU's cache. */
@@ -60,7 +75,7 @@ export class LookupCache {
     const cached = this.cached[cpu] ?? null;
     assert(cached === null || this.mode !== 'off', () => `cpu ${cpu} caches with the cache off`);
     if (this.mode === 'off' || cached === null || cached.id !== id) return load(id);
-    if (this.mode === 'validated' && cached.dead) return load(id);
+    if (this.mode === 'validated' && !this.steps.validatedHitLive(cached)) return load(id);
     return cached;
   }
 
@@ -113,7 +128,7 @@ export class LookupCache {
   private lookupValidated(cpu: number, id: number, load: ClusterLoad) {
     const cached = this.cached[cpu] ?? null;
     if (cached !== null && cached.id === id) {
-      if (!cached.dead) {
+      if (this.steps.validatedHitLive(cached)) {
         this.marks.hit('lookup-cache-hit');
         costs.lookupCacheHits++;
         return cached;

@@ -14,7 +14,7 @@ export class Marks {
   /** Counts one occurrence (or `n`) of the state `name`. */
   hit(name: string, n = 1): void {
     assert(name.length > 0, 'mark name');
-    assert(Number.isInteger(n) && n >= 0, () => `mark count ${n}`);
+    assert(Number.isInteger(n) && n >= 0, 'mark count: a non-negative integer');
     this.counts.set(name, (this.counts.get(name) ?? 0) + n);
   }
 

@@ -10,6 +10,7 @@
  * Not covered here: the mutants themselves (impl/mutants/NAME.ts, gathered by impl/mutants.ts).
  */
 import type { InvariantName } from '../lib/invariant.ts';
+import type { Knobs } from '../lib/system.ts';
 import type { StepOverrides } from './swap-system.ts';
 
 /** What the harness reports first (properties/checker.ts FailureKind, less model-crash). */
@@ -54,6 +55,9 @@ export interface MutantDoc {
   readonly mirrors: string;
   /** Built-in designs the mutant is meaningful on; the first is where its trace runs. */
   readonly designs: readonly string[];
+  /** Knob values the mutant needs on each of its designs, for a bug in a knob value no preset
+   * has (the designs then run as `NAME[knob=value]`, its trace and self-check included). */
+  readonly knobs?: Partial<Knobs>;
   /** The first failure the harness reports on the shortest trace. */
   readonly catches: { readonly kind: MutantCatchKind; readonly invariant?: InvariantName };
   /** Length of the shortest known trace (properties/mutants/NAME.json). */
@@ -66,6 +70,12 @@ export interface MutantDoc {
 export function cataloguedFailure(entry: MutantDoc): string {
   const { kind, invariant } = entry.catches;
   return invariant === undefined ? kind : `${kind}[${invariant}]`;
+}
+
+/** A mutant's design as the catalogue shows it: `NAME` or `NAME[knob=value,...]`. */
+export function mutantDesignLabel(entry: MutantDoc, design: string): string {
+  const knobs = Object.entries(entry.knobs ?? {}).map(([key, value]) => `${key}=${String(value)}`);
+  return knobs.length === 0 ? design : `${design}[${knobs.join(',')}]`;
 }
 
 export const allDesigns = ['classic', 'vswap-rfc', 'vswap-all', 'vswap-direct', 'vswap-direct-cached'] as const;

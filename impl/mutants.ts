@@ -12,7 +12,8 @@
  * Not covered here: the audits that no mutant can reach first (listed below, with why; the
  * canary test corrupts state directly for them).
  */
-import type { Mutant, MutantDoc } from './mutant.ts';
+import type { Knobs } from '../lib/system.ts';
+import { mutantDesignLabel, type Mutant, type MutantDoc } from './mutant.ts';
 import allocNoWriteokRecheck from './mutants/alloc-no-writeok-recheck.ts';
 import bitmapBadSlotUsed from './mutants/bitmap-bad-slot-used.ts';
 import bitmapFreeOffByOne from './mutants/bitmap-free-off-by-one.ts';
@@ -22,6 +23,7 @@ import counterFailurePath from './mutants/counter-failure-path.ts';
 import elidedSwapoffMiss from './mutants/elided-swapoff-miss.ts';
 import extendPutOffByOne from './mutants/extend-put-off-by-one.ts';
 import extendTableLeak from './mutants/extend-table-leak.ts';
+import largeAllocOrder0List from './mutants/large-alloc-order0-list.ts';
 import largeAllocSkipsFreeClusters from './mutants/large-alloc-skips-free-clusters.ts';
 import lookupCacheStaleAfterFree from './mutants/lookup-cache-stale-after-free.ts';
 import lookupCacheUseAfterFree from './mutants/lookup-cache-use-after-free.ts';
@@ -45,6 +47,7 @@ import splitWrongFolio from './mutants/split-wrong-folio.ts';
 import swapinNoRevalidate from './mutants/swapin-no-revalidate.ts';
 import swapoffKeepsClusterInfo from './mutants/swapoff-keeps-cluster-info.ts';
 import swapoffNoPin from './mutants/swapoff-no-pin.ts';
+import validatedCacheIdOnly from './mutants/validated-cache-id-only.ts';
 import vswapChargeAtAlloc from './mutants/vswap-charge-at-alloc.ts';
 import vswapPercpuTrust from './mutants/vswap-percpu-trust.ts';
 import writebackNoRecheck from './mutants/writeback-no-recheck.ts';
@@ -55,7 +58,7 @@ import zswapFreeNoErase from './mutants/zswap-free-no-erase.ts';
 import zswapLoadNoOwner from './mutants/zswap-load-no-owner.ts';
 import zswapStaleWhenDisabled from './mutants/zswap-stale-when-disabled.ts';
 
-export { cataloguedFailure } from './mutant.ts';
+export { cataloguedFailure, mutantDesignLabel } from './mutant.ts';
 export type { MutantCatchKind, MutantDoc, RaceMutantDoc } from './mutant.ts';
 
 /** Every catalogued mutant by name, in catalogue order (counts, swap cache, zero pages and
@@ -65,10 +68,10 @@ export const mutants: Readonly<Record<string, Mutant>> = Object.fromEntries([
   splitWrongFolio, splitRmapStale, reclaimBusyFolio, zeroFlagStale, zswapStaleWhenDisabled,
   zswapLoadNoOwner, partialZeroLargeWriteout, zeroAlsoWritten, zswapFreeNoErase, writeoutSkipIo,
   vswapChargeAtAlloc, putFreeSkipsUncharge, clusterListStale, orderNotReset,
-  largeAllocSkipsFreeClusters, counterFailurePath, swapoffKeepsClusterInfo, bitmapFreeOffByOne,
+  largeAllocSkipsFreeClusters, largeAllocOrder0List, counterFailurePath, swapoffKeepsClusterInfo, bitmapFreeOffByOne,
   bitmapBadSlotUsed, lookupCacheStaleAfterFree, pinnedPermanentLeak, rmapSlotNotOffset,
   rmapCacheBitNeverSet, rmapClearDropsTag, rmapEncodingCollision, elidedSwapoffMiss,
-  redirectDropsShadow, swapinNoRevalidate, swapoffNoPin, allocNoWriteokRecheck,
+  redirectDropsShadow, validatedCacheIdOnly, swapinNoRevalidate, swapoffNoPin, allocNoWriteokRecheck,
   countWrongClusterLock, writebackNoRecheck, skipCacheUnpinned, skipCacheEarlyUnpin,
   lookupCacheUseAfterFree, vswapPercpuTrust,
 ].map((mutant: Mutant) => [mutant.name, mutant]));
@@ -76,6 +79,17 @@ export const mutants: Readonly<Record<string, Mutant>> = Object.fromEntries([
 /** The documentation of every catalogued mutant, by name. */
 export const mutantCatalogue: Readonly<Record<string, MutantDoc>> = Object.fromEntries(
   Object.values(mutants).map((mutant) => [mutant.name, mutant.doc]));
+
+/** A mutant's design reference on `design` (its first unless named): the design with the
+ * mutant's knob overrides, and with the mutant switched on unless `switchedOn` is false. */
+export function mutantDesignRef(name: string, design?: string, switchedOn = true):
+  { readonly base: string; readonly knobs?: Partial<Knobs>; readonly mutant?: string } {
+  const entry = mutantCatalogue[name];
+  if (entry === undefined) throw new Error(`unknown mutant ${name}`);
+  const base = design ?? entry.designs[0];
+  if (base === undefined) throw new Error(`mutant ${name} lists no design`);
+  return { base, ...(entry.knobs === undefined ? {} : { knobs: entry.knobs }), ...(switchedOn ? { mutant: name } : {}) };
+}
 
 /**
  * Audits that no mutant can reach first, with the reason: observe() reads the same state, so
@@ -110,7 +124,8 @@ export function mutantTableMarkdown(): string {
     if (doc === undefined) continue;
     const kind = doc.race === undefined ? doc.catches.kind : `${doc.catches.kind}, by explore`;
     const catches = doc.catches.invariant === undefined ? kind : `${kind} (${doc.catches.invariant})`;
-    lines.push(`| \`${name}\` | ${doc.designs.join(', ')} | ${escape(doc.summary)} | ` +
+    const designs = doc.designs.map((design) => mutantDesignLabel(doc, design)).join(', ');
+    lines.push(`| \`${name}\` | ${designs} | ${escape(doc.summary)} | ` +
       `${escape(doc.mirrors)} | ${catches} | ${doc.shortest} |`);
   }
   return `${lines.join('\n')}\n`;

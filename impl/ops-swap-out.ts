@@ -60,6 +60,7 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
     state.marks.hit('enospc-alloc-swap');
     return withReclaims({ errno: 'ENOSPC' }, reclaimed);
   }
+  state.allocated = { opSeq: state.opSeq, order: folio.order, value: first };
   state.bind(folio, first);
   const locs = state.entriesOf(folio);
   assert(locs.every((loc) => state.cachedFolio(loc) === folio));

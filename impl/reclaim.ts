@@ -123,9 +123,12 @@ export function allocBacking(
     assert(loc !== undefined);
     return state.steps.rmapWord(state, loc);
   };
-  const run = state.allocator.alloc(order, state.cpu, allocHooks(state, exclude, out), wordAt);
-  if (run !== null || state.knobs.reverseMap === 'kept' || !state.vmSwapFull()) return run;
-  return allocBackingByScan(state, order, exclude, out);
+  let run = state.allocator.alloc(order, state.cpu, allocHooks(state, exclude, out), wordAt);
+  if (run === null && state.knobs.reverseMap === 'elided' && state.vmSwapFull()) {
+    run = allocBackingByScan(state, order, exclude, out);
+  }
+  if (run !== null) state.allocated = { opSeq: state.opSeq, order, value: swpEntry(run.device.type, run.offset) };
+  return run;
 }
 
 /**

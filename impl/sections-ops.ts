@@ -168,7 +168,7 @@ function* swapinCached(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, device:
     return null;
   }
   const outcome = ctx.commit(op);
-  assert(outcome.errno === 'OK', `swapin of a validated cache hit failed: ${outcome.errno}`);
+  assert(outcome.errno === 'OK', () => `swapin of a validated cache hit failed: ${outcome.errno}`);
   ctx.unlock(folioLock(folio));
   ctx.steps.putSwapDevice(ctx, device);
   return outcome;

@@ -83,6 +83,16 @@ export interface EnospcNote {
   readonly tried: number | null;
 }
 
+/**
+ * The last allocation of slots, for the audit of order exclusivity: the run of 2^`order`
+ * entries (or backing slots) from `value` on lies in a cluster that serves its order.
+ */
+export interface AllocNote {
+  readonly opSeq: number;
+  readonly order: number;
+  readonly value: number;
+}
+
 /** The last fallback of a virtual-first allocation to a physical device, for the same audit:
  * it claims the virtual space had no aligned free run of `order`. */
 export interface FallbackNote {
@@ -178,6 +188,7 @@ export class SwapState {
   cpu = 0;
   enospc: EnospcNote | null = null;
   vswapFallback: FallbackNote | null = null;
+  allocated: AllocNote | null = null;
   /** The design's named steps. */
   readonly steps: KernelSteps;
 

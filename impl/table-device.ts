@@ -45,6 +45,8 @@ export type WordAt = (i: number) => number;
 export interface TableDeviceSteps {
   /** The new_cluster step: an aligned run of 2^order from a free cluster, or -1. */
   allocNewCluster(device: TableDevice, order: number, hooks: AllocHooks, wordAt: WordAt): number;
+  /** The nonfull step: an aligned run of 2^order from si->nonfull_clusters[order], or -1. */
+  allocNonfullCluster(device: TableDevice, order: number, hooks: AllocHooks, wordAt: WordAt): number;
   /** swap_range_alloc(): counts `nr` allocated slots in inuse_pages and nr_swap_pages. */
   swapRangeAlloc(device: TableDevice, nr: number): void;
   /** free_cluster(): an emptied cluster goes to the free (or discard) list. */
@@ -167,7 +169,7 @@ export class TableDevice {
       const found = this.steps.allocNewCluster(this, order, hooks, wordAt);
       if (found >= 0) return found;
     }
-    let found = this.scanList(this.lists.nonfull[order], order, hooks, wordAt);
+    let found = this.steps.allocNonfullCluster(this, order, hooks, wordAt);
     if (found >= 0) return found;
     found = this.steps.allocNewCluster(this, order, hooks, wordAt);
     if (found >= 0) return found;
@@ -250,7 +252,7 @@ export class TableDevice {
   }
 
   /** Scans every cluster of `list` for an order-`order` run (the nonfull/frag loops). */
-  private scanList(list: Set<SwapCluster> | undefined, order: number, hooks: AllocHooks,
+  scanList(list: Set<SwapCluster> | undefined, order: number, hooks: AllocHooks,
     wordAt: WordAt): number {
     assert(list !== undefined, 'no cluster list for that order');
     for (const ci of [...list]) {
@@ -375,6 +377,10 @@ function allocNewCluster(device: TableDevice, order: number, hooks: AllocHooks, 
   return device.scanIsolated(device.lists.isolate(device.lists.free), 0, order, hooks, wordAt);
 }
 
+function allocNonfullCluster(device: TableDevice, order: number, hooks: AllocHooks, wordAt: WordAt): number {
+  return device.scanList(device.lists.nonfull[order], order, hooks, wordAt);
+}
+
 function swapRangeAlloc(device: TableDevice, nr: number): void {
   device.inuse += nr;
   device.counters.take(nr);
@@ -396,5 +402,5 @@ function freeClusterInfo(device: TableDevice): void {
 }
 
 export const tableDeviceSteps: TableDeviceSteps = {
-  allocNewCluster, swapRangeAlloc, freeCluster, partialFreeCluster, freeClusterInfo,
+  allocNewCluster, allocNonfullCluster, swapRangeAlloc, freeCluster, partialFreeCluster, freeClusterInfo,
 };

@@ -24,14 +24,14 @@ import { indexHeight } from './xarray-geometry.ts';
 import type { Knobs } from '../lib/system.ts';
 import { VirtualCluster } from './cluster.ts';
 import { ClusterLists } from './cluster-lists.ts';
-import { LookupCache } from './lookup-cache.ts';
+import { LookupCache, lookupCacheSteps, type LookupCacheSteps } from './lookup-cache.ts';
 import type { Marks } from './marks.ts';
 import { BAD_WORD, NULL_WORD, wordIsBad } from './swap-table-word.ts';
 import type { WordAt } from './table-device.ts';
 import { VT_NONE_WORD } from './virtual-table-word.ts';
 
 /** The space's named steps (the design's own are `virtualSpaceSteps`). */
-export interface VirtualSpaceSteps {
+export interface VirtualSpaceSteps extends LookupCacheSteps {
   /**
    * The per-CPU fast path of vswap_alloc(): an aligned run of 2^order in usable cluster `ci`
    * from `start`, the slot after the CPU's last allocation of that order; -1 if none.
@@ -76,7 +76,7 @@ export class VirtualSpace {
     this.clusterCountMax = Math.ceil(slots / clusterSlots);
     this.indexHeight = indexHeight(this.clusterCountMax);
     this.lists = new ClusterLists(orders, marks, 'vcluster');
-    this.lookupCache = new LookupCache(lookupCache, cpus, marks);
+    this.lookupCache = new LookupCache(lookupCache, cpus, marks, steps);
     this.everAllocated = new Uint8Array(this.clusterCountMax);
     this.percpu = [];
     for (let cpu = 0; cpu < cpus; cpu++) this.percpu.push(new Array<number>(orders).fill(-1));
@@ -303,4 +303,4 @@ function releaseEmptyCluster(space: VirtualSpace, ci: VirtualCluster): void {
   space.marks.hit('vcluster-freed');
 }
 
-export const virtualSpaceSteps: VirtualSpaceSteps = { allocFromPercpu, releaseEmptyCluster };
+export const virtualSpaceSteps: VirtualSpaceSteps = { allocFromPercpu, releaseEmptyCluster, ...lookupCacheSteps };

@@ -1,6 +1,6 @@
 /**
  * The userspace actions a kernel program is made of, and the model ops each stands for. One
- * action is one thing a test program does (a store, a read, madvise(), fork(), swapon(2), a
+ * action is one thing a test program does (a store, a load, madvise(), fork(), swapon(2), a
  * write to memory.reclaim); the model sees it as one or more ops (MADV_PAGEOUT of a page is
  * allocSwap, unmap, writeout and, when the write completes at once, evict). kernel/session.ts
  * expands an action into its ops in a given model state; the translator checks that a trace
@@ -22,6 +22,10 @@ export type Action =
   | { readonly kind: 'write'; readonly holder: number; readonly value: number }
   /** A load from a swapped-out page: do_swap_page() for a read fault. */
   | { readonly kind: 'read'; readonly holder: number }
+  /** A store to a swapped-out page of the content it already holds: do_swap_page() for a
+   * write fault, then do_wp_page() when the mapping is not exclusive. The value is the page's
+   * content in the model's state at that point, so the content does not change. */
+  | { readonly kind: 'writeFault'; readonly holder: number }
   /** madvise(MADV_DONTNEED) of the page: zap_pte_range(). */
   | { readonly kind: 'zap'; readonly holder: number }
   /** fork() with every other page marked MADV_DONTFORK: the child holds `target`, a copy of
@@ -53,6 +57,8 @@ export function formatAction(action: Action): string {
       return `write ${action.value} to holder ${action.holder}`;
     case 'read':
       return `read holder ${action.holder} (swap-in read fault)`;
+    case 'writeFault':
+      return `store to holder ${action.holder} of its own content (swap-in write fault)`;
     case 'zap':
       return `MADV_DONTNEED holder ${action.holder}`;
     case 'fork':

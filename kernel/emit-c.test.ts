@@ -1,8 +1,8 @@
 /**
  * The C reproducer: every scenario and a batch of generated programs compile with
  * `gcc -static -Wall -Werror` (skipped with one line when gcc is missing), the file says how to
- * build and run it, and each step names its trace ops and kernel functions. The expectation
- * string is the one sc_check() parses.
+ * build and run it, and each step names its trace ops and kernel functions; a write fault is
+ * one store of the page's content. The expectation string is the one sc_check() parses.
  *
  * Not covered here: running it (kernel-oracle.test.ts).
  */
@@ -53,6 +53,17 @@ describe('emitC', () => {
     expect(text).toMatch(/Step 4 \(trace\): MADV_PAGEOUT holder 0\n\t \*   op 4 +allocSwap\(holder=0\) +folio_alloc_swap/);
     expect(text).toContain('zap_pte_range / swap_put_entries_direct');
     expect(text).toContain(`sc_check(7, "${expectationText(translation.program.steps[6]!.expect)}");`);
+  });
+
+  it('emits a write fault as one store of the content the page holds (no load first)', () => {
+    const file = 'write-fault-zram-cache-hit-frees-cache.json';
+    const trace = readTrace(join(scenarioDir, file));
+    const result = translate(resolveConfig(trace.config), trace.ops);
+    if (!result.ok) throw new Error(result.reason);
+    const c = emitC(result.program, { origin: file });
+    expect(c).toMatch(/sc_step\(8, "store to holder 1 of its own content \(swap-in write fault\)"\);\n\tsc_write_fault\(1, 2ULL\);/);
+    expect(c).toMatch(/static void sc_write_fault\(int holder, uint64_t content\)\n\{\n\tsc_holder_action\(holder, SC_WRITE, content, /);
+    expect(c).toMatch(/case SC_WRITE:\n\t\t\*\(volatile uint64_t \*\)addr = request->value;\n\t\treturn 0;/);
   });
 
   it.skipIf(!gcc)('compiles every scenario with -Wall -Werror', () => {

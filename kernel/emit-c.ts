@@ -84,6 +84,8 @@ function actionCall(action: Action, step: ProgramStep): string {
       return `sc_write(${action.holder}, ${action.value}ULL);`;
     case 'read':
       return `sc_read(${action.holder});`;
+    case 'writeFault':
+      return `sc_write_fault(${action.holder}, ${writeFaultValue(action.holder, step)}ULL);`;
     case 'zap':
       return `sc_zap(${action.holder});`;
     case 'fork':
@@ -97,6 +99,14 @@ function actionCall(action: Action, step: ProgramStep): string {
     case 'skip':
       return '/* nothing to run */';
   }
+}
+
+/** The value a write fault stores: the page's content, which the fault leaves as it was
+ * (the model's expectation after the step shows it). */
+function writeFaultValue(holder: number, step: ProgramStep): number {
+  const view = step.expect.holders.find((each) => each.holder === holder)?.view;
+  if (view?.kind !== 'present') throw new Error(`step ${step.index}: holder ${holder} is not present after its write fault`);
+  return view.content;
 }
 
 /** A C string literal. */

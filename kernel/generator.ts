@@ -31,6 +31,7 @@ const actionWeights: Readonly<Record<Exclude<ActionKind, 'skip'>, number>> = {
   fault: 10,
   write: 8,
   read: 10,
+  writeFault: 6,
   zap: 5,
   fork: 6,
   pageout: 12,
@@ -207,7 +208,8 @@ function drawAction(prng: Prng, session: KernelSession, weights: Readonly<Record
       const holder = one(indices((index) => holders[index]?.kind === 'present'));
       return holder === null ? null : { kind, holder, value: prng.chance(0.2) ? 0 : 1 + prng.below(99) };
     }
-    case 'read': {
+    case 'read':
+    case 'writeFault': {
       const holder = one(indices((index) => holders[index]?.kind === 'swap'));
       return holder === null ? null : { kind, holder };
     }

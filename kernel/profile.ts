@@ -74,8 +74,8 @@ export const linux61: KernelProfile = {
       id: 'sync-io-cache-hit',
       kind: 'rejects',
       summary: 'no "always free the swap cache of SWP_SYNCHRONOUS_IO devices" rule',
-      effect: 'a swap-cache hit on a synchronous-I/O device that leaves the folio unused (the model frees its swap cache, 6.1 keeps it) is refused, unless mem_cgroup_swap_full() holds (swap more than half full, or the folio\'s memcg at half its swap.max), when 6.1 frees it too; a read of such an entry with count 1 skips the swap cache in 6.1 (SWP_SYNCHRONOUS_IO bypass) and frees the slot, which matches the model',
-      source: 'Linux 6.1 mm/memory.c: should_try_to_free_swap() (arms: mem_cgroup_swap_full(), VM_LOCKED, write fault with an unshared folio) and the swapcache bypass in do_swap_page(); the synchronous-I/O arm came with swap table phase II ("mm, swap: always try to free swap cache for SWP_SYNCHRONOUS_IO devices")',
+      effect: 'a swap-cache hit on a synchronous-I/O device that leaves the folio unused (the model frees its swap cache, 6.1 keeps it) is refused, unless mem_cgroup_swap_full() holds (swap more than half full, or the folio\'s memcg at half its swap.max), when 6.1 frees it too; a write fault on such a hit is refused only while another holder maps the folio (6.1 copies the page and keeps the folio in the swap cache; seen on 6.1), since with no other mapping 6.1 frees the swap cache too; a read of such an entry with count 1 skips the swap cache in 6.1 (SWP_SYNCHRONOUS_IO bypass) and frees the slot, which matches the model',
+      source: 'Linux 6.1 mm/memory.c: should_try_to_free_swap() (arms: mem_cgroup_swap_full(), VM_LOCKED, write fault with an unshared folio), do_wp_page() (folio_free_swap() before a reuse), wp_page_copy() (free_swap_cache() of the old page only once it is unmapped) and the swapcache bypass in do_swap_page(); the synchronous-I/O arm came with swap table phase II ("mm, swap: always try to free swap cache for SWP_SYNCHRONOUS_IO devices")',
     },
     {
       id: 'allocator-reclaim',
@@ -151,7 +151,7 @@ export const linux61: KernelProfile = {
       id: 'no-swap-pte-exclusive',
       kind: 'rejects',
       summary: 'arch um in 6.1 has no swap-PTE exclusive bit: a page swapped in while it stays in the swap cache is mapped non-exclusive',
-      effect: 'a store to a page the model maps exclusive (its swap PTE was) but 6.1 maps non-exclusive (swapped in with the swap cache kept) while the folio is still in the swap cache is refused: 6.1 frees the swap cache and reuses the page (or copies it), where the model, following kernels with the bit, writes in place and keeps the cache. A page 6.1 read past the swap cache, or whose swap cache was freed at the fault, is exclusive on both',
+      effect: 'a store to a page the model maps exclusive (its swap PTE was) but 6.1 maps non-exclusive (swapped in with the swap cache kept) while the folio is still in the swap cache is refused: 6.1 frees the swap cache and reuses the page (or copies it), where the model, following kernels with the bit, writes in place and keeps the cache. A page 6.1 read past the swap cache, or whose swap cache was freed at the fault, is exclusive on both; so is a page mapped by a write fault on its swap entry (the model maps it exclusive when the swap PTE was, and frees its swap cache; 6.1 frees the cache too and reuses or copies the page in do_wp_page()), so a write fault is never refused for this',
       source: 'Linux 6.1 mm/memory.c: do_swap_page() ("exclusive = pte_swp_exclusive(vmf->orig_pte)", false without __HAVE_ARCH_PTE_SWP_EXCLUSIVE; "exclusive || page_count(page) == 1"); arch/um gained the bit in 6.3 ("um/mm: support __HAVE_ARCH_PTE_SWP_EXCLUSIVE")',
     },
     {

@@ -1,7 +1,8 @@
 /**
  * The kernel session's 6.1 bookkeeping: zswap objects that outlive a load and go with a
  * rewrite or a freed slot (profile entries zswap-load-not-exclusive, no-zero-map), a folio the
- * model marks dirty that 6.1 keeps clean, and the expansion of memory.reclaim over it.
+ * model marks dirty that 6.1 keeps clean, and the expansion of memory.reclaim over it; the
+ * same bookkeeping for a folio a write fault read from zswap and then copied.
  *
  * Not covered here: translation of traces (translate.test.ts).
  */
@@ -63,4 +64,17 @@ describe('KernelSession', () => {
     // still holds the object it kept at the load.
     expect(reclaim?.expect.zswapStoredPages).toBe(1);
   });
+
+  it('keeps the object and a clean folio after a write fault copies a page read from zswap', () => {
+    const steps = run([...stored, { kind: 'fork', holder: 0, target: 1 }, { kind: 'writeFault', holder: 0 }, { kind: 'zswap', enabled: false }, { kind: 'reclaim' }]);
+    const fault = steps.at(-3);
+    expect(fault?.ops).toEqual([{ op: 'swapin', holder: 0, order: 0, cpu: 0, write: true }]);
+    expect([fault?.outcomes[0]?.how, fault?.outcomes[0]?.wp]).toEqual(['read-zswap', 'cow']);
+    expect([fault?.expect.swapCachedPages, fault?.expect.zswapStoredPages, fault?.expect.adjusted]).toEqual([1, 1, ['zswap-load-not-exclusive']]);
+    // The copied-from folio is clean on 6.1: reclaim evicts it without a write, and zswap
+    // still holds the object (the model wrote it to disk).
+    const reclaim = steps.at(-1);
+    expect([reclaim?.ops.map((op) => op.op), reclaim?.outcomes[0]?.how, reclaim?.expect.zswapStoredPages]).toEqual([['writeout', 'evict'], 'disk', 1]);
+  });
+
 });

@@ -135,6 +135,8 @@ export class KernelSession {
     switch (action.kind) {
       case 'read':
         return this.readRejection(action.holder);
+      case 'writeFault':
+        return this.writeFaultRejection(action.holder);
       case 'write':
         return this.writeRejection(action.holder);
       case 'fork': {
@@ -155,7 +157,7 @@ export class KernelSession {
 
   /**
    * The action makes sense in the current state: its holder is in the state the action needs
-   * (a read needs a swapped-out holder, a fault an empty one, a fork a fresh target, a
+   * (a read or a write fault needs a swapped-out holder, a fault an empty one, a fork a fresh target, a
    * MADV_PAGEOUT a page mapped once, a memory.reclaim without a target an unmapped swap-cache
    * folio). swapon, swapoff and zswap always apply (a failing swapon is a step too). Used to
    * replay an action list with some actions removed (kernel/shrink.ts).
@@ -175,6 +177,7 @@ export class KernelSession {
       case 'write':
         return kind(action.holder) === 'present';
       case 'read':
+      case 'writeFault':
         return kind(action.holder) === 'swap';
       case 'zap':
         return kind(action.holder) === 'present' || kind(action.holder) === 'swap';
@@ -209,6 +212,9 @@ export class KernelSession {
       case 'read':
         yield must({ op: 'swapin', holder: action.holder, order: 0, cpu: 0 });
         return;
+      case 'writeFault':
+        yield must({ op: 'swapin', holder: action.holder, order: 0, cpu: 0, write: true });
+        return;
       case 'zap':
         yield must({ op: 'zap', holder: action.holder, cpu: 0 });
         return;
@@ -236,12 +242,20 @@ export class KernelSession {
    */
   applyOp(op: Op): Outcome {
     const before = op.op === 'writeout' ? this.folioEntries(op.folio) : [];
+    const held = op.op === 'swapin' ? this.heldEntry(op.holder) : null;
     const choices = this.choicesFor(op);
     const step = this.model.apply(op, choices);
     if (!step.ok) throw new Error(`the model refused the kernel's choice for ${JSON.stringify(op)}: ${step.reason}`);
     const outcome = step.outcome;
-    this.track(op, outcome, before);
+    this.track(op, outcome, before, held);
     return outcome;
+  }
+
+  /** The entry `holder` holds, or null. */
+  private heldEntry(holder: number): number | null {
+    if (holder >= this.config.holders) return null;
+    const view = this.model.holderView(holder);
+    return view.kind === 'swap' ? view.entry : null;
   }
 
   /** What userspace should see now. */
@@ -287,16 +301,44 @@ export class KernelSession {
     return new Rejection('no-swap-pte-exclusive', `holder ${holder}'s page is exclusive in the model (its swap PTE was) but not on 6.1/um, and still in the swap cache: 6.1 frees the cache and reuses the page where the model writes in place`);
   }
 
+  /** A read fault that hits the swap cache on a synchronous device and leaves the folio
+   * unused: the model frees the swap cache (its synchronous-I/O arm), 6.1 keeps it unless
+   * mem_cgroup_swap_full() (profile entry sync-io-cache-hit). */
   private readRejection(holder: number): Rejection | null {
+    const entry = this.syncCacheHit(holder);
+    if (entry === null) return null;
+    return new Rejection('sync-io-cache-hit', `holder ${holder}'s entry is in the swap cache on synchronous device ${entry.device}: the model frees the swap cache after the hit, 6.1 keeps it`);
+  }
+
+  /**
+   * A write fault on such a hit: 6.1 frees the swap cache too when nothing else maps the
+   * folio (should_try_to_free_swap()'s write arm, else do_wp_page() frees it and reuses the
+   * page, else wp_page_copy() -> free_swap_cache() of the now unmapped folio), so only a hit
+   * on a folio another holder maps is refused: 6.1 copies the page and keeps the folio in the
+   * swap cache for its other mapping, where the model frees it (profile entry sync-io-cache-hit).
+   */
+  private writeFaultRejection(holder: number): Rejection | null {
+    const entry = this.syncCacheHit(holder);
+    const folio = entry?.cache?.folio;
+    if (entry === null || folio === undefined) return null;
+    const mappers = this.model.holders().filter((each) => each.kind === 'present' && each.folio === folio).length;
+    if (mappers === 0) return null;
+    return new Rejection('sync-io-cache-hit', `holder ${holder}'s entry is in the swap cache on synchronous device ${entry.device}, and another holder maps the folio: the model frees the swap cache after the write fault's copy, 6.1 keeps it`);
+  }
+
+  /** The entry of swapped-out `holder` when a fault on it would hit the swap cache on a
+   * synchronous device and leave the folio unused, with mem_cgroup_swap_full() false; else null. */
+  private syncCacheHit(holder: number): EntryView | null {
     const view = this.model.holderView(holder);
     if (view.kind !== 'swap') return null;
     const entry = this.model.entryView(view.entry);
     if (entry === null || entry.cache === null || entry.device === null) return null;
     const synchronous = this.config.devices[entry.device]?.synchronousIo === true;
     if (!synchronous || entry.count !== 1 || this.swapFull(entry.memcg)) return null;
-    const others = this.folioEntries(entry.cache.folio).filter((each) => each.entry !== entry.entry);
+    const cache = entry.cache;
+    const others = this.folioEntries(cache.folio).filter((each) => each.entry !== entry.entry);
     if (others.some((each) => each.count > 0)) return null;
-    return new Rejection('sync-io-cache-hit', `holder ${holder}'s entry is in the swap cache on synchronous device ${entry.device}: the model frees the swap cache after the hit, 6.1 keeps it`);
+    return entry;
   }
 
   /** mem_cgroup_swap_full() of a folio in memcg `memcg` (null: the root): vm_swap_full(), or
@@ -438,7 +480,7 @@ export class KernelSession {
   }
 
   /** The profile's bookkeeping after an op. */
-  private track(op: Op, outcome: Outcome, writtenEntries: readonly EntryView[]): void {
+  private track(op: Op, outcome: Outcome, writtenEntries: readonly EntryView[], swapinEntry: number | null): void {
     switch (op.op) {
       case 'swapon':
         if (outcome.errno === 'OK') this.devicePolicy.swapon(op.device);
@@ -482,17 +524,23 @@ export class KernelSession {
         for (const holder of this.placement.placedHolders()) if (this.model.holderView(holder).kind !== 'present') this.kernelExclusive.delete(holder);
         break;
       case 'swapin': {
+        if (outcome.errno !== 'OK') break;
         const view = this.model.holderView(op.holder);
         const cached = view.kind === 'present' && this.model.folioView(view.folio)?.cached === true;
         // 6.1: exclusive when the page was freed from the swap cache before it was mapped and
-        // nothing else maps it (page_count() == 1); a read past the swap cache is fresh.
+        // nothing else maps it (page_count() == 1); a read past the swap cache is fresh. A
+        // write fault ends exclusive on every kernel (mapped so at once, or do_wp_page()
+        // reuses or copies the page).
         const alone = view.kind === 'present' && this.mappingsOfPage(view.folio, view.page).length === 1;
-        if (view.kind === 'present' && !cached && alone) this.kernelExclusive.add(op.holder);
+        if (op.write === true || (view.kind === 'present' && !cached && alone)) this.kernelExclusive.add(op.holder);
         else this.kernelExclusive.delete(op.holder);
-        if (outcome.how === 'read-zswap' && cached && view.kind === 'present') {
-          this.cleanInKernel.add(view.folio);
+        // The folio the fault read, while it stays in the swap cache (the holder maps it, or
+        // after a write fault's copy maps a copy of it).
+        const read = swapinEntry === null ? null : (this.model.entryView(swapinEntry)?.cache?.folio ?? null);
+        if (outcome.how === 'read-zswap' && read !== null) {
+          this.cleanInKernel.add(read);
           // The model's load released the object; 6.1 keeps it.
-          for (const entry of this.folioEntries(view.folio)) if (this.zswapObjects.has(entry.entry)) this.zswapObjects.set(entry.entry, 'zswap-load-not-exclusive');
+          for (const entry of this.folioEntries(read)) if (this.zswapObjects.has(entry.entry)) this.zswapObjects.set(entry.entry, 'zswap-load-not-exclusive');
         }
         break;
       }

@@ -1,5 +1,6 @@
 /**
- * The translator: which userspace action each run of trace ops becomes, what it refuses and
+ * The translator: which userspace action each run of trace ops becomes (a swapin with
+ * write=true is a store of the page's own content), what it refuses and
  * why (each refusal names the profile entry), failing ops as steps with nothing to run, the
  * round trip from a generated program's ops back to the same program, and memcg configs (one
  * cgroup for the whole program, memory.swap.current in every expectation, a swap charge that
@@ -24,8 +25,8 @@ const op = (name: Op['op'], fields: Record<string, unknown> = {}): Op => ({ op: 
 const pageout = (holder: number, folio: number): Op[] => [op('allocSwap', { holder }), op('unmap', { holder }), op('writeout', { folio })];
 const swappedOut: Op[] = [op('swapon', { device: 0 }), op('fault', { holder: 0, order: 0 }), op('write', { holder: 0, value: 7 }), ...pageout(0, 1), op('evict', { folio: 1 })];
 
-function program(ops: readonly Op[], onConfig: Config = config): KernelProgram {
-  const translation = translate(onConfig, ops);
+function program(ops: readonly Op[], onConfig: Config = config, drain = true): KernelProgram {
+  const translation = translate(onConfig, ops, { drain });
   if (!translation.ok) throw new Error(`refused: op ${translation.op}: ${translation.reason}`);
   return translation.program;
 }
@@ -80,6 +81,19 @@ describe('translate', () => {
     expect(last?.outcomes[0]).toMatchObject({ errno: 'OK', order: 0 });
   });
 
+  it('takes a swapin with write=true as a write fault: a store of the content the page holds', () => {
+    const ops = [...swappedOut, op('fork', { holder: 0, target: 1 }), op('swapin', { holder: 0, order: 1, write: true })];
+    const step = program(ops).steps.find((each) => each.action.kind === 'writeFault');
+    expect([step?.action, step?.ops.map((each) => each.op), step?.outcomes[0]]).toEqual([{ kind: 'writeFault', holder: 0 }, ['swapin'], { errno: 'OK', how: 'read-disk', order: 0, freedCache: false, wp: 'cow' }]);
+    // Holder 0 gets a copy with the same content; holder 1's entry stays in the swap cache.
+    const views = Object.fromEntries(step!.expect.holders.map(({ holder, view }) => [holder, view]));
+    expect([views[0], views[1]]).toEqual([{ kind: 'present', page: expect.any(String), content: 7 }, expect.objectContaining({ kind: 'swapped', cached: true })]);
+    expect(emitC(program(ops), { origin: 'test' })).toContain('\tsc_write_fault(0, 7ULL);\n');
+    // A flag set to false is the flag left out: a read.
+    const read = program([...swappedOut, op('swapin', { holder: 0, order: 0, write: false })], config, false).steps.at(-1);
+    expect(read?.action).toEqual({ kind: 'read', holder: 0 });
+  });
+
   it.each([
     ['an injected failure', [op('swapon', { device: 0 }), op('fault', { holder: 0, order: 0 }), op('allocSwap', { holder: 0, failAlloc: true })], 3, 'failure-injection'],
     ['folio_free_swap() on request', [...swappedOut, op('swapin', { holder: 0, order: 0 }), op('freeSwapCache', { folio: 2 })], 9, 'kernel-internal-op'],
@@ -113,14 +127,27 @@ describe('translate', () => {
     expect(refusal(ops)).toMatchObject({ op: 10, entry: 'sync-io-cache-hit' });
   });
 
+  it('refuses a write fault on that hit only while another holder maps the folio (6.1 copies the page and keeps the cache)', () => {
+    const onZram = [op('swapon', { device: 1 }), op('fault', { holder: 0, order: 0 }), op('write', { holder: 0, value: 2 }), ...pageout(0, 1), op('evict', { folio: 1 }), op('fork', { holder: 0, target: 1 }), op('swapin', { holder: 0, order: 0 })];
+    const writeFault = op('swapin', { holder: 1, order: 0, write: true });
+    expect(refusal([...onZram, writeFault])).toMatchObject({ op: 10, entry: 'sync-io-cache-hit' });
+    expect(refusal([...onZram, writeFault]).reason).toContain('another holder maps the folio');
+    // With holder 0 unmapped, 6.1's write arm frees the swap cache as the model does.
+    const step = program([...onZram, op('zap', { holder: 0 }), writeFault]).steps.find((each) => each.action.kind === 'writeFault');
+    expect([step?.outcomes[0]?.how, step?.outcomes[0]?.freedCache, step?.expect.swapCachedPages]).toEqual(['cache-hit', true, 0]);
+  });
+
   it('turns a generated program back into the same program from its ops', () => {
+    let writeFaults = 0;
     for (let index = 0; index < 40; index++) {
       const generated = generateProgram(99, index);
       const source = generated.program.ops.slice(0, generated.program.sourceOps);
       const again = program(source, generated.config);
       expect(again.steps.map((step) => step.action)).toEqual(generated.program.steps.map((step) => step.action));
       expect(again.steps.map((step) => expectationText(step.expect))).toEqual(generated.program.steps.map((step) => expectationText(step.expect)));
+      writeFaults += again.steps.filter((step) => step.action.kind === 'writeFault').length;
     }
+    expect(writeFaults).toBeGreaterThan(0);
   });
 });
 

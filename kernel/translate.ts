@@ -114,7 +114,7 @@ function actionFor(session: KernelSession, op: Op): Action {
     case 'write':
       return { kind: 'write', holder: op.holder, value: op.value };
     case 'swapin':
-      return { kind: 'read', holder: op.holder };
+      return op.write === true ? { kind: 'writeFault', holder: op.holder } : { kind: 'read', holder: op.holder };
     case 'zap':
       return { kind: 'zap', holder: op.holder };
     case 'fork':
@@ -216,10 +216,11 @@ function hasInjectedFailure(op: Op): boolean {
 }
 
 /** The trace op stands for the expected one: same op and fields, whatever its CPU (profile
- * entry uniprocessor) and, for swapin, whatever order it asks (large-swapin-order-0). */
+ * entry uniprocessor) and, for swapin, whatever order it asks (large-swapin-order-0); a flag
+ * set to false is the flag left out. */
 export function sameOp(expected: Op, actual: Op): boolean {
   const ignored = (op: Op, key: string, value: unknown) =>
-    key === 'cpu' || (op.op === 'swapin' && key === 'order') || ((key === 'failAlloc' || key === 'failZswap') && value === false);
+    key === 'cpu' || (op.op === 'swapin' && key === 'order') || ((key === 'failAlloc' || key === 'failZswap' || key === 'write') && value === false);
   const strip = (op: Op): Record<string, unknown> =>
     Object.fromEntries(Object.entries(op).filter(([key, value]) => !ignored(op, key, value)));
   const a = strip(expected);

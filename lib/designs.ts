@@ -8,31 +8,50 @@
  */
 import type { Knobs } from './system.ts';
 
+/** Knob values a design's campaign runs may take, per knob (properties/knob-swarm.ts). */
+export type KnobSpace = { readonly [K in keyof Knobs]?: readonly Knobs[K][] };
+
 export interface DesignPreset {
   readonly knobs: Knobs;
   readonly summary: string;
+  /**
+   * The design's legal knob space: the values a campaign (`swapcheck run`, the self-check)
+   * gives its runs besides the preset's. A knob the design is named for stays fixed
+   * (classic's physical entries, vswap-direct's elided reverse map); a knob that means nothing
+   * in the design (the lookup cache of classic, which has no virtual space) is not listed;
+   * every other knob takes each value legal with the rest (an elided reverse map needs
+   * virtualEntries=always). Over the five designs every value of every knob is listed.
+   */
+  readonly space: KnobSpace;
 }
 
 export const designs: Record<string, DesignPreset> = {
   'classic': {
     knobs: { virtualEntries: 'never', reverseMap: 'kept', lookupCache: 'off' },
     summary: 'swap table phase III: physical entries only, zswap keyed by (type, offset)',
+    space: {},
   },
   'vswap-rfc': {
     knobs: { virtualEntries: 'first', reverseMap: 'kept', lookupCache: 'off' },
     summary: 'vswap RFC as posted: every swap-out tries a virtual entry, falls back to a physical one; Pointer rmap',
+    // The fallback designs: the RFC as posted and its mm-tree variant (virtual only with zswap).
+    space: { virtualEntries: ['first', 'when-zswap'], lookupCache: ['off', 'pinned', 'validated'] },
   },
   'vswap-all': {
     knobs: { virtualEntries: 'always', reverseMap: 'kept', lookupCache: 'off' },
     summary: 'vswap for every entry, physical slots keep Pointer words (full rmap)',
+    space: { lookupCache: ['off', 'pinned', 'validated'] },
   },
   'vswap-direct': {
     knobs: { virtualEntries: 'always', reverseMap: 'elided', lookupCache: 'off' },
     summary: 'vswap for every entry, PHYS word is the only link; devices are bitmaps (reading A)',
+    space: { lookupCache: ['off', 'pinned', 'validated'] },
   },
   'vswap-direct-cached': {
     knobs: { virtualEntries: 'always', reverseMap: 'elided', lookupCache: 'pinned' },
     summary: 'vswap-direct plus a per-CPU lookup cache pinning the last virtual cluster',
+    // Without a cache it is vswap-direct.
+    space: { lookupCache: ['pinned', 'validated'] },
   },
 };
 

@@ -30,20 +30,29 @@ export type InvariantName =
 export class InvariantViolation extends Error {
   override name = 'InvariantViolation';
   readonly invariant: InvariantName;
+  /** The stable id of the one check that failed (unique within its audit), or null for a
+   * violation not raised by check(). */
+  readonly check: string | null;
 
-  constructor(invariant: InvariantName, message: string) {
+  constructor(invariant: InvariantName, message: string, check: string | null = null) {
     super(`${invariant}: ${message}`);
     this.invariant = invariant;
+    this.check = check;
   }
 }
 
-/** Throws an InvariantViolation naming `invariant` when `condition` is false. */
+/**
+ * Throws an InvariantViolation naming `invariant` and the check's stable `id` (kebab-case,
+ * unique within impl/audit.ts, so a test can tell which check fired) when `condition` is
+ * false.
+ */
 export function check(
   condition: boolean,
   invariant: InvariantName,
+  id: string,
   message: () => string,
 ): asserts condition {
   if (!condition) {
-    throw new InvariantViolation(invariant, message());
+    throw new InvariantViolation(invariant, message(), id);
   }
 }

@@ -26,7 +26,7 @@ function checkMemcgs(state: ModelState, config: Config): void {
   const charged = memcgChargedScan(state, config);
   (config.memcgs ?? []).forEach((memcg, index) => {
     const current = charged[index] as number; // one count per memcg
-    assert(memcg.swapMax === null || current <= memcg.swapMax, `memcg ${index} uses ${current} pages of swap, over its swap.max ${memcg.swapMax}`);
+    assert(memcg.swapMax === null || current <= memcg.swapMax, () => `memcg ${index} uses ${current} pages of swap, over its swap.max ${memcg.swapMax}`);
   });
 }
 
@@ -44,12 +44,12 @@ function checkHolders(state: ModelState): void {
   state.holders.forEach((holder, index) => {
     if (holder.kind === 'present') {
       const folio = folioAt(state, holder.folio);
-      assert(holder.page < folio.pages.length, `holder ${index} maps a missing page`);
-      assert(!holder.exclusive || pageMaps.get(`${holder.folio}.${holder.page}`) === 1, `holder ${index} maps a shared page exclusively`);
+      assert(holder.page < folio.pages.length, () => `holder ${index} maps a missing page`);
+      assert(!holder.exclusive || pageMaps.get(`${holder.folio}.${holder.page}`) === 1, () => `holder ${index} maps a shared page exclusively`);
     }
     if (holder.kind === 'swap') {
       entryAt(state, holder.entry);
-      assert(!holder.exclusive || entryHolds.get(holder.entry) === 1, `holder ${index} holds a shared entry exclusively`);
+      assert(!holder.exclusive || entryHolds.get(holder.entry) === 1, () => `holder ${index} holds a shared entry exclusively`);
     }
   });
 }
@@ -63,25 +63,25 @@ function checkFolios(state: ModelState): void {
   const mapped = new Set<number>();
   for (const holder of state.holders) if (holder.kind === 'present') mapped.add(holder.folio);
   for (const folio of state.folios.values()) {
-    assert(folio.id < state.nextFolio, `folio ${folio.id} is ahead of the id counter`);
-    assert(folio.pages.length === 2 ** folio.order, `folio ${folio.id} has the wrong page count`);
+    assert(folio.id < state.nextFolio, () => `folio ${folio.id} is ahead of the id counter`);
+    assert(folio.pages.length === 2 ** folio.order, () => `folio ${folio.id} has the wrong page count`);
     const held = folio.swap !== null || mapped.has(folio.id);
-    assert(held, `folio ${folio.id} is held by nothing`);
-    assert(folio.swap !== null || folio.dirty, `folio ${folio.id} is clean outside the swap cache`);
+    assert(held, () => `folio ${folio.id} is held by nothing`);
+    assert(folio.swap !== null || folio.dirty, () => `folio ${folio.id} is clean outside the swap cache`);
     const swap = folio.swap ?? [];
     assert(
       folio.swap === null || swap.length === folio.pages.length,
-      `folio ${folio.id} is partly bound`,
+      () => `folio ${folio.id} is partly bound`,
     );
     for (const [page, serial] of swap.entries()) {
-      assert(!bound.has(serial), `entry ${serial} is bound to two pages`);
+      assert(!bound.has(serial), () => `entry ${serial} is bound to two pages`);
       bound.add(serial);
       const entry = entryAt(state, serial);
-      assert(entry.memcg === folio.memcg, `folio ${folio.id} and its entry ${serial} belong to different memcgs`);
+      assert(entry.memcg === folio.memcg, () => `folio ${folio.id} and its entry ${serial} belong to different memcgs`);
       const content = backendContent(entry.backend);
       assert(
         folio.dirty || content === folio.pages[page],
-        `clean folio ${folio.id} page ${page} differs from the backend of entry ${serial}`,
+        () => `clean folio ${folio.id} page ${page} differs from the backend of entry ${serial}`,
       );
     }
   }
@@ -98,19 +98,19 @@ function checkEntries(state: ModelState): void {
   const cachedSerials = new Set<number>();
   for (const folio of state.folios.values()) for (const serial of folio.swap ?? []) cachedSerials.add(serial);
   for (const entry of state.entries.values()) {
-    const name = `entry ${entry.serial}`;
+    const name = () => `entry ${entry.serial}`;
     const cached = cachedSerials.has(entry.serial);
-    assert(entry.serial < state.nextSerial, `${name} is ahead of the serial counter`);
-    assert(entry.count === (holders.get(entry.serial) ?? 0), `${name} count != holders`);
-    assert(entry.count > 0 || cached, `${name} is neither held nor cached`);
-    assert(cached || entry.backend.kind !== 'none', `${name} is swapped out with no backend`);
-    assert(!entry.shadow || (!cached && entry.count > 0), `${name} has a misplaced shadow`);
-    assert(!entry.staleZswap || (entry.space.kind === 'physical' && entry.backend.kind === 'zero'), `${name} has a misplaced stale zswap object`);
+    assert(entry.serial < state.nextSerial, () => `${name()} is ahead of the serial counter`);
+    assert(entry.count === (holders.get(entry.serial) ?? 0), () => `${name()} count != holders`);
+    assert(entry.count > 0 || cached, () => `${name()} is neither held nor cached`);
+    assert(cached || entry.backend.kind !== 'none', () => `${name()} is swapped out with no backend`);
+    assert(!entry.shadow || (!cached && entry.count > 0), () => `${name()} has a misplaced shadow`);
+    assert(!entry.staleZswap || (entry.space.kind === 'physical' && entry.backend.kind === 'zero'), () => `${name()} has a misplaced stale zswap object`);
     assert(
       entry.space.kind === 'virtual' ||
         entry.backend.kind !== 'disk' ||
         entry.backend.device === entry.space.device,
-      `${name} is a physical entry backed on another device`,
+      () => `${name()} is a physical entry backed on another device`,
     );
   }
 }

@@ -152,27 +152,27 @@ export function inRange(value: number, limit: number): boolean {
 /** The holder at index `holder`. Context: the index is in range (asserted). */
 export function holderAt(state: ModelState, holder: number): Holder {
   const value = state.holders[holder];
-  assert(value !== undefined, `holder ${holder} out of range`);
+  assert(value !== undefined, () => `holder ${holder} out of range`);
   return value;
 }
 
 /** The live folio `id`. Context: it is live (asserted). */
 export function folioAt(state: ModelState, id: number): Folio {
   const folio = state.folios.get(id);
-  assert(folio !== undefined, `folio ${id} is not live`);
+  assert(folio !== undefined, () => `folio ${id} is not live`);
   return folio;
 }
 
 /** The live entry `serial`. Context: it is live (asserted). */
 export function entryAt(state: ModelState, serial: number): Entry {
   const entry = state.entries.get(serial);
-  assert(entry !== undefined, `entry ${serial} is not live`);
+  assert(entry !== undefined, () => `entry ${serial} is not live`);
   return entry;
 }
 
 /** The entries of a swap-cache folio, page order. Context: the folio is cached (asserted). */
 export function folioEntries(state: ModelState, folio: Folio): Entry[] {
-  assert(folio.swap !== null, `folio ${folio.id} is not in the swap cache`);
+  assert(folio.swap !== null, () => `folio ${folio.id} is not in the swap cache`);
   return folio.swap.map((serial) => entryAt(state, serial));
 }
 
@@ -216,14 +216,14 @@ export function entryContent(
 /** The content of page `page` of `folio`. Context: the page exists (asserted). */
 export function pageContent(folio: Folio, page: number): number {
   const content = folio.pages[page];
-  assert(content !== undefined, `folio ${folio.id} has no page ${page}`);
+  assert(content !== undefined, () => `folio ${folio.id} has no page ${page}`);
   return content;
 }
 
 /** The configuration of device d. Context: d is in range (asserted). */
 export function deviceConfigAt(config: Config, device: number): DeviceConfig {
   const deviceConfig = config.devices[device];
-  assert(deviceConfig !== undefined, `device ${device} out of range`);
+  assert(deviceConfig !== undefined, () => `device ${device} out of range`);
   return deviceConfig;
 }
 
@@ -286,7 +286,7 @@ export function isCharged(entry: Entry): boolean {
 /** memory.swap.max of memcg `memcg`, or null for no limit. */
 export function memcgSwapMax(config: Config, memcg: number): number | null {
   const memcgConfig = config.memcgs?.[memcg];
-  assert(memcgConfig !== undefined, `memcg ${memcg} out of range`);
+  assert(memcgConfig !== undefined, () => `memcg ${memcg} out of range`);
   return memcgConfig.swapMax;
 }
 

@@ -471,7 +471,7 @@ export class SwapModel {
   private writeFault(index: number, value: number | null): { how: 'reuse' | 'cow'; freedCache: boolean } {
     // mm/memory.c: do_wp_page(), wp_can_reuse_anon_folio(), wp_page_copy()
     const holder = holderAt(this.state, index);
-    assert(holder.kind === 'present' && !holder.exclusive, `holder ${index} is not a non-exclusive present page`);
+    assert(holder.kind === 'present' && !holder.exclusive, () => `holder ${index} is not a non-exclusive present page`);
     const folio = this.folio(holder.folio);
     const content = value ?? pageContent(folio, holder.page);
     const alone = mappersOf(this.state, folio.id, holder.page).length === 1;
@@ -707,7 +707,7 @@ export class SwapModel {
   /** Stores page `page` of the folio on the entry's own disk slot or disk backing. */
   private writeDisk(entry: Entry, folio: Folio, page: number): void {
     const device = entryDevice(entry);
-    assert(device !== null, `entry ${entry.serial} has no disk slot`);
+    assert(device !== null, () => `entry ${entry.serial} has no disk slot`);
     setBackend(this.state, entry, { kind: 'disk', content: pageContent(folio, page), device });
   }
 
@@ -800,7 +800,7 @@ export class SwapModel {
   private mapFromSwap(holders: readonly number[], folio: Folio, pages: readonly number[]): void {
     holders.forEach((index, i) => {
       const holder = holderAt(this.state, index);
-      assert(holder.kind === 'swap', `holder ${index} holds no entry`);
+      assert(holder.kind === 'swap', () => `holder ${index} holds no entry`);
       this.entry(holder.entry).count -= 1;
       const page = pages[i] as number;
       this.setHolder(index, { kind: 'present', folio: folio.id, page, exclusive: holder.exclusive });
@@ -874,7 +874,7 @@ export class SwapModel {
   /** The backend of an uncached live entry. Context: it is not `none` (asserted). */
   private readableBackend(entry: Entry): Exclude<Backend, { kind: 'none' }> {
     const backend = entry.backend;
-    assert(backend.kind !== 'none', `entry ${entry.serial} is swapped out with no backend`);
+    assert(backend.kind !== 'none', () => `entry ${entry.serial} is swapped out with no backend`);
     return backend;
   }
 
@@ -1027,9 +1027,9 @@ export class SwapModel {
     });
     for (const index of mappersOf(this.state, folio.id)) {
       const holder = holderAt(this.state, index);
-      assert(holder.kind === 'present', `holder ${index} does not map folio ${folio.id}`);
+      assert(holder.kind === 'present', () => `holder ${index} does not map folio ${folio.id}`);
       const piece = pieces[holder.page];
-      assert(piece !== undefined, `folio ${folio.id} has no page ${holder.page}`);
+      assert(piece !== undefined, () => `folio ${folio.id} has no page ${holder.page}`);
       this.setHolder(index, { kind: 'present', folio: piece.id, page: 0, exclusive: holder.exclusive });
     }
     folio.order = 0;
@@ -1090,7 +1090,7 @@ export class SwapModel {
     const entries = this.entriesOf(folio);
     unbindCache(this.state, folio);
     for (const entry of entries) {
-      assert(entry.count === 0, `entry ${entry.serial} is still held`);
+      assert(entry.count === 0, () => `entry ${entry.serial} is still held`);
       deleteEntry(this.state, entry.serial);
     }
     folio.dirty = true;
@@ -1120,7 +1120,7 @@ export class SwapModel {
   /** The exclusive bit of swap holder `index`. Context: it holds an entry (asserted). */
   private swapExclusive(index: number): boolean {
     const holder = holderAt(this.state, index);
-    assert(holder.kind === 'swap', `holder ${index} holds no entry`);
+    assert(holder.kind === 'swap', () => `holder ${index} holds no entry`);
     return holder.exclusive;
   }
 
@@ -1128,7 +1128,7 @@ export class SwapModel {
   private recordFolioFreeSwap(folio: Folio): void {
     const entries = this.entriesOf(folio);
     const { swap, dirty } = folio;
-    assert(swap !== null, `folio ${folio.id} is not in the swap cache`);
+    assert(swap !== null, () => `folio ${folio.id} is not in the swap cache`);
     this.undo.push(() => {
       for (const entry of entries) addEntry(this.state, entry);
       bindCache(this.state, folio, swap);

@@ -13,6 +13,12 @@
  * interrupted too. Inline runs yield to the event loop between runs, so a signal handler can
  * call for the stop.
  *
+ * With `knobs: 'swarm'` run i of a built-in design takes the knobs properties/knob-swarm.ts
+ * gives it (the summary counts runs and ops per knob value); with `steering` later runs are
+ * steered toward the catalogued marks earlier runs rarely reached (properties/mark-steering.ts;
+ * a worker lane waits for the results a run's steer needs), and the summary names the listed
+ * marks no run reached. Both depend on the seed, the run indices and the runs' results only.
+ *
  * Not covered here: rendering (cli/), the worker entry point (properties/campaign-worker.ts).
  */
 import type { Config } from '../lib/config.ts';
@@ -20,6 +26,11 @@ import type { Op, OpName } from '../lib/ops.ts';
 import type { CheckerOptions } from './checker.ts';
 import { checkerOptionsCampaign } from './checker.ts';
 import { resolveDesign } from './design-registry.ts';
+import type { KnobMode, KnobTally } from './knob-swarm.ts';
+import { emptyKnobTally, knobCombinations, runDesignRef, tallyRun } from './knob-swarm.ts';
+import type { Steer } from './generator.ts';
+import { marksListed } from './mark-catalogue.ts';
+import { epochRuns, marksRare, steerNeedsBelow, steerOfRun, steersFor } from './mark-steering.ts';
 import { runSeed } from './prng.ts';
 import type { UnitResult, UnitSpec } from './run-unit.ts';
 import { runUnit } from './run-unit.ts';
@@ -38,6 +49,9 @@ export interface CampaignOptions {
   readonly runs?: number;
   readonly timeMs?: number;
   readonly opsPerRun: number;
+  /** `swarm`: run i of a built-in design takes the knobs properties/knob-swarm.ts gives it;
+   * `fixed` (the default here; `swapcheck run` swarms): every run takes the design as named. */
+  readonly knobs?: KnobMode;
   /** This process takes run indices i with i mod shardCount == shardIndex. */
   readonly shardIndex: number;
   readonly shardCount: number;
@@ -50,6 +64,11 @@ export interface CampaignOptions {
   readonly onProgress?: (progress: CampaignProgress) => void;
   /** Only this run index (one run reproduced alone: `swapcheck run --run N`). */
   readonly onlyRun?: number;
+  /** Steer runs toward rare marks (properties/mark-steering.ts); off by default here
+   * (`swapcheck run` steers). */
+  readonly steering?: boolean;
+  /** The steer of the one run of `onlyRun` (what its reproduce line names). */
+  readonly onlySteer?: Steer;
   /** Saved failures of a design to replay before its runs. */
   readonly saved?: (design: DesignRef) => readonly SavedFailure[];
   /** True once the campaign should stop (an interrupt). */
@@ -63,6 +82,9 @@ export interface CampaignOptions {
 export interface SavedFailure {
   /** Where it is stored (reported, and removed once it holds). */
   readonly path: string;
+  /** The design it failed on (the campaign's design with the failing run's knobs); the
+   * campaign's design when absent. */
+  readonly design?: DesignRef;
   readonly config: Config;
   readonly ops: readonly Op[];
 }
@@ -90,6 +112,10 @@ export interface CampaignProgress {
 export interface DesignFailure {
   /** The failing run's index; -1 for a failure from the database. */
   readonly runIndex: number;
+  /** The design the failing run ran: the campaign's design with that run's knobs. */
+  readonly ref: DesignRef;
+  /** The failing run's steer toward rare marks, if it had one. */
+  readonly steer?: Steer;
   /** Where it was found: a run of this campaign, or the failure database (`savedPath`). */
   readonly source: 'run' | 'database';
   readonly savedPath?: string;
@@ -114,9 +140,19 @@ export interface DesignSummary {
   readonly opCounts: Readonly<Partial<Record<OpName, number>>>;
   /** Interesting states reached, summed over runs. */
   readonly marks: Readonly<Record<string, number>>;
+  /** The catalogued marks some run of the design could reach (its knob space and the
+   * configs: properties/mark-catalogue.ts), and those of them no run reached. Empty for a
+   * proposal module. */
+  readonly marksListed: readonly string[];
+  readonly marksMissed: readonly string[];
+  /** Runs steered toward rare marks, by steer. */
+  readonly steered: Readonly<Partial<Record<Steer, number>>>;
   readonly failure: DesignFailure | null;
   /** Runs, of which passed, and ops by config index (run i used configs[i mod length]). */
   readonly perConfig: readonly { readonly runs: number; readonly runsPassed: number; readonly ops: number }[];
+  /** Runs and ops by knob value; every value of the design's knob space has a row (zero when
+   * no run took it). Empty for a proposal module. */
+  readonly perKnob: KnobTally;
   /** The design's runs were not all done (an interrupt, or it was never started). */
   readonly interrupted: boolean;
 }
@@ -145,17 +181,45 @@ interface DesignState {
   finished: number;
   /** A saved failure that still fails (then no run is started). */
   savedFailure: DesignFailure | null;
+  /** Steers by epoch (properties/mark-steering.ts), computed once each. */
+  readonly epochSteers: Map<number, Steer[]>;
+  /** Marks listed for the design (properties/mark-catalogue.ts). */
+  readonly listed: readonly string[];
+}
+
+/** The design run `runIndex` of `state`'s design runs (its knobs: properties/knob-swarm.ts). */
+function runRef(options: CampaignOptions, state: DesignState, runIndex: number): DesignRef {
+  return runDesignRef(state.ref, options.knobs ?? 'fixed', runIndex, options.configs.length);
+}
+
+/** The steer of run `runIndex`: the one asked for with onlyRun, else from the results of the
+ * runs before the previous epoch (all present: runDesignUnits waits for them). */
+function steerFor(options: CampaignOptions, state: DesignState, runIndex: number): Steer | undefined {
+  if (options.onlyRun !== undefined) return options.onlySteer;
+  if (options.steering !== true || state.listed.length === 0) return undefined;
+  const epoch = epochRuns(options.configs.length);
+  const below = steerNeedsBelow(runIndex, epoch);
+  if (below === 0) return undefined;
+  let steers = state.epochSteers.get(below);
+  if (steers === undefined) {
+    const runs = [...state.results.entries()].filter(([index]) => index < below).map(([, result]) => result.marks);
+    steers = steersFor(marksRare(state.listed, runs));
+    state.epochSteers.set(below, steers);
+  }
+  return steerOfRun(runIndex, steers);
 }
 
 function specFor(options: CampaignOptions, state: DesignState, runIndex: number): UnitSpec {
   const config = options.configs[runIndex % options.configs.length] as Config;
+  const steer = steerFor(options, state, runIndex);
   return {
-    design: state.ref,
+    design: runRef(options, state, runIndex),
     config,
     runIndex,
     runSeed: runSeed(options.seed, runIndex),
     opsPerRun: options.opsPerRun,
     checker: options.checker ?? checkerOptionsCampaign,
+    ...(steer === undefined ? {} : { steer }),
   };
 }
 
@@ -176,6 +240,8 @@ async function summarize(options: CampaignOptions, state: DesignState, interrupt
   const opCounts: Record<string, number> = {};
   const marks: Record<string, number> = {};
   const perConfig = options.configs.map(() => ({ runs: 0, runsPassed: 0, ops: 0 }));
+  const perKnob = emptyKnobTally(state.ref, options.knobs ?? 'fixed');
+  const steered: Partial<Record<Steer, number>> = {};
   let runs = 0;
   let ops = 0;
   const indices = [...state.results.keys()].filter((i) => i <= state.failingRun).sort((a, b) => a - b);
@@ -187,8 +253,12 @@ async function summarize(options: CampaignOptions, state: DesignState, interrupt
     slot.runs++;
     slot.ops += result.steps;
     if (result.failure === null) slot.runsPassed++;
+    const knobs = resolveDesign(runRef(options, state, index)).knobs;
+    if (knobs !== undefined && Object.keys(perKnob).length > 0) tallyRun(perKnob, knobs, result.steps);
     addCounts(opCounts, result.opCounts);
     addCounts(marks, result.marks);
+    const steer = state.epochSteers.size === 0 && options.onlySteer === undefined ? undefined : steerFor(options, state, index);
+    if (steer !== undefined) steered[steer] = (steered[steer] ?? 0) + 1;
   }
   let failure: DesignFailure | null = state.savedFailure;
   const failed = state.results.get(state.failingRun);
@@ -196,32 +266,33 @@ async function summarize(options: CampaignOptions, state: DesignState, interrupt
     const spec = specFor(options, state, state.failingRun);
     // Shrinking replays many candidates and must see each one's first failing step exactly.
     const exact = { ...spec.checker, fullCheckEvery: 1 };
-    const job: ShrinkJob = { design: state.ref, config: spec.config, ops: failed.ops, failure: failed.failure, budget: options.shrink ?? shrinkBudgetDefault, checker: exact };
+    const job: ShrinkJob = { design: spec.design, config: spec.config, ops: failed.ops, failure: failed.failure, budget: options.shrink ?? shrinkBudgetDefault, checker: exact };
     const { shrunk, unshrunk } = await shrinkFailure(options, job);
-    failure = { runIndex: state.failingRun, source: 'run', unshrunk, runSeed: spec.runSeed, config: spec.config, ops: failed.ops, failure: failed.failure, shrunk };
+    failure = { runIndex: state.failingRun, ref: spec.design, ...(spec.steer === undefined ? {} : { steer: spec.steer }), source: 'run', unshrunk, runSeed: spec.runSeed, config: spec.config, ops: failed.ops, failure: failed.failure, shrunk };
   }
   const runsPassed = failure === null || failure.source === 'database' ? runs : runs - 1;
   return {
     design: state.name, ref: state.ref, runs, runsPassed, ops, elapsedMs: state.finished - state.started, opCounts, marks, failure,
-    perConfig, interrupted,
+    marksListed: state.listed, marksMissed: state.listed.filter((name) => (marks[name] ?? 0) === 0), steered,
+    perConfig, perKnob, interrupted,
   };
 }
 
 /** Replays the design's saved failures; the first that still fails, shrunk, or null. Saved
  * failures that hold are added to `held`. */
 async function replaySaved(options: CampaignOptions, state: DesignState, held: string[]): Promise<DesignFailure | null> {
-  const design = resolveDesign(state.ref);
   const checker = { ...(options.checker ?? checkerOptionsCampaign), fullCheckEvery: 1 };
   for (const saved of options.saved?.(state.ref) ?? []) {
-    const result = replayOps(design, saved.config, saved.ops, checker);
+    const ref = saved.design ?? state.ref;
+    const result = replayOps(resolveDesign(ref), saved.config, saved.ops, checker);
     if (result.failure === null) {
       held.push(saved.path);
       continue;
     }
-    const job: ShrinkJob = { design: state.ref, config: saved.config, ops: saved.ops, failure: result.failure, budget: options.shrink ?? shrinkBudgetDefault, checker };
+    const job: ShrinkJob = { design: ref, config: saved.config, ops: saved.ops, failure: result.failure, budget: options.shrink ?? shrinkBudgetDefault, checker };
     const { shrunk, unshrunk } = await shrinkFailure(options, job);
     return {
-      runIndex: -1, source: 'database', savedPath: saved.path, unshrunk, runSeed: 0, config: saved.config, ops: saved.ops,
+      runIndex: -1, ref, source: 'database', savedPath: saved.path, unshrunk, runSeed: 0, config: saved.config, ops: saved.ops,
       failure: result.failure, shrunk,
     };
   }
@@ -245,6 +316,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       started: performance.now(),
       finished: 0,
       savedFailure: null,
+      epochSteers: new Map(),
+      listed: marksListed(options.knobs === 'swarm' ? knobCombinations(ref) : knobCombinations(ref).slice(0, 1), options.configs),
     };
     if (!stopped()) state.savedFailure = await replaySaved(options, state, held);
     if (state.savedFailure === null && !stopped()) await runDesignUnits(options, state, share);
@@ -275,11 +348,28 @@ async function runDesignUnits(options: CampaignOptions, state: DesignState, time
     const fraction = Math.min(1, timeMs !== undefined ? elapsedMs / timeMs : state.results.size / runsShare);
     options.onProgress({ design: state.name, runs: state.results.size, ops, failures, elapsedMs, fraction });
   };
+  // Lanes waiting for the results a run's steer needs (properties/mark-steering.ts).
+  let waiting: (() => void)[] = [];
   const record = (spec: UnitSpec, result: UnitResult) => {
     state.results.set(spec.runIndex, result);
     ops += result.steps;
     if (result.failure !== null && spec.runIndex < state.failingRun) state.failingRun = spec.runIndex;
     report(result.failure !== null);
+    const woken = waiting;
+    waiting = [];
+    for (const wake of woken) wake();
+  };
+  // True once every run of this shard below `bound` has its result.
+  const doneBelow = (bound: number) => {
+    const expected = Math.max(0, Math.ceil((bound - options.shardIndex) / options.shardCount));
+    let done = 0;
+    for (const index of state.results.keys()) if (index < bound) done++;
+    return done >= expected;
+  };
+  const steerReady = async (runIndex: number) => {
+    if (options.steering !== true || options.onlyRun !== undefined) return;
+    const bound = steerNeedsBelow(runIndex, epochRuns(options.configs.length));
+    while (!doneBelow(bound) && runIndex < state.failingRun) await new Promise<void>((resolve) => waiting.push(resolve));
   };
   if (options.execute === undefined) {
     while (more()) {
@@ -294,8 +384,12 @@ async function runDesignUnits(options: CampaignOptions, state: DesignState, time
   const execute = options.execute;
   const lane = async () => {
     while (more()) {
-      const spec = specFor(options, state, state.nextRun);
+      const runIndex = state.nextRun;
       state.nextRun += options.shardCount;
+      await steerReady(runIndex);
+      // A failure below this run, found while it waited, ends the design's runs.
+      if (runIndex > state.failingRun) break;
+      const spec = specFor(options, state, runIndex);
       record(spec, await execute(spec));
     }
   };

@@ -32,7 +32,7 @@ import { InvariantViolation } from '../lib/invariant.ts';
 import { designs } from '../lib/designs.ts';
 import { kernelSteps } from '../impl/kernel-steps.ts';
 import {
-  auditsWithoutMutantCanary, cataloguedFailure, mutantCatalogue, mutants, mutantTableMarkdown,
+  auditsWithoutMutantCanary, cataloguedFailure, mutantCatalogue, mutantDesignRef, mutants, mutantTableMarkdown,
   type MutantDoc,
 } from '../impl/mutants.ts';
 import { sectionSteps } from '../impl/sections-ops.ts';
@@ -167,7 +167,7 @@ describe.each(raceNames)('race mutant %s', (name) => {
 
   it('has a committed concurrent trace that fails with the catalogued first failure', () => {
     const trace = readConcurrentTrace(path);
-    expect(trace.design).toEqual({ base: entry.designs[0], mutant: name });
+    expect(trace.design).toEqual(mutantDesignRef(name));
     expect(trace.note).toBe(entry.summary);
     expect(trace.syncSwapin).toBe(entry.race?.syncSwapin);
     expect(trace.config).toBe(entry.race?.config);
@@ -202,7 +202,7 @@ describe.each(sequentialNames)('mutant %s', (name) => {
   it('has a committed trace that fails with the catalogued first failure', () => {
     expect(existsSync(path), `${path} exists`).toBe(true);
     const trace = readTrace(path);
-    expect(trace.design).toEqual({ base: entry.designs[0], mutant: name });
+    expect(trace.design).toEqual(mutantDesignRef(name));
     expect(trace.note).toBe(entry.summary);
     expect(trace.ops.length, 'shortest = the committed trace').toBe(entry.shortest);
     const config = resolveConfig(trace.config);
@@ -210,7 +210,7 @@ describe.each(sequentialNames)('mutant %s', (name) => {
     expect(firstFailure(result.failure), result.failure === null ? 'holds' : describeFailure(result.failure))
       .toBe(cataloguedFailure(entry));
     for (const design of entry.designs) {
-      const clean = replayOps(resolveDesign(design), config, trace.ops);
+      const clean = replayOps(resolveDesign(mutantDesignRef(name, design, false)), config, trace.ops);
       expect(clean.failure === null ? 'holds' : describeFailure(clean.failure), `unmutated ${design}`)
         .toBe('holds');
     }
@@ -260,7 +260,7 @@ const corruptions: Readonly<Record<string, (system: KernelSwapSystem) => void>> 
 describe('every audit has a canary', () => {
   const auditSource = readFileSync(join(root, 'impl', 'audit.ts'), 'utf8');
   const audited = new Set(
-    [...auditSource.matchAll(/check\([^;]*?,\s*'([a-z-]+)',\s*\(\)\s*=>/gs)].map((m) => m[1] ?? ''),
+    [...auditSource.matchAll(/check\([^;]*?,\s*'([a-z-]+)',\s*'[a-z0-9-]+',\s*\(\)\s*=>/gs)].map((m) => m[1] ?? ''),
   );
 
   it('reads the invariant names from impl/audit.ts', () => {

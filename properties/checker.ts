@@ -6,7 +6,8 @@
  *    holders share an impl value exactly when they share a model entry; a value is reused only
  *    for a new serial, i.e. a new generation, and only once the old one is dead),
  * 4. compares the observations (content of every holder read through the design's lookup
- *    path, count / cache / shadow / backend of every entry, folios, devices, zswap),
+ *    path, count / cache / shadow / backend of every entry, folios, devices, zswap: the
+ *    fields properties/compared-fields.ts lists),
  * 5. audits the impl's white-box invariants.
  * The first failure stops the run and is returned as a value.
  *
@@ -32,6 +33,9 @@ import type { ImplOutcome, Outcome } from '../lib/outcome.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
 import { SwapModel } from '../model/swap-model.ts';
 import type { Footprint } from '../model/swap-model.ts';
+import {
+  entryViewsEqual, folioViewsEqual, holderViewsEqual, observationsEqual,
+} from './compared-fields.ts';
 import { firstDifference, plainEqual } from './diff.ts';
 import {
   entryDivergence, folioDivergence, holderDivergence, observationDivergence, outcomeWords,
@@ -128,6 +132,19 @@ function errorMessage(error: unknown): string {
   return String(error);
 }
 
+/**
+ * The values of a kept view map in key order. A map iterates in insertion order, and serials
+ * and folio ids only grow, so the values usually come sorted already: checking that is one
+ * pass, and only a map that is not in order is sorted.
+ */
+function sortedViews<T>(views: ReadonlyMap<number, T>, key: (view: T) => number): T[] {
+  const values = [...views.values()];
+  for (let i = 1; i < values.length; i++) {
+    if (key(values[i - 1] as T) > key(values[i] as T)) return values.sort((a, b) => key(a) - key(b));
+  }
+  return values;
+}
+
 export class Checker {
   readonly model: SwapModel;
   readonly system: SwapSystem;
@@ -159,8 +176,13 @@ export class Checker {
   private readonly folioHolders = new Map<number, Set<number>>();
   /** The kind of check the last op got. */
   private lastCheck: 'full' | 'footprint' = 'full';
-  /** The observation last assembled for observation(), until the next op. */
-  private assembled: Observation | null = null;
+  /** The parts of keptObservation read since the last op. */
+  private readonly keptParts: {
+    entries: readonly EntryView[] | null;
+    folios: readonly FolioView[] | null;
+    globals: ReturnType<SwapModel['globalView']> | null;
+  } = { entries: null, folios: null, globals: null };
+  private readonly keptObservation: Observation;
   /** The last op's outcome on both sides, when both returned one. */
   lastOutcome: { readonly model: Outcome; readonly impl: Outcome } | null = null;
   /** Told about every op applied (replay --verbose and --format json listen). */
@@ -179,6 +201,7 @@ export class Checker {
       system.observeFolio !== undefined &&
       system.auditTouched !== undefined;
     this.model = new SwapModel(config);
+    this.keptObservation = this.assembleObservation();
     this.rebuildViews(this.model.observe());
   }
 
@@ -188,21 +211,27 @@ export class Checker {
    * the kept array itself: an observation is valid until the next op.
    */
   get observation(): Observation {
-    if (this.assembled !== null) return this.assembled;
-    const { model } = this;
+    return this.keptObservation;
+  }
+
+  /**
+   * The one object observation() hands out: its parts are read through getters from the kept
+   * views and cached in `keptParts` until the next op. It is built once per checker (a fresh
+   * object with getters per op cost more than most checks), so an observation read before an
+   * op shows the state after it: copy it (JSON) to keep one.
+   */
+  private assembleObservation(): Observation {
+    const { model, keptParts: parts } = this;
     const sortedEntries = () => this.sortedEntryViews();
     const sortedFolios = () => this.sortedFolioViews();
-    let entries: readonly EntryView[] | null = null;
-    let folios: readonly FolioView[] | null = null;
-    let globals: ReturnType<SwapModel['globalView']> | null = null;
-    const global = () => (globals ??= model.globalView());
-    const assembled: Observation = {
+    const global = () => (parts.globals ??= model.globalView());
+    return {
       holders: this.holderViews,
       get entries() {
-        return (entries ??= sortedEntries());
+        return (parts.entries ??= sortedEntries());
       },
       get folios() {
-        return (folios ??= sortedFolios());
+        return (parts.folios ??= sortedFolios());
       },
       get devices() {
         return global().devices;
@@ -220,8 +249,6 @@ export class Checker {
         return global().memcgSwapCurrent;
       },
     };
-    this.assembled = assembled;
-    return assembled;
   }
 
   /** How many swap entries the model has live after the last op (kept views; O(1)). */
@@ -261,7 +288,9 @@ export class Checker {
       if (failure !== null) return failure;
     }
     const step = this.steps++;
-    this.assembled = null;
+    this.keptParts.entries = null;
+    this.keptParts.folios = null;
+    this.keptParts.globals = null;
     const before = this.beforeOp(op);
     let actual: ImplOutcome;
     try {
@@ -473,12 +502,12 @@ export class Checker {
 
   /** The kept entry views in serial order, as an Observation lists them. */
   private sortedEntryViews(): EntryView[] {
-    return [...this.entryViews.values()].sort((a, b) => a.entry - b.entry);
+    return sortedViews(this.entryViews, (view) => view.entry);
   }
 
   /** The kept folio views in id order, as an Observation lists them. */
   private sortedFolioViews(): FolioView[] {
-    return [...this.folioViews.values()].sort((a, b) => a.id - b.id);
+    return sortedViews(this.folioViews, (view) => view.id);
   }
 
   private rebuildViews(observation: Observation): void {
@@ -495,25 +524,20 @@ export class Checker {
     for (const view of observation.folios) this.folioViews.set(view.id, view);
   }
 
-  /** The index a holder view belongs in (by entry or by folio) and its key there, or null. */
-  private holderIndexOf(view: HolderView): [Map<number, Set<number>>, number] | null {
-    if (view.kind === 'empty') return null;
-    return view.kind === 'swap' ? [this.entryHolders, view.entry] : [this.folioHolders, view.folio];
-  }
-
+  /** Indexes a holder view by its entry (swap) or its folio (present); empty ones are not. */
   private indexHolder(index: number, view: HolderView): void {
-    const place = this.holderIndexOf(view);
-    if (place === null) return;
-    const [map, key] = place;
+    if (view.kind === 'empty') return;
+    const map = view.kind === 'swap' ? this.entryHolders : this.folioHolders;
+    const key = view.kind === 'swap' ? view.entry : view.folio;
     const set = map.get(key);
     if (set === undefined) map.set(key, new Set([index]));
     else set.add(index);
   }
 
   private unindexHolder(index: number, view: HolderView): void {
-    const place = this.holderIndexOf(view);
-    if (place === null) return;
-    const [map, key] = place;
+    if (view.kind === 'empty') return;
+    const map = view.kind === 'swap' ? this.entryHolders : this.folioHolders;
+    const key = view.kind === 'swap' ? view.entry : view.folio;
     const set = map.get(key);
     set?.delete(index);
     if (set?.size === 0) map.delete(key);
@@ -567,7 +591,7 @@ export class Checker {
         const expected = this.holderViews[index] as HolderView;
         const actual = this.translateHolder(system.observeHolder(index));
         if (typeof actual === 'string') return { kind: 'identity', step, op, message: actual };
-        if (!plainEqual(expected, actual)) return fail(`holders[${index}]`, expected, actual, holderDivergence(index, expected, actual, name));
+        if (!holderViewsEqual(expected, actual)) return fail(`holders[${index}]`, expected, actual, holderDivergence(index, expected, actual, name));
       }
       const values: number[] = [];
       for (const serial of [...footprint.entries].sort((a, b) => a - b)) {
@@ -582,14 +606,14 @@ export class Checker {
             actual = view === null ? null : { ...view, entry: serial };
           }
         }
-        if (!plainEqual(expected, actual)) {
+        if (!entryViewsEqual(expected, actual)) {
           return fail(`entries[serial ${serial}]`, expected, actual, entryDivergence(serial, expected, actual, name));
         }
       }
       for (const id of [...footprint.folios].sort((a, b) => a - b)) {
         const expected = this.folioViews.get(id) ?? null;
         const actual = system.observeFolio(id);
-        if (!plainEqual(expected, actual)) return fail(`folios[id ${id}]`, expected, actual, folioDivergence(id, expected, actual));
+        if (!folioViewsEqual(expected, actual)) return fail(`folios[id ${id}]`, expected, actual, folioDivergence(id, expected, actual));
       }
       system.auditTouched(values);
     } catch (error) {
@@ -602,7 +626,9 @@ export class Checker {
   private readingCpu(serial: number): number {
     const holders = this.entryHolders.get(serial);
     if (holders === undefined || holders.size === 0) return 0;
-    return Math.min(...holders) % this.config.cpus;
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const index of holders) if (index < lowest) lowest = index;
+    return lowest % this.config.cpus;
   }
 
   private checkIdentity(
@@ -692,7 +718,7 @@ export class Checker {
     }
     entries.sort((a, b) => a.entry - b.entry);
     const actual: Observation = { ...actualRaw, holders, entries };
-    if (plainEqual(expected, actual)) return null;
+    if (observationsEqual(expected, actual)) return null;
     const difference = firstDifference(expected, actual) ?? {
       // The fast comparison and the diff disagree: report it rather than let the step pass.
       path: '(root)',

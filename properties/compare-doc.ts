@@ -72,7 +72,7 @@ function intro(stored: CompareResults | null): string[] {
     'every design on every size, through the same checker with footprint checks after every op and',
     'a full check at the start, around swapon and swapoff and in the drain; their cells are read back',
     'from that committed report. The command prints each cell\'s wall time on stderr',
-    '([performance.md](performance.md) explains what bounds it: the model\'s linear scans).',
+    '([performance.md](performance.md) explains what bounds it: the full checks, linear in the state).',
     '',
   ];
 }

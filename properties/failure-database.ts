@@ -3,7 +3,8 @@
  * of the same design tries them first (as Hypothesis's example database does). It is a folder
  * (`.swapcheck/failures/` under the working directory unless `--db` names another) with one
  * subfolder per design, named by the design's spelling as a slug, holding version 1 traces
- * (`docs/trace-format.md`) with the config written out in full; a file's name is a hash of its
+ * (`docs/trace-format.md`) of the design the failing run ran (with that run's knobs) with the
+ * config written out in full; a file's name is a hash of its
  * config and ops, so the same failure is stored once. Files are written atomically. A saved
  * failure that no longer fails is removed when it is replayed; an unreadable file is skipped
  * with a warning, never fatal.
@@ -42,7 +43,7 @@ export class FailureDatabase {
       const path = join(dir, name);
       try {
         const trace = parseTrace(readFileSync(path, 'utf8'), path);
-        saved.push({ path, config: resolveConfig(trace.config), ops: trace.ops });
+        saved.push({ path, design: trace.design, config: resolveConfig(trace.config), ops: trace.ops });
       } catch (error) {
         this.warn(`failure database: skipped ${path}: ${(error as Error).message.split('\n')[0] ?? ''}`);
       }
@@ -50,11 +51,12 @@ export class FailureDatabase {
     return saved;
   }
 
-  /** Saves a failing op list of `ref`; returns its path. */
-  save(ref: DesignRef, config: Config, ops: readonly Op[], note: string): string {
+  /** Saves a failing op list of `ref` that failed on `failedOn` (`ref` with the failing run's
+   * knobs; `ref` itself by default); returns its path. */
+  save(ref: DesignRef, config: Config, ops: readonly Op[], note: string, failedOn: DesignRef = ref): string {
     const hash = createHash('sha256').update(JSON.stringify({ config, ops })).digest('hex').slice(0, 16);
     const path = join(this.designDir(ref), `${hash}.json`);
-    writeFileAtomic(path, formatTrace({ format: traceFormat, version: traceVersion, design: ref, config, note, ops }));
+    writeFileAtomic(path, formatTrace({ format: traceFormat, version: traceVersion, design: failedOn, config, note, ops }));
     return path;
   }
 

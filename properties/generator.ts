@@ -47,6 +47,16 @@ const opsCore: ReadonlySet<OpName> = new Set<OpName>(['fault', 'allocSwap', 'unm
 /** The intent of a whole run (see the header). */
 export type SwarmFocus = 'mixed' | 'zswap' | 'counts' | 'swapoff';
 
+/**
+ * A campaign's steer of one run toward states its earlier runs rarely reached
+ * (properties/mark-steering.ts): a focus (zswap, counts, swapoff), a pressure run, large
+ * folios (faults of the config's largest order, swapins of the largest swapped order, more
+ * splits), or frequent injected failures (half the ops that can fail an allocation do).
+ */
+export type Steer = Exclude<SwarmFocus, 'mixed'> | 'pressure' | 'large' | 'failures';
+
+export const steers: readonly Steer[] = ['counts', 'zswap', 'swapoff', 'pressure', 'large', 'failures'];
+
 /** A per-run op mix: cumulative weights over op kinds, zero for disabled kinds. */
 export interface Swarm {
   readonly weights: Readonly<Record<OpName, number>>;
@@ -68,6 +78,10 @@ export interface Swarm {
    * reclaim meets partly mapped large folios. The other devices can still be swapped on by
    * a swapon op. */
   readonly syncOnly: boolean;
+  /** Steered toward large folios (Steer `large`). */
+  readonly large?: boolean;
+  /** Steered toward injected failures (Steer `failures`). */
+  readonly failures?: boolean;
   readonly cumulative: readonly number[];
   readonly total: number;
 }
@@ -104,9 +118,12 @@ const focusWeights: Readonly<Record<Exclude<SwarmFocus, 'mixed'>, Partial<Record
 /** Draws a swarm: each non-core kind is off with probability 1/4, each weight scaled 1..4;
  * one run in three is a pressure run; three in four of the others get a focus (3/8 of them
  * zswap, 1/4 counts, 1/8 swapoff); half the pressure runs start on the synchronous-I/O
- * devices alone. */
-export function drawSwarm(prng: Prng): Swarm {
-  const pressure = prng.below(3) === 0;
+ * devices alone. A `steer` overrides what it names (a focus or pressure run is forced, large
+ * folios and failures are added); without one the stream is the same as it always was. */
+export function drawSwarm(prng: Prng, steer?: Steer): Swarm {
+  const drawnPressure = prng.below(3) === 0;
+  const steerFocus = steer === 'zswap' || steer === 'counts' || steer === 'swapoff' ? steer : null;
+  const pressure = steer === 'pressure' ? true : steerFocus !== null ? false : drawnPressure;
   const weights = {} as Record<OpName, number>;
   for (const name of opNames) {
     const enabled = opsCore.has(name) || prng.below(4) !== 0;
@@ -115,23 +132,26 @@ export function drawSwarm(prng: Prng): Swarm {
     if (pressure && opsPressureDown.has(name)) weight = Math.ceil(weight / 4);
     weights[name] = weight;
   }
+  if (steer === 'large') weights.split = Math.max(weights.split, opWeightsBase.split) * 2;
   const roll = prng.below(8);
   // A pressure run keeps its own intent (fill swap past half) and gets no focus.
-  const focus: SwarmFocus = pressure || roll < 2 ? 'mixed' : roll < 5 ? 'zswap' : roll < 7 ? 'counts' : 'swapoff';
+  const drawnFocus: SwarmFocus = pressure || roll < 2 ? 'mixed' : roll < 5 ? 'zswap' : roll < 7 ? 'counts' : 'swapoff';
+  const focus: SwarmFocus = steerFocus ?? drawnFocus;
   // Drawn for every swarm, so that the stream does not depend on the focus.
   const hot = 2 + prng.below(5);
   // Half the pressure runs start on the synchronous-I/O devices alone (Swarm.syncOnly): a
   // small device fills past half sooner. (Zswap runs on them alone were tried too: kills of
   // the zero-flag bug, which needs a swap cache that survives swapin, dropped.)
   const syncOnly = pressure && prng.below(2) === 0;
-  if (focus === 'mixed') return { ...swarmFromWeights(weights, pressure), syncOnly };
+  const steered = { ...(steer === 'large' ? { large: true } : {}), ...(steer === 'failures' ? { failures: true } : {}) };
+  if (focus === 'mixed') return { ...swarmFromWeights(weights, pressure), syncOnly, ...steered };
   for (const [name, factor] of Object.entries(focusWeights[focus]) as [OpName, number][]) {
     weights[name] = Math.max(weights[name], opWeightsBase[name]) * factor;
   }
   // A third to two thirds of a focused run's ops are lifecycle steps (op-template advanceOp),
   // over a few hot holders.
   const advanceShare = (1 + prng.below(2)) / 3;
-  return { ...swarmFromWeights(weights, pressure, focus, hot, advanceShare), syncOnly };
+  return { ...swarmFromWeights(weights, pressure, focus, hot, advanceShare), syncOnly, ...steered };
 }
 
 /**
@@ -157,8 +177,9 @@ export function drawHotBase(prng: Prng, config: Config): number {
 
 /** Probability that a template's flag is set, by kind (injected failures stay rare, except in
  * the counts focus, where a dup that needs an extend table should also see it fail). */
-function flagProbability(kind: OpName, swarm: Swarm): number {
+export function flagProbability(kind: OpName, swarm: Swarm): number {
   const pressure = swarm.pressure;
+  if (swarm.failures === true && kind !== 'setZswap' && kind !== 'writeout') return 0.5;
   switch (kind) {
     case 'setZswap':
       // The zswap focus toggles zswap about evenly, so writeouts see both states.
@@ -212,9 +233,10 @@ export function drawTemplate(prng: Prng, swarm: Swarm): OpTemplate {
   const drawn = drawTemplateWith(prng, swarm.cumulative, swarm.total, 4, (kind) => flagProbability(kind, swarm));
   // A writeout's second injected failure, the memcg charge of new disk backing (failAlloc),
   // comes with one in ten writeouts: it matters only where virtual entries need backing.
-  const flag2 = drawn.kind === 'writeout' && prng.chance(0.1);
+  const flag2 = drawn.kind === 'writeout' && prng.chance(swarm.failures === true ? 0.5 : 0.1);
   const template: OpTemplate = {
     ...drawn, lifecycleBias: true, ...(flag2 ? { flag2 } : {}), ...(swarm.pressure ? { pressure: true } : {}),
+    ...(swarm.large === true ? { large: true } : {}),
   };
   // Only focused swarms draw this.
   if (swarm.advanceShare > 0 && prng.chance(swarm.advanceShare)) {

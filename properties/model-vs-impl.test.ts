@@ -1,49 +1,54 @@
 /**
- * The main property, once per built-in design: apply a fast-check generated op sequence to the
- * reference model and to the design side by side, comparing outcomes and observations and
- * auditing the impl after every op, then drain everything and require both sides empty.
- * fast-check shrinks a failing sequence; the failure message names the first divergence.
+ * The main fast-check property, once per built-in design: a generated run (a config, a
+ * campaign swarm and 100 to 400 templates with its intent: properties/fast-check-property.ts)
+ * applied to the reference model and to the design side by side, comparing outcomes and
+ * observations and auditing the impl, then the drain. The run is seeded: the seed is printed,
+ * `SWAPCHECK_PROPERTY_SEED` and `SWAPCHECK_PROPERTY_RUNS` change seed and budget. fast-check
+ * stops at the first failure; the project's shrinker shrinks it within a budget and the
+ * failure message is the project's report with the command that reruns it.
  *
- * Method: templates (properties/arbitraries.ts) resolved against the model with intent, on the
- * tiny config (2-bit counts, 4-slot clusters) and the default one; every device is swapped on
- * first. Not covered here: interleavings (sequential only) and the CLI's own generator.
+ * Also pinned: the property fails on bugs it targets (zswap, count overflow, a device past
+ * half full), within its seeded budget, and its report names the shrunk trace. `swapcheck
+ * mutants` runs it against every sequential mutant.
+ *
+ * Not covered here: interleavings (sequential only) and the PRNG campaign.
  */
-import fc from 'fast-check';
-import { describe, it } from 'vitest';
-import type { Config } from '../lib/config.ts';
-import type { Failure } from './checker.ts';
+import { describe, expect, it } from 'vitest';
+import { configPresets } from '../lib/config.ts';
 import { designNames, resolveDesign } from './design-registry.ts';
-import type { DesignUnderTest } from './run.ts';
-import { checkerFor } from './run.ts';
-import { configArbitrary, templatesArbitrary } from './arbitraries.ts';
-import { resolveTemplate, type OpTemplate } from './op-template.ts';
-import { describeFailure } from './report.ts';
+import { checkProperty, formatPropertyFailure } from './fast-check-property.ts';
 
-/** Runs templates against a design; returns the first failure or null. */
-export function runTemplates(design: DesignUnderTest, config: Config, templates: readonly OpTemplate[]): Failure | null {
-  const checker = checkerFor(design, config);
-  for (let device = 0; device < config.devices.length; device++) {
-    const failure = checker.step({ op: 'swapon', device, cpu: 0 });
-    if (failure !== null) return failure;
-  }
-  for (const template of templates) {
-    const failure = checker.step(resolveTemplate(config, checker.observation, template));
-    if (failure !== null) return failure;
-  }
-  return checker.drain();
-}
-
-const numRuns = Number(process.env.SWAPCHECK_PROPERTY_RUNS ?? 60);
+const seed = Number(process.env.SWAPCHECK_PROPERTY_SEED ?? 18);
+const numRuns = Number(process.env.SWAPCHECK_PROPERTY_RUNS ?? 40);
+const configs = Object.values(configPresets);
+const shrink = { timeMs: 10_000, attemptsMax: 10_000 };
 
 describe.each(designNames())('design %s against the reference model', (name) => {
-  const design = resolveDesign(name);
   it('agrees with the model on every op, keeps every invariant, and drains to empty', () => {
-    fc.assert(
-      fc.property(configArbitrary, templatesArbitrary(300), (config, templates) => {
-        const failure = runTemplates(design, config, templates);
-        if (failure !== null) throw new Error(describeFailure(failure));
-      }),
-      { numRuns },
-    );
+    console.info(`fast-check property on ${name}: seed ${seed}, ${numRuns} runs`);
+    const verdict = checkProperty(resolveDesign(name), { seed, numRuns, configs, shrink });
+    const rerun = `SWAPCHECK_PROPERTY_SEED=${seed} SWAPCHECK_PROPERTY_RUNS=${numRuns} npx vitest run properties/model-vs-impl.test.ts -t 'design ${name} '`;
+    if (verdict.failure !== null) throw new Error(formatPropertyFailure(name, verdict, rerun));
+    expect(verdict.runs).toBe(numRuns);
+  });
+});
+
+describe('the fast-check property', () => {
+  // A zswap bug, a count-overflow bug and one that needs a device past half full.
+  it.each([
+    ['zswap-load-no-owner', 'classic'],
+    ['overflow-no-rollback', 'classic'],
+    ['reclaim-busy-folio', 'classic'],
+  ])('kills %s on %s within its seeded budget and reports the shrunk kill', (mutant, base) => {
+    const verdict = checkProperty(resolveDesign({ base, mutant }), {
+      seed, numRuns: 64, configs, clean: resolveDesign(base), shrink: { timeMs: 5_000, attemptsMax: 5_000 },
+    });
+    expect(verdict.failure, `${mutant} survived ${verdict.runs} runs of seed ${seed}`).not.toBeNull();
+    const shrunk = verdict.failure?.shrunk;
+    expect(shrunk?.ops.length).toBeLessThan(verdict.failure?.ops.length ?? 0);
+    const report = formatPropertyFailure(mutant, verdict, 'RERUN');
+    expect(report).toContain(`fast-check seed ${seed}, run ${verdict.runs} of 64`);
+    expect(report).toContain(`shrunk to ${shrunk?.ops.length} ops`);
+    expect(report.trim().endsWith('reproduce: RERUN')).toBe(true);
   });
 });

@@ -23,12 +23,17 @@
  */
 import type { Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
+import type { Knobs } from '../lib/system.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
-import type { MutantDoc } from '../impl/mutants.ts';
+import { mutantDesignLabel, mutantDesignRef, type MutantDoc } from '../impl/mutants.ts';
 import type { Failure } from './checker.ts';
 import { checkerOptionsCampaign } from './checker.ts';
 import { wallClock, type BudgetClock } from '../lib/budget-clock.ts';
 import { resolveDesign } from './design-registry.ts';
+import type { KnobMode } from './knob-swarm.ts';
+import { runDesignRef } from './knob-swarm.ts';
+import { checkProperty } from './fast-check-property.ts';
+import type { DesignUnderTest } from './run.ts';
 import { runSeed } from './prng.ts';
 import { replayOps, runRandom } from './run.ts';
 import { shrinkTrace } from './shrink.ts';
@@ -41,12 +46,19 @@ export interface MutantCheckOptions {
   readonly runsPerSeed: number;
   readonly opsPerRun: number;
   readonly configs: readonly Config[];
+  /** `swarm`: run i takes the knobs properties/knob-swarm.ts gives it (as `swapcheck run`
+   * does), on the mutant and on its base design alike; `fixed` (the default): the first
+   * design's preset. */
+  readonly knobs?: KnobMode;
   /** Time budget for shrinking one kill. */
   readonly shrinkMs: number;
   /** False: do not shrink kills (only kill rates are wanted; shrunk lengths stay null). */
   readonly shrink?: boolean;
   /** Replay budget for shrinking one kill (deterministic, unlike the time budget). */
   readonly shrinkAttempts?: number;
+  /** Also run the fast-check property (properties/fast-check-property.ts) against the mutant:
+   * fast-check seed `seedBase`, at most `runsPerSeed` runs, the preset's knobs. Default: no. */
+  readonly property?: boolean;
   /** Campaign seeds are `seedBase + i`. */
   readonly seedBase: number;
   /** The clock of both time budgets and of the times reported (lib/budget-clock.ts);
@@ -73,10 +85,13 @@ export interface MutantResult {
   readonly medianRunsToKill: number | null;
   /** Longest shrunk trace over killing seeds. */
   readonly shrunkLengthMax: number | null;
-  /** The shortest shrunk trace over killing seeds, with its config (to compare with, or
-   * replace, the committed one). */
-  readonly shrunkShortest: { readonly ops: readonly Op[]; readonly config: Config } | null;
+  /** The shortest shrunk trace over killing seeds, with its config and the name of the design
+   * it ran on (the kill's knobs; to compare with, or replace, the committed one). */
+  readonly shrunkShortest: { readonly ops: readonly Op[]; readonly config: Config; readonly design: string } | null;
   readonly failureKinds: readonly string[];
+  /** The fast-check property's result against the mutant (options.property), or null when
+   * it was not run: the run that killed it (1-based), or null when it survived `runs`. */
+  readonly property: { readonly seed: number; readonly runs: number; readonly killedAtRun: number | null } | null;
 }
 
 /** The median of `values`, or null when there are none. */
@@ -91,8 +106,14 @@ export function median(values: readonly number[]): number | null {
 export function checkMutant(name: string, options: MutantCheckOptions): MutantResult {
   const doc = mutantCatalogue[name];
   if (doc === undefined) throw new Error(`unknown mutant ${name}`);
-  const base = doc.designs[0] as string;
-  const design = resolveDesign({ base, mutant: name });
+  const base = mutantDesignLabel(doc, doc.designs[0] as string);
+  // The mutant and its base design (with the catalogue's knobs) with the knobs of run `run`
+  // of campaign `seed`: knob values the catalogue fixes stay fixed.
+  const designsOf = (run: number): { design: DesignUnderTest; clean: DesignUnderTest } => {
+    const ref = runDesignRef(mutantDesignRef(name), options.knobs ?? 'fixed', run, options.configs.length);
+    const { mutant: _, ...cleanRef } = ref as { base: string; knobs?: Partial<Knobs>; mutant?: string };
+    return { design: resolveDesign(ref), clean: resolveDesign(cleanRef) };
+  };
   const ops: number[] = [];
   const times: number[] = [];
   const runs: number[] = [];
@@ -100,14 +121,17 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
   const kinds = new Set<string>();
   let timedOut = 0;
   let shrinkCut = 0;
-  let shortest: { ops: readonly Op[]; config: Config } | null = null;
-  const baseDesign = resolveDesign(base);
+  let shortest: { ops: readonly Op[]; config: Config; design: string } | null = null;
   const clock = options.clock ?? wallClock;
   // One campaign run of a seed: its kill (ops that fail on the mutant and hold on the base
   // design), or null, with the steps it took either way.
-  type Kill = { readonly ops: readonly Op[]; readonly failure: Failure; readonly config: Config };
+  type Kill = {
+    readonly ops: readonly Op[]; readonly failure: Failure; readonly config: Config;
+    readonly design: DesignUnderTest; readonly clean: DesignUnderTest;
+  };
   const tryRun = (seed: number, run: number): { kill: Kill | null; steps: number; baseFails: string | null } => {
     const config = options.configs[run % options.configs.length] as Config;
+    const { design, clean: baseDesign } = designsOf(run);
     // Campaign checks, as `swapcheck run` has: runRandom reports a kill's first failing step
     // exactly (it replays the run with full checks), and the base design is replayed fully.
     const result = runRandom(design, config, runSeed(seed, run), options.opsPerRun, checkerOptionsCampaign);
@@ -116,15 +140,15 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
     // A kill counts only if the same ops hold on the design without the bug.
     const clean = replayOps(baseDesign, config, result.ops);
     if (clean.failure !== null) return { kill: null, steps, baseFails: clean.failure.kind };
-    return { kill: { ops: result.ops, failure: result.failure, config }, steps, baseFails: null };
+    return { kill: { ops: result.ops, failure: result.failure, config, design, clean: baseDesign }, steps, baseFails: null };
   };
   // The shrinker may move the trace to another of the campaign's configs where it fails
   // sooner (properties/shrink.ts). A candidate that fails differently is kept when it is still
   // a kill by the definition above (its ops hold on the base design): the shortest trace of a
   // mutant is its shortest kill, whatever the harness reports first on it.
   const shrinkKill = (kill: Kill, timeMs: number, attemptsMax: number) =>
-    shrinkTrace(design, kill.config, kill.ops, kill.failure, { timeMs, attemptsMax, clock }, undefined, options.configs, {
-      alsoKeeps: (_failure, candidate, on) => replayOps(baseDesign, on, candidate).failure === null,
+    shrinkTrace(kill.design, kill.config, kill.ops, kill.failure, { timeMs, attemptsMax, clock }, undefined, options.configs, {
+      alsoKeeps: (_failure, candidate, on) => replayOps(kill.clean, on, candidate).failure === null,
     });
   // Shrinking has one budget per seed. A greedy shrinker stops in a local minimum that depends
   // on the kill it starts from: a kill found on a tiny preset can take the whole budget to
@@ -152,7 +176,8 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
     const shrinkWith = (from: Kill, timeMs: number) => {
       const result = shrinkKill(from, timeMs, attemptsMax - attemptsUsed);
       attemptsUsed += result.attempts;
-      return result;
+      // A resumed shrink goes on with the designs (knobs) of the kill it started from.
+      return { ...result, design: from.design, clean: from.clean };
     };
     let small = shrinkWith(kill, slice);
     // Every shrink made so far, to resume the cut ones with what is left of the budget.
@@ -231,10 +256,18 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
       shrunk.push(small.ops.length);
       // A seed counts as cut when the shrink it reports stopped before its fixpoint.
       if (!small.fixpoint) shrinkCut++;
-      if (shortest === null || small.ops.length < shortest.ops.length) shortest = { ops: small.ops, config: small.config };
+      if (shortest === null || small.ops.length < shortest.ops.length) shortest = { ops: small.ops, config: small.config, design: small.design.name };
       break;
     }
   }
+  // The fast-check property kills when a generated run fails on the mutant and its ops hold on
+  // the base design, as a campaign kill; it stops there and does not shrink.
+  const property = options.property !== true ? null : (() => {
+    const verdict = checkProperty(resolveDesign(mutantDesignRef(name)), {
+      seed: options.seedBase, numRuns: options.runsPerSeed, configs: options.configs, clean: resolveDesign(mutantDesignRef(name, undefined, false)),
+    });
+    return { seed: options.seedBase, runs: verdict.runs, killedAtRun: verdict.failure === null ? null : verdict.runs };
+  })();
   return {
     name,
     design: base,
@@ -249,6 +282,7 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
     shrunkLengthMax: shrunk.length === 0 ? null : Math.max(...shrunk),
     shrunkShortest: shortest,
     failureKinds: [...kinds].sort(),
+    property,
   };
 }
 
@@ -266,10 +300,12 @@ export function shrunkLimit(shortest: number): number {
   return Math.floor((shortest * 3) / 2);
 }
 
-/** A mutant passes the self-check when at least `ratio` of seeds killed it and its shrunk
- * traces are at most 1.5 times the documented shortest. */
-export function mutantVerdict(result: MutantResult, ratio: number): 'killed' | 'survived' | 'long-trace' {
+/** A mutant passes the self-check when at least `ratio` of seeds killed it, its shrunk
+ * traces are at most 1.5 times the documented shortest, and the fast-check property, when it
+ * ran, killed it too. */
+export function mutantVerdict(result: MutantResult, ratio: number): 'killed' | 'survived' | 'long-trace' | 'fast-check-survived' {
   if (result.killed < Math.ceil(result.seeds * ratio)) return 'survived';
+  if (result.property !== null && result.property.killedAtRun === null) return 'fast-check-survived';
   if (result.doc.shortest > 0 && (result.shrunkLengthMax ?? 0) > shrunkLimit(result.doc.shortest)) return 'long-trace';
   return 'killed';
 }

@@ -34,7 +34,7 @@ import { describe, expect, it } from 'vitest';
 import { configPresets, type Config } from '../lib/config.ts';
 import type { Knobs } from '../lib/system.ts';
 import { designs } from '../lib/designs.ts';
-import { mutantCatalogue } from '../impl/mutants.ts';
+import { mutantCatalogue, mutantDesignRef } from '../impl/mutants.ts';
 import { checkerOptionsCampaign, type Failure } from './checker.ts';
 import { designFromKnobs, resolveDesign } from './design-registry.ts';
 import { drawSwarm, drawTemplate, type Swarm } from './generator.ts';
@@ -217,7 +217,7 @@ describe.each(sequentialMutants)('committed trace of mutant %s', (name, entry) =
     const mutated = replayOps(resolveDesign(trace.design), config, trace.ops);
     expect(firstFailure(mutated.failure), `${name} on ${entry.designs[0] ?? ''}`).toBe(expected);
     for (const design of entry.designs) {
-      const clean = replayOps(resolveDesign(design), config, trace.ops);
+      const clean = replayOps(resolveDesign(mutantDesignRef(name, design, false)), config, trace.ops);
       const message = clean.failure === null ? '' : describeFailure(clean.failure);
       expect(firstFailure(clean.failure), `${name}'s trace on ${design}: ${message}`).toBe('holds');
     }

@@ -46,6 +46,9 @@ export interface OpTemplate {
    * unmapped large folio, which keeps folios with one entry held and another cache-only, the
    * case the allocator's reclaim must refuse. Only the campaign runner's drawTemplate sets it. */
   readonly pressure?: boolean;
+  /** The template comes from a run steered toward large folios (generator.ts Steer): a fault
+   * asks for the config's largest order, a swapin for the largest swapped order. */
+  readonly large?: boolean;
 }
 
 /** Largest raw number a template field carries. */
@@ -102,7 +105,7 @@ function mappedFolios(observation: Observation): Set<number> {
 }
 
 function faultOp(config: Config, observation: Observation, t: OpTemplate, cpu: number, hot: HotWindow): Op {
-  const orderWanted = t.order % (config.orderMax + 1);
+  const orderWanted = t.large === true ? config.orderMax : t.order % (config.orderMax + 1);
   for (let order = orderWanted; order >= 0; order--) {
     const size = 2 ** order;
     const starts = holderIndices(observation, (_, index) => {
@@ -131,7 +134,9 @@ export function resolveTemplate(
   const window: HotWindow = { base: hotBase, count: hot };
   if (t.advance === true) return advanceOp(config, observation, t, cpu, window);
   const holders = config.holders;
-  const cachedFolios = new Set(observation.folios.filter((f) => f.cached).map((f) => f.id));
+  // The folios in the swap cache, found when a kind asks (most do not).
+  let cachedSet: Set<number> | null = null;
+  const cachedFolios = { has: (id: number) => (cachedSet ??= new Set(observation.folios.filter((f) => f.cached).map((f) => f.id))).has(id) };
   const isPresent: HolderPredicate = (v) => v.kind === 'present';
   const isSwap: HolderPredicate = (v) => v.kind === 'swap';
   switch (t.kind) {
@@ -181,7 +186,7 @@ export function resolveTemplate(
         : choose(holderIndices(observation, isSwap), holders, t, window);
       // Half the swapins ask for the largest order whose aligned holder range is swapped out;
       // the design falls back to order 0 when the batch is not uniform.
-      const order = t.order >= 2 ? largestSwappedOrder(config, observation, holder) : 0;
+      const order = t.order >= 2 || t.large === true ? largestSwappedOrder(config, observation, holder) : 0;
       return swapinOp(holder, order, cpu, t);
     }
     case 'zap': {

@@ -8,6 +8,7 @@
 import type { Config } from '../lib/config.ts';
 import type { Op, OpName } from '../lib/ops.ts';
 import type { CheckerOptions, Failure } from './checker.ts';
+import type { Steer } from './generator.ts';
 import { resolveDesign } from './design-registry.ts';
 import { runRandom } from './run.ts';
 import type { DesignRef } from './trace.ts';
@@ -19,6 +20,8 @@ export interface UnitSpec {
   readonly runSeed: number;
   readonly opsPerRun: number;
   readonly checker: CheckerOptions;
+  /** The run's steer toward rare marks (properties/mark-steering.ts), if any. */
+  readonly steer?: Steer;
 }
 
 export interface UnitResult {
@@ -32,7 +35,7 @@ export interface UnitResult {
 
 export function runUnit(spec: UnitSpec): UnitResult {
   const design = resolveDesign(spec.design);
-  const result = runRandom(design, spec.config, spec.runSeed, spec.opsPerRun, spec.checker);
+  const result = runRandom(design, spec.config, spec.runSeed, spec.opsPerRun, spec.checker, spec.steer);
   return {
     steps: result.steps,
     opCounts: result.opCounts,

@@ -11,7 +11,7 @@ import type { Op, OpName } from '../lib/ops.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
 import type { CheckerOptions, Failure, StepListener } from './checker.ts';
 import { Checker, checkerOptionsDefault } from './checker.ts';
-import { drawHotBase, drawSwarm, drawTemplate, type Swarm } from './generator.ts';
+import { drawHotBase, drawSwarm, drawTemplate, type Steer, type Swarm } from './generator.ts';
 import { resolveTemplate } from './op-template.ts';
 import { Prng } from './prng.ts';
 
@@ -56,16 +56,18 @@ export function swaponOps(config: Config, swarm: Swarm): Op[] {
   return ops;
 }
 
-/** Runs `opsPerRun` generated ops (after swaponOps()) and the drain. */
+/** Runs `opsPerRun` generated ops (after swaponOps()) and the drain; `steer` steers the swarm
+ * (properties/mark-steering.ts). */
 export function runRandom(
   design: DesignUnderTest,
   config: Config,
   seed: number,
   opsPerRun: number,
   options: CheckerOptions = checkerOptionsDefault,
+  steer?: Steer,
 ): RunResult {
   const prng = new Prng(seed);
-  const swarm = drawSwarm(prng);
+  const swarm = drawSwarm(prng, steer);
   const hotBase = drawHotBase(prng, config);
   const checker = checkerFor(design, config, options);
   const ops: Op[] = [];

@@ -28,7 +28,14 @@
  *    undo another;
  * 8. then shrink a copy on each other offered config on which the trace still fails (its one
  *    device renumbered to each device there), with the cheap passes and the promotions, and
- *    take it if shorter.
+ *    take it if shorter;
+ * 9. once all of that is stuck, on a trace of at most 60 ops: delete one holder's lifecycle
+ *    and in the same candidate take 1, 2, 4 or 8 slots off one device (or 1, 2 or 4 objects
+ *    off the zswap pool), kept when it fails the same way in fewer steps. A bug that needs
+ *    swap past half full (vm_swap_full()) sits in a local minimum of lifecycles that only
+ *    fill the device: without one the device is not full enough, and on a smaller device
+ *    the lifecycle takes the slots the bug needs; together they go (a reclaim-busy-folio
+ *    kill of 15 ops at passes 1-8's fixpoint shrinks to 10, properties/shrink.test.ts).
  * What counts as failing "the same way" can be widened by the caller (ShrinkExtras.alsoKeeps:
  * the self-check keeps any kill of the same mutant).
  * Folio ids are assigned by the system as ops run, so deleting an op that creates folios
@@ -43,6 +50,7 @@
  * Not covered here: schedules of interleaved CPUs (there are none yet).
  */
 import type { Config } from '../lib/config.ts';
+import { validateConfig } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import type { CheckerOptions, Failure } from './checker.ts';
 import type { Checker } from './checker.ts';
@@ -71,6 +79,9 @@ export interface ShrinkExtras {
   readonly alsoKeeps?: (failure: Failure, ops: readonly Op[], config: Config) => boolean;
   /** 1 inside the copy that otherStarts shrinks on another config (it starts no copies). */
   readonly depth?: number;
+  /** False: no filler moves (a lifecycle deleted together with a few slots off a device:
+   * fillerCuts()); for comparisons. */
+  readonly smallerMachines?: boolean;
 }
 
 export interface ShrinkBudget {
@@ -583,6 +594,31 @@ export function shrinkTrace(
     }
     return any;
   };
+  // Filler for a smaller machine: delete one holder's lifecycle and, in the same candidate,
+  // take a few slots off one device (or objects off the zswap pool). A lifecycle that only
+  // filled the device (swap past half full, vm_swap_full()) is then not needed: the smaller
+  // device is as full without it. Neither half alone shrinks such a trace (without the
+  // lifecycle the device is not full enough; on a smaller device the lifecycle takes the slots
+  // the bug needs). Kept only when the trace fails the same way in fewer steps.
+  const deleteFillers = (): boolean => {
+    if (best.length > fillerSearchMax) return false;
+    for (const unit of holderUnits()) {
+      const kept = best.filter((step) => !unit.has(step.origin));
+      if (kept.length === 0) continue;
+      for (const smaller of fillerCuts(current)) {
+        if (outOfBudget()) return false;
+        attempts++;
+        const result = replayCandidate(smaller, kept);
+        if (result.steps.length >= best.length || !keeps(result.failure, result.ops, smaller)) continue;
+        current = smaller;
+        best = result.steps;
+        bestOps = result.ops;
+        bestFailure = result.failure as Failure;
+        return true;
+      }
+    }
+    return false;
+  };
   let progress = true;
   while (progress && !outOfBudget()) {
     progress = false;
@@ -613,7 +649,30 @@ export function shrinkTrace(
     }
     if (!progress && !outOfBudget() && localSearch()) progress = true;
     if (!progress && !outOfBudget() && otherStarts()) progress = true;
+    // Last: a smaller machine changes where everything lands, so the moves above get their
+    // fixpoint on the machine as found first.
+    if (!progress && extras.smallerMachines !== false && !outOfBudget() && deleteFillers()) progress = true;
   }
   const fixpoint = !progress && !outOfBudget();
   return { ops: bestOps, config: current, failure: bestFailure, lengthBefore: ops.length, attempts, elapsedMs: clock() - started, fixpoint };
+}
+
+/** Traces longer than this are not searched for filler (deleteFillers in shrinkTrace): the
+ * cheap passes shorten them first. */
+const fillerSearchMax = 60;
+
+/** Configs with a few slots (1, 2, 4 or 8) off one device, its bad slots past the new end
+ * dropped, or a few objects (1, 2 or 4) off the zswap pool; only valid configs. */
+export function fillerCuts(config: Config): Config[] {
+  const out: Config[] = [];
+  config.devices.forEach((device, index) => {
+    for (const cut of [1, 2, 4, 8]) {
+      const slots = device.slots - cut;
+      if (slots < 2) continue;
+      const devices = config.devices.map((d, i) => (i === index ? { ...d, slots, bad: d.bad.filter((bad) => bad < slots) } : d));
+      out.push({ ...config, devices });
+    }
+  });
+  for (const cut of [1, 2, 4]) if (config.zswapCapacity >= cut) out.push({ ...config, zswapCapacity: config.zswapCapacity - cut });
+  return out.filter((candidate) => validateConfig(candidate) === null);
 }

@@ -2,7 +2,8 @@
  * Two Stryker ignorer plugins for the impl/ mutation run (stryker.config.mjs).
  *
  * `assertions` leaves unmutated the calls of assert(), unreachable() and check() (lib/assert.ts,
- * lib/invariant.ts), condition and message. On a correct impl driven by a correct caller an
+ * lib/invariant.ts), condition and message; in impl/audit.ts, the oracle whose every check has
+ * a corruption test (impl/audit.test.ts), only the messages of check(). On a correct impl driven by a correct caller an
  * assertion never fires, so a weakened condition (`true`, `||` for `&&`, a looser bound)
  * changes no outcome any run can see; only a test that calls the function out of contract
  * could kill it, and impl/ has few of those. A mutated message changes what a failure says,
@@ -19,9 +20,27 @@
 /** The contract helpers of lib/assert.ts and lib/invariant.ts. */
 const contractCallees = new Set(['assert', 'unreachable', 'check']);
 
+/** True when `node` is a call of check(). */
+function isCheckCall(node) {
+  return node?.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'check';
+}
+
+/** True when `path` is in impl/audit.ts, whose checks are the oracle itself. */
+function inAudit(path) {
+  return /(^|[\\/])impl[\\/]audit\.ts$/.test(path.hub?.file?.opts?.filename ?? '');
+}
+
 const ignoreAssertions = {
   shouldIgnore(path) {
     const node = path.node;
+    // The checks of impl/audit.ts are mutated, condition, invariant and id: impl/audit.test.ts
+    // corrupts the state each one checks. Only their messages (text) are left alone.
+    if (inAudit(path)) {
+      if (path.listKey === 'arguments' && path.key === 3 && isCheckCall(path.parent)) {
+        return 'the message of an audit check: text; see docs/mutation-testing.md';
+      }
+      if (isCheckCall(node)) return undefined;
+    }
     if (node.type !== 'CallExpression' || node.callee.type !== 'Identifier') return undefined;
     if (!contractCallees.has(node.callee.name)) return undefined;
     return 'assertion (contract check): never fires on a correct run, so weakening it is ' +

@@ -621,6 +621,13 @@ static void sc_read(int holder)
 	sc_holder_action(holder, SC_READ, 0, "load");
 }
 
+/* A store (no load first: SC_WRITE is one volatile store) to a swapped-out page of the content
+ * it holds, so do_swap_page() runs for a write fault and the content stays as it was. */
+static void sc_write_fault(int holder, uint64_t content)
+{
+	sc_holder_action(holder, SC_WRITE, content, "store (write fault)");
+}
+
 static void sc_zap(int holder)
 {
 	sc_holder_action(holder, SC_ZAP, 0, "MADV_DONTNEED");
