@@ -2,17 +2,23 @@
  * Stryker configuration: mutation testing of impl/ (`npm run mutation`). Each mutant of an
  * impl/ source runs against the fast deterministic subset in vitest.stryker.config.ts; reports
  * go to reports/mutation/ (html and json) and the incremental state to
- * reports/stryker-incremental.json, both gitignored. docs/mutation-testing.md has the score,
- * the run time and the triage of the survivors.
+ * reports/stryker-incremental.json, both gitignored. docs/mutation-testing.md has the score and
+ * the policy for equivalent mutants.
  *
- * Not mutated: the tests, impl/mutants.ts (the catalogue is data and documentation; its
- * mutant branches live in the other files and are left alone by the mutant-switches ignorer)
- * and impl/index.ts (re-exports only). impl/audit.ts is mutated, its checks included: a weakened
- * check is caught by its direct corruption in impl/audit.test.ts. scripts/stryker-ignorers.mjs
- * has the three ignorers. The comparison (properties/checker.ts) is mutated on request with the
- * oracle subset: `SWAPCHECK_SUBSET=oracle STRYKER_PART=oracle npm run mutation -- --mutate
- * impl/audit.ts,properties/checker.ts,properties/compared-fields.ts`. Not covered here: model/,
- * the rest of properties/, lib/, cli/.
+ * Not mutated, and why (every exclusion lives here and in the ignorers, none in the code):
+ * - the tests;
+ * - the catalogued mutants (impl/mutants/, their registry impl/mutants.ts and impl/mutant.ts):
+ *   deliberately broken steps no correct design runs, whose kills properties/canary.test.ts
+ *   proves; the correct steps they replace (impl/kernel-steps.ts gathers them) are mutated
+ *   where they are defined, like any other code;
+ * - impl/index.ts (re-exports only).
+ * impl/audit.ts is mutated, its checks included: a weakened check is caught by its direct
+ * corruption in impl/audit.test.ts. scripts/stryker-ignorers.mjs has the two ignorers:
+ * module-level code and assertions (their messages). The comparison (properties/checker.ts) is
+ * mutated on request with the oracle subset: `SWAPCHECK_SUBSET=oracle STRYKER_PART=oracle npm
+ * run mutation -- --mutate impl/audit.ts,properties/checker.ts,properties/compared-fields.ts`.
+ *
+ * Not covered here: model/, the rest of properties/, lib/, cli/.
  */
 /** A name for a partial run (`STRYKER_PART=core npm run mutation -- --mutate ...`). */
 const part = process.env.STRYKER_PART === undefined ? '' : `-${process.env.STRYKER_PART}`;
@@ -22,8 +28,11 @@ export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.stryker.config.ts' },
   plugins: ['@stryker-mutator/vitest-runner', './scripts/stryker-ignorers.mjs'],
-  ignorers: ['module-level', 'mutant-switches', 'assertions'],
-  mutate: ['impl/**/*.ts', '!impl/**/*.test.ts', '!impl/mutants.ts', '!impl/index.ts'],
+  ignorers: ['module-level', 'assertions'],
+  mutate: [
+    'impl/**/*.ts', '!impl/**/*.test.ts', '!impl/mutants/**', '!impl/mutants.ts', '!impl/mutant.ts',
+    '!impl/index.ts',
+  ],
   coverageAnalysis: 'perTest',
   // Static mutants (module-level code: the layout constants and load-time asserts) run the whole
   // subset with no per-test filter and cost most of a run; they are left out and listed under

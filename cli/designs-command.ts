@@ -5,7 +5,7 @@
  * Not covered here: the designs (impl/designs.ts).
  */
 import type { Command } from 'commander';
-import { designs, knobDocs } from '../impl/designs.ts';
+import { designs, knobDocs } from '../lib/designs.ts';
 import type { CommandContext, CommandModule } from './command-module.ts';
 import type { Io } from './io.ts';
 

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import type { Command } from 'commander';
 import { formatOp, type Op } from '../lib/ops.ts';
-import { designs } from '../impl/designs.ts';
+import { designs } from '../lib/designs.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
 import { sectionLabels } from '../impl/sections-ops.ts';
 import { syncSwapinValues, type SyncSwapin } from '../impl/sections.ts';

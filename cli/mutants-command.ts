@@ -64,8 +64,8 @@ function commandMutants(values: MutantsFlags, io: Io): number {
   const knobs = parseChoice('--knobs', values.knobs, knobModes, 'swarm');
   // One and a half times the budget `swapcheck run` gives its failure's shrink
   // (shrinkBudgetDefault): the self-check splits it over a portfolio of kills, and it is CPU
-  // time, which still grows under load (docs/mutants.md, run 11: one seed of
-  // bitmap-bad-slot-used that reaches 9 ops alone stopped at 18 in a loaded 3-process run).
+  // time, which still grows under load (a seed of bitmap-bad-slot-used that reaches 9 ops
+  // alone has stopped at 18 with two other processes on the machine).
   const shrinkMs = values.shrinkTime === undefined ? (shrinkBudgetDefault.timeMs * 3) / 2 : parseDuration(values.shrinkTime, '--shrink-time');
   // Race mutants are killed by the explorer (schedules, not ops, to kill); the rest by `run`.
   const raceNames = new Set(names.filter((name) => mutantCatalogue[name]?.race !== undefined));

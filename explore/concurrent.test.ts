@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../lib/ops.ts';
-import { designs } from '../impl/designs.ts';
+import { designs } from '../lib/designs.ts';
 import type { Knobs } from '../lib/system.ts';
 import { designFromKnobs } from '../properties/design-registry.ts';
 import type { ConcurrentDesign, Scenario, Sections } from './concurrent.ts';

@@ -22,7 +22,7 @@ import { InvariantViolation } from '../lib/invariant.ts';
 import type { Op } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
 import type { Knobs } from '../lib/system.ts';
-import { KernelSwapSystem } from '../impl/swap-system.ts';
+import { createKernelSystem } from '../impl/designs.ts';
 import { sectioned } from '../impl/sections-ops.ts';
 import {
   Livelock, UseAfterFree, type Footprint, type SectionContext, type SectionRequest, type SectionedOp,
@@ -107,7 +107,7 @@ export type Sections = (ctx: SectionContext, op: Op) => SectionedOp;
 /** Runs one schedule of `scenario`; `choose` picks the CPU of every step. */
 export function execute(design: ConcurrentDesign, scenario: Scenario, choose: Chooser,
   sectionsOf: Sections = sectioned): Execution {
-  const system = new KernelSwapSystem(scenario.config, design.knobs, design.mutant);
+  const system = createKernelSystem(scenario.config, design.knobs, design.mutant ?? undefined);
   const state = system.state;
   const schedule: number[] = [];
   const enabledLog: number[][] = [];
@@ -129,7 +129,7 @@ export function execute(design: ConcurrentDesign, scenario: Scenario, choose: Ch
   const swapoffs = new Set<number>();
   const online = (device: number) => state.devices[device]?.online === true;
   const contextFor = (cpu: number): SectionContext => ({
-    state, cpu, syncSwapin: design.syncSwapin,
+    state, steps: system.sectionSteps, cpu, syncSwapin: design.syncSwapin,
     commit: (op: Op): ImplOutcome => system.apply({ ...op, cpu }),
     unlock: (lock: string) => {
       if (locks.get(lock) !== cpu) throw new Error(`cpu${cpu} unlocks ${lock}, held by ${locks.get(lock) ?? 'nobody'}`);

@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../lib/ops.ts';
 import type { Knobs } from '../lib/system.ts';
-import { designs } from '../impl/designs.ts';
+import { designs } from '../lib/designs.ts';
 import type { SyncSwapin } from '../impl/sections.ts';
 import { designFromKnobs } from '../properties/design-registry.ts';
 import { exploreExhaustive } from './campaign.ts';

@@ -8,7 +8,7 @@
  * Not covered here: sequential mutants (properties/mutant-check.ts).
  */
 import { wallClock, type BudgetClock } from '../lib/budget-clock.ts';
-import { designs } from '../impl/designs.ts';
+import { designs } from '../lib/designs.ts';
 import { mutantCatalogue, type MutantDoc } from '../impl/mutants.ts';
 import { median, type MutantResult } from '../properties/mutant-check.ts';
 import { exploreExhaustive, exploreRandom, type CampaignResult } from './campaign.ts';

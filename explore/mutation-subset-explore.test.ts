@@ -20,7 +20,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { designs } from '../impl/designs.ts';
+import { designs } from '../lib/designs.ts';
 import { cataloguedFailure, mutantCatalogue, type MutantDoc } from '../impl/mutants.ts';
 import type { Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';

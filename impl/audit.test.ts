@@ -17,7 +17,7 @@ import { configTinyMemcg, type Config } from '../lib/config.ts';
 import { InvariantViolation, type InvariantName } from '../lib/invariant.ts';
 import type { Op } from '../lib/ops.ts';
 import { SwapCluster, type VirtualCluster } from './cluster.ts';
-import { designs } from './designs.ts';
+import { designs } from '../lib/designs.ts';
 import { swpEntry } from './entry-value.ts';
 import {
   holderWithExclusive, presentToHolderWord, swapToHolderWord,

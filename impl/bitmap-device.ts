@@ -5,6 +5,9 @@
  * There is no per-slot count, cache or reverse map here at all: operations that start from a
  * physical slot (swapoff, reclaim of cache-only backing) scan the virtual clusters instead.
  *
+ * Two steps are named hooks (BitmapDeviceSteps: whether a run is free, and clearing the used
+ * bits of a freed run); impl/mutants/ replaces them in the bitmap mutants.
+ *
  * Not covered here: cluster lists and discard (a bitmap device has no clusters, so freed space
  * is reusable at once; this is one of the costs reading A trades away).
  */
@@ -12,6 +15,14 @@ import { assert } from '../lib/assert.ts';
 import { devicePages, type DeviceConfig } from '../lib/config.ts';
 import { BlockStore } from './block-store.ts';
 import type { SwapCounters } from './swap-counters.ts';
+
+/** The device's named steps (the design's own are `bitmapDeviceSteps`). */
+export interface BitmapDeviceSteps {
+  /** Whether the run [slot, slot+nr) lies on the device and is neither used nor bad. */
+  runIsFree(device: BitmapDevice, slot: number, nr: number): boolean;
+  /** bitmap_clear() of the used bits of the freed run [slot, slot+nr). */
+  clearUsed(device: BitmapDevice, slot: number, nr: number): void;
+}
 
 export class BitmapDevice {
   readonly kind = 'bitmap';
@@ -23,24 +34,23 @@ export class BitmapDevice {
   inuse = 0;
   store: BlockStore | null = null;
   /** One bit per slot: allocated. */
-  private used: Uint32Array = new Uint32Array(0);
+  used: Uint32Array = new Uint32Array(0);
   /** One bit per slot: bad (header, listed bad slots). */
-  private bad: Uint32Array = new Uint32Array(0);
+  bad: Uint32Array = new Uint32Array(0);
   /** Next-fit cursor (the old si->cluster_next). */
   private cursor = 1;
   private readonly counters: SwapCounters;
-  /** The catalogued mutant switched on (impl/mutants.ts), or null. */
-  private readonly mutant: string | null;
+  private readonly steps: BitmapDeviceSteps;
 
   constructor(type: number, config: DeviceConfig, counters: SwapCounters,
-    mutant: string | null = null) {
+    steps: BitmapDeviceSteps = bitmapDeviceSteps) {
     assert(Number.isInteger(type) && type >= 0, () => `swap type ${type}`);
     assert(config.slots >= 2);
     this.type = type;
     this.config = config;
     this.pages = devicePages(config);
     this.counters = counters;
-    this.mutant = mutant;
+    this.steps = steps;
   }
 
   swapon(): void {
@@ -77,7 +87,7 @@ export class BitmapDevice {
     const first = Math.floor(this.cursor / nr) % Math.max(runs, 1);
     for (let k = 0; k < runs; k++) {
       const slot = ((first + k) % runs) * nr;
-      if (!this.runIsFree(slot, nr)) continue;
+      if (!this.steps.runIsFree(this, slot, nr)) continue;
       for (let i = slot; i < slot + nr; i++) setBit(this.used, i);
       this.inuse += nr;
       this.counters.take(nr);
@@ -90,7 +100,7 @@ export class BitmapDevice {
   /** Allocates the run [slot, slot+nr), which is free (a planned allocation). */
   allocAt(slot: number, nr: number): void {
     assert(this.online && this.writeOk, () => `allocation on device ${this.type} not write-ok`);
-    assert(this.runIsFree(slot, nr), () => `run ${slot}+${nr} of device ${this.type} not free`);
+    assert(this.steps.runIsFree(this, slot, nr), () => `run ${slot}+${nr} of device ${this.type} not free`);
     for (let i = slot; i < slot + nr; i++) setBit(this.used, i);
     this.inuse += nr;
     this.counters.take(nr);
@@ -106,11 +116,9 @@ export class BitmapDevice {
     assert(nr >= 1 && slot > 0 && slot + nr <= this.config.slots, () => `free of ${nr} at ${slot}`);
     for (let i = slot; i < slot + nr; i++) {
       assert(testBit(this.used, i), () => `free of unallocated slot ${i} of device ${this.type}`);
-      // MUTANT bitmap-free-off-by-one: the bit clear runs over [slot, slot+nr-1), leaving the
-      // last bit of the range set while inuse_pages is decremented.
-      if (this.mutant !== 'bitmap-free-off-by-one' || i < slot + nr - 1) clearBit(this.used, i);
       this.store?.discard(i);
     }
+    this.steps.clearUsed(this, slot, nr);
     this.inuse -= nr;
     assert(this.inuse >= 0);
     this.counters.take(-nr);
@@ -130,22 +138,26 @@ export class BitmapDevice {
   hasFreeRun(order: number): boolean {
     const nr = 2 ** order;
     for (let slot = 0; slot + nr <= this.config.slots; slot += nr) {
-      if (this.runIsFree(slot, nr)) return true;
+      if (this.steps.runIsFree(this, slot, nr)) return true;
     }
     return false;
   }
 
-  private runIsFree(slot: number, nr: number): boolean {
-    if (slot + nr > this.config.slots) return false;
-    for (let i = slot; i < slot + nr; i++) {
-      // MUTANT bitmap-bad-slot-used: the scan tests the bad bitmap only for the header slot,
-      // so a listed bad slot is handed out (brief §5 #21: bad slots are never used).
-      const bad = this.mutant === 'bitmap-bad-slot-used' ? i === 0 : testBit(this.bad, i);
-      if (testBit(this.used, i) || bad) return false;
-    }
-    return true;
-  }
 }
+
+function runIsFree(device: BitmapDevice, slot: number, nr: number): boolean {
+  if (slot + nr > device.config.slots) return false;
+  for (let i = slot; i < slot + nr; i++) {
+    if (testBit(device.used, i) || testBit(device.bad, i)) return false;
+  }
+  return true;
+}
+
+function clearUsed(device: BitmapDevice, slot: number, nr: number): void {
+  for (let i = slot; i < slot + nr; i++) clearBit(device.used, i);
+}
+
+export const bitmapDeviceSteps: BitmapDeviceSteps = { runIsFree, clearUsed };
 
 function setBit(bits: Uint32Array, i: number): void {
   const word = bits[i >>> 5];
@@ -153,13 +165,13 @@ function setBit(bits: Uint32Array, i: number): void {
   bits[i >>> 5] = (word | (1 << (i & 31))) >>> 0;
 }
 
-function clearBit(bits: Uint32Array, i: number): void {
+export function clearBit(bits: Uint32Array, i: number): void {
   const word = bits[i >>> 5];
   assert(word !== undefined, () => `bit ${i} outside bitmap`);
   bits[i >>> 5] = (word & ~(1 << (i & 31))) >>> 0;
 }
 
-function testBit(bits: Uint32Array, i: number): boolean {
+export function testBit(bits: Uint32Array, i: number): boolean {
   const word = bits[i >>> 5];
   assert(word !== undefined, () => `bit ${i} outside bitmap`);
   return ((word >>> (i & 31)) & 1) === 1;

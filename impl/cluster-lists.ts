@@ -43,8 +43,7 @@ export class ClusterLists<C extends SwapCluster> {
       case 'frag': return this.at(this.frag, order);
       case 'full': return this.full;
       case 'discard': return this.discard;
-      // Stryker disable next-line ConditionalExpression: falling through to 'dead' returns null too
-      case 'none': return null;
+      case 'none':
       case 'dead': return null;
     }
   }

@@ -26,30 +26,7 @@ import {
 } from '../lib/costs.ts';
 import type { SwapState } from './swap-state.ts';
 import { wordIsPointer } from './swap-table-word.ts';
-
-/** Levels of an xarray whose largest index is `count - 1` (one level at least). */
-export function indexHeight(count: number): number {
-  let height = 1;
-  for (let span = kernelLayout.indexFanout; span < count; span *= kernelLayout.indexFanout) height++;
-  return height;
-}
-
-/** The xarray nodes needed to hold `ids` (a single node at least while any id is held). */
-export function indexNodeCount(ids: Iterable<number>): number {
-  const sorted = [...ids];
-  if (sorted.length === 0) return 0;
-  let maxId = 0;
-  for (const id of sorted) maxId = Math.max(maxId, id);
-  let nodes = 0;
-  let span = kernelLayout.indexFanout;
-  // Level by level from the leaves: one node per distinct id / span, until one node is left.
-  for (;;) {
-    const level = new Set(sorted.map((id) => Math.floor(id / span)));
-    nodes += level.size;
-    if (maxId < span) return nodes;
-    span *= kernelLayout.indexFanout;
-  }
-}
+import { indexNodeCount } from './xarray-geometry.ts';
 
 /** One measurement: the components (memcg under the RFC v2 rule) and the eager memcg bytes. */
 export interface MetadataSample {

@@ -15,8 +15,9 @@ import { kernelLayout, totalBytes, type CostReport } from '../lib/costs.ts';
 import type { Op } from '../lib/ops.ts';
 import type { SwapSystem } from '../lib/system.ts';
 import { activateCosts } from './cost-counters.ts';
-import { indexHeight, indexNodeCount } from './cost-metadata.ts';
-import { createSystem, designs } from './designs.ts';
+import { indexHeight, indexNodeCount } from './xarray-geometry.ts';
+import { designs } from '../lib/designs.ts';
+import { createSystem } from './designs.ts';
 import { KernelSwapSystem } from './swap-system.ts';
 
 function system(design: string, config: Config = configTinyDisk): SwapSystem {

@@ -1,7 +1,7 @@
 /**
- * The public surface of impl/: createSystem() and the design presets.
+ * The public surface of impl/: the factories of the kernel-shaped designs.
  *
- * Not covered here: the model (model/) and the harness (properties/).
+ * Not covered here: the design presets (lib/designs.ts), the model (model/) and the harness
+ * (properties/).
  */
-export { createSystem, designs, knobDocs } from './designs.ts';
-export type { DesignPreset, KnobDoc } from './designs.ts';
+export { builtinFactory, createSystem } from './designs.ts';

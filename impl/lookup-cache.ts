@@ -25,20 +25,32 @@ import type { Marks } from './marks.ts';
 
 export type ClusterLoad = (id: number) => VirtualCluster | undefined;
 
+/** The cache's named step (the design's own is `lookupCacheSteps`). */
+export interface LookupCacheSteps {
+  /**
+   * The validated mode's check of a hit whose cluster id matches: the cached pointer is still
+   * the live cluster of that id (it is not DEAD; a freed cluster's id may have been reused).
+   */
+  validatedHitLive(cached: VirtualCluster): boolean;
+}
+
+export const lookupCacheSteps: LookupCacheSteps = {
+  validatedHitLive: (cached) => !cached.dead,
+};
+
 export class LookupCache {
   readonly mode: Knobs['lookupCache'];
   private readonly cached: (VirtualCluster | null)[];
   private readonly marks: Marks;
-  /** The catalogued mutant switched on (impl/mutants.ts), or null. */
-  private readonly mutant: string | null;
+  private readonly steps: LookupCacheSteps;
 
-  constructor(mode: Knobs['lookupCache'], cpus: number, marks: Marks, mutant: string | null = null) {
+  constructor(mode: Knobs['lookupCache'], cpus: number, marks: Marks, steps: LookupCacheSteps = lookupCacheSteps) {
     assert(cpus >= 1, () => `cpus ${cpus}`);
     assert(mode === 'off' || mode === 'pinned' || mode === 'validated', () => `mode ${mode}`);
     this.mode = mode;
     this.cached = new Array<VirtualCluster | null>(cpus).fill(null);
     this.marks = marks;
-    this.mutant = mutant;
+    this.steps = steps;
   }
 
   /** Looks up cluster `id` for an operation on `cpu`, updating that CPU's cache. */
@@ -63,8 +75,7 @@ export class LookupCache {
     const cached = this.cached[cpu] ?? null;
     assert(cached === null || this.mode !== 'off', () => `cpu ${cpu} caches with the cache off`);
     if (this.mode === 'off' || cached === null || cached.id !== id) return load(id);
-    // MUTANT validated-cache-id-only: see lookupValidated().
-    if (this.mode === 'validated' && cached.dead && this.mutant !== 'validated-cache-id-only') return load(id);
+    if (this.mode === 'validated' && !this.steps.validatedHitLive(cached)) return load(id);
     return cached;
   }
 
@@ -117,11 +128,7 @@ export class LookupCache {
   private lookupValidated(cpu: number, id: number, load: ClusterLoad) {
     const cached = this.cached[cpu] ?? null;
     if (cached !== null && cached.id === id) {
-      // MUTANT validated-cache-id-only: a hit is validated by the cluster id alone, not the
-      // DEAD flag; a freed cluster whose id a new cluster reused still matches, so the CPU
-      // keeps reading and writing the freed one (vswap v6 patch 22: the id match alone cannot
-      // tell the reused id from the cached cluster).
-      if (!cached.dead || this.mutant === 'validated-cache-id-only') {
+      if (this.steps.validatedHitLive(cached)) {
         this.marks.hit('lookup-cache-hit');
         costs.lookupCacheHits++;
         return cached;

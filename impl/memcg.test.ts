@@ -17,7 +17,8 @@ import { InvariantViolation } from '../lib/invariant.ts';
 import type { Op } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
 import type { Knobs } from '../lib/system.ts';
-import { createSystem, designs } from './designs.ts';
+import { designs } from '../lib/designs.ts';
+import { createSystem } from './designs.ts';
 import {
   MEMCG_ID_FIRST, MEMCG_ID_NONE, MEMCG_ID_ROOT, memcgIdToIndex, MemcgSwapCounters, memcgToId,
 } from './memcg.ts';

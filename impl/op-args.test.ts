@@ -10,9 +10,10 @@
 import { describe, expect, it } from 'vitest';
 import { configTiny } from '../lib/config.ts';
 import type { Reclaim } from '../lib/outcome.ts';
-import { designs } from './designs.ts';
+import { designs } from '../lib/designs.ts';
 import { MEMCG_ID_ROOT } from './memcg.ts';
 import { EINVAL, OK, isIndex, isOrder, presentAt, swapAt, withReclaims } from './op-args.ts';
+import { kernelSteps } from './kernel-steps.ts';
 import { SwapState } from './swap-state.ts';
 
 describe('isIndex', () => {
@@ -41,7 +42,7 @@ describe('isIndex', () => {
   });
 
   it('isOrder admits 0 .. orderMax', () => {
-    const state = new SwapState(configTiny, designs['classic']!.knobs);
+    const state = new SwapState(configTiny, designs['classic']!.knobs, kernelSteps);
     expect(isOrder(state, 0)).toBe(true);
     expect(isOrder(state, configTiny.orderMax)).toBe(true);
     expect(isOrder(state, configTiny.orderMax + 1)).toBe(false);
@@ -51,7 +52,7 @@ describe('isIndex', () => {
 
 describe('presentAt and swapAt', () => {
   it('presentAt finds a mapped page and nothing for a holder that is not a valid index', () => {
-    const state = new SwapState(configTiny, designs['classic']!.knobs);
+    const state = new SwapState(configTiny, designs['classic']!.knobs, kernelSteps);
     const folio = state.folios.alloc(0, [7], true, MEMCG_ID_ROOT);
     state.mapPage(0, folio, 0, true);
     // Holder 0 maps page 0 of the folio.

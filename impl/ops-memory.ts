@@ -18,8 +18,9 @@ import {
 } from './holder-word.ts';
 import { holderMemcgId } from './memcg.ts';
 import { EINVAL, folioById, isIndex, isOrder, OK, presentAt, swapAt } from './op-args.ts';
-import type { SwapState } from './swap-state.ts';
+import type { EntryLoc, KernelSteps, SwapState } from './swap-state.ts';
 import { pfnToWord, wordIsPfn, wordToCount, wordToPfn, wordToZero } from './swap-table-word.ts';
+import type { Folio } from './folio-table.ts';
 import { doWpPage } from './write-fault.ts';
 
 export function fault(state: SwapState, op: FaultOp): ImplOutcome {
@@ -93,14 +94,8 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
       const loc = locs[page];
       const tail = tails[page - 1];
       assert(loc !== undefined && tail !== undefined);
-      const word = state.word(loc);
-      assert(wordIsPfn(word) && wordToPfn(word) === folio.pfn, () => `${loc.value} not bound`);
-      // MUTANT split-wrong-folio: the tail's slot keeps the head's PFN after the split, so the
-      // binding of page i points at the wrong folio (71e2d666ef85 / cfeed8ffe55b, brief §5 #13).
-      const pfn = state.mutant === 'split-wrong-folio' ? folio.pfn : tail.pfn;
-      loc.cluster.tableOf()[loc.slot] = pfnToWord(pfn, wordToCount(word), wordToZero(word));
-      costs.tableWrites++;
-      tail.swapcache = true; // __swap_cache_replace_folio()
+      state.steps.swapCacheReplaceFolio(state, loc, folio, tail);
+      tail.swapcache = true;
       tail.swap = folio.swap + page;
     }
     state.marks.hit('split-swapcache');
@@ -112,11 +107,7 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
     const tail = tails[page - 1];
     assert(tail !== undefined, () => `holder ${holder} maps page ${page}`);
     state.holders[holder] = presentToHolderWord(tail.pfn, 0, holderIsExclusive(word));
-    // MUTANT split-rmap-stale: the PTE moves to the tail page but the holder stays in the
-    // head's anon rmap (the folio-side metadata of a split is not carried over).
-    if (state.mutant !== 'split-rmap-stale') folio.mappers.delete(holder);
-    tail.mappers.add(holder);
-    tail.pageMaps[0] = (tail.pageMaps[0] ?? 0) + 1;
+    state.steps.splitMoveRmap(folio, tail, holder);
   }
   folio.order = 0;
   folio.pages = [folio.pages[0] ?? 0];
@@ -132,3 +123,21 @@ export function setZswap(state: SwapState, op: SetZswapOp): ImplOutcome {
   state.zswapEnabled = op.enabled; // zswap_enabled_param_set()
   return OK;
 }
+
+/** __swap_cache_replace_folio(): the tail's slot names the tail, count and zero flag kept. */
+function swapCacheReplaceFolio(state: SwapState, loc: EntryLoc, head: Folio, tail: Folio): void {
+  const word = state.word(loc);
+  assert(wordIsPfn(word) && wordToPfn(word) === head.pfn, () => `${loc.value} not bound`);
+  loc.cluster.tableOf()[loc.slot] = pfnToWord(tail.pfn, wordToCount(word), wordToZero(word));
+  costs.tableWrites++;
+}
+
+/** The mapping moves from the head's anon rmap to the tail's, with the tail page's map count. */
+function splitMoveRmap(head: Folio, tail: Folio, holder: number): void {
+  head.mappers.delete(holder);
+  tail.mappers.add(holder);
+  tail.pageMaps[0] = (tail.pageMaps[0] ?? 0) + 1;
+}
+
+/** The steps of this file, correct. */
+export const memorySteps = { swapCacheReplaceFolio, splitMoveRmap } satisfies Partial<KernelSteps>;

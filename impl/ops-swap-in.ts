@@ -16,9 +16,9 @@ import type { SwapinOp, ZapOp, ZswapWritebackOp } from '../lib/ops.ts';
 import type { How, ImplOutcome, Reclaim } from '../lib/outcome.ts';
 import type { Folio } from './folio-table.ts';
 import { EINVAL, isIndex, isOrder, OK, presentAt, swapAt, withReclaims } from './op-args.ts';
-import { chargeBacking } from './ops-swap-out.ts';
 import { allocBacking, freeBacking } from './reclaim.ts';
-import type { EntryLoc, SwapState } from './swap-state.ts';
+import type { PhysicalRun } from './physical-allocator.ts';
+import type { EntryLoc, KernelSteps, SwapState } from './swap-state.ts';
 import { wordIsShadow } from './swap-table-word.ts';
 import { vtWordIsPhys, vtWordToPhysOffset, vtWordToPhysType } from './virtual-table-word.ts';
 import { doWpPage, freeSwapCache } from './write-fault.ts';
@@ -37,6 +37,14 @@ export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
     state.marks.hit('enomem-swapin');
     return { errno: 'ENOMEM' };
   }
+  return state.steps.swapinRead(state, op, loc);
+}
+
+/**
+ * The read of an uncached entry (of the aligned batch around it on a synchronous-I/O device)
+ * into a new swap-cache folio, charged to the entry's memcg; a zswap load is exclusive.
+ */
+function swapinRead(state: SwapState, op: SwapinOp, loc: EntryLoc): ImplOutcome {
   const batch = op.order > 0 ? largeBatch(state, op.holder, op.order) : null;
   const locs = batch ?? [loc];
   const base = op.holder - (op.holder % locs.length);
@@ -53,16 +61,7 @@ export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
   locs.forEach((l, i) => state.mapFromSwap(holders[i] ?? -1, l, folio, i));
   if (batch !== null) state.marks.hit('swapin-large');
   const how: How = kind === 'zswap' ? 'read-zswap' : kind === 'zero' ? 'read-zero' : 'read-disk';
-  const sync = syncDevice(state, loc);
-  const outcome = finishSwapin(state, op, loc, folio, holders, { errno: 'OK', how, order });
-  // MUTANT zswap-load-no-owner: on a SWP_SYNCHRONOUS_IO device the read bypasses the swap
-  // cache, yet the zswap load stays exclusive: the compressed copy is gone and no swap-cache
-  // folio owns the data for the other holders of the entry (25cd241408a2, brief §5 #3).
-  if (state.mutant === 'zswap-load-no-owner' && kind === 'zswap' && sync && folio.swapcache) {
-    state.deleteFromSwapCache(folio, false);
-    folio.dirty = true;
-  }
-  return outcome;
+  return finishSwapin(state, op, loc, folio, holders, { errno: 'OK', how, order });
 }
 
 /**
@@ -95,7 +94,7 @@ function swapinCacheHit(state: SwapState, holder: number, loc: EntryLoc, folio: 
  * After mapping: should_try_to_free_swap(), then do_wp_page() when the fault is a write and
  * the faulting mapping is not exclusive. `mapped` are the holders the swapin mapped.
  */
-function finishSwapin(
+export function finishSwapin(
   state: SwapState, op: SwapinOp, loc: EntryLoc, folio: Folio, mapped: readonly number[],
   outcome: ImplOutcome,
 ): ImplOutcome {
@@ -112,7 +111,7 @@ function finishSwapin(
 }
 
 /** Whether the entry lives on (or is backed by) a SWP_SYNCHRONOUS_IO device. */
-function syncDevice(state: SwapState, loc: EntryLoc): boolean {
+export function syncDevice(state: SwapState, loc: EntryLoc): boolean {
   const type = state.backendDevice(loc);
   return type !== null && state.devices[type]?.config.synchronousIo === true;
 }
@@ -126,7 +125,7 @@ function syncDevice(state: SwapState, loc: EntryLoc): boolean {
  * must then be contiguous and aligned; zero-filled virtual entries have no device), and
  * recorded for one memcg (__swap_cache_add_check()).
  */
-function largeBatch(state: SwapState, holder: number, order: number): EntryLoc[] | null {
+export function largeBatch(state: SwapState, holder: number, order: number): EntryLoc[] | null {
   const nr = 2 ** order;
   const base = holder - (holder % nr);
   assert(order > 0 && order <= state.config.orderMax, () => `large read of order ${order}`);
@@ -214,12 +213,7 @@ export function zap(state: SwapState, op: ZapOp): ImplOutcome {
   if (state.count(loc) > 0) return { errno: 'OK', freedCache: false };
   const folio = state.cachedFolio(loc);
   if (folio === null) {
-    // MUTANT put-skips-free: the last put of an uncached entry leaves its slot allocated with
-    // count 0 and no swap cache, the state a first dup must refuse (swap_dup_entry_direct()'s
-    // "count 0 and not cached" check); sequentially no op can dup it, so the stray slot is
-    // what gets caught.
-    if (state.mutant === 'put-skips-free') return { errno: 'OK', freedCache: false };
-    state.freeEntry(loc, 'put');
+    state.steps.freeAfterPut(state, loc);
     return { errno: 'OK', freedCache: false };
   }
   const freed = tryToReclaimSwap(state, folio);
@@ -274,19 +268,28 @@ export function zswapWriteback(state: SwapState, op: ZswapWritebackOp): ImplOutc
   }
   // folio_realloc_swap() charges the new backing to the entry's memcg (RFC patch 4): at
   // swap.max the slot goes back and the object stays in zswap.
-  if (!chargeBacking(state, state.memcgIdOf(loc), 1)) {
+  if (!state.steps.chargeBacking(state, state.memcgIdOf(loc), 1)) {
     freeBacking(state, run, 1);
     state.marks.hit('memcg-charge-fail-writeback');
     return withReclaims({ errno: 'ENOMEM', device: run.device.type }, reclaimed);
   }
-  state.releaseBackend(loc);
-  state.setPhys(loc, run.device, run.offset, content);
-  // MUTANT redirect-drops-shadow: the redirection (an indirect-to-direct backing change)
-  // rewrites the swap table word from scratch and loses the workingset shadow (brief §7.3
-  // #15: a conversion preserves count, cache, shadow and zero).
-  if (state.mutant === 'redirect-drops-shadow') state.dropShadow(loc);
+  state.steps.redirectBacking(state, loc, run, content);
   assert(state.backendKind(loc) === 'disk' && state.zswap.stored === stored - 1);
   state.marks.hit('zswap-writeback-redirect');
   costs.redirections++;
   return withReclaims({ errno: 'OK', device: run.device.type }, reclaimed);
 }
+
+/** swap_put_entries_direct(): the slot of an uncached entry is freed with its last reference. */
+function freeAfterPut(state: SwapState, loc: EntryLoc): void {
+  state.freeEntry(loc, 'put');
+}
+
+/** The old backend goes; count, cache binding, shadow and zero flag stay. */
+function redirectBacking(state: SwapState, loc: EntryLoc, run: PhysicalRun, content: number): void {
+  state.releaseBackend(loc);
+  state.setPhys(loc, run.device, run.offset, content);
+}
+
+/** The steps of this file, correct. */
+export const swapInSteps = { swapinRead, freeAfterPut, redirectBacking } satisfies Partial<KernelSteps>;

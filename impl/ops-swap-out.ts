@@ -15,7 +15,7 @@ import { swpEntry, VSWAP_TYPE } from './entry-value.ts';
 import type { Folio } from './folio-table.ts';
 import { EBUSY, EINVAL, folioById, OK, presentAt, withReclaims } from './op-args.ts';
 import { allocBacking, allocHooks, freeBacking } from './reclaim.ts';
-import type { SwapState } from './swap-state.ts';
+import type { EntryLoc, KernelSteps, SwapState } from './swap-state.ts';
 import { vtWordIsPhys, vtWordToPhysOffset, vtWordToPhysType } from './virtual-table-word.ts';
 
 /**
@@ -65,26 +65,11 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
   const locs = state.entriesOf(folio);
   assert(locs.every((loc) => state.cachedFolio(loc) === folio));
   if (device === undefined) {
-    // MUTANT vswap-charge-at-alloc: folio_alloc_swap() charges virtual entries as it charges
-    // physical ones (RFC patch 4, "only charge physical swap entries", not applied), and the
-    // backing is then neither charged nor uncharged (chargeBacking(), SwapState.releasePhys()).
-    if (state.mutant === 'vswap-charge-at-alloc' && !state.memcg.tryCharge(folio.memcg, locs.length)) {
-      state.deleteFromSwapCache(folio, false);
-      return withReclaims({ errno: 'ENOMEM', virtual: true }, reclaimed);
-    }
-    // A virtual entry only records its memcg and is charged where backing is allocated
-    // (RFC v1/v2 patch 4: mem_cgroup_record_swap(), "only charge physical swap entries").
-    state.recordMemcg(locs, folio.memcg);
-    return withReclaims({ errno: 'OK', virtual: true, entry: first }, reclaimed);
+    return withReclaims(state.steps.recordVirtualSwap(state, folio, locs, first), reclaimed);
   }
   // mm/memcontrol.c: __mem_cgroup_try_charge_swap(): the charge of the physical entries, after
-  // the slots were allocated; it fails at swap.max (page_counter_try_charge()) or when the
-  // failure is injected.
-  const charged = op.failAlloc !== true && state.memcg.tryCharge(folio.memcg, locs.length);
-  // MUTANT counter-failure-path: nr_swap_pages is decremented here, after the point where the
-  // charge can fail, instead of in swap_range_alloc(); the failure path below frees slots it
-  // never counted (lore 20250522122554.12209-2, brief §5 #19). See TableDevice.commit().
-  if (state.mutant === 'counter-failure-path' && charged) state.counters.take(locs.length);
+  // the slots were allocated.
+  const charged = state.steps.chargeSwap(state, folio, locs.length, op.failAlloc === true);
   if (!charged) {
     state.deleteFromSwapCache(folio, false); // the charge failed: undo the allocation
     assert(!folio.swapcache && folio.dirty);
@@ -96,13 +81,24 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
 }
 
 /**
- * Charges `nr` pages of new disk backing of virtual entries to memcg `id`
- * (folio_realloc_swap() -> mem_cgroup_try_charge_swap(), RFC patch 4); false when the charge
+ * A virtual entry only records its memcg and is charged where backing is allocated
+ * (RFC v1/v2 patch 4: mem_cgroup_record_swap(), "only charge physical swap entries").
+ */
+function recordVirtualSwap(state: SwapState, folio: Folio, locs: readonly EntryLoc[], first: number): ImplOutcome {
+  state.recordMemcg(locs, folio.memcg);
+  return { errno: 'OK', virtual: true, entry: first };
+}
+
+/** Fails at swap.max (page_counter_try_charge()) or when the failure is injected. */
+function chargeSwap(state: SwapState, folio: Folio, nr: number, failAlloc: boolean): boolean {
+  return !failAlloc && state.memcg.tryCharge(folio.memcg, nr);
+}
+
+/**
+ * folio_realloc_swap() -> mem_cgroup_try_charge_swap() (RFC patch 4); false when the charge
  * fails at swap.max.
  */
-export function chargeBacking(state: SwapState, id: number, nr: number): boolean {
-  // MUTANT vswap-charge-at-alloc: the entries were charged when they were allocated.
-  if (state.mutant === 'vswap-charge-at-alloc') return true;
+function chargeBacking(state: SwapState, id: number, nr: number): boolean {
   return state.memcg.tryCharge(id, nr);
 }
 
@@ -134,22 +130,9 @@ export function writeout(state: SwapState, op: WriteoutOp): ImplOutcome {
     return { errno: 'OK', how: 'freed' };
   }
   if (!folio.dirty) return { errno: 'OK', how: 'clean' };
-  // MUTANT partial-zero-large-writeout: only the first page is tested for zero, so a large
-  // folio whose first page is zero and a later one is not is recorded as zero-filled (the
-  // write side of 9d57090e73d5, "large folios with partial zeromap", brief §5 #14).
-  const zeroTested = state.mutant === 'partial-zero-large-writeout'
-    ? folio.pages.slice(0, 1)
-    : folio.pages;
-  if (zeroTested.every((content) => content === 0)) {
-    for (const loc of locs) {
-      // swap_zeromap_folio_set(), then return before zswap_store(): a physical entry's zswap
-      // object stays behind, stale (impl/swap-state.ts setZero()).
-      if (loc.device !== null && state.backendKind(loc) === 'zswap') state.marks.hit('zero-writeout-stale-zswap');
-      state.setZero(loc);
-      // MUTANT zero-also-written: the page is submitted to its slot before the zero check, so
-      // the entry has both the zero flag and data on disk (two backends, brief §7.3 #12).
-      if (state.mutant === 'zero-also-written') loc.device?.store?.write(loc.offset, 0);
-    }
+  if (state.steps.isFolioZeroFilled(folio)) {
+    // swap_zeromap_folio_set(), then return before zswap_store().
+    state.steps.zeromapFolioSet(state, locs);
     folio.dirty = false;
     return { errno: 'OK', how: 'zero' };
   }
@@ -194,15 +177,7 @@ function writeoutDisk(state: SwapState, folio: Folio, op: WriteoutOp): ImplOutco
     return { errno: 'OK', how: 'disk' };
   }
   if (locs.every((loc) => vtWordIsPhys(state.vtWord(loc)))) {
-    locs.forEach((loc, i) => {
-      const vt = state.vtWord(loc);
-      const device = state.devices[vtWordToPhysType(vt)];
-      assert(device?.store !== null && device?.store !== undefined, 'backing device online');
-      // MUTANT writeout-skip-io: a redirtied folio whose entries keep their backing is marked
-      // clean without submitting the write (the old data stays on disk).
-      if (state.mutant === 'writeout-skip-io') return;
-      device.store.write(vtWordToPhysOffset(vt), folio.pages[i] ?? 0);
-    });
+    state.steps.writeToBacking(state, folio, locs);
     folio.dirty = false;
     state.marks.hit('writeout-keep-backing');
     return { errno: 'OK', how: 'disk' };
@@ -219,7 +194,7 @@ function writeoutDisk(state: SwapState, folio: Folio, op: WriteoutOp): ImplOutco
   // swap.max, or when the failure is injected, the slots go back.
   const id = folio.memcg;
   assert(locs.every((loc) => state.memcgIdOf(loc) === id), () => `folio ${folio.pfn} and its entries differ in memcg`);
-  if (op.failAlloc === true || !chargeBacking(state, id, locs.length)) {
+  if (op.failAlloc === true || !state.steps.chargeBacking(state, id, locs.length)) {
     freeBacking(state, run, locs.length);
     state.marks.hit(op.failAlloc === true ? 'enomem-writeout-charge' : 'memcg-charge-fail-writeout');
     return withReclaims({ errno: 'ENOMEM', device: run.device.type }, reclaimed);
@@ -248,3 +223,30 @@ export function freeSwapCache(state: SwapState, op: FreeSwapCacheOp): ImplOutcom
   assert(!folio.swapcache && folio.dirty);
   return OK;
 }
+
+function isFolioZeroFilled(folio: Folio): boolean {
+  return folio.pages.every((content) => content === 0);
+}
+
+/** Every entry gets the zero flag: a physical entry's zswap object stays behind, stale
+ * (impl/swap-state.ts setZero()). */
+function zeromapFolioSet(state: SwapState, locs: readonly EntryLoc[]): void {
+  for (const loc of locs) {
+    if (loc.device !== null && state.backendKind(loc) === 'zswap') state.marks.hit('zero-writeout-stale-zswap');
+    state.setZero(loc);
+  }
+}
+
+function writeToBacking(state: SwapState, folio: Folio, locs: readonly EntryLoc[]): void {
+  locs.forEach((loc, i) => {
+    const vt = state.vtWord(loc);
+    const device = state.devices[vtWordToPhysType(vt)];
+    assert(device?.store !== null && device?.store !== undefined, 'backing device online');
+    device.store.write(vtWordToPhysOffset(vt), folio.pages[i] ?? 0);
+  });
+}
+
+/** The steps of this file, correct. */
+export const swapOutSteps = {
+  recordVirtualSwap, chargeSwap, chargeBacking, isFolioZeroFilled, zeromapFolioSet, writeToBacking,
+} satisfies Partial<KernelSteps>;

@@ -12,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { configDefault, configTiny, type Config } from '../lib/config.ts';
 import type { Op, OpName } from '../lib/ops.ts';
 import type { Knobs } from '../lib/system.ts';
-import { createSystem, designs } from './designs.ts';
+import { designs } from '../lib/designs.ts';
+import { createSystem } from './designs.ts';
 import { holderIsEmpty } from './holder-word.ts';
 import { KernelSwapSystem } from './swap-system.ts';
 

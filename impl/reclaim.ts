@@ -28,18 +28,13 @@ import type { SwapCluster } from './cluster.ts';
 import { swpEntry, VSWAP_TYPE } from './entry-value.ts';
 import type { Folio } from './folio-table.ts';
 import type { PhysicalRun } from './physical-allocator.ts';
-import type { EntryLoc, SwapState } from './swap-state.ts';
+import type { EntryLoc, KernelSteps, PlannedReclaim, SwapState } from './swap-state.ts';
 import {
   NULL_WORD, wordIsPfn, wordIsPointer, wordToCacheOnly, wordToCount, wordToPfn,
   wordToPointerOffset,
 } from './swap-table-word.ts';
 import type { AllocHooks, TableDevice, WordAt } from './table-device.ts';
 import { vtWordIsPhys, vtWordToPhysOffset, vtWordToPhysType } from './virtual-table-word.ts';
-
-interface PlannedReclaim {
-  readonly folio: Folio;
-  readonly kind: Reclaim['kind'];
-}
 
 /** The hooks an allocation passes to the physical allocator. */
 export function allocHooks(state: SwapState, exclude: Folio | null, out: Reclaim[]): AllocHooks {
@@ -56,7 +51,7 @@ export function allocHooks(state: SwapState, exclude: Folio | null, out: Reclaim
         if (planned === null) return null;
         if (!plan.some((p) => p.folio === planned.folio)) plan.push(planned);
       }
-      return planReclaims(state, plan, exclude, out);
+      return state.steps.planReclaims(state, plan, exclude, out);
     },
   };
 }
@@ -89,11 +84,7 @@ function planReclaims(
     if (folio === exclude || !folio.swapcache) return null;
     if ((nrSwapPages + freed) * 2 >= totalSwapPages) return null;
     const locs = state.entriesOf(folio);
-    // MUTANT reclaim-busy-folio: only the scanned slot was checked for count 0, not every
-    // entry of its folio, so a folio with referenced entries is reclaimed (cf. the wrong-index
-    // reclaim of lore 20250916160100.31545-4, brief §5 #18).
-    const busyOk = state.mutant === 'reclaim-busy-folio' && kind === 'cache';
-    if (!busyOk && locs.some((loc) => state.count(loc) > 0)) return null;
+    if (locs.some((loc) => state.count(loc) > 0)) return null;
     const backed = locs.every((loc) => loc.virtual && vtWordIsPhys(state.vtWord(loc)));
     if (kind === 'backing' && !backed) return null;
     if (kind === 'cache' && locs.some((loc) => loc.virtual)) return null;
@@ -102,11 +93,7 @@ function planReclaims(
   return () => {
     for (const { folio, kind } of plan) {
       assert(state.vmSwapFull(), () => `reclaim of folio ${folio.pfn} while swap is not full`);
-      if (kind === 'cache' && state.mutant === 'reclaim-busy-folio') {
-        state.deleteFromSwapCache(folio, false); // MUTANT reclaim-busy-folio, see above
-        folio.dirty = true;
-        state.folios.freeIfUnused(folio);
-      } else if (kind === 'cache') {
+      if (kind === 'cache') {
         assert(state.folioFreeSwap(folio), () => `planned reclaim of folio ${folio.pfn} failed`);
       } else {
         for (const loc of state.entriesOf(folio)) state.releaseBackend(loc);
@@ -134,7 +121,7 @@ export function allocBacking(
   const wordAt: WordAt = (i) => {
     const loc = locs[i];
     assert(loc !== undefined);
-    return state.rmapWord(loc);
+    return state.steps.rmapWord(state, loc);
   };
   let run = state.allocator.alloc(order, state.cpu, allocHooks(state, exclude, out), wordAt);
   if (run === null && state.knobs.reverseMap === 'elided' && state.vmSwapFull()) {
@@ -173,7 +160,7 @@ function allocBackingByScan(
     for (let slot = 0; slot + nr <= device.config.slots; slot += nr) {
       const plan = planRun(device, owners, slot, nr);
       if (plan === null) continue;
-      const reclaim = planReclaims(state, plan, exclude, out);
+      const reclaim = state.steps.planReclaims(state, plan, exclude, out);
       if (reclaim === null) continue;
       reclaim();
       device.allocAt(slot, nr);
@@ -221,3 +208,6 @@ function materializeCacheOnlyRmap(state: SwapState): Map<number, Map<number, Fol
   }
   return rmap;
 }
+
+/** The steps of this file, correct. */
+export const reclaimSteps = { planReclaims } satisfies Partial<KernelSteps>;

@@ -8,8 +8,10 @@
  * failed re-validation drops the locks and restarts the op (bounded by sectionRetryMax).
  *
  * So in the correct designs every op takes effect at its commit section and every concurrent
- * history is linearizable; each race mutant (impl/mutants.ts, `MUTANT name` below) drops one
- * lock, pin or re-check, and then acts on what it read before another CPU changed it.
+ * history is linearizable. The sections that take a pin, lock or re-check are the design's
+ * section steps (`sectionSteps` below, reached through `ctx.steps`); each race mutant
+ * (impl/mutants/) replaces one with a version that drops one lock, pin or re-check, and then
+ * acts on what it read before another CPU changed it.
  *
  * Split here: swapin, zap, fork, allocSwap, swapoff, zswapWriteback. Every other op is one
  * section (the folio ops under their folio lock).
@@ -29,6 +31,7 @@ import { presentAt, swapAt } from './op-args.ts';
 import { triesVirtualFirst } from './ops-swap-out.ts';
 import {
   Livelock, lookupFootprint, sectionRetryMax, UseAfterFree, type SectionContext, type SectionedOp,
+  type Sections, type SectionSteps,
 } from './sections.ts';
 import type { EntryLoc, SwapState } from './swap-state.ts';
 import { NULL_WORD } from './swap-table-word.ts';
@@ -38,10 +41,10 @@ export function sectioned(ctx: SectionContext, op: Op): SectionedOp {
   switch (op.op) {
     case 'swapin': return swapinSections(ctx, op);
     case 'zap': return zapSections(ctx, op);
-    case 'fork': return forkSections(ctx, op);
-    case 'allocSwap': return allocSections(ctx, op);
+    case 'fork': return ctx.steps.forkSections(ctx, op);
+    case 'allocSwap': return ctx.steps.allocSections(ctx, op);
     case 'swapoff': return swapoffSections(ctx, op);
-    case 'zswapWriteback': return writebackSections(ctx, op);
+    case 'zswapWriteback': return ctx.steps.writebackSections(ctx, op);
     case 'writeout':
     case 'evict':
     case 'freeSwapCache':
@@ -65,13 +68,13 @@ export function clusterLock(state: SwapState, loc: EntryLoc, shift = 0): string 
 }
 
 /** The physical device whose metadata an entry's state lives in (or whose slot backs it). */
-function entryDevice(state: SwapState, loc: EntryLoc): number | null {
+export function entryDevice(state: SwapState, loc: EntryLoc): number | null {
   if (loc.device !== null) return loc.device.type;
   return state.backendDevice(loc);
 }
 
 /** The op's atomic path as its own section, after a lookup decided there is nothing to split. */
-function* commitSection(ctx: SectionContext, op: Op): SectionedOp {
+export function* commitSection(ctx: SectionContext, op: Op): SectionedOp {
   yield { kind: 'yield', label: `${op.op === 'allocSwap' ? 'alloc' : op.op === 'zswapWriteback' ? 'writeback' : op.op}:commit` };
   return ctx.commit(op);
 }
@@ -90,16 +93,9 @@ function* folioSections(ctx: SectionContext, op: Op, folio: number): SectionedOp
   return outcome;
 }
 
-/**
- * get_swap_device() for an op that read `entry` from `holder`: true with the pin taken (or
- * nothing to pin), false after waiting for a swapoff in progress (the caller restarts).
- */
-function* pinFor(ctx: SectionContext, device: number | null, holder: number, entry: number,
-  label: string): Generator<import('./sections.ts').SectionRequest, boolean, void> {
+function* getSwapDevice(ctx: SectionContext, device: number | null, holder: number, entry: number,
+  label: string): Sections<boolean> {
   if (device === null) return true;
-  // MUTANT swapoff-no-pin: swapin and zap run without get_swap_device(), so swapoff does not
-  // wait for them and frees the device metadata under them (brief §5 #6-#9).
-  if (ctx.state.mutant === 'swapoff-no-pin') return true;
   if (ctx.pin(device)) return true;
   yield {
     kind: 'wait', label,
@@ -108,19 +104,18 @@ function* pinFor(ctx: SectionContext, device: number | null, holder: number, ent
   return false;
 }
 
-function unpinFor(ctx: SectionContext, device: number | null): void {
-  if (device === null || ctx.state.mutant === 'swapoff-no-pin') return;
-  ctx.unpin(device);
+function putSwapDevice(ctx: SectionContext, device: number | null): void {
+  if (device !== null) ctx.unpin(device);
 }
 
 /** Reads a virtual entry's cluster: throws UseAfterFree when the cluster was freed (DEAD). */
-function clusterAccess(loc: EntryLoc): void {
+export function clusterAccess(loc: EntryLoc): void {
   if (loc.vcluster === null || !loc.vcluster.dead) return;
   throw new UseAfterFree(`count of ${formatEntryValue(loc.value)} read through virtual cluster ` +
     `${loc.vcluster.id} after it was freed`);
 }
 
-function livelock(op: Op): never {
+export function livelock(op: Op): never {
   throw new Livelock(`${op.op} restarted ${sectionRetryMax} times without completing`);
 }
 
@@ -134,15 +129,15 @@ function* swapinSections(ctx: SectionContext, op: SwapinOp): SectionedOp {
     if (entry === null || op.order !== 0 || op.failAlloc === true) return yield* commitSection(ctx, op);
     const loc = state.resolve(entry);
     const device = entryDevice(state, loc);
-    if (!(yield* pinFor(ctx, device, op.holder, entry, 'swapin:wait-swapoff'))) continue;
+    if (!(yield* ctx.steps.getSwapDevice(ctx, device, op.holder, entry, 'swapin:wait-swapoff'))) continue;
     const folio = state.cachedFolio(loc);
     if (folio !== null) {
-      const outcome = yield* swapinCached(ctx, op, loc, device, folio);
+      const outcome = yield* ctx.steps.swapinCached(ctx, op, loc, device, folio);
       if (outcome !== null) return outcome;
       continue;
     }
     if (skipsSwapCache(ctx, loc, device)) {
-      const outcome = yield* swapinSkipCache(ctx, op, loc, device);
+      const outcome = yield* ctx.steps.swapinSkipCache(ctx, op, loc, device);
       if (outcome !== null) return outcome;
       continue;
     }
@@ -151,7 +146,7 @@ function* swapinSections(ctx: SectionContext, op: SwapinOp): SectionedOp {
     yield { kind: 'yield', label: 'swapin:read' };
     if (device !== null) ctx.access(device, `read of ${formatEntryValue(entry)}`);
     const outcome = ctx.commit(op);
-    unpinFor(ctx, device);
+    ctx.steps.putSwapDevice(ctx, device);
     return outcome;
   }
   return livelock(op);
@@ -159,39 +154,28 @@ function* swapinSections(ctx: SectionContext, op: SwapinOp): SectionedOp {
 
 /** The swap-cache hit: lock the folio, re-validate, commit; null to restart. */
 function* swapinCached(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, device: number | null,
-  folio: Folio): Generator<import('./sections.ts').SectionRequest, ImplOutcome | null, void> {
+  folio: Folio): Sections<ImplOutcome | null> {
   const state = ctx.state;
   const entry = loc.value;
   yield { kind: 'lock', lock: folioLock(folio), label: 'swapin:folio-locked' }; // folio_lock_or_retry()
   if (device !== null) ctx.access(device, `swap cache of ${formatEntryValue(entry)}`);
   const bound = folio.swapcache && entry >= folio.swap && entry < folio.swap + folio.pages.length;
+  // folio_matches_swap_entry(), pte_same()
   const valid = bound && swapAt(state, op.holder) === entry;
-  // MUTANT swapin-no-revalidate: the folio found by the lockless lookup is used after taking
-  // its lock without checking that it is still the swap-cache folio of the entry and that the
-  // PTE still holds the entry (folio_matches_swap_entry(), pte_same(); brief §5 #22, #25).
-  if (state.mutant === 'swapin-no-revalidate' && !valid && state.folios.get(folio.pfn) === folio &&
-    presentAt(state, op.holder) === null) {
-    if (swapAt(state, op.holder) !== null) state.clearHolder(op.holder);
-    state.mapPage(op.holder, folio, Math.min(entry - folio.swap, folio.pages.length - 1), false);
-    state.put(loc);
-    ctx.unlock(folioLock(folio));
-    unpinFor(ctx, device);
-    return { errno: 'OK', how: 'cache-hit', freedCache: false };
-  }
   if (!valid) {
     ctx.unlock(folioLock(folio));
-    unpinFor(ctx, device);
+    ctx.steps.putSwapDevice(ctx, device);
     return null;
   }
   const outcome = ctx.commit(op);
   assert(outcome.errno === 'OK', () => `swapin of a validated cache hit failed: ${outcome.errno}`);
   ctx.unlock(folioLock(folio));
-  unpinFor(ctx, device);
+  ctx.steps.putSwapDevice(ctx, device);
   return outcome;
 }
 
 /** The legacy bypass applies: an uncached count-1 entry on a SWP_SYNCHRONOUS_IO device. */
-function skipsSwapCache(ctx: SectionContext, loc: EntryLoc, device: number | null): boolean {
+export function skipsSwapCache(ctx: SectionContext, loc: EntryLoc, device: number | null): boolean {
   if (ctx.syncSwapin === 'swap-cache' || loc.virtual || device === null) return false;
   const kind = ctx.state.backendKind(loc);
   return ctx.state.devices[device]?.config.synchronousIo === true && ctx.state.count(loc) === 1 &&
@@ -205,15 +189,13 @@ function skipsSwapCache(ctx: SectionContext, loc: EntryLoc, device: number | nul
  * makes a second swapin of the entry wait.
  */
 function* swapinSkipCache(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, device: number | null,
-): Generator<import('./sections.ts').SectionRequest, ImplOutcome | null, void> {
+): Sections<ImplOutcome | null> {
   const state = ctx.state;
   const entry = loc.value;
-  // MUTANT skip-cache-unpinned: the bypass before its fix, with no per-entry pin.
-  const pinned = ctx.syncSwapin === 'skip-pinned' && state.mutant !== 'skip-cache-unpinned';
-  let pinHeld = pinned;
+  const pinned = ctx.syncSwapin === 'skip-pinned';
   const release = () => {
-    if (pinHeld) ctx.unlock(entryLock(entry));
-    unpinFor(ctx, device);
+    if (pinned) ctx.unlock(entryLock(entry)); // swapcache_clear(), after the PTL unlock
+    ctx.steps.putSwapDevice(ctx, device);
   };
   if (pinned) {
     yield { kind: 'lock', lock: entryLock(entry), label: 'swapin:entry-pinned' }; // swapcache_prepare()
@@ -223,28 +205,11 @@ function* swapinSkipCache(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, devi
     }
   }
   yield { kind: 'yield', label: 'swapin:sync-read' }; // swap_read_folio() into a private folio
-  if (state.word(loc) === NULL_WORD && pinned && state.mutant === 'skip-cache-early-unpin') {
-    // Freed under our pin by a peer that cleared its own pin early (MUTANT
-    // skip-cache-early-unpin, the one way to get here). The pin here is a lock, but the
-    // kernel's is SWAP_HAS_CACHE, which keeps the slot and its data until our
-    // swapcache_clear() and the value from being handed out, so the read would succeed and
-    // pte_same() fail: restart as that check would. Elsewhere a freed slot is reported below.
-    release();
-    return null;
-  }
   if (state.word(loc) === NULL_WORD) {
     throw new UseAfterFree(`swapin read ${formatEntryValue(entry)} after its slot was freed ` +
       '(a synchronous device discards the data of a freed slot)');
   }
   const content = state.peekBackend(loc);
-  // MUTANT skip-cache-early-unpin: the per-entry pin is cleared right after the read instead
-  // of after the PTL unlock (13ddaf26be32 clears it at `out:`), so while the fault sleeps
-  // another CPU can free the entry, reuse its value for new data and store it in the same
-  // PTE; pte_same() then passes (ABA) and the stale copy is mapped (brief §5 #1, #17, #25).
-  if (pinned && state.mutant === 'skip-cache-early-unpin') {
-    ctx.unlock(entryLock(entry));
-    pinHeld = false;
-  }
   yield { kind: 'yield', label: 'swapin:sync-map' }; // pte_same() under the PTL
   if (swapAt(state, op.holder) !== entry) {
     release();
@@ -266,7 +231,7 @@ function* zapSections(ctx: SectionContext, op: ZapOp): SectionedOp {
     if (entry === null) return yield* commitSection(ctx, op);
     const loc = state.resolve(entry);
     const device = entryDevice(state, loc);
-    if (!(yield* pinFor(ctx, device, op.holder, entry, 'zap:wait-swapoff'))) continue;
+    if (!(yield* ctx.steps.getSwapDevice(ctx, device, op.holder, entry, 'zap:wait-swapoff'))) continue;
     const pinned = ctx.syncSwapin === 'skip-pinned';
     if (pinned) yield { kind: 'lock', lock: entryLock(entry), label: 'zap:entry-pinned' };
     const lock = clusterLock(state, loc);
@@ -276,7 +241,7 @@ function* zapSections(ctx: SectionContext, op: ZapOp): SectionedOp {
     const outcome = valid ? ctx.commit(op) : null;
     ctx.unlock(lock);
     if (pinned) ctx.unlock(entryLock(entry));
-    unpinFor(ctx, device);
+    ctx.steps.putSwapDevice(ctx, device);
     if (outcome !== null) return outcome;
   }
   return livelock(op);
@@ -291,36 +256,21 @@ function* forkSections(ctx: SectionContext, op: ForkOp): SectionedOp {
     if (entry === null || op.failAlloc === true) return yield* commitSection(ctx, op);
     const loc = state.resolve(entry);
     const device = entryDevice(state, loc);
-    if (!(yield* pinFor(ctx, device, op.holder, entry, 'fork:wait-swapoff'))) continue;
-    // MUTANT count-wrong-cluster-lock: the count update takes the lock of the neighbouring
-    // cluster, so a put on the same entry runs between its read and its write (2628bd6fc052,
-    // brief §5 #11: continuation pages updated under different cluster locks).
-    const shift = state.mutant === 'count-wrong-cluster-lock' ? 1 : 0;
-    const lock = clusterLock(state, loc, shift);
+    if (!(yield* ctx.steps.getSwapDevice(ctx, device, op.holder, entry, 'fork:wait-swapoff'))) continue;
+    const lock = clusterLock(state, loc);
     yield { kind: 'lock', lock, label: 'fork:read-count' };
     if (device !== null) ctx.access(device, `count of ${formatEntryValue(entry)}`);
-    // MUTANT lookup-cache-use-after-free: the count is read through the virtual cluster
-    // pointer the lookup section got from the per-CPU lookup cache, before re-validating the
-    // PTE and with no pin of its own, so the cluster may have been freed meanwhile (§7.4: a
-    // lockless lookup must be pinned or re-validated).
-    if (state.mutant === 'lookup-cache-use-after-free') clusterAccess(loc);
     if (swapAt(state, op.holder) !== entry) {
       ctx.unlock(lock);
-      unpinFor(ctx, device);
+      ctx.steps.putSwapDevice(ctx, device);
       continue;
     }
     clusterAccess(loc);
-    const before = state.count(loc);
     yield { kind: 'yield', label: 'fork:write-count' }; // still under the cluster lock
     if (device !== null) ctx.access(device, `count of ${formatEntryValue(entry)}`);
     const outcome = ctx.commit(op);
-    if (shift !== 0 && outcome.errno === 'OK' && state.word(loc) !== NULL_WORD) {
-      // The stale read-modify-write: the count becomes what was read plus one.
-      for (let count = state.count(loc); count < before + 1; count++) state.dup(loc, false);
-      for (let count = state.count(loc); count > before + 1 && count > 1; count--) state.put(loc);
-    }
     ctx.unlock(lock);
-    unpinFor(ctx, device);
+    ctx.steps.putSwapDevice(ctx, device);
     return outcome;
   }
   return livelock(op);
@@ -337,21 +287,10 @@ function* allocSections(ctx: SectionContext, op: AllocSwapOp): SectionedOp {
   const device = candidates[0];
   if (virtual || device === undefined || op.failAlloc === true) return yield* commitSection(ctx, op);
   const type = device.type;
-  // MUTANT alloc-no-writeok-recheck: the allocator neither counts itself as a scanner of the
-  // device nor re-checks SWP_WRITEOK under the cluster lock, so it allocates on a device that
-  // swapoff has emptied and freed (0ec8bc9e880e, brief §5 #10).
-  const broken = state.mutant === 'alloc-no-writeok-recheck';
-  if (!broken) ctx.scanner(type, 1);
-  yield { kind: 'yield', label: 'alloc:allocate' }; // cluster lock taken, slots allocated
-  if (broken && !device.writeOk) {
-    ctx.access(type, 'allocation');
-    device.writeOk = true;
-    const outcome = ctx.commit(op);
-    device.writeOk = false;
-    return outcome;
-  }
+  ctx.scanner(type, 1); // SWP_SCANNING: swapoff waits for the allocator
+  yield { kind: 'yield', label: 'alloc:allocate' }; // cluster lock taken, SWP_WRITEOK re-checked
   const outcome = ctx.commit(op);
-  if (!broken) ctx.scanner(type, -1);
+  ctx.scanner(type, -1);
   return outcome;
 }
 
@@ -384,21 +323,18 @@ function* writebackSections(ctx: SectionContext, op: ZswapWritebackOp): Sectione
   if (entry === null || op.failAlloc === true) return yield* commitSection(ctx, op);
   const loc = state.resolve(entry);
   if (state.backendKind(loc) !== 'zswap') return yield* commitSection(ctx, op);
-  const content = state.peekBackend(loc);
   yield { kind: 'yield', label: 'writeback:write' }; // __swap_cache_prepare_and_add(), decompress
-  // MUTANT writeback-no-recheck: after allocating the swap-cache folio, writeback does not
-  // re-check that the zswap entry is still in the tree, and writes its stale decompressed
-  // copy to the slot of an entry a concurrent swapin already loaded (brief §5 #3, #24).
-  if (state.mutant === 'writeback-no-recheck' && content !== null && !loc.virtual &&
-    state.word(loc) !== NULL_WORD && state.backendKind(loc) === 'none') {
-    state.writeOwnSlot(loc, content);
-    return { errno: 'OK' };
-  }
-  return ctx.commit(op);
+  return ctx.commit(op); // re-checks that the zswap entry is still in the tree
 }
 
+/** The section steps of the correct designs. */
+export const sectionSteps: SectionSteps = {
+  getSwapDevice, putSwapDevice, swapinCached, swapinSkipCache, forkSections, allocSections,
+  writebackSections,
+};
+
 /**
- * Every section label of the split ops (the wait labels passed to pinFor() included), for the
+ * Every section label of the split ops (the wait labels passed to getSwapDevice() included), for the
  * explorer's coverage line; the one-section ops are labelled with their op name.
  */
 export const sectionLabels: readonly string[] = [

@@ -11,12 +11,17 @@
  * swapoff waits for before it frees the device) and checks it like KASAN would: a section that
  * reads device metadata after swapoff freed it throws UseAfterFree.
  *
+ * The sections that take or skip a pin, lock or re-check are a design's named section steps
+ * (SectionSteps, correct by default: impl/sections-ops.ts `sectionSteps`); a race mutant
+ * (impl/mutants/) replaces one with its buggy version.
+ *
  * Not covered here: which ops are split and where (impl/sections-ops.ts), the scheduler and the
  * linearizability check (explore/).
  */
-import type { Op } from '../lib/ops.ts';
+import type { AllocSwapOp, ForkOp, Op, SwapinOp, ZswapWritebackOp } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
-import type { SwapState } from './swap-state.ts';
+import type { Folio } from './folio-table.ts';
+import type { EntryLoc, SwapState } from './swap-state.ts';
 
 /**
  * What a section touches, for the explorer's sleep-set reduction: two sections of different
@@ -69,9 +74,38 @@ export class Livelock extends Error {
   override readonly name = 'Livelock';
 }
 
+/** A run of sections that ends in a `T` (null: re-validation failed, restart the op). */
+export type Sections<T> = Generator<SectionRequest, T, void>;
+
+/** The named section steps of a design (impl/sections-ops.ts has the correct ones). */
+export interface SectionSteps {
+  /**
+   * get_swap_device() for an op that read `entry` from `holder`: true with the pin taken (or
+   * nothing to pin), false after waiting for a swapoff in progress (the caller restarts).
+   */
+  getSwapDevice(ctx: SectionContext, device: number | null, holder: number, entry: number,
+    label: string): Sections<boolean>;
+  /** put_swap_device() of what getSwapDevice() took. */
+  putSwapDevice(ctx: SectionContext, device: number | null): void;
+  /** A swapin's swap-cache hit: lock the folio, re-validate, commit; null to restart. */
+  swapinCached(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, device: number | null,
+    folio: Folio): Sections<ImplOutcome | null>;
+  /** The legacy swap-cache-skipping swapin (0bcac06f27d7 and its fix); null to restart. */
+  swapinSkipCache(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, device: number | null,
+  ): Sections<ImplOutcome | null>;
+  /** copy_nonpresent_pte() / swap_dup_entry_direct(). */
+  forkSections(ctx: SectionContext, op: ForkOp): SectionedOp;
+  /** folio_alloc_swap(): the device pick, then the allocation under the cluster lock. */
+  allocSections(ctx: SectionContext, op: AllocSwapOp): SectionedOp;
+  /** zswap_writeback_entry(): the LRU pick, then the swap-cache folio and the write. */
+  writebackSections(ctx: SectionContext, op: ZswapWritebackOp): SectionedOp;
+}
+
 /** What the scheduler gives a sectioned op. */
 export interface SectionContext {
   readonly state: SwapState;
+  /** The design's section steps (KernelSwapSystem.sectionSteps). */
+  readonly steps: SectionSteps;
   readonly cpu: number;
   readonly syncSwapin: SyncSwapin;
   /** Runs the op's atomic impl path on this CPU (one critical section). */

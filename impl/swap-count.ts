@@ -9,6 +9,9 @@
  * drops to S-1 the word goes back to S-1, extend[slot] to 0, and the extend table is freed when
  * none of its entries is in use.
  *
+ * Two steps are named hooks (CounterSteps): the undo of a failed batch dup and the put of an
+ * overflowed count; impl/mutants/ replaces them in the count mutants.
+ *
  * Not covered here: who may dup or put (impl/swap-state.ts), the word layout
  * (impl/swap-table-word.ts).
  */
@@ -20,19 +23,26 @@ import {
   COUNT_MAX, wordIsPfn, wordIsShadow, wordToCount, wordWithCount,
 } from './swap-table-word.ts';
 
+/** The counter's named steps (the design's own are `swapCounterSteps`). */
+export interface CounterSteps {
+  /** Undoes the first `done` dups of a batch from `slot` whose next dup failed. */
+  undoDup(counter: SwapCounter, ci: SwapCluster, slot: number, done: number): void;
+  /** Puts one reference of a slot whose word is at the sentinel (the extend table's count). */
+  putExtended(counter: SwapCounter, ci: SwapCluster, slot: number, word: number): void;
+}
+
 export class SwapCounter {
   /** The configured sentinel 2^countBits - 1. */
   readonly sentinel: number;
-  private readonly marks: Marks;
-  /** The catalogued mutant switched on (impl/mutants.ts), or null. */
-  private readonly mutant: string | null;
+  readonly marks: Marks;
+  private readonly steps: CounterSteps;
 
-  constructor(sentinel: number, marks: Marks, mutant: string | null = null) {
+  constructor(sentinel: number, marks: Marks, steps: CounterSteps = swapCounterSteps) {
     assert(Number.isInteger(sentinel) && sentinel >= 3, () => `sentinel ${sentinel}`);
     assert(sentinel <= COUNT_MAX, () => `sentinel ${sentinel} wider than the count field`);
     this.sentinel = sentinel;
     this.marks = marks;
-    this.mutant = mutant;
+    this.steps = steps;
   }
 
   /** The real count of a used slot (swp_swapcount()). */
@@ -42,10 +52,10 @@ export class SwapCounter {
     const count = wordToCount(word);
     assert(count <= this.sentinel, () => `cluster ${ci.id} slot ${slot} count ${count} > sentinel`);
     if (count < this.sentinel) return count;
-    // A word at the sentinel implies an extend table (dupOne makes it first), so `?.` never
-    // applies here; the assert below reports a missing table either way.
-    // Stryker disable next-line OptionalChaining: the extend table exists at the sentinel
-    const real = ci.extend?.[slot] ?? 0;
+    // A word at the sentinel implies an extend table (dupOne makes it first).
+    const extend = ci.extend;
+    assert(extend !== null, () => `cluster ${ci.id} slot ${slot} saturated without extend table`);
+    const real = extend[slot] ?? 0;
     assert(real >= this.sentinel, () => `cluster ${ci.id} slot ${slot} extend ${real} below sentinel`);
     return real;
   }
@@ -69,11 +79,7 @@ export class SwapCounter {
     assert(nr >= 1 && slot + nr <= ci.slots, () => `dup of ${nr} at ${slot} leaves cluster ${ci.id}`);
     for (let i = 0; i < nr; i++) {
       if (failAlloc && this.dupNeedsTable(ci, slot + i)) {
-        // MUTANT overflow-no-rollback: the slot is taken to the sentinel before the failed
-        // allocation is noticed, and the rollback below starts one slot too early (cf. the
-        // continuation-failure paths of __swap_duplicate(), brief §5 #11).
-        if (this.mutant === 'overflow-no-rollback') this.dupOne(ci, slot + i);
-        for (let j = i - 1; j >= 0; j--) this.putOne(ci, slot + j);
+        this.steps.undoDup(this, ci, slot, i);
         this.marks.hit('extend-table-alloc-failed');
         return false;
       }
@@ -87,7 +93,7 @@ export class SwapCounter {
     this.putOne(ci, slot);
   }
 
-  private dupOne(ci: SwapCluster, slot: number): void {
+  dupOne(ci: SwapCluster, slot: number): void {
     const table = ci.tableOf();
     const word = table[slot] ?? 0;
     const count = wordToCount(word);
@@ -116,7 +122,7 @@ export class SwapCounter {
     this.marks.hit('count-extend-increment');
   }
 
-  private putOne(ci: SwapCluster, slot: number): void {
+  putOne(ci: SwapCluster, slot: number): void {
     const table = ci.tableOf();
     const word = table[slot] ?? 0;
     const count = wordToCount(word);
@@ -126,29 +132,37 @@ export class SwapCounter {
       costs.tableWrites++;
       return;
     }
-    const extend = ci.extend;
-    assert(extend !== null, () => `cluster ${ci.id} slot ${slot} saturated without extend table`);
-    const real = extend[slot] ?? 0;
-    assert(real >= this.sentinel, () => `cluster ${ci.id} slot ${slot} extend ${real}`);
-    // MUTANT extend-put-off-by-one: `>` for `>=` folds the extend count back into the word
-    // one put too early, at the sentinel boundary (brief §5 #11, count conservation).
-    const stays = this.mutant === 'extend-put-off-by-one'
-      ? real - 1 > this.sentinel
-      : real - 1 >= this.sentinel;
-    if (stays) {
-      extend[slot] = real - 1;
-      return;
-    }
-    extend[slot] = 0;
-    table[slot] = wordWithCount(word, this.sentinel - 1);
-    costs.tableWrites++;
-    ci.extendUsed--;
-    assert(ci.extendUsed >= 0);
-    // MUTANT extend-table-leak: the emptied extend table is not freed (the last user's put
-    // forgets swap_extend_table_free()); an unobservable leak only the audit sees.
-    if (ci.extendUsed === 0 && this.mutant !== 'extend-table-leak') {
-      ci.extend = null;
-      this.marks.hit('extend-table-freed');
-    }
+    this.steps.putExtended(this, ci, slot, word);
   }
 }
+
+/** Undoes the dups of slots [slot, slot+done) in reverse order. */
+function undoDup(counter: SwapCounter, ci: SwapCluster, slot: number, done: number): void {
+  for (let j = done - 1; j >= 0; j--) counter.putOne(ci, slot + j);
+}
+
+/**
+ * A put at the sentinel: the extend count drops; at S-1 it folds back into the word, and the
+ * extend table is freed with its last user (swap_extend_table_free()).
+ */
+function putExtended(counter: SwapCounter, ci: SwapCluster, slot: number, word: number): void {
+  const extend = ci.extend;
+  assert(extend !== null, () => `cluster ${ci.id} slot ${slot} saturated without extend table`);
+  const real = extend[slot] ?? 0;
+  assert(real >= counter.sentinel, () => `cluster ${ci.id} slot ${slot} extend ${real}`);
+  if (real - 1 >= counter.sentinel) {
+    extend[slot] = real - 1;
+    return;
+  }
+  extend[slot] = 0;
+  ci.tableOf()[slot] = wordWithCount(word, counter.sentinel - 1);
+  costs.tableWrites++;
+  ci.extendUsed--;
+  assert(ci.extendUsed >= 0);
+  if (ci.extendUsed === 0) {
+    ci.extend = null;
+    counter.marks.hit('extend-table-freed');
+  }
+}
+
+export const swapCounterSteps: CounterSteps = { undoDup, putExtended };

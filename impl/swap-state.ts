@@ -11,8 +11,13 @@
  * as in RFC v2) and are charged while that word names a disk slot.
  *
  * The per-design mechanisms live in their own modules and are chosen here by the knobs:
- * table devices or bitmap devices (impl/table-device.ts, impl/bitmap-device.ts), Pointer
- * words kept or elided (impl/backing.ts), the lookup cache (impl/lookup-cache.ts).
+ * table devices or bitmap devices (impl/table-device.ts, impl/bitmap-device.ts), the virtual
+ * space (impl/virtual-space.ts) with Pointer words kept or elided, the lookup cache
+ * (impl/lookup-cache.ts).
+ *
+ * KernelSteps, declared here, are a design's named steps: small kernel steps with a correct
+ * default (impl/kernel-steps.ts) that a catalogued mutant (impl/mutants/) replaces with its
+ * buggy version. The ops reach them through `state.steps`.
  *
  * Not covered here: the ops themselves (impl/ops-*.ts), reclaim (impl/reclaim.ts), swapoff
  * (impl/swapoff.ts), observation and audit (impl/observe.ts, impl/audit.ts).
@@ -21,7 +26,9 @@ import { assert } from '../lib/assert.ts';
 import { countSentinel, type Config } from '../lib/config.ts';
 import type { Knobs } from '../lib/system.ts';
 import type { BackendKind } from '../lib/observation.ts';
-import { BitmapDevice } from './bitmap-device.ts';
+import type { SwapinOp } from '../lib/ops.ts';
+import type { ImplOutcome, Reclaim } from '../lib/outcome.ts';
+import { BitmapDevice, type BitmapDeviceSteps } from './bitmap-device.ts';
 import type { SwapCluster, VirtualCluster } from './cluster.ts';
 import { swpEntry, swpOffset, swpType, VSWAP_TYPE } from './entry-value.ts';
 import { FolioTable, type Folio } from './folio-table.ts';
@@ -33,17 +40,16 @@ import {
 import { CostCounters, costs } from './cost-counters.ts';
 import { Marks } from './marks.ts';
 import { MEMCG_ID_NONE, memcgIdIsRecorded, MemcgSwapCounters } from './memcg.ts';
-import { PhysicalAllocator, type PhysicalDevice } from './physical-allocator.ts';
-import { SwapCounter } from './swap-count.ts';
+import { PhysicalAllocator, type PhysicalDevice, type PhysicalRun } from './physical-allocator.ts';
+import { SwapCounter, type CounterSteps } from './swap-count.ts';
 import { SwapCounters } from './swap-counters.ts';
 import {
-  NULL_WORD, pfnToWord, PFN_MARK, pointerToWord, POINTER_CACHE_ONLY_FLAG, POINTER_MARK,
-  POINTER_OFFSET_MAX, SHADOW_MAX, shadowToWord,
-  wordIsPfn, wordIsPointer, wordIsShadow, wordToCacheOnly, wordToCount, wordToPfn,
-  wordToPointerOffset, wordToShadow, wordToZero, wordWithZero,
+  NULL_WORD, pfnToWord, pointerToWord, pointerWithCacheOnly, POINTER_OFFSET_MAX, SHADOW_MAX,
+  shadowToWord, wordIsPfn, wordIsPointer, wordIsShadow, wordToCount, wordToPfn,
+  wordToPointerOffset, wordToZero, wordWithZero,
 } from './swap-table-word.ts';
-import { TableDevice } from './table-device.ts';
-import { VirtualSpace } from './virtual-space.ts';
+import { TableDevice, type TableDeviceSteps } from './table-device.ts';
+import { VirtualSpace, type VirtualSpaceSteps } from './virtual-space.ts';
 import {
   physToVtWord, VT_NONE_WORD, vtWordIsPhys, vtWordIsZswap, vtWordToHandle,
   vtWordToPhysOffset, vtWordToPhysType, zswapToVtWord,
@@ -94,6 +100,66 @@ export interface FallbackNote {
   readonly order: number;
 }
 
+/** Why an entry's backend is released (SwapState.releaseBackend()). */
+export type ReleaseWhy = 'put' | 'free' | 'zero' | 'zswap' | 'disk' | 'other';
+
+/** A reclaim the allocator plans: a cache-only folio, or the backing of a cached virtual one. */
+export interface PlannedReclaim {
+  readonly folio: Folio;
+  readonly kind: 'cache' | 'backing';
+}
+
+/**
+ * A design's named steps. Each is one kernel step whose default (impl/kernel-steps.ts) is the
+ * correct one; a catalogued mutant (impl/mutants/NAME.ts) replaces one of them (or, for a bug
+ * that moves work between two places, each place) with its buggy version.
+ */
+export interface KernelSteps extends CounterSteps, TableDeviceSteps, BitmapDeviceSteps, VirtualSpaceSteps {
+  // The swap cache, backends, memcg charges and the reverse map (this file).
+  /** __swap_cache_del_folio() (SwapState.deleteFromSwapCache()). */
+  swapCacheDelFolio(state: SwapState, folio: Folio, shadow: boolean): void;
+  /** Clears the entry's zero flag as a backend release for `why` does (swap_zeromap_folio_clear()). */
+  zeromapClear(state: SwapState, loc: EntryLoc, why: ReleaseWhy): void;
+  /** zswap_invalidate() of a physical entry's object, as a release for `why` does. */
+  zswapInvalidate(state: SwapState, loc: EntryLoc, why: ReleaseWhy): void;
+  /** mem_cgroup_uncharge_swap() of a freed entry with recorded memcg `id`. */
+  unchargeSwap(state: SwapState, loc: EntryLoc, id: number, why: 'put' | 'cache'): void;
+  /** The uncharge of a virtual entry's released disk backing (vswap_release_backing()). */
+  unchargeBacking(state: SwapState, id: number): void;
+  /** The Pointer word to install on a physical slot backing virtual `loc` (kept reverse map). */
+  rmapWord(state: SwapState, loc: EntryLoc): number;
+  /** Pointer word `word` with its cache-only bit set to `cacheOnly`. */
+  pointerWithCacheOnly(word: number, cacheOnly: boolean): number;
+  // The ops (impl/ops-swap-out.ts, ops-swap-in.ts, ops-memory.ts, reclaim.ts, swapoff.ts).
+  /** The end of folio_alloc_swap() for virtual entries: their memcg is recorded, not charged. */
+  recordVirtualSwap(state: SwapState, folio: Folio, locs: readonly EntryLoc[], first: number): ImplOutcome;
+  /** mem_cgroup_try_charge_swap() of `nr` physical entries of `folio`; false when it fails. */
+  chargeSwap(state: SwapState, folio: Folio, nr: number, failAlloc: boolean): boolean;
+  /** The charge of `nr` pages of new disk backing of virtual entries to memcg `id`. */
+  chargeBacking(state: SwapState, id: number, nr: number): boolean;
+  /** is_folio_zero_filled(). */
+  isFolioZeroFilled(folio: Folio): boolean;
+  /** swap_zeromap_folio_set(): the writeout of a zero-filled folio's entries. */
+  zeromapFolioSet(state: SwapState, locs: readonly EntryLoc[]): void;
+  /** The write of a redirtied folio to the disk backing its virtual entries keep. */
+  writeToBacking(state: SwapState, folio: Folio, locs: readonly EntryLoc[]): void;
+  /** The read of an uncached entry into a new swap-cache folio, mapped (do_swap_page()). */
+  swapinRead(state: SwapState, op: SwapinOp, loc: EntryLoc): ImplOutcome;
+  /** The free of an uncached entry whose last reference a put dropped. */
+  freeAfterPut(state: SwapState, loc: EntryLoc): void;
+  /** Points zswap-backed virtual `loc` at the new physical slot `run` holding `content`. */
+  redirectBacking(state: SwapState, loc: EntryLoc, run: PhysicalRun, content: number): void;
+  /** __swap_cache_replace_folio() of the slot of tail page `tail` of split folio `head`. */
+  swapCacheReplaceFolio(state: SwapState, loc: EntryLoc, head: Folio, tail: Folio): void;
+  /** Moves `holder`, which now maps tail folio `tail`, from `head`'s anon rmap to the tail's. */
+  splitMoveRmap(head: Folio, tail: Folio, holder: number): void;
+  /** Checks that `plan` can be carried out and returns the function that does it, or null. */
+  planReclaims(state: SwapState, plan: readonly PlannedReclaim[], exclude: Folio | null,
+    out: Reclaim[]): (() => void) | null;
+  /** Adds to `backed` the entries of virtual cluster `ci` backed on device `type` (swapoff). */
+  scanBackedOn(state: SwapState, ci: VirtualCluster, type: number, backed: Set<number>): void;
+}
+
 export class SwapState {
   readonly config: Config;
   readonly knobs: Knobs;
@@ -123,15 +189,15 @@ export class SwapState {
   enospc: EnospcNote | null = null;
   vswapFallback: FallbackNote | null = null;
   allocated: AllocNote | null = null;
-  /** The catalogued mutant switched on (impl/mutants.ts), or null for the real design. */
-  readonly mutant: string | null;
+  /** The design's named steps. */
+  readonly steps: KernelSteps;
 
-  constructor(config: Config, knobs: Knobs, mutant: string | null = null) {
+  constructor(config: Config, knobs: Knobs, steps: KernelSteps) {
     const orders = config.orderMax + 1;
     this.config = config;
     this.knobs = knobs;
-    this.mutant = mutant;
-    this.counter = new SwapCounter(countSentinel(config), this.marks, mutant);
+    this.steps = steps;
+    this.counter = new SwapCounter(countSentinel(config), this.marks, steps);
     const direct = knobs.reverseMap === 'elided';
     assert(!direct || knobs.virtualEntries === 'always',
       'an elided reverse map needs every entry virtual (nothing else tracks physical slots)');
@@ -139,15 +205,15 @@ export class SwapState {
     // hold a direct slot (RFC v2); classic allocates it with every swap table.
     const memcgDeferred = knobs.virtualEntries !== 'never';
     this.devices = config.devices.map((device, type) => direct
-      ? new BitmapDevice(type, device, this.counters, mutant)
+      ? new BitmapDevice(type, device, this.counters, steps)
       : new TableDevice(type, device, config.clusterSlots, orders, this.counters, this.marks,
-        mutant, memcgDeferred));
+        memcgDeferred, steps));
     this.allocator = new PhysicalAllocator(this.devices, config.cpus, orders, this.marks);
     assert(config.vswapSlots - 1 <= POINTER_OFFSET_MAX, 'virtual offsets fit a Pointer word');
     this.vspace = knobs.virtualEntries === 'never'
       ? null
       : new VirtualSpace(config.vswapSlots, config.clusterSlots, orders, config.cpus,
-        knobs.lookupCache, this.marks, mutant);
+        knobs.lookupCache, this.marks, steps);
     this.zswap = new ZswapPool(config.zswapCapacity);
     this.memcg = new MemcgSwapCounters(config);
     this.zswapTree = new ZswapTree(config.devices.length);
@@ -203,7 +269,7 @@ export class SwapState {
     return loc.cluster.word(loc.slot);
   }
 
-  private setWord(loc: EntryLoc, word: number): void {
+  setWord(loc: EntryLoc, word: number): void {
     assert(word !== NULL_WORD, 'use freeEntry() to clear a slot');
     costs.tableWrites++;
     loc.cluster.tableOf()[loc.slot] = word;
@@ -286,28 +352,9 @@ export class SwapState {
    * is not 0), then the slots whose count is 0 are freed.
    */
   deleteFromSwapCache(folio: Folio, shadow: boolean): void {
-    const locs = this.entriesOf(folio);
-    const cookie = shadow ? this.nextShadow() : 0;
-    for (const loc of locs) {
-      const word = this.word(loc);
-      assert(wordIsPfn(word) && wordToPfn(word) === folio.pfn, () => `${loc.value} not bound`);
-      const count = wordToCount(word);
-      // MUTANT shadow-left-after-free: the workingset shadow is stored in every slot of the
-      // folio, unreferenced ones included ...
-      const keep = count > 0 || this.mutant === 'shadow-left-after-free';
-      this.setWord(loc, shadowToWord(keep ? cookie : 0, count, wordToZero(word)));
-    }
-    folio.swapcache = false;
-    folio.swap = 0;
-    for (const loc of locs) {
-      const word = this.word(loc);
-      // ... and a slot holding a shadow is taken for a referenced one, so the count-0 slots
-      // are never freed: the shadow is left behind (brief §7.3 #6: freeing erases it).
-      const busy = this.mutant === 'shadow-left-after-free' && wordToShadow(word) !== 0;
-      if (wordToCount(word) === 0 && !busy) this.freeEntry(loc);
-      else this.syncCacheOnly(loc);
-    }
+    this.steps.swapCacheDelFolio(this, folio, shadow);
   }
+
 
   /**
    * folio_free_swap(): when every entry of `folio` has count 0, deletes it from the swap
@@ -335,12 +382,7 @@ export class SwapState {
     // charged from its allocation (no id is recorded when that charge failed); a virtual one
     // only while backed, and releaseBackend() has uncharged that.
     const id = this.clearMemcg(loc);
-    // MUTANT put-free-skips-uncharge: the batch free of swap_put_entries_direct() (the last
-    // put of an uncached entry) clears the memcg id without uncharging it: the charge leaks.
-    const leak = this.mutant === 'put-free-skips-uncharge' && why === 'put';
-    // MUTANT vswap-charge-at-alloc: a virtual entry charged at allocation is uncharged here.
-    const charged = loc.device !== null || this.mutant === 'vswap-charge-at-alloc';
-    if (charged && memcgIdIsRecorded(id) && !leak) this.memcg.uncharge(id, 1);
+    if (memcgIdIsRecorded(id)) this.steps.unchargeSwap(this, loc, id, why);
     if (loc.device !== null) {
       loc.device.freeSlots(loc.cluster, loc.slot, 1);
     } else {
@@ -462,32 +504,14 @@ export class SwapState {
    * entry keeps its slot; a virtual entry's backing slot is released). A zero writeout (`why`
    * 'zero') of a physical entry leaves its zswap object in the tree, stale (hasStaleZswap()).
    */
-  releaseBackend(
-    loc: EntryLoc, why: 'put' | 'free' | 'zero' | 'zswap' | 'disk' | 'other' = 'other',
-  ): void {
-    const word = this.word(loc);
-    // MUTANT zero-flag-stale: zswap_store() of a non-zero page does not clear the zero flag
-    // (brief §7.3 #7: Z is cleared on a non-zero re-writeout).
-    const keepZero = this.mutant === 'zero-flag-stale' && why === 'zswap';
-    if (wordToZero(word) && !keepZero) this.setWord(loc, wordWithZero(word, false));
+  releaseBackend(loc: EntryLoc, why: ReleaseWhy = 'other'): void {
+    this.steps.zeromapClear(this, loc, why);
     if (loc.device !== null) {
       if (why === 'zero') {
         loc.device.store?.discard(loc.offset); // the zswap object stays in the tree, stale
         return;
       }
-      // MUTANT zswap-stale-when-disabled: with zswap disabled the disk writeout returns before
-      // invalidating the old zswap copy (678e54d4bb9a, "invalidate duplicate entry when
-      // !zswap_enabled").
-      if (this.mutant === 'zswap-stale-when-disabled' && why === 'disk' && !this.zswapEnabled) {
-        loc.device.store?.discard(loc.offset);
-        return;
-      }
-      // MUTANT zswap-free-no-erase: the last put's free does zswap_entry_free() of the object
-      // without xa_erase() of its tree slot.
-      const handle = this.mutant === 'zswap-free-no-erase' && why === 'put'
-        ? this.zswapTree.load(loc.device.type, loc.offset)
-        : this.zswapTree.erase(loc.device.type, loc.offset);
-      if (handle !== null) this.zswap.free(handle); // zswap_invalidate()
+      this.steps.zswapInvalidate(this, loc, why);
       loc.device.store?.discard(loc.offset);
       return;
     }
@@ -555,23 +579,6 @@ export class SwapState {
     this.syncCacheOnly(loc);
   }
 
-  /** Rewrites an uncached entry's Shadow word without its shadow (for the mutant that does). */
-  dropShadow(loc: EntryLoc): void {
-    const word = this.word(loc);
-    assert(wordIsShadow(word), () => `${loc.value} is cached`);
-    this.setWord(loc, shadowToWord(0, wordToCount(word), wordToZero(word)));
-  }
-
-  /** The Pointer word to install on a physical slot backing `loc` (kept reverse map). */
-  rmapWord(loc: EntryLoc): number {
-    assert(loc.virtual, () => `${loc.value} is not virtual`);
-    costs.rmapUpdates++;
-    // MUTANT rmap-slot-not-offset: the Pointer word is built from the entry's slot inside its
-    // virtual cluster instead of its offset in the virtual space (the cluster base dropped).
-    const offset = this.mutant === 'rmap-slot-not-offset' ? loc.slot : loc.offset;
-    return pointerToWord(offset, this.isCacheOnly(loc));
-  }
-
   /** The entry has count 0 and is in the swap cache. */
   isCacheOnly(loc: EntryLoc): boolean {
     assert(this.word(loc) !== NULL_WORD, () => `cache-only test of free ${loc.value}`);
@@ -598,21 +605,8 @@ export class SwapState {
     assert(wordIsPointer(word) && wordToPointerOffset(word) === loc.offset,
       () => `rmap of ${loc.value} at ${device.type}:${offset} is ${word}`);
     const cacheOnly = this.isCacheOnly(loc);
-    // MUTANT rmap-cache-bit-never-set: the C bit is only ever cleared, never set when the last
-    // reference of a cached entry goes (the reverse map's cache-only state goes stale).
-    if (this.mutant === 'rmap-cache-bit-never-set' && cacheOnly) return;
-    if (wordToCacheOnly(word) !== cacheOnly) {
-      let next = pointerToWord(loc.offset, cacheOnly);
-      // MUTANT rmap-clear-drops-tag: clearing C masks the word with the wrong constant and
-      // drops the Pointer tag as well (an encoding bug, brief §5 #23).
-      if (this.mutant === 'rmap-clear-drops-tag' && !cacheOnly) {
-        next = (word & ~(POINTER_CACHE_ONLY_FLAG | POINTER_MARK)) >>> 0;
-      }
-      // MUTANT rmap-encoding-collision: C is encoded at bit 1, where a Pointer word with C set
-      // aliases a PFN word (the RFC v2 rmap-encoding collision, brief §5 #23).
-      if (this.mutant === 'rmap-encoding-collision' && cacheOnly) {
-        next = (pointerToWord(loc.offset, false) | PFN_MARK) >>> 0;
-      }
+    const next = this.steps.pointerWithCacheOnly(word, cacheOnly);
+    if (next !== word) {
       ci.tableOf()[slot] = next;
       costs.tableWrites++;
       costs.rmapUpdates++;
@@ -629,8 +623,7 @@ export class SwapState {
     assert(device !== undefined && device.online, () => `backing on offline device ${type}`);
     const id = this.memcgIdOf(loc);
     assert(memcgIdIsRecorded(id), () => `backed virtual ${loc.value} records no memcg`);
-    // MUTANT vswap-charge-at-alloc: the backing was never charged (the entry was, at allocation).
-    if (this.mutant !== 'vswap-charge-at-alloc') this.memcg.uncharge(id, 1); // mem_cgroup_uncharge_swap()
+    this.steps.unchargeBacking(this, id); // mem_cgroup_uncharge_swap()
     if (device.kind === 'bitmap') {
       device.free(offset, 1);
       return;
@@ -741,7 +734,7 @@ export class SwapState {
   }
 
   /** A new workingset shadow cookie, never 0 (workingset_eviction()). */
-  private nextShadow(): number {
+  nextShadow(): number {
     this.shadowAge = (this.shadowAge % SHADOW_MAX) + 1;
     return this.shadowAge;
   }
@@ -767,3 +760,60 @@ export class SwapState {
   }
 }
 
+
+/**
+ * __swap_cache_del_folio(): PFN words become Shadow words keeping count and zero flag (with a
+ * workingset shadow when `shadow` and the count is not 0), then the slots whose count is 0
+ * are freed.
+ */
+function swapCacheDelFolio(state: SwapState, folio: Folio, shadow: boolean): void {
+  const locs = state.entriesOf(folio);
+  const cookie = shadow ? state.nextShadow() : 0;
+  for (const loc of locs) {
+    const word = state.word(loc);
+    assert(wordIsPfn(word) && wordToPfn(word) === folio.pfn, () => `${loc.value} not bound`);
+    const count = wordToCount(word);
+    state.setWord(loc, shadowToWord(count > 0 ? cookie : 0, count, wordToZero(word)));
+  }
+  folio.swapcache = false;
+  folio.swap = 0;
+  for (const loc of locs) {
+    if (wordToCount(state.word(loc)) === 0) state.freeEntry(loc);
+    else state.syncCacheOnly(loc);
+  }
+}
+
+/** Any release clears the zero flag (a zero writeout sets it again afterwards). */
+function zeromapClear(state: SwapState, loc: EntryLoc): void {
+  const word = state.word(loc);
+  if (wordToZero(word)) state.setWord(loc, wordWithZero(word, false));
+}
+
+/** The object is erased from the tree and freed (zswap_invalidate()). */
+function zswapInvalidate(state: SwapState, loc: EntryLoc): void {
+  assert(loc.device !== null, () => `${loc.value} is not physical`);
+  const handle = state.zswapTree.erase(loc.device.type, loc.offset);
+  if (handle !== null) state.zswap.free(handle);
+}
+
+/** A physical entry was charged from its allocation; a virtual one only while backed. */
+function unchargeSwap(state: SwapState, loc: EntryLoc, id: number): void {
+  if (loc.device !== null) state.memcg.uncharge(id, 1);
+}
+
+function unchargeBacking(state: SwapState, id: number): void {
+  state.memcg.uncharge(id, 1);
+}
+
+/** A Pointer word naming the entry's offset in the virtual space, C set when cache-only. */
+function rmapWord(state: SwapState, loc: EntryLoc): number {
+  assert(loc.virtual, () => `${loc.value} is not virtual`);
+  costs.rmapUpdates++;
+  return pointerToWord(loc.offset, state.isCacheOnly(loc));
+}
+
+/** The steps of this file, correct. */
+export const swapStateSteps = {
+  swapCacheDelFolio, zeromapClear, zswapInvalidate, unchargeSwap, unchargeBacking, rmapWord,
+  pointerWithCacheOnly,
+} satisfies Partial<KernelSteps>;

@@ -5,6 +5,9 @@
  * drop lookup-cache pins on them); expected failures come back as errnos, and a broken
  * internal contract throws an AssertionError.
  *
+ * The system runs the design's named steps (impl/kernel-steps.ts), with the replacements of
+ * a design variant when one is given (a catalogued mutant, impl/designs.ts).
+ *
  * Not covered here: the mechanisms (impl/swap-state.ts and the modules it names).
  */
 import { assert, unreachable } from '../lib/assert.ts';
@@ -23,19 +26,31 @@ import { fault, fork, setZswap, split, write } from './ops-memory.ts';
 import { swapin, zap, zswapWriteback } from './ops-swap-in.ts';
 import { allocSwap, evict, freeSwapCache, unmap, writeout } from './ops-swap-out.ts';
 import { observeEntry, observeFolio, observeHolder, observeState } from './observe.ts';
-import { SwapState } from './swap-state.ts';
+import { kernelSteps } from './kernel-steps.ts';
+import type { SectionSteps } from './sections.ts';
+import { sectionSteps } from './sections-ops.ts';
+import { SwapState, type KernelSteps } from './swap-state.ts';
 import { swapoff, swapon } from './swapoff.ts';
+
+/** Named steps replaced in a design variant (a catalogued mutant, impl/mutants/). */
+export interface StepOverrides {
+  readonly steps?: Partial<KernelSteps>;
+  readonly sections?: Partial<SectionSteps>;
+}
 
 export class KernelSwapSystem implements SwapSystem {
   readonly state: SwapState;
+  /** The section steps the explorer's sectioned ops run (impl/sections-ops.ts). */
+  readonly sectionSteps: SectionSteps;
   /** Metadata peaks, sampled after ops once costs() has been called. */
   private peaks: MetadataPeaks | null = null;
   /** Metadata is measured after every N-th op (CostOptions.sampleEvery). */
   private sampleEvery = 1;
 
-  constructor(config: Config, knobs: Knobs, mutant: string | null = null) {
+  constructor(config: Config, knobs: Knobs, overrides: StepOverrides = {}) {
     assertConfig(config);
-    this.state = new SwapState(config, knobs, mutant);
+    this.state = new SwapState(config, knobs, { ...kernelSteps, ...overrides.steps });
+    this.sectionSteps = { ...sectionSteps, ...overrides.sections };
     assert(this.state.holders.length === config.holders);
   }
 

@@ -199,10 +199,7 @@ export function wordToPointerOffset(word: number): number {
 export function wordToCacheOnly(word: number): boolean {
   assert(wordIsPointer(word), () => `word ${hex(word)} is not a Pointer`);
   assert(!wordIsNull(word));
-  // A Pointer word has its mark at bit 2, so one with C set is at least 2^31 + 4: no Pointer
-  // word equals the flag, and `>` for `>=` decides the same (an equivalent mutant).
-  // Stryker disable next-line EqualityOperator: no Pointer word equals the C flag
-  return word >= POINTER_CACHE_ONLY_FLAG; // vswap: SWP_RMAP_CACHE_ONLY
+  return (word & POINTER_CACHE_ONLY_FLAG) !== 0; // vswap: SWP_RMAP_CACHE_ONLY
 }
 
 /** Hexadecimal rendering of a word, for messages. */

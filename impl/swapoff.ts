@@ -25,7 +25,8 @@ import type { Folio } from './folio-table.ts';
 import { holderIsSwap, holderToEntry } from './holder-word.ts';
 import { EINVAL, isIndex, OK } from './op-args.ts';
 import type { PhysicalDevice } from './physical-allocator.ts';
-import type { SwapState } from './swap-state.ts';
+import type { KernelSteps, SwapState } from './swap-state.ts';
+import type { VirtualCluster } from './cluster.ts';
 import { wordIsPfn, wordIsPointer, wordToPfn, wordToPointerOffset } from './swap-table-word.ts';
 import { vtWordIsPhys, vtWordToPhysType } from './virtual-table-word.ts';
 
@@ -95,15 +96,7 @@ function backedVirtualEntries(state: SwapState, device: PhysicalDevice): Set<num
   for (const ci of state.vspace.index.values()) {
     state.marks.hit('vswap-scan-slots-swapoff', ci.slots);
     costs.scanSlots += ci.slots;
-    // MUTANT elided-swapoff-miss: the scan that stands in for the elided reverse map starts at
-    // slot 1 of every cluster, as if each had cluster 0's reserved slot, and misses entries.
-    const first = state.mutant === 'elided-swapoff-miss' ? 1 : 0;
-    for (let slot = first; slot < ci.slots; slot++) {
-      const vt = ci.vtable[slot] ?? 0;
-      if (vtWordIsPhys(vt) && vtWordToPhysType(vt) === device.type) {
-        backed.add(state.locOf(ci, slot).value);
-      }
-    }
+    state.steps.scanBackedOn(state, ci, device.type, backed);
   }
   return backed;
 }
@@ -150,3 +143,14 @@ function cacheOnlyFolios(state: SwapState, device: PhysicalDevice): Folio[] {
   }
   return [...folios].sort((a, b) => a.pfn - b.pfn);
 }
+
+/** Every slot of `ci` whose virtual table word is PHYS on device `type`. */
+function scanBackedOn(state: SwapState, ci: VirtualCluster, type: number, backed: Set<number>): void {
+  for (let slot = 0; slot < ci.slots; slot++) {
+    const vt = ci.vtable[slot] ?? 0;
+    if (vtWordIsPhys(vt) && vtWordToPhysType(vt) === type) backed.add(state.locOf(ci, slot).value);
+  }
+}
+
+/** The steps of this file, correct. */
+export const swapoffSteps = { scanBackedOn } satisfies Partial<KernelSteps>;

@@ -5,6 +5,10 @@
  * The classic design keeps physical entries here (Shadow and PFN words); with a kept reverse
  * map, slots backing virtual entries hold Pointer words.
  *
+ * Five steps are named hooks (TableDeviceSteps: the new-cluster step of an allocation, the
+ * accounting of swap_range_alloc(), free_cluster(), partial_free_cluster() and the free of the
+ * cluster array at swapoff); impl/mutants/ replaces them in the cluster mutants.
+ *
  * Not covered here: choosing a device and the per-CPU cluster cache
  * (impl/physical-allocator.ts); what a reclaim does (the AllocHooks the caller passes).
  */
@@ -37,6 +41,22 @@ export interface AllocHooks {
 /** The word to install at slot i of a fresh allocation. */
 export type WordAt = (i: number) => number;
 
+/** The device's named steps (the design's own are `tableDeviceSteps`). */
+export interface TableDeviceSteps {
+  /** The new_cluster step: an aligned run of 2^order from a free cluster, or -1. */
+  allocNewCluster(device: TableDevice, order: number, hooks: AllocHooks, wordAt: WordAt): number;
+  /** The nonfull step: an aligned run of 2^order from si->nonfull_clusters[order], or -1. */
+  allocNonfullCluster(device: TableDevice, order: number, hooks: AllocHooks, wordAt: WordAt): number;
+  /** swap_range_alloc(): counts `nr` allocated slots in inuse_pages and nr_swap_pages. */
+  swapRangeAlloc(device: TableDevice, nr: number): void;
+  /** free_cluster(): an emptied cluster goes to the free (or discard) list. */
+  freeCluster(device: TableDevice, ci: SwapCluster): void;
+  /** partial_free_cluster(): a cluster that lost slots goes to the nonfull list. */
+  partialFreeCluster(device: TableDevice, ci: SwapCluster): void;
+  /** Frees si->cluster_info at the end of swapoff. */
+  freeClusterInfo(device: TableDevice): void;
+}
+
 export class TableDevice {
   readonly kind = 'table';
   /** The swap type (index into swap_info[]). */
@@ -53,10 +73,9 @@ export class TableDevice {
   /** si->inuse_pages: occupied slots other than bad ones. */
   inuse = 0;
   store: BlockStore | null = null;
-  private readonly counters: SwapCounters;
-  private readonly marks: Marks;
-  /** The catalogued mutant switched on (impl/mutants.ts), or null. */
-  private readonly mutant: string | null;
+  readonly counters: SwapCounters;
+  readonly marks: Marks;
+  private readonly steps: TableDeviceSteps;
   /**
    * The RFC v2 deferral: a cluster gets its memcg table when it first holds a direct slot (a
    * physical entry), not with its swap table, so clusters that only back virtual entries
@@ -66,7 +85,8 @@ export class TableDevice {
 
   constructor(
     type: number, config: DeviceConfig, clusterSlots: number, orders: number,
-    counters: SwapCounters, marks: Marks, mutant: string | null = null, memcgDeferred = false,
+    counters: SwapCounters, marks: Marks, memcgDeferred = false,
+    steps: TableDeviceSteps = tableDeviceSteps,
   ) {
     assert(Number.isInteger(type) && type >= 0, () => `swap type ${type}`);
     assert(clusterSlots >= 2 && (clusterSlots & (clusterSlots - 1)) === 0, 'cluster size');
@@ -77,7 +97,7 @@ export class TableDevice {
     this.lists = new ClusterLists(orders, marks, 'cluster');
     this.counters = counters;
     this.marks = marks;
-    this.mutant = mutant;
+    this.steps = steps;
     this.memcgDeferred = memcgDeferred;
   }
 
@@ -117,9 +137,7 @@ export class TableDevice {
       assert(ci.extend === null);
       this.lists.move(ci, 'none');
     }
-    // MUTANT swapoff-keeps-cluster-info: swapoff frees the device but leaves si->cluster_info
-    // in place, metadata of an offline device (brief §5 #6-#10, device lifetime).
-    if (this.mutant !== 'swapoff-keeps-cluster-info') this.clusters = [];
+    this.steps.freeClusterInfo(this);
     this.store = null;
     this.online = false;
     this.counters.online(-this.pages);
@@ -147,24 +165,14 @@ export class TableDevice {
   allocFromLists(order: number, hooks: AllocHooks, wordAt: WordAt): number {
     assert(this.online && this.writeOk, () => `allocation on device ${this.type} not write-ok`);
     assert(order >= 0 && order < this.lists.nonfull.length, () => `order ${order}`);
-    // MUTANT large-alloc-skips-free-clusters: a large allocation never takes a free cluster
-    // (the new_cluster steps are skipped for order > 0), so it fails on a device whose only
-    // aligned free runs are in empty clusters.
-    const takesFree = order === 0 || this.mutant !== 'large-alloc-skips-free-clusters';
-    if (this.config.discard && takesFree) {
-      const found = this.scanIsolated(this.lists.isolate(this.lists.free), 0, order, hooks, wordAt);
+    if (this.config.discard) {
+      const found = this.steps.allocNewCluster(this, order, hooks, wordAt);
       if (found >= 0) return found;
     }
-    // MUTANT large-alloc-order0-list: a large allocation scans nonfull_clusters[0] instead of
-    // nonfull_clusters[order], so its run lands in a partly used cluster of order 0 (order
-    // exclusivity, §7.3 #8: only empty clusters or clusters of its own order).
-    const nonfull = this.mutant === 'large-alloc-order0-list' ? 0 : order;
-    let found = this.scanList(this.lists.nonfull[nonfull], order, hooks, wordAt);
+    let found = this.steps.allocNonfullCluster(this, order, hooks, wordAt);
     if (found >= 0) return found;
-    if (takesFree) {
-      found = this.scanIsolated(this.lists.isolate(this.lists.free), 0, order, hooks, wordAt);
-      if (found >= 0) return found;
-    }
+    found = this.steps.allocNewCluster(this, order, hooks, wordAt);
+    if (found >= 0) return found;
     if (hooks.vmSwapFull()) {
       found = this.scanFullClusters(order, hooks, wordAt);
       if (found >= 0) return found;
@@ -244,7 +252,7 @@ export class TableDevice {
   }
 
   /** Scans every cluster of `list` for an order-`order` run (the nonfull/frag loops). */
-  private scanList(list: Set<SwapCluster> | undefined, order: number, hooks: AllocHooks,
+  scanList(list: Set<SwapCluster> | undefined, order: number, hooks: AllocHooks,
     wordAt: WordAt): number {
     assert(list !== undefined, 'no cluster list for that order');
     for (const ci of [...list]) {
@@ -256,7 +264,7 @@ export class TableDevice {
     return -1;
   }
 
-  private scanIsolated(
+  scanIsolated(
     ci: SwapCluster | null, start: number, order: number, hooks: AllocHooks, wordAt: WordAt,
   ): number {
     if (ci === null) return -1;
@@ -347,10 +355,7 @@ export class TableDevice {
       }
     }
     ci.count += nr;
-    this.inuse += nr;
-    // MUTANT counter-failure-path: the nr_swap_pages decrement is moved out of
-    // swap_range_alloc() to the end of folio_alloc_swap() (see ops-swap-out.ts allocSwap()).
-    if (this.mutant !== 'counter-failure-path') this.counters.take(nr);
+    this.steps.swapRangeAlloc(this, nr);
   }
 
   private relocateAfterAlloc(ci: SwapCluster): void {
@@ -363,17 +368,39 @@ export class TableDevice {
 
   private relocateAfterFree(ci: SwapCluster): void {
     if (ci.flags === 'none') return;
-    if (ci.count === 0) {
-      this.lists.relocateAfterFree(ci, this.writeOk && this.config.discard);
-      // MUTANT order-not-reset: free_cluster() forgets to reset ci->order, so an emptied
-      // cluster keeps excluding other orders (order exclusivity, brief §7.3 #8).
-      if (this.mutant !== 'order-not-reset') ci.order = 0;
-      ci.freeTable();
-      return;
-    }
-    // MUTANT cluster-list-stale: partial_free_cluster() is skipped, so a full cluster that
-    // lost a slot keeps its FULL flag and list (flag and count out of step, brief §5 #20).
-    if (this.mutant === 'cluster-list-stale') return;
-    this.lists.relocateAfterFree(ci, false);
+    if (ci.count === 0) this.steps.freeCluster(this, ci);
+    else this.steps.partialFreeCluster(this, ci);
   }
 }
+
+function allocNewCluster(device: TableDevice, order: number, hooks: AllocHooks, wordAt: WordAt): number {
+  return device.scanIsolated(device.lists.isolate(device.lists.free), 0, order, hooks, wordAt);
+}
+
+function allocNonfullCluster(device: TableDevice, order: number, hooks: AllocHooks, wordAt: WordAt): number {
+  return device.scanList(device.lists.nonfull[order], order, hooks, wordAt);
+}
+
+function swapRangeAlloc(device: TableDevice, nr: number): void {
+  device.inuse += nr;
+  device.counters.take(nr);
+}
+
+/** Emptied: to the free list (or the discard list), order reset, swap table freed. */
+function freeCluster(device: TableDevice, ci: SwapCluster): void {
+  device.lists.relocateAfterFree(ci, device.writeOk && device.config.discard);
+  ci.order = 0;
+  ci.freeTable();
+}
+
+function partialFreeCluster(device: TableDevice, ci: SwapCluster): void {
+  device.lists.relocateAfterFree(ci, false);
+}
+
+function freeClusterInfo(device: TableDevice): void {
+  device.clusters = [];
+}
+
+export const tableDeviceSteps: TableDeviceSteps = {
+  allocNewCluster, allocNonfullCluster, swapRangeAlloc, freeCluster, partialFreeCluster, freeClusterInfo,
+};

@@ -14,7 +14,8 @@
  * or 8, two CPUs), the examples by hand and a fast-check property over random
  * alloc / free / end-of-operation sequences checked against the test's own bookkeeping.
  * Not covered here: the lookup cache (impl/lookup-cache.test.ts), what a slot's word and
- * backend mean (impl/swap-state.ts), and the mutant-only helper takeTrusted().
+ * backend mean (impl/swap-state.ts), and the buggy per-CPU step of
+ * impl/mutants/vswap-percpu-trust.ts.
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

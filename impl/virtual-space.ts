@@ -11,20 +11,39 @@
  * Each virtual cluster has an ordinary swap table (count, swap cache, shadow, zero flag, counted
  * by impl/swap-count.ts exactly as for physical clusters) and a virtual table of backends.
  *
+ * Two steps are named hooks (VirtualSpaceSteps: the allocation at a CPU's cached next offset,
+ * and the release of an emptied cluster at the end of an op); impl/mutants/ replaces them in
+ * the virtual-space mutants.
+ *
  * Not covered here: what a virtual entry's backend means (impl/swap-state.ts) and the lookup
  * cache policy (impl/lookup-cache.ts).
  */
 import { assert } from '../lib/assert.ts';
 import { costs } from './cost-counters.ts';
-import { indexHeight } from './cost-metadata.ts';
+import { indexHeight } from './xarray-geometry.ts';
 import type { Knobs } from '../lib/system.ts';
 import { VirtualCluster } from './cluster.ts';
 import { ClusterLists } from './cluster-lists.ts';
-import { LookupCache } from './lookup-cache.ts';
+import { LookupCache, lookupCacheSteps, type LookupCacheSteps } from './lookup-cache.ts';
 import type { Marks } from './marks.ts';
 import { BAD_WORD, NULL_WORD, wordIsBad } from './swap-table-word.ts';
 import type { WordAt } from './table-device.ts';
 import { VT_NONE_WORD } from './virtual-table-word.ts';
+
+/** The space's named steps (the design's own are `virtualSpaceSteps`). */
+export interface VirtualSpaceSteps extends LookupCacheSteps {
+  /**
+   * The per-CPU fast path of vswap_alloc(): an aligned run of 2^order in usable cluster `ci`
+   * from `start`, the slot after the CPU's last allocation of that order; -1 if none.
+   */
+  allocFromPercpu(space: VirtualSpace, ci: VirtualCluster, start: number, order: number,
+    cpu: number, wordAt: WordAt): number;
+  /**
+   * End of an op for a cluster left without used slots: drops the lookup-cache pins on it and
+   * frees it unless it is permanent (vswap_cluster_free()).
+   */
+  releaseEmptyCluster(space: VirtualSpace, ci: VirtualCluster): void;
+}
 
 export class VirtualSpace {
   /** vswapSlots: offsets at or above are bad. */
@@ -40,15 +59,15 @@ export class VirtualSpace {
   /** Used slots other than bad ones. */
   inuse = 0;
   private readonly everAllocated: Uint8Array;
-  private readonly percpu: number[][];
+  /** Per CPU and order: the offset after that CPU's last allocation, or -1. */
+  readonly percpu: number[][];
   private readonly pendingFree = new Set<VirtualCluster>();
-  private readonly marks: Marks;
-  /** The catalogued mutant switched on (impl/mutants.ts), or null. */
-  private readonly mutant: string | null;
+  readonly marks: Marks;
+  private readonly steps: VirtualSpaceSteps;
 
   constructor(
     slots: number, clusterSlots: number, orders: number, cpus: number,
-    lookupCache: Knobs['lookupCache'], marks: Marks, mutant: string | null = null,
+    lookupCache: Knobs['lookupCache'], marks: Marks, steps: VirtualSpaceSteps = virtualSpaceSteps,
   ) {
     assert(slots >= clusterSlots, () => `vswap slots ${slots}`);
     assert(clusterSlots >= 2 && orders >= 1 && cpus >= 1, 'vswap geometry');
@@ -57,12 +76,12 @@ export class VirtualSpace {
     this.clusterCountMax = Math.ceil(slots / clusterSlots);
     this.indexHeight = indexHeight(this.clusterCountMax);
     this.lists = new ClusterLists(orders, marks, 'vcluster');
-    this.lookupCache = new LookupCache(lookupCache, cpus, marks, mutant);
+    this.lookupCache = new LookupCache(lookupCache, cpus, marks, steps);
     this.everAllocated = new Uint8Array(this.clusterCountMax);
     this.percpu = [];
     for (let cpu = 0; cpu < cpus; cpu++) this.percpu.push(new Array<number>(orders).fill(-1));
     this.marks = marks;
-    this.mutant = mutant;
+    this.steps = steps;
     const first = this.createCluster(0); // vswap_init(): index 0 with slot 0 bad
     this.lists.move(first, first.count < first.slots ? 'nonfull' : 'full');
   }
@@ -102,15 +121,8 @@ export class VirtualSpace {
     const cached = offsets[order] ?? -1;
     if (cached >= 0) {
       const ci = this.xaLoad(Math.floor(cached / this.clusterSlots));
-      // MUTANT vswap-percpu-trust: the per-CPU next offset is taken without re-checking the
-      // slot under the cluster lock; a slot another CPU took meanwhile is handed out again
-      // while its entry is live (ABA, brief §5 #1 and §7.3 #18).
-      if (this.mutant === 'vswap-percpu-trust' && ci !== undefined && this.isUsable(ci, order) &&
-        cached % 2 ** order === 0 && cached % this.clusterSlots + 2 ** order <= this.clusterSlots) {
-        return this.takeTrusted(ci, cached % this.clusterSlots, order, cpu, wordAt);
-      }
       if (ci !== undefined && this.isUsable(ci, order)) {
-        const found = this.scan(ci, cached % this.clusterSlots, order, cpu, wordAt);
+        const found = this.steps.allocFromPercpu(this, ci, cached % this.clusterSlots, order, cpu, wordAt);
         if (found >= 0) return found;
       }
       offsets[order] = -1;
@@ -170,23 +182,7 @@ export class VirtualSpace {
   endOp(): void {
     for (const ci of this.pendingFree) {
       if (ci.count > ci.badCount) continue;
-      // MUTANT pinned-permanent-leak: the permanent check comes before the pin drop, so a
-      // lookup-cache pin on a permanent cluster is never released.
-      if (this.mutant === 'pinned-permanent-leak' && this.isPermanent(ci)) continue;
-      // MUTANT lookup-cache-stale-after-free: the cluster is freed without dropping the
-      // per-CPU lookup-cache pins on it; the cached pointer outlives the cluster and its id is
-      // reused (vswap v6 patch 22's lookup cache, brief §7.3 #14).
-      if (this.mutant !== 'lookup-cache-stale-after-free') this.lookupCache.forget(ci);
-      if (this.isPermanent(ci)) continue;
-      assert(ci.flags === 'free', () => `emptied cluster ${ci.id} on the ${ci.flags} list`);
-      this.lists.move(ci, 'dead');
-      assert(this.index.delete(ci.id), () => `cluster ${ci.id} missing from the index`);
-      for (const offsets of this.percpu) {
-        for (let order = 0; order < offsets.length; order++) {
-          if (Math.floor((offsets[order] ?? -1) / this.clusterSlots) === ci.id) offsets[order] = -1;
-        }
-      }
-      this.marks.hit('vcluster-freed');
+      this.steps.releaseEmptyCluster(this, ci);
     }
     this.pendingFree.clear();
   }
@@ -211,7 +207,7 @@ export class VirtualSpace {
     return ci.badCount > 0;
   }
 
-  private isUsable(ci: VirtualCluster, order: number): boolean {
+  isUsable(ci: VirtualCluster, order: number): boolean {
     if (ci.flags !== 'free' && ci.flags !== 'nonfull' && ci.flags !== 'frag') return false;
     return order === 0 || ci.count === 0 || ci.order === order;
   }
@@ -254,32 +250,8 @@ export class VirtualSpace {
     return -1;
   }
 
-  // Stryker disable all: only the catalogued mutant vswap-percpu-trust calls this (the switch
-  // in alloc()), so no run without a mutant reaches it (docs/mutation-testing.md).
-  /** Takes the run at `slot` of `ci` without checking it (the vswap-percpu-trust mutant). */
-  private takeTrusted(ci: VirtualCluster, slot: number, order: number, cpu: number,
-    wordAt: WordAt): number {
-    const nr = 2 ** order;
-    const table = ci.tableOf();
-    this.lists.move(ci, 'none');
-    if (ci.count === 0) ci.order = order;
-    let fresh = 0;
-    for (let i = 0; i < nr; i++) {
-      if (table[slot + i] === NULL_WORD) fresh++;
-      table[slot + i] = wordAt(i);
-    }
-    ci.count += fresh;
-    this.inuse += fresh;
-    const offsets = this.percpu[cpu];
-    assert(offsets !== undefined);
-    offsets[order] = slot + nr < ci.slots ? ci.id * this.clusterSlots + slot + nr : -1;
-    this.lists.relocateAfterAlloc(ci);
-    return ci.id * this.clusterSlots + slot;
-  }
-  // Stryker restore all
-
   /** Scans `ci` from `start` for an aligned NULL run and takes it. */
-  private scan(ci: VirtualCluster, start: number, order: number, cpu: number, wordAt: WordAt) {
+  scan(ci: VirtualCluster, start: number, order: number, cpu: number, wordAt: WordAt) {
     assert(!ci.dead, () => `scan of DEAD cluster ${ci.id}`);
     costs.clusterLocks++;
     const nr = 2 ** order;
@@ -311,3 +283,24 @@ export class VirtualSpace {
     return found;
   }
 }
+
+function allocFromPercpu(space: VirtualSpace, ci: VirtualCluster, start: number, order: number,
+  cpu: number, wordAt: WordAt): number {
+  return space.scan(ci, start, order, cpu, wordAt);
+}
+
+function releaseEmptyCluster(space: VirtualSpace, ci: VirtualCluster): void {
+  space.lookupCache.forget(ci);
+  if (space.isPermanent(ci)) return;
+  assert(ci.flags === 'free', () => `emptied cluster ${ci.id} on the ${ci.flags} list`);
+  space.lists.move(ci, 'dead');
+  assert(space.index.delete(ci.id), () => `cluster ${ci.id} missing from the index`);
+  for (const offsets of space.percpu) {
+    for (let order = 0; order < offsets.length; order++) {
+      if (Math.floor((offsets[order] ?? -1) / space.clusterSlots) === ci.id) offsets[order] = -1;
+    }
+  }
+  space.marks.hit('vcluster-freed');
+}
+
+export const virtualSpaceSteps: VirtualSpaceSteps = { allocFromPercpu, releaseEmptyCluster, ...lookupCacheSteps };

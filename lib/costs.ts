@@ -12,7 +12,8 @@
  * Uint32Arrays: the count of slots is what is measured, never the bytes of the typed array).
  *
  * Not covered here: how a design counts (impl/cost-counters.ts, impl/cost-metadata.ts), how
- * counts become time (lib/cost-model.ts) nor how the report is printed (properties/compare*.ts).
+ * counts become time (properties/cost-model.ts) nor how the report is printed
+ * (properties/compare*.ts).
  */
 
 /** Work done by ops, totals since creation. */

@@ -1,13 +1,14 @@
 /**
- * The public surface of the swapcheck package: the op vocabulary, configs, outcomes,
- * observations and the system interface a design implements.
+ * The shared vocabulary as the package exports it (api/index.ts adds the built-in factory):
+ * the ops, configs, outcomes, observations, the system interface a design implements, and the
+ * names and knobs of the built-in designs.
  *
  * Not covered here: the CLI (cli/) and the harness internals (properties/).
  */
 export * from './assert.ts';
-export * from './builtin-designs.ts';
 export * from './config.ts';
 export * from './costs.ts';
+export { builtinDesignNames, builtinKnobs } from './designs.ts';
 export * from './invariant.ts';
 export * from './observation.ts';
 export * from './ops.ts';

@@ -11,7 +11,7 @@ import type { EntryView, FolioView, HolderView, Observation } from './observatio
 import type { Op } from './ops.ts';
 import type { ImplOutcome } from './outcome.ts';
 
-/** Design knobs; a built-in design is a preset of these (impl/designs.ts). */
+/** Design knobs; a built-in design is a preset of these (lib/designs.ts). */
 export interface Knobs {
   /** Which new entries are virtual: never (classic); first (every swap-out tries the virtual
    * space and falls back to a physical device when it cannot, the RFC as posted); when-zswap

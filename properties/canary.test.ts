@@ -12,8 +12,9 @@
  * (c) Every invariant name the impl audit can report (read from impl/audit.ts) has a canary:
  *     a mutant whose first failure is that audit, or, for the audits observe() dominates, a
  *     direct state corruption that the audit must report.
- * (d) The catalogue is well formed: every mutant has a `MUTANT name` branch in impl/, every
- *     mutant name tested in impl/ is catalogued, and docs/mutants.md shows the current table.
+ * (d) The catalogue is well formed: every mutant is one file impl/mutants/NAME.ts replacing
+ *     named steps with different functions, no op path of impl/ tests for a mutant, and
+ *     docs/mutants.md shows the current table.
  * (e) Race mutants (entries with `race`) instead have a committed concurrent trace (format
  *     version 2) whose schedule replays to the catalogued first failure, on two CPUs or more,
  *     whose ops run one after another hold on the mutant (only an interleaving exposes it),
@@ -28,11 +29,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configPresets, configTinyMemcg, type Config } from '../lib/config.ts';
 import { InvariantViolation } from '../lib/invariant.ts';
-import { designs } from '../impl/designs.ts';
+import { designs } from '../lib/designs.ts';
+import { kernelSteps } from '../impl/kernel-steps.ts';
 import {
-  auditsWithoutMutantCanary, cataloguedFailure, mutantCatalogue, mutantDesignRef, mutantTableMarkdown,
+  auditsWithoutMutantCanary, cataloguedFailure, mutantCatalogue, mutantDesignRef, mutants, mutantTableMarkdown,
   type MutantDoc,
 } from '../impl/mutants.ts';
+import { sectionSteps } from '../impl/sections-ops.ts';
 import { KernelSwapSystem } from '../impl/swap-system.ts';
 import { holderWithExclusive } from '../impl/holder-word.ts';
 import { memcgToId } from '../impl/memcg.ts';
@@ -100,19 +103,33 @@ describe('mutant catalogue', () => {
     }
   });
 
-  it('matches the mutant branches in impl/ both ways', () => {
-    const sources = readdirSync(join(root, 'impl'))
-      .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && file !== 'mutants.ts')
-      .map((file) => readFileSync(join(root, 'impl', file), 'utf8'))
-      .join('\n');
+  it('has one file per mutant in impl/mutants/, each replacing named steps', () => {
+    const files = readdirSync(join(root, 'impl', 'mutants')).filter((file) => file.endsWith('.ts'));
+    expect(new Set(files.map((file) => file.replace(/\.ts$/, '')))).toEqual(new Set(names));
     for (const name of names) {
-      expect(sources, `impl/ has a commented branch for ${name}`)
-        .toMatch(new RegExp(`MUTANT [a-z0-9/ -]*\\b${name}\\b`));
+      const mutant = mutants[name];
+      expect(mutant?.name, `impl/mutants/${name}.ts names itself`).toBe(name);
+      const steps = Object.entries(mutant?.steps ?? {});
+      const sections = Object.entries(mutant?.sections ?? {});
+      expect(steps.length + sections.length, `${name} replaces a step`).toBeGreaterThan(0);
+      for (const [step, fn] of steps) {
+        expect(Object.keys(kernelSteps), `${name}: ${step} is a KernelSteps step`).toContain(step);
+        expect(fn, `${name}: ${step} differs from the correct step`).not.toBe(kernelSteps[step as keyof typeof kernelSteps]);
+      }
+      for (const [step, fn] of sections) {
+        expect(Object.keys(sectionSteps), `${name}: ${step} is a SectionSteps step`).toContain(step);
+        expect(fn, `${name}: ${step} differs from the correct step`).not.toBe(sectionSteps[step as keyof typeof sectionSteps]);
+      }
     }
-    const tested = [...sources.matchAll(/mutant [!=]== '([^']+)'/g)].map((match) => match[1]);
-    expect(tested.length).toBeGreaterThan(names.length);
-    for (const name of tested) expect(names, 'a mutant branch names an unknown mutant').toContain(name);
-    expect(new Set(tested)).toEqual(new Set(names));
+  });
+
+  it('leaves no mutant switch in the op paths of impl/', () => {
+    const catalogue = new Set(['mutants.ts', 'mutant.ts', 'designs.ts']);
+    for (const file of readdirSync(join(root, 'impl'))) {
+      if (!file.endsWith('.ts') || file.endsWith('.test.ts') || catalogue.has(file)) continue;
+      const source = readFileSync(join(root, 'impl', file), 'utf8');
+      expect(source, `impl/${file} tests for a mutant`).not.toMatch(/\bmutant\b\s*[!=]==|\.mutant\b|MUTANT |Stryker (disable|restore)/);
+    }
   });
 
   it('is documented in docs/mutants.md with the current table', () => {
@@ -138,7 +155,7 @@ const raceNames = names.filter((name) => doc(name).race !== undefined);
 const sequentialNames = names.filter((name) => doc(name).race === undefined);
 
 describe('race mutants', () => {
-  it('has at least 8 (issue 7), the ABA while a fault sleeps among them', () => {
+  it('has at least 8, the ABA while a fault sleeps among them', () => {
     expect(raceNames.length).toBeGreaterThanOrEqual(8);
     expect(raceNames).toContain('skip-cache-early-unpin');
   });

@@ -14,7 +14,8 @@ import { describe, expect, it } from 'vitest';
 import { configTiny, type Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
-import { createSystem, designs } from '../impl/designs.ts';
+import { designs } from '../lib/designs.ts';
+import { createSystem } from '../impl/designs.ts';
 import { Checker, checkerOptionsDefault, type Failure } from './checker.ts';
 
 const tinyDisk: Config = { ...configTiny, zswapEnabled: false };

@@ -14,7 +14,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SwapSystem } from '../lib/system.ts';
-import { createSystem, designs } from '../impl/designs.ts';
+import { designs } from '../lib/designs.ts';
+import { createSystem } from '../impl/designs.ts';
 import { reportDate } from '../cli/compare-command.ts';
 import { runCaptured } from '../cli/captured-io.ts';
 import { main } from '../cli/program.ts';

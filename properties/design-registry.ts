@@ -9,7 +9,8 @@
  */
 import type { Knobs } from '../lib/system.ts';
 import type { Config } from '../lib/config.ts';
-import { createSystem, designs } from '../impl/designs.ts';
+import { designs } from '../lib/designs.ts';
+import { createSystem } from '../impl/designs.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
 
 /** Names of the catalogued mutants (impl/mutants.ts). */

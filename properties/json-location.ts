@@ -8,6 +8,14 @@
  */
 import jsonc from 'jsonc-parser';
 
+/** One schema problem: its path in the document, and what is wrong, in words. */
+export interface IssueProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+  /** The problem is an unknown field (its location is the field's name). */
+  readonly unknownField: boolean;
+}
+
 /** One problem: where it is and what it is. */
 export interface JsonProblem {
   readonly line: number;

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { configPresets } from '../lib/config.ts';
-import { designs, knobDocs } from '../impl/designs.ts';
+import { designs, knobDocs } from '../lib/designs.ts';
 import { runCampaign } from './campaign.ts';
 import { designSpelling, parseDesignSpelling } from './design-ref.ts';
 import { designNames, resolveDesign } from './design-registry.ts';

@@ -1,6 +1,6 @@
 /**
  * Knob swarms: the knobs each run of a campaign gives its design. A built-in design's legal
- * knob space (impl/designs.ts DesignPreset.space) lists the values its runs may take besides
+ * knob space (lib/designs.ts DesignPreset.space) lists the values its runs may take besides
  * the preset's; a design proposal is a knob combination, so a campaign of a design runs its
  * neighbours too (a bug in the lookup cache's `validated` mode is reachable from
  * vswap-direct-cached, which presets `pinned`).
@@ -17,7 +17,7 @@
  * Not covered here: what the knobs change (impl/), runs and reports (properties/campaign.ts).
  */
 import type { Knobs } from '../lib/system.ts';
-import { designs, knobDocs } from '../impl/designs.ts';
+import { designs, knobDocs } from '../lib/designs.ts';
 import type { DesignRef } from './trace.ts';
 
 /** `swarm` varies the knobs across runs; `fixed` runs every run on the design as named. */

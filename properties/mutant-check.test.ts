@@ -13,8 +13,7 @@ import { checkMutant, shrunkLimit } from './mutant-check.ts';
 
 describe('the portfolio shrink of a seed', () => {
   // Seed 9 of vswap-percpu-trust first kills on `tiny` (run 1): shrinking that kill alone
-  // takes about 11 s of CPU and stops at a fixpoint of 40 ops (measured with the generator of
-  // issue 15; seed 8 played this part before it, docs/mutants.md). The portfolio's later kills
+  // takes about 11 s of CPU and stops at a fixpoint of 40 ops. The portfolio's later kills
   // shrink to the documented 8.
   it('reports a kill within 1.5 times the shortest where the first kill alone shrinks to 40 ops', () => {
     const result = checkMutant('vswap-percpu-trust', {

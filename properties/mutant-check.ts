@@ -163,10 +163,9 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
   // twentieth of the budget each, the configs in turn and the earliest failing step first (a
   // kill that fails sooner has less to cut), while at least a twentieth is left and none has
   // reached the documented shortest. Whatever is left then resumes the cut shrinks, the
-  // shortest first. The seed reports the shortest kill. A tenth per slice and only the
-  // shortest resumed (run 10 of docs/mutants.md) left seeds 16 and 20 of
-  // `bitmap-bad-slot-used` at 18 ops: their slices ate the budget, and the shortest was a
-  // fixpoint while a cut one would have reached 9.
+  // shortest first. The seed reports the shortest kill. With a tenth per slice and only the
+  // shortest resumed, seeds 16 and 20 of `bitmap-bad-slot-used` stop at 18 ops: their slices
+  // eat the budget, and the shortest is a fixpoint while a cut one would reach 9.
   const portfolioKills = 8;
   const shrinkPortfolio = (seed: number, run: number, kill: Kill) => {
     const shrinkStarted = clock();

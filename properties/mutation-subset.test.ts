@@ -33,7 +33,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configPresets, type Config } from '../lib/config.ts';
 import type { Knobs } from '../lib/system.ts';
-import { designs } from '../impl/designs.ts';
+import { designs } from '../lib/designs.ts';
 import { mutantCatalogue, mutantDesignRef } from '../impl/mutants.ts';
 import { checkerOptionsCampaign, type Failure } from './checker.ts';
 import { designFromKnobs, resolveDesign } from './design-registry.ts';
@@ -99,10 +99,10 @@ interface Focus {
 
 const focuses: readonly Focus[] = [
   {
-    // Six more runs than the others: since issue 15 a write-fault swapin (one in four) frees
-    // the swap cache of an entry nothing else holds, a zap of a mapped page frees an unused
-    // cache, and a writeout may fail its charge, so a device holding a cached virtual entry
-    // is rarer at swapoff: the first eight runs of this focus take none offline.
+    // Six more runs than the others: a write-fault swapin (one in four) frees the swap cache
+    // of an entry nothing else holds, a zap of a mapped page frees an unused cache, and a
+    // writeout may fail its charge, so a device holding a cached virtual entry is rare at
+    // swapoff: the first eight runs of this focus take none offline.
     name: 'swapoff', config: 'tiny', runs: REACH_RUNS + 6, accept: (s) => s.focus === 'swapoff',
     reaches: (knobs) => [
       'swapoffLive', 'swapoffCached', 'swapoffShared', 'swapoffCacheOnly',
@@ -110,9 +110,9 @@ const focuses: readonly Focus[] = [
     ],
   },
   {
-    // Six more runs than the others: since campaign templates prefer redirtying cached pages
-    // (the selfcheck merge), and since issue 15 (as above), the first eight swapoff runs no
-    // longer take a device with a cached entry offline on the virtual designs.
+    // Six more runs than the others: campaign templates prefer redirtying cached pages, and
+    // (as above) caches are freed early, so the first eight swapoff runs take no device with
+    // a cached entry offline on the virtual designs.
     name: 'swapoff', config: 'default', runs: REACH_RUNS + 6, accept: (s) => s.focus === 'swapoff',
     reaches: () => ['swapoffLive', 'swapoffCached', 'swapoffShared'],
   },

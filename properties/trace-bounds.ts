@@ -15,7 +15,7 @@
 import type { Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import { folioPickMax } from './op-template.ts';
-import type { IssueProblem } from './trace.ts';
+import type { IssueProblem } from './json-location.ts';
 
 /** The most folios one op can create on `config`. */
 function foliosCreatedMax(op: Op, config: Config): number {

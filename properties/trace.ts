@@ -16,7 +16,7 @@ import type { Config } from '../lib/config.ts';
 import type { ConfigPresetName } from '../lib/config.ts';
 import { configPresets, validateConfig } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
-import { pathLocation, syntaxProblem } from './json-location.ts';
+import { pathLocation, syntaxProblem, type IssueProblem } from './json-location.ts';
 import { opBoundsProblems } from './trace-bounds.ts';
 
 export const traceFormat = 'swapcheck-trace';
@@ -138,14 +138,6 @@ export interface Trace {
 /** An input problem: the CLI prints the message on one line and exits 2. */
 export class InputError extends Error {
   override name = 'InputError';
-}
-
-/** One schema problem: its path in the document, and what is wrong, in words. */
-export interface IssueProblem {
-  readonly path: readonly (string | number)[];
-  readonly message: string;
-  /** The problem is an unknown field (its location is the field's name). */
-  readonly unknownField: boolean;
 }
 
 /** The problem one valibot issue stands for. */

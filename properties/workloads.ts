@@ -12,7 +12,8 @@
  */
 import { configDefault, type Config } from '../lib/config.ts';
 import { opNames, type Op, type OpName } from '../lib/ops.ts';
-import { createSystem, designs } from '../impl/designs.ts';
+import { designs } from '../lib/designs.ts';
+import { createSystem } from '../impl/designs.ts';
 import { Checker, checkerOptionsDefault } from './checker.ts';
 import { drawTemplateWith, opWeightsBase } from './generator.ts';
 import { resolveTemplate, type OpTemplate } from './op-template.ts';

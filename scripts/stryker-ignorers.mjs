@@ -1,5 +1,5 @@
 /**
- * Three Stryker ignorer plugins for the impl/ mutation run (stryker.config.mjs).
+ * Two Stryker ignorer plugins for the impl/ mutation run (stryker.config.mjs).
  *
  * `assertions` leaves unmutated the calls of assert(), unreachable() and check() (lib/assert.ts,
  * lib/invariant.ts), condition and message; in impl/audit.ts, the oracle whose every check has
@@ -15,76 +15,7 @@
  * a mutant is never active: Stryker would report it "Survived" although no test ran it (with
  * perTest coverage these are not recognised as static). The constants are pinned by the
  * load-time asserts and the word round-trip tests instead.
- *
- * `mutant-switches` leaves unmutated the switches of the catalogued mutants
- * (impl/mutants.ts) and the code only those switches reach. A switch is a comparison of a
- * `mutant` field or variable with a string literal, e.g. `this.mutant === 'put-skips-free'`.
- * With no catalogued mutant on (every Stryker run) the switch is `null === '...'`, so:
- *
- * - the comparison itself: mutating it to "false" for `===` (or "true" for `!==`) changes
- *   nothing, and mutating it the other way switches the catalogued bug on for every run, which
- *   is what properties/canary.test.ts already proves the harness catches;
- * - an `&&` chain holding a `=== '...'` switch is always false (an `||` chain holding a
- *   `!== '...'` switch is always true): its other operands are never evaluated;
- * - the branch such a chain guards (`if` consequent, `?:` consequent, or the alternate of an
- *   always-true test) never runs.
- *
- * Mutants there would be equivalent or a copy of the catalogue, so they are reported as
- * "Ignored" with the reason below and do not count in the score. Not covered here: helpers
- * that only a mutant branch calls (they carry `// Stryker disable` comments at the source).
  */
-
-/** '===' or '!==' when `node` is a mutant switch, else null. */
-function switchOperator(node) {
-  if (node?.type !== 'BinaryExpression') return null;
-  if (node.operator !== '===' && node.operator !== '!==') return null;
-  const isMutantRef = (side) =>
-    (side.type === 'Identifier' && side.name === 'mutant') ||
-    (side.type === 'MemberExpression' && !side.computed && side.property.type === 'Identifier' &&
-      side.property.name === 'mutant');
-  const isName = (side) => side.type === 'StringLiteral';
-  const matches = (isMutantRef(node.left) && isName(node.right)) ||
-    (isName(node.left) && isMutantRef(node.right));
-  return matches ? node.operator : null;
-}
-
-/** The operands of a chain of one logical operator, flattened. */
-function chainOperands(node, operator) {
-  if (node.type === 'LogicalExpression' && node.operator === operator) {
-    return [...chainOperands(node.left, operator), ...chainOperands(node.right, operator)];
-  }
-  return [node];
-}
-
-/** The constant value of a test while no mutant is on: false, true, or null (not constant). */
-function constantWithoutMutant(node) {
-  if (node === null || node === undefined) return null;
-  const own = switchOperator(node);
-  if (own === '===') return false;
-  if (own === '!==') return true;
-  if (node.type === 'LogicalExpression' && node.operator === '&&' &&
-    chainOperands(node, '&&').some((operand) => switchOperator(operand) === '===')) return false;
-  if (node.type === 'LogicalExpression' && node.operator === '||' &&
-    chainOperands(node, '||').some((operand) => switchOperator(operand) === '!==')) return true;
-  return null;
-}
-
-const reason = 'catalogued mutant switch (impl/mutants.ts): constant with no mutant on; ' +
-  'see docs/mutation-testing.md';
-
-const ignoreMutantSwitches = {
-  shouldIgnore(path) {
-    const node = path.node;
-    if (constantWithoutMutant(node) !== null) return reason;
-    const parent = path.parentPath?.node;
-    if (parent?.type === 'IfStatement' || parent?.type === 'ConditionalExpression') {
-      const test = constantWithoutMutant(parent.test);
-      if (path.key === 'consequent' && test === false) return reason;
-      if (path.key === 'alternate' && test === true) return reason;
-    }
-    return undefined;
-  },
-};
 
 /** The contract helpers of lib/assert.ts and lib/invariant.ts. */
 const contractCallees = new Set(['assert', 'unreachable', 'check']);
@@ -144,5 +75,4 @@ const ignoreModuleLevel = {
 export const strykerPlugins = [
   { kind: 'Ignore', name: 'module-level', value: ignoreModuleLevel },
   { kind: 'Ignore', name: 'assertions', value: ignoreAssertions },
-  { kind: 'Ignore', name: 'mutant-switches', value: ignoreMutantSwitches },
 ];

@@ -1,6 +1,6 @@
 /**
  * A worked design proposal, written only against the package's public interface
- * (lib/index.ts): "elide the reverse map, and build it lazily when swapoff needs it".
+ * (api/index.ts): "elide the reverse map, and build it lazily when swapoff needs it".
  *
  * The system delegates every op to the built-in vswap-direct design (devices are bitmaps,
  * virtual table words are the only link to physical slots). Before a swapoff it builds the
@@ -20,7 +20,7 @@
 import {
   builtinFactory, builtinKnobs, kernelLayout, type Config, type CostOptions, type CostReport, type ImplOutcome, type Knobs,
   type Observation, type Op, type SwapSystem, type SystemFactory,
-} from '../../lib/index.ts';
+} from '../../api/index.ts';
 
 export interface LazyRmapOptions {
   /** The deliberate bug of the broken copy. */
