@@ -7,7 +7,7 @@
  * properties/canary.test.ts) and the self-check's portfolio (properties/mutant-check.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { configPresets, type Config } from '../lib/config.ts';
+import { configPresets } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import { resolveDesign } from './design-registry.ts';
 import { replayOps } from './run.ts';
@@ -46,7 +46,7 @@ describe('the promotion move', () => {
   ];
 
   it('shrinks a kill that only small folios reach to the documented 9 ops', () => {
-    const config = configPresets['default-disk'] as Config;
+    const config = configPresets['default-disk'];
     const design = resolveDesign({ base: 'vswap-direct', mutant: 'bitmap-bad-slot-used' });
     const failure = replayOps(design, config, stuck).failure;
     expect(failure?.invariant, 'the stuck trace is a liveness kill').toBe('liveness');
