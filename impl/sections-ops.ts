@@ -29,6 +29,7 @@ import { presentAt, swapAt } from './op-args.ts';
 import { triesVirtualFirst } from './ops-swap-out.ts';
 import {
   Livelock, lookupFootprint, sectionRetryMax, UseAfterFree, type SectionContext, type SectionedOp,
+  type SectionRequest,
 } from './sections.ts';
 import type { EntryLoc, SwapState } from './swap-state.ts';
 import { NULL_WORD } from './swap-table-word.ts';
@@ -95,7 +96,7 @@ function* folioSections(ctx: SectionContext, op: Op, folio: number): SectionedOp
  * nothing to pin), false after waiting for a swapoff in progress (the caller restarts).
  */
 function* pinFor(ctx: SectionContext, device: number | null, holder: number, entry: number,
-  label: string): Generator<import('./sections.ts').SectionRequest, boolean, void> {
+  label: string): Generator<SectionRequest, boolean, void> {
   if (device === null) return true;
   // MUTANT swapoff-no-pin: swapin and zap run without get_swap_device(), so swapoff does not
   // wait for them and frees the device metadata under them (brief §5 #6-#9).
@@ -159,7 +160,7 @@ function* swapinSections(ctx: SectionContext, op: SwapinOp): SectionedOp {
 
 /** The swap-cache hit: lock the folio, re-validate, commit; null to restart. */
 function* swapinCached(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, device: number | null,
-  folio: Folio): Generator<import('./sections.ts').SectionRequest, ImplOutcome | null, void> {
+  folio: Folio): Generator<SectionRequest, ImplOutcome | null, void> {
   const state = ctx.state;
   const entry = loc.value;
   yield { kind: 'lock', lock: folioLock(folio), label: 'swapin:folio-locked' }; // folio_lock_or_retry()
@@ -205,7 +206,7 @@ function skipsSwapCache(ctx: SectionContext, loc: EntryLoc, device: number | nul
  * makes a second swapin of the entry wait.
  */
 function* swapinSkipCache(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, device: number | null,
-): Generator<import('./sections.ts').SectionRequest, ImplOutcome | null, void> {
+): Generator<SectionRequest, ImplOutcome | null, void> {
   const state = ctx.state;
   const entry = loc.value;
   // MUTANT skip-cache-unpinned: the bypass before its fix, with no per-entry pin.
