@@ -41,7 +41,7 @@ export interface MutantBenchOptions {
 }
 
 export function benchMutants(options: MutantBenchOptions): MutantTiming[] {
-  const configs = Object.values(configPresets) as Config[];
+  const configs = Object.values<Config>(configPresets);
   // Race mutants need interleavings: `swapcheck explore` kills them (docs/model-checking.md has
   // their times), sequential campaigns cannot.
   const names = Object.keys(mutantCatalogue)

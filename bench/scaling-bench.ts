@@ -147,14 +147,17 @@ export function benchScaling(design: DesignUnderTest, liveEntries: number, ops: 
   model.folioView = (id) => timed(modelTime, () => modelFolio(id));
   const systemApply = system.apply.bind(system);
   system.apply = (op) => timed(implTime, () => systemApply(op));
-  const { observeHolder, observeEntry, observeFolio, auditTouched } = system;
-  if (observeHolder === undefined || observeEntry === undefined || observeFolio === undefined || auditTouched === undefined) {
+  if (system.observeHolder === undefined || system.observeEntry === undefined || system.observeFolio === undefined || system.auditTouched === undefined) {
     throw new Error(`${design.name} has no per-item views: its checks are full after every op`);
   }
-  system.observeHolder = (holder) => timed(implTime, () => observeHolder.call(system, holder));
-  system.observeEntry = (value, cpu) => timed(implTime, () => observeEntry.call(system, value, cpu));
-  system.observeFolio = (id) => timed(implTime, () => observeFolio.call(system, id));
-  system.auditTouched = (values) => timed(implTime, () => auditTouched.call(system, values));
+  const observeHolder = system.observeHolder.bind(system);
+  const observeEntry = system.observeEntry.bind(system);
+  const observeFolio = system.observeFolio.bind(system);
+  const auditTouched = system.auditTouched.bind(system);
+  system.observeHolder = (holder) => timed(implTime, () => observeHolder(holder));
+  system.observeEntry = (value, cpu) => timed(implTime, () => observeEntry(value, cpu));
+  system.observeFolio = (id) => timed(implTime, () => observeFolio(id));
+  system.auditTouched = (values) => timed(implTime, () => auditTouched(values));
   const prng = new Prng(seed);
   let lastUnmapped: number | null = null;
   const cpuStarted = process.cpuUsage();

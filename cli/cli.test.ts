@@ -124,7 +124,7 @@ describe('swapcheck command line: input errors', () => {
     [['bogus'], /^swapcheck: unknown command 'bogus' \(known: compare, designs, explore, kernel, merge, mutants, replay, run, shrink, validate, help\)$/],
     [[], /expected a command/],
   ])('%j is exit 2 with one clear line', async (args, pattern) => {
-    expectOneLineError(await swapcheck(args as string[]), pattern as RegExp);
+    expectOneLineError(await swapcheck(args), pattern);
   });
 
   it('checks --out before a long run: a file in the way is one line', async () => {

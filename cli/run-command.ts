@@ -222,7 +222,9 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
   const say = (line = '') => (text ? io.out(line) : io.err(line));
   const budget = onlyRun !== undefined ? `run ${onlyRun} alone` : runs === undefined ? `${(timeMs ?? 0) / 1000}s` : `${runs} runs per design`;
   const shardText = shard.shardCount === 1 ? '' : `; shard ${shard.shardIndex + 1}/${shard.shardCount}`;
-  let signal: 'SIGINT' | 'SIGTERM' | null = null;
+  // Set by the interrupt handler below; the assertion keeps TypeScript from narrowing it to
+  // null for the rest of the function (assignments in callbacks do not widen a narrowed let).
+  let signal = null as 'SIGINT' | 'SIGTERM' | null;
   let markStopped = () => {};
   const stopped = new Promise<void>((resolve) => {
     markStopped = resolve;

@@ -71,10 +71,10 @@ describe('execute', () => {
     // Two ops that take two locks in opposite orders (an ABBA cycle no real op has).
     const abba: Sections = function* (ctx, op) {
       const [first, second] = ctx.cpu === 0 ? ['cluster:0:0', 'cluster:0:1'] : ['cluster:0:1', 'cluster:0:0'];
-      yield { kind: 'lock', lock: first as string, label: 'first' };
-      yield { kind: 'lock', lock: second as string, label: 'second' };
-      ctx.unlock(second as string);
-      ctx.unlock(first as string);
+      yield { kind: 'lock', lock: first, label: 'first' };
+      yield { kind: 'lock', lock: second, label: 'second' };
+      ctx.unlock(second);
+      ctx.unlock(first);
       return ctx.commit(op);
     };
     const s = scenario('classic', [[{ op: 'setZswap', enabled: true, cpu: 0 }], [{ op: 'setZswap', enabled: true, cpu: 1 }]]);

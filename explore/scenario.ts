@@ -158,7 +158,7 @@ export function setupChoices(config: Config): SetupChoice[] {
       for (const second of holderSetups) {
         if (first === 'shared' && second !== 'empty') continue;
         const holders = Array.from({ length: config.holders }, (_, i) =>
-          (i === 0 ? first : i === 1 ? second : 'empty') as HolderSetup);
+          (i === 0 ? first : i === 1 ? second : 'empty'));
         choices.push({ devices, holders });
       }
     }

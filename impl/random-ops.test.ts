@@ -15,7 +15,7 @@ import type { Knobs } from '../lib/system.ts';
 import { designs } from '../lib/designs.ts';
 import { createSystem } from './designs.ts';
 import { holderIsEmpty } from './holder-word.ts';
-import { KernelSwapSystem } from './swap-system.ts';
+import type { KernelSwapSystem } from './swap-system.ts';
 
 const weights: Readonly<Record<OpName, number>> = {
   swapon: 2, swapoff: 1, fault: 10, write: 8, fork: 8, allocSwap: 10, unmap: 12, writeout: 10,

@@ -12,7 +12,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { configTiny, type Config } from '../lib/config.ts';
-import { InvariantViolation } from '../lib/invariant.ts';
 import type { Op } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
 import type { Knobs } from '../lib/system.ts';
@@ -59,13 +58,6 @@ class Driver {
 }
 
 const swapon = (device: number): Op => ({ op: 'swapon', device, cpu: 0 });
-
-/** configTiny with zswap off and device 0 synchronous (large swapin possible there). */
-const syncTinyDisk: Config = {
-  ...configTiny,
-  zswapEnabled: false,
-  devices: configTiny.devices.map((device, type) => ({ ...device, synchronousIo: type === 0 })),
-};
 
 describe('designs', () => {
   it('exports the five presets and documents every knob', () => {

@@ -11,7 +11,6 @@
  *
  * Not covered here: writing traces and C files (cli/kernel-command.ts).
  */
-import type { Action } from './actions.ts';
 import type { GeneratedProgram, MemcgMode } from './generator.ts';
 import { generateProgram } from './generator.ts';
 import type { OracleBoot, OracleResult } from './oracle.ts';
@@ -125,7 +124,7 @@ export async function runKernelCampaign(tools: UmlTools, options: KernelCampaign
     shrunkCount += 1;
     const shape = failureShape(failure.result);
     if (shape === null) continue;
-    failure.shrunk = await shrinkOnKernel(tools, failure.generated.config, failure.generated.actions as Action[], shape, {
+    failure.shrunk = await shrinkOnKernel(tools, failure.generated.config, failure.generated.actions, shape, {
       timeMs: options.shrinkMs,
       batchSize: options.batchSize,
       ...(options.onShrinkRound === undefined ? {} : { onRound: options.onShrinkRound }),

@@ -50,7 +50,7 @@ describe('emitC', () => {
   });
 
   it('names the trace ops and kernel functions of every step', () => {
-    expect(text).toMatch(/Step 4 \(trace\): MADV_PAGEOUT holder 0\n\t \*   op 4 +allocSwap\(holder=0\) +folio_alloc_swap/);
+    expect(text).toMatch(/Step 4 \(trace\): MADV_PAGEOUT holder 0\n\t \* {3}op 4 +allocSwap\(holder=0\) +folio_alloc_swap/);
     expect(text).toContain('zap_pte_range / swap_put_entries_direct');
     expect(text).toContain(`sc_check(7, "${expectationText(translation.program.steps[6]!.expect)}");`);
   });

@@ -486,6 +486,8 @@ export class KernelSession {
         if (outcome.errno === 'OK') this.devicePolicy.swapon(op.device);
         break;
       case 'swapoff':
+        // unuse_pte() maps without RMAP_EXCLUSIVE on um (no swap-PTE bit), so the holders it
+        // maps back stay out of kernelExclusive, where unmap left them.
         if (outcome.errno === 'OK') this.devicePolicy.swapoff(op.device);
         break;
       case 'allocSwap':
@@ -518,10 +520,6 @@ export class KernelSession {
       case 'zap':
       case 'unmap':
         this.kernelExclusive.delete(op.holder);
-        break;
-      case 'swapoff':
-        // unuse_pte() maps without RMAP_EXCLUSIVE on um (no swap-PTE bit); the swap cache goes.
-        for (const holder of this.placement.placedHolders()) if (this.model.holderView(holder).kind !== 'present') this.kernelExclusive.delete(holder);
         break;
       case 'swapin': {
         if (outcome.errno !== 'OK') break;

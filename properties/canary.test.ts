@@ -70,7 +70,7 @@ const selfCheck: MutantCheckOptions = {
   runsPerSeed: 64,
   opsPerRun: 400,
   timeMsPerSeed: 600_000,
-  configs: Object.values(configPresets) as Config[],
+  configs: Object.values<Config>(configPresets),
   shrink: false,
   shrinkMs: 0,
 };

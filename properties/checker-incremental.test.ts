@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configPresets, type Config } from '../lib/config.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
-import { Checker, checkerOptionsCampaign, checkerOptionsDefault, type CheckerOptions } from './checker.ts';
+import { type Checker, checkerOptionsCampaign, checkerOptionsDefault, type CheckerOptions } from './checker.ts';
 import { designNames, resolveDesign } from './design-registry.ts';
 import { drawSwarm, drawTemplate } from './generator.ts';
 import { resolveTemplate } from './op-template.ts';
@@ -22,7 +22,7 @@ import { checkerFor, replayOps, runRandom } from './run.ts';
 import { readTrace, resolveConfig } from './trace.ts';
 import { ItemViewAudit } from './item-views.ts';
 
-const presets = Object.entries(configPresets) as [string, Config][];
+const presets = Object.entries<Config>(configPresets);
 
 /** Drives `checker` with generated ops after swapon; calls `each` after every op. */
 function drive(checker: Checker, config: Config, seed: number, ops: number, each: () => void): void {

@@ -345,11 +345,10 @@ function claimsSection(stored: CompareResults | null, cells: readonly CompareCel
     '',
     '| design | swap table | virtual table | reverse map | memcg (v2) | memcg (eager) | structures, index, bitmaps | total, memcg (v2) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...[['classic', classic], ['vswap-rfc', rfc], ['vswap-all', all], ['vswap-direct', direct]].map(([name, f]) => {
-      const g = f as CompareFigures | null;
+    ...([['classic', classic], ['vswap-rfc', rfc], ['vswap-all', all], ['vswap-direct', direct]] as const).map(([name, g]) => {
       const eager = g?.bytesPerPageEager !== null && g?.bytesPerPageEager !== undefined && g.bytesPerPageNoMemcg !== null
         ? g.bytesPerPageEager - g.bytesPerPageNoMemcg : null;
-      return `| ${String(name)} | ${n(per(g, 'swapTable'), 2)} | ${n(per(g, 'virtualTable'), 2)} | ${n(per(g, 'reverseMap'), 2)} | ` +
+      return `| ${name} | ${n(per(g, 'swapTable'), 2)} | ${n(per(g, 'virtualTable'), 2)} | ${n(per(g, 'reverseMap'), 2)} | ` +
         `${n(per(g, 'memcgTables'), 2)} | ${n(eager, 2)} | ${n(per(g, 'clusterStructs', 'indexNodes', 'lookupCaches', 'bitmaps', 'extendTables'), 2)} | ${n(g?.bytesPerPage, 2)} |`;
     }),
     '',

@@ -128,10 +128,11 @@ export interface InterfaceSummary {
 
 /** Per design compared against classic: each interface over every workload, in report order. */
 export function userspaceSummary(cells: readonly CompareCell[]): Map<string, InterfaceSummary[]> {
-  const byDesign = new Map<string, Map<string, { label: string; workloads: string[]; example: InterfaceSummary['example'] }>>();
+  type Face = { label: string; workloads: string[]; example: InterfaceSummary['example'] };
+  const byDesign = new Map<string, Map<string, Face>>();
   for (const cell of cells) {
     if (cell.userspace === null) continue;
-    const faces = byDesign.get(cell.design) ?? new Map();
+    const faces = byDesign.get(cell.design) ?? new Map<string, Face>();
     byDesign.set(cell.design, faces);
     for (const diff of cell.userspace.interfaces) {
       const face = faces.get(diff.id) ?? { label: diff.label, workloads: [], example: null };

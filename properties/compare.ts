@@ -147,12 +147,12 @@ export function compareOne(design: DesignUnderTest, workload: AnyWorkload, plan:
       peak = Math.max(peak, c.liveEntries);
       if (failure !== null) return;
       const checkpoint = checkpoints.has(index);
-      if (checkpoint) (system as SwapSystem | null)?.costs?.();
+      if (checkpoint) system?.costs?.();
       if (checkpoint || (index + 1) % plan.viewEvery === 0) look(op, c);
     },
   });
   const sys = system as SwapSystem | null;
-  let costs: CostReport | null = null;
+  let costs: CostReport | null;
   try {
     costs = sys?.costs?.() ?? null;
   } catch {

@@ -76,7 +76,7 @@ export function pathLocation(text: string, path: readonly (string | number)[], k
   const root = jsonc.parseTree(text);
   if (root === undefined) return { line: 1, column: 1 };
   for (let length = path.length; length >= 0; length--) {
-    const node = jsonc.findNodeAtLocation(root, path.slice(0, length) as jsonc.JSONPath);
+    const node = jsonc.findNodeAtLocation(root, path.slice(0, length));
     if (node === undefined) continue;
     const target = key && length === path.length && node.parent?.type === 'property' ? node.parent : node;
     return lineColumn(text, target.offset);

@@ -58,7 +58,7 @@ const variants: [string, Knobs][] = [
     { virtualEntries: 'always', reverseMap: 'kept', lookupCache: 'validated' }],
   ['vswap-rfc-pinned', { virtualEntries: 'when-zswap', reverseMap: 'kept', lookupCache: 'pinned' }],
 ];
-const configs = Object.entries(configPresets) as [string, Config][];
+const configs = Object.entries<Config>(configPresets);
 
 /** The seed of the focused campaign; its runs use the first seeds runSeed(REACH_SEED, i)
  * whose swarm a focus accepts. */

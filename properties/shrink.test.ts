@@ -50,7 +50,7 @@ describe('the promotion move', () => {
   ];
 
   it('shrinks a kill that only small folios reach to the documented 9 ops', () => {
-    const config = configPresets['default-disk'] as Config;
+    const config = configPresets['default-disk'];
     const design = resolveDesign({ base: 'vswap-direct', mutant: 'bitmap-bad-slot-used' });
     const failure = replayOps(design, config, stuck).failure;
     expect(failure?.invariant, 'the stuck trace is a liveness kill').toBe('liveness');

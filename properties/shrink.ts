@@ -155,7 +155,7 @@ function replaySteps(
         if (orphans === 'drop' || latestOriginal === undefined) continue;
         // The step now names the latest folio by its original id, so later replays of a kept
         // candidate map it the ordinary way.
-        step = { op: { ...op, folio: latestOriginal } as Op, origin: step.origin };
+        step = { op: { ...op, folio: latestOriginal }, origin: step.origin };
         mapped = folioMap.get(latestOriginal);
       }
       op = { ...step.op, folio: mapped ?? (recordCreated ? op.folio : 0) } as Op;
@@ -191,11 +191,11 @@ function simplifications(op: Op): Op[] {
   if (op.cpu !== 0) variants.push({ ...op, cpu: 0 });
   if ('failAlloc' in op && op.failAlloc === true) {
     const { failAlloc: _failAlloc, ...rest } = op;
-    variants.push(rest as Op);
+    variants.push(rest);
   }
   if ('failZswap' in op && op.failZswap === true) {
     const { failZswap: _failZswap, ...rest } = op;
-    variants.push(rest as Op);
+    variants.push(rest);
   }
   if ((op.op === 'fault' || op.op === 'swapin') && op.order > 0) {
     variants.push({ ...op, order: 0 });
@@ -231,7 +231,7 @@ function renumberHolders(steps: readonly Step[], config: Config): Step[] | null 
 /** Rewrites every holder reference (holder, fork target) through `map`. */
 function mapHolders(steps: readonly Step[], map: (holder: number) => number): Step[] {
   return steps.map(({ op, origin }) => {
-    let next: Op = 'holder' in op ? ({ ...op, holder: map(op.holder) } as Op) : op;
+    let next: Op = 'holder' in op ? { ...op, holder: map(op.holder) } : op;
     if (next.op === 'fork') next = { ...next, target: map(next.target) };
     return { op: next, origin };
   });
@@ -259,7 +259,7 @@ function renumberDevices(steps: readonly Step[]): Step[] | null {
   const order: number[] = [];
   for (const { op } of steps) if ('device' in op && !order.includes(op.device)) order.push(op.device);
   if (order.every((device, i) => device === i)) return null;
-  return steps.map(({ op, origin }) => ({ op: 'device' in op ? ({ ...op, device: order.indexOf(op.device) } as Op) : op, origin }));
+  return steps.map(({ op, origin }) => ({ op: 'device' in op ? { ...op, device: order.indexOf(op.device) } : op, origin }));
 }
 
 /** CPU renumbering in order of first use. */
@@ -283,7 +283,7 @@ function lowerHolders(steps: readonly Step[]): Step[][] {
     for (const holder of [...holders].sort((a, b) => a - b)) {
       if (holder >= op.holder) break;
       const next = steps.slice();
-      next[index] = { op: { ...op, holder } as Op, origin };
+      next[index] = { op: { ...op, holder }, origin };
       out.push(next);
     }
   });
@@ -301,7 +301,7 @@ function deviceMoves(steps: readonly Step[], config: Config): Step[][] {
   const [from] = used;
   for (let device = 0; device < config.devices.length; device++) {
     if (device === from) continue;
-    out.push(steps.map(({ op, origin }) => ({ op: 'device' in op ? ({ ...op, device } as Op) : op, origin })));
+    out.push(steps.map(({ op, origin }) => ({ op: 'device' in op ? { ...op, device } : op, origin })));
   }
   return out;
 }
