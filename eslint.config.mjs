@@ -25,11 +25,21 @@ import tseslint from 'typescript-eslint';
 
 /** Node's globals for the plain .mjs scripts (TypeScript files get them from @types/node). */
 const nodeGlobals = Object.fromEntries(
-  ['console', 'process', 'URL', 'Buffer', 'setTimeout', 'clearTimeout'].map((name) => [name, 'readonly']),
+  ['console', 'process', 'URL', 'Buffer', 'setTimeout', 'clearTimeout'].map((name) => [
+    name,
+    'readonly',
+  ]),
 );
 
 export default defineConfig(
-  globalIgnores(['dist/', 'coverage/', 'reports/', '.stryker-tmp*/', 'swapcheck-failures/', '.swapcheck/']),
+  globalIgnores([
+    'dist/',
+    'coverage/',
+    'reports/',
+    '.stryker-tmp*/',
+    'swapcheck-failures/',
+    '.swapcheck/',
+  ]),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
@@ -51,7 +61,12 @@ export default defineConfig(
       ],
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { args: 'after-used', argsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+        {
+          args: 'after-used',
+          argsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
       ],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],

@@ -30,7 +30,11 @@ export default {
   plugins: ['@stryker-mutator/vitest-runner', './scripts/stryker-ignorers.mjs'],
   ignorers: ['module-level', 'assertions'],
   mutate: [
-    'impl/**/*.ts', '!impl/**/*.test.ts', '!impl/mutants/**', '!impl/mutants.ts', '!impl/mutant.ts',
+    'impl/**/*.ts',
+    '!impl/**/*.test.ts',
+    '!impl/mutants/**',
+    '!impl/mutants.ts',
+    '!impl/mutant.ts',
     '!impl/index.ts',
   ],
   coverageAnalysis: 'perTest',

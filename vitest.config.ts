@@ -6,7 +6,16 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['lib/**/*.test.ts', 'model/**/*.test.ts', 'impl/**/*.test.ts', 'properties/**/*.test.ts', 'explore/**/*.test.ts', 'kernel/**/*.test.ts', 'cli/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: [
+      'lib/**/*.test.ts',
+      'model/**/*.test.ts',
+      'impl/**/*.test.ts',
+      'properties/**/*.test.ts',
+      'explore/**/*.test.ts',
+      'kernel/**/*.test.ts',
+      'cli/**/*.test.ts',
+      'bench/**/*.test.ts',
+    ],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     coverage: {

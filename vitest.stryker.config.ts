@@ -29,11 +29,16 @@ const oracle = [
 
 export default defineConfig({
   test: {
-    include: process.env.SWAPCHECK_SUBSET === 'oracle' ? oracle : [
-      'impl/**/*.test.ts',
-      'properties/mutation-subset.test.ts',
-      ...(process.env.SWAPCHECK_SUBSET === 'light' ? [] : ['explore/mutation-subset-explore.test.ts']),
-    ],
+    include:
+      process.env.SWAPCHECK_SUBSET === 'oracle'
+        ? oracle
+        : [
+            'impl/**/*.test.ts',
+            'properties/mutation-subset.test.ts',
+            ...(process.env.SWAPCHECK_SUBSET === 'light'
+              ? []
+              : ['explore/mutation-subset-explore.test.ts']),
+          ],
     exclude: ['impl/random-ops.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,

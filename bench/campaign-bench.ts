@@ -39,28 +39,68 @@ export interface DesignThroughput {
 }
 
 /** Checked runs of one batch; throws on a failure (a benchmark must not find bugs). */
-function checkedBatch(design: DesignUnderTest, options: CampaignBenchOptions, full: boolean, keep?: Op[][]): number {
+function checkedBatch(
+  design: DesignUnderTest,
+  options: CampaignBenchOptions,
+  full: boolean,
+  keep?: Op[][],
+): number {
   let steps = 0;
   for (let run = 0; run < options.runs; run++) {
     const checks = full ? checkerOptionsDefault : checkerOptionsCampaign;
-    const result = runRandom(design, options.config, runSeed(options.seed, run), options.opsPerRun, checks);
-    if (result.failure !== null) throw new Error(`${design.name} failed in a benchmark run: ${describeFailure(result.failure)}`);
+    const result = runRandom(
+      design,
+      options.config,
+      runSeed(options.seed, run),
+      options.opsPerRun,
+      checks,
+    );
+    if (result.failure !== null)
+      throw new Error(
+        `${design.name} failed in a benchmark run: ${describeFailure(result.failure)}`,
+      );
     keep?.push([...result.ops]);
     steps += result.steps;
   }
   return steps;
 }
 
-export async function benchDesign(design: DesignUnderTest, options: CampaignBenchOptions): Promise<DesignThroughput> {
+export async function benchDesign(
+  design: DesignUnderTest,
+  options: CampaignBenchOptions,
+): Promise<DesignThroughput> {
   const traces: Op[][] = [];
   checkedBatch(design, options, false, traces);
   const name = (what: string) => `${design.name} ${what}`;
-  const campaign = await measure(name('campaign'), options.samples, () => checkedBatch(design, options, false));
-  const fullChecks = await measure(name('full checks'), options.samples, () => checkedBatch(design, options, true));
+  const campaign = await measure(name('campaign'), options.samples, () =>
+    checkedBatch(design, options, false),
+  );
+  const fullChecks = await measure(name('full checks'), options.samples, () =>
+    checkedBatch(design, options, true),
+  );
   const fastCheckFull = await measure(name('fast-check, full checks'), options.samples, () =>
-    fastCheckBatch(design, options.config, options.runs, options.opsPerRun, options.seed, checkerOptionsDefault));
-  const fastCheckCampaign = await measure(name('fast-check, campaign checks'), options.samples, () =>
-    fastCheckBatch(design, options.config, options.runs, options.opsPerRun, options.seed, checkerOptionsCampaign));
+    fastCheckBatch(
+      design,
+      options.config,
+      options.runs,
+      options.opsPerRun,
+      options.seed,
+      checkerOptionsDefault,
+    ),
+  );
+  const fastCheckCampaign = await measure(
+    name('fast-check, campaign checks'),
+    options.samples,
+    () =>
+      fastCheckBatch(
+        design,
+        options.config,
+        options.runs,
+        options.opsPerRun,
+        options.seed,
+        checkerOptionsCampaign,
+      ),
+  );
   const implAlone = await measure(name('impl alone'), options.samples, () => {
     let ops = 0;
     for (let round = 0; round < 10; round++) {

@@ -40,7 +40,13 @@ class TemplateCommand implements fc.Command<ModelSide, object> {
   }
 
   run(side: ModelSide): void {
-    const op = resolveTemplate(side.config, side.checker.observation, this.template, side.hot, side.hotBase);
+    const op = resolveTemplate(
+      side.config,
+      side.checker.observation,
+      this.template,
+      side.hot,
+      side.hotBase,
+    );
     const failure = side.checker.step(op);
     if (failure !== null) throw new Error(describeFailure(failure));
   }
@@ -55,7 +61,12 @@ class TemplateCommand implements fc.Command<ModelSide, object> {
  * fast-check; returns the ops applied (the swapons and the drain included, as a campaign counts).
  */
 export function fastCheckBatch(
-  design: DesignUnderTest, config: Config, runs: number, opsPerRun: number, seed: number, options: CheckerOptions,
+  design: DesignUnderTest,
+  config: Config,
+  runs: number,
+  opsPerRun: number,
+  seed: number,
+  options: CheckerOptions,
 ): number {
   let ops = 0;
   for (let run = 0; run < runs; run++) {
@@ -63,7 +74,10 @@ export function fastCheckBatch(
     const prng = new Prng(runSeed(seed, run));
     const swarm = drawSwarm(prng);
     const hotBase = drawHotBase(prng, config);
-    const commands = Array.from({ length: opsPerRun }, () => new TemplateCommand(drawTemplate(prng, swarm)));
+    const commands = Array.from(
+      { length: opsPerRun },
+      () => new TemplateCommand(drawTemplate(prng, swarm)),
+    );
     fc.assert(
       fc.property(fc.constant(commands), (cmds) => {
         const checker = checkerFor(design, config, options);
@@ -71,7 +85,10 @@ export function fastCheckBatch(
           const failure = checker.step(op);
           if (failure !== null) throw new Error(describeFailure(failure));
         }
-        fc.modelRun(() => ({ model: { checker, config, hot: swarm.hotHolders, hotBase }, real: {} }), cmds);
+        fc.modelRun(
+          () => ({ model: { checker, config, hot: swarm.hotHolders, hotBase }, real: {} }),
+          cmds,
+        );
         const failure = checker.drain();
         if (failure !== null) throw new Error(describeFailure(failure));
         ops += checker.steps;

@@ -33,7 +33,10 @@ function median(values: readonly number[]): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, out: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean' }, out: { type: 'string' } },
+    strict: true,
+  });
   const tools = findUml();
   if (tools === null) {
     process.stderr.write(`swapcheck bench:kernel: ${umlMissingMessage}\n`);
@@ -56,7 +59,8 @@ async function main(): Promise<void> {
     const run = await runOnKernel(tools, jobs, { batchSize });
     const wallMs = performance.now() - start;
     const firstError = run.results.find((result) => result.verdict.kind === 'error');
-    if (firstError !== undefined && firstError.verdict.kind === 'error') process.stderr.write(`bench:kernel: ${firstError.job.name}: ${firstError.verdict.message}\n`);
+    if (firstError !== undefined && firstError.verdict.kind === 'error')
+      process.stderr.write(`bench:kernel: ${firstError.job.name}: ${firstError.verdict.message}\n`);
     batches.push({
       batchSize,
       programs,
@@ -73,20 +77,34 @@ async function main(): Promise<void> {
     version: 1,
     date: new Date().toISOString(),
     quick,
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, loadBefore, loadAfter: loadavg()[0] ?? 0 },
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      node: process.version,
+      loadBefore,
+      loadAfter: loadavg()[0] ?? 0,
+    },
     emptyBootMs: { median: median(emptyBoots), samples: emptyBoots },
     batches,
   };
   const out = values.out ?? join(import.meta.dirname, '..', '..', 'bench', 'kernel-results.json');
   writeFileAtomic(out, `${JSON.stringify(results, null, 2)}\n`);
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  log(`kernel oracle on ${results.machine.cpu} (${results.machine.cores} cores), load ${loadBefore.toFixed(2)} -> ${results.machine.loadAfter.toFixed(2)}`);
-  log(`empty boot (boot to power-off): median ${Math.round(results.emptyBootMs.median)} ms of ${emptyBoots.length}`);
+  log(
+    `kernel oracle on ${results.machine.cpu} (${results.machine.cores} cores), load ${loadBefore.toFixed(2)} -> ${results.machine.loadAfter.toFixed(2)}`,
+  );
+  log(
+    `empty boot (boot to power-off): median ${Math.round(results.emptyBootMs.median)} ms of ${emptyBoots.length}`,
+  );
   log('');
-  log('| programs per boot | programs | wall s | programs/s | boot ms (median) | compile ms/program | differ | errors |');
+  log(
+    '| programs per boot | programs | wall s | programs/s | boot ms (median) | compile ms/program | differ | errors |',
+  );
   log('|---|---|---|---|---|---|---|---|');
   for (const b of batches) {
-    log(`| ${b.batchSize} | ${b.programs} | ${(b.wallMs / 1000).toFixed(1)} | ${b.programsPerSecond.toFixed(2)} | ${Math.round(b.bootMsMedian)} | ${Math.round(b.compileMsPerProgram)} | ${b.failed} | ${b.errors} |`);
+    log(
+      `| ${b.batchSize} | ${b.programs} | ${(b.wallMs / 1000).toFixed(1)} | ${b.programsPerSecond.toFixed(2)} | ${Math.round(b.bootMsMedian)} | ${Math.round(b.compileMsPerProgram)} | ${b.failed} | ${b.errors} |`,
+    );
   }
   log('');
   log(`wrote ${out}`);

@@ -21,7 +21,13 @@ import { designNames, resolveDesign } from '../properties/design-registry.ts';
 import { writeFileAtomic } from '../properties/trace.ts';
 import { benchDesign, type DesignThroughput } from './campaign-bench.ts';
 import { benchMutants, type MutantTiming } from './mutant-bench.ts';
-import { benchmarksMarkdown, summaryTable, targets, type BenchResults, type MutantBaseline } from './report.ts';
+import {
+  benchmarksMarkdown,
+  summaryTable,
+  targets,
+  type BenchResults,
+  type MutantBaseline,
+} from './report.ts';
 import { benchScaling, type ScalingPoint } from './scaling-bench.ts';
 import { benchWorkers, type WorkerSpeedup } from './worker-bench.ts';
 
@@ -36,7 +42,10 @@ function fail(message: string): never {
 /** `--sizes 1000,10000`: live-entry counts for the scaling section. */
 function parseSizes(text: string): number[] {
   const sizes = text.split(',').map((part) => Number(part.trim()));
-  if (sizes.length === 0 || sizes.some((size) => !Number.isInteger(size) || size < 512 || size > 1_000_000)) {
+  if (
+    sizes.length === 0 ||
+    sizes.some((size) => !Number.isInteger(size) || size < 512 || size > 1_000_000)
+  ) {
     fail(`--sizes: expected comma-separated integers in 512..1000000, got '${text}'`);
   }
   return sizes;
@@ -65,15 +74,18 @@ async function main(): Promise<void> {
   const quick = values.quick === true;
   const sections = new Set<Section>();
   for (const name of values.section ?? sectionNames) {
-    if (!(sectionNames as readonly string[]).includes(name)) fail(`--section: expected one of ${sectionNames.join(', ')}, got '${name}'`);
+    if (!(sectionNames as readonly string[]).includes(name))
+      fail(`--section: expected one of ${sectionNames.join(', ')}, got '${name}'`);
     sections.add(name as Section);
   }
   const known = designNames();
   const chosen = values.design ?? known;
-  for (const name of chosen) if (!known.includes(name)) fail(`--design: unknown design '${name}' (${known.join(', ')})`);
+  for (const name of chosen)
+    if (!known.includes(name)) fail(`--design: unknown design '${name}' (${known.join(', ')})`);
   const root = join(import.meta.dirname, '..', '..');
   const outJson = values.out ?? join(root, 'bench', 'results.json');
-  const outMarkdown = values['no-markdown'] === true ? null : (values.markdown ?? join(root, 'BENCHMARKS.md'));
+  const outMarkdown =
+    values['no-markdown'] === true ? null : (values.markdown ?? join(root, 'BENCHMARKS.md'));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const seed = 20261125;
   // The 1-minute load average before and after: other processes on a 2-core machine move every number.
@@ -85,13 +97,26 @@ async function main(): Promise<void> {
   if (sections.has('throughput')) {
     for (const name of chosen) {
       log(`throughput: ${name}`);
-      throughput.push(await benchDesign(resolveDesign(name), { config: configDefault, runs: quick ? 2 : 16, opsPerRun: 400, samples, seed }));
+      throughput.push(
+        await benchDesign(resolveDesign(name), {
+          config: configDefault,
+          runs: quick ? 2 : 16,
+          opsPerRun: 400,
+          samples,
+          seed,
+        }),
+      );
     }
   }
   const scaling: ScalingPoint[] = [];
   if (sections.has('scaling')) {
     // 10^3 and 10^6 live entries for every design: the targets compare the two.
-    const sizes = values.sizes !== undefined ? parseSizes(values.sizes) : quick ? [1_000, 4_000] : [1_000, 1_000_000];
+    const sizes =
+      values.sizes !== undefined
+        ? parseSizes(values.sizes)
+        : quick
+          ? [1_000, 4_000]
+          : [1_000, 1_000_000];
     for (const name of chosen) {
       for (const size of sizes) {
         log(`scaling: ${name} at ${size} live entries (load ${(loadavg()[0] ?? 0).toFixed(2)})`);
@@ -102,12 +127,26 @@ async function main(): Promise<void> {
   let mutants: MutantTiming[] = [];
   if (sections.has('mutants')) {
     log('mutants: time to kill and to shrink');
-    mutants = benchMutants({ seeds: quick ? 1 : 3, timeMsPerSeed: 10_000, shrinkMs: 5_000, seed, only: quick ? 3 : undefined, onMutant: (name) => log(`  ${name}`) });
+    mutants = benchMutants({
+      seeds: quick ? 1 : 3,
+      timeMsPerSeed: 10_000,
+      shrinkMs: 5_000,
+      seed,
+      only: quick ? 3 : undefined,
+      onMutant: (name) => log(`  ${name}`),
+    });
   }
   let workers: WorkerSpeedup | null = null;
   if (sections.has('workers')) {
     log('workers: 1 against 2');
-    workers = await benchWorkers('classic', chosen, configDefault, quick ? 8 : 96, quick ? 1 : 3, seed);
+    workers = await benchWorkers(
+      'classic',
+      chosen,
+      configDefault,
+      quick ? 8 : 96,
+      quick ? 1 : 3,
+      seed,
+    );
   }
   const baselinePath = join(root, 'bench', 'mutant-kill-baseline.json');
   const mutantBaseline = JSON.parse(readFileSync(baselinePath, 'utf8')) as MutantBaseline;
@@ -118,8 +157,13 @@ async function main(): Promise<void> {
     date: new Date().toISOString().slice(0, 10),
     quick,
     machine: {
-      cpu: cpuList[0]?.model ?? 'unknown', cores: cpuList.length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version,
-      platform: `${process.platform}-${process.arch}`, loadBefore: loadBefore, loadAfter: loadavg()[0] ?? 0,
+      cpu: cpuList[0]?.model ?? 'unknown',
+      cores: cpuList.length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      loadBefore: loadBefore,
+      loadAfter: loadavg()[0] ?? 0,
     },
     throughput,
     scaling,
@@ -128,8 +172,11 @@ async function main(): Promise<void> {
     mutantBaseline,
   };
   process.stdout.write(`${summaryTable(results)}\n`);
-  process.stdout.write(`\n1-minute load average ${results.machine.loadBefore.toFixed(2)} at the start, ${results.machine.loadAfter.toFixed(2)} at the end (${results.machine.cores} cores)\n`);
-  for (const target of targets(results)) process.stdout.write(`${target.met ? 'met    ' : 'NOT MET'}  ${target.text}\n`);
+  process.stdout.write(
+    `\n1-minute load average ${results.machine.loadBefore.toFixed(2)} at the start, ${results.machine.loadAfter.toFixed(2)} at the end (${results.machine.cores} cores)\n`,
+  );
+  for (const target of targets(results))
+    process.stdout.write(`${target.met ? 'met    ' : 'NOT MET'}  ${target.text}\n`);
   writeFileAtomic(outJson, `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${outJson}`);
   if (outMarkdown !== null) {
@@ -139,6 +186,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`swapcheck bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `swapcheck bench: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -32,14 +32,20 @@ export function cpuMsSince(since: NodeJS.CpuUsage): number {
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /**
  * Runs `batch` once to warm up and then `samples` times; `batch` returns (or resolves to) the
  * units of work it did, which must be the same every time (it is asserted).
  */
-export async function measure(name: string, samples: number, batch: () => number | Promise<number>): Promise<Measurement> {
+export async function measure(
+  name: string,
+  samples: number,
+  batch: () => number | Promise<number>,
+): Promise<Measurement> {
   let units = await batch();
   const cpu: number[] = [];
   const wall: number[] = [];
@@ -49,7 +55,8 @@ export async function measure(name: string, samples: number, batch: () => number
     const done = await batch();
     cpu.push(cpuMsSince(cpuStart));
     wall.push(performance.now() - wallStart);
-    if (done !== units) throw new Error(`${name}: a batch did ${done} units, an earlier one ${units}`);
+    if (done !== units)
+      throw new Error(`${name}: a batch did ${done} units, an earlier one ${units}`);
     units = done;
   }
   const medianMs = median(cpu);

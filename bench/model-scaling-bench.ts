@@ -115,20 +115,28 @@ class Driver {
 /** Swaps out `folios` order-9 folios: every page becomes a swapped-out entry with count 1. */
 function populate(driver: Driver, folios: number): void {
   const cpu = 0;
-  for (let device = 0; device < driver.config.devices.length; device++) driver.apply({ op: 'swapon', device, cpu });
+  for (let device = 0; device < driver.config.devices.length; device++)
+    driver.apply({ op: 'swapon', device, cpu });
   for (let f = 0; f < folios; f++) {
     const head = f * folioPages;
     driver.apply({ op: 'fault', holder: head, order: folioOrder, cpu });
     const folio = driver.folioOf(head);
     driver.apply({ op: 'allocSwap', holder: head, cpu }, driver.deviceFor(folioPages));
-    for (let page = 0; page < folioPages; page++) driver.apply({ op: 'unmap', holder: head + page, cpu });
+    for (let page = 0; page < folioPages; page++)
+      driver.apply({ op: 'unmap', holder: head + page, cpu });
     driver.apply({ op: 'writeout', folio, cpu });
     driver.apply({ op: 'evict', folio, cpu });
   }
 }
 
 /** One step of the timed mix on a random populated holder. */
-function mixStep(driver: Driver, prng: Prng, i: number, populated: number, state: { lastUnmapped: number | null }): void {
+function mixStep(
+  driver: Driver,
+  prng: Prng,
+  i: number,
+  populated: number,
+  state: { lastUnmapped: number | null },
+): void {
   const cpu = i % driver.config.cpus;
   const spare = driver.config.holders - 1;
   if (i % 16 === 15 && state.lastUnmapped !== null) {
@@ -139,7 +147,8 @@ function mixStep(driver: Driver, prng: Prng, i: number, populated: number, state
     return;
   }
   if (i % 8 === 7) {
-    if (driver.model.holderView(spare).kind !== 'empty') driver.check({ op: 'zap', holder: spare, cpu });
+    if (driver.model.holderView(spare).kind !== 'empty')
+      driver.check({ op: 'zap', holder: spare, cpu });
     else driver.check({ op: 'fork', holder: prng.below(populated), target: spare, cpu });
     return;
   }
@@ -163,7 +172,11 @@ function mixStep(driver: Driver, prng: Prng, i: number, populated: number, state
 }
 
 /** Populates a model with `liveEntries` swapped-out entries and times `ops` mixed ops. */
-export function benchModelScaling(liveEntries: number, ops: number, seed: number): ModelScalingPoint {
+export function benchModelScaling(
+  liveEntries: number,
+  ops: number,
+  seed: number,
+): ModelScalingPoint {
   const config = modelScaleConfig(liveEntries);
   const folios = Math.ceil(liveEntries / folioPages);
   const driver = new Driver(config);
@@ -172,7 +185,8 @@ export function benchModelScaling(liveEntries: number, ops: number, seed: number
   const populateMs = performance.now() - populateStarted;
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
-  const heapBytesPerEntry = gc === undefined ? null : process.memoryUsage().heapUsed / (folios * folioPages);
+  const heapBytesPerEntry =
+    gc === undefined ? null : process.memoryUsage().heapUsed / (folios * folioPages);
   const prng = new Prng(seed);
   const state = { lastUnmapped: null as number | null };
   // Five batches of ops/5 ops each, one after the other on the same machine; the median batch.
@@ -183,7 +197,8 @@ export function benchModelScaling(liveEntries: number, ops: number, seed: number
   for (let batch = 0; batch < batchCount; batch++) {
     driver.ops = 0;
     const started = process.cpuUsage();
-    for (; driver.ops < ops / batchCount; step++) mixStep(driver, prng, step, folios * folioPages, state);
+    for (; driver.ops < ops / batchCount; step++)
+      mixStep(driver, prng, step, folios * folioPages, state);
     const used = process.cpuUsage(started);
     batches.push(((used.user + used.system) * 1e3) / driver.ops);
   }
@@ -191,7 +206,15 @@ export function benchModelScaling(liveEntries: number, ops: number, seed: number
   driver.model.selfCheck();
   const selfCheckMs = performance.now() - end;
   const nsPerOp = batches.sort((a, b) => a - b)[Math.floor(batchCount / 2)] as number;
-  return { liveEntries, populateMs, ops, nsPerOp, heapBytesPerEntry, selfCheckMs, timed: { start, end } };
+  return {
+    liveEntries,
+    populateMs,
+    ops,
+    nsPerOp,
+    heapBytesPerEntry,
+    selfCheckMs,
+    timed: { start, end },
+  };
 }
 
 async function main(): Promise<void> {
@@ -205,21 +228,29 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const collections: { start: number; duration: number }[] = [];
   const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) collections.push({ start: entry.startTime, duration: entry.duration });
+    for (const entry of list.getEntries())
+      collections.push({ start: entry.startTime, duration: entry.duration });
   });
   observer.observe({ entryTypes: ['gc'] });
-  log('model alone: ns (CPU) per op (op + per-op views), of which garbage collection (wall), populate time, one selfCheck(), heap per live entry');
+  log(
+    'model alone: ns (CPU) per op (op + per-op views), of which garbage collection (wall), populate time, one selfCheck(), heap per live entry',
+  );
   // A small machine first, untimed, so that the first size is not measured cold.
   benchModelScaling(1_000, Math.min(ops, 20_000), seed);
   for (const size of sizes) {
     const point = benchModelScaling(size, ops, seed);
     await new Promise((resolve) => setTimeout(resolve, 20));
     const { start, end } = point.timed;
-    const gcMs = collections.filter((gc) => gc.start >= start && gc.start < end).reduce((sum, gc) => sum + gc.duration, 0);
+    const gcMs = collections
+      .filter((gc) => gc.start >= start && gc.start < end)
+      .reduce((sum, gc) => sum + gc.duration, 0);
     const gc = Math.round((gcMs * 1e6) / point.ops).toLocaleString('en-US');
-    const heap = point.heapBytesPerEntry === null ? '-' : `${Math.round(point.heapBytesPerEntry)} B`;
-    log(`${String(point.liveEntries).padStart(9)} entries  ${Math.round(point.nsPerOp).toLocaleString('en-US').padStart(12)} ns/op` +
-      `  (GC ${gc})  (${point.ops} ops)  populate ${Math.round(point.populateMs)} ms  selfCheck ${Math.round(point.selfCheckMs)} ms  heap ${heap}/entry`);
+    const heap =
+      point.heapBytesPerEntry === null ? '-' : `${Math.round(point.heapBytesPerEntry)} B`;
+    log(
+      `${String(point.liveEntries).padStart(9)} entries  ${Math.round(point.nsPerOp).toLocaleString('en-US').padStart(12)} ns/op` +
+        `  (GC ${gc})  (${point.ops} ops)  populate ${Math.round(point.populateMs)} ms  selfCheck ${Math.round(point.selfCheckMs)} ms  heap ${heap}/entry`,
+    );
   }
   observer.disconnect();
   if (values.checker !== true) return;
@@ -228,9 +259,13 @@ async function main(): Promise<void> {
   for (const size of sizes) {
     try {
       const point = benchScaling(resolveDesign('classic'), size, Math.min(ops, 1000), seed);
-      log(`classic checked at ${size}: ${Math.round(point.nsPerOp)} ns/op (model ${Math.round(point.modelNsPerOp)})`);
+      log(
+        `classic checked at ${size}: ${Math.round(point.nsPerOp)} ns/op (model ${Math.round(point.modelNsPerOp)})`,
+      );
     } catch (error) {
-      log(`classic checked at ${size}: does not run on this tree: ${error instanceof Error ? error.message : String(error)}`);
+      log(
+        `classic checked at ${size}: does not run on this tree: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return;
     }
   }
@@ -238,7 +273,9 @@ async function main(): Promise<void> {
 
 if (process.argv[1]?.endsWith('model-scaling-bench.js') === true) {
   main().catch((error: unknown) => {
-    process.stderr.write(`model-scaling-bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `model-scaling-bench: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   });
 }

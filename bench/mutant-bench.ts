@@ -60,21 +60,35 @@ export function benchMutants(options: MutantBenchOptions): MutantTiming[] {
       let steps = 0;
       for (let run = 0; cpuMsSince(started) < options.timeMsPerSeed; run++) {
         const config = configs[run % configs.length] as Config;
-        const result = runRandom(design, config, runSeed(options.seed + s, run), 400, checkerOptionsCampaign);
+        const result = runRandom(
+          design,
+          config,
+          runSeed(options.seed + s, run),
+          400,
+          checkerOptionsCampaign,
+        );
         steps += result.failure === null ? result.steps : result.failure.step + 1;
         if (result.failure === null) continue;
         kill.push(cpuMsSince(started));
         ops.push(steps);
         const shrinkStarted = process.cpuUsage();
-        const small = shrinkTrace(design, config, result.ops, result.failure, { timeMs: options.shrinkMs, attemptsMax: 100_000 });
+        const small = shrinkTrace(design, config, result.ops, result.failure, {
+          timeMs: options.shrinkMs,
+          attemptsMax: 100_000,
+        });
         shrink.push(cpuMsSince(shrinkStarted));
         lengths.push(small.ops.length);
         break;
       }
     }
     return {
-      name, seeds: options.seeds, killed: kill.length, msToKill: median(kill), opsToKill: median(ops),
-      msToShrink: median(shrink), shrunkLength: median(lengths),
+      name,
+      seeds: options.seeds,
+      killed: kill.length,
+      msToKill: median(kill),
+      opsToKill: median(ops),
+      msToShrink: median(shrink),
+      shrunkLength: median(lengths),
     };
   });
 }

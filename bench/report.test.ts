@@ -12,31 +12,92 @@ import type { Measurement } from './measure.ts';
 import { benchmarksMarkdown, summaryTable, targets, type BenchResults } from './report.ts';
 
 function measurement(perSecond: number): Measurement {
-  return { name: 'm', units: perSecond, samples: 3, medianMs: 1000, minMs: 900, maxMs: 1100, wallMedianMs: 1000, perSecond };
+  return {
+    name: 'm',
+    units: perSecond,
+    samples: 3,
+    medianMs: 1000,
+    minMs: 900,
+    maxMs: 1100,
+    wallMedianMs: 1000,
+    perSecond,
+  };
 }
 
 /** Made-up results: classic's rates, the growth from 10^3 to 10^6 entries, the full check at
  * 10^6 (ms), bytes per entry, one mutant's kill time against a baseline of 100 ms, the speedup
  * and whether worker counts agree. */
 function results(
-  campaign: number, fastCheck: number, implAlone: number, growth: number, speedup: number,
-  fullCheckMs = 1500, bytesPerEntry = 900, msToKill = 40, identical = true,
+  campaign: number,
+  fastCheck: number,
+  implAlone: number,
+  growth: number,
+  speedup: number,
+  fullCheckMs = 1500,
+  bytesPerEntry = 900,
+  msToKill = 40,
+  identical = true,
 ): BenchResults {
   return {
-    format: 'swapcheck-bench', version: 1, date: '2026-11-25', quick: false,
-    machine: { cpu: 'Test CPU', cores: 2, memoryGiB: 24, node: 'v20.20.2', platform: 'linux-x64', loadBefore: 0.5, loadAfter: 1.25 },
-    throughput: [{
-      design: 'classic', campaign: measurement(campaign), fullChecks: measurement(campaign / 4),
-      fastCheckFull: measurement(fastCheck), fastCheckCampaign: measurement(campaign), implAlone: measurement(implAlone),
-    }],
+    format: 'swapcheck-bench',
+    version: 1,
+    date: '2026-11-25',
+    quick: false,
+    machine: {
+      cpu: 'Test CPU',
+      cores: 2,
+      memoryGiB: 24,
+      node: 'v20.20.2',
+      platform: 'linux-x64',
+      loadBefore: 0.5,
+      loadAfter: 1.25,
+    },
+    throughput: [
+      {
+        design: 'classic',
+        campaign: measurement(campaign),
+        fullChecks: measurement(campaign / 4),
+        fastCheckFull: measurement(fastCheck),
+        fastCheckCampaign: measurement(campaign),
+        implAlone: measurement(implAlone),
+      },
+    ],
     scaling: [1_000, 1_000_000].map((liveEntries, index) => ({
-      design: 'classic', liveEntries, populateMs: 1, ops: 100, nsPerOp: index === 0 ? 1000 : 1000 * growth,
-      modelNsPerOp: 500, implNsPerOp: 300, checksNsPerOp: 200, fullCheckMs, fullCheckNsPerOpAmortized: 2, bytesPerEntry,
+      design: 'classic',
+      liveEntries,
+      populateMs: 1,
+      ops: 100,
+      nsPerOp: index === 0 ? 1000 : 1000 * growth,
+      modelNsPerOp: 500,
+      implNsPerOp: 300,
+      checksNsPerOp: 200,
+      fullCheckMs,
+      fullCheckNsPerOpAmortized: 2,
+      bytesPerEntry,
     })),
-    mutants: [{ name: 'order-not-reset', seeds: 3, killed: 3, msToKill, opsToKill: 900, msToShrink: 300, shrunkLength: 3 }],
+    mutants: [
+      {
+        name: 'order-not-reset',
+        seeds: 3,
+        killed: 3,
+        msToKill,
+        opsToKill: 900,
+        msToShrink: 300,
+        shrunkLength: 3,
+      },
+    ],
     workers: {
-      design: 'classic', runs: 96, one: measurement(1), two: measurement(1), speedup,
-      determinism: { workers: [1, 2, 3], runs: 24, identical, firstDifference: identical ? null : '--workers 2 differs' },
+      design: 'classic',
+      runs: 96,
+      one: measurement(1),
+      two: measurement(1),
+      speedup,
+      determinism: {
+        workers: [1, 2, 3],
+        runs: 24,
+        identical,
+        firstDifference: identical ? null : '--workers 2 differs',
+      },
     },
     mutantBaseline: { about: 'test', date: '2026-11-25', msToKill: { 'order-not-reset': 100 } },
   };
@@ -51,9 +112,22 @@ describe('benchmark targets', () => {
 
   it('are not met where a number crosses its bound', () => {
     const judged = targets(results(150_000, 50_000, 1_500_000, 2.5, 1.5, 2500, 2000, 60, false));
-    expect(judged.map((target) => target.met)).toEqual([false, false, false, false, false, false, false, false]);
-    expect(judged[0]?.text).toMatch(/classic campaign: 150,000 checked ops\/s on one core \(target >= 200,000\)/);
-    expect(judged[1]?.text).toMatch(/classic design alone: 1,500,000 ops\/s \(target >= 2,000,000\)/);
+    expect(judged.map((target) => target.met)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(judged[0]?.text).toMatch(
+      /classic campaign: 150,000 checked ops\/s on one core \(target >= 200,000\)/,
+    );
+    expect(judged[1]?.text).toMatch(
+      /classic design alone: 1,500,000 ops\/s \(target >= 2,000,000\)/,
+    );
     expect(judged[2]?.text).toMatch(/2\.50x, model included \(target <= 2x\)/);
     expect(judged[3]?.text).toMatch(/full check at 1,000,000 live entries 2\.50 s/);
     expect(judged[4]?.text).toMatch(/2,000 B per live entry/);
@@ -65,10 +139,26 @@ describe('benchmark targets', () => {
     const base = results(250_000, 50_000, 3_000_000, 1.5, 1.9);
     const row = base.throughput[0];
     if (row === undefined) throw new Error('no row');
-    const other = { ...base, throughput: [{ ...row, design: 'vswap-rfc', campaign: measurement(150_000), implAlone: measurement(1_200_000) }] };
+    const other = {
+      ...base,
+      throughput: [
+        {
+          ...row,
+          design: 'vswap-rfc',
+          campaign: measurement(150_000),
+          implAlone: measurement(1_200_000),
+        },
+      ],
+    };
     const judged = targets(other);
-    expect(judged[0]).toEqual({ met: true, text: 'vswap-rfc campaign: 150,000 checked ops/s on one core (target >= 100,000)' });
-    expect(judged[1]).toEqual({ met: true, text: 'vswap-rfc design alone: 1,200,000 ops/s (target >= 1,000,000)' });
+    expect(judged[0]).toEqual({
+      met: true,
+      text: 'vswap-rfc campaign: 150,000 checked ops/s on one core (target >= 100,000)',
+    });
+    expect(judged[1]).toEqual({
+      met: true,
+      text: 'vswap-rfc design alone: 1,200,000 ops/s (target >= 1,000,000)',
+    });
   });
 });
 
@@ -78,7 +168,13 @@ describe('BENCHMARKS.md', () => {
     expect(text).toContain('| `order-not-reset` | 3/3 | 40 | 100 | 0.40x | 900 | 300 | 3 |');
     expect(text).toContain('Test CPU, 2 cores, 24 GiB, Node v20.20.2');
     expect(text).toContain('load average 0.50 at the start and 1.25 at the end');
-    for (const heading of ['## Targets', '## Throughput', '## Cost growth', '## Mutants', '## Workers']) {
+    for (const heading of [
+      '## Targets',
+      '## Throughput',
+      '## Cost growth',
+      '## Mutants',
+      '## Workers',
+    ]) {
       expect(text).toContain(heading);
     }
     expect(text).toContain('| classic | 1,200,000 |');

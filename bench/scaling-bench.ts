@@ -64,7 +64,13 @@ export function scaleConfig(liveEntries: number): Config {
   const slotsWanted = Math.ceil((pages * 2.5) / folioPages) * folioPages + folioPages;
   const deviceCount = Math.ceil(slotsWanted / configLimits.deviceSlotsMax);
   const perDevice = Math.ceil(slotsWanted / deviceCount / folioPages) * folioPages;
-  const device: DeviceConfig = { slots: perDevice, bad: [], priority: 10, synchronousIo: false, discard: false };
+  const device: DeviceConfig = {
+    slots: perDevice,
+    bad: [],
+    priority: 10,
+    synchronousIo: false,
+    discard: false,
+  };
   const config: Config = {
     holders: pages + folioPages,
     cpus: 4,
@@ -95,14 +101,16 @@ function folioOf(checker: Checker, holder: number): number {
 
 /** Swaps out `folios` order-9 folios: every page becomes a swapped-out entry with count 1. */
 function populate(checker: Checker, config: Config, folios: number): void {
-  for (let device = 0; device < config.devices.length; device++) must(checker, { op: 'swapon', device, cpu: 0 });
+  for (let device = 0; device < config.devices.length; device++)
+    must(checker, { op: 'swapon', device, cpu: 0 });
   for (let f = 0; f < folios; f++) {
     const head = f * folioPages;
     const cpu = f % config.cpus;
     must(checker, { op: 'fault', holder: head, order: folioOrder, cpu });
     const folio = folioOf(checker, head);
     must(checker, { op: 'allocSwap', holder: head, cpu });
-    for (let page = 0; page < folioPages; page++) must(checker, { op: 'unmap', holder: head + page, cpu });
+    for (let page = 0; page < folioPages; page++)
+      must(checker, { op: 'unmap', holder: head + page, cpu });
     must(checker, { op: 'writeout', folio, cpu });
     must(checker, { op: 'evict', folio, cpu });
   }
@@ -118,17 +126,26 @@ function timed<T>(total: { ms: number }, fn: () => T): T {
   }
 }
 
-export function benchScaling(design: DesignUnderTest, liveEntries: number, ops: number, seed: number): ScalingPoint {
+export function benchScaling(
+  design: DesignUnderTest,
+  liveEntries: number,
+  ops: number,
+  seed: number,
+): ScalingPoint {
   const config = scaleConfig(liveEntries);
   const folios = Math.ceil(liveEntries / folioPages);
   const bytesBefore = bytesInUse();
-  const checker = checkerFor(design, config, { fullCheckEvery: Number.MAX_SAFE_INTEGER, modelSelfCheck: true });
+  const checker = checkerFor(design, config, {
+    fullCheckEvery: Number.MAX_SAFE_INTEGER,
+    modelSelfCheck: true,
+  });
   const populateStarted = performance.now();
   populate(checker, config, folios);
   const populateMs = performance.now() - populateStarted;
   const bytesAfter = bytesInUse();
   const populated = folios * folioPages;
-  const bytesPerEntry = bytesBefore === null || bytesAfter === null ? null : (bytesAfter - bytesBefore) / populated;
+  const bytesPerEntry =
+    bytesBefore === null || bytesAfter === null ? null : (bytesAfter - bytesBefore) / populated;
   const modelTime = { ms: 0 };
   const implTime = { ms: 0 };
   const model = checker.model;
@@ -147,7 +164,12 @@ export function benchScaling(design: DesignUnderTest, liveEntries: number, ops: 
   model.folioView = (id) => timed(modelTime, () => modelFolio(id));
   const systemApply = system.apply.bind(system);
   system.apply = (op) => timed(implTime, () => systemApply(op));
-  if (system.observeHolder === undefined || system.observeEntry === undefined || system.observeFolio === undefined || system.auditTouched === undefined) {
+  if (
+    system.observeHolder === undefined ||
+    system.observeEntry === undefined ||
+    system.observeFolio === undefined ||
+    system.auditTouched === undefined
+  ) {
     throw new Error(`${design.name} has no per-item views: its checks are full after every op`);
   }
   const observeHolder = system.observeHolder.bind(system);

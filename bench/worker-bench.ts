@@ -23,27 +23,63 @@ export interface WorkerSpeedup {
   /** Median wall time with one worker over that with two. */
   readonly speedup: number;
   /** The worker counts compared for determinism, and whether their results were identical. */
-  readonly determinism: { readonly workers: readonly number[]; readonly runs: number; readonly identical: boolean; readonly firstDifference: string | null };
+  readonly determinism: {
+    readonly workers: readonly number[];
+    readonly runs: number;
+    readonly identical: boolean;
+    readonly firstDifference: string | null;
+  };
 }
 
 /** One campaign of `runs` seeded runs through `execute` (inline when undefined). */
-async function campaign(designs: readonly DesignRef[], configs: readonly Config[], runs: number, seed: number, execute: CampaignOptions['execute'], workers: number): Promise<CampaignResult> {
+async function campaign(
+  designs: readonly DesignRef[],
+  configs: readonly Config[],
+  runs: number,
+  seed: number,
+  execute: CampaignOptions['execute'],
+  workers: number,
+): Promise<CampaignResult> {
   return runCampaign({
-    designs, configs, seed, runs, opsPerRun: 400, shardIndex: 0, shardCount: 1,
+    designs,
+    configs,
+    seed,
+    runs,
+    opsPerRun: 400,
+    shardIndex: 0,
+    shardCount: 1,
     ...(execute === undefined ? {} : { execute, concurrency: workers * 2 }),
   });
 }
 
-async function campaignOps(design: DesignRef, config: Config, runs: number, seed: number, execute: CampaignOptions['execute'], workers: number): Promise<number> {
+async function campaignOps(
+  design: DesignRef,
+  config: Config,
+  runs: number,
+  seed: number,
+  execute: CampaignOptions['execute'],
+  workers: number,
+): Promise<number> {
   const summary = (await campaign([design], [config], runs, seed, execute, workers)).designs[0];
-  if (summary === undefined || summary.failure !== null) throw new Error('the worker benchmark campaign failed');
+  if (summary === undefined || summary.failure !== null)
+    throw new Error('the worker benchmark campaign failed');
   return summary.ops;
 }
 
 /** Times the campaign with `workers` workers; the pool is started once, outside the samples. */
-async function measureWorkers(design: DesignRef, config: Config, runs: number, samples: number, seed: number, workers: number): Promise<Measurement> {
+async function measureWorkers(
+  design: DesignRef,
+  config: Config,
+  runs: number,
+  samples: number,
+  seed: number,
+  workers: number,
+): Promise<Measurement> {
   return withPool(workers, (execute) =>
-    measure(`workers ${workers}`, samples, () => campaignOps(design, config, runs, seed, execute, workers)));
+    measure(`workers ${workers}`, samples, () =>
+      campaignOps(design, config, runs, seed, execute, workers),
+    ),
+  );
 }
 
 /** The campaign's result as JSON without its timings. */
@@ -52,14 +88,21 @@ function timeless(result: CampaignResult): string {
 }
 
 /** Runs the same campaign (every built-in design named, every preset) at each worker count. */
-async function determinism(designs: readonly DesignRef[], runs: number, seed: number): Promise<WorkerSpeedup['determinism']> {
+async function determinism(
+  designs: readonly DesignRef[],
+  runs: number,
+  seed: number,
+): Promise<WorkerSpeedup['determinism']> {
   const counts = [1, 2, 3];
   const configs = Object.values(configPresets) as Config[];
   const texts: string[] = [];
   for (const workers of counts) {
-    const result = workers === 1
-      ? await campaign(designs, configs, runs, seed, undefined, 1)
-      : await withPool(workers, (execute) => campaign(designs, configs, runs, seed, execute, workers));
+    const result =
+      workers === 1
+        ? await campaign(designs, configs, runs, seed, undefined, 1)
+        : await withPool(workers, (execute) =>
+            campaign(designs, configs, runs, seed, execute, workers),
+          );
     texts.push(timeless(result));
   }
   const first = texts[0] as string;
@@ -74,9 +117,23 @@ async function determinism(designs: readonly DesignRef[], runs: number, seed: nu
   return { workers: counts, runs, identical: other < 0, firstDifference };
 }
 
-export async function benchWorkers(design: DesignRef, designs: readonly DesignRef[], config: Config, runs: number, samples: number, seed: number): Promise<WorkerSpeedup> {
+export async function benchWorkers(
+  design: DesignRef,
+  designs: readonly DesignRef[],
+  config: Config,
+  runs: number,
+  samples: number,
+  seed: number,
+): Promise<WorkerSpeedup> {
   const one = await measureWorkers(design, config, runs, samples, seed, 1);
   const two = await measureWorkers(design, config, runs, samples, seed, 2);
   const same = await determinism(designs, Math.max(10, Math.round(runs / 4)), seed);
-  return { design, runs, one, two, speedup: one.wallMedianMs / two.wallMedianMs, determinism: same };
+  return {
+    design,
+    runs,
+    one,
+    two,
+    speedup: one.wallMedianMs / two.wallMedianMs,
+    determinism: same,
+  };
 }

@@ -16,7 +16,11 @@ export interface CapturedIo extends Io {
   readonly interrupt: (signal: 'SIGINT' | 'SIGTERM') => void;
 }
 
-export function capturedIo(cwd: string, onProgress?: (io: CapturedIo) => void, stderrTty = false): CapturedIo {
+export function capturedIo(
+  cwd: string,
+  onProgress?: (io: CapturedIo) => void,
+  stderrTty = false,
+): CapturedIo {
   let stdout = '';
   let stderr = '';
   const listeners = new Set<(signal: 'SIGINT' | 'SIGTERM') => void>();
@@ -60,8 +64,11 @@ export interface CapturedRun {
 /** Runs `swapcheck ARGS` in-process in `cwd` (main() is passed in, so this file does not
  * import the program that imports it back). */
 export async function runCaptured(
-  main: (argv: readonly string[], io: Io) => Promise<number>, args: readonly string[], cwd: string,
-  onProgress?: (io: CapturedIo) => void, stderrTty = false,
+  main: (argv: readonly string[], io: Io) => Promise<number>,
+  args: readonly string[],
+  cwd: string,
+  onProgress?: (io: CapturedIo) => void,
+  stderrTty = false,
 ): Promise<CapturedRun> {
   const io = capturedIo(cwd, onProgress, stderrTty);
   const code = await main(args, io);

@@ -11,7 +11,15 @@
  * interrupts (cli/interrupt.test.ts), the package (cli/pack.test.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,9 +91,12 @@ function readmeFlags(): Map<string, Set<string>> {
 }
 
 describe('swapcheck command line: input errors', () => {
-  it.each(commandModules.map((module) => [module.name]))('%s rejects an unknown flag with one line and exit code 2', async (name) => {
-    expectOneLineError(await swapcheck([name, '--bogus']), /unknown option '--bogus'/);
-  });
+  it.each(commandModules.map((module) => [module.name]))(
+    '%s rejects an unknown flag with one line and exit code 2',
+    async (name) => {
+      expectOneLineError(await swapcheck([name, '--bogus']), /unknown option '--bogus'/);
+    },
+  );
 
   it.each([
     [['run', '--workers', '-1'], /--workers: expected an integer in 1\.\.64, got '-1'/],
@@ -121,7 +132,10 @@ describe('swapcheck command line: input errors', () => {
     [['explore', '--mode', 'sideways'], /--mode: expected sequential, random or exhaustive/],
     [['explore', '--cpus', '9'], /--cpus/],
     [['explore', '--family', 'lifecycle', '--cpus', '3'], /--family lifecycle/],
-    [['bogus'], /^swapcheck: unknown command 'bogus' \(known: compare, designs, explore, kernel, merge, mutants, replay, run, shrink, validate, help\)$/],
+    [
+      ['bogus'],
+      /^swapcheck: unknown command 'bogus' \(known: compare, designs, explore, kernel, merge, mutants, replay, run, shrink, validate, help\)$/,
+    ],
     [[], /expected a command/],
   ])('%j is exit 2 with one clear line', async (args, pattern) => {
     expectOneLineError(await swapcheck(args), pattern);
@@ -130,7 +144,10 @@ describe('swapcheck command line: input errors', () => {
   it('checks --out before a long run: a file in the way is one line', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'afile'), 'x');
-    expectOneLineError(await swapcheck(['run', '--runs', '1', '--out', 'afile/sub'], dir), /--out: '.*afile' is not a directory/);
+    expectOneLineError(
+      await swapcheck(['run', '--runs', '1', '--out', 'afile/sub'], dir),
+      /--out: '.*afile' is not a directory/,
+    );
   });
 });
 
@@ -139,24 +156,34 @@ describe('swapcheck command line: help and version', () => {
     const result = await swapcheck(['--version']);
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe(`swapcheck ${packageVersion()}`);
-    expect(packageVersion()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+    expect(packageVersion()).toBe(
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version,
+    );
   });
 
   it('lists every command in the top-level help', async () => {
     const result = await swapcheck(['--help']);
     expect(result.code).toBe(0);
-    for (const module of commandModules) expect(result.stdout).toMatch(new RegExp(`^  ${module.name}\\b`, 'm'));
+    for (const module of commandModules)
+      expect(result.stdout).toMatch(new RegExp(`^  ${module.name}\\b`, 'm'));
   });
 
-  it.each(commandModules.map((module) => [module.name]))('%s --help lists exactly the flags the README lists for it', async (name) => {
-    const result = await swapcheck([name, '--help']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^Usage: swapcheck ${name} `));
-    const help = new Set([...result.stdout.matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]).filter((flag) => flag !== '--help'));
-    const readme = readmeFlags().get(name);
-    expect(readme, `README lists no usage of ${name}`).toBeDefined();
-    expect([...help].sort()).toEqual([...(readme ?? [])].sort());
-  });
+  it.each(commandModules.map((module) => [module.name]))(
+    '%s --help lists exactly the flags the README lists for it',
+    async (name) => {
+      const result = await swapcheck([name, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^Usage: swapcheck ${name} `));
+      const help = new Set(
+        [...result.stdout.matchAll(/--[a-z][a-z-]*/g)]
+          .map((m) => m[0])
+          .filter((flag) => flag !== '--help'),
+      );
+      const readme = readmeFlags().get(name);
+      expect(readme, `README lists no usage of ${name}`).toBeDefined();
+      expect([...help].sort()).toEqual([...(readme ?? [])].sort());
+    },
+  );
 });
 
 describe('swapcheck command line: runs', () => {
@@ -178,20 +205,56 @@ describe('swapcheck command line: runs', () => {
 
   it('accepts every spelling it prints: knob overrides and mutants in brackets, knob files, modules', async () => {
     const dir = tempDir();
-    const knobs = await swapcheck(['run', '--design', 'vswap-direct[lookupCache=validated]', '--seed', '1', '--runs', '2', '--max-ops', '60'], dir);
+    const knobs = await swapcheck(
+      [
+        'run',
+        '--design',
+        'vswap-direct[lookupCache=validated]',
+        '--seed',
+        '1',
+        '--runs',
+        '2',
+        '--max-ops',
+        '60',
+      ],
+      dir,
+    );
     expect(knobs.code, knobs.stderr).toBe(0);
     expect(knobs.stdout).toMatch(/^vswap-direct\[lookupCache=validated\]\s+2 /m);
-    writeFileSync(join(dir, 'knobs.json'), JSON.stringify({ base: 'vswap-direct', knobs: { lookupCache: 'validated' } }));
-    const file = await swapcheck(['run', '--design', 'knobs.json', '--seed', '1', '--runs', '2', '--max-ops', '60'], dir);
-    expect(withoutTiming(file.stdout).replace(/--design \S+/, '')).toBe(withoutTiming(knobs.stdout).replace(/--design \S+/, ''));
+    writeFileSync(
+      join(dir, 'knobs.json'),
+      JSON.stringify({ base: 'vswap-direct', knobs: { lookupCache: 'validated' } }),
+    );
+    const file = await swapcheck(
+      ['run', '--design', 'knobs.json', '--seed', '1', '--runs', '2', '--max-ops', '60'],
+      dir,
+    );
+    expect(withoutTiming(file.stdout).replace(/--design \S+/, '')).toBe(
+      withoutTiming(knobs.stdout).replace(/--design \S+/, ''),
+    );
     const example = join(root, 'examples', 'lazy-rmap', 'lazy-rmap.ts');
-    const module = await swapcheck(['run', '--design', example, '--seed', '1', '--runs', '2', '--max-ops', '60'], dir);
+    const module = await swapcheck(
+      ['run', '--design', example, '--seed', '1', '--runs', '2', '--max-ops', '60'],
+      dir,
+    );
     expect(module.code, module.stderr).toBe(0);
     expect(module.stdout).toMatch(/^lazy-rmap\s+2 /m);
   });
 
   it('runs the same ops with a full check after every op (--full-check-every 1), and says so in the reproduce line', async () => {
-    const base = ['run', '--seed', '7', '--runs', '4', '--max-ops', '80', '--format', 'json', '--design', 'vswap-all'];
+    const base = [
+      'run',
+      '--seed',
+      '7',
+      '--runs',
+      '4',
+      '--max-ops',
+      '80',
+      '--format',
+      'json',
+      '--design',
+      'vswap-all',
+    ];
     const campaign = JSON.parse((await swapcheck(base)).stdout);
     const full = await swapcheck([...base, '--full-check-every', '1']);
     expect(full.code).toBe(0);
@@ -203,16 +266,24 @@ describe('swapcheck command line: runs', () => {
   });
 });
 
-describe('swapcheck command line: the kernel oracle\'s C reproducers', () => {
+describe("swapcheck command line: the kernel oracle's C reproducers", () => {
   it('kernel --emit-only writes one C program per expressible trace and refuses the rest with a reason', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'hello.json'), JSON.stringify(hello));
-    const injected = { ...hello, ops: [...hello.ops.slice(0, 3), { op: 'allocSwap', holder: 0, cpu: 0, failAlloc: true }] };
+    const injected = {
+      ...hello,
+      ops: [...hello.ops.slice(0, 3), { op: 'allocSwap', holder: 0, cpu: 0, failAlloc: true }],
+    };
     writeFileSync(join(dir, 'injected.json'), JSON.stringify(injected));
-    const result = await swapcheck(['kernel', 'hello.json', 'injected.json', '--emit-c', 'c', '--emit-only'], dir);
+    const result = await swapcheck(
+      ['kernel', 'hello.json', 'injected.json', '--emit-c', 'c', '--emit-only'],
+      dir,
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`hello.json: C reproducer ${join(dir, 'c', 'hello.c')}`);
-    expect(result.stdout).toMatch(/injected\.json: not expressible on linux-6\.1: op 4: .*injects a failure \[failure-injection\]/);
+    expect(result.stdout).toMatch(
+      /injected\.json: not expressible on linux-6\.1: op 4: .*injects a failure \[failure-injection\]/,
+    );
     expect(readFileSync(join(dir, 'c', 'hello.c'), 'utf8')).toContain('MADV_PAGEOUT');
     expect(readdirSync(join(dir, 'c'))).toEqual(['hello.c']);
   });
@@ -226,8 +297,14 @@ describe('swapcheck command line: the kernel oracle\'s C reproducers', () => {
     expect(readFileSync(join(dir, 'hello.c'), 'utf8')).toMatch(/^\/\*/);
     const concurrent = await swapcheck(['kernel', '--profile'], dir);
     expect(concurrent.stdout).toMatch(/^profile linux-6\.1: /);
-    expectOneLineError(await swapcheck(['kernel', 'hello.json', '--random'], dir), /--random takes no TRACE files/);
-    expectOneLineError(await swapcheck(['kernel', '--random', '--runs', '0'], dir), /--runs: expected an integer in 1\.\./);
+    expectOneLineError(
+      await swapcheck(['kernel', 'hello.json', '--random'], dir),
+      /--random takes no TRACE files/,
+    );
+    expectOneLineError(
+      await swapcheck(['kernel', '--random', '--runs', '0'], dir),
+      /--runs: expected an integer in 1\.\./,
+    );
   });
 });
 
@@ -237,7 +314,17 @@ describe('swapcheck command line: failures, the database and replay', () => {
     const corpus = join(dir, 'corpus');
     process.env['SWAPCHECK_REGRESSIONS_DIR'] = corpus;
     try {
-      const args = ['run', '--design', 'classic[mutant=shadow-left-after-free]', '--seed', '2', '--runs', '200', '--max-ops', '300'];
+      const args = [
+        'run',
+        '--design',
+        'classic[mutant=shadow-left-after-free]',
+        '--seed',
+        '2',
+        '--runs',
+        '200',
+        '--max-ops',
+        '300',
+      ];
       const run = await swapcheck([...args, '--out', 'failures', '--save-regressions'], dir);
       expect(run.code).toBe(1);
       expect(run.stdout).toMatch(/^FAIL classic\[mutant=shadow-left-after-free\]: run 2 /m);
@@ -258,19 +345,56 @@ describe('swapcheck command line: failures, the database and replay', () => {
       const minimal = JSON.parse(readFileSync(trace.replace(/\.json$/, '.min.json'), 'utf8'));
       expect(minimal.ops.length).toBeLessThanOrEqual(written.ops.length);
       expect(shrink.stdout).toMatch(/\d+ ops -> \d+ ops in \d+ ms/);
-      expect(readdirSync(join(dir, 'failures')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+      expect(readdirSync(join(dir, 'failures')).filter((name) => name.endsWith('.tmp'))).toEqual(
+        [],
+      );
       const saved = readdirSync(corpus);
       expect(saved).toHaveLength(1);
       expect(run.stdout).toContain(`  saved regression: ${join(corpus, saved[0] as string)}`);
-      expect(JSON.parse(readFileSync(join(corpus, saved[0] as string), 'utf8')).note).toMatch(/^caught: /);
+      expect(JSON.parse(readFileSync(join(corpus, saved[0] as string), 'utf8')).note).toMatch(
+        /^caught: /,
+      );
       // The failure database: the next run of the same design tries the saved failure first,
       // with another seed and a budget of one run that would not find it.
       const db = join(dir, '.swapcheck', 'failures', 'classic-mutant-shadow-left-after-free');
       expect(readdirSync(db)).toHaveLength(1);
-      const again = await swapcheck(['run', '--design', 'classic[mutant=shadow-left-after-free]', '--seed', '4', '--runs', '1', '--max-ops', '30'], dir);
+      const again = await swapcheck(
+        [
+          'run',
+          '--design',
+          'classic[mutant=shadow-left-after-free]',
+          '--seed',
+          '4',
+          '--runs',
+          '1',
+          '--max-ops',
+          '30',
+        ],
+        dir,
+      );
       expect(again.code).toBe(1);
-      expect(again.stdout).toMatch(/^FAIL classic\[mutant=shadow-left-after-free\]: saved failure .*\.swapcheck\/failures\//m);
-      expect((await swapcheck(['run', '--design', 'classic[mutant=shadow-left-after-free]', '--seed', '4', '--runs', '1', '--max-ops', '30', '--no-db'], dir)).code).toBe(0);
+      expect(again.stdout).toMatch(
+        /^FAIL classic\[mutant=shadow-left-after-free\]: saved failure .*\.swapcheck\/failures\//m,
+      );
+      expect(
+        (
+          await swapcheck(
+            [
+              'run',
+              '--design',
+              'classic[mutant=shadow-left-after-free]',
+              '--seed',
+              '4',
+              '--runs',
+              '1',
+              '--max-ops',
+              '30',
+              '--no-db',
+            ],
+            dir,
+          )
+        ).code,
+      ).toBe(0);
     } finally {
       delete process.env['SWAPCHECK_REGRESSIONS_DIR'];
     }
@@ -283,7 +407,10 @@ describe('swapcheck command line: failures, the database and replay', () => {
     const path = join(folder, 'saved.json');
     mkdirSync(folder, { recursive: true });
     writeFileSync(path, JSON.stringify({ ...hello, design: 'classic' }));
-    const result = await swapcheck(['run', '--design', 'classic', '--seed', '1', '--runs', '1', '--max-ops', '20', '--db', db], dir);
+    const result = await swapcheck(
+      ['run', '--design', 'classic', '--seed', '1', '--runs', '1', '--max-ops', '20', '--db', db],
+      dir,
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`failure database: ${path} holds now; removed`);
     expect(existsSync(path)).toBe(false);
@@ -293,7 +420,14 @@ describe('swapcheck command line: failures, the database and replay', () => {
     const dir = tempDir();
     const path = join(dir, 'hello.json');
     writeFileSync(path, JSON.stringify(hello));
-    for (const design of ['classic', 'vswap-rfc', 'vswap-all', 'vswap-direct', 'vswap-direct-cached', 'vswap-direct[lookupCache=validated]']) {
+    for (const design of [
+      'classic',
+      'vswap-rfc',
+      'vswap-all',
+      'vswap-direct',
+      'vswap-direct-cached',
+      'vswap-direct[lookupCache=validated]',
+    ]) {
       const result = await swapcheck(['replay', 'hello.json', '--design', design], dir);
       expect(result.stdout, design).toContain('holds');
       expect(result.code).toBe(0);
@@ -308,14 +442,18 @@ describe('swapcheck command line: failures, the database and replay', () => {
     expect(verbose.stdout).toMatch(/^ {5}4 {2}allocSwap\(holder=0\) @cpu1 +folio_alloc_swap$/m);
     expect(verbose.stdout).toMatch(/^ {8}outcome: OK, physical entries, device 0$/m);
     expect(verbose.stdout).toMatch(/^ {8}entry swp\(0:1\): new \(swap count 0\)$/m);
-    expect(verbose.stdout).toMatch(/^ {8}holder 0's PTE: was maps folio 1 page 0 \(content 7\), now holds swap entry swp\(0:1\) \(content 7\)$/m);
+    expect(verbose.stdout).toMatch(
+      /^ {8}holder 0's PTE: was maps folio 1 page 0 \(content 7\), now holds swap entry swp\(0:1\) \(content 7\)$/m,
+    );
     expect(verbose.stdout).toMatch(/^ {8}drain \(after the last op/m);
     expect(verbose.stdout).not.toMatch(/"content"/);
     const full = await swapcheck(['replay', 'hello.json', '--verbose', '--full'], dir);
-    expect(full.stdout).toMatch(/^ {8}device 0: swapped on \(SWP_USED\) yes, SWP_WRITEOK yes, si->inuse_pages 1$/m);
+    expect(full.stdout).toMatch(
+      /^ {8}device 0: swapped on \(SWP_USED\) yes, SWP_WRITEOK yes, si->inuse_pages 1$/m,
+    );
   });
 
-  it('replay --format json: a versioned document with each op\'s outcome on both sides and the model\'s state after it', async () => {
+  it("replay --format json: a versioned document with each op's outcome on both sides and the model's state after it", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'hello.json'), JSON.stringify(hello));
     const result = await swapcheck(['replay', 'hello.json', '--format', 'json'], dir);
@@ -323,8 +461,16 @@ describe('swapcheck command line: failures, the database and replay', () => {
     const json = JSON.parse(result.stdout);
     expect(json).toMatchObject({ format: 'swapcheck-replay', version: 1, passed: 1, failed: 0 });
     const [trace] = json.traces;
-    expect(trace).toMatchObject({ design: 'classic', spelling: 'classic', config: 'tiny', result: 'holds', failure: null });
-    expect(trace.steps.slice(0, hello.ops.length).map((s: { op: unknown }) => s.op)).toEqual(hello.ops);
+    expect(trace).toMatchObject({
+      design: 'classic',
+      spelling: 'classic',
+      config: 'tiny',
+      result: 'holds',
+      failure: null,
+    });
+    expect(trace.steps.slice(0, hello.ops.length).map((s: { op: unknown }) => s.op)).toEqual(
+      hello.ops,
+    );
     expect(trace.steps.length).toBeGreaterThan(hello.ops.length);
     expect(trace.steps.at(-1).phase).toBe('drain');
     const swapin = trace.steps[7];
@@ -338,15 +484,30 @@ describe('swapcheck command line: failures, the database and replay', () => {
     const dir = tempDir();
     const path = join(dir, 'bad.json');
     const cases: [unknown, RegExp][] = [
-      [{ op: 'swapin', holder: 999, order: 0, cpu: 0 }, /bad\.json:\d+:\d+: ops\.3\.holder: holder 999 is out of range: the config has 32 holders \(0\.\.31\)/],
-      [{ op: 'zap', holder: 0, cpu: 7 }, /ops\.3\.cpu: cpu 7 is out of range: the config has 2 CPUs \(0\.\.1\)/],
-      [{ op: 'swapon', device: 5, cpu: 0 }, /ops\.3\.device: device 5 is out of range: the config has 2 devices/],
+      [
+        { op: 'swapin', holder: 999, order: 0, cpu: 0 },
+        /bad\.json:\d+:\d+: ops\.3\.holder: holder 999 is out of range: the config has 32 holders \(0\.\.31\)/,
+      ],
+      [
+        { op: 'zap', holder: 0, cpu: 7 },
+        /ops\.3\.cpu: cpu 7 is out of range: the config has 2 CPUs \(0\.\.1\)/,
+      ],
+      [
+        { op: 'swapon', device: 5, cpu: 0 },
+        /ops\.3\.device: device 5 is out of range: the config has 2 devices/,
+      ],
       [{ op: 'fork', holder: 0, target: 40, cpu: 0 }, /ops\.3\.target: target 40 is out of range/],
       [{ op: 'evict', folio: 0, cpu: 0 }, /ops\.3\.folio: folio 0 does not exist/],
-      [{ op: 'evict', folio: 999, cpu: 0 }, /ops\.3\.folio: folio 999 can never exist: the trace's ops create at most 2 folios/],
+      [
+        { op: 'evict', folio: 999, cpu: 0 },
+        /ops\.3\.folio: folio 999 can never exist: the trace's ops create at most 2 folios/,
+      ],
     ];
     for (const [op, pattern] of cases) {
-      writeFileSync(path, JSON.stringify({ ...hello, ops: [...hello.ops.slice(0, 3), op] }, null, 2));
+      writeFileSync(
+        path,
+        JSON.stringify({ ...hello, ops: [...hello.ops.slice(0, 3), op] }, null, 2),
+      );
       expectOneLineError(await swapcheck(['replay', path], dir), pattern);
     }
   });
@@ -354,7 +515,15 @@ describe('swapcheck command line: failures, the database and replay', () => {
   it('reports every schema error of a trace with its line and column', async () => {
     const dir = tempDir();
     const path = join(dir, 'bad.json');
-    const bad = { ...hello, extra: 1, ops: [...hello.ops.slice(0, 3), { op: 'swapin', holder: '3', order: 0, cpu: 0 }, { op: 'teleport', cpu: 0 }] };
+    const bad = {
+      ...hello,
+      extra: 1,
+      ops: [
+        ...hello.ops.slice(0, 3),
+        { op: 'swapin', holder: '3', order: 0, cpu: 0 },
+        { op: 'teleport', cpu: 0 },
+      ],
+    };
     writeFileSync(path, JSON.stringify(bad, null, 2));
     const result = await swapcheck(['replay', path], dir);
     expect(result.code).toBe(2);
@@ -362,9 +531,21 @@ describe('swapcheck command line: failures, the database and replay', () => {
     expect(lines).toHaveLength(3);
     const text = readFileSync(path, 'utf8').split('\n');
     const at = (needle: string) => `${text.findIndex((line) => line.includes(needle)) + 1}:`;
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^swapcheck: .*bad\\.json:${at('"holder": "3"')}\\d+: ops\\.3\\.holder: Invalid type: Expected number but received "3"$`)));
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`bad\\.json:${at('"extra"')}3: extra: unknown field "extra"$`)));
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`bad\\.json:${at('"teleport"')}\\d+: ops\\.4\\.op: `)));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^swapcheck: .*bad\\.json:${at('"holder": "3"')}\\d+: ops\\.3\\.holder: Invalid type: Expected number but received "3"$`,
+        ),
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`bad\\.json:${at('"extra"')}3: extra: unknown field "extra"$`),
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`bad\\.json:${at('"teleport"')}\\d+: ops\\.4\\.op: `)),
+    );
     writeFileSync(path, '{\n  "format": "swapcheck-trace",\n  "version": 1,\n  oops\n}');
     expectOneLineError(await swapcheck(['replay', path], dir), /bad\.json:4:3: not JSON: /);
   });
@@ -385,14 +566,46 @@ describe('swapcheck executable', () => {
   });
 
   it('ends quietly when its reader closes stdout early (designs | head -1), and runs worker threads alike', () => {
-    const piped = spawnSync('bash', ['-c', `set -o pipefail; '${mainJs}' designs | head -1`], { encoding: 'utf8', cwd: tempDir(), timeout: 60_000 });
+    const piped = spawnSync('bash', ['-c', `set -o pipefail; '${mainJs}' designs | head -1`], {
+      encoding: 'utf8',
+      cwd: tempDir(),
+      timeout: 60_000,
+    });
     expect(piped.stdout).toBe('built-in designs:\n');
     expect(piped.stderr).toBe('');
     expect(piped.status).toBe(0);
-    const base = ['run', '--seed', '5', '--runs', '6', '--max-ops', '80', '--format', 'json', '--design', 'classic'];
-    const strip = (text: string) => JSON.parse(text).designs.map((d: { runs: number; ops: number; opCounts: unknown; marks: unknown }) => [d.runs, d.ops, d.opCounts, d.marks]);
-    const one = spawnSync(process.execPath, [mainJs, ...base], { encoding: 'utf8', cwd: tempDir(), timeout: 120_000 });
-    const two = spawnSync(process.execPath, [mainJs, ...base, '--workers', '2'], { encoding: 'utf8', cwd: tempDir(), timeout: 120_000 });
+    const base = [
+      'run',
+      '--seed',
+      '5',
+      '--runs',
+      '6',
+      '--max-ops',
+      '80',
+      '--format',
+      'json',
+      '--design',
+      'classic',
+    ];
+    const strip = (text: string) =>
+      JSON.parse(text).designs.map(
+        (d: { runs: number; ops: number; opCounts: unknown; marks: unknown }) => [
+          d.runs,
+          d.ops,
+          d.opCounts,
+          d.marks,
+        ],
+      );
+    const one = spawnSync(process.execPath, [mainJs, ...base], {
+      encoding: 'utf8',
+      cwd: tempDir(),
+      timeout: 120_000,
+    });
+    const two = spawnSync(process.execPath, [mainJs, ...base, '--workers', '2'], {
+      encoding: 'utf8',
+      cwd: tempDir(),
+      timeout: 120_000,
+    });
     expect(one.status, one.stderr).toBe(0);
     expect(two.status, two.stderr).toBe(0);
     expect(strip(two.stdout)).toEqual(strip(one.stdout));

@@ -55,7 +55,8 @@ export function invocation(): string {
   if (onPath('swapcheck') === main) {
     words = 'swapcheck';
   } else {
-    const node = onPath('node') === realpathOr(process.execPath) ? 'node' : shellQuote(process.execPath);
+    const node =
+      onPath('node') === realpathOr(process.execPath) ? 'node' : shellQuote(process.execPath);
     words = `${node} ${shellQuote(main)}`;
   }
   cached = { path, words };

@@ -11,13 +11,15 @@ import { designCases, failureLines } from './report-cases.ts';
 import type { RunReport } from './run-report.ts';
 
 function xmlEscape(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    // eslint-disable-next-line no-control-regex -- XML 1.0 forbids these characters: they are what is removed
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      // eslint-disable-next-line no-control-regex -- XML 1.0 forbids these characters: they are what is removed
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+  );
 }
 
 export function runReportJunit(report: RunReport): string {
@@ -30,7 +32,12 @@ export function runReportJunit(report: RunReport): string {
     ['seed', String(report.seed)],
     ['config', report.config],
     ['opsPerRun', String(report.opsPerRun)],
-    ['budget', report.budget.runs !== null ? `${report.budget.runs} runs` : `${(report.budget.timeMs ?? 0) / 1000}s`],
+    [
+      'budget',
+      report.budget.runs !== null
+        ? `${report.budget.runs} runs`
+        : `${(report.budget.timeMs ?? 0) / 1000}s`,
+    ],
     ['shard', `${report.shard.indices.join(',')}/${report.shard.count}`],
     ['interrupted', String(report.interrupted)],
     ['reproduce', report.reproduce],
@@ -40,14 +47,20 @@ export function runReportJunit(report: RunReport): string {
     `<testsuites name="swapcheck" ${counts}>`,
     `  <testsuite name="swapcheck run" ${counts}>`,
     '    <properties>',
-    ...properties.map(([name, value]) => `      <property name="${name}" value="${xmlEscape(value)}"/>`),
+    ...properties.map(
+      ([name, value]) => `      <property name="${name}" value="${xmlEscape(value)}"/>`,
+    ),
     '    </properties>',
   ];
   for (const c of cases) {
-    lines.push(`    <testcase classname="${xmlEscape(`swapcheck.${c.design}`)}" name="${xmlEscape(c.config)}">`);
+    lines.push(
+      `    <testcase classname="${xmlEscape(`swapcheck.${c.design}`)}" name="${xmlEscape(c.config)}">`,
+    );
     if (c.status === 'fail' && c.failure !== null) {
       const body = failureLines(c.failure).join('\n');
-      lines.push(`      <failure message="${xmlEscape(c.failure.summary)}" type="${c.failure.failure.kind}">${xmlEscape(body)}</failure>`);
+      lines.push(
+        `      <failure message="${xmlEscape(c.failure.summary)}" type="${c.failure.failure.kind}">${xmlEscape(body)}</failure>`,
+      );
     } else if (c.status === 'skip') {
       lines.push(`      <skipped message="${xmlEscape(c.reason ?? '')}"/>`);
     }

@@ -34,7 +34,16 @@ import { checkClaimsOnKernel, checkClaimsOnModel } from '../kernel/facts.ts';
 import { findUml, umlMissingMessage } from '../kernel/uml.ts';
 import type { UmlTools } from '../kernel/uml.ts';
 import type { Trace } from '../properties/trace.ts';
-import { InputError, checkWritableDir, formatTrace, readTrace, resolveConfig, traceFormat, traceVersion, writeFileAtomic } from '../properties/trace.ts';
+import {
+  InputError,
+  checkWritableDir,
+  formatTrace,
+  readTrace,
+  resolveConfig,
+  traceFormat,
+  traceVersion,
+  writeFileAtomic,
+} from '../properties/trace.ts';
 import type { CommandContext, CommandModule } from './command-module.ts';
 import { commandLine } from './invocation.ts';
 import type { Io } from './io.ts';
@@ -57,9 +66,14 @@ interface KernelFlags {
   readonly drain?: boolean;
 }
 
-async function commandKernel(files: readonly string[], flags: KernelFlags, io: Io): Promise<number> {
+async function commandKernel(
+  files: readonly string[],
+  flags: KernelFlags,
+  io: Io,
+): Promise<number> {
   if (flags.profile === true) {
-    if (files.length > 0 || flags.random === true) throw new InputError('kernel --profile takes no TRACE files and no --random');
+    if (files.length > 0 || flags.random === true)
+      throw new InputError('kernel --profile takes no TRACE files and no --random');
     return printProfile(io);
   }
   const batchSize = parseCount('--batch', flags.batch, 1, 256) ?? 32;
@@ -67,27 +81,36 @@ async function commandKernel(files: readonly string[], flags: KernelFlags, io: I
     if (files.length > 0) throw new InputError('kernel --random takes no TRACE files');
     return campaign(flags, batchSize, io);
   }
-  if (files.length === 0) throw new InputError('kernel: expected TRACE files, --random or --profile');
-  const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
-  return runTraces(files.map((file) => absolute(io.cwd, file)), {
-    emitDir: flags.emitC === undefined ? undefined : absolute(io.cwd, flags.emitC),
-    emitOnly: flags.emitOnly === true,
-    drain: flags.drain !== false,
-    batchSize,
-    timeoutMs,
-  }, io);
+  if (files.length === 0)
+    throw new InputError('kernel: expected TRACE files, --random or --profile');
+  const timeoutMs =
+    flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
+  return runTraces(
+    files.map((file) => absolute(io.cwd, file)),
+    {
+      emitDir: flags.emitC === undefined ? undefined : absolute(io.cwd, flags.emitC),
+      emitOnly: flags.emitOnly === true,
+      drain: flags.drain !== false,
+      batchSize,
+      timeoutMs,
+    },
+    io,
+  );
 }
 
 export const kernelCommand: CommandModule = {
   name: 'kernel',
   register(program: Command, context: CommandContext) {
-    program.command('kernel')
-      .description('run traces, or random programs, as C programs on Linux 6.1 under User-Mode Linux and compare every step with the model (docs/kernel-oracle.md)')
+    program
+      .command('kernel')
+      .description(
+        'run traces, or random programs, as C programs on Linux 6.1 under User-Mode Linux and compare every step with the model (docs/kernel-oracle.md)',
+      )
       .usage('TRACE... [options] | --random [options] | --profile')
       .argument('[traces...]', 'traces to run on the kernel')
       .option('--random', 'the differential campaign of random programs')
       .option('--profile', 'list what the linux-6.1 profile rejects, adjusts and maps')
-      .option('--emit-c <dir>', 'write each trace\'s C reproducer into DIR')
+      .option('--emit-c <dir>', "write each trace's C reproducer into DIR")
       .option('--emit-only', 'write the C reproducers and run nothing (no UML needed)')
       .option('--no-drain', 'do not append the drain (read back, unmap, swapoff)')
       .option('--batch <n>', 'programs per kernel boot (default 32)')
@@ -95,11 +118,19 @@ export const kernelCommand: CommandModule = {
       .option('--runs <n>', '--random: programs to run (default 50)')
       .option('--seed <n>', '--random: campaign seed (default: a fresh one, printed)')
       .option('--steps <n>', '--random: actions per program (default 24)')
-      .option('--memcg <mode>', '--random: which programs run in a memcg: sometimes (about one in three), always or never (default sometimes)')
-      .option('--out <dir>', '--random: where divergences are written (default ./swapcheck-failures)')
+      .option(
+        '--memcg <mode>',
+        '--random: which programs run in a memcg: sometimes (about one in three), always or never (default sometimes)',
+      )
+      .option(
+        '--out <dir>',
+        '--random: where divergences are written (default ./swapcheck-failures)',
+      )
       .option('--max-failures <n>', '--random: kinds of divergence to shrink and write (default 3)')
       .option('--shrink-time <duration>', '--random: shrink budget per divergence (default 120s)')
-      .action(async (files: string[], flags: KernelFlags) => context.exit(await commandKernel(files, flags, context.io)));
+      .action(async (files: string[], flags: KernelFlags) =>
+        context.exit(await commandKernel(files, flags, context.io)),
+      );
   },
 };
 
@@ -121,7 +152,11 @@ function needUml(): UmlTools {
 }
 
 /** The kernel program of a trace's ops, or why the profile cannot express it. */
-export function traceProgram(config: Config, ops: readonly Op[], drain = true): { program: KernelProgram } | { refusal: TranslationRefusal } {
+export function traceProgram(
+  config: Config,
+  ops: readonly Op[],
+  drain = true,
+): { program: KernelProgram } | { refusal: TranslationRefusal } {
   const translation = translate(config, ops, { drain });
   return translation.ok ? { program: translation.program } : { refusal: translation };
 }
@@ -136,7 +171,13 @@ export function describeRefusal(refusal: TranslationRefusal): string {
  * Writes the C reproducer of a trace's ops to `path` (atomically) and returns a line saying
  * so, or why the trace has none. Used by --emit-c of run, replay and shrink.
  */
-export function emitReproducer(path: string, config: Config, ops: readonly Op[], origin: string, note?: string): string {
+export function emitReproducer(
+  path: string,
+  config: Config,
+  ops: readonly Op[],
+  origin: string,
+  note?: string,
+): string {
   const result = traceProgram(config, ops);
   if ('refusal' in result) return `no C reproducer: ${describeRefusal(result.refusal)}`;
   writeFileAtomic(path, emitC(result.program, { origin, ...(note === undefined ? {} : { note }) }));
@@ -157,10 +198,18 @@ interface TraceRunOptions {
   readonly timeoutMs: number | undefined;
 }
 
-async function runTraces(paths: readonly string[], options: TraceRunOptions, io: Io): Promise<number> {
+async function runTraces(
+  paths: readonly string[],
+  options: TraceRunOptions,
+  io: Io,
+): Promise<number> {
   if (options.emitDir !== undefined) checkWritableDir(options.emitDir, '--emit-c');
   const traces = paths.map((path) => ({ path, trace: readTrace(path) }));
-  const claims = new Map(traces.flatMap(({ path, trace }) => (trace.kernel === undefined ? [] : [[path, trace.kernel] as const])));
+  const claims = new Map(
+    traces.flatMap(({ path, trace }) =>
+      trace.kernel === undefined ? [] : [[path, trace.kernel] as const],
+    ),
+  );
   const jobs: OracleJob[] = [];
   let refused = 0;
   for (const { path, trace } of traces) {
@@ -170,7 +219,11 @@ async function runTraces(paths: readonly string[], options: TraceRunOptions, io:
       io.out(`${basename(path)}: ${describeRefusal(result.refusal)}`);
       continue;
     }
-    const job: OracleJob = { name: path, program: result.program, source: { origin: path, ...(trace.note === undefined ? {} : { note: trace.note }) } };
+    const job: OracleJob = {
+      name: path,
+      program: result.program,
+      source: { origin: path, ...(trace.note === undefined ? {} : { note: trace.note }) },
+    };
     jobs.push(job);
     if (options.emitDir !== undefined) {
       const target = join(options.emitDir, `${basename(path).replace(/\.json$/, '')}.c`);
@@ -178,14 +231,18 @@ async function runTraces(paths: readonly string[], options: TraceRunOptions, io:
       io.out(`${basename(path)}: C reproducer ${target}`);
     }
   }
-  if (jobs.length === 0) throw new InputError(`no trace is expressible on ${linux61.name} (${refused} refused; the lines above say why)`);
+  if (jobs.length === 0)
+    throw new InputError(
+      `no trace is expressible on ${linux61.name} (${refused} refused; the lines above say why)`,
+    );
   if (options.emitOnly) return 0;
   const tools = needUml();
   const run = await runOnKernel(tools, jobs, {
     batchSize: options.batchSize,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     onBoot: (done, total) => io.err(`kernel: ${done}/${total} programs run`),
-    onRetry: (tail) => io.err(`kernel: a boot died before running its programs; booting again${tail}`),
+    onRetry: (tail) =>
+      io.err(`kernel: a boot died before running its programs; booting again${tail}`),
   });
   let failed = 0;
   let errors = 0;
@@ -199,7 +256,9 @@ async function runTraces(paths: readonly string[], options: TraceRunOptions, io:
     }
     if (scenario !== undefined) {
       // A scenario's claims are the kernel's behaviour; the model is judged against them.
-      const observations = new Map([...result.parsed.steps].map(([index, step]) => [index, step.observation]));
+      const observations = new Map(
+        [...result.parsed.steps].map(([index, step]) => [index, step.observation]),
+      );
       const onKernel = checkClaimsOnKernel(result.job.program, scenario, observations);
       const onModel = checkClaimsOnModel(result.job.program, scenario);
       if (onKernel.length > 0) {
@@ -208,7 +267,10 @@ async function runTraces(paths: readonly string[], options: TraceRunOptions, io:
         for (const line of onKernel) io.out(`  - ${line}`);
         continue;
       }
-      const model = onModel.length === 0 ? 'the model agrees' : `the model disagrees${scenario.modelDisagrees === undefined ? '' : ` (known: ${scenario.modelDisagrees})`}`;
+      const model =
+        onModel.length === 0
+          ? 'the model agrees'
+          : `the model disagrees${scenario.modelDisagrees === undefined ? '' : ` (known: ${scenario.modelDisagrees})`}`;
       io.out(`${name}: the kernel keeps the scenario's claims; ${model}`);
       for (const line of onModel) io.out(`  - model: ${line}`);
       if (onModel.length > 0 && scenario.modelDisagrees === undefined) failed += 1;
@@ -222,7 +284,9 @@ async function runTraces(paths: readonly string[], options: TraceRunOptions, io:
     io.out(`${name}: DIFFERS on the kernel`);
     for (const line of describeFailure(result)) io.out(`  ${line}`);
   }
-  io.out(`${run.results.length - failed - errors} passed, ${failed} failed, ${errors} errors, ${refused} not expressible${bootSummary(run)}`);
+  io.out(
+    `${run.results.length - failed - errors} passed, ${failed} failed, ${errors} errors, ${refused} not expressible${bootSummary(run)}`,
+  );
   return failed + errors > 0 ? 1 : 0;
 }
 
@@ -241,9 +305,16 @@ export function describeFailure(result: OracleResult): string[] {
   const lines: string[] = [];
   for (const step of program.steps) {
     if (step.index > verdict.stepIndex) break;
-    const ops = step.ops.map((op, index) => `${step.drain ? 'drain' : `op ${(step.opIndices[index] ?? 0) + 1}`} ${formatOp(op)}`).join('; ');
+    const ops = step.ops
+      .map(
+        (op, index) =>
+          `${step.drain ? 'drain' : `op ${(step.opIndices[index] ?? 0) + 1}`} ${formatOp(op)}`,
+      )
+      .join('; ');
     const marker = step.index === verdict.stepIndex ? '  <- differs' : '';
-    lines.push(`step ${String(step.index).padStart(2)} ${formatAction(step.action)}${ops === '' ? '' : ` [${ops}]`}${marker}`);
+    lines.push(
+      `step ${String(step.index).padStart(2)} ${formatAction(step.action)}${ops === '' ? '' : ` [${ops}]`}${marker}`,
+    );
   }
   if (verdict.stepIndex === 0) lines.push('the state after set-up differs');
   for (const difference of verdict.differences) lines.push(`  - ${difference.text}`);
@@ -255,19 +326,25 @@ async function campaign(flags: KernelFlags, batchSize: number, io: Io): Promise<
   const runs = parseCount('--runs', flags.runs, 1, 1_000_000) ?? 50;
   const steps = parseCount('--steps', flags.steps, 1, 10_000) ?? 24;
   const memcg = (flags.memcg ?? 'sometimes') as MemcgMode;
-  if (!memcgModes.includes(memcg)) throw new InputError(`--memcg: expected ${memcgModes.join(', ')}, got '${flags.memcg}'`);
+  if (!memcgModes.includes(memcg))
+    throw new InputError(`--memcg: expected ${memcgModes.join(', ')}, got '${flags.memcg}'`);
   const memcgArgs = memcg === 'sometimes' ? [] : ['--memcg', memcg];
   const maxFailures = parseCount('--max-failures', flags.maxFailures, 0, 1000) ?? 3;
-  const shrinkMs = flags.shrinkTime === undefined ? 120_000 : parseDuration(flags.shrinkTime, '--shrink-time');
+  const shrinkMs =
+    flags.shrinkTime === undefined ? 120_000 : parseDuration(flags.shrinkTime, '--shrink-time');
   const outDir = absolute(io.cwd, flags.out ?? 'swapcheck-failures');
   checkWritableDir(outDir, '--out');
   const tools = needUml();
-  io.out(`swapcheck kernel --random: seed ${seed}; ${runs} programs of ${steps} actions, memcg ${memcg}; profile ${linux61.name} (${linux61.kernel})`);
+  io.out(
+    `swapcheck kernel --random: seed ${seed}; ${runs} programs of ${steps} actions, memcg ${memcg}; profile ${linux61.name} (${linux61.kernel})`,
+  );
   let stop = false;
   const unsubscribe = io.interrupts((signal) => {
     if (stop) return;
     stop = true;
-    io.err(`swapcheck: ${signal}: finishing the current batch; the report covers the programs run so far`);
+    io.err(
+      `swapcheck: ${signal}: finishing the current batch; the report covers the programs run so far`,
+    );
   });
   try {
     const result = await runKernelCampaign(tools, {
@@ -279,28 +356,51 @@ async function campaign(flags: KernelFlags, batchSize: number, io: Io): Promise<
       maxFailures,
       shrinkMs,
       stopped: () => stop,
-      onProgress: (done, total, failed) => io.err(`kernel: ${done}/${total} programs, ${failed} differ`),
-      onShrinkRound: (round, actions) => io.err(`kernel: shrink round ${round}: ${actions} actions`),
-      onRetry: (tail) => io.err(`kernel: a boot died before running its programs; booting again${tail}`),
+      onProgress: (done, total, failed) =>
+        io.err(`kernel: ${done}/${total} programs, ${failed} differ`),
+      onShrinkRound: (round, actions) =>
+        io.err(`kernel: shrink round ${round}: ${actions} actions`),
+      onRetry: (tail) =>
+        io.err(`kernel: a boot died before running its programs; booting again${tail}`),
     });
-    for (const failure of result.failures) writeFailure(failure, seed, ['--steps', String(steps), ...memcgArgs], outDir, io);
+    for (const failure of result.failures)
+      writeFailure(failure, seed, ['--steps', String(steps), ...memcgArgs], outDir, io);
     io.out('');
     const signatures = result.failures.length;
-    const bootMs = result.boots.length === 0 ? 0 : result.boots.reduce((sum, boot) => sum + boot.bootMs, 0) / result.boots.length;
-    io.out(`${result.programs} programs: ${result.passed} passed, ${result.failed} differ (${signatures} kind${signatures === 1 ? '' : 's'}), ${result.errors.length} errors${result.interrupted ? ' (interrupted)' : ''}`);
+    const bootMs =
+      result.boots.length === 0
+        ? 0
+        : result.boots.reduce((sum, boot) => sum + boot.bootMs, 0) / result.boots.length;
+    io.out(
+      `${result.programs} programs: ${result.passed} passed, ${result.failed} differ (${signatures} kind${signatures === 1 ? '' : 's'}), ${result.errors.length} errors${result.interrupted ? ' (interrupted)' : ''}`,
+    );
     io.out(`${result.memcgPrograms} programs in a memcg: ${result.memcgPassed} passed`);
-    io.out(`${result.boots.length} boots, ${(bootMs / 1000).toFixed(1)} s to boot, ${result.programsPerSecond.toFixed(1)} programs/s`);
+    io.out(
+      `${result.boots.length} boots, ${(bootMs / 1000).toFixed(1)} s to boot, ${result.programsPerSecond.toFixed(1)} programs/s`,
+    );
     const refusals = Object.entries(result.refused).sort(([a], [b]) => a.localeCompare(b));
-    if (refusals.length > 0) io.out(`actions the profile refused while generating (others were drawn instead): ${refusals.map(([entry, times]) => `${entry} ${times}`).join(', ')}`);
-    for (const error of result.errors.slice(0, 5)) io.out(`error in program ${error.index}: ${error.message}`);
-    io.out(`reproduce: ${commandLine(['kernel', '--random', '--seed', String(seed), '--runs', String(runs), '--steps', String(steps), ...memcgArgs])}`);
+    if (refusals.length > 0)
+      io.out(
+        `actions the profile refused while generating (others were drawn instead): ${refusals.map(([entry, times]) => `${entry} ${times}`).join(', ')}`,
+      );
+    for (const error of result.errors.slice(0, 5))
+      io.out(`error in program ${error.index}: ${error.message}`);
+    io.out(
+      `reproduce: ${commandLine(['kernel', '--random', '--seed', String(seed), '--runs', String(runs), '--steps', String(steps), ...memcgArgs])}`,
+    );
     return result.failed + result.errors.length > 0 || result.interrupted ? 1 : 0;
   } finally {
     unsubscribe();
   }
 }
 
-function writeFailure(failure: KernelCampaignFailure, seed: number, flags: readonly string[], outDir: string, io: Io): void {
+function writeFailure(
+  failure: KernelCampaignFailure,
+  seed: number,
+  flags: readonly string[],
+  outDir: string,
+  io: Io,
+): void {
   const shrunk = failure.shrunk;
   const program = shrunk?.program ?? failure.generated.program;
   const result = shrunk?.result ?? failure.result;
@@ -320,9 +420,13 @@ function writeFailure(failure: KernelCampaignFailure, seed: number, flags: reado
   writeFileAtomic(`${base}.c`, emitC(program, { origin, note }));
   writeFileAtomic(`${base}.out.txt`, result.output);
   io.out('');
-  io.out(`DIFFERS ${failure.signature}: ${failure.count} program${failure.count === 1 ? '' : 's'}, first program ${failure.index}`);
+  io.out(
+    `DIFFERS ${failure.signature}: ${failure.count} program${failure.count === 1 ? '' : 's'}, first program ${failure.index}`,
+  );
   if (shrunk !== null) {
-    const status = shrunk.reproduced ? `shrunk ${shrunk.lengthBefore} -> ${shrunk.actions.length} actions in ${shrunk.rounds} rounds (${shrunk.programsRun} programs, ${Math.round(shrunk.elapsedMs / 1000)} s)` : 'did not come back when rerun: not shrunk (a flaky kernel behaviour, or timing)';
+    const status = shrunk.reproduced
+      ? `shrunk ${shrunk.lengthBefore} -> ${shrunk.actions.length} actions in ${shrunk.rounds} rounds (${shrunk.programsRun} programs, ${Math.round(shrunk.elapsedMs / 1000)} s)`
+      : 'did not come back when rerun: not shrunk (a flaky kernel behaviour, or timing)';
     io.out(`  ${status}`);
   }
   for (const line of describeFailure(result)) io.out(`  ${line}`);

@@ -18,9 +18,14 @@ export interface KtapTest {
 }
 
 /** Parses KTAP v1 at `indent`, from line `start`; returns the tests and the next line. */
-function parseLevel(lines: readonly string[], start: number, indent: number): { tests: KtapTest[]; next: number } {
+function parseLevel(
+  lines: readonly string[],
+  start: number,
+  indent: number,
+): { tests: KtapTest[]; next: number } {
   const pad = ' '.repeat(indent);
-  if (lines[start] !== `${pad}KTAP version 1`) throw new Error(`line ${start + 1}: expected '${pad}KTAP version 1'`);
+  if (lines[start] !== `${pad}KTAP version 1`)
+    throw new Error(`line ${start + 1}: expected '${pad}KTAP version 1'`);
   let index = start + 1;
   let plan: number | null = null;
   const tests: KtapTest[] = [];
@@ -47,8 +52,16 @@ function parseLevel(lines: readonly string[], start: number, indent: number): { 
       const match = /^(ok|not ok) (\d+)(?: ([^#]*?))?(?: # (.*))?$/.exec(body);
       if (match === null) throw new Error(`line ${index + 1}: not a KTAP line: '${line}'`);
       const number = Number(match[2]);
-      if (number !== tests.length + 1) throw new Error(`line ${index + 1}: test ${number} out of order`);
-      tests.push({ number, ok: match[1] === 'ok', name: match[3] ?? '', directive: match[4] ?? null, subtests: pending, diagnostics });
+      if (number !== tests.length + 1)
+        throw new Error(`line ${index + 1}: test ${number} out of order`);
+      tests.push({
+        number,
+        ok: match[1] === 'ok',
+        name: match[3] ?? '',
+        directive: match[4] ?? null,
+        subtests: pending,
+        diagnostics,
+      });
       pending = null;
       diagnostics = [];
       if (indent > 0 && plan !== null && tests.length === plan) {
@@ -59,7 +72,8 @@ function parseLevel(lines: readonly string[], start: number, indent: number): { 
     index++;
   }
   if (plan === null) throw new Error(`line ${start + 1}: no plan`);
-  if (plan !== tests.length) throw new Error(`line ${start + 1}: plan 1..${plan} but ${tests.length} results`);
+  if (plan !== tests.length)
+    throw new Error(`line ${start + 1}: plan 1..${plan} but ${tests.length} results`);
   return { tests, next: index };
 }
 
@@ -67,7 +81,7 @@ export function parseKtap(text: string): KtapTest[] {
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   const { tests, next } = parseLevel(lines, 0, 0);
-  for (const line of lines.slice(next)) if (!line.startsWith('#')) throw new Error(`trailing line '${line}'`);
+  for (const line of lines.slice(next))
+    if (!line.startsWith('#')) throw new Error(`trailing line '${line}'`);
   return tests;
 }
-

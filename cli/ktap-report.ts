@@ -17,15 +17,25 @@ function description(text: string): string {
 }
 
 export function runReportKtap(report: RunReport): string {
-  const lines = ['KTAP version 1', `# swapcheck run: seed ${report.seed}, ${report.opsPerRun} ops per run, shard ${report.shard.indices.join(',')}/${report.shard.count}`];
-  if (report.interrupted) lines.push(`# interrupted by ${report.signal ?? 'a signal'}: the results below cover the runs done`);
+  const lines = [
+    'KTAP version 1',
+    `# swapcheck run: seed ${report.seed}, ${report.opsPerRun} ops per run, shard ${report.shard.indices.join(',')}/${report.shard.count}`,
+  ];
+  if (report.interrupted)
+    lines.push(
+      `# interrupted by ${report.signal ?? 'a signal'}: the results below cover the runs done`,
+    );
   lines.push(`1..${report.designs.length}`);
   let pass = 0;
   let fail = 0;
   let skip = 0;
   report.designs.forEach((design, index) => {
     const cases = designCases(design, report);
-    lines.push('    KTAP version 1', `    # Subtest: ${description(design.spelling)}`, `    1..${cases.length}`);
+    lines.push(
+      '    KTAP version 1',
+      `    # Subtest: ${description(design.spelling)}`,
+      `    1..${cases.length}`,
+    );
     cases.forEach((c, caseIndex) => {
       const number = caseIndex + 1;
       if (c.status === 'fail' && c.failure !== null) {
@@ -33,7 +43,9 @@ export function runReportKtap(report: RunReport): string {
         lines.push(`    not ok ${number} ${description(c.config)}`);
         fail++;
       } else if (c.status === 'skip') {
-        lines.push(`    ok ${number} ${description(c.config)} # SKIP ${description(c.reason ?? '')}`);
+        lines.push(
+          `    ok ${number} ${description(c.config)} # SKIP ${description(c.reason ?? '')}`,
+        );
         skip++;
       } else {
         lines.push(`    ok ${number} ${description(c.config)}`);
@@ -42,7 +54,9 @@ export function runReportKtap(report: RunReport): string {
     });
     const failed = cases.some((c) => c.status === 'fail');
     const allSkipped = cases.every((c) => c.status === 'skip');
-    lines.push(`${failed ? 'not ok' : 'ok'} ${index + 1} ${description(design.spelling)}${allSkipped ? ' # SKIP no run' : ''}`);
+    lines.push(
+      `${failed ? 'not ok' : 'ok'} ${index + 1} ${description(design.spelling)}${allSkipped ? ' # SKIP no run' : ''}`,
+    );
   });
   lines.push(`# Totals: pass:${pass} fail:${fail} skip:${skip} total:${pass + fail + skip}`);
   return `${lines.join('\n')}\n`;

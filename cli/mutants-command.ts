@@ -43,17 +43,27 @@ interface MutantsFlags {
 
 function commandMutants(values: MutantsFlags, io: Io): number {
   const out = io.out;
-  const format = parseChoice('--format', values.format, ['text', 'json', 'markdown'] as const, 'text');
+  const format = parseChoice(
+    '--format',
+    values.format,
+    ['text', 'json', 'markdown'] as const,
+    'text',
+  );
   if (values.list === true) {
-    for (const [name, doc] of Object.entries(mutantCatalogue)) out(`${name.padEnd(34)} ${mutantDesignLabel(doc, doc.designs[0] ?? '')}: ${doc.summary}`);
+    for (const [name, doc] of Object.entries(mutantCatalogue))
+      out(`${name.padEnd(34)} ${mutantDesignLabel(doc, doc.designs[0] ?? '')}: ${doc.summary}`);
     return 0;
   }
   const names = values.mutant ?? Object.keys(mutantCatalogue);
   for (const name of names) {
-    if (!Object.hasOwn(mutantCatalogue, name)) throw new InputError(`unknown mutant '${name}' (swapcheck mutants --list)`);
+    if (!Object.hasOwn(mutantCatalogue, name))
+      throw new InputError(`unknown mutant '${name}' (swapcheck mutants --list)`);
   }
   const seeds = parseCount('--seeds', values.seeds, 1, 10_000) ?? 20;
-  const timeMs = values.timePerMutant === undefined ? 10_000 : parseDuration(values.timePerMutant, '--time-per-mutant');
+  const timeMs =
+    values.timePerMutant === undefined
+      ? 10_000
+      : parseDuration(values.timePerMutant, '--time-per-mutant');
   const ratioText = values.killRatio ?? '0.95';
   const ratio = Number(ratioText);
   if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(ratioText) || ratio <= 0) {
@@ -66,7 +76,10 @@ function commandMutants(values: MutantsFlags, io: Io): number {
   // (shrinkBudgetDefault): the self-check splits it over a portfolio of kills, and it is CPU
   // time, which still grows under load (a seed of bitmap-bad-slot-used that reaches 9 ops
   // alone has stopped at 18 with two other processes on the machine).
-  const shrinkMs = values.shrinkTime === undefined ? (shrinkBudgetDefault.timeMs * 3) / 2 : parseDuration(values.shrinkTime, '--shrink-time');
+  const shrinkMs =
+    values.shrinkTime === undefined
+      ? (shrinkBudgetDefault.timeMs * 3) / 2
+      : parseDuration(values.shrinkTime, '--shrink-time');
   // Race mutants are killed by the explorer (schedules, not ops, to kill); the rest by `run`.
   const raceNames = new Set(names.filter((name) => mutantCatalogue[name]?.race !== undefined));
   const sequential = checkMutants(
@@ -85,34 +98,93 @@ function commandMutants(values: MutantsFlags, io: Io): number {
       // Budgets and times are process CPU time, so other jobs on the machine do not decide.
       clock: cpuClock,
       onMutant: (name, result) => {
-        if (io.stderrTty || format !== 'text') io.progress(`${name}: ${result.killed}/${result.seeds}\n`);
+        if (io.stderrTty || format !== 'text')
+          io.progress(`${name}: ${result.killed}/${result.seeds}\n`);
       },
     },
     names.filter((name) => !raceNames.has(name)),
   );
   const results = names.map((name) => {
-    if (!raceNames.has(name)) return sequential.find((result) => result.name === name) as (typeof sequential)[number];
+    if (!raceNames.has(name))
+      return sequential.find((result) => result.name === name) as (typeof sequential)[number];
     // A race needs a scenario and a schedule to line up: each seed gets at least 10 s.
-    const result = checkRaceMutant(name, seeds, seedBase, Math.max(timeMs, raceSeedMsMin), shrinkMs, cpuClock);
-    if (io.stderrTty || format !== 'text') io.progress(`${name}: ${result.killed}/${result.seeds}\n`);
+    const result = checkRaceMutant(
+      name,
+      seeds,
+      seedBase,
+      Math.max(timeMs, raceSeedMsMin),
+      shrinkMs,
+      cpuClock,
+    );
+    if (io.stderrTty || format !== 'text')
+      io.progress(`${name}: ${result.killed}/${result.seeds}\n`);
     return result;
   });
   const rows = results.map((r) => ({ ...r, verdict: mutantVerdict(r, ratio) }));
   const bad = rows.filter((r) => r.verdict !== 'killed');
   if (format === 'json') {
-    out(JSON.stringify({ format: 'swapcheck-mutants', version: 1, seeds, seedBase, runsPerSeed, knobs, timeMsPerMutant: timeMs, clock: 'cpu', killRatio: ratio, mutants: rows.map(({ doc, ...rest }) => ({ ...rest, shortest: doc.shortest, catches: doc.catches })) }, null, 2));
+    out(
+      JSON.stringify(
+        {
+          format: 'swapcheck-mutants',
+          version: 1,
+          seeds,
+          seedBase,
+          runsPerSeed,
+          knobs,
+          timeMsPerMutant: timeMs,
+          clock: 'cpu',
+          killRatio: ratio,
+          mutants: rows.map(({ doc, ...rest }) => ({
+            ...rest,
+            shortest: doc.shortest,
+            catches: doc.catches,
+          })),
+        },
+        null,
+        2,
+      ),
+    );
   } else {
-    const header = ['mutant', 'design', 'killed', 'timed out', 'median runs', 'median ops/schedules', 'median ms', 'shrunk', 'shortest', 'fast-check', 'verdict'];
-    const propertyCell = (p: (typeof rows)[number]['property']) => p === null ? '-' : p.killedAtRun === null ? `survived ${p.runs}` : `run ${p.killedAtRun}`;
-    const cells = rows.map((r) => [r.name, r.design, `${r.killed}/${r.seeds}`, String(r.timedOut), String(r.medianRunsToKill ?? '-'), String(r.medianOpsToKill ?? '-'), r.medianMsToKill === null ? '-' : String(Math.round(r.medianMsToKill)), String(r.shrunkLengthMax ?? '-'), String(r.doc.shortest), propertyCell(r.property), r.verdict]);
+    const header = [
+      'mutant',
+      'design',
+      'killed',
+      'timed out',
+      'median runs',
+      'median ops/schedules',
+      'median ms',
+      'shrunk',
+      'shortest',
+      'fast-check',
+      'verdict',
+    ];
+    const propertyCell = (p: (typeof rows)[number]['property']) =>
+      p === null ? '-' : p.killedAtRun === null ? `survived ${p.runs}` : `run ${p.killedAtRun}`;
+    const cells = rows.map((r) => [
+      r.name,
+      r.design,
+      `${r.killed}/${r.seeds}`,
+      String(r.timedOut),
+      String(r.medianRunsToKill ?? '-'),
+      String(r.medianOpsToKill ?? '-'),
+      r.medianMsToKill === null ? '-' : String(Math.round(r.medianMsToKill)),
+      String(r.shrunkLengthMax ?? '-'),
+      String(r.doc.shortest),
+      propertyCell(r.property),
+      r.verdict,
+    ]);
     if (format === 'markdown') {
       out(`| ${header.join(' | ')} |`);
       out(`|${header.map(() => '---').join('|')}|`);
       for (const row of cells) out(`| ${row.join(' | ')} |`);
     } else {
-      const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => (row[i] as string).length)));
+      const widths = header.map((h, i) =>
+        Math.max(h.length, ...cells.map((row) => (row[i] as string).length)),
+      );
       out(header.map((h, i) => h.padEnd(widths[i] as number)).join('  '));
-      for (const row of cells) out(row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  '));
+      for (const row of cells)
+        out(row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  '));
     }
   }
   if (format !== 'json') out(`${rows.length - bad.length} passed, ${bad.length} failed`);
@@ -122,18 +194,25 @@ function commandMutants(values: MutantsFlags, io: Io): number {
 export const mutantsCommand: CommandModule = {
   name: 'mutants',
   register(program: Command, context: CommandContext) {
-    program.command('mutants')
+    program
+      .command('mutants')
       .description('how fast the harness kills every catalogued mutant (the self-check)')
       .option('--seeds <n>', 'seeds per mutant (default 20)')
       .option('--runs-per-seed <n>', 'runs per seed before it counts as not killed (default 128)')
       .option('--time-per-mutant <duration>', 'CPU-time budget per seed (default 10s)')
       .option('--max-ops <n>', 'ops per run (default 400)')
       .option('--shrink-time <duration>', 'CPU-time budget to shrink each kill (default 30s)')
-      .option('--kill-ratio <ratio>', 'share of seeds that must kill a mutant, in (0, 1] (default 0.95)')
+      .option(
+        '--kill-ratio <ratio>',
+        'share of seeds that must kill a mutant, in (0, 1] (default 0.95)',
+      )
       .option('--seed <n>', 'first seed (default 1)')
       .option('--mutant <name>', 'check only this mutant; repeatable', collect)
       .option('--format <format>', 'text, json or markdown (default text)')
-      .option('--knobs <mode>', 'swarm: runs take the knob values of the design\'s knob space, as in run (default); fixed: the preset\'s')
+      .option(
+        '--knobs <mode>',
+        "swarm: runs take the knob values of the design's knob space, as in run (default); fixed: the preset's",
+      )
       .option('--no-property', 'do not run the fast-check property against the sequential mutants')
       .option('--list', 'list the catalogued mutants and exit')
       .action((flags: MutantsFlags) => context.exit(commandMutants(flags, context.io)));

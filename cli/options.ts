@@ -15,14 +15,20 @@ import { InputError, type DesignRef } from '../properties/trace.ts';
 /** Parses `30s`, `2m`, `500ms` or plain seconds into milliseconds. */
 export function parseDuration(text: string, flag = '--time'): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
-  if (match === null) throw new InputError(`${flag}: expected a duration like 30s, 2m or 500ms, got '${text}'`);
+  if (match === null)
+    throw new InputError(`${flag}: expected a duration like 30s, 2m or 500ms, got '${text}'`);
   const amount = Number(match[1]);
   const unit = match[2] ?? 's';
   return unit === 'ms' ? amount : unit === 's' ? amount * 1000 : amount * 60_000;
 }
 
 /** An integer flag in `min..max`, or undefined when absent. */
-export function parseCount(flag: string, text: string | undefined, min: number, max: number): number | undefined {
+export function parseCount(
+  flag: string,
+  text: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
     throw new InputError(`${flag}: expected an integer in ${min}..${max}, got '${text}'`);
@@ -31,7 +37,12 @@ export function parseCount(flag: string, text: string | undefined, min: number, 
 }
 
 /** A flag whose value must be one of `allowed`. */
-export function parseChoice<T extends string>(flag: string, text: string | undefined, allowed: readonly T[], fallback: T): T {
+export function parseChoice<T extends string>(
+  flag: string,
+  text: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (text === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(text)) {
     throw new InputError(`${flag}: expected ${allowed.join(', ')}, got '${text}'`);

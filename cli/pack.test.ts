@@ -50,22 +50,62 @@ describe('the package', () => {
     expect(pack.code, pack.stderr).toBe(0);
     const tarball = readdirSync(dir).find((name) => name.endsWith('.tgz'));
     expect(tarball).toBeDefined();
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'a-proposal', private: true, type: 'module' }));
-    const install = run('npm', ['install', `./${tarball}`, '--prefer-offline', '--no-audit', '--no-fund'], dir);
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'a-proposal', private: true, type: 'module' }),
+    );
+    const install = run(
+      'npm',
+      ['install', `./${tarball}`, '--prefer-offline', '--no-audit', '--no-fund'],
+      dir,
+    );
     expect(install.code, install.stderr).toBe(0);
     writeFileSync(join(dir, 'proposal.mjs'), proposal);
     writeFileSync(join(dir, 'broken.mjs'), broken);
-    const pass = run('npx', ['swapcheck', 'validate', 'proposal.mjs', '--runs', '4', '--seed', '1', '--workload', 'disk-only'], dir);
+    const pass = run(
+      'npx',
+      [
+        'swapcheck',
+        'validate',
+        'proposal.mjs',
+        '--runs',
+        '4',
+        '--seed',
+        '1',
+        '--workload',
+        'disk-only',
+      ],
+      dir,
+    );
     expect(pass.code, pass.stderr).toBe(0);
     expect(pass.stdout).toMatch(/^PASS packed-proposal: 4 runs/m);
-    const fail = run('npx', ['swapcheck', 'validate', 'broken.mjs', '--runs', '4', '--seed', '1'], dir);
+    const fail = run(
+      'npx',
+      ['swapcheck', 'validate', 'broken.mjs', '--runs', '4', '--seed', '1'],
+      dir,
+    );
     expect(fail.code, fail.stderr).toBe(1);
     const replay = /^ {2}replay: +(.*)$/m.exec(fail.stdout)?.[1] ?? '';
     expect(replay).toMatch(/^node .*node_modules\/swapcheck\/dist\/cli\/main\.js replay /);
     const replayed = run('bash', ['-c', replay], tmpdir());
     expect(replayed.code, replayed.stderr).toBe(1);
     expect(replayed.stdout).toMatch(/\(packed-broken\): FAILS/);
-    const campaign = run('npx', ['swapcheck', 'run', '--design', 'proposal.mjs', '--runs', '2', '--seed', '1', '--max-ops', '50'], dir);
+    const campaign = run(
+      'npx',
+      [
+        'swapcheck',
+        'run',
+        '--design',
+        'proposal.mjs',
+        '--runs',
+        '2',
+        '--seed',
+        '1',
+        '--max-ops',
+        '50',
+      ],
+      dir,
+    );
     expect(campaign.code, campaign.stderr).toBe(0);
     expect(campaign.stdout).toMatch(/^packed-proposal\s+2 /m);
   });

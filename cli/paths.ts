@@ -17,7 +17,9 @@ export function packageRoot(): string {
 
 /** The package's version (package.json). */
 export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return (
+    JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }
+  ).version;
 }
 
 /** properties/regressions/ of the package, or SWAPCHECK_REGRESSIONS_DIR when set (tests). */

@@ -25,14 +25,19 @@ const cleanExits = new Set(['commander.helpDisplayed', 'commander.help', 'comman
 
 function buildProgram(io: Io, exit: (code: number) => void): Command {
   const program = new Command('swapcheck')
-    .description('property-based model checking of Linux swap-entry semantics: a reference model against kernel-shaped designs')
+    .description(
+      'property-based model checking of Linux swap-entry semantics: a reference model against kernel-shaped designs',
+    )
     .version(`swapcheck ${packageVersion()}`, '--version', 'print the version')
     .helpOption('-h, --help', 'print help (swapcheck COMMAND --help lists every flag of a command)')
     .exitOverride()
     .configureOutput({ writeOut: io.write, writeErr: io.progress, outputError: () => {} })
     .showSuggestionAfterError(true);
   for (const module of commandModules) module.register(program, { io, exit });
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.write, writeErr: io.progress, outputError: () => {} });
+  for (const command of program.commands)
+    command
+      .exitOverride()
+      .configureOutput({ writeOut: io.write, writeErr: io.progress, outputError: () => {} });
   return program;
 }
 

@@ -22,7 +22,8 @@ export interface ReportCase {
 
 function skipReason(design: DesignReport, report: RunReport): string {
   if (design.interrupted || report.interrupted) return 'interrupted before a run on this config';
-  if (design.failure !== null) return 'the design stopped at its failure before a run on this config';
+  if (design.failure !== null)
+    return 'the design stopped at its failure before a run on this config';
   return 'the budget ended before a run on this config';
 }
 
@@ -32,12 +33,29 @@ export function designCases(design: DesignReport, report: RunReport): ReportCase
   const cases = design.configs.map((c): ReportCase => {
     const failure = design.failure?.config === c.config ? design.failure : null;
     const status = failure !== null ? 'fail' : c.runs === 0 ? 'skip' : 'pass';
-    const reason = failure !== null ? failure.summary : status === 'skip' ? skipReason(design, report) : null;
-    return { design: design.spelling, config: c.config, status, reason, failure, runs: c.runs, ops: c.ops };
+    const reason =
+      failure !== null ? failure.summary : status === 'skip' ? skipReason(design, report) : null;
+    return {
+      design: design.spelling,
+      config: c.config,
+      status,
+      reason,
+      failure,
+      runs: c.runs,
+      ops: c.ops,
+    };
   });
   const failure = design.failure;
   if (failure !== null && !configs.includes(failure.config)) {
-    cases.push({ design: design.spelling, config: failure.config, status: 'fail', reason: failure.summary, failure, runs: 0, ops: 0 });
+    cases.push({
+      design: design.spelling,
+      config: failure.config,
+      status: 'fail',
+      reason: failure.summary,
+      failure,
+      runs: 0,
+      ops: 0,
+    });
   }
   return cases;
 }
@@ -45,7 +63,8 @@ export function designCases(design: DesignReport, report: RunReport): ReportCase
 /** The lines a failed case carries: summary, trace and the commands. */
 export function failureLines(failure: FailureReport): string[] {
   const lines = [failure.summary];
-  if (failure.unshrunk) lines.push('not shrunk (interrupted): the trace is the failing run as found');
+  if (failure.unshrunk)
+    lines.push('not shrunk (interrupted): the trace is the failing run as found');
   if (failure.source === 'database') lines.push('found by replaying the failure database');
   if (failure.trace !== null) lines.push(`trace: ${failure.trace}`);
   if (failure.replay !== null) lines.push(`replay: ${failure.replay}`);

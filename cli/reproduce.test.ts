@@ -17,19 +17,32 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..');
 // The CLI prints its own path resolved through links.
 const mainJs = realpathSync(join(root, 'dist', 'cli', 'main.js'));
-const env = { ...process.env, PATH: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':') };
+const env = {
+  ...process.env,
+  PATH: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
+};
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'swapcheck-reproduce-'));
 }
 
 function swapcheck(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [mainJs, ...args], { cwd, env, encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(process.execPath, [mainJs, ...args], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 function shell(shellName: string, line: string, cwd: string) {
-  const result = spawnSync(shellName, ['-c', line], { cwd, env, encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(shellName, ['-c', line], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -45,17 +58,34 @@ const invocation = `node ${mainJs}`;
 describe('printed commands', () => {
   it('of a failing run reproduce it when pasted into bash or sh from another folder', () => {
     const dir = tempDir();
-    const run = swapcheck(['run', '--design', 'classic[mutant=shadow-left-after-free]', '--design', 'vswap-direct[lookupCache=validated]',
-      '--seed', '2', '--runs', '10', '--max-ops', '300'], dir);
+    const run = swapcheck(
+      [
+        'run',
+        '--design',
+        'classic[mutant=shadow-left-after-free]',
+        '--design',
+        'vswap-direct[lookupCache=validated]',
+        '--seed',
+        '2',
+        '--runs',
+        '10',
+        '--max-ops',
+        '300',
+      ],
+      dir,
+    );
     expect(run.code, run.stderr).toBe(1);
     const fail = /^FAIL .*$/m.exec(run.stdout)?.[0] ?? '';
     const replay = printed(run.stdout, / {2}replay: +/);
     const reproduce = printed(run.stdout, / {2}reproduce: +/);
     const closing = printed(run.stdout, /reproduce: /);
     expect(replay.startsWith(`${invocation} replay /`)).toBe(true);
-    expect(reproduce).toBe(`${invocation} run --seed 2 --run 2 --max-ops 300 --knobs fixed --design 'classic[mutant=shadow-left-after-free]'`);
+    expect(reproduce).toBe(
+      `${invocation} run --seed 2 --run 2 --max-ops 300 --knobs fixed --design 'classic[mutant=shadow-left-after-free]'`,
+    );
     expect(closing).toContain("--design 'vswap-direct[lookupCache=validated]'");
-    for (const name of readdirSync(join(dir, 'swapcheck-failures'))) expect(name).toMatch(/^[a-z0-9-]+\.json$/);
+    for (const name of readdirSync(join(dir, 'swapcheck-failures')))
+      expect(name).toMatch(/^[a-z0-9-]+\.json$/);
     const elsewhere = tempDir();
     const replayed = shell('bash', replay, elsewhere);
     expect(replayed.code, replayed.stderr).toBe(1);
@@ -64,7 +94,9 @@ describe('printed commands', () => {
     for (const sh of ['bash', 'sh']) {
       const again = shell(sh, reproduce, elsewhere);
       expect(again.code, again.stderr).toBe(1);
-      expect((/^FAIL .*$/m.exec(again.stdout)?.[0] ?? '').replace(/in \d+ ms/, '')).toBe(fail.replace(/in \d+ ms/, ''));
+      expect((/^FAIL .*$/m.exec(again.stdout)?.[0] ?? '').replace(/in \d+ ms/, '')).toBe(
+        fail.replace(/in \d+ ms/, ''),
+      );
     }
     const whole = shell('bash', closing, elsewhere);
     expect(whole.code, whole.stderr).toBe(1);
@@ -75,22 +107,45 @@ describe('printed commands', () => {
     const dir = tempDir();
     // The pinned-cache bug on vswap-direct, whose preset has no cache: only the swarm's runs
     // with lookupCache=pinned (runs 5 to 9, the first block off the preset) can fail.
-    const run = swapcheck(['run', '--design', 'vswap-direct[mutant=pinned-permanent-leak]', '--seed', '2', '--runs', '20', '--max-ops', '300', '--no-db'], dir);
+    const run = swapcheck(
+      [
+        'run',
+        '--design',
+        'vswap-direct[mutant=pinned-permanent-leak]',
+        '--seed',
+        '2',
+        '--runs',
+        '20',
+        '--max-ops',
+        '300',
+        '--no-db',
+      ],
+      dir,
+    );
     expect(run.code, run.stderr).toBe(1);
     const fail = /^FAIL .*$/m.exec(run.stdout)?.[0] ?? '';
-    expect(fail).toMatch(/^FAIL vswap-direct\[mutant=pinned-permanent-leak\] on vswap-direct\[lookupCache=pinned,mutant=pinned-permanent-leak\]: run 5 /);
+    expect(fail).toMatch(
+      /^FAIL vswap-direct\[mutant=pinned-permanent-leak\] on vswap-direct\[lookupCache=pinned,mutant=pinned-permanent-leak\]: run 5 /,
+    );
     const reproduce = printed(run.stdout, / {2}reproduce: +/);
-    expect(reproduce).toBe(`${invocation} run --seed 2 --run 5 --max-ops 300 --knobs fixed --design 'vswap-direct[lookupCache=pinned,mutant=pinned-permanent-leak]'`);
+    expect(reproduce).toBe(
+      `${invocation} run --seed 2 --run 5 --max-ops 300 --knobs fixed --design 'vswap-direct[lookupCache=pinned,mutant=pinned-permanent-leak]'`,
+    );
     const again = shell('bash', reproduce, tempDir());
     expect(again.code, again.stderr).toBe(1);
     const failAgain = /^FAIL .*$/m.exec(again.stdout)?.[0] ?? '';
-    expect(failAgain.replace(/in \d+ ms/, '')).toBe(fail.replace(/in \d+ ms/, '').replace(/^FAIL \S+ on /, 'FAIL '));
+    expect(failAgain.replace(/in \d+ ms/, '')).toBe(
+      fail.replace(/in \d+ ms/, '').replace(/^FAIL \S+ on /, 'FAIL '),
+    );
   });
 
   it('of a failing validation and of the explorer replay their traces when pasted', () => {
     const dir = tempDir();
     const broken = join(root, 'dist', 'examples', 'lazy-rmap', 'broken.js');
-    const validate = swapcheck(['validate', broken, '--runs', '8', '--seed', '3', '--out', 'found'], dir);
+    const validate = swapcheck(
+      ['validate', broken, '--runs', '8', '--seed', '3', '--out', 'found'],
+      dir,
+    );
     expect(validate.code, validate.stderr).toBe(1);
     const elsewhere = tempDir();
     const replay = shell('bash', printed(validate.stdout, / {2}replay: +/), elsewhere);
@@ -99,7 +154,22 @@ describe('printed commands', () => {
     const reproduce = shell('sh', printed(validate.stdout, / {2}reproduce: +/), elsewhere);
     expect(reproduce.code, reproduce.stderr).toBe(1);
     expect(reproduce.stdout).toMatch(/^FAIL lazy-rmap-broken: run 0 /m);
-    const explore = swapcheck(['explore', '--mode', 'exhaustive', '--mutant', 'swapoff-no-pin', '--seed', '3', '--time', '60s', '--shrink-time', '2s'], dir);
+    const explore = swapcheck(
+      [
+        'explore',
+        '--mode',
+        'exhaustive',
+        '--mutant',
+        'swapoff-no-pin',
+        '--seed',
+        '3',
+        '--time',
+        '60s',
+        '--shrink-time',
+        '2s',
+      ],
+      dir,
+    );
     expect(explore.code, explore.stderr).toBe(1);
     const exploreReplay = shell('bash', printed(explore.stdout, /replay: /), elsewhere);
     expect(exploreReplay.code, exploreReplay.stderr).toBe(1);

@@ -30,7 +30,14 @@ import { describeFailure, formatDivergence, formatOpMix, formatOps } from '../pr
 import { shrinkBudgetDefault } from '../properties/shrink.ts';
 import { shrinkOnThread } from '../properties/shrink-thread.ts';
 import {
-  checkWritableDir, formatTrace, InputError, parseTrace, resolveConfig, traceFormat, traceVersion, writeFileAtomic,
+  checkWritableDir,
+  formatTrace,
+  InputError,
+  parseTrace,
+  resolveConfig,
+  traceFormat,
+  traceVersion,
+  writeFileAtomic,
   type Trace,
 } from '../properties/trace.ts';
 import { withPool } from '../properties/worker-pool.ts';
@@ -42,7 +49,14 @@ import { runReportJunit } from './junit-report.ts';
 import { runReportKtap } from './ktap-report.ts';
 import { regressionDir } from './paths.ts';
 import {
-  absolute, chooseDesign, collect, parseChoice, parseCount, parseDuration, parseShard, type DesignChoice,
+  absolute,
+  chooseDesign,
+  collect,
+  parseChoice,
+  parseCount,
+  parseDuration,
+  parseShard,
+  type DesignChoice,
 } from './options.ts';
 import { buildRunReport, configName, type RunReport } from './run-report.ts';
 import { readFileSync } from 'node:fs';
@@ -75,9 +89,16 @@ interface RunFlags {
 const formats = ['text', 'json', 'junit', 'ktap'] as const;
 
 /** The configs a --config value names, its label, and the value to print back. */
-function loadConfigs(flag: string | undefined, cwd: string): { label: string; configs: Config[]; printed: string | null } {
+function loadConfigs(
+  flag: string | undefined,
+  cwd: string,
+): { label: string; configs: Config[]; printed: string | null } {
   if (flag === undefined || flag === 'mixed') {
-    return { label: `mixed (${Object.keys(configPresets).join(', ')})`, configs: Object.values(configPresets), printed: null };
+    return {
+      label: `mixed (${Object.keys(configPresets).join(', ')})`,
+      configs: Object.values(configPresets),
+      printed: null,
+    };
   }
   if (Object.hasOwn(configPresets, flag)) {
     return { label: flag, configs: [configPresets[flag as ConfigPresetName]], printed: flag };
@@ -87,7 +108,9 @@ function loadConfigs(flag: string | undefined, cwd: string): { label: string; co
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new InputError(`--config: cannot read '${flag}' (expected tiny, default, tiny-disk, default-disk, tiny-memcg, mixed or a JSON file)`);
+    throw new InputError(
+      `--config: cannot read '${flag}' (expected tiny, default, tiny-disk, default-disk, tiny-memcg, mixed or a JSON file)`,
+    );
   }
   const wrapped = `{"format":"${traceFormat}","version":${traceVersion},"design":"classic","config":${text},"ops":[]}`;
   const trace = parseTrace(wrapped, flag);
@@ -105,7 +128,8 @@ function progressPrinter(io: Io): (progress: CampaignProgress) => void {
       if (io.stderrTty) io.progress('\r\x1b[2K');
       io.err(`${progress.design}: a run failed; shrinking it (an interrupt now keeps it unshrunk)`);
     }
-    const rate = progress.elapsedMs > 0 ? Math.round((progress.ops * 1000) / progress.elapsedMs) : 0;
+    const rate =
+      progress.elapsedMs > 0 ? Math.round((progress.ops * 1000) / progress.elapsedMs) : 0;
     const line = `${progress.design}: ${progress.runs} runs, ${progress.ops} ops, ${rate} ops/s, ${progress.failures} failed`;
     if (io.stderrTty) {
       const filled = Math.round(progress.fraction * 20);
@@ -121,22 +145,35 @@ function progressPrinter(io: Io): (progress: CampaignProgress) => void {
 function printSummary(say: (line?: string) => void, summaries: readonly DesignSummary[]): void {
   const width = Math.max(22, ...summaries.map((s) => s.design.length));
   say('');
-  say(`${'design'.padEnd(width)} ${'runs'.padStart(6)} ${'ops'.padStart(9)} ${'ops/s'.padStart(8)}  result  op mix`);
+  say(
+    `${'design'.padEnd(width)} ${'runs'.padStart(6)} ${'ops'.padStart(9)} ${'ops/s'.padStart(8)}  result  op mix`,
+  );
   for (const s of summaries) {
     const rate = s.elapsedMs > 0 ? Math.round((s.ops * 1000) / s.elapsedMs) : 0;
     const result = s.failure !== null ? 'FAIL' : s.interrupted ? 'cut' : 'pass';
-    say(`${s.design.padEnd(width)} ${String(s.runs).padStart(6)} ${String(s.ops).padStart(9)} ${String(rate).padStart(8)}  ${result.padEnd(6)}  ${formatOpMix(s)}`);
+    say(
+      `${s.design.padEnd(width)} ${String(s.runs).padStart(6)} ${String(s.ops).padStart(9)} ${String(rate).padStart(8)}  ${result.padEnd(6)}  ${formatOpMix(s)}`,
+    );
   }
-  const swarmed = summaries.filter((s) => Object.values(s.perKnob).some((row) => Object.keys(row).length > 1));
+  const swarmed = summaries.filter((s) =>
+    Object.values(s.perKnob).some((row) => Object.keys(row).length > 1),
+  );
   if (swarmed.length > 0) {
     say('');
     say('runs (ops) by knob value:');
     for (const s of swarmed) {
       const cells = Object.entries(s.perKnob)
         .filter(([, row]) => Object.keys(row).length > 1)
-        .map(([knob, row]) => `${knob} ${Object.entries(row).map(([value, c]) => `${value} ${c.runs} (${c.ops})`).join(', ')}`);
+        .map(
+          ([knob, row]) =>
+            `${knob} ${Object.entries(row)
+              .map(([value, c]) => `${value} ${c.runs} (${c.ops})`)
+              .join(', ')}`,
+        );
       const missed = knobValuesMissed(s.perKnob);
-      say(`  ${s.design}: ${cells.join('; ')}${missed.length === 0 ? '' : `; never run: ${missed.join(', ')}`}`);
+      say(
+        `  ${s.design}: ${cells.join('; ')}${missed.length === 0 ? '' : `; never run: ${missed.join(', ')}`}`,
+      );
     }
   }
   say('');
@@ -151,11 +188,18 @@ function printSummary(say: (line?: string) => void, summaries: readonly DesignSu
   const listed = summaries.filter((s) => s.marksListed.length > 0);
   if (listed.length > 0) {
     say('');
-    say('catalogued states never reached (docs/run-json.md: marksMissed), and runs steered toward rare ones:');
+    say(
+      'catalogued states never reached (docs/run-json.md: marksMissed), and runs steered toward rare ones:',
+    );
     for (const s of listed) {
       const steered = Object.entries(s.steered).map(([steer, runs]) => `${steer} ${runs}`);
-      const missed = s.marksMissed.length === 0 ? `all ${s.marksListed.length} reached` : `${s.marksMissed.length} of ${s.marksListed.length} never reached: ${s.marksMissed.join(', ')}`;
-      say(`  ${s.design}: ${missed}; steered runs: ${steered.length === 0 ? 'none' : steered.join(', ')}`);
+      const missed =
+        s.marksMissed.length === 0
+          ? `all ${s.marksListed.length} reached`
+          : `${s.marksMissed.length} of ${s.marksListed.length} never reached: ${s.marksMissed.join(', ')}`;
+      say(
+        `  ${s.design}: ${missed}; steered runs: ${steered.length === 0 ? 'none' : steered.join(', ')}`,
+      );
     }
   }
 }
@@ -189,39 +233,69 @@ interface Repeat {
 }
 
 async function commandRun(flags: RunFlags, io: Io): Promise<number> {
-  if (flags.runs !== undefined && flags.time !== undefined) throw new InputError('--runs and --time exclude each other');
-  if (flags.run !== undefined && (flags.runs !== undefined || flags.time !== undefined || flags.shard !== undefined)) {
+  if (flags.runs !== undefined && flags.time !== undefined)
+    throw new InputError('--runs and --time exclude each other');
+  if (
+    flags.run !== undefined &&
+    (flags.runs !== undefined || flags.time !== undefined || flags.shard !== undefined)
+  ) {
     throw new InputError('--run N reruns one run alone: it excludes --runs, --time and --shard');
   }
   const format = parseChoice('--format', flags.format, formats, 'text');
   const seed = parseCount('--seed', flags.seed, 0, 0xffffffff) ?? randomInt(0, 0xffffffff);
   const onlyRun = parseCount('--run', flags.run, 0, 1_000_000_000);
   const runs = parseCount('--runs', flags.runs, 1, 1_000_000_000);
-  const timeMs = flags.time === undefined ? (runs === undefined && onlyRun === undefined ? 30_000 : undefined) : parseDuration(flags.time);
+  const timeMs =
+    flags.time === undefined
+      ? runs === undefined && onlyRun === undefined
+        ? 30_000
+        : undefined
+      : parseDuration(flags.time);
   const opsPerRun = parseCount('--max-ops', flags.maxOps, 1, 10_000_000) ?? 400;
   const workers = parseCount('--workers', flags.workers, 1, 64) ?? 1;
-  const fullCheckEvery = parseCount('--full-check-every', flags.fullCheckEvery, 1, 1_000_000_000) ?? checkerOptionsCampaign.fullCheckEvery;
-  const shrinkMs = flags.shrinkTime === undefined ? shrinkBudgetDefault.timeMs : parseDuration(flags.shrinkTime, '--shrink-time');
+  const fullCheckEvery =
+    parseCount('--full-check-every', flags.fullCheckEvery, 1, 1_000_000_000) ??
+    checkerOptionsCampaign.fullCheckEvery;
+  const shrinkMs =
+    flags.shrinkTime === undefined
+      ? shrinkBudgetDefault.timeMs
+      : parseDuration(flags.shrinkTime, '--shrink-time');
   const shard = parseShard(flags.shard);
   const knobs = parseChoice('--knobs', flags.knobs, knobModes, 'swarm');
-  if (flags.steer !== undefined && onlyRun === undefined) throw new InputError('--steer names the steer of the one run of --run N');
-  const onlySteer = flags.steer === undefined ? undefined : parseChoice('--steer', flags.steer, steers, steers[0] as (typeof steers)[number]);
+  if (flags.steer !== undefined && onlyRun === undefined)
+    throw new InputError('--steer names the steer of the one run of --run N');
+  const onlySteer =
+    flags.steer === undefined
+      ? undefined
+      : parseChoice('--steer', flags.steer, steers, steers[0] as (typeof steers)[number]);
   const steering = flags.steering !== false;
   const chosen: DesignChoice[] = [];
-  for (const text of flags.design === undefined || flags.design.includes('all') ? designNames() : flags.design) {
+  for (const text of flags.design === undefined || flags.design.includes('all')
+    ? designNames()
+    : flags.design) {
     chosen.push(await chooseDesign(text, io.cwd));
   }
   const { label, configs, printed } = loadConfigs(flags.config, io.cwd);
   const outDir = absolute(io.cwd, flags.out ?? 'swapcheck-failures');
   checkWritableDir(outDir, '--out');
   const reports = { json: flags.json, junit: flags.junit, ktap: flags.ktap };
-  for (const [name, path] of Object.entries(reports)) if (path !== undefined) checkWritableDir(absolute(io.cwd, path), `--${name}`);
+  for (const [name, path] of Object.entries(reports))
+    if (path !== undefined) checkWritableDir(absolute(io.cwd, path), `--${name}`);
   // One run reproduced alone does not consult the database: it is that run, nothing else.
-  const db = flags.db === false || onlyRun !== undefined ? null : new FailureDatabase(absolute(io.cwd, flags.db ?? join('.swapcheck', 'failures')), io.err);
+  const db =
+    flags.db === false || onlyRun !== undefined
+      ? null
+      : new FailureDatabase(absolute(io.cwd, flags.db ?? join('.swapcheck', 'failures')), io.err);
   const text = format === 'text';
   const say = (line = '') => (text ? io.out(line) : io.err(line));
-  const budget = onlyRun !== undefined ? `run ${onlyRun} alone` : runs === undefined ? `${(timeMs ?? 0) / 1000}s` : `${runs} runs per design`;
-  const shardText = shard.shardCount === 1 ? '' : `; shard ${shard.shardIndex + 1}/${shard.shardCount}`;
+  const budget =
+    onlyRun !== undefined
+      ? `run ${onlyRun} alone`
+      : runs === undefined
+        ? `${(timeMs ?? 0) / 1000}s`
+        : `${runs} runs per design`;
+  const shardText =
+    shard.shardCount === 1 ? '' : `; shard ${shard.shardIndex + 1}/${shard.shardCount}`;
   // Set by the interrupt handler below; the assertion keeps TypeScript from narrowing it to
   // null for the rest of the function (assignments in callbacks do not widen a narrowed let).
   let signal = null as 'SIGINT' | 'SIGTERM' | null;
@@ -237,7 +311,9 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
     markStopped();
   });
   say(`swapcheck run: seed ${seed}`);
-  say(`designs ${chosen.map((d) => d.design.name).join(', ')}; config ${label}; ${opsPerRun} ops per run; budget ${budget}${shardText}`);
+  say(
+    `designs ${chosen.map((d) => d.design.name).join(', ')}; config ${label}; ${opsPerRun} ops per run; budget ${budget}${shardText}`,
+  );
 
   let result: CampaignResult;
   try {
@@ -256,7 +332,8 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
         onProgress: progressPrinter(io),
         concurrency: workers * 2,
         stop: () => signal !== null,
-        shrinker: (job) => shrinkOnThread(job, { stopped: () => signal !== null, whenStopped: stopped }),
+        shrinker: (job) =>
+          shrinkOnThread(job, { stopped: () => signal !== null, whenStopped: stopped }),
         ...(db === null ? {} : { saved: (ref) => db.load(ref) }),
         ...(onlyRun === undefined ? {} : { onlyRun }),
         ...(execute === undefined ? {} : { execute }),
@@ -270,7 +347,9 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
   if (io.stderrTty) io.progress('\r\x1b[2K');
   const idle = result.designs.find((s) => s.runs === 0 && s.failure === null);
   if (idle !== undefined && signal === null) {
-    throw new InputError(`the budget was too small for a single run of ${idle.design}; raise --time or use --runs`);
+    throw new InputError(
+      `the budget was too small for a single run of ${idle.design}; raise --time or use --runs`,
+    );
   }
   if (db !== null) {
     for (const path of result.savedHeld) {
@@ -290,24 +369,72 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
   const failing = result.designs.filter((s) => s.failure !== null);
   const emitC = flags.emitC === undefined ? null : absolute(io.cwd, flags.emitC);
   for (const s of failing) {
-    const emit = emitC === null ? null : emitTarget(emitC, designSlug(s.design), failing.length > 1);
-    written.set(s.design, reportFailure(s, repeat, outDir, db, flags.saveRegressions === true, say, emit));
+    const emit =
+      emitC === null ? null : emitTarget(emitC, designSlug(s.design), failing.length > 1);
+    written.set(
+      s.design,
+      reportFailure(s, repeat, outDir, db, flags.saveRegressions === true, say, emit),
+    );
   }
   // With a time budget, rerunning as many runs as the busiest design did covers every run done.
-  const runsDone = Math.max(1, ...result.designs.map((s) => (s.runs === 0 ? 0 : shard.shardIndex + (s.runs - 1) * shard.shardCount + 1)));
-  const designArgs = flags.design === undefined || flags.design.includes('all') ? [] : chosen.flatMap((d) => ['--design', designSpelling(d.ref)]);
-  const knobArgs = [...(knobs === 'fixed' ? ['--knobs', 'fixed'] : []), ...(onlySteer === undefined ? [] : ['--steer', onlySteer]),
-    ...(steering || onlyRun !== undefined ? [] : ['--no-steering'])];
-  const reproduce = onlyRun !== undefined
-    ? commandLine(['run', '--seed', String(seed), '--run', String(onlyRun), '--max-ops', String(opsPerRun), ...repeat.config, ...repeat.check, ...knobArgs, ...designArgs])
-    : commandLine([
-      'run', '--seed', String(seed), '--runs', String(runs ?? runsDone), '--max-ops', String(opsPerRun), ...repeat.config,
-      ...(flags.shard === undefined ? [] : ['--shard', flags.shard]), ...repeat.check, ...knobArgs, ...designArgs, '--no-db',
-    ]);
+  const runsDone = Math.max(
+    1,
+    ...result.designs.map((s) =>
+      s.runs === 0 ? 0 : shard.shardIndex + (s.runs - 1) * shard.shardCount + 1,
+    ),
+  );
+  const designArgs =
+    flags.design === undefined || flags.design.includes('all')
+      ? []
+      : chosen.flatMap((d) => ['--design', designSpelling(d.ref)]);
+  const knobArgs = [
+    ...(knobs === 'fixed' ? ['--knobs', 'fixed'] : []),
+    ...(onlySteer === undefined ? [] : ['--steer', onlySteer]),
+    ...(steering || onlyRun !== undefined ? [] : ['--no-steering']),
+  ];
+  const reproduce =
+    onlyRun !== undefined
+      ? commandLine([
+          'run',
+          '--seed',
+          String(seed),
+          '--run',
+          String(onlyRun),
+          '--max-ops',
+          String(opsPerRun),
+          ...repeat.config,
+          ...repeat.check,
+          ...knobArgs,
+          ...designArgs,
+        ])
+      : commandLine([
+          'run',
+          '--seed',
+          String(seed),
+          '--runs',
+          String(runs ?? runsDone),
+          '--max-ops',
+          String(opsPerRun),
+          ...repeat.config,
+          ...(flags.shard === undefined ? [] : ['--shard', flags.shard]),
+          ...repeat.check,
+          ...knobArgs,
+          ...designArgs,
+          '--no-db',
+        ]);
   const report: RunReport = buildRunReport(result, {
-    config: label, configs, configLabel: label, opsPerRun, fullCheckEvery, knobs, steering,
+    config: label,
+    configs,
+    configLabel: label,
+    opsPerRun,
+    fullCheckEvery,
+    knobs,
+    steering,
     budget: { runs: onlyRun !== undefined ? 1 : (runs ?? null), timeMs: timeMs ?? null },
-    shard: { index: shard.shardIndex, count: shard.shardCount }, signal, reproduce, written,
+    shard: { index: shard.shardIndex, count: shard.shardCount },
+    signal,
+    reproduce,
+    written,
   });
   const rendered = {
     json: () => `${JSON.stringify(report, null, 2)}\n`,
@@ -315,7 +442,8 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
     ktap: () => runReportKtap(report),
   };
   for (const [name, path] of Object.entries(reports)) {
-    if (path !== undefined) writeFileAtomic(absolute(io.cwd, path), rendered[name as keyof typeof rendered]());
+    if (path !== undefined)
+      writeFileAtomic(absolute(io.cwd, path), rendered[name as keyof typeof rendered]());
   }
   if (format === 'text') {
     printSummary(io.out, result.designs);
@@ -333,7 +461,12 @@ async function commandRun(flags: RunFlags, io: Io): Promise<number> {
 /** Writes a failure's trace (and saves it in the database and, asked, the regression
  * corpus), prints it with its commands; returns where it went and the commands. */
 function reportFailure(
-  s: DesignSummary, repeat: Repeat, outDir: string, db: FailureDatabase | null, saveRegression: boolean, say: (line?: string) => void,
+  s: DesignSummary,
+  repeat: Repeat,
+  outDir: string,
+  db: FailureDatabase | null,
+  saveRegression: boolean,
+  say: (line?: string) => void,
   emitC: string | null,
 ): { trace: string; replay: string; reproduce: string | null } {
   const failure = s.failure;
@@ -342,24 +475,50 @@ function reportFailure(
   // The failing run's own design: the campaign's with that run's knobs, which --knobs fixed
   // keeps for the one run reproduced.
   const spelling = designSpelling(failure.ref);
-  const reproduce = failure.source === 'database' ? null : commandLine([
-    'run', '--seed', String(repeat.seed), '--run', String(failure.runIndex), '--max-ops', String(repeat.opsPerRun),
-    ...repeat.config, ...repeat.check, ...repeat.shrink, ...repeat.knobs, ...(failure.steer === undefined ? [] : ['--steer', failure.steer]),
-    '--design', spelling,
-  ]);
-  const found = failure.source === 'database' ? `the failure database (${failure.savedPath ?? '?'})` : (reproduce ?? '');
+  const reproduce =
+    failure.source === 'database'
+      ? null
+      : commandLine([
+          'run',
+          '--seed',
+          String(repeat.seed),
+          '--run',
+          String(failure.runIndex),
+          '--max-ops',
+          String(repeat.opsPerRun),
+          ...repeat.config,
+          ...repeat.check,
+          ...repeat.shrink,
+          ...repeat.knobs,
+          ...(failure.steer === undefined ? [] : ['--steer', failure.steer]),
+          '--design',
+          spelling,
+        ]);
+  const found =
+    failure.source === 'database'
+      ? `the failure database (${failure.savedPath ?? '?'})`
+      : (reproduce ?? '');
   const note = `${failure.unshrunk ? 'unshrunk (interrupted); ' : ''}found by ${found}; ${describeFailure(shrunk.failure)}`;
   const trace = failureTrace(s, note);
-  const stem = failure.source === 'database'
-    ? `${designSlug(s.design)}-saved-${basename(failure.savedPath ?? 'failure.json', '.json')}`
-    : `${designSlug(s.design)}-seed${repeat.seed}-run${failure.runIndex}`;
+  const stem =
+    failure.source === 'database'
+      ? `${designSlug(s.design)}-saved-${basename(failure.savedPath ?? 'failure.json', '.json')}`
+      : `${designSlug(s.design)}-seed${repeat.seed}-run${failure.runIndex}`;
   const path = join(outDir, `${stem}${failure.unshrunk ? '.unshrunk' : ''}.json`);
   writeFileAtomic(path, formatTrace(trace));
   const replay = commandLine(['replay', path]);
   say('');
-  const where = failure.source === 'database' ? `saved failure ${failure.savedPath ?? ''}` : `run ${failure.runIndex} (run seed ${failure.runSeed}, config ${configName(failure.config, 'file')})`;
-  const how = failure.unshrunk ? 'not shrunk (interrupted)' : `shrunk to ${shrunk.ops.length} ops in ${Math.round(shrunk.elapsedMs)} ms`;
-  const on = designSpelling(failure.ref) === designSpelling(s.ref) ? '' : ` on ${designSpelling(failure.ref)}`;
+  const where =
+    failure.source === 'database'
+      ? `saved failure ${failure.savedPath ?? ''}`
+      : `run ${failure.runIndex} (run seed ${failure.runSeed}, config ${configName(failure.config, 'file')})`;
+  const how = failure.unshrunk
+    ? 'not shrunk (interrupted)'
+    : `shrunk to ${shrunk.ops.length} ops in ${Math.round(shrunk.elapsedMs)} ms`;
+  const on =
+    designSpelling(failure.ref) === designSpelling(s.ref)
+      ? ''
+      : ` on ${designSpelling(failure.ref)}`;
   say(`FAIL ${s.design}${on}: ${where}, ${failure.ops.length} ops, ${how}`);
   for (const line of formatOps(shrunk.ops, shrunk.failure)) say(line);
   for (const line of formatDivergence(shrunk.failure)) say(line);
@@ -369,11 +528,16 @@ function reportFailure(
   if (reproduce !== null) say(`  reproduce: ${reproduce}`);
   if (failure.unshrunk) say(`  shrink:    ${commandLine(['shrink', path])}`);
   if (db !== null && failure.source === 'run') {
-    say(`  saved in the failure database: ${db.save(s.ref, shrunk.config, shrunk.ops, note, failure.ref)}`);
+    say(
+      `  saved in the failure database: ${db.save(s.ref, shrunk.config, shrunk.ops, note, failure.ref)}`,
+    );
   }
   if (saveRegression) {
     const regression = join(regressionDir(), `${stem}.json`);
-    writeFileAtomic(regression, formatTrace({ ...trace, note: `caught: ${describeFailure(shrunk.failure)}` }));
+    writeFileAtomic(
+      regression,
+      formatTrace({ ...trace, note: `caught: ${describeFailure(shrunk.failure)}` }),
+    );
     say(`  saved regression: ${regression}`);
   }
   return { trace: path, replay, reproduce };
@@ -382,18 +546,32 @@ function reportFailure(
 export const runCommand: CommandModule = {
   name: 'run',
   register(program: Command, context: CommandContext) {
-    program.command('run')
+    program
+      .command('run')
       .description('a randomized campaign of every chosen design against the reference model')
-      .option('--design <name>', 'a design: NAME, NAME[knob=value,mutant=NAME], a knob file (.json) or a module (.js, .mjs); repeatable; all by default', collect)
+      .option(
+        '--design <name>',
+        'a design: NAME, NAME[knob=value,mutant=NAME], a knob file (.json) or a module (.js, .mjs); repeatable; all by default',
+        collect,
+      )
       .option('--seed <n>', 'campaign seed (0..4294967295); random and printed when absent')
       .option('--runs <n>', 'runs per design (exclusive with --time)')
       .option('--time <duration>', 'time budget shared by the designs, e.g. 30s, 2m (default 30s)')
-      .option('--run <n>', 'rerun run N of the campaign alone (what a failure\'s reproduce line uses)')
+      .option(
+        '--run <n>',
+        "rerun run N of the campaign alone (what a failure's reproduce line uses)",
+      )
       .option('--max-ops <n>', 'generated ops per run (default 400)')
-      .option('--config <name>', 'tiny, default, tiny-disk, default-disk, tiny-memcg, mixed (default: the five in turn) or a JSON config file')
+      .option(
+        '--config <name>',
+        'tiny, default, tiny-disk, default-disk, tiny-memcg, mixed (default: the five in turn) or a JSON config file',
+      )
       .option('--out <dir>', 'where failure traces are written (default ./swapcheck-failures)')
       .option('--workers <n>', 'worker threads (default 1: inline)')
-      .option('--shard <i/n>', 'take every n-th run starting at run i-1 (CI matrices; merge the reports with swapcheck merge)')
+      .option(
+        '--shard <i/n>',
+        'take every n-th run starting at run i-1 (CI matrices; merge the reports with swapcheck merge)',
+      )
       .option('--format <format>', 'stdout: text, json, junit or ktap (default text)')
       .option('--json <file>', 'also write the JSON report (docs/run-json.md) to FILE')
       .option('--junit <file>', 'also write the JUnit XML report to FILE')
@@ -403,10 +581,19 @@ export const runCommand: CommandModule = {
       .option('--no-db', 'neither read nor write the failure database')
       .option('--full-check-every <n>', 'ops between full checks (default 64; 1 = after every op)')
       .option('--shrink-time <duration>', 'time budget to shrink a failure (default 20s)')
-      .option('--steer <steer>', `with --run N: the run's steer toward rare states (${steers.join(', ')}; what a reproduce line names)`)
+      .option(
+        '--steer <steer>',
+        `with --run N: the run's steer toward rare states (${steers.join(', ')}; what a reproduce line names)`,
+      )
       .option('--no-steering', 'do not steer later runs toward states earlier runs rarely reached')
-      .option('--knobs <mode>', 'swarm: runs take the knob values of each design\'s knob space in turn (default); fixed: every run takes the design as named')
-      .option('--emit-c <file>', 'write each failure\'s C reproducer (Linux 6.1 userspace) to FILE (FILE-DESIGN.c when several designs fail)')
+      .option(
+        '--knobs <mode>',
+        "swarm: runs take the knob values of each design's knob space in turn (default); fixed: every run takes the design as named",
+      )
+      .option(
+        '--emit-c <file>',
+        "write each failure's C reproducer (Linux 6.1 userspace) to FILE (FILE-DESIGN.c when several designs fail)",
+      )
       .action(async (flags: RunFlags) => context.exit(await commandRun(flags, context.io)));
   },
 };

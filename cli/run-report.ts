@@ -101,7 +101,9 @@ export interface RunReport {
 
 /** The name of a config: its preset name, or `label` for a file's. */
 export function configName(config: Config, label: string): string {
-  const preset = Object.entries(configPresets).find(([, value]) => value === config || JSON.stringify(value) === JSON.stringify(config));
+  const preset = Object.entries(configPresets).find(
+    ([, value]) => value === config || JSON.stringify(value) === JSON.stringify(config),
+  );
   return preset?.[0] ?? label;
 }
 
@@ -118,7 +120,10 @@ export interface RunReportContext {
   readonly signal: string | null;
   readonly reproduce: string;
   /** Per design name: the written trace and its commands. */
-  readonly written: ReadonlyMap<string, { trace: string; replay: string; reproduce: string | null }>;
+  readonly written: ReadonlyMap<
+    string,
+    { trace: string; replay: string; reproduce: string | null }
+  >;
 }
 
 export function buildRunReport(result: CampaignResult, context: RunReportContext): RunReport {
@@ -142,23 +147,32 @@ export function buildRunReport(result: CampaignResult, context: RunReportContext
       interrupted: s.interrupted,
       configs: s.perConfig.map((c, index) => ({ config: names[index] as string, ...c })),
       knobValues: Object.entries(s.perKnob).flatMap(([knob, row]) =>
-        Object.entries(row).map(([value, cell]) => ({ knob, value, runs: cell.runs, ops: cell.ops }))),
-      failure: failure === null ? null : {
-        source: failure.source,
-        runIndex: failure.runIndex,
-        runSeed: failure.runSeed,
-        config: configName(failure.config, context.configLabel),
-        unshrunk: failure.unshrunk,
-        opsBefore: failure.ops.length,
-        opsAfter: failure.shrunk.ops.length,
-        shrinkMs: Math.round(failure.shrunk.elapsedMs),
-        summary: describeFailure(failure.shrunk.failure),
-        failure: failure.shrunk.failure,
-        steer: failure.steer ?? null,
-        trace: written?.trace ?? null,
-        replay: written?.replay ?? null,
-        reproduce: written?.reproduce ?? null,
-      },
+        Object.entries(row).map(([value, cell]) => ({
+          knob,
+          value,
+          runs: cell.runs,
+          ops: cell.ops,
+        })),
+      ),
+      failure:
+        failure === null
+          ? null
+          : {
+              source: failure.source,
+              runIndex: failure.runIndex,
+              runSeed: failure.runSeed,
+              config: configName(failure.config, context.configLabel),
+              unshrunk: failure.unshrunk,
+              opsBefore: failure.ops.length,
+              opsAfter: failure.shrunk.ops.length,
+              shrinkMs: Math.round(failure.shrunk.elapsedMs),
+              summary: describeFailure(failure.shrunk.failure),
+              failure: failure.shrunk.failure,
+              steer: failure.steer ?? null,
+              trace: written?.trace ?? null,
+              replay: written?.replay ?? null,
+              reproduce: written?.reproduce ?? null,
+            },
     };
   });
   return {

@@ -24,7 +24,14 @@
  * them. Method: spawn bash on the pages' lines.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -43,7 +50,15 @@ function sandbox(): { work: string; env: NodeJS.ProcessEnv } {
   mkdirSync(bin);
   mkdirSync(work);
   symlinkSync(join(root, 'dist', 'cli', 'main.js'), join(bin, 'swapcheck'));
-  const path = [bin, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'].join(':');
+  const path = [
+    bin,
+    dirname(process.execPath),
+    '/usr/local/bin',
+    '/usr/bin',
+    '/bin',
+    '/usr/sbin',
+    '/sbin',
+  ].join(':');
   return { work, env: { ...process.env, PATH: path } };
 }
 
@@ -81,20 +96,29 @@ function consoleSteps(text: string): Step[] {
 }
 
 function normalize(text: string, work: string): string[] {
-  return text.split('\n').map((line) => line
-    .replaceAll(work, '/home/you/work')
-    .replaceAll(root, '/home/you/swapcheck')
-    .replace(/in \d+ ms/, 'in N ms')
-    .replace(/\d+(\.\d+)? s to boot/, 'N s to boot'));
+  return text.split('\n').map((line) =>
+    line
+      .replaceAll(work, '/home/you/work')
+      .replaceAll(root, '/home/you/swapcheck')
+      .replace(/in \d+ ms/, 'in N ms')
+      .replace(/\d+(\.\d+)? s to boot/, 'N s to boot'),
+  );
 }
 
 /** Checks that `expected` (with `...` for any lines) appears in `actual` in order. */
-function expectInOrder(actual: readonly string[], expected: readonly string[], command: string): void {
+function expectInOrder(
+  actual: readonly string[],
+  expected: readonly string[],
+  command: string,
+): void {
   let at = 0;
   for (const line of expected) {
     if (line === '...') continue;
     const found = actual.indexOf(line, at);
-    expect(found, `after \`${command}\`, expected the line:\n${line}\nin:\n${actual.join('\n')}`).toBeGreaterThanOrEqual(0);
+    expect(
+      found,
+      `after \`${command}\`, expected the line:\n${line}\nin:\n${actual.join('\n')}`,
+    ).toBeGreaterThanOrEqual(0);
     at = found + 1;
   }
 }
@@ -111,11 +135,21 @@ function runSteps(steps: readonly Step[]): string[] {
   const printed: string[] = [];
   for (const step of steps) {
     if (uml === null && needsUml(step.command)) continue;
-    const command = step.command.replaceAll('/home/you/work', work).replaceAll('/home/you/swapcheck', root);
-    const result = spawnSync('bash', ['-c', command], { cwd: work, env, encoding: 'utf8', timeout: 300_000 });
+    const command = step.command
+      .replaceAll('/home/you/work', work)
+      .replaceAll('/home/you/swapcheck', root);
+    const result = spawnSync('bash', ['-c', command], {
+      cwd: work,
+      env,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
     const showsError = step.expected.some((line) => line.startsWith('swapcheck: '));
     const allowed = showsError ? [1, 2] : [0, 1];
-    expect(allowed, `${step.command}: exit ${result.status}\n${result.stdout}\n${result.stderr}`).toContain(result.status);
+    expect(
+      allowed,
+      `${step.command}: exit ${result.status}\n${result.stdout}\n${result.stderr}`,
+    ).toContain(result.status);
     if (!showsError) expect(result.stderr, step.command).not.toMatch(/^swapcheck: /m);
     const actual = [...normalize(result.stdout, work), ...normalize(result.stderr, work)];
     expectInOrder(actual, step.expected, step.command);
@@ -134,8 +168,12 @@ describe('the README', () => {
     expect(steps.length).toBeGreaterThanOrEqual(5);
     const printed = runSteps(steps);
     // The walkthrough pastes exactly what the first command printed.
-    const reproduce = printed.find((line) => line.startsWith('  reproduce: '))?.slice('  reproduce: '.length);
-    const replay = printed.find((line) => line.startsWith('  replay:    '))?.slice('  replay:    '.length);
+    const reproduce = printed
+      .find((line) => line.startsWith('  reproduce: '))
+      ?.slice('  reproduce: '.length);
+    const replay = printed
+      .find((line) => line.startsWith('  replay:    '))
+      ?.slice('  replay:    '.length);
     expect(steps.map((step) => step.command)).toContain(reproduce);
     expect(steps.map((step) => step.command.replace(/ --verbose$/, ''))).toContain(replay);
   });
@@ -156,24 +194,44 @@ describe.each([
 });
 
 describe('the CI how-to', () => {
-  it('its workflow\'s commands run for every shard of its matrix, and the merges give one JUnit and one KTAP report', () => {
+  it("its workflow's commands run for every shard of its matrix, and the merges give one JUnit and one KTAP report", () => {
     const { work, env } = sandbox();
     const yaml = /```yaml\n([\s\S]*?)```/.exec(page('how-to-run-in-ci.md'))?.[1] ?? '';
-    const shards = /shard: \[([\d, ]+)\]/.exec(yaml)?.[1]?.split(',').map((n) => n.trim()) ?? [];
+    const shards =
+      /shard: \[([\d, ]+)\]/
+        .exec(yaml)?.[1]
+        ?.split(',')
+        .map((n) => n.trim()) ?? [];
     const commands = [...yaml.matchAll(/- run: (npx swapcheck .*)$/gm)].map((m) => m[1] as string);
     expect(shards).toEqual(['1', '2', '3', '4']);
     expect(commands).toHaveLength(3);
     // A smaller budget than the workflow's, so the test stays fast; everything else as written.
-    const shard = (n: string) => (commands[0] as string).replaceAll('${{ matrix.shard }}', n).replace('--runs 400', '--runs 5').replace(/^npx /, '');
+    const shard = (n: string) =>
+      (commands[0] as string)
+        .replaceAll('${{ matrix.shard }}', n)
+        .replace('--runs 400', '--runs 5')
+        .replace(/^npx /, '');
     for (const n of shards) {
-      const result = spawnSync('bash', ['-c', shard(n)], { cwd: work, env, encoding: 'utf8', timeout: 120_000 });
+      const result = spawnSync('bash', ['-c', shard(n)], {
+        cwd: work,
+        env,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       expect(result.status, result.stderr).toBe(0);
     }
     for (const merge of commands.slice(1)) {
-      const result = spawnSync('bash', ['-c', merge.replace(/^npx /, '')], { cwd: work, env, encoding: 'utf8', timeout: 60_000 });
+      const result = spawnSync('bash', ['-c', merge.replace(/^npx /, '')], {
+        cwd: work,
+        env,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(result.status, result.stderr).toBe(0);
     }
-    const xml = new XMLParser({ ignoreAttributes: false }).parse(readFileSync(join(work, 'swapcheck.xml'), 'utf8'));
+    const xml = new XMLParser({ ignoreAttributes: false }).parse(
+      readFileSync(join(work, 'swapcheck.xml'), 'utf8'),
+    );
     expect(Number(xml.testsuites.testsuite['@_tests'])).toBe(25);
     expect(Number(xml.testsuites.testsuite['@_failures'])).toBe(0);
     const ktap = readFileSync(join(work, 'swapcheck.ktap'), 'utf8');
@@ -182,8 +240,13 @@ describe('the CI how-to', () => {
   });
 });
 
-describe('the documentation\'s links', () => {
-  const pages = ['README.md', ...readdirSync(join(root, 'docs')).filter((file) => file.endsWith('.md')).map((file) => `docs/${file}`)];
+describe("the documentation's links", () => {
+  const pages = [
+    'README.md',
+    ...readdirSync(join(root, 'docs'))
+      .filter((file) => file.endsWith('.md'))
+      .map((file) => `docs/${file}`),
+  ];
 
   it.each(pages)('%s: every relative link names a file that exists', (path) => {
     const text = readFileSync(join(root, path), 'utf8');
@@ -196,7 +259,9 @@ describe('the documentation\'s links', () => {
 
   it('the docs index links every page of docs/', () => {
     const index = page('README.md');
-    for (const file of readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md') && name !== 'README.md')) {
+    for (const file of readdirSync(join(root, 'docs')).filter(
+      (name) => name.endsWith('.md') && name !== 'README.md',
+    )) {
       expect(index, `docs/README.md links ${file}`).toContain(`](${file})`);
     }
   });

@@ -18,7 +18,11 @@ import { runSeed } from '../properties/prng.ts';
 import type { ConcurrentDesign, Execution, Scenario } from './concurrent.ts';
 import { execute, exploreSchedules, pctChooser } from './concurrent.ts';
 import {
-  exhaustiveScenarios, lifecycleScenarios, randomLifecycleScenario, randomScenario, type ScenarioFamily,
+  exhaustiveScenarios,
+  lifecycleScenarios,
+  randomLifecycleScenario,
+  randomScenario,
+  type ScenarioFamily,
 } from './scenario.ts';
 
 export interface CampaignBudget {
@@ -78,14 +82,34 @@ export function randomChooser(budget: CampaignBudget, run: number, scenario: Sce
 }
 
 /** The scenario of run `run` of a random campaign. */
-export function randomRunScenario(design: ConcurrentDesign, config: Config, budget: CampaignBudget, run: number): Scenario {
+export function randomRunScenario(
+  design: ConcurrentDesign,
+  config: Config,
+  budget: CampaignBudget,
+  run: number,
+): Scenario {
   if (budget.family === 'lifecycle') {
-    return randomLifecycleScenario(setupDesign(design), config, runSeed(budget.seed, run), budget.opsPerCpu);
+    return randomLifecycleScenario(
+      setupDesign(design),
+      config,
+      runSeed(budget.seed, run),
+      budget.opsPerCpu,
+    );
   }
-  return randomScenario(setupDesign(design), config, runSeed(budget.seed, run), budget.opsPerCpu, budget.cpus);
+  return randomScenario(
+    setupDesign(design),
+    config,
+    runSeed(budget.seed, run),
+    budget.opsPerCpu,
+    budget.cpus,
+  );
 }
 
-export function exploreRandom(design: ConcurrentDesign, config: Config, budget: CampaignBudget): CampaignResult {
+export function exploreRandom(
+  design: ConcurrentDesign,
+  config: Config,
+  budget: CampaignBudget,
+): CampaignResult {
   const clock = budget.clock ?? wallClock;
   const started = clock();
   const sections = new Set<string>();
@@ -96,15 +120,28 @@ export function exploreRandom(design: ConcurrentDesign, config: Config, budget: 
     const execution = execute(design, scenario, randomChooser(budget, run, scenario));
     for (const label of execution.sections) sections.add(label);
     if (execution.failure !== null) {
-      return { scenarios: run + 1, schedules: run + 1, complete: false, failure: { scenario, execution, run },
-        sections, elapsedMs: clock() - started };
+      return {
+        scenarios: run + 1,
+        schedules: run + 1,
+        complete: false,
+        failure: { scenario, execution, run },
+        sections,
+        elapsedMs: clock() - started,
+      };
     }
     if (performance.now() - lastReport > 1000) {
       lastReport = performance.now();
       budget.onProgress?.({ scenarios: run + 1, schedules: run + 1, elapsedMs: clock() - started });
     }
   }
-  return { scenarios: run, schedules: run, complete: false, failure: null, sections, elapsedMs: clock() - started };
+  return {
+    scenarios: run,
+    schedules: run,
+    complete: false,
+    failure: null,
+    sections,
+    elapsedMs: clock() - started,
+  };
 }
 
 /** The preemption bound of an exhaustive campaign (CampaignBudget.preemptions). */
@@ -112,7 +149,11 @@ export function preemptionBound(budget: Pick<CampaignBudget, 'family' | 'preempt
   return budget.preemptions ?? (budget.family === 'lifecycle' ? 1 : Number.POSITIVE_INFINITY);
 }
 
-export function exploreExhaustive(design: ConcurrentDesign, config: Config, budget: CampaignBudget): CampaignResult {
+export function exploreExhaustive(
+  design: ConcurrentDesign,
+  config: Config,
+  budget: CampaignBudget,
+): CampaignResult {
   const clock = budget.clock ?? wallClock;
   const started = clock();
   const preemptions = preemptionBound(budget);
@@ -121,28 +162,65 @@ export function exploreExhaustive(design: ConcurrentDesign, config: Config, budg
   let scenarios = 0;
   let schedules = 0;
   let lastReport = performance.now();
-  const all = budget.family === 'lifecycle'
-    ? lifecycleScenarios(setupDesign(design), config, budget.opsPerCpu)
-    : exhaustiveScenarios(setupDesign(design), config, budget.opsPerCpu, budget.cpus);
+  const all =
+    budget.family === 'lifecycle'
+      ? lifecycleScenarios(setupDesign(design), config, budget.opsPerCpu)
+      : exhaustiveScenarios(setupDesign(design), config, budget.opsPerCpu, budget.cpus);
   for (const scenario of all) {
     if (clock() > deadline) {
-      return { scenarios, schedules, complete: false, failure: null, sections, elapsedMs: clock() - started };
+      return {
+        scenarios,
+        schedules,
+        complete: false,
+        failure: null,
+        sections,
+        elapsedMs: clock() - started,
+      };
     }
-    const result = exploreSchedules(design, scenario, Number.MAX_SAFE_INTEGER, deadline, true, undefined, preemptions, clock);
+    const result = exploreSchedules(
+      design,
+      scenario,
+      Number.MAX_SAFE_INTEGER,
+      deadline,
+      true,
+      undefined,
+      preemptions,
+      clock,
+    );
     scenarios++;
     schedules += result.schedules;
     for (const label of result.sections) sections.add(label);
     if (result.failure !== null) {
-      return { scenarios, schedules, complete: false, failure: { scenario, execution: result.failure, run: null },
-        sections, elapsedMs: clock() - started };
+      return {
+        scenarios,
+        schedules,
+        complete: false,
+        failure: { scenario, execution: result.failure, run: null },
+        sections,
+        elapsedMs: clock() - started,
+      };
     }
     if (!result.complete) {
-      return { scenarios, schedules, complete: false, failure: null, sections, elapsedMs: clock() - started };
+      return {
+        scenarios,
+        schedules,
+        complete: false,
+        failure: null,
+        sections,
+        elapsedMs: clock() - started,
+      };
     }
     if (performance.now() - lastReport > 1000) {
       lastReport = performance.now();
       budget.onProgress?.({ scenarios, schedules, elapsedMs: clock() - started });
     }
   }
-  return { scenarios, schedules, complete: true, failure: null, sections, elapsedMs: clock() - started };
+  return {
+    scenarios,
+    schedules,
+    complete: true,
+    failure: null,
+    sections,
+    elapsedMs: clock() - started,
+  };
 }

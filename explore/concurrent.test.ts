@@ -28,8 +28,10 @@ function design(name: string): ConcurrentDesign {
 }
 
 function scenario(name: string, programs: Op[][]): Scenario {
-  const setup = setupOps(designFromKnobs(name, knobsOf(name)), configExplore,
-    { devices: 'both', holders: ['cached-clean', 'shared', 'empty'] });
+  const setup = setupOps(designFromKnobs(name, knobsOf(name)), configExplore, {
+    devices: 'both',
+    holders: ['cached-clean', 'shared', 'empty'],
+  });
   if (setup === null) throw new Error('setup');
   return { config: configExplore, setup, programs };
 }
@@ -48,12 +50,20 @@ const twoByThree: Op[][] = [
 ];
 
 describe('exploreSchedules', () => {
-  it.each(['classic', 'vswap-direct'])('enumerates every schedule of 2 CPUs x 3 ops on %s', (name) => {
-    const result = exploreSchedules(design(name), scenario(name, twoByThree), 1e6, performance.now() + 60_000);
-    expect(result.failure?.failure?.message ?? 'holds').toBe('holds');
-    expect(result.complete).toBe(true);
-    expect(result.schedules).toBeGreaterThan(20);
-  });
+  it.each(['classic', 'vswap-direct'])(
+    'enumerates every schedule of 2 CPUs x 3 ops on %s',
+    (name) => {
+      const result = exploreSchedules(
+        design(name),
+        scenario(name, twoByThree),
+        1e6,
+        performance.now() + 60_000,
+      );
+      expect(result.failure?.failure?.message ?? 'holds').toBe('holds');
+      expect(result.complete).toBe(true);
+      expect(result.schedules).toBeGreaterThan(20);
+    },
+  );
 });
 
 describe('execute', () => {
@@ -70,15 +80,24 @@ describe('execute', () => {
   it('reports a deadlock when every CPU is blocked, with the locks each waits for', () => {
     // Two ops that take two locks in opposite orders (an ABBA cycle no real op has).
     const abba: Sections = function* (ctx, op) {
-      const [first, second] = ctx.cpu === 0 ? ['cluster:0:0', 'cluster:0:1'] : ['cluster:0:1', 'cluster:0:0'];
+      const [first, second] =
+        ctx.cpu === 0 ? ['cluster:0:0', 'cluster:0:1'] : ['cluster:0:1', 'cluster:0:0'];
       yield { kind: 'lock', lock: first, label: 'first' };
       yield { kind: 'lock', lock: second, label: 'second' };
       ctx.unlock(second);
       ctx.unlock(first);
       return ctx.commit(op);
     };
-    const s = scenario('classic', [[{ op: 'setZswap', enabled: true, cpu: 0 }], [{ op: 'setZswap', enabled: true, cpu: 1 }]]);
-    const run = execute(design('classic'), s, (enabled, step) => (step < 2 ? step : (enabled[0] as number)), abba);
+    const s = scenario('classic', [
+      [{ op: 'setZswap', enabled: true, cpu: 0 }],
+      [{ op: 'setZswap', enabled: true, cpu: 1 }],
+    ]);
+    const run = execute(
+      design('classic'),
+      s,
+      (enabled, step) => (step < 2 ? step : (enabled[0] as number)),
+      abba,
+    );
     expect(run.failure?.kind).toBe('deadlock');
     expect(run.failure?.message).toContain('lock cluster:0:1');
     expect(run.schedule).toEqual([0, 1]);
@@ -92,8 +111,16 @@ describe('execute', () => {
       }
       for (;;) yield { kind: 'yield', label: 'spin' };
     };
-    const s = scenario('classic', [[{ op: 'setZswap', enabled: true, cpu: 0 }], [{ op: 'setZswap', enabled: true, cpu: 1 }]]);
-    const run = execute(design('classic'), s, (enabled) => enabled[enabled.length - 1] as number, spin);
+    const s = scenario('classic', [
+      [{ op: 'setZswap', enabled: true, cpu: 0 }],
+      [{ op: 'setZswap', enabled: true, cpu: 1 }],
+    ]);
+    const run = execute(
+      design('classic'),
+      s,
+      (enabled) => enabled[enabled.length - 1] as number,
+      spin,
+    );
     expect(run.failure?.kind).toBe('livelock');
     expect(run.schedule.length).toBeGreaterThan(1000);
   });
@@ -112,14 +139,24 @@ describe('execute', () => {
 describe('checkLinearizable', () => {
   it('rejects a history whose outcome no order explains', () => {
     const s = scenario('classic', []);
-    const run = execute(design('classic'), { ...s, programs: [[{ op: 'zap', holder: 0, cpu: 0 }]] }, () => 0);
+    const run = execute(
+      design('classic'),
+      { ...s, programs: [[{ op: 'zap', holder: 0, cpu: 0 }]] },
+      () => 0,
+    );
     expect(run.failure).toBeNull();
     const entry = run.history[0];
     if (entry === undefined) throw new Error('no history');
     const steps = s.setup.map((op) => ({ op, outcome: { errno: 'OK' as const } }));
     const lie = [{ ...entry, outcome: { errno: 'EINVAL' as const } }];
-    const verdict = checkLinearizable(configExplore, steps, lie, { holders: [], entries: [], folios: [], devices: [],
-      zswapStored: 0, zswapEnabled: false } as never);
+    const verdict = checkLinearizable(configExplore, steps, lie, {
+      holders: [],
+      entries: [],
+      folios: [],
+      devices: [],
+      zswapStored: 0,
+      zswapEnabled: false,
+    } as never);
     expect(verdict.ok).toBe(false);
   });
 });

@@ -25,7 +25,12 @@ import type { Knobs } from '../lib/system.ts';
 import { createKernelSystem } from '../impl/designs.ts';
 import { sectioned } from '../impl/sections-ops.ts';
 import {
-  Livelock, UseAfterFree, type Footprint, type SectionContext, type SectionRequest, type SectionedOp,
+  Livelock,
+  UseAfterFree,
+  type Footprint,
+  type SectionContext,
+  type SectionRequest,
+  type SectionedOp,
   type SyncSwapin,
 } from '../impl/sections.ts';
 import { Prng } from '../properties/prng.ts';
@@ -47,8 +52,14 @@ export interface Scenario {
 }
 
 export type ConcurrentFailureKind =
-  | 'deadlock' | 'livelock' | 'use-after-free' | 'impl-crash' | 'invariant' | 'lock-leak'
-  | 'linearizability' | 'setup';
+  | 'deadlock'
+  | 'livelock'
+  | 'use-after-free'
+  | 'impl-crash'
+  | 'invariant'
+  | 'lock-leak'
+  | 'linearizability'
+  | 'setup';
 
 export interface ConcurrentFailure {
   readonly kind: ConcurrentFailureKind;
@@ -75,8 +86,11 @@ export interface Execution {
  * Chooses the CPU of step `step` among the runnable `enabled` (never empty), seeing every CPU's
  * pending request; -1 stops the execution there (the exhaustive driver's sleep-set cut).
  */
-export type Chooser = (enabled: readonly number[], step: number,
-  requests: readonly (SectionRequest | null)[]) => number;
+export type Chooser = (
+  enabled: readonly number[],
+  step: number,
+  requests: readonly (SectionRequest | null)[],
+) => number;
 
 interface Cpu {
   readonly program: readonly Op[];
@@ -105,8 +119,12 @@ const stepsMax = 10_000;
 export type Sections = (ctx: SectionContext, op: Op) => SectionedOp;
 
 /** Runs one schedule of `scenario`; `choose` picks the CPU of every step. */
-export function execute(design: ConcurrentDesign, scenario: Scenario, choose: Chooser,
-  sectionsOf: Sections = sectioned): Execution {
+export function execute(
+  design: ConcurrentDesign,
+  scenario: Scenario,
+  choose: Chooser,
+  sectionsOf: Sections = sectioned,
+): Execution {
   const system = createKernelSystem(scenario.config, design.knobs, design.mutant ?? undefined);
   const state = system.state;
   const schedule: number[] = [];
@@ -114,8 +132,14 @@ export function execute(design: ConcurrentDesign, scenario: Scenario, choose: Ch
   const history: HistoryEntry[] = [];
   const sections = new Set<string>();
   const setupSteps: SequentialStep[] = [];
-  const result = (failure: ConcurrentFailure | null, stopped = false): Execution =>
-    ({ schedule, enabled: enabledLog, history, failure, sections, stopped });
+  const result = (failure: ConcurrentFailure | null, stopped = false): Execution => ({
+    schedule,
+    enabled: enabledLog,
+    history,
+    failure,
+    sections,
+    stopped,
+  });
   for (const op of scenario.setup) {
     try {
       setupSteps.push({ op, outcome: system.apply(op) });
@@ -129,10 +153,14 @@ export function execute(design: ConcurrentDesign, scenario: Scenario, choose: Ch
   const swapoffs = new Set<number>();
   const online = (device: number) => state.devices[device]?.online === true;
   const contextFor = (cpu: number): SectionContext => ({
-    state, steps: system.sectionSteps, cpu, syncSwapin: design.syncSwapin,
+    state,
+    steps: system.sectionSteps,
+    cpu,
+    syncSwapin: design.syncSwapin,
     commit: (op: Op): ImplOutcome => system.apply({ ...op, cpu }),
     unlock: (lock: string) => {
-      if (locks.get(lock) !== cpu) throw new Error(`cpu${cpu} unlocks ${lock}, held by ${locks.get(lock) ?? 'nobody'}`);
+      if (locks.get(lock) !== cpu)
+        throw new Error(`cpu${cpu} unlocks ${lock}, held by ${locks.get(lock) ?? 'nobody'}`);
       locks.delete(lock);
     },
     pin: (device: number) => {
@@ -141,7 +169,8 @@ export function execute(design: ConcurrentDesign, scenario: Scenario, choose: Ch
       return true;
     },
     unpin: (device: number) => {
-      if ((pins[device] ?? 0) <= 0) throw new Error(`cpu${cpu} unpins device ${device} with no pin`);
+      if ((pins[device] ?? 0) <= 0)
+        throw new Error(`cpu${cpu} unpins device ${device} with no pin`);
       pins[device] = (pins[device] ?? 0) - 1;
     },
     dying: (device: number) => swapoffs.has(device) && online(device),
@@ -153,11 +182,18 @@ export function execute(design: ConcurrentDesign, scenario: Scenario, choose: Ch
       scanners[device] = (scanners[device] ?? 0) + delta;
     },
     access: (device: number, what: string) => {
-      if (!online(device)) throw new UseAfterFree(`${what} on swap device ${device} after swapoff freed it`);
+      if (!online(device))
+        throw new UseAfterFree(`${what} on swap device ${device} after swapoff freed it`);
     },
   });
-  const cpus: Cpu[] = scenario.programs.map((program) =>
-    ({ program, next: 0, generator: null, request: null, op: null, invoke: -1 }));
+  const cpus: Cpu[] = scenario.programs.map((program) => ({
+    program,
+    next: 0,
+    generator: null,
+    request: null,
+    op: null,
+    invoke: -1,
+  }));
   const contexts = cpus.map((_, cpu) => contextFor(cpu));
   // Starts the next op of a CPU: the generator yields its first request before running code.
   const start = (cpu: number): ConcurrentFailure | null => {
@@ -182,15 +218,26 @@ export function execute(design: ConcurrentDesign, scenario: Scenario, choose: Ch
   };
   cpus.forEach((_, cpu) => start(cpu));
   for (let step = 0; step < stepsMax; step++) {
-    const unfinished = cpus.map((slot, cpu) => (slot.generator === null ? -1 : cpu)).filter((cpu) => cpu >= 0);
+    const unfinished = cpus
+      .map((slot, cpu) => (slot.generator === null ? -1 : cpu))
+      .filter((cpu) => cpu >= 0);
     if (unfinished.length === 0) break;
     const enabled = unfinished.filter(runnable);
     if (enabled.length === 0) {
-      const blocked = unfinished.map((cpu) => `cpu${cpu} ${cpus[cpu]?.op?.op ?? '?'} waits for ` +
-        `${describeRequest(cpus[cpu]?.request ?? null)}`).join('; ');
+      const blocked = unfinished
+        .map(
+          (cpu) =>
+            `cpu${cpu} ${cpus[cpu]?.op?.op ?? '?'} waits for ` +
+            `${describeRequest(cpus[cpu]?.request ?? null)}`,
+        )
+        .join('; ');
       return result({ kind: 'deadlock', message: `every CPU is blocked: ${blocked}`, step });
     }
-    const cpu = choose(enabled, step, cpus.map((slot) => slot.request));
+    const cpu = choose(
+      enabled,
+      step,
+      cpus.map((slot) => slot.request),
+    );
     if (cpu < 0) return result(null, true);
     if (!enabled.includes(cpu)) throw new Error(`the chooser picked cpu${cpu}, not runnable`);
     schedule.push(cpu);
@@ -205,17 +252,31 @@ export function execute(design: ConcurrentDesign, scenario: Scenario, choose: Ch
     try {
       next = (slot.generator as SectionedOp).next();
     } catch (error) {
-      return result({ ...failureOf(error), message: `cpu${cpu} ${slot.op?.op}: ${errorText(error)}`, step });
+      return result({
+        ...failureOf(error),
+        message: `cpu${cpu} ${slot.op?.op}: ${errorText(error)}`,
+        step,
+      });
     }
     if (next.done !== true) {
       slot.request = next.value;
       continue;
     }
     const op = slot.op as Op;
-    history.push({ cpu, op: { ...op, cpu }, outcome: next.value, invoke: slot.invoke, response: step });
+    history.push({
+      cpu,
+      op: { ...op, cpu },
+      outcome: next.value,
+      invoke: slot.invoke,
+      response: step,
+    });
     const held = [...locks].filter(([, holder]) => holder === cpu).map(([lock]) => lock);
     if (held.length > 0) {
-      return result({ kind: 'lock-leak', message: `cpu${cpu} ${op.op} returned holding ${held.join(', ')}`, step });
+      return result({
+        kind: 'lock-leak',
+        message: `cpu${cpu} ${op.op} returned holding ${held.join(', ')}`,
+        step,
+      });
     }
     if (op.op === 'swapoff') swapoffs.delete(op.device);
     slot.generator = null;
@@ -226,15 +287,24 @@ export function execute(design: ConcurrentDesign, scenario: Scenario, choose: Ch
       try {
         system.audit(); // a quiescent point: no op in flight
       } catch (error) {
-        return result({ ...failureOf(error), message: `audit at a quiescent point: ${errorText(error)}`, step });
+        return result({
+          ...failureOf(error),
+          message: `audit at a quiescent point: ${errorText(error)}`,
+          step,
+        });
       }
     }
   }
   if (cpus.some((slot) => slot.generator !== null)) {
-    return result({ kind: 'livelock', message: `no completion within ${stepsMax} steps`, step: stepsMax });
+    return result({
+      kind: 'livelock',
+      message: `no completion within ${stepsMax} steps`,
+      step: stepsMax,
+    });
   }
   const verdict = checkLinearizable(scenario.config, setupSteps, history, system.observe());
-  if (!verdict.ok) return result({ kind: 'linearizability', message: verdict.reason, step: schedule.length });
+  if (!verdict.ok)
+    return result({ kind: 'linearizability', message: verdict.reason, step: schedule.length });
   return result(null);
 }
 
@@ -250,7 +320,11 @@ function describeRequest(request: SectionRequest | null): string {
  * runs instead; the caller compares the schedule run with the one recorded to tell an exact
  * replay from an approximate one.
  */
-export function replaySchedule(design: ConcurrentDesign, scenario: Scenario, schedule: readonly number[]): Execution {
+export function replaySchedule(
+  design: ConcurrentDesign,
+  scenario: Scenario,
+  schedule: readonly number[],
+): Execution {
   return execute(design, scenario, (enabled, step) => {
     const cpu = schedule[step];
     if (cpu === undefined || !enabled.includes(cpu)) return enabled[0] as number;
@@ -263,14 +337,21 @@ export function replaySchedule(design: ConcurrentDesign, scenario: Scenario, sch
  * runnable CPU runs; at each of `depth - 1` random change points the running CPU drops to a
  * priority below all initial ones.
  */
-export function pctChooser(seed: number, cpus: number, depth: number, stepsEstimate: number): Chooser {
+export function pctChooser(
+  seed: number,
+  cpus: number,
+  depth: number,
+  stepsEstimate: number,
+): Chooser {
   const prng = new Prng(seed);
   const priorities = Array.from({ length: cpus }, (_, cpu) => depth + cpu);
   for (let i = priorities.length - 1; i > 0; i--) {
     const j = prng.below(i + 1);
     [priorities[i], priorities[j]] = [priorities[j] as number, priorities[i] as number];
   }
-  const changes = Array.from({ length: Math.max(0, depth - 1) }, () => prng.below(Math.max(1, stepsEstimate)));
+  const changes = Array.from({ length: Math.max(0, depth - 1) }, () =>
+    prng.below(Math.max(1, stepsEstimate)),
+  );
   return (enabled, step) => {
     let best = enabled[0] as number;
     for (const cpu of enabled) if ((priorities[cpu] ?? 0) > (priorities[best] ?? 0)) best = cpu;
@@ -309,7 +390,8 @@ function meets(a: readonly string[], b: readonly string[]): boolean {
 
 /** Whether two sections of different CPUs commute (impl/sections.ts Footprint). */
 export function independent(a: Footprint, b: Footprint): boolean {
-  if (meets(a.writes, b.reads) || meets(a.writes, b.writes) || meets(a.writes, b.adds)) return false;
+  if (meets(a.writes, b.reads) || meets(a.writes, b.writes) || meets(a.writes, b.adds))
+    return false;
   if (meets(b.writes, a.reads) || meets(b.writes, a.adds)) return false;
   return !meets(a.adds, b.reads) && !meets(b.adds, a.reads);
 }
@@ -330,8 +412,13 @@ interface Node {
  * A preemption is a switch away from a CPU that could have run on (Musuvathi and Qadeer,
  * CHESS); switching when the running CPU finished or blocked is free.
  */
-function preemptionCost(node: { enabled: readonly number[]; previous: number }, cpu: number): number {
-  return node.previous >= 0 && cpu !== node.previous && node.enabled.includes(node.previous) ? 1 : 0;
+function preemptionCost(
+  node: { enabled: readonly number[]; previous: number },
+  cpu: number,
+): number {
+  return node.previous >= 0 && cpu !== node.previous && node.enabled.includes(node.previous)
+    ? 1
+    : 0;
 }
 
 /**
@@ -346,15 +433,24 @@ function preemptionCost(node: { enabled: readonly number[]; previous: number }, 
  * With a finite `preemptionsMax`, only schedules with at most that many preemptions are run
  * (CHESS's preemption bounding), the running CPU going on first, and without sleep sets.
  */
-export function exploreSchedules(design: ConcurrentDesign, scenario: Scenario, schedulesMax: number,
-  deadline: number, reduce = true, onFailure?: (run: Execution) => boolean,
-  preemptionsMax = Number.POSITIVE_INFINITY, clock: BudgetClock = wallClock): ExhaustiveResult {
+export function exploreSchedules(
+  design: ConcurrentDesign,
+  scenario: Scenario,
+  schedulesMax: number,
+  deadline: number,
+  reduce = true,
+  onFailure?: (run: Execution) => boolean,
+  preemptionsMax = Number.POSITIVE_INFINITY,
+  clock: BudgetClock = wallClock,
+): ExhaustiveResult {
   // Sleep sets assume every order of commuting steps is reachable; a preemption bound cuts
   // some of those orders, so a bounded search runs without them (still complete for the bound).
   const bounded = Number.isFinite(preemptionsMax);
   const sleeping = reduce && !bounded;
-  const allowed = (node: { enabled: readonly number[]; previous: number; preemptions: number }, cpu: number) =>
-    node.preemptions + preemptionCost(node, cpu) <= preemptionsMax;
+  const allowed = (
+    node: { enabled: readonly number[]; previous: number; preemptions: number },
+    cpu: number,
+  ) => node.preemptions + preemptionCost(node, cpu) <= preemptionsMax;
   const sections = new Set<string>();
   const path: Node[] = [];
   let schedules = 0;
@@ -371,17 +467,29 @@ export function exploreSchedules(design: ConcurrentDesign, scenario: Scenario, s
       if (parent !== undefined && sleeping) {
         const taken = parent.footprints[parent.chosen] ?? everything;
         for (const cpu of [...parent.sleep, ...parent.done]) {
-          if (cpu !== parent.chosen && independent(taken, parent.footprints[cpu] ?? everything)) sleep.add(cpu);
+          if (cpu !== parent.chosen && independent(taken, parent.footprints[cpu] ?? everything))
+            sleep.add(cpu);
         }
       }
       const previous = parent?.chosen ?? -1;
-      const preemptions = parent === undefined ? 0 : parent.preemptions + preemptionCost(parent, parent.chosen);
-      const awake = enabled.filter((cpu) => !sleep.has(cpu) && allowed({ enabled, previous, preemptions }, cpu));
+      const preemptions =
+        parent === undefined ? 0 : parent.preemptions + preemptionCost(parent, parent.chosen);
+      const awake = enabled.filter(
+        (cpu) => !sleep.has(cpu) && allowed({ enabled, previous, preemptions }, cpu),
+      );
       if (awake.length === 0) return -1;
       // Unbounded: the lowest CPU first. Bounded: the running CPU goes on first (no preemption).
-      const first = bounded && awake.includes(previous) ? previous : awake[0] as number;
+      const first = bounded && awake.includes(previous) ? previous : (awake[0] as number);
       const footprints = requests.map((request) => footprintOf(request));
-      path.push({ enabled, footprints, sleep, done: new Set(), previous, preemptions, chosen: first });
+      path.push({
+        enabled,
+        footprints,
+        sleep,
+        done: new Set(),
+        previous,
+        preemptions,
+        chosen: first,
+      });
       return first;
     });
     for (const label of run.sections) sections.add(label);
@@ -395,7 +503,9 @@ export function exploreSchedules(design: ConcurrentDesign, scenario: Scenario, s
     while (path.length > 0 && !branched) {
       const node = path[path.length - 1] as Node;
       node.done.add(node.chosen);
-      const next = node.enabled.find((cpu) => !node.done.has(cpu) && !node.sleep.has(cpu) && allowed(node, cpu));
+      const next = node.enabled.find(
+        (cpu) => !node.done.has(cpu) && !node.sleep.has(cpu) && allowed(node, cpu),
+      );
       if (next === undefined) {
         path.pop();
         continue;

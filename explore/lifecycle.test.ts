@@ -30,7 +30,10 @@ function concurrent(syncSwapin: SyncSwapin): ConcurrentDesign {
   return { name: 'classic', knobs: knobs as Knobs, syncSwapin, mutant: null };
 }
 
-const setup = setupOps(classic, configExplore, { devices: 'sync-only', holders: ['present', 'swapped', 'empty'] });
+const setup = setupOps(classic, configExplore, {
+  devices: 'sync-only',
+  holders: ['present', 'swapped', 'empty'],
+});
 
 describe('holderWalks', () => {
   it('takes every op from the alphabet after the ops before it, on one holder, up to k ops', () => {
@@ -51,37 +54,66 @@ describe('holderWalks', () => {
     const keys = walks.map((walk) => JSON.stringify(walk));
     expect(new Set(keys).size).toBe(keys.length);
     const short = walks.filter((walk) => walk.length < 3);
-    expect(short.every((walk) => walks.some((longer) => longer.length === walk.length + 1 &&
-      JSON.stringify(longer.slice(0, -1)) === JSON.stringify(walk)))).toBe(true);
+    expect(
+      short.every((walk) =>
+        walks.some(
+          (longer) =>
+            longer.length === walk.length + 1 &&
+            JSON.stringify(longer.slice(0, -1)) === JSON.stringify(walk),
+        ),
+      ),
+    ).toBe(true);
   });
 });
 
 describe('exploreSchedules with a preemption bound', () => {
   if (setup === null) throw new Error('setup');
   const scenario: Scenario = {
-    config: configExplore, setup,
+    config: configExplore,
+    setup,
     programs: [
       [{ op: 'swapin', holder: 1, order: 0, cpu: 0 }],
-      [{ op: 'zap', holder: 1, cpu: 1 }, { op: 'fault', holder: 1, order: 0, cpu: 1 }],
+      [
+        { op: 'zap', holder: 1, cpu: 1 },
+        { op: 'fault', holder: 1, order: 0, cpu: 1 },
+      ],
     ],
   };
-  const preemptions = (run: Execution) => run.schedule.filter((cpu, i) => i > 0 && cpu !== run.schedule[i - 1] &&
-    (run.enabled[i] ?? []).includes(run.schedule[i - 1] as number)).length;
+  const preemptions = (run: Execution) =>
+    run.schedule.filter(
+      (cpu, i) =>
+        i > 0 &&
+        cpu !== run.schedule[i - 1] &&
+        (run.enabled[i] ?? []).includes(run.schedule[i - 1] as number),
+    ).length;
   // Every interleaving, by brute force: each run branches at every later step to every other
   // runnable CPU, so each schedule is run exactly once.
   const every: Execution[] = [];
   const stack: number[][] = [[]];
   while (stack.length > 0) {
     const prefix = stack.pop() as number[];
-    const run = execute(concurrent('swap-cache'), scenario, (enabled, step) => prefix[step] ?? (enabled[0] as number));
+    const run = execute(
+      concurrent('swap-cache'),
+      scenario,
+      (enabled, step) => prefix[step] ?? (enabled[0] as number),
+    );
     for (let step = prefix.length; step < run.schedule.length; step++) {
-      for (const cpu of run.enabled[step] ?? []) if (cpu !== run.schedule[step]) stack.push([...run.schedule.slice(0, step), cpu]);
+      for (const cpu of run.enabled[step] ?? [])
+        if (cpu !== run.schedule[step]) stack.push([...run.schedule.slice(0, step), cpu]);
     }
     every.push(run);
   }
 
   it.each([0, 1, 2, 3])('runs exactly the schedules with at most %i preemptions', (bound) => {
-    const result = exploreSchedules(concurrent('swap-cache'), scenario, 1e6, performance.now() + 60_000, true, undefined, bound);
+    const result = exploreSchedules(
+      concurrent('swap-cache'),
+      scenario,
+      1e6,
+      performance.now() + 60_000,
+      true,
+      undefined,
+      bound,
+    );
     expect(result.complete).toBe(true);
     expect(result.failure).toBeNull();
     expect(result.schedules).toBe(every.filter((run) => preemptions(run) <= bound).length);
@@ -89,8 +121,22 @@ describe('exploreSchedules with a preemption bound', () => {
   });
 
   it('gives every interleaving when the bound is never reached', () => {
-    const all = exploreSchedules(concurrent('swap-cache'), scenario, 1e6, performance.now() + 60_000, false);
-    const bounded = exploreSchedules(concurrent('swap-cache'), scenario, 1e6, performance.now() + 60_000, true, undefined, 100);
+    const all = exploreSchedules(
+      concurrent('swap-cache'),
+      scenario,
+      1e6,
+      performance.now() + 60_000,
+      false,
+    );
+    const bounded = exploreSchedules(
+      concurrent('swap-cache'),
+      scenario,
+      1e6,
+      performance.now() + 60_000,
+      true,
+      undefined,
+      100,
+    );
     expect(bounded.complete && all.complete).toBe(true);
     expect(bounded.schedules).toBe(all.schedules);
     expect(all.schedules).toBe(every.length);
@@ -99,10 +145,19 @@ describe('exploreSchedules with a preemption bound', () => {
 });
 
 describe('the lifecycle family', () => {
-  it.each([['skip-pinned', 1], ['swap-cache', 1]] as const)('holds on classic (%s) for programs of %i op, completely',
-    (sync, k) => {
-    const result = exploreExhaustive(concurrent(sync), configExplore,
-      { cpus: 2, opsPerCpu: k, timeMs: 120_000, runsMax: 1, depth: 3, seed: 1, family: 'lifecycle' });
+  it.each([
+    ['skip-pinned', 1],
+    ['swap-cache', 1],
+  ] as const)('holds on classic (%s) for programs of %i op, completely', (sync, k) => {
+    const result = exploreExhaustive(concurrent(sync), configExplore, {
+      cpus: 2,
+      opsPerCpu: k,
+      timeMs: 120_000,
+      runsMax: 1,
+      depth: 3,
+      seed: 1,
+      family: 'lifecycle',
+    });
     expect(result.failure?.execution.failure?.message ?? 'holds').toBe('holds');
     expect(result.complete).toBe(true);
     expect(result.sections.has('swapin:sync-map')).toBe(sync === 'skip-pinned');
@@ -110,16 +165,21 @@ describe('the lifecycle family', () => {
 
   it('contains the committed ABA program: a fault against zap, fault, allocSwap, unmap of its holder', () => {
     const wanted: Op[] = [
-      { op: 'zap', holder: 1, cpu: 1 }, { op: 'fault', holder: 1, order: 0, cpu: 1 },
-      { op: 'allocSwap', holder: 1, cpu: 1 }, { op: 'unmap', holder: 1, cpu: 1 },
+      { op: 'zap', holder: 1, cpu: 1 },
+      { op: 'fault', holder: 1, order: 0, cpu: 1 },
+      { op: 'allocSwap', holder: 1, cpu: 1 },
+      { op: 'unmap', holder: 1, cpu: 1 },
     ];
     let found = false;
     for (const scenario of lifecycleScenarios(classic, configExplore, 4)) {
       const [sleeper, program] = scenario.programs;
       expect(sleeper?.length).toBe(1);
       expect(sleeper?.[0]?.op).toBe('swapin');
-      expect((program ?? []).every((op) => 'holder' in op && op.holder === (sleeper?.[0] as { holder: number }).holder))
-        .toBe(true);
+      expect(
+        (program ?? []).every(
+          (op) => 'holder' in op && op.holder === (sleeper?.[0] as { holder: number }).holder,
+        ),
+      ).toBe(true);
       if (JSON.stringify(program) === JSON.stringify(wanted)) {
         found = true;
         break;

@@ -50,7 +50,10 @@ function withoutEntry(outcome: ImplOutcome): Omit<ImplOutcome, 'entry'> {
 }
 
 /** Renames impl entry values to model serials; a string when a value has no serial. */
-function translate(observation: Observation, valueToSerial: ReadonlyMap<number, number>): Observation | string {
+function translate(
+  observation: Observation,
+  valueToSerial: ReadonlyMap<number, number>,
+): Observation | string {
   const holders: HolderView[] = [];
   for (const view of observation.holders) {
     if (view.kind !== 'swap') {
@@ -75,22 +78,40 @@ function translate(observation: Observation, valueToSerial: ReadonlyMap<number, 
  * Replays `setup` and then `history` in `order` on a fresh model; returns the model, the value
  * map and null, or the first reason the order does not explain the history.
  */
-function replay(config: Config, setup: readonly SequentialStep[], steps: readonly SequentialStep[]):
-  { model: SwapModel; valueToSerial: Map<number, number>; reason: string | null; failedAt: number } {
+function replay(
+  config: Config,
+  setup: readonly SequentialStep[],
+  steps: readonly SequentialStep[],
+): {
+  model: SwapModel;
+  valueToSerial: Map<number, number>;
+  reason: string | null;
+  failedAt: number;
+} {
   const model = new SwapModel(config);
   const valueToSerial = new Map<number, number>();
   for (const [index, { op, outcome }] of steps.entries()) {
     const step = model.apply(op, outcome);
     const where = index < setup.length ? `setup op ${index}` : 'op';
     if (!step.ok) {
-      return { model, valueToSerial, reason: `${where} ${op.op}: choice rejected (${step.reason})`, failedAt: index };
+      return {
+        model,
+        valueToSerial,
+        reason: `${where} ${op.op}: choice rejected (${step.reason})`,
+        failedAt: index,
+      };
     }
     if (!plainEqual(step.outcome, withoutEntry(outcome))) {
-      return { model, valueToSerial, reason: `${where} ${op.op}: model says ${JSON.stringify(step.outcome)}`,
-        failedAt: index };
+      return {
+        model,
+        valueToSerial,
+        reason: `${where} ${op.op}: model says ${JSON.stringify(step.outcome)}`,
+        failedAt: index,
+      };
     }
     if (op.op === 'allocSwap' && outcome.errno === 'OK' && outcome.entry !== undefined) {
-      for (const [page, serial] of step.created.entries()) valueToSerial.set(outcome.entry + page, serial);
+      for (const [page, serial] of step.created.entries())
+        valueToSerial.set(outcome.entry + page, serial);
     }
   }
   return { model, valueToSerial, reason: null, failedAt: steps.length };
@@ -107,8 +128,16 @@ export function checkLinearizable(
   history: readonly HistoryEntry[],
   final: Observation,
 ): LinearizeResult {
-  const precedence = history.map((a) => history.map((b) => (a.response < b.invoke ? 1 : 0)).join('')).join('|');
-  const key = JSON.stringify([config, setup, history.map((entry) => [entry.op, entry.outcome]), precedence, final]);
+  const precedence = history
+    .map((a) => history.map((b) => (a.response < b.invoke ? 1 : 0)).join(''))
+    .join('|');
+  const key = JSON.stringify([
+    config,
+    setup,
+    history.map((entry) => [entry.op, entry.outcome]),
+    precedence,
+    final,
+  ]);
   const known = verdicts.get(key);
   if (known !== undefined) return known;
   const verdict = searchLinearization(config, setup, history, final);
@@ -132,8 +161,9 @@ function searchLinearization(
   const used = new Array<boolean>(n).fill(false);
   // Ops are tried in the order they returned: an op takes effect at its commit, which is
   // almost always its last section, so the first order tried is usually the one that works.
-  const byResponse = history.map((_, i) => i).sort((a, b) =>
-    (history[a] as HistoryEntry).response - (history[b] as HistoryEntry).response);
+  const byResponse = history
+    .map((_, i) => i)
+    .sort((a, b) => (history[a] as HistoryEntry).response - (history[b] as HistoryEntry).response);
   /**
    * Extends `order` to full orders, replaying the model once per full order (the model has no
    * undo). Returns -1 when an order explains the history, else the length of the longest
@@ -176,13 +206,19 @@ function searchLinearization(
       return -1;
     }
     const difference = firstDifference(expected, actual);
-    lastReason = `final observation differs at ${difference?.path ?? '(root)'}: model ` +
+    lastReason =
+      `final observation differs at ${difference?.path ?? '(root)'}: model ` +
       `${JSON.stringify(difference?.expected)}, impl ${JSON.stringify(difference?.actual)}`;
     return n;
   };
   let found: number[] = [];
   const explained = search() < 0;
   if (explained) return { ok: true, order: found, orders };
-  if (replays >= replaysMax) return { ok: false, reason: `search gave up after ${replaysMax} replays`, orders };
-  return { ok: false, reason: `no order of the ${n} ops explains the history; last: ${lastReason}`, orders };
+  if (replays >= replaysMax)
+    return { ok: false, reason: `search gave up after ${replaysMax} replays`, orders };
+  return {
+    ok: false,
+    reason: `no order of the ${n} ops explains the history; last: ${lastReason}`,
+    orders,
+  };
 }

@@ -50,7 +50,17 @@ function failureName(failure: { kind: string; invariant?: string } | null): stri
 }
 
 /** The one-section ops, labelled with their op name (impl/sections-ops.ts oneSection()). */
-const oneSectionOps = ['swapon', 'fault', 'write', 'unmap', 'writeout', 'evict', 'freeSwapCache', 'setZswap', 'split'];
+const oneSectionOps = [
+  'swapon',
+  'fault',
+  'write',
+  'unmap',
+  'writeout',
+  'evict',
+  'freeSwapCache',
+  'setZswap',
+  'split',
+];
 
 /** Every section reached is a named one: a split op's label or a one-section op's name. */
 function expectNamedSections(sections: ReadonlySet<string>): void {
@@ -82,17 +92,29 @@ describe('random mode', () => {
    * runs its own (no cache: Stryker switches a mutant on per test, so a result kept from
    * another test may have been computed under another mutant). */
   function randomRun(name: string, knob: SyncSwapin, config: ExploreConfigName) {
-    const budget = { cpus: 3, opsPerCpu: 2, timeMs: noDeadlineMs, runsMax: 30, depth: 3, seed: 0x57c1 };
+    const budget = {
+      cpus: 3,
+      opsPerCpu: 2,
+      timeMs: noDeadlineMs,
+      runsMax: 30,
+      depth: 3,
+      seed: 0x57c1,
+    };
     return exploreRandom(design(name, knob), exploreConfigs[config], budget);
   }
 
-  it.each(correct)('%s with %s on %s: 3 CPUs x 2 ops, 30 seeded runs hold', (name, knob, config) => {
-    const result = randomRun(name, knob, config);
-    expect(failureName(result.failure?.execution.failure ?? null), result.failure?.execution.failure?.message)
-      .toBe('holds');
-    expect(result.scenarios).toBe(30);
-    expectNamedSections(result.sections);
-  });
+  it.each(correct)(
+    '%s with %s on %s: 3 CPUs x 2 ops, 30 seeded runs hold',
+    (name, knob, config) => {
+      const result = randomRun(name, knob, config);
+      expect(
+        failureName(result.failure?.execution.failure ?? null),
+        result.failure?.execution.failure?.message,
+      ).toBe('holds');
+      expect(result.scenarios).toBe(30);
+      expectNamedSections(result.sections);
+    },
+  );
 
   // Together the runs above reach every named section of a split op: a label that turned into
   // another named label (every commit section labelled `alloc:commit`, say) passes the check
@@ -105,12 +127,26 @@ describe('random mode', () => {
     }
     // The two waits for a swapoff in progress need a swapoff beside the op at the right
     // moment; the swapoff-beside-op cases below reach them (measured: no seeded run here does).
-    expect(sectionLabels.filter((label) => !reached.has(label))).toEqual(['swapin:wait-swapoff', 'zap:wait-swapoff']);
+    expect(sectionLabels.filter((label) => !reached.has(label))).toEqual([
+      'swapin:wait-swapoff',
+      'zap:wait-swapoff',
+    ]);
   });
 
   it('skip-unpinned fails: the bypass without its pin frees the slot under the read', () => {
-    const budget = { cpus: 2, opsPerCpu: 1, timeMs: noDeadlineMs, runsMax: 2000, depth: 3, seed: 0x57c1 };
-    const result = exploreRandom(design('classic', 'skip-unpinned'), exploreConfigs.explore, budget);
+    const budget = {
+      cpus: 2,
+      opsPerCpu: 1,
+      timeMs: noDeadlineMs,
+      runsMax: 2000,
+      depth: 3,
+      seed: 0x57c1,
+    };
+    const result = exploreRandom(
+      design('classic', 'skip-unpinned'),
+      exploreConfigs.explore,
+      budget,
+    );
     expect(result.failure, `held for ${result.scenarios} runs`).not.toBeNull();
     // The same scenario holds under every schedule with the fix's pin.
     const scenario = result.failure?.scenario;
@@ -121,7 +157,13 @@ describe('random mode', () => {
 
 describe('exhaustive mode', () => {
   /** Every `stride`-th scenario of the exhaustive list, `count` of them, spread over the setups. */
-  function spread(name: string, knob: SyncSwapin, config: ExploreConfigName, stride: number, count: number) {
+  function spread(
+    name: string,
+    knob: SyncSwapin,
+    config: ExploreConfigName,
+    stride: number,
+    count: number,
+  ) {
     const d = design(name, knob);
     const picked = [];
     let index = 0;
@@ -133,19 +175,28 @@ describe('exhaustive mode', () => {
   }
 
   it.each(correct.map((c, i) => [...c, spreadSchedules[i] ?? 0] as const))(
-    '%s with %s on %s: every schedule of 24 scenarios holds (%i schedules)', (name, knob, config, expected) => {
-    const { d, picked } = spread(name, knob, config, 263, 24);
-    expect(picked.length).toBe(24);
-    let schedules = 0;
-    for (const scenario of picked) {
-      const result = exploreSchedules(d, scenario, Number.MAX_SAFE_INTEGER, performance.now() + noDeadlineMs);
-      expect(failureName(result.failure?.failure ?? null), result.failure?.failure?.message).toBe('holds');
-      expect(result.complete).toBe(true);
-      schedules += result.schedules;
-      expectNamedSections(result.sections);
-    }
-    expect(schedules).toBe(expected);
-  });
+    '%s with %s on %s: every schedule of 24 scenarios holds (%i schedules)',
+    (name, knob, config, expected) => {
+      const { d, picked } = spread(name, knob, config, 263, 24);
+      expect(picked.length).toBe(24);
+      let schedules = 0;
+      for (const scenario of picked) {
+        const result = exploreSchedules(
+          d,
+          scenario,
+          Number.MAX_SAFE_INTEGER,
+          performance.now() + noDeadlineMs,
+        );
+        expect(failureName(result.failure?.failure ?? null), result.failure?.failure?.message).toBe(
+          'holds',
+        );
+        expect(result.complete).toBe(true);
+        schedules += result.schedules;
+        expectNamedSections(result.sections);
+      }
+      expect(schedules).toBe(expected);
+    },
+  );
 });
 
 describe('swapoff against pinned ops', () => {
@@ -154,47 +205,87 @@ describe('swapoff against pinned ops', () => {
   // wait for the swapoff (get_swap_device() failing), which the spread scenarios above miss.
   // The last column is the pinned schedule count (see spreadSchedules).
   const cases: readonly [string, SyncSwapin, Op, string, number][] = [
-    ['classic', 'swap-cache', { op: 'swapin', holder: 0, order: 0, cpu: 1 }, 'swapin:wait-swapoff', 4],
+    [
+      'classic',
+      'swap-cache',
+      { op: 'swapin', holder: 0, order: 0, cpu: 1 },
+      'swapin:wait-swapoff',
+      4,
+    ],
     ['classic', 'skip-pinned', { op: 'zap', holder: 0, cpu: 1 }, 'zap:wait-swapoff', 5],
-    ['vswap-rfc', 'swap-cache', { op: 'fork', holder: 0, target: 2, cpu: 1 }, 'fork:wait-swapoff', 5],
+    [
+      'vswap-rfc',
+      'swap-cache',
+      { op: 'fork', holder: 0, target: 2, cpu: 1 },
+      'fork:wait-swapoff',
+      5,
+    ],
     ['classic', 'swap-cache', { op: 'swapoff', device: 0, cpu: 1 }, 'swapoff:wait-other', 4],
   ];
 
-  it.each(cases)('%s with %s: every schedule of swapoff beside %o holds and reaches %s', (name, knob, op, wait,
-    expected) => {
-    const d = design(name, knob);
-    const setup = setupOps(setupDesign(d), exploreConfigs.explore,
-      { devices: 'both', holders: ['swapped', 'cached-clean', 'empty'] });
-    expect(setup).not.toBeNull();
-    const scenario = { config: exploreConfigs.explore, setup: setup ?? [],
-      programs: [[{ op: 'swapoff', device: 0, cpu: 0 } as Op], [op]] };
-    const result = exploreSchedules(d, scenario, Number.MAX_SAFE_INTEGER, performance.now() + noDeadlineMs);
-    expect(failureName(result.failure?.failure ?? null), result.failure?.failure?.message).toBe('holds');
-    expect(result.complete).toBe(true);
-    expect(result.sections.has(wait), [...result.sections].join(' ')).toBe(true);
-    expect(result.schedules).toBe(expected);
-    expectNamedSections(result.sections);
-  });
+  it.each(cases)(
+    '%s with %s: every schedule of swapoff beside %o holds and reaches %s',
+    (name, knob, op, wait, expected) => {
+      const d = design(name, knob);
+      const setup = setupOps(setupDesign(d), exploreConfigs.explore, {
+        devices: 'both',
+        holders: ['swapped', 'cached-clean', 'empty'],
+      });
+      expect(setup).not.toBeNull();
+      const scenario = {
+        config: exploreConfigs.explore,
+        setup: setup ?? [],
+        programs: [[{ op: 'swapoff', device: 0, cpu: 0 } as Op], [op]],
+      };
+      const result = exploreSchedules(
+        d,
+        scenario,
+        Number.MAX_SAFE_INTEGER,
+        performance.now() + noDeadlineMs,
+      );
+      expect(failureName(result.failure?.failure ?? null), result.failure?.failure?.message).toBe(
+        'holds',
+      );
+      expect(result.complete).toBe(true);
+      expect(result.sections.has(wait), [...result.sections].join(' ')).toBe(true);
+      expect(result.schedules).toBe(expected);
+      expectNamedSections(result.sections);
+    },
+  );
 });
 
-const raceNames = Object.keys(mutantCatalogue).filter((name) => mutantCatalogue[name]?.race !== undefined).sort();
+const raceNames = Object.keys(mutantCatalogue)
+  .filter((name) => mutantCatalogue[name]?.race !== undefined)
+  .sort();
 
 describe('race mutant traces', () => {
   it('there are race mutants to replay', () => {
     expect(raceNames.length).toBeGreaterThanOrEqual(7);
   });
 
-  it.each(raceNames)('%s: the trace fails as catalogued on the mutant and holds without it', (name) => {
-    const entry = mutantCatalogue[name] as MutantDoc;
-    const trace = readConcurrentTrace(join(import.meta.dirname, '..', 'properties', 'mutants', `${name}.json`));
-    const scenario = { config: resolveExploreConfig(trace.config), setup: trace.setup, programs: trace.programs };
-    const run = replaySchedule(raceDesign(name), scenario, trace.schedule);
-    expect(run.schedule, 'the schedule replays step for step').toEqual(trace.schedule);
-    expect(failureName(run.failure), run.failure?.message).toBe(cataloguedFailure(entry));
-    for (const base of entry.designs) {
-      expect(everyScheduleHolds(raceDesign(name, null, base), scenario, noDeadlineMs), `unmutated ${base}`).toBe(true);
-    }
-  });
+  it.each(raceNames)(
+    '%s: the trace fails as catalogued on the mutant and holds without it',
+    (name) => {
+      const entry = mutantCatalogue[name] as MutantDoc;
+      const trace = readConcurrentTrace(
+        join(import.meta.dirname, '..', 'properties', 'mutants', `${name}.json`),
+      );
+      const scenario = {
+        config: resolveExploreConfig(trace.config),
+        setup: trace.setup,
+        programs: trace.programs,
+      };
+      const run = replaySchedule(raceDesign(name), scenario, trace.schedule);
+      expect(run.schedule, 'the schedule replays step for step').toEqual(trace.schedule);
+      expect(failureName(run.failure), run.failure?.message).toBe(cataloguedFailure(entry));
+      for (const base of entry.designs) {
+        expect(
+          everyScheduleHolds(raceDesign(name, null, base), scenario, noDeadlineMs),
+          `unmutated ${base}`,
+        ).toBe(true);
+      }
+    },
+  );
 });
 
 describe('split-op paths the spread scenarios miss', () => {
@@ -205,82 +296,232 @@ describe('split-op paths the spread scenarios miss', () => {
   // the sections and the count are what shows them.
 
   /** The explorer's machine with the disk device ranked below the synchronous one. */
-  const lowDisk: Config = { ...configExplore, devices: configExplore.devices.map((device, index) =>
-    ({ ...device, priority: index === 0 ? 1 : device.priority })) };
+  const lowDisk: Config = {
+    ...configExplore,
+    devices: configExplore.devices.map((device, index) => ({
+      ...device,
+      priority: index === 0 ? 1 : device.priority,
+    })),
+  };
   const swapped: SetupChoice = { devices: 'sync-only', holders: ['swapped', 'empty', 'empty'] };
   const present: SetupChoice = { devices: 'sync-only', holders: ['present', 'empty', 'empty'] };
-  const swappedTwo: SetupChoice = { devices: 'sync-only', holders: ['swapped', 'swapped', 'empty'] };
-  const cases: readonly [string, string, SyncSwapin, Config, SetupChoice, Op[][], string[], number][] = [
+  const swappedTwo: SetupChoice = {
+    devices: 'sync-only',
+    holders: ['swapped', 'swapped', 'empty'],
+  };
+  const cases: readonly [
+    string,
+    string,
+    SyncSwapin,
+    Config,
+    SetupChoice,
+    Op[][],
+    string[],
+    number,
+  ][] = [
     // The bypass swapin holds its per-entry pin while a fork raises the count and a swapin
     // through the swap cache maps the PTE: its pte_same() check (swapinSkipCache()) fails and
     // it restarts.
-    ['pte_same() of the bypass', 'classic', 'skip-pinned', configExplore, swapped,
-      [[{ op: 'swapin', holder: 0, order: 0, cpu: 0 }],
-        [{ op: 'fork', holder: 0, target: 2, cpu: 1 }, { op: 'swapin', holder: 0, order: 0, cpu: 1 },
-          { op: 'fault', holder: 1, order: 0, cpu: 1 }]],
-      ['fault', 'fork:commit', 'fork:lookup', 'fork:read-count', 'fork:write-count', 'swapin:commit',
-        'swapin:entry-pinned', 'swapin:lookup', 'swapin:read', 'swapin:sync-map', 'swapin:sync-read'], 184],
+    [
+      'pte_same() of the bypass',
+      'classic',
+      'skip-pinned',
+      configExplore,
+      swapped,
+      [
+        [{ op: 'swapin', holder: 0, order: 0, cpu: 0 }],
+        [
+          { op: 'fork', holder: 0, target: 2, cpu: 1 },
+          { op: 'swapin', holder: 0, order: 0, cpu: 1 },
+          { op: 'fault', holder: 1, order: 0, cpu: 1 },
+        ],
+      ],
+      [
+        'fault',
+        'fork:commit',
+        'fork:lookup',
+        'fork:read-count',
+        'fork:write-count',
+        'swapin:commit',
+        'swapin:entry-pinned',
+        'swapin:lookup',
+        'swapin:read',
+        'swapin:sync-map',
+        'swapin:sync-read',
+      ],
+      184,
+    ],
     // A swapin maps the PTE between the zap's lookup and its cluster lock: the zap restarts.
-    ['zap re-check', 'classic', 'swap-cache', configExplore, { devices: 'both', holders: ['swapped', 'empty', 'empty'] },
-      [[{ op: 'zap', holder: 0, cpu: 0 }],
-        [{ op: 'swapin', holder: 0, order: 0, cpu: 1 }, { op: 'fault', holder: 1, order: 0, cpu: 1 }]],
-      ['fault', 'swapin:commit', 'swapin:lookup', 'swapin:read', 'zap:commit', 'zap:lookup', 'zap:put'], 9],
+    [
+      'zap re-check',
+      'classic',
+      'swap-cache',
+      configExplore,
+      { devices: 'both', holders: ['swapped', 'empty', 'empty'] },
+      [
+        [{ op: 'zap', holder: 0, cpu: 0 }],
+        [
+          { op: 'swapin', holder: 0, order: 0, cpu: 1 },
+          { op: 'fault', holder: 1, order: 0, cpu: 1 },
+        ],
+      ],
+      [
+        'fault',
+        'swapin:commit',
+        'swapin:lookup',
+        'swapin:read',
+        'zap:commit',
+        'zap:lookup',
+        'zap:put',
+      ],
+      9,
+    ],
     // A swapin drops a reference of the entry while a fork holds the cluster lock: the fork's
     // count must stay the one the commit wrote (the stale read-modify-write is the mutant's).
-    ['fork count', 'classic', 'swap-cache', configExplore, { devices: 'both', holders: ['shared', 'empty', 'empty'] },
-      [[{ op: 'fork', holder: 0, target: 2, cpu: 0 }], [{ op: 'swapin', holder: 1, order: 0, cpu: 1 }]],
-      ['fork:lookup', 'fork:read-count', 'fork:write-count', 'swapin:lookup', 'swapin:read'], 7],
+    [
+      'fork count',
+      'classic',
+      'swap-cache',
+      configExplore,
+      { devices: 'both', holders: ['shared', 'empty', 'empty'] },
+      [
+        [{ op: 'fork', holder: 0, target: 2, cpu: 0 }],
+        [{ op: 'swapin', holder: 1, order: 0, cpu: 1 }],
+      ],
+      ['fork:lookup', 'fork:read-count', 'fork:write-count', 'swapin:lookup', 'swapin:read'],
+      7,
+    ],
     // vswap-rfc with zswap on allocates a virtual entry: no device pick, so the swapoff does
     // not wait for the allocation.
-    ['virtual allocation', 'vswap-rfc', 'swap-cache', configExploreZswap,
+    [
+      'virtual allocation',
+      'vswap-rfc',
+      'swap-cache',
+      configExploreZswap,
       { devices: 'both', holders: ['present', 'empty', 'empty'] },
       [[{ op: 'allocSwap', holder: 0, cpu: 0 }], [{ op: 'swapoff', device: 0, cpu: 1 }]],
-      ['alloc:commit', 'alloc:pick', 'swapoff:start', 'swapoff:unuse'], 6],
+      ['alloc:commit', 'alloc:pick', 'swapoff:start', 'swapoff:unuse'],
+      6,
+    ],
     // Device 0 is offline: the allocation picks device 1, and its swapoff waits for it.
-    ['pick skips an offline device', 'classic', 'swap-cache', configExplore, present,
+    [
+      'pick skips an offline device',
+      'classic',
+      'swap-cache',
+      configExplore,
+      present,
       [[{ op: 'allocSwap', holder: 0, cpu: 0 }], [{ op: 'swapoff', device: 1, cpu: 1 }]],
-      ['alloc:allocate', 'alloc:commit', 'alloc:pick', 'swapoff:start', 'swapoff:unuse'], 4],
+      ['alloc:allocate', 'alloc:commit', 'alloc:pick', 'swapoff:start', 'swapoff:unuse'],
+      4,
+    ],
     // Device 1 ranks first: the allocation picks it, and its swapoff waits for it.
-    ['pick by priority', 'classic', 'swap-cache', lowDisk, { devices: 'both', holders: ['present', 'empty', 'empty'] },
+    [
+      'pick by priority',
+      'classic',
+      'swap-cache',
+      lowDisk,
+      { devices: 'both', holders: ['present', 'empty', 'empty'] },
       [[{ op: 'allocSwap', holder: 0, cpu: 0 }], [{ op: 'swapoff', device: 1, cpu: 1 }]],
-      ['alloc:allocate', 'alloc:pick', 'swapoff:start', 'swapoff:unuse'], 4],
+      ['alloc:allocate', 'alloc:pick', 'swapoff:start', 'swapoff:unuse'],
+      4,
+    ],
     // A swapoff of an offline device returns at once; a writeback of an entry not in zswap
     // commits without the writeback section.
-    ['offline swapoff, disk writeback', 'classic', 'swap-cache', configExplore, swapped,
+    [
+      'offline swapoff, disk writeback',
+      'classic',
+      'swap-cache',
+      configExplore,
+      swapped,
       [[{ op: 'swapoff', device: 0, cpu: 0 }], [{ op: 'zswapWriteback', holder: 0, cpu: 1 }]],
-      ['swapoff:start', 'writeback:commit', 'writeback:lookup'], 3],
+      ['swapoff:start', 'writeback:commit', 'writeback:lookup'],
+      3,
+    ],
     // Two bypass swapins of different entries: each holds its own entry's pin across its read
     // and its pte_same() check, so neither waits for the other (one pin for every entry, a
     // coarser entryLock(), would serialize them and hide most of these interleavings).
-    ['bypass pins of two entries', 'classic', 'skip-pinned', configExplore, swappedTwo,
-      [[{ op: 'swapin', holder: 0, order: 0, cpu: 0 }], [{ op: 'swapin', holder: 1, order: 0, cpu: 1 }]],
-      ['swapin:entry-pinned', 'swapin:lookup', 'swapin:sync-map', 'swapin:sync-read'], 50],
+    [
+      'bypass pins of two entries',
+      'classic',
+      'skip-pinned',
+      configExplore,
+      swappedTwo,
+      [
+        [{ op: 'swapin', holder: 0, order: 0, cpu: 0 }],
+        [{ op: 'swapin', holder: 1, order: 0, cpu: 1 }],
+      ],
+      ['swapin:entry-pinned', 'swapin:lookup', 'swapin:sync-map', 'swapin:sync-read'],
+      50,
+    ],
     // A zap of another entry takes its own entry's pin while the bypass swapin holds its pin.
-    ['zap pin beside a bypass pin', 'classic', 'skip-pinned', configExplore, swappedTwo,
+    [
+      'zap pin beside a bypass pin',
+      'classic',
+      'skip-pinned',
+      configExplore,
+      swappedTwo,
       [[{ op: 'swapin', holder: 0, order: 0, cpu: 0 }], [{ op: 'zap', holder: 1, cpu: 1 }]],
-      ['swapin:entry-pinned', 'swapin:lookup', 'swapin:sync-map', 'swapin:sync-read', 'zap:entry-pinned',
-        'zap:lookup', 'zap:put'], 25],
+      [
+        'swapin:entry-pinned',
+        'swapin:lookup',
+        'swapin:sync-map',
+        'swapin:sync-read',
+        'zap:entry-pinned',
+        'zap:lookup',
+        'zap:put',
+      ],
+      25,
+    ],
     // The bypass is for physical entries only: a virtual entry backed by a slot of the
     // synchronous device (count 1, uncached, on disk) is still read through the swap cache.
-    ['no bypass for a virtual entry', 'vswap-all', 'skip-pinned', configExplore, swapped,
-      [[{ op: 'swapin', holder: 0, order: 0, cpu: 0 }], [{ op: 'fault', holder: 1, order: 0, cpu: 1 }]],
-      ['fault', 'swapin:lookup', 'swapin:read'], 3],
+    [
+      'no bypass for a virtual entry',
+      'vswap-all',
+      'skip-pinned',
+      configExplore,
+      swapped,
+      [
+        [{ op: 'swapin', holder: 0, order: 0, cpu: 0 }],
+        [{ op: 'fault', holder: 1, order: 0, cpu: 1 }],
+      ],
+      ['fault', 'swapin:lookup', 'swapin:read'],
+      3,
+    ],
     // Nor for an entry whose data is in zswap (only disk and zero-filled entries are read
     // synchronously), though it occupies a slot of the synchronous device with count 1.
-    ['no bypass for a zswap entry', 'classic', 'skip-pinned', configExploreZswap, swapped,
-      [[{ op: 'swapin', holder: 0, order: 0, cpu: 0 }], [{ op: 'fault', holder: 1, order: 0, cpu: 1 }]],
-      ['fault', 'swapin:lookup', 'swapin:read'], 3],
+    [
+      'no bypass for a zswap entry',
+      'classic',
+      'skip-pinned',
+      configExploreZswap,
+      swapped,
+      [
+        [{ op: 'swapin', holder: 0, order: 0, cpu: 0 }],
+        [{ op: 'fault', holder: 1, order: 0, cpu: 1 }],
+      ],
+      ['fault', 'swapin:lookup', 'swapin:read'],
+      3,
+    ],
   ];
 
-  it.each(cases)('%s: %s with %s', (_what, name, knob, config, choice, programs, sections, expected) => {
-    const d = design(name, knob);
-    const setup = setupOps(setupDesign(d), config, choice);
-    expect(setup).not.toBeNull();
-    const result = exploreSchedules(d, { config, setup: setup ?? [], programs }, Number.MAX_SAFE_INTEGER,
-      performance.now() + noDeadlineMs);
-    expect(failureName(result.failure?.failure ?? null), result.failure?.failure?.message).toBe('holds');
-    expect(result.complete).toBe(true);
-    expect([...result.sections].sort()).toEqual(sections);
-    expect(result.schedules).toBe(expected);
-  });
+  it.each(cases)(
+    '%s: %s with %s',
+    (_what, name, knob, config, choice, programs, sections, expected) => {
+      const d = design(name, knob);
+      const setup = setupOps(setupDesign(d), config, choice);
+      expect(setup).not.toBeNull();
+      const result = exploreSchedules(
+        d,
+        { config, setup: setup ?? [], programs },
+        Number.MAX_SAFE_INTEGER,
+        performance.now() + noDeadlineMs,
+      );
+      expect(failureName(result.failure?.failure ?? null), result.failure?.failure?.message).toBe(
+        'holds',
+      );
+      expect(result.complete).toBe(true);
+      expect([...result.sections].sort()).toEqual(sections);
+      expect(result.schedules).toBe(expected);
+    },
+  );
 });

@@ -21,10 +21,17 @@ import type { Scenario } from './concurrent.ts';
 import { Prng } from '../properties/prng.ts';
 
 /** What the setup makes of one holder. */
-export type HolderSetup = 'empty' | 'present' | 'cached-dirty' | 'cached-clean' | 'swapped' | 'shared';
+export type HolderSetup =
+  'empty' | 'present' | 'cached-dirty' | 'cached-clean' | 'swapped' | 'shared';
 
-export const holderSetups: readonly HolderSetup[] =
-  ['empty', 'present', 'cached-dirty', 'cached-clean', 'swapped', 'shared'];
+export const holderSetups: readonly HolderSetup[] = [
+  'empty',
+  'present',
+  'cached-dirty',
+  'cached-clean',
+  'swapped',
+  'shared',
+];
 
 /** Devices online after the setup: both, or only the synchronous-I/O device 1. */
 export type DeviceSetup = 'both' | 'sync-only';
@@ -35,7 +42,11 @@ export interface SetupChoice {
 }
 
 /** Builds the setup ops of `choice`, checking them on `design` as it goes. */
-export function setupOps(design: DesignUnderTest, config: Config, choice: SetupChoice): Op[] | null {
+export function setupOps(
+  design: DesignUnderTest,
+  config: Config,
+  choice: SetupChoice,
+): Op[] | null {
   const checker = checkerFor(design, config);
   const ops: Op[] = [];
   const apply = (op: Op): boolean => {
@@ -62,20 +73,33 @@ export function setupOps(design: DesignUnderTest, config: Config, choice: SetupC
     if (!apply({ op: 'writeout', folio, cpu: 0 })) return null;
     if (kind === 'cached-clean') continue;
     if (!apply({ op: 'evict', folio, cpu: 0 })) return null;
-    if (kind === 'shared' && !apply({ op: 'fork', holder, target: holder + 1, cpu: 0 })) return null;
+    if (kind === 'shared' && !apply({ op: 'fork', holder, target: holder + 1, cpu: 0 }))
+      return null;
   }
   return ops;
 }
 
 /** The op alphabet after `setup`, per CPU. */
-function alphabetAfter(design: DesignUnderTest, config: Config, setup: readonly Op[], cpu: number): Op[] {
+function alphabetAfter(
+  design: DesignUnderTest,
+  config: Config,
+  setup: readonly Op[],
+  cpu: number,
+): Op[] {
   const checker = checkerFor(design, config);
   for (const op of setup) checker.step(op);
   return opAlphabet(config, checker.observation, cpu);
 }
 
 /** Ops that impl/sections-ops.ts splits into several sections. */
-const splitOps: ReadonlySet<Op['op']> = new Set(['swapin', 'zap', 'fork', 'allocSwap', 'swapoff', 'zswapWriteback']);
+const splitOps: ReadonlySet<Op['op']> = new Set([
+  'swapin',
+  'zap',
+  'fork',
+  'allocSwap',
+  'swapoff',
+  'zswapWriteback',
+]);
 
 /** The holder an op works on, if any. */
 function holderOf(op: Op): number | null {
@@ -113,7 +137,10 @@ function cachedSetup(design: DesignUnderTest, config: Config, choice: SetupChoic
 function randomSetupChoice(prng: Prng, holders: number): SetupChoice {
   return {
     devices: prng.below(3) === 0 ? 'sync-only' : 'both',
-    holders: Array.from({ length: holders }, () => holderSetups[prng.below(holderSetups.length)] as HolderSetup),
+    holders: Array.from(
+      { length: holders },
+      () => holderSetups[prng.below(holderSetups.length)] as HolderSetup,
+    ),
   };
 }
 
@@ -124,8 +151,13 @@ function randomSetupChoice(prng: Prng, holders: number): SetupChoice {
  * templates of `run` have), a third of the time it is an op related to it (the same holder, or
  * swapoff against an op that uses a device), and a third of the time it is drawn freely.
  */
-export function randomScenario(design: DesignUnderTest, config: Config, seed: number, opsPerCpu: number,
-  cpus: number): Scenario {
+export function randomScenario(
+  design: DesignUnderTest,
+  config: Config,
+  seed: number,
+  opsPerCpu: number,
+  cpus: number,
+): Scenario {
   const prng = new Prng(seed);
   const machine = { ...config, cpus: Math.max(config.cpus, cpus) };
   for (;;) {
@@ -139,13 +171,20 @@ export function randomScenario(design: DesignUnderTest, config: Config, seed: nu
       return pool[prng.below(pool.length)] as Op;
     };
     const first: Op[] = Array.from({ length: opsPerCpu }, draw);
-    const programs = Array.from({ length: cpus }, (_, cpu) => first.map((op) => {
-      if (cpu === 0) return op;
-      const choice = prng.below(3);
-      const partners = choice === 1 ? alphabet.filter((other) => related(op, other)) : [];
-      const chosen = choice === 0 ? op : partners.length > 0 ? partners[prng.below(partners.length)] as Op : draw();
-      return { ...chosen, cpu };
-    }));
+    const programs = Array.from({ length: cpus }, (_, cpu) =>
+      first.map((op) => {
+        if (cpu === 0) return op;
+        const choice = prng.below(3);
+        const partners = choice === 1 ? alphabet.filter((other) => related(op, other)) : [];
+        const chosen =
+          choice === 0
+            ? op
+            : partners.length > 0
+              ? (partners[prng.below(partners.length)] as Op)
+              : draw();
+        return { ...chosen, cpu };
+      }),
+    );
     return { config: machine, setup, programs };
   }
 }
@@ -158,7 +197,8 @@ export function setupChoices(config: Config): SetupChoice[] {
       for (const second of holderSetups) {
         if (first === 'shared' && second !== 'empty') continue;
         const holders = Array.from({ length: config.holders }, (_, i) =>
-          (i === 0 ? first : i === 1 ? second : 'empty'));
+          i === 0 ? first : i === 1 ? second : 'empty',
+        );
         choices.push({ devices, holders });
       }
     }
@@ -212,8 +252,14 @@ interface WalkSteps {
  * the alphabet ops that name the holder, less those the impl then rejects with EINVAL (they
  * change nothing when the program runs alone).
  */
-function walkSteps(design: DesignUnderTest, config: Config, setup: readonly Op[], program: readonly Op[],
-  holder: number, cpu: number): WalkSteps {
+function walkSteps(
+  design: DesignUnderTest,
+  config: Config,
+  setup: readonly Op[],
+  program: readonly Op[],
+  holder: number,
+  cpu: number,
+): WalkSteps {
   const key = JSON.stringify([design.name, design.knobs, config, setup, program, holder, cpu]);
   const known = walkCache.get(key);
   if (known !== undefined) return known;
@@ -239,13 +285,20 @@ const walkCache = new Map<string, WalkSteps>();
  * Every lifecycle program of 1..`length` ops on `holder` (a walk: each op is taken from the
  * steps after the ones before it), shortest first, then in alphabet order.
  */
-export function holderWalks(design: DesignUnderTest, config: Config, setup: readonly Op[], holder: number,
-  length: number, cpu: number): Op[][] {
+export function holderWalks(
+  design: DesignUnderTest,
+  config: Config,
+  setup: readonly Op[],
+  holder: number,
+  length: number,
+  cpu: number,
+): Op[][] {
   const walks: Op[][] = [];
   let frontier: Op[][] = [[]];
   for (let depth = 1; depth <= length; depth++) {
     frontier = frontier.flatMap((program) =>
-      walkSteps(design, config, setup, program, holder, cpu).steps.map((op) => [...program, op]));
+      walkSteps(design, config, setup, program, holder, cpu).steps.map((op) => [...program, op]),
+    );
     walks.push(...frontier);
   }
   return walks;
@@ -257,7 +310,11 @@ export function holderWalks(design: DesignUnderTest, config: Config, setup: read
  * same holder (CPU 1). This is the family in which an entry value can be freed, reused and
  * stored in the same PTE again while the sleeper is between two sections.
  */
-export function* lifecycleScenarios(design: DesignUnderTest, config: Config, maxOps: number): Generator<Scenario> {
+export function* lifecycleScenarios(
+  design: DesignUnderTest,
+  config: Config,
+  maxOps: number,
+): Generator<Scenario> {
   const machine = { ...config, cpus: Math.max(config.cpus, 2) };
   for (const choice of setupChoices(machine)) {
     const setup = setupOps(design, machine, choice);
@@ -279,8 +336,12 @@ export function* lifecycleScenarios(design: DesignUnderTest, config: Config, max
  * 10,324, 20,369 and 2,232 scenarios to a kill with uniform steps, and 3,212, 45, 2,133, 631 and
  * 2,714 with this bias (docs/model-checking.md).
  */
-export function randomLifecycleScenario(design: DesignUnderTest, config: Config, seed: number,
-  maxOps: number): Scenario {
+export function randomLifecycleScenario(
+  design: DesignUnderTest,
+  config: Config,
+  seed: number,
+  maxOps: number,
+): Scenario {
   const prng = new Prng(seed);
   const machine = { ...config, cpus: Math.max(config.cpus, 2) };
   for (;;) {
@@ -306,7 +367,8 @@ export function randomLifecycleScenario(design: DesignUnderTest, config: Config,
 /** Every program of `length` ops over the alphabet after `setup` on `cpu`. */
 function programsOf(alphabet: readonly Op[], length: number): Op[][] {
   let programs: Op[][] = [[]];
-  for (let i = 0; i < length; i++) programs = programs.flatMap((p) => alphabet.map((op) => [...p, op]));
+  for (let i = 0; i < length; i++)
+    programs = programs.flatMap((p) => alphabet.map((op) => [...p, op]));
   return programs;
 }
 
@@ -314,8 +376,12 @@ function programsOf(alphabet: readonly Op[], length: number): Op[][] {
  * Every scenario of the exhaustive mode, lazily: each setup choice, each tuple of programs of
  * `opsPerCpu` ops per CPU, CPU programs in non-decreasing alphabet order (symmetry).
  */
-export function* exhaustiveScenarios(design: DesignUnderTest, config: Config, opsPerCpu: number,
-  cpus: number): Generator<Scenario> {
+export function* exhaustiveScenarios(
+  design: DesignUnderTest,
+  config: Config,
+  opsPerCpu: number,
+  cpus: number,
+): Generator<Scenario> {
   const machine = { ...config, cpus: Math.max(config.cpus, cpus) };
   for (const choice of setupChoices(machine)) {
     const setup = setupOps(design, machine, choice);
@@ -327,7 +393,9 @@ export function* exhaustiveScenarios(design: DesignUnderTest, config: Config, op
       yield {
         config: machine,
         setup,
-        programs: indices.map((index, cpu) => (programs[index] ?? []).map((op) => ({ ...op, cpu }))),
+        programs: indices.map((index, cpu) =>
+          (programs[index] ?? []).map((op) => ({ ...op, cpu })),
+        ),
       };
       let position = cpus - 1;
       while (position >= 0 && (indices[position] ?? 0) === programs.length - 1) position--;

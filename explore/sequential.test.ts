@@ -19,12 +19,20 @@ describe('exploreSequential', () => {
     expect(classic.complete).toBe(true);
     expect(direct.failure).toBeNull();
     expect(classic.states).toBeGreaterThan(50);
-    expect(classic.levels.map((level) => level.states)).toEqual(direct.levels.map((level) => level.states));
+    expect(classic.levels.map((level) => level.states)).toEqual(
+      direct.levels.map((level) => level.states),
+    );
   });
 
   it('is deterministic', () => {
-    const first = exploreSequential(resolveDesign('classic'), configExplore, { ...options, depth: 2 });
-    const second = exploreSequential(resolveDesign('classic'), configExplore, { ...options, depth: 2 });
+    const first = exploreSequential(resolveDesign('classic'), configExplore, {
+      ...options,
+      depth: 2,
+    });
+    const second = exploreSequential(resolveDesign('classic'), configExplore, {
+      ...options,
+      depth: 2,
+    });
     expect(second.levels).toEqual(first.levels);
     expect(second.states).toBe(first.states);
   });

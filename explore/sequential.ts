@@ -85,8 +85,15 @@ export function exploreSequential(
     elapsedMs: performance.now() - started,
   });
   if (root.failure !== null) {
-    return done({ depthDone: 0, complete: false, states: 0, sequences: 1, opsApplied, levels: [],
-      failure: { ops: start, failure: root.failure } });
+    return done({
+      depthDone: 0,
+      complete: false,
+      states: 0,
+      sequences: 1,
+      opsApplied,
+      levels: [],
+      failure: { ops: start, failure: root.failure },
+    });
   }
   const seen = new Set<string>([stateKey(root.checker.observation, root.checker.system.observe())]);
   let frontier: Op[][] = [start];
@@ -101,8 +108,15 @@ export function exploreSequential(
       opsApplied += parent.length;
       for (const op of opAlphabet(config, base.checker.observation, cpu)) {
         if (performance.now() - started > options.timeMs) {
-          return done({ depthDone: depth - 1, complete: false, states: seen.size, sequences,
-            opsApplied, levels, failure: null });
+          return done({
+            depthDone: depth - 1,
+            complete: false,
+            states: seen.size,
+            sequences,
+            opsApplied,
+            levels,
+            failure: null,
+          });
         }
         const ops = [...parent, op];
         tried++;
@@ -110,8 +124,15 @@ export function exploreSequential(
         const child = replay(design, config, ops);
         opsApplied += ops.length;
         if (child.failure !== null) {
-          return done({ depthDone: depth - 1, complete: false, states: seen.size, sequences,
-            opsApplied, levels, failure: { ops, failure: child.failure } });
+          return done({
+            depthDone: depth - 1,
+            complete: false,
+            states: seen.size,
+            sequences,
+            opsApplied,
+            levels,
+            failure: { ops, failure: child.failure },
+          });
         }
         const key = stateKey(child.checker.observation, child.checker.system.observe());
         if (seen.has(key)) continue;
@@ -119,8 +140,15 @@ export function exploreSequential(
         next.push(ops);
         const drained = child.checker.drain();
         if (drained !== null) {
-          return done({ depthDone: depth - 1, complete: false, states: seen.size, sequences,
-            opsApplied, levels, failure: { ops, failure: drained } });
+          return done({
+            depthDone: depth - 1,
+            complete: false,
+            states: seen.size,
+            sequences,
+            opsApplied,
+            levels,
+            failure: { ops, failure: drained },
+          });
         }
       }
     }
@@ -130,6 +158,13 @@ export function exploreSequential(
     frontier = next;
     if (next.length === 0) break;
   }
-  return done({ depthDone: options.depth, complete: true, states: seen.size, sequences, opsApplied,
-    levels, failure: null });
+  return done({
+    depthDone: options.depth,
+    complete: true,
+    states: seen.size,
+    sequences,
+    opsApplied,
+    levels,
+    failure: null,
+  });
 }

@@ -43,12 +43,27 @@ function* smaller(scenario: Scenario): Generator<Scenario> {
 }
 
 /** Shrinks `scenario`, whose `failing` execution failed, within `timeMs` on `clock`. */
-export function shrinkScenario(design: ConcurrentDesign, scenario: Scenario, failing: Execution,
-  timeMs: number, schedulesPerCandidate = 2000, clock: BudgetClock = wallClock): ShrinkResult {
+export function shrinkScenario(
+  design: ConcurrentDesign,
+  scenario: Scenario,
+  failing: Execution,
+  timeMs: number,
+  schedulesPerCandidate = 2000,
+  clock: BudgetClock = wallClock,
+): ShrinkResult {
   const deadline = clock() + timeMs;
   const kind = failing.failure?.kind;
   let best: ShrinkResult = { scenario, execution: failing, attempts: 0 };
-  const first = exploreSchedules(design, scenario, schedulesPerCandidate, deadline, true, undefined, Number.POSITIVE_INFINITY, clock);
+  const first = exploreSchedules(
+    design,
+    scenario,
+    schedulesPerCandidate,
+    deadline,
+    true,
+    undefined,
+    Number.POSITIVE_INFINITY,
+    clock,
+  );
   if (first.failure !== null && first.failure.failure?.kind === kind) {
     best = { scenario, execution: first.failure, attempts: 1 };
   }
@@ -59,14 +74,27 @@ export function shrinkScenario(design: ConcurrentDesign, scenario: Scenario, fai
     for (const candidate of smaller(best.scenario)) {
       if (clock() > deadline) break;
       attempts++;
-      const result = exploreSchedules(design, candidate, schedulesPerCandidate, deadline, true, undefined, Number.POSITIVE_INFINITY, clock);
+      const result = exploreSchedules(
+        design,
+        candidate,
+        schedulesPerCandidate,
+        deadline,
+        true,
+        undefined,
+        Number.POSITIVE_INFINITY,
+        clock,
+      );
       if (result.failure === null || result.failure.failure?.kind !== kind) continue;
       best = { scenario: candidate, execution: result.failure, attempts };
       progress = true;
       break;
     }
   }
-  return { ...best, execution: fewestSwitches(design, best.scenario, best.execution, deadline + 2_000, clock), attempts };
+  return {
+    ...best,
+    execution: fewestSwitches(design, best.scenario, best.execution, deadline + 2_000, clock),
+    attempts,
+  };
 }
 
 /**
@@ -74,14 +102,29 @@ export function shrinkScenario(design: ConcurrentDesign, scenario: Scenario, fai
  * switches, over every interleaving (no sleep sets: equivalent orders differ in switches),
  * within `deadline`; `failing` itself when none is found with fewer.
  */
-function fewestSwitches(design: ConcurrentDesign, scenario: Scenario, failing: Execution, deadline: number,
-  clock: BudgetClock): Execution {
+function fewestSwitches(
+  design: ConcurrentDesign,
+  scenario: Scenario,
+  failing: Execution,
+  deadline: number,
+  clock: BudgetClock,
+): Execution {
   const kind = failing.failure?.kind;
   let best = failing;
-  exploreSchedules(design, scenario, 50_000, deadline, false, (run) => {
-    if (run.failure?.kind === kind && switches(run.schedule) < switches(best.schedule)) best = run;
-    return switches(best.schedule) <= 1;
-  }, Number.POSITIVE_INFINITY, clock);
+  exploreSchedules(
+    design,
+    scenario,
+    50_000,
+    deadline,
+    false,
+    (run) => {
+      if (run.failure?.kind === kind && switches(run.schedule) < switches(best.schedule))
+        best = run;
+      return switches(best.schedule) <= 1;
+    },
+    Number.POSITIVE_INFINITY,
+    clock,
+  );
   return best;
 }
 

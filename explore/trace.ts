@@ -14,7 +14,14 @@ import { validateConfig } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import { syncSwapinValues, type SyncSwapin } from '../impl/sections.ts';
 import {
-  configSchema, designRefSchema, InputError, locatedProblems, opSchema, parseJsonWith, traceFormat, type DesignRef,
+  configSchema,
+  designRefSchema,
+  InputError,
+  locatedProblems,
+  opSchema,
+  parseJsonWith,
+  traceFormat,
+  type DesignRef,
 } from '../properties/trace.ts';
 import { opBoundsProblems } from '../properties/trace-bounds.ts';
 import { exploreConfigs } from './config.ts';
@@ -63,11 +70,14 @@ export function parseConcurrentTrace(text: string, source: string): ConcurrentTr
   const config = resolveExploreConfig(trace.config);
   const reason = validateConfig(config);
   if (reason !== null) throw new InputError(`${source}: config: ${reason}`);
-  if (trace.programs.length > config.cpus) throw new InputError(`${source}: programs: more programs than cpus`);
+  if (trace.programs.length > config.cpus)
+    throw new InputError(`${source}: programs: more programs than cpus`);
   // CPU fields are rewritten (setup runs on CPU 0, a program on its own CPU): not checked.
   const problems = [
     ...opBoundsProblems(trace.setup, config, ['setup'], false),
-    ...trace.programs.flatMap((program, cpu) => opBoundsProblems(program, config, ['programs', cpu], false)),
+    ...trace.programs.flatMap((program, cpu) =>
+      opBoundsProblems(program, config, ['programs', cpu], false),
+    ),
   ];
   if (problems.length > 0) throw new InputError(locatedProblems(source, text, problems));
   const bad = trace.schedule.find((cpu) => cpu >= trace.programs.length);
@@ -80,7 +90,9 @@ export function readConcurrentTrace(path: string): ConcurrentTrace {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new InputError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new InputError(
+      `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   return parseConcurrentTrace(text, path);
 }
@@ -89,8 +101,13 @@ export function readConcurrentTrace(path: string): ConcurrentTrace {
 export function formatConcurrentTrace(trace: ConcurrentTrace): string {
   const { setup, programs, schedule, ...head } = trace;
   const headText = JSON.stringify(head, null, 2);
-  const ops = (list: readonly Op[], indent: string) => list.map((op) => `${indent}${JSON.stringify(op)}`).join(',\n');
-  const programText = programs.map((program) => `    [\n${ops(program, '      ')}\n    ]`).join(',\n');
-  return `${headText.slice(0, -2)},\n  "setup": [\n${ops(setup, '    ')}\n  ],\n` +
-    `  "programs": [\n${programText}\n  ],\n  "schedule": ${JSON.stringify(schedule)}\n}\n`;
+  const ops = (list: readonly Op[], indent: string) =>
+    list.map((op) => `${indent}${JSON.stringify(op)}`).join(',\n');
+  const programText = programs
+    .map((program) => `    [\n${ops(program, '      ')}\n    ]`)
+    .join(',\n');
+  return (
+    `${headText.slice(0, -2)},\n  "setup": [\n${ops(setup, '    ')}\n  ],\n` +
+    `  "programs": [\n${programText}\n  ],\n  "schedule": ${JSON.stringify(schedule)}\n}\n`
+  );
 }

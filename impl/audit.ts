@@ -31,17 +31,37 @@ import { memcgIdIsRecorded, memcgIdToIndex } from './memcg.ts';
 import { formatEntryValue, swpEntry, swpOffset, swpType, VSWAP_TYPE } from './entry-value.ts';
 import { slotOf } from './observe.ts';
 import {
-  holderIsEmpty, holderIsExclusive, holderIsPresent, holderIsSwap, holderSwpExclusive,
-  holderToEntry, holderToPage, holderToPfn,
+  holderIsEmpty,
+  holderIsExclusive,
+  holderIsPresent,
+  holderIsSwap,
+  holderSwpExclusive,
+  holderToEntry,
+  holderToPage,
+  holderToPfn,
 } from './holder-word.ts';
 import type { SwapState } from './swap-state.ts';
 import {
-  hex, wordIsBad, wordIsPfn, wordIsPointer, wordIsShadow, wordKind, wordToCacheOnly,
-  wordToCount, wordToPfn, wordToPointerOffset, wordToZero,
+  hex,
+  wordIsBad,
+  wordIsPfn,
+  wordIsPointer,
+  wordIsShadow,
+  wordKind,
+  wordToCacheOnly,
+  wordToCount,
+  wordToPfn,
+  wordToPointerOffset,
+  wordToZero,
 } from './swap-table-word.ts';
 import type { TableDevice } from './table-device.ts';
 import {
-  vtWordIsNone, vtWordIsPhys, vtWordIsZswap, vtWordKind, vtWordToHandle, vtWordToPhysOffset,
+  vtWordIsNone,
+  vtWordIsPhys,
+  vtWordIsZswap,
+  vtWordKind,
+  vtWordToHandle,
+  vtWordToPhysOffset,
   vtWordToPhysType,
 } from './virtual-table-word.ts';
 
@@ -57,8 +77,12 @@ export function auditState(state: SwapState): void {
   }
   if (state.vspace !== null) auditVirtualSpace(state, held, seen, handles, backing, charged);
   for (const [entry] of held) {
-    check(seen.has(entry), 'liveness', 'holder-entry-free',
-      () => `a holder holds ${formatEntryValue(entry)}, which is free`);
+    check(
+      seen.has(entry),
+      'liveness',
+      'holder-entry-free',
+      () => `a holder holds ${formatEntryValue(entry)}, which is free`,
+    );
   }
   auditFolios(state);
   auditZswap(state, handles);
@@ -82,7 +106,10 @@ export function auditTouched(state: SwapState, values: Iterable<number>): void {
     if (found === null) continue;
     const { ci, slot } = found;
     const type = swpType(value);
-    clusters.set(ci, type === VSWAP_TYPE ? `virtual cluster ${ci.id}` : `device ${type} cluster ${ci.id}`);
+    clusters.set(
+      ci,
+      type === VSWAP_TYPE ? `virtual cluster ${ci.id}` : `device ${type} cluster ${ci.id}`,
+    );
     auditEntryLocal(state, value, ci, slot);
   }
   for (const [ci, at] of clusters) auditCluster(ci, at);
@@ -110,29 +137,59 @@ function auditEntryLocal(state: SwapState, value: number, ci: SwapCluster, slot:
   if (type !== VSWAP_TYPE) {
     // A zswap object beside the zero flag is a stale one (a zero writeout of a physical slot).
     const device = state.devices[type];
-    check(!wordToZero(word) || device?.store?.holdsData(offset) !== true, 'zero', 'local-zero-disk',
-      () => `${name()} is zero and has data on disk`);
+    check(
+      !wordToZero(word) || device?.store?.holdsData(offset) !== true,
+      'zero',
+      'local-zero-disk',
+      () => `${name()} is zero and has data on disk`,
+    );
     return;
   }
   const vt = (ci as VirtualCluster).vtable[slot] ?? 0;
-  check(vtWordKind(vt) !== null, 'encoding', 'local-vtable-kind', () => `${name()} vtable ${hex(vt)}`);
-  check(vtWordIsNone(vt) || !wordToZero(word), 'zero', 'local-zero-backend', () => `${name()} is zero and has a backend`);
+  check(
+    vtWordKind(vt) !== null,
+    'encoding',
+    'local-vtable-kind',
+    () => `${name()} vtable ${hex(vt)}`,
+  );
+  check(
+    vtWordIsNone(vt) || !wordToZero(word),
+    'zero',
+    'local-zero-backend',
+    () => `${name()} is zero and has a backend`,
+  );
   if (!vtWordIsPhys(vt)) return;
   const backingType = vtWordToPhysType(vt);
   const backing = vtWordToPhysOffset(vt);
   const device = state.devices[backingType];
-  check(device !== undefined && device.online, 'device-lifetime', 'local-backing-offline',
-    () => `${name()} backed on offline device ${backingType}`);
+  check(
+    device !== undefined && device.online,
+    'device-lifetime',
+    'local-backing-offline',
+    () => `${name()} backed on offline device ${backingType}`,
+  );
   if (device.kind === 'bitmap') {
-    check(device.isUsed(backing), 'backend-ownership', 'local-backing-free-slot',
-      () => `${name()} backed by free slot ${backingType}:${backing}`);
-    check(!device.isBad(backing), 'liveness', 'local-backing-bad-slot',
-      () => `bad slot ${backing} of device ${backingType} in use`);
+    check(
+      device.isUsed(backing),
+      'backend-ownership',
+      'local-backing-free-slot',
+      () => `${name()} backed by free slot ${backingType}:${backing}`,
+    );
+    check(
+      !device.isBad(backing),
+      'liveness',
+      'local-backing-bad-slot',
+      () => `bad slot ${backing} of device ${backingType} in use`,
+    );
     return;
   }
   const pointer = device.clusterOf(backing).word(backing % device.clusterSlots);
-  check(wordIsPointer(pointer) && wordToPointerOffset(pointer) === offset, 'rmap-bijection', 'local-backing-pointer',
-    () => `${name()} backed by ${backingType}:${backing}, which holds ${hex(pointer)}`);
+  check(
+    wordIsPointer(pointer) && wordToPointerOffset(pointer) === offset,
+    'rmap-bijection',
+    'local-backing-pointer',
+    () => `${name()} backed by ${backingType}:${backing}, which holds ${hex(pointer)}`,
+  );
   auditPointer(state, device, backing, pointer);
 }
 
@@ -152,39 +209,79 @@ function auditHolders(state: SwapState): Map<number, number> {
       return;
     }
     if (holderIsEmpty(word)) return;
-    check(holderIsPresent(word), 'encoding', 'holder-word', () => `holder ${holder} word ${hex(word)} invalid`);
+    check(
+      holderIsPresent(word),
+      'encoding',
+      'holder-word',
+      () => `holder ${holder} word ${hex(word)} invalid`,
+    );
     const folio = state.folios.get(holderToPfn(word));
     const page = holderToPage(word);
-    check(folio !== undefined && page < folio.pages.length, 'identity', 'holder-dead-folio',
-      () => `holder ${holder} maps page ${page} of dead folio ${holderToPfn(word)}`);
-    check(folio.mappers.has(holder), 'identity', 'holder-outside-rmap',
-      () => `holder ${holder} maps folio ${folio.pfn} outside its rmap`);
-    check(!holderIsExclusive(word) || folio.pageMaps[page] === 1, 'exclusive', 'present-exclusive-shared',
-      () => `holder ${holder} maps page ${page} of folio ${folio.pfn} exclusively, ` +
-        `which ${folio.pageMaps[page] ?? 0} holders map`);
+    check(
+      folio !== undefined && page < folio.pages.length,
+      'identity',
+      'holder-dead-folio',
+      () => `holder ${holder} maps page ${page} of dead folio ${holderToPfn(word)}`,
+    );
+    check(
+      folio.mappers.has(holder),
+      'identity',
+      'holder-outside-rmap',
+      () => `holder ${holder} maps folio ${folio.pfn} outside its rmap`,
+    );
+    check(
+      !holderIsExclusive(word) || folio.pageMaps[page] === 1,
+      'exclusive',
+      'present-exclusive-shared',
+      () =>
+        `holder ${holder} maps page ${page} of folio ${folio.pfn} exclusively, ` +
+        `which ${folio.pageMaps[page] ?? 0} holders map`,
+    );
   });
   for (const holder of exclusiveSwap) {
     const entry = holderToEntry(state.holders[holder] ?? 0);
-    check(held.get(entry) === 1, 'exclusive', 'swap-exclusive-shared',
-      () => `holder ${holder} holds ${formatEntryValue(entry)} exclusively, ` +
-        `which ${held.get(entry) ?? 0} holders hold`);
+    check(
+      held.get(entry) === 1,
+      'exclusive',
+      'swap-exclusive-shared',
+      () =>
+        `holder ${holder} holds ${formatEntryValue(entry)} exclusively, ` +
+        `which ${held.get(entry) ?? 0} holders hold`,
+    );
   }
   return held;
 }
 
 function auditTableDevice(
-  state: SwapState, device: TableDevice, held: Map<number, number>, seen: Set<number>,
-  handles: Map<number, number>, charged: number[],
+  state: SwapState,
+  device: TableDevice,
+  held: Map<number, number>,
+  seen: Set<number>,
+  handles: Map<number, number>,
+  charged: number[],
 ): void {
   const where = `device ${device.type}`;
   if (!device.online) {
-    check(device.clusters.length === 0 && device.inuse === 0 && !device.writeOk,
-      'device-lifetime', 'offline-table-metadata', () => `${where} is offline with metadata`);
-    check(state.zswapTree.countOf(device.type) === 0, 'device-lifetime', 'offline-zswap-objects',
-      () => `${where} is offline with zswap objects`);
+    check(
+      device.clusters.length === 0 && device.inuse === 0 && !device.writeOk,
+      'device-lifetime',
+      'offline-table-metadata',
+      () => `${where} is offline with metadata`,
+    );
+    check(
+      state.zswapTree.countOf(device.type) === 0,
+      'device-lifetime',
+      'offline-zswap-objects',
+      () => `${where} is offline with zswap objects`,
+    );
     return;
   }
-  check(device.writeOk, 'allocation-fence', 'table-not-write-ok', () => `${where} online but not write-ok`);
+  check(
+    device.writeOk,
+    'allocation-fence',
+    'table-not-write-ok',
+    () => `${where} online but not write-ok`,
+  );
   let used = 0;
   for (const ci of device.clusters) {
     const at = `${where} cluster ${ci.id}`;
@@ -192,17 +289,30 @@ function auditTableDevice(
     used += ci.count - bad;
     // The memcg table lives with the swap table; deferred (RFC v2), only once a direct slot
     // needed it.
-    check(ci.memcgTable === null || ci.table !== null, 'memcg-accounting', 'memcg-table-without-table',
-      () => `${at} has a memcg table without a swap table`);
-    check(device.memcgDeferred || (ci.memcgTable === null) === (ci.table === null), 'memcg-accounting', 'memcg-table-missing',
-      () => `${at} has ${ci.table === null ? 'no' : 'a'} swap table and ` +
-        `${ci.memcgTable === null ? 'no' : 'a'} memcg table`);
+    check(
+      ci.memcgTable === null || ci.table !== null,
+      'memcg-accounting',
+      'memcg-table-without-table',
+      () => `${at} has a memcg table without a swap table`,
+    );
+    check(
+      device.memcgDeferred || (ci.memcgTable === null) === (ci.table === null),
+      'memcg-accounting',
+      'memcg-table-missing',
+      () =>
+        `${at} has ${ci.table === null ? 'no' : 'a'} swap table and ` +
+        `${ci.memcgTable === null ? 'no' : 'a'} memcg table`,
+    );
     for (let slot = 0; slot < ci.slots; slot++) {
       const word = ci.word(slot);
       const offset = ci.id * ci.slots + slot;
       if (!wordIsShadow(word) && !wordIsPfn(word)) {
-        check(!memcgIdIsRecorded(ci.memcgId(slot)), 'memcg-accounting', 'table-free-slot-memcg',
-          () => `${at} slot ${slot} records memcg id ${ci.memcgId(slot)} without an entry`);
+        check(
+          !memcgIdIsRecorded(ci.memcgId(slot)),
+          'memcg-accounting',
+          'table-free-slot-memcg',
+          () => `${at} slot ${slot} records memcg id ${ci.memcgId(slot)} without an entry`,
+        );
       }
       if (wordIsPointer(word)) {
         auditPointer(state, device, offset, word);
@@ -210,8 +320,12 @@ function auditTableDevice(
       }
       if (!wordIsShadow(word) && !wordIsPfn(word)) continue;
       const entry = swpEntry(device.type, offset);
-      check(state.knobs.virtualEntries !== 'always', 'encoding', 'physical-entry-all-virtual',
-        () => `${at} slot ${slot} holds physical entry ${formatEntryValue(entry)}`);
+      check(
+        state.knobs.virtualEntries !== 'always',
+        'encoding',
+        'physical-entry-all-virtual',
+        () => `${at} slot ${slot} holds physical entry ${formatEntryValue(entry)}`,
+      );
       seen.add(entry);
       auditEntry(state, entry, ci, slot, held);
       // A physical entry is charged for its whole life.
@@ -219,90 +333,178 @@ function auditTableDevice(
       // A zswap object beside the zero flag is the stale object a zero writeout leaves.
       const handle = state.zswapTree.load(device.type, offset);
       if (handle !== null) handles.set(handle, (handles.get(handle) ?? 0) + 1);
-      check(!wordToZero(word) || device.store?.holdsData(offset) !== true, 'zero', 'zero-disk',
-        () => `${formatEntryValue(entry)} is zero and has data on disk`);
+      check(
+        !wordToZero(word) || device.store?.holdsData(offset) !== true,
+        'zero',
+        'zero-disk',
+        () => `${formatEntryValue(entry)} is zero and has data on disk`,
+      );
     }
   }
-  check(used === device.inuse, 'device-accounting', 'table-inuse',
-    () => `${where} inuse_pages ${device.inuse}, tables say ${used}`);
+  check(
+    used === device.inuse,
+    'device-accounting',
+    'table-inuse',
+    () => `${where} inuse_pages ${device.inuse}, tables say ${used}`,
+  );
   for (const [offset] of state.zswapTree.entriesOf(device.type)) {
     const word = device.clusterOf(offset).word(offset % device.clusterSlots);
-    check(wordIsShadow(word) || wordIsPfn(word), 'backend-ownership', 'zswap-object-no-entry',
-      () => `zswap object at ${where} offset ${offset} owned by no entry`);
+    check(
+      wordIsShadow(word) || wordIsPfn(word),
+      'backend-ownership',
+      'zswap-object-no-entry',
+      () => `zswap object at ${where} offset ${offset} owned by no entry`,
+    );
   }
   auditLists(device.lists, device.clusters, where);
 }
 
 function auditBitmapDevice(state: SwapState, type: number): void {
   const device = state.devices[type];
-  check(device !== undefined && device.kind === 'bitmap', 'encoding', 'bitmap-device-kind', () => `device ${type}`);
+  check(
+    device !== undefined && device.kind === 'bitmap',
+    'encoding',
+    'bitmap-device-kind',
+    () => `device ${type}`,
+  );
   if (!device.online) {
-    check(device.inuse === 0 && !device.writeOk, 'device-lifetime', 'offline-bitmap-in-use',
-      () => `device ${type} is offline with slots in use`);
+    check(
+      device.inuse === 0 && !device.writeOk,
+      'device-lifetime',
+      'offline-bitmap-in-use',
+      () => `device ${type} is offline with slots in use`,
+    );
     return;
   }
-  check(device.writeOk, 'allocation-fence', 'bitmap-not-write-ok', () => `device ${type} online but not write-ok`);
+  check(
+    device.writeOk,
+    'allocation-fence',
+    'bitmap-not-write-ok',
+    () => `device ${type} online but not write-ok`,
+  );
   let used = 0;
   for (let slot = 0; slot < device.config.slots; slot++) {
     if (!device.isUsed(slot)) continue;
     used++;
-    check(!device.isBad(slot), 'liveness', 'bitmap-bad-slot-used', () => `bad slot ${slot} of device ${type} in use`);
+    check(
+      !device.isBad(slot),
+      'liveness',
+      'bitmap-bad-slot-used',
+      () => `bad slot ${slot} of device ${type} in use`,
+    );
   }
-  check(used === device.inuse, 'device-accounting', 'bitmap-inuse',
-    () => `device ${type} inuse_pages ${device.inuse}, bitmap says ${used}`);
+  check(
+    used === device.inuse,
+    'device-accounting',
+    'bitmap-inuse',
+    () => `device ${type} inuse_pages ${device.inuse}, bitmap says ${used}`,
+  );
 }
 
 /** A Pointer word at physical `offset`: its virtual entry must be backed exactly there. */
 function auditPointer(state: SwapState, device: TableDevice, offset: number, word: number) {
   const at = `device ${device.type} offset ${offset}`;
-  check(state.vspace !== null && state.knobs.reverseMap === 'kept', 'encoding', 'pointer-without-rmap',
-    () => `${at} holds a Pointer word in a design without a reverse map`);
+  check(
+    state.vspace !== null && state.knobs.reverseMap === 'kept',
+    'encoding',
+    'pointer-without-rmap',
+    () => `${at} holds a Pointer word in a design without a reverse map`,
+  );
   const voffset = wordToPointerOffset(word);
   const ci = state.vspace.index.get(Math.floor(voffset / state.config.clusterSlots));
   const value = swpEntry(VSWAP_TYPE, voffset);
-  check(ci !== undefined, 'rmap-bijection', 'pointer-no-cluster',
-    () => `${at} points at ${formatEntryValue(value)} in no cluster`);
+  check(
+    ci !== undefined,
+    'rmap-bijection',
+    'pointer-no-cluster',
+    () => `${at} points at ${formatEntryValue(value)} in no cluster`,
+  );
   const slot = voffset % ci.slots;
   const vt = ci.vtable[slot] ?? 0;
-  check(vtWordIsPhys(vt) && vtWordToPhysType(vt) === device.type &&
-    vtWordToPhysOffset(vt) === offset, 'rmap-bijection', 'pointer-not-backed-there',
-  () => `${at} points at ${formatEntryValue(value)}, which is not backed there`);
+  check(
+    vtWordIsPhys(vt) && vtWordToPhysType(vt) === device.type && vtWordToPhysOffset(vt) === offset,
+    'rmap-bijection',
+    'pointer-not-backed-there',
+    () => `${at} points at ${formatEntryValue(value)}, which is not backed there`,
+  );
   const entryWord = ci.word(slot);
   const cacheOnly = wordIsPfn(entryWord) && countOf(state, ci, slot) === 0;
-  check(wordToCacheOnly(word) === cacheOnly, 'rmap-bijection', 'pointer-cache-only-bit',
-    () => `${at} C bit ${wordToCacheOnly(word)} but ${formatEntryValue(value)} cache-only ` +
-      `${cacheOnly}`);
+  check(
+    wordToCacheOnly(word) === cacheOnly,
+    'rmap-bijection',
+    'pointer-cache-only-bit',
+    () =>
+      `${at} C bit ${wordToCacheOnly(word)} but ${formatEntryValue(value)} cache-only ` +
+      `${cacheOnly}`,
+  );
 }
 
 function auditVirtualSpace(
-  state: SwapState, held: Map<number, number>, seen: Set<number>, handles: Map<number, number>,
-  backing: Map<string, number>, charged: number[],
+  state: SwapState,
+  held: Map<number, number>,
+  seen: Set<number>,
+  handles: Map<number, number>,
+  backing: Map<string, number>,
+  charged: number[],
 ): void {
   const vspace = state.vspace;
   if (vspace === null) return;
   let used = 0;
   for (const [id, ci] of vspace.index) {
     const at = `virtual cluster ${id}`;
-    check(ci.id === id && !ci.dead, 'lookup-cache', 'index-dead-or-moved', () => `${at} in the index is DEAD or moved`);
-    check(ci.count > 0, 'cluster-accounting', 'index-empty-cluster', () => `${at} is empty but still indexed`);
+    check(
+      ci.id === id && !ci.dead,
+      'lookup-cache',
+      'index-dead-or-moved',
+      () => `${at} in the index is DEAD or moved`,
+    );
+    check(
+      ci.count > 0,
+      'cluster-accounting',
+      'index-empty-cluster',
+      () => `${at} is empty but still indexed`,
+    );
     const bad = auditCluster(ci, at);
     used += ci.count - bad;
     for (let slot = 0; slot < ci.slots; slot++) {
       const word = ci.word(slot);
       const vt = ci.vtable[slot] ?? 0;
-      check(vtWordKind(vt) !== null, 'encoding', 'vtable-kind', () => `${at} slot ${slot} vtable ${hex(vt)}`);
+      check(
+        vtWordKind(vt) !== null,
+        'encoding',
+        'vtable-kind',
+        () => `${at} slot ${slot} vtable ${hex(vt)}`,
+      );
       if (!wordIsShadow(word) && !wordIsPfn(word)) {
-        check(!wordIsPointer(word), 'encoding', 'virtual-pointer-word', () => `${at} slot ${slot} holds a Pointer`);
-        check(vtWordIsNone(vt), 'liveness', 'virtual-free-slot-backend', () => `${at} free slot ${slot} has a backend`);
-        check(!memcgIdIsRecorded(ci.memcgId(slot)), 'memcg-accounting', 'virtual-free-slot-memcg',
-          () => `${at} free slot ${slot} records memcg id ${ci.memcgId(slot)}`);
+        check(
+          !wordIsPointer(word),
+          'encoding',
+          'virtual-pointer-word',
+          () => `${at} slot ${slot} holds a Pointer`,
+        );
+        check(
+          vtWordIsNone(vt),
+          'liveness',
+          'virtual-free-slot-backend',
+          () => `${at} free slot ${slot} has a backend`,
+        );
+        check(
+          !memcgIdIsRecorded(ci.memcgId(slot)),
+          'memcg-accounting',
+          'virtual-free-slot-memcg',
+          () => `${at} free slot ${slot} records memcg id ${ci.memcgId(slot)}`,
+        );
         continue;
       }
       const entry = swpEntry(VSWAP_TYPE, id * ci.slots + slot);
       seen.add(entry);
       auditEntry(state, entry, ci, slot, held);
-      check(vtWordIsNone(vt) || !wordToZero(word), 'zero', 'virtual-zero-backend',
-        () => `${formatEntryValue(entry)} is zero and has a backend`);
+      check(
+        vtWordIsNone(vt) || !wordToZero(word),
+        'zero',
+        'virtual-zero-backend',
+        () => `${formatEntryValue(entry)} is zero and has a backend`,
+      );
       if (vtWordIsZswap(vt)) {
         const handle = vtWordToHandle(vt);
         handles.set(handle, (handles.get(handle) ?? 0) + 1);
@@ -314,8 +516,12 @@ function auditVirtualSpace(
       }
     }
   }
-  check(used === vspace.inuse, 'cluster-accounting', 'virtual-inuse',
-    () => `virtual space inuse ${vspace.inuse}, tables say ${used}`);
+  check(
+    used === vspace.inuse,
+    'cluster-accounting',
+    'virtual-inuse',
+    () => `virtual space inuse ${vspace.inuse}, tables say ${used}`,
+  );
   auditLists(vspace.lists, [...vspace.index.values()], 'virtual space');
   auditLookupCache(state);
 }
@@ -325,34 +531,66 @@ function auditBacking(state: SwapState, entry: number, vt: number, owners: Map<s
   const type = vtWordToPhysType(vt);
   const offset = vtWordToPhysOffset(vt);
   const key = `${type}:${offset}`;
-  check(!owners.has(key), 'backend-ownership', 'backing-owned-twice',
-    () => `slot ${key} backs ${formatEntryValue(entry)} and ` +
-      `${formatEntryValue(owners.get(key) ?? 0)}`);
+  check(
+    !owners.has(key),
+    'backend-ownership',
+    'backing-owned-twice',
+    () =>
+      `slot ${key} backs ${formatEntryValue(entry)} and ` +
+      `${formatEntryValue(owners.get(key) ?? 0)}`,
+  );
   owners.set(key, entry);
   const device = state.devices[type];
-  check(device !== undefined && device.online, 'device-lifetime', 'backing-offline',
-    () => `${formatEntryValue(entry)} backed on offline device ${type}`);
+  check(
+    device !== undefined && device.online,
+    'device-lifetime',
+    'backing-offline',
+    () => `${formatEntryValue(entry)} backed on offline device ${type}`,
+  );
   if (device.kind === 'bitmap') {
-    check(device.isUsed(offset), 'backend-ownership', 'backing-free-slot',
-      () => `${formatEntryValue(entry)} backed by free slot ${key}`);
+    check(
+      device.isUsed(offset),
+      'backend-ownership',
+      'backing-free-slot',
+      () => `${formatEntryValue(entry)} backed by free slot ${key}`,
+    );
     return;
   }
   const word = device.clusterOf(offset).word(offset % device.clusterSlots);
-  check(wordIsPointer(word) && wordToPointerOffset(word) === entry % 2 ** 20, 'rmap-bijection', 'backing-pointer',
-    () => `${formatEntryValue(entry)} backed by ${key}, which holds ${hex(word)}`);
+  check(
+    wordIsPointer(word) && wordToPointerOffset(word) === entry % 2 ** 20,
+    'rmap-bijection',
+    'backing-pointer',
+    () => `${formatEntryValue(entry)} backed by ${key}, which holds ${hex(word)}`,
+  );
 }
 
 /** Count, cache binding, shadow and content of one used entry. */
 function auditEntry(
-  state: SwapState, entry: number, ci: SwapCluster, slot: number, held: Map<number, number>,
+  state: SwapState,
+  entry: number,
+  ci: SwapCluster,
+  slot: number,
+  held: Map<number, number>,
 ): void {
   const word = ci.word(slot);
   const name = () => formatEntryValue(entry);
   const count = countOf(state, ci, slot);
-  check(count === (held.get(entry) ?? 0), 'count-conservation', 'count-held',
-    () => `${name()} (cluster ${ci.id} slot ${slot}) count ${count}, ` +
-      `held by ${held.get(entry) ?? 0}`);
-  if (wordIsShadow(word)) check(count > 0, 'liveness', 'shadow-unreferenced', () => `${name()} is neither held nor cached`);
+  check(
+    count === (held.get(entry) ?? 0),
+    'count-conservation',
+    'count-held',
+    () =>
+      `${name()} (cluster ${ci.id} slot ${slot}) count ${count}, ` +
+      `held by ${held.get(entry) ?? 0}`,
+  );
+  if (wordIsShadow(word))
+    check(
+      count > 0,
+      'liveness',
+      'shadow-unreferenced',
+      () => `${name()} is neither held nor cached`,
+    );
   auditBackendOrBinding(state, entry, word, name);
   auditMemcgId(state, ci, slot, name);
 }
@@ -363,13 +601,23 @@ function auditEntry(
  */
 function auditMemcgId(state: SwapState, ci: SwapCluster, slot: number, name: () => string): void {
   const id = ci.memcgId(slot);
-  check(state.memcg.isValid(id), 'memcg-accounting', 'memcg-id-invalid', () => `${name()} records memcg id ${id}`);
+  check(
+    state.memcg.isValid(id),
+    'memcg-accounting',
+    'memcg-id-invalid',
+    () => `${name()} records memcg id ${id}`,
+  );
   const word = ci.word(slot);
   if (!wordIsPfn(word)) return;
   const folio = state.folios.get(wordToPfn(word));
-  check(folio === undefined || folio.memcg === id, 'memcg-accounting', 'cached-folio-memcg',
-    () => `${name()} records memcg id ${id}, its swap-cache folio ${folio?.pfn ?? -1} ` +
-      `is charged to ${folio?.memcg ?? -1}`);
+  check(
+    folio === undefined || folio.memcg === id,
+    'memcg-accounting',
+    'cached-folio-memcg',
+    () =>
+      `${name()} records memcg id ${id}, its swap-cache folio ${folio?.pfn ?? -1} ` +
+      `is charged to ${folio?.memcg ?? -1}`,
+  );
 }
 
 /** Adds one charged page of memcg `id` (the root is never charged). */
@@ -386,9 +634,14 @@ function countCharge(state: SwapState, charged: number[], id: number): void {
 function auditMemcgCharges(state: SwapState, charged: readonly number[]): void {
   for (let index = 0; index < state.memcg.count; index++) {
     const counted = charged[index] ?? 0;
-    check(state.memcg.current(index) === counted, 'memcg-accounting', 'memcg-charge-recount',
-      () => `memcg ${index} memory.swap.current ${state.memcg.current(index)}, ` +
-        `its memcg tables charge ${counted}`);
+    check(
+      state.memcg.current(index) === counted,
+      'memcg-accounting',
+      'memcg-charge-recount',
+      () =>
+        `memcg ${index} memory.swap.current ${state.memcg.current(index)}, ` +
+        `its memcg tables charge ${counted}`,
+    );
   }
   auditMemcgLimits(state);
 }
@@ -397,8 +650,12 @@ function auditMemcgCharges(state: SwapState, charged: readonly number[]): void {
 function auditMemcgLimits(state: SwapState): void {
   for (let index = 0; index < state.memcg.count; index++) {
     const max = state.memcg.limit(index);
-    check(max === null || state.memcg.current(index) <= max, 'memcg-accounting', 'memcg-over-max',
-      () => `memcg ${index} memory.swap.current ${state.memcg.current(index)} over swap.max ${max}`);
+    check(
+      max === null || state.memcg.current(index) <= max,
+      'memcg-accounting',
+      'memcg-over-max',
+      () => `memcg ${index} memory.swap.current ${state.memcg.current(index)} over swap.max ${max}`,
+    );
   }
 }
 
@@ -406,22 +663,45 @@ function auditMemcgLimits(state: SwapState): void {
  * A swapped-out entry (Shadow word) has a backend; a cached one (PFN word) is bound to a live
  * swap-cache folio at its own page, and a clean folio's page equals the backend's copy.
  */
-function auditBackendOrBinding(state: SwapState, entry: number, word: number, name: () => string): void {
+function auditBackendOrBinding(
+  state: SwapState,
+  entry: number,
+  word: number,
+  name: () => string,
+): void {
   const loc = state.peek(entry, 0);
   if (wordIsShadow(word)) {
-    check(state.backendKind(loc) !== 'none', 'content', 'swapped-out-no-backend', () => `${name()} swapped out with no backend`);
+    check(
+      state.backendKind(loc) !== 'none',
+      'content',
+      'swapped-out-no-backend',
+      () => `${name()} swapped out with no backend`,
+    );
     return;
   }
   const folio = state.folios.get(wordToPfn(word));
-  check(folio !== undefined && folio.swapcache, 'cache-binding', 'pfn-folio-not-cached',
-    () => `${name()} bound to folio ${wordToPfn(word)}, which is not in the swap cache`);
+  check(
+    folio !== undefined && folio.swapcache,
+    'cache-binding',
+    'pfn-folio-not-cached',
+    () => `${name()} bound to folio ${wordToPfn(word)}, which is not in the swap cache`,
+  );
   const page = entry - folio.swap;
-  check(page >= 0 && page < folio.pages.length, 'cache-binding', 'pfn-page-outside-folio',
-    () => `${name()} bound to folio ${folio.pfn} whose entries start at ` +
-      `${formatEntryValue(folio.swap)}`);
+  check(
+    page >= 0 && page < folio.pages.length,
+    'cache-binding',
+    'pfn-page-outside-folio',
+    () =>
+      `${name()} bound to folio ${folio.pfn} whose entries start at ` +
+      `${formatEntryValue(folio.swap)}`,
+  );
   if (!folio.dirty) {
-    check(state.peekBackend(loc) === folio.pages[page], 'content', 'clean-folio-differs',
-      () => `${name()}: clean folio ${folio.pfn} page ${page} differs from its backend`);
+    check(
+      state.peekBackend(loc) === folio.pages[page],
+      'content',
+      'clean-folio-differs',
+      () => `${name()}: clean folio ${folio.pfn} page ${page} differs from its backend`,
+    );
   }
 }
 
@@ -429,12 +709,20 @@ function countOf(state: SwapState, ci: SwapCluster, slot: number): number {
   const word = ci.word(slot);
   const count = wordToCount(word);
   const sentinel = state.counter.sentinel;
-  check(count <= sentinel, 'count-conservation', 'count-above-sentinel',
-    () => `cluster ${ci.id} slot ${slot} count ${count} above sentinel ${sentinel}`);
+  check(
+    count <= sentinel,
+    'count-conservation',
+    'count-above-sentinel',
+    () => `cluster ${ci.id} slot ${slot} count ${count} above sentinel ${sentinel}`,
+  );
   if (count < sentinel) return count;
   const real = ci.extend?.[slot] ?? 0;
-  check(real >= sentinel, 'count-conservation', 'extend-below-sentinel',
-    () => `cluster ${ci.id} slot ${slot} saturated, extend table says ${real}`);
+  check(
+    real >= sentinel,
+    'count-conservation',
+    'extend-below-sentinel',
+    () => `cluster ${ci.id} slot ${slot} saturated, extend table says ${real}`,
+  );
   return real;
 }
 
@@ -445,56 +733,123 @@ function auditCluster(ci: SwapCluster, at: string): number {
   let extendUsed = 0;
   for (let slot = 0; slot < ci.slots; slot++) {
     const word = ci.word(slot);
-    check(wordKind(word) !== null, 'encoding', 'table-word-kind', () => `${at} slot ${slot} word ${hex(word)}`);
+    check(
+      wordKind(word) !== null,
+      'encoding',
+      'table-word-kind',
+      () => `${at} slot ${slot} word ${hex(word)}`,
+    );
     if (word !== 0) used++;
     if (wordIsBad(word)) bad++;
     const extend = ci.extend?.[slot] ?? 0;
     if (extend !== 0) extendUsed++;
     const saturated = (wordIsShadow(word) || wordIsPfn(word)) && extend !== 0;
-    check(extend === 0 || saturated, 'count-conservation', 'extend-without-sentinel',
-      () => `${at} slot ${slot} has extend count ${extend} without a saturated word`);
+    check(
+      extend === 0 || saturated,
+      'count-conservation',
+      'extend-without-sentinel',
+      () => `${at} slot ${slot} has extend count ${extend} without a saturated word`,
+    );
   }
-  check(used === ci.count, 'cluster-accounting', 'cluster-count', () => `${at} count ${ci.count}, table ${used}`);
-  check(bad === ci.badCount, 'cluster-accounting', 'cluster-bad-count', () => `${at} bad ${ci.badCount}, table ${bad}`);
-  check(extendUsed === ci.extendUsed && (ci.extend === null) === (extendUsed === 0),
-    'count-conservation', 'extend-table-use', () => `${at} extend table use ${ci.extendUsed}, found ${extendUsed}`);
-  check((ci.table === null) === (ci.count === 0), 'cluster-accounting', 'cluster-table-iff-used',
-    () => `${at} has count ${ci.count} and ${ci.table === null ? 'no' : 'a'} table`);
+  check(
+    used === ci.count,
+    'cluster-accounting',
+    'cluster-count',
+    () => `${at} count ${ci.count}, table ${used}`,
+  );
+  check(
+    bad === ci.badCount,
+    'cluster-accounting',
+    'cluster-bad-count',
+    () => `${at} bad ${ci.badCount}, table ${bad}`,
+  );
+  check(
+    extendUsed === ci.extendUsed && (ci.extend === null) === (extendUsed === 0),
+    'count-conservation',
+    'extend-table-use',
+    () => `${at} extend table use ${ci.extendUsed}, found ${extendUsed}`,
+  );
+  check(
+    (ci.table === null) === (ci.count === 0),
+    'cluster-accounting',
+    'cluster-table-iff-used',
+    () => `${at} has count ${ci.count} and ${ci.table === null ? 'no' : 'a'} table`,
+  );
   switch (ci.flags) {
     case 'free':
     case 'discard':
-      check(ci.count === 0 && ci.order === 0, 'cluster-accounting', 'free-cluster-empty-order-0',
-        () => `${at} is ${ci.flags} with count ${ci.count} order ${ci.order}`);
+      check(
+        ci.count === 0 && ci.order === 0,
+        'cluster-accounting',
+        'free-cluster-empty-order-0',
+        () => `${at} is ${ci.flags} with count ${ci.count} order ${ci.order}`,
+      );
       break;
     case 'full':
-      check(ci.count === ci.slots, 'cluster-accounting', 'full-cluster-count', () => `${at} is full at ${ci.count}`);
+      check(
+        ci.count === ci.slots,
+        'cluster-accounting',
+        'full-cluster-count',
+        () => `${at} is full at ${ci.count}`,
+      );
       break;
     case 'nonfull':
     case 'frag':
-      check(ci.count > 0 && ci.count < ci.slots, 'cluster-accounting', 'partial-cluster-count',
-        () => `${at} is ${ci.flags} at count ${ci.count}`);
+      check(
+        ci.count > 0 && ci.count < ci.slots,
+        'cluster-accounting',
+        'partial-cluster-count',
+        () => `${at} is ${ci.flags} at count ${ci.count}`,
+      );
       break;
     case 'none':
     case 'dead':
-      check(false, 'cluster-accounting', 'cluster-off-list', () => `${at} is ${ci.flags} between ops`);
+      check(
+        false,
+        'cluster-accounting',
+        'cluster-off-list',
+        () => `${at} is ${ci.flags} between ops`,
+      );
   }
   return bad;
 }
 
 /** Every cluster is on exactly one list, the one its flag and order name. */
-function auditLists<C extends SwapCluster>(lists: ClusterLists<C>, clusters: readonly C[], at: string) {
+function auditLists<C extends SwapCluster>(
+  lists: ClusterLists<C>,
+  clusters: readonly C[],
+  at: string,
+) {
   const onLists = new Set<SwapCluster>();
   for (const ci of lists.all()) {
-    check(!onLists.has(ci), 'cluster-accounting', 'cluster-on-two-lists', () => `${at} cluster ${ci.id} on two lists`);
+    check(
+      !onLists.has(ci),
+      'cluster-accounting',
+      'cluster-on-two-lists',
+      () => `${at} cluster ${ci.id} on two lists`,
+    );
     onLists.add(ci);
   }
   for (const ci of clusters) {
-    check(onLists.has(ci), 'cluster-accounting', 'cluster-on-no-list', () => `${at} cluster ${ci.id} is on no list`);
-    check(lists.listOf(ci.flags, ci.order)?.has(ci) === true, 'cluster-accounting', 'cluster-list-by-order',
-      () => `${at} cluster ${ci.id} (${ci.flags}, order ${ci.order}) is not on the list they name`);
+    check(
+      onLists.has(ci),
+      'cluster-accounting',
+      'cluster-on-no-list',
+      () => `${at} cluster ${ci.id} is on no list`,
+    );
+    check(
+      lists.listOf(ci.flags, ci.order)?.has(ci) === true,
+      'cluster-accounting',
+      'cluster-list-by-order',
+      () => `${at} cluster ${ci.id} (${ci.flags}, order ${ci.order}) is not on the list they name`,
+    );
   }
-  check(onLists.size === clusters.length, 'cluster-accounting', 'list-size',
-    () => `${at} lists hold ${onLists.size} clusters, the device has ${clusters.length}`);
+  check(
+    onLists.size === clusters.length,
+    'cluster-accounting',
+    'list-size',
+    () => `${at} lists hold ${onLists.size} clusters, the device has ${clusters.length}`,
+  );
 }
 
 function auditLookupCache(state: SwapState): void {
@@ -502,8 +857,12 @@ function auditLookupCache(state: SwapState): void {
   if (vspace === null) return;
   const pins = auditLookupCachePins(state);
   for (const ci of vspace.index.values()) {
-    check(ci.pins === (pins.get(ci) ?? 0), 'lookup-cache', 'pins-count',
-      () => `cluster ${ci.id} has ${ci.pins} pins, ${pins.get(ci) ?? 0} CPUs cache it`);
+    check(
+      ci.pins === (pins.get(ci) ?? 0),
+      'lookup-cache',
+      'pins-count',
+      () => `cluster ${ci.id} has ${ci.pins} pins, ${pins.get(ci) ?? 0} CPUs cache it`,
+    );
   }
 }
 
@@ -517,10 +876,19 @@ function auditLookupCachePins(state: SwapState): Map<VirtualCluster, number> {
   for (let cpu = 0; cpu < cache.cpus; cpu++) {
     const ci = cache.cachedOf(cpu);
     if (ci === null) continue;
-    check(cache.mode !== 'off', 'lookup-cache', 'cache-when-off', () => `cpu ${cpu} caches with the cache off`);
+    check(
+      cache.mode !== 'off',
+      'lookup-cache',
+      'cache-when-off',
+      () => `cpu ${cpu} caches with the cache off`,
+    );
     if (cache.mode === 'validated') continue;
-    check(!ci.dead && vspace.index.get(ci.id) === ci, 'lookup-cache', 'pinned-dead',
-      () => `cpu ${cpu} pins cluster ${ci.id}, which is DEAD or no longer indexed`);
+    check(
+      !ci.dead && vspace.index.get(ci.id) === ci,
+      'lookup-cache',
+      'pinned-dead',
+      () => `cpu ${cpu} pins cluster ${ci.id}, which is DEAD or no longer indexed`,
+    );
     pins.set(ci, (pins.get(ci) ?? 0) + 1);
   }
   return pins;
@@ -529,39 +897,79 @@ function auditLookupCachePins(state: SwapState): Map<VirtualCluster, number> {
 function auditFolios(state: SwapState): void {
   for (const folio of state.folios.all()) {
     const at = `folio ${folio.pfn}`;
-    check(state.memcg.isValid(folio.memcg), 'memcg-accounting', 'folio-memcg-invalid',
-      () => `${at} is charged to memcg id ${folio.memcg}`);
-    check(folio.pfn < state.folios.nextPfn && folio.pages.length === 2 ** folio.order,
-      'identity', 'folio-order-pages', () => `${at} has order ${folio.order} and ${folio.pages.length} pages`);
-    check(folio.mappers.size > 0 || folio.swapcache, 'identity', 'folio-held-by-nothing', () => `${at} is held by nothing`);
-    check(folio.swapcache || folio.dirty, 'content', 'folio-clean-outside-cache', () => `${at} is clean outside the swap cache`);
+    check(
+      state.memcg.isValid(folio.memcg),
+      'memcg-accounting',
+      'folio-memcg-invalid',
+      () => `${at} is charged to memcg id ${folio.memcg}`,
+    );
+    check(
+      folio.pfn < state.folios.nextPfn && folio.pages.length === 2 ** folio.order,
+      'identity',
+      'folio-order-pages',
+      () => `${at} has order ${folio.order} and ${folio.pages.length} pages`,
+    );
+    check(
+      folio.mappers.size > 0 || folio.swapcache,
+      'identity',
+      'folio-held-by-nothing',
+      () => `${at} is held by nothing`,
+    );
+    check(
+      folio.swapcache || folio.dirty,
+      'content',
+      'folio-clean-outside-cache',
+      () => `${at} is clean outside the swap cache`,
+    );
     let maps = 0;
     for (const holder of folio.mappers) {
       const word = state.holders[holder] ?? 0;
-      check(holderIsPresent(word) && holderToPfn(word) === folio.pfn, 'identity', 'rmap-holder-maps-other',
-        () => `${at} rmap lists holder ${holder}, which maps something else`);
+      check(
+        holderIsPresent(word) && holderToPfn(word) === folio.pfn,
+        'identity',
+        'rmap-holder-maps-other',
+        () => `${at} rmap lists holder ${holder}, which maps something else`,
+      );
       maps++;
     }
     const pageMaps = folio.pageMaps.reduce((sum, n) => sum + n, 0);
-    check(pageMaps === maps, 'identity', 'page-map-counts', () => `${at} page map counts ${pageMaps}, rmap ${maps}`);
+    check(
+      pageMaps === maps,
+      'identity',
+      'page-map-counts',
+      () => `${at} page map counts ${pageMaps}, rmap ${maps}`,
+    );
     if (!folio.swapcache) continue;
     const locs = state.entriesOf(folio, 0);
     locs.forEach((loc, page) => {
       const word = state.word(loc);
-      check(wordIsPfn(word) && wordToPfn(word) === folio.pfn, 'cache-binding', 'folio-page-unbound',
-        () => `${at} page ${page} bound to ${formatEntryValue(loc.value)}, ` +
-          `which holds ${hex(word)}`);
+      check(
+        wordIsPfn(word) && wordToPfn(word) === folio.pfn,
+        'cache-binding',
+        'folio-page-unbound',
+        () =>
+          `${at} page ${page} bound to ${formatEntryValue(loc.value)}, ` +
+          `which holds ${hex(word)}`,
+      );
     });
   }
 }
 
 function auditZswap(state: SwapState, handles: Map<number, number>): void {
   for (const [handle, owners] of handles) {
-    check(owners === 1 && state.zswap.isLive(handle), 'backend-ownership', 'zswap-handle-owners',
-      () => `zswap handle ${handle} owned ${owners} times, live ${state.zswap.isLive(handle)}`);
+    check(
+      owners === 1 && state.zswap.isLive(handle),
+      'backend-ownership',
+      'zswap-handle-owners',
+      () => `zswap handle ${handle} owned ${owners} times, live ${state.zswap.isLive(handle)}`,
+    );
   }
-  check(handles.size === state.zswap.stored, 'backend-ownership', 'zswap-pool-stored',
-    () => `zswap pool holds ${state.zswap.stored} objects, entries own ${handles.size}`);
+  check(
+    handles.size === state.zswap.stored,
+    'backend-ownership',
+    'zswap-pool-stored',
+    () => `zswap pool holds ${state.zswap.stored} objects, entries own ${handles.size}`,
+  );
 }
 
 function auditCounters(state: SwapState): void {
@@ -572,9 +980,14 @@ function auditCounters(state: SwapState): void {
     total += device.pages;
     free += device.pages - device.inuse;
   }
-  check(free === state.counters.nrSwapPages && total === state.counters.totalSwapPages,
-    'device-accounting', 'nr-swap-pages', () => `nr_swap_pages ${state.counters.nrSwapPages} total ` +
-      `${state.counters.totalSwapPages}, devices say ${free} and ${total}`);
+  check(
+    free === state.counters.nrSwapPages && total === state.counters.totalSwapPages,
+    'device-accounting',
+    'nr-swap-pages',
+    () =>
+      `nr_swap_pages ${state.counters.nrSwapPages} total ` +
+      `${state.counters.totalSwapPages}, devices say ${free} and ${total}`,
+  );
 }
 
 /**
@@ -592,70 +1005,153 @@ function auditAllocClaims(state: SwapState): void {
   const alloc = state.allocated;
   if (alloc !== null && alloc.opSeq === state.opSeq && alloc.order > 0) {
     const found = slotOf(state, alloc.value);
-    check(found === null || found.ci.count === 0 || found.ci.order === alloc.order, 'cluster-accounting', 'alloc-order',
-      () => `order-${alloc.order} run at ${formatEntryValue(alloc.value)} (cpu ${state.cpu}) in ` +
-        `cluster ${found?.ci.id ?? -1} of order ${found?.ci.order ?? -1}`);
+    check(
+      found === null || found.ci.count === 0 || found.ci.order === alloc.order,
+      'cluster-accounting',
+      'alloc-order',
+      () =>
+        `order-${alloc.order} run at ${formatEntryValue(alloc.value)} (cpu ${state.cpu}) in ` +
+        `cluster ${found?.ci.id ?? -1} of order ${found?.ci.order ?? -1}`,
+    );
   }
   const fallback = state.vswapFallback;
   if (fallback !== null && fallback.opSeq === state.opSeq) {
-    check(!state.virtualSpace().hasFreeRun(fallback.order), 'allowance', 'fallback-with-virtual-run',
-      () => `fallback to physical at order ${fallback.order} (cpu ${state.cpu}) with a free virtual run`);
+    check(
+      !state.virtualSpace().hasFreeRun(fallback.order),
+      'allowance',
+      'fallback-with-virtual-run',
+      () =>
+        `fallback to physical at order ${fallback.order} (cpu ${state.cpu}) with a free virtual run`,
+    );
   }
   const note = state.enospc;
   if (note === null || note.opSeq !== state.opSeq) return;
   if (note.space !== 'virtual' && note.tried === null) {
-    check(!state.allocator.hasFreeRun(note.order), 'allowance', 'enospc-physical-run',
-      () => `ENOSPC at order ${note.order} (cpu ${state.cpu}) with a free physical run`);
+    check(
+      !state.allocator.hasFreeRun(note.order),
+      'allowance',
+      'enospc-physical-run',
+      () => `ENOSPC at order ${note.order} (cpu ${state.cpu}) with a free physical run`,
+    );
   }
   if (note.space !== 'virtual' && note.tried !== null) {
     const device = state.devices[note.tried];
-    const free = device?.kind === 'table' ? device.hasFreeRun(note.order, false) : device?.hasFreeRun(note.order);
-    check(device !== undefined && free === false, 'allowance', 'enospc-tried-device-run',
-      () => `ENOSPC at order ${note.order} (cpu ${state.cpu}) with a free run on device ${note.tried ?? -1}, ` +
-        'the device it tried');
+    const free =
+      device?.kind === 'table'
+        ? device.hasFreeRun(note.order, false)
+        : device?.hasFreeRun(note.order);
+    check(
+      device !== undefined && free === false,
+      'allowance',
+      'enospc-tried-device-run',
+      () =>
+        `ENOSPC at order ${note.order} (cpu ${state.cpu}) with a free run on device ${note.tried ?? -1}, ` +
+        'the device it tried',
+    );
   }
   if (note.space !== 'physical') {
-    check(!state.virtualSpace().hasFreeRun(note.order), 'allowance', 'enospc-virtual-run',
-      () => `ENOSPC at order ${note.order} (cpu ${state.cpu}) with a free virtual run`);
+    check(
+      !state.virtualSpace().hasFreeRun(note.order),
+      'allowance',
+      'enospc-virtual-run',
+      () => `ENOSPC at order ${note.order} (cpu ${state.cpu}) with a free virtual run`,
+    );
   }
 }
 
 /** After a drain: no entries, folios, zswap objects, tables, rmap words or pins are left. */
 export function auditEmptyState(state: SwapState): void {
-  check(state.holders.every((word) => word === 0), 'drain', 'drain-holders', () => 'a holder is not empty');
-  check(state.folios.size === 0, 'drain', 'drain-folios', () => `${state.folios.size} folios are live`);
-  check(state.zswap.stored === 0 && state.zswapTree.total === 0, 'drain', 'drain-zswap',
-    () => `${state.zswap.stored} zswap objects are stored`);
+  check(
+    state.holders.every((word) => word === 0),
+    'drain',
+    'drain-holders',
+    () => 'a holder is not empty',
+  );
+  check(
+    state.folios.size === 0,
+    'drain',
+    'drain-folios',
+    () => `${state.folios.size} folios are live`,
+  );
+  check(
+    state.zswap.stored === 0 && state.zswapTree.total === 0,
+    'drain',
+    'drain-zswap',
+    () => `${state.zswap.stored} zswap objects are stored`,
+  );
   for (let index = 0; index < state.memcg.count; index++) {
-    check(state.memcg.current(index) === 0, 'drain', 'drain-memcg-charge',
-      () => `memcg ${index} is still charged ${state.memcg.current(index)} pages of swap`);
+    check(
+      state.memcg.current(index) === 0,
+      'drain',
+      'drain-memcg-charge',
+      () => `memcg ${index} is still charged ${state.memcg.current(index)} pages of swap`,
+    );
   }
   for (const device of state.devices) {
-    check(device.inuse === 0, 'drain', 'drain-device-inuse', () => `device ${device.type} has ${device.inuse} in use`);
+    check(
+      device.inuse === 0,
+      'drain',
+      'drain-device-inuse',
+      () => `device ${device.type} has ${device.inuse} in use`,
+    );
     if (device.kind === 'table') {
       for (const ci of device.clusters) {
-        check(ci.count === ci.badCount && ci.extend === null, 'drain', 'drain-cluster-count',
-          () => `device ${device.type} cluster ${ci.id} count ${ci.count}`);
-        check(ci.badCount > 0 || ci.table === null, 'drain', 'drain-cluster-table',
-          () => `device ${device.type} cluster ${ci.id} kept an empty table`);
+        check(
+          ci.count === ci.badCount && ci.extend === null,
+          'drain',
+          'drain-cluster-count',
+          () => `device ${device.type} cluster ${ci.id} count ${ci.count}`,
+        );
+        check(
+          ci.badCount > 0 || ci.table === null,
+          'drain',
+          'drain-cluster-table',
+          () => `device ${device.type} cluster ${ci.id} kept an empty table`,
+        );
       }
     }
   }
   const vspace = state.vspace;
   if (vspace === null) return;
-  check(vspace.inuse === 0, 'drain', 'drain-virtual-inuse', () => `${vspace.inuse} virtual slots in use`);
+  check(
+    vspace.inuse === 0,
+    'drain',
+    'drain-virtual-inuse',
+    () => `${vspace.inuse} virtual slots in use`,
+  );
   for (const ci of vspace.index.values()) {
-    check(vspace.isPermanent(ci) && ci.count === ci.badCount, 'drain', 'drain-virtual-cluster',
-      () => `virtual cluster ${ci.id} is live with count ${ci.count}`);
-    check(ci.extend === null && ci.vtable.every((vt) => vt === 0), 'drain', 'drain-virtual-extend-vtable',
-      () => `virtual cluster ${ci.id} kept an extend table or a backend`);
-    check(ci.memcgTable?.every((id) => id === 0) ?? true, 'drain', 'drain-virtual-memcg',
-      () => `virtual cluster ${ci.id} kept a memcg id`);
-    check(ci.pins === 0, 'drain', 'drain-virtual-pins', () => `virtual cluster ${ci.id} pinned ${ci.pins} times`);
+    check(
+      vspace.isPermanent(ci) && ci.count === ci.badCount,
+      'drain',
+      'drain-virtual-cluster',
+      () => `virtual cluster ${ci.id} is live with count ${ci.count}`,
+    );
+    check(
+      ci.extend === null && ci.vtable.every((vt) => vt === 0),
+      'drain',
+      'drain-virtual-extend-vtable',
+      () => `virtual cluster ${ci.id} kept an extend table or a backend`,
+    );
+    check(
+      ci.memcgTable?.every((id) => id === 0) ?? true,
+      'drain',
+      'drain-virtual-memcg',
+      () => `virtual cluster ${ci.id} kept a memcg id`,
+    );
+    check(
+      ci.pins === 0,
+      'drain',
+      'drain-virtual-pins',
+      () => `virtual cluster ${ci.id} pinned ${ci.pins} times`,
+    );
   }
   for (let cpu = 0; cpu < vspace.lookupCache.cpus; cpu++) {
     const ci = vspace.lookupCache.cachedOf(cpu);
-    check(ci === null || vspace.lookupCache.mode !== 'pinned', 'drain', 'drain-cache-pins',
-      () => `cpu ${cpu} still pins virtual cluster ${ci?.id ?? -1}`);
+    check(
+      ci === null || vspace.lookupCache.mode !== 'pinned',
+      'drain',
+      'drain-cache-pins',
+      () => `cpu ${cpu} still pins virtual cluster ${ci?.id ?? -1}`,
+    );
   }
 }

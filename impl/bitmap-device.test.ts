@@ -16,9 +16,18 @@ import { SwapCounters } from './swap-counters.ts';
 
 function device(config: Partial<DeviceConfig> = {}) {
   const counters = new SwapCounters();
-  const dev = new BitmapDevice(0, {
-    slots: 10, bad: [], priority: 0, synchronousIo: false, discard: false, ...config,
-  }, counters);
+  const dev = new BitmapDevice(
+    0,
+    {
+      slots: 10,
+      bad: [],
+      priority: 0,
+      synchronousIo: false,
+      discard: false,
+      ...config,
+    },
+    counters,
+  );
   dev.swapon();
   return { dev, counters };
 }
@@ -79,48 +88,54 @@ describe('bitmap device', () => {
    * when none is.
    */
   it('hasFreeRun() matches a brute-force scan, and an allocation fails exactly when no run exists', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 2, max: 40 }),
-      fc.uniqueArray(fc.integer({ min: 1, max: 39 }), { maxLength: 4 }),
-      fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 2 }), fc.nat()),
-        { minLength: 1, maxLength: 60 }),
-      (slots, badList, script) => {
-        const badSlots = badList.filter((slot) => slot < slots);
-        const bad = new Set([0, ...badSlots]);
-        const { dev } = device({ slots, bad: badSlots });
-        const used = new Set<number>();
-        const runs: [number, number][] = [];
-        const oracle = (order: number): boolean => {
-          const nr = 2 ** order;
-          for (let first = 0; first + nr <= slots; first += nr) {
-            let free = true;
-            for (let i = first; i < first + nr; i++) free &&= !used.has(i) && !bad.has(i);
-            if (free) return true;
-          }
-          return false;
-        };
-        for (const [alloc, order, pick] of script) {
-          for (const k of [0, 1, 2]) expect(dev.hasFreeRun(k), `order ${k}`).toBe(oracle(k));
-          if (alloc) {
-            const expected = oracle(order);
-            const offset = dev.alloc(order);
-            expect(offset >= 0, `alloc order ${order}`).toBe(expected);
-            if (offset < 0) continue;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 40 }),
+        fc.uniqueArray(fc.integer({ min: 1, max: 39 }), { maxLength: 4 }),
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 2 }), fc.nat()), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        (slots, badList, script) => {
+          const badSlots = badList.filter((slot) => slot < slots);
+          const bad = new Set([0, ...badSlots]);
+          const { dev } = device({ slots, bad: badSlots });
+          const used = new Set<number>();
+          const runs: [number, number][] = [];
+          const oracle = (order: number): boolean => {
             const nr = 2 ** order;
-            expect(offset % nr).toBe(0);
-            expect(offset + nr).toBeLessThanOrEqual(slots);
-            for (let i = offset; i < offset + nr; i++) {
-              expect(used.has(i) || bad.has(i)).toBe(false);
-              used.add(i);
+            for (let first = 0; first + nr <= slots; first += nr) {
+              let free = true;
+              for (let i = first; i < first + nr; i++) free &&= !used.has(i) && !bad.has(i);
+              if (free) return true;
             }
-            runs.push([offset, nr]);
-          } else if (runs.length > 0) {
-            const [first, nr] = runs.splice(pick % runs.length, 1)[0]!;
-            dev.free(first, nr);
-            for (let i = first; i < first + nr; i++) used.delete(i);
+            return false;
+          };
+          for (const [alloc, order, pick] of script) {
+            for (const k of [0, 1, 2]) expect(dev.hasFreeRun(k), `order ${k}`).toBe(oracle(k));
+            if (alloc) {
+              const expected = oracle(order);
+              const offset = dev.alloc(order);
+              expect(offset >= 0, `alloc order ${order}`).toBe(expected);
+              if (offset < 0) continue;
+              const nr = 2 ** order;
+              expect(offset % nr).toBe(0);
+              expect(offset + nr).toBeLessThanOrEqual(slots);
+              for (let i = offset; i < offset + nr; i++) {
+                expect(used.has(i) || bad.has(i)).toBe(false);
+                used.add(i);
+              }
+              runs.push([offset, nr]);
+            } else if (runs.length > 0) {
+              const [first, nr] = runs.splice(pick % runs.length, 1)[0]!;
+              dev.free(first, nr);
+              for (let i = first; i < first + nr; i++) used.delete(i);
+            }
+            expect(dev.inuse).toBe(used.size);
           }
-          expect(dev.inuse).toBe(used.size);
-        }
-      }), { seed: 20261126, numRuns: 300 });
+        },
+      ),
+      { seed: 20261126, numRuns: 300 },
+    );
   });
 });

@@ -42,8 +42,12 @@ export class BitmapDevice {
   private readonly counters: SwapCounters;
   private readonly steps: BitmapDeviceSteps;
 
-  constructor(type: number, config: DeviceConfig, counters: SwapCounters,
-    steps: BitmapDeviceSteps = bitmapDeviceSteps) {
+  constructor(
+    type: number,
+    config: DeviceConfig,
+    counters: SwapCounters,
+    steps: BitmapDeviceSteps = bitmapDeviceSteps,
+  ) {
     assert(Number.isInteger(type) && type >= 0, () => `swap type ${type}`);
     assert(config.slots >= 2);
     this.type = type;
@@ -69,7 +73,10 @@ export class BitmapDevice {
 
   swapoffFinish(): void {
     assert(this.online && !this.writeOk, () => `device ${this.type} not being swapped off`);
-    assert(this.inuse === 0, () => `device ${this.type} swapped off with ${this.inuse} slots in use`);
+    assert(
+      this.inuse === 0,
+      () => `device ${this.type} swapped off with ${this.inuse} slots in use`,
+    );
     assert(this.store?.writtenSlots === 0, () => `device ${this.type} swapped off with data`);
     this.used = new Uint32Array(0);
     this.bad = new Uint32Array(0);
@@ -100,7 +107,10 @@ export class BitmapDevice {
   /** Allocates the run [slot, slot+nr), which is free (a planned allocation). */
   allocAt(slot: number, nr: number): void {
     assert(this.online && this.writeOk, () => `allocation on device ${this.type} not write-ok`);
-    assert(this.steps.runIsFree(this, slot, nr), () => `run ${slot}+${nr} of device ${this.type} not free`);
+    assert(
+      this.steps.runIsFree(this, slot, nr),
+      () => `run ${slot}+${nr} of device ${this.type} not free`,
+    );
     for (let i = slot; i < slot + nr; i++) setBit(this.used, i);
     this.inuse += nr;
     this.counters.take(nr);
@@ -142,7 +152,6 @@ export class BitmapDevice {
     }
     return false;
   }
-
 }
 
 function runIsFree(device: BitmapDevice, slot: number, nr: number): boolean {

@@ -27,7 +27,11 @@ function ids(list: Set<SwapCluster> | undefined): number[] {
 
 describe('cluster lists', () => {
   it('leaves a partly used cluster in its place on frag after another allocation', () => {
-    const { lists, marks, clusters: [a, b] } = setup();
+    const {
+      lists,
+      marks,
+      clusters: [a, b],
+    } = setup();
     if (a === undefined || b === undefined) throw new Error('setup');
     a.count = 1;
     b.count = 1;
@@ -50,7 +54,11 @@ describe('cluster lists', () => {
   });
 
   it('leaves a partly used cluster in its place on nonfull after another free', () => {
-    const { lists, marks, clusters: [a, b] } = setup();
+    const {
+      lists,
+      marks,
+      clusters: [a, b],
+    } = setup();
     if (a === undefined || b === undefined) throw new Error('setup');
     for (const ci of [a, b]) {
       ci.count = 4;
@@ -67,7 +75,11 @@ describe('cluster lists', () => {
   });
 
   it('sends an empty cluster to free, or to discard when the device discards', () => {
-    const { lists, marks, clusters: [a, b, c] } = setup();
+    const {
+      lists,
+      marks,
+      clusters: [a, b, c],
+    } = setup();
     if (a === undefined || b === undefined || c === undefined) throw new Error('setup');
     a.count = 1;
     lists.relocateAfterAlloc(a);
@@ -90,7 +102,10 @@ describe('cluster lists', () => {
   });
 
   it('keeps a cluster on the discard list, and an isolated one off every list', () => {
-    const { lists, clusters: [a, b] } = setup();
+    const {
+      lists,
+      clusters: [a, b],
+    } = setup();
     if (a === undefined || b === undefined) throw new Error('setup');
     lists.move(a, 'discard');
     a.count = 1;

@@ -38,13 +38,19 @@ export class ClusterLists<C extends SwapCluster> {
   /** The list a flag names; `none` and `dead` are off-list. */
   listOf(flag: ClusterFlag, order: number): Set<C> | null {
     switch (flag) {
-      case 'free': return this.free;
-      case 'nonfull': return this.at(this.nonfull, order);
-      case 'frag': return this.at(this.frag, order);
-      case 'full': return this.full;
-      case 'discard': return this.discard;
+      case 'free':
+        return this.free;
+      case 'nonfull':
+        return this.at(this.nonfull, order);
+      case 'frag':
+        return this.at(this.frag, order);
+      case 'full':
+        return this.full;
+      case 'discard':
+        return this.discard;
       case 'none':
-      case 'dead': return null;
+      case 'dead':
+        return null;
     }
   }
 
@@ -65,8 +71,14 @@ export class ClusterLists<C extends SwapCluster> {
 
   /** Takes the first cluster off `list` and marks it isolated (isolate_lock_cluster()). */
   isolate(list: Set<C>): C | null {
-    assert(list === this.free || list === this.full || list === this.discard ||
-      this.nonfull.includes(list) || this.frag.includes(list), 'isolate from a foreign list');
+    assert(
+      list === this.free ||
+        list === this.full ||
+        list === this.discard ||
+        this.nonfull.includes(list) ||
+        this.frag.includes(list),
+      'isolate from a foreign list',
+    );
     for (const ci of list) {
       assert(this.listOf(ci.flags, ci.order) === list, () => `cluster ${ci.id} on the wrong list`);
       this.move(ci, 'none');

@@ -91,7 +91,10 @@ export class SwapCluster {
   freeTable(): void {
     assert(this.count === 0, () => `cluster ${this.id} freed with count ${this.count}`);
     assert(this.extend === null, () => `cluster ${this.id} freed with an extend table`);
-    assert(this.memcgTable?.every((id) => id === 0) ?? true, () => `cluster ${this.id} freed with memcg ids`);
+    assert(
+      this.memcgTable?.every((id) => id === 0) ?? true,
+      () => `cluster ${this.id} freed with memcg ids`,
+    );
     this.table = null;
     this.memcgTable = null;
   }

@@ -21,7 +21,12 @@
  * the per-cluster memcg table.
  */
 import {
-  kernelLayout, metadataComponents, totalBytes, zeroBytes, type CostCounts, type CostReport,
+  kernelLayout,
+  metadataComponents,
+  totalBytes,
+  zeroBytes,
+  type CostCounts,
+  type CostReport,
   type MetadataBytes,
 } from '../lib/costs.ts';
 import type { SwapState } from './swap-state.ts';
@@ -88,8 +93,15 @@ export function measureMetadata(state: SwapState): MetadataSample {
   }
   return {
     bytes: {
-      swapTable, virtualTable, reverseMap, extendTables, memcgTables: memcgDeferred, clusterStructs,
-      indexNodes, lookupCaches, bitmaps,
+      swapTable,
+      virtualTable,
+      reverseMap,
+      extendTables,
+      memcgTables: memcgDeferred,
+      clusterStructs,
+      indexNodes,
+      lookupCaches,
+      bitmaps,
     },
     memcgTablesEager: memcgEager,
   };
@@ -111,14 +123,24 @@ export class MetadataPeaks {
     const total = totalBytes(bytes);
     this.peakTotal = Math.max(this.peakTotal, total);
     this.peakNoMemcg = Math.max(this.peakNoMemcg, total - bytes.memcgTables);
-    this.peakEager = Math.max(this.peakEager, total - bytes.memcgTables + measured.memcgTablesEager);
+    this.peakEager = Math.max(
+      this.peakEager,
+      total - bytes.memcgTables + measured.memcgTablesEager,
+    );
     this.peakMemcgEager = Math.max(this.peakMemcgEager, measured.memcgTablesEager);
   }
 
   report(counts: CostCounts): CostReport {
     return {
-      counts, bytes: this.current, peakBytes: { ...this.peak }, peakTotalBytes: this.peakTotal,
-      memcg: { peakTotalNoMemcg: this.peakNoMemcg, peakTotalEager: this.peakEager, peakMemcgTablesEager: this.peakMemcgEager },
+      counts,
+      bytes: this.current,
+      peakBytes: { ...this.peak },
+      peakTotalBytes: this.peakTotal,
+      memcg: {
+        peakTotalNoMemcg: this.peakNoMemcg,
+        peakTotalEager: this.peakEager,
+        peakMemcgTablesEager: this.peakMemcgEager,
+      },
     };
   }
 }

@@ -43,13 +43,22 @@ function costs(sys: SwapSystem): CostReport {
 
 /** Swaps holder `holder` out to disk: fault, write, allocSwap, unmap, writeout, evict. */
 function swapOutToDisk(sys: SwapSystem, holder: number, cpu = 0): void {
-  ok(sys, { op: 'fault', holder, order: 0, cpu }, { op: 'write', holder, value: 100 + holder, cpu });
+  ok(
+    sys,
+    { op: 'fault', holder, order: 0, cpu },
+    { op: 'write', holder, value: 100 + holder, cpu },
+  );
   const before = new Set(sys.observe().folios.map((folio) => folio.id));
   ok(sys, { op: 'allocSwap', holder, cpu }, { op: 'unmap', holder, cpu });
-  const folio = sys.observe().folios.find((view) => view.cached && !before.has(view.id)) ??
+  const folio =
+    sys.observe().folios.find((view) => view.cached && !before.has(view.id)) ??
     sys.observe().folios.find((view) => view.cached);
   expect(folio).toBeDefined();
-  ok(sys, { op: 'writeout', folio: folio?.id ?? 0, cpu }, { op: 'evict', folio: folio?.id ?? 0, cpu });
+  ok(
+    sys,
+    { op: 'writeout', folio: folio?.id ?? 0, cpu },
+    { op: 'evict', folio: folio?.id ?? 0, cpu },
+  );
 }
 
 function diskBacked(sys: SwapSystem): number {
@@ -84,7 +93,11 @@ describe('cost counters', () => {
       swapOutToDisk(sys, 0);
       swapOutToDisk(sys, 1);
       const before = costs(sys).counts;
-      ok(sys, { op: 'swapin', holder: 0, order: 0, cpu: 0 }, { op: 'swapin', holder: 1, order: 0, cpu: 0 });
+      ok(
+        sys,
+        { op: 'swapin', holder: 0, order: 0, cpu: 0 },
+        { op: 'swapin', holder: 1, order: 0, cpu: 0 },
+      );
       const after = costs(sys).counts;
       return {
         lookups: after.indexLookups - before.indexLookups,
@@ -124,8 +137,12 @@ describe('cost counters', () => {
   it('classic counts one table write per swap table word written, op by op', () => {
     const sys = system('classic');
     const writes = () => costs(sys).counts.tableWrites;
-    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'fault', holder: 0, order: 0, cpu: 0 },
-      { op: 'write', holder: 0, value: 5, cpu: 0 });
+    ok(
+      sys,
+      { op: 'swapon', device: 0, cpu: 0 },
+      { op: 'fault', holder: 0, order: 0, cpu: 0 },
+      { op: 'write', holder: 0, value: 5, cpu: 0 },
+    );
     const delta = (op: Op): number => {
       const before = writes();
       ok(sys, op);
@@ -177,7 +194,10 @@ describe('metadata bytes', () => {
 
   it('bitmaps: two 64-bit words per 64 slots of each online bitmap device, none once it is off', () => {
     const device80 = { slots: 80, bad: [], priority: 10, synchronousIo: false, discard: false };
-    const config: Config = { ...configTinyDisk, devices: [device80, ...configTinyDisk.devices.slice(1)] };
+    const config: Config = {
+      ...configTinyDisk,
+      devices: [device80, ...configTinyDisk.devices.slice(1)],
+    };
     const sys = system('vswap-direct', config);
     ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'swapon', device: 1, cpu: 0 });
     // 80 slots take two unsigned longs per bitmap (two bitmaps), 10 slots one.
@@ -205,19 +225,22 @@ describe('metadata bytes', () => {
     });
   });
 
-  it.each(['classic', 'vswap-direct'])('%s: an extend table costs a word per cluster slot while it lives, and stays in the peak', (design) => {
-    const sys = system(design);
-    ok(sys, { op: 'swapon', device: 0, cpu: 0 });
-    swapOutToDisk(sys, 0);
-    const targets = overflow(sys);
-    const slots = configTinyDisk.clusterSlots;
-    expect(costs(sys).bytes.extendTables).toBe(slots * kernelLayout.extendTableCount);
-    for (const holder of [0, ...targets]) ok(sys, { op: 'zap', holder, cpu: 0 });
-    const report = costs(sys);
-    expect(report.bytes.extendTables).toBe(0);
-    expect(report.peakBytes.extendTables).toBe(slots * kernelLayout.extendTableCount);
-    expect(sys.marks()['extend-table-freed']).toBe(1);
-  });
+  it.each(['classic', 'vswap-direct'])(
+    '%s: an extend table costs a word per cluster slot while it lives, and stays in the peak',
+    (design) => {
+      const sys = system(design);
+      ok(sys, { op: 'swapon', device: 0, cpu: 0 });
+      swapOutToDisk(sys, 0);
+      const targets = overflow(sys);
+      const slots = configTinyDisk.clusterSlots;
+      expect(costs(sys).bytes.extendTables).toBe(slots * kernelLayout.extendTableCount);
+      for (const holder of [0, ...targets]) ok(sys, { op: 'zap', holder, cpu: 0 });
+      const report = costs(sys);
+      expect(report.bytes.extendTables).toBe(0);
+      expect(report.peakBytes.extendTables).toBe(slots * kernelLayout.extendTableCount);
+      expect(sys.marks()['extend-table-freed']).toBe(1);
+    },
+  );
 });
 
 describe('table writes', () => {
@@ -269,7 +292,9 @@ describe('swapoff scans', () => {
     const { scanned, bytes } = swapoffScan('vswap-all');
     // One virtual cluster's swap table (slots words) is in swapTable too; the rest are the
     // device tables, a word per slot, their Pointer words counted as reverse map.
-    const deviceTables = (bytes.swapTable - slots * kernelLayout.swapTableWord + bytes.reverseMap) / (slots * kernelLayout.swapTableWord);
+    const deviceTables =
+      (bytes.swapTable - slots * kernelLayout.swapTableWord + bytes.reverseMap) /
+      (slots * kernelLayout.swapTableWord);
     expect(deviceTables).toBeGreaterThan(0);
     expect(scanned).toBe(deviceTables * slots);
   });
@@ -302,9 +327,18 @@ describe('reclaim costs', () => {
    * the first `swappedIn` are swapped back in, which leaves their entries cache-only. */
   function fillWithDiskBacking(sys: SwapSystem, count: number, swappedIn: number): void {
     for (let holder = 0; holder < count; holder++) {
-      ok(sys, { op: 'fault', holder, order: 0, cpu: 0 }, { op: 'write', holder, value: 100 + holder, cpu: 0 },
-        { op: 'allocSwap', holder, cpu: 0 }, { op: 'unmap', holder, cpu: 0 });
-      expect(sys.apply({ op: 'writeout', folio: holder + 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
+      ok(
+        sys,
+        { op: 'fault', holder, order: 0, cpu: 0 },
+        { op: 'write', holder, value: 100 + holder, cpu: 0 },
+        { op: 'allocSwap', holder, cpu: 0 },
+        { op: 'unmap', holder, cpu: 0 },
+      );
+      expect(sys.apply({ op: 'writeout', folio: holder + 1, cpu: 0 })).toEqual({
+        errno: 'OK',
+        how: 'disk',
+        device: 0,
+      });
       if (holder < swappedIn) ok(sys, { op: 'swapin', holder, order: 0, cpu: 0 });
     }
   }
@@ -313,8 +347,13 @@ describe('reclaim costs', () => {
    * page left in the swap cache and unmapped: its writeout (folio count+1) needs a backing slot. */
   function fillThenPendWriteout(sys: SwapSystem, swappedIn: number, count = 14): void {
     fillWithDiskBacking(sys, count, swappedIn);
-    ok(sys, { op: 'fault', holder: count, order: 0, cpu: 0 }, { op: 'write', holder: count, value: 100 + count, cpu: 0 },
-      { op: 'allocSwap', holder: count, cpu: 0 }, { op: 'unmap', holder: count, cpu: 0 });
+    ok(
+      sys,
+      { op: 'fault', holder: count, order: 0, cpu: 0 },
+      { op: 'write', holder: count, value: 100 + count, cpu: 0 },
+      { op: 'allocSwap', holder: count, cpu: 0 },
+      { op: 'unmap', holder: count, cpu: 0 },
+    );
   }
 
   it('classic: a reclaiming allocation scans the slots of the run it plans to reclaim', () => {
@@ -323,11 +362,25 @@ describe('reclaim costs', () => {
     // holds and an order-1 allocation reclaims the first pair of a full order-1 cluster.
     const sys = system('classic', configTiny);
     ok(sys, { op: 'swapon', device: 0, cpu: 0 });
-    for (const [holder, order] of [[0, 1], [2, 1], [4, 1], [6, 1], [8, 0], [9, 0], [10, 0], [11, 0], [12, 0]] as const) {
+    for (const [holder, order] of [
+      [0, 1],
+      [2, 1],
+      [4, 1],
+      [6, 1],
+      [8, 0],
+      [9, 0],
+      [10, 0],
+      [11, 0],
+      [12, 0],
+    ] as const) {
       ok(sys, { op: 'fault', holder, order, cpu: 0 }, { op: 'allocSwap', holder, cpu: 0 });
     }
     ok(sys, { op: 'fault', holder: 14, order: 1, cpu: 0 });
-    const { outcome, scanSlots, redirections } = measure(sys, { op: 'allocSwap', holder: 14, cpu: 0 });
+    const { outcome, scanSlots, redirections } = measure(sys, {
+      op: 'allocSwap',
+      holder: 14,
+      cpu: 0,
+    });
     expect(outcome.reclaimed).toEqual([{ folio: 1, kind: 'cache' }]);
     // One order-1 run planned (slots 8-9, folio 1's entries): two slots scanned; a cache
     // reclaim frees entries, it redirects nothing.
@@ -335,14 +388,18 @@ describe('reclaim costs', () => {
     expect(redirections).toBe(0);
   });
 
-  it('vswap-all: a backing reclaim redirects the folio\'s entry and scans only the planned run', () => {
+  it("vswap-all: a backing reclaim redirects the folio's entry and scans only the planned run", () => {
     // Device 0 alone: 13 backing slots of 14 taken (the first six cache-only), and the last
     // writeout from CPU 1, whose per-CPU cluster cache is empty: the slow path reclaims a full
     // cluster's cache-only backing before it looks at the fragmented cluster with the free slot.
     const sys = system('vswap-all', { ...oneDevice, zswapEnabled: false });
     ok(sys, { op: 'swapon', device: 0, cpu: 0 });
     fillThenPendWriteout(sys, 6, 13);
-    const { outcome, scanSlots, redirections, scanMark } = measure(sys, { op: 'writeout', folio: 14, cpu: 1 });
+    const { outcome, scanSlots, redirections, scanMark } = measure(sys, {
+      op: 'writeout',
+      folio: 14,
+      cpu: 1,
+    });
     expect(outcome.reclaimed).toEqual([{ folio: 1, kind: 'backing' }]);
     // The kept reverse map names the owner of the one slot planned: no virtual-cluster scan.
     expect(scanSlots).toBe(1);
@@ -355,8 +412,13 @@ describe('reclaim costs', () => {
     const sys = system('vswap-direct', oneDevice);
     ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'setZswap', enabled: false, cpu: 0 });
     fillThenPendWriteout(sys, 6);
-    const clusters = costs(sys).bytes.virtualTable / (configTiny.clusterSlots * kernelLayout.virtualTableWord);
-    const { outcome, scanSlots, redirections, scanMark } = measure(sys, { op: 'writeout', folio: 15, cpu: 0 });
+    const clusters =
+      costs(sys).bytes.virtualTable / (configTiny.clusterSlots * kernelLayout.virtualTableWord);
+    const { outcome, scanSlots, redirections, scanMark } = measure(sys, {
+      op: 'writeout',
+      folio: 15,
+      cpu: 0,
+    });
     expect(outcome.reclaimed).toEqual([{ folio: 1, kind: 'backing' }]);
     // 15 entries live in 4 virtual clusters of 4 slots (slot 0 is reserved): 16 slots scanned.
     expect(clusters).toBe(4);
@@ -384,9 +446,14 @@ describe('virtual table and reverse map counts', () => {
   function swappedOut(config: Config): KernelSwapSystem {
     const sys = system('vswap-all', config);
     expect(sys).toBeInstanceOf(KernelSwapSystem);
-    ok(sys, { op: 'swapon', device: 0, cpu: 0 }, { op: 'fault', holder: 0, order: 0, cpu: 0 },
-      { op: 'write', holder: 0, value: 5, cpu: 0 }, { op: 'allocSwap', holder: 0, cpu: 0 },
-      { op: 'unmap', holder: 0, cpu: 0 });
+    ok(
+      sys,
+      { op: 'swapon', device: 0, cpu: 0 },
+      { op: 'fault', holder: 0, order: 0, cpu: 0 },
+      { op: 'write', holder: 0, value: 5, cpu: 0 },
+      { op: 'allocSwap', holder: 0, cpu: 0 },
+      { op: 'unmap', holder: 0, cpu: 0 },
+    );
     return sys as KernelSwapSystem;
   }
 
@@ -408,17 +475,33 @@ describe('virtual table and reverse map counts', () => {
     // writeout: the Pointer word installed on the new backing slot (one reverse-map update),
     // the virtual table word cleared (releaseBackend) and set to PHYS (setPhys); the entry is
     // referenced, so its C bit stays clear and is not rewritten.
-    expect(delta(sys, { op: 'writeout', folio: 1, cpu: 0 })).toEqual({ tableWrites: 3, rmapUpdates: 1, cacheOnlySet: 0 });
+    expect(delta(sys, { op: 'writeout', folio: 1, cpu: 0 })).toEqual({
+      tableWrites: 3,
+      rmapUpdates: 1,
+      cacheOnlySet: 0,
+    });
     // swapin (a cache hit): the count in the virtual swap table word drops to 0, and the C bit
     // of the Pointer word is set (a write and a reverse-map update).
-    expect(delta(sys, { op: 'swapin', holder: 0, order: 0, cpu: 0 })).toEqual({ tableWrites: 2, rmapUpdates: 1, cacheOnlySet: 1 });
+    expect(delta(sys, { op: 'swapin', holder: 0, order: 0, cpu: 0 })).toEqual({
+      tableWrites: 2,
+      rmapUpdates: 1,
+      cacheOnlySet: 1,
+    });
     // unmap: the count goes back to 1 and C is cleared (no "set" mark).
-    expect(delta(sys, { op: 'unmap', holder: 0, cpu: 0 })).toEqual({ tableWrites: 2, rmapUpdates: 1, cacheOnlySet: 0 });
+    expect(delta(sys, { op: 'unmap', holder: 0, cpu: 0 })).toEqual({
+      tableWrites: 2,
+      rmapUpdates: 1,
+      cacheOnlySet: 0,
+    });
     // zap: the count drops to 0 again and C is set again (two writes, one reverse-map
     // update); the folio is unmapped, so __try_to_reclaim_swap() frees its swap cache: the PFN
     // word becomes a Shadow word, the free clears the virtual table word, the backing slot's
     // Pointer word (a reverse-map update) and the virtual slot (four writes).
-    expect(delta(sys, { op: 'zap', holder: 0, cpu: 0 })).toEqual({ tableWrites: 6, rmapUpdates: 2, cacheOnlySet: 1 });
+    expect(delta(sys, { op: 'zap', holder: 0, cpu: 0 })).toEqual({
+      tableWrites: 6,
+      rmapUpdates: 2,
+      cacheOnlySet: 1,
+    });
     expect(sys.observe().entries).toEqual([]);
   });
 
@@ -426,7 +509,11 @@ describe('virtual table and reverse map counts', () => {
     const sys = swappedOut(configTiny);
     // The virtual table word is cleared (releaseBackend) and set to the zswap handle; no
     // backing, so no reverse map.
-    expect(delta(sys, { op: 'writeout', folio: 1, cpu: 0 })).toEqual({ tableWrites: 2, rmapUpdates: 0, cacheOnlySet: 0 });
+    expect(delta(sys, { op: 'writeout', folio: 1, cpu: 0 })).toEqual({
+      tableWrites: 2,
+      rmapUpdates: 0,
+      cacheOnlySet: 0,
+    });
     expect(sys.observe().entries[0]?.backend).toBe('zswap');
   });
 
@@ -436,7 +523,10 @@ describe('virtual table and reverse map counts', () => {
     const before = costs(sys).counts.redirections;
     // The entry's data moves from zswap to a new slot on device 0; its holder keeps the
     // virtual entry: one redirection.
-    expect(sys.apply({ op: 'zswapWriteback', holder: 0, cpu: 0 })).toEqual({ errno: 'OK', device: 0 });
+    expect(sys.apply({ op: 'zswapWriteback', holder: 0, cpu: 0 })).toEqual({
+      errno: 'OK',
+      device: 0,
+    });
     expect(costs(sys).counts.redirections - before).toBe(1);
   });
 
@@ -467,11 +557,14 @@ describe('memcg tables', () => {
     const report = costs(sys);
     // Device 0: 4 clusters (a memcg pointer each); tables of clusters 0 and 1 (bad slots 0 and
     // 6) and maybe the one holding the swapped-out page.
-    const tables = (report.bytes.swapTable + report.bytes.reverseMap) / (slots * kernelLayout.swapTableWord);
+    const tables =
+      (report.bytes.swapTable + report.bytes.reverseMap) / (slots * kernelLayout.swapTableWord);
     expect(report.bytes.memcgTables).toBe(4 * kernelLayout.memcgTablePointer + tables * tableMemcg);
     expect(report.memcg?.peakMemcgTablesEager).toBe(report.peakBytes.memcgTables);
     expect(report.memcg?.peakTotalEager).toBe(report.peakTotalBytes);
-    expect(report.memcg?.peakTotalNoMemcg).toBe(report.peakTotalBytes - report.peakBytes.memcgTables);
+    expect(report.memcg?.peakTotalNoMemcg).toBe(
+      report.peakTotalBytes - report.peakBytes.memcgTables,
+    );
   });
 
   it('RFC v2: a physical table gets its memcg_table with its first direct slot, not with Pointer words', () => {
@@ -489,17 +582,29 @@ describe('memcg tables', () => {
     expect(memcg()).toBe(virtualCluster + 4 * kernelLayout.memcgTablePointer);
     expect(costs(sys).memcg?.peakMemcgTablesEager).toBe(memcg() + 2 * tableMemcg);
     // A virtual entry written to disk (zswap off at writeout) installs a Pointer word: no change.
-    ok(sys, { op: 'setZswap', enabled: true, cpu: 0 }, { op: 'fault', holder: 0, order: 0, cpu: 0 },
-      { op: 'write', holder: 0, value: 7, cpu: 0 }, { op: 'allocSwap', holder: 0, cpu: 0 },
-      { op: 'unmap', holder: 0, cpu: 0 }, { op: 'setZswap', enabled: false, cpu: 0 },
-      { op: 'writeout', folio: 1, cpu: 0 }, { op: 'evict', folio: 1, cpu: 0 });
+    ok(
+      sys,
+      { op: 'setZswap', enabled: true, cpu: 0 },
+      { op: 'fault', holder: 0, order: 0, cpu: 0 },
+      { op: 'write', holder: 0, value: 7, cpu: 0 },
+      { op: 'allocSwap', holder: 0, cpu: 0 },
+      { op: 'unmap', holder: 0, cpu: 0 },
+      { op: 'setZswap', enabled: false, cpu: 0 },
+      { op: 'writeout', folio: 1, cpu: 0 },
+      { op: 'evict', folio: 1, cpu: 0 },
+    );
     expect(costs(sys).bytes.reverseMap).toBe(kernelLayout.reverseMapWord);
     const withPointer = memcg();
     expect(withPointer).toBe(virtualCluster + 4 * kernelLayout.memcgTablePointer);
     // A physical entry (zswap off at allocation) is a direct slot: its table gets a memcg_table,
     // and keeps it after the direct slot is freed while the table lives.
-    ok(sys, { op: 'fault', holder: 1, order: 0, cpu: 0 }, { op: 'write', holder: 1, value: 8, cpu: 0 },
-      { op: 'allocSwap', holder: 1, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
+    ok(
+      sys,
+      { op: 'fault', holder: 1, order: 0, cpu: 0 },
+      { op: 'write', holder: 1, value: 8, cpu: 0 },
+      { op: 'allocSwap', holder: 1, cpu: 0 },
+      { op: 'unmap', holder: 1, cpu: 0 },
+    );
     expect(memcg()).toBe(withPointer + tableMemcg);
     ok(sys, { op: 'zap', holder: 1, cpu: 0 }, { op: 'zap', holder: 0, cpu: 0 });
     expect(memcg()).toBe(withPointer + tableMemcg);

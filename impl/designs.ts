@@ -15,9 +15,15 @@ import { KernelSwapSystem } from './swap-system.ts';
  * Builds a kernel-shaped system for `config` with the given knobs; `mutant` names a catalogued
  * deliberately broken variant (impl/mutants.ts) whose buggy steps replace the correct ones.
  */
-export function createKernelSystem(config: Config, knobs: Knobs, mutant?: string): KernelSwapSystem {
-  assert(knobs.reverseMap !== 'elided' || knobs.virtualEntries === 'always',
-    'reverseMap=elided needs virtualEntries=always');
+export function createKernelSystem(
+  config: Config,
+  knobs: Knobs,
+  mutant?: string,
+): KernelSwapSystem {
+  assert(
+    knobs.reverseMap !== 'elided' || knobs.virtualEntries === 'always',
+    'reverseMap=elided needs virtualEntries=always',
+  );
   if (mutant === undefined) return new KernelSwapSystem(config, knobs);
   const variant = Object.hasOwn(mutants, mutant) ? mutants[mutant] : undefined;
   assert(variant !== undefined, () => `unknown mutant '${mutant}'`);

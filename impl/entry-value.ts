@@ -36,7 +36,10 @@ assert(ENTRY_BITS <= 30);
 
 export function swpEntry(type: number, offset: number): number {
   assert(Number.isInteger(type) && type >= 0 && type <= ENTRY_TYPE_MAX, () => `swap type ${type}`);
-  assert(Number.isInteger(offset) && offset >= 0 && offset <= ENTRY_OFFSET_MAX, () => `offset ${offset}`);
+  assert(
+    Number.isInteger(offset) && offset >= 0 && offset <= ENTRY_OFFSET_MAX,
+    () => `offset ${offset}`,
+  );
   return ((type << ENTRY_TYPE_SHIFT) | offset) >>> 0; // include/linux/swapops.h: swp_entry()
 }
 

@@ -59,7 +59,9 @@ describe('FolioTable', () => {
 
   it('all() lists the live folios in PFN order, freed ones gone', () => {
     const table = new FolioTable();
-    const folios = [0, 1, 0, 0, 1].map((order) => table.alloc(order, new Array<number>(2 ** order).fill(7), false, MEMCG_ID_ROOT));
+    const folios = [0, 1, 0, 0, 1].map((order) =>
+      table.alloc(order, new Array<number>(2 ** order).fill(7), false, MEMCG_ID_ROOT),
+    );
     expect(table.freeIfUnused(folios[1]!)).toBe(true);
     expect(table.freeIfUnused(folios[3]!)).toBe(true);
     table.alloc(0, [8], false, MEMCG_ID_ROOT);

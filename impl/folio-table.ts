@@ -48,8 +48,15 @@ export class FolioTable {
     assert(this.nextPfn <= HOLDER_PFN_MAX, 'PFN space exhausted');
     assert(memcgIdIsRecorded(memcg), () => `folio charged to no memcg (id ${memcg})`);
     const folio: Folio = {
-      pfn: this.nextPfn++, order, pages, dirty, swapcache: false, swap: 0, memcg,
-      pageMaps: new Array<number>(pages.length).fill(0), mappers: new Set(),
+      pfn: this.nextPfn++,
+      order,
+      pages,
+      dirty,
+      swapcache: false,
+      swap: 0,
+      memcg,
+      pageMaps: new Array<number>(pages.length).fill(0),
+      mappers: new Set(),
     };
     this.folios.set(folio.pfn, folio);
     return folio;
@@ -74,7 +81,10 @@ export class FolioTable {
   freeIfUnused(folio: Folio): boolean {
     assert(this.folios.get(folio.pfn) === folio, () => `folio ${folio.pfn} freed twice`);
     if (folio.mappers.size > 0 || folio.swapcache) return false;
-    assert(folio.pageMaps.every((n) => n === 0), () => `folio ${folio.pfn} has stray map counts`);
+    assert(
+      folio.pageMaps.every((n) => n === 0),
+      () => `folio ${folio.pfn} has stray map counts`,
+    );
     this.folios.delete(folio.pfn);
     return true;
   }

@@ -45,7 +45,10 @@ export const HOLDER_EMPTY_WORD = 0;
 assert(HOLDER_PAGE_MAX + 1 >= configLimits.clusterSlotsMax);
 assert(ENTRY_BITS + HOLDER_ENTRY_SHIFT <= 32);
 assert(HOLDER_SWAP_MARK === HOLDER_PRESENT_MARK << 1);
-assert(HOLDER_PRESENT_EXCLUSIVE < 1 << HOLDER_PAGE_SHIFT && (HOLDER_PRESENT_EXCLUSIVE & HOLDER_PRESENT_MARK) === 0);
+assert(
+  HOLDER_PRESENT_EXCLUSIVE < 1 << HOLDER_PAGE_SHIFT &&
+    (HOLDER_PRESENT_EXCLUSIVE & HOLDER_PRESENT_MARK) === 0,
+);
 assert(HOLDER_SWP_EXCLUSIVE < 1 << HOLDER_ENTRY_SHIFT && (HOLDER_SWP_EXCLUSIVE & 0b11) === 0);
 
 // Helpers for casting a page or an entry into a holder word.
@@ -54,7 +57,9 @@ export function presentToHolderWord(pfn: number, page: number, exclusive: boolea
   assert(Number.isInteger(pfn) && pfn > 0 && pfn <= HOLDER_PFN_MAX, () => `pfn ${pfn}`);
   assert(Number.isInteger(page) && page >= 0 && page <= HOLDER_PAGE_MAX, () => `page ${page}`);
   const x = exclusive ? HOLDER_PRESENT_EXCLUSIVE : 0;
-  return ((pfn * 2 ** HOLDER_PFN_SHIFT) + (page << HOLDER_PAGE_SHIFT) + x + HOLDER_PRESENT_MARK) >>> 0;
+  return (
+    (pfn * 2 ** HOLDER_PFN_SHIFT + (page << HOLDER_PAGE_SHIFT) + x + HOLDER_PRESENT_MARK) >>> 0
+  );
 }
 
 export function swapToHolderWord(entry: number, exclusive: boolean): number {

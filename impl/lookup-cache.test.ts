@@ -25,7 +25,10 @@ beforeEach(() => {
 afterEach(() => activateCosts(null));
 
 function setup() {
-  const index = new Map<number, VirtualCluster>([[0, new VirtualCluster(0, 4)], [1, new VirtualCluster(1, 4)]]);
+  const index = new Map<number, VirtualCluster>([
+    [0, new VirtualCluster(0, 4)],
+    [1, new VirtualCluster(1, 4)],
+  ]);
   const load = (id: number) => index.get(id);
   return { index, load, marks: new Marks() };
 }
@@ -54,7 +57,7 @@ describe('lookup cache', () => {
     expect(cache.cachedOf(1)).toBeNull();
   });
 
-  it('pinned: forget() drops every CPU\'s pin of a cluster about to be freed', () => {
+  it("pinned: forget() drops every CPU's pin of a cluster about to be freed", () => {
     const { index, load, marks } = setup();
     const cache = new LookupCache('pinned', 2, marks);
     const a = index.get(0);

@@ -44,7 +44,12 @@ export class LookupCache {
   private readonly marks: Marks;
   private readonly steps: LookupCacheSteps;
 
-  constructor(mode: Knobs['lookupCache'], cpus: number, marks: Marks, steps: LookupCacheSteps = lookupCacheSteps) {
+  constructor(
+    mode: Knobs['lookupCache'],
+    cpus: number,
+    marks: Marks,
+    steps: LookupCacheSteps = lookupCacheSteps,
+  ) {
     assert(cpus >= 1, () => `cpus ${cpus}`);
     assert(mode === 'off' || mode === 'pinned' || mode === 'validated', () => `mode ${mode}`);
     this.mode = mode;

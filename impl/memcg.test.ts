@@ -20,7 +20,12 @@ import type { Knobs } from '../lib/system.ts';
 import { designs } from '../lib/designs.ts';
 import { createSystem } from './designs.ts';
 import {
-  MEMCG_ID_FIRST, MEMCG_ID_NONE, MEMCG_ID_ROOT, memcgIdToIndex, MemcgSwapCounters, memcgToId,
+  MEMCG_ID_FIRST,
+  MEMCG_ID_NONE,
+  MEMCG_ID_ROOT,
+  memcgIdToIndex,
+  MemcgSwapCounters,
+  memcgToId,
 } from './memcg.ts';
 import { swpOffset } from './entry-value.ts';
 import { KernelSwapSystem } from './swap-system.ts';
@@ -109,11 +114,18 @@ describe('physical entries (classic)', () => {
     expect(d.current()).toEqual([3, 0]);
     d.ok({ op: 'fault', holder: 3, order: 0, cpu: 0 });
     // The slot was allocated, then the charge failed: rolled back, the device reported.
-    expect(d.apply({ op: 'allocSwap', holder: 3, cpu: 0 })).toEqual({ errno: 'ENOMEM', virtual: false, device: 0 });
+    expect(d.apply({ op: 'allocSwap', holder: 3, cpu: 0 })).toEqual({
+      errno: 'ENOMEM',
+      virtual: false,
+      device: 0,
+    });
     expect(d.mark('memcg-charge-fail-alloc')).toBe(1);
     let seen = d.system.observe();
     expect(seen.devices[0]?.inuse).toBe(3);
-    expect(seen.folios.find((folio) => folio.id === 4)).toMatchObject({ cached: false, dirty: true });
+    expect(seen.folios.find((folio) => folio.id === 4)).toMatchObject({
+      cached: false,
+      dirty: true,
+    });
     // The root is never charged; memcg 1 has no limit.
     d.swapOut(16);
     d.swapOut(8);
@@ -125,7 +137,9 @@ describe('physical entries (classic)', () => {
     expect(d.current()).toEqual([2, 1]);
     // An injected failure is the same rollback.
     d.ok({ op: 'zap', holder: 3, cpu: 0 }, { op: 'fault', holder: 3, order: 0, cpu: 0 });
-    expect(d.apply({ op: 'allocSwap', holder: 3, cpu: 0, failAlloc: true })).toMatchObject({ errno: 'ENOMEM' });
+    expect(d.apply({ op: 'allocSwap', holder: 3, cpu: 0, failAlloc: true })).toMatchObject({
+      errno: 'ENOMEM',
+    });
     expect(d.mark('enomem-charge')).toBe(1);
     expect(d.current()).toEqual([2, 1]);
   });
@@ -152,7 +166,8 @@ describe('virtual entries', () => {
     // vswap_alloc() only records the memcg.
     expect(d.current()).toEqual([0, 0]);
     expect(d.system.observe().entries.map((entry) => entry.memcg)).toEqual([0, 0, 0, 0, 1]);
-    for (const folio of [1, 2, 3, 5]) expect(d.apply({ op: 'writeout', folio, cpu: 0 })).toMatchObject({ how: 'disk' });
+    for (const folio of [1, 2, 3, 5])
+      expect(d.apply({ op: 'writeout', folio, cpu: 0 })).toMatchObject({ how: 'disk' });
     expect(d.current()).toEqual([3, 1]);
     // folio_realloc_swap() of the fourth page fails its charge: the slot goes back, the folio
     // stays dirty in the swap cache with no backend.
@@ -166,7 +181,10 @@ describe('virtual entries', () => {
     d.ok({ op: 'setZswap', enabled: true, cpu: 0 });
     expect(d.apply({ op: 'writeout', folio: 4, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
     d.ok({ op: 'evict', folio: 4, cpu: 0 });
-    expect(d.apply({ op: 'zswapWriteback', holder: 3, cpu: 0 })).toEqual({ errno: 'ENOMEM', device: 0 });
+    expect(d.apply({ op: 'zswapWriteback', holder: 3, cpu: 0 })).toEqual({
+      errno: 'ENOMEM',
+      device: 0,
+    });
     expect(d.mark('memcg-charge-fail-writeback')).toBe(1);
     seen = d.system.observe();
     expect(seen.entries[3]).toMatchObject({ backend: 'zswap', device: null });
@@ -175,10 +193,17 @@ describe('virtual entries', () => {
     // Freeing a disk-backed entry uncharges its backing; then the writeback fits.
     d.ok({ op: 'evict', folio: 1, cpu: 0 }, { op: 'zap', holder: 0, cpu: 0 });
     expect(d.current()).toEqual([2, 1]);
-    expect(d.apply({ op: 'zswapWriteback', holder: 3, cpu: 0 })).toEqual({ errno: 'OK', device: 0 });
+    expect(d.apply({ op: 'zswapWriteback', holder: 3, cpu: 0 })).toEqual({
+      errno: 'OK',
+      device: 0,
+    });
     expect(d.current()).toEqual([3, 1]);
     // A zswap store of a redirtied disk-backed entry releases (and uncharges) the backing.
-    expect(d.apply({ op: 'swapin', holder: 8, order: 0, cpu: 0 })).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
+    expect(d.apply({ op: 'swapin', holder: 8, order: 0, cpu: 0 })).toEqual({
+      errno: 'OK',
+      how: 'cache-hit',
+      freedCache: false,
+    });
     d.ok({ op: 'write', holder: 8, value: 7, cpu: 0 }, { op: 'unmap', holder: 8, cpu: 0 });
     expect(d.apply({ op: 'writeout', folio: 5, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
     expect(d.current()).toEqual([3, 0]);
@@ -186,7 +211,10 @@ describe('virtual entries', () => {
 
   it('record their memcg in the virtual cluster, and a Pointer-only physical cluster has no memcg table (RFC v2)', () => {
     // vswap-rfc as the mm tree has it (virtual only while zswap is enabled): both kinds.
-    const d = new Driver({ ...knobsOf('vswap-rfc'), virtualEntries: 'when-zswap' }, configTinyMemcg);
+    const d = new Driver(
+      { ...knobsOf('vswap-rfc'), virtualEntries: 'when-zswap' },
+      configTinyMemcg,
+    );
     d.ok(swapon(0));
     const device = d.system.state.devices[0];
     if (device?.kind !== 'table') throw new Error('vswap-rfc has table devices');
@@ -219,10 +247,20 @@ describe('mem_cgroup_swap_full()', () => {
     d.ok({ op: 'evict', folio: 1, cpu: 0 }, { op: 'evict', folio: 3, cpu: 0 });
     // memcg 0 uses 2 of 3 pages (2 * 2 >= 3); swap itself is far from half full.
     expect(d.system.state.vmSwapFull()).toBe(false);
-    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0 })).toEqual({ errno: 'OK', how: 'read-zswap', order: 0, freedCache: true });
+    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0 })).toEqual({
+      errno: 'OK',
+      how: 'read-zswap',
+      order: 0,
+      freedCache: true,
+    });
     expect(d.mark('memcg-swap-full-free-swapin')).toBe(1);
     // memcg 1 has no swap.max: its cache stays.
-    expect(d.apply({ op: 'swapin', holder: 8, order: 0, cpu: 0 })).toEqual({ errno: 'OK', how: 'read-zswap', order: 0, freedCache: false });
+    expect(d.apply({ op: 'swapin', holder: 8, order: 0, cpu: 0 })).toEqual({
+      errno: 'OK',
+      how: 'read-zswap',
+      order: 0,
+      freedCache: false,
+    });
   });
 
   it('reclaims a mapped swap-cache folio when the last swap reference goes and the memcg is half full', () => {
@@ -230,7 +268,10 @@ describe('mem_cgroup_swap_full()', () => {
     d.ok(swapon(0));
     d.swapOut(0);
     // Holder 20 (the root) maps folio 2 too; folio 2 is charged to memcg 0, its faulter's.
-    d.ok({ op: 'fault', holder: 2, order: 0, cpu: 0 }, { op: 'fork', holder: 2, target: 20, cpu: 0 });
+    d.ok(
+      { op: 'fault', holder: 2, order: 0, cpu: 0 },
+      { op: 'fork', holder: 2, target: 20, cpu: 0 },
+    );
     d.ok({ op: 'allocSwap', holder: 2, cpu: 0 }, { op: 'unmap', holder: 2, cpu: 0 });
     expect(d.current()).toEqual([2, 0]);
     expect(d.apply({ op: 'zap', holder: 2, cpu: 0 })).toEqual({ errno: 'OK', freedCache: true });
@@ -247,10 +288,17 @@ describe('large reads', () => {
     // Holders 6 (memcg 0) and 8 (memcg 1) get the aligned pair 4, 5 of the synchronous device.
     expect(swpOffset(d.swapOut(6).entry ?? 0)).toBe(4);
     expect(swpOffset(d.swapOut(8).entry ?? 0)).toBe(5);
-    for (const folio of [1, 2]) d.ok({ op: 'writeout', folio, cpu: 0 }, { op: 'evict', folio, cpu: 0 });
+    for (const folio of [1, 2])
+      d.ok({ op: 'writeout', folio, cpu: 0 }, { op: 'evict', folio, cpu: 0 });
     // Forked into the root's aligned holders 20 and 21 (both swap PTEs non-exclusive).
-    d.ok({ op: 'fork', holder: 6, target: 20, cpu: 0 }, { op: 'fork', holder: 8, target: 21, cpu: 0 });
-    expect(d.apply({ op: 'swapin', holder: 20, order: 1, cpu: 0 })).toMatchObject({ how: 'read-disk', order: 0 });
+    d.ok(
+      { op: 'fork', holder: 6, target: 20, cpu: 0 },
+      { op: 'fork', holder: 8, target: 21, cpu: 0 },
+    );
+    expect(d.apply({ op: 'swapin', holder: 20, order: 1, cpu: 0 })).toMatchObject({
+      how: 'read-disk',
+      order: 0,
+    });
     expect(d.mark('swapin-large-mixed-memcg')).toBe(1);
     expect(d.mark('swapin-large')).toBe(0);
   });
@@ -260,30 +308,56 @@ describe('large reads', () => {
     // still held elsewhere (its swap cache stays), written out zero: both objects stale.
     const sync: Config = {
       ...configTinyMemcg,
-      devices: configTinyMemcg.devices.map((device, type) => ({ ...device, synchronousIo: type === 0 })),
+      devices: configTinyMemcg.devices.map((device, type) => ({
+        ...device,
+        synchronousIo: type === 0,
+      })),
     };
     const d = new Driver(knobsOf('classic'), sync);
-    d.ok(swapon(0), { op: 'fault', holder: 0, order: 1, cpu: 0 }, { op: 'write', holder: 0, value: 5, cpu: 0 });
+    d.ok(
+      swapon(0),
+      { op: 'fault', holder: 0, order: 1, cpu: 0 },
+      { op: 'write', holder: 0, value: 5, cpu: 0 },
+    );
     d.ok({ op: 'fork', holder: 1, target: 7, cpu: 0 }, { op: 'allocSwap', holder: 0, cpu: 0 });
-    d.ok({ op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 }, { op: 'unmap', holder: 7, cpu: 0 });
+    d.ok(
+      { op: 'unmap', holder: 0, cpu: 0 },
+      { op: 'unmap', holder: 1, cpu: 0 },
+      { op: 'unmap', holder: 7, cpu: 0 },
+    );
     expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zswap' });
     // Holder 0's swap PTE is exclusive, holder 1's is not: only holder 0 maps, and page 1's
     // entry (held by 1 and 7) keeps the swap cache.
-    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0 })).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
+    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0 })).toEqual({
+      errno: 'OK',
+      how: 'cache-hit',
+      freedCache: false,
+    });
     d.ok({ op: 'write', holder: 0, value: 0, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 });
     expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zero' });
     d.ok({ op: 'evict', folio: 1, cpu: 0 });
     // Both swap PTEs non-exclusive (a fork and a zap of its child), each entry held once.
-    d.ok({ op: 'zap', holder: 7, cpu: 0 }, { op: 'fork', holder: 0, target: 6, cpu: 0 }, { op: 'zap', holder: 6, cpu: 0 });
-    expect(d.system.observe().entries.map((entry) => [entry.backend, entry.staleZswap, entry.count]))
-      .toEqual([['zero', true, 1], ['zero', true, 1]]);
-    expect(d.apply({ op: 'swapin', holder: 0, order: 1, cpu: 0 })).toMatchObject({ how: 'read-zero', order: 0 });
+    d.ok(
+      { op: 'zap', holder: 7, cpu: 0 },
+      { op: 'fork', holder: 0, target: 6, cpu: 0 },
+      { op: 'zap', holder: 6, cpu: 0 },
+    );
+    expect(
+      d.system.observe().entries.map((entry) => [entry.backend, entry.staleZswap, entry.count]),
+    ).toEqual([
+      ['zero', true, 1],
+      ['zero', true, 1],
+    ]);
+    expect(d.apply({ op: 'swapin', holder: 0, order: 1, cpu: 0 })).toMatchObject({
+      how: 'read-zero',
+      order: 0,
+    });
     expect(d.mark('swapin-large-stale-zswap')).toBe(1);
   });
 });
 
 describe('the audit', () => {
-  it('recounts every memcg\'s charge from the memcg tables', () => {
+  it("recounts every memcg's charge from the memcg tables", () => {
     const d = new Driver(knobsOf('vswap-direct'), memcgDisk);
     d.ok(swapon(0));
     d.swapOut(0);

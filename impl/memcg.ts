@@ -54,7 +54,10 @@ assert(MEMCG_ID_BITS === 8 * Uint16Array.BYTES_PER_ELEMENT);
 /** The id of memcg `index` of Config.memcgs, or of the root for null. */
 export function memcgToId(index: number | null): number {
   if (index === null) return MEMCG_ID_ROOT;
-  assert(Number.isInteger(index) && index >= 0 && index < configLimits.memcgsMax, () => `memcg ${index}`);
+  assert(
+    Number.isInteger(index) && index >= 0 && index < configLimits.memcgsMax,
+    () => `memcg ${index}`,
+  );
   return MEMCG_ID_FIRST + index;
 }
 

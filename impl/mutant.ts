@@ -78,7 +78,13 @@ export function mutantDesignLabel(entry: MutantDoc, design: string): string {
   return knobs.length === 0 ? design : `${design}[${knobs.join(',')}]`;
 }
 
-export const allDesigns = ['classic', 'vswap-rfc', 'vswap-all', 'vswap-direct', 'vswap-direct-cached'] as const;
+export const allDesigns = [
+  'classic',
+  'vswap-rfc',
+  'vswap-all',
+  'vswap-direct',
+  'vswap-direct-cached',
+] as const;
 export const virtualDesigns = ['vswap-all', 'vswap-direct', 'vswap-direct-cached'] as const;
 export const keptRmapDesigns = ['vswap-all'] as const;
 export const elidedDesigns = ['vswap-direct', 'vswap-direct-cached'] as const;
@@ -88,4 +94,3 @@ export interface Mutant extends StepOverrides {
   readonly name: string;
   readonly doc: MutantDoc;
 }
-

@@ -63,32 +63,75 @@ export type { MutantCatchKind, MutantDoc, RaceMutantDoc } from './mutant.ts';
 
 /** Every catalogued mutant by name, in catalogue order (counts, swap cache, zero pages and
  * zswap, memcg, allocation, the optimizations, races). */
-export const mutants: Readonly<Record<string, Mutant>> = Object.fromEntries([
-  extendPutOffByOne, overflowNoRollback, extendTableLeak, putSkipsFree, shadowLeftAfterFree,
-  splitWrongFolio, splitRmapStale, reclaimBusyFolio, zeroFlagStale, zswapStaleWhenDisabled,
-  zswapLoadNoOwner, partialZeroLargeWriteout, zeroAlsoWritten, zswapFreeNoErase, writeoutSkipIo,
-  vswapChargeAtAlloc, putFreeSkipsUncharge, clusterListStale, orderNotReset,
-  largeAllocSkipsFreeClusters, largeAllocOrder0List, counterFailurePath, swapoffKeepsClusterInfo, bitmapFreeOffByOne,
-  bitmapBadSlotUsed, lookupCacheStaleAfterFree, pinnedPermanentLeak, rmapSlotNotOffset,
-  rmapCacheBitNeverSet, rmapClearDropsTag, rmapEncodingCollision, elidedSwapoffMiss,
-  redirectDropsShadow, validatedCacheIdOnly, swapinNoRevalidate, swapoffNoPin, allocNoWriteokRecheck,
-  countWrongClusterLock, writebackNoRecheck, skipCacheUnpinned, skipCacheEarlyUnpin,
-  lookupCacheUseAfterFree, vswapPercpuTrust,
-].map((mutant: Mutant) => [mutant.name, mutant]));
+export const mutants: Readonly<Record<string, Mutant>> = Object.fromEntries(
+  [
+    extendPutOffByOne,
+    overflowNoRollback,
+    extendTableLeak,
+    putSkipsFree,
+    shadowLeftAfterFree,
+    splitWrongFolio,
+    splitRmapStale,
+    reclaimBusyFolio,
+    zeroFlagStale,
+    zswapStaleWhenDisabled,
+    zswapLoadNoOwner,
+    partialZeroLargeWriteout,
+    zeroAlsoWritten,
+    zswapFreeNoErase,
+    writeoutSkipIo,
+    vswapChargeAtAlloc,
+    putFreeSkipsUncharge,
+    clusterListStale,
+    orderNotReset,
+    largeAllocSkipsFreeClusters,
+    largeAllocOrder0List,
+    counterFailurePath,
+    swapoffKeepsClusterInfo,
+    bitmapFreeOffByOne,
+    bitmapBadSlotUsed,
+    lookupCacheStaleAfterFree,
+    pinnedPermanentLeak,
+    rmapSlotNotOffset,
+    rmapCacheBitNeverSet,
+    rmapClearDropsTag,
+    rmapEncodingCollision,
+    elidedSwapoffMiss,
+    redirectDropsShadow,
+    validatedCacheIdOnly,
+    swapinNoRevalidate,
+    swapoffNoPin,
+    allocNoWriteokRecheck,
+    countWrongClusterLock,
+    writebackNoRecheck,
+    skipCacheUnpinned,
+    skipCacheEarlyUnpin,
+    lookupCacheUseAfterFree,
+    vswapPercpuTrust,
+  ].map((mutant: Mutant) => [mutant.name, mutant]),
+);
 
 /** The documentation of every catalogued mutant, by name. */
 export const mutantCatalogue: Readonly<Record<string, MutantDoc>> = Object.fromEntries(
-  Object.values(mutants).map((mutant) => [mutant.name, mutant.doc]));
+  Object.values(mutants).map((mutant) => [mutant.name, mutant.doc]),
+);
 
 /** A mutant's design reference on `design` (its first unless named): the design with the
  * mutant's knob overrides, and with the mutant switched on unless `switchedOn` is false. */
-export function mutantDesignRef(name: string, design?: string, switchedOn = true):
-  { readonly base: string; readonly knobs?: Partial<Knobs>; readonly mutant?: string } {
+export function mutantDesignRef(
+  name: string,
+  design?: string,
+  switchedOn = true,
+): { readonly base: string; readonly knobs?: Partial<Knobs>; readonly mutant?: string } {
   const entry = mutantCatalogue[name];
   if (entry === undefined) throw new Error(`unknown mutant ${name}`);
   const base = design ?? entry.designs[0];
   if (base === undefined) throw new Error(`mutant ${name} lists no design`);
-  return { base, ...(entry.knobs === undefined ? {} : { knobs: entry.knobs }), ...(switchedOn ? { mutant: name } : {}) };
+  return {
+    base,
+    ...(entry.knobs === undefined ? {} : { knobs: entry.knobs }),
+    ...(switchedOn ? { mutant: name } : {}),
+  };
 }
 
 /**
@@ -97,17 +140,21 @@ export function mutantDesignRef(name: string, design?: string, switchedOn = true
  * properties/canary.test.ts shows each of these audits able to fail on a direct corruption.
  */
 export const auditsWithoutMutantCanary: Readonly<Record<string, string>> = {
-  'cache-binding': 'observe() derives every entry\'s cache binding (folio and page) and its ' +
+  'cache-binding':
+    "observe() derives every entry's cache binding (folio and page) and its " +
     'content from the same PFN words and folio fields (PG_swapcache, folio->swap, order) that ' +
     'the audit checks, so a wrong binding is first an observation difference',
-  'exclusive': 'observe() shows every holder\'s exclusive bit (HolderView.exclusive) and the ' +
+  exclusive:
+    "observe() shows every holder's exclusive bit (HolderView.exclusive) and the " +
     'model keeps the same rule (an exclusive mapping or swap PTE is the only one of its page or ' +
     'entry), so a bit set where the rule forbids it differs from the model first',
-  'allocation-fence': 'the only state it checks between ops, an online device that is not ' +
+  'allocation-fence':
+    'the only state it checks between ops, an online device that is not ' +
     'write-ok, is observed directly (DeviceView.writeOk); sequentially no allocation runs ' +
     'between clearing SWP_WRITEOK and the end of swapoff (brief §5 #10 is an interleaving bug)',
-  'memcg-accounting': 'observe() shows every memcg\'s swap page counter (memcgSwapCurrent) and ' +
-    'every entry\'s recorded memcg (EntryView.memcg), which with the entry\'s backing is all the ' +
+  'memcg-accounting':
+    "observe() shows every memcg's swap page counter (memcgSwapCurrent) and " +
+    "every entry's recorded memcg (EntryView.memcg), which with the entry's backing is all the " +
     'recount reads, so a wrong counter or id differs from the model first (see ' +
     '`put-free-skips-uncharge` and `vswap-charge-at-alloc`)',
 };
@@ -123,10 +170,13 @@ export function mutantTableMarkdown(): string {
     const doc = mutantCatalogue[name];
     if (doc === undefined) continue;
     const kind = doc.race === undefined ? doc.catches.kind : `${doc.catches.kind}, by explore`;
-    const catches = doc.catches.invariant === undefined ? kind : `${kind} (${doc.catches.invariant})`;
+    const catches =
+      doc.catches.invariant === undefined ? kind : `${kind} (${doc.catches.invariant})`;
     const designs = doc.designs.map((design) => mutantDesignLabel(doc, design)).join(', ');
-    lines.push(`| \`${name}\` | ${designs} | ${escape(doc.summary)} | ` +
-      `${escape(doc.mirrors)} | ${catches} | ${doc.shortest} |`);
+    lines.push(
+      `| \`${name}\` | ${designs} | ${escape(doc.summary)} | ` +
+        `${escape(doc.mirrors)} | ${catches} | ${doc.shortest} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -12,13 +12,22 @@
  */
 import { assert } from '../lib/assert.ts';
 import type {
-  DeviceView, EntryView, FolioView, HolderView, Observation,
+  DeviceView,
+  EntryView,
+  FolioView,
+  HolderView,
+  Observation,
 } from '../lib/observation.ts';
 import { VirtualCluster, type SwapCluster } from './cluster.ts';
 import { swpEntry, swpOffset, swpType, VSWAP_TYPE } from './entry-value.ts';
 import {
-  holderIsExclusive, holderIsPresent, holderIsSwap, holderSwpExclusive, holderToEntry,
-  holderToPage, holderToPfn,
+  holderIsExclusive,
+  holderIsPresent,
+  holderIsSwap,
+  holderSwpExclusive,
+  holderToEntry,
+  holderToPage,
+  holderToPfn,
 } from './holder-word.ts';
 import type { Folio } from './folio-table.ts';
 import { memcgIdToIndex } from './memcg.ts';
@@ -51,12 +60,20 @@ export function observeState(state: SwapState): Observation {
   }
   const folios: FolioView[] = state.folios.all().map(folioView);
   const devices: DeviceView[] = state.devices.map((device) => ({
-    online: device.online, writeOk: device.writeOk, inuse: device.inuse,
+    online: device.online,
+    writeOk: device.writeOk,
+    inuse: device.inuse,
   }));
   assert(holders.length === state.config.holders, 'one view per holder');
-  assert(entries.every((e, i) => i === 0 || (entries[i - 1]?.entry ?? 0) < e.entry), 'sorted');
+  assert(
+    entries.every((e, i) => i === 0 || (entries[i - 1]?.entry ?? 0) < e.entry),
+    'sorted',
+  );
   return {
-    holders, entries, folios, devices,
+    holders,
+    entries,
+    folios,
+    devices,
     swapFreePages: state.counters.nrSwapPages,
     zswapStored: state.zswap.stored,
     zswapEnabled: state.zswapEnabled,
@@ -102,7 +119,10 @@ export function observeFolio(state: SwapState, id: number): FolioView | null {
 
 function folioView(folio: Folio): FolioView {
   return {
-    id: folio.pfn, order: folio.order, dirty: folio.dirty, cached: folio.swapcache,
+    id: folio.pfn,
+    order: folio.order,
+    dirty: folio.dirty,
+    cached: folio.swapcache,
     pages: [...folio.pages],
   };
 }

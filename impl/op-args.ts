@@ -9,7 +9,11 @@ import { assert } from '../lib/assert.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
 import type { Folio } from './folio-table.ts';
 import {
-  holderIsPresent, holderIsSwap, holderToEntry, holderToPage, holderToPfn,
+  holderIsPresent,
+  holderIsSwap,
+  holderToEntry,
+  holderToPage,
+  holderToPfn,
 } from './holder-word.ts';
 import type { SwapState } from './swap-state.ts';
 
@@ -27,14 +31,18 @@ export function isOrder(state: SwapState, order: unknown): order is number {
 
 /** The folio and page a present holder maps, or null when the holder is not present. */
 export function presentAt(
-  state: SwapState, holder: unknown,
+  state: SwapState,
+  holder: unknown,
 ): { folio: Folio; page: number } | null {
   if (!isIndex(holder, state.holders.length)) return null;
   const word = state.holders[holder] ?? 0;
   if (!holderIsPresent(word)) return null;
   const folio = state.folios.of(holderToPfn(word));
   const page = holderToPage(word);
-  assert(page < folio.pages.length, () => `holder ${holder} maps page ${page} of folio ${folio.pfn}`);
+  assert(
+    page < folio.pages.length,
+    () => `holder ${holder} maps page ${page} of folio ${folio.pfn}`,
+  );
   return { folio, page };
 }
 

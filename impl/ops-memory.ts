@@ -14,7 +14,10 @@ import { costs } from './cost-counters.ts';
 import type { FaultOp, ForkOp, SetZswapOp, SplitOp, WriteOp } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
 import {
-  HOLDER_EMPTY_WORD, holderIsExclusive, holderToPage, presentToHolderWord,
+  HOLDER_EMPTY_WORD,
+  holderIsExclusive,
+  holderToPage,
+  presentToHolderWord,
 } from './holder-word.ts';
 import { holderMemcgId } from './memcg.ts';
 import { EINVAL, folioById, isIndex, isOrder, OK, presentAt, swapAt } from './op-args.ts';

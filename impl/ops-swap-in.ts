@@ -51,7 +51,10 @@ function swapinRead(state: SwapState, op: SwapinOp, loc: EntryLoc): ImplOutcome 
   const holders = locs.map((_, i) => base + i);
   const kind = state.backendKind(loc);
   assert(kind !== 'none', () => `swapin of ${loc.value} with neither cache nor backend`);
-  assert(locs.every((l) => state.cachedFolio(l) === null), 'read of a cached entry');
+  assert(
+    locs.every((l) => state.cachedFolio(l) === null),
+    'read of a cached entry',
+  );
   const pages = locs.map((l) => state.readBackend(l));
   const order = batch === null ? 0 : op.order;
   // mem_cgroup_swapin_charge_folio(): the folio is charged to the memcg recorded for the entry.
@@ -74,7 +77,11 @@ function swapinCacheHit(state: SwapState, holder: number, loc: EntryLoc, folio: 
   const page = loc.value - folio.swap;
   const base = holder - page;
   const nr = folio.pages.length;
-  const entries = folio.order > 0 && base >= 0 && base % nr === 0 && base + nr <= state.holders.length &&
+  const entries =
+    folio.order > 0 &&
+    base >= 0 &&
+    base % nr === 0 &&
+    base + nr <= state.holders.length &&
     folio.pages.every((_, i) => swapAt(state, base + i) === folio.swap + i);
   const exclusive = state.swpExclusive(holder);
   const whole = entries && folio.pages.every((_, i) => state.swpExclusive(base + i) === exclusive);
@@ -95,7 +102,11 @@ function swapinCacheHit(state: SwapState, holder: number, loc: EntryLoc, folio: 
  * the faulting mapping is not exclusive. `mapped` are the holders the swapin mapped.
  */
 export function finishSwapin(
-  state: SwapState, op: SwapinOp, loc: EntryLoc, folio: Folio, mapped: readonly number[],
+  state: SwapState,
+  op: SwapinOp,
+  loc: EntryLoc,
+  folio: Folio,
+  mapped: readonly number[],
   outcome: ImplOutcome,
 ): ImplOutcome {
   assert(folio.mappers.has(op.holder), () => `holder ${op.holder} not mapped after swapin`);
@@ -165,8 +176,11 @@ export function largeBatch(state: SwapState, holder: number, order: number): Ent
   const type = vtWordToPhysType(vt);
   const offset = vtWordToPhysOffset(vt);
   if (offset % nr !== 0) return null;
-  const contiguous = locs.every((loc, i) => vtWordToPhysType(state.vtWord(loc)) === type &&
-    vtWordToPhysOffset(state.vtWord(loc)) === offset + i);
+  const contiguous = locs.every(
+    (loc, i) =>
+      vtWordToPhysType(state.vtWord(loc)) === type &&
+      vtWordToPhysOffset(state.vtWord(loc)) === offset + i,
+  );
   return contiguous ? locs : null;
 }
 
@@ -177,13 +191,19 @@ export function largeBatch(state: SwapState, holder: number, order: number): Ent
  * write and no holder other than `mapped` maps the folio (folio_ref_count() == 1 + nr_pages).
  */
 function shouldFreeSwap(
-  state: SwapState, folio: Folio, loc: EntryLoc, write: boolean, mapped: readonly number[],
+  state: SwapState,
+  folio: Folio,
+  loc: EntryLoc,
+  write: boolean,
+  mapped: readonly number[],
 ): boolean {
   assert(folio.swapcache, () => `folio ${folio.pfn} left the swap cache early`);
   const type = state.backendDevice(loc);
   const device = type === null ? undefined : state.devices[type];
   const alone = [...folio.mappers].every((holder) => mapped.includes(holder));
-  const other = device?.config.synchronousIo === true || (loc.virtual && state.backendKind(loc) !== 'disk') ||
+  const other =
+    device?.config.synchronousIo === true ||
+    (loc.virtual && state.backendKind(loc) !== 'disk') ||
     (write && alone);
   const full = state.memcgSwapFull(folio);
   if (!other && !full) return false;
@@ -292,4 +312,8 @@ function redirectBacking(state: SwapState, loc: EntryLoc, run: PhysicalRun, cont
 }
 
 /** The steps of this file, correct. */
-export const swapInSteps = { swapinRead, freeAfterPut, redirectBacking } satisfies Partial<KernelSteps>;
+export const swapInSteps = {
+  swapinRead,
+  freeAfterPut,
+  redirectBacking,
+} satisfies Partial<KernelSteps>;

@@ -56,7 +56,12 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
   }
   if (first < 0) {
     const space = !tryVirtual ? 'physical' : physical ? 'both' : 'virtual';
-    state.enospc = { opSeq: state.opSeq, order: folio.order, space, tried: state.allocator.lastTried };
+    state.enospc = {
+      opSeq: state.opSeq,
+      order: folio.order,
+      space,
+      tried: state.allocator.lastTried,
+    };
     state.marks.hit('enospc-alloc-swap');
     return withReclaims({ errno: 'ENOSPC' }, reclaimed);
   }
@@ -84,7 +89,12 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
  * A virtual entry only records its memcg and is charged where backing is allocated
  * (RFC v1/v2 patch 4: mem_cgroup_record_swap(), "only charge physical swap entries").
  */
-function recordVirtualSwap(state: SwapState, folio: Folio, locs: readonly EntryLoc[], first: number): ImplOutcome {
+function recordVirtualSwap(
+  state: SwapState,
+  folio: Folio,
+  locs: readonly EntryLoc[],
+  first: number,
+): ImplOutcome {
   state.recordMemcg(locs, folio.memcg);
   return { errno: 'OK', virtual: true, entry: first };
 }
@@ -140,7 +150,9 @@ export function writeout(state: SwapState, op: WriteoutOp): ImplOutcome {
   // zswap_store_page() replaces the folio's old objects, stale or not: they still count.
   const room = state.zswap.hasRoom(locs.length);
   if (state.zswapEnabled && op.failZswap !== true && !room) {
-    const own = locs.filter((loc) => state.backendKind(loc) === 'zswap' || state.hasStaleZswap(loc)).length;
+    const own = locs.filter(
+      (loc) => state.backendKind(loc) === 'zswap' || state.hasStaleZswap(loc),
+    ).length;
     // Room only if the folio's own old objects did not count.
     if (own > 0 && (own === locs.length || state.zswap.hasRoom(locs.length - own))) {
       state.marks.hit('zswap-store-full-own-objects');
@@ -186,17 +198,27 @@ function writeoutDisk(state: SwapState, folio: Folio, op: WriteoutOp): ImplOutco
   const reclaimed: Reclaim[] = [];
   const run = allocBacking(state, locs, folio.order, folio, reclaimed);
   if (run === null) {
-    state.enospc = { opSeq: state.opSeq, order: folio.order, space: 'physical', tried: state.allocator.lastTried };
+    state.enospc = {
+      opSeq: state.opSeq,
+      order: folio.order,
+      space: 'physical',
+      tried: state.allocator.lastTried,
+    };
     state.marks.hit('enospc-writeout');
     return withReclaims({ errno: 'ENOSPC' }, reclaimed);
   }
   // folio_realloc_swap() charges the new backing to the folio's memcg (RFC patch 4); at
   // swap.max, or when the failure is injected, the slots go back.
   const id = folio.memcg;
-  assert(locs.every((loc) => state.memcgIdOf(loc) === id), () => `folio ${folio.pfn} and its entries differ in memcg`);
+  assert(
+    locs.every((loc) => state.memcgIdOf(loc) === id),
+    () => `folio ${folio.pfn} and its entries differ in memcg`,
+  );
   if (op.failAlloc === true || !state.steps.chargeBacking(state, id, locs.length)) {
     freeBacking(state, run, locs.length);
-    state.marks.hit(op.failAlloc === true ? 'enomem-writeout-charge' : 'memcg-charge-fail-writeout');
+    state.marks.hit(
+      op.failAlloc === true ? 'enomem-writeout-charge' : 'memcg-charge-fail-writeout',
+    );
     return withReclaims({ errno: 'ENOMEM', device: run.device.type }, reclaimed);
   }
   locs.forEach((loc, i) => state.setPhys(loc, run.device, run.offset + i, folio.pages[i] ?? 0));
@@ -209,8 +231,10 @@ export function evict(state: SwapState, op: EvictOp): ImplOutcome {
   const folio = folioById(state, op.folio);
   if (folio === null || !folio.swapcache) return EINVAL;
   if (folio.mappers.size > 0 || folio.dirty) return EBUSY;
-  assert(state.entriesOf(folio).every((loc) => state.backendKind(loc) !== 'none'),
-    () => `clean folio ${folio.pfn} has an entry without a backend`);
+  assert(
+    state.entriesOf(folio).every((loc) => state.backendKind(loc) !== 'none'),
+    () => `clean folio ${folio.pfn} has an entry without a backend`,
+  );
   state.deleteFromSwapCache(folio, true);
   assert(state.folios.freeIfUnused(folio), () => `evicted folio ${folio.pfn} still held`);
   return OK;
@@ -232,7 +256,8 @@ function isFolioZeroFilled(folio: Folio): boolean {
  * (impl/swap-state.ts setZero()). */
 function zeromapFolioSet(state: SwapState, locs: readonly EntryLoc[]): void {
   for (const loc of locs) {
-    if (loc.device !== null && state.backendKind(loc) === 'zswap') state.marks.hit('zero-writeout-stale-zswap');
+    if (loc.device !== null && state.backendKind(loc) === 'zswap')
+      state.marks.hit('zero-writeout-stale-zswap');
     state.setZero(loc);
   }
 }
@@ -248,5 +273,10 @@ function writeToBacking(state: SwapState, folio: Folio, locs: readonly EntryLoc[
 
 /** The steps of this file, correct. */
 export const swapOutSteps = {
-  recordVirtualSwap, chargeSwap, chargeBacking, isFolioZeroFilled, zeromapFolioSet, writeToBacking,
+  recordVirtualSwap,
+  chargeSwap,
+  chargeBacking,
+  isFolioZeroFilled,
+  zeromapFolioSet,
+  writeToBacking,
 } satisfies Partial<KernelSteps>;

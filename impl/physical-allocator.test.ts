@@ -31,9 +31,24 @@ const clusterSlots = 4;
 function setup(configs: Partial<DeviceConfig>[], cpus = 2) {
   const counters = new SwapCounters();
   const marks = new Marks();
-  const devices = configs.map((config, type) => new TableDevice(type, {
-    slots: 8, bad: [], priority: 0, synchronousIo: false, discard: false, ...config,
-  }, clusterSlots, 3, counters, marks));
+  const devices = configs.map(
+    (config, type) =>
+      new TableDevice(
+        type,
+        {
+          slots: 8,
+          bad: [],
+          priority: 0,
+          synchronousIo: false,
+          discard: false,
+          ...config,
+        },
+        clusterSlots,
+        3,
+        counters,
+        marks,
+      ),
+  );
   for (const dev of devices) dev.swapon();
   const allocator = new PhysicalAllocator(devices, cpus, 3, marks);
   for (const dev of devices) allocator.addDevice(dev.type);
@@ -109,9 +124,17 @@ describe('physical allocator: the per-CPU cluster cache', () => {
   it('keeps no cache for a bitmap device, which has no clusters', () => {
     const counters = new SwapCounters();
     const marks = new Marks();
-    const dev = new BitmapDevice(0, {
-      slots: 8, bad: [], priority: 0, synchronousIo: false, discard: false,
-    }, counters);
+    const dev = new BitmapDevice(
+      0,
+      {
+        slots: 8,
+        bad: [],
+        priority: 0,
+        synchronousIo: false,
+        discard: false,
+      },
+      counters,
+    );
     dev.swapon();
     const allocator = new PhysicalAllocator([dev], 1, 3, marks);
     allocator.addDevice(0);
@@ -215,36 +238,49 @@ describe('physical allocator: devices', () => {
    * device had a run at all; and a run is aligned and inside its device.
    */
   it('fails an allocation only when the devices it may try have no aligned free run', () => {
-    fc.assert(fc.property(
-      fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 1 }),
-        fc.nat()), { minLength: 1, maxLength: 50 }),
-      (script) => {
-        const { allocator, devices } = setup([
-          { slots: 12, bad: [5], priority: 5 }, { slots: 10, bad: [], priority: 5, discard: true },
-        ]);
-        const runs: { type: number; offset: number; nr: number }[] = [];
-        for (const [isAlloc, order, cpu, pick] of script) {
-          if (isAlloc) {
-            const expected = allocator.hasFreeRun(order);
-            const run = allocator.alloc(order, cpu, noReclaim, word);
-            if (order === 0) expect(run !== null, 'order 0').toBe(expected);
-            if (run === null && order > 0) {
-              const tried = allocator.lastTried;
-              if (tried === null) expect(allocator.hasFreeRun(order)).toBe(false);
-              else expect(devices[tried]!.hasFreeRun(order, false), `device ${tried}`).toBe(false);
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.boolean(),
+            fc.integer({ min: 0, max: 2 }),
+            fc.integer({ min: 0, max: 1 }),
+            fc.nat(),
+          ),
+          { minLength: 1, maxLength: 50 },
+        ),
+        (script) => {
+          const { allocator, devices } = setup([
+            { slots: 12, bad: [5], priority: 5 },
+            { slots: 10, bad: [], priority: 5, discard: true },
+          ]);
+          const runs: { type: number; offset: number; nr: number }[] = [];
+          for (const [isAlloc, order, cpu, pick] of script) {
+            if (isAlloc) {
+              const expected = allocator.hasFreeRun(order);
+              const run = allocator.alloc(order, cpu, noReclaim, word);
+              if (order === 0) expect(run !== null, 'order 0').toBe(expected);
+              if (run === null && order > 0) {
+                const tried = allocator.lastTried;
+                if (tried === null) expect(allocator.hasFreeRun(order)).toBe(false);
+                else
+                  expect(devices[tried]!.hasFreeRun(order, false), `device ${tried}`).toBe(false);
+              }
+              if (run === null) continue;
+              expect(allocator.lastTried).toBeNull();
+              const nr = 2 ** order;
+              expect(run.offset % nr).toBe(0);
+              expect(run.offset + nr).toBeLessThanOrEqual(run.device.config.slots);
+              runs.push({ type: run.device.type, offset: run.offset, nr });
+            } else if (runs.length > 0) {
+              const { type, offset, nr } = runs.splice(pick % runs.length, 1)[0]!;
+              const dev = devices[type]!;
+              dev.freeSlots(dev.clusterOf(offset), offset % clusterSlots, nr);
             }
-            if (run === null) continue;
-            expect(allocator.lastTried).toBeNull();
-            const nr = 2 ** order;
-            expect(run.offset % nr).toBe(0);
-            expect(run.offset + nr).toBeLessThanOrEqual(run.device.config.slots);
-            runs.push({ type: run.device.type, offset: run.offset, nr });
-          } else if (runs.length > 0) {
-            const { type, offset, nr } = runs.splice(pick % runs.length, 1)[0]!;
-            const dev = devices[type]!;
-            dev.freeSlots(dev.clusterOf(offset), offset % clusterSlots, nr);
           }
-        }
-      }), { seed: 20261126, numRuns: 300 });
+        },
+      ),
+      { seed: 20261126, numRuns: 300 },
+    );
   });
 });

@@ -43,7 +43,10 @@ export class PhysicalAllocator {
 
   constructor(devices: readonly PhysicalDevice[], cpus: number, orders: number, marks: Marks) {
     assert(cpus >= 1 && orders >= 1, 'allocator geometry');
-    assert(devices.every((device, type) => device.type === type), 'devices indexed by type');
+    assert(
+      devices.every((device, type) => device.type === type),
+      'devices indexed by type',
+    );
     this.devices = devices;
     this.percpu = [];
     for (let cpu = 0; cpu < cpus; cpu++) this.percpu.push(new Array<null>(orders).fill(null));
@@ -92,16 +95,22 @@ export class PhysicalAllocator {
 
   /** swap_alloc_slow(): the devices on swap_avail_head in turn; a large folio stops at the
    * first one it tries. */
-  private allocSlow(order: number, cpu: number, hooks: AllocHooks, wordAt: WordAt): PhysicalRun | null {
+  private allocSlow(
+    order: number,
+    cpu: number,
+    hooks: AllocHooks,
+    wordAt: WordAt,
+  ): PhysicalRun | null {
     for (const type of [...this.avail]) {
       const device = this.device(type);
       // Off swap_avail_head: being swapped off, or full (del_from_avail_list() at inuse_pages
       // == pages).
       if (!device.writeOk || device.inuse === device.pages) continue;
       this.requeue(type);
-      const offset = device.kind === 'table'
-        ? device.allocFromLists(order, hooks, wordAt) // cluster_alloc_swap_entry()
-        : device.alloc(order);
+      const offset =
+        device.kind === 'table'
+          ? device.allocFromLists(order, hooks, wordAt) // cluster_alloc_swap_entry()
+          : device.alloc(order);
       if (offset < 0 && order > 0) {
         this.lastTried = type;
         this.marks.hit('alloc-large-first-device-failed');
@@ -117,8 +126,9 @@ export class PhysicalAllocator {
 
   /** Whether any write-ok device has an aligned free run usable for `order`. */
   hasFreeRun(order: number): boolean {
-    return this.devices.some((device) => device.online && device.writeOk &&
-      device.hasFreeRun(order));
+    return this.devices.some(
+      (device) => device.online && device.writeOk && device.hasFreeRun(order),
+    );
   }
 
   /** The per-CPU cache entry, for lookup-free assertions in tests. */
@@ -155,9 +165,10 @@ export class PhysicalAllocator {
     assert(device.online, () => `remembering offline device ${device.type}`);
     if (device.kind !== 'table') return;
     const next = offset + 2 ** order;
-    orders[order] = next % device.clusterSlots === 0 || next >= device.config.slots
-      ? null
-      : { type: device.type, offset: next };
+    orders[order] =
+      next % device.clusterSlots === 0 || next >= device.config.slots
+        ? null
+        : { type: device.type, offset: next };
   }
 
   private clear(cpu: number, order: number): void {

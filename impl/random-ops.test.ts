@@ -18,8 +18,21 @@ import { holderIsEmpty } from './holder-word.ts';
 import type { KernelSwapSystem } from './swap-system.ts';
 
 const weights: Readonly<Record<OpName, number>> = {
-  swapon: 2, swapoff: 1, fault: 10, write: 8, fork: 8, allocSwap: 10, unmap: 12, writeout: 10,
-  evict: 8, swapin: 10, zap: 6, freeSwapCache: 3, zswapWriteback: 4, split: 3, setZswap: 2,
+  swapon: 2,
+  swapoff: 1,
+  fault: 10,
+  write: 8,
+  fork: 8,
+  allocSwap: 10,
+  unmap: 12,
+  writeout: 10,
+  evict: 8,
+  swapin: 10,
+  zap: 6,
+  freeSwapCache: 3,
+  zswapWriteback: 4,
+  split: 3,
+  setZswap: 2,
 };
 const kinds = Object.keys(weights) as OpName[];
 const total = kinds.reduce((sum, kind) => sum + weights[kind], 0);
@@ -52,15 +65,20 @@ function randomOp(rng: Rng, system: KernelSwapSystem, config: Config): Op {
   const cpu = rng.below(config.cpus);
   const holder = rng.below(config.holders);
   const folios = system.state.folios.all();
-  const folio = folios.length === 0 || rng.below(10) === 0
-    ? rng.below(40) : (folios[rng.below(folios.length)]?.pfn ?? 1);
+  const folio =
+    folios.length === 0 || rng.below(10) === 0
+      ? rng.below(40)
+      : (folios[rng.below(folios.length)]?.pfn ?? 1);
   const flag = rng.below(12) === 0;
   const device = rng.below(config.devices.length);
   const order = rng.below(config.orderMax + 1);
   switch (kind) {
-    case 'swapon': return { op: kind, device, cpu };
-    case 'swapoff': return { op: kind, device, cpu };
-    case 'fault': return { op: kind, holder: holder - (holder % 2 ** order), order, cpu };
+    case 'swapon':
+      return { op: kind, device, cpu };
+    case 'swapoff':
+      return { op: kind, device, cpu };
+    case 'fault':
+      return { op: kind, holder: holder - (holder % 2 ** order), order, cpu };
     case 'write': {
       const value = rng.below(3) === 0 ? 0 : 1 + rng.below(99);
       return { op: kind, holder, value, cpu };
@@ -69,16 +87,26 @@ function randomOp(rng: Rng, system: KernelSwapSystem, config: Config): Op {
       const target = rng.below(config.holders);
       return { op: kind, holder, target, cpu, failAlloc: flag };
     }
-    case 'allocSwap': return { op: kind, holder, cpu, failAlloc: flag };
-    case 'unmap': return { op: kind, holder, cpu, failAlloc: flag };
-    case 'writeout': return { op: kind, folio, cpu, failZswap: rng.below(4) === 0 };
-    case 'evict': return { op: kind, folio, cpu };
-    case 'swapin': return { op: kind, holder, order, cpu, failAlloc: flag };
-    case 'zap': return { op: kind, holder, cpu };
-    case 'freeSwapCache': return { op: kind, folio, cpu };
-    case 'zswapWriteback': return { op: kind, holder, cpu, failAlloc: flag };
-    case 'split': return { op: kind, folio, cpu };
-    case 'setZswap': return { op: kind, enabled: rng.below(2) === 0, cpu };
+    case 'allocSwap':
+      return { op: kind, holder, cpu, failAlloc: flag };
+    case 'unmap':
+      return { op: kind, holder, cpu, failAlloc: flag };
+    case 'writeout':
+      return { op: kind, folio, cpu, failZswap: rng.below(4) === 0 };
+    case 'evict':
+      return { op: kind, folio, cpu };
+    case 'swapin':
+      return { op: kind, holder, order, cpu, failAlloc: flag };
+    case 'zap':
+      return { op: kind, holder, cpu };
+    case 'freeSwapCache':
+      return { op: kind, folio, cpu };
+    case 'zswapWriteback':
+      return { op: kind, holder, cpu, failAlloc: flag };
+    case 'split':
+      return { op: kind, folio, cpu };
+    case 'setZswap':
+      return { op: kind, enabled: rng.below(2) === 0, cpu };
   }
 }
 
@@ -106,8 +134,10 @@ const configs: readonly Config[] = [
 ];
 const variants: [string, Knobs][] = [
   ...Object.entries(designs).map(([name, design]): [string, Knobs] => [name, design.knobs]),
-  ['vswap-all-validated',
-    { virtualEntries: 'always', reverseMap: 'kept', lookupCache: 'validated' }],
+  [
+    'vswap-all-validated',
+    { virtualEntries: 'always', reverseMap: 'kept', lookupCache: 'validated' },
+  ],
   ['vswap-rfc-pinned', { virtualEntries: 'when-zswap', reverseMap: 'kept', lookupCache: 'pinned' }],
 ];
 

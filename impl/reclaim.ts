@@ -30,7 +30,12 @@ import type { Folio } from './folio-table.ts';
 import type { PhysicalRun } from './physical-allocator.ts';
 import type { EntryLoc, KernelSteps, PlannedReclaim, SwapState } from './swap-state.ts';
 import {
-  NULL_WORD, wordIsPfn, wordIsPointer, wordToCacheOnly, wordToCount, wordToPfn,
+  NULL_WORD,
+  wordIsPfn,
+  wordIsPointer,
+  wordToCacheOnly,
+  wordToCount,
+  wordToPfn,
   wordToPointerOffset,
 } from './swap-table-word.ts';
 import type { AllocHooks, TableDevice, WordAt } from './table-device.ts';
@@ -75,7 +80,10 @@ function reclaimOf(state: SwapState, word: number): PlannedReclaim | null {
  * null. Each reclaim frees 2^order physical slots, which may end vm_swap_full() for the next.
  */
 function planReclaims(
-  state: SwapState, plan: readonly PlannedReclaim[], exclude: Folio | null, out: Reclaim[],
+  state: SwapState,
+  plan: readonly PlannedReclaim[],
+  exclude: Folio | null,
+  out: Reclaim[],
 ): (() => void) | null {
   assert(plan.length > 0, 'empty reclaim plan');
   const { nrSwapPages, totalSwapPages } = state.counters;
@@ -113,11 +121,17 @@ function planReclaims(
  * of cache-only backing to find a run worth reclaiming. Returns null for -ENOSPC.
  */
 export function allocBacking(
-  state: SwapState, locs: readonly EntryLoc[], order: number, exclude: Folio | null,
+  state: SwapState,
+  locs: readonly EntryLoc[],
+  order: number,
+  exclude: Folio | null,
   out: Reclaim[],
 ): PhysicalRun | null {
   assert(locs.length === 2 ** order, 'backing run size');
-  assert(locs.every((loc) => loc.virtual), 'backing for physical entries');
+  assert(
+    locs.every((loc) => loc.virtual),
+    'backing for physical entries',
+  );
   const wordAt: WordAt = (i) => {
     const loc = locs[i];
     assert(loc !== undefined);
@@ -127,7 +141,8 @@ export function allocBacking(
   if (run === null && state.knobs.reverseMap === 'elided' && state.vmSwapFull()) {
     run = allocBackingByScan(state, order, exclude, out);
   }
-  if (run !== null) state.allocated = { opSeq: state.opSeq, order, value: swpEntry(run.device.type, run.offset) };
+  if (run !== null)
+    state.allocated = { opSeq: state.opSeq, order, value: swpEntry(run.device.type, run.offset) };
   return run;
 }
 
@@ -149,7 +164,10 @@ export function freeBacking(state: SwapState, run: PhysicalRun, nr: number): voi
 
 /** The elided-rmap fallback: scan the virtual clusters, then reclaim and take one run. */
 function allocBackingByScan(
-  state: SwapState, order: number, exclude: Folio | null, out: Reclaim[],
+  state: SwapState,
+  order: number,
+  exclude: Folio | null,
+  out: Reclaim[],
 ): PhysicalRun | null {
   const rmap = materializeCacheOnlyRmap(state);
   const nr = 2 ** order;

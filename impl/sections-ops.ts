@@ -22,7 +22,13 @@
  */
 import { assert } from '../lib/assert.ts';
 import type {
-  AllocSwapOp, ForkOp, Op, SwapinOp, SwapoffOp, ZapOp, ZswapWritebackOp,
+  AllocSwapOp,
+  ForkOp,
+  Op,
+  SwapinOp,
+  SwapoffOp,
+  ZapOp,
+  ZswapWritebackOp,
 } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
 import { formatEntryValue, swpType } from './entry-value.ts';
@@ -30,8 +36,14 @@ import type { Folio } from './folio-table.ts';
 import { presentAt, swapAt } from './op-args.ts';
 import { triesVirtualFirst } from './ops-swap-out.ts';
 import {
-  Livelock, lookupFootprint, sectionRetryMax, UseAfterFree, type SectionContext, type SectionedOp,
-  type Sections, type SectionSteps,
+  Livelock,
+  lookupFootprint,
+  sectionRetryMax,
+  UseAfterFree,
+  type SectionContext,
+  type SectionedOp,
+  type Sections,
+  type SectionSteps,
 } from './sections.ts';
 import type { EntryLoc, SwapState } from './swap-state.ts';
 import { NULL_WORD } from './swap-table-word.ts';
@@ -39,17 +51,25 @@ import { NULL_WORD } from './swap-table-word.ts';
 /** The sectioned form of `op`. */
 export function sectioned(ctx: SectionContext, op: Op): SectionedOp {
   switch (op.op) {
-    case 'swapin': return swapinSections(ctx, op);
-    case 'zap': return zapSections(ctx, op);
-    case 'fork': return ctx.steps.forkSections(ctx, op);
-    case 'allocSwap': return ctx.steps.allocSections(ctx, op);
-    case 'swapoff': return swapoffSections(ctx, op);
-    case 'zswapWriteback': return ctx.steps.writebackSections(ctx, op);
+    case 'swapin':
+      return swapinSections(ctx, op);
+    case 'zap':
+      return zapSections(ctx, op);
+    case 'fork':
+      return ctx.steps.forkSections(ctx, op);
+    case 'allocSwap':
+      return ctx.steps.allocSections(ctx, op);
+    case 'swapoff':
+      return swapoffSections(ctx, op);
+    case 'zswapWriteback':
+      return ctx.steps.writebackSections(ctx, op);
     case 'writeout':
     case 'evict':
     case 'freeSwapCache':
-    case 'split': return folioSections(ctx, op, op.folio);
-    default: return oneSection(ctx, op);
+    case 'split':
+      return folioSections(ctx, op, op.folio);
+    default:
+      return oneSection(ctx, op);
   }
 }
 
@@ -75,7 +95,10 @@ export function entryDevice(state: SwapState, loc: EntryLoc): number | null {
 
 /** The op's atomic path as its own section, after a lookup decided there is nothing to split. */
 export function* commitSection(ctx: SectionContext, op: Op): SectionedOp {
-  yield { kind: 'yield', label: `${op.op === 'allocSwap' ? 'alloc' : op.op === 'zswapWriteback' ? 'writeback' : op.op}:commit` };
+  yield {
+    kind: 'yield',
+    label: `${op.op === 'allocSwap' ? 'alloc' : op.op === 'zswapWriteback' ? 'writeback' : op.op}:commit`,
+  };
   return ctx.commit(op);
 }
 
@@ -93,12 +116,18 @@ function* folioSections(ctx: SectionContext, op: Op, folio: number): SectionedOp
   return outcome;
 }
 
-function* getSwapDevice(ctx: SectionContext, device: number | null, holder: number, entry: number,
-  label: string): Sections<boolean> {
+function* getSwapDevice(
+  ctx: SectionContext,
+  device: number | null,
+  holder: number,
+  entry: number,
+  label: string,
+): Sections<boolean> {
   if (device === null) return true;
   if (ctx.pin(device)) return true;
   yield {
-    kind: 'wait', label,
+    kind: 'wait',
+    label,
     until: () => !ctx.dying(device) || swapAt(ctx.state, holder) !== entry,
   };
   return false;
@@ -111,8 +140,10 @@ function putSwapDevice(ctx: SectionContext, device: number | null): void {
 /** Reads a virtual entry's cluster: throws UseAfterFree when the cluster was freed (DEAD). */
 export function clusterAccess(loc: EntryLoc): void {
   if (loc.vcluster === null || !loc.vcluster.dead) return;
-  throw new UseAfterFree(`count of ${formatEntryValue(loc.value)} read through virtual cluster ` +
-    `${loc.vcluster.id} after it was freed`);
+  throw new UseAfterFree(
+    `count of ${formatEntryValue(loc.value)} read through virtual cluster ` +
+      `${loc.vcluster.id} after it was freed`,
+  );
 }
 
 export function livelock(op: Op): never {
@@ -126,10 +157,12 @@ function* swapinSections(ctx: SectionContext, op: SwapinOp): SectionedOp {
     // Lockless PTE read, swap_cache_get_folio().
     yield { kind: 'yield', label: 'swapin:lookup', footprint: lookupFootprint };
     const entry = swapAt(state, op.holder);
-    if (entry === null || op.order !== 0 || op.failAlloc === true) return yield* commitSection(ctx, op);
+    if (entry === null || op.order !== 0 || op.failAlloc === true)
+      return yield* commitSection(ctx, op);
     const loc = state.resolve(entry);
     const device = entryDevice(state, loc);
-    if (!(yield* ctx.steps.getSwapDevice(ctx, device, op.holder, entry, 'swapin:wait-swapoff'))) continue;
+    if (!(yield* ctx.steps.getSwapDevice(ctx, device, op.holder, entry, 'swapin:wait-swapoff')))
+      continue;
     const folio = state.cachedFolio(loc);
     if (folio !== null) {
       const outcome = yield* ctx.steps.swapinCached(ctx, op, loc, device, folio);
@@ -153,8 +186,13 @@ function* swapinSections(ctx: SectionContext, op: SwapinOp): SectionedOp {
 }
 
 /** The swap-cache hit: lock the folio, re-validate, commit; null to restart. */
-function* swapinCached(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, device: number | null,
-  folio: Folio): Sections<ImplOutcome | null> {
+function* swapinCached(
+  ctx: SectionContext,
+  op: SwapinOp,
+  loc: EntryLoc,
+  device: number | null,
+  folio: Folio,
+): Sections<ImplOutcome | null> {
   const state = ctx.state;
   const entry = loc.value;
   yield { kind: 'lock', lock: folioLock(folio), label: 'swapin:folio-locked' }; // folio_lock_or_retry()
@@ -178,8 +216,11 @@ function* swapinCached(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, device:
 export function skipsSwapCache(ctx: SectionContext, loc: EntryLoc, device: number | null): boolean {
   if (ctx.syncSwapin === 'swap-cache' || loc.virtual || device === null) return false;
   const kind = ctx.state.backendKind(loc);
-  return ctx.state.devices[device]?.config.synchronousIo === true && ctx.state.count(loc) === 1 &&
-    (kind === 'disk' || kind === 'zero');
+  return (
+    ctx.state.devices[device]?.config.synchronousIo === true &&
+    ctx.state.count(loc) === 1 &&
+    (kind === 'disk' || kind === 'zero')
+  );
 }
 
 /**
@@ -188,7 +229,11 @@ export function skipsSwapCache(ctx: SectionContext, loc: EntryLoc, device: numbe
  * cache slot as a per-entry pin (swapcache_prepare()), which keeps the slot allocated and
  * makes a second swapin of the entry wait.
  */
-function* swapinSkipCache(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, device: number | null,
+function* swapinSkipCache(
+  ctx: SectionContext,
+  op: SwapinOp,
+  loc: EntryLoc,
+  device: number | null,
 ): Sections<ImplOutcome | null> {
   const state = ctx.state;
   const entry = loc.value;
@@ -206,8 +251,10 @@ function* swapinSkipCache(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, devi
   }
   yield { kind: 'yield', label: 'swapin:sync-read' }; // swap_read_folio() into a private folio
   if (state.word(loc) === NULL_WORD) {
-    throw new UseAfterFree(`swapin read ${formatEntryValue(entry)} after its slot was freed ` +
-      '(a synchronous device discards the data of a freed slot)');
+    throw new UseAfterFree(
+      `swapin read ${formatEntryValue(entry)} after its slot was freed ` +
+        '(a synchronous device discards the data of a freed slot)',
+    );
   }
   const content = state.peekBackend(loc);
   yield { kind: 'yield', label: 'swapin:sync-map' }; // pte_same() under the PTL
@@ -231,7 +278,8 @@ function* zapSections(ctx: SectionContext, op: ZapOp): SectionedOp {
     if (entry === null) return yield* commitSection(ctx, op);
     const loc = state.resolve(entry);
     const device = entryDevice(state, loc);
-    if (!(yield* ctx.steps.getSwapDevice(ctx, device, op.holder, entry, 'zap:wait-swapoff'))) continue;
+    if (!(yield* ctx.steps.getSwapDevice(ctx, device, op.holder, entry, 'zap:wait-swapoff')))
+      continue;
     const pinned = ctx.syncSwapin === 'skip-pinned';
     if (pinned) yield { kind: 'lock', lock: entryLock(entry), label: 'zap:entry-pinned' };
     const lock = clusterLock(state, loc);
@@ -256,7 +304,8 @@ function* forkSections(ctx: SectionContext, op: ForkOp): SectionedOp {
     if (entry === null || op.failAlloc === true) return yield* commitSection(ctx, op);
     const loc = state.resolve(entry);
     const device = entryDevice(state, loc);
-    if (!(yield* ctx.steps.getSwapDevice(ctx, device, op.holder, entry, 'fork:wait-swapoff'))) continue;
+    if (!(yield* ctx.steps.getSwapDevice(ctx, device, op.holder, entry, 'fork:wait-swapoff')))
+      continue;
     const lock = clusterLock(state, loc);
     yield { kind: 'lock', lock, label: 'fork:read-count' };
     if (device !== null) ctx.access(device, `count of ${formatEntryValue(entry)}`);
@@ -285,7 +334,8 @@ function* allocSections(ctx: SectionContext, op: AllocSwapOp): SectionedOp {
   const candidates = state.devices.filter((device) => device.online && device.writeOk);
   candidates.sort((a, b) => b.config.priority - a.config.priority);
   const device = candidates[0];
-  if (virtual || device === undefined || op.failAlloc === true) return yield* commitSection(ctx, op);
+  if (virtual || device === undefined || op.failAlloc === true)
+    return yield* commitSection(ctx, op);
   const type = device.type;
   ctx.scanner(type, 1); // SWP_SCANNING: swapoff waits for the allocator
   yield { kind: 'yield', label: 'alloc:allocate' }; // cluster lock taken, SWP_WRITEOK re-checked
@@ -329,7 +379,12 @@ function* writebackSections(ctx: SectionContext, op: ZswapWritebackOp): Sectione
 
 /** The section steps of the correct designs. */
 export const sectionSteps: SectionSteps = {
-  getSwapDevice, putSwapDevice, swapinCached, swapinSkipCache, forkSections, allocSections,
+  getSwapDevice,
+  putSwapDevice,
+  swapinCached,
+  swapinSkipCache,
+  forkSections,
+  allocSections,
   writebackSections,
 };
 
@@ -338,11 +393,31 @@ export const sectionSteps: SectionSteps = {
  * explorer's coverage line; the one-section ops are labelled with their op name.
  */
 export const sectionLabels: readonly string[] = [
-  'swapin:lookup', 'swapin:commit', 'swapin:wait-swapoff', 'swapin:folio-locked', 'swapin:read',
-  'swapin:entry-pinned', 'swapin:sync-read', 'swapin:sync-map',
-  'zap:lookup', 'zap:commit', 'zap:wait-swapoff', 'zap:entry-pinned', 'zap:put',
-  'fork:lookup', 'fork:commit', 'fork:wait-swapoff', 'fork:read-count', 'fork:write-count',
-  'alloc:pick', 'alloc:commit', 'alloc:allocate',
-  'swapoff:start', 'swapoff:wait-other', 'swapoff:unuse',
-  'writeback:lookup', 'writeback:commit', 'writeback:write',
+  'swapin:lookup',
+  'swapin:commit',
+  'swapin:wait-swapoff',
+  'swapin:folio-locked',
+  'swapin:read',
+  'swapin:entry-pinned',
+  'swapin:sync-read',
+  'swapin:sync-map',
+  'zap:lookup',
+  'zap:commit',
+  'zap:wait-swapoff',
+  'zap:entry-pinned',
+  'zap:put',
+  'fork:lookup',
+  'fork:commit',
+  'fork:wait-swapoff',
+  'fork:read-count',
+  'fork:write-count',
+  'alloc:pick',
+  'alloc:commit',
+  'alloc:allocate',
+  'swapoff:start',
+  'swapoff:wait-other',
+  'swapoff:unuse',
+  'writeback:lookup',
+  'writeback:commit',
+  'writeback:write',
 ];

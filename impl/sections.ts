@@ -59,7 +59,11 @@ export type SectionedOp = Generator<SectionRequest, ImplOutcome, void>;
  */
 export type SyncSwapin = 'swap-cache' | 'skip-pinned' | 'skip-unpinned';
 
-export const syncSwapinValues: readonly SyncSwapin[] = ['swap-cache', 'skip-pinned', 'skip-unpinned'];
+export const syncSwapinValues: readonly SyncSwapin[] = [
+  'swap-cache',
+  'skip-pinned',
+  'skip-unpinned',
+];
 
 /** How many times one op may restart after a failed re-validation before it is a livelock. */
 export const sectionRetryMax = 8;
@@ -83,15 +87,29 @@ export interface SectionSteps {
    * get_swap_device() for an op that read `entry` from `holder`: true with the pin taken (or
    * nothing to pin), false after waiting for a swapoff in progress (the caller restarts).
    */
-  getSwapDevice(ctx: SectionContext, device: number | null, holder: number, entry: number,
-    label: string): Sections<boolean>;
+  getSwapDevice(
+    ctx: SectionContext,
+    device: number | null,
+    holder: number,
+    entry: number,
+    label: string,
+  ): Sections<boolean>;
   /** put_swap_device() of what getSwapDevice() took. */
   putSwapDevice(ctx: SectionContext, device: number | null): void;
   /** A swapin's swap-cache hit: lock the folio, re-validate, commit; null to restart. */
-  swapinCached(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, device: number | null,
-    folio: Folio): Sections<ImplOutcome | null>;
+  swapinCached(
+    ctx: SectionContext,
+    op: SwapinOp,
+    loc: EntryLoc,
+    device: number | null,
+    folio: Folio,
+  ): Sections<ImplOutcome | null>;
   /** The legacy swap-cache-skipping swapin (0bcac06f27d7 and its fix); null to restart. */
-  swapinSkipCache(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, device: number | null,
+  swapinSkipCache(
+    ctx: SectionContext,
+    op: SwapinOp,
+    loc: EntryLoc,
+    device: number | null,
   ): Sections<ImplOutcome | null>;
   /** copy_nonpresent_pte() / swap_dup_entry_direct(). */
   forkSections(ctx: SectionContext, op: ForkOp): SectionedOp;

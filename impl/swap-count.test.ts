@@ -128,6 +128,9 @@ describe('swap counting with a 2-bit count field (sentinel 3)', () => {
     expect([1, 2, 3].map((slot) => counter.count(ci, slot))).toEqual([1, 2, 2]);
     for (const slot of [1, 2]) ci.tableOf()[slot] = shadowToWord(0, 1, false);
     expect(counter.dup(ci, 1, 3, true)).toBe(false); // slot 3 (count 2) needs the table
-    expect([1, 2, 3].map((slot) => counter.count(ci, slot)), 'nothing changed').toEqual([1, 1, 2]);
+    expect(
+      [1, 2, 3].map((slot) => counter.count(ci, slot)),
+      'nothing changed',
+    ).toEqual([1, 1, 2]);
   });
 });

@@ -20,7 +20,11 @@ import { costs } from './cost-counters.ts';
 import type { SwapCluster } from './cluster.ts';
 import type { Marks } from './marks.ts';
 import {
-  COUNT_MAX, wordIsPfn, wordIsShadow, wordToCount, wordWithCount,
+  COUNT_MAX,
+  wordIsPfn,
+  wordIsShadow,
+  wordToCount,
+  wordWithCount,
 } from './swap-table-word.ts';
 
 /** The counter's named steps (the design's own are `swapCounterSteps`). */
@@ -48,7 +52,10 @@ export class SwapCounter {
   /** The real count of a used slot (swp_swapcount()). */
   count(ci: SwapCluster, slot: number): number {
     const word = ci.word(slot);
-    assert(wordIsShadow(word) || wordIsPfn(word), () => `cluster ${ci.id} slot ${slot} has no count`);
+    assert(
+      wordIsShadow(word) || wordIsPfn(word),
+      () => `cluster ${ci.id} slot ${slot} has no count`,
+    );
     const count = wordToCount(word);
     assert(count <= this.sentinel, () => `cluster ${ci.id} slot ${slot} count ${count} > sentinel`);
     if (count < this.sentinel) return count;
@@ -56,7 +63,10 @@ export class SwapCounter {
     const extend = ci.extend;
     assert(extend !== null, () => `cluster ${ci.id} slot ${slot} saturated without extend table`);
     const real = extend[slot] ?? 0;
-    assert(real >= this.sentinel, () => `cluster ${ci.id} slot ${slot} extend ${real} below sentinel`);
+    assert(
+      real >= this.sentinel,
+      () => `cluster ${ci.id} slot ${slot} extend ${real} below sentinel`,
+    );
     return real;
   }
 
@@ -76,7 +86,10 @@ export class SwapCounter {
    * back and false is returned (-ENOMEM). Context: the cluster lock is held.
    */
   dup(ci: SwapCluster, slot: number, nr: number, failAlloc: boolean): boolean {
-    assert(nr >= 1 && slot + nr <= ci.slots, () => `dup of ${nr} at ${slot} leaves cluster ${ci.id}`);
+    assert(
+      nr >= 1 && slot + nr <= ci.slots,
+      () => `dup of ${nr} at ${slot} leaves cluster ${ci.id}`,
+    );
     for (let i = 0; i < nr; i++) {
       if (failAlloc && this.dupNeedsTable(ci, slot + i)) {
         this.steps.undoDup(this, ci, slot, i);

@@ -33,8 +33,16 @@ import type { SwapCluster, VirtualCluster } from './cluster.ts';
 import { swpEntry, swpOffset, swpType, VSWAP_TYPE } from './entry-value.ts';
 import { FolioTable, type Folio } from './folio-table.ts';
 import {
-  holderIsExclusive, holderIsPresent, holderIsSwap, holderSwpClearExclusive, holderSwpExclusive,
-  holderToPage, holderToPfn, holderWithExclusive, HOLDER_EMPTY_WORD, presentToHolderWord,
+  holderIsExclusive,
+  holderIsPresent,
+  holderIsSwap,
+  holderSwpClearExclusive,
+  holderSwpExclusive,
+  holderToPage,
+  holderToPfn,
+  holderWithExclusive,
+  HOLDER_EMPTY_WORD,
+  presentToHolderWord,
   swapToHolderWord,
 } from './holder-word.ts';
 import { CostCounters, costs } from './cost-counters.ts';
@@ -44,15 +52,33 @@ import { PhysicalAllocator, type PhysicalDevice, type PhysicalRun } from './phys
 import { SwapCounter, type CounterSteps } from './swap-count.ts';
 import { SwapCounters } from './swap-counters.ts';
 import {
-  NULL_WORD, pfnToWord, pointerToWord, pointerWithCacheOnly, POINTER_OFFSET_MAX, SHADOW_MAX,
-  shadowToWord, wordIsPfn, wordIsPointer, wordIsShadow, wordToCount, wordToPfn,
-  wordToPointerOffset, wordToZero, wordWithZero,
+  NULL_WORD,
+  pfnToWord,
+  pointerToWord,
+  pointerWithCacheOnly,
+  POINTER_OFFSET_MAX,
+  SHADOW_MAX,
+  shadowToWord,
+  wordIsPfn,
+  wordIsPointer,
+  wordIsShadow,
+  wordToCount,
+  wordToPfn,
+  wordToPointerOffset,
+  wordToZero,
+  wordWithZero,
 } from './swap-table-word.ts';
 import { TableDevice, type TableDeviceSteps } from './table-device.ts';
 import { VirtualSpace, type VirtualSpaceSteps } from './virtual-space.ts';
 import {
-  physToVtWord, VT_NONE_WORD, vtWordIsPhys, vtWordIsZswap, vtWordToHandle,
-  vtWordToPhysOffset, vtWordToPhysType, zswapToVtWord,
+  physToVtWord,
+  VT_NONE_WORD,
+  vtWordIsPhys,
+  vtWordIsZswap,
+  vtWordToHandle,
+  vtWordToPhysOffset,
+  vtWordToPhysType,
+  zswapToVtWord,
 } from './virtual-table-word.ts';
 import { ZswapPool } from './zswap-pool.ts';
 import { ZswapTree } from './zswap-tree.ts';
@@ -114,7 +140,8 @@ export interface PlannedReclaim {
  * correct one; a catalogued mutant (impl/mutants/NAME.ts) replaces one of them (or, for a bug
  * that moves work between two places, each place) with its buggy version.
  */
-export interface KernelSteps extends CounterSteps, TableDeviceSteps, BitmapDeviceSteps, VirtualSpaceSteps {
+export interface KernelSteps
+  extends CounterSteps, TableDeviceSteps, BitmapDeviceSteps, VirtualSpaceSteps {
   // The swap cache, backends, memcg charges and the reverse map (this file).
   /** __swap_cache_del_folio() (SwapState.deleteFromSwapCache()). */
   swapCacheDelFolio(state: SwapState, folio: Folio, shadow: boolean): void;
@@ -132,7 +159,12 @@ export interface KernelSteps extends CounterSteps, TableDeviceSteps, BitmapDevic
   pointerWithCacheOnly(word: number, cacheOnly: boolean): number;
   // The ops (impl/ops-swap-out.ts, ops-swap-in.ts, ops-memory.ts, reclaim.ts, swapoff.ts).
   /** The end of folio_alloc_swap() for virtual entries: their memcg is recorded, not charged. */
-  recordVirtualSwap(state: SwapState, folio: Folio, locs: readonly EntryLoc[], first: number): ImplOutcome;
+  recordVirtualSwap(
+    state: SwapState,
+    folio: Folio,
+    locs: readonly EntryLoc[],
+    first: number,
+  ): ImplOutcome;
   /** mem_cgroup_try_charge_swap() of `nr` physical entries of `folio`; false when it fails. */
   chargeSwap(state: SwapState, folio: Folio, nr: number, failAlloc: boolean): boolean;
   /** The charge of `nr` pages of new disk backing of virtual entries to memcg `id`. */
@@ -154,8 +186,12 @@ export interface KernelSteps extends CounterSteps, TableDeviceSteps, BitmapDevic
   /** Moves `holder`, which now maps tail folio `tail`, from `head`'s anon rmap to the tail's. */
   splitMoveRmap(head: Folio, tail: Folio, holder: number): void;
   /** Checks that `plan` can be carried out and returns the function that does it, or null. */
-  planReclaims(state: SwapState, plan: readonly PlannedReclaim[], exclude: Folio | null,
-    out: Reclaim[]): (() => void) | null;
+  planReclaims(
+    state: SwapState,
+    plan: readonly PlannedReclaim[],
+    exclude: Folio | null,
+    out: Reclaim[],
+  ): (() => void) | null;
   /** Adds to `backed` the entries of virtual cluster `ci` backed on device `type` (swapoff). */
   scanBackedOn(state: SwapState, ci: VirtualCluster, type: number, backed: Set<number>): void;
 }
@@ -199,21 +235,41 @@ export class SwapState {
     this.steps = steps;
     this.counter = new SwapCounter(countSentinel(config), this.marks, steps);
     const direct = knobs.reverseMap === 'elided';
-    assert(!direct || knobs.virtualEntries === 'always',
-      'an elided reverse map needs every entry virtual (nothing else tracks physical slots)');
+    assert(
+      !direct || knobs.virtualEntries === 'always',
+      'an elided reverse map needs every entry virtual (nothing else tracks physical slots)',
+    );
     // Physical clusters of a design with virtual entries get their memcg table only once they
     // hold a direct slot (RFC v2); classic allocates it with every swap table.
     const memcgDeferred = knobs.virtualEntries !== 'never';
-    this.devices = config.devices.map((device, type) => direct
-      ? new BitmapDevice(type, device, this.counters, steps)
-      : new TableDevice(type, device, config.clusterSlots, orders, this.counters, this.marks,
-        memcgDeferred, steps));
+    this.devices = config.devices.map((device, type) =>
+      direct
+        ? new BitmapDevice(type, device, this.counters, steps)
+        : new TableDevice(
+            type,
+            device,
+            config.clusterSlots,
+            orders,
+            this.counters,
+            this.marks,
+            memcgDeferred,
+            steps,
+          ),
+    );
     this.allocator = new PhysicalAllocator(this.devices, config.cpus, orders, this.marks);
     assert(config.vswapSlots - 1 <= POINTER_OFFSET_MAX, 'virtual offsets fit a Pointer word');
-    this.vspace = knobs.virtualEntries === 'never'
-      ? null
-      : new VirtualSpace(config.vswapSlots, config.clusterSlots, orders, config.cpus,
-        knobs.lookupCache, this.marks, steps);
+    this.vspace =
+      knobs.virtualEntries === 'never'
+        ? null
+        : new VirtualSpace(
+            config.vswapSlots,
+            config.clusterSlots,
+            orders,
+            config.cpus,
+            knobs.lookupCache,
+            this.marks,
+            steps,
+          );
     this.zswap = new ZswapPool(config.zswapCapacity);
     this.memcg = new MemcgSwapCounters(config);
     this.zswapTree = new ZswapTree(config.devices.length);
@@ -291,7 +347,10 @@ export class SwapState {
   /** folio_dup_swap() / swap_dup_entry_direct() of one entry; false for -ENOMEM. */
   dup(loc: EntryLoc, failAlloc: boolean): boolean {
     const word = this.word(loc);
-    assert(wordIsPfn(word) || this.count(loc) >= 1, () => `dup of uncached ${loc.value} with count 0`);
+    assert(
+      wordIsPfn(word) || this.count(loc) >= 1,
+      () => `dup of uncached ${loc.value} with count 0`,
+    );
     if (!this.counter.dup(loc.cluster, loc.slot, 1, failAlloc)) return false;
     this.syncCacheOnly(loc);
     return true;
@@ -354,7 +413,6 @@ export class SwapState {
   deleteFromSwapCache(folio: Folio, shadow: boolean): void {
     this.steps.swapCacheDelFolio(this, folio, shadow);
   }
-
 
   /**
    * folio_free_swap(): when every entry of `folio` has count 0, deletes it from the swap
@@ -495,7 +553,10 @@ export class SwapState {
     if (loc.device !== null) return { device: loc.device, offset: loc.offset };
     const vt = this.vtWord(loc);
     const device = this.devices[vtWordToPhysType(vt)];
-    assert(device !== undefined && device.online, () => `entry ${loc.value} backed by offline device`);
+    assert(
+      device !== undefined && device.online,
+      () => `entry ${loc.value} backed by offline device`,
+    );
     return { device, offset: vtWordToPhysOffset(vt) };
   }
 
@@ -602,8 +663,10 @@ export class SwapState {
     const ci = device.clusterOf(offset);
     const slot = offset % device.clusterSlots;
     const word = ci.word(slot);
-    assert(wordIsPointer(word) && wordToPointerOffset(word) === loc.offset,
-      () => `rmap of ${loc.value} at ${device.type}:${offset} is ${word}`);
+    assert(
+      wordIsPointer(word) && wordToPointerOffset(word) === loc.offset,
+      () => `rmap of ${loc.value} at ${device.type}:${offset} is ${word}`,
+    );
     const cacheOnly = this.isCacheOnly(loc);
     const next = this.steps.pointerWithCacheOnly(word, cacheOnly);
     if (next !== word) {
@@ -631,8 +694,10 @@ export class SwapState {
     const ci = device.clusterOf(offset);
     const slot = offset % device.clusterSlots;
     const word = ci.word(slot);
-    assert(wordIsPointer(word) && wordToPointerOffset(word) === loc.offset,
-      () => `backing ${type}:${offset} of ${loc.value} holds ${word}`);
+    assert(
+      wordIsPointer(word) && wordToPointerOffset(word) === loc.offset,
+      () => `backing ${type}:${offset} of ${loc.value} holds ${word}`,
+    );
     costs.rmapUpdates++;
     device.freeSlots(ci, slot, 1);
   }
@@ -649,7 +714,10 @@ export class SwapState {
     this.holders[holder] = presentToHolderWord(folio.pfn, page, exclusive);
     folio.pageMaps[page] = (folio.pageMaps[page] ?? 0) + 1;
     folio.mappers.add(holder);
-    assert(!exclusive || folio.pageMaps[page] === 1, () => `exclusive mapping of shared page ${page} of folio ${folio.pfn}`);
+    assert(
+      !exclusive || folio.pageMaps[page] === 1,
+      () => `exclusive mapping of shared page ${page} of folio ${folio.pfn}`,
+    );
   }
 
   /** Clears a present holder and returns the folio it mapped (not freed here). */
@@ -675,8 +743,10 @@ export class SwapState {
     const word = this.holders[holder] ?? 0;
     this.holders[holder] = holderWithExclusive(word, exclusive);
     const page = holderToPage(word);
-    assert(!exclusive || this.folios.of(holderToPfn(word)).pageMaps[page] === 1,
-      () => `holder ${holder} made exclusive on a shared page`);
+    assert(
+      !exclusive || this.folios.of(holderToPfn(word)).pageMaps[page] === 1,
+      () => `holder ${holder} made exclusive on a shared page`,
+    );
   }
 
   /**
@@ -740,7 +810,9 @@ export class SwapState {
   }
 
   private locate(
-    value: number, lookup: (offset: number) => VirtualCluster | undefined, deadOk = false,
+    value: number,
+    lookup: (offset: number) => VirtualCluster | undefined,
+    deadOk = false,
   ): EntryLoc {
     const type = swpType(value);
     const offset = swpOffset(value);
@@ -748,18 +820,23 @@ export class SwapState {
     if (type === VSWAP_TYPE) {
       const vcluster = lookup(offset);
       assert(vcluster !== undefined, () => `virtual entry ${value} has no cluster`);
-      assert(deadOk || !vcluster.dead, () => `virtual ${value} resolved to DEAD cluster ${vcluster.id}`);
+      assert(
+        deadOk || !vcluster.dead,
+        () => `virtual ${value} resolved to DEAD cluster ${vcluster.id}`,
+      );
       const slot = offset % vcluster.slots;
       return { value, virtual: true, offset, device: null, cluster: vcluster, vcluster, slot };
     }
     const device = this.devices[type];
-    assert(device !== undefined && device.kind === 'table', () => `entry ${value} on no table device`);
+    assert(
+      device !== undefined && device.kind === 'table',
+      () => `entry ${value} on no table device`,
+    );
     const cluster = device.clusterOf(offset);
     const slot = offset % device.clusterSlots;
     return { value, virtual: false, offset, device, cluster, vcluster: null, slot };
   }
 }
-
 
 /**
  * __swap_cache_del_folio(): PFN words become Shadow words keeping count and zero flag (with a
@@ -814,6 +891,11 @@ function rmapWord(state: SwapState, loc: EntryLoc): number {
 
 /** The steps of this file, correct. */
 export const swapStateSteps = {
-  swapCacheDelFolio, zeromapClear, zswapInvalidate, unchargeSwap, unchargeBacking, rmapWord,
+  swapCacheDelFolio,
+  zeromapClear,
+  zswapInvalidate,
+  unchargeSwap,
+  unchargeBacking,
+  rmapWord,
   pointerWithCacheOnly,
 } satisfies Partial<KernelSteps>;

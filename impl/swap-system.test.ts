@@ -62,12 +62,20 @@ const swapon = (device: number): Op => ({ op: 'swapon', device, cpu: 0 });
 describe('designs', () => {
   it('exports the five presets and documents every knob', () => {
     expect(Object.keys(designs)).toEqual([
-      'classic', 'vswap-rfc', 'vswap-all', 'vswap-direct', 'vswap-direct-cached',
+      'classic',
+      'vswap-rfc',
+      'vswap-all',
+      'vswap-direct',
+      'vswap-direct-cached',
     ]);
     expect(Object.keys(knobDocs).sort()).toEqual(['lookupCache', 'reverseMap', 'virtualEntries']);
-    expect(() => createSystem(configTiny, {
-      virtualEntries: 'never', reverseMap: 'elided', lookupCache: 'off',
-    })).toThrow();
+    expect(() =>
+      createSystem(configTiny, {
+        virtualEntries: 'never',
+        reverseMap: 'elided',
+        lookupCache: 'off',
+      }),
+    ).toThrow();
   });
 });
 
@@ -80,18 +88,37 @@ describe('classic', () => {
     d.ok({ op: 'evict', folio: 1, cpu: 1 });
     let seen = d.system.observe();
     expect(seen.holders[0]).toEqual({ kind: 'swap', entry: 1, content: 42, exclusive: true });
-    expect(seen.entries).toEqual([{
-      entry: 1, count: 1, cache: null, shadow: true, backend: 'zswap', device: 0,
-      virtual: false, content: 42, staleZswap: false, memcg: null,
-    }]);
+    expect(seen.entries).toEqual([
+      {
+        entry: 1,
+        count: 1,
+        cache: null,
+        shadow: true,
+        backend: 'zswap',
+        device: 0,
+        virtual: false,
+        content: 42,
+        staleZswap: false,
+        memcg: null,
+      },
+    ]);
     expect(seen.zswapStored).toBe(1);
     expect(seen.devices[0]?.inuse).toBe(1);
     expect(seen.swapFreePages).toBe(22);
-    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0 }))
-      .toEqual({ errno: 'OK', how: 'read-zswap', order: 0, freedCache: false });
+    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0 })).toEqual({
+      errno: 'OK',
+      how: 'read-zswap',
+      order: 0,
+      freedCache: false,
+    });
     seen = d.system.observe();
-    expect(seen.entries[0]).toMatchObject({ count: 0, cache: { folio: 2, page: 0 },
-      shadow: false, backend: 'none', content: 42 });
+    expect(seen.entries[0]).toMatchObject({
+      count: 0,
+      cache: { folio: 2, page: 0 },
+      shadow: false,
+      backend: 'none',
+      content: 42,
+    });
     expect(seen.folios).toEqual([{ id: 2, order: 0, dirty: true, cached: true, pages: [42] }]);
     expect(d.apply({ op: 'writeout', folio: 2, cpu: 0 }).errno).toBe('EBUSY');
     // The zap unmaps the last mapping of a cache-only folio: free_swap_cache() frees it.
@@ -131,7 +158,17 @@ describe('classic', () => {
     const d = new Driver(designs.classic!.knobs);
     d.ok(swapon(0));
     const entries = [];
-    for (const [holder, order] of [[0, 1], [2, 1], [4, 1], [6, 1], [8, 0], [9, 0], [10, 0], [11, 0], [12, 0]]) {
+    for (const [holder, order] of [
+      [0, 1],
+      [2, 1],
+      [4, 1],
+      [6, 1],
+      [8, 0],
+      [9, 0],
+      [10, 0],
+      [11, 0],
+      [12, 0],
+    ]) {
       d.ok({ op: 'fault', holder: holder!, order: order!, cpu: 0 });
       entries.push(d.apply({ op: 'allocSwap', holder: holder!, cpu: 0 }).entry);
     }
@@ -139,7 +176,11 @@ describe('classic', () => {
     expect(d.system.state.vmSwapFull()).toBe(true);
     d.ok({ op: 'fault', holder: 14, order: 1, cpu: 0 });
     expect(d.apply({ op: 'allocSwap', holder: 14, cpu: 0 })).toEqual({
-      errno: 'OK', virtual: false, device: 0, reclaimed: [{ folio: 1, kind: 'cache' }], entry: 8,
+      errno: 'OK',
+      virtual: false,
+      device: 0,
+      reclaimed: [{ folio: 1, kind: 'cache' }],
+      entry: 8,
     });
     const seen = d.system.observe();
     expect(seen.folios[0]).toEqual({ id: 1, order: 1, dirty: true, cached: false, pages: [0, 0] });
@@ -158,7 +199,10 @@ describe('classic', () => {
     }
     expect(d.system.observe().devices[0]?.inuse).toBe(14);
     d.ok({ op: 'fault', holder: 14, order: 0, cpu: 0 });
-    expect(d.apply({ op: 'allocSwap', holder: 14, cpu: 0 })).toMatchObject({ errno: 'OK', device: 1 });
+    expect(d.apply({ op: 'allocSwap', holder: 14, cpu: 0 })).toMatchObject({
+      errno: 'OK',
+      device: 1,
+    });
     d.ok({ op: 'freeSwapCache', folio: 15, cpu: 0 }, { op: 'swapoff', device: 1, cpu: 0 });
     expect(d.system.state.vmSwapFull()).toBe(true);
     expect(d.apply({ op: 'allocSwap', holder: 14, cpu: 0 })).toEqual({ errno: 'ENOSPC' });
@@ -178,12 +222,38 @@ describe('classic', () => {
     const seen = d.system.observe();
     const present = (h: number) => seen.holders[h];
     // Each mapping is exclusive as its swap PTE was: the forked pair shares its entry.
-    expect(present(0)).toEqual({ kind: 'present', folio: 4, page: 0, content: 10, exclusive: true });
-    expect(present(1)).toEqual({ kind: 'present', folio: 5, page: 0, content: 11, exclusive: false });
-    expect(present(2)).toEqual({ kind: 'present', folio: 3, page: 0, content: 12, exclusive: true });
-    expect(present(5)).toEqual({ kind: 'present', folio: 5, page: 0, content: 11, exclusive: false });
+    expect(present(0)).toEqual({
+      kind: 'present',
+      folio: 4,
+      page: 0,
+      content: 10,
+      exclusive: true,
+    });
+    expect(present(1)).toEqual({
+      kind: 'present',
+      folio: 5,
+      page: 0,
+      content: 11,
+      exclusive: false,
+    });
+    expect(present(2)).toEqual({
+      kind: 'present',
+      folio: 3,
+      page: 0,
+      content: 12,
+      exclusive: true,
+    });
+    expect(present(5)).toEqual({
+      kind: 'present',
+      folio: 5,
+      page: 0,
+      content: 11,
+      exclusive: false,
+    });
     expect(seen.folios.map((f) => [f.id, f.dirty, f.cached])).toEqual([
-      [3, true, false], [4, true, false], [5, true, false],
+      [3, true, false],
+      [4, true, false],
+      [5, true, false],
     ]);
     expect(seen.devices[0]).toEqual({ online: false, writeOk: false, inuse: 0 });
     expect(seen.zswapStored).toBe(0);
@@ -192,41 +262,62 @@ describe('classic', () => {
 
   it.each([
     { device: 1, name: 'large on the synchronous-I/O device', forks: [0, 1], order: 1 },
-    { device: 0, name: 'order 0 on the other device (swapin_readahead())', forks: [0, 1], order: 0 },
-    { device: 1, name: 'order 0 when the swap PTEs differ in their exclusive bit (swap_pte_batch())', forks: [0], order: 0 },
-  ])('reads a uniform batch $name, zswap on but none of it in zswap', ({ device, forks, order }) => {
-    // An order-1 folio (holders 0 and 1) goes to disk (the zswap store fails) and is evicted;
-    // the entries of `forks` are shared with holders 5 and 6 (a fork, so neither swap PTE is
-    // exclusive). A large read needs a SWP_SYNCHRONOUS_IO device (swapin_sync()) and one
-    // exclusive bit over the range's swap PTEs; zswap being enabled does not matter, only
-    // whether an entry of the range is in zswap.
-    const d = new Driver(designs.classic!.knobs);
-    d.ok(swapon(device), { op: 'fault', holder: 0, order: 1, cpu: 0 });
-    d.ok({ op: 'write', holder: 0, value: 5, cpu: 0 });
-    d.ok({ op: 'write', holder: 1, value: 6, cpu: 0 });
-    const first = swpEntry(device, device === 1 ? 4 : 8);
-    expect(d.apply({ op: 'allocSwap', holder: 1, cpu: 0 }).entry).toBe(first);
-    d.ok({ op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
-    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap: true })).toEqual({ errno: 'OK', how: 'disk' });
-    d.ok({ op: 'evict', folio: 1, cpu: 0 });
-    for (const holder of forks) d.ok({ op: 'fork', holder, target: 5 + holder, cpu: 0 });
-    // Read alone, holder 1's entry is held by nobody else: the synchronous device frees it.
-    const freedCache = forks.length === 1;
-    expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 }))
-      .toEqual({ errno: 'OK', how: 'read-disk', order, freedCache });
-    expect(d.mark('swapin-large')).toBe(order);
-    expect(d.mark('swapin-large-mixed-exclusive')).toBe(forks.length === 1 ? 1 : 0);
-    if (order === 0) return;
-    const seen = d.system.observe();
-    expect(seen.holders.slice(0, 2)).toEqual([
-      { kind: 'present', folio: 2, page: 0, content: 5, exclusive: false },
-      { kind: 'present', folio: 2, page: 1, content: 6, exclusive: false },
-    ]);
-    d.ok({ op: 'split', folio: 2, cpu: 0 });
-    expect(d.system.observe().entries.map((e) => e.cache)).toEqual([
-      { folio: 2, page: 0 }, { folio: 3, page: 0 },
-    ]);
-  });
+    {
+      device: 0,
+      name: 'order 0 on the other device (swapin_readahead())',
+      forks: [0, 1],
+      order: 0,
+    },
+    {
+      device: 1,
+      name: 'order 0 when the swap PTEs differ in their exclusive bit (swap_pte_batch())',
+      forks: [0],
+      order: 0,
+    },
+  ])(
+    'reads a uniform batch $name, zswap on but none of it in zswap',
+    ({ device, forks, order }) => {
+      // An order-1 folio (holders 0 and 1) goes to disk (the zswap store fails) and is evicted;
+      // the entries of `forks` are shared with holders 5 and 6 (a fork, so neither swap PTE is
+      // exclusive). A large read needs a SWP_SYNCHRONOUS_IO device (swapin_sync()) and one
+      // exclusive bit over the range's swap PTEs; zswap being enabled does not matter, only
+      // whether an entry of the range is in zswap.
+      const d = new Driver(designs.classic!.knobs);
+      d.ok(swapon(device), { op: 'fault', holder: 0, order: 1, cpu: 0 });
+      d.ok({ op: 'write', holder: 0, value: 5, cpu: 0 });
+      d.ok({ op: 'write', holder: 1, value: 6, cpu: 0 });
+      const first = swpEntry(device, device === 1 ? 4 : 8);
+      expect(d.apply({ op: 'allocSwap', holder: 1, cpu: 0 }).entry).toBe(first);
+      d.ok({ op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
+      expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap: true })).toEqual({
+        errno: 'OK',
+        how: 'disk',
+      });
+      d.ok({ op: 'evict', folio: 1, cpu: 0 });
+      for (const holder of forks) d.ok({ op: 'fork', holder, target: 5 + holder, cpu: 0 });
+      // Read alone, holder 1's entry is held by nobody else: the synchronous device frees it.
+      const freedCache = forks.length === 1;
+      expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 })).toEqual({
+        errno: 'OK',
+        how: 'read-disk',
+        order,
+        freedCache,
+      });
+      expect(d.mark('swapin-large')).toBe(order);
+      expect(d.mark('swapin-large-mixed-exclusive')).toBe(forks.length === 1 ? 1 : 0);
+      if (order === 0) return;
+      const seen = d.system.observe();
+      expect(seen.holders.slice(0, 2)).toEqual([
+        { kind: 'present', folio: 2, page: 0, content: 5, exclusive: false },
+        { kind: 'present', folio: 2, page: 1, content: 6, exclusive: false },
+      ]);
+      d.ok({ op: 'split', folio: 2, cpu: 0 });
+      expect(d.system.observe().entries.map((e) => e.cache)).toEqual([
+        { folio: 2, page: 0 },
+        { folio: 3, page: 0 },
+      ]);
+    },
+  );
 
   it('a write-fault swapin of a non-exclusive PTE whose entry is no longer shared reuses the page', () => {
     const d = new Driver(designs.classic!.knobs);
@@ -236,17 +327,41 @@ describe('classic', () => {
     d.ok({ op: 'fork', holder: 0, target: 1, cpu: 0 }, { op: 'zap', holder: 1, cpu: 0 });
     // The read frees the cache (a write, nothing else maps it); the mapping is not
     // exclusive (the swap PTE lost its bit at the fork), so do_wp_page() reuses the page.
-    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0, write: true }))
-      .toEqual({ errno: 'OK', how: 'read-zswap', order: 0, freedCache: true, wp: 'reuse' });
-    expect(d.system.observe().holders[0]).toMatchObject({ kind: 'present', content: 5, exclusive: true });
+    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0, write: true })).toEqual({
+      errno: 'OK',
+      how: 'read-zswap',
+      order: 0,
+      freedCache: true,
+      wp: 'reuse',
+    });
+    expect(d.system.observe().holders[0]).toMatchObject({
+      kind: 'present',
+      content: 5,
+      exclusive: true,
+    });
   });
 
-  it('a cache hit on a large folio maps every page whose PTE still holds the folio\'s entry', () => {
+  it("a cache hit on a large folio maps every page whose PTE still holds the folio's entry", () => {
     const d = new Driver(designs.classic!.knobs);
-    d.ok(swapon(0), { op: 'fault', holder: 0, order: 1, cpu: 0 }, { op: 'write', holder: 1, value: 4, cpu: 0 });
-    d.ok({ op: 'allocSwap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
-    d.ok({ op: 'fork', holder: 0, target: 4, cpu: 0 }, { op: 'fork', holder: 1, target: 7, cpu: 0 });
-    expect(d.apply({ op: 'swapin', holder: 1, order: 0, cpu: 0 })).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
+    d.ok(
+      swapon(0),
+      { op: 'fault', holder: 0, order: 1, cpu: 0 },
+      { op: 'write', holder: 1, value: 4, cpu: 0 },
+    );
+    d.ok(
+      { op: 'allocSwap', holder: 0, cpu: 0 },
+      { op: 'unmap', holder: 0, cpu: 0 },
+      { op: 'unmap', holder: 1, cpu: 0 },
+    );
+    d.ok(
+      { op: 'fork', holder: 0, target: 4, cpu: 0 },
+      { op: 'fork', holder: 1, target: 7, cpu: 0 },
+    );
+    expect(d.apply({ op: 'swapin', holder: 1, order: 0, cpu: 0 })).toEqual({
+      errno: 'OK',
+      how: 'cache-hit',
+      freedCache: false,
+    });
     const seen = d.system.observe();
     expect(seen.holders.slice(0, 2)).toEqual([
       { kind: 'present', folio: 1, page: 0, content: 0, exclusive: false },
@@ -256,7 +371,9 @@ describe('classic', () => {
     expect(d.mark('swapin-cache-hit-whole')).toBe(1);
     // Holder 4 holds entry 0 of the folio outside its range: only it maps.
     d.ok({ op: 'zap', holder: 0, cpu: 0 });
-    expect(d.apply({ op: 'swapin', holder: 4, order: 0, cpu: 0 })).toMatchObject({ how: 'cache-hit' });
+    expect(d.apply({ op: 'swapin', holder: 4, order: 0, cpu: 0 })).toMatchObject({
+      how: 'cache-hit',
+    });
     expect(d.mark('swapin-cache-hit-whole')).toBe(1);
   });
 
@@ -264,13 +381,31 @@ describe('classic', () => {
     // swap_pte_batch() compares whole PTEs, exclusive bit included: holder 0's swap PTE lost
     // its bit at the fork, holder 1's kept it.
     const d = new Driver(designs.classic!.knobs);
-    d.ok(swapon(0), { op: 'fault', holder: 0, order: 1, cpu: 0 }, { op: 'write', holder: 1, value: 4, cpu: 0 });
-    d.ok({ op: 'allocSwap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
+    d.ok(
+      swapon(0),
+      { op: 'fault', holder: 0, order: 1, cpu: 0 },
+      { op: 'write', holder: 1, value: 4, cpu: 0 },
+    );
+    d.ok(
+      { op: 'allocSwap', holder: 0, cpu: 0 },
+      { op: 'unmap', holder: 0, cpu: 0 },
+      { op: 'unmap', holder: 1, cpu: 0 },
+    );
     d.ok({ op: 'fork', holder: 0, target: 4, cpu: 0 });
-    expect(d.apply({ op: 'swapin', holder: 1, order: 0, cpu: 0 })).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
+    expect(d.apply({ op: 'swapin', holder: 1, order: 0, cpu: 0 })).toEqual({
+      errno: 'OK',
+      how: 'cache-hit',
+      freedCache: false,
+    });
     const seen = d.system.observe();
     expect(seen.holders[0]).toMatchObject({ kind: 'swap', exclusive: false });
-    expect(seen.holders[1]).toEqual({ kind: 'present', folio: 1, page: 1, content: 4, exclusive: true });
+    expect(seen.holders[1]).toEqual({
+      kind: 'present',
+      folio: 1,
+      page: 1,
+      content: 4,
+      exclusive: true,
+    });
     expect(d.mark('swapin-cache-hit-whole')).toBe(0);
     expect(d.mark('swapin-cache-hit-mixed-exclusive')).toBe(1);
   });
@@ -279,28 +414,52 @@ describe('classic', () => {
     { name: 'classic', zswap: false, freed: true },
     { name: 'vswap-all', zswap: false, freed: true },
     { name: 'vswap-all', zswap: true, freed: false },
-  ])('$name: the last swap reference of a mapped folio frees its cache when swap is full (zswap $zswap): $freed', ({ name, zswap, freed }) => {
-    // Device 0 alone, zswap off while eight pages fill it past half on disk. Holder 10's page
-    // is swapped out, written out (to zswap or disk), forked to holder 11 and swapped in (a
-    // cache hit that keeps the cache: the entry is still held). Zapping holder 11 drops the
-    // last reference of a folio holder 10 maps: __try_to_reclaim_swap()'s FULL arm frees it,
-    // except for a virtual entry without physical backing (RFC v2 patches 2 and 3).
-    const d = new Driver(designs[name]!.knobs, { ...configTiny, devices: configTiny.devices.slice(0, 1) });
-    d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
-    for (let holder = 0; holder < 8; holder++) {
-      d.swapOut(holder, 100 + holder);
-      expect(d.apply({ op: 'writeout', folio: holder + 1, cpu: 0 })).toMatchObject({ errno: 'OK', how: 'disk' });
-    }
-    d.ok({ op: 'setZswap', enabled: zswap, cpu: 0 });
-    d.swapOut(10, 110);
-    expect(d.apply({ op: 'writeout', folio: 9, cpu: 0 })).toMatchObject({ how: zswap ? 'zswap' : 'disk' });
-    expect(d.system.state.vmSwapFull()).toBe(true);
-    d.ok({ op: 'fork', holder: 10, target: 11, cpu: 0 });
-    expect(d.apply({ op: 'swapin', holder: 10, order: 0, cpu: 0 })).toMatchObject({ how: 'cache-hit', freedCache: false });
-    expect(d.apply({ op: 'zap', holder: 11, cpu: 0 })).toEqual({ errno: 'OK', freedCache: freed });
-    expect(d.system.observe().folios.find((f) => f.id === 9)).toMatchObject({ cached: !freed, dirty: freed });
-    expect(d.system.observe().holders[10]).toMatchObject({ kind: 'present', folio: 9, content: 110 });
-  });
+  ])(
+    '$name: the last swap reference of a mapped folio frees its cache when swap is full (zswap $zswap): $freed',
+    ({ name, zswap, freed }) => {
+      // Device 0 alone, zswap off while eight pages fill it past half on disk. Holder 10's page
+      // is swapped out, written out (to zswap or disk), forked to holder 11 and swapped in (a
+      // cache hit that keeps the cache: the entry is still held). Zapping holder 11 drops the
+      // last reference of a folio holder 10 maps: __try_to_reclaim_swap()'s FULL arm frees it,
+      // except for a virtual entry without physical backing (RFC v2 patches 2 and 3).
+      const d = new Driver(designs[name]!.knobs, {
+        ...configTiny,
+        devices: configTiny.devices.slice(0, 1),
+      });
+      d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
+      for (let holder = 0; holder < 8; holder++) {
+        d.swapOut(holder, 100 + holder);
+        expect(d.apply({ op: 'writeout', folio: holder + 1, cpu: 0 })).toMatchObject({
+          errno: 'OK',
+          how: 'disk',
+        });
+      }
+      d.ok({ op: 'setZswap', enabled: zswap, cpu: 0 });
+      d.swapOut(10, 110);
+      expect(d.apply({ op: 'writeout', folio: 9, cpu: 0 })).toMatchObject({
+        how: zswap ? 'zswap' : 'disk',
+      });
+      expect(d.system.state.vmSwapFull()).toBe(true);
+      d.ok({ op: 'fork', holder: 10, target: 11, cpu: 0 });
+      expect(d.apply({ op: 'swapin', holder: 10, order: 0, cpu: 0 })).toMatchObject({
+        how: 'cache-hit',
+        freedCache: false,
+      });
+      expect(d.apply({ op: 'zap', holder: 11, cpu: 0 })).toEqual({
+        errno: 'OK',
+        freedCache: freed,
+      });
+      expect(d.system.observe().folios.find((f) => f.id === 9)).toMatchObject({
+        cached: !freed,
+        dirty: freed,
+      });
+      expect(d.system.observe().holders[10]).toMatchObject({
+        kind: 'present',
+        folio: 9,
+        content: 110,
+      });
+    },
+  );
 
   it('audits an exclusive mapping of a shared page and an exclusive swap PTE of a shared entry', () => {
     const d = new Driver(designs.classic!.knobs);
@@ -311,9 +470,14 @@ describe('classic', () => {
     d.system.state.holders[0] = word | HOLDER_SWP_EXCLUSIVE;
     expect(() => d.system.audit()).toThrow(/exclusive: holder 0 holds swp\(0:1\) exclusively/);
     d.system.state.holders[0] = word;
-    d.ok({ op: 'fault', holder: 4, order: 0, cpu: 0 }, { op: 'fork', holder: 4, target: 5, cpu: 0 });
+    d.ok(
+      { op: 'fault', holder: 4, order: 0, cpu: 0 },
+      { op: 'fork', holder: 4, target: 5, cpu: 0 },
+    );
     d.system.state.holders[5] = holderWithExclusive(d.system.state.holders[5]!, true);
-    expect(() => d.system.audit()).toThrow(/exclusive: holder 5 maps page 0 of folio 2 exclusively/);
+    expect(() => d.system.audit()).toThrow(
+      /exclusive: holder 5 maps page 0 of folio 2 exclusively/,
+    );
   });
 });
 
@@ -340,7 +504,9 @@ describe('zswap objects and writeout failures', () => {
     expect(d.mark('zero-writeout-stale-zswap')).toBe(1);
     // The zero flag is read first; the stale object stays through an eviction and a read.
     d.ok({ op: 'evict', folio: 1, cpu: 0 });
-    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0 })).toMatchObject({ how: 'read-zero' });
+    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0 })).toMatchObject({
+      how: 'read-zero',
+    });
     seen = d.system.observe();
     expect(seen.entries[0]).toMatchObject({ backend: 'zero', staleZswap: true, count: 0 });
     // Unmapping the page frees the cache-only entry, and the stale object with it.
@@ -349,79 +515,171 @@ describe('zswap objects and writeout failures', () => {
   });
 
   it.each([
-    { name: 'a zswap store replaces it', capacity: 2, failZswap: false, how: 'zswap', stored: 1, full: 0 },
-    { name: 'a full pool refuses the store, its own stale object counting', capacity: 1, failZswap: false, how: 'disk', stored: 0, full: 1 },
-    { name: 'a disk writeout erases it', capacity: 1, failZswap: true, how: 'disk', stored: 0, full: 0 },
-  ])('the next non-zero writeout of an entry with a stale zswap object: $name', ({ capacity, failZswap, how, stored, full }) => {
-    // The stale object is in the pool. zswap_store() checks the pool limit
-    // (zswap_check_limits()) before zswap_store_page() replaces the folio's old tree entries,
-    // so a pool of one object, the stale one, refuses the store; a pool of two takes it.
-    const d = redirtied(0, { ...configTiny, zswapCapacity: capacity });
-    d.ok({ op: 'writeout', folio: 1, cpu: 0 }, { op: 'swapin', holder: 0, order: 0, cpu: 0 });
-    d.ok({ op: 'write', holder: 0, value: 9, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 });
-    expect(d.system.observe().zswapStored).toBe(1);
-    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap })).toEqual({ errno: 'OK', how });
-    const seen = d.system.observe();
-    expect(seen.entries[0]).toMatchObject({ backend: how, staleZswap: false, content: 9 });
-    expect(seen.zswapStored).toBe(stored);
-    expect(d.mark('zswap-store-full-own-objects')).toBe(full);
-  });
+    {
+      name: 'a zswap store replaces it',
+      capacity: 2,
+      failZswap: false,
+      how: 'zswap',
+      stored: 1,
+      full: 0,
+    },
+    {
+      name: 'a full pool refuses the store, its own stale object counting',
+      capacity: 1,
+      failZswap: false,
+      how: 'disk',
+      stored: 0,
+      full: 1,
+    },
+    {
+      name: 'a disk writeout erases it',
+      capacity: 1,
+      failZswap: true,
+      how: 'disk',
+      stored: 0,
+      full: 0,
+    },
+  ])(
+    'the next non-zero writeout of an entry with a stale zswap object: $name',
+    ({ capacity, failZswap, how, stored, full }) => {
+      // The stale object is in the pool. zswap_store() checks the pool limit
+      // (zswap_check_limits()) before zswap_store_page() replaces the folio's old tree entries,
+      // so a pool of one object, the stale one, refuses the store; a pool of two takes it.
+      const d = redirtied(0, { ...configTiny, zswapCapacity: capacity });
+      d.ok({ op: 'writeout', folio: 1, cpu: 0 }, { op: 'swapin', holder: 0, order: 0, cpu: 0 });
+      d.ok({ op: 'write', holder: 0, value: 9, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 });
+      expect(d.system.observe().zswapStored).toBe(1);
+      expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap })).toEqual({
+        errno: 'OK',
+        how,
+      });
+      const seen = d.system.observe();
+      expect(seen.entries[0]).toMatchObject({ backend: how, staleZswap: false, content: 9 });
+      expect(seen.zswapStored).toBe(stored);
+      expect(d.mark('zswap-store-full-own-objects')).toBe(full);
+    },
+  );
 
   it('a zero writeout of a virtual entry releases its zswap object', () => {
     // An order-1 folio whose second entry stays held elsewhere keeps its swap cache across the
     // cache hit of holder 0, which then zeroes its page in place.
     const d = new Driver(designs['vswap-all']!.knobs);
-    d.ok({ op: 'fault', holder: 0, order: 1, cpu: 0 }, { op: 'write', holder: 0, value: 5, cpu: 0 });
-    d.ok({ op: 'allocSwap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
-    d.ok({ op: 'writeout', folio: 1, cpu: 0 }, { op: 'fork', holder: 1, target: 5, cpu: 0 }, { op: 'zap', holder: 1, cpu: 0 });
+    d.ok(
+      { op: 'fault', holder: 0, order: 1, cpu: 0 },
+      { op: 'write', holder: 0, value: 5, cpu: 0 },
+    );
+    d.ok(
+      { op: 'allocSwap', holder: 0, cpu: 0 },
+      { op: 'unmap', holder: 0, cpu: 0 },
+      { op: 'unmap', holder: 1, cpu: 0 },
+    );
+    d.ok(
+      { op: 'writeout', folio: 1, cpu: 0 },
+      { op: 'fork', holder: 1, target: 5, cpu: 0 },
+      { op: 'zap', holder: 1, cpu: 0 },
+    );
     expect(d.system.observe().zswapStored).toBe(2);
-    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0 })).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
+    expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 0 })).toEqual({
+      errno: 'OK',
+      how: 'cache-hit',
+      freedCache: false,
+    });
     d.ok({ op: 'write', holder: 0, value: 0, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 });
     expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'zero' });
-    expect(d.system.observe().entries.map((e) => [e.backend, e.staleZswap])).toEqual([['zero', false], ['zero', false]]);
+    expect(d.system.observe().entries.map((e) => [e.backend, e.staleZswap])).toEqual([
+      ['zero', false],
+      ['zero', false],
+    ]);
     expect(d.system.observe().zswapStored).toBe(0);
   });
 
   it.each([
-    { name: 'no device: ENOSPC', devices: [] as number[], failAlloc: false, outcome: { errno: 'ENOSPC' } },
-    { name: 'a failed charge: ENOMEM', devices: [0], failAlloc: true, outcome: { errno: 'ENOMEM', device: 0 } },
-  ])('a virtual disk writeout that gets no backing ($name) leaves the folio dirty with its zswap objects released', ({ devices, failAlloc, outcome }) => {
-    // As above up to the redirtying write (7 in holder 0's page), then a writeout that cannot
-    // go to zswap: folio_release_vswap_backing() drops both zswap objects first, then
-    // folio_realloc_swap() fails (review row 9).
-    const d = new Driver(designs['vswap-all']!.knobs);
-    for (const device of devices) d.ok(swapon(device));
-    d.ok({ op: 'fault', holder: 0, order: 1, cpu: 0 }, { op: 'write', holder: 0, value: 5, cpu: 0 });
-    d.ok({ op: 'allocSwap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
-    d.ok({ op: 'writeout', folio: 1, cpu: 0 }, { op: 'fork', holder: 1, target: 5, cpu: 0 }, { op: 'zap', holder: 1, cpu: 0 });
-    d.ok({ op: 'swapin', holder: 0, order: 0, cpu: 0 }, { op: 'write', holder: 0, value: 7, cpu: 0 }, { op: 'unmap', holder: 0, cpu: 0 });
-    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap: true, failAlloc })).toEqual(outcome);
-    const seen = d.system.observe();
-    expect(seen.entries.map((e) => e.backend)).toEqual(['none', 'none']);
-    expect(seen.zswapStored).toBe(0);
-    expect(seen.folios[0]).toMatchObject({ id: 1, dirty: true, cached: true, pages: [7, 0] });
-    expect(seen.devices[0]?.inuse ?? 0).toBe(0);
-    if (devices.length === 0) d.ok(swapon(0));
-    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap: true })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
-  });
+    {
+      name: 'no device: ENOSPC',
+      devices: [] as number[],
+      failAlloc: false,
+      outcome: { errno: 'ENOSPC' },
+    },
+    {
+      name: 'a failed charge: ENOMEM',
+      devices: [0],
+      failAlloc: true,
+      outcome: { errno: 'ENOMEM', device: 0 },
+    },
+  ])(
+    'a virtual disk writeout that gets no backing ($name) leaves the folio dirty with its zswap objects released',
+    ({ devices, failAlloc, outcome }) => {
+      // As above up to the redirtying write (7 in holder 0's page), then a writeout that cannot
+      // go to zswap: folio_release_vswap_backing() drops both zswap objects first, then
+      // folio_realloc_swap() fails (review row 9).
+      const d = new Driver(designs['vswap-all']!.knobs);
+      for (const device of devices) d.ok(swapon(device));
+      d.ok(
+        { op: 'fault', holder: 0, order: 1, cpu: 0 },
+        { op: 'write', holder: 0, value: 5, cpu: 0 },
+      );
+      d.ok(
+        { op: 'allocSwap', holder: 0, cpu: 0 },
+        { op: 'unmap', holder: 0, cpu: 0 },
+        { op: 'unmap', holder: 1, cpu: 0 },
+      );
+      d.ok(
+        { op: 'writeout', folio: 1, cpu: 0 },
+        { op: 'fork', holder: 1, target: 5, cpu: 0 },
+        { op: 'zap', holder: 1, cpu: 0 },
+      );
+      d.ok(
+        { op: 'swapin', holder: 0, order: 0, cpu: 0 },
+        { op: 'write', holder: 0, value: 7, cpu: 0 },
+        { op: 'unmap', holder: 0, cpu: 0 },
+      );
+      expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap: true, failAlloc })).toEqual(
+        outcome,
+      );
+      const seen = d.system.observe();
+      expect(seen.entries.map((e) => e.backend)).toEqual(['none', 'none']);
+      expect(seen.zswapStored).toBe(0);
+      expect(seen.folios[0]).toMatchObject({ id: 1, dirty: true, cached: true, pages: [7, 0] });
+      expect(seen.devices[0]?.inuse ?? 0).toBe(0);
+      if (devices.length === 0) d.ok(swapon(0));
+      expect(d.apply({ op: 'writeout', folio: 1, cpu: 0, failZswap: true })).toEqual({
+        errno: 'OK',
+        how: 'disk',
+        device: 0,
+      });
+    },
+  );
 });
 
 describe('virtual designs', () => {
   it.each(['vswap-all', 'vswap-direct', 'vswap-direct-cached', 'vswap-rfc'])(
-    '%s keeps virtual entries and frees a non-disk cache at swapin', (name) => {
+    '%s keeps virtual entries and frees a non-disk cache at swapin',
+    (name) => {
       const d = new Driver(designs[name]!.knobs);
       d.ok(swapon(0), swapon(1));
       expect(d.swapOut(0, 42)).toEqual({ errno: 'OK', virtual: true, entry: vswap(1) });
       d.ok({ op: 'writeout', folio: 1, cpu: 0 }, { op: 'evict', folio: 1, cpu: 1 });
       expect(d.system.observe().entries[0]).toMatchObject({
-        entry: vswap(1), backend: 'zswap', device: null, virtual: true, content: 42,
+        entry: vswap(1),
+        backend: 'zswap',
+        device: null,
+        virtual: true,
+        content: 42,
       });
-      expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 1 }))
-        .toEqual({ errno: 'OK', how: 'read-zswap', order: 0, freedCache: true });
+      expect(d.apply({ op: 'swapin', holder: 0, order: 0, cpu: 1 })).toEqual({
+        errno: 'OK',
+        how: 'read-zswap',
+        order: 0,
+        freedCache: true,
+      });
       // With zswap off a swap-out still tries the virtual space first (vswap-rfc: 'first').
       d.ok({ op: 'setZswap', enabled: false, cpu: 0 });
       expect(d.swapOut(1, 7).virtual).toBe(true);
-      expect(d.apply({ op: 'writeout', folio: 3, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
+      expect(d.apply({ op: 'writeout', folio: 3, cpu: 0 })).toEqual({
+        errno: 'OK',
+        how: 'disk',
+        device: 0,
+      });
       expect(d.system.observe().devices[0]?.inuse).toBe(1);
       d.ok({ op: 'swapoff', device: 0, cpu: 0 });
       expect(d.system.observe().holders[1]).toMatchObject({ content: 7 });
@@ -431,46 +689,66 @@ describe('virtual designs', () => {
       }
       d.ok({ op: 'swapoff', device: 1, cpu: 0 });
       d.system.auditEmpty();
-    });
+    },
+  );
 
   it.each([
     { mode: 'first', zswap: true, fallback: true },
     { mode: 'when-zswap', zswap: true, fallback: true },
     { mode: 'always', zswap: true, fallback: false },
-  ] as const)('virtualEntries=$mode: an allocation the full virtual space cannot take falls back: $fallback', ({ mode, fallback }) => {
-    // Seven usable virtual slots (slot 0 is reserved). The eighth order-0 allocation finds the
-    // virtual space full: 'first' and 'when-zswap' (zswap on) fall back to device 0, whose
-    // memcg charge can fail (ENOMEM, reported with the device); 'always' fails with ENOSPC. A
-    // virtual allocation ignores failAlloc: its charge comes with backing.
-    const d = new Driver({ virtualEntries: mode, reverseMap: 'kept', lookupCache: 'off' }, { ...configTiny, vswapSlots: 8 });
-    d.ok(swapon(0));
-    for (let holder = 0; holder < 7; holder++) {
-      d.ok({ op: 'fault', holder, order: 0, cpu: 0 });
-      expect(d.apply({ op: 'allocSwap', holder, cpu: 0, failAlloc: holder === 0 })).toMatchObject({ errno: 'OK', virtual: true });
-    }
-    d.ok({ op: 'fault', holder: 7, order: 0, cpu: 0 });
-    if (!fallback) {
-      expect(d.apply({ op: 'allocSwap', holder: 7, cpu: 0 })).toEqual({ errno: 'ENOSPC' });
-      expect(d.mark('alloc-vswap-fallback')).toBe(0);
-      return;
-    }
-    chargeFailsThenAllocates(d, 7);
-    expect(d.mark('alloc-vswap-fallback')).toBe(2);
-  });
+  ] as const)(
+    'virtualEntries=$mode: an allocation the full virtual space cannot take falls back: $fallback',
+    ({ mode, fallback }) => {
+      // Seven usable virtual slots (slot 0 is reserved). The eighth order-0 allocation finds the
+      // virtual space full: 'first' and 'when-zswap' (zswap on) fall back to device 0, whose
+      // memcg charge can fail (ENOMEM, reported with the device); 'always' fails with ENOSPC. A
+      // virtual allocation ignores failAlloc: its charge comes with backing.
+      const d = new Driver(
+        { virtualEntries: mode, reverseMap: 'kept', lookupCache: 'off' },
+        { ...configTiny, vswapSlots: 8 },
+      );
+      d.ok(swapon(0));
+      for (let holder = 0; holder < 7; holder++) {
+        d.ok({ op: 'fault', holder, order: 0, cpu: 0 });
+        expect(d.apply({ op: 'allocSwap', holder, cpu: 0, failAlloc: holder === 0 })).toMatchObject(
+          { errno: 'OK', virtual: true },
+        );
+      }
+      d.ok({ op: 'fault', holder: 7, order: 0, cpu: 0 });
+      if (!fallback) {
+        expect(d.apply({ op: 'allocSwap', holder: 7, cpu: 0 })).toEqual({ errno: 'ENOSPC' });
+        expect(d.mark('alloc-vswap-fallback')).toBe(0);
+        return;
+      }
+      chargeFailsThenAllocates(d, 7);
+      expect(d.mark('alloc-vswap-fallback')).toBe(2);
+    },
+  );
 
   /** A physical allocSwap of `holder` on device 0 whose memcg charge fails (ENOMEM, reported
    * with the device), then one that succeeds: the failed charge gave slot 1 back, and the
    * per-CPU cluster cache moved on to slot 2. */
   function chargeFailsThenAllocates(d: Driver, holder: number): void {
-    expect(d.apply({ op: 'allocSwap', holder, cpu: 0, failAlloc: true }))
-      .toEqual({ errno: 'ENOMEM', virtual: false, device: 0 });
-    expect(d.apply({ op: 'allocSwap', holder, cpu: 0 }))
-      .toEqual({ errno: 'OK', virtual: false, device: 0, entry: swpEntry(0, 2) });
+    expect(d.apply({ op: 'allocSwap', holder, cpu: 0, failAlloc: true })).toEqual({
+      errno: 'ENOMEM',
+      virtual: false,
+      device: 0,
+    });
+    expect(d.apply({ op: 'allocSwap', holder, cpu: 0 })).toEqual({
+      errno: 'OK',
+      virtual: false,
+      device: 0,
+      entry: swpEntry(0, 2),
+    });
   }
 
   it('virtualEntries=when-zswap: physical entries while zswap is off, with their charge', () => {
     const d = new Driver({ virtualEntries: 'when-zswap', reverseMap: 'kept', lookupCache: 'off' });
-    d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 }, { op: 'fault', holder: 0, order: 0, cpu: 0 });
+    d.ok(
+      swapon(0),
+      { op: 'setZswap', enabled: false, cpu: 0 },
+      { op: 'fault', holder: 0, order: 0, cpu: 0 },
+    );
     chargeFailsThenAllocates(d, 0);
     expect(d.mark('alloc-vswap-fallback')).toBe(0);
   });
@@ -486,40 +764,52 @@ describe('virtual designs', () => {
   it.each([
     { name: 'vswap-all', pages: 13, cpu: 1 },
     { name: 'vswap-direct', pages: 14, cpu: 0 },
-  ])('$name reclaims cache-only backing when swap is more than half full', ({ name, pages, cpu }) => {
-    // Device 0 alone (14 usable slots), zswap off: holders are swapped out and written out to
-    // disk in turn, the first six swapped back in (their backing becomes cache-only). vswap-all
-    // leaves one slot free in a cluster its per-CPU cache points at and writes the last folio
-    // out from the other CPU: the slow path reclaims a full cluster's cache-only backing
-    // before it looks at fragmented clusters. vswap-direct fills the device: its allocator
-    // fails (a full device is off the avail list) and the scan of the virtual clusters finds
-    // the cache-only backing to reclaim.
-    const d = new Driver(designs[name]!.knobs, { ...configTiny, devices: configTiny.devices.slice(0, 1) });
-    d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
-    for (let holder = 0; holder < pages; holder++) {
-      d.swapOut(holder, 100 + holder);
-      expect(d.apply({ op: 'writeout', folio: holder + 1, cpu: 0 }).device).toBe(0);
-      if (holder < 6) {
-        expect(d.apply({ op: 'swapin', holder, order: 0, cpu: 0 }).freedCache).toBe(false);
+  ])(
+    '$name reclaims cache-only backing when swap is more than half full',
+    ({ name, pages, cpu }) => {
+      // Device 0 alone (14 usable slots), zswap off: holders are swapped out and written out to
+      // disk in turn, the first six swapped back in (their backing becomes cache-only). vswap-all
+      // leaves one slot free in a cluster its per-CPU cache points at and writes the last folio
+      // out from the other CPU: the slow path reclaims a full cluster's cache-only backing
+      // before it looks at fragmented clusters. vswap-direct fills the device: its allocator
+      // fails (a full device is off the avail list) and the scan of the virtual clusters finds
+      // the cache-only backing to reclaim.
+      const d = new Driver(designs[name]!.knobs, {
+        ...configTiny,
+        devices: configTiny.devices.slice(0, 1),
+      });
+      d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
+      for (let holder = 0; holder < pages; holder++) {
+        d.swapOut(holder, 100 + holder);
+        expect(d.apply({ op: 'writeout', folio: holder + 1, cpu: 0 }).device).toBe(0);
+        if (holder < 6) {
+          expect(d.apply({ op: 'swapin', holder, order: 0, cpu: 0 }).freedCache).toBe(false);
+        }
       }
-    }
-    d.swapOut(pages, 100 + pages);
-    expect(d.apply({ op: 'writeout', folio: pages + 1, cpu })).toEqual({
-      errno: 'OK', how: 'disk', device: 0, reclaimed: [{ folio: 1, kind: 'backing' }],
-    });
-    const seen = d.system.observe();
-    expect(seen.folios[0]).toEqual({ id: 1, order: 0, dirty: true, cached: true, pages: [100] });
-    expect(seen.entries[0]).toMatchObject({ backend: 'none', device: null, count: 0 });
-    expect(d.mark('reclaim-backing')).toBe(1);
-    if (name === 'vswap-direct') expect(d.mark('vswap-scan-slots-reclaim')).toBeGreaterThan(0);
-    else expect(d.mark('rmap-cache-only-set')).toBeGreaterThan(0);
-  });
+      d.swapOut(pages, 100 + pages);
+      expect(d.apply({ op: 'writeout', folio: pages + 1, cpu })).toEqual({
+        errno: 'OK',
+        how: 'disk',
+        device: 0,
+        reclaimed: [{ folio: 1, kind: 'backing' }],
+      });
+      const seen = d.system.observe();
+      expect(seen.folios[0]).toEqual({ id: 1, order: 0, dirty: true, cached: true, pages: [100] });
+      expect(seen.entries[0]).toMatchObject({ backend: 'none', device: null, count: 0 });
+      expect(d.mark('reclaim-backing')).toBe(1);
+      if (name === 'vswap-direct') expect(d.mark('vswap-scan-slots-reclaim')).toBeGreaterThan(0);
+      else expect(d.mark('rmap-cache-only-set')).toBeGreaterThan(0);
+    },
+  );
 
   /** vswap-direct on device 0 alone, zswap off: holders 0..13 swapped out and written out to
    * disk, which fills device 0 (slot 0 is the header, slot 6 is bad); `swappedIn` of them are
    * swapped back in (cache-only), `evicted` of the others evicted (swapped out, uncached). */
   function directFull(swappedIn: number, evicted: number): Driver {
-    const d = new Driver(designs['vswap-direct']!.knobs, { ...configTiny, devices: configTiny.devices.slice(0, 1) });
+    const d = new Driver(designs['vswap-direct']!.knobs, {
+      ...configTiny,
+      devices: configTiny.devices.slice(0, 1),
+    });
     d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
     for (let holder = 0; holder < 14; holder++) {
       d.swapOut(holder, 100 + holder);
@@ -536,7 +826,10 @@ describe('virtual designs', () => {
     // materialized reverse map must leave out (they are not cache-only and have no folio).
     const d = directFull(6, 8);
     expect(d.apply({ op: 'writeout', folio: 15, cpu: 0 })).toEqual({
-      errno: 'OK', how: 'disk', device: 0, reclaimed: [{ folio: 1, kind: 'backing' }],
+      errno: 'OK',
+      how: 'disk',
+      device: 0,
+      reclaimed: [{ folio: 1, kind: 'backing' }],
     });
     expect(d.mark('alloc-run-reclaimed-by-scan')).toBe(1);
     expect(d.system.observe().holders[6]).toMatchObject({ kind: 'swap', content: 106 });
@@ -556,78 +849,123 @@ describe('virtual designs', () => {
   it.each([
     { name: 'one large folio', swappedIn: [0], reclaimed: [1] },
     { name: 'two order-0 folios', swappedIn: [2, 3], reclaimed: [2, 3] },
-  ])('vswap-direct: a large writeout reclaims by scan every folio of its run once ($name)', ({ swappedIn, reclaimed }) => {
-    // Device 0 alone (slot 0 the header, slot 6 bad), zswap off. Folio 1 (order 1, holders 0
-    // and 1) gets backing slots 2-3, folios 2..13 (order 0, holders 2..13) slots 4, 5, 7..15,
-    // 1 (next fit), which fills the device. The holders in `swappedIn` are swapped back in
-    // right after their writeout, while swap is not yet full, which leaves their entries
-    // cache-only (a cache hit; on the large folio it maps the whole folio, holder 1 too, since
-    // both holders still hold its entries). An order-1 writeout then finds no free pair and reclaims the
-    // first aligned pair whose every slot is cache-only backing: 2-3 (one large folio, to be
-    // planned once) or 4-5 (two order-0 folios, both to be planned).
-    const d = new Driver(designs['vswap-direct']!.knobs, { ...configTiny, devices: configTiny.devices.slice(0, 1) });
-    d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
-    d.ok({ op: 'fault', holder: 0, order: 1, cpu: 0 }, { op: 'write', holder: 0, value: 7, cpu: 0 },
-      { op: 'write', holder: 1, value: 8, cpu: 0 }, { op: 'allocSwap', holder: 0, cpu: 0 },
-      { op: 'unmap', holder: 0, cpu: 0 }, { op: 'unmap', holder: 1, cpu: 0 });
-    const swapIn = (holder: number) => {
-      if (swappedIn.includes(holder)) d.ok({ op: 'swapin', holder, order: 0, cpu: 0 });
-    };
-    expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
-    swapIn(0);
-    swapIn(1);
-    if (swappedIn.includes(0)) expect(d.system.observe().holders[1]).toMatchObject({ kind: 'present', folio: 1, page: 1 });
-    for (let holder = 2; holder < 14; holder++) {
-      d.swapOut(holder, 100 + holder);
-      expect(d.apply({ op: 'writeout', folio: holder, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
-      swapIn(holder);
-    }
-    d.ok({ op: 'fault', holder: 30, order: 1, cpu: 0 }, { op: 'write', holder: 30, value: 9, cpu: 0 },
-      { op: 'write', holder: 31, value: 10, cpu: 0 }, { op: 'allocSwap', holder: 30, cpu: 0 },
-      { op: 'unmap', holder: 30, cpu: 0 }, { op: 'unmap', holder: 31, cpu: 0 });
-    expect(d.apply({ op: 'writeout', folio: 14, cpu: 0 })).toEqual({
-      errno: 'OK', how: 'disk', device: 0, reclaimed: reclaimed.map((folio) => ({ folio, kind: 'backing' })),
-    });
-    expect(d.mark('alloc-run-reclaimed-by-scan')).toBe(1);
-  });
+  ])(
+    'vswap-direct: a large writeout reclaims by scan every folio of its run once ($name)',
+    ({ swappedIn, reclaimed }) => {
+      // Device 0 alone (slot 0 the header, slot 6 bad), zswap off. Folio 1 (order 1, holders 0
+      // and 1) gets backing slots 2-3, folios 2..13 (order 0, holders 2..13) slots 4, 5, 7..15,
+      // 1 (next fit), which fills the device. The holders in `swappedIn` are swapped back in
+      // right after their writeout, while swap is not yet full, which leaves their entries
+      // cache-only (a cache hit; on the large folio it maps the whole folio, holder 1 too, since
+      // both holders still hold its entries). An order-1 writeout then finds no free pair and reclaims the
+      // first aligned pair whose every slot is cache-only backing: 2-3 (one large folio, to be
+      // planned once) or 4-5 (two order-0 folios, both to be planned).
+      const d = new Driver(designs['vswap-direct']!.knobs, {
+        ...configTiny,
+        devices: configTiny.devices.slice(0, 1),
+      });
+      d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
+      d.ok(
+        { op: 'fault', holder: 0, order: 1, cpu: 0 },
+        { op: 'write', holder: 0, value: 7, cpu: 0 },
+        { op: 'write', holder: 1, value: 8, cpu: 0 },
+        { op: 'allocSwap', holder: 0, cpu: 0 },
+        { op: 'unmap', holder: 0, cpu: 0 },
+        { op: 'unmap', holder: 1, cpu: 0 },
+      );
+      const swapIn = (holder: number) => {
+        if (swappedIn.includes(holder)) d.ok({ op: 'swapin', holder, order: 0, cpu: 0 });
+      };
+      expect(d.apply({ op: 'writeout', folio: 1, cpu: 0 })).toEqual({
+        errno: 'OK',
+        how: 'disk',
+        device: 0,
+      });
+      swapIn(0);
+      swapIn(1);
+      if (swappedIn.includes(0))
+        expect(d.system.observe().holders[1]).toMatchObject({ kind: 'present', folio: 1, page: 1 });
+      for (let holder = 2; holder < 14; holder++) {
+        d.swapOut(holder, 100 + holder);
+        expect(d.apply({ op: 'writeout', folio: holder, cpu: 0 })).toEqual({
+          errno: 'OK',
+          how: 'disk',
+          device: 0,
+        });
+        swapIn(holder);
+      }
+      d.ok(
+        { op: 'fault', holder: 30, order: 1, cpu: 0 },
+        { op: 'write', holder: 30, value: 9, cpu: 0 },
+        { op: 'write', holder: 31, value: 10, cpu: 0 },
+        { op: 'allocSwap', holder: 30, cpu: 0 },
+        { op: 'unmap', holder: 30, cpu: 0 },
+        { op: 'unmap', holder: 31, cpu: 0 },
+      );
+      expect(d.apply({ op: 'writeout', folio: 14, cpu: 0 })).toEqual({
+        errno: 'OK',
+        how: 'disk',
+        device: 0,
+        reclaimed: reclaimed.map((folio) => ({ folio, kind: 'backing' })),
+      });
+      expect(d.mark('alloc-run-reclaimed-by-scan')).toBe(1);
+    },
+  );
 
   it.each([
     { name: 'no other run', swappedIn: [1, 2], outcome: { errno: 'ENOSPC' } },
     {
-      name: 'then a run with a free slot', swappedIn: [1, 2, 3],
+      name: 'then a run with a free slot',
+      swappedIn: [1, 2, 3],
       outcome: { errno: 'OK', how: 'disk', device: 0, reclaimed: [{ folio: 4, kind: 'backing' }] },
     },
-  ])('vswap-direct: a reclaim by scan stops planning when the folios before would end vm_swap_full() ($name)', ({ swappedIn, outcome }) => {
-    // Device 0 alone (14 usable slots: slot 0 is the header, slot 6 bad), zswap off. Holders
-    // 0..13 are written out to slots 1-5, 7-15 in turn (next fit); holders 1 and 2 (slots 2 and
-    // 3) are swapped back in at once, cache-only (and holder 3 in the second case). Zapping holders 4, 5, 7, 9, 11 and 13 while
-    // swap is full frees their cache and slots 5, 7, 9, 11, 13, 15: 8 slots used, 6 free, no
-    // free aligned pair. An order-1 writeout then plans the pair 2-3, but freeing the first
-    // folio leaves 7 of 14 free, so vm_swap_full() would no longer hold for the second: the run
-    // is refused. With holder 3 (slot 4) cache-only too, the pair 4-5 (slot 5 free) is taken
-    // after reclaiming folio 4 alone; otherwise no run is left and the writeout fails.
-    const d = new Driver(designs['vswap-direct']!.knobs, { ...configTiny, devices: configTiny.devices.slice(0, 1) });
-    d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
-    for (let holder = 0; holder < 14; holder++) {
-      d.swapOut(holder, 100 + holder);
-      expect(d.apply({ op: 'writeout', folio: holder + 1, cpu: 0 })).toEqual({ errno: 'OK', how: 'disk', device: 0 });
-      if (swappedIn.includes(holder)) d.ok({ op: 'swapin', holder, order: 0, cpu: 0 });
-    }
-    for (const holder of [4, 5, 7, 9, 11, 13]) {
-      expect(d.apply({ op: 'zap', holder, cpu: 0 })).toEqual({ errno: 'OK', freedCache: true });
-    }
-    expect(d.system.observe().devices[0]?.inuse).toBe(8);
-    d.ok({ op: 'fault', holder: 30, order: 1, cpu: 0 }, { op: 'write', holder: 30, value: 9, cpu: 0 },
-      { op: 'write', holder: 31, value: 10, cpu: 0 }, { op: 'allocSwap', holder: 30, cpu: 0 },
-      { op: 'unmap', holder: 30, cpu: 0 }, { op: 'unmap', holder: 31, cpu: 0 });
-    const before = d.system.observe();
-    const folio = before.folios.find((view) => view.order === 1)?.id ?? -1;
-    expect(d.apply({ op: 'writeout', folio, cpu: 0 })).toEqual(outcome);
-    if (outcome.errno === 'ENOSPC') expect(d.system.observe()).toEqual(before);
-  });
+  ])(
+    'vswap-direct: a reclaim by scan stops planning when the folios before would end vm_swap_full() ($name)',
+    ({ swappedIn, outcome }) => {
+      // Device 0 alone (14 usable slots: slot 0 is the header, slot 6 bad), zswap off. Holders
+      // 0..13 are written out to slots 1-5, 7-15 in turn (next fit); holders 1 and 2 (slots 2 and
+      // 3) are swapped back in at once, cache-only (and holder 3 in the second case). Zapping holders 4, 5, 7, 9, 11 and 13 while
+      // swap is full frees their cache and slots 5, 7, 9, 11, 13, 15: 8 slots used, 6 free, no
+      // free aligned pair. An order-1 writeout then plans the pair 2-3, but freeing the first
+      // folio leaves 7 of 14 free, so vm_swap_full() would no longer hold for the second: the run
+      // is refused. With holder 3 (slot 4) cache-only too, the pair 4-5 (slot 5 free) is taken
+      // after reclaiming folio 4 alone; otherwise no run is left and the writeout fails.
+      const d = new Driver(designs['vswap-direct']!.knobs, {
+        ...configTiny,
+        devices: configTiny.devices.slice(0, 1),
+      });
+      d.ok(swapon(0), { op: 'setZswap', enabled: false, cpu: 0 });
+      for (let holder = 0; holder < 14; holder++) {
+        d.swapOut(holder, 100 + holder);
+        expect(d.apply({ op: 'writeout', folio: holder + 1, cpu: 0 })).toEqual({
+          errno: 'OK',
+          how: 'disk',
+          device: 0,
+        });
+        if (swappedIn.includes(holder)) d.ok({ op: 'swapin', holder, order: 0, cpu: 0 });
+      }
+      for (const holder of [4, 5, 7, 9, 11, 13]) {
+        expect(d.apply({ op: 'zap', holder, cpu: 0 })).toEqual({ errno: 'OK', freedCache: true });
+      }
+      expect(d.system.observe().devices[0]?.inuse).toBe(8);
+      d.ok(
+        { op: 'fault', holder: 30, order: 1, cpu: 0 },
+        { op: 'write', holder: 30, value: 9, cpu: 0 },
+        { op: 'write', holder: 31, value: 10, cpu: 0 },
+        { op: 'allocSwap', holder: 30, cpu: 0 },
+        { op: 'unmap', holder: 30, cpu: 0 },
+        { op: 'unmap', holder: 31, cpu: 0 },
+      );
+      const before = d.system.observe();
+      const folio = before.folios.find((view) => view.order === 1)?.id ?? -1;
+      expect(d.apply({ op: 'writeout', folio, cpu: 0 })).toEqual(outcome);
+      if (outcome.errno === 'ENOSPC') expect(d.system.observe()).toEqual(before);
+    },
+  );
 
   it.each(['validated', 'pinned'] as const)(
-    'the %s lookup cache never uses a freed cluster whose id was reused', (mode) => {
+    'the %s lookup cache never uses a freed cluster whose id was reused',
+    (mode) => {
       const d = new Driver({ virtualEntries: 'always', reverseMap: 'elided', lookupCache: mode });
       const vspace = d.system.state.vspace!;
       for (let holder = 0; holder < 4; holder++) {
@@ -649,8 +987,14 @@ describe('virtual designs', () => {
       expect(vspace.lookupCache.cachedOf(1)).toBe(fresh);
       if (mode === 'validated') expect(d.mark('lookup-cache-stale-rejected')).toBeGreaterThan(0);
       else expect(d.mark('lookup-cache-invalidate-empty')).toBeGreaterThanOrEqual(1);
-      expect(d.system.observe().holders[4]).toEqual({ kind: 'swap', entry: vswap(4), content: 0, exclusive: true });
-    });
+      expect(d.system.observe().holders[4]).toEqual({
+        kind: 'swap',
+        entry: vswap(4),
+        content: 0,
+        exclusive: true,
+      });
+    },
+  );
 
   it('observe and audit change neither the lookup cache nor the marks', () => {
     const d = new Driver(designs['vswap-direct-cached']!.knobs);
@@ -708,9 +1052,16 @@ describe('virtual designs', () => {
       const word = state.vtWord(state.resolve(value));
       return [vtWordToPhysType(word), vtWordToPhysOffset(word)];
     });
-    expect(backing).toEqual([[1, 4], [0, 5]]);
-    expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 }))
-      .toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: false });
+    expect(backing).toEqual([
+      [1, 4],
+      [0, 5],
+    ]);
+    expect(d.apply({ op: 'swapin', holder: 1, order: 1, cpu: 0 })).toEqual({
+      errno: 'OK',
+      how: 'read-disk',
+      order: 0,
+      freedCache: false,
+    });
     expect(d.system.observe().holders[1]).toMatchObject({ kind: 'present', page: 0, content: 101 });
     expect(d.mark('swapin-large')).toBe(0);
   });
@@ -747,7 +1098,10 @@ describe('per-item views of values no live entry has', () => {
     direct.ok(swapon(0));
     const outcome = direct.swapOut(0, 42);
     expect(outcome.virtual).toBe(true);
-    expect(direct.system.observeEntry(outcome.entry ?? 0, 0)).toMatchObject({ virtual: true, count: 1 });
+    expect(direct.system.observeEntry(outcome.entry ?? 0, 0)).toMatchObject({
+      virtual: true,
+      count: 1,
+    });
     expect(direct.system.observeEntry(swpEntry(0, 1), 0)).toBeNull();
     // A virtual value in a virtual cluster that does not exist.
     expect(direct.system.observeEntry(vswap(4 * 7 + 1), 0)).toBeNull();

@@ -143,22 +143,38 @@ export class KernelSwapSystem implements SwapSystem {
   private dispatch(op: Op): ImplOutcome {
     const state = this.state;
     switch (op.op) {
-      case 'swapon': return swapon(state, op);
-      case 'swapoff': return swapoff(state, op);
-      case 'fault': return fault(state, op);
-      case 'write': return write(state, op);
-      case 'fork': return fork(state, op);
-      case 'allocSwap': return allocSwap(state, op);
-      case 'unmap': return unmap(state, op);
-      case 'writeout': return writeout(state, op);
-      case 'evict': return evict(state, op);
-      case 'swapin': return swapin(state, op);
-      case 'zap': return zap(state, op);
-      case 'freeSwapCache': return freeSwapCache(state, op);
-      case 'zswapWriteback': return zswapWriteback(state, op);
-      case 'split': return split(state, op);
-      case 'setZswap': return setZswap(state, op);
-      default: return unreachable(op);
+      case 'swapon':
+        return swapon(state, op);
+      case 'swapoff':
+        return swapoff(state, op);
+      case 'fault':
+        return fault(state, op);
+      case 'write':
+        return write(state, op);
+      case 'fork':
+        return fork(state, op);
+      case 'allocSwap':
+        return allocSwap(state, op);
+      case 'unmap':
+        return unmap(state, op);
+      case 'writeout':
+        return writeout(state, op);
+      case 'evict':
+        return evict(state, op);
+      case 'swapin':
+        return swapin(state, op);
+      case 'zap':
+        return zap(state, op);
+      case 'freeSwapCache':
+        return freeSwapCache(state, op);
+      case 'zswapWriteback':
+        return zswapWriteback(state, op);
+      case 'split':
+        return split(state, op);
+      case 'setZswap':
+        return setZswap(state, op);
+      default:
+        return unreachable(op);
     }
   }
 }

@@ -121,7 +121,7 @@ export function wordWithCount(word: number, count: number): number {
 export function wordWithZero(word: number, zero: boolean): number {
   assert(wordIsShadow(word) || wordIsPfn(word), () => `word ${hex(word)} has no zero flag`);
   assert(!wordIsNull(word));
-  return (zero ? (word | ZERO_FLAG) : (word & ~ZERO_FLAG)) >>> 0;
+  return (zero ? word | ZERO_FLAG : word & ~ZERO_FLAG) >>> 0;
 }
 
 /** The same Pointer word with the C (cache-only) bit set or cleared. */

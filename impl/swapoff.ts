@@ -65,11 +65,16 @@ export function swapoff(state: SwapState, op: SwapoffOp): ImplOutcome {
   for (const folio of cacheOnlyFolios(state, device)) {
     assert(state.folioFreeSwap(folio), () => `cache-only folio ${folio.pfn} still referenced`);
   }
-  const rest = [...backed].filter((entry) => !done.has(entry)).map((entry) => {
-    const folio = state.cachedFolio(state.resolve(entry));
-    assert(folio !== null, () => `virtual ${entry} on device ${device.type} neither held nor cached`);
-    return { entry, folio };
-  });
+  const rest = [...backed]
+    .filter((entry) => !done.has(entry))
+    .map((entry) => {
+      const folio = state.cachedFolio(state.resolve(entry));
+      assert(
+        folio !== null,
+        () => `virtual ${entry} on device ${device.type} neither held nor cached`,
+      );
+      return { entry, folio };
+    });
   rest.sort((a, b) => a.folio.pfn - b.folio.pfn || a.entry - b.entry);
   for (const { entry } of rest) unuseVirtual(state, entry);
   assert(state.zswapTree.countOf(device.type) === 0, 'zswap_swapoff(): tree not empty');
@@ -145,7 +150,12 @@ function cacheOnlyFolios(state: SwapState, device: PhysicalDevice): Folio[] {
 }
 
 /** Every slot of `ci` whose virtual table word is PHYS on device `type`. */
-function scanBackedOn(state: SwapState, ci: VirtualCluster, type: number, backed: Set<number>): void {
+function scanBackedOn(
+  state: SwapState,
+  ci: VirtualCluster,
+  type: number,
+  backed: Set<number>,
+): void {
   for (let slot = 0; slot < ci.slots; slot++) {
     const vt = ci.vtable[slot] ?? 0;
     if (vtWordIsPhys(vt) && vtWordToPhysType(vt) === type) backed.add(state.locOf(ci, slot).value);

@@ -23,9 +23,7 @@ import { Marks } from './marks.ts';
 import { PhysicalAllocator } from './physical-allocator.ts';
 import { SwapCounters } from './swap-counters.ts';
 import { activateCosts, CostCounters } from './cost-counters.ts';
-import {
-  BAD_WORD, NULL_WORD, pfnToWord, pointerToWord, shadowToWord,
-} from './swap-table-word.ts';
+import { BAD_WORD, NULL_WORD, pfnToWord, pointerToWord, shadowToWord } from './swap-table-word.ts';
 import { TableDevice, type AllocHooks } from './table-device.ts';
 
 const noReclaim: AllocHooks = { vmSwapFull: () => false, planReclaim: () => null };
@@ -33,7 +31,12 @@ const word = () => pfnToWord(9, 0, false);
 
 function device(config: Partial<DeviceConfig> = {}, type = 0, counters = new SwapCounters()) {
   const full: DeviceConfig = {
-    slots: 16, bad: [6], priority: 0, synchronousIo: false, discard: false, ...config,
+    slots: 16,
+    bad: [6],
+    priority: 0,
+    synchronousIo: false,
+    discard: false,
+    ...config,
   };
   const marks = new Marks();
   const dev = new TableDevice(type, full, 4, 3, counters, marks);
@@ -114,9 +117,23 @@ describe('table device', () => {
   it('tries devices by priority, round-robin among equal priorities', () => {
     const counters = new SwapCounters();
     const marks = new Marks();
-    const devices = [0, 1, 2].map((type) => new TableDevice(type, {
-      slots: 8, bad: [], priority: type === 2 ? 1 : 5, synchronousIo: false, discard: false,
-    }, 4, 1, counters, marks));
+    const devices = [0, 1, 2].map(
+      (type) =>
+        new TableDevice(
+          type,
+          {
+            slots: 8,
+            bad: [],
+            priority: type === 2 ? 1 : 5,
+            synchronousIo: false,
+            discard: false,
+          },
+          4,
+          1,
+          counters,
+          marks,
+        ),
+    );
     for (const dev of devices) dev.swapon();
     const allocator = new PhysicalAllocator(devices, 2, 1, marks);
     for (const type of [2, 0, 1]) allocator.addDevice(type);
@@ -137,9 +154,17 @@ describe('table device', () => {
 describe('bitmap device', () => {
   it('allocates aligned runs around bad slots and frees them', () => {
     const counters = new SwapCounters();
-    const dev = new BitmapDevice(0, {
-      slots: 10, bad: [3], priority: 0, synchronousIo: false, discard: false,
-    }, counters);
+    const dev = new BitmapDevice(
+      0,
+      {
+        slots: 10,
+        bad: [3],
+        priority: 0,
+        synchronousIo: false,
+        discard: false,
+      },
+      counters,
+    );
     dev.swapon();
     expect(dev.alloc(1)).toBe(4);
     expect(dev.alloc(1)).toBe(6);
@@ -181,7 +206,8 @@ function reclaimHooks(full: boolean, reclaims = true) {
       planned.push([ci.id, slot, nr]);
       if (!reclaims) return () => undefined;
       return () => {
-        for (let i = slot; i < slot + nr; i++) if (ci.word(i) !== NULL_WORD) dev.freeSlots(ci, i, 1);
+        for (let i = slot; i < slot + nr; i++)
+          if (ci.word(i) !== NULL_WORD) dev.freeSlots(ci, i, 1);
       };
     },
   };
@@ -391,7 +417,10 @@ describe('table device: reclaim of cache-only slots during the scan', () => {
     expect([0, 2].map((at) => dev.scanCluster(c2!, at, 1, noReclaim, cacheOnly))).toEqual([8, 10]);
     expect(fill(dev, 0, cacheOnly).sort((a, b) => a - b)).toEqual([1, 2, 3, 12, 13, 14, 15]);
     expect(dev.clusters.map((ci) => [ci.flags, ci.order])).toEqual([
-      ['full', 0], ['full', 1], ['full', 1], ['full', 0],
+      ['full', 0],
+      ['full', 1],
+      ['full', 1],
+      ['full', 0],
     ]);
     const full = reclaimHooks(true);
     // Order 1: cluster 1 has nothing reclaimable, cluster 2 has [8, 10); clusters 0 and 3 are
@@ -458,7 +487,8 @@ describe('table device: cost counters of one scan and one free', () => {
     // Six order-1 runs fill clusters 1 to 3 (a free cluster first, then the frag ones); then
     // the second page of the first run of clusters 1 and 2 is freed alone (a split folio's
     // page): both sit on nonfull[1] with no aligned free pair.
-    for (const expected of [4, 8, 12, 6, 10, 14]) expect(dev.allocFromLists(1, noReclaim, word)).toBe(expected);
+    for (const expected of [4, 8, 12, 6, 10, 14])
+      expect(dev.allocFromLists(1, noReclaim, word)).toBe(expected);
     dev.freeSlots(dev.clusters[1]!, 1, 1);
     dev.freeSlots(dev.clusters[2]!, 1, 1);
     expect(dev.clusters.map((ci) => ci.flags)).toEqual(['nonfull', 'nonfull', 'nonfull', 'full']);
@@ -482,64 +512,70 @@ describe('table device: hasFreeRun() against independent bookkeeping', () => {
    */
   it('matches a brute-force scan, and an allocation fails exactly when no run exists', () => {
     const clusterSlots = 4;
-    fc.assert(fc.property(
-      fc.constantFrom(8, 12, 14, 16),
-      fc.uniqueArray(fc.integer({ min: 1, max: 15 }), { maxLength: 3 }),
-      fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 2 }), fc.nat(), fc.boolean()),
-        { minLength: 1, maxLength: 40 }),
-      (slots, badList, script) => {
-        const bad = new Set([0, ...badList.filter((slot) => slot < slots)]);
-        for (let slot = slots; slot < 16; slot++) bad.add(slot);
-        const { dev } = device({ slots, bad: badList.filter((slot) => slot < slots) });
-        const used = new Set<number>();
-        const runs: number[][] = [];
-        const orderOf = new Map<number, number>();
-        const clusterOf = (slot: number) => Math.floor(slot / clusterSlots);
-        const hasBad = (c: number) => [0, 1, 2, 3].some((i) => bad.has(c * clusterSlots + i));
-        const live = (c: number) => [0, 1, 2, 3].some((i) => used.has(c * clusterSlots + i));
-        const oracle = (order: number): boolean => {
-          const nr = 2 ** order;
-          for (let c = 0; c < Math.ceil(slots / clusterSlots); c++) {
-            if (!hasBad(c) && !live(c)) return true;
-            const clusterOrder = hasBad(c) ? 0 : (orderOf.get(c) ?? 0);
-            if (order > 0 && clusterOrder !== order) continue;
-            for (let first = c * clusterSlots; first < (c + 1) * clusterSlots; first += nr) {
-              let free = true;
-              for (let i = first; i < first + nr; i++) free &&= !used.has(i) && !bad.has(i);
-              if (free) return true;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(8, 12, 14, 16),
+        fc.uniqueArray(fc.integer({ min: 1, max: 15 }), { maxLength: 3 }),
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 2 }), fc.nat(), fc.boolean()), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        (slots, badList, script) => {
+          const bad = new Set([0, ...badList.filter((slot) => slot < slots)]);
+          for (let slot = slots; slot < 16; slot++) bad.add(slot);
+          const { dev } = device({ slots, bad: badList.filter((slot) => slot < slots) });
+          const used = new Set<number>();
+          const runs: number[][] = [];
+          const orderOf = new Map<number, number>();
+          const clusterOf = (slot: number) => Math.floor(slot / clusterSlots);
+          const hasBad = (c: number) => [0, 1, 2, 3].some((i) => bad.has(c * clusterSlots + i));
+          const live = (c: number) => [0, 1, 2, 3].some((i) => used.has(c * clusterSlots + i));
+          const oracle = (order: number): boolean => {
+            const nr = 2 ** order;
+            for (let c = 0; c < Math.ceil(slots / clusterSlots); c++) {
+              if (!hasBad(c) && !live(c)) return true;
+              const clusterOrder = hasBad(c) ? 0 : (orderOf.get(c) ?? 0);
+              if (order > 0 && clusterOrder !== order) continue;
+              for (let first = c * clusterSlots; first < (c + 1) * clusterSlots; first += nr) {
+                let free = true;
+                for (let i = first; i < first + nr; i++) free &&= !used.has(i) && !bad.has(i);
+                if (free) return true;
+              }
             }
+            return false;
+          };
+          for (const [alloc, order, pick, whole] of script) {
+            for (const k of [0, 1, 2]) expect(dev.hasFreeRun(k), `order ${k}`).toBe(oracle(k));
+            if (alloc) {
+              const expected = oracle(order);
+              const offset = dev.allocFromLists(order, noReclaim, word);
+              expect(offset >= 0, `alloc order ${order}`).toBe(expected);
+              if (offset < 0) continue;
+              const run = [0, 1, 2, 3].slice(0, 2 ** order).map((i) => offset + i);
+              expect(offset % 2 ** order).toBe(0);
+              for (const slot of run) expect(used.has(slot) || bad.has(slot)).toBe(false);
+              const c = clusterOf(offset);
+              if (!hasBad(c) && !live(c)) orderOf.set(c, order);
+              for (const slot of run) used.add(slot);
+              runs.push(run);
+            } else if (runs.length > 0) {
+              const index = pick % runs.length;
+              const run = runs[index]!;
+              // Free the whole run, or only its last slot (a partial free of a large folio).
+              const freed = whole ? run : run.slice(-1);
+              const first = freed[0]!;
+              dev.freeSlots(dev.clusterOf(first), first % clusterSlots, freed.length);
+              for (const slot of freed) used.delete(slot);
+              if (whole || run.length === 1) runs.splice(index, 1);
+              else runs[index] = run.slice(0, -1);
+              const c = clusterOf(first);
+              if (!live(c)) orderOf.delete(c);
+            }
+            expect(dev.inuse).toBe(used.size);
           }
-          return false;
-        };
-        for (const [alloc, order, pick, whole] of script) {
-          for (const k of [0, 1, 2]) expect(dev.hasFreeRun(k), `order ${k}`).toBe(oracle(k));
-          if (alloc) {
-            const expected = oracle(order);
-            const offset = dev.allocFromLists(order, noReclaim, word);
-            expect(offset >= 0, `alloc order ${order}`).toBe(expected);
-            if (offset < 0) continue;
-            const run = [0, 1, 2, 3].slice(0, 2 ** order).map((i) => offset + i);
-            expect(offset % 2 ** order).toBe(0);
-            for (const slot of run) expect(used.has(slot) || bad.has(slot)).toBe(false);
-            const c = clusterOf(offset);
-            if (!hasBad(c) && !live(c)) orderOf.set(c, order);
-            for (const slot of run) used.add(slot);
-            runs.push(run);
-          } else if (runs.length > 0) {
-            const index = pick % runs.length;
-            const run = runs[index]!;
-            // Free the whole run, or only its last slot (a partial free of a large folio).
-            const freed = whole ? run : run.slice(-1);
-            const first = freed[0]!;
-            dev.freeSlots(dev.clusterOf(first), first % clusterSlots, freed.length);
-            for (const slot of freed) used.delete(slot);
-            if (whole || run.length === 1) runs.splice(index, 1);
-            else runs[index] = run.slice(0, -1);
-            const c = clusterOf(first);
-            if (!live(c)) orderOf.delete(c);
-          }
-          expect(dev.inuse).toBe(used.size);
-        }
-      }), { seed: 20261126, numRuns: 300 });
+        },
+      ),
+      { seed: 20261126, numRuns: 300 },
+    );
   });
 });

@@ -21,7 +21,13 @@ import { ClusterLists } from './cluster-lists.ts';
 import type { Marks } from './marks.ts';
 import type { SwapCounters } from './swap-counters.ts';
 import {
-  BAD_WORD, NULL_WORD, wordIsBad, wordIsPfn, wordIsPointer, wordToCacheOnly, wordToCount,
+  BAD_WORD,
+  NULL_WORD,
+  wordIsBad,
+  wordIsPfn,
+  wordIsPointer,
+  wordToCacheOnly,
+  wordToCount,
 } from './swap-table-word.ts';
 
 /** What the allocator asks of the rest of the system while it scans. */
@@ -46,7 +52,12 @@ export interface TableDeviceSteps {
   /** The new_cluster step: an aligned run of 2^order from a free cluster, or -1. */
   allocNewCluster(device: TableDevice, order: number, hooks: AllocHooks, wordAt: WordAt): number;
   /** The nonfull step: an aligned run of 2^order from si->nonfull_clusters[order], or -1. */
-  allocNonfullCluster(device: TableDevice, order: number, hooks: AllocHooks, wordAt: WordAt): number;
+  allocNonfullCluster(
+    device: TableDevice,
+    order: number,
+    hooks: AllocHooks,
+    wordAt: WordAt,
+  ): number;
   /** swap_range_alloc(): counts `nr` allocated slots in inuse_pages and nr_swap_pages. */
   swapRangeAlloc(device: TableDevice, nr: number): void;
   /** free_cluster(): an emptied cluster goes to the free (or discard) list. */
@@ -84,8 +95,13 @@ export class TableDevice {
   readonly memcgDeferred: boolean;
 
   constructor(
-    type: number, config: DeviceConfig, clusterSlots: number, orders: number,
-    counters: SwapCounters, marks: Marks, memcgDeferred = false,
+    type: number,
+    config: DeviceConfig,
+    clusterSlots: number,
+    orders: number,
+    counters: SwapCounters,
+    marks: Marks,
+    memcgDeferred = false,
     steps: TableDeviceSteps = tableDeviceSteps,
   ) {
     assert(Number.isInteger(type) && type >= 0, () => `swap type ${type}`);
@@ -130,7 +146,10 @@ export class TableDevice {
   /** Takes an emptied device offline and frees its metadata (end of SYSCALL swapoff). */
   swapoffFinish(): void {
     assert(this.online && !this.writeOk, () => `device ${this.type} not being swapped off`);
-    assert(this.inuse === 0, () => `device ${this.type} swapped off with ${this.inuse} slots in use`);
+    assert(
+      this.inuse === 0,
+      () => `device ${this.type} swapped off with ${this.inuse} slots in use`,
+    );
     assert(this.store?.writtenSlots === 0, () => `device ${this.type} swapped off with data`);
     for (const ci of this.clusters) {
       assert(ci.count === ci.badCount, () => `cluster ${ci.id} of device ${this.type} not empty`);
@@ -252,8 +271,12 @@ export class TableDevice {
   }
 
   /** Scans every cluster of `list` for an order-`order` run (the nonfull/frag loops). */
-  scanList(list: Set<SwapCluster> | undefined, order: number, hooks: AllocHooks,
-    wordAt: WordAt): number {
+  scanList(
+    list: Set<SwapCluster> | undefined,
+    order: number,
+    hooks: AllocHooks,
+    wordAt: WordAt,
+  ): number {
     assert(list !== undefined, 'no cluster list for that order');
     for (const ci of [...list]) {
       if (!list.has(ci)) continue;
@@ -265,7 +288,11 @@ export class TableDevice {
   }
 
   scanIsolated(
-    ci: SwapCluster | null, start: number, order: number, hooks: AllocHooks, wordAt: WordAt,
+    ci: SwapCluster | null,
+    start: number,
+    order: number,
+    hooks: AllocHooks,
+    wordAt: WordAt,
   ): number {
     if (ci === null) return -1;
     // Every cluster a scan tries is locked (isolate_lock_cluster() on the slow path, the
@@ -373,11 +400,21 @@ export class TableDevice {
   }
 }
 
-function allocNewCluster(device: TableDevice, order: number, hooks: AllocHooks, wordAt: WordAt): number {
+function allocNewCluster(
+  device: TableDevice,
+  order: number,
+  hooks: AllocHooks,
+  wordAt: WordAt,
+): number {
   return device.scanIsolated(device.lists.isolate(device.lists.free), 0, order, hooks, wordAt);
 }
 
-function allocNonfullCluster(device: TableDevice, order: number, hooks: AllocHooks, wordAt: WordAt): number {
+function allocNonfullCluster(
+  device: TableDevice,
+  order: number,
+  hooks: AllocHooks,
+  wordAt: WordAt,
+): number {
   return device.scanList(device.lists.nonfull[order], order, hooks, wordAt);
 }
 
@@ -402,5 +439,10 @@ function freeClusterInfo(device: TableDevice): void {
 }
 
 export const tableDeviceSteps: TableDeviceSteps = {
-  allocNewCluster, allocNonfullCluster, swapRangeAlloc, freeCluster, partialFreeCluster, freeClusterInfo,
+  allocNewCluster,
+  allocNonfullCluster,
+  swapRangeAlloc,
+  freeCluster,
+  partialFreeCluster,
+  freeClusterInfo,
 };

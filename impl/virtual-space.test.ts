@@ -98,7 +98,7 @@ describe('virtual space: geometry and bad slots', () => {
 });
 
 describe('virtual space: per-CPU offsets', () => {
-  it('continues from the CPU\'s next offset, not from the lowest free slot', () => {
+  it("continues from the CPU's next offset, not from the lowest free slot", () => {
     const { vs } = space(16, 4, 3);
     expect(takeMany(vs, 0, 0, 2)).toEqual([1, 2]);
     release(vs, 1);
@@ -112,7 +112,7 @@ describe('virtual space: per-CPU offsets', () => {
     expect(vs.alloc(0, 0, written)).toBe(4);
   });
 
-  it('keeps an order-k cluster for the CPU\'s next order-k run', () => {
+  it("keeps an order-k cluster for the CPU's next order-k run", () => {
     const { vs } = space(16, 4, 3);
     // Cluster 0 holds a bad slot, so it is never empty and never takes order 1: the first
     // order-1 run opens cluster 1 (the lowest free id), the second continues there.
@@ -123,7 +123,7 @@ describe('virtual space: per-CPU offsets', () => {
     expect(vs.index.size).toBe(2);
   });
 
-  it('each CPU keeps its own offset when another CPU\'s cluster is freed', () => {
+  it("each CPU keeps its own offset when another CPU's cluster is freed", () => {
     const { vs } = space(16, 4, 3);
     expect(vs.alloc(0, 1, written)).toBe(1);
     // CPU 0 finds cluster 0 on frag[0] (after CPU 1's allocation), which comes after a new
@@ -176,7 +176,7 @@ describe('virtual space: per-CPU offsets', () => {
     expect(sink.tableWrites - before.tableWrites).toBe(1);
   });
 
-  it('a run that ends its cluster leaves no offset, not one into the next id\'s cluster', () => {
+  it("a run that ends its cluster leaves no offset, not one into the next id's cluster", () => {
     const { vs } = space(16, 4, 3);
     expect(vs.alloc(0, 1, written)).toBe(1); // CPU 1 next: 2
     expect(vs.alloc(0, 0, written)).toBe(4); // cluster 0 is on frag[0]: CPU 0 opens cluster 1
@@ -238,7 +238,7 @@ describe('virtual space: lists and order exclusivity', () => {
     expect(vs.index.size).toBe(3);
   });
 
-  it('goes on to frag[order] when a new cluster\'s bad slots leave no aligned run', () => {
+  it("goes on to frag[order] when a new cluster's bad slots leave no aligned run", () => {
     // 26 slots in clusters of 8: cluster 3 holds 24..31 with 26..31 bad, so no order-2 run.
     const { vs } = space(26, 8, 3);
     expect(vs.alloc(2, 0, written)).toBe(8); // cluster 1 (lowest free id), CPU 0 next 12
@@ -389,12 +389,25 @@ type Step =
 
 /** (vswapSlots, clusterSlots, orders): multiples of the cluster size and not. */
 const geometries: readonly (readonly [number, number, number])[] = [
-  [16, 4, 3], [14, 4, 3], [26, 8, 3], [32, 8, 4],
+  [16, 4, 3],
+  [14, 4, 3],
+  [26, 8, 3],
+  [32, 8, 4],
 ];
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('alloc' as const), order: fc.nat(3), cpu: fc.nat(1) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('free' as const), pick: fc.nat(), whole: fc.boolean() }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({ kind: fc.constant('alloc' as const), order: fc.nat(3), cpu: fc.nat(1) }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('free' as const),
+      pick: fc.nat(),
+      whole: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('end' as const) }) },
 );
 
@@ -414,7 +427,8 @@ function checkSequence(geometry: readonly [number, number, number], steps: reado
   // Cluster 0 holds slot 0; the last cluster holds the offsets at or beyond vswapSlots.
   const permanent = (id: number) => id === 0 || (id + 1) * cs > slots;
   const isBad = (offset: number) => offset === 0 || offset >= slots;
-  const heldIn = (id: number) => [...held.keys()].filter((offset) => clusterOf(offset) === id).length;
+  const heldIn = (id: number) =>
+    [...held.keys()].filter((offset) => clusterOf(offset) === id).length;
 
   /** hasFreeRun() by brute force over the bookkeeping: a free id, or a usable free run. */
   function bruteHasFreeRun(order: number): boolean {
@@ -423,8 +437,8 @@ function checkSequence(geometry: readonly [number, number, number], steps: reado
     for (const id of live) {
       // Order 0 may use any cluster; order k an empty one or one of order k. A permanent
       // cluster is never empty, and its order is 0 (it only takes order 0 once it exists).
-      const usable = order === 0 ||
-        (!permanent(id) && (heldIn(id) === 0 || orderOf.get(id) === order));
+      const usable =
+        order === 0 || (!permanent(id) && (heldIn(id) === 0 || orderOf.get(id) === order));
       if (!usable) continue;
       for (let slot = 0; slot + nr <= cs; slot += nr) {
         let free = true;
@@ -449,8 +463,11 @@ function checkSequence(geometry: readonly [number, number, number], steps: reado
       for (let slot = 0; slot < cs; slot++) {
         const offset = id * cs + slot;
         const run = held.get(offset);
-        const expected = isBad(offset) ? BAD_WORD
-          : run === undefined ? NULL_WORD : written(offset - run.start);
+        const expected = isBad(offset)
+          ? BAD_WORD
+          : run === undefined
+            ? NULL_WORD
+            : written(offset - run.start);
         expect(ci?.word(slot), `word of offset ${offset}`).toBe(expected);
       }
     }
@@ -504,8 +521,11 @@ function checkSequence(geometry: readonly [number, number, number], steps: reado
       const run = held.get(offset);
       if (run === undefined) continue;
       const nr = 2 ** run.order;
-      const whole = step.whole &&
-        Array.from({ length: nr }, (_, i) => held.get(run.start + i)?.start === run.start).every(Boolean);
+      const whole =
+        step.whole &&
+        Array.from({ length: nr }, (_, i) => held.get(run.start + i)?.start === run.start).every(
+          Boolean,
+        );
       const from = whole ? run.start : offset;
       const count = whole ? nr : 1;
       release(vs, from, count);
@@ -523,9 +543,13 @@ function checkSequence(geometry: readonly [number, number, number], steps: reado
 
 describe('virtual space: random sequences', () => {
   it('match the bookkeeping: runs, orders, indexed ids, inuse, words and hasFreeRun', () => {
-    fc.assert(fc.property(
-      fc.constantFrom(...geometries), fc.array(stepArb, { maxLength: 80 }),
-      (geometry, steps) => checkSequence(geometry, steps),
-    ), { numRuns: 300, seed: 20261126 }); // seeded: the mutation kills it pins must be repeatable
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...geometries),
+        fc.array(stepArb, { maxLength: 80 }),
+        (geometry, steps) => checkSequence(geometry, steps),
+      ),
+      { numRuns: 300, seed: 20261126 },
+    ); // seeded: the mutation kills it pins must be repeatable
   });
 });

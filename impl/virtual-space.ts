@@ -36,8 +36,14 @@ export interface VirtualSpaceSteps extends LookupCacheSteps {
    * The per-CPU fast path of vswap_alloc(): an aligned run of 2^order in usable cluster `ci`
    * from `start`, the slot after the CPU's last allocation of that order; -1 if none.
    */
-  allocFromPercpu(space: VirtualSpace, ci: VirtualCluster, start: number, order: number,
-    cpu: number, wordAt: WordAt): number;
+  allocFromPercpu(
+    space: VirtualSpace,
+    ci: VirtualCluster,
+    start: number,
+    order: number,
+    cpu: number,
+    wordAt: WordAt,
+  ): number;
   /**
    * End of an op for a cluster left without used slots: drops the lookup-cache pins on it and
    * frees it unless it is permanent (vswap_cluster_free()).
@@ -66,8 +72,13 @@ export class VirtualSpace {
   private readonly steps: VirtualSpaceSteps;
 
   constructor(
-    slots: number, clusterSlots: number, orders: number, cpus: number,
-    lookupCache: Knobs['lookupCache'], marks: Marks, steps: VirtualSpaceSteps = virtualSpaceSteps,
+    slots: number,
+    clusterSlots: number,
+    orders: number,
+    cpus: number,
+    lookupCache: Knobs['lookupCache'],
+    marks: Marks,
+    steps: VirtualSpaceSteps = virtualSpaceSteps,
   ) {
     assert(slots >= clusterSlots, () => `vswap slots ${slots}`);
     assert(clusterSlots >= 2 && orders >= 1 && cpus >= 1, 'vswap geometry');
@@ -100,15 +111,17 @@ export class VirtualSpace {
   /** The cluster of `offset` for an operation on `cpu`, through the lookup cache. */
   lookup(cpu: number, offset: number): VirtualCluster | undefined {
     assert(offset > 0 && offset < this.slots, () => `vswap offset ${offset}`);
-    return this.lookupCache.lookup(cpu, Math.floor(offset / this.clusterSlots),
-      (id) => this.xaLoad(id));
+    return this.lookupCache.lookup(cpu, Math.floor(offset / this.clusterSlots), (id) =>
+      this.xaLoad(id),
+    );
   }
 
   /** Like lookup(), without updating the cache or marks (observe()). */
   peek(cpu: number, offset: number): VirtualCluster | undefined {
     assert(offset > 0 && offset < this.slots, () => `vswap offset ${offset}`);
-    return this.lookupCache.peek(cpu, Math.floor(offset / this.clusterSlots),
-      (id) => this.index.get(id));
+    return this.lookupCache.peek(cpu, Math.floor(offset / this.clusterSlots), (id) =>
+      this.index.get(id),
+    );
   }
 
   /**
@@ -122,7 +135,14 @@ export class VirtualSpace {
     if (cached >= 0) {
       const ci = this.xaLoad(Math.floor(cached / this.clusterSlots));
       if (ci !== undefined && this.isUsable(ci, order)) {
-        const found = this.steps.allocFromPercpu(this, ci, cached % this.clusterSlots, order, cpu, wordAt);
+        const found = this.steps.allocFromPercpu(
+          this,
+          ci,
+          cached % this.clusterSlots,
+          order,
+          cpu,
+          wordAt,
+        );
         if (found >= 0) return found;
       }
       offsets[order] = -1;
@@ -239,8 +259,12 @@ export class VirtualSpace {
     return ci;
   }
 
-  private scanList(list: Set<VirtualCluster> | undefined, order: number, cpu: number,
-    wordAt: WordAt): number {
+  private scanList(
+    list: Set<VirtualCluster> | undefined,
+    order: number,
+    cpu: number,
+    wordAt: WordAt,
+  ): number {
     assert(list !== undefined, 'no virtual cluster list for that order');
     for (const ci of [...list]) {
       if (!list.has(ci)) continue;
@@ -284,8 +308,14 @@ export class VirtualSpace {
   }
 }
 
-function allocFromPercpu(space: VirtualSpace, ci: VirtualCluster, start: number, order: number,
-  cpu: number, wordAt: WordAt): number {
+function allocFromPercpu(
+  space: VirtualSpace,
+  ci: VirtualCluster,
+  start: number,
+  order: number,
+  cpu: number,
+  wordAt: WordAt,
+): number {
   return space.scan(ci, start, order, cpu, wordAt);
 }
 
@@ -303,4 +333,8 @@ function releaseEmptyCluster(space: VirtualSpace, ci: VirtualCluster): void {
   space.marks.hit('vcluster-freed');
 }
 
-export const virtualSpaceSteps: VirtualSpaceSteps = { allocFromPercpu, releaseEmptyCluster, ...lookupCacheSteps };
+export const virtualSpaceSteps: VirtualSpaceSteps = {
+  allocFromPercpu,
+  releaseEmptyCluster,
+  ...lookupCacheSteps,
+};

@@ -50,7 +50,7 @@ export function physToVtWord(type: number, offset: number): number {
 export function zswapToVtWord(handle: number): number {
   assert(Number.isInteger(handle) && handle >= 0, () => `zswap handle ${handle}`);
   assert(handle <= VT_HANDLE_MAX, () => `zswap handle ${handle} too wide`);
-  return ((handle * 2 ** VT_PAYLOAD_SHIFT) + VT_ZSWAP_TAG) >>> 0; // vswap: VSWAP_ZSWAP
+  return (handle * 2 ** VT_PAYLOAD_SHIFT + VT_ZSWAP_TAG) >>> 0; // vswap: VSWAP_ZSWAP
 }
 
 // Helpers for virtual table word type checking.

@@ -28,7 +28,10 @@ export interface WpResult {
  */
 export function doWpPage(state: SwapState, holder: number, value: number | null): WpResult {
   const at = presentAt(state, holder);
-  assert(at !== null && !state.isExclusive(holder), () => `holder ${holder} is not a shared mapping`);
+  assert(
+    at !== null && !state.isExclusive(holder),
+    () => `holder ${holder} is not a shared mapping`,
+  );
   const { folio, page } = at;
   const content = value ?? folio.pages[page] ?? 0;
   if (wpCanReuseAnonFolio(state, folio, page)) {

@@ -11,7 +11,8 @@ import { kernelLayout } from '../lib/costs.ts';
 /** Levels of an xarray whose largest index is `count - 1` (one level at least). */
 export function indexHeight(count: number): number {
   let height = 1;
-  for (let span = kernelLayout.indexFanout; span < count; span *= kernelLayout.indexFanout) height++;
+  for (let span = kernelLayout.indexFanout; span < count; span *= kernelLayout.indexFanout)
+    height++;
   return height;
 }
 

@@ -63,7 +63,8 @@ export class ZswapPool {
   }
 
   isLive(handle: number): boolean {
-    return Number.isInteger(handle) && handle >= 0 && handle < this.capacity &&
-      this.used[handle] === 1;
+    return (
+      Number.isInteger(handle) && handle >= 0 && handle < this.capacity && this.used[handle] === 1
+    );
   }
 }

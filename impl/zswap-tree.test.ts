@@ -57,7 +57,10 @@ describe('ZswapTree', () => {
     expect([...tree.entriesOf(0)]).toEqual([[far, 11]]);
     tree.store(0, 4, 12);
     tree.store(1, 9, 13);
-    expect([...tree.entriesOf(0)].sort((a, b) => a[0] - b[0])).toEqual([[4, 12], [far, 11]]);
+    expect([...tree.entriesOf(0)].sort((a, b) => a[0] - b[0])).toEqual([
+      [4, 12],
+      [far, 11],
+    ]);
     expect([...tree.entriesOf(1)]).toEqual([[9, 13]]);
   });
 

@@ -73,9 +73,21 @@ export function signatureOf(result: OracleResult): string {
   return shape === null ? result.verdict.kind : formatShape(shape);
 }
 
-export async function runKernelCampaign(tools: UmlTools, options: KernelCampaignOptions): Promise<KernelCampaignResult> {
+export async function runKernelCampaign(
+  tools: UmlTools,
+  options: KernelCampaignOptions,
+): Promise<KernelCampaignResult> {
   const start = performance.now();
-  const failures = new Map<string, { count: number; index: number; generated: GeneratedProgram; result: OracleResult; shrunk: KernelShrinkResult | null }>();
+  const failures = new Map<
+    string,
+    {
+      count: number;
+      index: number;
+      generated: GeneratedProgram;
+      result: OracleResult;
+      shrunk: KernelShrinkResult | null;
+    }
+  >();
   const errors: { index: number; message: string }[] = [];
   const boots: OracleBoot[] = [];
   let passed = 0;
@@ -91,12 +103,28 @@ export async function runKernelCampaign(tools: UmlTools, options: KernelCampaign
       break;
     }
     const count = Math.min(options.batchSize, options.runs - first);
-    const generated = Array.from({ length: count }, (_, offset) => generateProgram(options.seed, first + offset, { steps: options.steps, memcg: options.memcg ?? 'sometimes' }));
-    for (const program of generated) for (const [entry, times] of Object.entries(program.refused)) refused[entry] = (refused[entry] ?? 0) + times;
+    const generated = Array.from({ length: count }, (_, offset) =>
+      generateProgram(options.seed, first + offset, {
+        steps: options.steps,
+        memcg: options.memcg ?? 'sometimes',
+      }),
+    );
+    for (const program of generated)
+      for (const [entry, times] of Object.entries(program.refused))
+        refused[entry] = (refused[entry] ?? 0) + times;
     const run = await runOnKernel(
       tools,
-      generated.map((program, offset) => ({ name: `program-${first + offset}`, program: program.program, source: { origin: `swapcheck kernel --random --seed ${options.seed}, program ${first + offset}` } })),
-      { batchSize: options.batchSize, ...(options.onRetry === undefined ? {} : { onRetry: options.onRetry }) },
+      generated.map((program, offset) => ({
+        name: `program-${first + offset}`,
+        program: program.program,
+        source: {
+          origin: `swapcheck kernel --random --seed ${options.seed}, program ${first + offset}`,
+        },
+      })),
+      {
+        batchSize: options.batchSize,
+        ...(options.onRetry === undefined ? {} : { onRetry: options.onRetry }),
+      },
     );
     boots.push(...run.boots);
     for (const [offset, result] of run.results.entries()) {
@@ -105,13 +133,21 @@ export async function runKernelCampaign(tools: UmlTools, options: KernelCampaign
       if (inMemcg) memcgPrograms += 1;
       if (inMemcg && result.verdict.kind === 'pass') memcgPassed += 1;
       if (result.verdict.kind === 'pass') passed += 1;
-      else if (result.verdict.kind === 'error') errors.push({ index, message: result.verdict.message });
+      else if (result.verdict.kind === 'error')
+        errors.push({ index, message: result.verdict.message });
       else {
         failed += 1;
         const signature = signatureOf(result);
         const known = failures.get(signature);
         if (known !== undefined) known.count += 1;
-        else failures.set(signature, { count: 1, index, generated: generated[offset] as GeneratedProgram, result, shrunk: null });
+        else
+          failures.set(signature, {
+            count: 1,
+            index,
+            generated: generated[offset] as GeneratedProgram,
+            result,
+            shrunk: null,
+          });
       }
     }
     done += count;
@@ -124,11 +160,17 @@ export async function runKernelCampaign(tools: UmlTools, options: KernelCampaign
     shrunkCount += 1;
     const shape = failureShape(failure.result);
     if (shape === null) continue;
-    failure.shrunk = await shrinkOnKernel(tools, failure.generated.config, failure.generated.actions, shape, {
-      timeMs: options.shrinkMs,
-      batchSize: options.batchSize,
-      ...(options.onShrinkRound === undefined ? {} : { onRound: options.onShrinkRound }),
-    });
+    failure.shrunk = await shrinkOnKernel(
+      tools,
+      failure.generated.config,
+      failure.generated.actions,
+      shape,
+      {
+        timeMs: options.shrinkMs,
+        batchSize: options.batchSize,
+        ...(options.onShrinkRound === undefined ? {} : { onRound: options.onShrinkRound }),
+      },
+    );
   }
   return {
     programs: done,

@@ -22,7 +22,10 @@ const expect0: KernelExpectation = {
     { holder: 3, view: { kind: 'swapped', entry: 'e1', device: 0, cached: true } },
     { holder: 4, view: { kind: 'empty' } },
   ],
-  devices: [{ online: true, sizePages: 14, usedPages: 1 }, { online: false, sizePages: 9, usedPages: 0 }],
+  devices: [
+    { online: true, sizePages: 14, usedPages: 1 },
+    { online: false, sizePages: 9, usedPages: 0 },
+  ],
   swapTotalPages: 14,
   swapFreePages: 13,
   swapCachedPages: 1,
@@ -32,27 +35,52 @@ const expect0: KernelExpectation = {
   adjusted: [],
 };
 
-const agreeing = '@obs 3 h0=P100:7:1 h1=P100:7:1 h2=S0:5:1 h3=S0:5:1 h4=E dev0=1/14 dev1=off total=14 free=13 cached=1 zswap=0 memcg0=1 errno=OK';
+const agreeing =
+  '@obs 3 h0=P100:7:1 h1=P100:7:1 h2=S0:5:1 h3=S0:5:1 h4=E dev0=1/14 dev1=off total=14 free=13 cached=1 zswap=0 memcg0=1 errno=OK';
 
 function observed(line: string): KernelObservation {
-  const observation = parseKernelOutput(`${line}\n@check 3 ok\n@verdict pass\n`).steps.get(3)?.observation;
+  const observation = parseKernelOutput(`${line}\n@check 3 ok\n@verdict pass\n`).steps.get(
+    3,
+  )?.observation;
   if (observation === null || observation === undefined) throw new Error('no observation');
   return observation;
 }
 
-const kinds = (line: string, errno?: string): DifferenceKind[] => compareStep(expect0, observed(line), [], errno).map((d) => d.kind);
+const kinds = (line: string, errno?: string): DifferenceKind[] =>
+  compareStep(expect0, observed(line), [], errno).map((d) => d.kind);
 
 describe('parseKernelOutput', () => {
   it('reads steps, observations, checks and the verdict', () => {
-    const output = parseKernelOutput(['kernel noise', '@obs 0 dev0=off total=0 free=0 cached=0 zswap=-1', '@check 0 ok', '@step 1 swapon device 0', agreeing.replace('@obs 3', '@obs 1'), '@check 1 FAIL: SwapCached: 0 pages, expected 1', '@verdict fail 1'].join('\n'));
+    const output = parseKernelOutput(
+      [
+        'kernel noise',
+        '@obs 0 dev0=off total=0 free=0 cached=0 zswap=-1',
+        '@check 0 ok',
+        '@step 1 swapon device 0',
+        agreeing.replace('@obs 3', '@obs 1'),
+        '@check 1 FAIL: SwapCached: 0 pages, expected 1',
+        '@verdict fail 1',
+      ].join('\n'),
+    );
     expect(output.verdict).toEqual({ kind: 'fail', step: 1 });
     expect(output.steps.get(0)?.observation?.zswapStoredPages).toBeNull();
     expect(output.steps.get(1)?.what).toBe('swapon device 0');
-    expect(output.steps.get(1)?.check).toEqual({ ok: false, text: 'SwapCached: 0 pages, expected 1' });
-    expect(output.steps.get(1)?.observation?.holders.get(2)).toEqual({ kind: 'swapped', type: 0, offset: '5', cached: true });
+    expect(output.steps.get(1)?.check).toEqual({
+      ok: false,
+      text: 'SwapCached: 0 pages, expected 1',
+    });
+    expect(output.steps.get(1)?.observation?.holders.get(2)).toEqual({
+      kind: 'swapped',
+      type: 0,
+      offset: '5',
+      cached: true,
+    });
     expect(output.steps.get(1)?.observation?.memcgSwapCurrentPages).toEqual([1]);
     expect(output.steps.get(0)?.observation?.memcgSwapCurrentPages).toEqual([]);
-    expect(parseKernelOutput('@error no zram').verdict).toEqual({ kind: 'error', message: 'no zram' });
+    expect(parseKernelOutput('@error no zram').verdict).toEqual({
+      kind: 'error',
+      message: 'no zram',
+    });
     expect(parseKernelOutput('@step 1 x').verdict).toEqual({ kind: 'incomplete' });
   });
 });
@@ -84,14 +112,27 @@ describe('compareStep', () => {
   });
 
   it('catches pages that share when the model keeps them apart', () => {
-    const apart: KernelExpectation = { ...expect0, holders: expect0.holders.map((each) => (each.holder === 1 ? { holder: 1, view: { kind: 'present', page: 'f2.0', content: 7 } } : each)) };
+    const apart: KernelExpectation = {
+      ...expect0,
+      holders: expect0.holders.map((each) =>
+        each.holder === 1
+          ? { holder: 1, view: { kind: 'present', page: 'f2.0', content: 7 } }
+          : each,
+      ),
+    };
     expect(compareStep(apart, observed(agreeing), []).map((d) => d.kind)).toEqual(['sharing']);
   });
 
   it('compares memory.swap.current only where the model has a memcg', () => {
     const rootOnly: KernelExpectation = { ...expect0, memcgSwapCurrentPages: [] };
-    expect(compareStep(rootOnly, observed(agreeing.replace(' memcg0=1', '')), [], 'OK')).toEqual([]);
-    expect(compareStep(expect0, observed(agreeing.replace('memcg0=1', 'memcg0=0')), [], 'OK').map((d) => d.text)).toEqual([
+    expect(compareStep(rootOnly, observed(agreeing.replace(' memcg0=1', '')), [], 'OK')).toEqual(
+      [],
+    );
+    expect(
+      compareStep(expect0, observed(agreeing.replace('memcg0=1', 'memcg0=0')), [], 'OK').map(
+        (d) => d.text,
+      ),
+    ).toEqual([
       'memory.swap.current of memcg 0: 0 pages; the model expects 1 (swap pages charged to it)',
     ]);
   });

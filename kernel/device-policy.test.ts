@@ -41,14 +41,23 @@ describe('DevicePolicy', () => {
     policy.swapon(0);
     policy.swapon(1);
     let full = new Set([0]);
-    policy.settle((device) => !full.has(device), () => true);
+    policy.settle(
+      (device) => !full.has(device),
+      () => true,
+    );
     expect(policy.peek()).toBe(1);
     full = new Set();
-    policy.settle((device) => !full.has(device), () => true);
+    policy.settle(
+      (device) => !full.has(device),
+      () => true,
+    );
     expect(policy.peek()).toBe(1);
     policy.allocated(1);
     expect(policy.peek()).toBe(0);
-    policy.settle(() => true, (device) => device !== 0);
+    policy.settle(
+      () => true,
+      (device) => device !== 0,
+    );
     expect(policy.peek()).toBe(1);
   });
 });

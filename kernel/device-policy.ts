@@ -62,7 +62,8 @@ export class DevicePolicy {
   /** After an op: devices that filled up leave the list, devices with a free page again
    * (online and write-ok) come back, in config order. */
   settle(hasFreePage: (device: number) => boolean, writable: (device: number) => boolean): void {
-    for (const { device } of [...this.avail]) if (!hasFreePage(device) || !writable(device)) this.leave(device);
+    for (const { device } of [...this.avail])
+      if (!hasFreePage(device) || !writable(device)) this.leave(device);
     this.priorities.forEach((_, device) => {
       if (writable(device) && hasFreePage(device) && !this.listed(device)) this.join(device);
     });

@@ -24,7 +24,10 @@ const gcc = (() => {
     return false;
   }
 })();
-if (!gcc) console.log('kernel/emit-c.test.ts: gcc not found, the compile checks are skipped (apt-get install gcc libc6-dev)');
+if (!gcc)
+  console.log(
+    'kernel/emit-c.test.ts: gcc not found, the compile checks are skipped (apt-get install gcc libc6-dev)',
+  );
 
 const scenarioDir = join(import.meta.dirname, 'scenarios');
 const work = mkdtempSync(join(tmpdir(), 'swapcheck-emit-'));
@@ -40,7 +43,10 @@ describe('emitC', () => {
   const scenario = readTrace(join(scenarioDir, 'zap-present-frees-cache-only-folio.json'));
   const translation = translate(resolveConfig(scenario.config), scenario.ops);
   if (!translation.ok) throw new Error(translation.reason);
-  const text = emitC(translation.program, { origin: 'zap-present-frees-cache-only-folio.json', note: scenario.note ?? '' });
+  const text = emitC(translation.program, {
+    origin: 'zap-present-frees-cache-only-folio.json',
+    note: scenario.note ?? '',
+  });
 
   it('says how to build and run it, and what it prints', () => {
     expect(text).toContain('gcc -static -o repro repro.c');
@@ -50,9 +56,13 @@ describe('emitC', () => {
   });
 
   it('names the trace ops and kernel functions of every step', () => {
-    expect(text).toMatch(/Step 4 \(trace\): MADV_PAGEOUT holder 0\n\t \* {3}op 4 +allocSwap\(holder=0\) +folio_alloc_swap/);
+    expect(text).toMatch(
+      /Step 4 \(trace\): MADV_PAGEOUT holder 0\n\t \* {3}op 4 +allocSwap\(holder=0\) +folio_alloc_swap/,
+    );
     expect(text).toContain('zap_pte_range / swap_put_entries_direct');
-    expect(text).toContain(`sc_check(7, "${expectationText(translation.program.steps[6]!.expect)}");`);
+    expect(text).toContain(
+      `sc_check(7, "${expectationText(translation.program.steps[6]!.expect)}");`,
+    );
   });
 
   it('emits a write fault as one store of the content the page holds (no load first)', () => {
@@ -61,9 +71,15 @@ describe('emitC', () => {
     const result = translate(resolveConfig(trace.config), trace.ops);
     if (!result.ok) throw new Error(result.reason);
     const c = emitC(result.program, { origin: file });
-    expect(c).toMatch(/sc_step\(8, "store to holder 1 of its own content \(swap-in write fault\)"\);\n\tsc_write_fault\(1, 2ULL\);/);
-    expect(c).toMatch(/static void sc_write_fault\(int holder, uint64_t content\)\n\{\n\tsc_holder_action\(holder, SC_WRITE, content, /);
-    expect(c).toMatch(/case SC_WRITE:\n\t\t\*\(volatile uint64_t \*\)addr = request->value;\n\t\treturn 0;/);
+    expect(c).toMatch(
+      /sc_step\(8, "store to holder 1 of its own content \(swap-in write fault\)"\);\n\tsc_write_fault\(1, 2ULL\);/,
+    );
+    expect(c).toMatch(
+      /static void sc_write_fault\(int holder, uint64_t content\)\n\{\n\tsc_holder_action\(holder, SC_WRITE, content, /,
+    );
+    expect(c).toMatch(
+      /case SC_WRITE:\n\t\t\*\(volatile uint64_t \*\)addr = request->value;\n\t\treturn 0;/,
+    );
   });
 
   it.skipIf(!gcc)('compiles every scenario with -Wall -Werror', () => {
@@ -76,6 +92,10 @@ describe('emitC', () => {
   });
 
   it.skipIf(!gcc)('compiles generated programs with -Wall -Werror', () => {
-    for (let index = 0; index < 6; index++) compile(`generated-${index}`, emitC(generateProgram(3, index).program, { origin: `program ${index}` }));
+    for (let index = 0; index < 6; index++)
+      compile(
+        `generated-${index}`,
+        emitC(generateProgram(3, index).program, { origin: `program ${index}` }),
+      );
   });
 });

@@ -34,9 +34,12 @@ let runtimeText: string | null = null;
  * this module runs compiled from dist/kernel/. */
 export function runtimeSource(): string {
   if (runtimeText !== null) return runtimeText;
-  const candidates = ['./c/runtime.c', '../../kernel/c/runtime.c'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
+  const candidates = ['./c/runtime.c', '../../kernel/c/runtime.c'].map((relative) =>
+    fileURLToPath(new URL(relative, import.meta.url)),
+  );
   const path = candidates.find((candidate) => existsSync(candidate));
-  if (path === undefined) throw new Error(`kernel/c/runtime.c not found (looked at ${candidates.join(', ')})`);
+  if (path === undefined)
+    throw new Error(`kernel/c/runtime.c not found (looked at ${candidates.join(', ')})`);
   runtimeText = readFileSync(path, 'utf8');
   return runtimeText;
 }
@@ -44,11 +47,18 @@ export function runtimeSource(): string {
 /** The expectation string sc_check() parses (see its comment in kernel/c/runtime.c). */
 export function expectationText(expect: KernelExpectation, errno?: string): string {
   const parts = expect.holders.map(({ holder, view }) => `h${holder}=${holderToken(view)}`);
-  parts.push(`types=${expect.types.length === 0 ? '-' : expect.types.map((device) => (device === null ? '-' : String(device))).join(',')}`);
+  parts.push(
+    `types=${expect.types.length === 0 ? '-' : expect.types.map((device) => (device === null ? '-' : String(device))).join(',')}`,
+  );
   expect.devices.forEach((device, index) => {
     parts.push(`dev${index}=${device.online ? `${device.usedPages}/${device.sizePages}` : 'off'}`);
   });
-  parts.push(`total=${expect.swapTotalPages}`, `free=${expect.swapFreePages}`, `cached=${expect.swapCachedPages}`, `zswap=${expect.zswapStoredPages}`);
+  parts.push(
+    `total=${expect.swapTotalPages}`,
+    `free=${expect.swapFreePages}`,
+    `cached=${expect.swapCachedPages}`,
+    `zswap=${expect.zswapStoredPages}`,
+  );
   expect.memcgSwapCurrentPages.forEach((pages, memcg) => parts.push(`memcg${memcg}=${pages}`));
   if (errno !== undefined) parts.push(`errno=${errno}`);
   return parts.join(' ');
@@ -105,7 +115,8 @@ function actionCall(action: Action, step: ProgramStep): string {
  * (the model's expectation after the step shows it). */
 function writeFaultValue(holder: number, step: ProgramStep): number {
   const view = step.expect.holders.find((each) => each.holder === holder)?.view;
-  if (view?.kind !== 'present') throw new Error(`step ${step.index}: holder ${holder} is not present after its write fault`);
+  if (view?.kind !== 'present')
+    throw new Error(`step ${step.index}: holder ${holder} is not present after its write fault`);
   return view.content;
 }
 
@@ -126,12 +137,17 @@ export function describeChange(before: KernelExpectation, after: KernelExpectati
   after.devices.forEach((device, index) => {
     const old = before.devices[index];
     if (JSON.stringify(old) === JSON.stringify(device)) return;
-    lines.push(`device ${index}: ${device.online ? `${device.usedPages} of ${device.sizePages} pages used` : 'off'}`);
+    lines.push(
+      `device ${index}: ${device.online ? `${device.usedPages} of ${device.sizePages} pages used` : 'off'}`,
+    );
   });
-  if (before.swapCachedPages !== after.swapCachedPages) lines.push(`SwapCached ${after.swapCachedPages} pages`);
-  if (before.zswapStoredPages !== after.zswapStoredPages) lines.push(`zswap stored ${after.zswapStoredPages} pages`);
+  if (before.swapCachedPages !== after.swapCachedPages)
+    lines.push(`SwapCached ${after.swapCachedPages} pages`);
+  if (before.zswapStoredPages !== after.zswapStoredPages)
+    lines.push(`zswap stored ${after.zswapStoredPages} pages`);
   after.memcgSwapCurrentPages.forEach((pages, memcg) => {
-    if (before.memcgSwapCurrentPages[memcg] !== pages) lines.push(`memory.swap.current ${pages} pages`);
+    if (before.memcgSwapCurrentPages[memcg] !== pages)
+      lines.push(`memory.swap.current ${pages} pages`);
   });
   return lines;
 }
@@ -152,7 +168,9 @@ export function emitC(program: KernelProgram, source: EmitSource): string {
   const config = program.config;
   const priorities = new DevicePolicy(config.devices.map((device) => device.priority)).priorities;
   const memcg = programMemcg(config);
-  const needsZswap = config.zswapEnabled || program.steps.some((step) => step.action.kind === 'zswap' && step.action.enabled);
+  const needsZswap =
+    config.zswapEnabled ||
+    program.steps.some((step) => step.action.kind === 'zswap' && step.action.enabled);
   const lines: string[] = [];
   const push = (...more: string[]) => lines.push(...more);
   const deviceArgs = config.devices.map((device, index) => `DEV${index}`).join(' ');
@@ -161,11 +179,17 @@ export function emitC(program: KernelProgram, source: EmitSource): string {
   push(` * swapcheck reproducer: ${source.origin}`);
   if (source.note !== undefined) push(` * ${source.note}`);
   push(' *');
-  push(` * ${sourceSteps} steps from the trace, then ${program.steps.length - sourceSteps} drain steps (read every swapped-out page back,`);
+  push(
+    ` * ${sourceSteps} steps from the trace, then ${program.steps.length - sourceSteps} drain steps (read every swapped-out page back,`,
+  );
   push(' * unmap everything, swap every device off). After each step the program prints what');
-  push(' * userspace sees (pagemap, mincore, page contents, /proc/swaps, /proc/meminfo) and checks');
+  push(
+    ' * userspace sees (pagemap, mincore, page contents, /proc/swaps, /proc/meminfo) and checks',
+  );
   push(` * it against what swapcheck's model expects of ${program.profile.kernel},`);
-  push(` * profile ${program.profile.name} (docs/kernel-oracle.md lists what the profile changes).`);
+  push(
+    ` * profile ${program.profile.name} (docs/kernel-oracle.md lists what the profile changes).`,
+  );
   push(' *');
   push(' * Build:  gcc -static -o repro repro.c');
   push(` * Run:    ./repro ${deviceArgs}        (as root; no other swap area may be active)`);
@@ -174,10 +198,14 @@ export function emitC(program: KernelProgram, source: EmitSource): string {
       ? 'a zram device, e.g. /dev/zram0 (modprobe zram; the program resets and sizes it)'
       : 'a block device that is not synchronous-I/O, e.g. a spare virtio disk /dev/vdb';
     const bad = device.bad.length === 0 ? '' : `, bad slots ${device.bad.join(',')}`;
-    push(` *   DEV${index}: ${kind}, at least ${device.slots} pages (${device.slots} slots${bad}, priority ${device.priority} -> ${priorities[index]})`);
+    push(
+      ` *   DEV${index}: ${kind}, at least ${device.slots} pages (${device.slots} slots${bad}, priority ${device.priority} -> ${priorities[index]})`,
+    );
   });
   if (memcg !== undefined) {
-    push(` * It runs in a cgroup v2 cgroup of its own with memory.swap.max ${memcg.swapMax === null ? 'max' : `${memcg.swapMax} pages`} (cgroup2 at /sys/fs/cgroup)`);
+    push(
+      ` * It runs in a cgroup v2 cgroup of its own with memory.swap.max ${memcg.swapMax === null ? 'max' : `${memcg.swapMax} pages`} (cgroup2 at /sys/fs/cgroup)`,
+    );
     push(' * and checks its memory.swap.current after every step.');
   }
   push(' * It prints "@step N", "@obs N ..." and "@check N ok|FAIL: ..." per step, then');
@@ -185,7 +213,10 @@ export function emitC(program: KernelProgram, source: EmitSource): string {
   push(' * "@error ..." (exit 2) when the machine cannot run it.');
   if (program.skippedDrain.length > 0) {
     push(' *');
-    for (const skipped of program.skippedDrain) push(` * Drain step left out: ${formatAction(skipped.action)}: ${skipped.rejection.reason} [${skipped.rejection.entry}]`);
+    for (const skipped of program.skippedDrain)
+      push(
+        ` * Drain step left out: ${formatAction(skipped.action)}: ${skipped.rejection.reason} [${skipped.rejection.entry}]`,
+      );
   }
   push(' */');
   push(`#define SC_HOLDERS ${config.holders}`);
@@ -202,19 +233,27 @@ export function emitC(program: KernelProgram, source: EmitSource): string {
   push('/* ---- this program ---- */');
   push('');
   config.devices.forEach((device, index) => {
-    if (device.bad.length > 0) push(`static const int sc_bad_${index}[] = { ${device.bad.join(', ')} };`);
+    if (device.bad.length > 0)
+      push(`static const int sc_bad_${index}[] = { ${device.bad.join(', ')} };`);
   });
-  push(`static const struct sc_device sc_devices[${config.devices.length > 0 ? 'SC_DEVICES' : '1'}] = {`);
+  push(
+    `static const struct sc_device sc_devices[${config.devices.length > 0 ? 'SC_DEVICES' : '1'}] = {`,
+  );
   config.devices.forEach((device, index) => {
     const bad = device.bad.length === 0 ? 'NULL' : `sc_bad_${index}`;
-    push(`\t{ ${device.slots}, ${device.bad.length}, ${bad}, ${priorities[index]}, ${device.synchronousIo ? 1 : 0} },`);
+    push(
+      `\t{ ${device.slots}, ${device.bad.length}, ${bad}, ${priorities[index]}, ${device.synchronousIo ? 1 : 0} },`,
+    );
   });
   push('};');
   push('');
   push('/* { process, page } of every holder; -1: never used. */');
   push('static const struct sc_place sc_places[SC_HOLDERS] = {');
-  const places = program.placement.map((place) => (place === null ? '{ -1, -1 }' : `{ ${place.process}, ${place.page} }`));
-  for (let start = 0; start < places.length; start += 8) push(`\t${places.slice(start, start + 8).join(', ')},`);
+  const places = program.placement.map((place) =>
+    place === null ? '{ -1, -1 }' : `{ ${place.process}, ${place.page} }`,
+  );
+  for (let start = 0; start < places.length; start += 8)
+    push(`\t${places.slice(start, start + 8).join(', ')},`);
   push('};');
   push('');
   push('int main(int argc, char **argv)');
@@ -235,7 +274,11 @@ export function emitC(program: KernelProgram, source: EmitSource): string {
   return `${lines.join('\n')}\n`;
 }
 
-function stepComment(program: KernelProgram, step: ProgramStep, before: KernelExpectation): string[] {
+function stepComment(
+  program: KernelProgram,
+  step: ProgramStep,
+  before: KernelExpectation,
+): string[] {
   const lines = ['\t/*'];
   const label = step.drain ? 'drain' : 'trace';
   lines.push(`\t * Step ${step.index} (${label}): ${formatAction(step.action)}`);
@@ -243,14 +286,17 @@ function stepComment(program: KernelProgram, step: ProgramStep, before: KernelEx
     const outcome = step.outcomes[index];
     const number = (step.opIndices[index] ?? 0) + 1;
     const origin = number <= program.sourceOps ? `op ${number}` : 'drain';
-    lines.push(`\t *   ${origin.padEnd(7)} ${opText(op).padEnd(34)} ${opKernelNames[op.op].padEnd(28)} -> ${outcome === undefined ? '?' : formatOutcome(outcome)}`);
+    lines.push(
+      `\t *   ${origin.padEnd(7)} ${opText(op).padEnd(34)} ${opKernelNames[op.op].padEnd(28)} -> ${outcome === undefined ? '?' : formatOutcome(outcome)}`,
+    );
   });
   const change = describeChange(before, step.expect);
   if (change.length > 0) {
     lines.push('\t * The model expects:');
     for (const line of change) lines.push(`\t *   ${line}`);
   }
-  if (step.expect.adjusted.length > 0) lines.push(`\t * (profile entries applied: ${step.expect.adjusted.join(', ')})`);
+  if (step.expect.adjusted.length > 0)
+    lines.push(`\t * (profile entries applied: ${step.expect.adjusted.join(', ')})`);
   lines.push('\t */');
   return lines;
 }

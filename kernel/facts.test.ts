@@ -16,7 +16,10 @@ const model: KernelExpectation = {
     { holder: 1, view: { kind: 'swapped', entry: 'e1', device: 1, cached: false } },
     { holder: 2, view: { kind: 'swapped', entry: 'e1', device: 1, cached: false } },
   ],
-  devices: [{ online: false, sizePages: 5, usedPages: 0 }, { online: true, sizePages: 9, usedPages: 1 }],
+  devices: [
+    { online: false, sizePages: 5, usedPages: 0 },
+    { online: true, sizePages: 9, usedPages: 1 },
+  ],
   swapTotalPages: 9,
   swapFreePages: 8,
   swapCachedPages: 0,
@@ -25,12 +28,25 @@ const model: KernelExpectation = {
   types: [null, 1],
   adjusted: [],
 };
-const seen = parseKernelOutput('@obs 4 h0=P9:7:1 h1=S1:3:0 h2=S1:3:0 dev0=off dev1=1/9 total=9 free=8 cached=0 zswap=2 memcg0=1 errno=OK').steps.get(4)?.observation;
+const seen = parseKernelOutput(
+  '@obs 4 h0=P9:7:1 h1=S1:3:0 h2=S1:3:0 dev0=off dev1=1/9 total=9 free=8 cached=0 zswap=2 memcg0=1 errno=OK',
+).steps.get(4)?.observation;
 
 describe('checkFacts', () => {
   if (seen === null || seen === undefined) throw new Error('no observation');
   const views = { model: modelFactView(model, 'OK'), kernel: kernelFactView(seen, model.types, 2) };
-  const holding: Facts = { op: 4, holders: { '0': 'present=7', '1': 'swapped@1-', '2': 'swapped' }, same: [[1, 2]], differ: [[0, 1]], swapCached: 0, swapFree: 8, zswapStored: 2, swapCurrent: 1, used: { '0': 'off', '1': 1 }, errno: 'OK' };
+  const holding: Facts = {
+    op: 4,
+    holders: { '0': 'present=7', '1': 'swapped@1-', '2': 'swapped' },
+    same: [[1, 2]],
+    differ: [[0, 1]],
+    swapCached: 0,
+    swapFree: 8,
+    zswapStored: 2,
+    swapCurrent: 1,
+    used: { '0': 'off', '1': 1 },
+    errno: 'OK',
+  };
 
   it.each(Object.entries(views))('holds every true claim on the %s view', (_, view) => {
     expect(checkFacts(holding, view)).toEqual([]);
@@ -51,12 +67,16 @@ describe('checkFacts', () => {
     ['off', { used: { '1': 'off' as const } }],
     ['errno', { errno: 'EBUSY' as const }],
   ])('breaks a false %s claim on both views', (_, claim) => {
-    for (const view of Object.values(views)) expect(checkFacts({ op: 4, ...claim }, view)).toHaveLength(1);
+    for (const view of Object.values(views))
+      expect(checkFacts({ op: 4, ...claim }, view)).toHaveLength(1);
   });
 
   it('breaks a memory.swap.current claim where there is no memcg to read, in both views', () => {
     const kernel = kernelFactView({ ...seen, memcgSwapCurrentPages: [] }, model.types, 2);
     const modelView = modelFactView({ ...model, memcgSwapCurrentPages: [] });
-    for (const view of [kernel, modelView]) expect(checkFacts({ op: 4, swapCurrent: 0 }, view)).toEqual(['memory.swap.current is not shown (no memcg); claimed 0 pages']);
+    for (const view of [kernel, modelView])
+      expect(checkFacts({ op: 4, swapCurrent: 0 }, view)).toEqual([
+        'memory.swap.current is not shown (no memcg); claimed 0 pages',
+      ]);
   });
 });

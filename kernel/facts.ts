@@ -38,12 +38,27 @@ export interface FactView {
 }
 
 /** The view of what the kernel showed; `types` maps swap types to config devices. */
-export function kernelFactView(seen: KernelObservation, types: readonly (number | null)[], devices: number): FactView {
+export function kernelFactView(
+  seen: KernelObservation,
+  types: readonly (number | null)[],
+  devices: number,
+): FactView {
   const holders = new Map<number, HolderFact>();
   for (const [holder, view] of seen.holders) {
     if (view.kind === 'empty') holders.set(holder, { kind: 'empty' });
-    else if (view.kind === 'present') holders.set(holder, { kind: 'present', content: view.restZero ? view.content : `${view.content}+`, key: `pfn:${view.pfn}` });
-    else holders.set(holder, { kind: 'swapped', device: types[view.type] ?? null, cached: view.cached, key: `swp:${view.type}:${view.offset}` });
+    else if (view.kind === 'present')
+      holders.set(holder, {
+        kind: 'present',
+        content: view.restZero ? view.content : `${view.content}+`,
+        key: `pfn:${view.pfn}`,
+      });
+    else
+      holders.set(holder, {
+        kind: 'swapped',
+        device: types[view.type] ?? null,
+        cached: view.cached,
+        key: `swp:${view.type}:${view.offset}`,
+      });
   }
   return {
     holders,
@@ -61,8 +76,15 @@ export function modelFactView(expect: KernelExpectation, errno?: string): FactVi
   const holders = new Map<number, HolderFact>();
   for (const { holder, view } of expect.holders) {
     if (view.kind === 'empty') holders.set(holder, { kind: 'empty' });
-    else if (view.kind === 'present') holders.set(holder, { kind: 'present', content: String(view.content), key: view.page });
-    else holders.set(holder, { kind: 'swapped', device: view.device, cached: view.cached, key: view.entry });
+    else if (view.kind === 'present')
+      holders.set(holder, { kind: 'present', content: String(view.content), key: view.page });
+    else
+      holders.set(holder, {
+        kind: 'swapped',
+        device: view.device,
+        cached: view.cached,
+        key: view.entry,
+      });
   }
   return {
     holders,
@@ -84,30 +106,42 @@ export function checkFacts(facts: Facts, view: FactView): string[] {
     const problem = holderProblem(claim, actual);
     if (problem !== null) broken.push(`holder ${holder}: ${problem}`);
   }
-  const pairCheck = (pairs: readonly (readonly [number, number])[] | undefined, shared: boolean) => {
+  const pairCheck = (
+    pairs: readonly (readonly [number, number])[] | undefined,
+    shared: boolean,
+  ) => {
     for (const [a, b] of pairs ?? []) {
       const keyA = view.holders.get(a)?.key;
       const keyB = view.holders.get(b)?.key;
       const same = keyA !== undefined && keyA === keyB;
-      if (same !== shared) broken.push(`holders ${a} and ${b} ${same ? 'share' : 'do not share'} a page or entry; claimed they ${shared ? 'do' : 'do not'}`);
+      if (same !== shared)
+        broken.push(
+          `holders ${a} and ${b} ${same ? 'share' : 'do not share'} a page or entry; claimed they ${shared ? 'do' : 'do not'}`,
+        );
     }
   };
   pairCheck(facts.same, true);
   pairCheck(facts.differ, false);
   const counter = (name: string, claimed: number | undefined, actual: number | null) => {
-    if (claimed !== undefined && actual !== null && claimed !== actual) broken.push(`${name} is ${actual} pages; claimed ${claimed}`);
+    if (claimed !== undefined && actual !== null && claimed !== actual)
+      broken.push(`${name} is ${actual} pages; claimed ${claimed}`);
   };
   counter('SwapCached', facts.swapCached, view.swapCached);
   counter('SwapFree', facts.swapFree, view.swapFree);
   counter('zswap stored', facts.zswapStored, view.zswapStored);
   // A claim about memory.swap.current where there is no memcg to read is broken, not skipped.
-  if (facts.swapCurrent !== undefined && view.swapCurrent === null) broken.push(`memory.swap.current is not shown (no memcg); claimed ${facts.swapCurrent} pages`);
+  if (facts.swapCurrent !== undefined && view.swapCurrent === null)
+    broken.push(`memory.swap.current is not shown (no memcg); claimed ${facts.swapCurrent} pages`);
   else counter('memory.swap.current', facts.swapCurrent, view.swapCurrent);
   for (const [key, claimed] of Object.entries(facts.used ?? {})) {
     const actual = view.used[Number(key)];
-    if (actual !== claimed) broken.push(`device ${key} is ${actual === 'off' ? 'off' : `${actual} pages used`}; claimed ${claimed === 'off' ? 'off' : `${claimed} pages used`}`);
+    if (actual !== claimed)
+      broken.push(
+        `device ${key} is ${actual === 'off' ? 'off' : `${actual} pages used`}; claimed ${claimed === 'off' ? 'off' : `${claimed} pages used`}`,
+      );
   }
-  if (facts.errno !== undefined && facts.errno !== view.errno) broken.push(`the syscall returned ${view.errno ?? 'nothing'}; claimed ${facts.errno}`);
+  if (facts.errno !== undefined && facts.errno !== view.errno)
+    broken.push(`the syscall returned ${view.errno ?? 'nothing'}; claimed ${facts.errno}`);
   return broken;
 }
 
@@ -118,8 +152,10 @@ function holderProblem(claim: string, actual: HolderFact): string | null {
   const shown = describe(actual);
   if (actual.kind !== kind) return `is ${shown}; claimed ${claim}`;
   if (content !== undefined && actual.content !== content) return `is ${shown}; claimed ${claim}`;
-  if (device !== undefined && actual.device !== Number(device)) return `is ${shown}; claimed ${claim}`;
-  if (cached !== undefined && actual.cached !== (cached === '+')) return `is ${shown}; claimed ${claim}`;
+  if (device !== undefined && actual.device !== Number(device))
+    return `is ${shown}; claimed ${claim}`;
+  if (cached !== undefined && actual.cached !== (cached === '+'))
+    return `is ${shown}; claimed ${claim}`;
   return null;
 }
 
@@ -140,17 +176,27 @@ export function checkClaimsOnModel(program: KernelProgram, claims: KernelClaims)
   for (const facts of claims.expect) {
     const step = stepOfOp(program, facts.op);
     if (step === null) {
-      broken.push(`after op ${facts.op}: no step runs that op (it fails in the model, or is past the end)`);
+      broken.push(
+        `after op ${facts.op}: no step runs that op (it fails in the model, or is past the end)`,
+      );
       continue;
     }
-    const errno = step.action.kind === 'swapon' || step.action.kind === 'swapoff' ? step.outcomes[0]?.errno : undefined;
-    for (const problem of checkFacts(facts, modelFactView(step.expect, errno))) broken.push(`after op ${facts.op}: ${problem}`);
+    const errno =
+      step.action.kind === 'swapon' || step.action.kind === 'swapoff'
+        ? step.outcomes[0]?.errno
+        : undefined;
+    for (const problem of checkFacts(facts, modelFactView(step.expect, errno)))
+      broken.push(`after op ${facts.op}: ${problem}`);
   }
   return broken;
 }
 
 /** Every broken claim of a scenario in what the kernel showed. */
-export function checkClaimsOnKernel(program: KernelProgram, claims: KernelClaims, observations: ReadonlyMap<number, KernelObservation | null>): string[] {
+export function checkClaimsOnKernel(
+  program: KernelProgram,
+  claims: KernelClaims,
+  observations: ReadonlyMap<number, KernelObservation | null>,
+): string[] {
   const broken: string[] = [];
   for (const facts of claims.expect) {
     const step = stepOfOp(program, facts.op);
@@ -159,7 +205,11 @@ export function checkClaimsOnKernel(program: KernelProgram, claims: KernelClaims
       broken.push(`after op ${facts.op}: the kernel showed nothing for it`);
       continue;
     }
-    for (const problem of checkFacts(facts, kernelFactView(seen, step.expect.types, program.config.devices.length))) broken.push(`after op ${facts.op}: ${problem}`);
+    for (const problem of checkFacts(
+      facts,
+      kernelFactView(seen, step.expect.types, program.config.devices.length),
+    ))
+      broken.push(`after op ${facts.op}: ${problem}`);
   }
   return broken;
 }

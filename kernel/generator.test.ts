@@ -31,15 +31,27 @@ function memcgOnlyFrees({ config, program }: GeneratedProgram): number[] {
     const before = index === 0 ? program.initial : (program.steps[index - 1] as typeof step).expect;
     const holder = step.action.kind === 'read' ? step.action.holder : -1;
     const view = before.holders.find((each) => each.holder === holder)?.view;
-    if (view?.kind !== 'swapped' || view.device === null || config.devices[view.device]?.synchronousIo !== false) return [];
-    return before.swapFreePages * 2 >= before.swapTotalPages && step.outcomes[0]?.freedCache === true ? [step.index] : [];
+    if (
+      view?.kind !== 'swapped' ||
+      view.device === null ||
+      config.devices[view.device]?.synchronousIo !== false
+    )
+      return [];
+    return before.swapFreePages * 2 >= before.swapTotalPages &&
+      step.outcomes[0]?.freedCache === true
+      ? [step.index]
+      : [];
   });
 }
 
 describe('generateProgram with memcgs', () => {
   const sometimes = Array.from({ length: programs }, (_, index) => generateProgram(seed, index));
-  const never = Array.from({ length: programs }, (_, index) => generateProgram(seed, index, { memcg: 'never' }));
-  const always = Array.from({ length: programs }, (_, index) => generateProgram(seed, index, { memcg: 'always' }));
+  const never = Array.from({ length: programs }, (_, index) =>
+    generateProgram(seed, index, { memcg: 'never' }),
+  );
+  const always = Array.from({ length: programs }, (_, index) =>
+    generateProgram(seed, index, { memcg: 'always' }),
+  );
 
   it('gives the same programs for the same seed', () => {
     const again = Array.from({ length: programs }, (_, index) => generateProgram(seed, index));
@@ -51,7 +63,8 @@ describe('generateProgram with memcgs', () => {
     expect(inMemcg).toBeGreaterThanOrEqual(programs / 6);
     expect(inMemcg).toBeLessThanOrEqual(programs / 2);
     sometimes.forEach((generated, index) => {
-      if (generated.config.memcgs === undefined) expect(summary(generated)).toBe(summary(never[index] as GeneratedProgram));
+      if (generated.config.memcgs === undefined)
+        expect(summary(generated)).toBe(summary(never[index] as GeneratedProgram));
     });
     expect(never.every((each) => each.config.memcgs === undefined)).toBe(true);
   });
@@ -61,14 +74,17 @@ describe('generateProgram with memcgs', () => {
       const memcg = config.memcgs?.[0];
       expect([config.memcgs?.length, memcg?.holders]).toEqual([1, config.holders]);
       const pages = config.devices.reduce((sum, device) => sum + devicePages(device), 0);
-      if (memcg?.swapMax !== null) expect(memcg?.swapMax).toBeLessThanOrEqual(Math.max(2, Math.round(pages / 3) + 1));
+      if (memcg?.swapMax !== null)
+        expect(memcg?.swapMax).toBeLessThanOrEqual(Math.max(2, Math.round(pages / 3) + 1));
     }
     expect(always.some((each) => each.config.memcgs?.[0]?.swapMax === null)).toBe(true);
   });
 
   it('makes swap charges fail, and reads free the swap cache on a disk because only the memcg is half full', () => {
     const steps = always.flatMap((each) => each.program.steps);
-    expect(steps.some((step) => step.action.kind === 'pageout' && step.outcomes[0]?.errno === 'ENOMEM')).toBe(true);
+    expect(
+      steps.some((step) => step.action.kind === 'pageout' && step.outcomes[0]?.errno === 'ENOMEM'),
+    ).toBe(true);
     expect(always.flatMap(memcgOnlyFrees).length).toBeGreaterThan(0);
     // Without memcgs no read frees a disk page's cache while swap is less than half used.
     expect(never.flatMap(memcgOnlyFrees)).toEqual([]);

@@ -74,7 +74,11 @@ const memcgStream = 1;
  * undefined. Its swap.max is mostly about a third of the usable swap pages, sometimes one or
  * two pages (every other swap-out fails its charge), sometimes "max" (charged, never full).
  */
-export function kernelMemcgs(programSeed: number, config: Config, mode: MemcgMode): readonly MemcgConfig[] | undefined {
+export function kernelMemcgs(
+  programSeed: number,
+  config: Config,
+  mode: MemcgMode,
+): readonly MemcgConfig[] | undefined {
   if (mode === 'never') return undefined;
   const prng = new Prng(runSeed(programSeed, memcgStream));
   const drawn = prng.chance(1 / 3);
@@ -82,7 +86,8 @@ export function kernelMemcgs(programSeed: number, config: Config, mode: MemcgMod
   const pages = config.devices.reduce((sum, device) => sum + devicePages(device), 0);
   const third = Math.max(1, Math.round(pages / 3));
   const shape = prng.below(20);
-  const swapMax = shape < 3 ? null : shape < 8 ? 1 + prng.below(2) : Math.max(1, third - 1 + prng.below(3));
+  const swapMax =
+    shape < 3 ? null : shape < 8 ? 1 + prng.below(2) : Math.max(1, third - 1 + prng.below(3));
   return [{ holders: config.holders, swapMax }];
 }
 
@@ -117,7 +122,11 @@ export function kernelConfig(prng: Prng): Config {
 }
 
 /** Program `index` of a campaign with seed `seed`. */
-export function generateProgram(seed: number, index: number, options: GeneratorOptions = {}): GeneratedProgram {
+export function generateProgram(
+  seed: number,
+  index: number,
+  options: GeneratorOptions = {},
+): GeneratedProgram {
   const programSeed = runSeed(seed, index);
   const prng = new Prng(programSeed);
   const drawnConfig = kernelConfig(prng);
@@ -172,7 +181,11 @@ function drawSwarm(prng: Prng): Record<DrawnKind, number> {
 
 /** An action of a kind drawn by weight, with arguments that make sense in the state, or null
  * when the kind has no candidate now. */
-function drawAction(prng: Prng, session: KernelSession, weights: Readonly<Record<DrawnKind, number>>): Action | null {
+function drawAction(
+  prng: Prng,
+  session: KernelSession,
+  weights: Readonly<Record<DrawnKind, number>>,
+): Action | null {
   const kinds = Object.keys(weights) as DrawnKind[];
   const total = kinds.reduce((sum, kind) => sum + weights[kind], 0);
   let pick = prng.below(total);
@@ -186,11 +199,14 @@ function drawAction(prng: Prng, session: KernelSession, weights: Readonly<Record
   }
   const model = session.model;
   const holders = model.holders();
-  const indices = (test: (index: number) => boolean) => holders.flatMap((_, index) => (test(index) ? [index] : []));
-  const one = (list: readonly number[]) => (list.length === 0 ? null : (list[prng.below(list.length)] as number));
+  const indices = (test: (index: number) => boolean) =>
+    holders.flatMap((_, index) => (test(index) ? [index] : []));
+  const one = (list: readonly number[]) =>
+    list.length === 0 ? null : (list[prng.below(list.length)] as number);
   const online = new Set(model.onlineDevices());
   const devices = session.config.devices.map((_, device) => device);
-  const mappings = (folio: number) => holders.filter((holder) => holder.kind === 'present' && holder.folio === folio).length;
+  const mappings = (folio: number) =>
+    holders.filter((holder) => holder.kind === 'present' && holder.folio === folio).length;
   switch (kind) {
     case 'swapon': {
       const device = one(prng.chance(0.9) ? devices.filter((d) => !online.has(d)) : devices);
@@ -206,7 +222,9 @@ function drawAction(prng: Prng, session: KernelSession, weights: Readonly<Record
     }
     case 'write': {
       const holder = one(indices((index) => holders[index]?.kind === 'present'));
-      return holder === null ? null : { kind, holder, value: prng.chance(0.2) ? 0 : 1 + prng.below(99) };
+      return holder === null
+        ? null
+        : { kind, holder, value: prng.chance(0.2) ? 0 : 1 + prng.below(99) };
     }
     case 'read':
     case 'writeFault': {
@@ -223,10 +241,12 @@ function drawAction(prng: Prng, session: KernelSession, weights: Readonly<Record
       return holder === null || target === null ? null : { kind, holder, target };
     }
     case 'pageout': {
-      const holder = one(indices((index) => {
-        const view = holders[index];
-        return view?.kind === 'present' && mappings(view.folio) === 1;
-      }));
+      const holder = one(
+        indices((index) => {
+          const view = holders[index];
+          return view?.kind === 'present' && mappings(view.folio) === 1;
+        }),
+      );
       return holder === null ? null : { kind, holder };
     }
     case 'reclaim':

@@ -29,7 +29,12 @@ export interface OracleJob {
 export type OracleVerdict =
   | { readonly kind: 'pass' }
   /** `step` null: the state after set-up already differs. */
-  | { readonly kind: 'fail'; readonly stepIndex: number; readonly step: ProgramStep | null; readonly differences: readonly Difference[] }
+  | {
+      readonly kind: 'fail';
+      readonly stepIndex: number;
+      readonly step: ProgramStep | null;
+      readonly differences: readonly Difference[];
+    }
   | { readonly kind: 'error'; readonly message: string };
 
 export interface OracleResult {
@@ -66,7 +71,11 @@ export interface OracleOptions {
 }
 
 /** Runs every job on the kernel and judges each. Batch k+1 compiles while batch k runs. */
-export async function runOnKernel(tools: UmlTools, jobs: readonly OracleJob[], options: OracleOptions = {}): Promise<OracleRun> {
+export async function runOnKernel(
+  tools: UmlTools,
+  jobs: readonly OracleJob[],
+  options: OracleOptions = {},
+): Promise<OracleRun> {
   const batchSize = Math.max(1, options.batchSize ?? 32);
   const results: OracleResult[] = [];
   const boots: OracleBoot[] = [];
@@ -78,7 +87,14 @@ export async function runOnKernel(tools: UmlTools, jobs: readonly OracleJob[], o
   const prepare = (index: number): Promise<PreparedBoot> | null => {
     const batch = batches[index];
     if (batch === undefined) return null;
-    return prepareBoot(tools, batch.jobs.map((job, offset) => ({ name: job.name, source: batch.sources[offset] as string, config: job.program.config })));
+    return prepareBoot(
+      tools,
+      batch.jobs.map((job, offset) => ({
+        name: job.name,
+        source: batch.sources[offset] as string,
+        config: job.program.config,
+      })),
+    );
   };
   let next = prepare(0);
   let done = 0;
@@ -91,27 +107,53 @@ export async function runOnKernel(tools: UmlTools, jobs: readonly OracleJob[], o
       let boot = await runBoot(tools, prepared, bootOptions);
       // A kernel that died before it ran any program is a failed boot, not a result: boot
       // once more (the second outcome stands, and the retry is recorded).
-      const retried = boot.programs.length > 0 && boot.programs.every((ran) => ran.exitCode === null) && !boot.timedOut;
+      const retried =
+        boot.programs.length > 0 &&
+        boot.programs.every((ran) => ran.exitCode === null) &&
+        !boot.timedOut;
       if (retried) {
         options.onRetry?.(consoleTail(boot.console));
-        boot = await runBoot(tools, await prepare(index) as PreparedBoot, bootOptions);
+        boot = await runBoot(tools, (await prepare(index)) as PreparedBoot, bootOptions);
       }
-      boots.push({ programs: batch.jobs.length, bootMs: boot.bootMs, totalMs: boot.totalMs, compileMs: boot.compileMs, timedOut: boot.timedOut, retried });
+      boots.push({
+        programs: batch.jobs.length,
+        bootMs: boot.bootMs,
+        totalMs: boot.totalMs,
+        compileMs: boot.compileMs,
+        timedOut: boot.timedOut,
+        retried,
+      });
       boot.programs.forEach((ran, offset) => {
         const job = batch.jobs[offset] as OracleJob;
         const parsed = parseKernelOutput(ran.output);
         let verdict = judge(job.program, parsed);
         if (ran.exitCode === null && verdict.kind !== 'fail') {
-          verdict = { kind: 'error', message: boot.timedOut ? 'the kernel did not finish the program before the boot timed out' : `the kernel stopped before the program finished${consoleTail(boot.console)}` };
+          verdict = {
+            kind: 'error',
+            message: boot.timedOut
+              ? 'the kernel did not finish the program before the boot timed out'
+              : `the kernel stopped before the program finished${consoleTail(boot.console)}`,
+          };
         }
-        results.push({ job, c: batch.sources[offset] as string, output: ran.output, parsed, verdict, devices: ran.devices });
+        results.push({
+          job,
+          c: batch.sources[offset] as string,
+          output: ran.output,
+          parsed,
+          verdict,
+          devices: ran.devices,
+        });
       });
       done += batch.jobs.length;
       options.onBoot?.(done, jobs.length);
     }
   } finally {
     // A batch prepared ahead of a failure is never run: remove its folder.
-    if (next !== null) await next.then((prepared) => prepared.dispose(), () => undefined);
+    if (next !== null)
+      await next.then(
+        (prepared) => prepared.dispose(),
+        () => undefined,
+      );
   }
   return { results, boots };
 }
@@ -124,13 +166,25 @@ function consoleTail(console: string): string {
 /** The harness's verdict on a program's output, checked against the program's own. */
 export function judge(program: KernelProgram, output: KernelOutput): OracleVerdict {
   if (output.verdict.kind === 'error') return { kind: 'error', message: output.verdict.message };
-  const checks: { index: number; step: ProgramStep | null }[] = [{ index: 0, step: null }, ...program.steps.map((step) => ({ index: step.index, step }))];
+  const checks: { index: number; step: ProgramStep | null }[] = [
+    { index: 0, step: null },
+    ...program.steps.map((step) => ({ index: step.index, step })),
+  ];
   let harness: OracleVerdict = { kind: 'pass' };
   for (const { index, step } of checks) {
     const seen = output.steps.get(index)?.observation ?? null;
-    if (seen === null) return { kind: 'error', message: `no observation for step ${index}: the program stopped early` };
+    if (seen === null)
+      return {
+        kind: 'error',
+        message: `no observation for step ${index}: the program stopped early`,
+      };
     const expect = step === null ? program.initial : step.expect;
-    const differences = compareStep(expect, seen, program.placement, step === null ? undefined : stepErrno(step));
+    const differences = compareStep(
+      expect,
+      seen,
+      program.placement,
+      step === null ? undefined : stepErrno(step),
+    );
     if (differences.length > 0) {
       harness = { kind: 'fail', stepIndex: index, step, differences };
       break;
@@ -142,8 +196,12 @@ export function judge(program: KernelProgram, output: KernelOutput): OracleVerdi
     (own.kind === 'fail' && harness.kind === 'fail' && own.step === harness.stepIndex);
   if (!agree) {
     const ownText = own.kind === 'fail' ? `fails at step ${own.step}` : own.kind;
-    const harnessText = harness.kind === 'fail' ? `fails at step ${harness.stepIndex}` : harness.kind;
-    return { kind: 'error', message: `the program's own check (${ownText}) and the harness (${harnessText}) disagree` };
+    const harnessText =
+      harness.kind === 'fail' ? `fails at step ${harness.stepIndex}` : harness.kind;
+    return {
+      kind: 'error',
+      message: `the program's own check (${ownText}) and the harness (${harnessText}) disagree`,
+    };
   }
   return harness;
 }

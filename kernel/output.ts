@@ -11,8 +11,18 @@
 
 export type SeenHolder =
   | { readonly kind: 'empty' }
-  | { readonly kind: 'present'; readonly pfn: string; readonly content: string; readonly restZero: boolean }
-  | { readonly kind: 'swapped'; readonly type: number; readonly offset: string; readonly cached: boolean };
+  | {
+      readonly kind: 'present';
+      readonly pfn: string;
+      readonly content: string;
+      readonly restZero: boolean;
+    }
+  | {
+      readonly kind: 'swapped';
+      readonly type: number;
+      readonly offset: string;
+      readonly cached: boolean;
+    };
 
 export interface SeenDevice {
   readonly usedPages: number;
@@ -55,7 +65,10 @@ export interface KernelOutput {
 
 /** Parses a program's output; lines it does not know are ignored (kernel messages). */
 export function parseKernelOutput(text: string): KernelOutput {
-  const steps = new Map<number, { what: string; observation: KernelObservation | null; check: KernelStepOutput['check'] }>();
+  const steps = new Map<
+    number,
+    { what: string; observation: KernelObservation | null; check: KernelStepOutput['check'] }
+  >();
   const stepAt = (step: number) => {
     let entry = steps.get(step);
     if (entry === undefined) {
@@ -79,10 +92,16 @@ export function parseKernelOutput(text: string): KernelOutput {
         stepAt(number).observation = parseObservation(after);
         break;
       case 'check':
-        stepAt(number).check = after === 'ok' ? { ok: true, text: 'ok' } : { ok: false, text: after.replace(/^FAIL: /, '') };
+        stepAt(number).check =
+          after === 'ok'
+            ? { ok: true, text: 'ok' }
+            : { ok: false, text: after.replace(/^FAIL: /, '') };
         break;
       case 'verdict':
-        verdict = rest === 'pass' ? { kind: 'pass' } : { kind: 'fail', step: Number.parseInt(rest.replace(/^fail /, ''), 10) };
+        verdict =
+          rest === 'pass'
+            ? { kind: 'pass' }
+            : { kind: 'fail', step: Number.parseInt(rest.replace(/^fail /, ''), 10) };
         break;
       case 'error':
         verdict = { kind: 'error', message: rest };
@@ -92,7 +111,8 @@ export function parseKernelOutput(text: string): KernelOutput {
     }
   }
   const result = new Map<number, KernelStepOutput>();
-  for (const [step, entry] of [...steps].sort(([a], [b]) => a - b)) result.set(step, { step, ...entry });
+  for (const [step, entry] of [...steps].sort(([a], [b]) => a - b))
+    result.set(step, { step, ...entry });
   return { steps: result, verdict };
 }
 
@@ -108,7 +128,8 @@ function parseObservation(text: string): KernelObservation {
       holders.set(Number(key.slice(1)), parseHolder(value));
     } else if (/^dev\d+$/.test(key)) {
       const [used, size] = value.split('/');
-      devices[Number(key.slice(3))] = value === 'off' ? null : { usedPages: Number(used), sizePages: Number(size) };
+      devices[Number(key.slice(3))] =
+        value === 'off' ? null : { usedPages: Number(used), sizePages: Number(size) };
     } else if (/^memcg\d+$/.test(key)) {
       memcgs[Number(key.slice(5))] = Number(value);
     } else if (key === 'errno') {
@@ -125,7 +146,10 @@ function parseObservation(text: string): KernelObservation {
     swapFreePages: numbers.free ?? 0,
     swapCachedPages: numbers.cached ?? 0,
     zswapStoredPages: zswap < 0 ? null : zswap,
-    memcgSwapCurrentPages: Array.from({ length: memcgs.length }, (_, index) => memcgs[index] ?? Number.NaN),
+    memcgSwapCurrentPages: Array.from(
+      { length: memcgs.length },
+      (_, index) => memcgs[index] ?? Number.NaN,
+    ),
     ...(errno === undefined ? {} : { errno }),
   };
 }

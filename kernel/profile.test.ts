@@ -17,12 +17,15 @@ describe('the linux-6.1 profile', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it.each(linux61.entries.map((entry) => [entry.id, entry] as const))('%s is complete and documented', (id, entry) => {
-    expect(entry.summary.length).toBeGreaterThan(10);
-    expect(entry.effect.length).toBeGreaterThan(10);
-    expect(entry.source).toMatch(/\.[ch]\b|arch\/um|no userspace interface/);
-    expect(doc).toContain(`| \`${id}\` | ${entry.kind} |`);
-  });
+  it.each(linux61.entries.map((entry) => [entry.id, entry] as const))(
+    '%s is complete and documented',
+    (id, entry) => {
+      expect(entry.summary.length).toBeGreaterThan(10);
+      expect(entry.effect.length).toBeGreaterThan(10);
+      expect(entry.source).toMatch(/\.[ch]\b|arch\/um|no userspace interface/);
+      expect(doc).toContain(`| \`${id}\` | ${entry.kind} |`);
+    },
+  );
 
   it('names an entry it does not have as an error', () => {
     expect(() => profileEntry(linux61, 'nope')).toThrow(/no entry 'nope'/);

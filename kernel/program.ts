@@ -69,7 +69,12 @@ export class ProgramBuilder {
   }
 
   /** Records a step whose ops were applied by the caller. */
-  record(action: Action, ops: readonly Op[], outcomes: readonly Outcome[], drain = false): ProgramStep {
+  record(
+    action: Action,
+    ops: readonly Op[],
+    outcomes: readonly Outcome[],
+    drain = false,
+  ): ProgramStep {
     const first = this.ops.length;
     this.ops.push(...ops);
     const step: ProgramStep = {
@@ -127,7 +132,10 @@ export class ProgramBuilder {
       config: this.session.config,
       profile: this.session.profile,
       ops: [...this.ops],
-      sourceOps: this.sourceOps === 0 && this.steps.every((step) => !step.drain) ? this.ops.length : this.sourceOps,
+      sourceOps:
+        this.sourceOps === 0 && this.steps.every((step) => !step.drain)
+          ? this.ops.length
+          : this.sourceOps,
       steps: [...this.steps],
       initial: this.initial,
       placement: this.session.placement.all(),

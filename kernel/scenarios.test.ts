@@ -21,7 +21,9 @@ import { checkClaimsOnModel } from './facts.ts';
 import { translate } from './translate.ts';
 
 const directory = join(import.meta.dirname, 'scenarios');
-const files = readdirSync(directory).filter((name) => name.endsWith('.json')).sort();
+const files = readdirSync(directory)
+  .filter((name) => name.endsWith('.json'))
+  .sort();
 
 describe('kernel scenarios on the model', () => {
   it('has at least 15 scenarios', () => {
@@ -36,10 +38,15 @@ describe('kernel scenarios on the model', () => {
     expect(claims.source).toMatch(/\w+\.c: \w+\(/);
     expect(claims.expect.length).toBeGreaterThan(0);
     const translation = translate(resolveConfig(trace.config), trace.ops);
-    if (!translation.ok) throw new Error(`not expressible: op ${translation.op}: ${translation.reason}`);
+    if (!translation.ok)
+      throw new Error(`not expressible: op ${translation.op}: ${translation.reason}`);
     const broken = checkClaimsOnModel(translation.program, claims);
     if (claims.modelDisagrees === undefined) expect(broken).toEqual([]);
-    else expect(broken.length, `the model now agrees with ${file}: remove its modelDisagrees`).toBeGreaterThan(0);
+    else
+      expect(
+        broken.length,
+        `the model now agrees with ${file}: remove its modelDisagrees`,
+      ).toBeGreaterThan(0);
   });
 });
 

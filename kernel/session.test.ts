@@ -28,7 +28,12 @@ function run(actions: readonly Action[]) {
   return actions.map((action) => builder.apply(action));
 }
 
-const stored: Action[] = [{ kind: 'swapon', device: 0 }, { kind: 'fault', holder: 0 }, { kind: 'write', holder: 0, value: 5 }, { kind: 'pageout', holder: 0 }];
+const stored: Action[] = [
+  { kind: 'swapon', device: 0 },
+  { kind: 'fault', holder: 0 },
+  { kind: 'write', holder: 0, value: 5 },
+  { kind: 'pageout', holder: 0 },
+];
 
 describe('KernelSession', () => {
   it('keeps a zswap object after a load, where the model releases it', () => {
@@ -40,7 +45,15 @@ describe('KernelSession', () => {
   });
 
   it('drops the object with the slot', () => {
-    const steps = run([...stored, { kind: 'fork', holder: 0, target: 1 }, { kind: 'read', holder: 0 }, { kind: 'zap', holder: 1 }, { kind: 'write', holder: 0, value: 6 }, { kind: 'pageout', holder: 0 }, { kind: 'zap', holder: 0 }]);
+    const steps = run([
+      ...stored,
+      { kind: 'fork', holder: 0, target: 1 },
+      { kind: 'read', holder: 0 },
+      { kind: 'zap', holder: 1 },
+      { kind: 'write', holder: 0, value: 6 },
+      { kind: 'pageout', holder: 0 },
+      { kind: 'zap', holder: 0 },
+    ]);
     // Read (object kept), then the rewrite stores a new object for the same slot...
     expect(steps.at(-2)?.expect.zswapStoredPages).toBe(1);
     // ...and dropping the last reference frees the slot and its object.
@@ -48,15 +61,36 @@ describe('KernelSession', () => {
   });
 
   it('counts a zero page stored while zswap is enabled, and not one written to disk', () => {
-    const zero = run([{ kind: 'swapon', device: 0 }, { kind: 'fault', holder: 0 }, { kind: 'pageout', holder: 0 }]);
-    expect(zero.at(-1)?.outcomes.map((outcome) => outcome.how ?? outcome.errno)).toEqual(['OK', 'OK', 'zero', 'OK']);
+    const zero = run([
+      { kind: 'swapon', device: 0 },
+      { kind: 'fault', holder: 0 },
+      { kind: 'pageout', holder: 0 },
+    ]);
+    expect(zero.at(-1)?.outcomes.map((outcome) => outcome.how ?? outcome.errno)).toEqual([
+      'OK',
+      'OK',
+      'zero',
+      'OK',
+    ]);
     expect(zero.at(-1)?.expect.zswapStoredPages).toBe(1);
-    const disk = run([{ kind: 'swapon', device: 0 }, { kind: 'zswap', enabled: false }, { kind: 'fault', holder: 0 }, { kind: 'pageout', holder: 0 }]);
+    const disk = run([
+      { kind: 'swapon', device: 0 },
+      { kind: 'zswap', enabled: false },
+      { kind: 'fault', holder: 0 },
+      { kind: 'pageout', holder: 0 },
+    ]);
     expect(disk.at(-1)?.expect.zswapStoredPages).toBe(0);
   });
 
   it('evicts a folio read from zswap without a 6.1 write: the store the model makes again changes nothing', () => {
-    const steps = run([...stored, { kind: 'fork', holder: 0, target: 1 }, { kind: 'read', holder: 0 }, { kind: 'zap', holder: 0 }, { kind: 'zswap', enabled: false }, { kind: 'reclaim' }]);
+    const steps = run([
+      ...stored,
+      { kind: 'fork', holder: 0, target: 1 },
+      { kind: 'read', holder: 0 },
+      { kind: 'zap', holder: 0 },
+      { kind: 'zswap', enabled: false },
+      { kind: 'reclaim' },
+    ]);
     const reclaim = steps.at(-1);
     expect(reclaim?.ops.map((op) => op.op)).toEqual(['writeout', 'evict']);
     expect(reclaim?.outcomes[0]?.how).toBe('disk');
@@ -66,15 +100,28 @@ describe('KernelSession', () => {
   });
 
   it('keeps the object and a clean folio after a write fault copies a page read from zswap', () => {
-    const steps = run([...stored, { kind: 'fork', holder: 0, target: 1 }, { kind: 'writeFault', holder: 0 }, { kind: 'zswap', enabled: false }, { kind: 'reclaim' }]);
+    const steps = run([
+      ...stored,
+      { kind: 'fork', holder: 0, target: 1 },
+      { kind: 'writeFault', holder: 0 },
+      { kind: 'zswap', enabled: false },
+      { kind: 'reclaim' },
+    ]);
     const fault = steps.at(-3);
     expect(fault?.ops).toEqual([{ op: 'swapin', holder: 0, order: 0, cpu: 0, write: true }]);
     expect([fault?.outcomes[0]?.how, fault?.outcomes[0]?.wp]).toEqual(['read-zswap', 'cow']);
-    expect([fault?.expect.swapCachedPages, fault?.expect.zswapStoredPages, fault?.expect.adjusted]).toEqual([1, 1, ['zswap-load-not-exclusive']]);
+    expect([
+      fault?.expect.swapCachedPages,
+      fault?.expect.zswapStoredPages,
+      fault?.expect.adjusted,
+    ]).toEqual([1, 1, ['zswap-load-not-exclusive']]);
     // The copied-from folio is clean on 6.1: reclaim evicts it without a write, and zswap
     // still holds the object (the model wrote it to disk).
     const reclaim = steps.at(-1);
-    expect([reclaim?.ops.map((op) => op.op), reclaim?.outcomes[0]?.how, reclaim?.expect.zswapStoredPages]).toEqual([['writeout', 'evict'], 'disk', 1]);
+    expect([
+      reclaim?.ops.map((op) => op.op),
+      reclaim?.outcomes[0]?.how,
+      reclaim?.expect.zswapStoredPages,
+    ]).toEqual([['writeout', 'evict'], 'disk', 1]);
   });
-
 });

@@ -71,7 +71,10 @@ export const slotCacheThresholdPages = 5 * 64;
 export function configRejection(config: Config): Rejection | null {
   const total = config.devices.reduce((sum, device) => sum + devicePages(device), 0);
   if (total > slotCacheThresholdPages) {
-    return new Rejection('swap-slot-cache', `the devices hold ${total} usable pages; above ${slotCacheThresholdPages} the 6.1 swap slot cache would batch slot allocation`);
+    return new Rejection(
+      'swap-slot-cache',
+      `the devices hold ${total} usable pages; above ${slotCacheThresholdPages} the 6.1 swap slot cache would batch slot allocation`,
+    );
   }
   const empty = config.devices.findIndex((device) => devicePages(device) < 1);
   if (empty >= 0) return new Rejection('empty-device', `device ${empty} has no usable page`);
@@ -85,7 +88,10 @@ function memcgLayoutRejection(config: Config): Rejection | null {
   if (memcgs.length === 0) return null;
   if (memcgs.length === 1 && memcgs[0]?.holders === config.holders) return null;
   const covered = memcgs.reduce((sum, memcg) => sum + memcg.holders, 0);
-  return new Rejection('memcg-layout', `the config puts ${covered} of ${config.holders} holders in ${memcgs.length} memcg${memcgs.length === 1 ? '' : 's'}; the oracle runs every holder in one cgroup, so only one memcg holding all ${config.holders} holders can run`);
+  return new Rejection(
+    'memcg-layout',
+    `the config puts ${covered} of ${config.holders} holders in ${memcgs.length} memcg${memcgs.length === 1 ? '' : 's'}; the oracle runs every holder in one cgroup, so only one memcg holding all ${config.holders} holders can run`,
+  );
 }
 
 /** The memcg of a one-memcg config (its cgroup's memory.swap.max in pages, null for "max"),
@@ -105,7 +111,10 @@ export class KernelSession {
   /** Live entries whose slot still has a 6.1 zswap object, and the profile entry that makes
    * the model see it differently: a same-filled zero page (no-zero-map), a copy kept after a
    * load (zswap-load-not-exclusive), or none (an ordinary store). */
-  private readonly zswapObjects = new Map<number, 'no-zero-map' | 'zswap-load-not-exclusive' | null>();
+  private readonly zswapObjects = new Map<
+    number,
+    'no-zero-map' | 'zswap-load-not-exclusive' | null
+  >();
   /** The action being expanded uses memory.reclaim. */
   private reclaimUsed = false;
   /** Holders 6.1 on arch um maps exclusively (no swap-PTE exclusive bit there: a swapped-in
@@ -142,7 +151,8 @@ export class KernelSession {
       case 'fork': {
         const source = this.model.holderView(action.holder);
         const target = this.model.holderView(action.target);
-        if (source.kind === 'empty' || target.kind !== 'empty' || action.holder === action.target) return null;
+        if (source.kind === 'empty' || target.kind !== 'empty' || action.holder === action.target)
+          return null;
         const conflict = this.placement.forkConflict(action.holder, action.target);
         return conflict === null ? null : new Rejection('process-layout', conflict);
       }
@@ -182,13 +192,20 @@ export class KernelSession {
       case 'zap':
         return kind(action.holder) === 'present' || kind(action.holder) === 'swap';
       case 'fork':
-        return kind(action.holder) !== 'empty' && kind(action.target) === 'empty' && this.placement.placeOf(action.target) === null;
+        return (
+          kind(action.holder) !== 'empty' &&
+          kind(action.target) === 'empty' &&
+          this.placement.placeOf(action.target) === null
+        );
       case 'reclaim':
         return this.model.liveFolios().some((folio) => folio.cached && !folio.mapped);
       case 'pageout': {
         const view = holders[action.holder];
         if (view?.kind !== 'present') return false;
-        return holders.filter((each) => each.kind === 'present' && each.folio === view.folio).length === 1;
+        return (
+          holders.filter((each) => each.kind === 'present' && each.folio === view.folio).length ===
+          1
+        );
       }
     }
   }
@@ -245,7 +262,10 @@ export class KernelSession {
     const held = op.op === 'swapin' ? this.heldEntry(op.holder) : null;
     const choices = this.choicesFor(op);
     const step = this.model.apply(op, choices);
-    if (!step.ok) throw new Error(`the model refused the kernel's choice for ${JSON.stringify(op)}: ${step.reason}`);
+    if (!step.ok)
+      throw new Error(
+        `the model refused the kernel's choice for ${JSON.stringify(op)}: ${step.reason}`,
+      );
     const outcome = step.outcome;
     this.track(op, outcome, before, held);
     return outcome;
@@ -266,9 +286,17 @@ export class KernelSession {
     const zswapStoredPages = live.length;
     const backends = new Map(observation.entries.map((entry) => [entry.entry, entry.backend]));
     // The entries behind a count the model does not have: objects it has no zswap backend for.
-    const adjusted = [...new Set(live.flatMap(([serial, reason]) => (reason !== null && backends.get(serial) !== 'zswap' ? [reason] : [])))].sort();
+    const adjusted = [
+      ...new Set(
+        live.flatMap(([serial, reason]) =>
+          reason !== null && backends.get(serial) !== 'zswap' ? [reason] : [],
+        ),
+      ),
+    ].sort();
     return {
-      holders: this.placement.placedHolders().map((holder) => ({ holder, view: view.holders[holder] as UserspaceHolder })),
+      holders: this.placement
+        .placedHolders()
+        .map((holder) => ({ holder, view: view.holders[holder] as UserspaceHolder })),
       devices: view.devices,
       swapTotalPages: view.swapTotalPages,
       swapFreePages: view.swapFreePages,
@@ -298,7 +326,10 @@ export class KernelSession {
     const view = this.model.holderView(holder);
     if (view.kind !== 'present' || !view.exclusive || this.kernelExclusive.has(holder)) return null;
     if (this.model.folioView(view.folio)?.cached !== true) return null;
-    return new Rejection('no-swap-pte-exclusive', `holder ${holder}'s page is exclusive in the model (its swap PTE was) but not on 6.1/um, and still in the swap cache: 6.1 frees the cache and reuses the page where the model writes in place`);
+    return new Rejection(
+      'no-swap-pte-exclusive',
+      `holder ${holder}'s page is exclusive in the model (its swap PTE was) but not on 6.1/um, and still in the swap cache: 6.1 frees the cache and reuses the page where the model writes in place`,
+    );
   }
 
   /** A read fault that hits the swap cache on a synchronous device and leaves the folio
@@ -307,7 +338,10 @@ export class KernelSession {
   private readRejection(holder: number): Rejection | null {
     const entry = this.syncCacheHit(holder);
     if (entry === null) return null;
-    return new Rejection('sync-io-cache-hit', `holder ${holder}'s entry is in the swap cache on synchronous device ${entry.device}: the model frees the swap cache after the hit, 6.1 keeps it`);
+    return new Rejection(
+      'sync-io-cache-hit',
+      `holder ${holder}'s entry is in the swap cache on synchronous device ${entry.device}: the model frees the swap cache after the hit, 6.1 keeps it`,
+    );
   }
 
   /**
@@ -321,9 +355,14 @@ export class KernelSession {
     const entry = this.syncCacheHit(holder);
     const folio = entry?.cache?.folio;
     if (entry === null || folio === undefined) return null;
-    const mappers = this.model.holders().filter((each) => each.kind === 'present' && each.folio === folio).length;
+    const mappers = this.model
+      .holders()
+      .filter((each) => each.kind === 'present' && each.folio === folio).length;
     if (mappers === 0) return null;
-    return new Rejection('sync-io-cache-hit', `holder ${holder}'s entry is in the swap cache on synchronous device ${entry.device}, and another holder maps the folio: the model frees the swap cache after the write fault's copy, 6.1 keeps it`);
+    return new Rejection(
+      'sync-io-cache-hit',
+      `holder ${holder}'s entry is in the swap cache on synchronous device ${entry.device}, and another holder maps the folio: the model frees the swap cache after the write fault's copy, 6.1 keeps it`,
+    );
   }
 
   /** The entry of swapped-out `holder` when a fault on it would hit the swap cache on a
@@ -360,22 +399,39 @@ export class KernelSession {
     // 6.1 takes the page off nr_swap_pages before it scans (get_swap_pages()), so its
     // vm_swap_full() during the scan counts the page being allocated.
     const global = this.model.globalView();
-    const total = global.devices.reduce((sum, device, index) => sum + (device.online ? devicePages(this.config.devices[index] as DeviceConfig) : 0), 0);
+    const total = global.devices.reduce(
+      (sum, device, index) =>
+        sum + (device.online ? devicePages(this.config.devices[index] as DeviceConfig) : 0),
+      0,
+    );
     if (!folio.cached && (global.swapFreePages - folio.pages.length) * 2 < total) {
       const observation = this.model.observe();
       if (observation.folios.some((each) => each.cached && unused(observation, each.id))) {
-        return new Rejection('allocator-reclaim', `a swap-out of holder ${holder} while swap is more than half full and a swap-cache folio has no user: which one 6.1 reclaims depends on its scan`);
+        return new Rejection(
+          'allocator-reclaim',
+          `a swap-out of holder ${holder} while swap is more than half full and a swap-cache folio has no user: which one 6.1 reclaims depends on its scan`,
+        );
       }
     }
     const device = folio.cached ? null : this.devicePolicy.peek();
     const deviceConfig = device === null ? undefined : this.config.devices[device];
-    if (device !== null && deviceConfig !== undefined && devicePages(deviceConfig) - (global.devices[device]?.inuse ?? 0) === 1) {
-      return new Rejection('last-free-slot', `a swap-out of holder ${holder} would take the last free page of device ${device}, which 6.1's scan may skip`);
+    if (
+      device !== null &&
+      deviceConfig !== undefined &&
+      devicePages(deviceConfig) - (global.devices[device]?.inuse ?? 0) === 1
+    ) {
+      return new Rejection(
+        'last-free-slot',
+        `a swap-out of holder ${holder} would take the last free page of device ${device}, which 6.1's scan may skip`,
+      );
     }
     const written = folio.dirty && !allZero(folio) ? folio.pages.length : 0;
     const stored = global.zswapStored;
     if (written > 0 && this.model.zswapEnabled && stored + written > this.config.zswapCapacity) {
-      return new Rejection('zswap-pool-size', `the writeout needs ${written} zswap objects beyond the ${stored} stored, over zswapCapacity ${this.config.zswapCapacity}`);
+      return new Rejection(
+        'zswap-pool-size',
+        `the writeout needs ${written} zswap objects beyond the ${stored} stored, over zswapCapacity ${this.config.zswapCapacity}`,
+      );
     }
     return null;
   }
@@ -385,14 +441,26 @@ export class KernelSession {
    * swap room left (reclaim then scans no anonymous page at all). */
   private reclaimRejection(): Rejection | null {
     const observation = this.model.observe();
-    const full = (this.config.memcgs ?? []).findIndex((memcg, index) => memcg.swapMax !== null && (observation.memcgSwapCurrent[index] ?? 0) >= memcg.swapMax);
+    const full = (this.config.memcgs ?? []).findIndex(
+      (memcg, index) =>
+        memcg.swapMax !== null && (observation.memcgSwapCurrent[index] ?? 0) >= memcg.swapMax,
+    );
     if (full >= 0) {
-      return new Rejection('memcg-swap-max-reclaim', `memcg ${full} uses all of its memory.swap.max: memory.reclaim scans no anonymous page, so it evicts no swap-cache folio`);
+      return new Rejection(
+        'memcg-swap-max-reclaim',
+        `memcg ${full} uses all of its memory.swap.max: memory.reclaim scans no anonymous page, so it evicts no swap-cache folio`,
+      );
     }
     const mapped = mappedFolios(observation);
-    const dirty = observation.folios.find((folio) => folio.cached && !mapped.has(folio.id) && folio.dirty && !this.cleanInKernel.has(folio.id));
+    const dirty = observation.folios.find(
+      (folio) =>
+        folio.cached && !mapped.has(folio.id) && folio.dirty && !this.cleanInKernel.has(folio.id),
+    );
     if (dirty === undefined) return null;
-    return new Rejection('dirty-cache-only-reclaim', `folio ${dirty.id} is dirty, unmapped and in the swap cache: memory.reclaim writes it and may or may not evict it in the same call`);
+    return new Rejection(
+      'dirty-cache-only-reclaim',
+      `folio ${dirty.id} is dirty, unmapped and in the swap cache: memory.reclaim writes it and may or may not evict it in the same call`,
+    );
   }
 
   /**
@@ -416,7 +484,9 @@ export class KernelSession {
   private *evictUnmapped(): Generator<ExpectedOp, void, void> {
     const observation = this.model.observe();
     const mapped = mappedFolios(observation);
-    const targets = observation.folios.filter((folio) => folio.cached && !mapped.has(folio.id)).map((folio) => folio.id);
+    const targets = observation.folios
+      .filter((folio) => folio.cached && !mapped.has(folio.id))
+      .map((folio) => folio.id);
     for (const folio of targets) {
       if (this.model.folioView(folio)?.cached !== true) continue;
       yield* this.writeAndEvict(folio, true);
@@ -445,7 +515,10 @@ export class KernelSession {
 
   /** The last writeout applied: its path and the device of its entries (read by the expansion
    * after it yields the writeout). */
-  private lastWriteout: { how: Outcome['how']; device: number | null } = { how: undefined, device: null };
+  private lastWriteout: { how: Outcome['how']; device: number | null } = {
+    how: undefined,
+    device: null,
+  };
 
   /** The last writeout's 6.1 write finishes before shrink_folio_list() checks for writeback:
    * a zswap store (a zero page is a same-filled store while zswap is enabled), or a write to a
@@ -459,7 +532,11 @@ export class KernelSession {
 
   /** Holders mapping page `page` of `folio`. */
   private mappingsOfPage(folio: number, page: number): number[] {
-    return this.model.holders().flatMap((holder, index) => (holder.kind === 'present' && holder.folio === folio && holder.page === page ? [index] : []));
+    return this.model
+      .holders()
+      .flatMap((holder, index) =>
+        holder.kind === 'present' && holder.folio === folio && holder.page === page ? [index] : [],
+      );
   }
 
   /** The entries bound to `folio`, page order (none when it is not cached). */
@@ -480,7 +557,12 @@ export class KernelSession {
   }
 
   /** The profile's bookkeeping after an op. */
-  private track(op: Op, outcome: Outcome, writtenEntries: readonly EntryView[], swapinEntry: number | null): void {
+  private track(
+    op: Op,
+    outcome: Outcome,
+    writtenEntries: readonly EntryView[],
+    swapinEntry: number | null,
+  ): void {
     switch (op.op) {
       case 'swapon':
         if (outcome.errno === 'OK') this.devicePolicy.swapon(op.device);
@@ -493,7 +575,8 @@ export class KernelSession {
       case 'allocSwap':
         // A charge that fails at swap.max (ENOMEM) gives back a slot get_swap_pages() took,
         // after it requeued the device: equal priorities take turns all the same.
-        if ((outcome.errno === 'OK' || outcome.errno === 'ENOMEM') && outcome.device !== undefined) this.devicePolicy.allocated(outcome.device);
+        if ((outcome.errno === 'OK' || outcome.errno === 'ENOMEM') && outcome.device !== undefined)
+          this.devicePolicy.allocated(outcome.device);
         break;
       case 'fault':
         if (outcome.errno === 'OK') {
@@ -506,7 +589,9 @@ export class KernelSession {
           this.placement.placeForFork(op.holder, op.target);
           // copy_present_pte() clears PageAnonExclusive for every mapping of the page.
           const view = this.model.holderView(op.holder);
-          if (view.kind === 'present') for (const other of this.mappingsOfPage(view.folio, view.page)) this.kernelExclusive.delete(other);
+          if (view.kind === 'present')
+            for (const other of this.mappingsOfPage(view.folio, view.page))
+              this.kernelExclusive.delete(other);
           this.kernelExclusive.delete(op.holder);
         }
         break;
@@ -529,16 +614,21 @@ export class KernelSession {
         // nothing else maps it (page_count() == 1); a read past the swap cache is fresh. A
         // write fault ends exclusive on every kernel (mapped so at once, or do_wp_page()
         // reuses or copies the page).
-        const alone = view.kind === 'present' && this.mappingsOfPage(view.folio, view.page).length === 1;
-        if (op.write === true || (view.kind === 'present' && !cached && alone)) this.kernelExclusive.add(op.holder);
+        const alone =
+          view.kind === 'present' && this.mappingsOfPage(view.folio, view.page).length === 1;
+        if (op.write === true || (view.kind === 'present' && !cached && alone))
+          this.kernelExclusive.add(op.holder);
         else this.kernelExclusive.delete(op.holder);
         // The folio the fault read, while it stays in the swap cache (the holder maps it, or
         // after a write fault's copy maps a copy of it).
-        const read = swapinEntry === null ? null : (this.model.entryView(swapinEntry)?.cache?.folio ?? null);
+        const read =
+          swapinEntry === null ? null : (this.model.entryView(swapinEntry)?.cache?.folio ?? null);
         if (outcome.how === 'read-zswap' && read !== null) {
           this.cleanInKernel.add(read);
           // The model's load released the object; 6.1 keeps it.
-          for (const entry of this.folioEntries(read)) if (this.zswapObjects.has(entry.entry)) this.zswapObjects.set(entry.entry, 'zswap-load-not-exclusive');
+          for (const entry of this.folioEntries(read))
+            if (this.zswapObjects.has(entry.entry))
+              this.zswapObjects.set(entry.entry, 'zswap-load-not-exclusive');
         }
         break;
       }
@@ -553,14 +643,19 @@ export class KernelSession {
       const view = this.model.folioView(folio);
       if (view === null || !view.cached || !view.dirty) this.cleanInKernel.delete(folio);
     }
-    for (const serial of [...this.zswapObjects.keys()]) if (!this.model.isLive(serial)) this.zswapObjects.delete(serial);
+    for (const serial of [...this.zswapObjects.keys()])
+      if (!this.model.isLive(serial)) this.zswapObjects.delete(serial);
     const global = this.model.globalView();
     this.devicePolicy.settle(
       (device) => {
         const deviceConfig = this.config.devices[device];
-        return deviceConfig !== undefined && (global.devices[device]?.inuse ?? 0) < devicePages(deviceConfig);
+        return (
+          deviceConfig !== undefined &&
+          (global.devices[device]?.inuse ?? 0) < devicePages(deviceConfig)
+        );
       },
-      (device) => global.devices[device]?.online === true && global.devices[device]?.writeOk === true,
+      (device) =>
+        global.devices[device]?.online === true && global.devices[device]?.writeOk === true,
     );
   }
 

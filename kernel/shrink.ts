@@ -47,7 +47,9 @@ export function rebuild(config: Config, actions: readonly Action[]): Rebuilt {
 
 /** The kinds of difference at a result's first failing step (empty unless it failed). */
 export function failureKinds(result: OracleResult): Set<DifferenceKind> {
-  return result.verdict.kind === 'fail' ? new Set(result.verdict.differences.map((difference) => difference.kind)) : new Set();
+  return result.verdict.kind === 'fail'
+    ? new Set(result.verdict.differences.map((difference) => difference.kind))
+    : new Set();
 }
 
 /** What a failure is, for grouping and for keeping a shrink on the same failure: the action
@@ -59,7 +61,13 @@ export interface FailureShape {
   readonly kinds: ReadonlySet<DifferenceKind>;
 }
 
-const derivedKinds: ReadonlySet<DifferenceKind> = new Set<DifferenceKind>(['swap-free', 'device', 'zswap', 'swap-total', 'memcg-swap']);
+const derivedKinds: ReadonlySet<DifferenceKind> = new Set<DifferenceKind>([
+  'swap-free',
+  'device',
+  'zswap',
+  'swap-total',
+  'memcg-swap',
+]);
 
 export function failureShape(result: OracleResult): FailureShape | null {
   const verdict = result.verdict;
@@ -137,10 +145,17 @@ export async function shrinkOnKernel(
     const candidates: Rebuilt[] = [];
     if (currentResult === null) candidates.push(current);
     let smallest = chunk;
-    for (let size = chunk; size >= 1 && candidates.length < batchSize; size = Math.floor(size / 2)) {
+    for (
+      let size = chunk;
+      size >= 1 && candidates.length < batchSize;
+      size = Math.floor(size / 2)
+    ) {
       smallest = size;
       for (let at = 0; at < current.actions.length && candidates.length < batchSize; at += size) {
-        const candidate = build(config, [...current.actions.slice(0, at), ...current.actions.slice(at + size)]);
+        const candidate = build(config, [
+          ...current.actions.slice(0, at),
+          ...current.actions.slice(at + size),
+        ]);
         const key = JSON.stringify(candidate.actions);
         if (seen.has(key)) continue;
         seen.add(key);
@@ -149,7 +164,12 @@ export async function shrinkOnKernel(
     }
     if (candidates.length === (currentResult === null ? 1 : 0) && !valuesTried) {
       valuesTried = true;
-      const simpler = build(config, current.actions.map((action) => (action.kind === 'write' && action.value > 1 ? { ...action, value: 1 } : action)));
+      const simpler = build(
+        config,
+        current.actions.map((action) =>
+          action.kind === 'write' && action.value > 1 ? { ...action, value: 1 } : action,
+        ),
+      );
       const key = JSON.stringify(simpler.actions);
       if (!seen.has(key)) {
         seen.add(key);
@@ -168,7 +188,16 @@ export async function shrinkOnKernel(
     if (currentResult === null) {
       const rerun = run.results[0] as OracleResult;
       if (!sameFailure(rerun)) {
-        return { reproduced: false, actions: current.actions, program: current.program, result: rerun, lengthBefore, rounds, programsRun, elapsedMs: performance.now() - start };
+        return {
+          reproduced: false,
+          actions: current.actions,
+          program: current.program,
+          result: rerun,
+          lengthBefore,
+          rounds,
+          programsRun,
+          elapsedMs: performance.now() - start,
+        };
       }
       currentResult = rerun;
     }

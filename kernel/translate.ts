@@ -30,7 +30,8 @@ export interface TranslationRefusal {
   readonly reason: string;
 }
 
-export type Translation = { readonly ok: true; readonly program: KernelProgram } | TranslationRefusal;
+export type Translation =
+  { readonly ok: true; readonly program: KernelProgram } | TranslationRefusal;
 
 export interface TranslateOptions {
   readonly profile?: KernelProfile;
@@ -39,7 +40,11 @@ export interface TranslateOptions {
 }
 
 /** Translates `ops` on `config` into a kernel program, or says why it cannot. */
-export function translate(config: Config, ops: readonly Op[], options: TranslateOptions = {}): Translation {
+export function translate(
+  config: Config,
+  ops: readonly Op[],
+  options: TranslateOptions = {},
+): Translation {
   const configRefusal = configRejection(config);
   if (configRefusal !== null) return refusal(0, configRefusal);
   const builder = new ProgramBuilder(config, options.profile);
@@ -63,14 +68,19 @@ function refusal(op: number, rejection: Rejection): TranslationRefusal {
 function translateOne(builder: ProgramBuilder, ops: readonly Op[], start: number): number {
   const session = builder.session;
   const op = ops[start] as Op;
-  if (hasInjectedFailure(op)) throw new Rejection('failure-injection', `${formatOp(op)} injects a failure`);
+  if (hasInjectedFailure(op))
+    throw new Rejection('failure-injection', `${formatOp(op)} injects a failure`);
   const failure = predictedFailure(session, op);
   if (failure !== null) {
     // A failing op changes nothing; swapon and swapoff still make the (failing) syscall.
     const outcome = session.applyOp(op);
-    if (outcome.errno !== failure) throw new Error(`${formatOp(op)}: predicted ${failure}, the model gave ${outcome.errno}`);
-    const syscall = (op.op === 'swapon' || op.op === 'swapoff') && op.device < session.config.devices.length;
-    const action: Action = syscall ? { kind: op.op, device: op.device } : { kind: 'skip', errno: outcome.errno };
+    if (outcome.errno !== failure)
+      throw new Error(`${formatOp(op)}: predicted ${failure}, the model gave ${outcome.errno}`);
+    const syscall =
+      (op.op === 'swapon' || op.op === 'swapoff') && op.device < session.config.devices.length;
+    const action: Action = syscall
+      ? { kind: op.op, device: op.device }
+      : { kind: 'skip', errno: outcome.errno };
     builder.record(action, [op], [outcome]);
     return start + 1;
   }
@@ -89,14 +99,23 @@ function translateOne(builder: ProgramBuilder, ops: readonly Op[], start: number
       continue;
     }
     if (expected.optional) continue;
-    const found = actual === undefined ? 'the trace ends' : `op ${index + 1} is ${formatOp(actual)}`;
-    throw new Rejection('kernel-internal-op', `${formatAction(action)} stands for ${describeSoFar(taken, expected.op)}, but ${found}`);
+    const found =
+      actual === undefined ? 'the trace ends' : `op ${index + 1} is ${formatOp(actual)}`;
+    throw new Rejection(
+      'kernel-internal-op',
+      `${formatAction(action)} stands for ${describeSoFar(taken, expected.op)}, but ${found}`,
+    );
   }
   const failed = outcomes.find((outcome) => outcome.errno !== 'OK');
   // MADV_PAGEOUT of a page that gets no swap (ENOSPC) or no swap charge (ENOMEM at swap.max)
   // leaves it mapped.
-  if (failed !== undefined && !(taken[0]?.op === 'allocSwap' && (failed.errno === 'ENOSPC' || failed.errno === 'ENOMEM'))) {
-    throw new Error(`${formatAction(action)}: predicted to succeed, the model gave ${failed.errno}`);
+  if (
+    failed !== undefined &&
+    !(taken[0]?.op === 'allocSwap' && (failed.errno === 'ENOSPC' || failed.errno === 'ENOMEM'))
+  ) {
+    throw new Error(
+      `${formatAction(action)}: predicted to succeed, the model gave ${failed.errno}`,
+    );
   }
   builder.record(action, taken, outcomes);
   return index;
@@ -114,7 +133,9 @@ function actionFor(session: KernelSession, op: Op): Action {
     case 'write':
       return { kind: 'write', holder: op.holder, value: op.value };
     case 'swapin':
-      return op.write === true ? { kind: 'writeFault', holder: op.holder } : { kind: 'read', holder: op.holder };
+      return op.write === true
+        ? { kind: 'writeFault', holder: op.holder }
+        : { kind: 'read', holder: op.holder };
     case 'zap':
       return { kind: 'zap', holder: op.holder };
     case 'fork':
@@ -126,7 +147,10 @@ function actionFor(session: KernelSession, op: Op): Action {
       const holder = session.model.holderView(op.holder);
       const mappings = holder.kind === 'present' ? mappingCount(session, holder.folio) : 0;
       if (mappings > 1) {
-        throw new Rejection('shared-page-swap-out', `${formatOp(op)}: the page is mapped ${mappings} times; MADV_PAGEOUT skips it and memory.reclaim does not swap it out reliably on this kernel`);
+        throw new Rejection(
+          'shared-page-swap-out',
+          `${formatOp(op)}: the page is mapped ${mappings} times; MADV_PAGEOUT skips it and memory.reclaim does not swap it out reliably on this kernel`,
+        );
       }
       return { kind: 'pageout', holder: op.holder };
     }
@@ -142,7 +166,9 @@ function actionFor(session: KernelSession, op: Op): Action {
 }
 
 function mappingCount(session: KernelSession, folio: number): number {
-  return session.model.holders().filter((holder) => holder.kind === 'present' && holder.folio === folio).length;
+  return session.model
+    .holders()
+    .filter((holder) => holder.kind === 'present' && holder.folio === folio).length;
 }
 
 /** The errno `op` will fail with in the model, from its preconditions alone, or null when it
@@ -156,7 +182,8 @@ export function predictedFailure(session: KernelSession, op: Op): Outcome['errno
     const view = inHolders(holder) ? model.holderView(holder) : null;
     return view?.kind === 'present' ? model.folioView(view.folio) : null;
   };
-  const mapped = (folio: number) => model.holders().some((holder) => holder.kind === 'present' && holder.folio === folio);
+  const mapped = (folio: number) =>
+    model.holders().some((holder) => holder.kind === 'present' && holder.folio === folio);
   if (op.cpu >= config.cpus) return 'EINVAL';
   switch (op.op) {
     case 'swapon':
@@ -166,8 +193,14 @@ export function predictedFailure(session: KernelSession, op: Op): Outcome['errno
       return model.onlineDevices().includes(op.device) ? null : 'EINVAL';
     case 'fault': {
       const pages = 2 ** op.order;
-      if (op.order > config.orderMax || op.holder % pages !== 0 || op.holder + pages > config.holders) return 'EINVAL';
-      for (let holder = op.holder; holder < op.holder + pages; holder++) if (holderKind(holder) !== 'empty') return 'EINVAL';
+      if (
+        op.order > config.orderMax ||
+        op.holder % pages !== 0 ||
+        op.holder + pages > config.holders
+      )
+        return 'EINVAL';
+      for (let holder = op.holder; holder < op.holder + pages; holder++)
+        if (holderKind(holder) !== 'empty') return 'EINVAL';
       return null;
     }
     case 'write':
@@ -177,7 +210,8 @@ export function predictedFailure(session: KernelSession, op: Op): Outcome['errno
     case 'unmap':
       return presentFolio(op.holder)?.cached === true ? null : 'EINVAL';
     case 'fork':
-      if (!inHolders(op.target) || op.target === op.holder || holderKind(op.target) !== 'empty') return 'EINVAL';
+      if (!inHolders(op.target) || op.target === op.holder || holderKind(op.target) !== 'empty')
+        return 'EINVAL';
       return holderKind(op.holder) === null || holderKind(op.holder) === 'empty' ? 'EINVAL' : null;
     case 'swapin':
       return holderKind(op.holder) === 'swap' ? null : 'EINVAL';
@@ -195,7 +229,9 @@ export function predictedFailure(session: KernelSession, op: Op): Outcome['errno
       const folio = model.folioView(op.folio);
       if (folio === null || !folio.cached) return 'EINVAL';
       if (op.op === 'freeSwapCache') {
-        const held = model.observe().entries.some((entry) => entry.cache?.folio === op.folio && entry.count > 0);
+        const held = model
+          .observe()
+          .entries.some((entry) => entry.cache?.folio === op.folio && entry.count > 0);
         return held ? 'EBUSY' : null;
       }
       if (mapped(op.folio)) return 'EBUSY';
@@ -212,7 +248,9 @@ export function predictedFailure(session: KernelSession, op: Op): Outcome['errno
 
 /** Ops that carry a failure-injection flag. */
 function hasInjectedFailure(op: Op): boolean {
-  return ('failAlloc' in op && op.failAlloc === true) || ('failZswap' in op && op.failZswap === true);
+  return (
+    ('failAlloc' in op && op.failAlloc === true) || ('failZswap' in op && op.failZswap === true)
+  );
 }
 
 /** The trace op stands for the expected one: same op and fields, whatever its CPU (profile
@@ -220,7 +258,9 @@ function hasInjectedFailure(op: Op): boolean {
  * set to false is the flag left out. */
 export function sameOp(expected: Op, actual: Op): boolean {
   const ignored = (op: Op, key: string, value: unknown) =>
-    key === 'cpu' || (op.op === 'swapin' && key === 'order') || ((key === 'failAlloc' || key === 'failZswap' || key === 'write') && value === false);
+    key === 'cpu' ||
+    (op.op === 'swapin' && key === 'order') ||
+    ((key === 'failAlloc' || key === 'failZswap' || key === 'write') && value === false);
   const strip = (op: Op): Record<string, unknown> =>
     Object.fromEntries(Object.entries(op).filter(([key, value]) => !ignored(op, key, value)));
   const a = strip(expected);

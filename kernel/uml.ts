@@ -18,7 +18,21 @@
  * (kernel/output.ts).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, copyFileSync, chmodSync, openSync, closeSync, ftruncateSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  copyFileSync,
+  chmodSync,
+  openSync,
+  closeSync,
+  ftruncateSync,
+} from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../lib/config.ts';
@@ -47,7 +61,8 @@ function which(name: string): string | null {
 
 /** The host tools a boot needs, or null when one is missing. */
 export function findUml(): UmlTools | null {
-  const kernel = which('linux.uml') ?? (existsSync('/usr/bin/linux.uml') ? '/usr/bin/linux.uml' : null);
+  const kernel =
+    which('linux.uml') ?? (existsSync('/usr/bin/linux.uml') ? '/usr/bin/linux.uml' : null);
   const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((path) => existsSync(path)) ?? null;
   const gcc = which('gcc');
   const moduleRoot = '/usr/lib/uml/modules';
@@ -100,7 +115,9 @@ export interface UmlOptions {
 export function devicePaths(config: Config): string[] {
   let ubd = 0;
   let zram = 0;
-  return config.devices.map((device) => (device.synchronousIo ? `/dev/zram${zram++}` : `/dev/ubd${String.fromCharCode(97 + ubd++)}`));
+  return config.devices.map((device) =>
+    device.synchronousIo ? `/dev/zram${zram++}` : `/dev/ubd${String.fromCharCode(97 + ubd++)}`,
+  );
 }
 
 /** Compiles one C file to a static binary; throws with gcc's message on an error. */
@@ -108,7 +125,14 @@ export async function compileC(gcc: string, source: string, binary: string): Pro
   const sourcePath = `${binary}.c`;
   writeFileSync(sourcePath, source);
   // -O0: half the compile time of -O1, and the programs spend theirs in the kernel.
-  const { code, output } = await runProcess(gcc, ['-static', '-O0', '-Wall', '-o', binary, sourcePath]);
+  const { code, output } = await runProcess(gcc, [
+    '-static',
+    '-O0',
+    '-Wall',
+    '-o',
+    binary,
+    sourcePath,
+  ]);
   if (code !== 0) throw new Error(`gcc failed for ${sourcePath}:\n${output}`);
 }
 
@@ -124,7 +148,11 @@ export interface PreparedBoot {
 }
 
 /** Runs `programs` in one boot. */
-export async function bootAndRun(tools: UmlTools, programs: readonly UmlProgram[], options: UmlOptions = {}): Promise<UmlBootResult> {
+export async function bootAndRun(
+  tools: UmlTools,
+  programs: readonly UmlProgram[],
+  options: UmlOptions = {},
+): Promise<UmlBootResult> {
   const prepared = await prepareBoot(tools, programs);
   return runBoot(tools, prepared, options);
 }
@@ -134,7 +162,10 @@ export async function bootAndRun(tools: UmlTools, programs: readonly UmlProgram[
  * next batch can compile while this one runs). The folder is removed by runBoot(), by
  * dispose(), or when the process exits.
  */
-export async function prepareBoot(tools: UmlTools, programs: readonly UmlProgram[]): Promise<PreparedBoot> {
+export async function prepareBoot(
+  tools: UmlTools,
+  programs: readonly UmlProgram[],
+): Promise<PreparedBoot> {
   const work = mkdtempSync(join(tmpdir(), 'swapcheck-uml-'));
   const dispose = () => {
     rmSync(work, { recursive: true, force: true });
@@ -143,17 +174,33 @@ export async function prepareBoot(tools: UmlTools, programs: readonly UmlProgram
   process.once('exit', dispose);
   try {
     const root = join(work, 'root');
-    for (const dir of ['bin', 'proc', 'sys', 'dev', 'tmp', 'lib/modules', 'progs', 'out']) mkdirSync(join(root, dir), { recursive: true });
+    for (const dir of ['bin', 'proc', 'sys', 'dev', 'tmp', 'lib/modules', 'progs', 'out'])
+      mkdirSync(join(root, dir), { recursive: true });
     copyFileSync(tools.busybox, join(root, 'bin/busybox'));
     chmodSync(join(root, 'bin/busybox'), 0o755);
-    for (const applet of ['sh', 'mount', 'insmod', 'poweroff', 'echo', 'cat', 'mkdir']) symlinkSync('busybox', join(root, 'bin', applet));
+    for (const applet of ['sh', 'mount', 'insmod', 'poweroff', 'echo', 'cat', 'mkdir'])
+      symlinkSync('busybox', join(root, 'bin', applet));
     copyFileSync(join(tools.modules, 'mm/zsmalloc.ko'), join(root, 'lib/modules/zsmalloc.ko'));
-    copyFileSync(join(tools.modules, 'drivers/block/zram/zram.ko'), join(root, 'lib/modules/zram.ko'));
+    copyFileSync(
+      join(tools.modules, 'drivers/block/zram/zram.ko'),
+      join(root, 'lib/modules/zram.ko'),
+    );
     const compileStart = performance.now();
-    await inParallel(programs.map((program, index) => () => compileC(tools.gcc, program.source, join(root, 'progs', `p${index}`))));
+    await inParallel(
+      programs.map(
+        (program, index) => () =>
+          compileC(tools.gcc, program.source, join(root, 'progs', `p${index}`)),
+      ),
+    );
     const compileMs = performance.now() - compileStart;
-    const ubdCount = Math.max(0, ...programs.map((p) => p.config.devices.filter((d) => !d.synchronousIo).length));
-    const zramCount = Math.max(0, ...programs.map((p) => p.config.devices.filter((d) => d.synchronousIo).length));
+    const ubdCount = Math.max(
+      0,
+      ...programs.map((p) => p.config.devices.filter((d) => !d.synchronousIo).length),
+    );
+    const zramCount = Math.max(
+      0,
+      ...programs.map((p) => p.config.devices.filter((d) => d.synchronousIo).length),
+    );
     const slotsMax = Math.max(2, ...programs.flatMap((p) => p.config.devices.map((d) => d.slots)));
     const ubdFiles = Array.from({ length: ubdCount }, (_, index) => join(work, `ubd${index}.img`));
     for (const file of ubdFiles) {
@@ -162,11 +209,25 @@ export async function prepareBoot(tools: UmlTools, programs: readonly UmlProgram
       closeSync(fd);
     }
     const paths = programs.map((program) => devicePaths(program.config));
-    const init = ['#!/bin/sh', 'mount -t proc proc /proc', 'mount -t sysfs sys /sys', 'mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null', 'mount -t debugfs none /sys/kernel/debug 2>/dev/null'];
-    if (zramCount > 0) init.push('insmod /lib/modules/zsmalloc.ko', `insmod /lib/modules/zram.ko num_devices=${zramCount}`);
+    const init = [
+      '#!/bin/sh',
+      'mount -t proc proc /proc',
+      'mount -t sysfs sys /sys',
+      'mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null',
+      'mount -t debugfs none /sys/kernel/debug 2>/dev/null',
+    ];
+    if (zramCount > 0)
+      init.push(
+        'insmod /lib/modules/zsmalloc.ko',
+        `insmod /lib/modules/zram.ko num_devices=${zramCount}`,
+      );
     init.push('echo @boot-done');
     programs.forEach((_, index) => {
-      init.push(`echo @begin ${index}`, `/progs/p${index} ${(paths[index] ?? []).join(' ')} > /out/p${index}.out 2>&1`, `echo $? > /out/p${index}.rc`);
+      init.push(
+        `echo @begin ${index}`,
+        `/progs/p${index} ${(paths[index] ?? []).join(' ')} > /out/p${index}.out 2>&1`,
+        `echo $? > /out/p${index}.rc`,
+      );
     });
     init.push('poweroff -f', '');
     writeFileSync(join(root, 'init'), init.join('\n'));
@@ -180,7 +241,11 @@ export async function prepareBoot(tools: UmlTools, programs: readonly UmlProgram
 
 /** Boots a prepared root, waits for it to power off (or kills it after the timeout), reads
  * every program's output and removes the temp folder. */
-export async function runBoot(tools: UmlTools, prepared: PreparedBoot, options: UmlOptions = {}): Promise<UmlBootResult> {
+export async function runBoot(
+  tools: UmlTools,
+  prepared: PreparedBoot,
+  options: UmlOptions = {},
+): Promise<UmlBootResult> {
   try {
     return await bootIn(tools, prepared, options);
   } finally {
@@ -188,7 +253,11 @@ export async function runBoot(tools: UmlTools, prepared: PreparedBoot, options: 
   }
 }
 
-async function bootIn(tools: UmlTools, prepared: PreparedBoot, options: UmlOptions): Promise<UmlBootResult> {
+async function bootIn(
+  tools: UmlTools,
+  prepared: PreparedBoot,
+  options: UmlOptions,
+): Promise<UmlBootResult> {
   const { work, root, programs, paths, ubdFiles, compileMs } = prepared;
   const umlDir = join(work, 'uml');
   mkdirSync(umlDir);
@@ -210,10 +279,15 @@ async function bootIn(tools: UmlTools, prepared: PreparedBoot, options: UmlOptio
   let bootMs = Number.NaN;
   let consoleText = '';
   let timedOut = false;
-  const child = spawn(tools.kernel, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, TMPDIR: work } });
+  const child = spawn(tools.kernel, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    env: { ...process.env, TMPDIR: work },
+  });
   const onData = (chunk: Buffer) => {
     consoleText += chunk.toString();
-    if (Number.isNaN(bootMs) && consoleText.includes('@boot-done')) bootMs = performance.now() - start;
+    if (Number.isNaN(bootMs) && consoleText.includes('@boot-done'))
+      bootMs = performance.now() - start;
     if (consoleText.length > 1_000_000) consoleText = consoleText.slice(-500_000);
   };
   child.stdout.on('data', onData);
@@ -261,7 +335,10 @@ async function inParallel(jobs: readonly (() => Promise<void>)[]): Promise<void>
   await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
 }
 
-function runProcess(command: string, args: readonly string[]): Promise<{ code: number; output: string }> {
+function runProcess(
+  command: string,
+  args: readonly string[],
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

@@ -27,7 +27,9 @@ describe('assertThat', () => {
   });
 
   it('throws its parts joined as they are on false', () => {
-    expect(() => assertThat(false, 'entry ', 7, ' count ', 2, ' != holders')).toThrow(new AssertionError('entry 7 count 2 != holders'));
+    expect(() => assertThat(false, 'entry ', 7, ' count ', 2, ' != holders')).toThrow(
+      new AssertionError('entry 7 count 2 != holders'),
+    );
     expect(() => assertThat(false)).toThrow('assertion failed');
   });
 });

@@ -30,8 +30,12 @@ export function assert(condition: boolean, message?: string | (() => string)): a
  * a large state (the model's invariants and accessors) neither formats a string nor leaves an
  * uncalled message function behind.
  */
-export function assertThat(condition: boolean, ...parts: readonly (string | number | boolean | null | undefined)[]): asserts condition {
-  if (!condition) throw new AssertionError(parts.length === 0 ? 'assertion failed' : parts.join(''));
+export function assertThat(
+  condition: boolean,
+  ...parts: readonly (string | number | boolean | null | undefined)[]
+): asserts condition {
+  if (!condition)
+    throw new AssertionError(parts.length === 0 ? 'assertion failed' : parts.join(''));
 }
 
 /** Marks a branch that the type system proves impossible. */

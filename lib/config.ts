@@ -141,8 +141,10 @@ export const configLimits = {
 /** Returns null when `config` is usable, else a one-line reason. */
 export function validateConfig(config: Config): string | null {
   const isPowerOfTwo = (n: number) => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
-  if (!Number.isInteger(config.holders) || config.holders < 2) return 'holders must be an integer >= 2';
-  if (config.holders > configLimits.holdersMax) return `holders must be <= ${configLimits.holdersMax}`;
+  if (!Number.isInteger(config.holders) || config.holders < 2)
+    return 'holders must be an integer >= 2';
+  if (config.holders > configLimits.holdersMax)
+    return `holders must be <= ${configLimits.holdersMax}`;
   if (!Number.isInteger(config.cpus) || config.cpus < 1 || config.cpus > configLimits.cpusMax) {
     return `cpus must be an integer in 1..${configLimits.cpusMax}`;
   }
@@ -159,12 +161,21 @@ export function validateConfig(config: Config): string | null {
   ) {
     return `countBits must be an integer in ${configLimits.countBitsMin}..${configLimits.countBitsMax}`;
   }
-  if (!Number.isInteger(config.orderMax) || config.orderMax < 0 || 2 ** config.orderMax > config.clusterSlots) {
+  if (
+    !Number.isInteger(config.orderMax) ||
+    config.orderMax < 0 ||
+    2 ** config.orderMax > config.clusterSlots
+  ) {
     return 'orderMax must be an integer with 2^orderMax <= clusterSlots';
   }
-  if (config.devices.length > configLimits.devicesMax) return `at most ${configLimits.devicesMax} devices`;
+  if (config.devices.length > configLimits.devicesMax)
+    return `at most ${configLimits.devicesMax} devices`;
   for (const [index, device] of config.devices.entries()) {
-    if (!Number.isInteger(device.slots) || device.slots < 2 || device.slots > configLimits.deviceSlotsMax) {
+    if (
+      !Number.isInteger(device.slots) ||
+      device.slots < 2 ||
+      device.slots > configLimits.deviceSlotsMax
+    ) {
       return `devices[${index}].slots must be an integer in 2..${configLimits.deviceSlotsMax}`;
     }
     for (const slot of device.bad) {
@@ -172,7 +183,8 @@ export function validateConfig(config: Config): string | null {
         return `devices[${index}].bad has slot ${slot} outside 1..${device.slots - 1}`;
       }
     }
-    if (new Set(device.bad).size !== device.bad.length) return `devices[${index}].bad has duplicates`;
+    if (new Set(device.bad).size !== device.bad.length)
+      return `devices[${index}].bad has duplicates`;
     if (!Number.isInteger(device.priority)) return `devices[${index}].priority must be an integer`;
   }
   if (!Number.isInteger(config.zswapCapacity) || config.zswapCapacity < 0) {
@@ -204,7 +216,8 @@ function validateMemcgs(config: Config): string | null {
     }
     covered += memcg.holders;
   }
-  if (covered > config.holders) return `memcgs cover ${covered} holders, more than the ${config.holders} configured`;
+  if (covered > config.holders)
+    return `memcgs cover ${covered} holders, more than the ${config.holders} configured`;
   return null;
 }
 

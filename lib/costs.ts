@@ -112,8 +112,15 @@ export interface CostOptions {
 
 /** The metadata components, in presentation order. */
 export const metadataComponents = [
-  'swapTable', 'virtualTable', 'reverseMap', 'extendTables', 'memcgTables', 'clusterStructs',
-  'indexNodes', 'lookupCaches', 'bitmaps',
+  'swapTable',
+  'virtualTable',
+  'reverseMap',
+  'extendTables',
+  'memcgTables',
+  'clusterStructs',
+  'indexNodes',
+  'lookupCaches',
+  'bitmaps',
 ] as const satisfies readonly (keyof MetadataBytes)[];
 
 /**
@@ -169,7 +176,14 @@ export function totalBytes(bytes: MetadataBytes): number {
 /** A MetadataBytes of zeros. */
 export function zeroBytes(): MetadataBytes {
   return {
-    swapTable: 0, virtualTable: 0, reverseMap: 0, extendTables: 0, memcgTables: 0,
-    clusterStructs: 0, indexNodes: 0, lookupCaches: 0, bitmaps: 0,
+    swapTable: 0,
+    virtualTable: 0,
+    reverseMap: 0,
+    extendTables: 0,
+    memcgTables: 0,
+    clusterStructs: 0,
+    indexNodes: 0,
+    lookupCaches: 0,
+    bitmaps: 0,
   };
 }

@@ -26,14 +26,15 @@ export interface DesignPreset {
 }
 
 export const designs: Record<string, DesignPreset> = {
-  'classic': {
+  classic: {
     knobs: { virtualEntries: 'never', reverseMap: 'kept', lookupCache: 'off' },
     summary: 'swap table phase III: physical entries only, zswap keyed by (type, offset)',
     space: {},
   },
   'vswap-rfc': {
     knobs: { virtualEntries: 'first', reverseMap: 'kept', lookupCache: 'off' },
-    summary: 'vswap RFC as posted: every swap-out tries a virtual entry, falls back to a physical one; Pointer rmap',
+    summary:
+      'vswap RFC as posted: every swap-out tries a virtual entry, falls back to a physical one; Pointer rmap',
     // The fallback designs: the RFC as posted and its mm-tree variant (virtual only with zswap).
     space: { virtualEntries: ['first', 'when-zswap'], lookupCache: ['off', 'pinned', 'validated'] },
   },
@@ -63,7 +64,8 @@ export interface KnobDoc {
 
 export const knobDocs: Record<keyof Knobs, KnobDoc> = {
   virtualEntries: {
-    meaning: 'which new entries are virtual: never (classic); first (every swap-out tries the ' +
+    meaning:
+      'which new entries are virtual: never (classic); first (every swap-out tries the ' +
       'virtual space and falls back to a physical device when it cannot take the folio, RFC ' +
       'v1/v2 as posted, so virtual and direct physical entries coexist); when-zswap (the same ' +
       'fallback, but the virtual space is tried only while zswap is enabled: the mm-tree ' +
@@ -73,14 +75,16 @@ export const knobDocs: Record<keyof Knobs, KnobDoc> = {
     default: 'never',
   },
   reverseMap: {
-    meaning: 'physical slot -> virtual entry map: kept as Pointer words in the physical swap ' +
+    meaning:
+      'physical slot -> virtual entry map: kept as Pointer words in the physical swap ' +
       'table, or elided (devices keep only allocation and bad bitmaps; swapoff and cache-only ' +
       'backing reclaim scan the virtual clusters). Elided requires virtualEntries=always',
     values: ['kept', 'elided'],
     default: 'kept',
   },
   lookupCache: {
-    meaning: 'per-CPU cache of the last virtual cluster looked up: off, pinned by a reference ' +
+    meaning:
+      'per-CPU cache of the last virtual cluster looked up: off, pinned by a reference ' +
       'while cached, or validated (cluster id and DEAD flag re-checked on every hit)',
     values: ['off', 'pinned', 'validated'],
     default: 'off',

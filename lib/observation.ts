@@ -11,9 +11,20 @@
 export type HolderView =
   | { readonly kind: 'empty' }
   /** `exclusive`: the mapping is exclusive (PageAnonExclusive): a store writes in place. */
-  | { readonly kind: 'present'; readonly folio: number; readonly page: number; readonly content: number; readonly exclusive: boolean }
+  | {
+      readonly kind: 'present';
+      readonly folio: number;
+      readonly page: number;
+      readonly content: number;
+      readonly exclusive: boolean;
+    }
   /** `exclusive`: the swap PTE's exclusive bit (pte_swp_exclusive()). */
-  | { readonly kind: 'swap'; readonly entry: number; readonly content: number | 'lost'; readonly exclusive: boolean };
+  | {
+      readonly kind: 'swap';
+      readonly entry: number;
+      readonly content: number | 'lost';
+      readonly exclusive: boolean;
+    };
 
 /** Where an entry's data can be read from when it is not in the swap cache. */
 export type BackendKind = 'none' | 'zero' | 'zswap' | 'disk';

@@ -8,38 +8,61 @@
  */
 
 /** swapon(2) of device `device` (an index into Config.devices). */
-export interface SwaponOp { readonly op: 'swapon'; readonly device: number; readonly cpu: number }
+export interface SwaponOp {
+  readonly op: 'swapon';
+  readonly device: number;
+  readonly cpu: number;
+}
 /** swapoff(2): clear write-ok, try_to_unuse(), take the device offline. */
-export interface SwapoffOp { readonly op: 'swapoff'; readonly device: number; readonly cpu: number }
+export interface SwapoffOp {
+  readonly op: 'swapoff';
+  readonly device: number;
+  readonly cpu: number;
+}
 /** Anonymous page fault mapping a fresh zero-filled folio of 2^order pages at `holder`. */
 export interface FaultOp {
-  readonly op: 'fault'; readonly holder: number; readonly order: number; readonly cpu: number;
+  readonly op: 'fault';
+  readonly holder: number;
+  readonly order: number;
+  readonly cpu: number;
 }
 /** A store to the page mapped at `holder`; copy-on-write when the page is shared. */
 export interface WriteOp {
-  readonly op: 'write'; readonly holder: number; readonly value: number; readonly cpu: number;
+  readonly op: 'write';
+  readonly holder: number;
+  readonly value: number;
+  readonly cpu: number;
 }
 /** fork(): copy `holder` into the empty `target` (swap_dup_entry_direct for a swap entry). */
 export interface ForkOp {
-  readonly op: 'fork'; readonly holder: number; readonly target: number; readonly cpu: number;
+  readonly op: 'fork';
+  readonly holder: number;
+  readonly target: number;
+  readonly cpu: number;
   /** Inject failure of an atomic and a sleeping extend-table allocation (-ENOMEM). */
   readonly failAlloc?: boolean;
 }
 /** folio_alloc_swap() for the folio mapped at `holder`. */
 export interface AllocSwapOp {
-  readonly op: 'allocSwap'; readonly holder: number; readonly cpu: number;
+  readonly op: 'allocSwap';
+  readonly holder: number;
+  readonly cpu: number;
   /** Inject a memcg swap charge failure after the slots were allocated (-ENOMEM). */
   readonly failAlloc?: boolean;
 }
 /** try_to_unmap() of one PTE: folio_dup_swap() and store the entry in `holder`. */
 export interface UnmapOp {
-  readonly op: 'unmap'; readonly holder: number; readonly cpu: number;
+  readonly op: 'unmap';
+  readonly holder: number;
+  readonly cpu: number;
   /** Inject failure of the extend-table allocation (-ENOMEM). */
   readonly failAlloc?: boolean;
 }
 /** swap_writeout() of folio `folio` (a folio id). */
 export interface WriteoutOp {
-  readonly op: 'writeout'; readonly folio: number; readonly cpu: number;
+  readonly op: 'writeout';
+  readonly folio: number;
+  readonly cpu: number;
   /** Inject a zswap_store() failure. */
   readonly failZswap?: boolean;
   /** Inject a memcg swap charge failure of new disk backing for virtual entries
@@ -47,10 +70,17 @@ export interface WriteoutOp {
   readonly failAlloc?: boolean;
 }
 /** Reclaim a clean, unmapped swap-cache folio: delete it from the swap cache, leave shadows. */
-export interface EvictOp { readonly op: 'evict'; readonly folio: number; readonly cpu: number }
+export interface EvictOp {
+  readonly op: 'evict';
+  readonly folio: number;
+  readonly cpu: number;
+}
 /** do_swap_page() on `holder`: swap-cache hit or read (order > 0 asks for a large folio). */
 export interface SwapinOp {
-  readonly op: 'swapin'; readonly holder: number; readonly order: number; readonly cpu: number;
+  readonly op: 'swapin';
+  readonly holder: number;
+  readonly order: number;
+  readonly cpu: number;
   /** Inject failure of the folio allocation (-ENOMEM). */
   readonly failAlloc?: boolean;
   /** A write fault (FAULT_FLAG_WRITE): the mapping ends writable, through do_wp_page() when
@@ -58,21 +88,37 @@ export interface SwapinOp {
   readonly write?: boolean;
 }
 /** zap_pte_range() on `holder`: unmap a page or swap_put_entries_direct() a swap entry. */
-export interface ZapOp { readonly op: 'zap'; readonly holder: number; readonly cpu: number }
+export interface ZapOp {
+  readonly op: 'zap';
+  readonly holder: number;
+  readonly cpu: number;
+}
 /** folio_free_swap() of folio `folio`. */
 export interface FreeSwapCacheOp {
-  readonly op: 'freeSwapCache'; readonly folio: number; readonly cpu: number;
+  readonly op: 'freeSwapCache';
+  readonly folio: number;
+  readonly cpu: number;
 }
 /** zswap_writeback_entry() of the entry held by `holder`. */
 export interface ZswapWritebackOp {
-  readonly op: 'zswapWriteback'; readonly holder: number; readonly cpu: number;
+  readonly op: 'zswapWriteback';
+  readonly holder: number;
+  readonly cpu: number;
   /** Inject failure of the swap-cache folio allocation (-ENOMEM). */
   readonly failAlloc?: boolean;
 }
 /** split_folio() of the large folio `folio`, down to order 0. */
-export interface SplitOp { readonly op: 'split'; readonly folio: number; readonly cpu: number }
+export interface SplitOp {
+  readonly op: 'split';
+  readonly folio: number;
+  readonly cpu: number;
+}
 /** Write to /sys/module/zswap/parameters/enabled. */
-export interface SetZswapOp { readonly op: 'setZswap'; readonly enabled: boolean; readonly cpu: number }
+export interface SetZswapOp {
+  readonly op: 'setZswap';
+  readonly enabled: boolean;
+  readonly cpu: number;
+}
 
 export type Op =
   | SwaponOp

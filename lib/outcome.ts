@@ -72,7 +72,9 @@ export function formatOutcome(outcome: Outcome): string {
   if (outcome.freedCache !== undefined) parts.push(`freedCache=${outcome.freedCache}`);
   if (outcome.wp !== undefined) parts.push(`wp=${outcome.wp}`);
   if (outcome.reclaimed !== undefined && outcome.reclaimed.length > 0) {
-    parts.push(`reclaimed=[${outcome.reclaimed.map((r) => `${r.kind}:folio${r.folio}`).join(',')}]`);
+    parts.push(
+      `reclaimed=[${outcome.reclaimed.map((r) => `${r.kind}:folio${r.folio}`).join(',')}]`,
+    );
   }
   return parts.join(' ');
 }

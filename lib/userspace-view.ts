@@ -77,7 +77,11 @@ export function userspaceViewOf(observation: Observation, config: Config): Users
       case 'empty':
         return { kind: 'empty' };
       case 'present':
-        return { kind: 'present', page: pageKey(holder.folio, holder.page), content: holder.content };
+        return {
+          kind: 'present',
+          page: pageKey(holder.folio, holder.page),
+          content: holder.content,
+        };
       case 'swap': {
         const entry = entries.get(holder.entry);
         return {
@@ -97,8 +101,14 @@ export function userspaceViewOf(observation: Observation, config: Config): Users
       usedPages: device.online ? device.inuse : 0,
     };
   });
-  const swapTotalPages = devices.reduce((sum, device) => sum + (device.online ? device.sizePages : 0), 0);
-  const swapCachedPages = observation.folios.reduce((sum, folio) => sum + (folio.cached ? folio.pages.length : 0), 0);
+  const swapTotalPages = devices.reduce(
+    (sum, device) => sum + (device.online ? device.sizePages : 0),
+    0,
+  );
+  const swapCachedPages = observation.folios.reduce(
+    (sum, folio) => sum + (folio.cached ? folio.pages.length : 0),
+    0,
+  );
   return {
     holders,
     devices,

@@ -43,7 +43,10 @@ export function observeState(state: ModelState, config: Config): Observation {
 }
 
 /** The parts of the Observation that are not per holder, entry or folio. */
-export type GlobalView = Pick<Observation, 'devices' | 'swapFreePages' | 'zswapStored' | 'zswapEnabled' | 'memcgSwapCurrent'>;
+export type GlobalView = Pick<
+  Observation,
+  'devices' | 'swapFreePages' | 'zswapStored' | 'zswapEnabled' | 'memcgSwapCurrent'
+>;
 
 /** Devices, free swap pages, zswap and memcg swap usage as observeState() shows them. */
 export function globalViewOf(state: ModelState, config: Config): GlobalView {
@@ -67,7 +70,13 @@ export function holderViewOf(state: ModelState, holder: Holder): HolderView {
       return { kind: 'empty' };
     case 'present': {
       const content = pageContent(folioAt(state, holder.folio), holder.page);
-      return { kind: 'present', folio: holder.folio, page: holder.page, content, exclusive: holder.exclusive };
+      return {
+        kind: 'present',
+        folio: holder.folio,
+        page: holder.page,
+        content,
+        exclusive: holder.exclusive,
+      };
     }
     case 'swap': {
       const content = entryContent(state, entryAt(state, holder.entry));

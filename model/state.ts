@@ -23,7 +23,12 @@ import type { Config, DeviceConfig } from '../lib/config.ts';
  * mapping sees it (a store writes in place); for a swap entry, the swap PTE's exclusive bit. */
 export type Holder =
   | { readonly kind: 'empty' }
-  | { readonly kind: 'present'; readonly folio: number; readonly page: number; readonly exclusive: boolean }
+  | {
+      readonly kind: 'present';
+      readonly folio: number;
+      readonly page: number;
+      readonly exclusive: boolean;
+    }
   | { readonly kind: 'swap'; readonly entry: number; readonly exclusive: boolean };
 
 /** Where an entry's data lives besides the swap cache; `zero` is the zero flag. */
@@ -35,8 +40,7 @@ export type Backend =
 
 /** The swap space an entry's own slot belongs to, fixed at allocation. */
 export type EntrySpace =
-  | { readonly kind: 'physical'; readonly device: number }
-  | { readonly kind: 'virtual' };
+  { readonly kind: 'physical'; readonly device: number } | { readonly kind: 'virtual' };
 
 /** A swap entry; its serial is its identity (a reused impl value is a new serial). */
 export interface Entry {
@@ -292,7 +296,12 @@ export function memcgSwapMax(config: Config, memcg: number): number | null {
 
 /** page_counter_try_charge() of `pages` pages of swap to `memcg` would exceed swap.max; the
  * root (null) is never charged. */
-export function memcgChargeFails(state: ModelState, config: Config, memcg: number | null, pages: number): boolean {
+export function memcgChargeFails(
+  state: ModelState,
+  config: Config,
+  memcg: number | null,
+  pages: number,
+): boolean {
   // mm/memcontrol.c: __mem_cgroup_try_charge_swap(), mm/page_counter.c: page_counter_try_charge()
   if (memcg === null) return false;
   const max = memcgSwapMax(config, memcg);
@@ -335,7 +344,9 @@ export function cacheOf(
   serial: number,
 ): { readonly folio: Folio; readonly page: number } | null {
   const binding = state.index.cache.get(serial);
-  return binding === undefined ? null : { folio: folioAt(state, binding.folio), page: binding.page };
+  return binding === undefined
+    ? null
+    : { folio: folioAt(state, binding.folio), page: binding.page };
 }
 
 /** Puts `folio` in the swap cache with page i bound to entry serials[i].
@@ -599,7 +610,9 @@ function sameMaps<T>(
   show: (value: T | undefined) => string,
 ): void {
   const differs = (at: number) =>
-    new AssertionError(`index ${name} differs from its scan at ${key} ${at}: kept ${show(kept.get(at))}, scanned ${show(scanned.get(at))}`);
+    new AssertionError(
+      `index ${name} differs from its scan at ${key} ${at}: kept ${show(kept.get(at))}, scanned ${show(scanned.get(at))}`,
+    );
   for (const [at, value] of scanned) {
     const mine = kept.get(at);
     if (mine === undefined || !same(mine, value)) throw differs(at);
@@ -609,12 +622,27 @@ function sameMaps<T>(
   }
 }
 
-function sameCounts(name: string, key: string, kept: readonly number[], scanned: readonly number[]): void {
-  sameMaps(name, key, new Map(kept.entries()), new Map(scanned.entries()), (a, b) => a === b, String);
+function sameCounts(
+  name: string,
+  key: string,
+  kept: readonly number[],
+  scanned: readonly number[],
+): void {
+  sameMaps(
+    name,
+    key,
+    new Map(kept.entries()),
+    new Map(scanned.entries()),
+    (a, b) => a === b,
+    String,
+  );
 }
 
 function sameCount(name: string, kept: number, scanned: number): void {
-  if (kept !== scanned) throw new AssertionError(`index ${name} differs from its scan: kept ${kept}, scanned ${scanned}`);
+  if (kept !== scanned)
+    throw new AssertionError(
+      `index ${name} differs from its scan: kept ${kept}, scanned ${scanned}`,
+    );
 }
 
 function sameBinding(a: CacheBinding, b: CacheBinding): boolean {

@@ -61,20 +61,42 @@ const swapon = (device: number): Op => ({ op: 'swapon', device, cpu });
 const swapoff = (device: number): Op => ({ op: 'swapoff', device, cpu });
 const fault = (holder: number, order = 0): Op => ({ op: 'fault', holder, order, cpu });
 const write = (holder: number, value: number): Op => ({ op: 'write', holder, value, cpu });
-const fork = (holder: number, target: number, failAlloc = false): Op =>
-  ({ op: 'fork', holder, target, cpu, failAlloc });
-const allocSwap = (holder: number, failAlloc = false): Op =>
-  ({ op: 'allocSwap', holder, cpu, failAlloc });
+const fork = (holder: number, target: number, failAlloc = false): Op => ({
+  op: 'fork',
+  holder,
+  target,
+  cpu,
+  failAlloc,
+});
+const allocSwap = (holder: number, failAlloc = false): Op => ({
+  op: 'allocSwap',
+  holder,
+  cpu,
+  failAlloc,
+});
 const unmap = (holder: number, failAlloc = false): Op => ({ op: 'unmap', holder, cpu, failAlloc });
-const writeout = (folio: number, failZswap = false): Op =>
-  ({ op: 'writeout', folio, cpu, failZswap });
+const writeout = (folio: number, failZswap = false): Op => ({
+  op: 'writeout',
+  folio,
+  cpu,
+  failZswap,
+});
 const evict = (folio: number): Op => ({ op: 'evict', folio, cpu });
-const swapin = (holder: number, order = 0, failAlloc = false): Op =>
-  ({ op: 'swapin', holder, order, cpu, failAlloc });
+const swapin = (holder: number, order = 0, failAlloc = false): Op => ({
+  op: 'swapin',
+  holder,
+  order,
+  cpu,
+  failAlloc,
+});
 const zap = (holder: number): Op => ({ op: 'zap', holder, cpu });
 const freeSwapCache = (folio: number): Op => ({ op: 'freeSwapCache', folio, cpu });
-const zswapWriteback = (holder: number, failAlloc = false): Op =>
-  ({ op: 'zswapWriteback', holder, cpu, failAlloc });
+const zswapWriteback = (holder: number, failAlloc = false): Op => ({
+  op: 'zswapWriteback',
+  holder,
+  cpu,
+  failAlloc,
+});
 const split = (folio: number): Op => ({ op: 'split', folio, cpu });
 const setZswap = (enabled: boolean): Op => ({ op: 'setZswap', enabled, cpu });
 
@@ -299,7 +321,9 @@ describe('swapon and swapoff', () => {
     const observation = model.observe();
     expect(liveEntrySerials(observation)).toEqual([]);
     expect(observation.holders[0]).toEqual(present(1, 0, 0, true));
-    expect(observation.folios).toEqual([{ id: 1, order: 0, dirty: true, cached: false, pages: [0] }]);
+    expect(observation.folios).toEqual([
+      { id: 1, order: 0, dirty: true, cached: false, pages: [0] },
+    ]);
   });
 
   it('swapoff frees a large folio from the swap cache once all its entries are unused', () => {
@@ -312,7 +336,10 @@ describe('swapon and swapoff', () => {
     run(model, unmap(1));
     run(model, fork(1, 5));
     run(model, swapoff(0));
-    expect(model.observe().holders.slice(0, 2)).toEqual([present(1, 0, 0, true), present(1, 1, 2, false)]);
+    expect(model.observe().holders.slice(0, 2)).toEqual([
+      present(1, 0, 0, true),
+      present(1, 1, 2, false),
+    ]);
     expect(holder(model, 5)).toEqual(present(1, 1, 2, false));
     expect(model.observe().entries).toEqual([]);
     expect(folio(model, 1)).toMatchObject({ cached: false, dirty: true });
@@ -328,10 +355,16 @@ describe('swapon and swapoff', () => {
     const elsewhere = unmapped(model, 2, 5, onDevice(1));
     run(model, swapoff(0));
     expect(entry(model, out)).toMatchObject({
-      count: 1, backend: 'none', device: null, shadow: false, content: 9,
+      count: 1,
+      backend: 'none',
+      device: null,
+      shadow: false,
+      content: 9,
     });
     expect(folio(model, entry(model, out).cache?.folio ?? 0)).toMatchObject({
-      dirty: true, cached: true, pages: [9],
+      dirty: true,
+      cached: true,
+      pages: [9],
     });
     expect(entry(model, cached)).toMatchObject({ backend: 'none', device: null, content: 6 });
     expect(folio(model, folioOf(model, cached)).dirty).toBe(true);
@@ -426,7 +459,7 @@ describe('fault and write', () => {
     expect(folio(model, 2)).toMatchObject({ cached: false, dirty: true });
   });
 
-  it('write copies a page of a large folio, and frees the old folio\'s unused swap cache', () => {
+  it("write copies a page of a large folio, and frees the old folio's unused swap cache", () => {
     const model = newModel();
     run(model, swapon(0));
     run(model, fault(0, 1));
@@ -600,7 +633,9 @@ describe('allocSwap', () => {
     run(model, swapon(0));
     run(model, fault(0));
     expect(model.apply(allocSwap(0, true), onDevice(0))).toEqual({
-      ok: true, outcome: { errno: 'ENOMEM', virtual: false, device: 0 }, created: [],
+      ok: true,
+      outcome: { errno: 'ENOMEM', virtual: false, device: 0 },
+      created: [],
     });
     expect(model.observe().entries).toEqual([]);
   });
@@ -663,7 +698,9 @@ describe('allocSwap', () => {
       reclaimed,
     });
     // Folio 1 left the swap cache and stays mapped, dirty.
-    expect(model.liveFolios().map((each) => [each.id, each.cached, each.mapped, each.dirty])).toEqual([
+    expect(
+      model.liveFolios().map((each) => [each.id, each.cached, each.mapped, each.dirty]),
+    ).toEqual([
       [1, false, true, true],
       [2, true, true, true],
       [3, true, true, true],
@@ -677,10 +714,11 @@ describe('allocSwap', () => {
     fillDevice0(model);
     run(model, unmap(1));
     run(model, fault(5));
-    const twice: Reclaim[] = [{ folio: 1, kind: 'cache' }, { folio: 3, kind: 'cache' }];
-    expect(rejected(model, allocSwap(5), { ...onDevice(0), reclaimed: twice })).toMatch(
-      /not full/,
-    );
+    const twice: Reclaim[] = [
+      { folio: 1, kind: 'cache' },
+      { folio: 3, kind: 'cache' },
+    ];
+    expect(rejected(model, allocSwap(5), { ...onDevice(0), reclaimed: twice })).toMatch(/not full/);
     const held: Reclaim[] = [{ folio: 2, kind: 'cache' }];
     expect(rejected(model, allocSwap(5), { ...onDevice(0), reclaimed: held })).toMatch(/held/);
     const gone: Reclaim[] = [{ folio: 5, kind: 'cache' }];
@@ -701,7 +739,11 @@ describe('allocSwap', () => {
     for (const index of [0, 1]) {
       unmapped(model, index, index + 1, virtual);
       run(model, writeout(index + 1), onDevice(0));
-      expect(run(model, swapin(index))).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
+      expect(run(model, swapin(index))).toEqual({
+        errno: 'OK',
+        how: 'cache-hit',
+        freedCache: false,
+      });
     }
     run(model, fault(2));
     run(model, allocSwap(2), onDevice(0));
@@ -928,7 +970,11 @@ describe('writeout', () => {
     const charge: Op = { op: 'writeout', folio: 1, cpu, failZswap: true, failAlloc: true };
     expect(run(model, charge, onDevice(0))).toEqual({ errno: 'ENOMEM', device: 0 });
     expect(model.observe().devices[0]?.inuse).toBe(0);
-    expect(run(model, writeout(1, true), onDevice(0))).toEqual({ errno: 'OK', how: 'disk', device: 0 });
+    expect(run(model, writeout(1, true), onDevice(0))).toEqual({
+      errno: 'OK',
+      how: 'disk',
+      device: 0,
+    });
     expect(entry(model, first ?? 0)).toMatchObject({ backend: 'disk', device: 0, content: 6 });
   });
 
@@ -964,7 +1010,7 @@ describe('writeout', () => {
     expect(zero.observe().zswapStored).toBe(0);
   });
 
-  it('case 4: the folio\'s own old objects, stale or not, still count against the pool limit', () => {
+  it("case 4: the folio's own old objects, stale or not, still count against the pool limit", () => {
     // mm/zswap.c: zswap_store() checks zswap_check_limits() before replacing old tree entries.
     for (const zeroFirst of [false, true]) {
       const model = newModel({ zswapEnabled: true, zswapCapacity: 1 });
@@ -1108,7 +1154,10 @@ describe('swapin', () => {
     // With both PTEs shared (not exclusive), the whole folio maps.
     run(model, fork(2, 7));
     expect(run(model, swapin(3))).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: false });
-    expect(model.observe().holders.slice(2, 4)).toEqual([present(1, 0, 0, false), present(1, 1, 4, false)]);
+    expect(model.observe().holders.slice(2, 4)).toEqual([
+      present(1, 0, 0, false),
+      present(1, 1, 4, false),
+    ]);
     expect(serials.map((serial) => entry(model, serial).count)).toEqual([1, 1]);
     // When the range no longer holds the folio's entries, only the faulting holder maps: the
     // aligned range 2-3 has holder 3 empty; holder 6's range (5-6) is not the folio's.
@@ -1131,7 +1180,12 @@ describe('swapin', () => {
     run(model, swapon(0));
     const serial = swappedOut(model, 0, 3, onDevice(0));
     const writeFault: Op = { op: 'swapin', holder: 0, order: 0, cpu, write: true };
-    expect(run(model, writeFault)).toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: true });
+    expect(run(model, writeFault)).toEqual({
+      errno: 'OK',
+      how: 'read-disk',
+      order: 0,
+      freedCache: true,
+    });
     expect(holder(model, 0)).toEqual(present(2, 0, 3, true));
     expect(model.isLive(serial)).toBe(false);
   });
@@ -1141,13 +1195,30 @@ describe('swapin', () => {
     run(model, swapon(0));
     const serial = swappedOut(model, 0, 3, onDevice(0));
     run(model, fork(0, 1));
-    const writeFault = (index: number): Op => ({ op: 'swapin', holder: index, order: 0, cpu, write: true });
+    const writeFault = (index: number): Op => ({
+      op: 'swapin',
+      holder: index,
+      order: 0,
+      cpu,
+      write: true,
+    });
     // Entry still held by holder 1: the cache stays, and the page is copied.
-    expect(run(model, writeFault(0))).toEqual({ errno: 'OK', how: 'read-disk', order: 0, freedCache: false, wp: 'cow' });
+    expect(run(model, writeFault(0))).toEqual({
+      errno: 'OK',
+      how: 'read-disk',
+      order: 0,
+      freedCache: false,
+      wp: 'cow',
+    });
     expect(holder(model, 0)).toEqual(present(3, 0, 3, true));
     expect(folio(model, 2)).toMatchObject({ cached: true });
     // The last reference: the write arm frees the swap cache, then the page is reused.
-    expect(run(model, writeFault(1))).toEqual({ errno: 'OK', how: 'cache-hit', freedCache: true, wp: 'reuse' });
+    expect(run(model, writeFault(1))).toEqual({
+      errno: 'OK',
+      how: 'cache-hit',
+      freedCache: true,
+      wp: 'reuse',
+    });
     expect(holder(model, 1)).toEqual(present(2, 0, 3, true));
     expect(model.isLive(serial)).toBe(false);
   });
@@ -1251,7 +1322,9 @@ describe('swapin', () => {
     run(model, fork(3, 6));
     // One exclusive swap PTE and one shared: no large read (swap_pte_batch()).
     expect(model.largeReadCandidates(3, 1)).toBeNull();
-    expect(rejected(model, swapin(3, 1), { errno: 'OK', order: 1 })).toMatch(/differ in their exclusive bit/);
+    expect(rejected(model, swapin(3, 1), { errno: 'OK', order: 1 })).toMatch(
+      /differ in their exclusive bit/,
+    );
     run(model, fork(2, 7));
     expect(model.largeReadCandidates(3, 1)).toEqual(serials);
     const choice: Outcome = { errno: 'OK', order: 1 };
@@ -1476,9 +1549,14 @@ describe('zap', () => {
     run(model, allocSwap(5), virtual);
     run(model, unmap(6));
     expect(run(model, zap(6))).toEqual({ errno: 'OK', freedCache: false });
-    expect(model.liveEntries()).toContainEqual(
-      { serial: 4, count: 0, cached: true, backend: 'none', virtual: true, device: null },
-    );
+    expect(model.liveEntries()).toContainEqual({
+      serial: 4,
+      count: 0,
+      cached: true,
+      backend: 'none',
+      virtual: true,
+      device: null,
+    });
   });
 });
 
@@ -1520,7 +1598,10 @@ describe('zswapWriteback', () => {
     const serial = zswapped(model, 0, onDevice(0));
     expect(run(model, zswapWriteback(0))).toEqual(OK);
     expect(entry(model, serial)).toMatchObject({
-      backend: 'disk', device: 0, shadow: true, content: 3,
+      backend: 'disk',
+      device: 0,
+      shadow: true,
+      content: 3,
     });
     expect(model.observe().zswapStored).toBe(0);
     expect(model.observe().folios).toEqual([]);
@@ -1616,11 +1697,16 @@ describe('split and setZswap', () => {
 
 describe('memcg swap accounting', () => {
   // Holders 0-3 are in memcg 0 (swap.max 2 pages), 4-5 in memcg 1 (no limit), 6-8 in the root.
-  const memcgs = { memcgs: [{ holders: 4, swapMax: 2 }, { holders: 2, swapMax: null }] };
+  const memcgs = {
+    memcgs: [
+      { holders: 4, swapMax: 2 },
+      { holders: 2, swapMax: null },
+    ],
+  };
   const memcgModel = (overrides: Partial<Config> = {}) => newModel({ ...memcgs, ...overrides });
   const usage = (model: SwapModel) => model.observe().memcgSwapCurrent;
 
-  it('charges a physical entry to its folio\'s memcg at allocSwap and uncharges it when freed', () => {
+  it("charges a physical entry to its folio's memcg at allocSwap and uncharges it when freed", () => {
     const model = memcgModel();
     run(model, swapon(0));
     expect(usage(model)).toEqual([0, 0]);
@@ -1648,7 +1734,11 @@ describe('memcg swap accounting', () => {
     // An order-1 folio needs 2 pages: 1 + 2 > 2.
     run(model, fault(2, 1));
     expect(failed(model, allocSwap(2), onDevice(0))).toBe('ENOMEM');
-    expect(run(model, allocSwap(2), onDevice(0))).toEqual({ errno: 'ENOMEM', virtual: false, device: 0 });
+    expect(run(model, allocSwap(2), onDevice(0))).toEqual({
+      errno: 'ENOMEM',
+      virtual: false,
+      device: 0,
+    });
     // An order-0 folio fits: 1 + 1 <= 2; then the memcg is at its limit.
     run(model, fault(1));
     run(model, allocSwap(1), onDevice(0));
@@ -1669,7 +1759,11 @@ describe('memcg swap accounting', () => {
     expect(run(model, writeout(id, true), onDevice(0))).toEqual({ errno: 'ENOMEM', device: 0 });
     expect(folio(model, id).dirty).toBe(true);
     run(model, zap(1));
-    expect(run(model, writeout(id, true), onDevice(0))).toEqual({ errno: 'OK', how: 'disk', device: 0 });
+    expect(run(model, writeout(id, true), onDevice(0))).toEqual({
+      errno: 'OK',
+      how: 'disk',
+      device: 0,
+    });
     expect(usage(model)).toEqual([2, 0]);
     expect(entry(model, serial).device).toBe(0);
   });
@@ -1691,7 +1785,7 @@ describe('memcg swap accounting', () => {
     expect(usage(model)).toEqual([2, 0]);
   });
 
-  it('frees the swap cache after a swapin when the folio\'s memcg has used half its swap.max', () => {
+  it("frees the swap cache after a swapin when the folio's memcg has used half its swap.max", () => {
     // Device 0 is not synchronous and swap is far from full: only the memcg is.
     const model = memcgModel();
     run(model, swapon(0));
@@ -1707,7 +1801,7 @@ describe('memcg swap accounting', () => {
     expect(model.isLive(kept)).toBe(true);
   });
 
-  it('reclaims a mapped swap-cache folio on the last zap when its memcg\'s swap is half used', () => {
+  it("reclaims a mapped swap-cache folio on the last zap when its memcg's swap is half used", () => {
     const model = memcgModel();
     run(model, swapon(0));
     run(model, swapon(1));
@@ -1721,7 +1815,7 @@ describe('memcg swap accounting', () => {
     expect(model.isLive(serial)).toBe(false);
   });
 
-  it('charges a swapped-in folio to the memcg recorded for the entry, a copy to the writer\'s', () => {
+  it("charges a swapped-in folio to the memcg recorded for the entry, a copy to the writer's", () => {
     const model = memcgModel();
     run(model, swapon(1));
     // Entry of memcg 0 shared with holder 4 (memcg 1); holder 0 lets go.
@@ -1760,7 +1854,7 @@ describe('memcg swap accounting', () => {
     expect(reason).toMatch(/different memcgs/);
   });
 
-  it('split pieces keep the folio\'s memcg', () => {
+  it("split pieces keep the folio's memcg", () => {
     const model = memcgModel();
     run(model, swapon(1));
     run(model, fault(4, 1));
@@ -1799,12 +1893,27 @@ describe('footprints and per-item views', () => {
     run(model, swapon(0));
     expect(model.footprint()).toMatchObject({ everything: true });
     run(model, fault(0, 1));
-    expect(model.footprint()).toEqual({ holders: [0, 1], entries: [], folios: [1], everything: false });
+    expect(model.footprint()).toEqual({
+      holders: [0, 1],
+      entries: [],
+      folios: [1],
+      everything: false,
+    });
     const serials = created(model, allocSwap(0), onDevice(0));
-    expect(model.footprint()).toEqual({ holders: [], entries: [...serials], folios: [1], everything: false });
+    expect(model.footprint()).toEqual({
+      holders: [],
+      entries: [...serials],
+      folios: [1],
+      everything: false,
+    });
     run(model, unmap(1));
     // Reading the folio's binding does not reach the folio or its other entry.
-    expect(model.footprint()).toEqual({ holders: [1], entries: [serials[1]], folios: [], everything: false });
+    expect(model.footprint()).toEqual({
+      holders: [1],
+      entries: [serials[1]],
+      folios: [],
+      everything: false,
+    });
     run(model, write(0, 9));
     expect(model.footprint().entries).toEqual(serials);
     expect(run(model, fault(40)).errno).toBe('EINVAL');
@@ -1843,12 +1952,22 @@ describe('invariants and the observation of broken states', () => {
       s.holders[0] = { kind: 'swap', entry: 1, exclusive: true };
       s.holders[1] = { kind: 'swap', entry: 2, exclusive: true };
       s.entries.set(1, {
-        serial: 1, count: 1, shadow: true, backend: { kind: 'disk', content: 3, device: 0 },
-        staleZswap: false, space: { kind: 'physical', device: 0 }, memcg: null,
+        serial: 1,
+        count: 1,
+        shadow: true,
+        backend: { kind: 'disk', content: 3, device: 0 },
+        staleZswap: false,
+        space: { kind: 'physical', device: 0 },
+        memcg: null,
       });
       s.entries.set(2, {
-        serial: 2, count: 1, shadow: false, backend: { kind: 'none' },
-        staleZswap: false, space: { kind: 'physical', device: 0 }, memcg: null,
+        serial: 2,
+        count: 1,
+        shadow: false,
+        backend: { kind: 'none' },
+        staleZswap: false,
+        space: { kind: 'physical', device: 0 },
+        memcg: null,
       });
       s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2], memcg: null });
       s.nextFolio = 3;
@@ -1863,71 +1982,147 @@ describe('invariants and the observation of broken states', () => {
   });
 
   const corruptions: readonly [string, RegExp, (state: RawState) => void][] = [
-    ['a count that differs from the holders', /count != holders/, (s) => {
-      s.holders[0] = { kind: 'empty' };
-    }],
-    ['a swapped-out entry with no backend', /no backend/, (s) => {
-      s.entries.set(1, { ...entryOf(s, 1), backend: { kind: 'none' }, shadow: false });
-    }],
-    ['a clean folio that differs from its backend', /differs from the backend/, (s) => {
-      s.entries.set(2, { ...entryOf(s, 2), backend: { kind: 'zero' } });
-      s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: false, swap: [2], memcg: null });
-    }],
-    ['a clean folio outside the swap cache', /clean outside/, (s) => {
-      s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: false, swap: null, memcg: null });
-      s.holders[1] = { kind: 'present', folio: 2, page: 0, exclusive: true };
-      s.entries.delete(2);
-    }],
-    ['a shadow on a cached entry', /misplaced shadow/, (s) => {
-      s.entries.set(2, { ...entryOf(s, 2), shadow: true });
-    }],
-    ['a physical entry backed on another device', /another device/, (s) => {
-      s.entries.set(1, { ...entryOf(s, 1), backend: { kind: 'disk', content: 3, device: 1 } });
-    }],
-    ['a holder on a missing page', /missing page/, (s) => {
-      s.holders[2] = { kind: 'present', folio: 2, page: 1, exclusive: false };
-    }],
-    ['a holder on a dead entry', /not live/, (s) => {
-      s.holders[2] = { kind: 'swap', entry: 7, exclusive: false };
-    }],
-    ['an exclusive mapping of a shared page', /maps a shared page exclusively/, (s) => {
-      s.entries.delete(2);
-      s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: null, memcg: null });
-      s.holders[1] = { kind: 'present', folio: 2, page: 0, exclusive: true };
-      s.holders[2] = { kind: 'present', folio: 2, page: 0, exclusive: false };
-    }],
-    ['an exclusive swap PTE of a shared entry', /holds a shared entry exclusively/, (s) => {
-      s.holders[2] = { kind: 'swap', entry: 1, exclusive: false };
-      s.entries.set(1, { ...entryOf(s, 1), count: 2 });
-    }],
-    ['a stale zswap object beside a backend other than zero', /misplaced stale zswap/, (s) => {
-      s.entries.set(1, { ...entryOf(s, 1), staleZswap: true });
-    }],
-    ['a folio held by nothing', /held by nothing/, (s) => {
-      s.folios.set(1, { id: 1, order: 0, pages: [0], dirty: true, swap: null, memcg: null });
-    }],
-    ['a partly bound folio', /partly bound/, (s) => {
-      s.folios.set(2, { id: 2, order: 1, pages: [4, 0], dirty: true, swap: [2], memcg: null });
-    }],
-    ['a folio of the wrong size', /wrong page count/, (s) => {
-      s.folios.set(2, { id: 2, order: 1, pages: [4], dirty: true, swap: [2], memcg: null });
-    }],
-    ['an entry bound twice', /bound to two pages/, (s) => {
-      s.folios.set(2, { id: 2, order: 1, pages: [4, 4], dirty: true, swap: [2, 2], memcg: null });
-    }],
-    ['an entry neither held nor cached', /neither held nor cached/, (s) => {
-      s.entries.set(1, { ...entryOf(s, 1), count: 0, shadow: false });
-      s.holders[0] = { kind: 'empty' };
-    }],
-    ['a cached folio in another memcg than its entry', /belong to different memcgs/, (s) => {
-      s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2], memcg: 0 });
-    }],
-    ['a folio id ahead of the counter', /ahead of the id counter/, (s) => {
-      s.nextFolio = 2;
-    }],
-    ['a serial ahead of the counter', /ahead of the serial counter/, (s) => {
-      s.nextSerial = 2;
-    }],
+    [
+      'a count that differs from the holders',
+      /count != holders/,
+      (s) => {
+        s.holders[0] = { kind: 'empty' };
+      },
+    ],
+    [
+      'a swapped-out entry with no backend',
+      /no backend/,
+      (s) => {
+        s.entries.set(1, { ...entryOf(s, 1), backend: { kind: 'none' }, shadow: false });
+      },
+    ],
+    [
+      'a clean folio that differs from its backend',
+      /differs from the backend/,
+      (s) => {
+        s.entries.set(2, { ...entryOf(s, 2), backend: { kind: 'zero' } });
+        s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: false, swap: [2], memcg: null });
+      },
+    ],
+    [
+      'a clean folio outside the swap cache',
+      /clean outside/,
+      (s) => {
+        s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: false, swap: null, memcg: null });
+        s.holders[1] = { kind: 'present', folio: 2, page: 0, exclusive: true };
+        s.entries.delete(2);
+      },
+    ],
+    [
+      'a shadow on a cached entry',
+      /misplaced shadow/,
+      (s) => {
+        s.entries.set(2, { ...entryOf(s, 2), shadow: true });
+      },
+    ],
+    [
+      'a physical entry backed on another device',
+      /another device/,
+      (s) => {
+        s.entries.set(1, { ...entryOf(s, 1), backend: { kind: 'disk', content: 3, device: 1 } });
+      },
+    ],
+    [
+      'a holder on a missing page',
+      /missing page/,
+      (s) => {
+        s.holders[2] = { kind: 'present', folio: 2, page: 1, exclusive: false };
+      },
+    ],
+    [
+      'a holder on a dead entry',
+      /not live/,
+      (s) => {
+        s.holders[2] = { kind: 'swap', entry: 7, exclusive: false };
+      },
+    ],
+    [
+      'an exclusive mapping of a shared page',
+      /maps a shared page exclusively/,
+      (s) => {
+        s.entries.delete(2);
+        s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: null, memcg: null });
+        s.holders[1] = { kind: 'present', folio: 2, page: 0, exclusive: true };
+        s.holders[2] = { kind: 'present', folio: 2, page: 0, exclusive: false };
+      },
+    ],
+    [
+      'an exclusive swap PTE of a shared entry',
+      /holds a shared entry exclusively/,
+      (s) => {
+        s.holders[2] = { kind: 'swap', entry: 1, exclusive: false };
+        s.entries.set(1, { ...entryOf(s, 1), count: 2 });
+      },
+    ],
+    [
+      'a stale zswap object beside a backend other than zero',
+      /misplaced stale zswap/,
+      (s) => {
+        s.entries.set(1, { ...entryOf(s, 1), staleZswap: true });
+      },
+    ],
+    [
+      'a folio held by nothing',
+      /held by nothing/,
+      (s) => {
+        s.folios.set(1, { id: 1, order: 0, pages: [0], dirty: true, swap: null, memcg: null });
+      },
+    ],
+    [
+      'a partly bound folio',
+      /partly bound/,
+      (s) => {
+        s.folios.set(2, { id: 2, order: 1, pages: [4, 0], dirty: true, swap: [2], memcg: null });
+      },
+    ],
+    [
+      'a folio of the wrong size',
+      /wrong page count/,
+      (s) => {
+        s.folios.set(2, { id: 2, order: 1, pages: [4], dirty: true, swap: [2], memcg: null });
+      },
+    ],
+    [
+      'an entry bound twice',
+      /bound to two pages/,
+      (s) => {
+        s.folios.set(2, { id: 2, order: 1, pages: [4, 4], dirty: true, swap: [2, 2], memcg: null });
+      },
+    ],
+    [
+      'an entry neither held nor cached',
+      /neither held nor cached/,
+      (s) => {
+        s.entries.set(1, { ...entryOf(s, 1), count: 0, shadow: false });
+        s.holders[0] = { kind: 'empty' };
+      },
+    ],
+    [
+      'a cached folio in another memcg than its entry',
+      /belong to different memcgs/,
+      (s) => {
+        s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2], memcg: 0 });
+      },
+    ],
+    [
+      'a folio id ahead of the counter',
+      /ahead of the id counter/,
+      (s) => {
+        s.nextFolio = 2;
+      },
+    ],
+    [
+      'a serial ahead of the counter',
+      /ahead of the serial counter/,
+      (s) => {
+        s.nextSerial = 2;
+      },
+    ],
   ];
 
   for (const [name, message, corrupt] of corruptions) {
@@ -1941,11 +2136,17 @@ describe('invariants and the observation of broken states', () => {
   it('reject a memcg over its swap.max', () => {
     const limited: Config = { ...config, memcgs: [{ holders: 2, swapMax: 1 }] };
     expect(() => checkInvariants(sample(), limited)).not.toThrow();
-    const state = edited(sample(), (s) => {
-      for (const serial of [1, 2]) s.entries.set(serial, { ...entryOf(s, serial), memcg: 0 });
-      s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2], memcg: 0 });
-    }, limited);
-    expect(() => checkInvariants(state, limited)).toThrow(/memcg 0 uses 2 pages of swap, over its swap.max 1/);
+    const state = edited(
+      sample(),
+      (s) => {
+        for (const serial of [1, 2]) s.entries.set(serial, { ...entryOf(s, serial), memcg: 0 });
+        s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2], memcg: 0 });
+      },
+      limited,
+    );
+    expect(() => checkInvariants(state, limited)).toThrow(
+      /memcg 0 uses 2 pages of swap, over its swap.max 1/,
+    );
   });
 
   it('observe an unreadable swapped-out entry as lost', () => {
@@ -1953,7 +2154,10 @@ describe('invariants and the observation of broken states', () => {
       s.entries.set(1, { ...entryOf(s, 1), backend: { kind: 'none' } });
     });
     expect(observeState(state, config).holders[0]).toEqual({
-      kind: 'swap', entry: 1, content: 'lost', exclusive: true,
+      kind: 'swap',
+      entry: 1,
+      content: 'lost',
+      exclusive: true,
     });
   });
 
@@ -1980,7 +2184,11 @@ describe('indexes', () => {
   // Holders 0-3 are in memcg 0. Entry 1 (holder 0) is cached in folio 1 and stored in zswap,
   // charged to memcg 0; entry 2 (holder 2) is virtual, cached in folio 2; entry 3 (holder 6)
   // is swapped out to disk; folio 4 is mapped at holders 4 and 5.
-  const machine: Config = { ...config, zswapEnabled: true, memcgs: [{ holders: 4, swapMax: null }] };
+  const machine: Config = {
+    ...config,
+    zswapEnabled: true,
+    memcgs: [{ holders: 4, swapMax: null }],
+  };
 
   function indexed(): { model: SwapModel; state: ModelState } {
     const model = new SwapModel(machine);
@@ -2008,36 +2216,76 @@ describe('indexes', () => {
 
   // One corruption per kind of index; selfCheck() names the index and where it differs.
   const corruptions: readonly [string, RegExp, (state: ModelState) => void][] = [
-    ['a lost cache binding', /index cacheOf differs from its scan at entry 1: kept none, scanned folio 1 page 0/, (s) => {
-      s.index.cache.delete(1);
-    }],
-    ['a cache binding to the wrong page', /cacheOf .* at entry 1: kept folio 1 page 1, scanned folio 1 page 0/, (s) => {
-      s.index.cache.set(1, { folio: 1, page: 1 });
-    }],
-    ['a cache binding the scan does not find', /cacheOf .* at entry 9: kept folio 1 page 0, scanned none/, (s) => {
-      s.index.cache.set(9, { folio: 1, page: 0 });
-    }],
-    ['the wrong holder of an entry', /index holdersOf .* at entry 1: kept \{3\}, scanned \{0\}/, (s) => {
-      s.index.entryHolders.set(1, [3]);
-    }],
-    ['holders of an entry nothing holds', /holdersOf .* at entry 9: kept \{0\}, scanned none/, (s) => {
-      s.index.entryHolders.set(9, [0]);
-    }],
-    ['a mapper too many', /index mappersOf .* at folio 4: kept \{4, 5, 7\}, scanned \{4, 5\}/, (s) => {
-      s.index.folioMappers.get(4)?.push(7);
-    }],
-    ['a device count off by one', /index inuse .* at device 0: kept 3, scanned 2/, (s) => {
-      s.index.inuse[0] = 3;
-    }],
-    ['a zswap count off by one', /index zswapStored differs from its scan: kept 0, scanned 1/, (s) => {
-      s.index.zswapStored = 0;
-    }],
-    ['a virtual entry count off by one', /index virtualEntries differs from its scan: kept 2, scanned 1/, (s) => {
-      s.index.virtualEntries = 2;
-    }],
-    ['a memcg charge count off by one', /index memcgSwapCurrent .* at memcg 0: kept 0, scanned 1/, (s) => {
-      s.index.memcgCharged[0] = 0;
-    }],
+    [
+      'a lost cache binding',
+      /index cacheOf differs from its scan at entry 1: kept none, scanned folio 1 page 0/,
+      (s) => {
+        s.index.cache.delete(1);
+      },
+    ],
+    [
+      'a cache binding to the wrong page',
+      /cacheOf .* at entry 1: kept folio 1 page 1, scanned folio 1 page 0/,
+      (s) => {
+        s.index.cache.set(1, { folio: 1, page: 1 });
+      },
+    ],
+    [
+      'a cache binding the scan does not find',
+      /cacheOf .* at entry 9: kept folio 1 page 0, scanned none/,
+      (s) => {
+        s.index.cache.set(9, { folio: 1, page: 0 });
+      },
+    ],
+    [
+      'the wrong holder of an entry',
+      /index holdersOf .* at entry 1: kept \{3\}, scanned \{0\}/,
+      (s) => {
+        s.index.entryHolders.set(1, [3]);
+      },
+    ],
+    [
+      'holders of an entry nothing holds',
+      /holdersOf .* at entry 9: kept \{0\}, scanned none/,
+      (s) => {
+        s.index.entryHolders.set(9, [0]);
+      },
+    ],
+    [
+      'a mapper too many',
+      /index mappersOf .* at folio 4: kept \{4, 5, 7\}, scanned \{4, 5\}/,
+      (s) => {
+        s.index.folioMappers.get(4)?.push(7);
+      },
+    ],
+    [
+      'a device count off by one',
+      /index inuse .* at device 0: kept 3, scanned 2/,
+      (s) => {
+        s.index.inuse[0] = 3;
+      },
+    ],
+    [
+      'a zswap count off by one',
+      /index zswapStored differs from its scan: kept 0, scanned 1/,
+      (s) => {
+        s.index.zswapStored = 0;
+      },
+    ],
+    [
+      'a virtual entry count off by one',
+      /index virtualEntries differs from its scan: kept 2, scanned 1/,
+      (s) => {
+        s.index.virtualEntries = 2;
+      },
+    ],
+    [
+      'a memcg charge count off by one',
+      /index memcgSwapCurrent .* at memcg 0: kept 0, scanned 1/,
+      (s) => {
+        s.index.memcgCharged[0] = 0;
+      },
+    ],
   ];
 
   for (const [name, message, corrupt] of corruptions) {
@@ -2052,7 +2300,9 @@ describe('indexes', () => {
   it('are written only through setters that refuse a broken contract', () => {
     const { state } = indexed();
     const entry1 = entryOf(state, 1);
-    expect(() => bindCache(state, folioIn(state, 1), [9])).toThrow(/folio 1 is already in the swap cache/);
+    expect(() => bindCache(state, folioIn(state, 1), [9])).toThrow(
+      /folio 1 is already in the swap cache/,
+    );
     expect(() => bindCache(state, folioIn(state, 4), [1])).toThrow(/entry 1 is already bound/);
     expect(() => unbindCache(state, folioIn(state, 4))).toThrow(/folio 4 is not in the swap cache/);
     expect(() => deleteEntry(state, 1)).toThrow(/entry 1 is freed while in the swap cache/);
@@ -2061,7 +2311,9 @@ describe('indexes', () => {
     const dead: Entry = { ...entry1, serial: 99 };
     expect(() => setBackend(state, dead, { kind: 'zero' })).toThrow(/entry 99 is not live/);
     expect(() => setStaleZswap(state, dead, true)).toThrow(/entry 99 is not live/);
-    expect(() => setBackend(state, entryOf(state, 2), { kind: 'disk', content: 6, device: 9 })).toThrow(/no counter 9/);
+    expect(() =>
+      setBackend(state, entryOf(state, 2), { kind: 'disk', content: 6, device: 9 }),
+    ).toThrow(/no counter 9/);
     expect(() => inuse(state, 7)).toThrow(/device 7 out of range/);
     expect(() => memcgSwapCurrent(state, 3)).toThrow(/memcg 3 out of range/);
     state.index.folioMappers.get(4)?.push(7);
@@ -2076,13 +2328,20 @@ describe('indexes', () => {
 
 /** A state's fields as plain writable Maps and arrays, for building and corrupting states by
  * hand (the model itself writes them only through the setters of model/state.ts). */
-type RawState = Omit<ModelState, 'holders' | 'entries'> & { holders: Holder[]; entries: Map<number, Entry> };
+type RawState = Omit<ModelState, 'holders' | 'entries'> & {
+  holders: Holder[];
+  entries: Map<number, Entry>;
+};
 
 /**
  * Edits a state by hand, then rebuilds its indexes from what the edit left: hand-built states
  * go through here, so that they stay consistent however the model keeps its indexes.
  */
-function edited(state: ModelState, edit: (raw: RawState) => void, machine: Config = config): ModelState {
+function edited(
+  state: ModelState,
+  edit: (raw: RawState) => void,
+  machine: Config = config,
+): ModelState {
   edit(state as unknown as RawState);
   rebuildIndexes(state, machine);
   return state;

@@ -46,7 +46,11 @@ import { assert, assertThat, unreachable } from '../lib/assert.ts';
 import { countSentinel, memcgOfHolder } from '../lib/config.ts';
 import type { Config } from '../lib/config.ts';
 import type {
-  BackendKind, EntryView, FolioView, HolderView, Observation,
+  BackendKind,
+  EntryView,
+  FolioView,
+  HolderView,
+  Observation,
 } from '../lib/observation.ts';
 import type {
   AllocSwapOp,
@@ -168,7 +172,8 @@ function withReclaimed(outcome: Outcome, reclaimed: readonly Reclaim[]): Outcome
 
 /** How a swapin reads each backend kind. */
 /** Why a large read or a whole-folio mapping of swap PTEs with mixed exclusive bits fails. */
-const mixedExclusive = 'the swap PTEs of a large read differ in their exclusive bit (swap_pte_batch())';
+const mixedExclusive =
+  'the swap PTEs of a large read differ in their exclusive bit (swap_pte_batch())';
 
 const readHow: Readonly<Record<Exclude<BackendKind, 'none'>, How>> = {
   zero: 'read-zero',
@@ -405,12 +410,16 @@ export class SwapModel {
   /** try_to_unuse() of a physical entry: every holder maps its page, then the cache goes. */
   private unusePhysical(entry: Entry): void {
     // mm/swapfile.c: unuse_pte(), folio_free_swap()
-    const cache =
-      this.cacheOf(entry.serial) ?? { folio: this.readIntoCache([entry], 0), page: 0 };
+    const cache = this.cacheOf(entry.serial) ?? { folio: this.readIntoCache([entry], 0), page: 0 };
     for (const holder of holdersOf(this.state, entry.serial)) {
       // The mapping is exclusive when the swap PTE was (unuse_pte(): RMAP_EXCLUSIVE).
       const exclusive = this.swapExclusive(holder);
-      this.setHolder(holder, { kind: 'present', folio: cache.folio.id, page: cache.page, exclusive });
+      this.setHolder(holder, {
+        kind: 'present',
+        folio: cache.folio.id,
+        page: cache.page,
+        exclusive,
+      });
       entry.count -= 1;
     }
     const entries = this.entriesOf(cache.folio);
@@ -434,7 +443,13 @@ export class SwapModel {
       return status('EINVAL');
     }
     // The new folio is charged to the faulting process's memcg (mem_cgroup_charge()).
-    const folio = this.newFolio(op.order, range.map(() => 0), true, null, memcgOfHolder(this.config, op.holder));
+    const folio = this.newFolio(
+      op.order,
+      range.map(() => 0),
+      true,
+      null,
+      memcgOfHolder(this.config, op.holder),
+    );
     range.forEach((holder, page) => {
       // folio_add_new_anon_rmap(..., RMAP_EXCLUSIVE)
       this.setHolder(holder, { kind: 'present', folio: folio.id, page, exclusive: true });
@@ -468,18 +483,32 @@ export class SwapModel {
    * (wp_page_copy() -> free_swap_cache()). The mapping ends exclusive. `value` is stored, or
    * the page's content kept when null (a write-fault swapin stores nothing).
    */
-  private writeFault(index: number, value: number | null): { how: 'reuse' | 'cow'; freedCache: boolean } {
+  private writeFault(
+    index: number,
+    value: number | null,
+  ): { how: 'reuse' | 'cow'; freedCache: boolean } {
     // mm/memory.c: do_wp_page(), wp_can_reuse_anon_folio(), wp_page_copy()
     const holder = holderAt(this.state, index);
-    assertThat(holder.kind === 'present' && !holder.exclusive, 'holder ', index, ' is not a non-exclusive present page');
+    assertThat(
+      holder.kind === 'present' && !holder.exclusive,
+      'holder ',
+      index,
+      ' is not a non-exclusive present page',
+    );
     const folio = this.folio(holder.folio);
     const content = value ?? pageContent(folio, holder.page);
     const alone = mappersOf(this.state, folio.id, holder.page).length === 1;
-    const reusable = folio.order === 0 && alone && (folio.swap === null || isUnused(this.state, folio));
+    const reusable =
+      folio.order === 0 && alone && (folio.swap === null || isUnused(this.state, folio));
     if (reusable) {
       const freedCache = folio.swap !== null;
       if (freedCache) this.folioFreeSwap(folio);
-      this.setHolder(index, { kind: 'present', folio: folio.id, page: holder.page, exclusive: true });
+      this.setHolder(index, {
+        kind: 'present',
+        folio: folio.id,
+        page: holder.page,
+        exclusive: true,
+      });
       folio.pages[holder.page] = content;
       folio.dirty = true;
       return { how: 'reuse', freedCache };
@@ -527,7 +556,8 @@ export class SwapModel {
       case 'swap': {
         // copy_nonpresent_pte(): the parent's swap PTE loses its exclusive bit.
         const step = this.dup(op.target, source.entry, op.failAlloc === true, choices, false);
-        if (step.ok && step.outcome.errno === 'OK') this.setHolder(op.holder, { ...source, exclusive: false });
+        if (step.ok && step.outcome.errno === 'OK')
+          this.setHolder(op.holder, { ...source, exclusive: false });
         return step;
       }
       default:
@@ -540,7 +570,13 @@ export class SwapModel {
    * to countSentinel with failAlloc may fail with ENOMEM (a design choice): the cluster had
    * no extend table and could not allocate one.
    */
-  private dup(holder: number, serial: number, failAlloc: boolean, choices: Outcome, exclusive: boolean): ModelStep {
+  private dup(
+    holder: number,
+    serial: number,
+    failAlloc: boolean,
+    choices: Outcome,
+    exclusive: boolean,
+  ): ModelStep {
     // mm/swapfile.c: __swap_cluster_dup_entry()
     const entry = this.entry(serial);
     const needsExtend = entry.count === countSentinel(this.config) - 1;
@@ -560,8 +596,10 @@ export class SwapModel {
     if (choices.errno === 'ENOSPC') {
       // An order-0 allocation can only fail when the space it draws from is full; which space
       // that is depends on the design, so ENOSPC is refused only while both have room.
-      const roomy = hasWritableFreePage(this.state, this.config) && hasVirtualRoom(this.state, this.config);
-      if (folio.order === 0 && roomy) return illegal('ENOSPC for an order-0 folio while swap has room');
+      const roomy =
+        hasWritableFreePage(this.state, this.config) && hasVirtualRoom(this.state, this.config);
+      if (folio.order === 0 && roomy)
+        return illegal('ENOSPC for an order-0 folio while swap has room');
       return status('ENOSPC');
     }
     const reclaimed = choices.reclaimed ?? [];
@@ -572,9 +610,13 @@ export class SwapModel {
     // The memcg swap charge of physical entries (at swap.max, or failAlloc) fails after
     // allocation; the reclaims already done stay. Virtual entries are charged when backing is
     // allocated (RFC patch 4).
-    const chargeFails = op.failAlloc === true || memcgChargeFails(this.state, this.config, folio.memcg, folio.pages.length);
+    const chargeFails =
+      op.failAlloc === true ||
+      memcgChargeFails(this.state, this.config, folio.memcg, folio.pages.length);
     if (space.kind === 'physical' && chargeFails) {
-      return done(withReclaimed({ errno: 'ENOMEM', virtual: false, device: space.device }, reclaimed));
+      return done(
+        withReclaimed({ errno: 'ENOMEM', virtual: false, device: space.device }, reclaimed),
+      );
     }
     // mem_cgroup_try_charge_swap() / mem_cgroup_record_swap(): the entry records the folio's memcg.
     const created = folio.pages.map(() => this.newEntry(space, folio.memcg));
@@ -642,7 +684,8 @@ export class SwapModel {
       // mm/page_io.c: swap_zeromap_folio_set(), then return before zswap_store(): a physical
       // entry's zswap object stays, stale; vswap's zero path releases non-PHYS backing.
       for (const entry of entries) {
-        if (entry.space.kind === 'physical') setStaleZswap(this.state, entry, entry.staleZswap || entry.backend.kind === 'zswap');
+        if (entry.space.kind === 'physical')
+          setStaleZswap(this.state, entry, entry.staleZswap || entry.backend.kind === 'zswap');
         setBackend(this.state, entry, { kind: 'zero' });
       }
       folio.dirty = false;
@@ -672,7 +715,12 @@ export class SwapModel {
    * (folio_realloc_swap()). When there is no room or the charge fails, the folio stays dirty
    * in the swap cache with the backends released (it holds the data).
    */
-  private writeoutDisk(folio: Folio, entries: Entry[], op: WriteoutOp, choices: Outcome): ModelStep {
+  private writeoutDisk(
+    folio: Folio,
+    entries: Entry[],
+    op: WriteoutOp,
+    choices: Outcome,
+  ): ModelStep {
     // mm/page_io.c: swap_writepage()
     const backed = entries.every((entry) => entryDevice(entry) !== null);
     if (backed) {
@@ -695,7 +743,9 @@ export class SwapModel {
     if (typeof device === 'string') return illegal(device);
     // The charge of the new backing (at swap.max, or failAlloc) fails: the slots go back, the
     // reclaims stay.
-    const chargeFails = op.failAlloc === true || memcgChargeFails(this.state, this.config, folio.memcg, entries.length);
+    const chargeFails =
+      op.failAlloc === true ||
+      memcgChargeFails(this.state, this.config, folio.memcg, entries.length);
     if (chargeFails) return done(withReclaimed({ errno: 'ENOMEM', device }, reclaimed));
     entries.forEach((entry, page) => {
       setBackend(this.state, entry, { kind: 'disk', content: pageContent(folio, page), device });
@@ -762,7 +812,11 @@ export class SwapModel {
       if (typeof entries === 'string') return illegal(entries);
       const how = readHow[this.readableBackend(entry).kind];
       folio = this.readIntoCache(entries, large ? order : 0);
-      this.mapFromSwap(mapped, folio, mapped.map((_, page) => page));
+      this.mapFromSwap(
+        mapped,
+        folio,
+        mapped.map((_, page) => page),
+      );
       outcome = { errno: 'OK', how, order: large ? order : 0 };
     }
     let freedCache = this.shouldFreeSwap(entry, folio, op.write === true, mapped);
@@ -803,7 +857,12 @@ export class SwapModel {
       assertThat(holder.kind === 'swap', 'holder ', index, ' holds no entry');
       this.entry(holder.entry).count -= 1;
       const page = pages[i] as number;
-      this.setHolder(index, { kind: 'present', folio: folio.id, page, exclusive: holder.exclusive });
+      this.setHolder(index, {
+        kind: 'present',
+        folio: folio.id,
+        page,
+        exclusive: holder.exclusive,
+      });
     });
   }
 
@@ -837,14 +896,19 @@ export class SwapModel {
   private largeReadReason(entries: readonly Entry[]): string | null {
     const kinds = new Set(entries.map((entry) => entry.backend.kind));
     // A stale object is a zswap tree entry too.
-    if (kinds.has('zswap') || entries.some((entry) => entry.staleZswap)) return 'an entry of the large read is in zswap (zswap_is_present())';
-    if (kinds.size !== 1 || (!kinds.has('zero') && !kinds.has('disk'))) return 'the backends of a large read are not uniform';
+    if (kinds.has('zswap') || entries.some((entry) => entry.staleZswap))
+      return 'an entry of the large read is in zswap (zswap_is_present())';
+    if (kinds.size !== 1 || (!kinds.has('zero') && !kinds.has('disk')))
+      return 'the backends of a large read are not uniform';
     const devices = new Set(entries.map((entry) => entryDevice(entry)));
     const device = [...devices][0];
-    if (devices.size !== 1 || device === null || device === undefined) return 'the entries of a large read are not on one device';
-    if (!deviceConfigAt(this.config, device).synchronousIo) return `device ${device} reads large folios only with synchronous I/O (swapin_sync())`;
+    if (devices.size !== 1 || device === null || device === undefined)
+      return 'the entries of a large read are not on one device';
+    if (!deviceConfigAt(this.config, device).synchronousIo)
+      return `device ${device} reads large folios only with synchronous I/O (swapin_sync())`;
     // mm/swap_state.c: __swap_cache_add_check(): a batch needs one memcg id.
-    if (new Set(entries.map((entry) => entry.memcg)).size !== 1) return 'the entries of a large read belong to different memcgs';
+    if (new Set(entries.map((entry) => entry.memcg)).size !== 1)
+      return 'the entries of a large read belong to different memcgs';
     return null;
   }
 
@@ -863,7 +927,12 @@ export class SwapModel {
     const serials = new Set<number>();
     for (const index of range) {
       const each = holderAt(this.state, index);
-      if (each.kind !== 'swap' || cacheOf(this.state, each.entry) !== null || serials.has(each.entry)) return null;
+      if (
+        each.kind !== 'swap' ||
+        cacheOf(this.state, each.entry) !== null ||
+        serials.has(each.entry)
+      )
+        return null;
       if (each.exclusive !== view.exclusive) return null;
       serials.add(each.entry);
     }
@@ -907,7 +976,12 @@ export class SwapModel {
    * backing, or the fault is a write and no holder other than `mapped` maps the folio.
    * Returns whether it did.
    */
-  private shouldFreeSwap(entry: Entry, folio: Folio, write: boolean, mapped: readonly number[]): boolean {
+  private shouldFreeSwap(
+    entry: Entry,
+    folio: Folio,
+    write: boolean,
+    mapped: readonly number[],
+  ): boolean {
     // mm/memory.c: should_try_to_free_swap()
     const device = entryDevice(entry);
     const synchronous = device !== null && deviceConfigAt(this.config, device).synchronousIo;
@@ -961,7 +1035,9 @@ export class SwapModel {
     if (!isUnused(this.state, cache.folio)) return false;
     const unmapped = !isMapped(this.state, cache.folio.id);
     // RFC v2 patches 2 and 3: the FULL arm skips vswap entries not backed by physical swap.
-    const physical = folioEntries(this.state, cache.folio).every((each) => each.space.kind === 'physical' || each.backend.kind === 'disk');
+    const physical = folioEntries(this.state, cache.folio).every(
+      (each) => each.space.kind === 'physical' || each.backend.kind === 'disk',
+    );
     const full = physical && memcgSwapFull(this.state, this.config, cache.folio);
     if (!unmapped && !full) return false;
     this.folioFreeSwap(cache.folio);
@@ -990,7 +1066,11 @@ export class SwapModel {
     if (this.cacheOf(entry.serial) !== null) return status('EEXIST');
     if (op.failAlloc === true) return status('ENOMEM');
     if (entry.space.kind === 'physical') {
-      setBackend(this.state, entry, { kind: 'disk', content: backend.content, device: entry.space.device });
+      setBackend(this.state, entry, {
+        kind: 'disk',
+        content: backend.content,
+        device: entry.space.device,
+      });
       return status('OK');
     }
     if (choices.errno === 'ENOSPC') {
@@ -1030,7 +1110,12 @@ export class SwapModel {
       assertThat(holder.kind === 'present', 'holder ', index, ' does not map folio ', folio.id);
       const piece = pieces[holder.page];
       assertThat(piece !== undefined, 'folio ', folio.id, ' has no page ', holder.page);
-      this.setHolder(index, { kind: 'present', folio: piece.id, page: 0, exclusive: holder.exclusive });
+      this.setHolder(index, {
+        kind: 'present',
+        folio: piece.id,
+        page: 0,
+        exclusive: holder.exclusive,
+      });
     }
     folio.order = 0;
     folio.pages = folio.pages.slice(0, 1);
@@ -1191,7 +1276,13 @@ export class SwapModel {
     return Array.from({ length: pages }, (_, page) => start + page);
   }
 
-  private newFolio(order: number, pages: number[], dirty: boolean, swap: readonly number[] | null, memcg: number | null): Folio {
+  private newFolio(
+    order: number,
+    pages: number[],
+    dirty: boolean,
+    swap: readonly number[] | null,
+    memcg: number | null,
+  ): Folio {
     const folio: Folio = { id: this.state.nextFolio, order, pages, dirty, swap: null, memcg };
     this.touched.folios.add(folio.id);
     this.state.nextFolio += 1;
@@ -1205,7 +1296,15 @@ export class SwapModel {
     this.touched.entries.add(serial);
     this.state.nextSerial += 1;
     const backend: Backend = { kind: 'none' };
-    addEntry(this.state, { serial, count: 0, shadow: false, backend, staleZswap: false, space, memcg });
+    addEntry(this.state, {
+      serial,
+      count: 0,
+      shadow: false,
+      backend,
+      staleZswap: false,
+      space,
+      memcg,
+    });
     return serial;
   }
 }

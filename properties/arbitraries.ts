@@ -16,7 +16,9 @@ import { opWeightsBase } from './generator.ts';
 import type { OpTemplate } from './op-template.ts';
 import { templatePickMax } from './op-template.ts';
 
-const opsOptional = opNames.filter((name) => !['fault', 'allocSwap', 'unmap', 'swapin', 'writeout'].includes(name));
+const opsOptional = opNames.filter(
+  (name) => !['fault', 'allocSwap', 'unmap', 'swapin', 'writeout'].includes(name),
+);
 
 /** One template over the `enabled` op kinds, with the base weights. */
 export function templateArbitrary(enabled: readonly OpName[]): fc.Arbitrary<OpTemplate> {
@@ -30,21 +32,31 @@ export function templateArbitrary(enabled: readonly OpName[]): fc.Arbitrary<OpTe
     cpu: fc.integer({ min: 0, max: 7 }),
     order: fc.integer({ min: 0, max: 3 }),
     value: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 0x3fffffff })),
-    flag: fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, { arbitrary: fc.constant(true), weight: 1 }),
-    flag2: fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, { arbitrary: fc.constant(true), weight: 1 }),
+    flag: fc.oneof(
+      { arbitrary: fc.constant(false), weight: 9 },
+      { arbitrary: fc.constant(true), weight: 1 },
+    ),
+    flag2: fc.oneof(
+      { arbitrary: fc.constant(false), weight: 9 },
+      { arbitrary: fc.constant(true), weight: 1 },
+    ),
   });
 }
 
 /** A swarm (the disabled optional kinds) then a list of templates over the enabled kinds. */
 export function templatesArbitrary(lengthMax: number): fc.Arbitrary<readonly OpTemplate[]> {
-  return fc
-    .subarray(opsOptional, { minLength: 0, maxLength: 4 })
-    .chain((disabled) => {
-      const enabled = opNames.filter((name) => !disabled.includes(name));
-      return fc.array(templateArbitrary(enabled), { minLength: 1, maxLength: lengthMax, size: 'max' });
+  return fc.subarray(opsOptional, { minLength: 0, maxLength: 4 }).chain((disabled) => {
+    const enabled = opNames.filter((name) => !disabled.includes(name));
+    return fc.array(templateArbitrary(enabled), {
+      minLength: 1,
+      maxLength: lengthMax,
+      size: 'max',
     });
+  });
 }
 
 /** The configs the properties cover: tiny (2-bit counts, 4-slot clusters) and default, each
  * booted with zswap on and off (large swapin needs zswap never enabled). */
-export const configArbitrary: fc.Arbitrary<Config> = fc.constantFrom(...Object.values(configPresets));
+export const configArbitrary: fc.Arbitrary<Config> = fc.constantFrom(
+  ...Object.values(configPresets),
+);

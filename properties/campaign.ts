@@ -149,7 +149,11 @@ export interface DesignSummary {
   readonly steered: Readonly<Partial<Record<Steer, number>>>;
   readonly failure: DesignFailure | null;
   /** Runs, of which passed, and ops by config index (run i used configs[i mod length]). */
-  readonly perConfig: readonly { readonly runs: number; readonly runsPassed: number; readonly ops: number }[];
+  readonly perConfig: readonly {
+    readonly runs: number;
+    readonly runsPassed: number;
+    readonly ops: number;
+  }[];
   /** Runs and ops by knob value; every value of the design's knob space has a row (zero when
    * no run took it). Empty for a proposal module. */
   readonly perKnob: KnobTally;
@@ -166,7 +170,10 @@ export interface CampaignResult {
   readonly savedHeld: readonly string[];
 }
 
-function addCounts(total: Record<string, number>, more: Readonly<Record<string, number | undefined>>) {
+function addCounts(
+  total: Record<string, number>,
+  more: Readonly<Record<string, number | undefined>>,
+) {
   for (const [key, value] of Object.entries(more)) total[key] = (total[key] ?? 0) + (value ?? 0);
 }
 
@@ -194,7 +201,11 @@ function runRef(options: CampaignOptions, state: DesignState, runIndex: number):
 
 /** The steer of run `runIndex`: the one asked for with onlyRun, else from the results of the
  * runs before the previous epoch (all present: runDesignUnits waits for them). */
-function steerFor(options: CampaignOptions, state: DesignState, runIndex: number): Steer | undefined {
+function steerFor(
+  options: CampaignOptions,
+  state: DesignState,
+  runIndex: number,
+): Steer | undefined {
   if (options.onlyRun !== undefined) return options.onlySteer;
   if (options.steering !== true || state.listed.length === 0) return undefined;
   const epoch = epochRuns(options.configs.length);
@@ -202,7 +213,9 @@ function steerFor(options: CampaignOptions, state: DesignState, runIndex: number
   if (below === 0) return undefined;
   let steers = state.epochSteers.get(below);
   if (steers === undefined) {
-    const runs = [...state.results.entries()].filter(([index]) => index < below).map(([, result]) => result.marks);
+    const runs = [...state.results.entries()]
+      .filter(([index]) => index < below)
+      .map(([, result]) => result.marks);
     steers = steersFor(marksRare(state.listed, runs));
     state.epochSteers.set(below, steers);
   }
@@ -225,18 +238,39 @@ function specFor(options: CampaignOptions, state: DesignState, runIndex: number)
 
 /** Shrinks a failure inline or through options.shrinker; an unshrunk result when the
  * shrinker was interrupted. */
-async function shrinkFailure(options: CampaignOptions, job: ShrinkJob): Promise<{ shrunk: ShrinkResult; unshrunk: boolean }> {
-  const result = options.shrinker === undefined
-    ? shrinkTrace(resolveDesign(job.design), job.config, job.ops, job.failure, job.budget, job.checker)
-    : await options.shrinker(job);
+async function shrinkFailure(
+  options: CampaignOptions,
+  job: ShrinkJob,
+): Promise<{ shrunk: ShrinkResult; unshrunk: boolean }> {
+  const result =
+    options.shrinker === undefined
+      ? shrinkTrace(
+          resolveDesign(job.design),
+          job.config,
+          job.ops,
+          job.failure,
+          job.budget,
+          job.checker,
+        )
+      : await options.shrinker(job);
   if (result !== null) return { shrunk: result, unshrunk: false };
   const unshrunk: ShrinkResult = {
-    ops: job.ops, config: job.config, failure: job.failure, lengthBefore: job.ops.length, attempts: 0, elapsedMs: 0, fixpoint: false,
+    ops: job.ops,
+    config: job.config,
+    failure: job.failure,
+    lengthBefore: job.ops.length,
+    attempts: 0,
+    elapsedMs: 0,
+    fixpoint: false,
   };
   return { shrunk: unshrunk, unshrunk: true };
 }
 
-async function summarize(options: CampaignOptions, state: DesignState, interrupted: boolean): Promise<DesignSummary> {
+async function summarize(
+  options: CampaignOptions,
+  state: DesignState,
+  interrupted: boolean,
+): Promise<DesignSummary> {
   const opCounts: Record<string, number> = {};
   const marks: Record<string, number> = {};
   const perConfig = options.configs.map(() => ({ runs: 0, runsPassed: 0, ops: 0 }));
@@ -244,20 +278,30 @@ async function summarize(options: CampaignOptions, state: DesignState, interrupt
   const steered: Partial<Record<Steer, number>> = {};
   let runs = 0;
   let ops = 0;
-  const indices = [...state.results.keys()].filter((i) => i <= state.failingRun).sort((a, b) => a - b);
+  const indices = [...state.results.keys()]
+    .filter((i) => i <= state.failingRun)
+    .sort((a, b) => a - b);
   for (const index of indices) {
     const result = state.results.get(index) as UnitResult;
     runs++;
     ops += result.steps;
-    const slot = perConfig[index % perConfig.length] as { runs: number; runsPassed: number; ops: number };
+    const slot = perConfig[index % perConfig.length] as {
+      runs: number;
+      runsPassed: number;
+      ops: number;
+    };
     slot.runs++;
     slot.ops += result.steps;
     if (result.failure === null) slot.runsPassed++;
     const knobs = resolveDesign(runRef(options, state, index)).knobs;
-    if (knobs !== undefined && Object.keys(perKnob).length > 0) tallyRun(perKnob, knobs, result.steps);
+    if (knobs !== undefined && Object.keys(perKnob).length > 0)
+      tallyRun(perKnob, knobs, result.steps);
     addCounts(opCounts, result.opCounts);
     addCounts(marks, result.marks);
-    const steer = state.epochSteers.size === 0 && options.onlySteer === undefined ? undefined : steerFor(options, state, index);
+    const steer =
+      state.epochSteers.size === 0 && options.onlySteer === undefined
+        ? undefined
+        : steerFor(options, state, index);
     if (steer !== undefined) steered[steer] = (steered[steer] ?? 0) + 1;
   }
   let failure: DesignFailure | null = state.savedFailure;
@@ -266,21 +310,55 @@ async function summarize(options: CampaignOptions, state: DesignState, interrupt
     const spec = specFor(options, state, state.failingRun);
     // Shrinking replays many candidates and must see each one's first failing step exactly.
     const exact = { ...spec.checker, fullCheckEvery: 1 };
-    const job: ShrinkJob = { design: spec.design, config: spec.config, ops: failed.ops, failure: failed.failure, budget: options.shrink ?? shrinkBudgetDefault, checker: exact };
+    const job: ShrinkJob = {
+      design: spec.design,
+      config: spec.config,
+      ops: failed.ops,
+      failure: failed.failure,
+      budget: options.shrink ?? shrinkBudgetDefault,
+      checker: exact,
+    };
     const { shrunk, unshrunk } = await shrinkFailure(options, job);
-    failure = { runIndex: state.failingRun, ref: spec.design, ...(spec.steer === undefined ? {} : { steer: spec.steer }), source: 'run', unshrunk, runSeed: spec.runSeed, config: spec.config, ops: failed.ops, failure: failed.failure, shrunk };
+    failure = {
+      runIndex: state.failingRun,
+      ref: spec.design,
+      ...(spec.steer === undefined ? {} : { steer: spec.steer }),
+      source: 'run',
+      unshrunk,
+      runSeed: spec.runSeed,
+      config: spec.config,
+      ops: failed.ops,
+      failure: failed.failure,
+      shrunk,
+    };
   }
   const runsPassed = failure === null || failure.source === 'database' ? runs : runs - 1;
   return {
-    design: state.name, ref: state.ref, runs, runsPassed, ops, elapsedMs: state.finished - state.started, opCounts, marks, failure,
-    marksListed: state.listed, marksMissed: state.listed.filter((name) => (marks[name] ?? 0) === 0), steered,
-    perConfig, perKnob, interrupted,
+    design: state.name,
+    ref: state.ref,
+    runs,
+    runsPassed,
+    ops,
+    elapsedMs: state.finished - state.started,
+    opCounts,
+    marks,
+    failure,
+    marksListed: state.listed,
+    marksMissed: state.listed.filter((name) => (marks[name] ?? 0) === 0),
+    steered,
+    perConfig,
+    perKnob,
+    interrupted,
   };
 }
 
 /** Replays the design's saved failures; the first that still fails, shrunk, or null. Saved
  * failures that hold are added to `held`. */
-async function replaySaved(options: CampaignOptions, state: DesignState, held: string[]): Promise<DesignFailure | null> {
+async function replaySaved(
+  options: CampaignOptions,
+  state: DesignState,
+  held: string[],
+): Promise<DesignFailure | null> {
   const checker = { ...(options.checker ?? checkerOptionsCampaign), fullCheckEvery: 1 };
   for (const saved of options.saved?.(state.ref) ?? []) {
     const ref = saved.design ?? state.ref;
@@ -289,11 +367,26 @@ async function replaySaved(options: CampaignOptions, state: DesignState, held: s
       held.push(saved.path);
       continue;
     }
-    const job: ShrinkJob = { design: ref, config: saved.config, ops: saved.ops, failure: result.failure, budget: options.shrink ?? shrinkBudgetDefault, checker };
+    const job: ShrinkJob = {
+      design: ref,
+      config: saved.config,
+      ops: saved.ops,
+      failure: result.failure,
+      budget: options.shrink ?? shrinkBudgetDefault,
+      checker,
+    };
     const { shrunk, unshrunk } = await shrinkFailure(options, job);
     return {
-      runIndex: -1, ref, source: 'database', savedPath: saved.path, unshrunk, runSeed: 0, config: saved.config, ops: saved.ops,
-      failure: result.failure, shrunk,
+      runIndex: -1,
+      ref,
+      source: 'database',
+      savedPath: saved.path,
+      unshrunk,
+      runSeed: 0,
+      config: saved.config,
+      ops: saved.ops,
+      failure: result.failure,
+      shrunk,
     };
   }
   return null;
@@ -317,7 +410,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       finished: 0,
       savedFailure: null,
       epochSteers: new Map(),
-      listed: marksListed(options.knobs === 'swarm' ? knobCombinations(ref) : knobCombinations(ref).slice(0, 1), options.configs),
+      listed: marksListed(
+        options.knobs === 'swarm' ? knobCombinations(ref) : knobCombinations(ref).slice(0, 1),
+        options.configs,
+      ),
     };
     if (!stopped()) state.savedFailure = await replaySaved(options, state, held);
     if (state.savedFailure === null && !stopped()) await runDesignUnits(options, state, share);
@@ -328,8 +424,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   return { seed: options.seed, designs: summaries, interrupted: stopped(), savedHeld: held };
 }
 
-async function runDesignUnits(options: CampaignOptions, state: DesignState, timeMs: number | undefined) {
-  const runsMax = options.onlyRun === undefined ? (options.runs ?? Number.POSITIVE_INFINITY) : options.onlyRun + 1;
+async function runDesignUnits(
+  options: CampaignOptions,
+  state: DesignState,
+  timeMs: number | undefined,
+) {
+  const runsMax =
+    options.onlyRun === undefined
+      ? (options.runs ?? Number.POSITIVE_INFINITY)
+      : options.onlyRun + 1;
   const concurrency = options.execute === undefined ? 1 : Math.max(1, options.concurrency ?? 4);
   let lastProgress = 0;
   let ops = 0;
@@ -345,15 +448,26 @@ async function runDesignUnits(options: CampaignOptions, state: DesignState, time
     const failures = Number.isFinite(state.failingRun) ? 1 : 0;
     const elapsedMs = now - state.started;
     const runsShare = Math.ceil((runsMax - options.shardIndex) / options.shardCount);
-    const fraction = Math.min(1, timeMs !== undefined ? elapsedMs / timeMs : state.results.size / runsShare);
-    options.onProgress({ design: state.name, runs: state.results.size, ops, failures, elapsedMs, fraction });
+    const fraction = Math.min(
+      1,
+      timeMs !== undefined ? elapsedMs / timeMs : state.results.size / runsShare,
+    );
+    options.onProgress({
+      design: state.name,
+      runs: state.results.size,
+      ops,
+      failures,
+      elapsedMs,
+      fraction,
+    });
   };
   // Lanes waiting for the results a run's steer needs (properties/mark-steering.ts).
   let waiting: (() => void)[] = [];
   const record = (spec: UnitSpec, result: UnitResult) => {
     state.results.set(spec.runIndex, result);
     ops += result.steps;
-    if (result.failure !== null && spec.runIndex < state.failingRun) state.failingRun = spec.runIndex;
+    if (result.failure !== null && spec.runIndex < state.failingRun)
+      state.failingRun = spec.runIndex;
     report(result.failure !== null);
     const woken = waiting;
     waiting = [];
@@ -369,7 +483,8 @@ async function runDesignUnits(options: CampaignOptions, state: DesignState, time
   const steerReady = async (runIndex: number) => {
     if (options.steering !== true || options.onlyRun !== undefined) return;
     const bound = steerNeedsBelow(runIndex, epochRuns(options.configs.length));
-    while (!doneBelow(bound) && runIndex < state.failingRun) await new Promise<void>((resolve) => waiting.push(resolve));
+    while (!doneBelow(bound) && runIndex < state.failingRun)
+      await new Promise<void>((resolve) => waiting.push(resolve));
   };
   if (options.execute === undefined) {
     while (more()) {

@@ -32,7 +32,12 @@ import { InvariantViolation } from '../lib/invariant.ts';
 import { designs } from '../lib/designs.ts';
 import { kernelSteps } from '../impl/kernel-steps.ts';
 import {
-  auditsWithoutMutantCanary, cataloguedFailure, mutantCatalogue, mutantDesignRef, mutants, mutantTableMarkdown,
+  auditsWithoutMutantCanary,
+  cataloguedFailure,
+  mutantCatalogue,
+  mutantDesignRef,
+  mutants,
+  mutantTableMarkdown,
   type MutantDoc,
 } from '../impl/mutants.ts';
 import { sectionSteps } from '../impl/sections-ops.ts';
@@ -114,11 +119,17 @@ describe('mutant catalogue', () => {
       expect(steps.length + sections.length, `${name} replaces a step`).toBeGreaterThan(0);
       for (const [step, fn] of steps) {
         expect(Object.keys(kernelSteps), `${name}: ${step} is a KernelSteps step`).toContain(step);
-        expect(fn, `${name}: ${step} differs from the correct step`).not.toBe(kernelSteps[step as keyof typeof kernelSteps]);
+        expect(fn, `${name}: ${step} differs from the correct step`).not.toBe(
+          kernelSteps[step as keyof typeof kernelSteps],
+        );
       }
       for (const [step, fn] of sections) {
-        expect(Object.keys(sectionSteps), `${name}: ${step} is a SectionSteps step`).toContain(step);
-        expect(fn, `${name}: ${step} differs from the correct step`).not.toBe(sectionSteps[step as keyof typeof sectionSteps]);
+        expect(Object.keys(sectionSteps), `${name}: ${step} is a SectionSteps step`).toContain(
+          step,
+        );
+        expect(fn, `${name}: ${step} differs from the correct step`).not.toBe(
+          sectionSteps[step as keyof typeof sectionSteps],
+        );
       }
     }
   });
@@ -128,7 +139,9 @@ describe('mutant catalogue', () => {
     for (const file of readdirSync(join(root, 'impl'))) {
       if (!file.endsWith('.ts') || file.endsWith('.test.ts') || catalogue.has(file)) continue;
       const source = readFileSync(join(root, 'impl', file), 'utf8');
-      expect(source, `impl/${file} tests for a mutant`).not.toMatch(/\bmutant\b\s*[!=]==|\.mutant\b|MUTANT |Stryker (disable|restore)/);
+      expect(source, `impl/${file} tests for a mutant`).not.toMatch(
+        /\bmutant\b\s*[!=]==|\.mutant\b|MUTANT |Stryker (disable|restore)/,
+      );
     }
   });
 
@@ -146,8 +159,10 @@ describe('mutant catalogue', () => {
       writeFileSync(path, text.slice(0, from + begin.length) + table + text.slice(to));
     }
     const current = readFileSync(path, 'utf8');
-    expect(current.slice(from + begin.length, current.indexOf(end)), 'regenerate with SWAPCHECK_WRITE_DOCS=1')
-      .toBe(table);
+    expect(
+      current.slice(from + begin.length, current.indexOf(end)),
+      'regenerate with SWAPCHECK_WRITE_DOCS=1',
+    ).toBe(table);
   });
 });
 
@@ -173,18 +188,32 @@ describe.each(raceNames)('race mutant %s', (name) => {
     expect(trace.config).toBe(entry.race?.config);
     expect(trace.schedule.length, 'shortest = the committed schedule').toBe(entry.shortest);
     expect(trace.programs.length, 'an interleaving needs two CPUs').toBeGreaterThanOrEqual(2);
-    const scenario = { config: resolveExploreConfig(trace.config), setup: trace.setup, programs: trace.programs };
+    const scenario = {
+      config: resolveExploreConfig(trace.config),
+      setup: trace.setup,
+      programs: trace.programs,
+    };
     const run = replaySchedule(raceDesign(name), scenario, trace.schedule);
     expect(run.schedule, 'the schedule replays step for step').toEqual(trace.schedule);
-    const first = run.failure === null ? 'holds'
-      : run.failure.invariant === undefined ? run.failure.kind : `${run.failure.kind}[${run.failure.invariant}]`;
+    const first =
+      run.failure === null
+        ? 'holds'
+        : run.failure.invariant === undefined
+          ? run.failure.kind
+          : `${run.failure.kind}[${run.failure.invariant}]`;
     expect(first, run.failure?.message).toBe(cataloguedFailure(entry));
     // Sequentially (one CPU after the other) the same ops hold on the mutant.
     const ops = [...trace.setup, ...trace.programs.flat()];
     const sequential = replayOps(resolveDesign(trace.design), scenario.config, ops);
-    expect(sequential.failure === null ? 'holds' : describeFailure(sequential.failure), 'sequential').toBe('holds');
+    expect(
+      sequential.failure === null ? 'holds' : describeFailure(sequential.failure),
+      'sequential',
+    ).toBe('holds');
     for (const design of entry.designs) {
-      expect(everyScheduleHolds(raceDesign(name, null, design), scenario, 20_000), `unmutated ${design}`).toBe(true);
+      expect(
+        everyScheduleHolds(raceDesign(name, null, design), scenario, 20_000),
+        `unmutated ${design}`,
+      ).toBe(true);
     }
   });
 
@@ -207,23 +236,37 @@ describe.each(sequentialNames)('mutant %s', (name) => {
     expect(trace.ops.length, 'shortest = the committed trace').toBe(entry.shortest);
     const config = resolveConfig(trace.config);
     const result = replayOps(resolveDesign(trace.design), config, trace.ops);
-    expect(firstFailure(result.failure), result.failure === null ? 'holds' : describeFailure(result.failure))
-      .toBe(cataloguedFailure(entry));
+    expect(
+      firstFailure(result.failure),
+      result.failure === null ? 'holds' : describeFailure(result.failure),
+    ).toBe(cataloguedFailure(entry));
     for (const design of entry.designs) {
-      const clean = replayOps(resolveDesign(mutantDesignRef(name, design, false)), config, trace.ops);
-      expect(clean.failure === null ? 'holds' : describeFailure(clean.failure), `unmutated ${design}`)
-        .toBe('holds');
+      const clean = replayOps(
+        resolveDesign(mutantDesignRef(name, design, false)),
+        config,
+        trace.ops,
+      );
+      expect(
+        clean.failure === null ? 'holds' : describeFailure(clean.failure),
+        `unmutated ${design}`,
+      ).toBe('holds');
     }
   });
 
   it(`survives no seed of the self-check (seeds 1 and 2, ${selfCheck.runsPerSeed} runs each)`, () => {
     const result = checkMutant(name, selfCheck);
-    const reproduce = `swapcheck mutants --mutant ${name} --seed ${selfCheck.seedBase} --seeds ${selfCheck.seeds} ` +
+    const reproduce =
+      `swapcheck mutants --mutant ${name} --seed ${selfCheck.seedBase} --seeds ${selfCheck.seeds} ` +
       `--runs-per-seed ${selfCheck.runsPerSeed} --time-per-mutant 600s`;
-    expect(result.failureKinds.filter((kind) => kind.startsWith('base-design-fails')), reproduce).toEqual([]);
+    expect(
+      result.failureKinds.filter((kind) => kind.startsWith('base-design-fails')),
+      reproduce,
+    ).toEqual([]);
     expect(result.shrunkLengthMax, 'not shrunk here').toBeNull();
-    expect(mutantVerdict(result, 1), `${name}: killed ${result.killed}/${result.seeds}; reproduce: ${reproduce}`)
-      .toBe('killed');
+    expect(
+      mutantVerdict(result, 1),
+      `${name}: killed ${result.killed}/${result.seeds}; reproduce: ${reproduce}`,
+    ).toBe('killed');
   });
 });
 
@@ -244,7 +287,7 @@ const corruptions: Readonly<Record<string, (system: KernelSwapSystem) => void>> 
     if (device === undefined) throw new Error('device 0');
     device.writeOk = false; // online but not write-ok between ops
   },
-  'exclusive': (system) => {
+  exclusive: (system) => {
     // Holder 2 maps folio 2's page too (a fork clears the bit of both mappings), and holder 1
     // keeps its exclusive bit.
     expect(system.apply({ op: 'fork', holder: 1, target: 2, cpu: 0 }).errno).toBe('OK');
@@ -260,7 +303,9 @@ const corruptions: Readonly<Record<string, (system: KernelSwapSystem) => void>> 
 describe('every audit has a canary', () => {
   const auditSource = readFileSync(join(root, 'impl', 'audit.ts'), 'utf8');
   const audited = new Set(
-    [...auditSource.matchAll(/check\([^;]*?,\s*'([a-z-]+)',\s*'[a-z0-9-]+',\s*\(\)\s*=>/gs)].map((m) => m[1] ?? ''),
+    [...auditSource.matchAll(/check\([^;]*?,\s*'([a-z-]+)',\s*'[a-z0-9-]+',\s*\(\)\s*=>/gs)].map(
+      (m) => m[1] ?? '',
+    ),
   );
 
   it('reads the invariant names from impl/audit.ts', () => {
@@ -270,20 +315,28 @@ describe('every audit has a canary', () => {
   });
 
   it('has a mutant whose first failure is each audit, or a direct corruption for it', () => {
-    const byMutant = new Set<string>(names.flatMap((name) => {
-      const { kind, invariant } = doc(name).catches;
-      return (kind === 'invariant' || kind === 'drain') && invariant !== undefined ? [invariant] : [];
-    }));
-    const missing = [...audited].filter((invariant) => !byMutant.has(invariant) &&
-      !Object.hasOwn(auditsWithoutMutantCanary, invariant));
+    const byMutant = new Set<string>(
+      names.flatMap((name) => {
+        const { kind, invariant } = doc(name).catches;
+        return (kind === 'invariant' || kind === 'drain') && invariant !== undefined
+          ? [invariant]
+          : [];
+      }),
+    );
+    const missing = [...audited].filter(
+      (invariant) =>
+        !byMutant.has(invariant) && !Object.hasOwn(auditsWithoutMutantCanary, invariant),
+    );
     expect(missing, 'audits with no canary').toEqual([]);
     for (const invariant of Object.keys(auditsWithoutMutantCanary)) {
       expect(audited, `${invariant} is an audit`).toContain(invariant);
       expect(byMutant.has(invariant), `${invariant} has a mutant canary now`).toBe(false);
     }
     expect(Object.keys(corruptions).sort()).toEqual(Object.keys(auditsWithoutMutantCanary).sort());
-    expect(names.some((name) => doc(name).catches.kind === 'identity'),
-      'a mutant breaks the checker identity map').toBe(true);
+    expect(
+      names.some((name) => doc(name).catches.kind === 'identity'),
+      'a mutant breaks the checker identity map',
+    ).toBe(true);
   });
 
   it.each(Object.keys(corruptions))('the %s audit reports a direct corruption', (invariant) => {

@@ -21,7 +21,12 @@ import { Checker, checkerOptionsDefault, type Failure } from './checker.ts';
 const tinyDisk: Config = { ...configTiny, zswapEnabled: false };
 
 /** The ops of `ops` on `system` checked with `knobs`: the first failure, or null. */
-function check(system: SwapSystem, config: Config, knobs: Knobs, ops: readonly Op[]): Failure | null {
+function check(
+  system: SwapSystem,
+  config: Config,
+  knobs: Knobs,
+  ops: readonly Op[],
+): Failure | null {
   const checker = new Checker(config, system, { ...checkerOptionsDefault, knobs });
   for (const op of ops) {
     const failure = checker.step(op);
@@ -60,14 +65,20 @@ describe('A8: a qualifying large read must be large', () => {
     const failure = check(neverLarge(createSystem(tinyDisk, knobs)), tinyDisk, knobs, largeRead(1));
     expect(failure?.kind).toBe('allowance');
     expect(failure?.step).toBe(8);
-    expect(failure?.message).toMatch(/read order 0 where a large read of order 1 was required \(A8\)/);
+    expect(failure?.message).toMatch(
+      /read order 0 where a large read of order 1 was required \(A8\)/,
+    );
   });
 
   it('does not apply off a synchronous-I/O device, nor to virtual entries', () => {
     const classic = designs.classic!.knobs;
-    expect(check(neverLarge(createSystem(tinyDisk, classic)), tinyDisk, classic, largeRead(0))).toBeNull();
+    expect(
+      check(neverLarge(createSystem(tinyDisk, classic)), tinyDisk, classic, largeRead(0)),
+    ).toBeNull();
     const virtual = designs['vswap-all']!.knobs;
-    expect(check(neverLarge(createSystem(tinyDisk, virtual)), tinyDisk, virtual, largeRead(1))).toBeNull();
+    expect(
+      check(neverLarge(createSystem(tinyDisk, virtual)), tinyDisk, virtual, largeRead(1)),
+    ).toBeNull();
   });
 });
 
@@ -78,12 +89,18 @@ describe('A1: the virtual choice of allocSwap follows the knob', () => {
     fill.push({ op: 'fault', holder, order: 0, cpu: 0 }, { op: 'allocSwap', holder, cpu: 0 });
   }
   const small: Config = { ...configTiny, vswapSlots: 8 };
-  const knobsOf = (virtualEntries: Knobs['virtualEntries']): Knobs =>
-    ({ virtualEntries, reverseMap: 'kept', lookupCache: 'off' });
+  const knobsOf = (virtualEntries: Knobs['virtualEntries']): Knobs => ({
+    virtualEntries,
+    reverseMap: 'kept',
+    lookupCache: 'off',
+  });
 
   it('holds on first, when-zswap and always, whose allocations fall back or fail as they should', () => {
     for (const mode of ['first', 'when-zswap', 'always'] as const) {
-      expect(check(createSystem(small, knobsOf(mode)), small, knobsOf(mode), fill), mode).toBeNull();
+      expect(
+        check(createSystem(small, knobsOf(mode)), small, knobsOf(mode), fill),
+        mode,
+      ).toBeNull();
     }
   });
 
@@ -97,11 +114,17 @@ describe('A1: the virtual choice of allocSwap follows the knob', () => {
   });
 
   it('fails a virtual entry for never, and for when-zswap with zswap off', () => {
-    expect(check(createSystem(small, knobsOf('first')), small, knobsOf('never'), fill)?.kind).toBe('identity');
+    expect(check(createSystem(small, knobsOf('first')), small, knobsOf('never'), fill)?.kind).toBe(
+      'identity',
+    );
     const off: Op[] = [{ op: 'setZswap', enabled: false, cpu: 0 }, ...fill];
     const failure = check(createSystem(small, knobsOf('first')), small, knobsOf('when-zswap'), off);
-    expect(failure?.message).toMatch(/made virtual entries; virtualEntries=when-zswap says physical/);
-    expect(check(createSystem(small, knobsOf('when-zswap')), small, knobsOf('when-zswap'), off)).toBeNull();
+    expect(failure?.message).toMatch(
+      /made virtual entries; virtualEntries=when-zswap says physical/,
+    );
+    expect(
+      check(createSystem(small, knobsOf('when-zswap')), small, knobsOf('when-zswap'), off),
+    ).toBeNull();
   });
 
   it('fails a physical entry for always', () => {

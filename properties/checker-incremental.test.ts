@@ -13,7 +13,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configPresets, type Config } from '../lib/config.ts';
 import { mutantCatalogue } from '../impl/mutants.ts';
-import { type Checker, checkerOptionsCampaign, checkerOptionsDefault, type CheckerOptions } from './checker.ts';
+import {
+  type Checker,
+  checkerOptionsCampaign,
+  checkerOptionsDefault,
+  type CheckerOptions,
+} from './checker.ts';
 import { designNames, resolveDesign } from './design-registry.ts';
 import { drawSwarm, drawTemplate } from './generator.ts';
 import { resolveTemplate } from './op-template.ts';
@@ -25,14 +30,22 @@ import { ItemViewAudit } from './item-views.ts';
 const presets = Object.entries<Config>(configPresets);
 
 /** Drives `checker` with generated ops after swapon; calls `each` after every op. */
-function drive(checker: Checker, config: Config, seed: number, ops: number, each: () => void): void {
+function drive(
+  checker: Checker,
+  config: Config,
+  seed: number,
+  ops: number,
+  each: () => void,
+): void {
   const prng = new Prng(seed);
   const swarm = drawSwarm(prng);
   for (let device = 0; device < config.devices.length; device++) {
     expect(checker.step({ op: 'swapon', device, cpu: 0 })).toBeNull();
   }
   for (let i = 0; i < ops; i++) {
-    const failure = checker.step(resolveTemplate(config, checker.observation, drawTemplate(prng, swarm)));
+    const failure = checker.step(
+      resolveTemplate(config, checker.observation, drawTemplate(prng, swarm)),
+    );
     expect(failure).toBeNull();
     each();
   }
@@ -84,20 +97,26 @@ describe('the per-item view audit', () => {
 });
 
 describe('the model footprint', () => {
-  it.each(designNames())('covers every change on %s (kept views equal fresh observations)', (name) => {
-    const design = resolveDesign(name);
-    // A full check every 3 ops verifies the views kept from the two footprints before it.
-    const options: CheckerOptions = { ...checkerOptionsCampaign, fullCheckEvery: 3 };
-    for (let run = 0; run < 24; run++) {
-      const config = presets[run % presets.length]?.[1] as Config;
-      const result = runRandom(design, config, runSeed(47, run), 300, options);
-      expect(result.failure).toBeNull();
-    }
-  });
+  it.each(designNames())(
+    'covers every change on %s (kept views equal fresh observations)',
+    (name) => {
+      const design = resolveDesign(name);
+      // A full check every 3 ops verifies the views kept from the two footprints before it.
+      const options: CheckerOptions = { ...checkerOptionsCampaign, fullCheckEvery: 3 };
+      for (let run = 0; run < 24; run++) {
+        const config = presets[run % presets.length]?.[1] as Config;
+        const result = runRandom(design, config, runSeed(47, run), 300, options);
+        expect(result.failure).toBeNull();
+      }
+    },
+  );
 
   it('is verified: a footprint that drops its holders is reported as a model fault', () => {
     const config = configPresets.tiny;
-    const checker = checkerFor(resolveDesign('classic'), config, { ...checkerOptionsCampaign, fullCheckEvery: 4 });
+    const checker = checkerFor(resolveDesign('classic'), config, {
+      ...checkerOptionsCampaign,
+      fullCheckEvery: 4,
+    });
     const footprint = checker.model.footprint.bind(checker.model);
     checker.model.footprint = () => ({ ...footprint(), holders: [] });
     expect(checker.step({ op: 'swapon', device: 0, cpu: 0 })).toBeNull();
@@ -124,7 +143,11 @@ describe('campaign checks', () => {
   const traceDir = join(import.meta.dirname, 'mutants');
   // Race mutants' traces are concurrent (version 2): the explorer replays those.
   const traces = readdirSync(traceDir)
-    .filter((file) => file.endsWith('.json') && mutantCatalogue[file.slice(0, -'.json'.length)]?.race === undefined)
+    .filter(
+      (file) =>
+        file.endsWith('.json') &&
+        mutantCatalogue[file.slice(0, -'.json'.length)]?.race === undefined,
+    )
     .sort();
 
   it.each(traces)('catch the committed mutant trace %s', (file) => {

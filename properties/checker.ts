@@ -34,11 +34,18 @@ import type { Knobs, SwapSystem } from '../lib/system.ts';
 import { SwapModel } from '../model/swap-model.ts';
 import type { Footprint } from '../model/swap-model.ts';
 import {
-  entryViewsEqual, folioViewsEqual, holderViewsEqual, observationsEqual,
+  entryViewsEqual,
+  folioViewsEqual,
+  holderViewsEqual,
+  observationsEqual,
 } from './compared-fields.ts';
 import { firstDifference, plainEqual } from './diff.ts';
 import {
-  entryDivergence, folioDivergence, holderDivergence, observationDivergence, outcomeWords,
+  entryDivergence,
+  folioDivergence,
+  holderDivergence,
+  observationDivergence,
+  outcomeWords,
 } from './divergence.ts';
 
 export type FailureKind =
@@ -112,17 +119,27 @@ interface BeforeOp {
  * take the folio: for one page that means it was full; for a large folio the model cannot see
  * fragmentation, so the impl audit checks the fallback's claim instead.
  */
-function virtualChoiceFailure(knobs: Knobs, before: BeforeOp, pages: number, virtual: boolean): string | null {
+function virtualChoiceFailure(
+  knobs: Knobs,
+  before: BeforeOp,
+  pages: number,
+  virtual: boolean,
+): string | null {
   const mode = knobs.virtualEntries;
-  const tries = mode === 'always' || mode === 'first' || (mode === 'when-zswap' && before.zswapEnabled);
+  const tries =
+    mode === 'always' || mode === 'first' || (mode === 'when-zswap' && before.zswapEnabled);
   const made = virtual ? 'virtual' : 'physical';
-  if (!tries) return virtual ? `allocSwap made virtual entries; virtualEntries=${mode} says physical` : null;
+  if (!tries)
+    return virtual ? `allocSwap made virtual entries; virtualEntries=${mode} says physical` : null;
   if (virtual) return null;
-  if (mode === 'always') return 'allocSwap made physical entries; virtualEntries=always says virtual';
+  if (mode === 'always')
+    return 'allocSwap made physical entries; virtualEntries=always says virtual';
   const free = before.virtualFree ?? 0;
   if (pages === 1 && free >= 1) {
-    return `allocSwap made ${made} entries while the virtual space had ${free} free slots; ` +
-      `virtualEntries=${mode} falls back to physical only when it is full`;
+    return (
+      `allocSwap made ${made} entries while the virtual space had ${free} free slots; ` +
+      `virtualEntries=${mode} falls back to physical only when it is full`
+    );
   }
   return null;
 }
@@ -140,7 +157,8 @@ function errorMessage(error: unknown): string {
 function sortedViews<T>(views: ReadonlyMap<number, T>, key: (view: T) => number): T[] {
   const values = [...views.values()];
   for (let i = 1; i < values.length; i++) {
-    if (key(values[i - 1] as T) > key(values[i] as T)) return values.sort((a, b) => key(a) - key(b));
+    if (key(values[i - 1] as T) > key(values[i] as T))
+      return values.sort((a, b) => key(a) - key(b));
   }
   return values;
 }
@@ -261,10 +279,16 @@ export class Checker {
     this.lastOutcome = null;
     this.drainOps?.push(op);
     let failure = this.stepChecked(op);
-    if (failure !== null && failure.op === op && failure.outcome === undefined && this.lastOutcome !== null) {
+    if (
+      failure !== null &&
+      failure.op === op &&
+      failure.outcome === undefined &&
+      this.lastOutcome !== null
+    ) {
       failure = { ...failure, outcome: this.lastOutcome };
     }
-    if (failure !== null && this.drainOps !== null) failure = { ...failure, drain: [...this.drainOps] };
+    if (failure !== null && this.drainOps !== null)
+      failure = { ...failure, drain: [...this.drainOps] };
     this.listener?.(op, failure, this);
     return failure;
   }
@@ -319,10 +343,19 @@ export class Checker {
         op,
         message: `outcome differs: model ${outcomeWords(modelStep.outcome)}, design ${outcomeWords(actualOutcome)}`,
         ...outcomeDifference,
-        divergence: [`outcome of ${op.op}: model ${outcomeWords(modelStep.outcome)}, design ${outcomeWords(actualOutcome)}`],
+        divergence: [
+          `outcome of ${op.op}: model ${outcomeWords(modelStep.outcome)}, design ${outcomeWords(actualOutcome)}`,
+        ],
       };
     }
-    const identityFailure = this.checkIdentity(step, op, actual, modelStep.outcome, modelStep.created, before);
+    const identityFailure = this.checkIdentity(
+      step,
+      op,
+      actual,
+      modelStep.outcome,
+      modelStep.created,
+      before,
+    );
     if (identityFailure !== null) return identityFailure;
     const largeFailure = this.checkLargeRead(step, op, modelStep.outcome, before);
     if (largeFailure !== null) return largeFailure;
@@ -350,7 +383,8 @@ export class Checker {
     }
     let largeRead = op.op === 'swapin' ? this.model.largeReadCandidates(op.holder, op.order) : null;
     // Virtual entries are exempt (A8): the model cannot see whether their backing is contiguous.
-    if (largeRead?.some((serial) => this.entryViews.get(serial)?.virtual !== false) === true) largeRead = null;
+    if (largeRead?.some((serial) => this.entryViews.get(serial)?.virtual !== false) === true)
+      largeRead = null;
     return { zswapEnabled, virtualFree, largeRead };
   }
 
@@ -362,7 +396,13 @@ export class Checker {
    */
   private checkLargeRead(step: number, op: Op, outcome: Outcome, before: BeforeOp): Failure | null {
     const serials = before.largeRead;
-    if (op.op !== 'swapin' || serials === null || outcome.errno !== 'OK' || (outcome.order ?? 0) > 0) return null;
+    if (
+      op.op !== 'swapin' ||
+      serials === null ||
+      outcome.errno !== 'OK' ||
+      (outcome.order ?? 0) > 0
+    )
+      return null;
     if (outcome.how === 'cache-hit') return null;
     const values: number[] = [];
     for (const serial of serials) {
@@ -371,12 +411,17 @@ export class Checker {
       values.push(value);
     }
     const first = values[0] as number;
-    if (!values.every((value, i) => value === first + i) || this.system.entryOffset(first) % values.length !== 0) return null;
+    if (
+      !values.every((value, i) => value === first + i) ||
+      this.system.entryOffset(first) % values.length !== 0
+    )
+      return null;
     return {
       kind: 'allowance',
       step,
       op,
-      message: `swapin read order 0 where a large read of order ${op.order} was required (A8): ` +
+      message:
+        `swapin read order 0 where a large read of order ${op.order} was required (A8): ` +
         `${values.map((v) => this.system.formatEntry(v)).join(',')} are contiguous, aligned, uncached, on one ` +
         'synchronous-I/O device and all zero or all disk',
     };
@@ -384,7 +429,11 @@ export class Checker {
 
   /** Runs a full check now, on the state after the last op (benchmarks time it). */
   checkFully(): Failure | null {
-    return this.fullCheck(Math.max(0, this.steps - 1), null, this.incremental && this.lastCheck !== 'full');
+    return this.fullCheck(
+      Math.max(0, this.steps - 1),
+      null,
+      this.incremental && this.lastCheck !== 'full',
+    );
   }
 
   /** Runs the full impl audit now. */
@@ -410,7 +459,9 @@ export class Checker {
     this.drainOps = [];
     try {
       const failure = this.drainSteps();
-      return failure === null || failure.drain !== undefined ? failure : { ...failure, drain: [...this.drainOps] };
+      return failure === null || failure.drain !== undefined
+        ? failure
+        : { ...failure, drain: [...this.drainOps] };
     } finally {
       this.drainOps = null;
     }
@@ -456,7 +507,9 @@ export class Checker {
   private crash(step: number, op: Op | null, error: unknown): Failure {
     if (error instanceof InvariantViolation) {
       // The message starts with the invariant's name, which the failure names apart.
-      const message = error.message.startsWith(`${error.invariant}: `) ? error.message.slice(error.invariant.length + 2) : error.message;
+      const message = error.message.startsWith(`${error.invariant}: `)
+        ? error.message.slice(error.invariant.length + 2)
+        : error.message;
       return { kind: 'invariant', step, op, invariant: error.invariant, message };
     }
     return { kind: 'impl-crash', step, op, message: errorMessage(error) };
@@ -474,7 +527,12 @@ export class Checker {
     const kept = verifyKept ? this.keptViewsDifference(expected) : null;
     this.rebuildViews(expected);
     if (kept !== null) {
-      return { kind: 'model-crash', step, op, message: `a footprint missed a change: the kept model view differs at ${kept}` };
+      return {
+        kind: 'model-crash',
+        step,
+        op,
+        message: `a footprint missed a change: the kept model view differs at ${kept}`,
+      };
     }
     const observationFailure = this.compareObservations(step, op, expected);
     if (observationFailure !== null) return observationFailure;
@@ -549,8 +607,10 @@ export class Checker {
    */
   private keepFootprint(footprint: Footprint): number[] {
     const holders = new Set(footprint.holders);
-    for (const serial of footprint.entries) for (const index of this.entryHolders.get(serial) ?? []) holders.add(index);
-    for (const id of footprint.folios) for (const index of this.folioHolders.get(id) ?? []) holders.add(index);
+    for (const serial of footprint.entries)
+      for (const index of this.entryHolders.get(serial) ?? []) holders.add(index);
+    for (const id of footprint.folios)
+      for (const index of this.folioHolders.get(id) ?? []) holders.add(index);
     const sorted = [...holders].sort((a, b) => a - b);
     for (const index of sorted) {
       const view = this.model.holderView(index);
@@ -575,23 +635,53 @@ export class Checker {
    * Compares what the op reached (the holders from keepFootprint(), its entries and its
    * folios), read per item on both sides; then audits the impl where those entries live.
    */
-  private footprintCheck(step: number, op: Op, footprint: Footprint, holders: readonly number[]): Failure | null {
+  private footprintCheck(
+    step: number,
+    op: Op,
+    footprint: Footprint,
+    holders: readonly number[],
+  ): Failure | null {
     this.footprintChecks++;
     this.lastCheck = 'footprint';
-    const system = this.system as Required<Pick<SwapSystem, 'observeHolder' | 'observeEntry' | 'observeFolio' | 'auditTouched'>>;
+    const system = this.system as Required<
+      Pick<SwapSystem, 'observeHolder' | 'observeEntry' | 'observeFolio' | 'auditTouched'>
+    >;
     const name = (serial: number) => this.entryName(serial);
-    const fail = (path: string, expected: unknown, actual: unknown, divergence: readonly string[]): Failure => {
+    const fail = (
+      path: string,
+      expected: unknown,
+      actual: unknown,
+      divergence: readonly string[],
+    ): Failure => {
       const difference = firstDifference(expected, actual) ?? { path: '', expected, actual };
       const full = `${path}${difference.path === '(root)' ? '' : `.${difference.path}`}`;
-      const lines = divergence.length === 0 ? [`${path}: model ${JSON.stringify(expected)}, design ${JSON.stringify(actual)}`] : divergence;
-      return { kind: 'observation', step, op, message: lines[0] as string, path: full, expected: difference.expected, actual: difference.actual, divergence: lines };
+      const lines =
+        divergence.length === 0
+          ? [`${path}: model ${JSON.stringify(expected)}, design ${JSON.stringify(actual)}`]
+          : divergence;
+      return {
+        kind: 'observation',
+        step,
+        op,
+        message: lines[0] as string,
+        path: full,
+        expected: difference.expected,
+        actual: difference.actual,
+        divergence: lines,
+      };
     };
     try {
       for (const index of holders) {
         const expected = this.holderViews[index] as HolderView;
         const actual = this.translateHolder(system.observeHolder(index));
         if (typeof actual === 'string') return { kind: 'identity', step, op, message: actual };
-        if (!holderViewsEqual(expected, actual)) return fail(`holders[${index}]`, expected, actual, holderDivergence(index, expected, actual, name));
+        if (!holderViewsEqual(expected, actual))
+          return fail(
+            `holders[${index}]`,
+            expected,
+            actual,
+            holderDivergence(index, expected, actual, name),
+          );
       }
       const values: number[] = [];
       for (const serial of [...footprint.entries].sort((a, b) => a - b)) {
@@ -607,13 +697,19 @@ export class Checker {
           }
         }
         if (!entryViewsEqual(expected, actual)) {
-          return fail(`entries[serial ${serial}]`, expected, actual, entryDivergence(serial, expected, actual, name));
+          return fail(
+            `entries[serial ${serial}]`,
+            expected,
+            actual,
+            entryDivergence(serial, expected, actual, name),
+          );
         }
       }
       for (const id of [...footprint.folios].sort((a, b) => a - b)) {
         const expected = this.folioViews.get(id) ?? null;
         const actual = system.observeFolio(id);
-        if (!folioViewsEqual(expected, actual)) return fail(`folios[id ${id}]`, expected, actual, folioDivergence(id, expected, actual));
+        if (!folioViewsEqual(expected, actual))
+          return fail(`folios[id ${id}]`, expected, actual, folioDivergence(id, expected, actual));
       }
       system.auditTouched(values);
     } catch (error) {
@@ -642,12 +738,18 @@ export class Checker {
     const fail = (message: string): Failure => ({ kind: 'identity', step, op, message });
     if (op.op === 'allocSwap' && outcome.errno === 'OK') {
       const knobs = this.options.knobs;
-      const choice = knobs === undefined ? null : virtualChoiceFailure(knobs, before, created.length, actual.virtual === true);
+      const choice =
+        knobs === undefined
+          ? null
+          : virtualChoiceFailure(knobs, before, created.length, actual.virtual === true);
       if (choice !== null) return fail(choice);
-      if (actual.entry === undefined) return fail('allocSwap succeeded without naming its first entry value');
+      if (actual.entry === undefined)
+        return fail('allocSwap succeeded without naming its first entry value');
       const first = actual.entry;
       if (this.system.entryOffset(first) % created.length !== 0) {
-        return fail(`entries of an order-${Math.log2(created.length)} folio start at unaligned ${this.system.formatEntry(first)}`);
+        return fail(
+          `entries of an order-${Math.log2(created.length)} folio start at unaligned ${this.system.formatEntry(first)}`,
+        );
       }
       for (const [page, serial] of created.entries()) {
         const value = first + page;
@@ -670,15 +772,19 @@ export class Checker {
       for (let i = 0; i < size; i++) {
         // The holders before the op, as the model saw them (the impl's agreed at the last check).
         const view = this.holderViews[start + i];
-        if (view?.kind !== 'swap') return fail(`large swapin over holder ${start + i} that held no entry`);
+        if (view?.kind !== 'swap')
+          return fail(`large swapin over holder ${start + i} that held no entry`);
         const value = this.serialToValue.get(view.entry);
-        if (value === undefined) return fail(`large swapin over holder ${start + i} whose entry has no impl value`);
+        if (value === undefined)
+          return fail(`large swapin over holder ${start + i} whose entry has no impl value`);
         values.push(value);
       }
       const first = values[0] as number;
       const contiguous = values.every((value, i) => value === first + i);
       if (!contiguous || this.system.entryOffset(first) % size !== 0) {
-        return fail(`large swapin of entries that are not contiguous and aligned: ${values.map((v) => this.system.formatEntry(v)).join(',')}`);
+        return fail(
+          `large swapin of entries that are not contiguous and aligned: ${values.map((v) => this.system.formatEntry(v)).join(',')}`,
+        );
       }
     }
     return null;
@@ -686,14 +792,16 @@ export class Checker {
 
   private translateEntry(view: EntryView): EntryView | string {
     const serial = this.valueToSerial.get(view.entry);
-    if (serial === undefined) return `impl entry ${this.system.formatEntry(view.entry)} was never allocated`;
+    if (serial === undefined)
+      return `impl entry ${this.system.formatEntry(view.entry)} was never allocated`;
     return { ...view, entry: serial };
   }
 
   private translateHolder(view: HolderView): HolderView | string {
     if (view.kind !== 'swap') return view;
     const serial = this.valueToSerial.get(view.entry);
-    if (serial === undefined) return `a holder holds ${this.system.formatEntry(view.entry)}, never allocated`;
+    if (serial === undefined)
+      return `a holder holds ${this.system.formatEntry(view.entry)}, never allocated`;
     return { ...view, entry: serial };
   }
 
@@ -707,13 +815,15 @@ export class Checker {
     const holders: HolderView[] = [];
     for (const view of actualRaw.holders) {
       const translated = this.translateHolder(view);
-      if (typeof translated === 'string') return { kind: 'identity', step, op, message: translated };
+      if (typeof translated === 'string')
+        return { kind: 'identity', step, op, message: translated };
       holders.push(translated);
     }
     const entries: EntryView[] = [];
     for (const view of actualRaw.entries) {
       const translated = this.translateEntry(view);
-      if (typeof translated === 'string') return { kind: 'identity', step, op, message: translated };
+      if (typeof translated === 'string')
+        return { kind: 'identity', step, op, message: translated };
       entries.push(translated);
     }
     entries.sort((a, b) => a.entry - b.entry);
@@ -726,7 +836,15 @@ export class Checker {
       actual,
     };
     const divergence = observationDivergence(expected, actual, (serial) => this.entryName(serial));
-    const lines = divergence.length === 0 ? [`observation differs at ${difference.path}`] : divergence;
-    return { kind: 'observation', step, op, message: lines[0] as string, ...difference, divergence: lines };
+    const lines =
+      divergence.length === 0 ? [`observation differs at ${difference.path}`] : divergence;
+    return {
+      kind: 'observation',
+      step,
+      op,
+      message: lines[0] as string,
+      ...difference,
+      divergence: lines,
+    };
   }
 }

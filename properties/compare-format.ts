@@ -15,8 +15,20 @@ import type { InterfaceDiff } from './userspace-diff.ts';
 import type { AnyWorkload } from './workloads.ts';
 
 export const resultHeaders = [
-  'workload', 'design', 'verdict', 'peak pages', 'B/page no memcg', 'B/page memcg', 'B/page memcg eager',
-  'lookups/op', 'nodes/op', 'hit rate', 'locks/op', 'rmap updates', 'scan slots', 'redirections',
+  'workload',
+  'design',
+  'verdict',
+  'peak pages',
+  'B/page no memcg',
+  'B/page memcg',
+  'B/page memcg eager',
+  'lookups/op',
+  'nodes/op',
+  'hit rate',
+  'locks/op',
+  'rmap updates',
+  'scan slots',
+  'redirections',
   'ns/op low-high (typical)',
 ] as const;
 
@@ -39,7 +51,10 @@ export function spreadText(spread: Spread | null): string {
 }
 
 /** The table rows as strings, in `resultHeaders` order. */
-export function compareRows(cells: readonly CompareCell[], weights: CostWeights | null): string[][] {
+export function compareRows(
+  cells: readonly CompareCell[],
+  weights: CostWeights | null,
+): string[][] {
   return cells.map((cell) => {
     const f = figures(cell, weights);
     return [
@@ -64,22 +79,34 @@ export function compareRows(cells: readonly CompareCell[], weights: CostWeights 
 
 /** The failures, one line each (empty when every cell passed). */
 function failureLines(cells: readonly CompareCell[]): string[] {
-  return cells.filter((cell) => cell.failure !== null)
+  return cells
+    .filter((cell) => cell.failure !== null)
     .map((cell) => `${cell.design} on ${cell.workload}: ${cell.failure ?? ''}`);
 }
 
 /** Rows laid out in aligned columns, the first `names` left-aligned. */
 export function alignedText(rows: readonly (readonly string[])[], names: number): string[] {
   const columns = Math.max(...rows.map((row) => row.length));
-  const widths = Array.from({ length: columns }, (_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  return rows.map((row) => row.map((text, column) => {
-    const width = widths[column] ?? 0;
-    return column < names ? text.padEnd(width) : text.padStart(width);
-  }).join('  ').trimEnd());
+  const widths = Array.from({ length: columns }, (_, column) =>
+    Math.max(...rows.map((row) => (row[column] ?? '').length)),
+  );
+  return rows.map((row) =>
+    row
+      .map((text, column) => {
+        const width = widths[column] ?? 0;
+        return column < names ? text.padEnd(width) : text.padStart(width);
+      })
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** A Markdown table. */
-export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[], names: number): string[] {
+export function markdownTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  names: number,
+): string[] {
   return [
     `| ${headers.join(' | ')} |`,
     `|${headers.map((_, column) => (column < names ? '---' : '---:')).join('|')}|`,
@@ -88,18 +115,28 @@ export function markdownTable(headers: readonly string[], rows: readonly (readon
 }
 
 function weightsLine(weights: CostWeights | null): string[] {
-  return weights === null ? [] : [`time per op: estimated from the weights in ${weights.file} (ns, low-high (typical))`];
+  return weights === null
+    ? []
+    : [`time per op: estimated from the weights in ${weights.file} (ns, low-high (typical))`];
 }
 
 export function compareText(cells: readonly CompareCell[], weights: CostWeights | null): string {
   const lines = alignedText([[...resultHeaders], ...compareRows(cells, weights)], nameColumns);
-  return [
-    `layout: ${layoutSummary}`, ...weightsLine(weights),
-    ...lines, ...failureLines(cells), ...userspaceText(cells),
-  ].join('\n') + '\n';
+  return (
+    [
+      `layout: ${layoutSummary}`,
+      ...weightsLine(weights),
+      ...lines,
+      ...failureLines(cells),
+      ...userspaceText(cells),
+    ].join('\n') + '\n'
+  );
 }
 
-export function compareMarkdown(cells: readonly CompareCell[], weights: CostWeights | null): string {
+export function compareMarkdown(
+  cells: readonly CompareCell[],
+  weights: CostWeights | null,
+): string {
   const lines = markdownTable(resultHeaders, compareRows(cells, weights), nameColumns);
   const failures = failureLines(cells);
   if (failures.length > 0) lines.push('', ...failures.map((line) => `- FAIL ${line}`));
@@ -111,9 +148,16 @@ export function componentMarkdown(cells: readonly CompareCell[]): string {
   const rows = cells.map((cell) => {
     const f = figures(cell);
     const per = f.componentBytesPerPage;
-    return [cell.workload, cell.design, ...metadataComponents.map((key) => fixed(per === null ? null : per[key], 2)), fixed(f.bytesPerPage, 1)];
+    return [
+      cell.workload,
+      cell.design,
+      ...metadataComponents.map((key) => fixed(per === null ? null : per[key], 2)),
+      fixed(f.bytesPerPage, 1),
+    ];
   });
-  return markdownTable(['workload', 'design', ...metadataComponents, 'total'], rows, 2).join('\n') + '\n';
+  return (
+    markdownTable(['workload', 'design', ...metadataComponents, 'total'], rows, 2).join('\n') + '\n'
+  );
 }
 
 /** One interface's summary for a design over every workload compared. */
@@ -143,8 +187,17 @@ export function userspaceSummary(cells: readonly CompareCell[]): Map<string, Int
       }
     }
   }
-  return new Map([...byDesign].map(([design, faces]) =>
-    [design, [...faces].map(([id, face]) => ({ id, label: face.label, workloads: face.workloads, example: face.example }))]));
+  return new Map(
+    [...byDesign].map(([design, faces]) => [
+      design,
+      [...faces].map(([id, face]) => ({
+        id,
+        label: face.label,
+        workloads: face.workloads,
+        example: face.example,
+      })),
+    ]),
+  );
 }
 
 /** One sentence giving an interface's first difference. */
@@ -166,11 +219,16 @@ export function userspaceText(cells: readonly CompareCell[]): string[] {
   for (const [design, faces] of summary) {
     const changed = faces.filter((face) => face.workloads.length > 0);
     const same = faces.filter((face) => face.workloads.length === 0);
-    lines.push(`${design}: ${changed.length === 0 ? 'identical on every interface' : `${changed.length} of ${faces.length} interfaces change`}`);
+    lines.push(
+      `${design}: ${changed.length === 0 ? 'identical on every interface' : `${changed.length} of ${faces.length} interfaces change`}`,
+    );
     for (const face of changed) {
-      lines.push(`  changes: ${face.label} (${face.workloads.length} workloads); e.g. ${exampleText(design, face)}`);
+      lines.push(
+        `  changes: ${face.label} (${face.workloads.length} workloads); e.g. ${exampleText(design, face)}`,
+      );
     }
-    if (changed.length > 0 && same.length > 0) lines.push(`  identical: ${same.map((face) => face.label).join('; ')}`);
+    if (changed.length > 0 && same.length > 0)
+      lines.push(`  identical: ${same.map((face) => face.label).join('; ')}`);
   }
   return lines;
 }
@@ -181,17 +239,26 @@ export function userspaceMarkdown(cells: readonly CompareCell[]): string[] {
   if (summary.size === 0) return [];
   const designs = [...summary.keys()];
   const faces = summary.get(designs[0] ?? '') ?? [];
-  const workloads = [...new Set(cells.filter((cell) => cell.userspace !== null).map((cell) => cell.workload))].length;
-  const rows = faces.map((face, index) => [face.label, ...designs.map((design) => {
-    const mine = summary.get(design)?.[index];
-    return mine === undefined || mine.workloads.length === 0 ? 'identical' : `changes (${mine.workloads.length}/${workloads})`;
-  })]);
+  const workloads = [
+    ...new Set(cells.filter((cell) => cell.userspace !== null).map((cell) => cell.workload)),
+  ].length;
+  const rows = faces.map((face, index) => [
+    face.label,
+    ...designs.map((design) => {
+      const mine = summary.get(design)?.[index];
+      return mine === undefined || mine.workloads.length === 0
+        ? 'identical'
+        : `changes (${mine.workloads.length}/${workloads})`;
+    }),
+  ]);
   const lines = markdownTable(['interface', ...designs], rows, 1 + designs.length);
   lines.push('');
   for (const design of designs) {
     const changed = (summary.get(design) ?? []).filter((face) => face.workloads.length > 0);
     if (changed.length === 0) {
-      lines.push(`- **${design}**: identical to ${referenceDesign} on every interface, in every workload.`);
+      lines.push(
+        `- **${design}**: identical to ${referenceDesign} on every interface, in every workload.`,
+      );
       continue;
     }
     lines.push(`- **${design}** changes ${changed.length} interfaces:`);
@@ -209,7 +276,11 @@ export function workloadRecord(workload: AnyWorkload) {
 }
 
 /** The `--format json` document (format swapcheck-compare, version 2). */
-export function compareJson(cells: readonly CompareCell[], weights: CostWeights | null, workloads: readonly AnyWorkload[] = []) {
+export function compareJson(
+  cells: readonly CompareCell[],
+  weights: CostWeights | null,
+  workloads: readonly AnyWorkload[] = [],
+) {
   return {
     format: 'swapcheck-compare',
     version: 2,
@@ -233,8 +304,24 @@ function delta(value: number | null, base: number | null, digits: number): strin
  * `swapcheck validate`'s costs: per workload, the proposal's figures with their difference
  * from its base design's, `value (+delta)`.
  */
-export function deltaText(cells: readonly CompareCell[], proposal: string, base: string, weights: CostWeights | null): string {
-  const headers = ['workload', 'verdict', 'B/page no memcg', 'B/page memcg', 'lookups/op', 'locks/op', 'rmap updates', 'scan slots', 'ns/op typical', 'ns/op high'];
+export function deltaText(
+  cells: readonly CompareCell[],
+  proposal: string,
+  base: string,
+  weights: CostWeights | null,
+): string {
+  const headers = [
+    'workload',
+    'verdict',
+    'B/page no memcg',
+    'B/page memcg',
+    'lookups/op',
+    'locks/op',
+    'rmap updates',
+    'scan slots',
+    'ns/op typical',
+    'ns/op high',
+  ];
   const rows: string[][] = [];
   const workloads = [...new Set(cells.map((cell) => cell.workload))];
   for (const workload of workloads) {
@@ -244,16 +331,25 @@ export function deltaText(cells: readonly CompareCell[], proposal: string, base:
     const a = figures(mine, weights);
     const b = figures(theirs, weights);
     rows.push([
-      workload, mine.failure === null ? 'pass' : 'FAIL',
-      delta(a.bytesPerPageNoMemcg, b.bytesPerPageNoMemcg, 1), delta(a.bytesPerPage, b.bytesPerPage, 1),
-      delta(a.lookupsPerOp, b.lookupsPerOp, 3), delta(a.locksPerOp, b.locksPerOp, 2),
-      delta(a.rmapUpdates, b.rmapUpdates, 0), delta(a.scanSlots, b.scanSlots, 0),
-      delta(a.nsPerOp?.typical ?? null, b.nsPerOp?.typical ?? null, 1), delta(a.nsPerOp?.high ?? null, b.nsPerOp?.high ?? null, 1),
+      workload,
+      mine.failure === null ? 'pass' : 'FAIL',
+      delta(a.bytesPerPageNoMemcg, b.bytesPerPageNoMemcg, 1),
+      delta(a.bytesPerPage, b.bytesPerPage, 1),
+      delta(a.lookupsPerOp, b.lookupsPerOp, 3),
+      delta(a.locksPerOp, b.locksPerOp, 2),
+      delta(a.rmapUpdates, b.rmapUpdates, 0),
+      delta(a.scanSlots, b.scanSlots, 0),
+      delta(a.nsPerOp?.typical ?? null, b.nsPerOp?.typical ?? null, 1),
+      delta(a.nsPerOp?.high ?? null, b.nsPerOp?.high ?? null, 1),
     ]);
   }
-  return [
-    `costs of ${proposal} against its base design ${base}: value (difference from ${base})`,
-    `layout: ${layoutSummary}`, ...weightsLine(weights),
-    ...alignedText([headers, ...rows], 2), ...failureLines(cells),
-  ].join('\n') + '\n';
+  return (
+    [
+      `costs of ${proposal} against its base design ${base}: value (difference from ${base})`,
+      `layout: ${layoutSummary}`,
+      ...weightsLine(weights),
+      ...alignedText([headers, ...rows], 2),
+      ...failureLines(cells),
+    ].join('\n') + '\n'
+  );
 }

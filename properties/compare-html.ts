@@ -21,7 +21,13 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { layoutSummary, metadataComponents } from '../lib/costs.ts';
 import type { CostWeights } from './cost-model.ts';
 import { figures, referenceDesign, type CompareCell } from './compare.ts';
-import { compareRows, fixed, resultHeaders, userspaceSummary, exampleText } from './compare-format.ts';
+import {
+  compareRows,
+  fixed,
+  resultHeaders,
+  userspaceSummary,
+  exampleText,
+} from './compare-format.ts';
 import type { AnyWorkload } from './workloads.ts';
 
 /** The chart data: one record per cell. */
@@ -51,7 +57,12 @@ function designDomain(cells: readonly CompareCell[]): string[] {
   return [...new Set(cells.map((cell) => cell.design))];
 }
 
-function barSpec(cells: readonly CompareCell[], data: readonly Datum[], field: keyof Datum, title: string): TopLevelSpec {
+function barSpec(
+  cells: readonly CompareCell[],
+  data: readonly Datum[],
+  field: keyof Datum,
+  title: string,
+): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
@@ -80,10 +91,21 @@ function timeSpec(cells: readonly CompareCell[], data: readonly Datum[]): TopLev
     title: 'estimated ns per op: bar at the typical weights, line from low to high',
     data: { values: data.filter((row) => row.nsTypical !== null) },
     layer: [
-      { mark: { type: 'bar', tooltip: true }, encoding: { ...encoding, y: { field: 'nsTypical', type: 'quantitative', title: 'ns per op' } } },
+      {
+        mark: { type: 'bar', tooltip: true },
+        encoding: {
+          ...encoding,
+          y: { field: 'nsTypical', type: 'quantitative', title: 'ns per op' },
+        },
+      },
       {
         mark: { type: 'rule', color: 'black' },
-        encoding: { ...encoding, color: { value: 'black' }, y: { field: 'nsLow', type: 'quantitative' }, y2: { field: 'nsHigh' } },
+        encoding: {
+          ...encoding,
+          color: { value: 'black' },
+          y: { field: 'nsLow', type: 'quantitative' },
+          y2: { field: 'nsHigh' },
+        },
       },
     ],
     width: 620,
@@ -92,10 +114,18 @@ function timeSpec(cells: readonly CompareCell[], data: readonly Datum[]): TopLev
 }
 
 /** The vega-lite specs of the report, by name. */
-export function compareSpecs(cells: readonly CompareCell[], weights: CostWeights | null = null): Record<string, TopLevelSpec> {
+export function compareSpecs(
+  cells: readonly CompareCell[],
+  weights: CostWeights | null = null,
+): Record<string, TopLevelSpec> {
   const data = chartData(cells, weights);
   const specs: Record<string, TopLevelSpec> = {
-    'bytes-per-page': barSpec(cells, data, 'bytesPerPage', 'peak metadata bytes per swapped page (64-bit, memcg)'),
+    'bytes-per-page': barSpec(
+      cells,
+      data,
+      'bytesPerPage',
+      'peak metadata bytes per swapped page (64-bit, memcg)',
+    ),
     'lookups-per-op': barSpec(cells, data, 'lookupsPerOp', 'index (xarray) lookups per op'),
     'hit-rate': barSpec(cells, data, 'hitRate', 'lookup-cache hit rate'),
   };
@@ -122,7 +152,11 @@ function inlineScript(pkg: string, file: string): string {
 }
 
 export function escapeHtml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;');
 }
 
 /** Renders one vega-lite spec to SVG in Node (vega's headless View). */
@@ -135,7 +169,12 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-function htmlTable(headers: readonly string[], rows: readonly (readonly string[])[], names: number, caption: string): string {
+function htmlTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  names: number,
+  caption: string,
+): string {
   const cell = (tag: string, text: string, column: number) =>
     `<${tag}${column < names ? '' : ' class="num"'}>${escapeHtml(text)}</${tag}>`;
   return [
@@ -143,7 +182,9 @@ function htmlTable(headers: readonly string[], rows: readonly (readonly string[]
     `<caption>${escapeHtml(caption)}</caption>`,
     `<thead><tr>${headers.map((text, column) => cell('th', text, column)).join('')}</tr></thead>`,
     '<tbody>',
-    ...rows.map((row) => `<tr>${row.map((text, column) => cell('td', text, column)).join('')}</tr>`),
+    ...rows.map(
+      (row) => `<tr>${row.map((text, column) => cell('td', text, column)).join('')}</tr>`,
+    ),
     '</tbody>',
     '</table>',
   ].join('\n');
@@ -160,9 +201,10 @@ export interface ReportFacts {
 }
 
 function workloadItem(workload: AnyWorkload): string {
-  const run = workload.kind === 'scale'
-    ? `${workload.pages.toLocaleString('en-US')} pages, no seed (written-out stream)`
-    : `${workload.ops} ops, seed ${workload.seed}`;
+  const run =
+    workload.kind === 'scale'
+      ? `${workload.pages.toLocaleString('en-US')} pages, no seed (written-out stream)`
+      : `${workload.ops} ops, seed ${workload.seed}`;
   return `<li><b>${escapeHtml(workload.name)}</b>: ${escapeHtml(workload.summary)} (${escapeHtml(run)})</li>`;
 }
 
@@ -171,22 +213,41 @@ function userspaceHtml(cells: readonly CompareCell[]): string {
   if (summary.size === 0) return '';
   const designs = [...summary.keys()];
   const faces = summary.get(designs[0] ?? '') ?? [];
-  const rows = faces.map((face, index) => [face.label, ...designs.map((design) => {
-    const mine = summary.get(design)?.[index];
-    return mine === undefined || mine.workloads.length === 0 ? 'identical' : `changes (${mine.workloads.length} workloads)`;
-  })]);
-  const examples = designs.flatMap((design) => (summary.get(design) ?? [])
-    .filter((face) => face.workloads.length > 0)
-    .map((face) => `<li><b>${escapeHtml(design)}</b>, ${escapeHtml(face.label)}: ${escapeHtml(exampleText(design, face))}</li>`));
+  const rows = faces.map((face, index) => [
+    face.label,
+    ...designs.map((design) => {
+      const mine = summary.get(design)?.[index];
+      return mine === undefined || mine.workloads.length === 0
+        ? 'identical'
+        : `changes (${mine.workloads.length} workloads)`;
+    }),
+  ]);
+  const examples = designs.flatMap((design) =>
+    (summary.get(design) ?? [])
+      .filter((face) => face.workloads.length > 0)
+      .map(
+        (face) =>
+          `<li><b>${escapeHtml(design)}</b>, ${escapeHtml(face.label)}: ${escapeHtml(exampleText(design, face))}</li>`,
+      ),
+  );
   return [
     `<h2>What userspace sees differently from ${referenceDesign}</h2>`,
-    htmlTable(['interface', ...designs], rows, 1 + designs.length, `userspace interfaces (lib/userspace-view.ts) against ${referenceDesign}`),
+    htmlTable(
+      ['interface', ...designs],
+      rows,
+      1 + designs.length,
+      `userspace interfaces (lib/userspace-view.ts) against ${referenceDesign}`,
+    ),
     examples.length === 0 ? '' : `<ul>\n${examples.join('\n')}\n</ul>`,
   ].join('\n');
 }
 
 /** A self-contained HTML report. `interactive: false` leaves out the vega scripts. */
-export async function compareHtml(cells: readonly CompareCell[], facts: ReportFacts, interactive = true): Promise<string> {
+export async function compareHtml(
+  cells: readonly CompareCell[],
+  facts: ReportFacts,
+  interactive = true,
+): Promise<string> {
   const specs = compareSpecs(cells, facts.weights);
   const charts: string[] = [];
   for (const [name, spec] of Object.entries(specs)) {
@@ -194,7 +255,12 @@ export async function compareHtml(cells: readonly CompareCell[], facts: ReportFa
   }
   const componentRows = cells.map((cell) => {
     const per = figures(cell).componentBytesPerPage;
-    return [cell.workload, cell.design, ...metadataComponents.map((key) => fixed(per === null ? null : per[key], 2)), fixed(figures(cell).bytesPerPage, 1)];
+    return [
+      cell.workload,
+      cell.design,
+      ...metadataComponents.map((key) => fixed(per === null ? null : per[key], 2)),
+      fixed(figures(cell).bytesPerPage, 1),
+    ];
   });
   const scale = facts.workloads.filter((workload) => workload.kind === 'scale');
   const caveats = [
@@ -210,11 +276,12 @@ export async function compareHtml(cells: readonly CompareCell[], facts: ReportFa
       : `Times are estimates, counts multiplied by per-event weights from ${facts.weights.file} (low, typical, high), not measurements.`,
   ];
   const embeds = JSON.stringify(specs).replaceAll('<', '\\u003c');
-  const scripts = interactive ? [
-    inlineScript('vega', 'build/vega.min.js'),
-    inlineScript('vega-lite', 'build/vega-lite.min.js'),
-    inlineScript('vega-embed', 'build/vega-embed.min.js'),
-    `<script>
+  const scripts = interactive
+    ? [
+        inlineScript('vega', 'build/vega.min.js'),
+        inlineScript('vega-lite', 'build/vega-lite.min.js'),
+        inlineScript('vega-embed', 'build/vega-embed.min.js'),
+        `<script>
 const specs = ${embeds};
 for (const [name, spec] of Object.entries(specs)) {
   vegaEmbed('#chart-' + name, spec, { actions: false }).catch((error) => {
@@ -222,7 +289,8 @@ for (const [name, spec] of Object.entries(specs)) {
   });
 }
 </script>`,
-  ].join('\n') : '';
+      ].join('\n')
+    : '';
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -26,14 +26,27 @@ export function readScaleResults(path: string, shown = path): CompareResults {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(`${shown}: ${code === undefined ? 'not JSON' : `cannot read (${code})`}`);
   }
-  const report = doc as { format?: unknown; version?: unknown; workloads?: unknown; cells?: unknown };
-  if (report.format !== 'swapcheck-compare' || report.version !== 2 || !Array.isArray(report.workloads) || !Array.isArray(report.cells)) {
-    throw new InputError(`${shown}: not a swapcheck-compare version 2 report (swapcheck compare --format json)`);
+  const report = doc as {
+    format?: unknown;
+    version?: unknown;
+    workloads?: unknown;
+    cells?: unknown;
+  };
+  if (
+    report.format !== 'swapcheck-compare' ||
+    report.version !== 2 ||
+    !Array.isArray(report.workloads) ||
+    !Array.isArray(report.cells)
+  ) {
+    throw new InputError(
+      `${shown}: not a swapcheck-compare version 2 report (swapcheck compare --format json)`,
+    );
   }
   const workloads: ScaleWorkload[] = [];
   for (const record of report.workloads as { kind?: unknown; size?: unknown; name?: unknown }[]) {
     if (record.kind !== 'scale') continue;
-    if (typeof record.size !== 'number') throw new InputError(`${shown}: scale workload ${String(record.name)} has no size`);
+    if (typeof record.size !== 'number')
+      throw new InputError(`${shown}: scale workload ${String(record.name)} has no size`);
     workloads.push(scaleWorkload(record.size));
   }
   const names = new Set(workloads.map((workload) => workload.name));

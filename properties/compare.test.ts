@@ -19,10 +19,23 @@ import { createSystem } from '../impl/designs.ts';
 import { reportDate } from '../cli/compare-command.ts';
 import { runCaptured } from '../cli/captured-io.ts';
 import { main } from '../cli/program.ts';
-import { compareDesigns, compareOne, designRank, figures, orderDesigns, type CompareCell } from './compare.ts';
+import {
+  compareDesigns,
+  compareOne,
+  designRank,
+  figures,
+  orderDesigns,
+  type CompareCell,
+} from './compare.ts';
 import { comparisonDoc } from './compare-doc.ts';
 import { compareJson, compareText, userspaceSummary } from './compare-format.ts';
-import { chartData, compareHtml, compareSpecs, renderSvg, type ReportFacts } from './compare-html.ts';
+import {
+  chartData,
+  compareHtml,
+  compareSpecs,
+  renderSvg,
+  type ReportFacts,
+} from './compare-html.ts';
 import { readScaleResults } from './compare-results.ts';
 import { defaultWeights } from './cost-model.ts';
 import { designNames, resolveDesign } from './design-registry.ts';
@@ -33,13 +46,21 @@ let cells: CompareCell[] = [];
 const weights = defaultWeights();
 
 beforeAll(() => {
-  cells = compareDesigns(designNames().map((name) => resolveDesign(name)), workloads, { userspace: true });
+  cells = compareDesigns(
+    designNames().map((name) => resolveDesign(name)),
+    workloads,
+    { userspace: true },
+  );
 }, 600_000);
 
 describe('compare', () => {
   it('runs every workload on every design, and every design passes', () => {
     expect(cells).toHaveLength(designNames().length * workloads.length);
-    expect(cells.filter((cell) => cell.failure !== null).map((cell) => `${cell.design}/${cell.workload}`)).toEqual([]);
+    expect(
+      cells
+        .filter((cell) => cell.failure !== null)
+        .map((cell) => `${cell.design}/${cell.workload}`),
+    ).toEqual([]);
     for (const cell of cells) expect(cell.peakSwappedPages).toBeGreaterThan(0);
   });
 
@@ -59,22 +80,31 @@ describe('compare', () => {
       // No memcg <= deferred (RFC v2) <= eager, equal where no physical table backs virtual entries.
       expect(f.bytesPerPageNoMemcg).toBeLessThan(f.bytesPerPage ?? 0);
       expect(f.bytesPerPage).toBeLessThanOrEqual(f.bytesPerPageEager ?? 0);
-      if (cell.design === 'classic' || cell.design.startsWith('vswap-direct')) expect(f.bytesPerPage).toBe(f.bytesPerPageEager);
-      if (cell.design === 'vswap-all') expect(f.bytesPerPage).toBeLessThan(f.bytesPerPageEager ?? 0);
+      if (cell.design === 'classic' || cell.design.startsWith('vswap-direct'))
+        expect(f.bytesPerPage).toBe(f.bytesPerPageEager);
+      if (cell.design === 'vswap-all')
+        expect(f.bytesPerPage).toBeLessThan(f.bytesPerPageEager ?? 0);
       expect(f.nsPerOp?.low).toBeLessThan(f.nsPerOp?.typical ?? 0);
       expect(f.nsPerOp?.typical).toBeLessThan(f.nsPerOp?.high ?? 0);
     }
   });
 
   it('matches the committed docs/design-comparison.md', () => {
-    const committed = readFileSync(new URL('../docs/design-comparison.md', import.meta.url), 'utf8');
+    const committed = readFileSync(
+      new URL('../docs/design-comparison.md', import.meta.url),
+      'utf8',
+    );
     expect(committed).toBe(comparisonDoc(cells, weights, readScaleResults(scaleReport.pathname)));
   });
 
   it('matches the committed scale report at 10^4 pages (the larger sizes take minutes)', () => {
     const stored = readScaleResults(scaleReport.pathname);
     expect(stored.workloads.map((workload) => workload.name)).toContain('scale-1e4');
-    const live = compareDesigns(designNames().map((name) => resolveDesign(name)), [scaleWorkload(10_000)], { userspace: true });
+    const live = compareDesigns(
+      designNames().map((name) => resolveDesign(name)),
+      [scaleWorkload(10_000)],
+      { userspace: true },
+    );
     const committed = stored.cells.filter((cell) => cell.workload === 'scale-1e4');
     expect(JSON.parse(JSON.stringify(live))).toEqual(committed);
     for (const cell of live) expect(cell.failure).toBeNull();
@@ -91,10 +121,20 @@ describe('compare', () => {
   });
 
   it('orders designs classic first, then by family, variants after their base', () => {
-    const named = ['lazy-rmap', 'vswap-direct[lookupCache=validated]', 'vswap-direct', 'classic', 'vswap-rfc']
-      .map((name) => ({ name }));
-    expect(orderDesigns(named).map((design) => design.name))
-      .toEqual(['classic', 'vswap-rfc', 'vswap-direct', 'vswap-direct[lookupCache=validated]', 'lazy-rmap']);
+    const named = [
+      'lazy-rmap',
+      'vswap-direct[lookupCache=validated]',
+      'vswap-direct',
+      'classic',
+      'vswap-rfc',
+    ].map((name) => ({ name }));
+    expect(orderDesigns(named).map((design) => design.name)).toEqual([
+      'classic',
+      'vswap-rfc',
+      'vswap-direct',
+      'vswap-direct[lookupCache=validated]',
+      'lazy-rmap',
+    ]);
     expect(designRank('classic')).toBe(0);
   });
 
@@ -124,7 +164,10 @@ describe('the HTML report', () => {
     expect(html).toContain('64-bit kernel layout');
     expect(html.match(/<svg/g)).toHaveLength(Object.keys(compareSpecs(cells, weights)).length);
     // Designs in report order in the first table: classic's row comes first.
-    const firstRow = html.slice(html.indexOf('<tbody>'), html.indexOf('</tr>', html.indexOf('<tbody>')));
+    const firstRow = html.slice(
+      html.indexOf('<tbody>'),
+      html.indexOf('</tr>', html.indexOf('<tbody>')),
+    );
     expect(firstRow).toContain('<td>classic</td>');
     expect(await compareHtml(cells, facts(), false)).toBe(html);
   });
@@ -136,7 +179,15 @@ describe('the HTML report', () => {
     const saved = process.env['SOURCE_DATE_EPOCH'];
     process.env['SOURCE_DATE_EPOCH'] = '1767225600';
     try {
-      const args = ['compare', '--workload', 'disk-only', '--design', 'classic,vswap-direct', '--format', 'html'];
+      const args = [
+        'compare',
+        '--workload',
+        'disk-only',
+        '--design',
+        'classic,vswap-direct',
+        '--format',
+        'html',
+      ];
       const first = await runCaptured(main, args, process.cwd());
       const second = await runCaptured(main, args, process.cwd());
       expect(first.code).toBe(0);
@@ -152,9 +203,17 @@ describe('the HTML report', () => {
     const html = await compareHtml(cells, facts());
     expect(html.split('<script>').length).toBe(html.split('</script>').length);
     expect(html).toContain('vegaEmbed(');
-    const embedded = html.slice(html.lastIndexOf('const specs = ') + 'const specs = '.length, html.lastIndexOf(';\nfor (const'));
+    const embedded = html.slice(
+      html.lastIndexOf('const specs = ') + 'const specs = '.length,
+      html.lastIndexOf(';\nfor (const'),
+    );
     const specs = JSON.parse(embedded) as Record<string, { data: { values: unknown[] } }>;
-    expect(Object.keys(specs)).toEqual(['bytes-per-page', 'lookups-per-op', 'hit-rate', 'time-per-op']);
+    expect(Object.keys(specs)).toEqual([
+      'bytes-per-page',
+      'lookups-per-op',
+      'hit-rate',
+      'time-per-op',
+    ]);
     expect(specs['bytes-per-page']?.data.values).toEqual(chartData(cells, weights));
   });
 

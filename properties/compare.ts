@@ -72,19 +72,31 @@ export function figures(cell: CompareCell, weights: CostWeights | null = null): 
   const report = cell.costs;
   if (report === null) {
     return {
-      bytesPerPage: null, bytesPerPageNoMemcg: null, bytesPerPageEager: null, componentBytesPerPage: null,
-      lookupsPerOp: null, nodesPerOp: null, hitRate: null, rmapUpdates: null, scanSlots: null,
-      redirections: null, locksPerOp: null, nsPerOp: null,
+      bytesPerPage: null,
+      bytesPerPageNoMemcg: null,
+      bytesPerPageEager: null,
+      componentBytesPerPage: null,
+      lookupsPerOp: null,
+      nodesPerOp: null,
+      hitRate: null,
+      rmapUpdates: null,
+      scanSlots: null,
+      redirections: null,
+      locksPerOp: null,
+      nsPerOp: null,
     };
   }
   const counts = report.counts;
   const pages = cell.peakSwappedPages;
-  const perPage = Object.fromEntries(metadataComponents.map((key) =>
-    [key, pages === 0 ? 0 : (report.peakBytes[key] ?? 0) / pages])) as unknown as MetadataBytes;
+  const perPage = Object.fromEntries(
+    metadataComponents.map((key) => [key, pages === 0 ? 0 : (report.peakBytes[key] ?? 0) / pages]),
+  ) as unknown as MetadataBytes;
   return {
     bytesPerPage: ratio(report.peakTotalBytes, pages),
-    bytesPerPageNoMemcg: report.memcg === undefined ? null : ratio(report.memcg.peakTotalNoMemcg, pages),
-    bytesPerPageEager: report.memcg === undefined ? null : ratio(report.memcg.peakTotalEager, pages),
+    bytesPerPageNoMemcg:
+      report.memcg === undefined ? null : ratio(report.memcg.peakTotalNoMemcg, pages),
+    bytesPerPageEager:
+      report.memcg === undefined ? null : ratio(report.memcg.peakTotalEager, pages),
     componentBytesPerPage: perPage,
     lookupsPerOp: ratio(counts.indexLookups, counts.ops),
     nodesPerOp: ratio(counts.indexNodesWalked, counts.ops),
@@ -114,8 +126,12 @@ export interface CompareOneOptions {
 }
 
 /** Replays one stream on one design. */
-export function compareOne(design: DesignUnderTest, workload: AnyWorkload, plan: WorkloadPlan,
-  options: CompareOneOptions = {}): CompareCell {
+export function compareOne(
+  design: DesignUnderTest,
+  workload: AnyWorkload,
+  plan: WorkloadPlan,
+  options: CompareOneOptions = {},
+): CompareCell {
   let system: SwapSystem | null = null;
   let checker: Checker | null = null;
   let peak = 0;
@@ -186,7 +202,8 @@ export function designRank(name: string): number {
 
 /** `designs` in report order (stable for equal ranks). */
 export function orderDesigns<T extends { readonly name: string }>(designs: readonly T[]): T[] {
-  return designs.map((design, index) => ({ design, index }))
+  return designs
+    .map((design, index) => ({ design, index }))
     .sort((a, b) => designRank(a.design.name) - designRank(b.design.name) || a.index - b.index)
     .map(({ design }) => design);
 }
@@ -199,8 +216,11 @@ export interface CompareOptions {
 }
 
 /** Every workload on every design, workload by workload, designs in report order. */
-export function compareDesigns(designs: readonly DesignUnderTest[], chosen: readonly AnyWorkload[],
-  options: CompareOptions = {}): CompareCell[] {
+export function compareDesigns(
+  designs: readonly DesignUnderTest[],
+  chosen: readonly AnyWorkload[],
+  options: CompareOptions = {},
+): CompareCell[] {
   const ordered = orderDesigns(designs);
   const cells: CompareCell[] = [];
   for (const workload of chosen) {
@@ -210,7 +230,9 @@ export function compareDesigns(designs: readonly DesignUnderTest[], chosen: read
       views = new Map();
       const reference = ordered.find((design) => design.name === referenceDesign);
       const started = performance.now();
-      const cell = compareOne(reference ?? resolveDesign(referenceDesign), workload, plan, { recordViews: views });
+      const cell = compareOne(reference ?? resolveDesign(referenceDesign), workload, plan, {
+        recordViews: views,
+      });
       if (reference !== undefined) {
         cells.push(cell);
         options.progress?.(cell, performance.now() - started);
@@ -219,7 +241,12 @@ export function compareDesigns(designs: readonly DesignUnderTest[], chosen: read
     for (const design of ordered) {
       if (views !== undefined && design.name === referenceDesign) continue;
       const started = performance.now();
-      const cell = compareOne(design, workload, plan, views === undefined ? {} : { againstViews: views });
+      const cell = compareOne(
+        design,
+        workload,
+        plan,
+        views === undefined ? {} : { againstViews: views },
+      );
       cells.push(cell);
       options.progress?.(cell, performance.now() - started);
     }

@@ -9,7 +9,13 @@
  * Not covered here: outcomes and the identity map (properties/checker.ts), rendering a
  * difference (properties/diff.ts, properties/divergence.ts).
  */
-import type { DeviceView, EntryView, FolioView, HolderView, Observation } from '../lib/observation.ts';
+import type {
+  DeviceView,
+  EntryView,
+  FolioView,
+  HolderView,
+  Observation,
+} from '../lib/observation.ts';
 import { plainEqual } from './diff.ts';
 
 /** Every key of any variant of a union. */
@@ -79,7 +85,8 @@ const fieldsByView: Readonly<Record<ViewName, Readonly<Record<string, true>>>> =
 /** Every compared field as `view.field` (e.g. `entry.shadow`), in list order. */
 export function comparedFieldIds(): string[] {
   return (Object.keys(fieldsByView) as ViewName[]).flatMap((view) =>
-    Object.keys(fieldsByView[view]).map((field) => `${view}.${field}`));
+    Object.keys(fieldsByView[view]).map((field) => `${view}.${field}`),
+  );
 }
 
 const holderKeys = Object.keys(holderFieldsCompared);
@@ -94,7 +101,11 @@ function fieldsEqual(keys: readonly string[], expected: object, actual: object):
   return true;
 }
 
-function listsEqual(keys: readonly string[], expected: readonly object[], actual: readonly object[]): boolean {
+function listsEqual(
+  keys: readonly string[],
+  expected: readonly object[],
+  actual: readonly object[],
+): boolean {
   if (expected.length !== actual.length) return false;
   for (let i = 0; i < expected.length; i++) {
     if (!fieldsEqual(keys, expected[i] as object, actual[i] as object)) return false;
@@ -131,9 +142,14 @@ const observationKeys = Object.keys(observationFieldsCompared) as (keyof Observa
 export function observationsEqual(expected: Observation, actual: Observation): boolean {
   for (const key of observationKeys) {
     const itemKeys = itemKeysOf[key];
-    const equal = itemKeys === undefined
-      ? plainEqual(expected[key], actual[key])
-      : listsEqual(itemKeys, expected[key] as readonly object[], actual[key] as readonly object[]);
+    const equal =
+      itemKeys === undefined
+        ? plainEqual(expected[key], actual[key])
+        : listsEqual(
+            itemKeys,
+            expected[key] as readonly object[],
+            actual[key] as readonly object[],
+          );
     if (!equal) return false;
   }
   return true;

@@ -19,7 +19,13 @@ import { InputError } from './trace.ts';
 
 /** The weights a file must give, in presentation order. */
 export const weightNames = [
-  'indexNode', 'clusterLock', 'tableRead', 'tableWrite', 'rmapUpdate', 'scanSlot', 'cacheLineMiss',
+  'indexNode',
+  'clusterLock',
+  'tableRead',
+  'tableWrite',
+  'rmapUpdate',
+  'scanSlot',
+  'cacheLineMiss',
 ] as const;
 
 export type WeightName = (typeof weightNames)[number];
@@ -64,35 +70,43 @@ export function timePerOp(counts: CostCounts, weights: CostWeights): Spread | nu
   if (counts.ops === 0) return null;
   const events = weightedEvents(counts);
   const at = (end: keyof Spread) =>
-    weightNames.reduce((sum, name) => sum + events[name] * weights.weights[name][end], 0) / counts.ops;
+    weightNames.reduce((sum, name) => sum + events[name] * weights.weights[name][end], 0) /
+    counts.ops;
   return { low: at('low'), typical: at('typical'), high: at('high') };
 }
 
 /** The one-line reason a parsed document is not a weights file, or null. */
 function problemOf(doc: unknown): string | null {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return 'expected a JSON object';
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    return 'expected a JSON object';
   const record = doc as Record<string, unknown>;
   if (record['format'] !== weightsFormat) return `format must be "${weightsFormat}"`;
   if (record['version'] !== 1) return 'version must be 1';
   if (record['unit'] !== 'ns') return 'unit must be "ns"';
   const weights = record['weights'];
-  if (typeof weights !== 'object' || weights === null || Array.isArray(weights)) return 'weights must be an object';
+  if (typeof weights !== 'object' || weights === null || Array.isArray(weights))
+    return 'weights must be an object';
   const given = weights as Record<string, unknown>;
   for (const name of Object.keys(given)) {
-    if (!(weightNames as readonly string[]).includes(name)) return `weights.${name} is not a weight (known: ${weightNames.join(', ')})`;
+    if (!(weightNames as readonly string[]).includes(name))
+      return `weights.${name} is not a weight (known: ${weightNames.join(', ')})`;
   }
   for (const name of weightNames) {
     const weight = given[name];
-    if (typeof weight !== 'object' || weight === null || Array.isArray(weight)) return `weights.${name} is missing`;
+    if (typeof weight !== 'object' || weight === null || Array.isArray(weight))
+      return `weights.${name} is missing`;
     const fields = weight as Record<string, unknown>;
     for (const end of ['low', 'typical', 'high'] as const) {
       const value = fields[end];
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return `weights.${name}.${end} must be a number >= 0`;
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+        return `weights.${name}.${end} must be a number >= 0`;
     }
     const { low, typical, high } = fields as unknown as Spread;
-    if (!(low <= typical && typical <= high)) return `weights.${name} needs low <= typical <= high (got ${low}, ${typical}, ${high})`;
+    if (!(low <= typical && typical <= high))
+      return `weights.${name} needs low <= typical <= high (got ${low}, ${typical}, ${high})`;
     for (const text of ['counts', 'source'] as const) {
-      if (fields[text] !== undefined && typeof fields[text] !== 'string') return `weights.${name}.${text} must be a string`;
+      if (fields[text] !== undefined && typeof fields[text] !== 'string')
+        return `weights.${name}.${text} must be a string`;
     }
   }
   return null;
@@ -109,13 +123,21 @@ export function parseWeights(text: string, file: string): CostWeights {
   const problem = problemOf(doc);
   if (problem !== null) throw new InputError(`${file}: ${problem}`);
   const given = (doc as { weights: Record<WeightName, Partial<Weight>> }).weights;
-  const weights = Object.fromEntries(weightNames.map((name) => {
-    const weight = given[name];
-    return [name, {
-      low: weight.low ?? 0, typical: weight.typical ?? 0, high: weight.high ?? 0,
-      counts: weight.counts ?? '', source: weight.source ?? '',
-    }];
-  })) as Record<WeightName, Weight>;
+  const weights = Object.fromEntries(
+    weightNames.map((name) => {
+      const weight = given[name];
+      return [
+        name,
+        {
+          low: weight.low ?? 0,
+          typical: weight.typical ?? 0,
+          high: weight.high ?? 0,
+          counts: weight.counts ?? '',
+          source: weight.source ?? '',
+        },
+      ];
+    }),
+  ) as Record<WeightName, Weight>;
   return { file, weights };
 }
 
@@ -125,7 +147,9 @@ export function readWeights(path: string, shown = path): CostWeights {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new InputError(`${shown}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new InputError(
+      `${shown}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   return parseWeights(text, shown);
 }

@@ -16,7 +16,13 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import * as v from 'valibot';
-import { designRefSchema, describeIssues, InputError, knobsSchema, type DesignRef } from './trace.ts';
+import {
+  designRefSchema,
+  describeIssues,
+  InputError,
+  knobsSchema,
+  type DesignRef,
+} from './trace.ts';
 
 /** File extensions that name a proposal module. */
 const moduleExtensions = ['.js', '.mjs', '.cjs', '.ts', '.mts'];
@@ -32,7 +38,9 @@ const knobKeys = Object.keys(knobsSchema.entries);
 export function parseDesignSpelling(text: string): DesignRef {
   const match = /^([A-Za-z0-9_-]+)(?:\[([^\]]*)\])?$/.exec(text);
   if (match === null) {
-    throw new InputError(`--design: '${text}' is not a design name (NAME or NAME[knob=value,mutant=NAME]), a knob file (.json) or a module (.js, .mjs)`);
+    throw new InputError(
+      `--design: '${text}' is not a design name (NAME or NAME[knob=value,mutant=NAME]), a knob file (.json) or a module (.js, .mjs)`,
+    );
   }
   const base = match[1] as string;
   if (match[2] === undefined) return base;
@@ -45,10 +53,14 @@ export function parseDesignSpelling(text: string): DesignRef {
     }
     if (key === 'mutant') mutant = value;
     else if (knobKeys.includes(key)) knobs[key] = value;
-    else throw new InputError(`--design: unknown knob '${key}' in '${text}' (knobs: ${[...knobKeys, 'mutant'].join(', ')})`);
+    else
+      throw new InputError(
+        `--design: unknown knob '${key}' in '${text}' (knobs: ${[...knobKeys, 'mutant'].join(', ')})`,
+      );
   }
   const result = v.safeParse(knobsSchema, knobs);
-  if (!result.success) throw new InputError(`--design: '${text}': knobs.${describeIssues(result.issues)}`);
+  if (!result.success)
+    throw new InputError(`--design: '${text}': knobs.${describeIssues(result.issues)}`);
   return {
     base,
     ...(Object.keys(knobs).length === 0 ? {} : { knobs: result.output }),
@@ -93,6 +105,9 @@ export function designSpelling(ref: DesignRef): string {
 
 /** A design name as a file-name part: lower-case letters, digits and single dashes. */
 export function designSlug(name: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return slug === '' ? 'design' : slug;
 }

@@ -53,7 +53,8 @@ export function moduleDesign(path: string): DesignUnderTest | undefined {
 export function resolveDesign(ref: DesignRef): DesignUnderTest {
   if (typeof ref !== 'string' && 'module' in ref) {
     const design = moduleDesigns.get(ref.module);
-    if (design === undefined) throw new InputError(`design module '${ref.module}' was not loaded (loadDesign() first)`);
+    if (design === undefined)
+      throw new InputError(`design module '${ref.module}' was not loaded (loadDesign() first)`);
     return design;
   }
   const baseName = typeof ref === 'string' ? ref : ref.base;
@@ -62,7 +63,9 @@ export function resolveDesign(ref: DesignRef): DesignUnderTest {
     throw new InputError(`unknown design '${baseName}' (known: ${designNames().join(', ')})`);
   }
   if (typeof ref === 'string') return designFromKnobs(baseName, base.knobs);
-  const overrides = Object.fromEntries(Object.entries(ref.knobs ?? {}).filter(([, value]) => value !== undefined));
+  const overrides = Object.fromEntries(
+    Object.entries(ref.knobs ?? {}).filter(([, value]) => value !== undefined),
+  );
   const knobs: Knobs = { ...base.knobs, ...overrides };
   const labels = Object.entries(overrides).map(([key, value]) => `${key}=${String(value)}`);
   if (ref.mutant !== undefined) {

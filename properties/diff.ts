@@ -32,7 +32,11 @@ export function firstDifference(expected: unknown, actual: unknown, path = ''): 
   if (isRecord(expected) && isRecord(actual)) {
     const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
     for (const key of [...keys].sort()) {
-      const difference = firstDifference(expected[key], actual[key], path === '' ? key : `${path}.${key}`);
+      const difference = firstDifference(
+        expected[key],
+        actual[key],
+        path === '' ? key : `${path}.${key}`,
+      );
       if (difference !== null) return difference;
     }
     return null;
@@ -47,7 +51,12 @@ export function firstDifference(expected: unknown, actual: unknown, path = ''): 
  */
 export function plainEqual(expected: unknown, actual: unknown): boolean {
   if (expected === actual) return true;
-  if (typeof expected !== 'object' || typeof actual !== 'object' || expected === null || actual === null) {
+  if (
+    typeof expected !== 'object' ||
+    typeof actual !== 'object' ||
+    expected === null ||
+    actual === null
+  ) {
     return false;
   }
   if (Array.isArray(expected)) {

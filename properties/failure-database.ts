@@ -18,7 +18,15 @@ import type { Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import type { SavedFailure } from './campaign.ts';
 import { designSlug, designSpelling } from './design-ref.ts';
-import { formatTrace, parseTrace, resolveConfig, traceFormat, traceVersion, writeFileAtomic, type DesignRef } from './trace.ts';
+import {
+  formatTrace,
+  parseTrace,
+  resolveConfig,
+  traceFormat,
+  traceVersion,
+  writeFileAtomic,
+  type DesignRef,
+} from './trace.ts';
 
 export class FailureDatabase {
   readonly dir: string;
@@ -39,13 +47,22 @@ export class FailureDatabase {
     const dir = this.designDir(ref);
     if (!existsSync(dir)) return [];
     const saved: SavedFailure[] = [];
-    for (const name of readdirSync(dir).filter((file) => file.endsWith('.json')).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((file) => file.endsWith('.json'))
+      .sort()) {
       const path = join(dir, name);
       try {
         const trace = parseTrace(readFileSync(path, 'utf8'), path);
-        saved.push({ path, design: trace.design, config: resolveConfig(trace.config), ops: trace.ops });
+        saved.push({
+          path,
+          design: trace.design,
+          config: resolveConfig(trace.config),
+          ops: trace.ops,
+        });
       } catch (error) {
-        this.warn(`failure database: skipped ${path}: ${(error as Error).message.split('\n')[0] ?? ''}`);
+        this.warn(
+          `failure database: skipped ${path}: ${(error as Error).message.split('\n')[0] ?? ''}`,
+        );
       }
     }
     return saved;
@@ -53,10 +70,29 @@ export class FailureDatabase {
 
   /** Saves a failing op list of `ref` that failed on `failedOn` (`ref` with the failing run's
    * knobs; `ref` itself by default); returns its path. */
-  save(ref: DesignRef, config: Config, ops: readonly Op[], note: string, failedOn: DesignRef = ref): string {
-    const hash = createHash('sha256').update(JSON.stringify({ config, ops })).digest('hex').slice(0, 16);
+  save(
+    ref: DesignRef,
+    config: Config,
+    ops: readonly Op[],
+    note: string,
+    failedOn: DesignRef = ref,
+  ): string {
+    const hash = createHash('sha256')
+      .update(JSON.stringify({ config, ops }))
+      .digest('hex')
+      .slice(0, 16);
     const path = join(this.designDir(ref), `${hash}.json`);
-    writeFileAtomic(path, formatTrace({ format: traceFormat, version: traceVersion, design: failedOn, config, note, ops }));
+    writeFileAtomic(
+      path,
+      formatTrace({
+        format: traceFormat,
+        version: traceVersion,
+        design: failedOn,
+        config,
+        note,
+        ops,
+      }),
+    );
     return path;
   }
 

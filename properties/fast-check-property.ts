@@ -50,40 +50,64 @@ function chance(p: number): fc.Arbitrary<boolean> {
   const weight = Math.round(p * 1000);
   if (weight <= 0) return fc.constant(false);
   if (weight >= 1000) return fc.constant(true);
-  return fc.oneof({ arbitrary: fc.constant(true), weight }, { arbitrary: fc.constant(false), weight: 1000 - weight });
+  return fc.oneof(
+    { arbitrary: fc.constant(true), weight },
+    { arbitrary: fc.constant(false), weight: 1000 - weight },
+  );
 }
 
 /** A template of `swarm`, as the campaign's drawTemplate() draws it. */
 function templateOf(swarm: Swarm): fc.Arbitrary<OpTemplate> {
   const enabled = opNames.filter((name) => swarm.weights[name] > 0);
-  const kinds = fc.oneof(...enabled.map((name) => ({ arbitrary: fc.constant<OpName>(name), weight: swarm.weights[name] })));
-  return kinds.chain((kind) => fc.record({
-    pick: fc.integer({ min: 0, max: templatePickMax }),
-    pick2: fc.integer({ min: 0, max: templatePickMax }),
-    cpu: fc.integer({ min: 0, max: 7 }),
-    order: fc.integer({ min: 0, max: 3 }),
-    // One write in six stores a zero page.
-    value: fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.integer({ min: 1, max: 0x3fffffff }), weight: 5 }),
-    flag: chance(flagProbability(kind, swarm)),
-    flag2: chance(kind === 'writeout' ? 0.1 : 0),
-    advance: chance(swarm.advanceShare),
-    advanceFlag: chance(flagProbability('fork', swarm)),
-  }).map(({ advance, advanceFlag, flag2, ...numbers }): OpTemplate => ({
-    kind,
-    ...numbers,
-    lifecycleBias: true,
-    ...(flag2 ? { flag2 } : {}),
-    ...(swarm.pressure ? { pressure: true } : {}),
-    ...(advance ? { advance: true, flag: advanceFlag } : {}),
-  })));
+  const kinds = fc.oneof(
+    ...enabled.map((name) => ({
+      arbitrary: fc.constant<OpName>(name),
+      weight: swarm.weights[name],
+    })),
+  );
+  return kinds.chain((kind) =>
+    fc
+      .record({
+        pick: fc.integer({ min: 0, max: templatePickMax }),
+        pick2: fc.integer({ min: 0, max: templatePickMax }),
+        cpu: fc.integer({ min: 0, max: 7 }),
+        order: fc.integer({ min: 0, max: 3 }),
+        // One write in six stores a zero page.
+        value: fc.oneof(
+          { arbitrary: fc.constant(0), weight: 1 },
+          { arbitrary: fc.integer({ min: 1, max: 0x3fffffff }), weight: 5 },
+        ),
+        flag: chance(flagProbability(kind, swarm)),
+        flag2: chance(kind === 'writeout' ? 0.1 : 0),
+        advance: chance(swarm.advanceShare),
+        advanceFlag: chance(flagProbability('fork', swarm)),
+      })
+      .map(({ advance, advanceFlag, flag2, ...numbers }): OpTemplate => ({
+        kind,
+        ...numbers,
+        lifecycleBias: true,
+        ...(flag2 ? { flag2 } : {}),
+        ...(swarm.pressure ? { pressure: true } : {}),
+        ...(advance ? { advance: true, flag: advanceFlag } : {}),
+      })),
+  );
 }
 
 /** Runs over `configs`: a config, a swarm seed, then the swarm's templates. */
 export function propertyRunArbitrary(configs: readonly Config[]): fc.Arbitrary<PropertyRun> {
-  return fc.record({ config: fc.constantFrom(...configs), swarmSeed: fc.integer({ min: 0, max: 0xffffffff }) })
+  return fc
+    .record({
+      config: fc.constantFrom(...configs),
+      swarmSeed: fc.integer({ min: 0, max: 0xffffffff }),
+    })
     .chain(({ config, swarmSeed }) => {
       const swarm = drawSwarm(new Prng(swarmSeed));
-      return fc.array(templateOf(swarm), { minLength: propertyTemplatesMin, maxLength: propertyTemplatesMax, size: 'max' })
+      return fc
+        .array(templateOf(swarm), {
+          minLength: propertyTemplatesMin,
+          maxLength: propertyTemplatesMax,
+          size: 'max',
+        })
         .map((templates) => ({ config, swarmSeed, templates }));
     });
 }
@@ -91,7 +115,9 @@ export function propertyRunArbitrary(configs: readonly Config[]): fc.Arbitrary<P
 /** Applies a generated run to `design`: the swapons, the templates resolved against the
  * model, the drain. The ops that ran and the first failure (its exact step). */
 export function applyPropertyRun(
-  design: DesignUnderTest, run: PropertyRun, checker: CheckerOptions = checkerOptionsCampaign,
+  design: DesignUnderTest,
+  run: PropertyRun,
+  checker: CheckerOptions = checkerOptionsCampaign,
 ): { ops: readonly Op[]; failure: Failure | null } {
   const prng = new Prng(run.swarmSeed);
   const swarm = drawSwarm(prng);
@@ -152,7 +178,8 @@ export function checkProperty(design: DesignUnderTest, options: PropertyOptions)
       runs++;
       const { ops, failure } = applyPropertyRun(design, run);
       if (failure === null) return true;
-      if (options.clean !== undefined && replayOps(options.clean, run.config, ops).failure !== null) return true;
+      if (options.clean !== undefined && replayOps(options.clean, run.config, ops).failure !== null)
+        return true;
       found = { config: run.config, ops, failure };
       return false;
     }),
@@ -161,22 +188,44 @@ export function checkProperty(design: DesignUnderTest, options: PropertyOptions)
   const hit = found as { config: Config; ops: readonly Op[]; failure: Failure } | null;
   if (hit === null) return { seed: options.seed, numRuns: options.numRuns, runs, failure: null };
   const clean = options.clean;
-  const shrunk = options.shrink === undefined ? null : shrinkTrace(
-    design, hit.config, hit.ops, hit.failure, options.shrink, undefined, options.configs,
-    clean === undefined ? {} : { alsoKeeps: (_failure, candidate, on) => replayOps(clean, on, candidate).failure === null },
-  );
+  const shrunk =
+    options.shrink === undefined
+      ? null
+      : shrinkTrace(
+          design,
+          hit.config,
+          hit.ops,
+          hit.failure,
+          options.shrink,
+          undefined,
+          options.configs,
+          clean === undefined
+            ? {}
+            : {
+                alsoKeeps: (_failure, candidate, on) =>
+                  replayOps(clean, on, candidate).failure === null,
+              },
+        );
   return { seed: options.seed, numRuns: options.numRuns, runs, failure: { ...hit, shrunk } };
 }
 
 /** The project's report of a failed property: seed, run, the shrunk ops, what broke, and the
  * command that reruns it (`rerun`). */
-export function formatPropertyFailure(design: string, verdict: PropertyVerdict, rerun: string): string {
+export function formatPropertyFailure(
+  design: string,
+  verdict: PropertyVerdict,
+  rerun: string,
+): string {
   const found = verdict.failure;
-  if (found === null) return `${design}: the property held for ${verdict.runs} runs (seed ${verdict.seed})`;
+  if (found === null)
+    return `${design}: the property held for ${verdict.runs} runs (seed ${verdict.seed})`;
   const shrunk = found.shrunk;
   const ops = shrunk?.ops ?? found.ops;
   const failure = shrunk?.failure ?? found.failure;
-  const how = shrunk === null ? 'not shrunk' : `shrunk to ${shrunk.ops.length} ops in ${Math.round(shrunk.elapsedMs)} ms`;
+  const how =
+    shrunk === null
+      ? 'not shrunk'
+      : `shrunk to ${shrunk.ops.length} ops in ${Math.round(shrunk.elapsedMs)} ms`;
   return [
     `FAIL ${design}: fast-check seed ${verdict.seed}, run ${verdict.runs} of ${verdict.numRuns}, ${found.ops.length} ops, ${how}`,
     `  ${describeFailure(failure)}`,

@@ -42,9 +42,16 @@ export interface Reach {
 
 export function reachNone(): Reach {
   return {
-    swapoffLive: 0, swapoffCached: 0, swapoffZswap: 0, swapoffShared: 0, swapoffVirtual: 0,
+    swapoffLive: 0,
+    swapoffCached: 0,
+    swapoffZswap: 0,
+    swapoffShared: 0,
+    swapoffVirtual: 0,
     swapoffCacheOnly: 0,
-    pressure: 0, zswapWriteback: 0, largeWriteout: 0, forkSwapped: 0,
+    pressure: 0,
+    zswapWriteback: 0,
+    largeWriteout: 0,
+    forkSwapped: 0,
   };
 }
 
@@ -56,7 +63,9 @@ function reachAdd(reach: Reach, observation: Observation, op: Op, swapFull: bool
   switch (op.op) {
     case 'swapoff': {
       const online = observation.devices[op.device]?.online ?? false;
-      const cacheOnly = observation.entries.some((view) => view.device === op.device && view.count === 0 && view.cache !== null);
+      const cacheOnly = observation.entries.some(
+        (view) => view.device === op.device && view.count === 0 && view.cache !== null,
+      );
       if (online && cacheOnly) reach.swapoffCacheOnly++;
       const on = observation.entries.filter((view) => view.device === op.device && view.count > 0);
       if (!(observation.devices[op.device]?.online ?? false) || on.length === 0) break;
@@ -69,10 +78,12 @@ function reachAdd(reach: Reach, observation: Observation, op: Op, swapFull: bool
     }
     case 'zswapWriteback':
       if (holder?.kind !== 'swap') break;
-      if (observation.entries.find((view) => view.entry === holder.entry)?.backend === 'zswap') reach.zswapWriteback++;
+      if (observation.entries.find((view) => view.entry === holder.entry)?.backend === 'zswap')
+        reach.zswapWriteback++;
       break;
     case 'writeout':
-      if ((observation.folios.find((view) => view.id === op.folio)?.order ?? 0) > 0) reach.largeWriteout++;
+      if ((observation.folios.find((view) => view.id === op.folio)?.order ?? 0) > 0)
+        reach.largeWriteout++;
       break;
     case 'fork':
       if (holder?.kind === 'swap') reach.forkSwapped++;
@@ -87,14 +98,36 @@ export type MarkTally = Record<string, number>;
 
 /** The marks an op's outcome determines (impl/ names each where it counts it). */
 export const tallied: readonly string[] = [
-  'enomem', 'enospc', 'enomem-dup', 'enomem-charge', 'enomem-swapin', 'enomem-zswap-writeback',
-  'enospc-alloc-swap', 'enospc-writeout', 'enospc-zswap-writeback', 'write-cow', 'write-reuse',
-  'write-free-swap-cache', 'swapin-free-swap-cache', 'zap-reclaim-swap-cache',
-  'zap-free-swap-cache', 'swapin-large', 'reclaim-cache',
-  'reclaim-backing', 'swapoff-live-entries', 'split-swapcache', 'vm-swap-full',
-  'zswap-store-replaced-stale', 'zswap-store-failed-erase', 'zswap-disabled-erase',
-  'writeout-keep-backing', 'zswap-writeback-same-slot', 'zswap-writeback-redirect',
-  'swapoff-vswap-read', 'alloc-run-reclaimed', 'alloc-run-reclaimed-by-scan',
+  'enomem',
+  'enospc',
+  'enomem-dup',
+  'enomem-charge',
+  'enomem-swapin',
+  'enomem-zswap-writeback',
+  'enospc-alloc-swap',
+  'enospc-writeout',
+  'enospc-zswap-writeback',
+  'write-cow',
+  'write-reuse',
+  'write-free-swap-cache',
+  'swapin-free-swap-cache',
+  'zap-reclaim-swap-cache',
+  'zap-free-swap-cache',
+  'swapin-large',
+  'reclaim-cache',
+  'reclaim-backing',
+  'swapoff-live-entries',
+  'split-swapcache',
+  'vm-swap-full',
+  'zswap-store-replaced-stale',
+  'zswap-store-failed-erase',
+  'zswap-disabled-erase',
+  'writeout-keep-backing',
+  'zswap-writeback-same-slot',
+  'zswap-writeback-redirect',
+  'swapoff-vswap-read',
+  'alloc-run-reclaimed',
+  'alloc-run-reclaimed-by-scan',
 ];
 
 /** The tally's name for the redirection cost counter. */
@@ -121,12 +154,15 @@ function beforeOf(observation: Observation, op: Op): Before {
   const folio = op.op === 'writeout' || op.op === 'split' ? op.folio : -1;
   const bound = observation.entries.filter((view) => view.cache?.folio === folio);
   return {
-    holderKind: 'holder' in op ? observation.holders[op.holder]?.kind ?? 'none' : 'none',
+    holderKind: 'holder' in op ? (observation.holders[op.holder]?.kind ?? 'none') : 'none',
     deviceInuse: observation.devices[device]?.inuse ?? 0,
-    virtualBacked: observation.entries.filter((view) =>
-      view.virtual && view.device === device && view.backend === 'disk').length,
-    virtualUncached: observation.entries.filter((view) =>
-      view.virtual && view.device === device && view.backend === 'disk' && view.cache === null).length,
+    virtualBacked: observation.entries.filter(
+      (view) => view.virtual && view.device === device && view.backend === 'disk',
+    ).length,
+    virtualUncached: observation.entries.filter(
+      (view) =>
+        view.virtual && view.device === device && view.backend === 'disk' && view.cache === null,
+    ).length,
     folioCached: observation.folios.find((view) => view.id === folio)?.cached === true,
     folioBackends: bound.map((view) => view.backend),
     folioVirtual: bound.some((view) => view.virtual),
@@ -144,8 +180,14 @@ function bump(tally: MarkTally, name: string, n = 1): void {
  * and the model's vm_swap_full() after it (`swapFullAfter`).
  */
 function tallyAdd(
-  tally: MarkTally, op: Op, outcome: ImplOutcome,
-  before: Before, after: Observation, swapFullAfter: boolean, config: Config, elided: boolean,
+  tally: MarkTally,
+  op: Op,
+  outcome: ImplOutcome,
+  before: Before,
+  after: Observation,
+  swapFullAfter: boolean,
+  config: Config,
+  elided: boolean,
 ): void {
   const { errno } = outcome;
   if (errno === 'ENOMEM') bump(tally, 'enomem');
@@ -162,18 +204,33 @@ function tallyAdd(
   if (outcome.how === 'reuse' || outcome.wp === 'reuse') bump(tally, 'write-reuse');
   if (outcome.freedCache === true) {
     const zap = before.holderKind === 'present' ? 'zap-free-swap-cache' : 'zap-reclaim-swap-cache';
-    bump(tally, op.op === 'zap' ? zap : op.op === 'write' ? 'write-free-swap-cache' : 'swapin-free-swap-cache');
+    bump(
+      tally,
+      op.op === 'zap'
+        ? zap
+        : op.op === 'write'
+          ? 'write-free-swap-cache'
+          : 'swapin-free-swap-cache',
+    );
   }
-  if (op.op === 'swapin' && errno === 'OK' && outcome.how !== 'cache-hit' && (outcome.order ?? 0) > 0) {
+  if (
+    op.op === 'swapin' &&
+    errno === 'OK' &&
+    outcome.how !== 'cache-hit' &&
+    (outcome.order ?? 0) > 0
+  ) {
     bump(tally, 'swapin-large');
   }
   for (const reclaim of outcome.reclaimed ?? []) bump(tally, `reclaim-${reclaim.kind}`);
   // An op takes one run: a reclaiming one is found through the table devices' words, or, with
   // an elided reverse map (bitmap devices), by the scan of the virtual clusters.
-  if ((outcome.reclaimed?.length ?? 0) > 0) bump(tally, elided ? 'alloc-run-reclaimed-by-scan' : 'alloc-run-reclaimed');
-  if (op.op === 'swapoff' && errno === 'OK' && before.deviceInuse > 0) bump(tally, 'swapoff-live-entries');
+  if ((outcome.reclaimed?.length ?? 0) > 0)
+    bump(tally, elided ? 'alloc-run-reclaimed-by-scan' : 'alloc-run-reclaimed');
+  if (op.op === 'swapoff' && errno === 'OK' && before.deviceInuse > 0)
+    bump(tally, 'swapoff-live-entries');
   if (op.op === 'split' && errno === 'OK' && before.folioCached) bump(tally, 'split-swapcache');
-  if (op.op === 'swapoff' && errno === 'OK') bump(tally, 'swapoff-vswap-read', before.virtualUncached);
+  if (op.op === 'swapoff' && errno === 'OK')
+    bump(tally, 'swapoff-vswap-read', before.virtualUncached);
   if (op.op === 'writeout') {
     const zswapped = before.folioBackends.filter((backend) => backend === 'zswap').length;
     if (outcome.how === 'zswap') bump(tally, 'zswap-store-replaced-stale', zswapped);
@@ -181,19 +238,28 @@ function tallyAdd(
     if ((outcome.how === 'disk' || errno === 'ENOSPC') && zswapped > 0) {
       bump(tally, before.zswapEnabled ? 'zswap-store-failed-erase' : 'zswap-disabled-erase');
     }
-    if (outcome.how === 'disk' && before.folioVirtual && outcome.device === undefined) bump(tally, 'writeout-keep-backing');
+    if (outcome.how === 'disk' && before.folioVirtual && outcome.device === undefined)
+      bump(tally, 'writeout-keep-backing');
   }
   if (op.op === 'zswapWriteback' && errno === 'OK') {
-    bump(tally, outcome.device === undefined ? 'zswap-writeback-same-slot' : 'zswap-writeback-redirect');
+    bump(
+      tally,
+      outcome.device === undefined ? 'zswap-writeback-same-slot' : 'zswap-writeback-redirect',
+    );
   }
   // Redirections (a cost, not a mark): a virtual entry's backend moved without touching its
   // holders: a zswap writeback to a new slot, each page of a folio whose backing was
   // reclaimed (the folio stays, so its order is read after the op), each virtual entry
   // swapoff moved off its device.
-  if (op.op === 'zswapWriteback' && errno === 'OK' && outcome.device !== undefined) bump(tally, redirections);
+  if (op.op === 'zswapWriteback' && errno === 'OK' && outcome.device !== undefined)
+    bump(tally, redirections);
   for (const reclaim of outcome.reclaimed ?? []) {
     if (reclaim.kind !== 'backing') continue;
-    bump(tally, redirections, 2 ** (after.folios.find((view) => view.id === reclaim.folio)?.order ?? 0));
+    bump(
+      tally,
+      redirections,
+      2 ** (after.folios.find((view) => view.id === reclaim.folio)?.order ?? 0),
+    );
   }
   if (op.op === 'swapoff' && errno === 'OK') bump(tally, redirections, before.virtualBacked);
   // Every op that passed the CPU check looks at vm_swap_full() after it.
@@ -228,8 +294,11 @@ export function refusedOps(config: Config, observation: Observation): Op[] {
   if (empty >= 0) ops.push({ op: 'fault', holder: empty, order: -1, cpu });
   if (config.orderMax > 0) ops.push({ op: 'fault', holder: 1, order: 1, cpu });
   // An aligned pair whose first holder is empty and second is not.
-  const pair = holders.findIndex((view, h) => h % 2 === 0 && view.kind === 'empty' && holders[h + 1]?.kind !== 'empty');
-  if (config.orderMax > 0 && pair >= 0 && pair + 1 < n) ops.push({ op: 'fault', holder: pair, order: 1, cpu });
+  const pair = holders.findIndex(
+    (view, h) => h % 2 === 0 && view.kind === 'empty' && holders[h + 1]?.kind !== 'empty',
+  );
+  if (config.orderMax > 0 && pair >= 0 && pair + 1 < n)
+    ops.push({ op: 'fault', holder: pair, order: 1, cpu });
   for (const h of [present, swap]) if (h >= 0) ops.push({ op: 'fault', holder: h, order: 0, cpu });
   ops.push({ op: 'write', holder: n, value: 1, cpu });
   for (const h of [empty, swap]) if (h >= 0) ops.push({ op: 'write', holder: h, value: 1, cpu });
@@ -253,27 +322,43 @@ export function refusedOps(config: Config, observation: Observation): Op[] {
   for (const h of [n, empty, swap]) if (h >= 0) ops.push({ op: 'unmap', holder: h, cpu });
   const folioOf = (h: number) => {
     const view = holders[h];
-    return view?.kind === 'present' ? observation.folios.find((f) => f.id === view.folio) : undefined;
+    return view?.kind === 'present'
+      ? observation.folios.find((f) => f.id === view.folio)
+      : undefined;
   };
-  const uncachedHolder = holders.findIndex((view, h) => view.kind === 'present' && folioOf(h)?.cached === false);
+  const uncachedHolder = holders.findIndex(
+    (view, h) => view.kind === 'present' && folioOf(h)?.cached === false,
+  );
   if (uncachedHolder >= 0) ops.push({ op: 'unmap', holder: uncachedHolder, cpu });
-  const cachedHolder = holders.findIndex((view, h) => view.kind === 'present' && folioOf(h)?.cached === true);
+  const cachedHolder = holders.findIndex(
+    (view, h) => view.kind === 'present' && folioOf(h)?.cached === true,
+  );
   if (cachedHolder >= 0) ops.push({ op: 'allocSwap', holder: cachedHolder, cpu });
   const uncached = observation.folios.find((view) => !view.cached);
   for (const folio of [lastFolio + 1000, uncached?.id]) {
     if (folio === undefined) continue;
-    ops.push({ op: 'writeout', folio, cpu }, { op: 'evict', folio, cpu }, { op: 'freeSwapCache', folio, cpu });
+    ops.push(
+      { op: 'writeout', folio, cpu },
+      { op: 'evict', folio, cpu },
+      { op: 'freeSwapCache', folio, cpu },
+    );
   }
   // A cached folio some holder maps: writeout and evict refuse it (EBUSY).
   const mapped = cachedHolder >= 0 ? folioOf(cachedHolder) : undefined;
-  if (mapped !== undefined) ops.push({ op: 'writeout', folio: mapped.id, cpu }, { op: 'evict', folio: mapped.id, cpu });
+  if (mapped !== undefined)
+    ops.push({ op: 'writeout', folio: mapped.id, cpu }, { op: 'evict', folio: mapped.id, cpu });
   ops.push({ op: 'swapin', holder: 0, order: config.orderMax + 1, cpu });
-  for (const h of [n, empty, present]) if (h >= 0) ops.push({ op: 'swapin', holder: h, order: 0, cpu });
+  for (const h of [n, empty, present])
+    if (h >= 0) ops.push({ op: 'swapin', holder: h, order: 0, cpu });
   ops.push({ op: 'zap', holder: n, cpu });
-  for (const h of [n, empty, present]) if (h >= 0) ops.push({ op: 'zswapWriteback', holder: h, cpu });
+  for (const h of [n, empty, present])
+    if (h >= 0) ops.push({ op: 'zswapWriteback', holder: h, cpu });
   // A swapped-out holder whose entry is not in zswap.
-  const notZswap = holders.findIndex((view) => view.kind === 'swap' &&
-    observation.entries.find((e) => e.entry === view.entry)?.backend !== 'zswap');
+  const notZswap = holders.findIndex(
+    (view) =>
+      view.kind === 'swap' &&
+      observation.entries.find((e) => e.entry === view.entry)?.backend !== 'zswap',
+  );
   if (notZswap >= 0) ops.push({ op: 'zswapWriteback', holder: notZswap, cpu });
   ops.push({ op: 'fault', holder: Math.max(empty, 0), order: 0, cpu: config.cpus });
   return ops;
@@ -298,7 +383,11 @@ export interface FocusedResult {
  * `refuseEvery`-th generated op it applies refusedOps() of the state then, each checked too.
  */
 export function runFocused(
-  design: DesignUnderTest, config: Config, seed: number, ops: number, refuseEvery = 0,
+  design: DesignUnderTest,
+  config: Config,
+  seed: number,
+  ops: number,
+  refuseEvery = 0,
 ): FocusedResult {
   const prng = new Prng(seed);
   const swarm = drawSwarm(prng);
@@ -320,7 +409,16 @@ export function runFocused(
     last = null;
     const failure = checker.step(op);
     if (failure === null && last !== null) {
-      tallyAdd(expectedMarks, op, last, before, checker.observation, checker.model.vmSwapFull(), config, elided);
+      tallyAdd(
+        expectedMarks,
+        op,
+        last,
+        before,
+        checker.observation,
+        checker.model.vmSwapFull(),
+        config,
+        elided,
+      );
     }
     return failure;
   };
@@ -330,14 +428,23 @@ export function runFocused(
     if (failure !== null) break;
   }
   for (let i = 0; i < ops && failure === null; i++) {
-    failure = apply(resolveTemplate(config, checker.observation, drawTemplate(prng, swarm), swarm.hotHolders, hotBase));
+    failure = apply(
+      resolveTemplate(
+        config,
+        checker.observation,
+        drawTemplate(prng, swarm),
+        swarm.hotHolders,
+        hotBase,
+      ),
+    );
     if (refuseEvery <= 0 || i % refuseEvery !== 0) continue;
     for (const op of refusedOps(config, checker.observation)) {
       if (failure !== null) break;
       failure = apply(op);
       refused++;
       const outcome = last as ImplOutcome | null;
-      if (outcome !== null && outcome.errno !== 'EINVAL' && outcome.errno !== 'EBUSY') notRefused.push(op);
+      if (outcome !== null && outcome.errno !== 'EINVAL' && outcome.errno !== 'EBUSY')
+        notRefused.push(op);
     }
   }
   const reported = system.marks();

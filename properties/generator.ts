@@ -42,7 +42,13 @@ export const opWeightsBase: Readonly<Record<OpName, number>> = {
 };
 
 /** Ops that every swarm keeps: without them no swap state is built. */
-const opsCore: ReadonlySet<OpName> = new Set<OpName>(['fault', 'allocSwap', 'unmap', 'swapin', 'writeout']);
+const opsCore: ReadonlySet<OpName> = new Set<OpName>([
+  'fault',
+  'allocSwap',
+  'unmap',
+  'swapin',
+  'writeout',
+]);
 
 /** The intent of a whole run (see the header). */
 export type SwarmFocus = 'mixed' | 'zswap' | 'counts' | 'swapoff';
@@ -55,7 +61,14 @@ export type SwarmFocus = 'mixed' | 'zswap' | 'counts' | 'swapoff';
  */
 export type Steer = Exclude<SwarmFocus, 'mixed'> | 'pressure' | 'large' | 'failures';
 
-export const steers: readonly Steer[] = ['counts', 'zswap', 'swapoff', 'pressure', 'large', 'failures'];
+export const steers: readonly Steer[] = [
+  'counts',
+  'zswap',
+  'swapoff',
+  'pressure',
+  'large',
+  'failures',
+];
 
 /** A per-run op mix: cumulative weights over op kinds, zero for disabled kinds. */
 export interface Swarm {
@@ -102,11 +115,25 @@ export function swarmFromWeights(
   return { weights, pressure, focus, hotHolders, advanceShare, syncOnly: false, cumulative, total };
 }
 
-const opsPressureUp: ReadonlySet<OpName> = new Set<OpName>(['fault', 'write', 'allocSwap', 'unmap', 'writeout', 'evict']);
-const opsPressureDown: ReadonlySet<OpName> = new Set<OpName>(['swapin', 'zap', 'freeSwapCache', 'swapoff']);
+const opsPressureUp: ReadonlySet<OpName> = new Set<OpName>([
+  'fault',
+  'write',
+  'allocSwap',
+  'unmap',
+  'writeout',
+  'evict',
+]);
+const opsPressureDown: ReadonlySet<OpName> = new Set<OpName>([
+  'swapin',
+  'zap',
+  'freeSwapCache',
+  'swapoff',
+]);
 
 /** Weights a focus multiplies (after the swarm's own scaling); the ops it needs are enabled. */
-const focusWeights: Readonly<Record<Exclude<SwarmFocus, 'mixed'>, Partial<Record<OpName, number>>>> = {
+const focusWeights: Readonly<
+  Record<Exclude<SwarmFocus, 'mixed'>, Partial<Record<OpName, number>>>
+> = {
   // Store, load, redirty and write back compressed pages, with zswap switched on and off.
   zswap: { setZswap: 6, zswapWriteback: 3, evict: 2, write: 2, swapin: 2, writeout: 1, fork: 1 },
   // Share entries among many holders, then drop them again.
@@ -135,7 +162,8 @@ export function drawSwarm(prng: Prng, steer?: Steer): Swarm {
   if (steer === 'large') weights.split = Math.max(weights.split, opWeightsBase.split) * 2;
   const roll = prng.below(8);
   // A pressure run keeps its own intent (fill swap past half) and gets no focus.
-  const drawnFocus: SwarmFocus = pressure || roll < 2 ? 'mixed' : roll < 5 ? 'zswap' : roll < 7 ? 'counts' : 'swapoff';
+  const drawnFocus: SwarmFocus =
+    pressure || roll < 2 ? 'mixed' : roll < 5 ? 'zswap' : roll < 7 ? 'counts' : 'swapoff';
   const focus: SwarmFocus = steerFocus ?? drawnFocus;
   // Drawn for every swarm, so that the stream does not depend on the focus.
   const hot = 2 + prng.below(5);
@@ -143,7 +171,10 @@ export function drawSwarm(prng: Prng, steer?: Steer): Swarm {
   // small device fills past half sooner. (Zswap runs on them alone were tried too: kills of
   // the zero-flag bug, which needs a swap cache that survives swapin, dropped.)
   const syncOnly = pressure && prng.below(2) === 0;
-  const steered = { ...(steer === 'large' ? { large: true } : {}), ...(steer === 'failures' ? { failures: true } : {}) };
+  const steered = {
+    ...(steer === 'large' ? { large: true } : {}),
+    ...(steer === 'failures' ? { failures: true } : {}),
+  };
   if (focus === 'mixed') return { ...swarmFromWeights(weights, pressure), syncOnly, ...steered };
   for (const [name, factor] of Object.entries(focusWeights[focus]) as [OpName, number][]) {
     weights[name] = Math.max(weights[name], opWeightsBase[name]) * factor;
@@ -200,7 +231,6 @@ export function flagProbability(kind: OpName, swarm: Swarm): number {
   }
 }
 
-
 /**
  * Draws one template from cumulative op weights: the kind, then the raw numbers, always in the
  * same order, so every stream is reproducible from its seed. Shared by swarms and workloads.
@@ -230,12 +260,17 @@ export function drawTemplateWith(
 
 /** Draws one template from the swarm. */
 export function drawTemplate(prng: Prng, swarm: Swarm): OpTemplate {
-  const drawn = drawTemplateWith(prng, swarm.cumulative, swarm.total, 4, (kind) => flagProbability(kind, swarm));
+  const drawn = drawTemplateWith(prng, swarm.cumulative, swarm.total, 4, (kind) =>
+    flagProbability(kind, swarm),
+  );
   // A writeout's second injected failure, the memcg charge of new disk backing (failAlloc),
   // comes with one in ten writeouts: it matters only where virtual entries need backing.
   const flag2 = drawn.kind === 'writeout' && prng.chance(swarm.failures === true ? 0.5 : 0.1);
   const template: OpTemplate = {
-    ...drawn, lifecycleBias: true, ...(flag2 ? { flag2 } : {}), ...(swarm.pressure ? { pressure: true } : {}),
+    ...drawn,
+    lifecycleBias: true,
+    ...(flag2 ? { flag2 } : {}),
+    ...(swarm.pressure ? { pressure: true } : {}),
     ...(swarm.large === true ? { large: true } : {}),
   };
   // Only focused swarms draw this.

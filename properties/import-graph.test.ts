@@ -25,7 +25,15 @@ const root = join(import.meta.dirname, '..');
 
 /** The layer of each source folder. */
 const layers: Readonly<Record<string, number>> = {
-  lib: 0, model: 1, impl: 1, properties: 2, api: 2, explore: 3, kernel: 3, examples: 3, cli: 4,
+  lib: 0,
+  model: 1,
+  impl: 1,
+  properties: 2,
+  api: 2,
+  explore: 3,
+  kernel: 3,
+  examples: 3,
+  cli: 4,
   bench: 4,
 };
 
@@ -42,7 +50,8 @@ function sourceFiles(folder: string): string[] {
   return files;
 }
 
-const specifier = /(?:^|[\n;])\s*(?:import|export)\b[^'";]*?\bfrom\s*['"](\.[^'"]+)['"]|(?:^|[\n;])\s*import\s*['"](\.[^'"]+)['"]|\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g;
+const specifier =
+  /(?:^|[\n;])\s*(?:import|export)\b[^'";]*?\bfrom\s*['"](\.[^'"]+)['"]|(?:^|[\n;])\s*import\s*['"](\.[^'"]+)['"]|\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g;
 
 /** The project files `file` imports (relative specifiers resolved to root-relative paths). */
 export function importsOf(file: string, text: string): string[] {
@@ -86,7 +95,8 @@ export function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[
       component.push(member);
       if (member === node) break;
     }
-    if (component.length > 1 || (graph.get(node) ?? []).includes(node)) cycles.push(component.sort());
+    if (component.length > 1 || (graph.get(node) ?? []).includes(node))
+      cycles.push(component.sort());
   };
   for (const node of graph.keys()) if (!index.has(node)) visit(node);
   return cycles;
@@ -116,19 +126,27 @@ for (const folder of Object.keys(layers)) {
 describe('import graph', () => {
   it('reads the imports of every layer', () => {
     for (const folder of Object.keys(layers)) {
-      expect([...graph.keys()].some((file) => file.startsWith(`${folder}/`)), folder).toBe(true);
+      expect(
+        [...graph.keys()].some((file) => file.startsWith(`${folder}/`)),
+        folder,
+      ).toBe(true);
     }
     const edges = [...graph.values()].reduce((sum, targets) => sum + targets.length, 0);
     expect(edges).toBeGreaterThan(500);
     // Multi-line, type-only, re-export and dynamic forms all count.
-    expect(importsOf('impl/x.ts', "import {\n  a,\n  b,\n} from './a.ts';\nimport type { C } from '../lib/c.ts';\n" +
-      "export { d } from './d.ts';\nconst e = await import('./e.ts');\nimport './f.ts';\n").sort())
-      .toEqual(['impl/a.ts', 'impl/d.ts', 'impl/e.ts', 'impl/f.ts', 'lib/c.ts']);
+    expect(
+      importsOf(
+        'impl/x.ts',
+        "import {\n  a,\n  b,\n} from './a.ts';\nimport type { C } from '../lib/c.ts';\n" +
+          "export { d } from './d.ts';\nconst e = await import('./e.ts');\nimport './f.ts';\n",
+      ).sort(),
+    ).toEqual(['impl/a.ts', 'impl/d.ts', 'impl/e.ts', 'impl/f.ts', 'lib/c.ts']);
   });
 
   it('resolves every relative import to a file of the tree', () => {
     for (const [file, targets] of graph) {
-      for (const target of targets) expect(graph.has(target), `${file} imports ${target}`).toBe(true);
+      for (const target of targets)
+        expect(graph.has(target), `${file} imports ${target}`).toBe(true);
     }
   });
 
@@ -139,20 +157,29 @@ describe('import graph', () => {
     }
     // The check fails where it should: lib importing impl, impl importing model, impl importing properties.
     expect(upwardImports('lib/x.ts', ['impl/designs.ts'])).toEqual(['impl/designs.ts']);
-    expect(upwardImports('impl/x.ts', ['model/state.ts', 'lib/ops.ts'])).toEqual(['model/state.ts']);
+    expect(upwardImports('impl/x.ts', ['model/state.ts', 'lib/ops.ts'])).toEqual([
+      'model/state.ts',
+    ]);
     expect(upwardImports('impl/x.ts', ['properties/run.ts'])).toEqual(['properties/run.ts']);
   });
 
   it('imports no test file', () => {
     for (const [file, targets] of graph) {
-      for (const target of targets) expect(target.endsWith('.test.ts'), `${file} imports ${target}`).toBe(false);
+      for (const target of targets)
+        expect(target.endsWith('.test.ts'), `${file} imports ${target}`).toBe(false);
     }
   });
 
   it('has no cycle, type-only imports included', () => {
     expect(cyclesOf(graph)).toEqual([]);
     // The check fails where it should: a three-file cycle and a self import.
-    const cyclic = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['d']], ['e', ['a']]]);
+    const cyclic = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a']],
+      ['d', ['d']],
+      ['e', ['a']],
+    ]);
     expect(cyclesOf(cyclic)).toEqual([['a', 'b', 'c'], ['d']]);
   });
 });

@@ -13,10 +13,17 @@ import type { Observation } from '../lib/observation.ts';
 import type { SwapSystem } from '../lib/system.ts';
 
 /** Every part of `observation` read through the per-item views of `system`, as mismatches. */
-export function itemViewMismatches(system: SwapSystem, observation: Observation, cpus: number): string[] {
+export function itemViewMismatches(
+  system: SwapSystem,
+  observation: Observation,
+  cpus: number,
+): string[] {
   const mismatches: string[] = [];
   const differ = (what: string, view: unknown, expected: unknown) => {
-    if (!isDeepStrictEqual(view, expected)) mismatches.push(`${what}: view ${JSON.stringify(view)}, observe() ${JSON.stringify(expected)}`);
+    if (!isDeepStrictEqual(view, expected))
+      mismatches.push(
+        `${what}: view ${JSON.stringify(view)}, observe() ${JSON.stringify(expected)}`,
+      );
   };
   // An entry is read on the CPU of its lowest holder, as the full observation reads it.
   const lowest = new Map<number, number>();
@@ -25,9 +32,14 @@ export function itemViewMismatches(system: SwapSystem, observation: Observation,
     if (view.kind === 'swap' && !lowest.has(view.entry)) lowest.set(view.entry, index);
   });
   for (const view of observation.entries) {
-    differ(`entry ${view.entry}`, system.observeEntry?.(view.entry, (lowest.get(view.entry) ?? 0) % cpus), view);
+    differ(
+      `entry ${view.entry}`,
+      system.observeEntry?.(view.entry, (lowest.get(view.entry) ?? 0) % cpus),
+      view,
+    );
   }
-  for (const view of observation.folios) differ(`folio ${view.id}`, system.observeFolio?.(view.id), view);
+  for (const view of observation.folios)
+    differ(`folio ${view.id}`, system.observeFolio?.(view.id), view);
   return mismatches;
 }
 
@@ -53,13 +65,15 @@ export class ItemViewAudit {
     for (const value of this.previous) {
       if (live.has(value)) continue;
       const view = this.system.observeEntry?.(value, 0);
-      if (view !== null) mismatches.push(`freed entry ${value}: view ${JSON.stringify(view)}, expected null`);
+      if (view !== null)
+        mismatches.push(`freed entry ${value}: view ${JSON.stringify(view)}, expected null`);
       this.freed++;
     }
     this.previous = live;
     const beyond = (observation.folios.at(-1)?.id ?? 0) + 1000;
     const folio = this.system.observeFolio?.(beyond);
-    if (folio !== null) mismatches.push(`folio ${beyond}: view ${JSON.stringify(folio)}, expected null`);
+    if (folio !== null)
+      mismatches.push(`folio ${beyond}: view ${JSON.stringify(folio)}, expected null`);
     return mismatches;
   }
 }

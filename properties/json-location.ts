@@ -57,7 +57,11 @@ export function syntaxProblem(text: string): JsonProblem | null {
     return null;
   } catch (error) {
     const errors: jsonc.ParseError[] = [];
-    jsonc.parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    jsonc.parse(text, errors, {
+      disallowComments: true,
+      allowTrailingComma: false,
+      allowEmptyContent: false,
+    });
     const first = errors[0];
     const code = first === undefined ? '' : jsonc.printParseErrorCode(first.error);
     const words = syntaxWords[code] ?? (error as Error).message.split('\n')[0] ?? 'not JSON';
@@ -72,13 +76,18 @@ export function syntaxProblem(text: string): JsonProblem | null {
  * (a missing field points at the object that lacks it). `key` points at an object field's
  * name rather than its value (for unknown fields).
  */
-export function pathLocation(text: string, path: readonly (string | number)[], key = false): { line: number; column: number } {
+export function pathLocation(
+  text: string,
+  path: readonly (string | number)[],
+  key = false,
+): { line: number; column: number } {
   const root = jsonc.parseTree(text);
   if (root === undefined) return { line: 1, column: 1 };
   for (let length = path.length; length >= 0; length--) {
     const node = jsonc.findNodeAtLocation(root, path.slice(0, length));
     if (node === undefined) continue;
-    const target = key && length === path.length && node.parent?.type === 'property' ? node.parent : node;
+    const target =
+      key && length === path.length && node.parent?.type === 'property' ? node.parent : node;
     return lineColumn(text, target.offset);
   }
   return lineColumn(text, root.offset);

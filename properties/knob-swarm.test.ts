@@ -16,7 +16,7 @@ import { knobCombinations, knobValuesMissed, refKnobs, runDesignRef } from './kn
 const configCount = Object.keys(configPresets).length;
 
 describe('knob swarm', () => {
-  it('lists every value of every knob in some built-in design\'s space, each combination legal', () => {
+  it("lists every value of every knob in some built-in design's space, each combination legal", () => {
     const seen = new Set<string>();
     for (const name of designNames()) {
       for (const knobs of knobCombinations(name)) {
@@ -24,7 +24,9 @@ describe('knob swarm', () => {
         for (const [knob, value] of Object.entries(knobs)) seen.add(`${knob}=${value}`);
       }
     }
-    const all = Object.entries(knobDocs).flatMap(([knob, doc]) => doc.values.map((value) => `${knob}=${value}`));
+    const all = Object.entries(knobDocs).flatMap(([knob, doc]) =>
+      doc.values.map((value) => `${knob}=${value}`),
+    );
     expect([...seen].sort()).toEqual(all.sort());
   });
 
@@ -39,10 +41,13 @@ describe('knob swarm', () => {
         const ref = runDesignRef(name, 'swarm', run, configCount);
         if (designSpelling(ref) === name) preset++;
         ran.add(JSON.stringify(refKnobs(ref)));
-        for (const [knob, value] of Object.entries(refKnobs(ref) ?? {})) values.add(`${knob}=${value}`);
+        for (const [knob, value] of Object.entries(refKnobs(ref) ?? {}))
+          values.add(`${knob}=${value}`);
         if (run + 1 === 2 * configCount * 2) {
           // Every value of every design by run 20 on the presets (three lookup-cache values).
-          const all = new Set(combinations.flatMap((knobs) => Object.entries(knobs).map(([k, v]) => `${k}=${v}`)));
+          const all = new Set(
+            combinations.flatMap((knobs) => Object.entries(knobs).map(([k, v]) => `${k}=${v}`)),
+          );
           expect([...values].sort()).toEqual([...all].sort());
         }
       }
@@ -61,23 +66,50 @@ describe('knob swarm', () => {
     expect(knobCombinations('classic')).toEqual([designs['classic']?.knobs]);
   });
 
-  it('spells a run\'s design so that it reads back as the same knobs, the mutant kept', () => {
+  it("spells a run's design so that it reads back as the same knobs, the mutant kept", () => {
     for (let run = 0; run < 40; run++) {
-      const ref = runDesignRef({ base: 'vswap-all', mutant: 'rmap-slot-not-offset' }, 'swarm', run, configCount);
+      const ref = runDesignRef(
+        { base: 'vswap-all', mutant: 'rmap-slot-not-offset' },
+        'swarm',
+        run,
+        configCount,
+      );
       const back = parseDesignSpelling(designSpelling(ref));
       expect(refKnobs(back)).toEqual(refKnobs(ref));
-      expect(typeof back === 'string' ? undefined : 'mutant' in back ? back.mutant : undefined).toBe('rmap-slot-not-offset');
+      expect(
+        typeof back === 'string' ? undefined : 'mutant' in back ? back.mutant : undefined,
+      ).toBe('rmap-slot-not-offset');
     }
   });
 
-  it('counts a campaign\'s runs and ops by knob value and names values never run', async () => {
+  it("counts a campaign's runs and ops by knob value and names values never run", async () => {
     const configs = Object.values(configPresets);
-    const short = await runCampaign({ designs: ['vswap-direct-cached'], configs, seed: 9, runs: configCount, opsPerRun: 20, shardIndex: 0, shardCount: 1, knobs: 'swarm' });
+    const short = await runCampaign({
+      designs: ['vswap-direct-cached'],
+      configs,
+      seed: 9,
+      runs: configCount,
+      opsPerRun: 20,
+      shardIndex: 0,
+      shardCount: 1,
+      knobs: 'swarm',
+    });
     expect(knobValuesMissed(short.designs[0]?.perKnob ?? {})).toEqual(['lookupCache=validated']);
-    const full = await runCampaign({ designs: ['vswap-direct-cached'], configs, seed: 9, runs: 2 * configCount, opsPerRun: 20, shardIndex: 0, shardCount: 1, knobs: 'swarm' });
+    const full = await runCampaign({
+      designs: ['vswap-direct-cached'],
+      configs,
+      seed: 9,
+      runs: 2 * configCount,
+      opsPerRun: 20,
+      shardIndex: 0,
+      shardCount: 1,
+      knobs: 'swarm',
+    });
     const summary = full.designs[0];
     expect(knobValuesMissed(summary?.perKnob ?? {})).toEqual([]);
     expect(summary?.perKnob['lookupCache']?.['validated']?.runs).toBe(configCount);
-    expect(summary?.perKnob['lookupCache']?.['pinned']?.ops).toBe((summary?.ops ?? 0) - (summary?.perKnob['lookupCache']?.['validated']?.ops ?? 0));
+    expect(summary?.perKnob['lookupCache']?.['pinned']?.ops).toBe(
+      (summary?.ops ?? 0) - (summary?.perKnob['lookupCache']?.['validated']?.ops ?? 0),
+    );
   });
 });

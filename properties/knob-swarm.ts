@@ -38,7 +38,9 @@ export function refKnobs(ref: DesignRef): Knobs | null {
   const base = designs[typeof ref === 'string' ? ref : ref.base];
   if (base === undefined) return null;
   if (typeof ref === 'string') return base.knobs;
-  const overrides = Object.fromEntries(Object.entries(ref.knobs ?? {}).filter(([, value]) => value !== undefined));
+  const overrides = Object.fromEntries(
+    Object.entries(ref.knobs ?? {}).filter(([, value]) => value !== undefined),
+  );
   return { ...base.knobs, ...overrides };
 }
 
@@ -56,17 +58,22 @@ export function knobCombinations(ref: DesignRef): Knobs[] {
   for (const knob of knobNames) {
     const values = base?.space[knob];
     if (values === undefined || fixed[knob] !== undefined) continue;
-    combinations = combinations.flatMap((knobs) => values.map((value) => ({ ...knobs, [knob]: value })));
+    combinations = combinations.flatMap((knobs) =>
+      values.map((value) => ({ ...knobs, [knob]: value })),
+    );
   }
   const key = (knobs: Knobs) => knobNames.map((knob) => knobs[knob]).join(',');
   const legalOthers = combinations.filter((knobs) => legal(knobs) && key(knobs) !== key(own));
-  const left = legalOthers.filter((knobs, index) => legalOthers.findIndex((o) => key(o) === key(knobs)) === index);
+  const left = legalOthers.filter(
+    (knobs, index) => legalOthers.findIndex((o) => key(o) === key(knobs)) === index,
+  );
   // Covering order: next the combination that runs the most values not run yet (the first
   // such in product order), so a short campaign runs every value soonest.
   const ran = new Set(knobNames.map((knob) => `${knob}=${own[knob]}`));
   const ordered: Knobs[] = [];
   while (left.length > 0) {
-    const fresh = (knobs: Knobs) => knobNames.filter((knob) => !ran.has(`${knob}=${knobs[knob]}`)).length;
+    const fresh = (knobs: Knobs) =>
+      knobNames.filter((knob) => !ran.has(`${knob}=${knobs[knob]}`)).length;
     let pick = 0;
     left.forEach((knobs, index) => {
       if (fresh(knobs) > fresh(left[pick] as Knobs)) pick = index;
@@ -85,7 +92,9 @@ export function refWithKnobs(ref: DesignRef, knobs: Knobs): DesignRef {
   const baseName = typeof ref === 'string' ? ref : ref.base;
   const preset = designs[baseName]?.knobs;
   if (preset === undefined) return ref;
-  const overrides = Object.fromEntries(knobNames.filter((knob) => knobs[knob] !== preset[knob]).map((knob) => [knob, knobs[knob]]));
+  const overrides = Object.fromEntries(
+    knobNames.filter((knob) => knobs[knob] !== preset[knob]).map((knob) => [knob, knobs[knob]]),
+  );
   const mutant = typeof ref === 'string' ? undefined : ref.mutant;
   if (Object.keys(overrides).length === 0 && mutant === undefined) return baseName;
   return {
@@ -97,7 +106,12 @@ export function refWithKnobs(ref: DesignRef, knobs: Knobs): DesignRef {
 
 /** The design run `runIndex` of a campaign with `configCount` configs runs (see the header);
  * `ref` itself when the knobs are fixed or the space has one point. */
-export function runDesignRef(ref: DesignRef, mode: KnobMode, runIndex: number, configCount: number): DesignRef {
+export function runDesignRef(
+  ref: DesignRef,
+  mode: KnobMode,
+  runIndex: number,
+  configCount: number,
+): DesignRef {
   if (mode === 'fixed') return ref;
   const combinations = knobCombinations(ref);
   if (combinations.length <= 1) return ref;
@@ -137,5 +151,8 @@ export function tallyRun(tally: KnobTally, knobs: Knobs, steps: number): void {
 /** The knob values of a tally that no run took, as `knob=value`. */
 export function knobValuesMissed(tally: KnobTally): string[] {
   return Object.entries(tally).flatMap(([knob, row]) =>
-    Object.entries(row).filter(([, cell]) => cell.runs === 0).map(([value]) => `${knob}=${value}`));
+    Object.entries(row)
+      .filter(([, cell]) => cell.runs === 0)
+      .map(([value]) => `${knob}=${value}`),
+  );
 }

@@ -21,36 +21,68 @@ import { runRandom } from './run.ts';
 const configs = Object.values(configPresets);
 
 describe('the mark catalogue', () => {
-  it('lists every mark a run hits, as reachable with the run\'s knobs and config', () => {
+  it("lists every mark a run hits, as reachable with the run's knobs and config", () => {
     for (const name of designNames()) {
       for (let run = 0; run < 20; run++) {
         const design = resolveDesign(runDesignRef(name, 'swarm', run, configs.length));
         const config = configs[run % configs.length] ?? configPresets.tiny;
         // Every fourth run steered, so the steers' states are hit too.
         const steer = run % 4 === 3 ? steers[(run >> 2) % steers.length] : undefined;
-        const result = runRandom(design, config, runSeed(4, run), 250, checkerOptionsCampaign, steer);
+        const result = runRandom(
+          design,
+          config,
+          runSeed(4, run),
+          250,
+          checkerOptionsCampaign,
+          steer,
+        );
         expect(result.failure).toBeNull();
-        const reachable = marksReachable(design.knobs ?? configPresets.tiny as never, config);
+        const reachable = marksReachable(design.knobs ?? (configPresets.tiny as never), config);
         for (const [mark, count] of Object.entries(result.marks)) {
           if (count === 0) continue;
           expect(Object.hasOwn(markCatalogue, mark), `mark ${mark} is not catalogued`).toBe(true);
-          expect(reachable, `${mark} hit by ${design.name} on config ${run % configs.length}`).toContain(mark);
+          expect(
+            reachable,
+            `${mark} hit by ${design.name} on config ${run % configs.length}`,
+          ).toContain(mark);
         }
       }
     }
   });
 
   it('calls a mark rare below a twentieth of the runs, and steers odd runs toward rare marks in turn', () => {
-    const runs = Array.from({ length: 40 }, (_, i) => ({ 'write-cow': 1, 'swapin-large': i < 1 ? 1 : 0 }));
-    expect(marksRare(['write-cow', 'swapin-large', 'enospc'], runs)).toEqual(['swapin-large', 'enospc']);
-    expect(steersFor(['swapin-large', 'enospc', 'swapin-large-mixed-exclusive'])).toEqual(['large', 'pressure']);
-    expect([0, 1, 2, 3, 5].map((run) => steerOfRun(run, ['large', 'pressure']))).toEqual([undefined, 'large', undefined, 'pressure', 'large']);
+    const runs = Array.from({ length: 40 }, (_, i) => ({
+      'write-cow': 1,
+      'swapin-large': i < 1 ? 1 : 0,
+    }));
+    expect(marksRare(['write-cow', 'swapin-large', 'enospc'], runs)).toEqual([
+      'swapin-large',
+      'enospc',
+    ]);
+    expect(steersFor(['swapin-large', 'enospc', 'swapin-large-mixed-exclusive'])).toEqual([
+      'large',
+      'pressure',
+    ]);
+    expect([0, 1, 2, 3, 5].map((run) => steerOfRun(run, ['large', 'pressure']))).toEqual([
+      undefined,
+      'large',
+      undefined,
+      'pressure',
+      'large',
+    ]);
   });
 });
 
 describe('coverage-guided reach', () => {
   const base: CampaignOptions = {
-    designs: ['classic'], configs, seed: 11, opsPerRun: 150, shardIndex: 0, shardCount: 1, knobs: 'swarm', steering: true,
+    designs: ['classic'],
+    configs,
+    seed: 11,
+    opsPerRun: 150,
+    shardIndex: 0,
+    shardCount: 1,
+    knobs: 'swarm',
+    steering: true,
   };
   const epoch = epochRuns(configs.length);
 
@@ -64,7 +96,9 @@ describe('coverage-guided reach', () => {
     expect(steered).toBeLessThanOrEqual(epoch / 2);
     const unsteered = (await runCampaign({ ...base, runs: 2 * epoch })).designs[0];
     expect(unsteered?.steered).toEqual({});
-    expect(first?.marksMissed).toEqual(first?.marksListed.filter((mark) => (first.marks[mark] ?? 0) === 0));
+    expect(first?.marksMissed).toEqual(
+      first?.marksListed.filter((mark) => (first.marks[mark] ?? 0) === 0),
+    );
     expect(first?.marksListed).not.toContain('vswap-index-lookup');
   });
 
@@ -75,7 +109,13 @@ describe('coverage-guided reach', () => {
     const before = (await runCampaign({ ...base, runs: r })).designs[0];
     const steer = steers.find((s) => (upTo?.steered[s] ?? 0) > (before?.steered[s] ?? 0));
     expect(steer).toBeDefined();
-    const alone = (await runCampaign({ ...base, onlyRun: r, ...(steer === undefined ? {} : { onlySteer: steer }) })).designs[0];
+    const alone = (
+      await runCampaign({
+        ...base,
+        onlyRun: r,
+        ...(steer === undefined ? {} : { onlySteer: steer }),
+      })
+    ).designs[0];
     expect(alone?.runs).toBe(1);
     expect(alone?.ops).toBe((upTo?.ops ?? 0) - (before?.ops ?? 0));
     expect(alone?.steered).toEqual(steer === undefined ? {} : { [steer]: 1 });

@@ -23,8 +23,17 @@ import type { Steer } from './generator.ts';
 
 /** Where a mark can be hit. */
 export type MarkNeed =
-  | 'table' | 'bitmap' | 'virtual' | 'physical' | 'fallback' | 'kept-virtual'
-  | 'cache' | 'cache-pinned' | 'cache-validated' | 'memcg' | 'discard';
+  | 'table'
+  | 'bitmap'
+  | 'virtual'
+  | 'physical'
+  | 'fallback'
+  | 'kept-virtual'
+  | 'cache'
+  | 'cache-pinned'
+  | 'cache-validated'
+  | 'memcg'
+  | 'discard';
 
 export interface MarkDoc {
   readonly needs: readonly MarkNeed[];
@@ -47,8 +56,8 @@ export const markCatalogue: Readonly<Record<string, MarkDoc>> = {
   'extend-table-freed': any('counts'),
   'enomem-dup': any('counts'),
   // Errors and fullness (impl/swap-system.ts).
-  'enomem': any('failures'),
-  'enospc': any('pressure'),
+  enomem: any('failures'),
+  enospc: any('pressure'),
   'vm-swap-full': any('pressure'),
   // Physical cluster lists and allocator (impl/table-device.ts, impl/physical-allocator.ts).
   'cluster-list-free': any(null, 'table'),
@@ -127,29 +136,44 @@ export const markCatalogue: Readonly<Record<string, MarkDoc>> = {
 
 function holds(need: MarkNeed, knobs: Knobs, config: Config): boolean {
   switch (need) {
-    case 'table': return knobs.reverseMap === 'kept';
-    case 'bitmap': return knobs.reverseMap === 'elided';
-    case 'virtual': return knobs.virtualEntries !== 'never';
-    case 'physical': return knobs.virtualEntries !== 'always';
-    case 'fallback': return knobs.virtualEntries === 'first' || knobs.virtualEntries === 'when-zswap';
-    case 'kept-virtual': return knobs.virtualEntries !== 'never' && knobs.reverseMap === 'kept';
-    case 'cache': return knobs.lookupCache !== 'off';
-    case 'cache-pinned': return knobs.lookupCache === 'pinned';
-    case 'cache-validated': return knobs.lookupCache === 'validated';
-    case 'memcg': return (config.memcgs ?? []).length > 0;
-    case 'discard': return config.devices.some((device) => device.discard);
+    case 'table':
+      return knobs.reverseMap === 'kept';
+    case 'bitmap':
+      return knobs.reverseMap === 'elided';
+    case 'virtual':
+      return knobs.virtualEntries !== 'never';
+    case 'physical':
+      return knobs.virtualEntries !== 'always';
+    case 'fallback':
+      return knobs.virtualEntries === 'first' || knobs.virtualEntries === 'when-zswap';
+    case 'kept-virtual':
+      return knobs.virtualEntries !== 'never' && knobs.reverseMap === 'kept';
+    case 'cache':
+      return knobs.lookupCache !== 'off';
+    case 'cache-pinned':
+      return knobs.lookupCache === 'pinned';
+    case 'cache-validated':
+      return knobs.lookupCache === 'validated';
+    case 'memcg':
+      return (config.memcgs ?? []).length > 0;
+    case 'discard':
+      return config.devices.some((device) => device.discard);
   }
 }
 
 /** The marks a run with `knobs` on `config` can hit, in catalogue order. */
 export function marksReachable(knobs: Knobs, config: Config): string[] {
-  return Object.entries(markCatalogue).filter(([, doc]) => doc.needs.every((need) => holds(need, knobs, config))).map(([name]) => name);
+  return Object.entries(markCatalogue)
+    .filter(([, doc]) => doc.needs.every((need) => holds(need, knobs, config)))
+    .map(([name]) => name);
 }
 
 /** The marks some run of a campaign can hit: the union over its knob combinations and
  * configs, in catalogue order. */
 export function marksListed(combinations: readonly Knobs[], configs: readonly Config[]): string[] {
   const listed = new Set<string>();
-  for (const knobs of combinations) for (const config of configs) for (const name of marksReachable(knobs, config)) listed.add(name);
+  for (const knobs of combinations)
+    for (const config of configs)
+      for (const name of marksReachable(knobs, config)) listed.add(name);
   return Object.keys(markCatalogue).filter((name) => listed.has(name));
 }

@@ -29,7 +29,10 @@ export function steerNeedsBelow(runIndex: number, epoch: number): number {
 
 /** The marks of `listed` that fewer than a twentieth (at least one) of `runs` reached, from
  * the per-run marks of those runs. */
-export function marksRare(listed: readonly string[], runs: readonly Readonly<Record<string, number>>[]): string[] {
+export function marksRare(
+  listed: readonly string[],
+  runs: readonly Readonly<Record<string, number>>[],
+): string[] {
   const threshold = Math.max(1, Math.ceil(runs.length / 20));
   return listed.filter((name) => runs.filter((marks) => (marks[name] ?? 0) > 0).length < threshold);
 }

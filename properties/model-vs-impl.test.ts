@@ -41,9 +41,16 @@ describe('the fast-check property', () => {
     ['reclaim-busy-folio', 'classic'],
   ])('kills %s on %s within its seeded budget and reports the shrunk kill', (mutant, base) => {
     const verdict = checkProperty(resolveDesign({ base, mutant }), {
-      seed, numRuns: 64, configs, clean: resolveDesign(base), shrink: { timeMs: 5_000, attemptsMax: 5_000 },
+      seed,
+      numRuns: 64,
+      configs,
+      clean: resolveDesign(base),
+      shrink: { timeMs: 5_000, attemptsMax: 5_000 },
     });
-    expect(verdict.failure, `${mutant} survived ${verdict.runs} runs of seed ${seed}`).not.toBeNull();
+    expect(
+      verdict.failure,
+      `${mutant} survived ${verdict.runs} runs of seed ${seed}`,
+    ).not.toBeNull();
     const shrunk = verdict.failure?.shrunk;
     expect(shrunk?.ops.length).toBeLessThan(verdict.failure?.ops.length ?? 0);
     const report = formatPropertyFailure(mutant, verdict, 'RERUN');

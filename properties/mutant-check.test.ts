@@ -17,8 +17,14 @@ describe('the portfolio shrink of a seed', () => {
   // shrink to the documented 8.
   it('reports a kill within 1.5 times the shortest where the first kill alone shrinks to 40 ops', () => {
     const result = checkMutant('vswap-percpu-trust', {
-      seeds: 1, seedBase: 9, runsPerSeed: 128, opsPerRun: 400, timeMsPerSeed: 600_000,
-      configs: Object.values<Config>(configPresets), shrinkMs: 20_000, clock: cpuClock,
+      seeds: 1,
+      seedBase: 9,
+      runsPerSeed: 128,
+      opsPerRun: 400,
+      timeMsPerSeed: 600_000,
+      configs: Object.values<Config>(configPresets),
+      shrinkMs: 20_000,
+      clock: cpuClock,
     });
     expect(result.killed).toBe(1);
     expect(result.medianRunsToKill, 'the first kill is at run 1, on tiny').toBe(1);

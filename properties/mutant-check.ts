@@ -87,11 +87,19 @@ export interface MutantResult {
   readonly shrunkLengthMax: number | null;
   /** The shortest shrunk trace over killing seeds, with its config and the name of the design
    * it ran on (the kill's knobs; to compare with, or replace, the committed one). */
-  readonly shrunkShortest: { readonly ops: readonly Op[]; readonly config: Config; readonly design: string } | null;
+  readonly shrunkShortest: {
+    readonly ops: readonly Op[];
+    readonly config: Config;
+    readonly design: string;
+  } | null;
   readonly failureKinds: readonly string[];
   /** The fast-check property's result against the mutant (options.property), or null when
    * it was not run: the run that killed it (1-based), or null when it survived `runs`. */
-  readonly property: { readonly seed: number; readonly runs: number; readonly killedAtRun: number | null } | null;
+  readonly property: {
+    readonly seed: number;
+    readonly runs: number;
+    readonly killedAtRun: number | null;
+  } | null;
 }
 
 /** The median of `values`, or null when there are none. */
@@ -99,7 +107,9 @@ export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** Kills one mutant over `options.seeds` seeds. */
@@ -110,8 +120,17 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
   // The mutant and its base design (with the catalogue's knobs) with the knobs of run `run`
   // of campaign `seed`: knob values the catalogue fixes stay fixed.
   const designsOf = (run: number): { design: DesignUnderTest; clean: DesignUnderTest } => {
-    const ref = runDesignRef(mutantDesignRef(name), options.knobs ?? 'fixed', run, options.configs.length);
-    const { mutant: _, ...cleanRef } = ref as { base: string; knobs?: Partial<Knobs>; mutant?: string };
+    const ref = runDesignRef(
+      mutantDesignRef(name),
+      options.knobs ?? 'fixed',
+      run,
+      options.configs.length,
+    );
+    const { mutant: _, ...cleanRef } = ref as {
+      base: string;
+      knobs?: Partial<Knobs>;
+      mutant?: string;
+    };
     return { design: resolveDesign(ref), clean: resolveDesign(cleanRef) };
   };
   const ops: number[] = [];
@@ -126,30 +145,56 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
   // One campaign run of a seed: its kill (ops that fail on the mutant and hold on the base
   // design), or null, with the steps it took either way.
   type Kill = {
-    readonly ops: readonly Op[]; readonly failure: Failure; readonly config: Config;
-    readonly design: DesignUnderTest; readonly clean: DesignUnderTest;
+    readonly ops: readonly Op[];
+    readonly failure: Failure;
+    readonly config: Config;
+    readonly design: DesignUnderTest;
+    readonly clean: DesignUnderTest;
   };
-  const tryRun = (seed: number, run: number): { kill: Kill | null; steps: number; baseFails: string | null } => {
+  const tryRun = (
+    seed: number,
+    run: number,
+  ): { kill: Kill | null; steps: number; baseFails: string | null } => {
     const config = options.configs[run % options.configs.length] as Config;
     const { design, clean: baseDesign } = designsOf(run);
     // Campaign checks, as `swapcheck run` has: runRandom reports a kill's first failing step
     // exactly (it replays the run with full checks), and the base design is replayed fully.
-    const result = runRandom(design, config, runSeed(seed, run), options.opsPerRun, checkerOptionsCampaign);
+    const result = runRandom(
+      design,
+      config,
+      runSeed(seed, run),
+      options.opsPerRun,
+      checkerOptionsCampaign,
+    );
     if (result.failure === null) return { kill: null, steps: result.steps, baseFails: null };
     const steps = result.failure.step + 1;
     // A kill counts only if the same ops hold on the design without the bug.
     const clean = replayOps(baseDesign, config, result.ops);
     if (clean.failure !== null) return { kill: null, steps, baseFails: clean.failure.kind };
-    return { kill: { ops: result.ops, failure: result.failure, config, design, clean: baseDesign }, steps, baseFails: null };
+    return {
+      kill: { ops: result.ops, failure: result.failure, config, design, clean: baseDesign },
+      steps,
+      baseFails: null,
+    };
   };
   // The shrinker may move the trace to another of the campaign's configs where it fails
   // sooner (properties/shrink.ts). A candidate that fails differently is kept when it is still
   // a kill by the definition above (its ops hold on the base design): the shortest trace of a
   // mutant is its shortest kill, whatever the harness reports first on it.
   const shrinkKill = (kill: Kill, timeMs: number, attemptsMax: number) =>
-    shrinkTrace(kill.design, kill.config, kill.ops, kill.failure, { timeMs, attemptsMax, clock }, undefined, options.configs, {
-      alsoKeeps: (_failure, candidate, on) => replayOps(kill.clean, on, candidate).failure === null,
-    });
+    shrinkTrace(
+      kill.design,
+      kill.config,
+      kill.ops,
+      kill.failure,
+      { timeMs, attemptsMax, clock },
+      undefined,
+      options.configs,
+      {
+        alsoKeeps: (_failure, candidate, on) =>
+          replayOps(kill.clean, on, candidate).failure === null,
+      },
+    );
   // Shrinking has one budget per seed. A greedy shrinker stops in a local minimum that depends
   // on the kill it starts from: a kill found on a tiny preset can take the whole budget to
   // reach 36 ops where a kill of the next run reaches 9 in a second (`vswap-percpu-trust`,
@@ -189,7 +234,11 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
       // config first.
       const byConfig = new Map<Config, Kill[]>(options.configs.map((config) => [config, []]));
       let found = 0;
-      for (let next = run + 1; next <= run + options.runsPerSeed && found < portfolioKills; next++) {
+      for (
+        let next = run + 1;
+        next <= run + options.runsPerSeed && found < portfolioKills;
+        next++
+      ) {
         if (timeLeft() < slice || attemptsUsed >= attemptsMax) break;
         attemptsUsed++;
         const config = options.configs[next % options.configs.length] as Config;
@@ -205,10 +254,12 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
         .map(([, kills]) => kills.sort((a, b) => a.failure.step - b.failure.step));
       const order: Kill[] = [];
       for (let depth = 0; depth < 2; depth++) {
-        for (const queue of queues) if (queue[depth] !== undefined) order.push(queue[depth] as Kill);
+        for (const queue of queues)
+          if (queue[depth] !== undefined) order.push(queue[depth] as Kill);
       }
       for (const other of order) {
-        if (small.ops.length <= doc.shortest || timeLeft() < slice || attemptsUsed >= attemptsMax) break;
+        if (small.ops.length <= doc.shortest || timeLeft() < slice || attemptsUsed >= attemptsMax)
+          break;
         const again = shrinkWith(other, slice);
         shrunk.push(again);
         if (again.ops.length < small.ops.length) small = again;
@@ -219,12 +270,17 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
     // documented 9 ops in 3 s of CPU, while the shortest of its slices stops at 18).
     for (;;) {
       if (small.ops.length <= doc.shortest || timeLeft() <= 0 || attemptsUsed >= attemptsMax) break;
-      const open = shrunk.filter((result) => !result.fixpoint).sort((a, b) => a.ops.length - b.ops.length)[0];
+      const open = shrunk
+        .filter((result) => !result.fixpoint)
+        .sort((a, b) => a.ops.length - b.ops.length)[0];
       if (open === undefined) break;
       shrunk.splice(shrunk.indexOf(open), 1);
       const resumed = shrinkWith(open, timeLeft());
       shrunk.push(resumed);
-      if (resumed.ops.length < small.ops.length || (resumed.ops.length === small.ops.length && open === small)) {
+      if (
+        resumed.ops.length < small.ops.length ||
+        (resumed.ops.length === small.ops.length && open === small)
+      ) {
         small = resumed;
       }
     }
@@ -250,24 +306,39 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
       times.push(clock() - started);
       ops.push(steps);
       runs.push(run + 1);
-      kinds.add(kill.failure.invariant === undefined ? kill.failure.kind : `${kill.failure.kind}:${kill.failure.invariant}`);
+      kinds.add(
+        kill.failure.invariant === undefined
+          ? kill.failure.kind
+          : `${kill.failure.kind}:${kill.failure.invariant}`,
+      );
       if (options.shrink === false) break;
       const small = shrinkPortfolio(seed, run, kill);
       shrunk.push(small.ops.length);
       // A seed counts as cut when the shrink it reports stopped before its fixpoint.
       if (!small.fixpoint) shrinkCut++;
-      if (shortest === null || small.ops.length < shortest.ops.length) shortest = { ops: small.ops, config: small.config, design: small.design.name };
+      if (shortest === null || small.ops.length < shortest.ops.length)
+        shortest = { ops: small.ops, config: small.config, design: small.design.name };
       break;
     }
   }
   // The fast-check property kills when a generated run fails on the mutant and its ops hold on
   // the base design, as a campaign kill; it stops there and does not shrink.
-  const property = options.property !== true ? null : (() => {
-    const verdict = checkProperty(resolveDesign(mutantDesignRef(name)), {
-      seed: options.seedBase, numRuns: options.runsPerSeed, configs: options.configs, clean: resolveDesign(mutantDesignRef(name, undefined, false)),
-    });
-    return { seed: options.seedBase, runs: verdict.runs, killedAtRun: verdict.failure === null ? null : verdict.runs };
-  })();
+  const property =
+    options.property !== true
+      ? null
+      : (() => {
+          const verdict = checkProperty(resolveDesign(mutantDesignRef(name)), {
+            seed: options.seedBase,
+            numRuns: options.runsPerSeed,
+            configs: options.configs,
+            clean: resolveDesign(mutantDesignRef(name, undefined, false)),
+          });
+          return {
+            seed: options.seedBase,
+            runs: verdict.runs,
+            killedAtRun: verdict.failure === null ? null : verdict.runs,
+          };
+        })();
   return {
     name,
     design: base,
@@ -287,7 +358,10 @@ export function checkMutant(name: string, options: MutantCheckOptions): MutantRe
 }
 
 /** Runs the self-check over `names` (every mutant by default). */
-export function checkMutants(options: MutantCheckOptions, names: readonly string[] = Object.keys(mutantCatalogue)): MutantResult[] {
+export function checkMutants(
+  options: MutantCheckOptions,
+  names: readonly string[] = Object.keys(mutantCatalogue),
+): MutantResult[] {
   return names.map((name) => {
     const result = checkMutant(name, options);
     options.onMutant?.(name, result);
@@ -303,9 +377,14 @@ export function shrunkLimit(shortest: number): number {
 /** A mutant passes the self-check when at least `ratio` of seeds killed it, its shrunk
  * traces are at most 1.5 times the documented shortest, and the fast-check property, when it
  * ran, killed it too. */
-export function mutantVerdict(result: MutantResult, ratio: number): 'killed' | 'survived' | 'long-trace' | 'fast-check-survived' {
+export function mutantVerdict(
+  result: MutantResult,
+  ratio: number,
+): 'killed' | 'survived' | 'long-trace' | 'fast-check-survived' {
   if (result.killed < Math.ceil(result.seeds * ratio)) return 'survived';
-  if (result.property !== null && result.property.killedAtRun === null) return 'fast-check-survived';
-  if (result.doc.shortest > 0 && (result.shrunkLengthMax ?? 0) > shrunkLimit(result.doc.shortest)) return 'long-trace';
+  if (result.property !== null && result.property.killedAtRun === null)
+    return 'fast-check-survived';
+  if (result.doc.shortest > 0 && (result.shrunkLengthMax ?? 0) > shrunkLimit(result.doc.shortest))
+    return 'long-trace';
   return 'killed';
 }

@@ -8,12 +8,28 @@ import { describe, expect, it } from 'vitest';
 import { mutantCatalogue } from '../impl/mutants.ts';
 import { mutantVerdict, shrunkLimit, type MutantResult } from './mutant-check.ts';
 
-function result(shortest: number, killed: number, shrunkLengthMax: number | null, property: MutantResult['property'] = null): MutantResult {
+function result(
+  shortest: number,
+  killed: number,
+  shrunkLengthMax: number | null,
+  property: MutantResult['property'] = null,
+): MutantResult {
   const doc = { ...(mutantCatalogue['cluster-list-stale'] as MutantResult['doc']), shortest };
   return {
-    name: 'cluster-list-stale', design: 'classic', doc, seeds: 20, killed, timedOut: 0, shrinkCut: 0,
-    medianOpsToKill: null, medianMsToKill: null, medianRunsToKill: null, shrunkLengthMax,
-    shrunkShortest: null, failureKinds: [], property,
+    name: 'cluster-list-stale',
+    design: 'classic',
+    doc,
+    seeds: 20,
+    killed,
+    timedOut: 0,
+    shrinkCut: 0,
+    medianOpsToKill: null,
+    medianMsToKill: null,
+    medianRunsToKill: null,
+    shrunkLengthMax,
+    shrunkShortest: null,
+    failureKinds: [],
+    property,
   };
 }
 
@@ -32,7 +48,11 @@ describe('mutantVerdict', () => {
     expect(mutantVerdict(result(5, 0, null), 0.95)).toBe('survived');
   });
   it('needs the fast-check property to kill it when the property ran', () => {
-    expect(mutantVerdict(result(5, 20, 5, { seed: 1, runs: 64, killedAtRun: 12 }), 0.95)).toBe('killed');
-    expect(mutantVerdict(result(5, 20, 5, { seed: 1, runs: 64, killedAtRun: null }), 0.95)).toBe('fast-check-survived');
+    expect(mutantVerdict(result(5, 20, 5, { seed: 1, runs: 64, killedAtRun: 12 }), 0.95)).toBe(
+      'killed',
+    );
+    expect(mutantVerdict(result(5, 20, 5, { seed: 1, runs: 64, killedAtRun: null }), 0.95)).toBe(
+      'fast-check-survived',
+    );
   });
 });

@@ -54,8 +54,10 @@ const SUBSET_OPS = Number(process.env.SWAPCHECK_SUBSET_OPS ?? 60);
 /** The built-in presets plus the lookup-cache knob values no preset combines them with. */
 const variants: [string, Knobs][] = [
   ...Object.entries(designs).map(([name, design]): [string, Knobs] => [name, design.knobs]),
-  ['vswap-all-validated',
-    { virtualEntries: 'always', reverseMap: 'kept', lookupCache: 'validated' }],
+  [
+    'vswap-all-validated',
+    { virtualEntries: 'always', reverseMap: 'kept', lookupCache: 'validated' },
+  ],
   ['vswap-rfc-pinned', { virtualEntries: 'when-zswap', reverseMap: 'kept', lookupCache: 'pinned' }],
 ];
 const configs = Object.entries<Config>(configPresets);
@@ -103,9 +105,15 @@ const focuses: readonly Focus[] = [
     // of an entry nothing else holds, a zap of a mapped page frees an unused cache, and a
     // writeout may fail its charge, so a device holding a cached virtual entry is rare at
     // swapoff: the first eight runs of this focus take none offline.
-    name: 'swapoff', config: 'tiny', runs: REACH_RUNS + 6, accept: (s) => s.focus === 'swapoff',
+    name: 'swapoff',
+    config: 'tiny',
+    runs: REACH_RUNS + 6,
+    accept: (s) => s.focus === 'swapoff',
     reaches: (knobs) => [
-      'swapoffLive', 'swapoffCached', 'swapoffShared', 'swapoffCacheOnly',
+      'swapoffLive',
+      'swapoffCached',
+      'swapoffShared',
+      'swapoffCacheOnly',
       knobs.virtualEntries === 'never' ? 'swapoffZswap' : 'swapoffVirtual',
     ],
   },
@@ -113,23 +121,38 @@ const focuses: readonly Focus[] = [
     // Six more runs than the others: campaign templates prefer redirtying cached pages, and
     // (as above) caches are freed early, so the first eight swapoff runs take no device with
     // a cached entry offline on the virtual designs.
-    name: 'swapoff', config: 'default', runs: REACH_RUNS + 6, accept: (s) => s.focus === 'swapoff',
+    name: 'swapoff',
+    config: 'default',
+    runs: REACH_RUNS + 6,
+    accept: (s) => s.focus === 'swapoff',
     reaches: () => ['swapoffLive', 'swapoffCached', 'swapoffShared'],
   },
   {
-    name: 'pressure on the sync device', config: 'tiny', runs: REACH_RUNS,
-    accept: (s) => s.pressure && s.syncOnly, reaches: () => ['pressure'],
+    name: 'pressure on the sync device',
+    config: 'tiny',
+    runs: REACH_RUNS,
+    accept: (s) => s.pressure && s.syncOnly,
+    reaches: () => ['pressure'],
   },
   {
-    name: 'pressure with large folios', config: 'tiny-disk', runs: REACH_RUNS,
-    accept: (s) => s.pressure, reaches: () => ['pressure', 'largeWriteout'],
+    name: 'pressure with large folios',
+    config: 'tiny-disk',
+    runs: REACH_RUNS,
+    accept: (s) => s.pressure,
+    reaches: () => ['pressure', 'largeWriteout'],
   },
   {
-    name: 'zswap', config: 'tiny', runs: REACH_RUNS + 2, accept: (s) => s.focus === 'zswap',
+    name: 'zswap',
+    config: 'tiny',
+    runs: REACH_RUNS + 2,
+    accept: (s) => s.focus === 'zswap',
     reaches: () => ['zswapWriteback'],
   },
   {
-    name: 'counts', config: 'tiny', runs: REACH_RUNS, accept: (s) => s.focus === 'counts',
+    name: 'counts',
+    config: 'tiny',
+    runs: REACH_RUNS,
+    accept: (s) => s.focus === 'counts',
     reaches: () => ['forkSwapped'],
   },
 ];
@@ -154,35 +177,46 @@ describe.skipIf(SUBSET_LIGHT).each(variants)('focused campaign on %s', (name, kn
 
 describe.each(variants)('refused ops on %s', (name, knobs) => {
   const design = designFromKnobs(name, knobs);
-  it.each(['tiny', 'tiny-disk'] as const)('are refused as the model refuses them, on %s', (configName) => {
-    const [seed] = focusedSeeds((s) => s.focus === 'swapoff', 1);
-    const result = runFocused(design, configPresets[configName], seed ?? 0, REFUSED_OPS, 3);
-    const { failure } = result;
-    expect(failure, failure === null ? '' : describeFailure(failure)).toBeNull();
-    expect(result.notRefused, 'ops refusedOps() expected the model to refuse').toEqual([]);
-    expect(result.refused).toBeGreaterThan(REFUSED_OPS);
-  });
+  it.each(['tiny', 'tiny-disk'] as const)(
+    'are refused as the model refuses them, on %s',
+    (configName) => {
+      const [seed] = focusedSeeds((s) => s.focus === 'swapoff', 1);
+      const result = runFocused(design, configPresets[configName], seed ?? 0, REFUSED_OPS, 3);
+      const { failure } = result;
+      expect(failure, failure === null ? '' : describeFailure(failure)).toBeNull();
+      expect(result.notRefused, 'ops refusedOps() expected the model to refuse').toEqual([]);
+      expect(result.refused).toBeGreaterThan(REFUSED_OPS);
+    },
+  );
 });
 
 describe.skipIf(SUBSET_LIGHT).each(variants)('per-item views of %s', (name, knobs) => {
-  it.each(['tiny', 'default-disk'] as const)('equal the full observation after every op on %s, and are null for what is not live', (configName) => {
-    const config = configPresets[configName];
-    const design = designFromKnobs(name, knobs);
-    const [seed] = focusedSeeds((s) => s.focus === 'swapoff', 1);
-    const prng = new Prng(seed ?? 0);
-    const swarm = drawSwarm(prng);
-    const checker = checkerFor(design, config);
-    const audit = new ItemViewAudit(checker.system, config.cpus);
-    for (let device = 0; device < config.devices.length; device++) {
-      expect(checker.step({ op: 'swapon', device, cpu: 0 })).toBeNull();
-    }
-    for (let i = 0; i < ITEM_VIEW_OPS; i++) {
-      const op = resolveTemplate(config, checker.observation, drawTemplate(prng, swarm), swarm.hotHolders);
-      expect(checker.step(op)).toBeNull();
-      expect(audit.afterOp()).toEqual([]);
-    }
-    expect(audit.freed).toBeGreaterThan(0);
-  });
+  it.each(['tiny', 'default-disk'] as const)(
+    'equal the full observation after every op on %s, and are null for what is not live',
+    (configName) => {
+      const config = configPresets[configName];
+      const design = designFromKnobs(name, knobs);
+      const [seed] = focusedSeeds((s) => s.focus === 'swapoff', 1);
+      const prng = new Prng(seed ?? 0);
+      const swarm = drawSwarm(prng);
+      const checker = checkerFor(design, config);
+      const audit = new ItemViewAudit(checker.system, config.cpus);
+      for (let device = 0; device < config.devices.length; device++) {
+        expect(checker.step({ op: 'swapon', device, cpu: 0 })).toBeNull();
+      }
+      for (let i = 0; i < ITEM_VIEW_OPS; i++) {
+        const op = resolveTemplate(
+          config,
+          checker.observation,
+          drawTemplate(prng, swarm),
+          swarm.hotHolders,
+        );
+        expect(checker.step(op)).toBeNull();
+        expect(audit.afterOp()).toEqual([]);
+      }
+      expect(audit.freed).toBeGreaterThan(0);
+    },
+  );
 });
 
 // Last, so that Stryker, which stops a mutant at its first failing test, meets the focused
@@ -206,7 +240,9 @@ function firstFailure(failure: Failure | null): string {
 
 // Race mutants need an interleaving: their committed traces are concurrent (version 2) and
 // replayed by properties/canary.test.ts through the explorer.
-const sequentialMutants = Object.entries(mutantCatalogue).filter(([, entry]) => entry.race === undefined);
+const sequentialMutants = Object.entries(mutantCatalogue).filter(
+  ([, entry]) => entry.race === undefined,
+);
 
 describe.each(sequentialMutants)('committed trace of mutant %s', (name, entry) => {
   it('fails with the catalogued first failure on the mutant and holds without it', () => {
@@ -217,7 +253,11 @@ describe.each(sequentialMutants)('committed trace of mutant %s', (name, entry) =
     const mutated = replayOps(resolveDesign(trace.design), config, trace.ops);
     expect(firstFailure(mutated.failure), `${name} on ${entry.designs[0] ?? ''}`).toBe(expected);
     for (const design of entry.designs) {
-      const clean = replayOps(resolveDesign(mutantDesignRef(name, design, false)), config, trace.ops);
+      const clean = replayOps(
+        resolveDesign(mutantDesignRef(name, design, false)),
+        config,
+        trace.ops,
+      );
       const message = clean.failure === null ? '' : describeFailure(clean.failure);
       expect(firstFailure(clean.failure), `${name}'s trace on ${design}: ${message}`).toBe('holds');
     }
@@ -225,7 +265,12 @@ describe.each(sequentialMutants)('committed trace of mutant %s', (name, entry) =
 
   it('fails with campaign checks too (footprints through the per-item views and auditTouched)', () => {
     const trace = readTrace(join(import.meta.dirname, 'mutants', `${name}.json`));
-    const campaign = replayOps(resolveDesign(trace.design), resolveConfig(trace.config), trace.ops, checkerOptionsCampaign);
+    const campaign = replayOps(
+      resolveDesign(trace.design),
+      resolveConfig(trace.config),
+      trace.ops,
+      checkerOptionsCampaign,
+    );
     expect(campaign.failure, 'footprint checks let the mutant through').not.toBeNull();
   });
 });

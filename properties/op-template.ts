@@ -77,11 +77,17 @@ const hotLowest: HotWindow = { base: 0, count: null };
  * base, or the window's `count` when the run narrows them), sometimes any candidate, and one
  * time in sixteen any id at all (which may well be invalid).
  */
-function choose(candidates: readonly number[], idLimit: number, t: OpTemplate, hot: HotWindow = hotLowest): number {
+function choose(
+  candidates: readonly number[],
+  idLimit: number,
+  t: OpTemplate,
+  hot: HotWindow = hotLowest,
+): number {
   if (candidates.length === 0 || t.pick2 % 16 === 15) return t.pick % idLimit;
   const hotLimit = hot.count ?? Math.max(2, idLimit >> 2);
   const hotCandidates = candidates.filter((id) => id >= hot.base && id < hot.base + hotLimit);
-  if (hotCandidates.length > 0 && t.pick2 % 4 !== 0) return hotCandidates[t.pick % hotCandidates.length] as number;
+  if (hotCandidates.length > 0 && t.pick2 % 4 !== 0)
+    return hotCandidates[t.pick % hotCandidates.length] as number;
   return candidates[t.pick % candidates.length] as number;
 }
 
@@ -104,7 +110,13 @@ function mappedFolios(observation: Observation): Set<number> {
   return mapped;
 }
 
-function faultOp(config: Config, observation: Observation, t: OpTemplate, cpu: number, hot: HotWindow): Op {
+function faultOp(
+  config: Config,
+  observation: Observation,
+  t: OpTemplate,
+  cpu: number,
+  hot: HotWindow,
+): Op {
   const orderWanted = t.large === true ? config.orderMax : t.order % (config.orderMax + 1);
   for (let order = orderWanted; order >= 0; order--) {
     const size = 2 ** order;
@@ -128,7 +140,11 @@ function faultOp(config: Config, observation: Observation, t: OpTemplate, cpu: n
  * a machine with memory cgroups puts them in one cgroup: generator.ts drawHotBase()).
  */
 export function resolveTemplate(
-  config: Config, observation: Observation, t: OpTemplate, hot: number | null = null, hotBase = 0,
+  config: Config,
+  observation: Observation,
+  t: OpTemplate,
+  hot: number | null = null,
+  hotBase = 0,
 ): Op {
   const cpu = t.cpu % config.cpus;
   const window: HotWindow = { base: hotBase, count: hot };
@@ -136,7 +152,10 @@ export function resolveTemplate(
   const holders = config.holders;
   // The folios in the swap cache, found when a kind asks (most do not).
   let cachedSet: Set<number> | null = null;
-  const cachedFolios = { has: (id: number) => (cachedSet ??= new Set(observation.folios.filter((f) => f.cached).map((f) => f.id))).has(id) };
+  const cachedFolios = {
+    has: (id: number) =>
+      (cachedSet ??= new Set(observation.folios.filter((f) => f.cached).map((f) => f.id))).has(id),
+  };
   const isPresent: HolderPredicate = (v) => v.kind === 'present';
   const isSwap: HolderPredicate = (v) => v.kind === 'swap';
   switch (t.kind) {
@@ -145,64 +164,108 @@ export function resolveTemplate(
       const wantOnline = t.kind === 'swapoff';
       const devices = observation.devices.flatMap((d, i) => (d.online === wantOnline ? [i] : []));
       const count = Math.max(1, config.devices.length);
-      const device = devices.length > 0 ? (devices[t.pick % devices.length] as number) : t.pick % count;
+      const device =
+        devices.length > 0 ? (devices[t.pick % devices.length] as number) : t.pick % count;
       return { op: t.kind, device, cpu };
     }
     case 'fault':
       return faultOp(config, observation, t, cpu, window);
     case 'write': {
-      const redirty = preferred(t) ? holderIndices(observation, (v) => v.kind === 'present' && cachedFolios.has(v.folio)) : [];
-      const holder = redirty.length > 0
-        ? (redirty[t.pick % redirty.length] as number)
-        : choose(holderIndices(observation, isPresent), holders, t, window);
+      const redirty = preferred(t)
+        ? holderIndices(observation, (v) => v.kind === 'present' && cachedFolios.has(v.folio))
+        : [];
+      const holder =
+        redirty.length > 0
+          ? (redirty[t.pick % redirty.length] as number)
+          : choose(holderIndices(observation, isPresent), holders, t, window);
       return { op: 'write', holder, value: t.value, cpu };
     }
     case 'fork': {
-      const source = choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, window);
+      const source = choose(
+        holderIndices(observation, (v) => v.kind !== 'empty'),
+        holders,
+        t,
+        window,
+      );
       const empties = holderIndices(observation, (v, i) => v.kind === 'empty' && i !== source);
-      const target = empties.length > 0 ? (empties[t.pick2 % empties.length] as number) : t.pick2 % holders;
+      const target =
+        empties.length > 0 ? (empties[t.pick2 % empties.length] as number) : t.pick2 % holders;
       return withFlag({ op: 'fork', holder: source, target, cpu }, 'failAlloc', t.flag);
     }
     case 'allocSwap': {
-      const uncached = holderIndices(observation, (v) => v.kind === 'present' && !cachedFolios.has(v.folio));
-      return withFlag({ op: 'allocSwap', holder: choose(uncached, holders, t, window), cpu }, 'failAlloc', t.flag);
+      const uncached = holderIndices(
+        observation,
+        (v) => v.kind === 'present' && !cachedFolios.has(v.folio),
+      );
+      return withFlag(
+        { op: 'allocSwap', holder: choose(uncached, holders, t, window), cpu },
+        'failAlloc',
+        t.flag,
+      );
     }
     case 'unmap': {
-      const cached = holderIndices(observation, (v) => v.kind === 'present' && cachedFolios.has(v.folio));
+      const cached = holderIndices(
+        observation,
+        (v) => v.kind === 'present' && cachedFolios.has(v.folio),
+      );
       // Half the time finish a folio that is already partly unmapped, so that whole folios
       // become unmapped and can be written out and evicted (not in a pressure run).
-      const partly = t.order % 2 === 0 && t.pressure !== true ? partlyUnmappedFolios(observation) : new Set<number>();
+      const partly =
+        t.order % 2 === 0 && t.pressure !== true
+          ? partlyUnmappedFolios(observation)
+          : new Set<number>();
       const finishing = cached.filter((h) => {
         const view = observation.holders[h];
         return view?.kind === 'present' && partly.has(view.folio);
       });
-      const holder = finishing.length > 0 ? (finishing[t.pick % finishing.length] as number) : choose(cached, holders, t, window);
+      const holder =
+        finishing.length > 0
+          ? (finishing[t.pick % finishing.length] as number)
+          : choose(cached, holders, t, window);
       return withFlag({ op: 'unmap', holder, cpu }, 'failAlloc', t.flag);
     }
     case 'swapin': {
       const shared = preferred(t) ? sharedSwapHolders(observation) : [];
-      const holder = shared.length > 0
-        ? (shared[t.pick % shared.length] as number)
-        : choose(holderIndices(observation, isSwap), holders, t, window);
+      const holder =
+        shared.length > 0
+          ? (shared[t.pick % shared.length] as number)
+          : choose(holderIndices(observation, isSwap), holders, t, window);
       // Half the swapins ask for the largest order whose aligned holder range is swapped out;
       // the design falls back to order 0 when the batch is not uniform.
-      const order = t.order >= 2 || t.large === true ? largestSwappedOrder(config, observation, holder) : 0;
+      const order =
+        t.order >= 2 || t.large === true ? largestSwappedOrder(config, observation, holder) : 0;
       return swapinOp(holder, order, cpu, t);
     }
     case 'zap': {
       // On a machine with memory cgroups, half the lifecycle zaps take the last swap PTE of an
       // entry whose swap-cache folio another holder maps: the zap reclaims it when the memcg
       // is half full (mem_cgroup_swap_full(), __try_to_reclaim_swap()'s TTRS_FULL arm).
-      const last = preferred(t) && (config.memcgs ?? []).length > 0 ? lastSwapOfMappedCache(observation) : [];
-      const holder = last.length > 0
-        ? (last[t.pick % last.length] as number)
-        : choose(holderIndices(observation, (v) => v.kind !== 'empty'), holders, t, window);
+      const last =
+        preferred(t) && (config.memcgs ?? []).length > 0 ? lastSwapOfMappedCache(observation) : [];
+      const holder =
+        last.length > 0
+          ? (last[t.pick % last.length] as number)
+          : choose(
+              holderIndices(observation, (v) => v.kind !== 'empty'),
+              holders,
+              t,
+              window,
+            );
       return { op: 'zap', holder, cpu };
     }
     case 'zswapWriteback': {
-      const zswapEntries = new Set(observation.entries.filter((e) => e.backend === 'zswap').map((e) => e.entry));
-      const inZswap = holderIndices(observation, (v) => v.kind === 'swap' && zswapEntries.has(v.entry));
-      return withFlag({ op: 'zswapWriteback', holder: choose(inZswap, holders, t, window), cpu }, 'failAlloc', t.flag);
+      const zswapEntries = new Set(
+        observation.entries.filter((e) => e.backend === 'zswap').map((e) => e.entry),
+      );
+      const inZswap = holderIndices(
+        observation,
+        (v) => v.kind === 'swap' && zswapEntries.has(v.entry),
+      );
+      return withFlag(
+        { op: 'zswapWriteback', holder: choose(inZswap, holders, t, window), cpu },
+        'failAlloc',
+        t.flag,
+      );
     }
     case 'writeout':
     case 'evict':
@@ -233,7 +296,13 @@ export function resolveTemplate(
  * are partly lifecycle steps stores, loads, redirties and frees the same few entries over and
  * over, which is where zswap, zero-page and count bugs live.
  */
-function advanceOp(config: Config, observation: Observation, t: OpTemplate, cpu: number, hot: HotWindow): Op {
+function advanceOp(
+  config: Config,
+  observation: Observation,
+  t: OpTemplate,
+  cpu: number,
+  hot: HotWindow,
+): Op {
   const mapped = mappedFolios(observation);
   const unmapped = observation.folios.filter((f) => f.cached && !mapped.has(f.id));
   if (unmapped.length > 0 && t.pick2 % 3 === 0) {
@@ -250,7 +319,8 @@ function advanceOp(config: Config, observation: Observation, t: OpTemplate, cpu:
       const cached = observation.folios.some((f) => f.id === view.folio && f.cached);
       // A page that still reads as zero is written twice as often: zswap stores only non-zero
       // pages, and a zero page swapped in and then written is what redirties a zero entry.
-      if (step === 0 || (step === 1 && view.content === 0)) return { op: 'write', holder, value: t.value, cpu };
+      if (step === 0 || (step === 1 && view.content === 0))
+        return { op: 'write', holder, value: t.value, cpu };
       return cached ? { op: 'unmap', holder, cpu } : { op: 'allocSwap', holder, cpu };
     }
     case 'swap': {
@@ -285,7 +355,11 @@ function sharedSwapHolders(observation: Observation): number[] {
 /** Holders of the last reference (count 1) of an entry whose swap-cache folio a holder maps. */
 function lastSwapOfMappedCache(observation: Observation): number[] {
   const mapped = mappedFolios(observation);
-  const last = new Set(observation.entries.filter((e) => e.count === 1 && e.cache !== null && mapped.has(e.cache.folio)).map((e) => e.entry));
+  const last = new Set(
+    observation.entries
+      .filter((e) => e.count === 1 && e.cache !== null && mapped.has(e.cache.folio))
+      .map((e) => e.entry),
+  );
   return holderIndices(observation, (v) => v.kind === 'swap' && last.has(v.entry));
 }
 
@@ -313,7 +387,8 @@ function largestSwappedOrder(config: Config, observation: Observation, holder: n
     const size = 2 ** order;
     const start = holder - (holder % size);
     let swapped = start + size <= config.holders;
-    for (let i = start; swapped && i < start + size; i++) swapped = observation.holders[i]?.kind === 'swap';
+    for (let i = start; swapped && i < start + size; i++)
+      swapped = observation.holders[i]?.kind === 'swap';
     if (swapped) return order;
   }
   return 0;

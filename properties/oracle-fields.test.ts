@@ -67,7 +67,8 @@ interface Lie {
 const dropLast = (list: readonly unknown[]) => list.slice(0, -1);
 /** Another live entry value (the other entry of an aligned pair), else the truth: a value the
  * design never handed out is already an identity failure, without the comparison. */
-const otherLive = (value: number, live: ReadonlySet<number>) => (live.has(value ^ 1) ? value ^ 1 : value);
+const otherLive = (value: number, live: ReadonlySet<number>) =>
+  live.has(value ^ 1) ? value ^ 1 : value;
 /** The entry of the largest live value reads as the largest value that died (a stale key):
  * the checker maps it to that entry's last model serial, which sorts where the truth's did,
  * so only the key differs. */
@@ -85,8 +86,14 @@ const lies: Readonly<Record<string, Lie>> = {
   'observation.swapFreePages': { lie: () => 0, caughtAt: 0 },
   'observation.zswapStored': { lie: () => 0, caughtAt: 5 },
   'observation.zswapEnabled': { lie: () => config.zswapEnabled, caughtAt: 12 },
-  'observation.memcgSwapCurrent': { lie: (counts: readonly number[]) => counts.map(() => 0), caughtAt: 3 },
-  'holder.kind': { lie: (kind: HolderView['kind']) => (kind === 'swap' ? 'empty' : kind), caughtAt: 4 },
+  'observation.memcgSwapCurrent': {
+    lie: (counts: readonly number[]) => counts.map(() => 0),
+    caughtAt: 3,
+  },
+  'holder.kind': {
+    lie: (kind: HolderView['kind']) => (kind === 'swap' ? 'empty' : kind),
+    caughtAt: 4,
+  },
   'holder.folio': { lie: () => 0, caughtAt: 1 },
   'holder.page': { lie: () => 0, caughtAt: 11 },
   'holder.entry': { lie: otherLive, caughtAt: 14 },
@@ -113,7 +120,12 @@ const lies: Readonly<Record<string, Lie>> = {
 };
 
 /** A system that reports `view.field` falsely (through lie) and is otherwise `system`. */
-function lyingSystem(system: SwapSystem, view: ViewName, field: string, lie: Lie['lie']): SwapSystem {
+function lyingSystem(
+  system: SwapSystem,
+  view: ViewName,
+  field: string,
+  lie: Lie['lie'],
+): SwapSystem {
   const seen = new Set<number>();
   const live = () => {
     const values = new Set(system.observe().entries.map((item) => item.entry));
@@ -124,7 +136,11 @@ function lyingSystem(system: SwapSystem, view: ViewName, field: string, lie: Lie
   const lieIn = <T extends object>(item: T): T => {
     if (!Object.hasOwn(item, field)) return item;
     const value = (item as Record<string, unknown>)[field];
-    const told = lie as (value: unknown, live: ReadonlySet<number>, seen: ReadonlySet<number>) => unknown;
+    const told = lie as (
+      value: unknown,
+      live: ReadonlySet<number>,
+      seen: ReadonlySet<number>,
+    ) => unknown;
     return { ...item, [field]: told(value, live(), seen) };
   };
   const holder = (item: HolderView) => (view === 'holder' ? lieIn(item) : item);
@@ -149,9 +165,13 @@ function lyingSystem(system: SwapSystem, view: ViewName, field: string, lie: Lie
     entryOffset: (value) => system.entryOffset(value),
     formatEntry: (value) => system.formatEntry(value),
     marks: () => system.marks(),
-    observeHolder: (index) => holder((system.observeHolder as (index: number) => HolderView)(index)),
+    observeHolder: (index) =>
+      holder((system.observeHolder as (index: number) => HolderView)(index)),
     observeEntry: (value, cpu) => {
-      const view = (system.observeEntry as (value: number, cpu: number) => EntryView | null)(value, cpu);
+      const view = (system.observeEntry as (value: number, cpu: number) => EntryView | null)(
+        value,
+        cpu,
+      );
       return view === null ? null : entry(view);
     },
     observeFolio: (id) => {
@@ -167,7 +187,11 @@ function lyingDesign(id: string): DesignUnderTest {
   if (entry === undefined) throw new Error(`no lie for ${id}`);
   const [view, field] = id.split('.') as [ViewName, string];
   const honest = resolveDesign(entry.design ?? 'classic');
-  return { ...honest, name: `${honest.name} lying about ${id}`, create: (c) => lyingSystem(honest.create(c), view, field, entry.lie) };
+  return {
+    ...honest,
+    name: `${honest.name} lying about ${id}`,
+    create: (c) => lyingSystem(honest.create(c), view, field, entry.lie),
+  };
 }
 
 describe('the compared fields', () => {
@@ -177,12 +201,19 @@ describe('the compared fields', () => {
 
   it('include every key a model observation has', () => {
     const seen: Record<ViewName, Set<string>> = {
-      observation: new Set(), holder: new Set(), entry: new Set(), folio: new Set(), device: new Set(),
+      observation: new Set(),
+      holder: new Set(),
+      entry: new Set(),
+      folio: new Set(),
+      device: new Set(),
     };
     const collect = (observation: Observation) => {
       for (const key of Object.keys(observation)) seen.observation.add(key);
       for (const [view, items] of [
-        ['holder', observation.holders], ['entry', observation.entries], ['folio', observation.folios], ['device', observation.devices],
+        ['holder', observation.holders],
+        ['entry', observation.entries],
+        ['folio', observation.folios],
+        ['device', observation.devices],
       ] as const) {
         for (const item of items) for (const key of Object.keys(item)) seen[view].add(key);
       }
@@ -194,20 +225,26 @@ describe('the compared fields', () => {
       const prng = new Prng(7);
       const swarm = drawSwarm(prng);
       for (let i = 0; i < 300; i++) {
-        expect(checker.step(resolveTemplate(config, checker.observation, drawTemplate(prng, swarm)))).toBeNull();
+        expect(
+          checker.step(resolveTemplate(config, checker.observation, drawTemplate(prng, swarm))),
+        ).toBeNull();
         if (i % 10 === 0) collect(checker.model.observe());
       }
     }
     const listed = new Set(comparedFieldIds());
     const unlisted = (Object.keys(seen) as ViewName[]).flatMap((view) =>
-      [...seen[view]].map((key) => `${view}.${key}`).filter((id) => !listed.has(id)));
+      [...seen[view]].map((key) => `${view}.${key}`).filter((id) => !listed.has(id)),
+    );
     expect(unlisted, 'observation keys the comparison does not list').toEqual([]);
   });
 
   it('hold on the honest designs over the scenario', () => {
     for (const design of ['classic', 'vswap-all']) {
       for (const options of [checkerOptionsDefault, checkerOptionsCampaign]) {
-        expect(replayOps(resolveDesign(design), config, scenario, options).failure, design).toBeNull();
+        expect(
+          replayOps(resolveDesign(design), config, scenario, options).failure,
+          design,
+        ).toBeNull();
       }
     }
   });

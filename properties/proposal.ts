@@ -21,18 +21,32 @@ import { readKnobFile } from './design-ref.ts';
 import { InputError, type DesignRef } from './trace.ts';
 
 /** The methods a system must have (costs() is optional). */
-const requiredMethods = ['apply', 'observe', 'audit', 'auditEmpty', 'entryOffset', 'formatEntry', 'marks'] as const;
+const requiredMethods = [
+  'apply',
+  'observe',
+  'audit',
+  'auditEmpty',
+  'entryOffset',
+  'formatEntry',
+  'marks',
+] as const;
 
 const knobsDefault: Knobs = { virtualEntries: 'never', reverseMap: 'kept', lookupCache: 'off' };
 
 /** Throws an InputError unless `system` has every required method. */
 export function checkSystem(system: unknown, source: string): asserts system is SwapSystem {
   if (typeof system !== 'object' || system === null) {
-    throw new InputError(`${source}: the factory returned ${system === null ? 'null' : typeof system}, not a SwapSystem`);
+    throw new InputError(
+      `${source}: the factory returned ${system === null ? 'null' : typeof system}, not a SwapSystem`,
+    );
   }
-  const missing = requiredMethods.filter((name) => typeof (system as Record<string, unknown>)[name] !== 'function');
+  const missing = requiredMethods.filter(
+    (name) => typeof (system as Record<string, unknown>)[name] !== 'function',
+  );
   if (missing.length > 0) {
-    throw new InputError(`${source}: the system lacks ${missing.join(', ')} (see docs/writing-a-design.md)`);
+    throw new InputError(
+      `${source}: the system lacks ${missing.join(', ')} (see docs/writing-a-design.md)`,
+    );
   }
   const costs = (system as Record<string, unknown>)['costs'];
   if (costs !== undefined && typeof costs !== 'function') {
@@ -43,14 +57,21 @@ export function checkSystem(system: unknown, source: string): asserts system is 
 async function loadModule(path: string): Promise<DesignUnderTest> {
   let module: Record<string, unknown>;
   try {
-    module = await import(pathToFileURL(path).href) as Record<string, unknown>;
+    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
-    const hint = extname(path) === '.ts' ? ' (this Node cannot import .ts: build the proposal to .js first)' : '';
-    throw new InputError(`${path}: cannot load the module: ${(error as Error).message.split('\n')[0] ?? ''}${hint}`);
+    const hint =
+      extname(path) === '.ts'
+        ? ' (this Node cannot import .ts: build the proposal to .js first)'
+        : '';
+    throw new InputError(
+      `${path}: cannot load the module: ${(error as Error).message.split('\n')[0] ?? ''}${hint}`,
+    );
   }
   const factory = module['default'];
   if (typeof factory !== 'function') {
-    throw new InputError(`${path}: the default export is ${typeof factory}, not a SystemFactory (see docs/writing-a-design.md)`);
+    throw new InputError(
+      `${path}: the default export is ${typeof factory}, not a SystemFactory (see docs/writing-a-design.md)`,
+    );
   }
   const knobs = module['knobs'] as Knobs | undefined;
   const name = typeof module['name'] === 'string' ? module['name'] : basename(path, extname(path));
@@ -59,9 +80,14 @@ async function loadModule(path: string): Promise<DesignUnderTest> {
     checkSystem(create(configDefault, knobs ?? knobsDefault), path);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`${path}: the factory threw on the default config: ${(error as Error).message}`);
+    throw new InputError(
+      `${path}: the factory threw on the default config: ${(error as Error).message}`,
+    );
   }
-  const design: DesignUnderTest = { name, create: (config) => create(config, knobs ?? knobsDefault) };
+  const design: DesignUnderTest = {
+    name,
+    create: (config) => create(config, knobs ?? knobsDefault),
+  };
   return knobs === undefined ? design : { ...design, knobs };
 }
 
@@ -70,7 +96,7 @@ export async function loadProposal(file: string): Promise<DesignUnderTest> {
   const path = resolve(file);
   if (!existsSync(path)) throw new InputError(`${file}: no such file`);
   if (extname(path) === '.json') return resolveDesign(readKnobFile(path));
-  const loaded = moduleDesign(path) ?? await loadModule(path);
+  const loaded = moduleDesign(path) ?? (await loadModule(path));
   registerModuleDesign(path, loaded);
   return loaded;
 }

@@ -14,7 +14,9 @@ import { replayOps } from './run.ts';
 import { readTrace, resolveConfig } from './trace.ts';
 
 const directory = join(import.meta.dirname, 'regressions');
-const files = readdirSync(directory).filter((name) => name.endsWith('.json')).sort();
+const files = readdirSync(directory)
+  .filter((name) => name.endsWith('.json'))
+  .sort();
 
 describe('regression corpus', () => {
   it('is not empty', () => {

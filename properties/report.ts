@@ -29,7 +29,8 @@ function kindWords(failure: Failure): string {
       return `invariant ${failure.invariant ?? '?'} broken`;
     case 'drain':
       return failure.invariant === undefined || failure.invariant === 'drain'
-        ? 'the drain left state behind' : `the drain left state behind (invariant ${failure.invariant})`;
+        ? 'the drain left state behind'
+        : `the drain left state behind (invariant ${failure.invariant})`;
     case 'identity':
       return 'entry identity broken';
     case 'allowance':
@@ -43,7 +44,10 @@ function kindWords(failure: Failure): string {
 
 /** Where it broke: the op (a trace op or a drain op) or the check after one. */
 function whereWords(failure: Failure): string {
-  if (failure.op === null) return failure.drain !== undefined ? 'after the drain' : `in the check after op #${failure.step + 1}`;
+  if (failure.op === null)
+    return failure.drain !== undefined
+      ? 'after the drain'
+      : `in the check after op #${failure.step + 1}`;
   const kind = failure.drain !== undefined ? 'drain op' : 'op';
   return `at ${kind} #${failure.step + 1} ${formatOp(failure.op)}`;
 }
@@ -61,9 +65,13 @@ function opLine(op: Op, index: number, failing: boolean): string {
 /** The numbered ops of a trace, marking the failing one; a failure in the drain adds the
  * drain's ops under a label, numbered on from the trace's. */
 export function formatOps(ops: readonly Op[], failure: Failure | null): string[] {
-  const lines = ops.map((op, index) => opLine(op, index, failure !== null && failure.drain === undefined && failure.step === index));
+  const lines = ops.map((op, index) =>
+    opLine(op, index, failure !== null && failure.drain === undefined && failure.step === index),
+  );
   if (failure?.drain !== undefined) {
-    lines.push('        drain (after the last op: zap every holder, free the swap cache, swap off every device):');
+    lines.push(
+      '        drain (after the last op: zap every holder, free the swap cache, swap off every device):',
+    );
     failure.drain.forEach((op, index) => {
       const step = ops.length + index;
       lines.push(opLine(op, step, failure.op !== null && failure.step === step));
@@ -79,11 +87,16 @@ export function formatDivergence(failure: Failure): string[] {
   if (failure.outcome !== undefined) {
     const model = outcomeWords(failure.outcome.model);
     const design = outcomeWords(failure.outcome.impl);
-    lines.push(model === design ? `    outcome: ${model} (model and design)` : `    outcome: model ${model}; design ${design}`);
+    lines.push(
+      model === design
+        ? `    outcome: ${model} (model and design)`
+        : `    outcome: model ${model}; design ${design}`,
+    );
   }
   if (failure.divergence !== undefined) {
     // The first difference is already the sentence's message.
-    for (const line of failure.divergence.filter((text) => text !== failure.message)) lines.push(`    ${line}`);
+    for (const line of failure.divergence.filter((text) => text !== failure.message))
+      lines.push(`    ${line}`);
   } else if (failure.path !== undefined) {
     lines.push(`    at ${failure.path}`);
     lines.push(`    expected (model): ${short(failure.expected)}`);

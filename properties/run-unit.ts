@@ -35,7 +35,14 @@ export interface UnitResult {
 
 export function runUnit(spec: UnitSpec): UnitResult {
   const design = resolveDesign(spec.design);
-  const result = runRandom(design, spec.config, spec.runSeed, spec.opsPerRun, spec.checker, spec.steer);
+  const result = runRandom(
+    design,
+    spec.config,
+    spec.runSeed,
+    spec.opsPerRun,
+    spec.checker,
+    spec.steer,
+  );
   return {
     steps: result.steps,
     opCounts: result.opCounts,

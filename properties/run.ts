@@ -32,7 +32,11 @@ export interface RunResult {
 }
 
 /** A fresh checker over a fresh system of `design`, told the design's knobs when it has them. */
-export function checkerFor(design: DesignUnderTest, config: Config, options: CheckerOptions = checkerOptionsDefault): Checker {
+export function checkerFor(
+  design: DesignUnderTest,
+  config: Config,
+  options: CheckerOptions = checkerOptionsDefault,
+): Checker {
   const withKnobs = design.knobs === undefined ? options : { ...options, knobs: design.knobs };
   return new Checker(config, design.create(config), withKnobs);
 }
@@ -51,7 +55,8 @@ export function swaponOps(config: Config, swarm: Swarm): Op[] {
   const syncOnly = swarm.syncOnly && config.devices.some((d) => d.synchronousIo);
   const ops: Op[] = [];
   config.devices.forEach((device, index) => {
-    if (!syncOnly || device.synchronousIo) ops.push({ op: 'swapon', device: index, cpu: index % config.cpus });
+    if (!syncOnly || device.synchronousIo)
+      ops.push({ op: 'swapon', device: index, cpu: index % config.cpus });
   });
   return ops;
 }
@@ -84,7 +89,9 @@ export function runRandom(
   }
   for (let i = 0; i < opsPerRun && failure === null; i++) {
     const template = drawTemplate(prng, swarm);
-    failure = apply(resolveTemplate(config, checker.observation, template, swarm.hotHolders, hotBase));
+    failure = apply(
+      resolveTemplate(config, checker.observation, template, swarm.hotHolders, hotBase),
+    );
   }
   // A failure inside the drain names a step past the trace's ops; replay reruns the drain.
   if (failure === null) failure = checker.drain();

@@ -53,8 +53,13 @@ export function scaleConfig(pages: number): Config {
   // first device it tries (swap_alloc_slow()), so neither device may fill: with a lower
   // priority for the second, the first would take every folio until it had no free cluster.
   const deviceSlots = Math.ceil((whole * 0.75) / folioPages) * folioPages + folioPages;
-  const device = (priority: number, synchronousIo: boolean): DeviceConfig =>
-    ({ slots: deviceSlots, bad: [], priority, synchronousIo, discard: false });
+  const device = (priority: number, synchronousIo: boolean): DeviceConfig => ({
+    slots: deviceSlots,
+    bad: [],
+    priority,
+    synchronousIo,
+    discard: false,
+  });
   const config: Config = {
     holders: whole + folioPages,
     cpus,
@@ -77,7 +82,8 @@ export function scaleStream(pages: number): ScaleStream {
   const folios = scalePages(pages) / folioPages;
   const ops: Op[] = [];
   const checkpoints: number[] = [];
-  for (let device = 0; device < config.devices.length; device++) ops.push({ op: 'swapon', device, cpu: device % cpus });
+  for (let device = 0; device < config.devices.length; device++)
+    ops.push({ op: 'swapon', device, cpu: device % cpus });
   let zswapRoom = config.zswapCapacity;
   const inZswap: number[] = [];
   for (let f = 0; f < folios; f++) {
@@ -88,7 +94,8 @@ export function scaleStream(pages: number): ScaleStream {
     ops.push({ op: 'fault', holder: head, order: folioOrder, cpu });
     if (!zero) ops.push({ op: 'write', holder: head, value: f + 1, cpu });
     ops.push({ op: 'allocSwap', holder: head, cpu });
-    for (let page = 0; page < folioPages; page++) ops.push({ op: 'unmap', holder: head + page, cpu });
+    for (let page = 0; page < folioPages; page++)
+      ops.push({ op: 'unmap', holder: head + page, cpu });
     ops.push({ op: 'writeout', folio, cpu }, { op: 'evict', folio, cpu });
     if (!zero && zswapRoom >= folioPages) {
       zswapRoom -= folioPages;
@@ -96,11 +103,14 @@ export function scaleStream(pages: number): ScaleStream {
     }
   }
   checkpoints.push(ops.length - 1);
-  for (const f of inZswap) ops.push({ op: 'zswapWriteback', holder: f * folioPages + 1, cpu: f % cpus });
+  for (const f of inZswap)
+    ops.push({ op: 'zswapWriteback', holder: f * folioPages + 1, cpu: f % cpus });
   checkpoints.push(ops.length - 1);
-  for (let f = 0; f < folios; f += 4) ops.push({ op: 'swapin', holder: f * folioPages + 2, order: 0, cpu: f % cpus });
+  for (let f = 0; f < folios; f += 4)
+    ops.push({ op: 'swapin', holder: f * folioPages + 2, order: 0, cpu: f % cpus });
   for (let f = 1; f < folios; f += 4) {
-    for (let page = 0; page < 32; page++) ops.push({ op: 'zap', holder: f * folioPages + 64 + page, cpu: f % cpus });
+    for (let page = 0; page < 32; page++)
+      ops.push({ op: 'zap', holder: f * folioPages + 64 + page, cpu: f % cpus });
   }
   checkpoints.push(ops.length - 1);
   return { ops, checkpoints };
@@ -114,7 +124,9 @@ export function parseScaleSizes(values: readonly string[]): number[] {
     if (trimmed === '') continue;
     const size = /^\d+(e\d+)?$/i.test(trimmed) ? Number(trimmed) : Number.NaN;
     if (!Number.isInteger(size) || size < scalePagesMin || size > scalePagesMax) {
-      throw new InputError(`--scale: expected page counts in ${scalePagesMin}..${scalePagesMax} (e.g. 1e4,1e5), got '${trimmed}'`);
+      throw new InputError(
+        `--scale: expected page counts in ${scalePagesMin}..${scalePagesMax} (e.g. 1e4,1e5), got '${trimmed}'`,
+      );
     }
     if (!sizes.includes(size)) sizes.push(size);
   }

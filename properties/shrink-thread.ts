@@ -22,11 +22,21 @@ export interface ShrinkInterrupt {
 
 /** Shrinks `job` on a thread; null when the interrupt came before or comes first (the
  * thread is then ended). */
-export async function shrinkOnThread(job: ShrinkJob, interrupt: ShrinkInterrupt): Promise<ShrinkResult | null> {
+export async function shrinkOnThread(
+  job: ShrinkJob,
+  interrupt: ShrinkInterrupt,
+): Promise<ShrinkResult | null> {
   if (interrupt.stopped()) return null;
   const workerFile = new URL('./shrink-worker.js', import.meta.url);
   if (!existsSync(fileURLToPath(workerFile))) {
-    return shrinkTrace(resolveDesign(job.design), job.config, job.ops, job.failure, job.budget, job.checker);
+    return shrinkTrace(
+      resolveDesign(job.design),
+      job.config,
+      job.ops,
+      job.failure,
+      job.budget,
+      job.checker,
+    );
   }
   const worker = new Worker(workerFile, { workerData: job });
   try {
@@ -34,7 +44,9 @@ export async function shrinkOnThread(job: ShrinkJob, interrupt: ShrinkInterrupt)
       new Promise<ShrinkResult>((resolve, reject) => {
         worker.once('message', resolve);
         worker.once('error', reject);
-        worker.once('exit', (code) => reject(new Error(`the shrink thread exited with code ${code}`)));
+        worker.once('exit', (code) =>
+          reject(new Error(`the shrink thread exited with code ${code}`)),
+        );
       }),
       interrupt.whenStopped.then(() => null),
     ]);

@@ -12,4 +12,6 @@ import { shrinkTrace } from './shrink.ts';
 
 const job = workerData as ShrinkJob;
 const design = await loadDesign(job.design);
-parentPort?.postMessage(shrinkTrace(design, job.config, job.ops, job.failure, job.budget, job.checker));
+parentPort?.postMessage(
+  shrinkTrace(design, job.config, job.ops, job.failure, job.budget, job.checker),
+);

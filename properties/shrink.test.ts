@@ -54,13 +54,20 @@ describe('the promotion move', () => {
     const design = resolveDesign({ base: 'vswap-direct', mutant: 'bitmap-bad-slot-used' });
     const failure = replayOps(design, config, stuck).failure;
     expect(failure?.invariant, 'the stuck trace is a liveness kill').toBe('liveness');
-    expect(replayOps(resolveDesign('vswap-direct'), config, stuck).failure, 'and holds without the bug').toBeNull();
-    const shrunk = shrinkTrace(design, config, stuck, failure as NonNullable<typeof failure>,
-      { timeMs: 60_000, attemptsMax: 20_000 });
+    expect(
+      replayOps(resolveDesign('vswap-direct'), config, stuck).failure,
+      'and holds without the bug',
+    ).toBeNull();
+    const shrunk = shrinkTrace(design, config, stuck, failure as NonNullable<typeof failure>, {
+      timeMs: 60_000,
+      attemptsMax: 20_000,
+    });
     expect(shrunk.fixpoint).toBe(true);
     expect(shrunk.failure.invariant).toBe('liveness');
     expect(shrunk.ops.length).toBeLessThanOrEqual(9);
-    expect(shrunk.ops.filter((op) => op.op === 'fault')).toEqual([{ op: 'fault', holder: 0, order: 2, cpu }]);
+    expect(shrunk.ops.filter((op) => op.op === 'fault')).toEqual([
+      { op: 'fault', holder: 0, order: 2, cpu },
+    ]);
   }, 120_000);
 });
 
@@ -80,21 +87,26 @@ describe('the filler move (a lifecycle deleted together with a few slots of a de
     expect(found.failure).not.toBeNull();
     expect(found.ops).toHaveLength(52);
     const failure = found.failure as NonNullable<typeof found.failure>;
-    const without = shrinkTrace(design, config, found.ops, failure, budget, checks, [], { smallerMachines: false });
+    const without = shrinkTrace(design, config, found.ops, failure, budget, checks, [], {
+      smallerMachines: false,
+    });
     const filler = shrinkTrace(design, config, found.ops, failure, budget, checks);
     expect(without.fixpoint && filler.fixpoint).toBe(true);
     expect(without.ops).toHaveLength(15);
     expect(filler.ops.length).toBeLessThanOrEqual(10);
     // The smaller device is what the shorter trace needs: it holds on the base design there,
     // and still fails on the mutant.
-    expect(filler.config.devices.reduce((sum, d) => sum + d.slots, 0)).toBeLessThan(config.devices.reduce((sum, d) => sum + d.slots, 0));
+    expect(filler.config.devices.reduce((sum, d) => sum + d.slots, 0)).toBeLessThan(
+      config.devices.reduce((sum, d) => sum + d.slots, 0),
+    );
     expect(replayOps(resolveDesign('classic'), filler.config, filler.ops).failure).toBeNull();
     expect(replayOps(design, filler.config, filler.ops, checks).failure?.kind).toBe(failure.kind);
   });
 
   it('offers only valid configs with fewer slots', () => {
     for (const preset of Object.values(configPresets)) {
-      const slots = (c: Config) => c.devices.reduce((sum, d) => sum + d.slots, 0) + c.zswapCapacity + c.vswapSlots;
+      const slots = (c: Config) =>
+        c.devices.reduce((sum, d) => sum + d.slots, 0) + c.zswapCapacity + c.vswapSlots;
       for (const smaller of fillerCuts(preset)) {
         expect(validateConfig(smaller)).toBeNull();
         expect(slots(smaller)).toBeLessThan(slots(preset));

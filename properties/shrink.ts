@@ -225,7 +225,10 @@ function renumberHolders(steps: readonly Step[], config: Config): Step[] | null 
     if (op.op === 'fork') use(op.target);
   }
   if (order.every((b, i) => b === i)) return null;
-  return mapHolders(steps, (holder) => order.indexOf(Math.floor(holder / block)) * block + (holder % block));
+  return mapHolders(
+    steps,
+    (holder) => order.indexOf(Math.floor(holder / block)) * block + (holder % block),
+  );
 }
 
 /** Rewrites every holder reference (holder, fork target) through `map`. */
@@ -257,9 +260,13 @@ function renumberHoldersCompact(steps: readonly Step[]): Step[] | null {
  * only kept when the failure survives it). */
 function renumberDevices(steps: readonly Step[]): Step[] | null {
   const order: number[] = [];
-  for (const { op } of steps) if ('device' in op && !order.includes(op.device)) order.push(op.device);
+  for (const { op } of steps)
+    if ('device' in op && !order.includes(op.device)) order.push(op.device);
   if (order.every((device, i) => device === i)) return null;
-  return steps.map(({ op, origin }) => ({ op: 'device' in op ? { ...op, device: order.indexOf(op.device) } : op, origin }));
+  return steps.map(({ op, origin }) => ({
+    op: 'device' in op ? { ...op, device: order.indexOf(op.device) } : op,
+    origin,
+  }));
 }
 
 /** CPU renumbering in order of first use. */
@@ -301,7 +308,9 @@ function deviceMoves(steps: readonly Step[], config: Config): Step[][] {
   const [from] = used;
   for (let device = 0; device < config.devices.length; device++) {
     if (device === from) continue;
-    out.push(steps.map(({ op, origin }) => ({ op: 'device' in op ? { ...op, device } : op, origin })));
+    out.push(
+      steps.map(({ op, origin }) => ({ op: 'device' in op ? { ...op, device } : op, origin })),
+    );
   }
   return out;
 }
@@ -387,21 +396,28 @@ export function shrinkTrace(
   // another design, and on a long trace the ordinary test has more to shrink anyway.
   const keeps = (failure: Failure | null, ops: readonly Op[], on: Config): boolean =>
     failure !== null &&
-    (sameFailure(target, failure) || (ops.length <= localSearchMax && (extras.alsoKeeps?.(failure, ops, on) ?? false)));
+    (sameFailure(target, failure) ||
+      (ops.length <= localSearchMax && (extras.alsoKeeps?.(failure, ops, on) ?? false)));
   const clock = budget.clock ?? wallClock;
   const started = clock();
   const created = new Map<number, number[]>();
   // The model's self-check can only report a model crash; skip it unless that is the target.
-  const candidateOptions = target.kind === 'model-crash' ? options : { ...options, modelSelfCheck: false };
+  const candidateOptions =
+    target.kind === 'model-crash' ? options : { ...options, modelSelfCheck: false };
   // Candidates run first with campaign checks (footprints, a full check every 64 ops), which
   // costs a fraction of full checks on a long trace; only a candidate that fails then is
   // replayed with the caller's checks, and that exact failure decides. A candidate whose
   // failure only a full check between footprints would see is missed: less shrinking, never
   // a wrong result.
-  const quickOptions = candidateOptions.fullCheckEvery === 1 && target.kind !== 'model-crash'
-    ? { ...candidateOptions, fullCheckEvery: checkerOptionsCampaign.fullCheckEvery }
-    : null;
-  const replayCandidate = (on: Config, candidate: readonly Step[], orphans: Orphans = 'drop'): Replay => {
+  const quickOptions =
+    candidateOptions.fullCheckEvery === 1 && target.kind !== 'model-crash'
+      ? { ...candidateOptions, fullCheckEvery: checkerOptionsCampaign.fullCheckEvery }
+      : null;
+  const replayCandidate = (
+    on: Config,
+    candidate: readonly Step[],
+    orphans: Orphans = 'drop',
+  ): Replay => {
     if (quickOptions !== null) {
       const quick = replaySteps(design, on, candidate, created, quickOptions, false, orphans);
       if (quick.failure === null) return quick;
@@ -424,7 +440,12 @@ export function shrinkTrace(
   // Tries a candidate; on the same failure keeps it, cut right after the failing op.
   // `shorter`: only keep a candidate that fails in fewer steps than the best (the moves that
   // do not delete ops by themselves, so that equal-length moves cannot cycle).
-  const attempt = (candidate: Step[], on: Config = current, orphans: Orphans = 'drop', shorter = false): boolean => {
+  const attempt = (
+    candidate: Step[],
+    on: Config = current,
+    orphans: Orphans = 'drop',
+    shorter = false,
+  ): boolean => {
     if (outOfBudget()) return false;
     attempts++;
     const result = replayCandidate(on, candidate, orphans);
@@ -443,7 +464,8 @@ export function shrinkTrace(
     const units: Set<number>[] = [];
     for (let holder = 0; holder < current.holders; holder++) {
       const origins = new Set<number>();
-      for (const step of best) if (touchesHolder(step.op, holder, current)) origins.add(step.origin);
+      for (const step of best)
+        if (touchesHolder(step.op, holder, current)) origins.add(step.origin);
       if (origins.size > 0) units.push(origins);
     }
     return units;
@@ -459,16 +481,18 @@ export function shrinkTrace(
     if (last === undefined) return false;
     const kept = new Set<number>();
     const addHolders = (op: Op) => {
-      if (op.op === 'fault') for (let h = op.holder; h < op.holder + 2 ** op.order; h++) kept.add(h);
+      if (op.op === 'fault')
+        for (let h = op.holder; h < op.holder + 2 ** op.order; h++) kept.add(h);
       else if ('holder' in op) kept.add(op.holder);
       if (op.op === 'fork') kept.add(op.target);
     };
     addHolders(last.op);
     if ('folio' in last.op) {
       const folio = last.op.folio;
-      for (const step of best) if (created.get(step.origin)?.includes(folio) === true) addHolders(step.op);
+      for (const step of best)
+        if (created.get(step.origin)?.includes(folio) === true) addHolders(step.op);
     }
-    for (let grown = true; grown; ) {
+    for (let grown = true; grown;) {
       grown = false;
       for (const { op } of best) {
         if (op.op !== 'fork' || kept.has(op.holder) === kept.has(op.target)) continue;
@@ -489,10 +513,15 @@ export function shrinkTrace(
   const deleteHolderGroups = (): boolean => {
     let any = false;
     let units = holderUnits();
-    for (let chunk = Math.ceil(units.length / 2); chunk >= 1 && !outOfBudget(); chunk = chunk === 1 ? 0 : Math.ceil(chunk / 2)) {
-      for (let start = 0; start < units.length && !outOfBudget(); ) {
+    for (
+      let chunk = Math.ceil(units.length / 2);
+      chunk >= 1 && !outOfBudget();
+      chunk = chunk === 1 ? 0 : Math.ceil(chunk / 2)
+    ) {
+      for (let start = 0; start < units.length && !outOfBudget();) {
         const drop = new Set<number>();
-        for (const unit of units.slice(start, start + chunk)) for (const origin of unit) drop.add(origin);
+        for (const unit of units.slice(start, start + chunk))
+          for (const origin of unit) drop.add(origin);
         const kept = best.filter((step) => !drop.has(step.origin));
         if (kept.length < best.length && kept.length > 0 && attempt(kept)) {
           any = true;
@@ -523,11 +552,15 @@ export function shrinkTrace(
       if (attempt(promoted, current, 'drop', true)) return true;
     }
     if (depth > 0 || best.length > localSearchMax) return false;
-    const without = (steps: readonly Step[], ...indices: number[]) => steps.filter((_, i) => !indices.includes(i));
+    const without = (steps: readonly Step[], ...indices: number[]) =>
+      steps.filter((_, i) => !indices.includes(i));
     for (let size = best.length - 1; size >= 1; size--) {
       for (let start = 0; start + size <= best.length; start++) {
         if (outOfBudget()) return false;
-        if (attempt([...best.slice(0, start), ...best.slice(start + size)], current, 'latest', true)) return true;
+        if (
+          attempt([...best.slice(0, start), ...best.slice(start + size)], current, 'latest', true)
+        )
+          return true;
       }
     }
     for (let i = 0; i < best.length; i++) {
@@ -562,7 +595,8 @@ export function shrinkTrace(
     if (depth > 0 || best.length > localSearchMax) return false;
     let any = false;
     for (const other of otherConfigs) {
-      if (other === current || outOfBudget() || (startedAt.get(other) ?? Infinity) <= best.length) continue;
+      if (other === current || outOfBudget() || (startedAt.get(other) ?? Infinity) <= best.length)
+        continue;
       startedAt.set(other, best.length);
       // The trace's device may stand for another device of the other config (a bad slot or
       // a synchronous-I/O device sits on a different index there).
@@ -577,8 +611,15 @@ export function shrinkTrace(
         }
       }
       if (there === null) continue;
-      const left = { timeMs: budget.timeMs - (clock() - started), attemptsMax: budget.attemptsMax - attempts, clock };
-      const sub = shrinkTrace(design, other, there.ops, target, left, options, [], { ...extras, depth: depth + 1 });
+      const left = {
+        timeMs: budget.timeMs - (clock() - started),
+        attemptsMax: budget.attemptsMax - attempts,
+        clock,
+      };
+      const sub = shrinkTrace(design, other, there.ops, target, left, options, [], {
+        ...extras,
+        depth: depth + 1,
+      });
       attempts += sub.attempts;
       if (sub.ops.length < best.length) {
         current = other;
@@ -609,7 +650,8 @@ export function shrinkTrace(
         if (outOfBudget()) return false;
         attempts++;
         const result = replayCandidate(smaller, kept);
-        if (result.steps.length >= best.length || !keeps(result.failure, result.ops, smaller)) continue;
+        if (result.steps.length >= best.length || !keeps(result.failure, result.ops, smaller))
+          continue;
         current = smaller;
         best = result.steps;
         bestOps = result.ops;
@@ -625,7 +667,7 @@ export function shrinkTrace(
     if (sliceAttempt()) progress = true;
     if (deleteHolderGroups()) progress = true;
     for (let chunk = best.length >> 1; chunk >= 1 && !outOfBudget(); chunk >>= 1) {
-      for (let start = 0; start + chunk <= best.length && !outOfBudget(); ) {
+      for (let start = 0; start + chunk <= best.length && !outOfBudget();) {
         if (attempt([...best.slice(0, start), ...best.slice(start + chunk)])) progress = true;
         else start += chunk;
       }
@@ -640,7 +682,12 @@ export function shrinkTrace(
         }
       }
     }
-    for (const renumber of [() => renumberHolders(best, current), () => renumberHoldersCompact(best), () => renumberDevices(best), () => renumberCpus(best)]) {
+    for (const renumber of [
+      () => renumberHolders(best, current),
+      () => renumberHoldersCompact(best),
+      () => renumberDevices(best),
+      () => renumberCpus(best),
+    ]) {
       const renumbered = renumber();
       if (renumbered !== null && attempt(renumbered)) progress = true;
     }
@@ -651,10 +698,19 @@ export function shrinkTrace(
     if (!progress && !outOfBudget() && otherStarts()) progress = true;
     // Last: a smaller machine changes where everything lands, so the moves above get their
     // fixpoint on the machine as found first.
-    if (!progress && extras.smallerMachines !== false && !outOfBudget() && deleteFillers()) progress = true;
+    if (!progress && extras.smallerMachines !== false && !outOfBudget() && deleteFillers())
+      progress = true;
   }
   const fixpoint = !progress && !outOfBudget();
-  return { ops: bestOps, config: current, failure: bestFailure, lengthBefore: ops.length, attempts, elapsedMs: clock() - started, fixpoint };
+  return {
+    ops: bestOps,
+    config: current,
+    failure: bestFailure,
+    lengthBefore: ops.length,
+    attempts,
+    elapsedMs: clock() - started,
+    fixpoint,
+  };
 }
 
 /** Traces longer than this are not searched for filler (deleteFillers in shrinkTrace): the
@@ -669,10 +725,14 @@ export function fillerCuts(config: Config): Config[] {
     for (const cut of [1, 2, 4, 8]) {
       const slots = device.slots - cut;
       if (slots < 2) continue;
-      const devices = config.devices.map((d, i) => (i === index ? { ...d, slots, bad: d.bad.filter((bad) => bad < slots) } : d));
+      const devices = config.devices.map((d, i) =>
+        i === index ? { ...d, slots, bad: d.bad.filter((bad) => bad < slots) } : d,
+      );
       out.push({ ...config, devices });
     }
   });
-  for (const cut of [1, 2, 4]) if (config.zswapCapacity >= cut) out.push({ ...config, zswapCapacity: config.zswapCapacity - cut });
+  for (const cut of [1, 2, 4])
+    if (config.zswapCapacity >= cut)
+      out.push({ ...config, zswapCapacity: config.zswapCapacity - cut });
   return out.filter((candidate) => validateConfig(candidate) === null);
 }

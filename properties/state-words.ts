@@ -13,10 +13,13 @@ export function stateLines(observation: Observation, name: EntryNamer): string[]
   observation.holders.forEach((view, index) => {
     if (view.kind !== 'empty') lines.push(`holder ${index}'s PTE ${holderWords(view, name)}`);
   });
-  for (const view of observation.entries) lines.push(`entry ${name(view.entry)}: ${entryWords(view)}`);
+  for (const view of observation.entries)
+    lines.push(`entry ${name(view.entry)}: ${entryWords(view)}`);
   for (const view of observation.folios) lines.push(`folio ${view.id}: ${folioWords(view)}`);
   observation.devices.forEach((view, index) => lines.push(`device ${index}: ${deviceWords(view)}`));
-  lines.push(`nr_swap_pages ${observation.swapFreePages}; zswap ${observation.zswapEnabled ? 'enabled' : 'disabled'}, ` +
-    `${observation.zswapStored} pages stored`);
+  lines.push(
+    `nr_swap_pages ${observation.swapFreePages}; zswap ${observation.zswapEnabled ? 'enabled' : 'disabled'}, ` +
+      `${observation.zswapStored} pages stored`,
+  );
   return lines;
 }

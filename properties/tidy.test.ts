@@ -31,7 +31,9 @@ describe('source tree', () => {
     for (const folder of folders) {
       for (const file of sourceFiles(folder)) {
         const text = readFileSync(join(root, file), 'utf8').replace(/^#!.*\n/, '');
-        expect(text.trimStart().startsWith('/**') || text.trimStart().startsWith('//'), file).toBe(true);
+        expect(text.trimStart().startsWith('/**') || text.trimStart().startsWith('//'), file).toBe(
+          true,
+        );
       }
     }
   });

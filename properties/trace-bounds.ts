@@ -34,11 +34,18 @@ function foliosCreatedMax(op: Op, config: Config): number {
 }
 
 function range(count: number, what: string): string {
-  return count === 0 ? `the config has no ${what}s` : `the config has ${count} ${what}${count === 1 ? '' : 's'} (0..${count - 1})`;
+  return count === 0
+    ? `the config has no ${what}s`
+    : `the config has ${count} ${what}${count === 1 ? '' : 's'} (0..${count - 1})`;
 }
 
 /** The problems of `ops` against `config`, with paths under `prefix`. */
-export function opBoundsProblems(ops: readonly Op[], config: Config, prefix: readonly (string | number)[], checkCpu = true): IssueProblem[] {
+export function opBoundsProblems(
+  ops: readonly Op[],
+  config: Config,
+  prefix: readonly (string | number)[],
+  checkCpu = true,
+): IssueProblem[] {
   const problems: IssueProblem[] = [];
   const created = ops.reduce((sum, op) => sum + foliosCreatedMax(op, config), 0);
   const folioMax = Math.max(created, folioPickMax);
@@ -46,19 +53,37 @@ export function opBoundsProblems(ops: readonly Op[], config: Config, prefix: rea
     problems.push({ path: [...prefix, index, field], message, unknownField: false });
   };
   ops.forEach((op, index) => {
-    if (checkCpu && op.cpu >= config.cpus) add(index, 'cpu', `cpu ${op.cpu} is out of range: ${range(config.cpus, 'CPU')}`);
+    if (checkCpu && op.cpu >= config.cpus)
+      add(index, 'cpu', `cpu ${op.cpu} is out of range: ${range(config.cpus, 'CPU')}`);
     if ('holder' in op && op.holder >= config.holders) {
-      add(index, 'holder', `holder ${op.holder} is out of range: ${range(config.holders, 'holder')}`);
+      add(
+        index,
+        'holder',
+        `holder ${op.holder} is out of range: ${range(config.holders, 'holder')}`,
+      );
     }
     if (op.op === 'fork' && op.target >= config.holders) {
-      add(index, 'target', `target ${op.target} is out of range: ${range(config.holders, 'holder')}`);
+      add(
+        index,
+        'target',
+        `target ${op.target} is out of range: ${range(config.holders, 'holder')}`,
+      );
     }
     if ('device' in op && op.device >= config.devices.length) {
-      add(index, 'device', `device ${op.device} is out of range: ${range(config.devices.length, 'device')}`);
+      add(
+        index,
+        'device',
+        `device ${op.device} is out of range: ${range(config.devices.length, 'device')}`,
+      );
     }
-    if ('folio' in op && op.folio < 1) add(index, 'folio', 'folio 0 does not exist: folio ids start at 1');
+    if ('folio' in op && op.folio < 1)
+      add(index, 'folio', 'folio 0 does not exist: folio ids start at 1');
     if ('folio' in op && op.folio > folioMax) {
-      add(index, 'folio', `folio ${op.folio} can never exist: the trace's ops create at most ${created} folios`);
+      add(
+        index,
+        'folio',
+        `folio ${op.folio} can never exist: the trace's ops create at most ${created} folios`,
+      );
     }
   });
   return problems;

@@ -9,7 +9,15 @@
  * Not covered here: running a trace (properties/run.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import * as v from 'valibot';
 import type { Config } from '../lib/config.ts';
@@ -30,12 +38,31 @@ export const opSchema = v.variant('op', [
   v.strictObject({ op: v.literal('swapoff'), device: count, cpu: count }),
   v.strictObject({ op: v.literal('fault'), holder: count, order: count, cpu: count }),
   v.strictObject({ op: v.literal('write'), holder: count, value: count, cpu: count }),
-  v.strictObject({ op: v.literal('fork'), holder: count, target: count, cpu: count, failAlloc: flag }),
+  v.strictObject({
+    op: v.literal('fork'),
+    holder: count,
+    target: count,
+    cpu: count,
+    failAlloc: flag,
+  }),
   v.strictObject({ op: v.literal('allocSwap'), holder: count, cpu: count, failAlloc: flag }),
   v.strictObject({ op: v.literal('unmap'), holder: count, cpu: count, failAlloc: flag }),
-  v.strictObject({ op: v.literal('writeout'), folio: count, cpu: count, failZswap: flag, failAlloc: flag }),
+  v.strictObject({
+    op: v.literal('writeout'),
+    folio: count,
+    cpu: count,
+    failZswap: flag,
+    failAlloc: flag,
+  }),
   v.strictObject({ op: v.literal('evict'), folio: count, cpu: count }),
-  v.strictObject({ op: v.literal('swapin'), holder: count, order: count, cpu: count, failAlloc: flag, write: flag }),
+  v.strictObject({
+    op: v.literal('swapin'),
+    holder: count,
+    order: count,
+    cpu: count,
+    failAlloc: flag,
+    write: flag,
+  }),
   v.strictObject({ op: v.literal('zap'), holder: count, cpu: count }),
   v.strictObject({ op: v.literal('freeSwapCache'), folio: count, cpu: count }),
   v.strictObject({ op: v.literal('zswapWriteback'), holder: count, cpu: count, failAlloc: flag }),
@@ -72,7 +99,11 @@ export const knobsSchema = v.strictObject({
 
 export const designRefSchema = v.union([
   v.string(),
-  v.strictObject({ base: v.string(), knobs: v.optional(knobsSchema), mutant: v.optional(v.string()) }),
+  v.strictObject({
+    base: v.string(),
+    knobs: v.optional(knobsSchema),
+    mutant: v.optional(v.string()),
+  }),
   // A proposal module, by absolute path (properties/design-ref.ts).
   v.strictObject({ module: v.string() }),
 ]);
@@ -87,14 +118,30 @@ export const designRefSchema = v.union([
  */
 export const factsSchema = v.strictObject({
   op: v.pipe(count, v.minValue(1)),
-  holders: v.optional(v.record(v.pipe(v.string(), v.regex(/^\d+$/, 'a holder index')), v.pipe(v.string(), v.regex(/^(empty|present(=\d+)?|swapped(@\d+)?[+-]?)$/, 'empty, present[=CONTENT] or swapped[@DEVICE][+|-]')))),
+  holders: v.optional(
+    v.record(
+      v.pipe(v.string(), v.regex(/^\d+$/, 'a holder index')),
+      v.pipe(
+        v.string(),
+        v.regex(
+          /^(empty|present(=\d+)?|swapped(@\d+)?[+-]?)$/,
+          'empty, present[=CONTENT] or swapped[@DEVICE][+|-]',
+        ),
+      ),
+    ),
+  ),
   same: v.optional(v.array(v.tuple([count, count]))),
   differ: v.optional(v.array(v.tuple([count, count]))),
   swapCached: v.optional(count),
   swapFree: v.optional(count),
   zswapStored: v.optional(count),
   swapCurrent: v.optional(count),
-  used: v.optional(v.record(v.pipe(v.string(), v.regex(/^\d+$/, 'a device index')), v.union([count, v.literal('off')]))),
+  used: v.optional(
+    v.record(
+      v.pipe(v.string(), v.regex(/^\d+$/, 'a device index')),
+      v.union([count, v.literal('off')]),
+    ),
+  ),
   errno: v.optional(v.picklist(['OK', 'EINVAL', 'EBUSY', 'ENOSPC', 'ENOMEM', 'EEXIST'])),
 });
 
@@ -184,11 +231,17 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string 
 }
 
 /** Problems located in `text` as `source:line:column: path: message` lines. */
-export function locatedProblems(source: string, text: string, problems: readonly IssueProblem[]): string {
-  return problems.map((problem) => {
-    const at = pathLocation(text, problem.path, problem.unknownField);
-    return `${source}:${at.line}:${at.column}: ${dotPath(problem.path)}: ${problem.message}`;
-  }).join('\n');
+export function locatedProblems(
+  source: string,
+  text: string,
+  problems: readonly IssueProblem[],
+): string {
+  return problems
+    .map((problem) => {
+      const at = pathLocation(text, problem.path, problem.unknownField);
+      return `${source}:${at.line}:${at.column}: ${dotPath(problem.path)}: ${problem.message}`;
+    })
+    .join('\n');
 }
 
 /** Resolves a config reference of a trace or a flag. */
@@ -198,11 +251,17 @@ export function resolveConfig(config: ConfigPresetName | Config): Config {
 
 /** Parses JSON `text` against `schema`; throws one InputError naming `source` with a line
  * `source:line:column: path: message` for every problem. Shared by both trace formats. */
-export function parseJsonWith<S extends v.GenericSchema>(schema: S, text: string, source: string): v.InferOutput<S> {
+export function parseJsonWith<S extends v.GenericSchema>(
+  schema: S,
+  text: string,
+  source: string,
+): v.InferOutput<S> {
   const syntax = syntaxProblem(text);
-  if (syntax !== null) throw new InputError(`${source}:${syntax.line}:${syntax.column}: ${syntax.message}`);
+  if (syntax !== null)
+    throw new InputError(`${source}:${syntax.line}:${syntax.column}: ${syntax.message}`);
   const result = v.safeParse(schema, JSON.parse(text));
-  if (!result.success) throw new InputError(locatedProblems(source, text, issueProblems(result.issues)));
+  if (!result.success)
+    throw new InputError(locatedProblems(source, text, issueProblems(result.issues)));
   return result.output;
 }
 
@@ -226,7 +285,9 @@ export function readTrace(path: string): Trace {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new InputError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new InputError(
+      `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   return parseTrace(text, path);
 }
@@ -263,7 +324,8 @@ export function checkWritableDir(dir: string, flag: string): void {
   let probe = dir;
   for (;;) {
     if (existsSync(probe)) {
-      if (!statSync(probe).isDirectory()) throw new InputError(`${flag}: '${probe}' is not a directory`);
+      if (!statSync(probe).isDirectory())
+        throw new InputError(`${flag}: '${probe}' is not a directory`);
       return;
     }
     const parent = dirname(probe);

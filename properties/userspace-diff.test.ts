@@ -21,7 +21,10 @@ const base: UserspaceView = {
     { kind: 'present', page: 'f1.0', content: 7 },
     { kind: 'empty' },
   ],
-  devices: [{ online: true, sizePages: 100, usedPages: 2 }, { online: true, sizePages: 50, usedPages: 1 }],
+  devices: [
+    { online: true, sizePages: 100, usedPages: 2 },
+    { online: true, sizePages: 50, usedPages: 1 },
+  ],
   swapTotalPages: 150,
   swapFreePages: 147,
   swapCachedPages: 1,
@@ -36,7 +39,9 @@ function diff(design: UserspaceView, reference: UserspaceView = base) {
 }
 
 function changed(design: UserspaceView) {
-  return diff(design).interfaces.filter((face) => face.differingViews > 0).map((face) => face.id);
+  return diff(design)
+    .interfaces.filter((face) => face.differingViews > 0)
+    .map((face) => face.id);
 }
 
 describe('userspace differences', () => {
@@ -47,14 +52,30 @@ describe('userspace differences', () => {
   });
 
   it('shows a virtual entry as another swap type, not as another offset, when it is shared alike', () => {
-    const virtual = { ...base, holders: base.holders.map((holder) => (holder.kind === 'swapped' ? { ...holder, device: null, entry: `v${holder.entry}` } : holder)) };
+    const virtual = {
+      ...base,
+      holders: base.holders.map((holder) =>
+        holder.kind === 'swapped' ? { ...holder, device: null, entry: `v${holder.entry}` } : holder,
+      ),
+    };
     expect(changed(virtual)).toEqual(['pagemap-swap-type']);
     const first = diff(virtual).interfaces.find((face) => face.id === 'pagemap-swap-type')?.first;
-    expect(first).toEqual({ op: 4, opText: 'unmap(holder=1) @cpu0', where: 'holder 0', reference: 'type 0', design: 'the virtual device' });
+    expect(first).toEqual({
+      op: 4,
+      opText: 'unmap(holder=1) @cpu0',
+      where: 'holder 0',
+      reference: 'type 0',
+      design: 'the virtual device',
+    });
   });
 
   it('compares offsets as a partition: splitting a shared entry is a difference', () => {
-    const split = { ...base, holders: base.holders.map((holder, index) => (index === 1 && holder.kind === 'swapped' ? { ...holder, entry: 'e9' } : holder)) };
+    const split = {
+      ...base,
+      holders: base.holders.map((holder, index) =>
+        index === 1 && holder.kind === 'swapped' ? { ...holder, entry: 'e9' } : holder,
+      ),
+    };
     expect(changed(split)).toEqual(['pagemap-swap-offset']);
     const first = diff(split).interfaces.find((face) => face.id === 'pagemap-swap-offset')?.first;
     expect(first?.where).toBe('holder 1');
@@ -63,26 +84,50 @@ describe('userspace differences', () => {
   });
 
   it('names the device and the machine-wide figures that differ', () => {
-    const used = { ...base, devices: [{ online: true, sizePages: 100, usedPages: 0 }, base.devices[1] as UserspaceView['devices'][number]], swapFreePages: 149 };
+    const used = {
+      ...base,
+      devices: [
+        { online: true, sizePages: 100, usedPages: 0 },
+        base.devices[1] as UserspaceView['devices'][number],
+      ],
+      swapFreePages: 149,
+    };
     expect(changed(used)).toEqual(['proc-swaps-used', 'swap-free']);
     const first = diff(used).interfaces.find((face) => face.id === 'proc-swaps-used')?.first;
     expect(first).toMatchObject({ where: 'device 0', reference: '2 used', design: '0 used' });
-    expect(changed({ ...base, holders: [base.holders[0], base.holders[1], { kind: 'present', page: 'f2.0', content: 3 }, base.holders[3], base.holders[4]] as UserspaceView['holders'] }))
-      .toEqual(['pagemap-present']);
+    expect(
+      changed({
+        ...base,
+        holders: [
+          base.holders[0],
+          base.holders[1],
+          { kind: 'present', page: 'f2.0', content: 3 },
+          base.holders[3],
+          base.holders[4],
+        ] as UserspaceView['holders'],
+      }),
+    ).toEqual(['pagemap-present']);
   });
 
   it('names the memory cgroup whose memory.swap.current differs', () => {
     const withMemcg = (pages: number[]) => ({ ...base, memcgSwapCurrentPages: pages });
     expect(changed(withMemcg([]))).toEqual([]);
     const result = diff(withMemcg([2, 0]), withMemcg([2, 1]));
-    expect(result.interfaces.filter((face) => face.differingViews > 0).map((face) => face.id)).toEqual(['memcg-swap-current']);
+    expect(
+      result.interfaces.filter((face) => face.differingViews > 0).map((face) => face.id),
+    ).toEqual(['memcg-swap-current']);
     const face = result.interfaces.find((entry) => entry.id === 'memcg-swap-current');
     expect(face?.label).toBe('memory.swap.current (per cgroup)');
-    expect(face?.first).toMatchObject({ where: 'memcg 1', reference: '1 pages', design: '0 pages' });
+    expect(face?.first).toMatchObject({
+      where: 'memcg 1',
+      reference: '1 pages',
+      design: '0 pages',
+    });
   });
 
   it('compares a field the view gains later as a whole, under its label', () => {
-    const withEvents = (events: number[]) => ({ ...base, swapEventsMax: events }) as unknown as UserspaceView;
+    const withEvents = (events: number[]) =>
+      ({ ...base, swapEventsMax: events }) as unknown as UserspaceView;
     const result = diff(withEvents([3, 0]), withEvents([2, 1]));
     const face = result.interfaces.find((entry) => entry.id === 'swapEventsMax');
     expect(face?.label).toBe('memory.swap.events: max (per cgroup)');

@@ -66,7 +66,11 @@ function swapType(device: number | null): string {
 }
 
 /** For each holder swapped out on both sides, the first such holder with the same entry. */
-function partition(views: readonly UserspaceHolder[], both: readonly number[], key: (holder: UserspaceHolder) => string): Map<number, number> {
+function partition(
+  views: readonly UserspaceHolder[],
+  both: readonly number[],
+  key: (holder: UserspaceHolder) => string,
+): Map<number, number> {
   const firstOf = new Map<string, number>();
   const classes = new Map<number, number>();
   for (const index of both) {
@@ -81,11 +85,17 @@ function partition(views: readonly UserspaceHolder[], both: readonly number[], k
 }
 
 function sharing(index: number, first: number | undefined): string {
-  return first === undefined || first === index ? 'an offset of its own' : `the offset of holder ${first}`;
+  return first === undefined || first === index
+    ? 'an offset of its own'
+    : `the offset of holder ${first}`;
 }
 
 /** Holders of the given kind on both sides. */
-function holdersBoth(reference: UserspaceView, design: UserspaceView, kind: UserspaceHolder['kind']): number[] {
+function holdersBoth(
+  reference: UserspaceView,
+  design: UserspaceView,
+  kind: UserspaceHolder['kind'],
+): number[] {
   const both: number[] = [];
   reference.holders.forEach((holder, index) => {
     if (holder.kind === kind && design.holders[index]?.kind === kind) both.push(index);
@@ -93,8 +103,12 @@ function holdersBoth(reference: UserspaceView, design: UserspaceView, kind: User
   return both;
 }
 
-function perHolder(reference: UserspaceView, design: UserspaceView, kind: UserspaceHolder['kind'],
-  show: (holder: UserspaceHolder) => string): Found {
+function perHolder(
+  reference: UserspaceView,
+  design: UserspaceView,
+  kind: UserspaceHolder['kind'],
+  show: (holder: UserspaceHolder) => string,
+): Found {
   for (const index of holdersBoth(reference, design, kind)) {
     const a = show(reference.holders[index] as UserspaceHolder);
     const b = show(design.holders[index] as UserspaceHolder);
@@ -103,7 +117,11 @@ function perHolder(reference: UserspaceView, design: UserspaceView, kind: Usersp
   return null;
 }
 
-function perDevice(reference: UserspaceView, design: UserspaceView, show: (device: UserspaceView['devices'][number]) => string): Found {
+function perDevice(
+  reference: UserspaceView,
+  design: UserspaceView,
+  show: (device: UserspaceView['devices'][number]) => string,
+): Found {
   const count = Math.max(reference.devices.length, design.devices.length);
   for (let index = 0; index < count; index++) {
     const a = reference.devices[index];
@@ -117,7 +135,10 @@ function perDevice(reference: UserspaceView, design: UserspaceView, show: (devic
 
 /** The first memcg whose memory.swap.current differs. */
 function perMemcg(reference: UserspaceView, design: UserspaceView): Found {
-  const count = Math.max(reference.memcgSwapCurrentPages.length, design.memcgSwapCurrentPages.length);
+  const count = Math.max(
+    reference.memcgSwapCurrentPages.length,
+    design.memcgSwapCurrentPages.length,
+  );
   for (let index = 0; index < count; index++) {
     const a = reference.memcgSwapCurrentPages[index];
     const b = design.memcgSwapCurrentPages[index];
@@ -152,7 +173,10 @@ const interfaces: readonly Interface[] = [
   {
     id: 'pagemap-swap-type',
     label: 'pagemap: swap type of a swapped-out page',
-    differ: (a, b) => perHolder(a, b, 'swapped', (holder) => (holder.kind === 'swapped' ? swapType(holder.device) : '')),
+    differ: (a, b) =>
+      perHolder(a, b, 'swapped', (holder) =>
+        holder.kind === 'swapped' ? swapType(holder.device) : '',
+      ),
   },
   {
     id: 'pagemap-swap-offset',
@@ -163,7 +187,11 @@ const interfaces: readonly Interface[] = [
       const y = partition(b.holders, both, swappedKey);
       for (const index of both) {
         if (x.get(index) !== y.get(index)) {
-          return { where: `holder ${index}`, reference: sharing(index, x.get(index)), design: sharing(index, y.get(index)) };
+          return {
+            where: `holder ${index}`,
+            reference: sharing(index, x.get(index)),
+            design: sharing(index, y.get(index)),
+          };
         }
       }
       return null;
@@ -172,7 +200,10 @@ const interfaces: readonly Interface[] = [
   {
     id: 'mincore',
     label: 'mincore: swapped-out page in the swap cache',
-    differ: (a, b) => perHolder(a, b, 'swapped', (holder) => (holder.kind === 'swapped' && holder.cached ? 'cached' : 'not cached')),
+    differ: (a, b) =>
+      perHolder(a, b, 'swapped', (holder) =>
+        holder.kind === 'swapped' && holder.cached ? 'cached' : 'not cached',
+      ),
   },
   {
     id: 'page-frames',
@@ -184,7 +215,8 @@ const interfaces: readonly Interface[] = [
       const show = (view: UserspaceView, classes: Map<number, number>, index: number) => {
         const holder = view.holders[index];
         const first = classes.get(index);
-        const frame = first === undefined || first === index ? 'its own frame' : `the frame of holder ${first}`;
+        const frame =
+          first === undefined || first === index ? 'its own frame' : `the frame of holder ${first}`;
         return `content ${holder?.kind === 'present' ? holder.content : '?'}, ${frame}`;
       };
       for (const index of both) {
@@ -198,23 +230,46 @@ const interfaces: readonly Interface[] = [
   {
     id: 'proc-swaps-size',
     label: '/proc/swaps: devices and their sizes',
-    differ: (a, b) => perDevice(a, b, (device) => (device.online ? `${device.sizePages} pages` : 'not listed')),
+    differ: (a, b) =>
+      perDevice(a, b, (device) => (device.online ? `${device.sizePages} pages` : 'not listed')),
   },
   {
     id: 'proc-swaps-used',
     label: '/proc/swaps: used pages per device',
-    differ: (a, b) => perDevice(a, b, (device) => (device.online ? `${device.usedPages} used` : 'not listed')),
+    differ: (a, b) =>
+      perDevice(a, b, (device) => (device.online ? `${device.usedPages} used` : 'not listed')),
   },
-  { id: 'swap-total', label: '/proc/meminfo: SwapTotal', differ: (a, b) => scalar(a.swapTotalPages, b.swapTotalPages) },
-  { id: 'swap-free', label: '/proc/meminfo: SwapFree', differ: (a, b) => scalar(a.swapFreePages, b.swapFreePages) },
-  { id: 'swap-cached', label: '/proc/meminfo: SwapCached', differ: (a, b) => scalar(a.swapCachedPages, b.swapCachedPages) },
-  { id: 'zswap-stored', label: 'zswap: stored pages (Zswapped)', differ: (a, b) => scalar(a.zswapStoredPages, b.zswapStoredPages) },
+  {
+    id: 'swap-total',
+    label: '/proc/meminfo: SwapTotal',
+    differ: (a, b) => scalar(a.swapTotalPages, b.swapTotalPages),
+  },
+  {
+    id: 'swap-free',
+    label: '/proc/meminfo: SwapFree',
+    differ: (a, b) => scalar(a.swapFreePages, b.swapFreePages),
+  },
+  {
+    id: 'swap-cached',
+    label: '/proc/meminfo: SwapCached',
+    differ: (a, b) => scalar(a.swapCachedPages, b.swapCachedPages),
+  },
+  {
+    id: 'zswap-stored',
+    label: 'zswap: stored pages (Zswapped)',
+    differ: (a, b) => scalar(a.zswapStoredPages, b.zswapStoredPages),
+  },
   { id: 'memcg-swap-current', label: 'memory.swap.current (per cgroup)', differ: perMemcg },
 ];
 
 /** The fields of UserspaceView the interfaces above read. */
 const handledFields = new Set([
-  'holders', 'devices', 'swapTotalPages', 'swapFreePages', 'swapCachedPages', 'zswapStoredPages',
+  'holders',
+  'devices',
+  'swapTotalPages',
+  'swapFreePages',
+  'swapCachedPages',
+  'zswapStoredPages',
   'memcgSwapCurrentPages',
 ]);
 
@@ -225,7 +280,9 @@ const extraLabels: Readonly<Record<string, string>> = {
 
 /** The fields of `view` compared as a whole, in name order. */
 function extraFields(view: UserspaceView): string[] {
-  return Object.keys(view).filter((key) => !handledFields.has(key)).sort();
+  return Object.keys(view)
+    .filter((key) => !handledFields.has(key))
+    .sort();
 }
 
 function wholeField(field: string): Interface {
@@ -245,7 +302,9 @@ export class UserspaceDiffer {
   private views = 0;
   private readonly counts = new Map<string, number>();
   private readonly firsts = new Map<string, UserspaceExample>();
-  private readonly labels = new Map<string, string>(interfaces.map((face) => [face.id, face.label]));
+  private readonly labels = new Map<string, string>(
+    interfaces.map((face) => [face.id, face.label]),
+  );
 
   readonly reference: string;
 
@@ -256,14 +315,20 @@ export class UserspaceDiffer {
   /** Compares the views after op `index` (`op`; -1 and null before the first op). */
   compare(index: number, op: Op | null, reference: UserspaceView, design: UserspaceView): void {
     this.views++;
-    const extras = [...new Set([...extraFields(reference), ...extraFields(design)])].map(wholeField);
+    const extras = [...new Set([...extraFields(reference), ...extraFields(design)])].map(
+      wholeField,
+    );
     for (const face of [...interfaces, ...extras]) {
       this.labels.set(face.id, face.label);
       const found = face.differ(reference, design);
       if (found === null) continue;
       this.counts.set(face.id, (this.counts.get(face.id) ?? 0) + 1);
       if (!this.firsts.has(face.id)) {
-        this.firsts.set(face.id, { op: index, opText: op === null ? '(start)' : formatOp(op), ...found });
+        this.firsts.set(face.id, {
+          op: index,
+          opText: op === null ? '(start)' : formatOp(op),
+          ...found,
+        });
       }
     }
   }
@@ -273,7 +338,10 @@ export class UserspaceDiffer {
       reference: this.reference,
       views: this.views,
       interfaces: [...this.labels].map(([id, label]) => ({
-        id, label, differingViews: this.counts.get(id) ?? 0, first: this.firsts.get(id) ?? null,
+        id,
+        label,
+        differingViews: this.counts.get(id) ?? 0,
+        first: this.firsts.get(id) ?? null,
       })),
     };
   }

@@ -43,38 +43,80 @@ describe('validate', () => {
     expect(result.failure).not.toBeNull();
     expect(result.failure?.ops.length).toBeLessThanOrEqual(result.failure?.lengthBefore ?? 0);
     expect(result.failure?.ops.length).toBeLessThanOrEqual(3);
-    expect(result.failure?.failure.message).toBe('device 0: swapped on (SWP_USED): model no, design yes');
+    expect(result.failure?.failure.message).toBe(
+      'device 0: swapped on (SWP_USED): model no, design yes',
+    );
   }, 60_000);
 
   it('exits 1 for the broken copy, writing its trace with the commands that replay it, and 0 for the example', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'swapcheck-validate-'));
-    const failed = await runCaptured(main, ['validate', broken, '--runs', '4', '--seed', '3', '--out', 'found'], dir);
+    const failed = await runCaptured(
+      main,
+      ['validate', broken, '--runs', '4', '--seed', '3', '--out', 'found'],
+      dir,
+    );
     expect(failed.code).toBe(1);
-    expect(failed.stdout).toMatch(/^FAIL lazy-rmap-broken: run 0 \(config tiny, run seed \d+\): the state differs at drain op #\d+ swapoff\(device=0\)/m);
+    expect(failed.stdout).toMatch(
+      /^FAIL lazy-rmap-broken: run 0 \(config tiny, run seed \d+\): the state differs at drain op #\d+ swapoff\(device=0\)/m,
+    );
     const trace = join(dir, 'found', 'lazy-rmap-broken-validate-seed3-run0.json');
     expect(failed.stdout).toContain(`  trace:     ${trace}`);
-    expect(failed.stdout).toMatch(/^ {2}reproduce: .* validate .*broken\.ts --seed 3 --runs 1 --max-ops 400$/m);
+    expect(failed.stdout).toMatch(
+      /^ {2}reproduce: .* validate .*broken\.ts --seed 3 --runs 1 --max-ops 400$/m,
+    );
     expect(JSON.parse(readFileSync(trace, 'utf8')).design).toEqual({ module: broken });
     const replay = await runCaptured(main, ['replay', trace], dir);
     expect(replay.code).toBe(1);
     expect(replay.stdout).toContain('(lazy-rmap-broken): FAILS');
-    const json = await runCaptured(main, ['validate', broken, '--runs', '4', '--seed', '3', '--out', 'found', '--format', 'json'], dir);
+    const json = await runCaptured(
+      main,
+      ['validate', broken, '--runs', '4', '--seed', '3', '--out', 'found', '--format', 'json'],
+      dir,
+    );
     expect(JSON.parse(json.stdout)).toMatchObject({
-      format: 'swapcheck-validate', version: 1, design: 'lazy-rmap-broken', seed: 3, budget: { runs: 4, timeMs: null }, result: 'fail',
+      format: 'swapcheck-validate',
+      version: 1,
+      design: 'lazy-rmap-broken',
+      seed: 3,
+      budget: { runs: 4, timeMs: null },
+      result: 'fail',
       failure: { runIndex: 0, config: 'tiny', trace },
     });
-    const passed = await runCaptured(main, ['validate', example, '--runs', '8', '--seed', '3', '--workload', 'disk-only'], dir);
+    const passed = await runCaptured(
+      main,
+      ['validate', example, '--runs', '8', '--seed', '3', '--workload', 'disk-only'],
+      dir,
+    );
     expect(passed.code).toBe(0);
     expect(passed.stdout).toMatch(/^PASS lazy-rmap: 8 runs, \d+ ops, every run drained clean$/m);
     // Its costs as a delta against vswap-direct, whose knobs the module exports: the lazy map
     // adds nothing per page on disk-only (no swapoff), so bytes per page are unchanged.
     expect(passed.stdout).toContain('costs of lazy-rmap against its base design vswap-direct');
     expect(passed.stdout).toMatch(/^disk-only\s+pass\s+\d+\.\d \(=\)/m);
-    const json2 = await runCaptured(main, ['validate', example, '--runs', '2', '--seed', '3', '--workload', 'disk-only', '--format', 'json'], dir);
+    const json2 = await runCaptured(
+      main,
+      [
+        'validate',
+        example,
+        '--runs',
+        '2',
+        '--seed',
+        '3',
+        '--workload',
+        'disk-only',
+        '--format',
+        'json',
+      ],
+      dir,
+    );
     expect(JSON.parse(json2.stdout).base).toBe('vswap-direct');
     const badWeights = join(dir, 'weights.json');
     writeFileSync(badWeights, '{"format": "swapcheck-cost-weights"}');
-    const rejected = await runCaptured(main, ['validate', example, '--runs', '1', '--weights', badWeights], dir);
+    const rejected = await runCaptured(
+      main,
+      ['validate', example, '--runs', '1', '--weights', badWeights],
+      dir,
+    );
     expect(rejected.code).toBe(2);
     expect(rejected.stderr).toBe(`swapcheck: ${badWeights}: version must be 1\n`);
   }, 120_000);

@@ -59,12 +59,20 @@ export function validateDesign(design: DesignUnderTest, options: ValidateOptions
     }
     steps += result.steps;
     if (result.failure !== null) {
-      const shrunk = shrinkTrace(design, config, result.ops, result.failure,
-        { timeMs: options.shrinkMs, attemptsMax: 100_000 });
+      const shrunk = shrinkTrace(design, config, result.ops, result.failure, {
+        timeMs: options.shrinkMs,
+        attemptsMax: 100_000,
+      });
       return {
-        runs, steps,
+        runs,
+        steps,
         failure: {
-          runIndex: runs - 1, configName, config, runSeed: seed, ops: shrunk.ops, failure: shrunk.failure,
+          runIndex: runs - 1,
+          configName,
+          config,
+          runSeed: seed,
+          ops: shrunk.ops,
+          failure: shrunk.failure,
           lengthBefore: result.ops.length,
         },
       };

@@ -9,7 +9,10 @@ import type { CampaignOptions } from './campaign.ts';
 import type { UnitResult } from './run-unit.ts';
 
 /** Runs `body` with an executor over `workers` threads (undefined: inline). */
-export async function withPool<T>(workers: number, body: (execute: CampaignOptions['execute']) => Promise<T>): Promise<T> {
+export async function withPool<T>(
+  workers: number,
+  body: (execute: CampaignOptions['execute']) => Promise<T>,
+): Promise<T> {
   if (workers <= 1) return body(undefined);
   const filename = new URL('./campaign-worker.js', import.meta.url).href;
   const pool = new Tinypool({ filename, minThreads: workers, maxThreads: workers });

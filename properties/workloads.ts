@@ -57,8 +57,13 @@ function weights(overrides: Partial<Record<OpName, number>>): Record<OpName, num
 
 /** Injected failures stay rare everywhere. */
 const flagsRare: Partial<Record<OpName, number>> = {
-  fork: 0.02, unmap: 0.02, allocSwap: 0.02, swapin: 0.02, zswapWriteback: 0.02,
-  writeout: 0.05, setZswap: 0.5,
+  fork: 0.02,
+  unmap: 0.02,
+  allocSwap: 0.02,
+  swapin: 0.02,
+  zswapWriteback: 0.02,
+  writeout: 0.05,
+  setZswap: 0.5,
 };
 
 const opsPerWorkload = 800;
@@ -81,7 +86,14 @@ const machine: Config = {
 
 /** Swap-out pressure: pages are faulted, written and swapped out more than swapped in. */
 const swapOutHeavy: Partial<Record<OpName, number>> = {
-  fault: 16, write: 8, allocSwap: 16, unmap: 16, writeout: 14, evict: 12, swapin: 6, zap: 3,
+  fault: 16,
+  write: 8,
+  allocSwap: 16,
+  unmap: 16,
+  writeout: 14,
+  evict: 12,
+  swapin: 6,
+  zap: 3,
 };
 
 export const workloads: readonly Workload[] = [
@@ -152,8 +164,19 @@ export function workloadNames(): string[] {
 }
 
 /** Draws one template from a workload's mix. */
-function drawTemplate(prng: Prng, workload: Workload, cumulative: readonly number[], total: number): OpTemplate {
-  return drawTemplateWith(prng, cumulative, total, workload.orderMax + 1, (kind) => workload.flags[kind] ?? 0);
+function drawTemplate(
+  prng: Prng,
+  workload: Workload,
+  cumulative: readonly number[],
+  total: number,
+): OpTemplate {
+  return drawTemplateWith(
+    prng,
+    cumulative,
+    total,
+    workload.orderMax + 1,
+    (kind) => workload.flags[kind] ?? 0,
+  );
 }
 
 /**
@@ -164,8 +187,10 @@ export function workloadOps(workload: Workload): Op[] {
   const config = workload.config;
   const classic = designs['classic'];
   if (classic === undefined) throw new Error('the classic design is missing');
-  const checker = new Checker(config, createSystem(config, classic.knobs),
-    { ...checkerOptionsDefault, knobs: classic.knobs });
+  const checker = new Checker(config, createSystem(config, classic.knobs), {
+    ...checkerOptionsDefault,
+    knobs: classic.knobs,
+  });
   const ops: Op[] = [];
   const apply = (op: Op): boolean => {
     ops.push(op);
@@ -194,7 +219,8 @@ export function scaleWorkload(pages: number): ScaleWorkload {
   return {
     kind: 'scale',
     name: scaleName(pages),
-    summary: `${whole.toLocaleString('en-US')} pages swapped out in order-9 folios on 512-slot clusters ` +
+    summary:
+      `${whole.toLocaleString('en-US')} pages swapped out in order-9 folios on 512-slot clusters ` +
       '(half to zswap, the rest and the zero-filled to disk or the zero flag), then zswap writeback, swapins and frees',
     config: scaleConfig(pages),
     size: pages,
@@ -219,9 +245,18 @@ export function workloadPlan(workload: AnyWorkload): WorkloadPlan {
   if (workload.kind === 'scale') {
     const stream = scaleStream(workload.pages);
     return {
-      ops: stream.ops, checkpoints: stream.checkpoints, sampleEvery: Math.max(1, Math.floor(workload.pages / 32)),
-      viewEvery: Number.MAX_SAFE_INTEGER, fullCheckEvery: Number.MAX_SAFE_INTEGER,
+      ops: stream.ops,
+      checkpoints: stream.checkpoints,
+      sampleEvery: Math.max(1, Math.floor(workload.pages / 32)),
+      viewEvery: Number.MAX_SAFE_INTEGER,
+      fullCheckEvery: Number.MAX_SAFE_INTEGER,
     };
   }
-  return { ops: workloadOps(workload), checkpoints: [], sampleEvery: 1, viewEvery: 1, fullCheckEvery: 64 };
+  return {
+    ops: workloadOps(workload),
+    checkpoints: [],
+    sampleEvery: 1,
+    viewEvery: 1,
+    fullCheckEvery: 64,
+  };
 }

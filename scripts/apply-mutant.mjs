@@ -26,9 +26,10 @@ function fail(message) {
 const args = process.argv.slice(2);
 const dashes = args.indexOf('--');
 const own = dashes < 0 ? args : args.slice(0, dashes);
-const command = dashes < 0
-  ? ['npx', 'vitest', 'run', '-c', 'vitest.stryker.config.ts', '--bail', '1']
-  : args.slice(dashes + 1);
+const command =
+  dashes < 0
+    ? ['npx', 'vitest', 'run', '-c', 'vitest.stryker.config.ts', '--bail', '1']
+    : args.slice(dashes + 1);
 let limitSeconds = 120;
 const limitAt = own.indexOf('--limit');
 if (limitAt >= 0) {
@@ -49,7 +50,8 @@ try {
 const entry = report.files?.[file];
 if (entry === undefined) fail(`report ${reportPath} has no file ${file}`);
 const original = readFileSync(file, 'utf8');
-if (entry.source !== original) fail(`${file} differs from the source in ${reportPath}; rerun Stryker first`);
+if (entry.source !== original)
+  fail(`${file} differs from the source in ${reportPath}; rerun Stryker first`);
 
 /** Writes `text` to `file` through a temp file and a rename. */
 function put(text) {
@@ -69,7 +71,11 @@ let running = null;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     if (running !== null) {
-      try { process.kill(-running.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(-running.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
     put(original);
     process.exit(130);
@@ -80,12 +86,17 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 function runOnce() {
   return new Promise((resolve) => {
     const child = spawn(command[0], command.slice(1), {
-      stdio: 'ignore', detached: true,
+      stdio: 'ignore',
+      detached: true,
       env: dashes < 0 ? { ...process.env, SWAPCHECK_SUBSET: 'light' } : process.env,
     });
     running = child;
     const timer = setTimeout(() => {
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
       resolve('LOOP');
     }, limitSeconds * 1000);
     child.on('exit', (code) => {
@@ -101,7 +112,9 @@ for (const id of idList.split(',')) {
   const mutant = entry.mutants.find((m) => m.id === id);
   if (mutant === undefined) fail(`report ${reportPath} has no mutant ${id} in ${file}`);
   const { start, end } = mutant.location;
-  const mutated = original.slice(0, offsetOf(lines, start)) + mutant.replacement +
+  const mutated =
+    original.slice(0, offsetOf(lines, start)) +
+    mutant.replacement +
     original.slice(offsetOf(lines, end));
   let verdict;
   try {
@@ -111,6 +124,8 @@ for (const id of idList.split(',')) {
     put(original);
   }
   const shown = mutant.replacement.replace(/\s+/g, ' ').slice(0, 60);
-  process.stdout.write(`${file}:${start.line}:${start.column} #${id} ${mutant.status} ` +
-    `${mutant.mutatorName} ${JSON.stringify(shown)} -> ${verdict}\n`);
+  process.stdout.write(
+    `${file}:${start.line}:${start.column} #${id} ${mutant.status} ` +
+      `${mutant.mutatorName} ${JSON.stringify(shown)} -> ${verdict}\n`,
+  );
 }

@@ -21,7 +21,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import {
-  cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -58,10 +65,13 @@ function parseArgs(argv) {
     const flag = argv[i];
     const value = argv[i + 1];
     if (flag === '--help' || flag === '-h') {
-      process.stdout.write('usage: node scripts/oracle-ablation.mjs [--only ID,...] [--tests FILE,...] [--out FILE.json]\n');
+      process.stdout.write(
+        'usage: node scripts/oracle-ablation.mjs [--only ID,...] [--tests FILE,...] [--out FILE.json]\n',
+      );
       process.exit(0);
     }
-    if (!['--only', '--tests', '--out'].includes(flag)) fail(`unknown option '${flag}' (options: --only, --tests, --out)`);
+    if (!['--only', '--tests', '--out'].includes(flag))
+      fail(`unknown option '${flag}' (options: --only, --tests, --out)`);
     if (value === undefined || value.startsWith('--')) fail(`${flag} needs a value`);
     i++;
     if (flag === '--only') args.only = value.split(',').filter((id) => id !== '');
@@ -99,7 +109,13 @@ function parsed(parseSync, file, source) {
 
 /** The ablations of the comparison: each property of each `...FieldsCompared` list. */
 function fieldAblations(parseSync, source) {
-  const views = { observationFieldsCompared: 'observation', holderFieldsCompared: 'holder', entryFieldsCompared: 'entry', folioFieldsCompared: 'folio', deviceFieldsCompared: 'device' };
+  const views = {
+    observationFieldsCompared: 'observation',
+    holderFieldsCompared: 'holder',
+    entryFieldsCompared: 'entry',
+    folioFieldsCompared: 'folio',
+    deviceFieldsCompared: 'device',
+  };
   const ablations = [];
   walk(parsed(parseSync, fieldsFile, source), (node) => {
     if (node.type !== 'VariableDeclarator' || node.id?.type !== 'Identifier') return;
@@ -108,7 +124,13 @@ function fieldAblations(parseSync, source) {
     for (const property of node.init.properties) {
       // The property and its trailing comma: the line goes.
       const end = source[property.end] === ',' ? property.end + 1 : property.end;
-      ablations.push({ id: `field:${view}.${property.key.name}`, file: fieldsFile, start: property.start, end, replacement: '' });
+      ablations.push({
+        id: `field:${view}.${property.key.name}`,
+        file: fieldsFile,
+        start: property.start,
+        end,
+        replacement: '',
+      });
     }
   });
   if (ablations.length === 0) fail(`found no compared fields in ${fieldsFile}`);
@@ -119,10 +141,22 @@ function fieldAblations(parseSync, source) {
 function checkAblations(parseSync, source) {
   const ablations = [];
   walk(parsed(parseSync, auditFile, source), (node) => {
-    if (node.type !== 'CallExpression' || node.callee?.type !== 'Identifier' || node.callee.name !== 'check') return;
+    if (
+      node.type !== 'CallExpression' ||
+      node.callee?.type !== 'Identifier' ||
+      node.callee.name !== 'check'
+    )
+      return;
     const id = node.arguments[2];
-    if (id?.type !== 'Literal' || typeof id.value !== 'string') fail(`a check() call at ${auditFile} offset ${node.start} has no id`);
-    ablations.push({ id: `check:${id.value}`, file: auditFile, start: node.start, end: node.end, replacement: 'undefined' });
+    if (id?.type !== 'Literal' || typeof id.value !== 'string')
+      fail(`a check() call at ${auditFile} offset ${node.start} has no id`);
+    ablations.push({
+      id: `check:${id.value}`,
+      file: auditFile,
+      start: node.start,
+      end: node.end,
+      replacement: 'undefined',
+    });
   });
   if (ablations.length === 0) fail(`found no check() calls in ${auditFile}`);
   return ablations;
@@ -130,7 +164,10 @@ function checkAblations(parseSync, source) {
 
 /** A copy of the working tree (tracked and untracked, not ignored) with node_modules linked. */
 function scratchCopy() {
-  const listed = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' });
+  const listed = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (listed.status !== 0) fail(`git ls-files failed: ${listed.stderr.trim()}`);
   const dir = mkdtempSync(join(tmpdir(), 'swapcheck-ablation-'));
   for (const file of listed.stdout.split('\0').filter((f) => f !== '')) {
@@ -149,13 +186,21 @@ function scratchCopy() {
 function runTests(dir, tests) {
   const report = join(dir, '.ablation-report.json');
   rmSync(report, { force: true });
-  const run = spawnSync(join(dir, 'node_modules', '.bin', 'vitest'),
-    ['run', ...tests, '--reporter=json', `--outputFile=${report}`], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const run = spawnSync(
+    join(dir, 'node_modules', '.bin', 'vitest'),
+    ['run', ...tests, '--reporter=json', `--outputFile=${report}`],
+    { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
   let json;
   try {
     json = JSON.parse(readFileSync(report, 'utf8'));
   } catch {
-    return { failed: [`vitest wrote no report (exit ${run.status}): ${run.stderr.split('\n').slice(-3).join(' ')}`], loadError: true };
+    return {
+      failed: [
+        `vitest wrote no report (exit ${run.status}): ${run.stderr.split('\n').slice(-3).join(' ')}`,
+      ],
+      loadError: true,
+    };
   }
   const failed = [];
   let loadError = false;
@@ -180,11 +225,15 @@ async function main() {
     [fieldsFile]: readFileSync(join(root, fieldsFile), 'utf8'),
     [auditFile]: readFileSync(join(root, auditFile), 'utf8'),
   };
-  let ablations = [...fieldAblations(parseSync, sources[fieldsFile]), ...checkAblations(parseSync, sources[auditFile])];
+  let ablations = [
+    ...fieldAblations(parseSync, sources[fieldsFile]),
+    ...checkAblations(parseSync, sources[auditFile]),
+  ];
   if (args.only !== null) {
     const known = new Set(ablations.map((a) => a.id));
     const unknown = args.only.filter((id) => !known.has(id));
-    if (unknown.length > 0) fail(`unknown ablation '${unknown[0]}' (ids: field:VIEW.FIELD, check:ID)`);
+    if (unknown.length > 0)
+      fail(`unknown ablation '${unknown[0]}' (ids: field:VIEW.FIELD, check:ID)`);
     ablations = ablations.filter((a) => args.only.includes(a.id));
   }
   const dir = scratchCopy();
@@ -205,7 +254,10 @@ async function main() {
     process.stdout.write(`${lines.join('\n')}\n`);
     if (args.out !== null) {
       const temp = `${args.out}.tmp`;
-      writeFileSync(temp, `${JSON.stringify({ tests: args.tests ?? defaultTests, ablations: ablations.length, interrupted, results }, null, 2)}\n`);
+      writeFileSync(
+        temp,
+        `${JSON.stringify({ tests: args.tests ?? defaultTests, ablations: ablations.length, interrupted, results }, null, 2)}\n`,
+      );
       renameSync(temp, args.out);
     }
     return survived.length === 0 && invalid.length === 0 ? 0 : 1;
@@ -215,22 +267,33 @@ async function main() {
     const testsOf = (ablation) => args.tests ?? defaultTests[ablation.id.split(':')[0]];
     const subsets = [...new Set(ablations.flatMap((ablation) => testsOf(ablation)))];
     const baseline = runTests(dir, subsets);
-    if (baseline.failed.length > 0) fail(`the unablated tree fails the subset: ${baseline.failed[0]}`);
-    process.stdout.write(`baseline: the subset passes (${((Date.now() - started) / 1000).toFixed(1)} s): ${subsets.join(' ')}\n`);
+    if (baseline.failed.length > 0)
+      fail(`the unablated tree fails the subset: ${baseline.failed[0]}`);
+    process.stdout.write(
+      `baseline: the subset passes (${((Date.now() - started) / 1000).toFixed(1)} s): ${subsets.join(' ')}\n`,
+    );
     for (const ablation of ablations) {
       if (interrupted) break;
       const source = sources[ablation.file];
-      const ablated = source.slice(0, ablation.start) + ablation.replacement + source.slice(ablation.end);
+      const ablated =
+        source.slice(0, ablation.start) + ablation.replacement + source.slice(ablation.end);
       const check = parseSync(ablation.file, ablated);
-      if (check.errors.length > 0) fail(`ablating ${ablation.id} breaks the syntax of ${ablation.file}`);
+      if (check.errors.length > 0)
+        fail(`ablating ${ablation.id} breaks the syntax of ${ablation.file}`);
       writeFileSync(join(dir, ablation.file), ablated);
       const t0 = Date.now();
       const { failed, loadError } = runTests(dir, testsOf(ablation));
       writeFileSync(join(dir, ablation.file), source);
       const ms = Date.now() - t0;
       results.push({ id: ablation.id, failed, loadError, ms });
-      const verdict = loadError ? 'NOT LOADED' : failed.length === 0 ? 'SURVIVED' : `killed by ${failed.length}`;
-      process.stdout.write(`${ablation.id.padEnd(44)} ${verdict.padEnd(14)} ${(ms / 1000).toFixed(1)} s${failed.length > 0 ? `  (${failed[0]})` : ''}\n`);
+      const verdict = loadError
+        ? 'NOT LOADED'
+        : failed.length === 0
+          ? 'SURVIVED'
+          : `killed by ${failed.length}`;
+      process.stdout.write(
+        `${ablation.id.padEnd(44)} ${verdict.padEnd(14)} ${(ms / 1000).toFixed(1)} s${failed.length > 0 ? `  (${failed[0]})` : ''}\n`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,11 @@ const contractCallees = new Set(['assert', 'unreachable', 'check']);
 
 /** True when `node` is a call of check(). */
 function isCheckCall(node) {
-  return node?.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'check';
+  return (
+    node?.type === 'CallExpression' &&
+    node.callee.type === 'Identifier' &&
+    node.callee.name === 'check'
+  );
 }
 
 /** True when `path` is in impl/audit.ts, whose checks are the oracle itself. */
@@ -43,8 +47,10 @@ const ignoreAssertions = {
     }
     if (node.type !== 'CallExpression' || node.callee.type !== 'Identifier') return undefined;
     if (!contractCallees.has(node.callee.name)) return undefined;
-    return 'assertion (contract check): never fires on a correct run, so weakening it is ' +
-      'unobservable without a contract test; see docs/mutation-testing.md';
+    return (
+      'assertion (contract check): never fires on a correct run, so weakening it is ' +
+      'unobservable without a contract test; see docs/mutation-testing.md'
+    );
   },
 };
 
@@ -58,8 +64,14 @@ function holdsCode(path) {
   if (path.isFunction() || path.isClass()) return true;
   let found = false;
   path.traverse({
-    Function(inner) { found = true; inner.stop(); },
-    Class(inner) { found = true; inner.stop(); },
+    Function(inner) {
+      found = true;
+      inner.stop();
+    },
+    Class(inner) {
+      found = true;
+      inner.stop();
+    },
   });
   return found;
 }
@@ -67,8 +79,10 @@ function holdsCode(path) {
 const ignoreModuleLevel = {
   shouldIgnore(path) {
     if (!path.isExpression() || !atModuleLevel(path) || holdsCode(path)) return undefined;
-    return 'module-level code runs once at import, before the vitest runner switches a mutant ' +
-      'on, so Stryker cannot test it here; see docs/mutation-testing.md';
+    return (
+      'module-level code runs once at import, before the vitest runner switches a mutant ' +
+      'on, so Stryker cannot test it here; see docs/mutation-testing.md'
+    );
   },
 };
 

@@ -36,18 +36,29 @@ for (const path of reports) {
     for (const m of data.mutants) {
       const { start, end } = m.location;
       const key = `${m.mutatorName}@${start.line}:${start.column}-${end.line}:${end.column}=${m.replacement}`;
-      const original = start.line === end.line
-        ? (lines[start.line - 1] ?? '').slice(start.column - 1, end.column - 1)
-        : `${(lines[start.line - 1] ?? '').slice(start.column - 1)}...`;
+      const original =
+        start.line === end.line
+          ? (lines[start.line - 1] ?? '').slice(start.column - 1, end.column - 1)
+          : `${(lines[start.line - 1] ?? '').slice(start.column - 1)}...`;
       mutants.set(key, { ...m, original, file });
     }
     files.set(file, mutants);
   }
 }
 
-const statuses = ['Killed', 'Timeout', 'Survived', 'NoCoverage', 'Ignored', 'CompileError', 'RuntimeError'];
+const statuses = [
+  'Killed',
+  'Timeout',
+  'Survived',
+  'NoCoverage',
+  'Ignored',
+  'CompileError',
+  'RuntimeError',
+];
 const short = (text) => {
-  const flat = String(text ?? '').replace(/\s+/g, ' ').trim();
+  const flat = String(text ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
 };
 const cell = (text) => short(text).replaceAll('|', '\\|').replaceAll('`', "'");
@@ -68,9 +79,13 @@ const score = (c) => {
 console.log('| file | killed | timeout | survived | no coverage | ignored | errors | score % |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const [file, c] of rows) {
-  console.log(`| \`${file}\` | ${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${c.Ignored} | ${c.CompileError + c.RuntimeError} | ${score(c)} |`);
+  console.log(
+    `| \`${file}\` | ${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${c.Ignored} | ${c.CompileError + c.RuntimeError} | ${score(c)} |`,
+  );
 }
-console.log(`| **${rows.length} files** | **${total.Killed}** | **${total.Timeout}** | **${total.Survived}** | **${total.NoCoverage}** | **${total.Ignored}** | **${total.CompileError + total.RuntimeError}** | **${score(total)}** |`);
+console.log(
+  `| **${rows.length} files** | **${total.Killed}** | **${total.Timeout}** | **${total.Survived}** | **${total.NoCoverage}** | **${total.Ignored}** | **${total.CompileError + total.RuntimeError}** | **${score(total)}** |`,
+);
 
 if (survivors) {
   console.log('\n| file:line | status | mutator | original -> replacement |');
@@ -78,9 +93,15 @@ if (survivors) {
   for (const [, mutants] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     const open = [...mutants.values()]
       .filter((m) => m.status === 'Survived' || m.status === 'Timeout' || m.status === 'NoCoverage')
-      .sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
+      .sort(
+        (a, b) =>
+          a.location.start.line - b.location.start.line ||
+          a.location.start.column - b.location.start.column,
+      );
     for (const m of open) {
-      console.log(`| \`${m.file.replace(/^impl\//, '')}:${m.location.start.line}\` | ${m.status} | ${m.mutatorName} | \`${cell(m.original)}\` -> \`${cell(m.replacement)}\` |`);
+      console.log(
+        `| \`${m.file.replace(/^impl\//, '')}:${m.location.start.line}\` | ${m.status} | ${m.mutatorName} | \`${cell(m.original)}\` -> \`${cell(m.replacement)}\` |`,
+      );
     }
   }
 }

@@ -18,8 +18,18 @@
  * (docs/writing-a-design.md).
  */
 import {
-  builtinFactory, builtinKnobs, kernelLayout, type Config, type CostOptions, type CostReport, type ImplOutcome, type Knobs,
-  type Observation, type Op, type SwapSystem, type SystemFactory,
+  builtinFactory,
+  builtinKnobs,
+  kernelLayout,
+  type Config,
+  type CostOptions,
+  type CostReport,
+  type ImplOutcome,
+  type Knobs,
+  type Observation,
+  type Op,
+  type SwapSystem,
+  type SystemFactory,
 } from '../../api/index.ts';
 
 export interface LazyRmapOptions {
@@ -78,13 +88,15 @@ class LazyRmapSystem implements SwapSystem {
       bytes: base.bytes,
       peakBytes: { ...base.peakBytes, reverseMap: base.peakBytes.reverseMap + this.mapBytesPeak },
       peakTotalBytes: base.peakTotalBytes + this.mapBytesPeak,
-      ...(memcg === undefined ? {} : {
-        memcg: {
-          ...memcg,
-          peakTotalNoMemcg: memcg.peakTotalNoMemcg + this.mapBytesPeak,
-          peakTotalEager: memcg.peakTotalEager + this.mapBytesPeak,
-        },
-      }),
+      ...(memcg === undefined
+        ? {}
+        : {
+            memcg: {
+              ...memcg,
+              peakTotalNoMemcg: memcg.peakTotalNoMemcg + this.mapBytesPeak,
+              peakTotalEager: memcg.peakTotalEager + this.mapBytesPeak,
+            },
+          }),
     };
   }
 

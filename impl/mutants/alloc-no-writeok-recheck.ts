@@ -14,7 +14,8 @@ import { lookupFootprint, type SectionContext, type SectionedOp } from '../secti
 export default {
   name: 'alloc-no-writeok-recheck',
   doc: {
-    summary: 'The allocator picks a device without counting itself as a scanner and does not ' +
+    summary:
+      'The allocator picks a device without counting itself as a scanner and does not ' +
       're-check SWP_WRITEOK under the cluster lock, so it allocates on a device swapoff freed.',
     mirrors: 'mm, swap: fix allocation and scanning race with swapoff (0ec8bc9e880e, §5 #10)',
     designs: ['classic'],
@@ -30,7 +31,8 @@ export default {
       const candidates = state.devices.filter((device) => device.online && device.writeOk);
       candidates.sort((a, b) => b.config.priority - a.config.priority);
       const device = candidates[0];
-      if (virtual || device === undefined || op.failAlloc === true) return yield* commitSection(ctx, op);
+      if (virtual || device === undefined || op.failAlloc === true)
+        return yield* commitSection(ctx, op);
       const type = device.type;
       // The bug: no ctx.scanner(type, 1), and no SWP_WRITEOK re-check below.
       yield { kind: 'yield', label: 'alloc:allocate' };

@@ -11,9 +11,11 @@ import { elidedDesigns, type Mutant } from '../mutant.ts';
 export default {
   name: 'bitmap-bad-slot-used',
   doc: {
-    summary: 'The bitmap allocator checks the bad bitmap only for the header slot and hands ' +
+    summary:
+      'The bitmap allocator checks the bad bitmap only for the header slot and hands ' +
       'out a listed bad slot.',
-    mirrors: 'mm, swap: swap entry of a bad slot should not be considered as swapped out ' +
+    mirrors:
+      'mm, swap: swap entry of a bad slot should not be considered as swapped out ' +
       '(phase II, §5 #21); canary for the liveness audit',
     designs: elidedDesigns,
     catches: { kind: 'invariant', invariant: 'liveness' },

@@ -10,9 +10,11 @@ import { elidedDesigns, type Mutant } from '../mutant.ts';
 export default {
   name: 'bitmap-free-off-by-one',
   doc: {
-    summary: 'Freeing a run on a bitmap device clears the bits of [slot, slot+nr-1) and leaves ' +
+    summary:
+      'Freeing a run on a bitmap device clears the bits of [slot, slot+nr-1) and leaves ' +
       'the last one set while inuse_pages drops.',
-    mirrors: 'design risk of the elided reverse map (bitmap devices, §4.2 reading A); canary ' +
+    mirrors:
+      'design risk of the elided reverse map (bitmap devices, §4.2 reading A); canary ' +
       'for the device-accounting audit',
     designs: elidedDesigns,
     catches: { kind: 'invariant', invariant: 'device-accounting' },

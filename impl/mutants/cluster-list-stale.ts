@@ -10,9 +10,11 @@ import type { Mutant } from '../mutant.ts';
 export default {
   name: 'cluster-list-stale',
   doc: {
-    summary: 'Freeing a slot of a full cluster skips partial_free_cluster(), so the cluster ' +
+    summary:
+      'Freeing a slot of a full cluster skips partial_free_cluster(), so the cluster ' +
       'keeps its FULL flag and list while it has free slots.',
-    mirrors: 'mm: swap: correctly use maxpages in swapon (lore 20250522122554.12209-3, §5 #20): ' +
+    mirrors:
+      'mm: swap: correctly use maxpages in swapon (lore 20250522122554.12209-3, §5 #20): ' +
       'cluster flag, list and count in step',
     designs: ['classic', 'vswap-rfc'],
     catches: { kind: 'invariant', invariant: 'cluster-accounting' },

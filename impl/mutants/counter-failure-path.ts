@@ -14,9 +14,11 @@ import type { TableDevice } from '../table-device.ts';
 export default {
   name: 'counter-failure-path',
   doc: {
-    summary: 'The nr_swap_pages counter is decremented at the end of folio_alloc_swap() instead of in ' +
+    summary:
+      'The nr_swap_pages counter is decremented at the end of folio_alloc_swap() instead of in ' +
       'swap_range_alloc(), so the charge-failure path frees slots it never counted.',
-    mirrors: 'mm: swap: move nr_swap_pages counter decrement to swap_range_alloc() (lore ' +
+    mirrors:
+      'mm: swap: move nr_swap_pages counter decrement to swap_range_alloc() (lore ' +
       '20250522122554.12209-2, §5 #19)',
     designs: ['classic'],
     catches: { kind: 'impl-crash' },

@@ -13,9 +13,11 @@ import { vtWordIsPhys, vtWordToPhysType } from '../virtual-table-word.ts';
 export default {
   name: 'elided-swapoff-miss',
   doc: {
-    summary: 'The virtual-cluster scan that replaces the elided reverse map at swapoff starts ' +
+    summary:
+      'The virtual-cluster scan that replaces the elided reverse map at swapoff starts ' +
       'at slot 1 of every cluster and misses entries backed on the device.',
-    mirrors: '§4 direct encoding without a reverse map: swapoff must still find every entry ' +
+    mirrors:
+      '§4 direct encoding without a reverse map: swapoff must still find every entry ' +
       '(§7.3 #10)',
     designs: elidedDesigns,
     catches: { kind: 'impl-crash' },
@@ -23,9 +25,11 @@ export default {
   },
   steps: {
     scanBackedOn(state: SwapState, ci: VirtualCluster, type: number, backed: Set<number>): void {
-      for (let slot = 1; slot < ci.slots; slot++) { // the bug: from slot 1
+      for (let slot = 1; slot < ci.slots; slot++) {
+        // the bug: from slot 1
         const vt = ci.vtable[slot] ?? 0;
-        if (vtWordIsPhys(vt) && vtWordToPhysType(vt) === type) backed.add(state.locOf(ci, slot).value);
+        if (vtWordIsPhys(vt) && vtWordToPhysType(vt) === type)
+          backed.add(state.locOf(ci, slot).value);
       }
     },
   },

@@ -15,9 +15,11 @@ import { wordWithCount } from '../swap-table-word.ts';
 export default {
   name: 'extend-put-off-by-one',
   doc: {
-    summary: 'A put on an overflowed count folds the extend-table count back into the swap ' +
+    summary:
+      'A put on an overflowed count folds the extend-table count back into the swap ' +
       'table word one reference too early (`>` for `>=` at the sentinel boundary), losing a count.',
-    mirrors: 'mm, swap: fix race between swap count continuation operations (2628bd6fc052, ' +
+    mirrors:
+      'mm, swap: fix race between swap count continuation operations (2628bd6fc052, ' +
       '§5 #11): stored count incl. overflow storage must equal live references',
     designs: allDesigns,
     catches: { kind: 'impl-crash' },
@@ -29,7 +31,8 @@ export default {
       assert(extend !== null, () => `cluster ${ci.id} slot ${slot} saturated without extend table`);
       const real = extend[slot] ?? 0;
       assert(real >= counter.sentinel, () => `cluster ${ci.id} slot ${slot} extend ${real}`);
-      if (real - 1 > counter.sentinel) { // the bug: `>` for `>=`
+      if (real - 1 > counter.sentinel) {
+        // the bug: `>` for `>=`
         extend[slot] = real - 1;
         return;
       }

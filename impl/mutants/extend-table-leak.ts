@@ -14,9 +14,11 @@ import { wordWithCount } from '../swap-table-word.ts';
 export default {
   name: 'extend-table-leak',
   doc: {
-    summary: 'When the last overflowed count drops back below the sentinel, the emptied extend ' +
+    summary:
+      'When the last overflowed count drops back below the sentinel, the emptied extend ' +
       'table is not freed.',
-    mirrors: 'design risk of the swap table extend table (phase III): overflow storage must be ' +
+    mirrors:
+      'design risk of the swap table extend table (phase III): overflow storage must be ' +
       'freed with its last user; canary for the count-conservation audit',
     designs: allDesigns,
     catches: { kind: 'invariant', invariant: 'count-conservation' },

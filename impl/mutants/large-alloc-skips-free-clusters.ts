@@ -11,9 +11,11 @@ import type { AllocHooks, TableDevice, WordAt } from '../table-device.ts';
 export default {
   name: 'large-alloc-skips-free-clusters',
   doc: {
-    summary: 'A large allocation never takes a free cluster, only nonfull and frag clusters of ' +
+    summary:
+      'A large allocation never takes a free cluster, only nonfull and frag clusters of ' +
       'its order, so it returns -ENOSPC from a device that has empty clusters.',
-    mirrors: 'design risk in the list order of cluster_alloc_swap_entry() (the new_cluster ' +
+    mirrors:
+      'design risk in the list order of cluster_alloc_swap_entry() (the new_cluster ' +
       'steps); since a large folio fails on the first device swap_alloc_slow() tries, its ' +
       '-ENOSPC claims that device had no usable aligned run (canary for the ENOSPC allowance audit)',
     designs: ['classic'],

@@ -13,9 +13,11 @@ import type { VirtualSpace } from '../virtual-space.ts';
 export default {
   name: 'lookup-cache-stale-after-free',
   doc: {
-    summary: 'An emptied virtual cluster is freed without dropping the per-CPU lookup-cache ' +
+    summary:
+      'An emptied virtual cluster is freed without dropping the per-CPU lookup-cache ' +
       'pins on it, so a CPU keeps a pointer to a DEAD cluster whose id is then reused.',
-    mirrors: 'vswap v6 patch 22 per-CPU cluster lookup cache (§7.3 #14: a cached cluster is ' +
+    mirrors:
+      'vswap v6 patch 22 per-CPU cluster lookup cache (§7.3 #14: a cached cluster is ' +
       'pinned or validated)',
     designs: ['vswap-direct-cached'],
     catches: { kind: 'invariant', invariant: 'lookup-cache' },
@@ -30,7 +32,8 @@ export default {
       assert(space.index.delete(ci.id), () => `cluster ${ci.id} missing from the index`);
       for (const offsets of space.percpu) {
         for (let order = 0; order < offsets.length; order++) {
-          if (Math.floor((offsets[order] ?? -1) / space.clusterSlots) === ci.id) offsets[order] = -1;
+          if (Math.floor((offsets[order] ?? -1) / space.clusterSlots) === ci.id)
+            offsets[order] = -1;
         }
       }
       space.marks.hit('vcluster-freed');

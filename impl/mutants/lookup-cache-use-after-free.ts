@@ -10,16 +10,29 @@ import type { ForkOp } from '../../lib/ops.ts';
 import { formatEntryValue } from '../entry-value.ts';
 import type { Mutant } from '../mutant.ts';
 import { swapAt } from '../op-args.ts';
-import { clusterAccess, clusterLock, commitSection, entryDevice, livelock } from '../sections-ops.ts';
-import { lookupFootprint, sectionRetryMax, type SectionContext, type SectionedOp } from '../sections.ts';
+import {
+  clusterAccess,
+  clusterLock,
+  commitSection,
+  entryDevice,
+  livelock,
+} from '../sections-ops.ts';
+import {
+  lookupFootprint,
+  sectionRetryMax,
+  type SectionContext,
+  type SectionedOp,
+} from '../sections.ts';
 
 export default {
   name: 'lookup-cache-use-after-free',
   doc: {
-    summary: 'A fork reads the swap count through the virtual cluster its lookup-cache hit ' +
+    summary:
+      'A fork reads the swap count through the virtual cluster its lookup-cache hit ' +
       'returned, before re-validating the PTE and with no pin of its own, after a concurrent ' +
       'zap freed the cluster.',
-    mirrors: 'vswap v6 per-CPU cluster lookup cache: a cached pointer is safe only pinned or ' +
+    mirrors:
+      'vswap v6 per-CPU cluster lookup cache: a cached pointer is safe only pinned or ' +
       'validated (§3.1, §7.4 lockless readers must re-validate)',
     designs: ['vswap-direct-cached'],
     catches: { kind: 'use-after-free' },
@@ -35,7 +48,8 @@ export default {
         if (entry === null || op.failAlloc === true) return yield* commitSection(ctx, op);
         const loc = state.resolve(entry);
         const device = entryDevice(state, loc);
-        if (!(yield* ctx.steps.getSwapDevice(ctx, device, op.holder, entry, 'fork:wait-swapoff'))) continue;
+        if (!(yield* ctx.steps.getSwapDevice(ctx, device, op.holder, entry, 'fork:wait-swapoff')))
+          continue;
         const lock = clusterLock(state, loc);
         yield { kind: 'lock', lock, label: 'fork:read-count' };
         if (device !== null) ctx.access(device, `count of ${formatEntryValue(entry)}`);

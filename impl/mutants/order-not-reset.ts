@@ -12,7 +12,8 @@ import type { TableDevice } from '../table-device.ts';
 export default {
   name: 'order-not-reset',
   doc: {
-    summary: 'An emptied cluster keeps the order of its last allocation, so it goes on ' +
+    summary:
+      'An emptied cluster keeps the order of its last allocation, so it goes on ' +
       'excluding other orders.',
     mirrors: '§7.3 #8 (order exclusivity: FREE implies order 0)',
     designs: ['classic', 'vswap-rfc'],

@@ -12,10 +12,12 @@ import type { SwapCounter } from '../swap-count.ts';
 export default {
   name: 'overflow-no-rollback',
   doc: {
-    summary: 'A dup that needs the extend table takes the count to the sentinel before the ' +
+    summary:
+      'A dup that needs the extend table takes the count to the sentinel before the ' +
       'allocation fails, and the rollback starts one slot too early, so -ENOMEM leaves the ' +
       'count raised.',
-    mirrors: 'count-continuation failure paths of __swap_duplicate() (§5 #11, §7.3 #1); every ' +
+    mirrors:
+      'count-continuation failure paths of __swap_duplicate() (§5 #11, §7.3 #1); every ' +
       'error path restores the pre-state (§5 #5)',
     designs: allDesigns,
     catches: { kind: 'observation' },

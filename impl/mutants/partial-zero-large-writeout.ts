@@ -12,9 +12,11 @@ import { allDesigns, type Mutant } from '../mutant.ts';
 export default {
   name: 'partial-zero-large-writeout',
   doc: {
-    summary: 'Writeout tests only the first page of a large folio for zero, so a folio whose ' +
+    summary:
+      'Writeout tests only the first page of a large folio for zero, so a folio whose ' +
       'first page is zero and a later one is not is recorded as zero-filled.',
-    mirrors: 'mm: fix swap_read_folio_zeromap() for large folios with partial zeromap ' +
+    mirrors:
+      'mm: fix swap_read_folio_zeromap() for large folios with partial zeromap ' +
       '(9d57090e73d5, §5 #14); the write side of the same partial-zeromap handling',
     designs: allDesigns,
     catches: { kind: 'outcome' },

@@ -12,7 +12,8 @@ import type { VirtualSpace } from '../virtual-space.ts';
 export default {
   name: 'pinned-permanent-leak',
   doc: {
-    summary: 'The lookup-cache pin on an emptied permanent virtual cluster is never dropped, ' +
+    summary:
+      'The lookup-cache pin on an emptied permanent virtual cluster is never dropped, ' +
       'because the permanent check comes before the pin release.',
     mirrors: 'vswap v6 patch 22 lookup cache; canary for the drain audit (no pins after drain)',
     designs: ['vswap-direct-cached'],
@@ -28,7 +29,8 @@ export default {
       assert(space.index.delete(ci.id), () => `cluster ${ci.id} missing from the index`);
       for (const offsets of space.percpu) {
         for (let order = 0; order < offsets.length; order++) {
-          if (Math.floor((offsets[order] ?? -1) / space.clusterSlots) === ci.id) offsets[order] = -1;
+          if (Math.floor((offsets[order] ?? -1) / space.clusterSlots) === ci.id)
+            offsets[order] = -1;
         }
       }
       space.marks.hit('vcluster-freed');

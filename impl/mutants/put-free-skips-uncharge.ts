@@ -11,9 +11,11 @@ import type { EntryLoc, SwapState } from '../swap-state.ts';
 export default {
   name: 'put-free-skips-uncharge',
   doc: {
-    summary: 'The last put of an uncached physical entry frees its slot and clears its memcg ' +
+    summary:
+      'The last put of an uncached physical entry frees its slot and clears its memcg ' +
       'id without uncharging the memcg, so memory.swap.current leaks a page.',
-    mirrors: 'design risk of the swap table\'s two free paths (__swap_cache_del_folio() and ' +
+    mirrors:
+      "design risk of the swap table's two free paths (__swap_cache_del_folio() and " +
       'swap_put_entries_direct()), which must both reach mem_cgroup_uncharge_swap() in ' +
       '__swap_cluster_free_entries(); a leaked swap charge makes swap.max fail early',
     designs: ['classic', 'vswap-rfc'],

@@ -11,9 +11,11 @@ import { allDesigns, type Mutant } from '../mutant.ts';
 export default {
   name: 'put-skips-free',
   doc: {
-    summary: 'The last put of an uncached entry leaves the slot allocated with count 0 and no ' +
+    summary:
+      'The last put of an uncached entry leaves the slot allocated with count 0 and no ' +
       'swap cache, the state in which a first dup must be refused.',
-    mirrors: 'swap_dup_entry_direct() refusing a dup of an uncached count-0 slot (phase II, ' +
+    mirrors:
+      'swap_dup_entry_direct() refusing a dup of an uncached count-0 slot (phase II, ' +
       '§2.5); sequentially no op can dup a slot nobody holds, so the stray slot is caught',
     designs: allDesigns,
     catches: { kind: 'observation' },

@@ -17,17 +17,23 @@ import { vtWordIsPhys } from '../virtual-table-word.ts';
 export default {
   name: 'reclaim-busy-folio',
   doc: {
-    summary: 'The allocator\'s cache-only reclaim checks only the scanned slot for count 0, ' +
+    summary:
+      "The allocator's cache-only reclaim checks only the scanned slot for count 0, " +
       'not every entry of its folio, and drops a folio whose other entries are referenced.',
-    mirrors: 'mm, swap: fix swap cache index error when retrying reclaim (lore ' +
+    mirrors:
+      'mm, swap: fix swap cache index error when retrying reclaim (lore ' +
       '20250916160100.31545-4, §5 #18): reclaim only removes folios whose slots are all count 0',
     designs: ['classic', 'vswap-rfc'],
     catches: { kind: 'allowance' },
     shortest: 14,
   },
   steps: {
-    planReclaims(state: SwapState, plan: readonly PlannedReclaim[], exclude: Folio | null,
-      out: Reclaim[]): (() => void) | null {
+    planReclaims(
+      state: SwapState,
+      plan: readonly PlannedReclaim[],
+      exclude: Folio | null,
+      out: Reclaim[],
+    ): (() => void) | null {
       assert(plan.length > 0, 'empty reclaim plan');
       const { nrSwapPages, totalSwapPages } = state.counters;
       let freed = 0;

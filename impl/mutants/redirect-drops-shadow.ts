@@ -14,9 +14,11 @@ import { shadowToWord, wordIsShadow, wordToCount, wordToZero } from '../swap-tab
 export default {
   name: 'redirect-drops-shadow',
   doc: {
-    summary: 'Redirecting a virtual entry from zswap to a physical slot rewrites its swap ' +
+    summary:
+      'Redirecting a virtual entry from zswap to a physical slot rewrites its swap ' +
       'table word and loses the workingset shadow.',
-    mirrors: '§7.3 #15 direct/indirect conversion must preserve count, cache, shadow and zero ' +
+    mirrors:
+      '§7.3 #15 direct/indirect conversion must preserve count, cache, shadow and zero ' +
       '(the analogue here: a backing change of a virtual entry)',
     designs: virtualDesigns,
     catches: { kind: 'observation' },

@@ -11,7 +11,8 @@ import { pointerWithCacheOnly, wordToCacheOnly } from '../swap-table-word.ts';
 export default {
   name: 'rmap-cache-bit-never-set',
   doc: {
-    summary: 'The cache-only bit of a reverse-map Pointer word is cleared when an entry gets a ' +
+    summary:
+      'The cache-only bit of a reverse-map Pointer word is cleared when an entry gets a ' +
       'reference but never set when its last reference goes.',
     mirrors: 'vswap RFC reverse map (§3.5, §7.3 #12); canary for the rmap-bijection audit',
     designs: keptRmapDesigns,

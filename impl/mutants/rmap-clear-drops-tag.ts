@@ -6,14 +6,18 @@
  * Not covered here: the correct step (its defining module, gathered by impl/kernel-steps.ts).
  */
 import {
-  POINTER_CACHE_ONLY_FLAG, POINTER_MARK, pointerWithCacheOnly, wordToCacheOnly,
+  POINTER_CACHE_ONLY_FLAG,
+  POINTER_MARK,
+  pointerWithCacheOnly,
+  wordToCacheOnly,
 } from '../swap-table-word.ts';
 import { keptRmapDesigns, type Mutant } from '../mutant.ts';
 
 export default {
   name: 'rmap-clear-drops-tag',
   doc: {
-    summary: 'Clearing the cache-only bit of a Pointer word masks it with the wrong constant ' +
+    summary:
+      'Clearing the cache-only bit of a Pointer word masks it with the wrong constant ' +
       'and drops the Pointer tag too.',
     mirrors: 'vswap RFC v2 rmap-encoding bugs (§5 #23, §7.3 #13); canary for the encoding audit',
     designs: keptRmapDesigns,

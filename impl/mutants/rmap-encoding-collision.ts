@@ -11,7 +11,8 @@ import { PFN_MARK, pointerWithCacheOnly, wordToCacheOnly } from '../swap-table-w
 export default {
   name: 'rmap-encoding-collision',
   doc: {
-    summary: 'The cache-only bit of a Pointer word is encoded at bit 1, where a Pointer with ' +
+    summary:
+      'The cache-only bit of a Pointer word is encoded at bit 1, where a Pointer with ' +
       'it set aliases a PFN word.',
     mirrors: 'vswap RFC v2: rmap-encoding collision acknowledged by the author (§5 #23)',
     designs: keptRmapDesigns,

@@ -14,8 +14,9 @@ import { pointerToWord } from '../swap-table-word.ts';
 export default {
   name: 'rmap-slot-not-offset',
   doc: {
-    summary: 'The reverse-map Pointer word installed for new backing (zswap writeback ' +
-      'redirection, writeout) names the entry\'s slot in its cluster instead of its virtual offset.',
+    summary:
+      'The reverse-map Pointer word installed for new backing (zswap writeback ' +
+      "redirection, writeout) names the entry's slot in its cluster instead of its virtual offset.",
     mirrors: 'vswap RFC: rmap word not updated correctly on redirection (§3.5, §5 #23)',
     designs: ['vswap-all', 'vswap-rfc'],
     catches: { kind: 'impl-crash' },

@@ -10,12 +10,20 @@ import { assert } from '../../lib/assert.ts';
 import type { Folio } from '../folio-table.ts';
 import { allDesigns, type Mutant } from '../mutant.ts';
 import type { SwapState } from '../swap-state.ts';
-import { shadowToWord, wordIsPfn, wordToCount, wordToPfn, wordToShadow, wordToZero } from '../swap-table-word.ts';
+import {
+  shadowToWord,
+  wordIsPfn,
+  wordToCount,
+  wordToPfn,
+  wordToShadow,
+  wordToZero,
+} from '../swap-table-word.ts';
 
 export default {
   name: 'shadow-left-after-free',
   doc: {
-    summary: 'Eviction stores a workingset shadow in every slot of the folio and then skips ' +
+    summary:
+      'Eviction stores a workingset shadow in every slot of the folio and then skips ' +
       'freeing the slots that hold a shadow, so unreferenced entries are left as shadows.',
     mirrors: '§7.3 #6: a shadow only on referenced, uncached entries; freeing erases it',
     designs: allDesigns,

@@ -20,10 +20,12 @@ import { NULL_WORD } from '../swap-table-word.ts';
 export default {
   name: 'skip-cache-early-unpin',
   doc: {
-    summary: 'The legacy swap-cache-skipping swapin clears its per-entry pin right after the ' +
+    summary:
+      'The legacy swap-cache-skipping swapin clears its per-entry pin right after the ' +
       'read instead of after mapping, so while it sleeps the entry is freed, its value reused ' +
       'for new data in the same PTE, and its pte_same() check passes on the stale copy (ABA).',
-    mirrors: 'ABA on the entry value while a fault sleeps: mm/swap: fix race when skipping ' +
+    mirrors:
+      'ABA on the entry value while a fault sleeps: mm/swap: fix race when skipping ' +
       'swapcache (13ddaf26be32, pin cleared only after the PTL unlock), userfaultfd_move ' +
       '(0ea148a79919), swapin race (4969c1192d15); §5 #1, #17, #25, §7.3 #18',
     designs: ['classic'],
@@ -32,7 +34,11 @@ export default {
     race: { config: 'explore', syncSwapin: 'skip-pinned', family: 'lifecycle', maxOps: 4 },
   },
   sections: {
-    *swapinSkipCache(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, device: number | null,
+    *swapinSkipCache(
+      ctx: SectionContext,
+      op: SwapinOp,
+      loc: EntryLoc,
+      device: number | null,
     ): Sections<ImplOutcome | null> {
       const state = ctx.state;
       const entry = loc.value;
@@ -59,11 +65,14 @@ export default {
         return null;
       }
       if (state.word(loc) === NULL_WORD) {
-        throw new UseAfterFree(`swapin read ${formatEntryValue(entry)} after its slot was freed ` +
-          '(a synchronous device discards the data of a freed slot)');
+        throw new UseAfterFree(
+          `swapin read ${formatEntryValue(entry)} after its slot was freed ` +
+            '(a synchronous device discards the data of a freed slot)',
+        );
       }
       const content = state.peekBackend(loc);
-      if (pinned) { // the bug: the pin is cleared before the fault maps the page
+      if (pinned) {
+        // the bug: the pin is cleared before the fault maps the page
         ctx.unlock(entryLock(entry));
         pinHeld = false;
       }
@@ -74,7 +83,8 @@ export default {
       }
       const outcome = ctx.commit(op);
       const at = presentAt(state, op.holder);
-      if (outcome.errno === 'OK' && at !== null && content !== null) at.folio.pages[at.page] = content;
+      if (outcome.errno === 'OK' && at !== null && content !== null)
+        at.folio.pages[at.page] = content;
       release();
       return outcome;
     },

@@ -17,7 +17,8 @@ import { NULL_WORD } from '../swap-table-word.ts';
 export default {
   name: 'skip-cache-unpinned',
   doc: {
-    summary: 'The legacy swap-cache-skipping swapin on a synchronous device reads the slot ' +
+    summary:
+      'The legacy swap-cache-skipping swapin on a synchronous device reads the slot ' +
       'without the per-entry pin of its fix, so a concurrent swapin frees the slot first.',
     mirrors: 'mm/swap: fix race when skipping swapcache (13ddaf26be32, Fixes 0bcac06f27d7; §5 #1)',
     designs: ['classic'],
@@ -26,15 +27,21 @@ export default {
     race: { config: 'explore', syncSwapin: 'skip-pinned' },
   },
   sections: {
-    *swapinSkipCache(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, device: number | null,
+    *swapinSkipCache(
+      ctx: SectionContext,
+      op: SwapinOp,
+      loc: EntryLoc,
+      device: number | null,
     ): Sections<ImplOutcome | null> {
       const state = ctx.state;
       const entry = loc.value;
       // The bug: no swapcache_prepare() pin.
       yield { kind: 'yield', label: 'swapin:sync-read' };
       if (state.word(loc) === NULL_WORD) {
-        throw new UseAfterFree(`swapin read ${formatEntryValue(entry)} after its slot was freed ` +
-          '(a synchronous device discards the data of a freed slot)');
+        throw new UseAfterFree(
+          `swapin read ${formatEntryValue(entry)} after its slot was freed ` +
+            '(a synchronous device discards the data of a freed slot)',
+        );
       }
       const content = state.peekBackend(loc);
       yield { kind: 'yield', label: 'swapin:sync-map' };
@@ -44,7 +51,8 @@ export default {
       }
       const outcome = ctx.commit(op);
       const at = presentAt(state, op.holder);
-      if (outcome.errno === 'OK' && at !== null && content !== null) at.folio.pages[at.page] = content;
+      if (outcome.errno === 'OK' && at !== null && content !== null)
+        at.folio.pages[at.page] = content;
       ctx.steps.putSwapDevice(ctx, device);
       return outcome;
     },

@@ -11,9 +11,11 @@ import { allDesigns, type Mutant } from '../mutant.ts';
 export default {
   name: 'split-rmap-stale',
   doc: {
-    summary: 'Splitting a folio moves a holder\'s PTE to the tail page but leaves the holder in ' +
-      'the head\'s anon rmap.',
-    mirrors: '§5 #13 (split must carry folio metadata over); canary for the identity audit ' +
+    summary:
+      "Splitting a folio moves a holder's PTE to the tail page but leaves the holder in " +
+      "the head's anon rmap.",
+    mirrors:
+      '§5 #13 (split must carry folio metadata over); canary for the identity audit ' +
       '(holder and folio rmap agree)',
     designs: allDesigns,
     catches: { kind: 'invariant', invariant: 'identity' },

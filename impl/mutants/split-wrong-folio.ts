@@ -15,9 +15,11 @@ import { pfnToWord, wordIsPfn, wordToCount, wordToPfn, wordToZero } from '../swa
 export default {
   name: 'split-wrong-folio',
   doc: {
-    summary: 'Splitting a large swap-cache folio leaves the head\'s PFN in the tails\' slots, so ' +
+    summary:
+      "Splitting a large swap-cache folio leaves the head's PFN in the tails' slots, so " +
       'page i of the old folio is bound to the wrong folio.',
-    mirrors: 'mm/huge_memory: do not clobber swp_entry_t during THP split (71e2d666ef85) and ' +
+    mirrors:
+      'mm/huge_memory: do not clobber swp_entry_t during THP split (71e2d666ef85) and ' +
       'cfeed8ffe55b (§5 #13)',
     designs: allDesigns,
     catches: { kind: 'observation' },

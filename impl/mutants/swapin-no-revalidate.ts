@@ -20,10 +20,12 @@ import type { EntryLoc } from '../swap-state.ts';
 export default {
   name: 'swapin-no-revalidate',
   doc: {
-    summary: 'After locking the swap-cache folio its lockless lookup found, swapin maps it ' +
+    summary:
+      'After locking the swap-cache folio its lockless lookup found, swapin maps it ' +
       'without re-checking that the folio is still bound to the entry and that the PTE still ' +
       'holds the entry.',
-    mirrors: 'mm: fix swapin race condition (4969c1192d15, 31c4a3d3a0f8) and phase I "always ' +
+    mirrors:
+      'mm: fix swapin race condition (4969c1192d15, 31c4a3d3a0f8) and phase I "always ' +
       'lock and check the swap cache folio before use" (§5 #22, #25)',
     designs: ['classic', 'vswap-direct'],
     catches: { kind: 'invariant', invariant: 'count-conservation' },
@@ -31,18 +33,29 @@ export default {
     race: { config: 'explore', syncSwapin: 'swap-cache', family: 'lifecycle', maxOps: 2 },
   },
   sections: {
-    *swapinCached(ctx: SectionContext, op: SwapinOp, loc: EntryLoc, device: number | null,
-      folio: Folio): Sections<ImplOutcome | null> {
+    *swapinCached(
+      ctx: SectionContext,
+      op: SwapinOp,
+      loc: EntryLoc,
+      device: number | null,
+      folio: Folio,
+    ): Sections<ImplOutcome | null> {
       const state = ctx.state;
       const entry = loc.value;
       yield { kind: 'lock', lock: folioLock(folio), label: 'swapin:folio-locked' };
       if (device !== null) ctx.access(device, `swap cache of ${formatEntryValue(entry)}`);
-      const bound = folio.swapcache && entry >= folio.swap && entry < folio.swap + folio.pages.length;
+      const bound =
+        folio.swapcache && entry >= folio.swap && entry < folio.swap + folio.pages.length;
       const valid = bound && swapAt(state, op.holder) === entry;
       // The bug: a folio that is no longer the entry's is mapped all the same.
       if (!valid && state.folios.get(folio.pfn) === folio && presentAt(state, op.holder) === null) {
         if (swapAt(state, op.holder) !== null) state.clearHolder(op.holder);
-        state.mapPage(op.holder, folio, Math.min(entry - folio.swap, folio.pages.length - 1), false);
+        state.mapPage(
+          op.holder,
+          folio,
+          Math.min(entry - folio.swap, folio.pages.length - 1),
+          false,
+        );
         state.put(loc);
         ctx.unlock(folioLock(folio));
         ctx.steps.putSwapDevice(ctx, device);

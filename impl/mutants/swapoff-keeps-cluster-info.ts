@@ -11,7 +11,8 @@ export default {
   name: 'swapoff-keeps-cluster-info',
   doc: {
     summary: 'swapoff takes the device offline but keeps its cluster array.',
-    mirrors: 'device lifetime (§5 #6-#10, e.g. 5878303c5353): no metadata of an offline ' +
+    mirrors:
+      'device lifetime (§5 #6-#10, e.g. 5878303c5353): no metadata of an offline ' +
       'device; canary for the device-lifetime audit',
     designs: ['classic'],
     catches: { kind: 'invariant', invariant: 'device-lifetime' },

@@ -11,9 +11,11 @@ import type { Sections } from '../sections.ts';
 export default {
   name: 'swapoff-no-pin',
   doc: {
-    summary: 'Swapin, zap and fork take no device pin (get_swap_device()), so swapoff does not ' +
+    summary:
+      'Swapin, zap and fork take no device pin (get_swap_device()), so swapoff does not ' +
       'wait for them and frees the device metadata they still read.',
-    mirrors: 'swapoff races with zap, swapin and shmem (82b1c07a0af6, eb085574a752, ' +
+    mirrors:
+      'swapoff races with zap, swapin and shmem (82b1c07a0af6, eb085574a752, ' +
       '2799e77529c2, 63d8620ecf93; §5 #6-#9)',
     designs: ['classic'],
     catches: { kind: 'use-after-free' },

@@ -13,9 +13,11 @@ import type { Mutant } from '../mutant.ts';
 export default {
   name: 'validated-cache-id-only',
   doc: {
-    summary: 'The validated lookup cache checks only the cluster id on a hit, not the DEAD flag, ' +
+    summary:
+      'The validated lookup cache checks only the cluster id on a hit, not the DEAD flag, ' +
       'so a CPU keeps using a freed virtual cluster after a new cluster reused its id.',
-    mirrors: 'vswap v6 patch 22 per-CPU cluster lookup cache: without a pin, a cached pointer ' +
+    mirrors:
+      'vswap v6 patch 22 per-CPU cluster lookup cache: without a pin, a cached pointer ' +
       'is valid only if the cluster is not DEAD (§7.3 #14); an id match alone cannot tell the ' +
       'reused id from the cached cluster',
     designs: ['vswap-direct-cached', 'vswap-all'],

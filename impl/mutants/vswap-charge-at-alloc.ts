@@ -14,9 +14,11 @@ import type { EntryLoc, SwapState } from '../swap-state.ts';
 export default {
   name: 'vswap-charge-at-alloc',
   doc: {
-    summary: 'folio_alloc_swap() charges virtual entries to the memcg as it charges physical ' +
+    summary:
+      'folio_alloc_swap() charges virtual entries to the memcg as it charges physical ' +
       'ones, and their disk backing is then neither charged nor uncharged.',
-    mirrors: 'vswap RFC v1/v2 patch 4 ("only charge physical swap entries": vswap_alloc() ' +
+    mirrors:
+      'vswap RFC v1/v2 patch 4 ("only charge physical swap entries": vswap_alloc() ' +
       'records the memcg id, folio_realloc_swap() charges the backing): the charge moved to ' +
       'the wrong op',
     designs: ['vswap-all', 'vswap-rfc', 'vswap-direct', 'vswap-direct-cached'],
@@ -24,7 +26,12 @@ export default {
     shortest: 2,
   },
   steps: {
-    recordVirtualSwap(state: SwapState, folio: Folio, locs: readonly EntryLoc[], first: number): ImplOutcome {
+    recordVirtualSwap(
+      state: SwapState,
+      folio: Folio,
+      locs: readonly EntryLoc[],
+      first: number,
+    ): ImplOutcome {
       if (!state.memcg.tryCharge(folio.memcg, locs.length)) {
         state.deleteFromSwapCache(folio, false);
         return { errno: 'ENOMEM', virtual: true };

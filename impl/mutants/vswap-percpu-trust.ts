@@ -15,7 +15,8 @@ import type { VirtualSpace } from '../virtual-space.ts';
 export default {
   name: 'vswap-percpu-trust',
   doc: {
-    summary: 'The virtual allocator takes the per-CPU next offset without re-checking the slot, ' +
+    summary:
+      'The virtual allocator takes the per-CPU next offset without re-checking the slot, ' +
       'handing out an entry value that is still live.',
     mirrors: 'ABA on entry values (13ddaf26be32 and 0ea148a79919, §5 #1 and #17; §7.3 #18)',
     designs: virtualDesigns,
@@ -23,8 +24,14 @@ export default {
     shortest: 8,
   },
   steps: {
-    allocFromPercpu(space: VirtualSpace, ci: VirtualCluster, start: number, order: number,
-      cpu: number, wordAt: WordAt): number {
+    allocFromPercpu(
+      space: VirtualSpace,
+      ci: VirtualCluster,
+      start: number,
+      order: number,
+      cpu: number,
+      wordAt: WordAt,
+    ): number {
       const nr = 2 ** order;
       const cached = ci.id * space.clusterSlots + start;
       if (cached % nr !== 0 || start + nr > space.clusterSlots) {

@@ -16,9 +16,11 @@ import { NULL_WORD } from '../swap-table-word.ts';
 export default {
   name: 'writeback-no-recheck',
   doc: {
-    summary: 'Zswap writeback writes the copy it decompressed to the slot without re-checking ' +
+    summary:
+      'Zswap writeback writes the copy it decompressed to the slot without re-checking ' +
       'that the entry is still in zswap, after a concurrent swapin already loaded it.',
-    mirrors: 'zswap writeback against swapin: the entry must be re-checked under the swap-cache ' +
+    mirrors:
+      'zswap writeback against swapin: the entry must be re-checked under the swap-cache ' +
       'folio lock (§5 #3, #24; zswap_writeback_entry())',
     designs: ['classic'],
     catches: { kind: 'linearizability' },
@@ -36,8 +38,12 @@ export default {
       const content = state.peekBackend(loc);
       yield { kind: 'yield', label: 'writeback:write' };
       // The bug: the stale copy is written although the entry left zswap meanwhile.
-      if (content !== null && !loc.virtual && state.word(loc) !== NULL_WORD &&
-        state.backendKind(loc) === 'none') {
+      if (
+        content !== null &&
+        !loc.virtual &&
+        state.word(loc) !== NULL_WORD &&
+        state.backendKind(loc) === 'none'
+      ) {
         state.writeOwnSlot(loc, content);
         return { errno: 'OK' };
       }

@@ -9,9 +9,11 @@ import { virtualDesigns, type Mutant } from '../mutant.ts';
 export default {
   name: 'writeout-skip-io',
   doc: {
-    summary: 'Writeout of a redirtied folio whose virtual entries keep their disk backing ' +
+    summary:
+      'Writeout of a redirtied folio whose virtual entries keep their disk backing ' +
       'marks the folio clean without writing the data.',
-    mirrors: 'design risk of vswap writeout reusing existing backing (§3.2); canary for the ' +
+    mirrors:
+      'design risk of vswap writeout reusing existing backing (§3.2); canary for the ' +
       'content audit',
     designs: virtualDesigns,
     catches: { kind: 'invariant', invariant: 'content' },

@@ -11,9 +11,11 @@ import type { EntryLoc, SwapState } from '../swap-state.ts';
 export default {
   name: 'zero-also-written',
   doc: {
-    summary: 'A zero-filled page is written to its slot before the zero check, so the entry ' +
+    summary:
+      'A zero-filled page is written to its slot before the zero check, so the entry ' +
       'has both the zero flag and data on disk.',
-    mirrors: '§7.3 #7 and #12 (the zero state excludes other backends; one backend per entry); ' +
+    mirrors:
+      '§7.3 #7 and #12 (the zero state excludes other backends; one backend per entry); ' +
       'canary for the zero audit',
     designs: ['classic', 'vswap-rfc'],
     catches: { kind: 'invariant', invariant: 'zero' },
@@ -22,7 +24,8 @@ export default {
   steps: {
     zeromapFolioSet(state: SwapState, locs: readonly EntryLoc[]): void {
       for (const loc of locs) {
-        if (loc.device !== null && state.backendKind(loc) === 'zswap') state.marks.hit('zero-writeout-stale-zswap');
+        if (loc.device !== null && state.backendKind(loc) === 'zswap')
+          state.marks.hit('zero-writeout-stale-zswap');
         state.setZero(loc);
         loc.device?.store?.write(loc.offset, 0); // the bug
       }

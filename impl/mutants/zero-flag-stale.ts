@@ -11,7 +11,8 @@ import { wordToZero, wordWithZero } from '../swap-table-word.ts';
 export default {
   name: 'zero-flag-stale',
   doc: {
-    summary: 'A zswap store of a non-zero page over a zero-filled entry does not clear the ' +
+    summary:
+      'A zswap store of a non-zero page over a zero-filled entry does not clear the ' +
       'zero flag.',
     mirrors: '§7.3 #7 (Z cleared on a non-zero re-writeout); zeromap handling of 0ca0c24e3211',
     designs: ['classic', 'vswap-rfc'],

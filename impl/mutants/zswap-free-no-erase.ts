@@ -12,7 +12,8 @@ export default {
   name: 'zswap-free-no-erase',
   doc: {
     summary: 'Freeing an entry frees its zswap object but leaves the tree slot pointing at it.',
-    mirrors: '§5 #23 / §7.3 #12 (every zswap object owned by exactly one entry); canary for ' +
+    mirrors:
+      '§5 #23 / §7.3 #12 (every zswap object owned by exactly one entry); canary for ' +
       'the backend-ownership audit',
     designs: ['classic', 'vswap-rfc'],
     catches: { kind: 'invariant', invariant: 'backend-ownership' },
@@ -21,9 +22,10 @@ export default {
   steps: {
     zswapInvalidate(state: SwapState, loc: EntryLoc, why: ReleaseWhy): void {
       assert(loc.device !== null, () => `${loc.value} is not physical`);
-      const handle = why === 'put'
-        ? state.zswapTree.load(loc.device.type, loc.offset) // the bug: no xa_erase()
-        : state.zswapTree.erase(loc.device.type, loc.offset);
+      const handle =
+        why === 'put'
+          ? state.zswapTree.load(loc.device.type, loc.offset) // the bug: no xa_erase()
+          : state.zswapTree.erase(loc.device.type, loc.offset);
       if (handle !== null) state.zswap.free(handle);
     },
   },

@@ -16,7 +16,8 @@ import type { EntryLoc, SwapState } from '../swap-state.ts';
 export default {
   name: 'zswap-load-no-owner',
   doc: {
-    summary: 'A swapin from a synchronous-I/O device bypasses the swap cache yet loads from ' +
+    summary:
+      'A swapin from a synchronous-I/O device bypasses the swap cache yet loads from ' +
       'zswap exclusively, so the other holders of the entry lose its data.',
     mirrors: 'mm: zswap: fix data loss on SWP_SYNCHRONOUS_IO devices (25cd241408a2, §5 #3)',
     designs: ['classic', 'vswap-rfc'],
@@ -31,7 +32,10 @@ export default {
       const holders = locs.map((_, i) => base + i);
       const kind = state.backendKind(loc);
       assert(kind !== 'none', () => `swapin of ${loc.value} with neither cache nor backend`);
-      assert(locs.every((l) => state.cachedFolio(l) === null), 'read of a cached entry');
+      assert(
+        locs.every((l) => state.cachedFolio(l) === null),
+        'read of a cached entry',
+      );
       const pages = locs.map((l) => state.readBackend(l));
       const order = batch === null ? 0 : op.order;
       const folio = state.folios.alloc(order, pages, kind === 'zswap', state.memcgIdOf(loc));
@@ -39,7 +43,8 @@ export default {
       if (kind === 'zswap') state.releaseBackend(loc); // exclusive load
       locs.forEach((l, i) => state.mapFromSwap(holders[i] ?? -1, l, folio, i));
       if (batch !== null) state.marks.hit('swapin-large');
-      const how: How = kind === 'zswap' ? 'read-zswap' : kind === 'zero' ? 'read-zero' : 'read-disk';
+      const how: How =
+        kind === 'zswap' ? 'read-zswap' : kind === 'zero' ? 'read-zero' : 'read-disk';
       const sync = syncDevice(state, loc);
       const outcome = finishSwapin(state, op, loc, folio, holders, { errno: 'OK', how, order });
       // The bug: on a synchronous device the read bypasses the swap cache all the same.

@@ -12,7 +12,8 @@ import type { EntryLoc, ReleaseWhy, SwapState } from '../swap-state.ts';
 export default {
   name: 'zswap-stale-when-disabled',
   doc: {
-    summary: 'With zswap disabled at runtime, a disk writeout of a redirtied page does not ' +
+    summary:
+      'With zswap disabled at runtime, a disk writeout of a redirtied page does not ' +
       'invalidate the old zswap copy.',
     mirrors: 'mm/zswap: invalidate duplicate entry when !zswap_enabled (678e54d4bb9a, §5 #4)',
     designs: ['classic', 'vswap-rfc'],
