@@ -94,7 +94,7 @@ async function determinism(
   seed: number,
 ): Promise<WorkerSpeedup['determinism']> {
   const counts = [1, 2, 3];
-  const configs = Object.values(configPresets) as Config[];
+  const configs = Object.values<Config>(configPresets);
   const texts: string[] = [];
   for (const workers of counts) {
     const result =

@@ -59,7 +59,7 @@ import zswapLoadNoOwner from './mutants/zswap-load-no-owner.ts';
 import zswapStaleWhenDisabled from './mutants/zswap-stale-when-disabled.ts';
 
 export { cataloguedFailure, mutantDesignLabel } from './mutant.ts';
-export type { MutantCatchKind, MutantDoc, RaceMutantDoc } from './mutant.ts';
+export type { MutantDoc } from './mutant.ts';
 
 /** Every catalogued mutant by name, in catalogue order (counts, swap cache, zero pages and
  * zswap, memcg, allocation, the optimizations, races). */

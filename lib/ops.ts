@@ -4,7 +4,7 @@
  * each op (preconditions, effects, failures) are in docs/semantics.md; both model/ and impl/
  * implement exactly that text.
  *
- * Not covered here: generation of ops (properties/arbitraries.ts) and parsing of traces (cli/).
+ * Not covered here: generation of ops (properties/generator.ts, properties/op-template.ts) and parsing of traces (cli/).
  */
 
 /** swapon(2) of device `device` (an index into Config.devices). */

@@ -7,7 +7,7 @@
  * model/state.ts), the impl's white-box audit (impl/audit.ts) and the comparison of
  * observations (properties/).
  */
-import { assert, assertThat } from '../lib/assert.ts';
+import { assertThat } from '../lib/assert.ts';
 import type { Config } from '../lib/config.ts';
 import { backendContent, entryAt, folioAt, memcgChargedScan } from './state.ts';
 import type { ModelState } from './state.ts';

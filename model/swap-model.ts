@@ -42,7 +42,7 @@
  * Not covered here: concurrency (every op is atomic), the checking of impl entry values for
  * contiguity and alignment (properties/checker.ts), and the impl's audits.
  */
-import { assert, assertThat, unreachable } from '../lib/assert.ts';
+import { assertThat, unreachable } from '../lib/assert.ts';
 import { countSentinel, memcgOfHolder } from '../lib/config.ts';
 import type { Config } from '../lib/config.ts';
 import type {

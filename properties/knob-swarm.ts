@@ -99,7 +99,7 @@ export function refWithKnobs(ref: DesignRef, knobs: Knobs): DesignRef {
   if (Object.keys(overrides).length === 0 && mutant === undefined) return baseName;
   return {
     base: baseName,
-    ...(Object.keys(overrides).length === 0 ? {} : { knobs: overrides as Partial<Knobs> }),
+    ...(Object.keys(overrides).length === 0 ? {} : { knobs: overrides }),
     ...(mutant === undefined ? {} : { mutant }),
   };
 }
