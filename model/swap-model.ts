@@ -276,6 +276,11 @@ export class SwapModel {
     checkInvariants(this.state, this.config);
   }
 
+  /** How many live entries are virtual (the virtual space's used slots, slot 0 aside). */
+  virtualEntryCount(): number {
+    return virtualEntries(this.state);
+  }
+
   get zswapEnabled(): boolean {
     return this.state.zswapEnabled;
   }

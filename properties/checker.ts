@@ -377,9 +377,7 @@ export class Checker {
     const zswapEnabled = this.model.zswapEnabled;
     let virtualFree: number | null = null;
     if (op.op === 'allocSwap') {
-      let virtual = 0;
-      for (const view of this.entryViews.values()) if (view.virtual) virtual++;
-      virtualFree = this.config.vswapSlots - 1 - virtual;
+      virtualFree = this.config.vswapSlots - 1 - this.model.virtualEntryCount();
     }
     let largeRead = op.op === 'swapin' ? this.model.largeReadCandidates(op.holder, op.order) : null;
     // Virtual entries are exempt (A8): the model cannot see whether their backing is contiguous.
