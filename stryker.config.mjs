@@ -6,7 +6,7 @@
  * the policy for equivalent mutants.
  *
  * Not mutated, and why (every exclusion lives here and in the ignorers, none in the code):
- * - the tests;
+ * - the tests and their support files (`*-test-support.ts`);
  * - the catalogued mutants (impl/mutants/, their registry impl/mutants.ts and impl/mutant.ts):
  *   deliberately broken steps no correct design runs, whose kills properties/canary.test.ts
  *   proves; the correct steps they replace (impl/kernel-steps.ts gathers them) are mutated
@@ -32,6 +32,7 @@ export default {
   mutate: [
     'impl/**/*.ts',
     '!impl/**/*.test.ts',
+    '!impl/**/*-test-support.ts',
     '!impl/mutants/**',
     '!impl/mutants.ts',
     '!impl/mutant.ts',

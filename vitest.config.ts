@@ -21,7 +21,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['model/**/*.ts', 'impl/**/*.ts'],
-      exclude: ['**/*.test.ts'],
+      exclude: ['**/*.test.ts', '**/*-test-support.ts'],
       reporter: ['text-summary', 'json-summary'],
       thresholds: {
         'model/**': { lines: 100, branches: 100, functions: 100, statements: 100 },

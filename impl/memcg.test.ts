@@ -15,10 +15,9 @@ import { describe, expect, it } from 'vitest';
 import { configTinyMemcg, type Config } from '../lib/config.ts';
 import { InvariantViolation } from '../lib/invariant.ts';
 import type { Op } from '../lib/ops.ts';
-import type { ImplOutcome } from '../lib/outcome.ts';
 import type { Knobs } from '../lib/system.ts';
 import { designs } from '../lib/designs.ts';
-import { createSystem } from './designs.ts';
+import { Driver } from './driver-test-support.ts';
 import {
   MEMCG_ID_FIRST,
   MEMCG_ID_NONE,
@@ -28,44 +27,9 @@ import {
   memcgToId,
 } from './memcg.ts';
 import { swpOffset } from './entry-value.ts';
-import { KernelSwapSystem } from './swap-system.ts';
 
-class Driver {
-  readonly system: KernelSwapSystem;
-
-  constructor(knobs: Knobs, config: Config = configTinyMemcg) {
-    const system = createSystem(config, knobs);
-    expect(system).toBeInstanceOf(KernelSwapSystem);
-    this.system = system as KernelSwapSystem;
-  }
-
-  apply(op: Op): ImplOutcome {
-    const outcome = this.system.apply(op);
-    this.system.audit();
-    return outcome;
-  }
-
-  ok(...ops: Op[]): void {
-    for (const op of ops) expect(this.apply(op).errno, JSON.stringify(op)).toBe('OK');
-  }
-
-  /** fault + write + allocSwap + unmap of `holder`, returning allocSwap's outcome. */
-  swapOut(holder: number, value = holder + 1): ImplOutcome {
-    this.ok({ op: 'fault', holder, order: 0, cpu: 0 }, { op: 'write', holder, value, cpu: 0 });
-    const outcome = this.apply({ op: 'allocSwap', holder, cpu: 0 });
-    expect(outcome.errno).toBe('OK');
-    this.ok({ op: 'unmap', holder, cpu: 0 });
-    return outcome;
-  }
-
-  current(): readonly number[] {
-    return this.system.observe().memcgSwapCurrent;
-  }
-
-  mark(name: string): number {
-    return this.system.marks()[name] ?? 0;
-  }
-}
+/** A driver on tiny-memcg unless a test names another config. */
+const driver = (knobs: Knobs, config: Config = configTinyMemcg) => new Driver(knobs, config);
 
 const knobsOf = (name: string): Knobs => {
   const preset = designs[name];
@@ -108,7 +72,7 @@ describe('memcg ids and swap counters', () => {
 
 describe('physical entries (classic)', () => {
   it('are charged at allocSwap, refused at swap.max with the device, and uncharged when freed', () => {
-    const d = new Driver(knobsOf('classic'));
+    const d = driver(knobsOf('classic'));
     d.ok(swapon(0));
     for (const holder of [0, 1, 2]) d.swapOut(holder);
     expect(d.current()).toEqual([3, 0]);
@@ -145,7 +109,7 @@ describe('physical entries (classic)', () => {
   });
 
   it('keep their memcg table with the swap table (classic allocates it eagerly)', () => {
-    const d = new Driver(knobsOf('classic'));
+    const d = driver(knobsOf('classic'));
     d.ok(swapon(0));
     const device = d.system.state.devices[0];
     if (device?.kind !== 'table') throw new Error('classic has table devices');
@@ -160,7 +124,7 @@ describe('physical entries (classic)', () => {
 
 describe('virtual entries', () => {
   it('are charged while they have disk backing: writeout, swap.max, zswap writeback, free', () => {
-    const d = new Driver(knobsOf('vswap-all'), memcgDisk);
+    const d = driver(knobsOf('vswap-all'), memcgDisk);
     d.ok(swapon(0));
     for (const holder of [0, 1, 2, 3, 8]) d.swapOut(holder);
     // vswap_alloc() only records the memcg.
@@ -211,10 +175,7 @@ describe('virtual entries', () => {
 
   it('record their memcg in the virtual cluster, and a Pointer-only physical cluster has no memcg table (RFC v2)', () => {
     // vswap-rfc as the mm tree has it (virtual only while zswap is enabled): both kinds.
-    const d = new Driver(
-      { ...knobsOf('vswap-rfc'), virtualEntries: 'when-zswap' },
-      configTinyMemcg,
-    );
+    const d = driver({ ...knobsOf('vswap-rfc'), virtualEntries: 'when-zswap' }, configTinyMemcg);
     d.ok(swapon(0));
     const device = d.system.state.devices[0];
     if (device?.kind !== 'table') throw new Error('vswap-rfc has table devices');
@@ -238,7 +199,7 @@ describe('virtual entries', () => {
 
 describe('mem_cgroup_swap_full()', () => {
   it('frees the swap cache after a swapin on a device without synchronous I/O when the memcg is half full', () => {
-    const d = new Driver(knobsOf('classic'));
+    const d = driver(knobsOf('classic'));
     d.ok(swapon(0));
     for (const holder of [0, 1, 8]) {
       d.swapOut(holder);
@@ -264,7 +225,7 @@ describe('mem_cgroup_swap_full()', () => {
   });
 
   it('reclaims a mapped swap-cache folio when the last swap reference goes and the memcg is half full', () => {
-    const d = new Driver(knobsOf('classic'));
+    const d = driver(knobsOf('classic'));
     d.ok(swapon(0));
     d.swapOut(0);
     // Holder 20 (the root) maps folio 2 too; folio 2 is charged to memcg 0, its faulter's.
@@ -283,7 +244,7 @@ describe('mem_cgroup_swap_full()', () => {
 
 describe('large reads', () => {
   it('need one memcg id over the range (__swap_cache_add_check())', () => {
-    const d = new Driver(knobsOf('classic'), memcgDisk);
+    const d = driver(knobsOf('classic'), memcgDisk);
     d.ok(swapon(1));
     // Holders 6 (memcg 0) and 8 (memcg 1) get the aligned pair 4, 5 of the synchronous device.
     expect(swpOffset(d.swapOut(6).entry ?? 0)).toBe(4);
@@ -313,7 +274,7 @@ describe('large reads', () => {
         synchronousIo: type === 0,
       })),
     };
-    const d = new Driver(knobsOf('classic'), sync);
+    const d = driver(knobsOf('classic'), sync);
     d.ok(
       swapon(0),
       { op: 'fault', holder: 0, order: 1, cpu: 0 },
@@ -358,7 +319,7 @@ describe('large reads', () => {
 
 describe('the audit', () => {
   it("recounts every memcg's charge from the memcg tables", () => {
-    const d = new Driver(knobsOf('vswap-direct'), memcgDisk);
+    const d = driver(knobsOf('vswap-direct'), memcgDisk);
     d.ok(swapon(0));
     d.swapOut(0);
     d.ok({ op: 'writeout', folio: 1, cpu: 0 });

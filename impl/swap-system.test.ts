@@ -13,49 +13,14 @@
 import { describe, expect, it } from 'vitest';
 import { configTiny, type Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
-import type { ImplOutcome } from '../lib/outcome.ts';
-import type { Knobs } from '../lib/system.ts';
 import { designs, knobDocs } from '../lib/designs.ts';
 import { createSystem } from './designs.ts';
+import { Driver } from './driver-test-support.ts';
 import { swpEntry, VSWAP_TYPE } from './entry-value.ts';
 import { HOLDER_SWP_EXCLUSIVE, holderWithExclusive } from './holder-word.ts';
-import { KernelSwapSystem } from './swap-system.ts';
 import { vtWordToPhysOffset, vtWordToPhysType } from './virtual-table-word.ts';
 
 const vswap = (offset: number) => swpEntry(VSWAP_TYPE, offset);
-
-class Driver {
-  readonly system: KernelSwapSystem;
-
-  constructor(knobs: Knobs, config: Config = configTiny) {
-    const system = createSystem(config, knobs);
-    expect(system).toBeInstanceOf(KernelSwapSystem);
-    this.system = system as KernelSwapSystem;
-  }
-
-  apply(op: Op): ImplOutcome {
-    const outcome = this.system.apply(op);
-    this.system.audit();
-    return outcome;
-  }
-
-  ok(...ops: Op[]): void {
-    for (const op of ops) expect(this.apply(op).errno, JSON.stringify(op)).toBe('OK');
-  }
-
-  /** fault + write + allocSwap + unmap of holder h, returning allocSwap's outcome. */
-  swapOut(holder: number, value: number, cpu = 0): ImplOutcome {
-    this.ok({ op: 'fault', holder, order: 0, cpu }, { op: 'write', holder, value, cpu });
-    const outcome = this.apply({ op: 'allocSwap', holder, cpu });
-    expect(outcome.errno).toBe('OK');
-    this.ok({ op: 'unmap', holder, cpu });
-    return outcome;
-  }
-
-  mark(name: string): number {
-    return this.system.marks()[name] ?? 0;
-  }
-}
 
 const swapon = (device: number): Op => ({ op: 'swapon', device, cpu: 0 });
 
