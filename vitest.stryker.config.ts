@@ -1,7 +1,8 @@
 /**
  * Vitest configuration for Stryker (stryker.config.mjs): the fast deterministic subset every
- * mutant of impl/ runs against. It is the impl unit tests beside the code plus the seeded
- * model-vs-impl campaign of properties/mutation-subset.test.ts.
+ * mutant of impl/ runs against. It is the impl unit tests beside the code, the seeded
+ * model-vs-impl campaign of properties/mutation-subset.test.ts and the replay of the
+ * catalogued mutants' committed traces (properties/mutant-traces.test.ts).
  *
  * Left out, for time: impl/random-ops.test.ts (about 10 s of audit-only random ops, which the
  * seeded campaign subsumes: it audits after every op too and also compares with the model),
@@ -9,9 +10,10 @@
  *
  * `SWAPCHECK_SUBSET=light` is a first pass for files whose mutants every test reaches (the
  * devices and allocators): it also leaves out the model checker's subset (explore/) and, in
- * properties/mutation-subset.test.ts, the focused campaign and the per-item views, so a
- * surviving or looping mutant costs seconds instead of a minute. Its score is a lower bound
- * of the whole subset's (docs/mutation-testing.md).
+ * properties/mutation-subset.test.ts, the focused campaign and the per-item views, and in
+ * properties/mutant-traces.test.ts, the race mutants' traces, so a surviving or looping mutant
+ * costs seconds instead of a minute. Its score is a lower bound of the whole subset's
+ * (docs/mutation-testing.md).
  */
 import { defineConfig } from 'vitest/config';
 
@@ -35,6 +37,7 @@ export default defineConfig({
         : [
             'impl/**/*.test.ts',
             'properties/mutation-subset.test.ts',
+            'properties/mutant-traces.test.ts',
             ...(process.env.SWAPCHECK_SUBSET === 'light'
               ? []
               : ['explore/mutation-subset-explore.test.ts']),

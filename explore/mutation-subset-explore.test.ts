@@ -5,33 +5,27 @@
  * properties/mutation-subset.test.ts never runs. Every budget is a count of runs or scenarios,
  * never a time, so a mutant sees the same schedules on every run.
  *
- * It has three parts: seeded random-mode explorations of the correct designs and of each
+ * It has four parts: seeded random-mode explorations of the correct designs and of each
  * `--sync-swapin` knob (every run must hold, except that `skip-unpinned` must fail); every
- * schedule of a spread of exhaustive-mode scenarios (each must complete and hold); and the
- * replay of every committed race-mutant trace (properties/mutants/NAME.json), which must fail
- * with the catalogued first failure on the mutant, while every schedule of the same scenario
- * holds without it.
+ * schedule of a spread of exhaustive-mode scenarios (each must complete and hold); a swapoff
+ * beside a pinned op; and single split-op paths (restarts, device picks, waits, per-entry pins
+ * of two entries at once, the bypass decision) in small scenarios.
  *
- * The last part pins single split-op paths (restarts, device picks, waits, per-entry pins of two
- * entries at once, the bypass decision) in small scenarios.
- *
- * Not covered here: killing race mutants from scratch (properties/canary.test.ts), shrinking,
- * the command line.
+ * Not covered here: the replay of the committed race-mutant traces
+ * (properties/mutant-traces.test.ts, also in the Stryker subset), killing race mutants from
+ * scratch (properties/canary.test.ts), shrinking, the command line.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { designs } from '../lib/designs.ts';
-import { cataloguedFailure, mutantCatalogue, type MutantDoc } from '../impl/mutants.ts';
 import type { Config } from '../lib/config.ts';
 import type { Op } from '../lib/ops.ts';
 import { sectionLabels } from '../impl/sections-ops.ts';
 import type { SyncSwapin } from '../impl/sections.ts';
 import { exploreRandom, setupDesign } from './campaign.ts';
-import { exploreSchedules, replaySchedule, type ConcurrentDesign } from './concurrent.ts';
+import { exploreSchedules, type ConcurrentDesign } from './concurrent.ts';
 import { configExplore, configExploreZswap, exploreConfigs } from './config.ts';
-import { everyScheduleHolds, raceDesign } from './mutant-race.ts';
+import { everyScheduleHolds } from './mutant-race.ts';
 import { exhaustiveScenarios, setupOps, type SetupChoice } from './scenario.ts';
-import { readConcurrentTrace, resolveExploreConfig } from './trace.ts';
 
 type ExploreConfigName = keyof typeof exploreConfigs;
 
@@ -250,40 +244,6 @@ describe('swapoff against pinned ops', () => {
       expect(result.sections.has(wait), [...result.sections].join(' ')).toBe(true);
       expect(result.schedules).toBe(expected);
       expectNamedSections(result.sections);
-    },
-  );
-});
-
-const raceNames = Object.keys(mutantCatalogue)
-  .filter((name) => mutantCatalogue[name]?.race !== undefined)
-  .sort();
-
-describe('race mutant traces', () => {
-  it('there are race mutants to replay', () => {
-    expect(raceNames.length).toBeGreaterThanOrEqual(7);
-  });
-
-  it.each(raceNames)(
-    '%s: the trace fails as catalogued on the mutant and holds without it',
-    (name) => {
-      const entry = mutantCatalogue[name] as MutantDoc;
-      const trace = readConcurrentTrace(
-        join(import.meta.dirname, '..', 'properties', 'mutants', `${name}.json`),
-      );
-      const scenario = {
-        config: resolveExploreConfig(trace.config),
-        setup: trace.setup,
-        programs: trace.programs,
-      };
-      const run = replaySchedule(raceDesign(name), scenario, trace.schedule);
-      expect(run.schedule, 'the schedule replays step for step').toEqual(trace.schedule);
-      expect(failureName(run.failure), run.failure?.message).toBe(cataloguedFailure(entry));
-      for (const base of entry.designs) {
-        expect(
-          everyScheduleHolds(raceDesign(name, null, base), scenario, noDeadlineMs),
-          `unmutated ${base}`,
-        ).toBe(true);
-      }
     },
   );
 });

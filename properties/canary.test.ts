@@ -1,30 +1,26 @@
 /**
  * The canaries: every catalogued mutant (impl/mutants.ts) must be caught by the harness.
- * (a) Its committed minimal trace (properties/mutants/NAME.json) fails on the mutant with the
- *     catalogued first failure (kind and invariant) and holds on every unmutated design the
- *     mutant is listed for.
- * (b) No mutant survives the self-check (properties/mutant-check.ts, `swapcheck mutants`) with a
- *     small budget: campaign seeds 1 and 2, each at most `selfCheck.runsPerSeed` runs of 400
- *     ops with the configPresets in turn, on the mutant's first design; both seeds must kill it
- *     (the same ops holding on the base design). Only the runs budget bounds it, so it is
- *     deterministic. Kills are not shrunk here (that is the time of the full self-check, whose
- *     table with shrunk lengths is in docs/mutants.md).
+ * (a) Its committed minimal trace fails on the mutant with the catalogued first failure and
+ *     holds without it: properties/mutant-traces.test.ts checks that, for race mutants too.
+ * (b) No sequential mutant survives the self-check (properties/mutant-check.ts, `swapcheck
+ *     mutants`) with a small budget: campaign seeds 1 and 2, each at most
+ *     `selfCheck.runsPerSeed` runs of 400 ops with the configPresets in turn, on the mutant's
+ *     first design; both seeds must kill it (the same ops holding on the base design). Only
+ *     the runs budget bounds it, so it is deterministic. Kills are not shrunk here (that is the
+ *     time of the full self-check, whose table with shrunk lengths is in docs/mutants.md).
  * (c) Every invariant name the impl audit can report (read from impl/audit.ts) has a canary:
  *     a mutant whose first failure is that audit, or, for the audits observe() dominates, a
  *     direct state corruption that the audit must report.
  * (d) The catalogue is well formed: every mutant is one file impl/mutants/NAME.ts replacing
  *     named steps with different functions, no op path of impl/ tests for a mutant, and
  *     docs/mutants.md shows the current table.
- * (e) Race mutants (entries with `race`) instead have a committed concurrent trace (format
- *     version 2) whose schedule replays to the catalogued first failure, on two CPUs or more,
- *     whose ops run one after another hold on the mutant (only an interleaving exposes it),
- *     and whose every schedule holds on each unmutated design; and `swapcheck explore` kills
- *     them in random mode (a fixed seed) and in exhaustive mode.
+ * (e) Race mutants (entries with `race`) are killed by `swapcheck explore` in random mode (a
+ *     fixed seed) and in exhaustive mode.
  *
  * Not covered here: the regression corpus (properties/regressions.test.ts), mutation testing
  * of impl/ with Stryker, and the full `swapcheck mutants` run (20 seeds, docs/mutants.md).
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configPresets, configTinyMemcg, type Config } from '../lib/config.ts';
@@ -33,9 +29,7 @@ import { designs } from '../lib/designs.ts';
 import { kernelSteps } from '../impl/kernel-steps.ts';
 import {
   auditsWithoutMutantCanary,
-  cataloguedFailure,
   mutantCatalogue,
-  mutantDesignRef,
   mutants,
   mutantTableMarkdown,
   type MutantDoc,
@@ -45,19 +39,11 @@ import { KernelSwapSystem } from '../impl/swap-system.ts';
 import { holderWithExclusive } from '../impl/holder-word.ts';
 import { memcgToId } from '../impl/memcg.ts';
 import { pfnToWord } from '../impl/swap-table-word.ts';
-import type { Failure } from './checker.ts';
-import { resolveDesign } from './design-registry.ts';
 import type { MutantCheckOptions } from './mutant-check.ts';
 import { checkMutant, mutantVerdict } from './mutant-check.ts';
-import { describeFailure } from './report.ts';
-import { replayOps } from './run.ts';
-import { readTrace, resolveConfig } from './trace.ts';
-import { replaySchedule } from '../explore/concurrent.ts';
-import { everyScheduleHolds, killRaceMutant, raceDesign } from '../explore/mutant-race.ts';
-import { readConcurrentTrace, resolveExploreConfig } from '../explore/trace.ts';
+import { killRaceMutant } from '../explore/mutant-race.ts';
 
 const root = join(import.meta.dirname, '..');
-const traceDir = join(import.meta.dirname, 'mutants');
 const names = Object.keys(mutantCatalogue).sort();
 
 /**
@@ -84,12 +70,6 @@ function doc(name: string): MutantDoc {
   const entry = mutantCatalogue[name];
   if (entry === undefined) throw new Error(`no mutant ${name}`);
   return entry;
-}
-
-/** The first failure as `kind[invariant]`, or 'holds'. */
-function firstFailure(failure: Failure | null): string {
-  if (failure === null) return 'holds';
-  return failure.invariant === undefined ? failure.kind : `${failure.kind}[${failure.invariant}]`;
 }
 
 describe('mutant catalogue', () => {
@@ -180,46 +160,6 @@ describe('race mutants', () => {
 });
 
 describe.each(raceNames)('race mutant %s', (name) => {
-  const entry = doc(name);
-  const path = join(traceDir, `${name}.json`);
-
-  it('has a committed concurrent trace that fails with the catalogued first failure', () => {
-    const trace = readConcurrentTrace(path);
-    expect(trace.design).toEqual(mutantDesignRef(name));
-    expect(trace.note).toBe(entry.summary);
-    expect(trace.syncSwapin).toBe(entry.race?.syncSwapin);
-    expect(trace.config).toBe(entry.race?.config);
-    expect(trace.schedule.length, 'shortest = the committed schedule').toBe(entry.shortest);
-    expect(trace.programs.length, 'an interleaving needs two CPUs').toBeGreaterThanOrEqual(2);
-    const scenario = {
-      config: resolveExploreConfig(trace.config),
-      setup: trace.setup,
-      programs: trace.programs,
-    };
-    const run = replaySchedule(raceDesign(name), scenario, trace.schedule);
-    expect(run.schedule, 'the schedule replays step for step').toEqual(trace.schedule);
-    const first =
-      run.failure === null
-        ? 'holds'
-        : run.failure.invariant === undefined
-          ? run.failure.kind
-          : `${run.failure.kind}[${run.failure.invariant}]`;
-    expect(first, run.failure?.message).toBe(cataloguedFailure(entry));
-    // Sequentially (one CPU after the other) the same ops hold on the mutant.
-    const ops = [...trace.setup, ...trace.programs.flat()];
-    const sequential = replayOps(resolveDesign(trace.design), scenario.config, ops);
-    expect(
-      sequential.failure === null ? 'holds' : describeFailure(sequential.failure),
-      'sequential',
-    ).toBe('holds');
-    for (const design of entry.designs) {
-      expect(
-        everyScheduleHolds(raceDesign(name, null, design), scenario, 20_000),
-        `unmutated ${design}`,
-      ).toBe(true);
-    }
-  });
-
   it.each(['random', 'exhaustive'] as const)('is killed by explore in %s mode', (mode) => {
     const kill = killRaceMutant(name, mode, selfCheck.seedBase, 60_000);
     expect(kill.scenario, `${name} survived ${kill.schedules} schedules`).not.toBeNull();
@@ -228,34 +168,6 @@ describe.each(raceNames)('race mutant %s', (name) => {
 });
 
 describe.each(sequentialNames)('mutant %s', (name) => {
-  const entry = doc(name);
-  const path = join(traceDir, `${name}.json`);
-
-  it('has a committed trace that fails with the catalogued first failure', () => {
-    expect(existsSync(path), `${path} exists`).toBe(true);
-    const trace = readTrace(path);
-    expect(trace.design).toEqual(mutantDesignRef(name));
-    expect(trace.note).toBe(entry.summary);
-    expect(trace.ops.length, 'shortest = the committed trace').toBe(entry.shortest);
-    const config = resolveConfig(trace.config);
-    const result = replayOps(resolveDesign(trace.design), config, trace.ops);
-    expect(
-      firstFailure(result.failure),
-      result.failure === null ? 'holds' : describeFailure(result.failure),
-    ).toBe(cataloguedFailure(entry));
-    for (const design of entry.designs) {
-      const clean = replayOps(
-        resolveDesign(mutantDesignRef(name, design, false)),
-        config,
-        trace.ops,
-      );
-      expect(
-        clean.failure === null ? 'holds' : describeFailure(clean.failure),
-        `unmutated ${design}`,
-      ).toBe('holds');
-    }
-  });
-
   it(`survives no seed of the self-check (seeds 1 and 2, ${selfCheck.runsPerSeed} runs each)`, () => {
     const result = checkMutant(name, selfCheck);
     const reproduce =

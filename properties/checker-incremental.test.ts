@@ -2,17 +2,14 @@
  * Footprint checks (properties/checker.ts): the per-item views of every built-in design equal
  * the matching parts of its full observation; the model's footprint covers every change, so
  * the views the checker keeps from footprints equal a fresh model observation at every full
- * check (and a footprint that drops a change is reported); campaign checks catch every
- * catalogued mutant's committed trace; and runRandom() reports the exact first failing step
- * of a run that footprint checks saw late.
+ * check (and a footprint that drops a change is reported); and runRandom() reports the exact
+ * first failing step of a run that footprint checks saw late.
  *
- * Not covered here: the speed of footprint checks (bench/, BENCHMARKS.md).
+ * Not covered here: campaign checks on every catalogued mutant's committed trace
+ * (properties/mutant-traces.test.ts), the speed of footprint checks (bench/, BENCHMARKS.md).
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configPresets, type Config } from '../lib/config.ts';
-import { mutantCatalogue } from '../impl/mutants.ts';
 import {
   type Checker,
   checkerOptionsCampaign,
@@ -23,8 +20,7 @@ import { designNames, resolveDesign } from './design-registry.ts';
 import { drawSwarm, drawTemplate } from './generator.ts';
 import { resolveTemplate } from './op-template.ts';
 import { Prng, runSeed } from './prng.ts';
-import { checkerFor, replayOps, runRandom } from './run.ts';
-import { readTrace, resolveConfig } from './trace.ts';
+import { checkerFor, runRandom } from './run.ts';
 import { ItemViewAudit } from './item-views.ts';
 
 const presets = Object.entries<Config>(configPresets);
@@ -140,26 +136,6 @@ describe('the model footprint', () => {
 });
 
 describe('campaign checks', () => {
-  const traceDir = join(import.meta.dirname, 'mutants');
-  // Race mutants' traces are concurrent (version 2): the explorer replays those.
-  const traces = readdirSync(traceDir)
-    .filter(
-      (file) =>
-        file.endsWith('.json') &&
-        mutantCatalogue[file.slice(0, -'.json'.length)]?.race === undefined,
-    )
-    .sort();
-
-  it.each(traces)('catch the committed mutant trace %s', (file) => {
-    const trace = readTrace(join(traceDir, file));
-    const config = resolveConfig(trace.config);
-    const design = resolveDesign(trace.design);
-    const campaign = replayOps(design, config, trace.ops, checkerOptionsCampaign);
-    expect(campaign.failure, 'footprint checks let the mutant through').not.toBeNull();
-    const exact = replayOps(design, config, trace.ops, checkerOptionsDefault);
-    expect(campaign.failure?.step ?? 0).toBeGreaterThanOrEqual(exact.failure?.step ?? 0);
-  });
-
   it('report the exact first failing step of a run through runRandom', () => {
     const design = resolveDesign({ base: 'classic', mutant: 'extend-table-leak' });
     let compared = 0;

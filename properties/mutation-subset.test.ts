@@ -5,12 +5,8 @@
  * list of run seeds: runRandom compares every op with the reference model, audits the impl
  * after every op and drains to empty. Fixed seeds keep Stryker's results reproducible, and one
  * case per design and config lets Stryker's per-test coverage run only the cases a mutant
- * reaches. Beside it, every catalogued mutant's committed minimal trace (properties/mutants/)
- * is replayed: it must fail on the mutant with the catalogued first failure and hold on the
- * mutant's designs without it, and fail with campaign checks as well (as
- * properties/checker-incremental.test.ts requires), so a mutation that hides a failure from
- * full or footprint checks, or breaks a clean run on those short, targeted traces, is caught
- * cheaply.
+ * reaches. The catalogued mutants' committed traces, which Stryker runs too, are replayed by
+ * properties/mutant-traces.test.ts.
  *
  * A focused campaign reaches what the short runs rarely do: per design, runs whose swarm has a
  * focus (swapoff, pressure on the synchronous-I/O device, pressure with large folios, zswap,
@@ -29,22 +25,18 @@
  * the fast-check property (properties/model-vs-impl.test.ts), the catalogued mutants
  * (properties/canary.test.ts) and interleavings.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configPresets, type Config } from '../lib/config.ts';
 import type { Knobs } from '../lib/system.ts';
 import { designs } from '../lib/designs.ts';
-import { mutantCatalogue, mutantDesignRef } from '../impl/mutants.ts';
-import { checkerOptionsCampaign, type Failure } from './checker.ts';
-import { designFromKnobs, resolveDesign } from './design-registry.ts';
+import { designFromKnobs } from './design-registry.ts';
 import { drawSwarm, drawTemplate, type Swarm } from './generator.ts';
 import { resolveTemplate } from './op-template.ts';
 import { Prng, runSeed } from './prng.ts';
 import { describeFailure } from './report.ts';
-import { checkerFor, replayOps, runRandom } from './run.ts';
+import { checkerFor, runRandom } from './run.ts';
 import { runFocused, type Reach } from './focused-run.ts';
 import { ItemViewAudit } from './item-views.ts';
-import { readTrace, resolveConfig } from './trace.ts';
 
 /** The campaign seed; run i of a case uses runSeed(SUBSET_SEED, i). */
 const SUBSET_SEED = 0x57c0;
@@ -229,48 +221,5 @@ describe.each(variants)('seeded campaign on %s', (name, knobs) => {
       const message = result.failure === null ? '' : describeFailure(result.failure);
       expect(result.failure, `run ${run}: ${message}`).toBeNull();
     }
-  });
-});
-
-/** The first failure as `kind[invariant]`, or 'holds' (as properties/canary.test.ts words it). */
-function firstFailure(failure: Failure | null): string {
-  if (failure === null) return 'holds';
-  return failure.invariant === undefined ? failure.kind : `${failure.kind}[${failure.invariant}]`;
-}
-
-// Race mutants need an interleaving: their committed traces are concurrent (version 2) and
-// replayed by properties/canary.test.ts through the explorer.
-const sequentialMutants = Object.entries(mutantCatalogue).filter(
-  ([, entry]) => entry.race === undefined,
-);
-
-describe.each(sequentialMutants)('committed trace of mutant %s', (name, entry) => {
-  it('fails with the catalogued first failure on the mutant and holds without it', () => {
-    const trace = readTrace(join(import.meta.dirname, 'mutants', `${name}.json`));
-    const config = resolveConfig(trace.config);
-    const { kind, invariant } = entry.catches;
-    const expected = invariant === undefined ? kind : `${kind}[${invariant}]`;
-    const mutated = replayOps(resolveDesign(trace.design), config, trace.ops);
-    expect(firstFailure(mutated.failure), `${name} on ${entry.designs[0] ?? ''}`).toBe(expected);
-    for (const design of entry.designs) {
-      const clean = replayOps(
-        resolveDesign(mutantDesignRef(name, design, false)),
-        config,
-        trace.ops,
-      );
-      const message = clean.failure === null ? '' : describeFailure(clean.failure);
-      expect(firstFailure(clean.failure), `${name}'s trace on ${design}: ${message}`).toBe('holds');
-    }
-  });
-
-  it('fails with campaign checks too (footprints through the per-item views and auditTouched)', () => {
-    const trace = readTrace(join(import.meta.dirname, 'mutants', `${name}.json`));
-    const campaign = replayOps(
-      resolveDesign(trace.design),
-      resolveConfig(trace.config),
-      trace.ops,
-      checkerOptionsCampaign,
-    );
-    expect(campaign.failure, 'footprint checks let the mutant through').not.toBeNull();
   });
 });
