@@ -28,7 +28,6 @@ import {
   inuse,
   mappersOf,
   memcgSwapCurrent,
-  rebuildIndexes,
   setBackend,
   setHolder,
   setStaleZswap,
@@ -36,6 +35,17 @@ import {
 } from './state.ts';
 import type { Backend, Entry, Holder, ModelState } from './state.ts';
 import { SwapModel } from './swap-model.ts';
+import {
+  changeEntry,
+  changeFolio,
+  edited as editedOn,
+  entryOf,
+  newEntry,
+  newFolio,
+  rawStateOf,
+  stateOf,
+  type RawState,
+} from './model-test-support.ts';
 
 const config: Config = {
   holders: 9,
@@ -1951,25 +1961,13 @@ describe('invariants and the observation of broken states', () => {
       s.devices[0] = { online: true, writeOk: true };
       s.holders[0] = { kind: 'swap', entry: 1, exclusive: true };
       s.holders[1] = { kind: 'swap', entry: 2, exclusive: true };
-      s.entries.set(1, {
-        serial: 1,
-        count: 1,
-        shadow: true,
-        backend: { kind: 'disk', content: 3, device: 0 },
-        staleZswap: false,
-        space: { kind: 'physical', device: 0 },
-        memcg: null,
-      });
-      s.entries.set(2, {
-        serial: 2,
-        count: 1,
-        shadow: false,
-        backend: { kind: 'none' },
-        staleZswap: false,
-        space: { kind: 'physical', device: 0 },
-        memcg: null,
-      });
-      s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2], memcg: null });
+      const device0 = { kind: 'physical', device: 0 } as const;
+      s.entries.set(
+        1,
+        newEntry(1, device0, { shadow: true, backend: { kind: 'disk', content: 3, device: 0 } }),
+      );
+      s.entries.set(2, newEntry(2, device0));
+      s.folios.set(2, newFolio(2, [4], { swap: [2] }));
       s.nextFolio = 3;
       s.nextSerial = 3;
     });
@@ -1993,22 +1991,22 @@ describe('invariants and the observation of broken states', () => {
       'a swapped-out entry with no backend',
       /no backend/,
       (s) => {
-        s.entries.set(1, { ...entryOf(s, 1), backend: { kind: 'none' }, shadow: false });
+        changeEntry(s, 1, { backend: { kind: 'none' }, shadow: false });
       },
     ],
     [
       'a clean folio that differs from its backend',
       /differs from the backend/,
       (s) => {
-        s.entries.set(2, { ...entryOf(s, 2), backend: { kind: 'zero' } });
-        s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: false, swap: [2], memcg: null });
+        changeEntry(s, 2, { backend: { kind: 'zero' } });
+        changeFolio(s, 2, { dirty: false });
       },
     ],
     [
       'a clean folio outside the swap cache',
       /clean outside/,
       (s) => {
-        s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: false, swap: null, memcg: null });
+        changeFolio(s, 2, { dirty: false, swap: null });
         s.holders[1] = { kind: 'present', folio: 2, page: 0, exclusive: true };
         s.entries.delete(2);
       },
@@ -2017,14 +2015,14 @@ describe('invariants and the observation of broken states', () => {
       'a shadow on a cached entry',
       /misplaced shadow/,
       (s) => {
-        s.entries.set(2, { ...entryOf(s, 2), shadow: true });
+        changeEntry(s, 2, { shadow: true });
       },
     ],
     [
       'a physical entry backed on another device',
       /another device/,
       (s) => {
-        s.entries.set(1, { ...entryOf(s, 1), backend: { kind: 'disk', content: 3, device: 1 } });
+        changeEntry(s, 1, { backend: { kind: 'disk', content: 3, device: 1 } });
       },
     ],
     [
@@ -2046,7 +2044,7 @@ describe('invariants and the observation of broken states', () => {
       /maps a shared page exclusively/,
       (s) => {
         s.entries.delete(2);
-        s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: null, memcg: null });
+        changeFolio(s, 2, { swap: null });
         s.holders[1] = { kind: 'present', folio: 2, page: 0, exclusive: true };
         s.holders[2] = { kind: 'present', folio: 2, page: 0, exclusive: false };
       },
@@ -2056,49 +2054,49 @@ describe('invariants and the observation of broken states', () => {
       /holds a shared entry exclusively/,
       (s) => {
         s.holders[2] = { kind: 'swap', entry: 1, exclusive: false };
-        s.entries.set(1, { ...entryOf(s, 1), count: 2 });
+        changeEntry(s, 1, { count: 2 });
       },
     ],
     [
       'a stale zswap object beside a backend other than zero',
       /misplaced stale zswap/,
       (s) => {
-        s.entries.set(1, { ...entryOf(s, 1), staleZswap: true });
+        changeEntry(s, 1, { staleZswap: true });
       },
     ],
     [
       'a folio held by nothing',
       /held by nothing/,
       (s) => {
-        s.folios.set(1, { id: 1, order: 0, pages: [0], dirty: true, swap: null, memcg: null });
+        s.folios.set(1, newFolio(1, [0]));
       },
     ],
     [
       'a partly bound folio',
       /partly bound/,
       (s) => {
-        s.folios.set(2, { id: 2, order: 1, pages: [4, 0], dirty: true, swap: [2], memcg: null });
+        changeFolio(s, 2, { order: 1, pages: [4, 0] });
       },
     ],
     [
       'a folio of the wrong size',
       /wrong page count/,
       (s) => {
-        s.folios.set(2, { id: 2, order: 1, pages: [4], dirty: true, swap: [2], memcg: null });
+        changeFolio(s, 2, { order: 1 });
       },
     ],
     [
       'an entry bound twice',
       /bound to two pages/,
       (s) => {
-        s.folios.set(2, { id: 2, order: 1, pages: [4, 4], dirty: true, swap: [2, 2], memcg: null });
+        changeFolio(s, 2, { order: 1, pages: [4, 4], swap: [2, 2] });
       },
     ],
     [
       'an entry neither held nor cached',
       /neither held nor cached/,
       (s) => {
-        s.entries.set(1, { ...entryOf(s, 1), count: 0, shadow: false });
+        changeEntry(s, 1, { count: 0, shadow: false });
         s.holders[0] = { kind: 'empty' };
       },
     ],
@@ -2106,7 +2104,7 @@ describe('invariants and the observation of broken states', () => {
       'a cached folio in another memcg than its entry',
       /belong to different memcgs/,
       (s) => {
-        s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2], memcg: 0 });
+        changeFolio(s, 2, { memcg: 0 });
       },
     ],
     [
@@ -2139,8 +2137,8 @@ describe('invariants and the observation of broken states', () => {
     const state = edited(
       sample(),
       (s) => {
-        for (const serial of [1, 2]) s.entries.set(serial, { ...entryOf(s, serial), memcg: 0 });
-        s.folios.set(2, { id: 2, order: 0, pages: [4], dirty: true, swap: [2], memcg: 0 });
+        for (const serial of [1, 2]) changeEntry(s, serial, { memcg: 0 });
+        changeFolio(s, 2, { memcg: 0 });
       },
       limited,
     );
@@ -2151,7 +2149,7 @@ describe('invariants and the observation of broken states', () => {
 
   it('observe an unreadable swapped-out entry as lost', () => {
     const state = edited(sample(), (s) => {
-      s.entries.set(1, { ...entryOf(s, 1), backend: { kind: 'none' } });
+      changeEntry(s, 1, { backend: { kind: 'none' } });
     });
     expect(observeState(state, config).holders[0]).toEqual({
       kind: 'swap',
@@ -2165,8 +2163,7 @@ describe('invariants and the observation of broken states', () => {
     const model = newModel();
     // Why this test? The exhaustive switches end in unreachable(); only a corrupted state
     // reaches it, so the test corrupts the private state directly.
-    const internals = model as unknown as { state: RawState };
-    internals.state.holders[0] = { kind: 'bogus' } as unknown as Holder;
+    rawStateOf(model).holders[0] = { kind: 'bogus' } as unknown as Holder;
     expect(() => model.apply(fork(0, 1), OK)).toThrow(AssertionError);
     expect(() => model.apply(zap(0), OK)).toThrow(AssertionError);
   });
@@ -2199,7 +2196,7 @@ describe('indexes', () => {
     swappedOut(model, 6, 7, onDevice(0));
     run(model, fault(4));
     run(model, fork(4, 5));
-    const state = (model as unknown as { state: ModelState }).state;
+    const state = stateOf(model);
     expect(state.index.folioMappers.get(4)).toEqual([4, 5]);
     return { model, state };
   }
@@ -2211,6 +2208,7 @@ describe('indexes', () => {
     expect(memcgSwapCurrent(state, 0)).toBe(1);
     expect(state.index.zswapStored).toBe(1);
     expect(state.index.virtualEntries).toBe(1);
+    expect(model.virtualEntryCount()).toBe(1);
     expect(mappersOf(state, 4, 0)).toEqual([4, 5]);
   });
 
@@ -2326,29 +2324,11 @@ describe('indexes', () => {
   });
 });
 
-/** A state's fields as plain writable Maps and arrays, for building and corrupting states by
- * hand (the model itself writes them only through the setters of model/state.ts). */
-type RawState = Omit<ModelState, 'holders' | 'entries'> & {
-  holders: Holder[];
-  entries: Map<number, Entry>;
-};
-
-/**
- * Edits a state by hand, then rebuilds its indexes from what the edit left: hand-built states
- * go through here, so that they stay consistent however the model keeps its indexes.
- */
+/** Edits a state by hand on this file's machine (model/model-test-support.ts). */
 function edited(
   state: ModelState,
   edit: (raw: RawState) => void,
   machine: Config = config,
 ): ModelState {
-  edit(state as unknown as RawState);
-  rebuildIndexes(state, machine);
-  return state;
-}
-
-function entryOf(state: ModelState | RawState, serial: number) {
-  const value = state.entries.get(serial);
-  if (value === undefined) throw new Error(`no entry ${serial}`);
-  return value;
+  return editedOn(state, edit, machine);
 }
