@@ -17,7 +17,8 @@ import type { SyncSwapin } from '../impl/sections.ts';
 import { designFromKnobs } from '../properties/design-registry.ts';
 import { exploreExhaustive } from './campaign.ts';
 import type { ConcurrentDesign, Execution, Scenario } from './concurrent.ts';
-import { execute, exploreSchedules } from './concurrent.ts';
+import { exploreSchedules } from './concurrent.ts';
+import { everyInterleaving } from './explore-test-support.ts';
 import { configExplore } from './config.ts';
 import { opAlphabet } from './alphabet.ts';
 import { holderWalks, lifecycleScenarios, randomLifecycleScenario, setupOps } from './scenario.ts';
@@ -86,23 +87,8 @@ describe('exploreSchedules with a preemption bound', () => {
         cpu !== run.schedule[i - 1] &&
         (run.enabled[i] ?? []).includes(run.schedule[i - 1] as number),
     ).length;
-  // Every interleaving, by brute force: each run branches at every later step to every other
-  // runnable CPU, so each schedule is run exactly once.
-  const every: Execution[] = [];
-  const stack: number[][] = [[]];
-  while (stack.length > 0) {
-    const prefix = stack.pop() as number[];
-    const run = execute(
-      concurrent('swap-cache'),
-      scenario,
-      (enabled, step) => prefix[step] ?? (enabled[0] as number),
-    );
-    for (let step = prefix.length; step < run.schedule.length; step++) {
-      for (const cpu of run.enabled[step] ?? [])
-        if (cpu !== run.schedule[step]) stack.push([...run.schedule.slice(0, step), cpu]);
-    }
-    every.push(run);
-  }
+  // Every interleaving, by brute force (explore/explore-test-support.ts).
+  const every = everyInterleaving(concurrent('swap-cache'), scenario);
 
   it.each([0, 1, 2, 3])('runs exactly the schedules with at most %i preemptions', (bound) => {
     const result = exploreSchedules(

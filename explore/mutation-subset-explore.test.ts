@@ -22,8 +22,18 @@ import type { Op } from '../lib/ops.ts';
 import { sectionLabels } from '../impl/sections-ops.ts';
 import type { SyncSwapin } from '../impl/sections.ts';
 import { exploreRandom, setupDesign } from './campaign.ts';
-import { exploreSchedules, type ConcurrentDesign } from './concurrent.ts';
+import {
+  exploreSchedules,
+  type ConcurrentDesign,
+  type Execution,
+  type Scenario,
+} from './concurrent.ts';
 import { configExplore, configExploreZswap, exploreConfigs } from './config.ts';
+import {
+  everyInterleaving,
+  interleavingsOfIndependent,
+  stepsPerCpu,
+} from './explore-test-support.ts';
 import { everyScheduleHolds } from './mutant-race.ts';
 import { exhaustiveScenarios, setupOps, type SetupChoice } from './scenario.ts';
 
@@ -74,12 +84,33 @@ const correct: readonly [string, SyncSwapin, ExploreConfigName][] = [
 ];
 
 /**
- * Schedules the reduced search runs over the spread scenarios of each combination above, in
- * order. Pinned on purpose: the count changes when a lock, a section boundary or a footprint
- * of impl/sections-ops.ts changes (a coarser lock or a missing yield hides interleavings the
- * kernel has), so such a change has to be made deliberately and the count updated with it.
+ * Explores every schedule of `scenario` with the reduced search and requires it to hold and
+ * complete, checked against a brute-force enumeration of every interleaving
+ * (explore/explore-test-support.ts): every interleaving holds too, the reduced search runs no
+ * more schedules than there are interleavings and at least one, and it reaches exactly the
+ * sections the interleavings reach (sleep sets skip only reorderings of independent steps,
+ * which reach the same states). Returns both, for the checks a case adds.
  */
-const spreadSchedules = [90, 90, 117, 92, 92, 92, 101];
+function exploreAgainstBruteForce(d: ConcurrentDesign, scenario: Scenario) {
+  const result = exploreSchedules(
+    d,
+    scenario,
+    Number.MAX_SAFE_INTEGER,
+    performance.now() + noDeadlineMs,
+  );
+  expect(failureName(result.failure?.failure ?? null), result.failure?.failure?.message).toBe(
+    'holds',
+  );
+  expect(result.complete).toBe(true);
+  const every = everyInterleaving(d, scenario);
+  const failing = every.find((run) => run.failure !== null);
+  expect(failureName(failing?.failure ?? null), failing?.failure?.message).toBe('holds');
+  expect(result.schedules).toBeGreaterThan(0);
+  expect(result.schedules).toBeLessThanOrEqual(every.length);
+  const reached = new Set(every.flatMap((run) => [...run.sections]));
+  expect([...result.sections].sort()).toEqual([...reached].sort());
+  return { result, every };
+}
 
 describe('random mode', () => {
   /** The seeded random exploration of one combination: 30 runs of 3 CPUs x 2 ops. Each test
@@ -168,27 +199,15 @@ describe('exhaustive mode', () => {
     return { d, picked };
   }
 
-  it.each(correct.map((c, i) => [...c, spreadSchedules[i] ?? 0] as const))(
-    '%s with %s on %s: every schedule of 24 scenarios holds (%i schedules)',
-    (name, knob, config, expected) => {
+  it.each(correct)(
+    '%s with %s on %s: every schedule of 24 scenarios holds, as every interleaving does',
+    (name, knob, config) => {
       const { d, picked } = spread(name, knob, config, 263, 24);
       expect(picked.length).toBe(24);
-      let schedules = 0;
       for (const scenario of picked) {
-        const result = exploreSchedules(
-          d,
-          scenario,
-          Number.MAX_SAFE_INTEGER,
-          performance.now() + noDeadlineMs,
-        );
-        expect(failureName(result.failure?.failure ?? null), result.failure?.failure?.message).toBe(
-          'holds',
-        );
-        expect(result.complete).toBe(true);
-        schedules += result.schedules;
+        const { result } = exploreAgainstBruteForce(d, scenario);
         expectNamedSections(result.sections);
       }
-      expect(schedules).toBe(expected);
     },
   );
 });
@@ -197,29 +216,16 @@ describe('swapoff against pinned ops', () => {
   // Holder 0 swapped out to device 0, holder 1 cached and clean: every schedule of a swapoff
   // of device 0 beside one op on holder 0 must hold, and some schedule must take the op's
   // wait for the swapoff (get_swap_device() failing), which the spread scenarios above miss.
-  // The last column is the pinned schedule count (see spreadSchedules).
-  const cases: readonly [string, SyncSwapin, Op, string, number][] = [
-    [
-      'classic',
-      'swap-cache',
-      { op: 'swapin', holder: 0, order: 0, cpu: 1 },
-      'swapin:wait-swapoff',
-      4,
-    ],
-    ['classic', 'skip-pinned', { op: 'zap', holder: 0, cpu: 1 }, 'zap:wait-swapoff', 5],
-    [
-      'vswap-rfc',
-      'swap-cache',
-      { op: 'fork', holder: 0, target: 2, cpu: 1 },
-      'fork:wait-swapoff',
-      5,
-    ],
-    ['classic', 'swap-cache', { op: 'swapoff', device: 0, cpu: 1 }, 'swapoff:wait-other', 4],
+  const cases: readonly [string, SyncSwapin, Op, string][] = [
+    ['classic', 'swap-cache', { op: 'swapin', holder: 0, order: 0, cpu: 1 }, 'swapin:wait-swapoff'],
+    ['classic', 'skip-pinned', { op: 'zap', holder: 0, cpu: 1 }, 'zap:wait-swapoff'],
+    ['vswap-rfc', 'swap-cache', { op: 'fork', holder: 0, target: 2, cpu: 1 }, 'fork:wait-swapoff'],
+    ['classic', 'swap-cache', { op: 'swapoff', device: 0, cpu: 1 }, 'swapoff:wait-other'],
   ];
 
   it.each(cases)(
     '%s with %s: every schedule of swapoff beside %o holds and reaches %s',
-    (name, knob, op, wait, expected) => {
+    (name, knob, op, wait) => {
       const d = design(name, knob);
       const setup = setupOps(setupDesign(d), exploreConfigs.explore, {
         devices: 'both',
@@ -231,18 +237,8 @@ describe('swapoff against pinned ops', () => {
         setup: setup ?? [],
         programs: [[{ op: 'swapoff', device: 0, cpu: 0 } as Op], [op]],
       };
-      const result = exploreSchedules(
-        d,
-        scenario,
-        Number.MAX_SAFE_INTEGER,
-        performance.now() + noDeadlineMs,
-      );
-      expect(failureName(result.failure?.failure ?? null), result.failure?.failure?.message).toBe(
-        'holds',
-      );
-      expect(result.complete).toBe(true);
+      const { result } = exploreAgainstBruteForce(d, scenario);
       expect(result.sections.has(wait), [...result.sections].join(' ')).toBe(true);
-      expect(result.schedules).toBe(expected);
       expectNamedSections(result.sections);
     },
   );
@@ -250,10 +246,12 @@ describe('swapoff against pinned ops', () => {
 
 describe('split-op paths the spread scenarios miss', () => {
   // One small scenario per path of impl/sections-ops.ts that the spread scenarios above do not
-  // take: every schedule must hold, the run must reach exactly the listed sections, and the
-  // schedule count is pinned (see spreadSchedules). Most of these paths change only who waits
-  // for whom, or whether an op restarts, not any outcome (the commit re-reads everything), so
-  // the sections and the count are what shows them.
+  // take: every schedule must hold (checked against every interleaving, as above) and the run
+  // must reach exactly the listed sections. Most of these paths change only who waits for
+  // whom, or whether an op restarts, not any outcome (the commit re-reads everything), so the
+  // sections show them; where the point is that two ops never wait for each other, the last
+  // column says so, and every interleaving of their steps must then be possible (the
+  // multinomial count): a coarser lock would serialize them and hide interleavings.
 
   /** The explorer's machine with the disk device ranked below the synchronous one. */
   const lowDisk: Config = {
@@ -277,7 +275,7 @@ describe('split-op paths the spread scenarios miss', () => {
     SetupChoice,
     Op[][],
     string[],
-    number,
+    'independent' | 'may-wait',
   ][] = [
     // The bypass swapin holds its per-entry pin while a fork raises the count and a swapin
     // through the swap cache maps the PTE: its pte_same() check (swapinSkipCache()) fails and
@@ -309,7 +307,7 @@ describe('split-op paths the spread scenarios miss', () => {
         'swapin:sync-map',
         'swapin:sync-read',
       ],
-      184,
+      'may-wait',
     ],
     // A swapin maps the PTE between the zap's lookup and its cluster lock: the zap restarts.
     [
@@ -334,7 +332,7 @@ describe('split-op paths the spread scenarios miss', () => {
         'zap:lookup',
         'zap:put',
       ],
-      9,
+      'may-wait',
     ],
     // A swapin drops a reference of the entry while a fork holds the cluster lock: the fork's
     // count must stay the one the commit wrote (the stale read-modify-write is the mutant's).
@@ -349,7 +347,7 @@ describe('split-op paths the spread scenarios miss', () => {
         [{ op: 'swapin', holder: 1, order: 0, cpu: 1 }],
       ],
       ['fork:lookup', 'fork:read-count', 'fork:write-count', 'swapin:lookup', 'swapin:read'],
-      7,
+      'may-wait',
     ],
     // vswap-rfc with zswap on allocates a virtual entry: no device pick, so the swapoff does
     // not wait for the allocation.
@@ -361,7 +359,7 @@ describe('split-op paths the spread scenarios miss', () => {
       { devices: 'both', holders: ['present', 'empty', 'empty'] },
       [[{ op: 'allocSwap', holder: 0, cpu: 0 }], [{ op: 'swapoff', device: 0, cpu: 1 }]],
       ['alloc:commit', 'alloc:pick', 'swapoff:start', 'swapoff:unuse'],
-      6,
+      'may-wait',
     ],
     // Device 0 is offline: the allocation picks device 1, and its swapoff waits for it.
     [
@@ -372,7 +370,7 @@ describe('split-op paths the spread scenarios miss', () => {
       present,
       [[{ op: 'allocSwap', holder: 0, cpu: 0 }], [{ op: 'swapoff', device: 1, cpu: 1 }]],
       ['alloc:allocate', 'alloc:commit', 'alloc:pick', 'swapoff:start', 'swapoff:unuse'],
-      4,
+      'may-wait',
     ],
     // Device 1 ranks first: the allocation picks it, and its swapoff waits for it.
     [
@@ -383,7 +381,7 @@ describe('split-op paths the spread scenarios miss', () => {
       { devices: 'both', holders: ['present', 'empty', 'empty'] },
       [[{ op: 'allocSwap', holder: 0, cpu: 0 }], [{ op: 'swapoff', device: 1, cpu: 1 }]],
       ['alloc:allocate', 'alloc:pick', 'swapoff:start', 'swapoff:unuse'],
-      4,
+      'may-wait',
     ],
     // A swapoff of an offline device returns at once; a writeback of an entry not in zswap
     // commits without the writeback section.
@@ -395,7 +393,7 @@ describe('split-op paths the spread scenarios miss', () => {
       swapped,
       [[{ op: 'swapoff', device: 0, cpu: 0 }], [{ op: 'zswapWriteback', holder: 0, cpu: 1 }]],
       ['swapoff:start', 'writeback:commit', 'writeback:lookup'],
-      3,
+      'may-wait',
     ],
     // Two bypass swapins of different entries: each holds its own entry's pin across its read
     // and its pte_same() check, so neither waits for the other (one pin for every entry, a
@@ -411,7 +409,7 @@ describe('split-op paths the spread scenarios miss', () => {
         [{ op: 'swapin', holder: 1, order: 0, cpu: 1 }],
       ],
       ['swapin:entry-pinned', 'swapin:lookup', 'swapin:sync-map', 'swapin:sync-read'],
-      50,
+      'independent',
     ],
     // A zap of another entry takes its own entry's pin while the bypass swapin holds its pin.
     [
@@ -430,7 +428,7 @@ describe('split-op paths the spread scenarios miss', () => {
         'zap:lookup',
         'zap:put',
       ],
-      25,
+      'independent',
     ],
     // The bypass is for physical entries only: a virtual entry backed by a slot of the
     // synchronous device (count 1, uncached, on disk) is still read through the swap cache.
@@ -445,7 +443,7 @@ describe('split-op paths the spread scenarios miss', () => {
         [{ op: 'fault', holder: 1, order: 0, cpu: 1 }],
       ],
       ['fault', 'swapin:lookup', 'swapin:read'],
-      3,
+      'may-wait',
     ],
     // Nor for an entry whose data is in zswap (only disk and zero-filled entries are read
     // synchronously), though it occupies a slot of the synchronous device with count 1.
@@ -460,28 +458,29 @@ describe('split-op paths the spread scenarios miss', () => {
         [{ op: 'fault', holder: 1, order: 0, cpu: 1 }],
       ],
       ['fault', 'swapin:lookup', 'swapin:read'],
-      3,
+      'may-wait',
     ],
   ];
 
   it.each(cases)(
     '%s: %s with %s',
-    (_what, name, knob, config, choice, programs, sections, expected) => {
+    (_what, name, knob, config, choice, programs, sections, waits) => {
       const d = design(name, knob);
       const setup = setupOps(setupDesign(d), config, choice);
       expect(setup).not.toBeNull();
-      const result = exploreSchedules(
-        d,
-        { config, setup: setup ?? [], programs },
-        Number.MAX_SAFE_INTEGER,
-        performance.now() + noDeadlineMs,
-      );
-      expect(failureName(result.failure?.failure ?? null), result.failure?.failure?.message).toBe(
-        'holds',
-      );
-      expect(result.complete).toBe(true);
+      const { result, every } = exploreAgainstBruteForce(d, {
+        config,
+        setup: setup ?? [],
+        programs,
+      });
       expect([...result.sections].sort()).toEqual(sections);
-      expect(result.schedules).toBe(expected);
+      if (waits === 'independent') {
+        // Each CPU takes the same steps in every interleaving (no restart, no wait), and every
+        // order of those steps is possible.
+        const steps = stepsPerCpu(every[0] as Execution, programs.length);
+        for (const run of every) expect(stepsPerCpu(run, programs.length)).toEqual(steps);
+        expect(every.length).toBe(interleavingsOfIndependent(steps));
+      }
     },
   );
 });
