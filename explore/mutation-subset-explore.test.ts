@@ -22,15 +22,10 @@ import type { Op } from '../lib/ops.ts';
 import { sectionLabels } from '../impl/sections-ops.ts';
 import type { SyncSwapin } from '../impl/sections.ts';
 import { exploreRandom, setupDesign } from './campaign.ts';
-import {
-  exploreSchedules,
-  type ConcurrentDesign,
-  type Execution,
-  type Scenario,
-} from './concurrent.ts';
+import type { ConcurrentDesign, Execution } from './concurrent.ts';
 import { configExplore, configExploreZswap, exploreConfigs } from './config.ts';
 import {
-  everyInterleaving,
+  exploreAgainstBruteForce,
   interleavingsOfIndependent,
   stepsPerCpu,
 } from './explore-test-support.ts';
@@ -82,35 +77,6 @@ const correct: readonly [string, SyncSwapin, ExploreConfigName][] = [
   ['vswap-direct', 'swap-cache', 'explore'],
   ['vswap-direct-cached', 'skip-pinned', 'explore-zswap'],
 ];
-
-/**
- * Explores every schedule of `scenario` with the reduced search and requires it to hold and
- * complete, checked against a brute-force enumeration of every interleaving
- * (explore/explore-test-support.ts): every interleaving holds too, the reduced search runs no
- * more schedules than there are interleavings and at least one, and it reaches exactly the
- * sections the interleavings reach (sleep sets skip only reorderings of independent steps,
- * which reach the same states). Returns both, for the checks a case adds.
- */
-function exploreAgainstBruteForce(d: ConcurrentDesign, scenario: Scenario) {
-  const result = exploreSchedules(
-    d,
-    scenario,
-    Number.MAX_SAFE_INTEGER,
-    performance.now() + noDeadlineMs,
-  );
-  expect(failureName(result.failure?.failure ?? null), result.failure?.failure?.message).toBe(
-    'holds',
-  );
-  expect(result.complete).toBe(true);
-  const every = everyInterleaving(d, scenario);
-  const failing = every.find((run) => run.failure !== null);
-  expect(failureName(failing?.failure ?? null), failing?.failure?.message).toBe('holds');
-  expect(result.schedules).toBeGreaterThan(0);
-  expect(result.schedules).toBeLessThanOrEqual(every.length);
-  const reached = new Set(every.flatMap((run) => [...run.sections]));
-  expect([...result.sections].sort()).toEqual([...reached].sort());
-  return { result, every };
-}
 
 describe('random mode', () => {
   /** The seeded random exploration of one combination: 30 runs of 3 CPUs x 2 ops. Each test
