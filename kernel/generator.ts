@@ -205,8 +205,7 @@ function drawAction(
     list.length === 0 ? null : (list[prng.below(list.length)] as number);
   const online = new Set(model.onlineDevices());
   const devices = session.config.devices.map((_, device) => device);
-  const mappings = (folio: number) =>
-    holders.filter((holder) => holder.kind === 'present' && holder.folio === folio).length;
+  const mappings = (folio: number) => model.mappersOf(folio).length;
   switch (kind) {
     case 'swapon': {
       const device = one(prng.chance(0.9) ? devices.filter((d) => !online.has(d)) : devices);

@@ -202,10 +202,7 @@ export class KernelSession {
       case 'pageout': {
         const view = holders[action.holder];
         if (view?.kind !== 'present') return false;
-        return (
-          holders.filter((each) => each.kind === 'present' && each.folio === view.folio).length ===
-          1
-        );
+        return this.model.mappersOf(view.folio).length === 1;
       }
     }
   }
@@ -355,9 +352,7 @@ export class KernelSession {
     const entry = this.syncCacheHit(holder);
     const folio = entry?.cache?.folio;
     if (entry === null || folio === undefined) return null;
-    const mappers = this.model
-      .holders()
-      .filter((each) => each.kind === 'present' && each.folio === folio).length;
+    const mappers = this.model.mappersOf(folio).length;
     if (mappers === 0) return null;
     return new Rejection(
       'sync-io-cache-hit',

@@ -145,7 +145,7 @@ function actionFor(session: KernelSession, op: Op): Action {
     case 'allocSwap':
     case 'unmap': {
       const holder = session.model.holderView(op.holder);
-      const mappings = holder.kind === 'present' ? mappingCount(session, holder.folio) : 0;
+      const mappings = holder.kind === 'present' ? session.model.mappersOf(holder.folio).length : 0;
       if (mappings > 1) {
         throw new Rejection(
           'shared-page-swap-out',
@@ -163,12 +163,6 @@ function actionFor(session: KernelSession, op: Op): Action {
     case 'zswapWriteback':
       throw new Rejection('kernel-internal-op', `${formatOp(op)} has no userspace trigger`);
   }
-}
-
-function mappingCount(session: KernelSession, folio: number): number {
-  return session.model
-    .holders()
-    .filter((holder) => holder.kind === 'present' && holder.folio === folio).length;
 }
 
 /** The errno `op` will fail with in the model, from its preconditions alone, or null when it

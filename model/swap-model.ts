@@ -290,6 +290,11 @@ export class SwapModel {
     return vmSwapFull(this.state, this.config);
   }
 
+  /** The present holders that map folio `id`, ascending (none once it is unmapped or freed). */
+  mappersOf(id: number): readonly number[] {
+    return mappersOf(this.state, id);
+  }
+
   /** A copy of the holders, by index. */
   holders(): readonly Holder[] {
     return [...this.state.holders];
