@@ -5,8 +5,9 @@
  * it replaces. createSystem(config, knobs, name) builds a design with those steps swapped in;
  * the correct steps (impl/kernel-steps.ts) carry no trace of the mutants.
  *
- * properties/canary.test.ts replays every mutant's committed trace
- * (properties/mutants/NAME.json) and runs a seeded campaign against every mutant;
+ * properties/mutant-traces.test.ts replays every mutant's committed trace
+ * (properties/mutants/NAME.json), properties/canary.test.ts runs a seeded campaign against
+ * every mutant;
  * docs/mutants.md is generated from this catalogue.
  *
  * Not covered here: the audits that no mutant can reach first (listed below, with why; the

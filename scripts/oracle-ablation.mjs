@@ -170,7 +170,10 @@ function scratchCopy() {
   });
   if (listed.status !== 0) fail(`git ls-files failed: ${listed.stderr.trim()}`);
   const dir = mkdtempSync(join(tmpdir(), 'swapcheck-ablation-'));
-  for (const file of listed.stdout.split('\0').filter((f) => f !== '')) {
+  // A worktree's node_modules may itself be a symlink that .gitignore's `node_modules/` (a
+  // directory pattern) does not match: it is linked below, not copied.
+  const files = listed.stdout.split('\0').filter((f) => f !== '' && f !== 'node_modules');
+  for (const file of files) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     try {
       cpSync(join(root, file), join(dir, file));
