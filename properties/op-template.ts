@@ -345,7 +345,8 @@ function writeoutOp(folio: number, cpu: number, t: OpTemplate): Op {
   return withFlag(op, 'failAlloc', t.flag2 === true);
 }
 
-/** Adds a flag only when it is set, so traces stay short. */
+/** Adds a flag to a freshly built op only when it is set, so traces stay short. */
 function withFlag<T extends Op>(op: T, key: 'failAlloc' | 'failZswap' | 'write', flag: boolean): T {
-  return flag ? { ...op, [key]: true } : op;
+  if (flag) (op as Partial<Record<typeof key, boolean>>)[key] = true;
+  return op;
 }
