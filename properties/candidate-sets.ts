@@ -70,17 +70,21 @@ const folioUnmappedCached = folioBit('unmappedCached');
 const folioUnmappedDirty = folioBit('unmappedDirty');
 const folioUnmappedClean = folioBit('unmappedClean');
 
+/** The folio sets' first capacity (they grow by doubling past it). */
+const folioIdsFirst = 512;
+
 interface FolioKept extends FolioFacts {
   readonly pages: number;
 }
 
 /** The fault starts of one order, kept as aligned block numbers and read as holder ids. */
 class BlockStarts implements IdSelection {
-  readonly blocks = new OrderedIdSet();
+  readonly blocks: OrderedIdSet;
   private readonly blockSize: number;
 
-  constructor(blockSize: number) {
+  constructor(blockSize: number, holders: number) {
     this.blockSize = blockSize;
+    this.blocks = new OrderedIdSet(Math.ceil(holders / blockSize));
   }
 
   get size(): number {
@@ -106,15 +110,14 @@ export class CandidateSets implements Candidates {
   /** The holder views the sets were last decided on (by index). */
   private readonly views: HolderView[] = [];
   private readonly holderMasks: Uint16Array;
-  private readonly holderSets = holderSetNames.map(() => new OrderedIdSet());
-  private readonly holderSetByName = new Map<HolderSetName, OrderedIdSet>(
-    holderSetNames.map((name, i) => [name, this.holderSets[i] as OrderedIdSet]),
-  );
+  private readonly holderSets: readonly OrderedIdSet[];
+  private readonly holderSetByName: Readonly<Record<HolderSetName, OrderedIdSet>>;
   private readonly folioMasks = new Map<number, number>();
-  private readonly folioSets = folioSetNames.map(() => new OrderedIdSet());
-  private readonly folioSetByName = new Map<FolioSetName, OrderedIdSet>(
+  /** Folio ids only grow: the folio sets start with room for a run's worth of them. */
+  private readonly folioSets = folioSetNames.map(() => new OrderedIdSet(folioIdsFirst));
+  private readonly folioSetByName = Object.fromEntries(
     folioSetNames.map((name, i) => [name, this.folioSets[i] as OrderedIdSet]),
-  );
+  ) as Readonly<Record<FolioSetName, OrderedIdSet>>;
   /** Scratch sets of afterStep(): what to decide again. */
   private readonly holdersChanged = new Set<number>();
   private readonly foliosChanged = new Set<number>();
@@ -134,10 +137,14 @@ export class CandidateSets implements Candidates {
   constructor(config: Config, source: CandidateSource) {
     this.config = config;
     this.source = source;
+    this.holderSets = holderSetNames.map(() => new OrderedIdSet(config.holders));
+    this.holderSetByName = Object.fromEntries(
+      holderSetNames.map((name, i) => [name, this.holderSets[i] as OrderedIdSet]),
+    ) as Readonly<Record<HolderSetName, OrderedIdSet>>;
     this.holderMasks = new Uint16Array(config.holders);
     for (let order = 0; order <= config.orderMax; order++) {
       this.emptyInBlock.push(new Uint32Array(Math.ceil(config.holders / 2 ** order)));
-      this.starts.push(new BlockStarts(2 ** order));
+      this.starts.push(new BlockStarts(2 ** order, config.holders));
     }
     // Start from a machine of empty holders and no entries or folios, then take the state in.
     const emptyView: HolderView = { kind: 'empty' };
@@ -149,7 +156,7 @@ export class CandidateSets implements Candidates {
   }
 
   holders(name: HolderSetName): IdSelection {
-    return this.holderSetByName.get(name) as OrderedIdSet;
+    return this.holderSetByName[name];
   }
 
   faultStarts(order: number): IdSelection {
@@ -157,7 +164,7 @@ export class CandidateSets implements Candidates {
   }
 
   folios(name: FolioSetName): IdSelection {
-    return this.folioSetByName.get(name) as OrderedIdSet;
+    return this.folioSetByName[name];
   }
 
   devices(online: boolean): readonly number[] {
