@@ -235,10 +235,10 @@ export class CandidateSets implements Candidates {
     const observation = this.source.observation;
     holdersChanged.clear();
     foliosChanged.clear();
-    observation.holders.forEach((view, index) => {
-      if (all) holdersChanged.add(index);
-      if (this.relink(index, view)) holdersChanged.add(index);
-    });
+    const holders = observation.holders;
+    for (let index = 0; index < holders.length; index++) {
+      if (this.relink(index, holders[index] as HolderView) || all) holdersChanged.add(index);
+    }
     const entries: number[] = [];
     const live = new Set<number>();
     for (const view of observation.entries) {
