@@ -71,7 +71,7 @@ const folioUnmappedDirty = folioBit('unmappedDirty');
 const folioUnmappedClean = folioBit('unmappedClean');
 
 /** The folio sets' first capacity (they grow by doubling past it). */
-const folioIdsFirst = 512;
+const folioIdsFirst = 128;
 
 interface FolioKept extends FolioFacts {
   readonly pages: number;
@@ -170,7 +170,10 @@ export class CandidateSets implements Candidates {
   devices(online: boolean): readonly number[] {
     const onlineDevices = this.source.model.onlineDevices();
     if (online) return onlineDevices;
-    return this.config.devices.flatMap((_, i) => (onlineDevices.includes(i) ? [] : [i]));
+    const offline: number[] = [];
+    for (let i = 0; i < this.config.devices.length; i++)
+      if (!onlineDevices.includes(i)) offline.push(i);
+    return offline;
   }
 
   private folioCached(id: number): boolean {
