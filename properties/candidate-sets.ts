@@ -148,10 +148,15 @@ export class CandidateSets implements Candidates {
     }
     // Start from a machine of empty holders and no entries or folios, then take the state in.
     const emptyView: HolderView = { kind: 'empty' };
-    for (let index = 0; index < config.holders; index++) {
-      this.views.push(emptyView);
-      this.countEmpty(index, 1);
-    }
+    for (let index = 0; index < config.holders; index++) this.views.push(emptyView);
+    this.emptyInBlock.forEach((counts, order) => {
+      const size = 2 ** order;
+      counts.forEach((_, block) => {
+        counts[block] = Math.min(size, config.holders - block * size);
+      });
+      const starts = (this.starts[order] as BlockStarts).blocks;
+      starts.assign(counts.length, (block) => counts[block] === size);
+    });
     this.resync(true);
   }
 
@@ -240,7 +245,8 @@ export class CandidateSets implements Candidates {
     foliosChanged.clear();
     const holders = observation.holders;
     for (let index = 0; index < holders.length; index++) {
-      if (this.relink(index, holders[index] as HolderView) || all) holdersChanged.add(index);
+      const relinked = this.relink(index, holders[index] as HolderView);
+      if (relinked && !all) holdersChanged.add(index);
     }
     const entries: number[] = [];
     const live = new Set<number>();
@@ -291,7 +297,19 @@ export class CandidateSets implements Candidates {
         foliosChanged.add(id);
       }
     }
-    this.decideChanged(entries);
+    if (all) this.decideAll();
+    else this.decideChanged(entries);
+  }
+
+  /** Decides every folio and holder; the holder sets are built from the masks in linear time. */
+  private decideAll(): void {
+    for (const id of this.foliosChanged) this.decideFolio(id);
+    const { views, holderMasks } = this;
+    for (let index = 0; index < this.config.holders; index++)
+      holderMasks[index] = this.holderMask(views[index] as HolderView);
+    this.holderSets.forEach((set, i) => {
+      set.assign(this.config.holders, (index) => (((holderMasks[index] ?? 0) >> i) & 1) === 1);
+    });
   }
 
   /** Decides again the folios in foliosChanged and the holders their changes and those of

@@ -34,6 +34,27 @@ describe('OrderedIdSet', () => {
     );
   });
 
+  it('assign() takes the members a predicate accepts, past the capacity too', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat({ max: 200 })), fc.nat({ max: 40 }), (ids, capacity) => {
+        const set = new OrderedIdSet(capacity);
+        set.add(7);
+        const members = new Set(ids);
+        set.assign(201, (id) => members.has(id));
+        const sorted = [...members].sort((a, b) => a - b);
+        expect(set.size).toBe(sorted.length);
+        expect(set.toArray()).toEqual(sorted);
+        sorted.forEach((id, k) => {
+          expect(set.at(k)).toBe(id);
+          expect(set.rank(id)).toBe(k);
+        });
+        set.add(250);
+        expect(set.rank(251)).toBe(sorted.length + 1);
+      }),
+      { seed: 19, numRuns: 100 },
+    );
+  });
+
   it('refuses to select past its size', () => {
     const set = new OrderedIdSet();
     set.add(5);

@@ -97,20 +97,41 @@ export class OrderedIdSet implements IdSelection {
     this.size = 0;
   }
 
+  /** Makes the members exactly the ids below `limit` that `isMember` accepts, in
+   * O(limit + capacity) rather than a tree update per member. */
+  assign(limit: number, isMember: (id: number) => boolean): void {
+    if (limit > this.capacity) this.grow(limit);
+    this.member.fill(0);
+    this.size = 0;
+    for (let id = 0; id < limit; id++) {
+      if (isMember(id)) {
+        this.member[id] = 1;
+        this.size++;
+      }
+    }
+    this.build();
+  }
+
   private grow(needed: number): void {
     let capacity = this.capacity;
     while (capacity < needed) capacity *= 2;
     const member = new Uint8Array(capacity);
     member.set(this.member);
-    const tree = new Int32Array(capacity + 1);
-    // Linear Fenwick build: each node passes its count to its parent.
+    this.capacity = capacity;
+    this.member = member;
+    this.tree = new Int32Array(capacity + 1);
+    this.build();
+  }
+
+  /** Builds the tree from the membership bytes in linear time: each node passes its count to
+   * its parent. */
+  private build(): void {
+    const { tree, member, capacity } = this;
+    tree.fill(0);
     for (let i = 1; i <= capacity; i++) {
       tree[i] = (tree[i] ?? 0) + (member[i - 1] ?? 0);
       const parent = i + (i & -i);
       if (parent <= capacity) tree[parent] = (tree[parent] ?? 0) + (tree[i] ?? 0);
     }
-    this.capacity = capacity;
-    this.member = member;
-    this.tree = tree;
   }
 }
