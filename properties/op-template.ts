@@ -5,8 +5,10 @@
  * share of picks is deliberately random so that the EINVAL paths stay exercised).
  *
  * Templates are what fast-check generates and shrinks in the vitest properties, and what the
- * campaign runner draws from its PRNG; both resolve them the same way. The concrete ops that
- * result are what traces record.
+ * campaign runner draws from its PRNG; both resolve them the same way, picking among the
+ * candidate sets of properties/candidates.ts in id order: found by scanning an observation
+ * (resolveTemplate()) or kept from op to op (resolveWith() with properties/candidate-sets.ts),
+ * the same template gives the same op. The concrete ops that result are what traces record.
  *
  * Not covered here: op weights and swarm choice (properties/generator.ts).
  */
