@@ -4,7 +4,8 @@
  * drawn by the campaign's own generator (properties/generator.ts: the run's swarm, its hot
  * holders, the same PRNG stream), wrapped as `fc.Command`s and driven by `fc.modelRun`. Each
  * command resolves its template against the model's observation and applies the op to the
- * reference model and the design through the same Checker. So the ops are the campaign's, op
+ * reference model and the design through the same Checker (against the candidate sets the
+ * campaign keeps, properties/candidate-sets.ts). So the ops are the campaign's, op
  * for op; only the driver differs (fast-check's property runner and command objects instead of
  * runRandom()'s loop), and the checks are whichever CheckerOptions the caller passes: a full
  * check after every op is what a plain fc.modelRun user writes.
@@ -13,15 +14,17 @@
  */
 import fc from 'fast-check';
 import type { Config } from '../lib/config.ts';
+import { CandidateSets } from '../properties/candidate-sets.ts';
 import type { Checker, CheckerOptions } from '../properties/checker.ts';
 import { drawHotBase, drawSwarm, drawTemplate } from '../properties/generator.ts';
 import { describeFailure } from '../properties/report.ts';
-import { resolveTemplate, type OpTemplate } from '../properties/op-template.ts';
+import { resolveWith, type OpTemplate } from '../properties/op-template.ts';
 import { Prng, runSeed } from '../properties/prng.ts';
 import { checkerFor, swaponOps, type DesignUnderTest } from '../properties/run.ts';
 
 interface ModelSide {
   readonly checker: Checker;
+  readonly candidates: CandidateSets;
   readonly config: Config;
   readonly hot: number | null;
   readonly hotBase: number;
@@ -40,15 +43,17 @@ class TemplateCommand implements fc.Command<ModelSide, object> {
   }
 
   run(side: ModelSide): void {
-    const op = resolveTemplate(
+    const op = resolveWith(
       side.config,
-      side.checker.observation,
+      side.checker.observation.holders,
+      side.candidates,
       this.template,
       side.hot,
       side.hotBase,
     );
     const failure = side.checker.step(op);
     if (failure !== null) throw new Error(describeFailure(failure));
+    side.candidates.afterStep();
   }
 
   toString(): string {
@@ -85,8 +90,12 @@ export function fastCheckBatch(
           const failure = checker.step(op);
           if (failure !== null) throw new Error(describeFailure(failure));
         }
+        const candidates = new CandidateSets(config, checker);
         fc.modelRun(
-          () => ({ model: { checker, config, hot: swarm.hotHolders, hotBase }, real: {} }),
+          () => ({
+            model: { checker, candidates, config, hot: swarm.hotHolders, hotBase },
+            real: {},
+          }),
           cmds,
         );
         const failure = checker.drain();

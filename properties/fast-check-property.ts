@@ -23,11 +23,12 @@ import fc from 'fast-check';
 import type { Config } from '../lib/config.ts';
 import type { Op, OpName } from '../lib/ops.ts';
 import { opNames } from '../lib/ops.ts';
+import { CandidateSets } from './candidate-sets.ts';
 import type { CheckerOptions, Failure } from './checker.ts';
 import { checkerOptionsCampaign } from './checker.ts';
 import { drawHotBase, drawSwarm, flagProbability, type Swarm } from './generator.ts';
 import type { OpTemplate } from './op-template.ts';
-import { resolveTemplate, templatePickMax } from './op-template.ts';
+import { resolveWith, templatePickMax } from './op-template.ts';
 import { Prng } from './prng.ts';
 import { describeFailure, formatDivergence, formatOps } from './report.ts';
 import type { DesignUnderTest } from './run.ts';
@@ -130,11 +131,14 @@ export function applyPropertyRun(
     failure = check.step(op);
     if (failure !== null) break;
   }
+  const candidates = failure === null ? new CandidateSets(run.config, check) : null;
   for (const template of run.templates) {
-    if (failure !== null) break;
-    const op = resolveTemplate(run.config, check.observation, template, swarm.hotHolders, hotBase);
+    if (failure !== null || candidates === null) break;
+    const holders = check.observation.holders;
+    const op = resolveWith(run.config, holders, candidates, template, swarm.hotHolders, hotBase);
     ops.push(op);
     failure = check.step(op);
+    if (failure === null) candidates.afterStep();
   }
   if (failure === null) failure = check.drain();
   if (failure !== null && checker.fullCheckEvery > 1) {

@@ -5,14 +5,19 @@
  * share of picks is deliberately random so that the EINVAL paths stay exercised).
  *
  * Templates are what fast-check generates and shrinks in the vitest properties, and what the
- * campaign runner draws from its PRNG; both resolve them the same way. The concrete ops that
- * result are what traces record.
+ * campaign runner draws from its PRNG; both resolve them the same way, picking among the
+ * candidate sets of properties/candidates.ts in id order: found by scanning an observation
+ * (resolveTemplate()) or kept from op to op (resolveWith() with properties/candidate-sets.ts),
+ * the same template gives the same op. The concrete ops that result are what traces record.
  *
  * Not covered here: op weights and swarm choice (properties/generator.ts).
  */
 import type { Config } from '../lib/config.ts';
-import type { FolioView, HolderView, Observation } from '../lib/observation.ts';
+import type { HolderView, Observation } from '../lib/observation.ts';
 import type { Op, OpName } from '../lib/ops.ts';
+import type { Candidates, FolioSetName } from './candidates.ts';
+import { scanCandidates, SortedIds } from './candidates.ts';
+import type { IdSelection } from './ordered-id-set.ts';
 
 export interface OpTemplate {
   readonly kind: OpName;
@@ -54,41 +59,30 @@ export interface OpTemplate {
 /** Largest raw number a template field carries. */
 export const templatePickMax = 0xffff;
 
-type HolderPredicate = (view: HolderView, index: number) => boolean;
-
-function holderIndices(observation: Observation, predicate: HolderPredicate): number[] {
-  const indices: number[] = [];
-  observation.holders.forEach((view, index) => {
-    if (predicate(view, index)) indices.push(index);
-  });
-  return indices;
-}
-
 /** Where a run's hot holders are: `count` ids from `base` (null: a quarter of the ids). */
 export interface HotWindow {
   readonly base: number;
   readonly count: number | null;
 }
 
-const hotLowest: HotWindow = { base: 0, count: null };
-
 /**
  * Picks one candidate: usually among the hot ids (a quarter of the id space from the window's
  * base, or the window's `count` when the run narrows them), sometimes any candidate, and one
  * time in sixteen any id at all (which may well be invalid).
  */
-function choose(
-  candidates: readonly number[],
-  idLimit: number,
-  t: OpTemplate,
-  hot: HotWindow = hotLowest,
-): number {
-  if (candidates.length === 0 || t.pick2 % 16 === 15) return t.pick % idLimit;
+function choose(candidates: IdSelection, idLimit: number, t: OpTemplate, hot: HotWindow): number {
+  if (candidates.size === 0 || t.pick2 % 16 === 15) return t.pick % idLimit;
   const hotLimit = hot.count ?? Math.max(2, idLimit >> 2);
-  const hotCandidates = candidates.filter((id) => id >= hot.base && id < hot.base + hotLimit);
-  if (hotCandidates.length > 0 && t.pick2 % 4 !== 0)
-    return hotCandidates[t.pick % hotCandidates.length] as number;
-  return candidates[t.pick % candidates.length] as number;
+  // The candidates are in id order, so the hot ones are those ranked between the window's ends.
+  const hotFirst = candidates.rank(hot.base);
+  const hotCount = candidates.rank(hot.base + hotLimit) - hotFirst;
+  if (hotCount > 0 && t.pick2 % 4 !== 0) return candidates.at(hotFirst + (t.pick % hotCount));
+  return candidates.at(t.pick % candidates.size);
+}
+
+/** The `k`-th member of `set` other than `except` (which may or may not be a member). */
+function atExcept(set: IdSelection, k: number, except: number): number {
+  return set.has(except) && k >= set.rank(except) ? set.at(k + 1) : set.at(k);
 }
 
 /** The largest folio id a generated op names when it names one at random (an EINVAL path
@@ -96,38 +90,22 @@ function choose(
 export const folioPickMax = 64;
 
 /** Folio candidates are chosen by position, since ids only grow. */
-function chooseFolio(candidates: readonly FolioView[], all: readonly FolioView[], t: OpTemplate) {
-  const pool = candidates.length > 0 ? candidates : all;
-  if (pool.length === 0 || t.pick2 % 16 === 15) return 1 + (t.pick % folioPickMax);
+function chooseFolio(candidates: IdSelection, all: IdSelection, t: OpTemplate): number {
+  const pool = candidates.size > 0 ? candidates : all;
+  if (pool.size === 0 || t.pick2 % 16 === 15) return 1 + (t.pick % folioPickMax);
   // Recent folios are hot: bias towards the end of the list.
-  const index = t.pick2 % 4 !== 0 ? pool.length - 1 - (t.pick % Math.min(4, pool.length)) : t.pick;
-  return (pool[index % pool.length] as FolioView).id;
+  const index = t.pick2 % 4 !== 0 ? pool.size - 1 - (t.pick % Math.min(4, pool.size)) : t.pick;
+  return pool.at(index % pool.size);
 }
 
-function mappedFolios(observation: Observation): Set<number> {
-  const mapped = new Set<number>();
-  for (const view of observation.holders) if (view.kind === 'present') mapped.add(view.folio);
-  return mapped;
-}
+/** No candidates (a preference that does not apply). */
+const noIds: IdSelection = new SortedIds([]);
 
-function faultOp(
-  config: Config,
-  observation: Observation,
-  t: OpTemplate,
-  cpu: number,
-  hot: HotWindow,
-): Op {
+function faultOp(config: Config, c: Candidates, t: OpTemplate, cpu: number, hot: HotWindow): Op {
   const orderWanted = t.large === true ? config.orderMax : t.order % (config.orderMax + 1);
   for (let order = orderWanted; order >= 0; order--) {
-    const size = 2 ** order;
-    const starts = holderIndices(observation, (_, index) => {
-      if (index % size !== 0 || index + size > config.holders) return false;
-      for (let i = index; i < index + size; i++) {
-        if (observation.holders[i]?.kind !== 'empty') return false;
-      }
-      return true;
-    });
-    if (starts.length > 0 || order === 0) {
+    const starts = c.faultStarts(order);
+    if (starts.size > 0 || order === 0) {
       return { op: 'fault', holder: choose(starts, config.holders, t, hot), order, cpu };
     }
   }
@@ -137,7 +115,8 @@ function faultOp(
 /**
  * Resolves a template into a concrete op against the model's observation; `hot` narrows the
  * hot holders to `hot` ids (null: a quarter of them), starting at holder `hotBase` (a run on
- * a machine with memory cgroups puts them in one cgroup: generator.ts drawHotBase()).
+ * a machine with memory cgroups puts them in one cgroup: generator.ts drawHotBase()). The
+ * candidates are found by scanning the observation (properties/candidates.ts).
  */
 export function resolveTemplate(
   config: Config,
@@ -146,94 +125,92 @@ export function resolveTemplate(
   hot: number | null = null,
   hotBase = 0,
 ): Op {
+  return resolveWith(
+    config,
+    observation.holders,
+    scanCandidates(config, observation),
+    t,
+    hot,
+    hotBase,
+  );
+}
+
+/**
+ * Resolves a template as resolveTemplate() does, with the candidate sets given (kept up to
+ * date by the campaign runner: properties/candidate-sets.ts); `holders` are the model's
+ * holder views.
+ */
+export function resolveWith(
+  config: Config,
+  holders: readonly HolderView[],
+  c: Candidates,
+  t: OpTemplate,
+  hot: number | null = null,
+  hotBase = 0,
+): Op {
   const cpu = t.cpu % config.cpus;
   const window: HotWindow = { base: hotBase, count: hot };
-  if (t.advance === true) return advanceOp(config, observation, t, cpu, window);
-  const holders = config.holders;
-  // The folios in the swap cache, found when a kind asks (most do not).
-  let cachedSet: Set<number> | null = null;
-  const cachedFolios = {
-    has: (id: number) =>
-      (cachedSet ??= new Set(observation.folios.filter((f) => f.cached).map((f) => f.id))).has(id),
-  };
-  const isPresent: HolderPredicate = (v) => v.kind === 'present';
-  const isSwap: HolderPredicate = (v) => v.kind === 'swap';
+  if (t.advance === true) return advanceOp(config, holders, c, t, cpu, window);
+  const holderCount = config.holders;
   switch (t.kind) {
     case 'swapon':
     case 'swapoff': {
-      const wantOnline = t.kind === 'swapoff';
-      const devices = observation.devices.flatMap((d, i) => (d.online === wantOnline ? [i] : []));
+      const devices = c.devices(t.kind === 'swapoff');
       const count = Math.max(1, config.devices.length);
       const device =
         devices.length > 0 ? (devices[t.pick % devices.length] as number) : t.pick % count;
       return { op: t.kind, device, cpu };
     }
     case 'fault':
-      return faultOp(config, observation, t, cpu, window);
+      return faultOp(config, c, t, cpu, window);
     case 'write': {
-      const redirty = preferred(t)
-        ? holderIndices(observation, (v) => v.kind === 'present' && cachedFolios.has(v.folio))
-        : [];
+      // Half the lifecycle writes redirty a page whose folio is still in the swap cache.
+      const redirty = preferred(t) ? c.holders('presentCached') : noIds;
       const holder =
-        redirty.length > 0
-          ? (redirty[t.pick % redirty.length] as number)
-          : choose(holderIndices(observation, isPresent), holders, t, window);
+        redirty.size > 0
+          ? redirty.at(t.pick % redirty.size)
+          : choose(c.holders('present'), holderCount, t, window);
       return { op: 'write', holder, value: t.value, cpu };
     }
     case 'fork': {
-      const source = choose(
-        holderIndices(observation, (v) => v.kind !== 'empty'),
-        holders,
-        t,
-        window,
-      );
-      const empties = holderIndices(observation, (v, i) => v.kind === 'empty' && i !== source);
+      const source = choose(c.holders('used'), holderCount, t, window);
+      const empties = c.holders('empty');
+      const targets = empties.size - (empties.has(source) ? 1 : 0);
       const target =
-        empties.length > 0 ? (empties[t.pick2 % empties.length] as number) : t.pick2 % holders;
+        targets > 0 ? atExcept(empties, t.pick2 % targets, source) : t.pick2 % holderCount;
       return withFlag({ op: 'fork', holder: source, target, cpu }, 'failAlloc', t.flag);
     }
-    case 'allocSwap': {
-      const uncached = holderIndices(
-        observation,
-        (v) => v.kind === 'present' && !cachedFolios.has(v.folio),
-      );
+    case 'allocSwap':
       return withFlag(
-        { op: 'allocSwap', holder: choose(uncached, holders, t, window), cpu },
+        {
+          op: 'allocSwap',
+          holder: choose(c.holders('presentUncached'), holderCount, t, window),
+          cpu,
+        },
         'failAlloc',
         t.flag,
       );
-    }
     case 'unmap': {
-      const cached = holderIndices(
-        observation,
-        (v) => v.kind === 'present' && cachedFolios.has(v.folio),
-      );
       // Half the time finish a folio that is already partly unmapped, so that whole folios
       // become unmapped and can be written out and evicted (not in a pressure run).
-      const partly =
-        t.order % 2 === 0 && t.pressure !== true
-          ? partlyUnmappedFolios(observation)
-          : new Set<number>();
-      const finishing = cached.filter((h) => {
-        const view = observation.holders[h];
-        return view?.kind === 'present' && partly.has(view.folio);
-      });
+      const finishing = t.order % 2 === 0 && t.pressure !== true ? c.holders('finishing') : noIds;
       const holder =
-        finishing.length > 0
-          ? (finishing[t.pick % finishing.length] as number)
-          : choose(cached, holders, t, window);
+        finishing.size > 0
+          ? finishing.at(t.pick % finishing.size)
+          : choose(c.holders('presentCached'), holderCount, t, window);
       return withFlag({ op: 'unmap', holder, cpu }, 'failAlloc', t.flag);
     }
     case 'swapin': {
-      const shared = preferred(t) ? sharedSwapHolders(observation) : [];
+      // Half the lifecycle swapins take a holder of a shared entry.
+      const shared = preferred(t) ? c.holders('swapShared') : noIds;
       const holder =
-        shared.length > 0
-          ? (shared[t.pick % shared.length] as number)
-          : choose(holderIndices(observation, isSwap), holders, t, window);
+        shared.size > 0
+          ? shared.at(t.pick % shared.size)
+          : choose(c.holders('swap'), holderCount, t, window);
       // Half the swapins ask for the largest order whose aligned holder range is swapped out;
       // the design falls back to order 0 when the batch is not uniform.
       const order =
-        t.order >= 2 || t.large === true ? largestSwappedOrder(config, observation, holder) : 0;
+        t.order >= 2 || t.large === true ? largestSwappedOrder(config, holders, holder) : 0;
       return swapinOp(holder, order, cpu, t);
     }
     case 'zap': {
@@ -241,45 +218,31 @@ export function resolveTemplate(
       // entry whose swap-cache folio another holder maps: the zap reclaims it when the memcg
       // is half full (mem_cgroup_swap_full(), __try_to_reclaim_swap()'s TTRS_FULL arm).
       const last =
-        preferred(t) && (config.memcgs ?? []).length > 0 ? lastSwapOfMappedCache(observation) : [];
+        preferred(t) && (config.memcgs ?? []).length > 0
+          ? c.holders('swapLastOfMappedCache')
+          : noIds;
       const holder =
-        last.length > 0
-          ? (last[t.pick % last.length] as number)
-          : choose(
-              holderIndices(observation, (v) => v.kind !== 'empty'),
-              holders,
-              t,
-              window,
-            );
+        last.size > 0
+          ? last.at(t.pick % last.size)
+          : choose(c.holders('used'), holderCount, t, window);
       return { op: 'zap', holder, cpu };
     }
-    case 'zswapWriteback': {
-      const zswapEntries = new Set(
-        observation.entries.filter((e) => e.backend === 'zswap').map((e) => e.entry),
-      );
-      const inZswap = holderIndices(
-        observation,
-        (v) => v.kind === 'swap' && zswapEntries.has(v.entry),
-      );
+    case 'zswapWriteback':
       return withFlag(
-        { op: 'zswapWriteback', holder: choose(inZswap, holders, t, window), cpu },
+        {
+          op: 'zswapWriteback',
+          holder: choose(c.holders('swapZswap'), holderCount, t, window),
+          cpu,
+        },
         'failAlloc',
         t.flag,
       );
-    }
     case 'writeout':
     case 'evict':
     case 'freeSwapCache':
     case 'split': {
-      const mapped = mappedFolios(observation);
-      const wanted = observation.folios.filter((f) => {
-        if (t.kind === 'split') return f.order > 0;
-        if (!f.cached) return false;
-        if (t.kind === 'freeSwapCache') return true;
-        if (mapped.has(f.id)) return false;
-        return t.kind === 'writeout' ? f.dirty : !f.dirty;
-      });
-      const folio = chooseFolio(wanted, observation.folios, t);
+      const wanted = c.folios(folioSetOf[t.kind]);
+      const folio = chooseFolio(wanted, c.folios('all'), t);
       if (t.kind === 'writeout') return writeoutOp(folio, cpu, t);
       return { op: t.kind, folio, cpu };
     }
@@ -287,6 +250,15 @@ export function resolveTemplate(
       return { op: 'setZswap', enabled: t.flag, cpu };
   }
 }
+
+/** The folios each folio op prefers: writeout a dirty swap-cache folio no holder maps, evict a
+ * clean one, freeSwapCache any swap-cache folio, split a large folio. */
+const folioSetOf = {
+  writeout: 'unmappedDirty',
+  evict: 'unmappedClean',
+  freeSwapCache: 'cached',
+  split: 'large',
+} as const satisfies Record<string, FolioSetName>;
 
 /**
  * Takes a hot holder, or a swap-cache folio no holder maps, one step further along the swap
@@ -298,25 +270,25 @@ export function resolveTemplate(
  */
 function advanceOp(
   config: Config,
-  observation: Observation,
+  holders: readonly HolderView[],
+  c: Candidates,
   t: OpTemplate,
   cpu: number,
   hot: HotWindow,
 ): Op {
-  const mapped = mappedFolios(observation);
-  const unmapped = observation.folios.filter((f) => f.cached && !mapped.has(f.id));
-  if (unmapped.length > 0 && t.pick2 % 3 === 0) {
-    const folio = unmapped[t.pick % unmapped.length] as FolioView;
-    if (folio.dirty) return writeoutOp(folio.id, cpu, t);
-    return { op: 'evict', folio: folio.id, cpu };
+  const unmapped = c.folios('unmappedCached');
+  if (unmapped.size > 0 && t.pick2 % 3 === 0) {
+    const folio = unmapped.at(t.pick % unmapped.size);
+    if (c.folios('unmappedDirty').has(folio)) return writeoutOp(folio, cpu, t);
+    return { op: 'evict', folio, cpu };
   }
   const limit = Math.min(config.holders - hot.base, hot.count ?? Math.max(2, config.holders >> 2));
   const holder = hot.base + (t.pick % limit);
-  const view = observation.holders[holder];
+  const view = holders[holder];
   const step = (t.pick2 >> 2) % 4;
   switch (view?.kind) {
     case 'present': {
-      const cached = observation.folios.some((f) => f.id === view.folio && f.cached);
+      const cached = c.holders('presentCached').has(holder);
       // A page that still reads as zero is written twice as often: zswap stores only non-zero
       // pages, and a zero page swapped in and then written is what redirties a zero entry.
       if (step === 0 || (step === 1 && view.content === 0))
@@ -325,14 +297,14 @@ function advanceOp(
     }
     case 'swap': {
       if (step === 0) {
-        const empties = holderIndices(observation, (v) => v.kind === 'empty');
-        if (empties.length > 0) {
-          const target = empties[t.pick2 % empties.length] as number;
+        const empties = c.holders('empty');
+        if (empties.size > 0) {
+          const target = empties.at(t.pick2 % empties.size);
           return withFlag({ op: 'fork', holder, target, cpu }, 'failAlloc', t.flag);
         }
       }
-      const entry = observation.entries.find((e) => e.entry === view.entry);
-      if (step === 1 && entry?.backend === 'zswap') return { op: 'zswapWriteback', holder, cpu };
+      if (step === 1 && c.holders('swapZswap').has(holder))
+        return { op: 'zswapWriteback', holder, cpu };
       if (step === 2) return { op: 'zap', holder, cpu };
       return swapinOp(holder, 0, cpu, { ...t, flag: false });
     }
@@ -346,49 +318,18 @@ function preferred(t: OpTemplate): boolean {
   return t.lifecycleBias === true && ((t.pick2 >> 4) & 1) === 0;
 }
 
-/** Holders of swap entries that more than one holder holds. */
-function sharedSwapHolders(observation: Observation): number[] {
-  const shared = new Set(observation.entries.filter((e) => e.count >= 2).map((e) => e.entry));
-  return holderIndices(observation, (v) => v.kind === 'swap' && shared.has(v.entry));
-}
-
-/** Holders of the last reference (count 1) of an entry whose swap-cache folio a holder maps. */
-function lastSwapOfMappedCache(observation: Observation): number[] {
-  const mapped = mappedFolios(observation);
-  const last = new Set(
-    observation.entries
-      .filter((e) => e.count === 1 && e.cache !== null && mapped.has(e.cache.folio))
-      .map((e) => e.entry),
-  );
-  return holderIndices(observation, (v) => v.kind === 'swap' && last.has(v.entry));
-}
-
-/** Large folios some page of which is no longer mapped by any holder (one pass over holders). */
-function partlyUnmappedFolios(observation: Observation): Set<number> {
-  const mappedPages = new Map<number, Set<number>>();
-  for (const view of observation.holders) {
-    if (view.kind !== 'present') continue;
-    const pages = mappedPages.get(view.folio) ?? new Set<number>();
-    pages.add(view.page);
-    mappedPages.set(view.folio, pages);
-  }
-  const partly = new Set<number>();
-  for (const folio of observation.folios) {
-    const mapped = mappedPages.get(folio.id)?.size ?? 0;
-    if (folio.order > 0 && mapped > 0 && mapped < folio.pages.length) partly.add(folio.id);
-  }
-  return partly;
-}
-
 /** The largest order (at least 1, else 0) whose aligned holder range around `holder` holds
  * only swap entries. */
-function largestSwappedOrder(config: Config, observation: Observation, holder: number): number {
+function largestSwappedOrder(
+  config: Config,
+  holders: readonly HolderView[],
+  holder: number,
+): number {
   for (let order = config.orderMax; order >= 1; order--) {
     const size = 2 ** order;
     const start = holder - (holder % size);
     let swapped = start + size <= config.holders;
-    for (let i = start; swapped && i < start + size; i++)
-      swapped = observation.holders[i]?.kind === 'swap';
+    for (let i = start; swapped && i < start + size; i++) swapped = holders[i]?.kind === 'swap';
     if (swapped) return order;
   }
   return 0;
@@ -406,7 +347,8 @@ function writeoutOp(folio: number, cpu: number, t: OpTemplate): Op {
   return withFlag(op, 'failAlloc', t.flag2 === true);
 }
 
-/** Adds a flag only when it is set, so traces stay short. */
+/** Adds a flag to a freshly built op only when it is set, so traces stay short. */
 function withFlag<T extends Op>(op: T, key: 'failAlloc' | 'failZswap' | 'write', flag: boolean): T {
-  return flag ? { ...op, [key]: true } : op;
+  if (flag) (op as Partial<Record<typeof key, boolean>>)[key] = true;
+  return op;
 }

@@ -12,7 +12,8 @@ import type { Knobs, SwapSystem } from '../lib/system.ts';
 import type { CheckerOptions, Failure, StepListener } from './checker.ts';
 import { Checker, checkerOptionsDefault } from './checker.ts';
 import { drawHotBase, drawSwarm, drawTemplate, type Steer, type Swarm } from './generator.ts';
-import { resolveTemplate } from './op-template.ts';
+import { CandidateSets } from './candidate-sets.ts';
+import { resolveWith } from './op-template.ts';
 import { Prng } from './prng.ts';
 
 /** How to build a fresh system for one run. */
@@ -62,7 +63,8 @@ export function swaponOps(config: Config, swarm: Swarm): Op[] {
 }
 
 /** Runs `opsPerRun` generated ops (after swaponOps()) and the drain; `steer` steers the swarm
- * (properties/mark-steering.ts). */
+ * (properties/mark-steering.ts); `checkCandidates` checks the kept candidate sets against
+ * their scans before every generated op (properties/candidate-sets.ts check(), for tests). */
 export function runRandom(
   design: DesignUnderTest,
   config: Config,
@@ -70,6 +72,7 @@ export function runRandom(
   opsPerRun: number,
   options: CheckerOptions = checkerOptionsDefault,
   steer?: Steer,
+  checkCandidates = false,
 ): RunResult {
   const prng = new Prng(seed);
   const swarm = drawSwarm(prng, steer);
@@ -87,11 +90,14 @@ export function runRandom(
     failure = apply(op);
     if (failure !== null) break;
   }
-  for (let i = 0; i < opsPerRun && failure === null; i++) {
+  // The candidate sets the templates resolve against, kept from each op's footprint.
+  const candidates = failure === null ? new CandidateSets(config, checker) : null;
+  for (let i = 0; i < opsPerRun && candidates !== null && failure === null; i++) {
     const template = drawTemplate(prng, swarm);
-    failure = apply(
-      resolveTemplate(config, checker.observation, template, swarm.hotHolders, hotBase),
-    );
+    const holders = checker.observation.holders;
+    if (checkCandidates) candidates.check();
+    failure = apply(resolveWith(config, holders, candidates, template, swarm.hotHolders, hotBase));
+    if (failure === null) candidates.afterStep();
   }
   // A failure inside the drain names a step past the trace's ops; replay reruns the drain.
   if (failure === null) failure = checker.drain();
