@@ -13,7 +13,28 @@
  */
 import { assert } from '../lib/assert.ts';
 import type { ClusterFlag, SwapCluster } from './cluster.ts';
-import type { Marks } from './marks.ts';
+import { mark, type MarkId, type Marks } from './marks.ts';
+
+/** The flags that name a list. */
+type ListFlag = Exclude<ClusterFlag, 'none' | 'dead'>;
+
+/** The mark of a move onto each list, for the clusters of a device or of the virtual space. */
+const moveMarks = {
+  cluster: {
+    free: mark['cluster-list-free'],
+    nonfull: mark['cluster-list-nonfull'],
+    frag: mark['cluster-list-frag'],
+    full: mark['cluster-list-full'],
+    discard: mark['cluster-list-discard'],
+  },
+  vcluster: {
+    free: mark['vcluster-list-free'],
+    nonfull: mark['vcluster-list-nonfull'],
+    frag: mark['vcluster-list-frag'],
+    full: mark['vcluster-list-full'],
+    discard: mark['vcluster-list-discard'],
+  },
+} as const satisfies Record<string, Readonly<Record<ListFlag, MarkId>>>;
 
 export class ClusterLists<C extends SwapCluster> {
   readonly free = new Set<C>();
@@ -22,17 +43,16 @@ export class ClusterLists<C extends SwapCluster> {
   readonly full = new Set<C>();
   readonly discard = new Set<C>();
   private readonly marks: Marks;
-  private readonly prefix: string;
+  private readonly moveMarks: Readonly<Record<ListFlag, MarkId>>;
 
-  constructor(orders: number, marks: Marks, prefix: string) {
+  constructor(orders: number, marks: Marks, prefix: keyof typeof moveMarks) {
     assert(Number.isInteger(orders) && orders >= 1, () => `orders ${orders}`);
-    assert(prefix.length > 0);
     for (let order = 0; order < orders; order++) {
       this.nonfull.push(new Set());
       this.frag.push(new Set());
     }
     this.marks = marks;
-    this.prefix = prefix;
+    this.moveMarks = moveMarks[prefix];
   }
 
   /** The list a flag names; `none` and `dead` are off-list. */
@@ -65,7 +85,8 @@ export class ClusterLists<C extends SwapCluster> {
     if (after !== null) {
       assert(!after.has(ci));
       after.add(ci);
-      this.marks.hit(`${this.prefix}-list-${flag}`);
+      // listOf() found a list, so `flag` names one.
+      this.marks.hit(this.moveMarks[flag as ListFlag]);
     }
   }
 

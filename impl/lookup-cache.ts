@@ -21,7 +21,7 @@ import { assert, unreachable } from '../lib/assert.ts';
 import type { Knobs } from '../lib/system.ts';
 import type { VirtualCluster } from './cluster.ts';
 import { costs } from './cost-counters.ts';
-import type { Marks } from './marks.ts';
+import { mark, type Marks } from './marks.ts';
 
 export type ClusterLoad = (id: number) => VirtualCluster | undefined;
 
@@ -90,7 +90,7 @@ export class LookupCache {
     for (let cpu = 0; cpu < this.cached.length; cpu++) {
       if (this.cached[cpu] !== ci) continue;
       this.release(cpu);
-      this.marks.hit('lookup-cache-invalidate-empty');
+      this.marks.hit(mark['lookup-cache-invalidate-empty']);
       costs.lookupCacheInvalidations++;
     }
     assert(ci.pins === 0, () => `cluster ${ci.id} still pinned ${ci.pins} times`);
@@ -110,15 +110,15 @@ export class LookupCache {
     const cached = this.cached[cpu] ?? null;
     if (cached !== null && cached.id === id) {
       assert(!cached.dead, () => `pinned cluster ${id} on cpu ${cpu} is DEAD`);
-      this.marks.hit('lookup-cache-hit');
+      this.marks.hit(mark['lookup-cache-hit']);
       costs.lookupCacheHits++;
       return cached;
     }
-    this.marks.hit('lookup-cache-miss');
+    this.marks.hit(mark['lookup-cache-miss']);
     costs.lookupCacheMisses++;
     if (cached !== null) {
       this.release(cpu);
-      this.marks.hit('lookup-cache-invalidate-switch');
+      this.marks.hit(mark['lookup-cache-invalidate-switch']);
       costs.lookupCacheInvalidations++;
     }
     const ci = load(id);
@@ -134,14 +134,14 @@ export class LookupCache {
     const cached = this.cached[cpu] ?? null;
     if (cached !== null && cached.id === id) {
       if (this.steps.validatedHitLive(cached)) {
-        this.marks.hit('lookup-cache-hit');
+        this.marks.hit(mark['lookup-cache-hit']);
         costs.lookupCacheHits++;
         return cached;
       }
-      this.marks.hit('lookup-cache-stale-rejected');
+      this.marks.hit(mark['lookup-cache-stale-rejected']);
       costs.lookupCacheInvalidations++;
     }
-    this.marks.hit('lookup-cache-miss');
+    this.marks.hit(mark['lookup-cache-miss']);
     costs.lookupCacheMisses++;
     const ci = load(id);
     this.cached[cpu] = ci ?? null;

@@ -10,6 +10,7 @@
  * impl/ops-swap-in.ts, impl/swapoff.ts).
  */
 import { assert } from '../lib/assert.ts';
+import { mark } from './marks.ts';
 import { costs } from './cost-counters.ts';
 import type { FaultOp, ForkOp, SetZswapOp, SplitOp, WriteOp } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
@@ -55,7 +56,7 @@ export function write(state: SwapState, op: WriteOp): ImplOutcome {
     return { errno: 'OK', how: 'in-place', freedCache: false };
   }
   const { how, freedCache } = doWpPage(state, op.holder, op.value); // handle_pte_fault()
-  if (freedCache) state.marks.hit('write-free-swap-cache');
+  if (freedCache) state.marks.hit(mark['write-free-swap-cache']);
   return { errno: 'OK', how, freedCache };
 }
 
@@ -73,7 +74,7 @@ export function fork(state: SwapState, op: ForkOp): ImplOutcome {
   if (entry === null) return EINVAL;
   const loc = state.resolve(entry);
   if (!state.dup(loc, op.failAlloc === true)) {
-    state.marks.hit('enomem-dup');
+    state.marks.hit(mark['enomem-dup']);
     return { errno: 'ENOMEM' };
   }
   state.swpClearExclusive(op.holder); // copy_nonpresent_pte(): pte_swp_clear_exclusive()
@@ -101,7 +102,7 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
       tail.swapcache = true;
       tail.swap = folio.swap + page;
     }
-    state.marks.hit('split-swapcache');
+    state.marks.hit(mark['split-swapcache']);
   }
   for (const holder of [...folio.mappers]) {
     const word = state.holders[holder] ?? 0;

@@ -11,6 +11,7 @@
  * Not covered here: swapoff's reads (impl/swapoff.ts), the write fault (impl/write-fault.ts).
  */
 import { assert } from '../lib/assert.ts';
+import { mark } from './marks.ts';
 import { costs } from './cost-counters.ts';
 import type { SwapinOp, ZapOp, ZswapWritebackOp } from '../lib/ops.ts';
 import type { How, ImplOutcome, Reclaim } from '../lib/outcome.ts';
@@ -34,7 +35,7 @@ export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
     return finishSwapin(state, op, loc, cached, mapped, { errno: 'OK', how: 'cache-hit' });
   }
   if (op.failAlloc === true) {
-    state.marks.hit('enomem-swapin');
+    state.marks.hit(mark['enomem-swapin']);
     return { errno: 'ENOMEM' };
   }
   return state.steps.swapinRead(state, op, loc);
@@ -62,7 +63,7 @@ function swapinRead(state: SwapState, op: SwapinOp, loc: EntryLoc): ImplOutcome 
   state.bindRead(folio, locs);
   if (kind === 'zswap') state.releaseBackend(loc); // exclusive load
   locs.forEach((l, i) => state.mapFromSwap(holders[i] ?? -1, l, folio, i));
-  if (batch !== null) state.marks.hit('swapin-large');
+  if (batch !== null) state.marks.hit(mark['swapin-large']);
   const how: How = kind === 'zswap' ? 'read-zswap' : kind === 'zero' ? 'read-zero' : 'read-disk';
   return finishSwapin(state, op, loc, folio, holders, { errno: 'OK', how, order });
 }
@@ -85,7 +86,7 @@ function swapinCacheHit(state: SwapState, holder: number, loc: EntryLoc, folio: 
     folio.pages.every((_, i) => swapAt(state, base + i) === folio.swap + i);
   const exclusive = state.swpExclusive(holder);
   const whole = entries && folio.pages.every((_, i) => state.swpExclusive(base + i) === exclusive);
-  if (entries && !whole) state.marks.hit('swapin-cache-hit-mixed-exclusive');
+  if (entries && !whole) state.marks.hit(mark['swapin-cache-hit-mixed-exclusive']);
   if (!whole) {
     state.mapFromSwap(holder, loc, folio, page);
     return [holder];
@@ -93,7 +94,7 @@ function swapinCacheHit(state: SwapState, holder: number, loc: EntryLoc, folio: 
   const locs = state.entriesOf(folio);
   const holders = locs.map((_, i) => base + i);
   locs.forEach((l, i) => state.mapFromSwap(base + i, l, folio, i));
-  state.marks.hit('swapin-cache-hit-whole');
+  state.marks.hit(mark['swapin-cache-hit-whole']);
   return holders;
 }
 
@@ -113,10 +114,10 @@ export function finishSwapin(
   const write = op.write === true;
   let freedCache = shouldFreeSwap(state, folio, loc, write, mapped);
   assert(!freedCache || !folio.swapcache, 'freed swap cache still bound');
-  if (freedCache) state.marks.hit('swapin-free-swap-cache');
+  if (freedCache) state.marks.hit(mark['swapin-free-swap-cache']);
   if (!write || state.isExclusive(op.holder)) return { ...outcome, freedCache };
   const wp = doWpPage(state, op.holder, null); // do_swap_page(): FAULT_FLAG_WRITE
-  if (wp.freedCache) state.marks.hit('swapin-free-swap-cache');
+  if (wp.freedCache) state.marks.hit(mark['swapin-free-swap-cache']);
   freedCache = freedCache || wp.freedCache;
   return { ...outcome, freedCache, wp: wp.how };
 }
@@ -154,12 +155,12 @@ export function largeBatch(state: SwapState, holder: number, order: number): Ent
   }
   const exclusive = state.swpExclusive(base);
   if (locs.some((_, i) => state.swpExclusive(base + i) !== exclusive)) {
-    state.marks.hit('swapin-large-mixed-exclusive');
+    state.marks.hit(mark['swapin-large-mixed-exclusive']);
     return null;
   }
   // A stale zswap object is a tree entry too (zswap_is_present()).
   if (locs.some((loc) => state.hasStaleZswap(loc))) {
-    state.marks.hit('swapin-large-stale-zswap');
+    state.marks.hit(mark['swapin-large-stale-zswap']);
     return null;
   }
   const kinds = new Set(locs.map((loc) => state.backendKind(loc)));
@@ -168,7 +169,7 @@ export function largeBatch(state: SwapState, holder: number, order: number): Ent
   // __swap_cache_add_check(): a batch needs one memcg id.
   const id = state.memcgIdOf(head);
   if (locs.some((loc) => state.memcgIdOf(loc) !== id)) {
-    state.marks.hit('swapin-large-mixed-memcg');
+    state.marks.hit(mark['swapin-large-mixed-memcg']);
     return null;
   }
   if (!head.virtual) return locs;
@@ -210,7 +211,7 @@ function shouldFreeSwap(
   const freed = state.folioFreeSwap(folio);
   assert(freed === !folio.swapcache, () => `folio ${folio.pfn} cache state after free`);
   // The memcg arm of mem_cgroup_swap_full() alone freed it.
-  if (freed && !other && !state.vmSwapFull()) state.marks.hit('memcg-swap-full-free-swapin');
+  if (freed && !other && !state.vmSwapFull()) state.marks.hit(mark['memcg-swap-full-free-swapin']);
   return freed;
 }
 
@@ -220,7 +221,7 @@ export function zap(state: SwapState, op: ZapOp): ImplOutcome {
   if (at !== null) {
     state.unmapPage(op.holder); // zap_present_ptes()
     const freed = freeSwapCache(state, at.folio); // free_pages_and_swap_cache()
-    if (freed) state.marks.hit('zap-free-swap-cache');
+    if (freed) state.marks.hit(mark['zap-free-swap-cache']);
     return { errno: 'OK', freedCache: freed };
   }
   const entry = swapAt(state, op.holder);
@@ -237,7 +238,7 @@ export function zap(state: SwapState, op: ZapOp): ImplOutcome {
     return { errno: 'OK', freedCache: false };
   }
   const freed = tryToReclaimSwap(state, folio);
-  if (freed) state.marks.hit('zap-reclaim-swap-cache');
+  if (freed) state.marks.hit(mark['zap-reclaim-swap-cache']);
   return { errno: 'OK', freedCache: freed };
 }
 
@@ -256,7 +257,7 @@ function tryToReclaimSwap(state: SwapState, folio: Folio): boolean {
   const full = physical && state.memcgSwapFull(folio);
   if (!unmapped && !full) return false;
   // The memcg arm of mem_cgroup_swap_full() alone reclaims a mapped folio.
-  if (!unmapped && !state.vmSwapFull()) state.marks.hit('memcg-swap-full-zap-reclaim');
+  if (!unmapped && !state.vmSwapFull()) state.marks.hit(mark['memcg-swap-full-zap-reclaim']);
   return state.folioFreeSwap(folio);
 }
 
@@ -267,7 +268,7 @@ export function zswapWriteback(state: SwapState, op: ZswapWritebackOp): ImplOutc
   if (state.backendKind(loc) !== 'zswap') return EINVAL;
   if (state.cachedFolio(loc) !== null) return { errno: 'EEXIST' };
   if (op.failAlloc === true) {
-    state.marks.hit('enomem-zswap-writeback');
+    state.marks.hit(mark['enomem-zswap-writeback']);
     return { errno: 'ENOMEM' };
   }
   const content = state.zswap.load(state.zswapHandle(loc));
@@ -276,26 +277,26 @@ export function zswapWriteback(state: SwapState, op: ZswapWritebackOp): ImplOutc
   if (!loc.virtual) {
     state.writeOwnSlot(loc, content);
     assert(state.backendKind(loc) === 'disk' && state.zswap.stored === stored - 1);
-    state.marks.hit('zswap-writeback-same-slot');
+    state.marks.hit(mark['zswap-writeback-same-slot']);
     return OK;
   }
   const reclaimed: Reclaim[] = [];
   const run = allocBacking(state, [loc], 0, null, reclaimed);
   if (run === null) {
     state.enospc = { opSeq: state.opSeq, order: 0, space: 'physical', tried: null };
-    state.marks.hit('enospc-zswap-writeback');
+    state.marks.hit(mark['enospc-zswap-writeback']);
     return withReclaims({ errno: 'ENOSPC' }, reclaimed);
   }
   // folio_realloc_swap() charges the new backing to the entry's memcg (RFC patch 4): at
   // swap.max the slot goes back and the object stays in zswap.
   if (!state.steps.chargeBacking(state, state.memcgIdOf(loc), 1)) {
     freeBacking(state, run, 1);
-    state.marks.hit('memcg-charge-fail-writeback');
+    state.marks.hit(mark['memcg-charge-fail-writeback']);
     return withReclaims({ errno: 'ENOMEM', device: run.device.type }, reclaimed);
   }
   state.steps.redirectBacking(state, loc, run, content);
   assert(state.backendKind(loc) === 'disk' && state.zswap.stored === stored - 1);
-  state.marks.hit('zswap-writeback-redirect');
+  state.marks.hit(mark['zswap-writeback-redirect']);
   costs.redirections++;
   return withReclaims({ errno: 'OK', device: run.device.type }, reclaimed);
 }

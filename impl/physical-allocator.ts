@@ -14,7 +14,7 @@
 import { assert } from '../lib/assert.ts';
 import { costs } from './cost-counters.ts';
 import type { BitmapDevice } from './bitmap-device.ts';
-import type { Marks } from './marks.ts';
+import { mark, type Marks } from './marks.ts';
 import type { AllocHooks, TableDevice, WordAt } from './table-device.ts';
 
 export type PhysicalDevice = TableDevice | BitmapDevice;
@@ -88,7 +88,7 @@ export class PhysicalAllocator {
       const run = this.allocSlow(order, cpu, hooks, wordAt);
       if (run !== null || order > 0) return run;
       if (!this.flushDiscards()) break; // swap_sync_discard()
-      this.marks.hit('alloc-retry-after-discard');
+      this.marks.hit(mark['alloc-retry-after-discard']);
     }
     return null;
   }
@@ -113,7 +113,7 @@ export class PhysicalAllocator {
           : device.alloc(order);
       if (offset < 0 && order > 0) {
         this.lastTried = type;
-        this.marks.hit('alloc-large-first-device-failed');
+        this.marks.hit(mark['alloc-large-first-device-failed']);
         return null;
       }
       if (offset < 0) continue;
@@ -153,7 +153,7 @@ export class PhysicalAllocator {
       this.clear(cpu, order);
       return null;
     }
-    this.marks.hit('alloc-percpu-hit');
+    this.marks.hit(mark['alloc-percpu-hit']);
     this.remember(cpu, order, device, offset);
     return { device, offset };
   }

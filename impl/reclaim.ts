@@ -22,6 +22,7 @@
  */
 import type { Reclaim } from '../lib/outcome.ts';
 import { assert } from '../lib/assert.ts';
+import { mark } from './marks.ts';
 import { costs } from './cost-counters.ts';
 import type { BitmapDevice } from './bitmap-device.ts';
 import type { SwapCluster } from './cluster.ts';
@@ -109,7 +110,7 @@ function planReclaims(
         folio.dirty = true;
       }
       out.push({ folio: folio.pfn, kind });
-      state.marks.hit(`reclaim-${kind}`);
+      state.marks.hit(kind === 'cache' ? mark['reclaim-cache'] : mark['reclaim-backing']);
     }
   };
 }
@@ -182,7 +183,7 @@ function allocBackingByScan(
       if (reclaim === null) continue;
       reclaim();
       device.allocAt(slot, nr);
-      state.marks.hit('alloc-run-reclaimed-by-scan');
+      state.marks.hit(mark['alloc-run-reclaimed-by-scan']);
       return { device, offset: slot };
     }
   }
@@ -209,7 +210,7 @@ function materializeCacheOnlyRmap(state: SwapState): Map<number, Map<number, Fol
   const rmap = new Map<number, Map<number, Folio>>();
   const clusters = [...state.virtualSpace().index.values()].sort((a, b) => a.id - b.id);
   for (const ci of clusters) {
-    state.marks.hit('vswap-scan-slots-reclaim', ci.slots);
+    state.marks.hit(mark['vswap-scan-slots-reclaim'], ci.slots);
     costs.scanSlots += ci.slots;
     for (let slot = 0; slot < ci.slots; slot++) {
       const word = ci.word(slot);

@@ -18,7 +18,7 @@
 import { assert } from '../lib/assert.ts';
 import { costs } from './cost-counters.ts';
 import type { SwapCluster } from './cluster.ts';
-import type { Marks } from './marks.ts';
+import { mark, type Marks } from './marks.ts';
 import {
   COUNT_MAX,
   wordIsPfn,
@@ -93,7 +93,7 @@ export class SwapCounter {
     for (let i = 0; i < nr; i++) {
       if (failAlloc && this.dupNeedsTable(ci, slot + i)) {
         this.steps.undoDup(this, ci, slot, i);
-        this.marks.hit('extend-table-alloc-failed');
+        this.marks.hit(mark['extend-table-alloc-failed']);
         return false;
       }
       this.dupOne(ci, slot + i);
@@ -119,20 +119,20 @@ export class SwapCounter {
     if (count === this.sentinel - 1) {
       if (ci.extend === null) {
         ci.extend = new Uint32Array(ci.slots);
-        this.marks.hit('extend-table-alloc');
+        this.marks.hit(mark['extend-table-alloc']);
       }
       assert(ci.extend[slot] === 0, () => `cluster ${ci.id} slot ${slot} stale extend count`);
       ci.extend[slot] = this.sentinel;
       ci.extendUsed++;
       table[slot] = wordWithCount(word, this.sentinel);
       costs.tableWrites++;
-      this.marks.hit('count-overflow-extend');
+      this.marks.hit(mark['count-overflow-extend']);
       return;
     }
     const extend = ci.extend;
     assert(extend !== null, () => `cluster ${ci.id} slot ${slot} saturated without extend table`);
     extend[slot] = (extend[slot] ?? 0) + 1;
-    this.marks.hit('count-extend-increment');
+    this.marks.hit(mark['count-extend-increment']);
   }
 
   putOne(ci: SwapCluster, slot: number): void {
@@ -174,7 +174,7 @@ function putExtended(counter: SwapCounter, ci: SwapCluster, slot: number, word: 
   assert(ci.extendUsed >= 0);
   if (ci.extendUsed === 0) {
     ci.extend = null;
-    counter.marks.hit('extend-table-freed');
+    counter.marks.hit(mark['extend-table-freed']);
   }
 }
 

@@ -46,7 +46,7 @@ import {
   swapToHolderWord,
 } from './holder-word.ts';
 import { CostCounters, costs } from './cost-counters.ts';
-import { Marks } from './marks.ts';
+import { mark, Marks } from './marks.ts';
 import { MEMCG_ID_NONE, memcgIdIsRecorded, MemcgSwapCounters } from './memcg.ts';
 import { PhysicalAllocator, type PhysicalDevice, type PhysicalRun } from './physical-allocator.ts';
 import { SwapCounter, type CounterSteps } from './swap-count.ts';
@@ -673,7 +673,7 @@ export class SwapState {
       ci.tableOf()[slot] = next;
       costs.tableWrites++;
       costs.rmapUpdates++;
-      if (cacheOnly) this.marks.hit('rmap-cache-only-set');
+      if (cacheOnly) this.marks.hit(mark['rmap-cache-only-set']);
     }
   }
 

@@ -11,6 +11,7 @@
  * Not covered here: the mechanisms (impl/swap-state.ts and the modules it names).
  */
 import { assert, unreachable } from '../lib/assert.ts';
+import { mark } from './marks.ts';
 import { assertConfig, type Config } from '../lib/config.ts';
 import type { EntryView, FolioView, HolderView, Observation } from '../lib/observation.ts';
 import type { Op } from '../lib/ops.ts';
@@ -92,9 +93,9 @@ export class KernelSwapSystem implements SwapSystem {
     const outcome = this.dispatch(op);
     assert(outcome.errno === 'OK' || outcome.how === undefined, 'a failed op took a path');
     state.vspace?.endOp();
-    if (outcome.errno === 'ENOMEM') state.marks.hit('enomem');
-    if (outcome.errno === 'ENOSPC') state.marks.hit('enospc');
-    if (state.vmSwapFull()) state.marks.hit('vm-swap-full');
+    if (outcome.errno === 'ENOMEM') state.marks.hit(mark['enomem']);
+    if (outcome.errno === 'ENOSPC') state.marks.hit(mark['enospc']);
+    if (state.vmSwapFull()) state.marks.hit(mark['vm-swap-full']);
     return outcome;
   }
 

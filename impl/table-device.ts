@@ -18,7 +18,7 @@ import { devicePages, type DeviceConfig } from '../lib/config.ts';
 import { BlockStore } from './block-store.ts';
 import { SwapCluster } from './cluster.ts';
 import { ClusterLists } from './cluster-lists.ts';
-import type { Marks } from './marks.ts';
+import { mark, type Marks } from './marks.ts';
 import type { SwapCounters } from './swap-counters.ts';
 import {
   BAD_WORD,
@@ -202,7 +202,7 @@ export class TableDevice {
       found = this.scanList(this.lists.frag[stolen], 0, hooks, wordAt);
       if (found < 0) found = this.scanList(this.lists.nonfull[stolen], 0, hooks, wordAt);
       if (found >= 0) {
-        this.marks.hit('alloc-order0-steal');
+        this.marks.hit(mark['alloc-order0-steal']);
         return found;
       }
     }
@@ -244,7 +244,7 @@ export class TableDevice {
     for (const ci of [...this.lists.discard]) {
       assert(ci.count === 0 && ci.table === null, () => `discarded cluster ${ci.id} in use`);
       this.lists.move(ci, 'free');
-      this.marks.hit('discard-flushed');
+      this.marks.hit(mark['discard-flushed']);
     }
     return flushed;
   }
@@ -330,7 +330,7 @@ export class TableDevice {
     for (let i = slot; i < slot + nr; i++) {
       assert(ci.word(i) === NULL_WORD, () => `slot ${i} of cluster ${ci.id} survived its reclaim`);
     }
-    this.marks.hit('alloc-run-reclaimed');
+    this.marks.hit(mark['alloc-run-reclaimed']);
     return true;
   }
 
@@ -351,7 +351,7 @@ export class TableDevice {
       this.lists.move(ci, 'none');
       const found = this.scanIsolated(ci, 0, order, hooks, wordAt);
       if (found >= 0) {
-        this.marks.hit('alloc-reclaim-full-cluster');
+        this.marks.hit(mark['alloc-reclaim-full-cluster']);
         return found;
       }
     }
@@ -378,7 +378,7 @@ export class TableDevice {
       // A direct slot records a memcg id: the deferred memcg table is allocated now (RFC v2).
       if (!wordIsPointer(word) && ci.memcgTable === null) {
         ci.allocMemcgTable();
-        this.marks.hit('memcg-table-deferred-alloc');
+        this.marks.hit(mark['memcg-table-deferred-alloc']);
       }
     }
     ci.count += nr;

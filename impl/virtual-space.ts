@@ -25,7 +25,7 @@ import type { Knobs } from '../lib/system.ts';
 import { VirtualCluster } from './cluster.ts';
 import { ClusterLists } from './cluster-lists.ts';
 import { LookupCache, lookupCacheSteps, type LookupCacheSteps } from './lookup-cache.ts';
-import type { Marks } from './marks.ts';
+import { mark, type Marks } from './marks.ts';
 import { BAD_WORD, NULL_WORD, wordIsBad } from './swap-table-word.ts';
 import type { WordAt } from './table-device.ts';
 import { VT_NONE_WORD } from './virtual-table-word.ts';
@@ -100,7 +100,7 @@ export class VirtualSpace {
   /** xa_load() of the cluster index. */
   xaLoad(id: number): VirtualCluster | undefined {
     assert(Number.isInteger(id) && id >= 0, () => `cluster id ${id}`);
-    this.marks.hit('vswap-index-lookup');
+    this.marks.hit(mark['vswap-index-lookup']);
     costs.indexLookups++;
     costs.indexNodesWalked += this.indexHeight;
     const ci = this.index.get(id);
@@ -253,9 +253,9 @@ export class VirtualSpace {
       ci.badCount++;
     }
     this.index.set(id, ci);
-    if (this.everAllocated[id] === 1) this.marks.hit('vcluster-id-reused');
+    if (this.everAllocated[id] === 1) this.marks.hit(mark['vcluster-id-reused']);
     this.everAllocated[id] = 1;
-    this.marks.hit('vcluster-created');
+    this.marks.hit(mark['vcluster-created']);
     return ci;
   }
 
@@ -330,7 +330,7 @@ function releaseEmptyCluster(space: VirtualSpace, ci: VirtualCluster): void {
       if (Math.floor((offsets[order] ?? -1) / space.clusterSlots) === ci.id) offsets[order] = -1;
     }
   }
-  space.marks.hit('vcluster-freed');
+  space.marks.hit(mark['vcluster-freed']);
 }
 
 export const virtualSpaceSteps: VirtualSpaceSteps = {

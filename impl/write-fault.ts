@@ -11,6 +11,7 @@
  * swapin that ends in a write fault (impl/ops-swap-in.ts).
  */
 import { assert } from '../lib/assert.ts';
+import { mark } from './marks.ts';
 import type { Folio } from './folio-table.ts';
 import { holderMemcgId } from './memcg.ts';
 import { presentAt } from './op-args.ts';
@@ -40,14 +41,14 @@ export function doWpPage(state: SwapState, holder: number, value: number | null)
     state.setExclusive(holder, true); // wp_page_reuse(): folio_move_anon_rmap(), maybe_mkwrite()
     folio.pages[page] = content;
     folio.dirty = true;
-    state.marks.hit('write-reuse');
+    state.marks.hit(mark['write-reuse']);
     return { how: 'reuse', freedCache };
   }
   state.unmapPage(holder);
   // wp_page_copy(): the copy is charged to the writing process's memcg.
   const copy = state.folios.alloc(0, [content], true, holderMemcgId(state.config, holder));
   state.mapPage(holder, copy, 0, true);
-  state.marks.hit('write-cow');
+  state.marks.hit(mark['write-cow']);
   return { how: 'cow', freedCache: freeSwapCache(state, folio) };
 }
 

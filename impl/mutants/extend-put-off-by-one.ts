@@ -6,6 +6,7 @@
  * Not covered here: the correct step (its defining module, gathered by impl/kernel-steps.ts).
  */
 import { assert } from '../../lib/assert.ts';
+import { mark } from '../marks.ts';
 import type { SwapCluster } from '../cluster.ts';
 import { costs } from '../cost-counters.ts';
 import { allDesigns, type Mutant } from '../mutant.ts';
@@ -43,7 +44,7 @@ export default {
       assert(ci.extendUsed >= 0);
       if (ci.extendUsed === 0) {
         ci.extend = null;
-        counter.marks.hit('extend-table-freed');
+        counter.marks.hit(mark['extend-table-freed']);
       }
     },
   },

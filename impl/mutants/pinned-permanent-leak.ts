@@ -5,6 +5,7 @@
  * Not covered here: the correct step (its defining module, gathered by impl/kernel-steps.ts).
  */
 import { assert } from '../../lib/assert.ts';
+import { mark } from '../marks.ts';
 import type { VirtualCluster } from '../cluster.ts';
 import type { Mutant } from '../mutant.ts';
 import type { VirtualSpace } from '../virtual-space.ts';
@@ -33,7 +34,7 @@ export default {
             offsets[order] = -1;
         }
       }
-      space.marks.hit('vcluster-freed');
+      space.marks.hit(mark['vcluster-freed']);
     },
   },
 } satisfies Mutant;

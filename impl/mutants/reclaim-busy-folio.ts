@@ -10,6 +10,7 @@ import { assert } from '../../lib/assert.ts';
 import type { Reclaim } from '../../lib/outcome.ts';
 import { costs } from '../cost-counters.ts';
 import type { Folio } from '../folio-table.ts';
+import { mark } from '../marks.ts';
 import type { Mutant } from '../mutant.ts';
 import type { PlannedReclaim, SwapState } from '../swap-state.ts';
 import { vtWordIsPhys } from '../virtual-table-word.ts';
@@ -61,7 +62,7 @@ export default {
             folio.dirty = true;
           }
           out.push({ folio: folio.pfn, kind });
-          state.marks.hit(`reclaim-${kind}`);
+          state.marks.hit(kind === 'cache' ? mark['reclaim-cache'] : mark['reclaim-backing']);
         }
       };
     },

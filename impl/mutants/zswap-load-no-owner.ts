@@ -7,6 +7,7 @@
  * Not covered here: the correct step (its defining module, gathered by impl/kernel-steps.ts).
  */
 import { assert } from '../../lib/assert.ts';
+import { mark } from '../marks.ts';
 import type { SwapinOp } from '../../lib/ops.ts';
 import type { How, ImplOutcome } from '../../lib/outcome.ts';
 import type { Mutant } from '../mutant.ts';
@@ -42,7 +43,7 @@ export default {
       state.bindRead(folio, locs);
       if (kind === 'zswap') state.releaseBackend(loc); // exclusive load
       locs.forEach((l, i) => state.mapFromSwap(holders[i] ?? -1, l, folio, i));
-      if (batch !== null) state.marks.hit('swapin-large');
+      if (batch !== null) state.marks.hit(mark['swapin-large']);
       const how: How =
         kind === 'zswap' ? 'read-zswap' : kind === 'zero' ? 'read-zero' : 'read-disk';
       const sync = syncDevice(state, loc);
