@@ -11,7 +11,7 @@
  *
  * Not covered here: the allocation scan (impl/table-device.ts, impl/virtual-space.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import type { ClusterFlag, SwapCluster } from './cluster.ts';
 import { mark, type MarkId, type Marks } from './marks.ts';
 
@@ -46,7 +46,7 @@ export class ClusterLists<C extends SwapCluster> {
   private readonly moveMarks: Readonly<Record<ListFlag, MarkId>>;
 
   constructor(orders: number, marks: Marks, prefix: keyof typeof moveMarks) {
-    assert(Number.isInteger(orders) && orders >= 1, () => `orders ${orders}`);
+    assertThat(Number.isInteger(orders) && orders >= 1, 'orders ', orders);
     for (let order = 0; order < orders; order++) {
       this.nonfull.push(new Set());
       this.frag.push(new Set());
@@ -78,7 +78,7 @@ export class ClusterLists<C extends SwapCluster> {
   move(ci: C, flag: ClusterFlag): void {
     const before = this.listOf(ci.flags, ci.order);
     if (before !== null) {
-      assert(before.delete(ci), () => `cluster ${ci.id} missing from its ${ci.flags} list`);
+      assertThat(before.delete(ci), 'cluster ', ci.id, ' missing from its ', ci.flags, ' list');
     }
     ci.flags = flag;
     const after = this.listOf(flag, ci.order);
@@ -101,7 +101,7 @@ export class ClusterLists<C extends SwapCluster> {
       'isolate from a foreign list',
     );
     for (const ci of list) {
-      assert(this.listOf(ci.flags, ci.order) === list, () => `cluster ${ci.id} on the wrong list`);
+      assertThat(this.listOf(ci.flags, ci.order) === list, 'cluster ', ci.id, ' on the wrong list');
       this.move(ci, 'none');
       return ci;
     }
@@ -124,7 +124,7 @@ export class ClusterLists<C extends SwapCluster> {
 
   /** After freeing slots of `ci` (partial_free_cluster() / free_cluster()). */
   relocateAfterFree(ci: C, discard: boolean): void {
-    assert(ci.count < ci.slots, () => `cluster ${ci.id} full after a free`);
+    assertThat(ci.count < ci.slots, 'cluster ', ci.id, ' full after a free');
     if (ci.flags === 'discard' || ci.flags === 'none') return;
     if (ci.count === 0) {
       this.move(ci, discard ? 'discard' : 'free');
@@ -144,7 +144,7 @@ export class ClusterLists<C extends SwapCluster> {
 
   private at(lists: Set<C>[], order: number): Set<C> {
     const list = lists[order];
-    assert(list !== undefined, () => `no list for order ${order}`);
+    assertThat(list !== undefined, 'no list for order ', order);
     return list;
   }
 }

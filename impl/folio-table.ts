@@ -9,8 +9,8 @@
  * Not covered here: the swap table words that bind a folio to its entries
  * (impl/swap-state.ts).
  */
-import { assert } from '../lib/assert.ts';
-import { HOLDER_PFN_MAX } from './holder-word.ts';
+import { assert, assertThat } from '../lib/assert.ts';
+import { HOLDER_PAGE_BITS, HOLDER_PFN_MAX } from './holder-word.ts';
 import { memcgIdIsRecorded } from './memcg.ts';
 
 export interface Folio {
@@ -43,10 +43,22 @@ export class FolioTable {
    * of a read from swap: the id recorded for the entry).
    */
   alloc(order: number, pages: number[], dirty: boolean, memcg: number): Folio {
-    assert(Number.isInteger(order) && order >= 0, () => `folio order ${order}`);
-    assert(pages.length === 2 ** order, () => `folio of order ${order} with ${pages.length} pages`);
+    // A page of the folio is named by a holder word's page field.
+    assertThat(
+      Number.isInteger(order) && order >= 0 && order <= HOLDER_PAGE_BITS,
+      'folio order ',
+      order,
+    );
+    assertThat(
+      pages.length === 1 << order,
+      'folio of order ',
+      order,
+      ' with ',
+      pages.length,
+      ' pages',
+    );
     assert(this.nextPfn <= HOLDER_PFN_MAX, 'PFN space exhausted');
-    assert(memcgIdIsRecorded(memcg), () => `folio charged to no memcg (id ${memcg})`);
+    assertThat(memcgIdIsRecorded(memcg), 'folio charged to no memcg (id ', memcg, ')');
     const folio: Folio = {
       pfn: this.nextPfn++,
       order,
@@ -65,25 +77,27 @@ export class FolioTable {
   /** The live folio `pfn`, or undefined. */
   get(pfn: number): Folio | undefined {
     const folio = Number.isInteger(pfn) ? this.folios.get(pfn) : undefined;
-    assert(folio === undefined || folio.pfn === pfn, () => `folio table slot ${pfn} corrupt`);
+    assertThat(folio === undefined || folio.pfn === pfn, 'folio table slot ', pfn, ' corrupt');
     return folio;
   }
 
   /** The live folio `pfn`, asserting it exists. */
   of(pfn: number): Folio {
     const folio = this.folios.get(pfn);
-    assert(folio !== undefined, () => `folio ${pfn} is not live`);
+    assertThat(folio !== undefined, 'folio ', pfn, ' is not live');
     assert(folio.pfn === pfn);
     return folio;
   }
 
   /** Frees `folio` when nothing holds it any more (folio_put() of the last reference). */
   freeIfUnused(folio: Folio): boolean {
-    assert(this.folios.get(folio.pfn) === folio, () => `folio ${folio.pfn} freed twice`);
+    assertThat(this.folios.get(folio.pfn) === folio, 'folio ', folio.pfn, ' freed twice');
     if (folio.mappers.size > 0 || folio.swapcache) return false;
-    assert(
+    assertThat(
       folio.pageMaps.every((n) => n === 0),
-      () => `folio ${folio.pfn} has stray map counts`,
+      'folio ',
+      folio.pfn,
+      ' has stray map counts',
     );
     this.folios.delete(folio.pfn);
     return true;

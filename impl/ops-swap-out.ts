@@ -8,7 +8,7 @@
  * Not covered here: the allocators (impl/physical-allocator.ts, impl/virtual-space.ts) and
  * reclaim (impl/reclaim.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import { mark } from './marks.ts';
 import type { AllocSwapOp, EvictOp, FreeSwapCacheOp, UnmapOp, WriteoutOp } from '../lib/ops.ts';
 import type { ImplOutcome, Reclaim } from '../lib/outcome.ts';
@@ -33,7 +33,7 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
   const at = presentAt(state, op.holder);
   if (at === null || at.folio.swapcache) return EINVAL;
   const folio = at.folio;
-  assert(folio.dirty, () => `folio ${folio.pfn} outside the swap cache is clean`);
+  assertThat(folio.dirty, 'folio ', folio.pfn, ' outside the swap cache is clean');
   const reclaimed: Reclaim[] = [];
   const tryVirtual = triesVirtualFirst(state);
   const physical = state.knobs.virtualEntries !== 'always';
@@ -128,7 +128,7 @@ export function unmap(state: SwapState, op: UnmapOp): ImplOutcome {
   state.unmapPage(op.holder);
   state.setSwapHolder(op.holder, value, exclusive); // pte_swp_mkexclusive() when PageAnonExclusive
   assert(at.folio.swapcache, 'unmap keeps the folio in the swap cache');
-  assert(!at.folio.mappers.has(op.holder), () => `holder ${op.holder} still maps the folio`);
+  assertThat(!at.folio.mappers.has(op.holder), 'holder ', op.holder, ' still maps the folio');
   return OK;
 }
 
@@ -137,7 +137,7 @@ export function writeout(state: SwapState, op: WriteoutOp): ImplOutcome {
   if (folio === null || !folio.swapcache) return EINVAL;
   if (folio.mappers.size > 0) return EBUSY;
   const locs = state.entriesOf(folio);
-  assert(locs.length === folio.pages.length, () => `folio ${folio.pfn} entry count`);
+  assertThat(locs.length === folio.pages.length, 'folio ', folio.pfn, ' entry count');
   if (locs.every((loc) => state.count(loc) === 0)) {
     assert(state.folioFreeSwap(folio), 'folio_free_swap of an unused folio');
     return { errno: 'OK', how: 'freed' };
@@ -215,9 +215,11 @@ function writeoutDisk(state: SwapState, folio: Folio, op: WriteoutOp): ImplOutco
   // folio_realloc_swap() charges the new backing to the folio's memcg (RFC patch 4); at
   // swap.max, or when the failure is injected, the slots go back.
   const id = folio.memcg;
-  assert(
+  assertThat(
     locs.every((loc) => state.memcgIdOf(loc) === id),
-    () => `folio ${folio.pfn} and its entries differ in memcg`,
+    'folio ',
+    folio.pfn,
+    ' and its entries differ in memcg',
   );
   if (op.failAlloc === true || !state.steps.chargeBacking(state, id, locs.length)) {
     freeBacking(state, run, locs.length);
@@ -236,12 +238,14 @@ export function evict(state: SwapState, op: EvictOp): ImplOutcome {
   const folio = folioById(state, op.folio);
   if (folio === null || !folio.swapcache) return EINVAL;
   if (folio.mappers.size > 0 || folio.dirty) return EBUSY;
-  assert(
+  assertThat(
     state.entriesOf(folio).every((loc) => state.backendKind(loc) !== 'none'),
-    () => `clean folio ${folio.pfn} has an entry without a backend`,
+    'clean folio ',
+    folio.pfn,
+    ' has an entry without a backend',
   );
   state.deleteFromSwapCache(folio, true);
-  assert(state.folios.freeIfUnused(folio), () => `evicted folio ${folio.pfn} still held`);
+  assertThat(state.folios.freeIfUnused(folio), 'evicted folio ', folio.pfn, ' still held');
   return OK;
 }
 

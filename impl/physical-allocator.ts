@@ -11,7 +11,7 @@
  * Not covered here: the scan inside one device (impl/table-device.ts, impl/bitmap-device.ts)
  * and the virtual space's own allocator (impl/virtual-space.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import { costs } from './cost-counters.ts';
 import type { BitmapDevice } from './bitmap-device.ts';
 import { mark, type Marks } from './marks.ts';
@@ -56,7 +56,7 @@ export class PhysicalAllocator {
   /** Adds a device that went online to the avail list, after equal priorities. */
   addDevice(type: number): void {
     const device = this.device(type);
-    assert(!this.avail.includes(type), () => `device ${type} already available`);
+    assertThat(!this.avail.includes(type), 'device ', type, ' already available');
     const at = this.avail.findIndex((t) => this.device(t).config.priority < device.config.priority);
     this.avail.splice(at < 0 ? this.avail.length : at, 0, type);
   }
@@ -64,7 +64,7 @@ export class PhysicalAllocator {
   /** Removes a device being swapped off and flushes per-CPU caches pointing at it. */
   removeDevice(type: number): void {
     const at = this.avail.indexOf(type);
-    assert(at >= 0, () => `device ${type} not available`);
+    assertThat(at >= 0, 'device ', type, ' not available');
     this.avail.splice(at, 1);
     for (const orders of this.percpu) {
       for (let order = 0; order < orders.length; order++) {
@@ -79,7 +79,7 @@ export class PhysicalAllocator {
    */
   alloc(order: number, cpu: number, hooks: AllocHooks, wordAt: WordAt): PhysicalRun | null {
     const orders = this.percpu[cpu];
-    assert(orders !== undefined && order >= 0 && order < orders.length, () => `cpu ${cpu} order`);
+    assertThat(orders !== undefined && order >= 0 && order < orders.length, 'cpu ', cpu, ' order');
     this.lastTried = null;
     const fast = this.allocFast(order, cpu, hooks, wordAt); // swap_alloc_fast()
     if (fast !== null) return fast;
@@ -117,7 +117,7 @@ export class PhysicalAllocator {
         return null;
       }
       if (offset < 0) continue;
-      assert(offset % 2 ** order === 0, () => `run at ${offset} not aligned to order ${order}`);
+      assertThat(offset % (1 << order) === 0, 'run at ', offset, ' not aligned to order ', order);
       this.remember(cpu, order, device, offset);
       return { device, offset };
     }
@@ -162,9 +162,9 @@ export class PhysicalAllocator {
   private remember(cpu: number, order: number, device: PhysicalDevice, offset: number): void {
     const orders = this.percpu[cpu];
     assert(orders !== undefined);
-    assert(device.online, () => `remembering offline device ${device.type}`);
+    assertThat(device.online, 'remembering offline device ', device.type);
     if (device.kind !== 'table') return;
-    const next = offset + 2 ** order;
+    const next = offset + (1 << order);
     orders[order] =
       next % device.clusterSlots === 0 || next >= device.config.slots
         ? null
@@ -180,7 +180,7 @@ export class PhysicalAllocator {
   /** Moves `type` behind the other devices of its priority (plist_requeue()). */
   private requeue(type: number): void {
     const at = this.avail.indexOf(type);
-    assert(at >= 0, () => `device ${type} not available`);
+    assertThat(at >= 0, 'device ', type, ' not available');
     const priority = this.device(type).config.priority;
     let end = at;
     while (end + 1 < this.avail.length) {
@@ -204,7 +204,7 @@ export class PhysicalAllocator {
 
   private device(type: number): PhysicalDevice {
     const device = this.devices[type];
-    assert(device !== undefined, () => `no device ${type}`);
+    assertThat(device !== undefined, 'no device ', type);
     return device;
   }
 }

@@ -21,7 +21,7 @@
  * Not covered here: where the allocator looks for runs (impl/table-device.ts).
  */
 import type { Reclaim } from '../lib/outcome.ts';
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import { mark } from './marks.ts';
 import { costs } from './cost-counters.ts';
 import type { BitmapDevice } from './bitmap-device.ts';
@@ -47,7 +47,7 @@ export function allocHooks(state: SwapState, exclude: Folio | null, out: Reclaim
   return {
     vmSwapFull: () => state.vmSwapFull(),
     planReclaim: (device: TableDevice, ci: SwapCluster, slot: number, nr: number) => {
-      assert(device.online && ci.table !== null, () => `reclaim on device ${device.type}`);
+      assertThat(device.online && ci.table !== null, 'reclaim on device ', device.type);
       costs.scanSlots += nr;
       const plan: PlannedReclaim[] = [];
       for (let i = slot; i < slot + nr; i++) {
@@ -70,7 +70,7 @@ function reclaimOf(state: SwapState, word: number): PlannedReclaim | null {
   if (wordIsPointer(word) && wordToCacheOnly(word)) {
     const loc = state.resolve(swpEntry(VSWAP_TYPE, wordToPointerOffset(word)));
     const folio = state.cachedFolio(loc);
-    assert(folio !== null, () => `C bit on the backing of uncached ${loc.value}`);
+    assertThat(folio !== null, 'C bit on the backing of uncached ', loc.value);
     return { folio, kind: 'backing' };
   }
   return null;
@@ -101,12 +101,12 @@ function planReclaims(
   }
   return () => {
     for (const { folio, kind } of plan) {
-      assert(state.vmSwapFull(), () => `reclaim of folio ${folio.pfn} while swap is not full`);
+      assertThat(state.vmSwapFull(), 'reclaim of folio ', folio.pfn, ' while swap is not full');
       if (kind === 'cache') {
-        assert(state.folioFreeSwap(folio), () => `planned reclaim of folio ${folio.pfn} failed`);
+        assertThat(state.folioFreeSwap(folio), 'planned reclaim of folio ', folio.pfn, ' failed');
       } else {
         for (const loc of state.entriesOf(folio)) state.releaseBackend(loc);
-        costs.redirections += 2 ** folio.order;
+        costs.redirections += 1 << folio.order;
         folio.dirty = true;
       }
       out.push({ folio: folio.pfn, kind });
@@ -128,7 +128,7 @@ export function allocBacking(
   exclude: Folio | null,
   out: Reclaim[],
 ): PhysicalRun | null {
-  assert(locs.length === 2 ** order, 'backing run size');
+  assert(locs.length === 1 << order, 'backing run size');
   assert(
     locs.every((loc) => loc.virtual),
     'backing for physical entries',
@@ -153,7 +153,7 @@ export function allocBacking(
  */
 export function freeBacking(state: SwapState, run: PhysicalRun, nr: number): void {
   const device = run.device;
-  assert(device.online, () => `backing run on offline device ${device.type}`);
+  assertThat(device.online, 'backing run on offline device ', device.type);
   if (device.kind === 'bitmap') {
     device.free(run.offset, nr);
     return;
@@ -171,7 +171,7 @@ function allocBackingByScan(
   out: Reclaim[],
 ): PhysicalRun | null {
   const rmap = materializeCacheOnlyRmap(state);
-  const nr = 2 ** order;
+  const nr = 1 << order;
   for (const device of state.devices) {
     if (device.kind !== 'bitmap' || !device.writeOk) continue;
     const owners = rmap.get(device.type);

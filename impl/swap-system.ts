@@ -10,7 +10,7 @@
  *
  * Not covered here: the mechanisms (impl/swap-state.ts and the modules it names).
  */
-import { assert, unreachable } from '../lib/assert.ts';
+import { assert, assertThat, unreachable } from '../lib/assert.ts';
 import { mark } from './marks.ts';
 import { assertConfig, type Config } from '../lib/config.ts';
 import type { EntryView, FolioView, HolderView, Observation } from '../lib/observation.ts';
@@ -77,7 +77,7 @@ export class KernelSwapSystem implements SwapSystem {
   costs(options?: CostOptions): CostReport {
     if (this.peaks === null) {
       const every = options?.sampleEvery ?? 1;
-      assert(Number.isInteger(every) && every >= 1, () => `sampleEvery ${every}`);
+      assertThat(Number.isInteger(every) && every >= 1, 'sampleEvery ', every);
       this.sampleEvery = every;
       this.peaks = new MetadataPeaks();
     }
@@ -104,7 +104,7 @@ export class KernelSwapSystem implements SwapSystem {
   }
 
   observeHolder(holder: number): HolderView {
-    assert(isIndex(holder, this.state.config.holders), () => `holder ${holder}`);
+    assertThat(isIndex(holder, this.state.config.holders), 'holder ', holder);
     return observeHolder(this.state, holder);
   }
 
@@ -129,7 +129,7 @@ export class KernelSwapSystem implements SwapSystem {
   }
 
   entryOffset(value: number): number {
-    assert(value > 0, () => `entry value ${value}`);
+    assertThat(value > 0, 'entry value ', value);
     return swpOffset(value);
   }
 

@@ -16,7 +16,7 @@
  *
  * Not covered here: the device structures (impl/table-device.ts, impl/bitmap-device.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import { mark } from './marks.ts';
 import { costs } from './cost-counters.ts';
 import type { SwaponOp, SwapoffOp } from '../lib/ops.ts';
@@ -64,15 +64,19 @@ export function swapoff(state: SwapState, op: SwapoffOp): ImplOutcome {
     }
   }
   for (const folio of cacheOnlyFolios(state, device)) {
-    assert(state.folioFreeSwap(folio), () => `cache-only folio ${folio.pfn} still referenced`);
+    assertThat(state.folioFreeSwap(folio), 'cache-only folio ', folio.pfn, ' still referenced');
   }
   const rest = [...backed]
     .filter((entry) => !done.has(entry))
     .map((entry) => {
       const folio = state.cachedFolio(state.resolve(entry));
-      assert(
+      assertThat(
         folio !== null,
-        () => `virtual ${entry} on device ${device.type} neither held nor cached`,
+        'virtual ',
+        entry,
+        ' on device ',
+        device.type,
+        ' neither held nor cached',
       );
       return { entry, folio };
     });

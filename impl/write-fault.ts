@@ -10,7 +10,7 @@
  * Not covered here: a store through an exclusive mapping (impl/ops-memory.ts write()) and the
  * swapin that ends in a write fault (impl/ops-swap-in.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assertThat } from '../lib/assert.ts';
 import { mark } from './marks.ts';
 import type { Folio } from './folio-table.ts';
 import { holderMemcgId } from './memcg.ts';
@@ -29,15 +29,17 @@ export interface WpResult {
  */
 export function doWpPage(state: SwapState, holder: number, value: number | null): WpResult {
   const at = presentAt(state, holder);
-  assert(
+  assertThat(
     at !== null && !state.isExclusive(holder),
-    () => `holder ${holder} is not a shared mapping`,
+    'holder ',
+    holder,
+    ' is not a shared mapping',
   );
   const { folio, page } = at;
   const content = value ?? folio.pages[page] ?? 0;
   if (wpCanReuseAnonFolio(state, folio, page)) {
     const freedCache = folio.swapcache;
-    if (freedCache) assert(state.folioFreeSwap(folio), () => `reuse of held folio ${folio.pfn}`);
+    if (freedCache) assertThat(state.folioFreeSwap(folio), 'reuse of held folio ', folio.pfn);
     state.setExclusive(holder, true); // wp_page_reuse(): folio_move_anon_rmap(), maybe_mkwrite()
     folio.pages[page] = content;
     folio.dirty = true;
@@ -70,7 +72,7 @@ function wpCanReuseAnonFolio(state: SwapState, folio: Folio, page: number): bool
 export function freeSwapCache(state: SwapState, folio: Folio): boolean {
   if (folio.mappers.size > 0) return false;
   if (!folio.swapcache) {
-    assert(state.folios.freeIfUnused(folio), () => `unmapped folio ${folio.pfn} still held`);
+    assertThat(state.folios.freeIfUnused(folio), 'unmapped folio ', folio.pfn, ' still held');
     return false;
   }
   return state.folioFreeSwap(folio);

@@ -6,7 +6,7 @@
  *
  * Not covered here: the correct step (its defining module, gathered by impl/kernel-steps.ts).
  */
-import { assert } from '../../lib/assert.ts';
+import { assert, assertThat } from '../../lib/assert.ts';
 import type { Reclaim } from '../../lib/outcome.ts';
 import { costs } from '../cost-counters.ts';
 import type { Folio } from '../folio-table.ts';
@@ -51,14 +51,14 @@ export default {
       }
       return () => {
         for (const { folio, kind } of plan) {
-          assert(state.vmSwapFull(), () => `reclaim of folio ${folio.pfn} while swap is not full`);
+          assertThat(state.vmSwapFull(), 'reclaim of folio ', folio.pfn, ' while swap is not full');
           if (kind === 'cache') {
             state.deleteFromSwapCache(folio, false);
             folio.dirty = true;
             state.folios.freeIfUnused(folio);
           } else {
             for (const loc of state.entriesOf(folio)) state.releaseBackend(loc);
-            costs.redirections += 2 ** folio.order;
+            costs.redirections += 1 << folio.order;
             folio.dirty = true;
           }
           out.push({ folio: folio.pfn, kind });
