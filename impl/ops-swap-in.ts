@@ -10,7 +10,7 @@
  *
  * Not covered here: swapoff's reads (impl/swapoff.ts), the write fault (impl/write-fault.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import { mark } from './marks.ts';
 import { costs } from './cost-counters.ts';
 import type { SwapinOp, ZapOp, ZswapWritebackOp } from '../lib/ops.ts';
@@ -19,7 +19,7 @@ import type { Folio } from './folio-table.ts';
 import { EINVAL, isIndex, isOrder, OK, presentAt, swapAt, withReclaims } from './op-args.ts';
 import { allocBacking, freeBacking } from './reclaim.ts';
 import type { PhysicalRun } from './physical-allocator.ts';
-import type { EntryLoc, KernelSteps, SwapState } from './swap-state.ts';
+import { nextLoc, type EntryLoc, type KernelSteps, type SwapState } from './swap-state.ts';
 import { wordIsShadow } from './swap-table-word.ts';
 import { vtWordIsPhys, vtWordToPhysOffset, vtWordToPhysType } from './virtual-table-word.ts';
 import { doWpPage, freeSwapCache } from './write-fault.ts';
@@ -32,7 +32,7 @@ export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
   const cached = state.cachedFolio(loc);
   if (cached !== null) {
     const mapped = swapinCacheHit(state, op.holder, loc, cached);
-    return finishSwapin(state, op, loc, cached, mapped, { errno: 'OK', how: 'cache-hit' });
+    return finishSwapin(state, op, loc, cached, mapped, 'cache-hit', null);
   }
   if (op.failAlloc === true) {
     state.marks.hit(mark['enomem-swapin']);
@@ -51,7 +51,7 @@ function swapinRead(state: SwapState, op: SwapinOp, loc: EntryLoc): ImplOutcome 
   const base = op.holder - (op.holder % locs.length);
   const holders = locs.map((_, i) => base + i);
   const kind = state.backendKind(loc);
-  assert(kind !== 'none', () => `swapin of ${loc.value} with neither cache nor backend`);
+  assertThat(kind !== 'none', 'swapin of ', loc.value, ' with neither cache nor backend');
   assert(
     locs.every((l) => state.cachedFolio(l) === null),
     'read of a cached entry',
@@ -65,7 +65,7 @@ function swapinRead(state: SwapState, op: SwapinOp, loc: EntryLoc): ImplOutcome 
   locs.forEach((l, i) => state.mapFromSwap(holders[i] ?? -1, l, folio, i));
   if (batch !== null) state.marks.hit(mark['swapin-large']);
   const how: How = kind === 'zswap' ? 'read-zswap' : kind === 'zero' ? 'read-zero' : 'read-disk';
-  return finishSwapin(state, op, loc, folio, holders, { errno: 'OK', how, order });
+  return finishSwapin(state, op, loc, folio, holders, how, order);
 }
 
 /**
@@ -100,7 +100,8 @@ function swapinCacheHit(state: SwapState, holder: number, loc: EntryLoc, folio: 
 
 /**
  * After mapping: should_try_to_free_swap(), then do_wp_page() when the fault is a write and
- * the faulting mapping is not exclusive. `mapped` are the holders the swapin mapped.
+ * the faulting mapping is not exclusive. `mapped` are the holders the swapin mapped; `how` is
+ * the path it took, and `order` the order of the folio a read made (null for a cache hit).
  */
 export function finishSwapin(
   state: SwapState,
@@ -108,18 +109,25 @@ export function finishSwapin(
   loc: EntryLoc,
   folio: Folio,
   mapped: readonly number[],
-  outcome: ImplOutcome,
+  how: How,
+  order: number | null,
 ): ImplOutcome {
-  assert(folio.mappers.has(op.holder), () => `holder ${op.holder} not mapped after swapin`);
+  assertThat(folio.mappers.has(op.holder), 'holder ', op.holder, ' not mapped after swapin');
   const write = op.write === true;
   let freedCache = shouldFreeSwap(state, folio, loc, write, mapped);
   assert(!freedCache || !folio.swapcache, 'freed swap cache still bound');
   if (freedCache) state.marks.hit(mark['swapin-free-swap-cache']);
-  if (!write || state.isExclusive(op.holder)) return { ...outcome, freedCache };
+  if (!write || state.isExclusive(op.holder)) {
+    return order === null
+      ? { errno: 'OK', how, freedCache }
+      : { errno: 'OK', how, order, freedCache };
+  }
   const wp = doWpPage(state, op.holder, null); // do_swap_page(): FAULT_FLAG_WRITE
   if (wp.freedCache) state.marks.hit(mark['swapin-free-swap-cache']);
   freedCache = freedCache || wp.freedCache;
-  return { ...outcome, freedCache, wp: wp.how };
+  return order === null
+    ? { errno: 'OK', how, freedCache, wp: wp.how }
+    : { errno: 'OK', how, order, freedCache, wp: wp.how };
 }
 
 /** Whether the entry lives on (or is backed by) a SWP_SYNCHRONOUS_IO device. */
@@ -138,9 +146,9 @@ export function syncDevice(state: SwapState, loc: EntryLoc): boolean {
  * recorded for one memcg (__swap_cache_add_check()).
  */
 export function largeBatch(state: SwapState, holder: number, order: number): EntryLoc[] | null {
-  const nr = 2 ** order;
+  const nr = 1 << order;
   const base = holder - (holder % nr);
-  assert(order > 0 && order <= state.config.orderMax, () => `large read of order ${order}`);
+  assertThat(order > 0 && order <= state.config.orderMax, 'large read of order ', order);
   if (base + nr > state.holders.length) return null;
   const first = swapAt(state, base);
   if (first === null) return null;
@@ -149,7 +157,7 @@ export function largeBatch(state: SwapState, holder: number, order: number): Ent
   const locs: EntryLoc[] = [];
   for (let i = 0; i < nr; i++) {
     if (swapAt(state, base + i) !== first + i) return null;
-    const loc = { ...head, value: first + i, offset: head.offset + i, slot: head.slot + i };
+    const loc = nextLoc(head, i);
     if (!wordIsShadow(state.word(loc))) return null;
     locs.push(loc);
   }
@@ -198,7 +206,7 @@ function shouldFreeSwap(
   write: boolean,
   mapped: readonly number[],
 ): boolean {
-  assert(folio.swapcache, () => `folio ${folio.pfn} left the swap cache early`);
+  assertThat(folio.swapcache, 'folio ', folio.pfn, ' left the swap cache early');
   const type = state.backendDevice(loc);
   const device = type === null ? undefined : state.devices[type];
   const alone = [...folio.mappers].every((holder) => mapped.includes(holder));
@@ -209,7 +217,7 @@ function shouldFreeSwap(
   const full = state.memcgSwapFull(folio);
   if (!other && !full) return false;
   const freed = state.folioFreeSwap(folio);
-  assert(freed === !folio.swapcache, () => `folio ${folio.pfn} cache state after free`);
+  assertThat(freed === !folio.swapcache, 'folio ', folio.pfn, ' cache state after free');
   // The memcg arm of mem_cgroup_swap_full() alone freed it.
   if (freed && !other && !state.vmSwapFull()) state.marks.hit(mark['memcg-swap-full-free-swapin']);
   return freed;
@@ -230,7 +238,7 @@ export function zap(state: SwapState, op: ZapOp): ImplOutcome {
   const before = state.count(loc);
   state.clearHolder(op.holder);
   state.put(loc);
-  assert(state.count(loc) === before - 1, () => `zap of ${entry} did not drop one reference`);
+  assertThat(state.count(loc) === before - 1, 'zap of ', entry, ' did not drop one reference');
   if (state.count(loc) > 0) return { errno: 'OK', freedCache: false };
   const folio = state.cachedFolio(loc);
   if (folio === null) {
