@@ -111,7 +111,7 @@ for (const [id, name] of markNames.entries()) assert(mark[name] === id, `mark ${
 const idsByName: readonly MarkId[] = [...markNames].sort().map((name) => mark[name]);
 
 export class Marks {
-  private readonly counts = new Float64Array(markCount);
+  private readonly counts = new Array<number>(markCount).fill(0);
 
   /** Counts one occurrence (or `n`) of mark `id`. */
   hit(id: MarkId, n = 1): void {

@@ -209,7 +209,7 @@ function shouldFreeSwap(
   assertThat(folio.swapcache, 'folio ', folio.pfn, ' left the swap cache early');
   const type = state.backendDevice(loc);
   const device = type === null ? undefined : state.devices[type];
-  const alone = [...folio.mappers].every((holder) => mapped.includes(holder));
+  const alone = mappedOnlyBy(folio, mapped);
   const other =
     device?.config.synchronousIo === true ||
     (loc.virtual && state.backendKind(loc) !== 'disk') ||
@@ -221,6 +221,12 @@ function shouldFreeSwap(
   // The memcg arm of mem_cgroup_swap_full() alone freed it.
   if (freed && !other && !state.vmSwapFull()) state.marks.hit(mark['memcg-swap-full-free-swapin']);
   return freed;
+}
+
+/** Whether no holder other than `mapped` maps `folio` (folio_ref_count() == 1 + nr_pages). */
+function mappedOnlyBy(folio: Folio, mapped: readonly number[]): boolean {
+  for (const holder of folio.mappers) if (!mapped.includes(holder)) return false;
+  return true;
 }
 
 export function zap(state: SwapState, op: ZapOp): ImplOutcome {
