@@ -189,8 +189,8 @@ export class PhysicalAllocator {
       end++;
     }
     const length = this.avail.length;
-    this.avail.splice(at, 1);
-    this.avail.splice(end, 0, type);
+    for (let i = at; i < end; i++) this.avail[i] = this.avail[i + 1] ?? type;
+    this.avail[end] = type;
     assert(this.avail.length === length && this.avail[end] === type, 'requeue');
   }
 
