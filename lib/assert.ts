@@ -15,13 +15,17 @@ export class AssertionError extends Error {
 /**
  * Throws an AssertionError when `condition` is false. A message that formats values is passed
  * as a function, so that it is built only when the assertion fails: assertions stay on in the
- * hot paths of impl/, and formatting every message eagerly cost more than the checks.
+ * hot paths of impl/, and formatting every message eagerly cost more than the checks. The
+ * body is a test and a call, small enough for V8 to inline at every call site; the failure
+ * is built out of line (fail()).
  */
 export function assert(condition: boolean, message?: string | (() => string)): asserts condition {
-  if (!condition) {
-    const text = typeof message === 'function' ? message() : message;
-    throw new AssertionError(text ?? 'assertion failed');
-  }
+  if (!condition) fail(message);
+}
+
+function fail(message: string | (() => string) | undefined): never {
+  const text = typeof message === 'function' ? message() : message;
+  throw new AssertionError(text ?? 'assertion failed');
 }
 
 /** A piece of an assertThat() message: text or a value. */
@@ -44,12 +48,13 @@ export function assertThat(
   g?: Part,
   h?: Part,
 ): asserts condition {
-  if (!condition) {
-    const parts = [a, b, c, d, e, f, g, h];
-    throw new AssertionError(
-      parts.every((part) => part === undefined) ? 'assertion failed' : parts.join(''),
-    );
-  }
+  if (!condition) failThat(a, b, c, d, e, f, g, h);
+}
+
+function failThat(...parts: readonly Part[]): never {
+  throw new AssertionError(
+    parts.every((part) => part === undefined) ? 'assertion failed' : parts.join(''),
+  );
 }
 
 /** Marks a branch that the type system proves impossible. */
