@@ -388,7 +388,7 @@ export class TableDevice {
     assertThat(this.writeOk, 'device ', this.type, ' allocation past the write-ok fence');
     if (ci.count === 0) ci.order = order;
     for (let i = 0; i < nr; i++) {
-      assert(table[slot + i] === NULL_WORD, () => `allocation of used slot ${slot + i}`);
+      assertThat(table[slot + i] === NULL_WORD, 'allocation of used slot ', slot + i);
       const word = wordAt(i);
       assert(word !== NULL_WORD && !wordIsBad(word), 'allocation installs a used word');
       table[slot + i] = word;
