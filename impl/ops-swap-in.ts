@@ -265,7 +265,7 @@ export function zap(state: SwapState, op: ZapOp): ImplOutcome {
  */
 function tryToReclaimSwap(state: SwapState, folio: Folio): boolean {
   const locs = state.entriesOf(folio);
-  if (locs.some((loc) => state.count(loc) > 0)) return false;
+  if (!state.entriesUnused(locs)) return false;
   const unmapped = folio.mappers.size === 0;
   const physical = locs.every((loc) => !loc.virtual || vtWordIsPhys(state.vtWord(loc)));
   const full = physical && state.memcgSwapFull(folio);

@@ -138,7 +138,7 @@ export function writeout(state: SwapState, op: WriteoutOp): ImplOutcome {
   if (folio.mappers.size > 0) return EBUSY;
   const locs = state.entriesOf(folio);
   assertThat(locs.length === folio.pages.length, 'folio ', folio.pfn, ' entry count');
-  if (locs.every((loc) => state.count(loc) === 0)) {
+  if (state.entriesUnused(locs)) {
     assert(state.folioFreeSwap(folio), 'folio_free_swap of an unused folio');
     return { errno: 'OK', how: 'freed' };
   }

@@ -93,7 +93,7 @@ function planReclaims(
     if (folio === exclude || !folio.swapcache) return null;
     if ((nrSwapPages + freed) * 2 >= totalSwapPages) return null;
     const locs = state.entriesOf(folio);
-    if (locs.some((loc) => state.count(loc) > 0)) return null;
+    if (!state.entriesUnused(locs)) return null;
     const backed = locs.every((loc) => loc.virtual && vtWordIsPhys(state.vtWord(loc)));
     if (kind === 'backing' && !backed) return null;
     if (kind === 'cache' && locs.some((loc) => loc.virtual)) return null;

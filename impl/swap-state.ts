@@ -424,10 +424,16 @@ export class SwapState {
   folioFreeSwap(folio: Folio): boolean {
     assertThat(folio.swapcache, 'folio ', folio.pfn, ' is not in the swap cache');
     const locs = this.entriesOf(folio);
-    if (locs.some((loc) => this.count(loc) > 0)) return false;
+    if (!this.entriesUnused(locs)) return false;
     this.deleteFromSwapCache(folio, false);
     folio.dirty = true;
     this.folios.freeIfUnused(folio);
+    return true;
+  }
+
+  /** Whether every entry of `locs` has count 0: no swap PTE references it (!folio_swapped()). */
+  entriesUnused(locs: readonly EntryLoc[]): boolean {
+    for (const loc of locs) if (this.count(loc) > 0) return false;
     return true;
   }
 

@@ -61,7 +61,7 @@ export function doWpPage(state: SwapState, holder: number, value: number | null)
  */
 function wpCanReuseAnonFolio(state: SwapState, folio: Folio, page: number): boolean {
   if (folio.order > 0 || folio.pageMaps[page] !== 1) return false;
-  return !folio.swapcache || state.entriesOf(folio).every((loc) => state.count(loc) === 0);
+  return !folio.swapcache || state.entriesUnused(state.entriesOf(folio));
 }
 
 /**

@@ -43,7 +43,7 @@ export default {
         if ((nrSwapPages + freed) * 2 >= totalSwapPages) return null;
         const locs = state.entriesOf(folio);
         // The bug: a cache-only reclaim does not check the folio's other entries.
-        if (kind !== 'cache' && locs.some((loc) => state.count(loc) > 0)) return null;
+        if (kind !== 'cache' && !state.entriesUnused(locs)) return null;
         const backed = locs.every((loc) => loc.virtual && vtWordIsPhys(state.vtWord(loc)));
         if (kind === 'backing' && !backed) return null;
         if (kind === 'cache' && locs.some((loc) => loc.virtual)) return null;
