@@ -24,7 +24,12 @@ import { indexHeight } from './xarray-geometry.ts';
 import type { Knobs } from '../lib/system.ts';
 import { VirtualCluster } from './cluster.ts';
 import { ClusterLists } from './cluster-lists.ts';
-import { LookupCache, lookupCacheSteps, type LookupCacheSteps } from './lookup-cache.ts';
+import {
+  LookupCache,
+  lookupCacheSteps,
+  type ClusterLoad,
+  type LookupCacheSteps,
+} from './lookup-cache.ts';
 import { mark, type Marks } from './marks.ts';
 import { BAD_WORD, NULL_WORD, wordIsBad } from './swap-table-word.ts';
 import type { WordAt } from './table-device.ts';
@@ -67,7 +72,12 @@ export class VirtualSpace {
   private readonly everAllocated: Uint8Array;
   /** Per CPU and order: the offset after that CPU's last allocation, or -1. */
   readonly percpu: number[][];
-  private readonly pendingFree = new Set<VirtualCluster>();
+  /** Clusters left without used slots by this operation, each once, in the order they emptied. */
+  private readonly pendingFree: VirtualCluster[] = [];
+  /** The lookup cache's miss path: xa_load() of the index (marked and charged). */
+  private readonly load: ClusterLoad = (id) => this.xaLoad(id);
+  /** peek()'s miss path: the index read without marks or costs. */
+  private readonly loadQuiet: ClusterLoad = (id) => this.index.get(id);
   readonly marks: Marks;
   private readonly steps: VirtualSpaceSteps;
 
@@ -111,17 +121,13 @@ export class VirtualSpace {
   /** The cluster of `offset` for an operation on `cpu`, through the lookup cache. */
   lookup(cpu: number, offset: number): VirtualCluster | undefined {
     assertThat(offset > 0 && offset < this.slots, 'vswap offset ', offset);
-    return this.lookupCache.lookup(cpu, Math.floor(offset / this.clusterSlots), (id) =>
-      this.xaLoad(id),
-    );
+    return this.lookupCache.lookup(cpu, Math.floor(offset / this.clusterSlots), this.load);
   }
 
   /** Like lookup(), without updating the cache or marks (observe()). */
   peek(cpu: number, offset: number): VirtualCluster | undefined {
     assertThat(offset > 0 && offset < this.slots, 'vswap offset ', offset);
-    return this.lookupCache.peek(cpu, Math.floor(offset / this.clusterSlots), (id) =>
-      this.index.get(id),
-    );
+    return this.lookupCache.peek(cpu, Math.floor(offset / this.clusterSlots), this.loadQuiet);
   }
 
   /**
@@ -186,7 +192,7 @@ export class VirtualSpace {
     this.inuse -= nr;
     assertThat(ci.count >= ci.badCount && this.inuse >= 0, 'cluster ', ci.id, ' count underflow');
     assertThat(ci.flags !== 'none', 'free in isolated virtual cluster ', ci.id);
-    if (ci.count === ci.badCount) this.pendingFree.add(ci);
+    if (ci.count === ci.badCount && !this.pendingFree.includes(ci)) this.pendingFree.push(ci);
     if (ci.count === 0) {
       this.lists.move(ci, 'free');
       ci.order = 0;
@@ -204,7 +210,7 @@ export class VirtualSpace {
       if (ci.count > ci.badCount) continue;
       this.steps.releaseEmptyCluster(this, ci);
     }
-    this.pendingFree.clear();
+    this.pendingFree.length = 0;
   }
 
   /** Whether an aligned free run of 2^order exists: a free id or a usable cluster's run. */
