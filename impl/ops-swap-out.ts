@@ -69,7 +69,7 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
   state.allocated = { opSeq: state.opSeq, order: folio.order, value: first };
   state.bind(folio, first);
   const locs = state.entriesOf(folio);
-  assert(locs.every((loc) => state.cachedFolio(loc) === folio));
+  for (const loc of locs) assert(state.cachedFolio(loc) === folio);
   if (device === undefined) {
     return withReclaims(state.steps.recordVirtualSwap(state, folio, locs, first), reclaimed);
   }

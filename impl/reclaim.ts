@@ -44,22 +44,43 @@ import { vtWordIsPhys, vtWordToPhysOffset, vtWordToPhysType } from './virtual-ta
 
 /** The hooks an allocation passes to the physical allocator. */
 export function allocHooks(state: SwapState, exclude: Folio | null, out: Reclaim[]): AllocHooks {
-  return {
-    vmSwapFull: () => state.vmSwapFull(),
-    planReclaim: (device: TableDevice, ci: SwapCluster, slot: number, nr: number) => {
-      assertThat(device.online && ci.table !== null, 'reclaim on device ', device.type);
-      costs.scanSlots += nr;
-      const plan: PlannedReclaim[] = [];
-      for (let i = slot; i < slot + nr; i++) {
-        const word = ci.word(i);
-        if (word === NULL_WORD) continue;
-        const planned = reclaimOf(state, word);
-        if (planned === null) return null;
-        if (!plan.some((p) => p.folio === planned.folio)) plan.push(planned);
-      }
-      return state.steps.planReclaims(state, plan, exclude, out);
-    },
-  };
+  return new ReclaimHooks(state, exclude, out);
+}
+
+/**
+ * The allocator's view of the system for one allocation: vm_swap_full(), and the reclaims of
+ * a run of cache-only slots, never of `exclude` (the folio being allocated for), recorded in
+ * `out`.
+ */
+class ReclaimHooks implements AllocHooks {
+  private readonly state: SwapState;
+  private readonly exclude: Folio | null;
+  private readonly out: Reclaim[];
+
+  constructor(state: SwapState, exclude: Folio | null, out: Reclaim[]) {
+    this.state = state;
+    this.exclude = exclude;
+    this.out = out;
+  }
+
+  vmSwapFull(): boolean {
+    return this.state.vmSwapFull();
+  }
+
+  planReclaim(device: TableDevice, ci: SwapCluster, slot: number, nr: number): (() => void) | null {
+    const state = this.state;
+    assertThat(device.online && ci.table !== null, 'reclaim on device ', device.type);
+    costs.scanSlots += nr;
+    const plan: PlannedReclaim[] = [];
+    for (let i = slot; i < slot + nr; i++) {
+      const word = ci.word(i);
+      if (word === NULL_WORD) continue;
+      const planned = reclaimOf(state, word);
+      if (planned === null) return null;
+      if (!plan.some((p) => p.folio === planned.folio)) plan.push(planned);
+    }
+    return state.steps.planReclaims(state, plan, this.exclude, this.out);
+  }
 }
 
 /** The reclaim that would free a cache-only slot holding `word`, or null. */

@@ -309,8 +309,8 @@ export class SwapState {
     const first = peekCpu === undefined ? this.resolve(folio.swap) : this.peek(folio.swap, peekCpu);
     const nr = 1 << folio.order;
     assert(first.slot % nr === 0 && first.slot + nr <= first.cluster.slots, 'folio alignment');
-    const locs: EntryLoc[] = [];
-    for (let i = 0; i < nr; i++) locs.push(nextLoc(first, i));
+    const locs: EntryLoc[] = [first];
+    for (let i = 1; i < nr; i++) locs.push(nextLoc(first, i));
     return locs;
   }
 
