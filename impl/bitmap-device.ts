@@ -11,7 +11,7 @@
  * Not covered here: cluster lists and discard (a bitmap device has no clusters, so freed space
  * is reusable at once; this is one of the costs reading A trades away).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import { devicePages, type DeviceConfig } from '../lib/config.ts';
 import { BlockStore } from './block-store.ts';
 import type { SwapCounters } from './swap-counters.ts';
@@ -48,7 +48,7 @@ export class BitmapDevice {
     counters: SwapCounters,
     steps: BitmapDeviceSteps = bitmapDeviceSteps,
   ) {
-    assert(Number.isInteger(type) && type >= 0, () => `swap type ${type}`);
+    assertThat(Number.isInteger(type) && type >= 0, 'swap type ', type);
     assert(config.slots >= 2);
     this.type = type;
     this.config = config;
@@ -58,7 +58,7 @@ export class BitmapDevice {
   }
 
   swapon(): void {
-    assert(!this.online, () => `device ${this.type} already online`);
+    assertThat(!this.online, 'device ', this.type, ' already online');
     assert(this.inuse === 0);
     const words = Math.ceil(this.config.slots / 32);
     this.used = new Uint32Array(words);
@@ -72,12 +72,16 @@ export class BitmapDevice {
   }
 
   swapoffFinish(): void {
-    assert(this.online && !this.writeOk, () => `device ${this.type} not being swapped off`);
-    assert(
+    assertThat(this.online && !this.writeOk, 'device ', this.type, ' not being swapped off');
+    assertThat(
       this.inuse === 0,
-      () => `device ${this.type} swapped off with ${this.inuse} slots in use`,
+      'device ',
+      this.type,
+      ' swapped off with ',
+      this.inuse,
+      ' slots in use',
     );
-    assert(this.store?.writtenSlots === 0, () => `device ${this.type} swapped off with data`);
+    assertThat(this.store?.writtenSlots === 0, 'device ', this.type, ' swapped off with data');
     this.used = new Uint32Array(0);
     this.bad = new Uint32Array(0);
     this.store = null;
@@ -87,8 +91,8 @@ export class BitmapDevice {
 
   /** Allocates an aligned run of 2^order free slots, next-fit; returns its offset or -1. */
   alloc(order: number): number {
-    assert(this.online && this.writeOk, () => `allocation on device ${this.type} not write-ok`);
-    const nr = 2 ** order;
+    assertThat(this.online && this.writeOk, 'allocation on device ', this.type, ' not write-ok');
+    const nr = 1 << order;
     const slots = this.config.slots;
     const runs = Math.floor(slots / nr);
     const first = Math.floor(this.cursor / nr) % Math.max(runs, 1);
@@ -106,10 +110,16 @@ export class BitmapDevice {
 
   /** Allocates the run [slot, slot+nr), which is free (a planned allocation). */
   allocAt(slot: number, nr: number): void {
-    assert(this.online && this.writeOk, () => `allocation on device ${this.type} not write-ok`);
-    assert(
+    assertThat(this.online && this.writeOk, 'allocation on device ', this.type, ' not write-ok');
+    assertThat(
       this.steps.runIsFree(this, slot, nr),
-      () => `run ${slot}+${nr} of device ${this.type} not free`,
+      'run ',
+      slot,
+      '+',
+      nr,
+      ' of device ',
+      this.type,
+      ' not free',
     );
     for (let i = slot; i < slot + nr; i++) setBit(this.used, i);
     this.inuse += nr;
@@ -123,9 +133,9 @@ export class BitmapDevice {
 
   /** Frees `nr` allocated slots from `slot` and drops their data. */
   free(slot: number, nr: number): void {
-    assert(nr >= 1 && slot > 0 && slot + nr <= this.config.slots, () => `free of ${nr} at ${slot}`);
+    assertThat(nr >= 1 && slot > 0 && slot + nr <= this.config.slots, 'free of ', nr, ' at ', slot);
     for (let i = slot; i < slot + nr; i++) {
-      assert(testBit(this.used, i), () => `free of unallocated slot ${i} of device ${this.type}`);
+      assertThat(testBit(this.used, i), 'free of unallocated slot ', i, ' of device ', this.type);
       this.store?.discard(i);
     }
     this.steps.clearUsed(this, slot, nr);
@@ -135,18 +145,18 @@ export class BitmapDevice {
   }
 
   isUsed(slot: number): boolean {
-    assert(slot >= 0 && slot < this.config.slots, () => `slot ${slot}`);
+    assertThat(slot >= 0 && slot < this.config.slots, 'slot ', slot);
     return testBit(this.used, slot);
   }
 
   isBad(slot: number): boolean {
-    assert(slot >= 0 && slot < this.config.slots, () => `slot ${slot}`);
+    assertThat(slot >= 0 && slot < this.config.slots, 'slot ', slot);
     return testBit(this.bad, slot);
   }
 
   /** Whether an aligned run of 2^order free slots exists (for ENOSPC audits). */
   hasFreeRun(order: number): boolean {
-    const nr = 2 ** order;
+    const nr = 1 << order;
     for (let slot = 0; slot + nr <= this.config.slots; slot += nr) {
       if (this.steps.runIsFree(this, slot, nr)) return true;
     }
@@ -170,18 +180,18 @@ export const bitmapDeviceSteps: BitmapDeviceSteps = { runIsFree, clearUsed };
 
 function setBit(bits: Uint32Array, i: number): void {
   const word = bits[i >>> 5];
-  assert(word !== undefined, () => `bit ${i} outside bitmap`);
+  assertThat(word !== undefined, 'bit ', i, ' outside bitmap');
   bits[i >>> 5] = (word | (1 << (i & 31))) >>> 0;
 }
 
 export function clearBit(bits: Uint32Array, i: number): void {
   const word = bits[i >>> 5];
-  assert(word !== undefined, () => `bit ${i} outside bitmap`);
+  assertThat(word !== undefined, 'bit ', i, ' outside bitmap');
   bits[i >>> 5] = (word & ~(1 << (i & 31))) >>> 0;
 }
 
 export function testBit(bits: Uint32Array, i: number): boolean {
   const word = bits[i >>> 5];
-  assert(word !== undefined, () => `bit ${i} outside bitmap`);
+  assertThat(word !== undefined, 'bit ', i, ' outside bitmap');
   return ((word >>> (i & 31)) & 1) === 1;
 }

@@ -7,7 +7,7 @@
  *
  * Not covered here: which slot an entry uses (swap tables, bitmaps).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 
 export class BlockStore {
   private readonly data: Float64Array;
@@ -15,7 +15,7 @@ export class BlockStore {
   private writtenCount = 0;
 
   constructor(slots: number) {
-    assert(Number.isInteger(slots) && slots >= 2, () => `block store of ${slots} slots`);
+    assertThat(Number.isInteger(slots) && slots >= 2, 'block store of ', slots, ' slots');
     this.data = new Float64Array(slots);
     this.written = new Uint8Array(slots);
   }
@@ -23,7 +23,7 @@ export class BlockStore {
   /** Writes `content` to `slot` (__swap_writepage()). */
   write(slot: number, content: number): void {
     this.check(slot);
-    assert(Number.isFinite(content), () => `content ${content}`);
+    assertThat(Number.isFinite(content), 'content ', content);
     if (this.written[slot] === 0) this.writtenCount++;
     this.written[slot] = 1;
     this.data[slot] = content;
@@ -32,7 +32,7 @@ export class BlockStore {
   /** Reads `slot`, which must hold data (swap_read_folio()). */
   read(slot: number): number {
     this.check(slot);
-    assert(this.written[slot] === 1, () => `read of unwritten slot ${slot}`);
+    assertThat(this.written[slot] === 1, 'read of unwritten slot ', slot);
     return this.data[slot] ?? 0;
   }
 
@@ -62,7 +62,7 @@ export class BlockStore {
   }
 
   private check(slot: number): void {
-    assert(Number.isInteger(slot), () => `slot ${slot}`);
-    assert(slot > 0 && slot < this.data.length, () => `slot ${slot} outside the device`);
+    assertThat(Number.isInteger(slot), 'slot ', slot);
+    assertThat(slot > 0 && slot < this.data.length, 'slot ', slot, ' outside the device');
   }
 }

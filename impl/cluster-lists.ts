@@ -11,9 +11,30 @@
  *
  * Not covered here: the allocation scan (impl/table-device.ts, impl/virtual-space.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import type { ClusterFlag, SwapCluster } from './cluster.ts';
-import type { Marks } from './marks.ts';
+import { mark, type MarkId, type Marks } from './marks.ts';
+
+/** The flags that name a list. */
+type ListFlag = Exclude<ClusterFlag, 'none' | 'dead'>;
+
+/** The mark of a move onto each list, for the clusters of a device or of the virtual space. */
+const moveMarks = {
+  cluster: {
+    free: mark['cluster-list-free'],
+    nonfull: mark['cluster-list-nonfull'],
+    frag: mark['cluster-list-frag'],
+    full: mark['cluster-list-full'],
+    discard: mark['cluster-list-discard'],
+  },
+  vcluster: {
+    free: mark['vcluster-list-free'],
+    nonfull: mark['vcluster-list-nonfull'],
+    frag: mark['vcluster-list-frag'],
+    full: mark['vcluster-list-full'],
+    discard: mark['vcluster-list-discard'],
+  },
+} as const satisfies Record<string, Readonly<Record<ListFlag, MarkId>>>;
 
 export class ClusterLists<C extends SwapCluster> {
   readonly free = new Set<C>();
@@ -22,17 +43,16 @@ export class ClusterLists<C extends SwapCluster> {
   readonly full = new Set<C>();
   readonly discard = new Set<C>();
   private readonly marks: Marks;
-  private readonly prefix: string;
+  private readonly moveMarks: Readonly<Record<ListFlag, MarkId>>;
 
-  constructor(orders: number, marks: Marks, prefix: string) {
-    assert(Number.isInteger(orders) && orders >= 1, () => `orders ${orders}`);
-    assert(prefix.length > 0);
+  constructor(orders: number, marks: Marks, prefix: keyof typeof moveMarks) {
+    assertThat(Number.isInteger(orders) && orders >= 1, 'orders ', orders);
     for (let order = 0; order < orders; order++) {
       this.nonfull.push(new Set());
       this.frag.push(new Set());
     }
     this.marks = marks;
-    this.prefix = prefix;
+    this.moveMarks = moveMarks[prefix];
   }
 
   /** The list a flag names; `none` and `dead` are off-list. */
@@ -58,14 +78,15 @@ export class ClusterLists<C extends SwapCluster> {
   move(ci: C, flag: ClusterFlag): void {
     const before = this.listOf(ci.flags, ci.order);
     if (before !== null) {
-      assert(before.delete(ci), () => `cluster ${ci.id} missing from its ${ci.flags} list`);
+      assertThat(before.delete(ci), 'cluster ', ci.id, ' missing from its ', ci.flags, ' list');
     }
     ci.flags = flag;
     const after = this.listOf(flag, ci.order);
     if (after !== null) {
       assert(!after.has(ci));
       after.add(ci);
-      this.marks.hit(`${this.prefix}-list-${flag}`);
+      // listOf() found a list, so `flag` names one.
+      this.marks.hit(this.moveMarks[flag as ListFlag]);
     }
   }
 
@@ -80,7 +101,7 @@ export class ClusterLists<C extends SwapCluster> {
       'isolate from a foreign list',
     );
     for (const ci of list) {
-      assert(this.listOf(ci.flags, ci.order) === list, () => `cluster ${ci.id} on the wrong list`);
+      assertThat(this.listOf(ci.flags, ci.order) === list, 'cluster ', ci.id, ' on the wrong list');
       this.move(ci, 'none');
       return ci;
     }
@@ -103,7 +124,7 @@ export class ClusterLists<C extends SwapCluster> {
 
   /** After freeing slots of `ci` (partial_free_cluster() / free_cluster()). */
   relocateAfterFree(ci: C, discard: boolean): void {
-    assert(ci.count < ci.slots, () => `cluster ${ci.id} full after a free`);
+    assertThat(ci.count < ci.slots, 'cluster ', ci.id, ' full after a free');
     if (ci.flags === 'discard' || ci.flags === 'none') return;
     if (ci.count === 0) {
       this.move(ci, discard ? 'discard' : 'free');
@@ -123,7 +144,7 @@ export class ClusterLists<C extends SwapCluster> {
 
   private at(lists: Set<C>[], order: number): Set<C> {
     const list = lists[order];
-    assert(list !== undefined, () => `no list for order ${order}`);
+    assertThat(list !== undefined, 'no list for order ', order);
     return list;
   }
 }

@@ -10,7 +10,7 @@
  * Not covered here: list membership transitions (impl/cluster-lists.ts) and counting
  * (impl/swap-count.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import { costs } from './cost-counters.ts';
 
 /**
@@ -46,54 +46,56 @@ export class SwapCluster {
   extendUsed = 0;
 
   constructor(id: number, slots: number) {
-    assert(Number.isInteger(id) && id >= 0, () => `cluster id ${id}`);
-    assert(Number.isInteger(slots) && slots >= 2, () => `cluster slots ${slots}`);
+    assertThat(Number.isInteger(id) && id >= 0, 'cluster id ', id);
+    assertThat(Number.isInteger(slots) && slots >= 2, 'cluster slots ', slots);
     this.id = id;
     this.slots = slots;
   }
 
   /** The table, asserting that it exists (a cluster with used slots has one). */
   tableOf(): Uint32Array {
-    assert(this.table !== null, () => `cluster ${this.id} has no swap table`);
+    assertThat(this.table !== null, 'cluster ', this.id, ' has no swap table');
     assert(this.table.length === this.slots);
     return this.table;
   }
 
   /** Word at `slot`; a cluster without a table reads as all NULL (swap_table_get()). */
   word(slot: number): number {
-    assert(slot >= 0 && slot < this.slots, () => `slot ${slot} outside cluster ${this.id}`);
+    assertThat(slot >= 0 && slot < this.slots, 'slot ', slot, ' outside cluster ', this.id);
     costs.tableReads++;
     return this.table === null ? 0 : (this.table[slot] ?? 0);
   }
 
   /** Allocates the table for a cluster leaving the free list (swap_cluster_alloc_table()). */
   allocTable(): void {
-    assert(this.table === null, () => `cluster ${this.id} already has a table`);
-    assert(this.count === 0, () => `cluster ${this.id} is not empty`);
+    assertThat(this.table === null, 'cluster ', this.id, ' already has a table');
+    assertThat(this.count === 0, 'cluster ', this.id, ' is not empty');
     this.table = new Uint32Array(this.slots);
   }
 
   /** Allocates the memcg table of a cluster that has a swap table (swap_cluster_alloc_table()
    * with CONFIG_MEMCG, or the RFC v2 deferred allocation). */
   allocMemcgTable(): void {
-    assert(this.table !== null, () => `cluster ${this.id} has no swap table for a memcg table`);
-    assert(this.memcgTable === null, () => `cluster ${this.id} already has a memcg table`);
+    assertThat(this.table !== null, 'cluster ', this.id, ' has no swap table for a memcg table');
+    assertThat(this.memcgTable === null, 'cluster ', this.id, ' already has a memcg table');
     this.memcgTable = new Uint16Array(this.slots);
   }
 
   /** The memcg id recorded at `slot` (lookup_swap_cgroup_id()); none without a table. */
   memcgId(slot: number): number {
-    assert(slot >= 0 && slot < this.slots, () => `slot ${slot} outside cluster ${this.id}`);
+    assertThat(slot >= 0 && slot < this.slots, 'slot ', slot, ' outside cluster ', this.id);
     return this.memcgTable === null ? 0 : (this.memcgTable[slot] ?? 0);
   }
 
   /** Frees the table of an empty cluster (__free_cluster()), its memcg table with it. */
   freeTable(): void {
-    assert(this.count === 0, () => `cluster ${this.id} freed with count ${this.count}`);
-    assert(this.extend === null, () => `cluster ${this.id} freed with an extend table`);
-    assert(
+    assertThat(this.count === 0, 'cluster ', this.id, ' freed with count ', this.count);
+    assertThat(this.extend === null, 'cluster ', this.id, ' freed with an extend table');
+    assertThat(
       this.memcgTable?.every((id) => id === 0) ?? true,
-      () => `cluster ${this.id} freed with memcg ids`,
+      'cluster ',
+      this.id,
+      ' freed with memcg ids',
     );
     this.table = null;
     this.memcgTable = null;

@@ -5,7 +5,7 @@
  *
  * Not covered here: what each knob changes in the code (impl/swap-state.ts names the modules).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import type { Config } from '../lib/config.ts';
 import type { Knobs, SwapSystem, SystemFactory } from '../lib/system.ts';
 import { mutants } from './mutants.ts';
@@ -26,7 +26,7 @@ export function createKernelSystem(
   );
   if (mutant === undefined) return new KernelSwapSystem(config, knobs);
   const variant = Object.hasOwn(mutants, mutant) ? mutants[mutant] : undefined;
-  assert(variant !== undefined, () => `unknown mutant '${mutant}'`);
+  assertThat(variant !== undefined, "unknown mutant '", mutant, "'");
   return new KernelSwapSystem(config, knobs, variant);
 }
 

@@ -14,7 +14,7 @@
  *
  * Not covered here: where an entry's state lives (swap tables, impl/swap-table-word.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import { configLimits } from '../lib/config.ts';
 
 export const ENTRY_OFFSET_BITS = 20;
@@ -23,6 +23,8 @@ export const ENTRY_TYPE_BITS = 5; // MAX_SWAPFILES_SHIFT
 export const ENTRY_TYPE_SHIFT = ENTRY_OFFSET_BITS;
 export const ENTRY_TYPE_MAX = 2 ** ENTRY_TYPE_BITS - 1;
 export const ENTRY_BITS = ENTRY_TYPE_BITS + ENTRY_OFFSET_BITS;
+/** Every entry value is below it. */
+export const ENTRY_VALUE_LIMIT = 2 ** ENTRY_BITS;
 /** The swap type of the virtual swap space. */
 export const VSWAP_TYPE = ENTRY_TYPE_MAX;
 
@@ -35,10 +37,11 @@ assert(ENTRY_BITS <= 30);
 // Helpers for casting (type, offset) into an entry value.
 
 export function swpEntry(type: number, offset: number): number {
-  assert(Number.isInteger(type) && type >= 0 && type <= ENTRY_TYPE_MAX, () => `swap type ${type}`);
-  assert(
+  assertThat(Number.isInteger(type) && type >= 0 && type <= ENTRY_TYPE_MAX, 'swap type ', type);
+  assertThat(
     Number.isInteger(offset) && offset >= 0 && offset <= ENTRY_OFFSET_MAX,
-    () => `offset ${offset}`,
+    'offset ',
+    offset,
   );
   return ((type << ENTRY_TYPE_SHIFT) | offset) >>> 0; // include/linux/swapops.h: swp_entry()
 }
@@ -46,31 +49,31 @@ export function swpEntry(type: number, offset: number): number {
 // Helpers for entry value type checking.
 
 export function entryIsValid(value: number): boolean {
-  return Number.isInteger(value) && value > 0 && value < 2 ** ENTRY_BITS;
+  return Number.isInteger(value) && value > 0 && value < ENTRY_VALUE_LIMIT;
 }
 
 export function entryIsVirtual(value: number): boolean {
-  assert(entryIsValid(value), () => `entry value ${value}`);
+  assertThat(entryIsValid(value), 'entry value ', value);
   return swpType(value) === VSWAP_TYPE; // mm/vswap.h: swap_is_vswap()
 }
 
 // Helpers for retrieving information from an entry value.
 
 export function swpType(value: number): number {
-  assert(Number.isInteger(value) && value >= 0, () => `entry value ${value}`);
-  assert(value < 2 ** ENTRY_BITS, () => `entry value ${value} too wide`);
+  assertThat(Number.isInteger(value) && value >= 0, 'entry value ', value);
+  assertThat(value < ENTRY_VALUE_LIMIT, 'entry value ', value, ' too wide');
   return value >>> ENTRY_TYPE_SHIFT; // include/linux/swapops.h: swp_type()
 }
 
 export function swpOffset(value: number): number {
-  assert(Number.isInteger(value) && value >= 0, () => `entry value ${value}`);
-  assert(value < 2 ** ENTRY_BITS, () => `entry value ${value} too wide`);
+  assertThat(Number.isInteger(value) && value >= 0, 'entry value ', value);
+  assertThat(value < ENTRY_VALUE_LIMIT, 'entry value ', value, ' too wide');
   return value & ENTRY_OFFSET_MAX; // include/linux/swapops.h: swp_offset()
 }
 
 /** `swp(1:37)` for a physical entry, `vswap(205)` for a virtual one. */
 export function formatEntryValue(value: number): string {
-  assert(Number.isInteger(value), () => `entry value ${value}`);
+  assertThat(Number.isInteger(value), 'entry value ', value);
   if (!entryIsValid(value)) return `invalid(${value})`;
   const type = swpType(value);
   const offset = swpOffset(value);

@@ -9,8 +9,8 @@
  * Not covered here: the swap table words that bind a folio to its entries
  * (impl/swap-state.ts).
  */
-import { assert } from '../lib/assert.ts';
-import { HOLDER_PFN_MAX } from './holder-word.ts';
+import { assert, assertThat } from '../lib/assert.ts';
+import { HOLDER_PAGE_BITS, HOLDER_PFN_MAX } from './holder-word.ts';
 import { memcgIdIsRecorded } from './memcg.ts';
 
 export interface Folio {
@@ -35,7 +35,13 @@ export interface Folio {
 export class FolioTable {
   /** The next PFN to hand out. */
   nextPfn = 1;
-  private readonly folios = new Map<number, Folio>();
+  /**
+   * mem_map: the folio of each PFN handed out, undefined once freed (pfn_folio()). PFNs are
+   * never reused, so the array only grows, one slot per folio ever allocated; slot 0 is no PFN.
+   */
+  private readonly byPfn: (Folio | undefined)[] = [undefined];
+  /** Live folios. */
+  private live = 0;
 
   /**
    * Allocates a folio of `pages.length` = 2^order pages, not mapped and not cached, charged to
@@ -43,12 +49,24 @@ export class FolioTable {
    * of a read from swap: the id recorded for the entry).
    */
   alloc(order: number, pages: number[], dirty: boolean, memcg: number): Folio {
-    assert(Number.isInteger(order) && order >= 0, () => `folio order ${order}`);
-    assert(pages.length === 2 ** order, () => `folio of order ${order} with ${pages.length} pages`);
+    // A page of the folio is named by a holder word's page field.
+    assertThat(
+      Number.isInteger(order) && order >= 0 && order <= HOLDER_PAGE_BITS,
+      'folio order ',
+      order,
+    );
+    assertThat(
+      pages.length === 1 << order,
+      'folio of order ',
+      order,
+      ' with ',
+      pages.length,
+      ' pages',
+    );
     assert(this.nextPfn <= HOLDER_PFN_MAX, 'PFN space exhausted');
-    assert(memcgIdIsRecorded(memcg), () => `folio charged to no memcg (id ${memcg})`);
+    assertThat(memcgIdIsRecorded(memcg), 'folio charged to no memcg (id ', memcg, ')');
     const folio: Folio = {
-      pfn: this.nextPfn++,
+      pfn: this.nextPfn++, // the index of its slot in byPfn
       order,
       pages,
       dirty,
@@ -58,43 +76,47 @@ export class FolioTable {
       pageMaps: new Array<number>(pages.length).fill(0),
       mappers: new Set(),
     };
-    this.folios.set(folio.pfn, folio);
+    this.byPfn.push(folio);
+    this.live++;
     return folio;
   }
 
   /** The live folio `pfn`, or undefined. */
   get(pfn: number): Folio | undefined {
-    const folio = Number.isInteger(pfn) ? this.folios.get(pfn) : undefined;
-    assert(folio === undefined || folio.pfn === pfn, () => `folio table slot ${pfn} corrupt`);
+    const folio = Number.isInteger(pfn) ? this.byPfn[pfn] : undefined;
+    assertThat(folio === undefined || folio.pfn === pfn, 'folio table slot ', pfn, ' corrupt');
     return folio;
   }
 
   /** The live folio `pfn`, asserting it exists. */
   of(pfn: number): Folio {
-    const folio = this.folios.get(pfn);
-    assert(folio !== undefined, () => `folio ${pfn} is not live`);
+    const folio = this.byPfn[pfn];
+    assertThat(folio !== undefined, 'folio ', pfn, ' is not live');
     assert(folio.pfn === pfn);
     return folio;
   }
 
   /** Frees `folio` when nothing holds it any more (folio_put() of the last reference). */
   freeIfUnused(folio: Folio): boolean {
-    assert(this.folios.get(folio.pfn) === folio, () => `folio ${folio.pfn} freed twice`);
+    assertThat(this.byPfn[folio.pfn] === folio, 'folio ', folio.pfn, ' freed twice');
     if (folio.mappers.size > 0 || folio.swapcache) return false;
-    assert(
+    assertThat(
       folio.pageMaps.every((n) => n === 0),
-      () => `folio ${folio.pfn} has stray map counts`,
+      'folio ',
+      folio.pfn,
+      ' has stray map counts',
     );
-    this.folios.delete(folio.pfn);
+    this.byPfn[folio.pfn] = undefined;
+    this.live--;
     return true;
   }
 
   get size(): number {
-    return this.folios.size;
+    return this.live;
   }
 
   /** Every live folio in PFN order. */
   all(): Folio[] {
-    return [...this.folios.values()].sort((a, b) => a.pfn - b.pfn);
+    return this.byPfn.filter((folio) => folio !== undefined);
   }
 }

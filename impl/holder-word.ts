@@ -17,7 +17,7 @@
  *
  * Not covered here: the folio a PFN names (impl/folio-table.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import { configLimits } from '../lib/config.ts';
 import { ENTRY_BITS, entryIsValid } from './entry-value.ts';
 
@@ -35,6 +35,8 @@ export const HOLDER_PAGE_BITS = 9;
 export const HOLDER_PAGE_SHIFT = HOLDER_PRESENT_MARK_BITS + HOLDER_EXCLUSIVE_BITS;
 export const HOLDER_PAGE_MAX = 2 ** HOLDER_PAGE_BITS - 1;
 export const HOLDER_PFN_SHIFT = HOLDER_PAGE_SHIFT + HOLDER_PAGE_BITS;
+/** 1 << HOLDER_PFN_SHIFT as a multiplier: the PFN field reaches bit 31, past a 32-bit shift. */
+export const HOLDER_PFN_UNIT = 2 ** HOLDER_PFN_SHIFT;
 export const HOLDER_PFN_BITS = 32 - HOLDER_PFN_SHIFT;
 export const HOLDER_PFN_MAX = 2 ** HOLDER_PFN_BITS - 1;
 export const HOLDER_ENTRY_SHIFT = HOLDER_SWAP_MARK_BITS + HOLDER_EXCLUSIVE_BITS;
@@ -54,16 +56,14 @@ assert(HOLDER_SWP_EXCLUSIVE < 1 << HOLDER_ENTRY_SHIFT && (HOLDER_SWP_EXCLUSIVE &
 // Helpers for casting a page or an entry into a holder word.
 
 export function presentToHolderWord(pfn: number, page: number, exclusive: boolean): number {
-  assert(Number.isInteger(pfn) && pfn > 0 && pfn <= HOLDER_PFN_MAX, () => `pfn ${pfn}`);
-  assert(Number.isInteger(page) && page >= 0 && page <= HOLDER_PAGE_MAX, () => `page ${page}`);
+  assertThat(Number.isInteger(pfn) && pfn > 0 && pfn <= HOLDER_PFN_MAX, 'pfn ', pfn);
+  assertThat(Number.isInteger(page) && page >= 0 && page <= HOLDER_PAGE_MAX, 'page ', page);
   const x = exclusive ? HOLDER_PRESENT_EXCLUSIVE : 0;
-  return (
-    (pfn * 2 ** HOLDER_PFN_SHIFT + (page << HOLDER_PAGE_SHIFT) + x + HOLDER_PRESENT_MARK) >>> 0
-  );
+  return (pfn * HOLDER_PFN_UNIT + (page << HOLDER_PAGE_SHIFT) + x + HOLDER_PRESENT_MARK) >>> 0;
 }
 
 export function swapToHolderWord(entry: number, exclusive: boolean): number {
-  assert(entryIsValid(entry), () => `entry value ${entry}`);
+  assertThat(entryIsValid(entry), 'entry value ', entry);
   assert(entry > 0);
   const x = exclusive ? HOLDER_SWP_EXCLUSIVE : 0;
   return ((entry << HOLDER_ENTRY_SHIFT) | x | HOLDER_SWAP_MARK) >>> 0; // swp_entry_to_pte()
@@ -86,43 +86,43 @@ export function holderIsSwap(word: number): boolean {
 // Helpers for retrieving a page, an entry or the exclusive bit from a holder word.
 
 export function holderToPfn(word: number): number {
-  assert(holderIsPresent(word), () => `holder word ${word} is not present`);
+  assertThat(holderIsPresent(word), 'holder word ', word, ' is not present');
   assert(!holderIsSwap(word));
-  return Math.floor(word / 2 ** HOLDER_PFN_SHIFT); // pte_pfn()
+  return Math.floor(word / HOLDER_PFN_UNIT); // pte_pfn()
 }
 
 export function holderToPage(word: number): number {
-  assert(holderIsPresent(word), () => `holder word ${word} is not present`);
+  assertThat(holderIsPresent(word), 'holder word ', word, ' is not present');
   assert(!holderIsEmpty(word));
   return (word >>> HOLDER_PAGE_SHIFT) & HOLDER_PAGE_MAX;
 }
 
 export function holderToEntry(word: number): number {
-  assert(holderIsSwap(word), () => `holder word ${word} is not a swap PTE`);
+  assertThat(holderIsSwap(word), 'holder word ', word, ' is not a swap PTE');
   assert(!holderIsPresent(word));
   return word >>> HOLDER_ENTRY_SHIFT; // pte_to_swp_entry()
 }
 
 /** The mapping of a present holder is exclusive (PageAnonExclusive). */
 export function holderIsExclusive(word: number): boolean {
-  assert(holderIsPresent(word), () => `holder word ${word} is not present`);
+  assertThat(holderIsPresent(word), 'holder word ', word, ' is not present');
   return (word & HOLDER_PRESENT_EXCLUSIVE) !== 0;
 }
 
 /** The swap PTE's exclusive bit (pte_swp_exclusive()). */
 export function holderSwpExclusive(word: number): boolean {
-  assert(holderIsSwap(word), () => `holder word ${word} is not a swap PTE`);
+  assertThat(holderIsSwap(word), 'holder word ', word, ' is not a swap PTE');
   return (word & HOLDER_SWP_EXCLUSIVE) !== 0;
 }
 
 /** A present holder word with its exclusive bit set or cleared. */
 export function holderWithExclusive(word: number, exclusive: boolean): number {
-  assert(holderIsPresent(word), () => `holder word ${word} is not present`);
+  assertThat(holderIsPresent(word), 'holder word ', word, ' is not present');
   return (exclusive ? word | HOLDER_PRESENT_EXCLUSIVE : word & ~HOLDER_PRESENT_EXCLUSIVE) >>> 0;
 }
 
 /** A swap holder word with its exclusive bit cleared (pte_swp_clear_exclusive()). */
 export function holderSwpClearExclusive(word: number): number {
-  assert(holderIsSwap(word), () => `holder word ${word} is not a swap PTE`);
+  assertThat(holderIsSwap(word), 'holder word ', word, ' is not a swap PTE');
   return (word & ~HOLDER_SWP_EXCLUSIVE) >>> 0;
 }

@@ -17,11 +17,11 @@
  *
  * Not covered here: the index itself (impl/virtual-space.ts).
  */
-import { assert, unreachable } from '../lib/assert.ts';
+import { assertThat, unreachable } from '../lib/assert.ts';
 import type { Knobs } from '../lib/system.ts';
 import type { VirtualCluster } from './cluster.ts';
 import { costs } from './cost-counters.ts';
-import type { Marks } from './marks.ts';
+import { mark, type Marks } from './marks.ts';
 
 export type ClusterLoad = (id: number) => VirtualCluster | undefined;
 
@@ -50,8 +50,8 @@ export class LookupCache {
     marks: Marks,
     steps: LookupCacheSteps = lookupCacheSteps,
   ) {
-    assert(cpus >= 1, () => `cpus ${cpus}`);
-    assert(mode === 'off' || mode === 'pinned' || mode === 'validated', () => `mode ${mode}`);
+    assertThat(cpus >= 1, 'cpus ', cpus);
+    assertThat(mode === 'off' || mode === 'pinned' || mode === 'validated', 'mode ', mode);
     this.mode = mode;
     this.cached = new Array<VirtualCluster | null>(cpus).fill(null);
     this.marks = marks;
@@ -60,8 +60,8 @@ export class LookupCache {
 
   /** Looks up cluster `id` for an operation on `cpu`, updating that CPU's cache. */
   lookup(cpu: number, id: number, load: ClusterLoad): VirtualCluster | undefined {
-    assert(cpu >= 0 && cpu < this.cached.length, () => `cpu ${cpu}`);
-    assert(Number.isInteger(id) && id >= 0, () => `cluster id ${id}`);
+    assertThat(cpu >= 0 && cpu < this.cached.length, 'cpu ', cpu);
+    assertThat(Number.isInteger(id) && id >= 0, 'cluster id ', id);
     switch (this.mode) {
       case 'off':
         return load(id);
@@ -76,9 +76,9 @@ export class LookupCache {
 
   /** Looks up cluster `id` as `cpu` would, without changing the cache (observe()). */
   peek(cpu: number, id: number, load: ClusterLoad): VirtualCluster | undefined {
-    assert(cpu >= 0 && cpu < this.cached.length, () => `cpu ${cpu}`);
+    assertThat(cpu >= 0 && cpu < this.cached.length, 'cpu ', cpu);
     const cached = this.cached[cpu] ?? null;
-    assert(cached === null || this.mode !== 'off', () => `cpu ${cpu} caches with the cache off`);
+    assertThat(cached === null || this.mode !== 'off', 'cpu ', cpu, ' caches with the cache off');
     if (this.mode === 'off' || cached === null || cached.id !== id) return load(id);
     if (this.mode === 'validated' && !this.steps.validatedHitLive(cached)) return load(id);
     return cached;
@@ -90,15 +90,15 @@ export class LookupCache {
     for (let cpu = 0; cpu < this.cached.length; cpu++) {
       if (this.cached[cpu] !== ci) continue;
       this.release(cpu);
-      this.marks.hit('lookup-cache-invalidate-empty');
+      this.marks.hit(mark['lookup-cache-invalidate-empty']);
       costs.lookupCacheInvalidations++;
     }
-    assert(ci.pins === 0, () => `cluster ${ci.id} still pinned ${ci.pins} times`);
+    assertThat(ci.pins === 0, 'cluster ', ci.id, ' still pinned ', ci.pins, ' times');
   }
 
   /** The cluster cached by `cpu`, for audits. */
   cachedOf(cpu: number): VirtualCluster | null {
-    assert(cpu >= 0 && cpu < this.cached.length, () => `cpu ${cpu}`);
+    assertThat(cpu >= 0 && cpu < this.cached.length, 'cpu ', cpu);
     return this.cached[cpu] ?? null;
   }
 
@@ -109,21 +109,21 @@ export class LookupCache {
   private lookupPinned(cpu: number, id: number, load: ClusterLoad): VirtualCluster | undefined {
     const cached = this.cached[cpu] ?? null;
     if (cached !== null && cached.id === id) {
-      assert(!cached.dead, () => `pinned cluster ${id} on cpu ${cpu} is DEAD`);
-      this.marks.hit('lookup-cache-hit');
+      assertThat(!cached.dead, 'pinned cluster ', id, ' on cpu ', cpu, ' is DEAD');
+      this.marks.hit(mark['lookup-cache-hit']);
       costs.lookupCacheHits++;
       return cached;
     }
-    this.marks.hit('lookup-cache-miss');
+    this.marks.hit(mark['lookup-cache-miss']);
     costs.lookupCacheMisses++;
     if (cached !== null) {
       this.release(cpu);
-      this.marks.hit('lookup-cache-invalidate-switch');
+      this.marks.hit(mark['lookup-cache-invalidate-switch']);
       costs.lookupCacheInvalidations++;
     }
     const ci = load(id);
     if (ci !== undefined) {
-      assert(!ci.dead, () => `index returned DEAD cluster ${id}`);
+      assertThat(!ci.dead, 'index returned DEAD cluster ', id);
       ci.pins++;
       this.cached[cpu] = ci;
     }
@@ -134,14 +134,14 @@ export class LookupCache {
     const cached = this.cached[cpu] ?? null;
     if (cached !== null && cached.id === id) {
       if (this.steps.validatedHitLive(cached)) {
-        this.marks.hit('lookup-cache-hit');
+        this.marks.hit(mark['lookup-cache-hit']);
         costs.lookupCacheHits++;
         return cached;
       }
-      this.marks.hit('lookup-cache-stale-rejected');
+      this.marks.hit(mark['lookup-cache-stale-rejected']);
       costs.lookupCacheInvalidations++;
     }
-    this.marks.hit('lookup-cache-miss');
+    this.marks.hit(mark['lookup-cache-miss']);
     costs.lookupCacheMisses++;
     const ci = load(id);
     this.cached[cpu] = ci ?? null;
@@ -150,8 +150,8 @@ export class LookupCache {
 
   private release(cpu: number): void {
     const cached = this.cached[cpu] ?? null;
-    assert(cached !== null, () => `cpu ${cpu} caches nothing`);
-    assert(cached.pins > 0, () => `cluster ${cached.id} pin underflow`);
+    assertThat(cached !== null, 'cpu ', cpu, ' caches nothing');
+    assertThat(cached.pins > 0, 'cluster ', cached.id, ' pin underflow');
     cached.pins--;
     this.cached[cpu] = null;
   }

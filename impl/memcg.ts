@@ -30,7 +30,7 @@
  * impl/ops-swap-in.ts, impl/swap-state.ts), the audit that recounts the charges from the
  * memcg tables (impl/audit.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import { configLimits, memcgOfHolder, type Config } from '../lib/config.ts';
 
 export const MEMCG_ID_BITS = 16;
@@ -54,9 +54,10 @@ assert(MEMCG_ID_BITS === 8 * Uint16Array.BYTES_PER_ELEMENT);
 /** The id of memcg `index` of Config.memcgs, or of the root for null. */
 export function memcgToId(index: number | null): number {
   if (index === null) return MEMCG_ID_ROOT;
-  assert(
+  assertThat(
     Number.isInteger(index) && index >= 0 && index < configLimits.memcgsMax,
-    () => `memcg ${index}`,
+    'memcg ',
+    index,
   );
   return MEMCG_ID_FIRST + index;
 }
@@ -81,7 +82,7 @@ export function memcgIdIsRoot(id: number): boolean {
 /** The index into Config.memcgs of a recorded id, or null for the root. */
 export function memcgIdToIndex(id: number): number | null {
   assert(memcgIdIsRecorded(id), 'no memcg recorded');
-  assert(Number.isInteger(id) && id <= MEMCG_ID_MAX, () => `memcg id ${id}`);
+  assertThat(Number.isInteger(id) && id <= MEMCG_ID_MAX, 'memcg id ', id);
   return memcgIdIsRoot(id) ? null : id - MEMCG_ID_FIRST;
 }
 
@@ -99,7 +100,7 @@ export class MemcgSwapCounters {
 
   constructor(config: Config) {
     const memcgs = config.memcgs ?? [];
-    assert(memcgs.length <= configLimits.memcgsMax, () => `${memcgs.length} memcgs`);
+    assertThat(memcgs.length <= configLimits.memcgsMax, memcgs.length, ' memcgs');
     this.usage = memcgs.map(() => 0);
     this.max = memcgs.map((memcg) => memcg.swapMax);
     this.ids = MEMCG_ID_FIRST + memcgs.length;
@@ -118,14 +119,14 @@ export class MemcgSwapCounters {
   /** memory.swap.current of memcg `index`, in pages. */
   current(index: number): number {
     const usage = this.usage[index];
-    assert(usage !== undefined, () => `memcg ${index}`);
+    assertThat(usage !== undefined, 'memcg ', index);
     return usage;
   }
 
   /** memory.swap.max of memcg `index`, or null for no limit. */
   limit(index: number): number | null {
     const max = this.max[index];
-    assert(max !== undefined, () => `memcg ${index}`);
+    assertThat(max !== undefined, 'memcg ', index);
     return max;
   }
 
@@ -134,8 +135,8 @@ export class MemcgSwapCounters {
    * when the usage would exceed swap.max. The root is never charged and never fails.
    */
   tryCharge(id: number, nr: number): boolean {
-    assert(this.isValid(id), () => `charge of memcg id ${id}`);
-    assert(Number.isInteger(nr) && nr >= 1, () => `charge of ${nr} pages`);
+    assertThat(this.isValid(id), 'charge of memcg id ', id);
+    assertThat(Number.isInteger(nr) && nr >= 1, 'charge of ', nr, ' pages');
     const index = memcgIdToIndex(id);
     if (index === null) return true;
     const usage = this.current(index);
@@ -147,12 +148,12 @@ export class MemcgSwapCounters {
 
   /** Uncharges `nr` pages from memcg `id` (page_counter_uncharge()); the root has nothing. */
   uncharge(id: number, nr: number): void {
-    assert(this.isValid(id), () => `uncharge of memcg id ${id}`);
-    assert(Number.isInteger(nr) && nr >= 1, () => `uncharge of ${nr} pages`);
+    assertThat(this.isValid(id), 'uncharge of memcg id ', id);
+    assertThat(Number.isInteger(nr) && nr >= 1, 'uncharge of ', nr, ' pages');
     const index = memcgIdToIndex(id);
     if (index === null) return;
     const usage = this.current(index) - nr;
-    assert(usage >= 0, () => `memcg ${index} swap usage below zero`);
+    assertThat(usage >= 0, 'memcg ', index, ' swap usage below zero');
     this.usage[index] = usage;
   }
 
@@ -161,7 +162,7 @@ export class MemcgSwapCounters {
    * half of it (`swap.high` is not modelled). The root never is.
    */
   swapFull(id: number): boolean {
-    assert(this.isValid(id), () => `memcg id ${id}`);
+    assertThat(this.isValid(id), 'memcg id ', id);
     const index = memcgIdToIndex(id);
     if (index === null) return false;
     const max = this.limit(index);

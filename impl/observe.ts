@@ -10,7 +10,7 @@
  *
  * Not covered here: white-box invariants (impl/audit.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import type {
   DeviceView,
   EntryView,
@@ -162,7 +162,7 @@ function spaces(state: SwapState): { type: number; clusters: SwapCluster[] }[] {
 function locAt(state: SwapState, ci: SwapCluster, slot: number, value: number): EntryLoc {
   if (ci instanceof VirtualCluster) return state.locOf(ci, slot);
   const loc = state.peek(value, 0);
-  assert(loc.cluster === ci && loc.slot === slot, () => `scan and lookup disagree on ${value}`);
+  assertThat(loc.cluster === ci && loc.slot === slot, 'scan and lookup disagree on ', value);
   return loc;
 }
 
@@ -187,7 +187,7 @@ function entryView(state: SwapState, loc: EntryLoc, cpu: number): EntryView {
 /** The memcg the entry's memcg table records (index into Config.memcgs, null for the root). */
 function recordedMemcg(state: SwapState, loc: EntryLoc): number | null {
   const id = state.memcgIdOf(loc);
-  assert(state.memcg.isValid(id), () => `${loc.value} records memcg id ${id}`);
+  assertThat(state.memcg.isValid(id), loc.value, ' records memcg id ', id);
   return memcgIdToIndex(id);
 }
 
@@ -201,7 +201,7 @@ function contentAt(state: SwapState, entry: number, cpu: number): number | 'lost
 
 function contentOf(state: SwapState, loc: EntryLoc): number | 'lost' {
   const word = state.word(loc);
-  assert(wordIsShadow(word) || wordIsPfn(word), () => `content of unused ${loc.value}`);
+  assertThat(wordIsShadow(word) || wordIsPfn(word), 'content of unused ', loc.value);
   if (wordIsPfn(word)) {
     const folio = state.folios.get(wordToPfn(word));
     if (folio === undefined || !folio.swapcache) return 'lost';

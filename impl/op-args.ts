@@ -5,7 +5,7 @@
  *
  * Not covered here: op-specific preconditions (each op's own file).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
 import type { Folio } from './folio-table.ts';
 import {
@@ -39,9 +39,14 @@ export function presentAt(
   if (!holderIsPresent(word)) return null;
   const folio = state.folios.of(holderToPfn(word));
   const page = holderToPage(word);
-  assert(
+  assertThat(
     page < folio.pages.length,
-    () => `holder ${holder} maps page ${page} of folio ${folio.pfn}`,
+    'holder ',
+    holder,
+    ' maps page ',
+    page,
+    ' of folio ',
+    folio.pfn,
   );
   return { folio, page };
 }
@@ -52,7 +57,7 @@ export function swapAt(state: SwapState, holder: unknown): number | null {
   const word = state.holders[holder] ?? 0;
   if (!holderIsSwap(word)) return null;
   const entry = holderToEntry(word);
-  assert(entry > 0, () => `holder ${holder} holds entry 0`);
+  assertThat(entry > 0, 'holder ', holder, ' holds entry 0');
   return entry;
 }
 

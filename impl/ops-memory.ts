@@ -9,7 +9,8 @@
  * Not covered here: ops that allocate, read or free swap (impl/ops-swap-out.ts,
  * impl/ops-swap-in.ts, impl/swapoff.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
+import { mark } from './marks.ts';
 import { costs } from './cost-counters.ts';
 import type { FaultOp, ForkOp, SetZswapOp, SplitOp, WriteOp } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
@@ -28,7 +29,7 @@ import { doWpPage } from './write-fault.ts';
 
 export function fault(state: SwapState, op: FaultOp): ImplOutcome {
   if (!isOrder(state, op.order) || !isIndex(op.holder, state.holders.length)) return EINVAL;
-  const nr = 2 ** op.order;
+  const nr = 1 << op.order;
   if (op.holder % nr !== 0 || op.holder + nr > state.holders.length) return EINVAL;
   for (let h = op.holder; h < op.holder + nr; h++) {
     if (state.holders[h] !== HOLDER_EMPTY_WORD) return EINVAL;
@@ -46,16 +47,16 @@ export function write(state: SwapState, op: WriteOp): ImplOutcome {
   const at = presentAt(state, op.holder);
   if (at === null || typeof op.value !== 'number' || !Number.isFinite(op.value)) return EINVAL;
   const { folio, page } = at;
-  assert((folio.pageMaps[page] ?? 0) >= 1, () => `holder ${op.holder} maps an unmapped page`);
+  assertThat((folio.pageMaps[page] ?? 0) >= 1, 'holder ', op.holder, ' maps an unmapped page');
   if (state.isExclusive(op.holder)) {
     // A writable PTE: no fault, and a swap-cache folio stays in the swap cache.
-    assert(folio.pageMaps[page] === 1, () => `exclusive holder ${op.holder} shares its page`);
+    assertThat(folio.pageMaps[page] === 1, 'exclusive holder ', op.holder, ' shares its page');
     folio.pages[page] = op.value;
     folio.dirty = true;
     return { errno: 'OK', how: 'in-place', freedCache: false };
   }
   const { how, freedCache } = doWpPage(state, op.holder, op.value); // handle_pte_fault()
-  if (freedCache) state.marks.hit('write-free-swap-cache');
+  if (freedCache) state.marks.hit(mark['write-free-swap-cache']);
   return { errno: 'OK', how, freedCache };
 }
 
@@ -73,7 +74,7 @@ export function fork(state: SwapState, op: ForkOp): ImplOutcome {
   if (entry === null) return EINVAL;
   const loc = state.resolve(entry);
   if (!state.dup(loc, op.failAlloc === true)) {
-    state.marks.hit('enomem-dup');
+    state.marks.hit(mark['enomem-dup']);
     return { errno: 'ENOMEM' };
   }
   state.swpClearExclusive(op.holder); // copy_nonpresent_pte(): pte_swp_clear_exclusive()
@@ -85,7 +86,7 @@ export function fork(state: SwapState, op: ForkOp): ImplOutcome {
 export function split(state: SwapState, op: SplitOp): ImplOutcome {
   const folio = folioById(state, op.folio);
   if (folio === null || folio.order === 0) return EINVAL;
-  const nr = 2 ** folio.order;
+  const nr = 1 << folio.order;
   assert(folio.pages.length === nr && folio.pageMaps.length === nr, 'folio geometry');
   const tails = [];
   for (let page = 1; page < nr; page++) {
@@ -101,14 +102,14 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
       tail.swapcache = true;
       tail.swap = folio.swap + page;
     }
-    state.marks.hit('split-swapcache');
+    state.marks.hit(mark['split-swapcache']);
   }
   for (const holder of [...folio.mappers]) {
     const word = state.holders[holder] ?? 0;
     const page = holderToPage(word);
     if (page === 0) continue;
     const tail = tails[page - 1];
-    assert(tail !== undefined, () => `holder ${holder} maps page ${page}`);
+    assertThat(tail !== undefined, 'holder ', holder, ' maps page ', page);
     state.holders[holder] = presentToHolderWord(tail.pfn, 0, holderIsExclusive(word));
     state.steps.splitMoveRmap(folio, tail, holder);
   }
@@ -117,7 +118,7 @@ export function split(state: SwapState, op: SplitOp): ImplOutcome {
   folio.pageMaps = [folio.pageMaps[0] ?? 0];
   for (const tail of tails) state.folios.freeIfUnused(tail);
   state.folios.freeIfUnused(folio);
-  assert(folio.order === 0 && folio.pages.length === 1, () => `folio ${folio.pfn} not split`);
+  assertThat(folio.order === 0 && folio.pages.length === 1, 'folio ', folio.pfn, ' not split');
   return OK;
 }
 
@@ -130,7 +131,7 @@ export function setZswap(state: SwapState, op: SetZswapOp): ImplOutcome {
 /** __swap_cache_replace_folio(): the tail's slot names the tail, count and zero flag kept. */
 function swapCacheReplaceFolio(state: SwapState, loc: EntryLoc, head: Folio, tail: Folio): void {
   const word = state.word(loc);
-  assert(wordIsPfn(word) && wordToPfn(word) === head.pfn, () => `${loc.value} not bound`);
+  assertThat(wordIsPfn(word) && wordToPfn(word) === head.pfn, loc.value, ' not bound');
   loc.cluster.tableOf()[loc.slot] = pfnToWord(tail.pfn, wordToCount(word), wordToZero(word));
   costs.tableWrites++;
 }

@@ -10,7 +10,8 @@
  *
  * Not covered here: swapoff's reads (impl/swapoff.ts), the write fault (impl/write-fault.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
+import { mark } from './marks.ts';
 import { costs } from './cost-counters.ts';
 import type { SwapinOp, ZapOp, ZswapWritebackOp } from '../lib/ops.ts';
 import type { How, ImplOutcome, Reclaim } from '../lib/outcome.ts';
@@ -18,7 +19,7 @@ import type { Folio } from './folio-table.ts';
 import { EINVAL, isIndex, isOrder, OK, presentAt, swapAt, withReclaims } from './op-args.ts';
 import { allocBacking, freeBacking } from './reclaim.ts';
 import type { PhysicalRun } from './physical-allocator.ts';
-import type { EntryLoc, KernelSteps, SwapState } from './swap-state.ts';
+import { nextLoc, type EntryLoc, type KernelSteps, type SwapState } from './swap-state.ts';
 import { wordIsShadow } from './swap-table-word.ts';
 import { vtWordIsPhys, vtWordToPhysOffset, vtWordToPhysType } from './virtual-table-word.ts';
 import { doWpPage, freeSwapCache } from './write-fault.ts';
@@ -31,10 +32,10 @@ export function swapin(state: SwapState, op: SwapinOp): ImplOutcome {
   const cached = state.cachedFolio(loc);
   if (cached !== null) {
     const mapped = swapinCacheHit(state, op.holder, loc, cached);
-    return finishSwapin(state, op, loc, cached, mapped, { errno: 'OK', how: 'cache-hit' });
+    return finishSwapin(state, op, loc, cached, mapped, 'cache-hit', null);
   }
   if (op.failAlloc === true) {
-    state.marks.hit('enomem-swapin');
+    state.marks.hit(mark['enomem-swapin']);
     return { errno: 'ENOMEM' };
   }
   return state.steps.swapinRead(state, op, loc);
@@ -50,7 +51,7 @@ function swapinRead(state: SwapState, op: SwapinOp, loc: EntryLoc): ImplOutcome 
   const base = op.holder - (op.holder % locs.length);
   const holders = locs.map((_, i) => base + i);
   const kind = state.backendKind(loc);
-  assert(kind !== 'none', () => `swapin of ${loc.value} with neither cache nor backend`);
+  assertThat(kind !== 'none', 'swapin of ', loc.value, ' with neither cache nor backend');
   assert(
     locs.every((l) => state.cachedFolio(l) === null),
     'read of a cached entry',
@@ -62,9 +63,9 @@ function swapinRead(state: SwapState, op: SwapinOp, loc: EntryLoc): ImplOutcome 
   state.bindRead(folio, locs);
   if (kind === 'zswap') state.releaseBackend(loc); // exclusive load
   locs.forEach((l, i) => state.mapFromSwap(holders[i] ?? -1, l, folio, i));
-  if (batch !== null) state.marks.hit('swapin-large');
+  if (batch !== null) state.marks.hit(mark['swapin-large']);
   const how: How = kind === 'zswap' ? 'read-zswap' : kind === 'zero' ? 'read-zero' : 'read-disk';
-  return finishSwapin(state, op, loc, folio, holders, { errno: 'OK', how, order });
+  return finishSwapin(state, op, loc, folio, holders, how, order);
 }
 
 /**
@@ -85,7 +86,7 @@ function swapinCacheHit(state: SwapState, holder: number, loc: EntryLoc, folio: 
     folio.pages.every((_, i) => swapAt(state, base + i) === folio.swap + i);
   const exclusive = state.swpExclusive(holder);
   const whole = entries && folio.pages.every((_, i) => state.swpExclusive(base + i) === exclusive);
-  if (entries && !whole) state.marks.hit('swapin-cache-hit-mixed-exclusive');
+  if (entries && !whole) state.marks.hit(mark['swapin-cache-hit-mixed-exclusive']);
   if (!whole) {
     state.mapFromSwap(holder, loc, folio, page);
     return [holder];
@@ -93,13 +94,14 @@ function swapinCacheHit(state: SwapState, holder: number, loc: EntryLoc, folio: 
   const locs = state.entriesOf(folio);
   const holders = locs.map((_, i) => base + i);
   locs.forEach((l, i) => state.mapFromSwap(base + i, l, folio, i));
-  state.marks.hit('swapin-cache-hit-whole');
+  state.marks.hit(mark['swapin-cache-hit-whole']);
   return holders;
 }
 
 /**
  * After mapping: should_try_to_free_swap(), then do_wp_page() when the fault is a write and
- * the faulting mapping is not exclusive. `mapped` are the holders the swapin mapped.
+ * the faulting mapping is not exclusive. `mapped` are the holders the swapin mapped; `how` is
+ * the path it took, and `order` the order of the folio a read made (null for a cache hit).
  */
 export function finishSwapin(
   state: SwapState,
@@ -107,18 +109,25 @@ export function finishSwapin(
   loc: EntryLoc,
   folio: Folio,
   mapped: readonly number[],
-  outcome: ImplOutcome,
+  how: How,
+  order: number | null,
 ): ImplOutcome {
-  assert(folio.mappers.has(op.holder), () => `holder ${op.holder} not mapped after swapin`);
+  assertThat(folio.mappers.has(op.holder), 'holder ', op.holder, ' not mapped after swapin');
   const write = op.write === true;
   let freedCache = shouldFreeSwap(state, folio, loc, write, mapped);
   assert(!freedCache || !folio.swapcache, 'freed swap cache still bound');
-  if (freedCache) state.marks.hit('swapin-free-swap-cache');
-  if (!write || state.isExclusive(op.holder)) return { ...outcome, freedCache };
+  if (freedCache) state.marks.hit(mark['swapin-free-swap-cache']);
+  if (!write || state.isExclusive(op.holder)) {
+    return order === null
+      ? { errno: 'OK', how, freedCache }
+      : { errno: 'OK', how, order, freedCache };
+  }
   const wp = doWpPage(state, op.holder, null); // do_swap_page(): FAULT_FLAG_WRITE
-  if (wp.freedCache) state.marks.hit('swapin-free-swap-cache');
+  if (wp.freedCache) state.marks.hit(mark['swapin-free-swap-cache']);
   freedCache = freedCache || wp.freedCache;
-  return { ...outcome, freedCache, wp: wp.how };
+  return order === null
+    ? { errno: 'OK', how, freedCache, wp: wp.how }
+    : { errno: 'OK', how, order, freedCache, wp: wp.how };
 }
 
 /** Whether the entry lives on (or is backed by) a SWP_SYNCHRONOUS_IO device. */
@@ -137,9 +146,9 @@ export function syncDevice(state: SwapState, loc: EntryLoc): boolean {
  * recorded for one memcg (__swap_cache_add_check()).
  */
 export function largeBatch(state: SwapState, holder: number, order: number): EntryLoc[] | null {
-  const nr = 2 ** order;
+  const nr = 1 << order;
   const base = holder - (holder % nr);
-  assert(order > 0 && order <= state.config.orderMax, () => `large read of order ${order}`);
+  assertThat(order > 0 && order <= state.config.orderMax, 'large read of order ', order);
   if (base + nr > state.holders.length) return null;
   const first = swapAt(state, base);
   if (first === null) return null;
@@ -148,18 +157,18 @@ export function largeBatch(state: SwapState, holder: number, order: number): Ent
   const locs: EntryLoc[] = [];
   for (let i = 0; i < nr; i++) {
     if (swapAt(state, base + i) !== first + i) return null;
-    const loc = { ...head, value: first + i, offset: head.offset + i, slot: head.slot + i };
+    const loc = nextLoc(head, i);
     if (!wordIsShadow(state.word(loc))) return null;
     locs.push(loc);
   }
   const exclusive = state.swpExclusive(base);
   if (locs.some((_, i) => state.swpExclusive(base + i) !== exclusive)) {
-    state.marks.hit('swapin-large-mixed-exclusive');
+    state.marks.hit(mark['swapin-large-mixed-exclusive']);
     return null;
   }
   // A stale zswap object is a tree entry too (zswap_is_present()).
   if (locs.some((loc) => state.hasStaleZswap(loc))) {
-    state.marks.hit('swapin-large-stale-zswap');
+    state.marks.hit(mark['swapin-large-stale-zswap']);
     return null;
   }
   const kinds = new Set(locs.map((loc) => state.backendKind(loc)));
@@ -168,7 +177,7 @@ export function largeBatch(state: SwapState, holder: number, order: number): Ent
   // __swap_cache_add_check(): a batch needs one memcg id.
   const id = state.memcgIdOf(head);
   if (locs.some((loc) => state.memcgIdOf(loc) !== id)) {
-    state.marks.hit('swapin-large-mixed-memcg');
+    state.marks.hit(mark['swapin-large-mixed-memcg']);
     return null;
   }
   if (!head.virtual) return locs;
@@ -197,10 +206,10 @@ function shouldFreeSwap(
   write: boolean,
   mapped: readonly number[],
 ): boolean {
-  assert(folio.swapcache, () => `folio ${folio.pfn} left the swap cache early`);
+  assertThat(folio.swapcache, 'folio ', folio.pfn, ' left the swap cache early');
   const type = state.backendDevice(loc);
   const device = type === null ? undefined : state.devices[type];
-  const alone = [...folio.mappers].every((holder) => mapped.includes(holder));
+  const alone = mappedOnlyBy(folio, mapped);
   const other =
     device?.config.synchronousIo === true ||
     (loc.virtual && state.backendKind(loc) !== 'disk') ||
@@ -208,10 +217,16 @@ function shouldFreeSwap(
   const full = state.memcgSwapFull(folio);
   if (!other && !full) return false;
   const freed = state.folioFreeSwap(folio);
-  assert(freed === !folio.swapcache, () => `folio ${folio.pfn} cache state after free`);
+  assertThat(freed === !folio.swapcache, 'folio ', folio.pfn, ' cache state after free');
   // The memcg arm of mem_cgroup_swap_full() alone freed it.
-  if (freed && !other && !state.vmSwapFull()) state.marks.hit('memcg-swap-full-free-swapin');
+  if (freed && !other && !state.vmSwapFull()) state.marks.hit(mark['memcg-swap-full-free-swapin']);
   return freed;
+}
+
+/** Whether no holder other than `mapped` maps `folio` (folio_ref_count() == 1 + nr_pages). */
+function mappedOnlyBy(folio: Folio, mapped: readonly number[]): boolean {
+  for (const holder of folio.mappers) if (!mapped.includes(holder)) return false;
+  return true;
 }
 
 export function zap(state: SwapState, op: ZapOp): ImplOutcome {
@@ -220,7 +235,7 @@ export function zap(state: SwapState, op: ZapOp): ImplOutcome {
   if (at !== null) {
     state.unmapPage(op.holder); // zap_present_ptes()
     const freed = freeSwapCache(state, at.folio); // free_pages_and_swap_cache()
-    if (freed) state.marks.hit('zap-free-swap-cache');
+    if (freed) state.marks.hit(mark['zap-free-swap-cache']);
     return { errno: 'OK', freedCache: freed };
   }
   const entry = swapAt(state, op.holder);
@@ -229,7 +244,7 @@ export function zap(state: SwapState, op: ZapOp): ImplOutcome {
   const before = state.count(loc);
   state.clearHolder(op.holder);
   state.put(loc);
-  assert(state.count(loc) === before - 1, () => `zap of ${entry} did not drop one reference`);
+  assertThat(state.count(loc) === before - 1, 'zap of ', entry, ' did not drop one reference');
   if (state.count(loc) > 0) return { errno: 'OK', freedCache: false };
   const folio = state.cachedFolio(loc);
   if (folio === null) {
@@ -237,7 +252,7 @@ export function zap(state: SwapState, op: ZapOp): ImplOutcome {
     return { errno: 'OK', freedCache: false };
   }
   const freed = tryToReclaimSwap(state, folio);
-  if (freed) state.marks.hit('zap-reclaim-swap-cache');
+  if (freed) state.marks.hit(mark['zap-reclaim-swap-cache']);
   return { errno: 'OK', freedCache: freed };
 }
 
@@ -250,13 +265,13 @@ export function zap(state: SwapState, op: ZapOp): ImplOutcome {
  */
 function tryToReclaimSwap(state: SwapState, folio: Folio): boolean {
   const locs = state.entriesOf(folio);
-  if (locs.some((loc) => state.count(loc) > 0)) return false;
+  if (!state.entriesUnused(locs)) return false;
   const unmapped = folio.mappers.size === 0;
   const physical = locs.every((loc) => !loc.virtual || vtWordIsPhys(state.vtWord(loc)));
   const full = physical && state.memcgSwapFull(folio);
   if (!unmapped && !full) return false;
   // The memcg arm of mem_cgroup_swap_full() alone reclaims a mapped folio.
-  if (!unmapped && !state.vmSwapFull()) state.marks.hit('memcg-swap-full-zap-reclaim');
+  if (!unmapped && !state.vmSwapFull()) state.marks.hit(mark['memcg-swap-full-zap-reclaim']);
   return state.folioFreeSwap(folio);
 }
 
@@ -267,7 +282,7 @@ export function zswapWriteback(state: SwapState, op: ZswapWritebackOp): ImplOutc
   if (state.backendKind(loc) !== 'zswap') return EINVAL;
   if (state.cachedFolio(loc) !== null) return { errno: 'EEXIST' };
   if (op.failAlloc === true) {
-    state.marks.hit('enomem-zswap-writeback');
+    state.marks.hit(mark['enomem-zswap-writeback']);
     return { errno: 'ENOMEM' };
   }
   const content = state.zswap.load(state.zswapHandle(loc));
@@ -276,26 +291,26 @@ export function zswapWriteback(state: SwapState, op: ZswapWritebackOp): ImplOutc
   if (!loc.virtual) {
     state.writeOwnSlot(loc, content);
     assert(state.backendKind(loc) === 'disk' && state.zswap.stored === stored - 1);
-    state.marks.hit('zswap-writeback-same-slot');
+    state.marks.hit(mark['zswap-writeback-same-slot']);
     return OK;
   }
   const reclaimed: Reclaim[] = [];
   const run = allocBacking(state, [loc], 0, null, reclaimed);
   if (run === null) {
     state.enospc = { opSeq: state.opSeq, order: 0, space: 'physical', tried: null };
-    state.marks.hit('enospc-zswap-writeback');
+    state.marks.hit(mark['enospc-zswap-writeback']);
     return withReclaims({ errno: 'ENOSPC' }, reclaimed);
   }
   // folio_realloc_swap() charges the new backing to the entry's memcg (RFC patch 4): at
   // swap.max the slot goes back and the object stays in zswap.
   if (!state.steps.chargeBacking(state, state.memcgIdOf(loc), 1)) {
     freeBacking(state, run, 1);
-    state.marks.hit('memcg-charge-fail-writeback');
+    state.marks.hit(mark['memcg-charge-fail-writeback']);
     return withReclaims({ errno: 'ENOMEM', device: run.device.type }, reclaimed);
   }
   state.steps.redirectBacking(state, loc, run, content);
   assert(state.backendKind(loc) === 'disk' && state.zswap.stored === stored - 1);
-  state.marks.hit('zswap-writeback-redirect');
+  state.marks.hit(mark['zswap-writeback-redirect']);
   costs.redirections++;
   return withReclaims({ errno: 'OK', device: run.device.type }, reclaimed);
 }

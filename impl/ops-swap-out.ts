@@ -8,7 +8,8 @@
  * Not covered here: the allocators (impl/physical-allocator.ts, impl/virtual-space.ts) and
  * reclaim (impl/reclaim.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
+import { mark } from './marks.ts';
 import type { AllocSwapOp, EvictOp, FreeSwapCacheOp, UnmapOp, WriteoutOp } from '../lib/ops.ts';
 import type { ImplOutcome, Reclaim } from '../lib/outcome.ts';
 import { swpEntry, VSWAP_TYPE } from './entry-value.ts';
@@ -32,7 +33,7 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
   const at = presentAt(state, op.holder);
   if (at === null || at.folio.swapcache) return EINVAL;
   const folio = at.folio;
-  assert(folio.dirty, () => `folio ${folio.pfn} outside the swap cache is clean`);
+  assertThat(folio.dirty, 'folio ', folio.pfn, ' outside the swap cache is clean');
   const reclaimed: Reclaim[] = [];
   const tryVirtual = triesVirtualFirst(state);
   const physical = state.knobs.virtualEntries !== 'always';
@@ -43,7 +44,7 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
     if (offset >= 0) first = swpEntry(VSWAP_TYPE, offset);
     else if (physical) {
       state.vswapFallback = { opSeq: state.opSeq, order: folio.order };
-      state.marks.hit('alloc-vswap-fallback');
+      state.marks.hit(mark['alloc-vswap-fallback']);
     }
   }
   if (first < 0 && physical) {
@@ -62,13 +63,13 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
       space,
       tried: state.allocator.lastTried,
     };
-    state.marks.hit('enospc-alloc-swap');
+    state.marks.hit(mark['enospc-alloc-swap']);
     return withReclaims({ errno: 'ENOSPC' }, reclaimed);
   }
   state.allocated = { opSeq: state.opSeq, order: folio.order, value: first };
   state.bind(folio, first);
   const locs = state.entriesOf(folio);
-  assert(locs.every((loc) => state.cachedFolio(loc) === folio));
+  for (const loc of locs) assert(state.cachedFolio(loc) === folio);
   if (device === undefined) {
     return withReclaims(state.steps.recordVirtualSwap(state, folio, locs, first), reclaimed);
   }
@@ -78,7 +79,9 @@ export function allocSwap(state: SwapState, op: AllocSwapOp): ImplOutcome {
   if (!charged) {
     state.deleteFromSwapCache(folio, false); // the charge failed: undo the allocation
     assert(!folio.swapcache && folio.dirty);
-    state.marks.hit(op.failAlloc === true ? 'enomem-charge' : 'memcg-charge-fail-alloc');
+    state.marks.hit(
+      op.failAlloc === true ? mark['enomem-charge'] : mark['memcg-charge-fail-alloc'],
+    );
     return withReclaims({ errno: 'ENOMEM', virtual: false, device }, reclaimed);
   }
   state.recordMemcg(locs, folio.memcg); // swap_cgroup_record()
@@ -118,14 +121,14 @@ export function unmap(state: SwapState, op: UnmapOp): ImplOutcome {
   const value = at.folio.swap + at.page;
   const loc = state.resolve(value);
   if (!state.dup(loc, op.failAlloc === true)) {
-    state.marks.hit('enomem-dup');
+    state.marks.hit(mark['enomem-dup']);
     return { errno: 'ENOMEM' };
   }
   const exclusive = state.isExclusive(op.holder);
   state.unmapPage(op.holder);
   state.setSwapHolder(op.holder, value, exclusive); // pte_swp_mkexclusive() when PageAnonExclusive
   assert(at.folio.swapcache, 'unmap keeps the folio in the swap cache');
-  assert(!at.folio.mappers.has(op.holder), () => `holder ${op.holder} still maps the folio`);
+  assertThat(!at.folio.mappers.has(op.holder), 'holder ', op.holder, ' still maps the folio');
   return OK;
 }
 
@@ -134,8 +137,8 @@ export function writeout(state: SwapState, op: WriteoutOp): ImplOutcome {
   if (folio === null || !folio.swapcache) return EINVAL;
   if (folio.mappers.size > 0) return EBUSY;
   const locs = state.entriesOf(folio);
-  assert(locs.length === folio.pages.length, () => `folio ${folio.pfn} entry count`);
-  if (locs.every((loc) => state.count(loc) === 0)) {
+  assertThat(locs.length === folio.pages.length, 'folio ', folio.pfn, ' entry count');
+  if (state.entriesUnused(locs)) {
     assert(state.folioFreeSwap(folio), 'folio_free_swap of an unused folio');
     return { errno: 'OK', how: 'freed' };
   }
@@ -155,19 +158,21 @@ export function writeout(state: SwapState, op: WriteoutOp): ImplOutcome {
     ).length;
     // Room only if the folio's own old objects did not count.
     if (own > 0 && (own === locs.length || state.zswap.hasRoom(locs.length - own))) {
-      state.marks.hit('zswap-store-full-own-objects');
+      state.marks.hit(mark['zswap-store-full-own-objects']);
     }
   }
   if (state.zswapEnabled && op.failZswap !== true && room) {
     locs.forEach((loc, i) => {
-      if (state.backendKind(loc) === 'zswap') state.marks.hit('zswap-store-replaced-stale');
+      if (state.backendKind(loc) === 'zswap') state.marks.hit(mark['zswap-store-replaced-stale']);
       state.setZswap(loc, folio.pages[i] ?? 0);
     });
     folio.dirty = false;
     return { errno: 'OK', how: 'zswap' };
   }
   if (locs.some((loc) => state.backendKind(loc) === 'zswap')) {
-    state.marks.hit(state.zswapEnabled ? 'zswap-store-failed-erase' : 'zswap-disabled-erase');
+    state.marks.hit(
+      state.zswapEnabled ? mark['zswap-store-failed-erase'] : mark['zswap-disabled-erase'],
+    );
   }
   return writeoutDisk(state, folio, op);
 }
@@ -191,7 +196,7 @@ function writeoutDisk(state: SwapState, folio: Folio, op: WriteoutOp): ImplOutco
   if (locs.every((loc) => vtWordIsPhys(state.vtWord(loc)))) {
     state.steps.writeToBacking(state, folio, locs);
     folio.dirty = false;
-    state.marks.hit('writeout-keep-backing');
+    state.marks.hit(mark['writeout-keep-backing']);
     return { errno: 'OK', how: 'disk' };
   }
   for (const loc of locs) state.releaseBackend(loc); // folio_release_vswap_backing()
@@ -204,20 +209,22 @@ function writeoutDisk(state: SwapState, folio: Folio, op: WriteoutOp): ImplOutco
       space: 'physical',
       tried: state.allocator.lastTried,
     };
-    state.marks.hit('enospc-writeout');
+    state.marks.hit(mark['enospc-writeout']);
     return withReclaims({ errno: 'ENOSPC' }, reclaimed);
   }
   // folio_realloc_swap() charges the new backing to the folio's memcg (RFC patch 4); at
   // swap.max, or when the failure is injected, the slots go back.
   const id = folio.memcg;
-  assert(
+  assertThat(
     locs.every((loc) => state.memcgIdOf(loc) === id),
-    () => `folio ${folio.pfn} and its entries differ in memcg`,
+    'folio ',
+    folio.pfn,
+    ' and its entries differ in memcg',
   );
   if (op.failAlloc === true || !state.steps.chargeBacking(state, id, locs.length)) {
     freeBacking(state, run, locs.length);
     state.marks.hit(
-      op.failAlloc === true ? 'enomem-writeout-charge' : 'memcg-charge-fail-writeout',
+      op.failAlloc === true ? mark['enomem-writeout-charge'] : mark['memcg-charge-fail-writeout'],
     );
     return withReclaims({ errno: 'ENOMEM', device: run.device.type }, reclaimed);
   }
@@ -231,12 +238,14 @@ export function evict(state: SwapState, op: EvictOp): ImplOutcome {
   const folio = folioById(state, op.folio);
   if (folio === null || !folio.swapcache) return EINVAL;
   if (folio.mappers.size > 0 || folio.dirty) return EBUSY;
-  assert(
+  assertThat(
     state.entriesOf(folio).every((loc) => state.backendKind(loc) !== 'none'),
-    () => `clean folio ${folio.pfn} has an entry without a backend`,
+    'clean folio ',
+    folio.pfn,
+    ' has an entry without a backend',
   );
   state.deleteFromSwapCache(folio, true);
-  assert(state.folios.freeIfUnused(folio), () => `evicted folio ${folio.pfn} still held`);
+  assertThat(state.folios.freeIfUnused(folio), 'evicted folio ', folio.pfn, ' still held');
   return OK;
 }
 
@@ -257,7 +266,7 @@ function isFolioZeroFilled(folio: Folio): boolean {
 function zeromapFolioSet(state: SwapState, locs: readonly EntryLoc[]): void {
   for (const loc of locs) {
     if (loc.device !== null && state.backendKind(loc) === 'zswap')
-      state.marks.hit('zero-writeout-stale-zswap');
+      state.marks.hit(mark['zero-writeout-stale-zswap']);
     state.setZero(loc);
   }
 }

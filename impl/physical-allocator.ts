@@ -11,10 +11,10 @@
  * Not covered here: the scan inside one device (impl/table-device.ts, impl/bitmap-device.ts)
  * and the virtual space's own allocator (impl/virtual-space.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import { costs } from './cost-counters.ts';
 import type { BitmapDevice } from './bitmap-device.ts';
-import type { Marks } from './marks.ts';
+import { mark, type Marks } from './marks.ts';
 import type { AllocHooks, TableDevice, WordAt } from './table-device.ts';
 
 export type PhysicalDevice = TableDevice | BitmapDevice;
@@ -56,7 +56,7 @@ export class PhysicalAllocator {
   /** Adds a device that went online to the avail list, after equal priorities. */
   addDevice(type: number): void {
     const device = this.device(type);
-    assert(!this.avail.includes(type), () => `device ${type} already available`);
+    assertThat(!this.avail.includes(type), 'device ', type, ' already available');
     const at = this.avail.findIndex((t) => this.device(t).config.priority < device.config.priority);
     this.avail.splice(at < 0 ? this.avail.length : at, 0, type);
   }
@@ -64,7 +64,7 @@ export class PhysicalAllocator {
   /** Removes a device being swapped off and flushes per-CPU caches pointing at it. */
   removeDevice(type: number): void {
     const at = this.avail.indexOf(type);
-    assert(at >= 0, () => `device ${type} not available`);
+    assertThat(at >= 0, 'device ', type, ' not available');
     this.avail.splice(at, 1);
     for (const orders of this.percpu) {
       for (let order = 0; order < orders.length; order++) {
@@ -79,7 +79,7 @@ export class PhysicalAllocator {
    */
   alloc(order: number, cpu: number, hooks: AllocHooks, wordAt: WordAt): PhysicalRun | null {
     const orders = this.percpu[cpu];
-    assert(orders !== undefined && order >= 0 && order < orders.length, () => `cpu ${cpu} order`);
+    assertThat(orders !== undefined && order >= 0 && order < orders.length, 'cpu ', cpu, ' order');
     this.lastTried = null;
     const fast = this.allocFast(order, cpu, hooks, wordAt); // swap_alloc_fast()
     if (fast !== null) return fast;
@@ -88,7 +88,7 @@ export class PhysicalAllocator {
       const run = this.allocSlow(order, cpu, hooks, wordAt);
       if (run !== null || order > 0) return run;
       if (!this.flushDiscards()) break; // swap_sync_discard()
-      this.marks.hit('alloc-retry-after-discard');
+      this.marks.hit(mark['alloc-retry-after-discard']);
     }
     return null;
   }
@@ -113,11 +113,11 @@ export class PhysicalAllocator {
           : device.alloc(order);
       if (offset < 0 && order > 0) {
         this.lastTried = type;
-        this.marks.hit('alloc-large-first-device-failed');
+        this.marks.hit(mark['alloc-large-first-device-failed']);
         return null;
       }
       if (offset < 0) continue;
-      assert(offset % 2 ** order === 0, () => `run at ${offset} not aligned to order ${order}`);
+      assertThat(offset % (1 << order) === 0, 'run at ', offset, ' not aligned to order ', order);
       this.remember(cpu, order, device, offset);
       return { device, offset };
     }
@@ -153,7 +153,7 @@ export class PhysicalAllocator {
       this.clear(cpu, order);
       return null;
     }
-    this.marks.hit('alloc-percpu-hit');
+    this.marks.hit(mark['alloc-percpu-hit']);
     this.remember(cpu, order, device, offset);
     return { device, offset };
   }
@@ -162,9 +162,9 @@ export class PhysicalAllocator {
   private remember(cpu: number, order: number, device: PhysicalDevice, offset: number): void {
     const orders = this.percpu[cpu];
     assert(orders !== undefined);
-    assert(device.online, () => `remembering offline device ${device.type}`);
+    assertThat(device.online, 'remembering offline device ', device.type);
     if (device.kind !== 'table') return;
-    const next = offset + 2 ** order;
+    const next = offset + (1 << order);
     orders[order] =
       next % device.clusterSlots === 0 || next >= device.config.slots
         ? null
@@ -180,7 +180,7 @@ export class PhysicalAllocator {
   /** Moves `type` behind the other devices of its priority (plist_requeue()). */
   private requeue(type: number): void {
     const at = this.avail.indexOf(type);
-    assert(at >= 0, () => `device ${type} not available`);
+    assertThat(at >= 0, 'device ', type, ' not available');
     const priority = this.device(type).config.priority;
     let end = at;
     while (end + 1 < this.avail.length) {
@@ -189,8 +189,8 @@ export class PhysicalAllocator {
       end++;
     }
     const length = this.avail.length;
-    this.avail.splice(at, 1);
-    this.avail.splice(end, 0, type);
+    for (let i = at; i < end; i++) this.avail[i] = this.avail[i + 1] ?? type;
+    this.avail[end] = type;
     assert(this.avail.length === length && this.avail[end] === type, 'requeue');
   }
 
@@ -204,7 +204,7 @@ export class PhysicalAllocator {
 
   private device(type: number): PhysicalDevice {
     const device = this.devices[type];
-    assert(device !== undefined, () => `no device ${type}`);
+    assertThat(device !== undefined, 'no device ', type);
     return device;
   }
 }

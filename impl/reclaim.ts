@@ -21,7 +21,8 @@
  * Not covered here: where the allocator looks for runs (impl/table-device.ts).
  */
 import type { Reclaim } from '../lib/outcome.ts';
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
+import { mark } from './marks.ts';
 import { costs } from './cost-counters.ts';
 import type { BitmapDevice } from './bitmap-device.ts';
 import type { SwapCluster } from './cluster.ts';
@@ -43,22 +44,43 @@ import { vtWordIsPhys, vtWordToPhysOffset, vtWordToPhysType } from './virtual-ta
 
 /** The hooks an allocation passes to the physical allocator. */
 export function allocHooks(state: SwapState, exclude: Folio | null, out: Reclaim[]): AllocHooks {
-  return {
-    vmSwapFull: () => state.vmSwapFull(),
-    planReclaim: (device: TableDevice, ci: SwapCluster, slot: number, nr: number) => {
-      assert(device.online && ci.table !== null, () => `reclaim on device ${device.type}`);
-      costs.scanSlots += nr;
-      const plan: PlannedReclaim[] = [];
-      for (let i = slot; i < slot + nr; i++) {
-        const word = ci.word(i);
-        if (word === NULL_WORD) continue;
-        const planned = reclaimOf(state, word);
-        if (planned === null) return null;
-        if (!plan.some((p) => p.folio === planned.folio)) plan.push(planned);
-      }
-      return state.steps.planReclaims(state, plan, exclude, out);
-    },
-  };
+  return new ReclaimHooks(state, exclude, out);
+}
+
+/**
+ * The allocator's view of the system for one allocation: vm_swap_full(), and the reclaims of
+ * a run of cache-only slots, never of `exclude` (the folio being allocated for), recorded in
+ * `out`.
+ */
+class ReclaimHooks implements AllocHooks {
+  private readonly state: SwapState;
+  private readonly exclude: Folio | null;
+  private readonly out: Reclaim[];
+
+  constructor(state: SwapState, exclude: Folio | null, out: Reclaim[]) {
+    this.state = state;
+    this.exclude = exclude;
+    this.out = out;
+  }
+
+  vmSwapFull(): boolean {
+    return this.state.vmSwapFull();
+  }
+
+  planReclaim(device: TableDevice, ci: SwapCluster, slot: number, nr: number): (() => void) | null {
+    const state = this.state;
+    assertThat(device.online && ci.table !== null, 'reclaim on device ', device.type);
+    costs.scanSlots += nr;
+    const plan: PlannedReclaim[] = [];
+    for (let i = slot; i < slot + nr; i++) {
+      const word = ci.word(i);
+      if (word === NULL_WORD) continue;
+      const planned = reclaimOf(state, word);
+      if (planned === null) return null;
+      if (!plan.some((p) => p.folio === planned.folio)) plan.push(planned);
+    }
+    return state.steps.planReclaims(state, plan, this.exclude, this.out);
+  }
 }
 
 /** The reclaim that would free a cache-only slot holding `word`, or null. */
@@ -69,7 +91,7 @@ function reclaimOf(state: SwapState, word: number): PlannedReclaim | null {
   if (wordIsPointer(word) && wordToCacheOnly(word)) {
     const loc = state.resolve(swpEntry(VSWAP_TYPE, wordToPointerOffset(word)));
     const folio = state.cachedFolio(loc);
-    assert(folio !== null, () => `C bit on the backing of uncached ${loc.value}`);
+    assertThat(folio !== null, 'C bit on the backing of uncached ', loc.value);
     return { folio, kind: 'backing' };
   }
   return null;
@@ -92,7 +114,7 @@ function planReclaims(
     if (folio === exclude || !folio.swapcache) return null;
     if ((nrSwapPages + freed) * 2 >= totalSwapPages) return null;
     const locs = state.entriesOf(folio);
-    if (locs.some((loc) => state.count(loc) > 0)) return null;
+    if (!state.entriesUnused(locs)) return null;
     const backed = locs.every((loc) => loc.virtual && vtWordIsPhys(state.vtWord(loc)));
     if (kind === 'backing' && !backed) return null;
     if (kind === 'cache' && locs.some((loc) => loc.virtual)) return null;
@@ -100,16 +122,16 @@ function planReclaims(
   }
   return () => {
     for (const { folio, kind } of plan) {
-      assert(state.vmSwapFull(), () => `reclaim of folio ${folio.pfn} while swap is not full`);
+      assertThat(state.vmSwapFull(), 'reclaim of folio ', folio.pfn, ' while swap is not full');
       if (kind === 'cache') {
-        assert(state.folioFreeSwap(folio), () => `planned reclaim of folio ${folio.pfn} failed`);
+        assertThat(state.folioFreeSwap(folio), 'planned reclaim of folio ', folio.pfn, ' failed');
       } else {
         for (const loc of state.entriesOf(folio)) state.releaseBackend(loc);
-        costs.redirections += 2 ** folio.order;
+        costs.redirections += 1 << folio.order;
         folio.dirty = true;
       }
       out.push({ folio: folio.pfn, kind });
-      state.marks.hit(`reclaim-${kind}`);
+      state.marks.hit(kind === 'cache' ? mark['reclaim-cache'] : mark['reclaim-backing']);
     }
   };
 }
@@ -127,7 +149,7 @@ export function allocBacking(
   exclude: Folio | null,
   out: Reclaim[],
 ): PhysicalRun | null {
-  assert(locs.length === 2 ** order, 'backing run size');
+  assert(locs.length === 1 << order, 'backing run size');
   assert(
     locs.every((loc) => loc.virtual),
     'backing for physical entries',
@@ -152,7 +174,7 @@ export function allocBacking(
  */
 export function freeBacking(state: SwapState, run: PhysicalRun, nr: number): void {
   const device = run.device;
-  assert(device.online, () => `backing run on offline device ${device.type}`);
+  assertThat(device.online, 'backing run on offline device ', device.type);
   if (device.kind === 'bitmap') {
     device.free(run.offset, nr);
     return;
@@ -170,7 +192,7 @@ function allocBackingByScan(
   out: Reclaim[],
 ): PhysicalRun | null {
   const rmap = materializeCacheOnlyRmap(state);
-  const nr = 2 ** order;
+  const nr = 1 << order;
   for (const device of state.devices) {
     if (device.kind !== 'bitmap' || !device.writeOk) continue;
     const owners = rmap.get(device.type);
@@ -182,7 +204,7 @@ function allocBackingByScan(
       if (reclaim === null) continue;
       reclaim();
       device.allocAt(slot, nr);
-      state.marks.hit('alloc-run-reclaimed-by-scan');
+      state.marks.hit(mark['alloc-run-reclaimed-by-scan']);
       return { device, offset: slot };
     }
   }
@@ -209,7 +231,7 @@ function materializeCacheOnlyRmap(state: SwapState): Map<number, Map<number, Fol
   const rmap = new Map<number, Map<number, Folio>>();
   const clusters = [...state.virtualSpace().index.values()].sort((a, b) => a.id - b.id);
   for (const ci of clusters) {
-    state.marks.hit('vswap-scan-slots-reclaim', ci.slots);
+    state.marks.hit(mark['vswap-scan-slots-reclaim'], ci.slots);
     costs.scanSlots += ci.slots;
     for (let slot = 0; slot < ci.slots; slot++) {
       const word = ci.word(slot);

@@ -20,7 +20,7 @@
  * cache, reclaim inside the allocator, try_to_unuse's walk are atomic), and large folios
  * (a swapin of order > 0 commits in one section).
  */
-import { assert } from '../lib/assert.ts';
+import { assertThat } from '../lib/assert.ts';
 import type {
   AllocSwapOp,
   ForkOp,
@@ -206,7 +206,7 @@ function* swapinCached(
     return null;
   }
   const outcome = ctx.commit(op);
-  assert(outcome.errno === 'OK', () => `swapin of a validated cache hit failed: ${outcome.errno}`);
+  assertThat(outcome.errno === 'OK', 'swapin of a validated cache hit failed: ', outcome.errno);
   ctx.unlock(folioLock(folio));
   ctx.steps.putSwapDevice(ctx, device);
   return outcome;

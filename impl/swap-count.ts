@@ -15,10 +15,10 @@
  * Not covered here: who may dup or put (impl/swap-state.ts), the word layout
  * (impl/swap-table-word.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import { costs } from './cost-counters.ts';
 import type { SwapCluster } from './cluster.ts';
-import type { Marks } from './marks.ts';
+import { mark, type Marks } from './marks.ts';
 import {
   COUNT_MAX,
   wordIsPfn,
@@ -42,8 +42,8 @@ export class SwapCounter {
   private readonly steps: CounterSteps;
 
   constructor(sentinel: number, marks: Marks, steps: CounterSteps = swapCounterSteps) {
-    assert(Number.isInteger(sentinel) && sentinel >= 3, () => `sentinel ${sentinel}`);
-    assert(sentinel <= COUNT_MAX, () => `sentinel ${sentinel} wider than the count field`);
+    assertThat(Number.isInteger(sentinel) && sentinel >= 3, 'sentinel ', sentinel);
+    assertThat(sentinel <= COUNT_MAX, 'sentinel ', sentinel, ' wider than the count field');
     this.sentinel = sentinel;
     this.marks = marks;
     this.steps = steps;
@@ -52,20 +52,46 @@ export class SwapCounter {
   /** The real count of a used slot (swp_swapcount()). */
   count(ci: SwapCluster, slot: number): number {
     const word = ci.word(slot);
-    assert(
+    assertThat(
       wordIsShadow(word) || wordIsPfn(word),
-      () => `cluster ${ci.id} slot ${slot} has no count`,
+      'cluster ',
+      ci.id,
+      ' slot ',
+      slot,
+      ' has no count',
     );
     const count = wordToCount(word);
-    assert(count <= this.sentinel, () => `cluster ${ci.id} slot ${slot} count ${count} > sentinel`);
+    assertThat(
+      count <= this.sentinel,
+      'cluster ',
+      ci.id,
+      ' slot ',
+      slot,
+      ' count ',
+      count,
+      ' > sentinel',
+    );
     if (count < this.sentinel) return count;
     // A word at the sentinel implies an extend table (dupOne makes it first).
     const extend = ci.extend;
-    assert(extend !== null, () => `cluster ${ci.id} slot ${slot} saturated without extend table`);
+    assertThat(
+      extend !== null,
+      'cluster ',
+      ci.id,
+      ' slot ',
+      slot,
+      ' saturated without extend table',
+    );
     const real = extend[slot] ?? 0;
-    assert(
+    assertThat(
       real >= this.sentinel,
-      () => `cluster ${ci.id} slot ${slot} extend ${real} below sentinel`,
+      'cluster ',
+      ci.id,
+      ' slot ',
+      slot,
+      ' extend ',
+      real,
+      ' below sentinel',
     );
     return real;
   }
@@ -86,14 +112,19 @@ export class SwapCounter {
    * back and false is returned (-ENOMEM). Context: the cluster lock is held.
    */
   dup(ci: SwapCluster, slot: number, nr: number, failAlloc: boolean): boolean {
-    assert(
+    assertThat(
       nr >= 1 && slot + nr <= ci.slots,
-      () => `dup of ${nr} at ${slot} leaves cluster ${ci.id}`,
+      'dup of ',
+      nr,
+      ' at ',
+      slot,
+      ' leaves cluster ',
+      ci.id,
     );
     for (let i = 0; i < nr; i++) {
       if (failAlloc && this.dupNeedsTable(ci, slot + i)) {
         this.steps.undoDup(this, ci, slot, i);
-        this.marks.hit('extend-table-alloc-failed');
+        this.marks.hit(mark['extend-table-alloc-failed']);
         return false;
       }
       this.dupOne(ci, slot + i);
@@ -110,7 +141,7 @@ export class SwapCounter {
     const table = ci.tableOf();
     const word = table[slot] ?? 0;
     const count = wordToCount(word);
-    assert(count <= this.sentinel, () => `cluster ${ci.id} slot ${slot} count above sentinel`);
+    assertThat(count <= this.sentinel, 'cluster ', ci.id, ' slot ', slot, ' count above sentinel');
     if (count < this.sentinel - 1) {
       table[slot] = wordWithCount(word, count + 1);
       costs.tableWrites++;
@@ -119,27 +150,34 @@ export class SwapCounter {
     if (count === this.sentinel - 1) {
       if (ci.extend === null) {
         ci.extend = new Uint32Array(ci.slots);
-        this.marks.hit('extend-table-alloc');
+        this.marks.hit(mark['extend-table-alloc']);
       }
-      assert(ci.extend[slot] === 0, () => `cluster ${ci.id} slot ${slot} stale extend count`);
+      assertThat(ci.extend[slot] === 0, 'cluster ', ci.id, ' slot ', slot, ' stale extend count');
       ci.extend[slot] = this.sentinel;
       ci.extendUsed++;
       table[slot] = wordWithCount(word, this.sentinel);
       costs.tableWrites++;
-      this.marks.hit('count-overflow-extend');
+      this.marks.hit(mark['count-overflow-extend']);
       return;
     }
     const extend = ci.extend;
-    assert(extend !== null, () => `cluster ${ci.id} slot ${slot} saturated without extend table`);
+    assertThat(
+      extend !== null,
+      'cluster ',
+      ci.id,
+      ' slot ',
+      slot,
+      ' saturated without extend table',
+    );
     extend[slot] = (extend[slot] ?? 0) + 1;
-    this.marks.hit('count-extend-increment');
+    this.marks.hit(mark['count-extend-increment']);
   }
 
   putOne(ci: SwapCluster, slot: number): void {
     const table = ci.tableOf();
     const word = table[slot] ?? 0;
     const count = wordToCount(word);
-    assert(count >= 1, () => `put of cluster ${ci.id} slot ${slot} with count 0`);
+    assertThat(count >= 1, 'put of cluster ', ci.id, ' slot ', slot, ' with count 0');
     if (count < this.sentinel) {
       table[slot] = wordWithCount(word, count - 1);
       costs.tableWrites++;
@@ -160,9 +198,9 @@ function undoDup(counter: SwapCounter, ci: SwapCluster, slot: number, done: numb
  */
 function putExtended(counter: SwapCounter, ci: SwapCluster, slot: number, word: number): void {
   const extend = ci.extend;
-  assert(extend !== null, () => `cluster ${ci.id} slot ${slot} saturated without extend table`);
+  assertThat(extend !== null, 'cluster ', ci.id, ' slot ', slot, ' saturated without extend table');
   const real = extend[slot] ?? 0;
-  assert(real >= counter.sentinel, () => `cluster ${ci.id} slot ${slot} extend ${real}`);
+  assertThat(real >= counter.sentinel, 'cluster ', ci.id, ' slot ', slot, ' extend ', real);
   if (real - 1 >= counter.sentinel) {
     extend[slot] = real - 1;
     return;
@@ -174,7 +212,7 @@ function putExtended(counter: SwapCounter, ci: SwapCluster, slot: number, word: 
   assert(ci.extendUsed >= 0);
   if (ci.extendUsed === 0) {
     ci.extend = null;
-    counter.marks.hit('extend-table-freed');
+    counter.marks.hit(mark['extend-table-freed']);
   }
 }
 

@@ -6,7 +6,7 @@
  *
  * Not covered here: per-device inuse_pages (impl/table-device.ts, impl/bitmap-device.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 
 export class SwapCounters {
   /** nr_swap_pages. */
@@ -16,21 +16,21 @@ export class SwapCounters {
 
   /** More than half of swap is used (mm/swap.h: vm_swap_full()). */
   vmSwapFull(): boolean {
-    assert(this.nrSwapPages >= 0, () => `nr_swap_pages ${this.nrSwapPages}`);
+    assertThat(this.nrSwapPages >= 0, 'nr_swap_pages ', this.nrSwapPages);
     assert(this.nrSwapPages <= this.totalSwapPages, 'nr_swap_pages above total');
     return this.nrSwapPages * 2 < this.totalSwapPages;
   }
 
   /** `n` slots of an online device were taken (n > 0) or released (n < 0). */
   take(n: number): void {
-    assert(Number.isInteger(n), () => `counter delta ${n}`);
+    assertThat(Number.isInteger(n), 'counter delta ', n);
     this.nrSwapPages -= n;
     assert(this.nrSwapPages >= 0 && this.nrSwapPages <= this.totalSwapPages, 'nr_swap_pages');
   }
 
   /** A device of `pages` usable slots went online (n > 0) or offline (n < 0), empty. */
   online(pages: number): void {
-    assert(Number.isInteger(pages), () => `pages ${pages}`);
+    assertThat(Number.isInteger(pages), 'pages ', pages);
     this.totalSwapPages += pages;
     this.nrSwapPages += pages;
     assert(this.totalSwapPages >= 0 && this.nrSwapPages >= 0);

@@ -22,7 +22,7 @@
  * Not covered here: the ops themselves (impl/ops-*.ts), reclaim (impl/reclaim.ts), swapoff
  * (impl/swapoff.ts), observation and audit (impl/observe.ts, impl/audit.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import { countSentinel, type Config } from '../lib/config.ts';
 import type { Knobs } from '../lib/system.ts';
 import type { BackendKind } from '../lib/observation.ts';
@@ -46,7 +46,7 @@ import {
   swapToHolderWord,
 } from './holder-word.ts';
 import { CostCounters, costs } from './cost-counters.ts';
-import { Marks } from './marks.ts';
+import { mark, Marks } from './marks.ts';
 import { MEMCG_ID_NONE, memcgIdIsRecorded, MemcgSwapCounters } from './memcg.ts';
 import { PhysicalAllocator, type PhysicalDevice, type PhysicalRun } from './physical-allocator.ts';
 import { SwapCounter, type CounterSteps } from './swap-count.ts';
@@ -285,7 +285,9 @@ export class SwapState {
    */
   resolve(value: number): EntryLoc {
     costs.clusterLocks++;
-    return this.locate(value, (offset) => this.virtualSpace().lookup(this.cpu, offset));
+    const offset = entryOffset(value);
+    if (swpType(value) !== VSWAP_TYPE) return this.physicalLoc(value, offset);
+    return virtualLoc(value, offset, this.virtualSpace().lookup(this.cpu, offset), false);
   }
 
   /**
@@ -293,7 +295,9 @@ export class SwapState {
    * DEAD cluster is returned as found, so that a stale lookup reads as lost content.
    */
   peek(value: number, cpu: number): EntryLoc {
-    return this.locate(value, (offset) => this.virtualSpace().peek(cpu, offset), true);
+    const offset = entryOffset(value);
+    if (swpType(value) !== VSWAP_TYPE) return this.physicalLoc(value, offset);
+    return virtualLoc(value, offset, this.virtualSpace().peek(cpu, offset), true);
   }
 
   /**
@@ -301,21 +305,18 @@ export class SwapState {
    * `peekCpu`, resolved as that CPU would without touching the lookup cache (audits).
    */
   entriesOf(folio: Folio, peekCpu?: number): EntryLoc[] {
-    assert(folio.swapcache && folio.swap > 0, () => `folio ${folio.pfn} is not in the swap cache`);
+    assertThat(folio.swapcache && folio.swap > 0, 'folio ', folio.pfn, ' is not in the swap cache');
     const first = peekCpu === undefined ? this.resolve(folio.swap) : this.peek(folio.swap, peekCpu);
-    const nr = 2 ** folio.order;
+    const nr = 1 << folio.order;
     assert(first.slot % nr === 0 && first.slot + nr <= first.cluster.slots, 'folio alignment');
-    const locs: EntryLoc[] = [];
-    for (let i = 0; i < nr; i++) {
-      const offset = first.offset + i;
-      locs.push({ ...first, value: folio.swap + i, offset, slot: first.slot + i });
-    }
+    const locs: EntryLoc[] = [first];
+    for (let i = 1; i < nr; i++) locs.push(nextLoc(first, i));
     return locs;
   }
 
   /** The entry at `slot` of virtual cluster `ci`, found by a scan rather than a lookup. */
   locOf(ci: VirtualCluster, slot: number): EntryLoc {
-    assert(!ci.dead && slot >= 0 && slot < ci.slots, () => `slot ${slot} of cluster ${ci.id}`);
+    assertThat(!ci.dead && slot >= 0 && slot < ci.slots, 'slot ', slot, ' of cluster ', ci.id);
     const offset = ci.id * ci.slots + slot;
     const value = swpEntry(VSWAP_TYPE, offset);
     return { value, virtual: true, offset, device: null, cluster: ci, vcluster: ci, slot };
@@ -340,16 +341,18 @@ export class SwapState {
 
   count(loc: EntryLoc): number {
     const count = this.counter.count(loc.cluster, loc.slot);
-    assert(count >= 0, () => `${loc.value} count ${count}`);
+    assertThat(count >= 0, loc.value, ' count ', count);
     return count;
   }
 
   /** folio_dup_swap() / swap_dup_entry_direct() of one entry; false for -ENOMEM. */
   dup(loc: EntryLoc, failAlloc: boolean): boolean {
     const word = this.word(loc);
-    assert(
+    assertThat(
       wordIsPfn(word) || this.count(loc) >= 1,
-      () => `dup of uncached ${loc.value} with count 0`,
+      'dup of uncached ',
+      loc.value,
+      ' with count 0',
     );
     if (!this.counter.dup(loc.cluster, loc.slot, 1, failAlloc)) return false;
     this.syncCacheOnly(loc);
@@ -358,7 +361,7 @@ export class SwapState {
 
   /** folio_put_swap() / swap_put_entries_direct() of one entry; never frees. */
   put(loc: EntryLoc): void {
-    assert(this.count(loc) >= 1, () => `put of ${loc.value} with count 0`);
+    assertThat(this.count(loc) >= 1, 'put of ', loc.value, ' with count 0');
     this.counter.put(loc.cluster, loc.slot);
     this.syncCacheOnly(loc);
   }
@@ -370,19 +373,19 @@ export class SwapState {
     const word = this.word(loc);
     if (!wordIsPfn(word)) return null;
     const folio = this.folios.of(wordToPfn(word));
-    assert(folio.swapcache, () => `entry ${loc.value} bound to uncached folio ${folio.pfn}`);
+    assertThat(folio.swapcache, 'entry ', loc.value, ' bound to uncached folio ', folio.pfn);
     return folio;
   }
 
   /** PFN word that binds the entries of a fresh allocation (count 0, no zero flag). */
   bindWord(folio: Folio): number {
-    assert(!folio.swapcache, () => `folio ${folio.pfn} bound twice`);
+    assertThat(!folio.swapcache, 'folio ', folio.pfn, ' bound twice');
     return pfnToWord(folio.pfn, 0, false);
   }
 
   /** Marks `folio` as in the swap cache from entry `first` on (its words are installed). */
   bind(folio: Folio, first: number): void {
-    assert(!folio.swapcache, () => `folio ${folio.pfn} already in the swap cache`);
+    assertThat(!folio.swapcache, 'folio ', folio.pfn, ' already in the swap cache');
     assert(first > 0);
     folio.swapcache = true;
     folio.swap = first;
@@ -393,10 +396,10 @@ export class SwapState {
    * words keep count and zero flag, the shadow is dropped.
    */
   bindRead(folio: Folio, locs: readonly EntryLoc[]): void {
-    assert(locs.length === 2 ** folio.order, 'read batch size');
+    assert(locs.length === 1 << folio.order, 'read batch size');
     for (const loc of locs) {
       const word = this.word(loc);
-      assert(wordIsShadow(word), () => `read of ${loc.value} that is not swapped out`);
+      assertThat(wordIsShadow(word), 'read of ', loc.value, ' that is not swapped out');
       this.setWord(loc, pfnToWord(folio.pfn, wordToCount(word), wordToZero(word)));
     }
     const first = locs[0];
@@ -419,12 +422,18 @@ export class SwapState {
    * cache (freeing the entries), dirties it and frees it if unmapped. False otherwise.
    */
   folioFreeSwap(folio: Folio): boolean {
-    assert(folio.swapcache, () => `folio ${folio.pfn} is not in the swap cache`);
+    assertThat(folio.swapcache, 'folio ', folio.pfn, ' is not in the swap cache');
     const locs = this.entriesOf(folio);
-    if (locs.some((loc) => this.count(loc) > 0)) return false;
+    if (!this.entriesUnused(locs)) return false;
     this.deleteFromSwapCache(folio, false);
     folio.dirty = true;
     this.folios.freeIfUnused(folio);
+    return true;
+  }
+
+  /** Whether every entry of `locs` has count 0: no swap PTE references it (!folio_swapped()). */
+  entriesUnused(locs: readonly EntryLoc[]): boolean {
+    for (const loc of locs) if (this.count(loc) > 0) return false;
     return true;
   }
 
@@ -434,7 +443,7 @@ export class SwapState {
    */
   freeEntry(loc: EntryLoc, why: 'put' | 'cache' = 'cache'): void {
     const word = this.word(loc);
-    assert(wordIsShadow(word) && wordToCount(word) === 0, () => `free of busy entry ${loc.value}`);
+    assertThat(wordIsShadow(word) && wordToCount(word) === 0, 'free of busy entry ', loc.value);
     this.releaseBackend(loc, why === 'put' ? 'put' : 'free');
     // mm/memcontrol.c: mem_cgroup_uncharge_swap(swap_cgroup_clear()): a physical entry was
     // charged from its allocation (no id is recorded when that charge failed); a virtual one
@@ -464,10 +473,10 @@ export class SwapState {
    * allocator that hands out a live slot is the checker's to catch (identity, ABA).
    */
   recordMemcg(locs: readonly EntryLoc[], id: number): void {
-    assert(this.memcg.isValid(id), () => `record of memcg id ${id}`);
+    assertThat(this.memcg.isValid(id), 'record of memcg id ', id);
     for (const loc of locs) {
       const table = loc.cluster.memcgTable;
-      assert(table !== null, () => `${loc.value}: cluster ${loc.cluster.id} has no memcg table`);
+      assertThat(table !== null, loc.value, ': cluster ', loc.cluster.id, ' has no memcg table');
       table[loc.slot] = id;
     }
   }
@@ -495,7 +504,7 @@ export class SwapState {
 
   backendKind(loc: EntryLoc): BackendKind {
     const word = this.word(loc);
-    assert(wordIsShadow(word) || wordIsPfn(word), () => `entry ${loc.value} not in use`);
+    assertThat(wordIsShadow(word) || wordIsPfn(word), 'entry ', loc.value, ' not in use');
     if (wordToZero(word)) return 'zero';
     if (loc.device !== null) {
       if (this.zswapTree.load(loc.device.type, loc.offset) !== null) return 'zswap';
@@ -508,7 +517,7 @@ export class SwapState {
 
   /** The physical device the entry occupies or is backed by, or null. */
   backendDevice(loc: EntryLoc): number | null {
-    assert(this.word(loc) !== NULL_WORD, () => `device of free ${loc.value}`);
+    assertThat(this.word(loc) !== NULL_WORD, 'device of free ', loc.value);
     if (loc.device !== null) return loc.device.type;
     const vt = this.vtWord(loc);
     return vtWordIsPhys(vt) ? vtWordToPhysType(vt) : null;
@@ -517,7 +526,7 @@ export class SwapState {
   /** Reads the entry's data from its backend (swap_read_folio() / zswap_load()). */
   readBackend(loc: EntryLoc): number {
     const kind = this.backendKind(loc);
-    assert(kind !== 'none', () => `read of ${loc.value} without a backend`);
+    assertThat(kind !== 'none', 'read of ', loc.value, ' without a backend');
     if (kind === 'zero') return 0;
     if (kind === 'zswap') return this.zswap.load(this.zswapHandle(loc));
     const { device, offset } = this.diskOf(loc);
@@ -542,7 +551,7 @@ export class SwapState {
   zswapHandle(loc: EntryLoc): number {
     if (loc.device !== null) {
       const handle = this.zswapTree.load(loc.device.type, loc.offset);
-      assert(handle !== null, () => `entry ${loc.value} has no zswap object`);
+      assertThat(handle !== null, 'entry ', loc.value, ' has no zswap object');
       return handle;
     }
     return vtWordToHandle(this.vtWord(loc));
@@ -553,9 +562,11 @@ export class SwapState {
     if (loc.device !== null) return { device: loc.device, offset: loc.offset };
     const vt = this.vtWord(loc);
     const device = this.devices[vtWordToPhysType(vt)];
-    assert(
+    assertThat(
       device !== undefined && device.online,
-      () => `entry ${loc.value} backed by offline device`,
+      'entry ',
+      loc.value,
+      ' backed by offline device',
     );
     return { device, offset: vtWordToPhysOffset(vt) };
   }
@@ -594,7 +605,7 @@ export class SwapState {
   setZero(loc: EntryLoc): void {
     this.releaseBackend(loc, 'zero');
     this.setWord(loc, wordWithZero(this.word(loc), true));
-    assert(this.backendKind(loc) === 'zero', () => `${loc.value} zero flag not set`);
+    assertThat(this.backendKind(loc) === 'zero', loc.value, ' zero flag not set');
   }
 
   /** A physical entry's stale zswap object: a tree entry beside the zero flag. */
@@ -615,15 +626,15 @@ export class SwapState {
     assert(loc.vcluster !== null);
     loc.vcluster.vtable[loc.slot] = zswapToVtWord(handle);
     costs.tableWrites++;
-    assert(this.backendKind(loc) === 'zswap', () => `${loc.value} not stored`);
+    assertThat(this.backendKind(loc) === 'zswap', loc.value, ' not stored');
   }
 
   /** Writes a physical entry's data to its own slot (__swap_writepage()). */
   writeOwnSlot(loc: EntryLoc, content: number): void {
-    assert(loc.device !== null && loc.device.store !== null, () => `${loc.value} is not physical`);
+    assertThat(loc.device !== null && loc.device.store !== null, loc.value, ' is not physical');
     this.releaseBackend(loc, 'disk');
     loc.device.store.write(loc.offset, content);
-    assert(this.backendKind(loc) === 'disk', () => `${loc.value} not on disk`);
+    assertThat(this.backendKind(loc) === 'disk', loc.value, ' not on disk');
   }
 
   /**
@@ -631,8 +642,8 @@ export class SwapState {
    * (folio_realloc_swap() + __swap_writepage_phys()). The old backend was released.
    */
   setPhys(loc: EntryLoc, device: PhysicalDevice, offset: number, content: number): void {
-    assert(loc.vcluster !== null, () => `${loc.value} is not virtual`);
-    assert(this.vtWord(loc) === VT_NONE_WORD, () => `${loc.value} already has a backend`);
+    assertThat(loc.vcluster !== null, loc.value, ' is not virtual');
+    assertThat(this.vtWord(loc) === VT_NONE_WORD, loc.value, ' already has a backend');
     assert(device.store !== null);
     loc.vcluster.vtable[loc.slot] = physToVtWord(device.type, offset);
     costs.tableWrites++;
@@ -642,12 +653,12 @@ export class SwapState {
 
   /** The entry has count 0 and is in the swap cache. */
   isCacheOnly(loc: EntryLoc): boolean {
-    assert(this.word(loc) !== NULL_WORD, () => `cache-only test of free ${loc.value}`);
+    assertThat(this.word(loc) !== NULL_WORD, 'cache-only test of free ', loc.value);
     return wordIsPfn(this.word(loc)) && this.count(loc) === 0;
   }
 
   vtWord(loc: EntryLoc): number {
-    assert(loc.vcluster !== null, () => `${loc.value} is not virtual`);
+    assertThat(loc.vcluster !== null, loc.value, ' is not virtual');
     costs.tableReads++;
     return loc.vcluster.vtable[loc.slot] ?? 0;
   }
@@ -663,9 +674,16 @@ export class SwapState {
     const ci = device.clusterOf(offset);
     const slot = offset % device.clusterSlots;
     const word = ci.word(slot);
-    assert(
+    assertThat(
       wordIsPointer(word) && wordToPointerOffset(word) === loc.offset,
-      () => `rmap of ${loc.value} at ${device.type}:${offset} is ${word}`,
+      'rmap of ',
+      loc.value,
+      ' at ',
+      device.type,
+      ':',
+      offset,
+      ' is ',
+      word,
     );
     const cacheOnly = this.isCacheOnly(loc);
     const next = this.steps.pointerWithCacheOnly(word, cacheOnly);
@@ -673,7 +691,7 @@ export class SwapState {
       ci.tableOf()[slot] = next;
       costs.tableWrites++;
       costs.rmapUpdates++;
-      if (cacheOnly) this.marks.hit('rmap-cache-only-set');
+      if (cacheOnly) this.marks.hit(mark['rmap-cache-only-set']);
     }
   }
 
@@ -683,9 +701,9 @@ export class SwapState {
    */
   private releasePhys(type: number, offset: number, loc: EntryLoc): void {
     const device = this.devices[type];
-    assert(device !== undefined && device.online, () => `backing on offline device ${type}`);
+    assertThat(device !== undefined && device.online, 'backing on offline device ', type);
     const id = this.memcgIdOf(loc);
-    assert(memcgIdIsRecorded(id), () => `backed virtual ${loc.value} records no memcg`);
+    assertThat(memcgIdIsRecorded(id), 'backed virtual ', loc.value, ' records no memcg');
     this.steps.unchargeBacking(this, id); // mem_cgroup_uncharge_swap()
     if (device.kind === 'bitmap') {
       device.free(offset, 1);
@@ -694,9 +712,16 @@ export class SwapState {
     const ci = device.clusterOf(offset);
     const slot = offset % device.clusterSlots;
     const word = ci.word(slot);
-    assert(
+    assertThat(
       wordIsPointer(word) && wordToPointerOffset(word) === loc.offset,
-      () => `backing ${type}:${offset} of ${loc.value} holds ${word}`,
+      'backing ',
+      type,
+      ':',
+      offset,
+      ' of ',
+      loc.value,
+      ' holds ',
+      word,
     );
     costs.rmapUpdates++;
     device.freeSlots(ci, slot, 1);
@@ -709,21 +734,24 @@ export class SwapState {
    * (PageAnonExclusive as this mapping sees it).
    */
   mapPage(holder: number, folio: Folio, page: number, exclusive: boolean): void {
-    assert(this.holders[holder] === HOLDER_EMPTY_WORD, () => `holder ${holder} not empty`);
-    assert(page >= 0 && page < folio.pages.length, () => `page ${page} of folio ${folio.pfn}`);
+    assertThat(this.holders[holder] === HOLDER_EMPTY_WORD, 'holder ', holder, ' not empty');
+    assertThat(page >= 0 && page < folio.pages.length, 'page ', page, ' of folio ', folio.pfn);
     this.holders[holder] = presentToHolderWord(folio.pfn, page, exclusive);
     folio.pageMaps[page] = (folio.pageMaps[page] ?? 0) + 1;
     folio.mappers.add(holder);
-    assert(
+    assertThat(
       !exclusive || folio.pageMaps[page] === 1,
-      () => `exclusive mapping of shared page ${page} of folio ${folio.pfn}`,
+      'exclusive mapping of shared page ',
+      page,
+      ' of folio ',
+      folio.pfn,
     );
   }
 
   /** Clears a present holder and returns the folio it mapped (not freed here). */
   unmapPage(holder: number): Folio {
     const word = this.holders[holder] ?? 0;
-    assert(holderIsPresent(word), () => `holder ${holder} is not present`);
+    assertThat(holderIsPresent(word), 'holder ', holder, ' is not present');
     const folio = this.folios.of(holderToPfn(word));
     const page = holderToPage(word);
     assert((folio.pageMaps[page] ?? 0) > 0 && folio.mappers.has(holder), 'map count');
@@ -743,9 +771,11 @@ export class SwapState {
     const word = this.holders[holder] ?? 0;
     this.holders[holder] = holderWithExclusive(word, exclusive);
     const page = holderToPage(word);
-    assert(
+    assertThat(
       !exclusive || this.folios.of(holderToPfn(word)).pageMaps[page] === 1,
-      () => `holder ${holder} made exclusive on a shared page`,
+      'holder ',
+      holder,
+      ' made exclusive on a shared page',
     );
   }
 
@@ -762,7 +792,7 @@ export class SwapState {
 
   /** Stores entry `value` in empty `holder`, with the swap PTE's exclusive bit. */
   setSwapHolder(holder: number, value: number, exclusive: boolean): void {
-    assert(this.holders[holder] === HOLDER_EMPTY_WORD, () => `holder ${holder} not empty`);
+    assertThat(this.holders[holder] === HOLDER_EMPTY_WORD, 'holder ', holder, ' not empty');
     assert(value > 0);
     this.holders[holder] = swapToHolderWord(value, exclusive);
   }
@@ -784,7 +814,7 @@ export class SwapState {
    */
   mapFromSwap(holder: number, loc: EntryLoc, folio: Folio, page: number): void {
     const word = this.holders[holder] ?? 0;
-    assert(holderIsSwap(word), () => `holder ${holder} holds no entry`);
+    assertThat(holderIsSwap(word), 'holder ', holder, ' holds no entry');
     const exclusive = holderSwpExclusive(word);
     this.clearHolder(holder);
     this.mapPage(holder, folio, page, exclusive);
@@ -792,7 +822,7 @@ export class SwapState {
   }
 
   clearHolder(holder: number): void {
-    assert(holder >= 0 && holder < this.holders.length, () => `holder ${holder}`);
+    assertThat(holder >= 0 && holder < this.holders.length, 'holder ', holder);
     assert(!holderIsPresent(this.holders[holder] ?? 0), 'use unmapPage() for a present holder');
     this.holders[holder] = HOLDER_EMPTY_WORD;
   }
@@ -809,33 +839,61 @@ export class SwapState {
     return this.shadowAge;
   }
 
-  private locate(
-    value: number,
-    lookup: (offset: number) => VirtualCluster | undefined,
-    deadOk = false,
-  ): EntryLoc {
-    const type = swpType(value);
-    const offset = swpOffset(value);
-    assert(offset > 0, () => `entry ${value} names a header slot`);
-    if (type === VSWAP_TYPE) {
-      const vcluster = lookup(offset);
-      assert(vcluster !== undefined, () => `virtual entry ${value} has no cluster`);
-      assert(
-        deadOk || !vcluster.dead,
-        () => `virtual ${value} resolved to DEAD cluster ${vcluster.id}`,
-      );
-      const slot = offset % vcluster.slots;
-      return { value, virtual: true, offset, device: null, cluster: vcluster, vcluster, slot };
-    }
-    const device = this.devices[type];
-    assert(
+  /** A physical entry: its device's cluster and slot. */
+  private physicalLoc(value: number, offset: number): EntryLoc {
+    const device = this.devices[swpType(value)];
+    assertThat(
       device !== undefined && device.kind === 'table',
-      () => `entry ${value} on no table device`,
+      'entry ',
+      value,
+      ' on no table device',
     );
     const cluster = device.clusterOf(offset);
     const slot = offset % device.clusterSlots;
     return { value, virtual: false, offset, device, cluster, vcluster: null, slot };
   }
+}
+
+/** The entry `i` slots after `first`, in the same cluster (the caller checked the bound). */
+export function nextLoc(first: EntryLoc, i: number): EntryLoc {
+  return {
+    value: first.value + i,
+    virtual: first.virtual,
+    offset: first.offset + i,
+    device: first.device,
+    cluster: first.cluster,
+    vcluster: first.vcluster,
+    slot: first.slot + i,
+  };
+}
+
+/** The offset of `value` in its swap space, never the header slot. */
+function entryOffset(value: number): number {
+  const offset = swpOffset(value);
+  assertThat(offset > 0, 'entry ', value, ' names a header slot');
+  return offset;
+}
+
+/**
+ * A virtual entry in the cluster a lookup found for it; a DEAD cluster only when `deadOk` (a
+ * stale lookup of observe(), which reads as lost content).
+ */
+function virtualLoc(
+  value: number,
+  offset: number,
+  vcluster: VirtualCluster | undefined,
+  deadOk: boolean,
+): EntryLoc {
+  assertThat(vcluster !== undefined, 'virtual entry ', value, ' has no cluster');
+  assertThat(
+    deadOk || !vcluster.dead,
+    'virtual ',
+    value,
+    ' resolved to DEAD cluster ',
+    vcluster.id,
+  );
+  const slot = offset % vcluster.slots;
+  return { value, virtual: true, offset, device: null, cluster: vcluster, vcluster, slot };
 }
 
 /**
@@ -848,7 +906,7 @@ function swapCacheDelFolio(state: SwapState, folio: Folio, shadow: boolean): voi
   const cookie = shadow ? state.nextShadow() : 0;
   for (const loc of locs) {
     const word = state.word(loc);
-    assert(wordIsPfn(word) && wordToPfn(word) === folio.pfn, () => `${loc.value} not bound`);
+    assertThat(wordIsPfn(word) && wordToPfn(word) === folio.pfn, loc.value, ' not bound');
     const count = wordToCount(word);
     state.setWord(loc, shadowToWord(count > 0 ? cookie : 0, count, wordToZero(word)));
   }
@@ -868,7 +926,7 @@ function zeromapClear(state: SwapState, loc: EntryLoc): void {
 
 /** The object is erased from the tree and freed (zswap_invalidate()). */
 function zswapInvalidate(state: SwapState, loc: EntryLoc): void {
-  assert(loc.device !== null, () => `${loc.value} is not physical`);
+  assertThat(loc.device !== null, loc.value, ' is not physical');
   const handle = state.zswapTree.erase(loc.device.type, loc.offset);
   if (handle !== null) state.zswap.free(handle);
 }
@@ -884,7 +942,7 @@ function unchargeBacking(state: SwapState, id: number): void {
 
 /** A Pointer word naming the entry's offset in the virtual space, C set when cache-only. */
 function rmapWord(state: SwapState, loc: EntryLoc): number {
-  assert(loc.virtual, () => `${loc.value} is not virtual`);
+  assertThat(loc.virtual, loc.value, ' is not virtual');
   costs.rmapUpdates++;
   return pointerToWord(loc.offset, state.isCacheOnly(loc));
 }

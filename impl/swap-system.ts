@@ -10,7 +10,8 @@
  *
  * Not covered here: the mechanisms (impl/swap-state.ts and the modules it names).
  */
-import { assert, unreachable } from '../lib/assert.ts';
+import { assert, assertThat, unreachable } from '../lib/assert.ts';
+import { mark } from './marks.ts';
 import { assertConfig, type Config } from '../lib/config.ts';
 import type { EntryView, FolioView, HolderView, Observation } from '../lib/observation.ts';
 import type { Op } from '../lib/ops.ts';
@@ -76,7 +77,7 @@ export class KernelSwapSystem implements SwapSystem {
   costs(options?: CostOptions): CostReport {
     if (this.peaks === null) {
       const every = options?.sampleEvery ?? 1;
-      assert(Number.isInteger(every) && every >= 1, () => `sampleEvery ${every}`);
+      assertThat(Number.isInteger(every) && every >= 1, 'sampleEvery ', every);
       this.sampleEvery = every;
       this.peaks = new MetadataPeaks();
     }
@@ -92,9 +93,9 @@ export class KernelSwapSystem implements SwapSystem {
     const outcome = this.dispatch(op);
     assert(outcome.errno === 'OK' || outcome.how === undefined, 'a failed op took a path');
     state.vspace?.endOp();
-    if (outcome.errno === 'ENOMEM') state.marks.hit('enomem');
-    if (outcome.errno === 'ENOSPC') state.marks.hit('enospc');
-    if (state.vmSwapFull()) state.marks.hit('vm-swap-full');
+    if (outcome.errno === 'ENOMEM') state.marks.hit(mark['enomem']);
+    if (outcome.errno === 'ENOSPC') state.marks.hit(mark['enospc']);
+    if (state.vmSwapFull()) state.marks.hit(mark['vm-swap-full']);
     return outcome;
   }
 
@@ -103,7 +104,7 @@ export class KernelSwapSystem implements SwapSystem {
   }
 
   observeHolder(holder: number): HolderView {
-    assert(isIndex(holder, this.state.config.holders), () => `holder ${holder}`);
+    assertThat(isIndex(holder, this.state.config.holders), 'holder ', holder);
     return observeHolder(this.state, holder);
   }
 
@@ -128,7 +129,7 @@ export class KernelSwapSystem implements SwapSystem {
   }
 
   entryOffset(value: number): number {
-    assert(value > 0, () => `entry value ${value}`);
+    assertThat(value > 0, 'entry value ', value);
     return swpOffset(value);
   }
 

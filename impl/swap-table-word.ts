@@ -24,7 +24,7 @@
  * that backs a virtual entry; C (cache-only) is set while that virtual entry has count 0 and
  * is in the swap cache, so that the physical allocator can reclaim the backing.
  */
-import { assert } from '../lib/assert.ts';
+import { assert, AssertionError, assertThat } from '../lib/assert.ts';
 
 export const WORD_BITS = 32;
 
@@ -86,8 +86,8 @@ export type WordKind = 'null' | 'shadow' | 'pfn' | 'pointer' | 'bad';
 
 /** A swapped-out slot: count, zero flag and workingset shadow (0 = placeholder). */
 export function shadowToWord(shadow: number, count: number, zero: boolean): number {
-  assert(Number.isInteger(shadow) && shadow >= 0 && shadow <= SHADOW_MAX, () => `shadow ${shadow}`);
-  assert(Number.isInteger(count) && count >= 0 && count <= COUNT_MAX, () => `count ${count}`);
+  assertThat(Number.isInteger(shadow) && shadow >= 0 && shadow <= SHADOW_MAX, 'shadow ', shadow);
+  assertThat(Number.isInteger(count) && count >= 0 && count <= COUNT_MAX, 'count ', count);
   const flags = (count << COUNT_SHIFT) | (zero ? ZERO_FLAG : 0);
   // mm/swap_table.h: shadow_to_swp_tb()
   return (flags | (shadow << SHADOW_SHIFT) | SHADOW_MARK) >>> 0;
@@ -95,38 +95,38 @@ export function shadowToWord(shadow: number, count: number, zero: boolean): numb
 
 /** A slot in the swap cache: count, zero flag and the head PFN of the folio. */
 export function pfnToWord(pfn: number, count: number, zero: boolean): number {
-  assert(Number.isInteger(pfn) && pfn >= 0 && pfn <= PFN_MAX, () => `pfn ${pfn}`);
-  assert(Number.isInteger(count) && count >= 0 && count <= COUNT_MAX, () => `count ${count}`);
+  assertThat(Number.isInteger(pfn) && pfn >= 0 && pfn <= PFN_MAX, 'pfn ', pfn);
+  assertThat(Number.isInteger(count) && count >= 0 && count <= COUNT_MAX, 'count ', count);
   const flags = (count << COUNT_SHIFT) | (zero ? ZERO_FLAG : 0);
   return (flags | (pfn << PFN_SHIFT) | PFN_MARK) >>> 0; // mm/swap_table.h: pfn_to_swp_tb()
 }
 
 /** A physical slot backing the virtual entry at `offset`; `cacheOnly` is the C bit. */
 export function pointerToWord(offset: number, cacheOnly: boolean): number {
-  assert(Number.isInteger(offset) && offset > 0, () => `vswap offset ${offset}`);
-  assert(offset <= POINTER_OFFSET_MAX, () => `vswap offset ${offset} too wide`);
+  assertThat(Number.isInteger(offset) && offset > 0, 'vswap offset ', offset);
+  assertThat(offset <= POINTER_OFFSET_MAX, 'vswap offset ', offset, ' too wide');
   const flag = cacheOnly ? POINTER_CACHE_ONLY_FLAG : 0;
   return (flag + ((offset << POINTER_OFFSET_SHIFT) >>> 0) + POINTER_MARK) >>> 0; // vswap rmap
 }
 
 /** The same Shadow or PFN word with another count. */
 export function wordWithCount(word: number, count: number): number {
-  assert(wordIsShadow(word) || wordIsPfn(word), () => `word ${hex(word)} has no count`);
-  assert(Number.isInteger(count) && count >= 0 && count <= COUNT_MAX, () => `count ${count}`);
+  assertWord(wordIsShadow(word) || wordIsPfn(word), word, 'has no count');
+  assertThat(Number.isInteger(count) && count >= 0 && count <= COUNT_MAX, 'count ', count);
   const countMask = (COUNT_MAX << COUNT_SHIFT) >>> 0;
   return (((word & ~countMask) >>> 0) | ((count << COUNT_SHIFT) >>> 0)) >>> 0;
 }
 
 /** The same Shadow or PFN word with the zero flag set or cleared. */
 export function wordWithZero(word: number, zero: boolean): number {
-  assert(wordIsShadow(word) || wordIsPfn(word), () => `word ${hex(word)} has no zero flag`);
+  assertWord(wordIsShadow(word) || wordIsPfn(word), word, 'has no zero flag');
   assert(!wordIsNull(word));
   return (zero ? word | ZERO_FLAG : word & ~ZERO_FLAG) >>> 0;
 }
 
 /** The same Pointer word with the C (cache-only) bit set or cleared. */
 export function pointerWithCacheOnly(word: number, cacheOnly: boolean): number {
-  assert(wordIsPointer(word), () => `word ${hex(word)} is not a Pointer`);
+  assertWord(wordIsPointer(word), word, 'is not a Pointer');
   assert(!wordIsBad(word));
   return pointerToWord(wordToPointerOffset(word), cacheOnly);
 }
@@ -167,39 +167,44 @@ export function wordKind(word: number): WordKind | null {
 
 /** The count field of a Shadow or PFN word (the sentinel means "see the extend table"). */
 export function wordToCount(word: number): number {
-  assert(wordIsShadow(word) || wordIsPfn(word), () => `word ${hex(word)} has no count`);
+  assertWord(wordIsShadow(word) || wordIsPfn(word), word, 'has no count');
   assert(!wordIsBad(word));
   return (word >>> COUNT_SHIFT) & COUNT_MAX; // mm/swap_table.h: __swp_tb_get_count()
 }
 
 export function wordToZero(word: number): boolean {
-  assert(wordIsShadow(word) || wordIsPfn(word), () => `word ${hex(word)} has no zero flag`);
+  assertWord(wordIsShadow(word) || wordIsPfn(word), word, 'has no zero flag');
   assert(!wordIsNull(word));
   return (word & ZERO_FLAG) !== 0; // mm/swap_table.h: swp_tb_is_zero()
 }
 
 export function wordToShadow(word: number): number {
-  assert(wordIsShadow(word), () => `word ${hex(word)} is not a Shadow`);
+  assertWord(wordIsShadow(word), word, 'is not a Shadow');
   assert(!wordIsPfn(word));
   return (word >>> SHADOW_SHIFT) & SHADOW_MAX; // mm/swap_table.h: swp_tb_to_shadow()
 }
 
 export function wordToPfn(word: number): number {
-  assert(wordIsPfn(word), () => `word ${hex(word)} is not a PFN`);
+  assertWord(wordIsPfn(word), word, 'is not a PFN');
   assert(!wordIsShadow(word));
   return (word >>> PFN_SHIFT) & PFN_MAX; // mm/swap_table.h: swp_tb_to_folio()
 }
 
 export function wordToPointerOffset(word: number): number {
-  assert(wordIsPointer(word), () => `word ${hex(word)} is not a Pointer`);
+  assertWord(wordIsPointer(word), word, 'is not a Pointer');
   assert(!wordIsBad(word));
   return (word >>> POINTER_OFFSET_SHIFT) & POINTER_OFFSET_MAX; // vswap: swp_tb_to_rmap()
 }
 
 export function wordToCacheOnly(word: number): boolean {
-  assert(wordIsPointer(word), () => `word ${hex(word)} is not a Pointer`);
+  assertWord(wordIsPointer(word), word, 'is not a Pointer');
   assert(!wordIsNull(word));
   return (word & POINTER_CACHE_ONLY_FLAG) !== 0; // vswap: SWP_RMAP_CACHE_ONLY
+}
+
+/** assert() of a word's format; the message names the word in hexadecimal. */
+function assertWord(condition: boolean, word: number, what: string): asserts condition {
+  if (!condition) throw new AssertionError(`word ${hex(word)} ${what}`);
 }
 
 /** Hexadecimal rendering of a word, for messages. */

@@ -16,7 +16,8 @@
  *
  * Not covered here: the device structures (impl/table-device.ts, impl/bitmap-device.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
+import { mark } from './marks.ts';
 import { costs } from './cost-counters.ts';
 import type { SwaponOp, SwapoffOp } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
@@ -48,7 +49,7 @@ export function swapoff(state: SwapState, op: SwapoffOp): ImplOutcome {
   if (!device.online) return EINVAL;
   device.writeOk = false; // del_from_avail_list() + wait_for_allocation()
   state.allocator.removeDevice(device.type);
-  if (device.inuse > 0) state.marks.hit('swapoff-live-entries');
+  if (device.inuse > 0) state.marks.hit(mark['swapoff-live-entries']);
   const backed = backedVirtualEntries(state, device);
   const done = new Set<number>();
   for (let holder = 0; holder < state.holders.length; holder++) {
@@ -63,15 +64,19 @@ export function swapoff(state: SwapState, op: SwapoffOp): ImplOutcome {
     }
   }
   for (const folio of cacheOnlyFolios(state, device)) {
-    assert(state.folioFreeSwap(folio), () => `cache-only folio ${folio.pfn} still referenced`);
+    assertThat(state.folioFreeSwap(folio), 'cache-only folio ', folio.pfn, ' still referenced');
   }
   const rest = [...backed]
     .filter((entry) => !done.has(entry))
     .map((entry) => {
       const folio = state.cachedFolio(state.resolve(entry));
-      assert(
+      assertThat(
         folio !== null,
-        () => `virtual ${entry} on device ${device.type} neither held nor cached`,
+        'virtual ',
+        entry,
+        ' on device ',
+        device.type,
+        ' neither held nor cached',
       );
       return { entry, folio };
     });
@@ -89,7 +94,7 @@ function backedVirtualEntries(state: SwapState, device: PhysicalDevice): Set<num
   if (device.kind === 'table') {
     for (const ci of device.clusters) {
       if (ci.table === null) continue;
-      state.marks.hit('rmap-walk-slots', ci.slots);
+      state.marks.hit(mark['rmap-walk-slots'], ci.slots);
       costs.scanSlots += ci.slots;
       for (let slot = 0; slot < ci.slots; slot++) {
         const word = ci.word(slot);
@@ -99,7 +104,7 @@ function backedVirtualEntries(state: SwapState, device: PhysicalDevice): Set<num
     return backed;
   }
   for (const ci of state.vspace.index.values()) {
-    state.marks.hit('vswap-scan-slots-swapoff', ci.slots);
+    state.marks.hit(mark['vswap-scan-slots-swapoff'], ci.slots);
     costs.scanSlots += ci.slots;
     state.steps.scanBackedOn(state, ci, device.type, backed);
   }
@@ -128,7 +133,7 @@ function unuseVirtual(state: SwapState, entry: number): void {
   if (folio === null) {
     folio = state.folios.alloc(0, [state.readBackend(loc)], true, state.memcgIdOf(loc));
     state.bindRead(folio, [loc]);
-    state.marks.hit('swapoff-vswap-read');
+    state.marks.hit(mark['swapoff-vswap-read']);
   }
   state.releaseBackend(loc);
   folio.dirty = true;

@@ -12,13 +12,13 @@
  * Not covered here: choosing a device and the per-CPU cluster cache
  * (impl/physical-allocator.ts); what a reclaim does (the AllocHooks the caller passes).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import { costs } from './cost-counters.ts';
 import { devicePages, type DeviceConfig } from '../lib/config.ts';
 import { BlockStore } from './block-store.ts';
 import { SwapCluster } from './cluster.ts';
 import { ClusterLists } from './cluster-lists.ts';
-import type { Marks } from './marks.ts';
+import { mark, type Marks } from './marks.ts';
 import type { SwapCounters } from './swap-counters.ts';
 import {
   BAD_WORD,
@@ -104,7 +104,7 @@ export class TableDevice {
     memcgDeferred = false,
     steps: TableDeviceSteps = tableDeviceSteps,
   ) {
-    assert(Number.isInteger(type) && type >= 0, () => `swap type ${type}`);
+    assertThat(Number.isInteger(type) && type >= 0, 'swap type ', type);
     assert(clusterSlots >= 2 && (clusterSlots & (clusterSlots - 1)) === 0, 'cluster size');
     this.type = type;
     this.config = config;
@@ -119,7 +119,7 @@ export class TableDevice {
 
   /** Sets up clusters, bad slots and lists, and goes online (SYSCALL swapon). */
   swapon(): void {
-    assert(!this.online, () => `device ${this.type} already online`);
+    assertThat(!this.online, 'device ', this.type, ' already online');
     assert(this.clusters.length === 0 && this.inuse === 0);
     const slots = this.config.slots;
     const clusterCount = Math.ceil(slots / this.clusterSlots);
@@ -145,14 +145,25 @@ export class TableDevice {
 
   /** Takes an emptied device offline and frees its metadata (end of SYSCALL swapoff). */
   swapoffFinish(): void {
-    assert(this.online && !this.writeOk, () => `device ${this.type} not being swapped off`);
-    assert(
+    assertThat(this.online && !this.writeOk, 'device ', this.type, ' not being swapped off');
+    assertThat(
       this.inuse === 0,
-      () => `device ${this.type} swapped off with ${this.inuse} slots in use`,
+      'device ',
+      this.type,
+      ' swapped off with ',
+      this.inuse,
+      ' slots in use',
     );
-    assert(this.store?.writtenSlots === 0, () => `device ${this.type} swapped off with data`);
+    assertThat(this.store?.writtenSlots === 0, 'device ', this.type, ' swapped off with data');
     for (const ci of this.clusters) {
-      assert(ci.count === ci.badCount, () => `cluster ${ci.id} of device ${this.type} not empty`);
+      assertThat(
+        ci.count === ci.badCount,
+        'cluster ',
+        ci.id,
+        ' of device ',
+        this.type,
+        ' not empty',
+      );
       assert(ci.extend === null);
       this.lists.move(ci, 'none');
     }
@@ -164,9 +175,9 @@ export class TableDevice {
 
   /** The cluster holding `offset`. */
   clusterOf(offset: number): SwapCluster {
-    assert(this.online, () => `device ${this.type} offline`);
+    assertThat(this.online, 'device ', this.type, ' offline');
     const ci = this.clusters[Math.floor(offset / this.clusterSlots)];
-    assert(ci !== undefined, () => `offset ${offset} outside device ${this.type}`);
+    assertThat(ci !== undefined, 'offset ', offset, ' outside device ', this.type);
     return ci;
   }
 
@@ -182,8 +193,8 @@ export class TableDevice {
    * the run, whose words are `wordAt(i)`, or -1.
    */
   allocFromLists(order: number, hooks: AllocHooks, wordAt: WordAt): number {
-    assert(this.online && this.writeOk, () => `allocation on device ${this.type} not write-ok`);
-    assert(order >= 0 && order < this.lists.nonfull.length, () => `order ${order}`);
+    assertThat(this.online && this.writeOk, 'allocation on device ', this.type, ' not write-ok');
+    assertThat(order >= 0 && order < this.lists.nonfull.length, 'order ', order);
     if (this.config.discard) {
       const found = this.steps.allocNewCluster(this, order, hooks, wordAt);
       if (found >= 0) return found;
@@ -202,7 +213,7 @@ export class TableDevice {
       found = this.scanList(this.lists.frag[stolen], 0, hooks, wordAt);
       if (found < 0) found = this.scanList(this.lists.nonfull[stolen], 0, hooks, wordAt);
       if (found >= 0) {
-        this.marks.hit('alloc-order0-steal');
+        this.marks.hit(mark['alloc-order0-steal']);
         return found;
       }
     }
@@ -214,7 +225,7 @@ export class TableDevice {
    * isolating it while it scans and relocating it afterwards. Returns the offset or -1.
    */
   scanCluster(ci: SwapCluster, start: number, order: number, hooks: AllocHooks, wordAt: WordAt) {
-    assert(this.isUsable(ci, order), () => `cluster ${ci.id} not usable for order ${order}`);
+    assertThat(this.isUsable(ci, order), 'cluster ', ci.id, ' not usable for order ', order);
     this.lists.move(ci, 'none');
     return this.scanIsolated(ci, start, order, hooks, wordAt);
   }
@@ -224,16 +235,16 @@ export class TableDevice {
     costs.clusterLocks++;
     costs.tableWrites += nr;
     const table = ci.tableOf();
-    assert(nr >= 1 && slot + nr <= ci.slots, () => `free of ${nr} slots at ${slot}`);
+    assertThat(nr >= 1 && slot + nr <= ci.slots, 'free of ', nr, ' slots at ', slot);
     for (let i = slot; i < slot + nr; i++) {
       const word = table[i] ?? 0;
-      assert(word !== NULL_WORD && !wordIsBad(word), () => `free of slot ${i} word ${word}`);
+      assertThat(word !== NULL_WORD && !wordIsBad(word), 'free of slot ', i, ' word ', word);
       table[i] = NULL_WORD;
       this.store?.discard(ci.id * this.clusterSlots + i);
     }
     ci.count -= nr;
     this.inuse -= nr;
-    assert(ci.count >= ci.badCount && this.inuse >= 0, () => `cluster ${ci.id} count underflow`);
+    assertThat(ci.count >= ci.badCount && this.inuse >= 0, 'cluster ', ci.id, ' count underflow');
     this.counters.take(-nr);
     this.relocateAfterFree(ci);
   }
@@ -242,9 +253,9 @@ export class TableDevice {
   flushDiscard(): boolean {
     const flushed = this.lists.discard.size > 0;
     for (const ci of [...this.lists.discard]) {
-      assert(ci.count === 0 && ci.table === null, () => `discarded cluster ${ci.id} in use`);
+      assertThat(ci.count === 0 && ci.table === null, 'discarded cluster ', ci.id, ' in use');
       this.lists.move(ci, 'free');
-      this.marks.hit('discard-flushed');
+      this.marks.hit(mark['discard-flushed']);
     }
     return flushed;
   }
@@ -256,7 +267,7 @@ export class TableDevice {
    * does not).
    */
   hasFreeRun(order: number, discarded = true): boolean {
-    const nr = 2 ** order;
+    const nr = 1 << order;
     for (const ci of this.clusters) {
       if (ci.count === 0 && (discarded || ci.flags !== 'discard')) return true;
       if (ci.count === 0) continue;
@@ -298,8 +309,8 @@ export class TableDevice {
     // Every cluster a scan tries is locked (isolate_lock_cluster() on the slow path, the
     // per-CPU cluster's lock on the fast path).
     costs.clusterLocks++;
-    assert(ci.flags === 'none', () => `cluster ${ci.id} scanned while on a list`);
-    const nr = 2 ** order;
+    assertThat(ci.flags === 'none', 'cluster ', ci.id, ' scanned while on a list');
+    const nr = 1 << order;
     if (ci.table === null) this.allocTable(ci);
     let found = -1;
     for (let slot = start - (start % nr); slot + nr <= ci.slots && this.writeOk; slot += nr) {
@@ -328,9 +339,16 @@ export class TableDevice {
     if (reclaim === null) return false;
     reclaim(); // cluster_reclaim_range()
     for (let i = slot; i < slot + nr; i++) {
-      assert(ci.word(i) === NULL_WORD, () => `slot ${i} of cluster ${ci.id} survived its reclaim`);
+      assertThat(
+        ci.word(i) === NULL_WORD,
+        'slot ',
+        i,
+        ' of cluster ',
+        ci.id,
+        ' survived its reclaim',
+      );
     }
-    this.marks.hit('alloc-run-reclaimed');
+    this.marks.hit(mark['alloc-run-reclaimed']);
     return true;
   }
 
@@ -351,7 +369,7 @@ export class TableDevice {
       this.lists.move(ci, 'none');
       const found = this.scanIsolated(ci, 0, order, hooks, wordAt);
       if (found >= 0) {
-        this.marks.hit('alloc-reclaim-full-cluster');
+        this.marks.hit(mark['alloc-reclaim-full-cluster']);
         return found;
       }
     }
@@ -367,10 +385,10 @@ export class TableDevice {
 
   private commit(ci: SwapCluster, slot: number, nr: number, order: number, wordAt: WordAt) {
     const table = ci.tableOf();
-    assert(this.writeOk, () => `device ${this.type} allocation past the write-ok fence`);
+    assertThat(this.writeOk, 'device ', this.type, ' allocation past the write-ok fence');
     if (ci.count === 0) ci.order = order;
     for (let i = 0; i < nr; i++) {
-      assert(table[slot + i] === NULL_WORD, () => `allocation of used slot ${slot + i}`);
+      assertThat(table[slot + i] === NULL_WORD, 'allocation of used slot ', slot + i);
       const word = wordAt(i);
       assert(word !== NULL_WORD && !wordIsBad(word), 'allocation installs a used word');
       table[slot + i] = word;
@@ -378,7 +396,7 @@ export class TableDevice {
       // A direct slot records a memcg id: the deferred memcg table is allocated now (RFC v2).
       if (!wordIsPointer(word) && ci.memcgTable === null) {
         ci.allocMemcgTable();
-        this.marks.hit('memcg-table-deferred-alloc');
+        this.marks.hit(mark['memcg-table-deferred-alloc']);
       }
     }
     ci.count += nr;

@@ -18,14 +18,19 @@
  * Not covered here: what a virtual entry's backend means (impl/swap-state.ts) and the lookup
  * cache policy (impl/lookup-cache.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import { costs } from './cost-counters.ts';
 import { indexHeight } from './xarray-geometry.ts';
 import type { Knobs } from '../lib/system.ts';
 import { VirtualCluster } from './cluster.ts';
 import { ClusterLists } from './cluster-lists.ts';
-import { LookupCache, lookupCacheSteps, type LookupCacheSteps } from './lookup-cache.ts';
-import type { Marks } from './marks.ts';
+import {
+  LookupCache,
+  lookupCacheSteps,
+  type ClusterLoad,
+  type LookupCacheSteps,
+} from './lookup-cache.ts';
+import { mark, type Marks } from './marks.ts';
 import { BAD_WORD, NULL_WORD, wordIsBad } from './swap-table-word.ts';
 import type { WordAt } from './table-device.ts';
 import { VT_NONE_WORD } from './virtual-table-word.ts';
@@ -67,7 +72,12 @@ export class VirtualSpace {
   private readonly everAllocated: Uint8Array;
   /** Per CPU and order: the offset after that CPU's last allocation, or -1. */
   readonly percpu: number[][];
-  private readonly pendingFree = new Set<VirtualCluster>();
+  /** Clusters left without used slots by this operation, each once, in the order they emptied. */
+  private readonly pendingFree: VirtualCluster[] = [];
+  /** The lookup cache's miss path: xa_load() of the index (marked and charged). */
+  private readonly load: ClusterLoad = (id) => this.xaLoad(id);
+  /** peek()'s miss path: the index read without marks or costs. */
+  private readonly loadQuiet: ClusterLoad = (id) => this.index.get(id);
   readonly marks: Marks;
   private readonly steps: VirtualSpaceSteps;
 
@@ -80,7 +90,7 @@ export class VirtualSpace {
     marks: Marks,
     steps: VirtualSpaceSteps = virtualSpaceSteps,
   ) {
-    assert(slots >= clusterSlots, () => `vswap slots ${slots}`);
+    assertThat(slots >= clusterSlots, 'vswap slots ', slots);
     assert(clusterSlots >= 2 && orders >= 1 && cpus >= 1, 'vswap geometry');
     this.slots = slots;
     this.clusterSlots = clusterSlots;
@@ -99,29 +109,25 @@ export class VirtualSpace {
 
   /** xa_load() of the cluster index. */
   xaLoad(id: number): VirtualCluster | undefined {
-    assert(Number.isInteger(id) && id >= 0, () => `cluster id ${id}`);
-    this.marks.hit('vswap-index-lookup');
+    assertThat(Number.isInteger(id) && id >= 0, 'cluster id ', id);
+    this.marks.hit(mark['vswap-index-lookup']);
     costs.indexLookups++;
     costs.indexNodesWalked += this.indexHeight;
     const ci = this.index.get(id);
-    assert(ci === undefined || (ci.id === id && !ci.dead), () => `index slot ${id} corrupt`);
+    assertThat(ci === undefined || (ci.id === id && !ci.dead), 'index slot ', id, ' corrupt');
     return ci;
   }
 
   /** The cluster of `offset` for an operation on `cpu`, through the lookup cache. */
   lookup(cpu: number, offset: number): VirtualCluster | undefined {
-    assert(offset > 0 && offset < this.slots, () => `vswap offset ${offset}`);
-    return this.lookupCache.lookup(cpu, Math.floor(offset / this.clusterSlots), (id) =>
-      this.xaLoad(id),
-    );
+    assertThat(offset > 0 && offset < this.slots, 'vswap offset ', offset);
+    return this.lookupCache.lookup(cpu, Math.floor(offset / this.clusterSlots), this.load);
   }
 
   /** Like lookup(), without updating the cache or marks (observe()). */
   peek(cpu: number, offset: number): VirtualCluster | undefined {
-    assert(offset > 0 && offset < this.slots, () => `vswap offset ${offset}`);
-    return this.lookupCache.peek(cpu, Math.floor(offset / this.clusterSlots), (id) =>
-      this.index.get(id),
-    );
+    assertThat(offset > 0 && offset < this.slots, 'vswap offset ', offset);
+    return this.lookupCache.peek(cpu, Math.floor(offset / this.clusterSlots), this.loadQuiet);
   }
 
   /**
@@ -172,21 +178,21 @@ export class VirtualSpace {
    * An emptied cluster is freed at the end of the operation. Context: cluster lock held.
    */
   freeSlots(ci: VirtualCluster, slot: number, nr: number): void {
-    assert(!ci.dead, () => `free in DEAD cluster ${ci.id}`);
+    assertThat(!ci.dead, 'free in DEAD cluster ', ci.id);
     costs.clusterLocks++;
     costs.tableWrites += nr;
     const table = ci.tableOf();
     for (let i = slot; i < slot + nr; i++) {
       const word = table[i] ?? 0;
-      assert(word !== NULL_WORD && !wordIsBad(word), () => `free of virtual slot ${i}`);
-      assert(ci.vtable[i] === VT_NONE_WORD, () => `free of virtual slot ${i} with a backend`);
+      assertThat(word !== NULL_WORD && !wordIsBad(word), 'free of virtual slot ', i);
+      assertThat(ci.vtable[i] === VT_NONE_WORD, 'free of virtual slot ', i, ' with a backend');
       table[i] = NULL_WORD;
     }
     ci.count -= nr;
     this.inuse -= nr;
-    assert(ci.count >= ci.badCount && this.inuse >= 0, () => `cluster ${ci.id} count underflow`);
-    assert(ci.flags !== 'none', () => `free in isolated virtual cluster ${ci.id}`);
-    if (ci.count === ci.badCount) this.pendingFree.add(ci);
+    assertThat(ci.count >= ci.badCount && this.inuse >= 0, 'cluster ', ci.id, ' count underflow');
+    assertThat(ci.flags !== 'none', 'free in isolated virtual cluster ', ci.id);
+    if (ci.count === ci.badCount && !this.pendingFree.includes(ci)) this.pendingFree.push(ci);
     if (ci.count === 0) {
       this.lists.move(ci, 'free');
       ci.order = 0;
@@ -204,13 +210,13 @@ export class VirtualSpace {
       if (ci.count > ci.badCount) continue;
       this.steps.releaseEmptyCluster(this, ci);
     }
-    this.pendingFree.clear();
+    this.pendingFree.length = 0;
   }
 
   /** Whether an aligned free run of 2^order exists: a free id or a usable cluster's run. */
   hasFreeRun(order: number): boolean {
     if (this.index.size < this.clusterCountMax) return true;
-    const nr = 2 ** order;
+    const nr = 1 << order;
     for (const ci of this.index.values()) {
       if (order > 0 && ci.count > 0 && ci.order !== order) continue;
       for (let slot = 0; slot + nr <= ci.slots; slot += nr) {
@@ -241,8 +247,8 @@ export class VirtualSpace {
   }
 
   private createCluster(id: number): VirtualCluster {
-    assert(!this.index.has(id), () => `cluster id ${id} taken`);
-    assert(id < this.clusterCountMax, () => `cluster id ${id} beyond the space`);
+    assertThat(!this.index.has(id), 'cluster id ', id, ' taken');
+    assertThat(id < this.clusterCountMax, 'cluster id ', id, ' beyond the space');
     const ci = new VirtualCluster(id, this.clusterSlots);
     const table = ci.tableOf();
     for (let slot = 0; slot < ci.slots; slot++) {
@@ -253,9 +259,9 @@ export class VirtualSpace {
       ci.badCount++;
     }
     this.index.set(id, ci);
-    if (this.everAllocated[id] === 1) this.marks.hit('vcluster-id-reused');
+    if (this.everAllocated[id] === 1) this.marks.hit(mark['vcluster-id-reused']);
     this.everAllocated[id] = 1;
-    this.marks.hit('vcluster-created');
+    this.marks.hit(mark['vcluster-created']);
     return ci;
   }
 
@@ -276,9 +282,9 @@ export class VirtualSpace {
 
   /** Scans `ci` from `start` for an aligned NULL run and takes it. */
   scan(ci: VirtualCluster, start: number, order: number, cpu: number, wordAt: WordAt) {
-    assert(!ci.dead, () => `scan of DEAD cluster ${ci.id}`);
+    assertThat(!ci.dead, 'scan of DEAD cluster ', ci.id);
     costs.clusterLocks++;
-    const nr = 2 ** order;
+    const nr = 1 << order;
     const table = ci.tableOf();
     this.lists.move(ci, 'none');
     let found = -1;
@@ -322,15 +328,15 @@ function allocFromPercpu(
 function releaseEmptyCluster(space: VirtualSpace, ci: VirtualCluster): void {
   space.lookupCache.forget(ci);
   if (space.isPermanent(ci)) return;
-  assert(ci.flags === 'free', () => `emptied cluster ${ci.id} on the ${ci.flags} list`);
+  assertThat(ci.flags === 'free', 'emptied cluster ', ci.id, ' on the ', ci.flags, ' list');
   space.lists.move(ci, 'dead');
-  assert(space.index.delete(ci.id), () => `cluster ${ci.id} missing from the index`);
+  assertThat(space.index.delete(ci.id), 'cluster ', ci.id, ' missing from the index');
   for (const offsets of space.percpu) {
     for (let order = 0; order < offsets.length; order++) {
       if (Math.floor((offsets[order] ?? -1) / space.clusterSlots) === ci.id) offsets[order] = -1;
     }
   }
-  space.marks.hit('vcluster-freed');
+  space.marks.hit(mark['vcluster-freed']);
 }
 
 export const virtualSpaceSteps: VirtualSpaceSteps = {

@@ -15,7 +15,7 @@
  *
  * Not covered here: the swap table word (impl/swap-table-word.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 import { ENTRY_BITS, swpEntry, swpOffset, swpType, VSWAP_TYPE } from './entry-value.ts';
 
 export const VT_WORD_BITS = 32;
@@ -25,6 +25,8 @@ export const VT_NONE_TAG: number = 0b000;
 export const VT_PHYS_TAG: number = 0b001;
 export const VT_ZSWAP_TAG: number = 0b010;
 export const VT_PAYLOAD_SHIFT = VT_TAG_BITS;
+/** 1 << VT_PAYLOAD_SHIFT as a multiplier: a handle reaches bit 31, past a 32-bit shift. */
+export const VT_PAYLOAD_UNIT = 2 ** VT_PAYLOAD_SHIFT;
 export const VT_PHYS_BITS = ENTRY_BITS;
 export const VT_HANDLE_BITS = VT_WORD_BITS - VT_TAG_BITS;
 export const VT_HANDLE_MAX = 2 ** VT_HANDLE_BITS - 1;
@@ -42,15 +44,15 @@ export type VtWordKind = 'none' | 'phys' | 'zswap';
 /** Backing by physical slot `offset` of device `type`. */
 export function physToVtWord(type: number, offset: number): number {
   assert(type !== VSWAP_TYPE, 'a virtual entry cannot be backed by the virtual space');
-  assert(offset > 0, () => `physical offset ${offset}: slot 0 is the header`);
+  assertThat(offset > 0, 'physical offset ', offset, ': slot 0 is the header');
   return ((swpEntry(type, offset) << VT_PAYLOAD_SHIFT) | VT_PHYS_TAG) >>> 0; // vswap: VSWAP_PHYS
 }
 
 /** Backing by zswap object `handle`. */
 export function zswapToVtWord(handle: number): number {
-  assert(Number.isInteger(handle) && handle >= 0, () => `zswap handle ${handle}`);
-  assert(handle <= VT_HANDLE_MAX, () => `zswap handle ${handle} too wide`);
-  return (handle * 2 ** VT_PAYLOAD_SHIFT + VT_ZSWAP_TAG) >>> 0; // vswap: VSWAP_ZSWAP
+  assertThat(Number.isInteger(handle) && handle >= 0, 'zswap handle ', handle);
+  assertThat(handle <= VT_HANDLE_MAX, 'zswap handle ', handle, ' too wide');
+  return (handle * VT_PAYLOAD_UNIT + VT_ZSWAP_TAG) >>> 0; // vswap: VSWAP_ZSWAP
 }
 
 // Helpers for virtual table word type checking.
@@ -79,25 +81,25 @@ export function vtWordKind(word: number): VtWordKind | null {
 
 /** The packed (type, offset) of a PHYS word, an entry-value-shaped number. */
 export function vtWordToPhys(word: number): number {
-  assert(vtWordIsPhys(word), () => `vtable word ${word} is not PHYS`);
+  assertThat(vtWordIsPhys(word), 'vtable word ', word, ' is not PHYS');
   assert(!vtWordIsZswap(word));
   return word >>> VT_PAYLOAD_SHIFT;
 }
 
 export function vtWordToPhysType(word: number): number {
   const type = swpType(vtWordToPhys(word));
-  assert(type !== VSWAP_TYPE, () => `PHYS word ${word} names the virtual space`);
+  assertThat(type !== VSWAP_TYPE, 'PHYS word ', word, ' names the virtual space');
   return type;
 }
 
 export function vtWordToPhysOffset(word: number): number {
   const offset = swpOffset(vtWordToPhys(word));
-  assert(offset > 0, () => `PHYS word ${word} names a header slot`);
+  assertThat(offset > 0, 'PHYS word ', word, ' names a header slot');
   return offset;
 }
 
 export function vtWordToHandle(word: number): number {
-  assert(vtWordIsZswap(word), () => `vtable word ${word} is not ZSWAP`);
+  assertThat(vtWordIsZswap(word), 'vtable word ', word, ' is not ZSWAP');
   assert(!vtWordIsPhys(word));
-  return Math.floor(word / 2 ** VT_PAYLOAD_SHIFT);
+  return Math.floor(word / VT_PAYLOAD_UNIT);
 }

@@ -10,7 +10,8 @@
  * Not covered here: a store through an exclusive mapping (impl/ops-memory.ts write()) and the
  * swapin that ends in a write fault (impl/ops-swap-in.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assertThat } from '../lib/assert.ts';
+import { mark } from './marks.ts';
 import type { Folio } from './folio-table.ts';
 import { holderMemcgId } from './memcg.ts';
 import { presentAt } from './op-args.ts';
@@ -28,26 +29,28 @@ export interface WpResult {
  */
 export function doWpPage(state: SwapState, holder: number, value: number | null): WpResult {
   const at = presentAt(state, holder);
-  assert(
+  assertThat(
     at !== null && !state.isExclusive(holder),
-    () => `holder ${holder} is not a shared mapping`,
+    'holder ',
+    holder,
+    ' is not a shared mapping',
   );
   const { folio, page } = at;
   const content = value ?? folio.pages[page] ?? 0;
   if (wpCanReuseAnonFolio(state, folio, page)) {
     const freedCache = folio.swapcache;
-    if (freedCache) assert(state.folioFreeSwap(folio), () => `reuse of held folio ${folio.pfn}`);
+    if (freedCache) assertThat(state.folioFreeSwap(folio), 'reuse of held folio ', folio.pfn);
     state.setExclusive(holder, true); // wp_page_reuse(): folio_move_anon_rmap(), maybe_mkwrite()
     folio.pages[page] = content;
     folio.dirty = true;
-    state.marks.hit('write-reuse');
+    state.marks.hit(mark['write-reuse']);
     return { how: 'reuse', freedCache };
   }
   state.unmapPage(holder);
   // wp_page_copy(): the copy is charged to the writing process's memcg.
   const copy = state.folios.alloc(0, [content], true, holderMemcgId(state.config, holder));
   state.mapPage(holder, copy, 0, true);
-  state.marks.hit('write-cow');
+  state.marks.hit(mark['write-cow']);
   return { how: 'cow', freedCache: freeSwapCache(state, folio) };
 }
 
@@ -58,7 +61,7 @@ export function doWpPage(state: SwapState, holder: number, value: number | null)
  */
 function wpCanReuseAnonFolio(state: SwapState, folio: Folio, page: number): boolean {
   if (folio.order > 0 || folio.pageMaps[page] !== 1) return false;
-  return !folio.swapcache || state.entriesOf(folio).every((loc) => state.count(loc) === 0);
+  return !folio.swapcache || state.entriesUnused(state.entriesOf(folio));
 }
 
 /**
@@ -69,7 +72,7 @@ function wpCanReuseAnonFolio(state: SwapState, folio: Folio, page: number): bool
 export function freeSwapCache(state: SwapState, folio: Folio): boolean {
   if (folio.mappers.size > 0) return false;
   if (!folio.swapcache) {
-    assert(state.folios.freeIfUnused(folio), () => `unmapped folio ${folio.pfn} still held`);
+    assertThat(state.folios.freeIfUnused(folio), 'unmapped folio ', folio.pfn, ' still held');
     return false;
   }
   return state.folioFreeSwap(folio);

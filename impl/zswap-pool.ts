@@ -6,7 +6,7 @@
  *
  * Not covered here: store-failure policy (impl/swap-state.ts) and the enabled flag.
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 
 export class ZswapPool {
   readonly capacity: number;
@@ -16,7 +16,7 @@ export class ZswapPool {
   private storedCount = 0;
 
   constructor(capacity: number) {
-    assert(Number.isInteger(capacity) && capacity >= 0, () => `zswap capacity ${capacity}`);
+    assertThat(Number.isInteger(capacity) && capacity >= 0, 'zswap capacity ', capacity);
     this.capacity = capacity;
     this.content = new Float64Array(capacity);
     this.used = new Uint8Array(capacity);
@@ -30,7 +30,7 @@ export class ZswapPool {
 
   /** Room for `n` more objects (zswap_check_limits()). */
   hasRoom(n: number): boolean {
-    assert(Number.isInteger(n) && n >= 1, () => `zswap room for ${n}`);
+    assertThat(Number.isInteger(n) && n >= 1, 'zswap room for ', n);
     return this.storedCount + n <= this.capacity;
   }
 
@@ -38,7 +38,7 @@ export class ZswapPool {
   store(content: number): number {
     const handle = this.freeHandles.pop();
     assert(handle !== undefined, 'zswap pool full');
-    assert(this.used[handle] === 0, () => `zswap handle ${handle} reused while live`);
+    assertThat(this.used[handle] === 0, 'zswap handle ', handle, ' reused while live');
     this.used[handle] = 1;
     this.content[handle] = content;
     this.storedCount++;
@@ -47,14 +47,14 @@ export class ZswapPool {
 
   /** Decompresses `handle` (zswap_decompress()). */
   load(handle: number): number {
-    assert(this.isLive(handle), () => `zswap handle ${handle} not live`);
+    assertThat(this.isLive(handle), 'zswap handle ', handle, ' not live');
     assert(this.storedCount > 0);
     return this.content[handle] ?? 0;
   }
 
   /** Frees `handle` (zswap_entry_free()). */
   free(handle: number): void {
-    assert(this.isLive(handle), () => `zswap handle ${handle} freed twice`);
+    assertThat(this.isLive(handle), 'zswap handle ', handle, ' freed twice');
     assert(this.storedCount > 0);
     this.used[handle] = 0;
     this.content[handle] = 0;

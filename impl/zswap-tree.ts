@@ -5,7 +5,7 @@
  *
  * Not covered here: the pool that owns the handles (impl/zswap-pool.ts).
  */
-import { assert } from '../lib/assert.ts';
+import { assert, assertThat } from '../lib/assert.ts';
 
 /** Offsets per xarray of zswap_trees[type] (64 MiB of 4 KiB pages upstream). */
 export const ZSWAP_ADDRESS_SPACE_PAGES = 2 ** 14;
@@ -15,7 +15,7 @@ export class ZswapTree {
   private size = 0;
 
   constructor(types: number) {
-    assert(Number.isInteger(types) && types >= 0, () => `zswap tree types ${types}`);
+    assertThat(Number.isInteger(types) && types >= 0, 'zswap tree types ', types);
     this.trees = [];
     for (let type = 0; type < types; type++) this.trees.push([]);
   }
@@ -29,7 +29,7 @@ export class ZswapTree {
   store(type: number, offset: number, handle: number): number | null {
     const chunk = this.chunk(type, offset, true);
     assert(chunk !== null);
-    assert(Number.isInteger(handle) && handle >= 0, () => `zswap handle ${handle}`);
+    assertThat(Number.isInteger(handle) && handle >= 0, 'zswap handle ', handle);
     const old = chunk.get(offset) ?? null;
     chunk.set(offset, handle);
     if (old === null) this.size++;
@@ -50,7 +50,7 @@ export class ZswapTree {
 
   /** Objects indexed for `type`, for zswap_swapoff()'s emptiness assert. */
   countOf(type: number): number {
-    assert(type >= 0 && type < this.trees.length, () => `zswap tree of type ${type}`);
+    assertThat(type >= 0 && type < this.trees.length, 'zswap tree of type ', type);
     let n = 0;
     for (const chunk of this.trees[type] ?? []) n += chunk?.size ?? 0;
     return n;
@@ -67,8 +67,8 @@ export class ZswapTree {
 
   private chunk(type: number, offset: number, create: boolean): Map<number, number> | null {
     const trees = this.trees[type];
-    assert(trees !== undefined, () => `zswap tree of type ${type}`);
-    assert(Number.isInteger(offset) && offset > 0, () => `zswap offset ${offset}`);
+    assertThat(trees !== undefined, 'zswap tree of type ', type);
+    assertThat(Number.isInteger(offset) && offset > 0, 'zswap offset ', offset);
     const index = Math.floor(offset / ZSWAP_ADDRESS_SPACE_PAGES);
     let chunk = trees[index];
     if (chunk === undefined && create) {

@@ -15,27 +15,46 @@ export class AssertionError extends Error {
 /**
  * Throws an AssertionError when `condition` is false. A message that formats values is passed
  * as a function, so that it is built only when the assertion fails: assertions stay on in the
- * hot paths of impl/, and formatting every message eagerly cost more than the checks.
+ * hot paths of impl/, and formatting every message eagerly cost more than the checks. The
+ * body is a test and a call, small enough for V8 to inline at every call site; the failure
+ * is built out of line (fail()).
  */
 export function assert(condition: boolean, message?: string | (() => string)): asserts condition {
-  if (!condition) {
-    const text = typeof message === 'function' ? message() : message;
-    throw new AssertionError(text ?? 'assertion failed');
-  }
+  if (!condition) fail(message);
 }
 
+function fail(message: string | (() => string) | undefined): never {
+  const text = typeof message === 'function' ? message() : message;
+  throw new AssertionError(text ?? 'assertion failed');
+}
+
+/** A piece of an assertThat() message: text or a value. */
+type Part = string | number | boolean | null | undefined;
+
 /**
- * assert() whose message is the concatenation of `parts` (text and values), built only when
- * the assertion fails. It has no closure per call site, so a check that runs for every item of
- * a large state (the model's invariants and accessors) neither formats a string nor leaves an
- * uncalled message function behind.
+ * assert() whose message is the concatenation of up to eight `parts` (text and values, null
+ * and undefined as empty text), built only when the assertion fails. It takes no closure and
+ * no rest array, so a check on a hot path (the impl's encoders and op paths, the model's
+ * invariants over every item of a large state) neither formats a string nor allocates.
  */
 export function assertThat(
   condition: boolean,
-  ...parts: readonly (string | number | boolean | null | undefined)[]
+  a?: Part,
+  b?: Part,
+  c?: Part,
+  d?: Part,
+  e?: Part,
+  f?: Part,
+  g?: Part,
+  h?: Part,
 ): asserts condition {
-  if (!condition)
-    throw new AssertionError(parts.length === 0 ? 'assertion failed' : parts.join(''));
+  if (!condition) failThat(a, b, c, d, e, f, g, h);
+}
+
+function failThat(...parts: readonly Part[]): never {
+  throw new AssertionError(
+    parts.every((part) => part === undefined) ? 'assertion failed' : parts.join(''),
+  );
 }
 
 /** Marks a branch that the type system proves impossible. */

@@ -4,7 +4,7 @@
  *
  * Not covered here: the correct step (its defining module, gathered by impl/kernel-steps.ts).
  */
-import { assert } from '../../lib/assert.ts';
+import { assert, assertThat } from '../../lib/assert.ts';
 import type { SwapCluster } from '../cluster.ts';
 import { costs } from '../cost-counters.ts';
 import { allDesigns, type Mutant } from '../mutant.ts';
@@ -27,9 +27,16 @@ export default {
   steps: {
     putExtended(counter: SwapCounter, ci: SwapCluster, slot: number, word: number): void {
       const extend = ci.extend;
-      assert(extend !== null, () => `cluster ${ci.id} slot ${slot} saturated without extend table`);
+      assertThat(
+        extend !== null,
+        'cluster ',
+        ci.id,
+        ' slot ',
+        slot,
+        ' saturated without extend table',
+      );
       const real = extend[slot] ?? 0;
-      assert(real >= counter.sentinel, () => `cluster ${ci.id} slot ${slot} extend ${real}`);
+      assertThat(real >= counter.sentinel, 'cluster ', ci.id, ' slot ', slot, ' extend ', real);
       if (real - 1 >= counter.sentinel) {
         extend[slot] = real - 1;
         return;

@@ -4,7 +4,8 @@
  *
  * Not covered here: the correct step (its defining module, gathered by impl/kernel-steps.ts).
  */
-import { assert } from '../../lib/assert.ts';
+import { assertThat } from '../../lib/assert.ts';
+import { mark } from '../marks.ts';
 import type { VirtualCluster } from '../cluster.ts';
 import type { Mutant } from '../mutant.ts';
 import type { VirtualSpace } from '../virtual-space.ts';
@@ -24,16 +25,16 @@ export default {
     releaseEmptyCluster(space: VirtualSpace, ci: VirtualCluster): void {
       if (space.isPermanent(ci)) return; // the bug: before the pin drop
       space.lookupCache.forget(ci);
-      assert(ci.flags === 'free', () => `emptied cluster ${ci.id} on the ${ci.flags} list`);
+      assertThat(ci.flags === 'free', 'emptied cluster ', ci.id, ' on the ', ci.flags, ' list');
       space.lists.move(ci, 'dead');
-      assert(space.index.delete(ci.id), () => `cluster ${ci.id} missing from the index`);
+      assertThat(space.index.delete(ci.id), 'cluster ', ci.id, ' missing from the index');
       for (const offsets of space.percpu) {
         for (let order = 0; order < offsets.length; order++) {
           if (Math.floor((offsets[order] ?? -1) / space.clusterSlots) === ci.id)
             offsets[order] = -1;
         }
       }
-      space.marks.hit('vcluster-freed');
+      space.marks.hit(mark['vcluster-freed']);
     },
   },
 } satisfies Mutant;

@@ -6,10 +6,11 @@
  *
  * Not covered here: the correct step (its defining module, gathered by impl/kernel-steps.ts).
  */
-import { assert } from '../../lib/assert.ts';
+import { assert, assertThat } from '../../lib/assert.ts';
 import type { Reclaim } from '../../lib/outcome.ts';
 import { costs } from '../cost-counters.ts';
 import type { Folio } from '../folio-table.ts';
+import { mark } from '../marks.ts';
 import type { Mutant } from '../mutant.ts';
 import type { PlannedReclaim, SwapState } from '../swap-state.ts';
 import { vtWordIsPhys } from '../virtual-table-word.ts';
@@ -42,7 +43,7 @@ export default {
         if ((nrSwapPages + freed) * 2 >= totalSwapPages) return null;
         const locs = state.entriesOf(folio);
         // The bug: a cache-only reclaim does not check the folio's other entries.
-        if (kind !== 'cache' && locs.some((loc) => state.count(loc) > 0)) return null;
+        if (kind !== 'cache' && !state.entriesUnused(locs)) return null;
         const backed = locs.every((loc) => loc.virtual && vtWordIsPhys(state.vtWord(loc)));
         if (kind === 'backing' && !backed) return null;
         if (kind === 'cache' && locs.some((loc) => loc.virtual)) return null;
@@ -50,18 +51,18 @@ export default {
       }
       return () => {
         for (const { folio, kind } of plan) {
-          assert(state.vmSwapFull(), () => `reclaim of folio ${folio.pfn} while swap is not full`);
+          assertThat(state.vmSwapFull(), 'reclaim of folio ', folio.pfn, ' while swap is not full');
           if (kind === 'cache') {
             state.deleteFromSwapCache(folio, false);
             folio.dirty = true;
             state.folios.freeIfUnused(folio);
           } else {
             for (const loc of state.entriesOf(folio)) state.releaseBackend(loc);
-            costs.redirections += 2 ** folio.order;
+            costs.redirections += 1 << folio.order;
             folio.dirty = true;
           }
           out.push({ folio: folio.pfn, kind });
-          state.marks.hit(`reclaim-${kind}`);
+          state.marks.hit(kind === 'cache' ? mark['reclaim-cache'] : mark['reclaim-backing']);
         }
       };
     },

@@ -5,7 +5,7 @@
  *
  * Not covered here: the correct step (its defining module, gathered by impl/kernel-steps.ts).
  */
-import { assert } from '../../lib/assert.ts';
+import { assertThat } from '../../lib/assert.ts';
 import { virtualDesigns, type Mutant } from '../mutant.ts';
 import type { PhysicalRun } from '../physical-allocator.ts';
 import type { EntryLoc, SwapState } from '../swap-state.ts';
@@ -29,7 +29,7 @@ export default {
       state.releaseBackend(loc);
       state.setPhys(loc, run.device, run.offset, content);
       const word = state.word(loc);
-      assert(wordIsShadow(word), () => `${loc.value} is cached`);
+      assertThat(wordIsShadow(word), loc.value, ' is cached');
       state.setWord(loc, shadowToWord(0, wordToCount(word), wordToZero(word))); // the bug
     },
   },

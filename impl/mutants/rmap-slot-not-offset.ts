@@ -5,7 +5,7 @@
  *
  * Not covered here: the correct step (its defining module, gathered by impl/kernel-steps.ts).
  */
-import { assert } from '../../lib/assert.ts';
+import { assertThat } from '../../lib/assert.ts';
 import { costs } from '../cost-counters.ts';
 import type { Mutant } from '../mutant.ts';
 import type { EntryLoc, SwapState } from '../swap-state.ts';
@@ -24,7 +24,7 @@ export default {
   },
   steps: {
     rmapWord(state: SwapState, loc: EntryLoc): number {
-      assert(loc.virtual, () => `${loc.value} is not virtual`);
+      assertThat(loc.virtual, loc.value, ' is not virtual');
       costs.rmapUpdates++;
       return pointerToWord(loc.slot, state.isCacheOnly(loc)); // the bug: slot for offset
     },

@@ -6,7 +6,7 @@
  *
  * Not covered here: the correct step (its defining module, gathered by impl/kernel-steps.ts).
  */
-import { assert } from '../../lib/assert.ts';
+import { assertThat } from '../../lib/assert.ts';
 import type { Folio } from '../folio-table.ts';
 import { allDesigns, type Mutant } from '../mutant.ts';
 import type { SwapState } from '../swap-state.ts';
@@ -36,7 +36,7 @@ export default {
       const cookie = shadow ? state.nextShadow() : 0;
       for (const loc of locs) {
         const word = state.word(loc);
-        assert(wordIsPfn(word) && wordToPfn(word) === folio.pfn, () => `${loc.value} not bound`);
+        assertThat(wordIsPfn(word) && wordToPfn(word) === folio.pfn, loc.value, ' not bound');
         state.setWord(loc, shadowToWord(cookie, wordToCount(word), wordToZero(word))); // the bug
       }
       folio.swapcache = false;

@@ -5,7 +5,7 @@
  *
  * Not covered here: the correct step (its defining module, gathered by impl/kernel-steps.ts).
  */
-import { assert } from '../../lib/assert.ts';
+import { assertThat } from '../../lib/assert.ts';
 import { costs } from '../cost-counters.ts';
 import type { Folio } from '../folio-table.ts';
 import { allDesigns, type Mutant } from '../mutant.ts';
@@ -28,7 +28,7 @@ export default {
   steps: {
     swapCacheReplaceFolio(state: SwapState, loc: EntryLoc, head: Folio): void {
       const word = state.word(loc);
-      assert(wordIsPfn(word) && wordToPfn(word) === head.pfn, () => `${loc.value} not bound`);
+      assertThat(wordIsPfn(word) && wordToPfn(word) === head.pfn, loc.value, ' not bound');
       loc.cluster.tableOf()[loc.slot] = pfnToWord(head.pfn, wordToCount(word), wordToZero(word)); // the bug
       costs.tableWrites++;
     },

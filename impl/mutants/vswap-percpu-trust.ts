@@ -32,7 +32,7 @@ export default {
       cpu: number,
       wordAt: WordAt,
     ): number {
-      const nr = 2 ** order;
+      const nr = 1 << order;
       const cached = ci.id * space.clusterSlots + start;
       if (cached % nr !== 0 || start + nr > space.clusterSlots) {
         return space.scan(ci, start, order, cpu, wordAt);

@@ -7,6 +7,7 @@
  */
 import type { Mutant } from '../mutant.ts';
 import type { EntryLoc, SwapState } from '../swap-state.ts';
+import { mark } from '../marks.ts';
 
 export default {
   name: 'zero-also-written',
@@ -25,7 +26,7 @@ export default {
     zeromapFolioSet(state: SwapState, locs: readonly EntryLoc[]): void {
       for (const loc of locs) {
         if (loc.device !== null && state.backendKind(loc) === 'zswap')
-          state.marks.hit('zero-writeout-stale-zswap');
+          state.marks.hit(mark['zero-writeout-stale-zswap']);
         state.setZero(loc);
         loc.device?.store?.write(loc.offset, 0); // the bug
       }

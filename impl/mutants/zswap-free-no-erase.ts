@@ -4,7 +4,7 @@
  *
  * Not covered here: the correct step (its defining module, gathered by impl/kernel-steps.ts).
  */
-import { assert } from '../../lib/assert.ts';
+import { assertThat } from '../../lib/assert.ts';
 import type { Mutant } from '../mutant.ts';
 import type { EntryLoc, ReleaseWhy, SwapState } from '../swap-state.ts';
 
@@ -21,7 +21,7 @@ export default {
   },
   steps: {
     zswapInvalidate(state: SwapState, loc: EntryLoc, why: ReleaseWhy): void {
-      assert(loc.device !== null, () => `${loc.value} is not physical`);
+      assertThat(loc.device !== null, loc.value, ' is not physical');
       const handle =
         why === 'put'
           ? state.zswapTree.load(loc.device.type, loc.offset) // the bug: no xa_erase()

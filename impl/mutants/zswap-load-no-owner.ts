@@ -6,7 +6,8 @@
  *
  * Not covered here: the correct step (its defining module, gathered by impl/kernel-steps.ts).
  */
-import { assert } from '../../lib/assert.ts';
+import { assert, assertThat } from '../../lib/assert.ts';
+import { mark } from '../marks.ts';
 import type { SwapinOp } from '../../lib/ops.ts';
 import type { How, ImplOutcome } from '../../lib/outcome.ts';
 import type { Mutant } from '../mutant.ts';
@@ -31,7 +32,7 @@ export default {
       const base = op.holder - (op.holder % locs.length);
       const holders = locs.map((_, i) => base + i);
       const kind = state.backendKind(loc);
-      assert(kind !== 'none', () => `swapin of ${loc.value} with neither cache nor backend`);
+      assertThat(kind !== 'none', 'swapin of ', loc.value, ' with neither cache nor backend');
       assert(
         locs.every((l) => state.cachedFolio(l) === null),
         'read of a cached entry',
@@ -42,11 +43,11 @@ export default {
       state.bindRead(folio, locs);
       if (kind === 'zswap') state.releaseBackend(loc); // exclusive load
       locs.forEach((l, i) => state.mapFromSwap(holders[i] ?? -1, l, folio, i));
-      if (batch !== null) state.marks.hit('swapin-large');
+      if (batch !== null) state.marks.hit(mark['swapin-large']);
       const how: How =
         kind === 'zswap' ? 'read-zswap' : kind === 'zero' ? 'read-zero' : 'read-disk';
       const sync = syncDevice(state, loc);
-      const outcome = finishSwapin(state, op, loc, folio, holders, { errno: 'OK', how, order });
+      const outcome = finishSwapin(state, op, loc, folio, holders, how, order);
       // The bug: on a synchronous device the read bypasses the swap cache all the same.
       if (kind === 'zswap' && sync && folio.swapcache) {
         state.deleteFromSwapCache(folio, false);

@@ -5,7 +5,7 @@
  *
  * Not covered here: the correct step (its defining module, gathered by impl/kernel-steps.ts).
  */
-import { assert } from '../../lib/assert.ts';
+import { assertThat } from '../../lib/assert.ts';
 import type { Mutant } from '../mutant.ts';
 import type { EntryLoc, ReleaseWhy, SwapState } from '../swap-state.ts';
 
@@ -22,7 +22,7 @@ export default {
   },
   steps: {
     zswapInvalidate(state: SwapState, loc: EntryLoc, why: ReleaseWhy): void {
-      assert(loc.device !== null, () => `${loc.value} is not physical`);
+      assertThat(loc.device !== null, loc.value, ' is not physical');
       if (why === 'disk' && !state.zswapEnabled) return; // the bug
       const handle = state.zswapTree.erase(loc.device.type, loc.offset);
       if (handle !== null) state.zswap.free(handle);
