@@ -27,7 +27,13 @@
  */
 import type { Config } from '../lib/config.ts';
 import { InvariantViolation } from '../lib/invariant.ts';
-import type { EntryView, FolioView, HolderView, Observation } from '../lib/observation.ts';
+import type {
+  EntryView,
+  FolioView,
+  HolderView,
+  Observation,
+  ObservationSummary,
+} from '../lib/observation.ts';
 import type { Op } from '../lib/ops.ts';
 import type { ImplOutcome, Outcome } from '../lib/outcome.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
@@ -37,6 +43,7 @@ import {
   entryViewsEqual,
   folioViewsEqual,
   holderViewsEqual,
+  itemByItemComparable,
   observationsEqual,
 } from './compared-fields.ts';
 import { firstDifference, plainEqual } from './diff.ts';
@@ -175,6 +182,11 @@ export class Checker {
   private readonly options: CheckerOptions;
   /** The design has the per-item views and audit, so footprints can be checked. */
   private readonly incremental: boolean;
+  /** The design has the per-item views and observeSummary(), so a full check can compare
+   * one item at a time. */
+  private readonly itemByItem: boolean;
+  /** The design's summary, read by the item-by-item comparison of the full check running. */
+  private summary: ObservationSummary | null = null;
   /** Impl entry value → model serial of its latest allocation. */
   private readonly valueToSerial = new Map<number, number>();
   /** Impl entry value → how many times it has been allocated (its generation). */
@@ -218,6 +230,12 @@ export class Checker {
       system.observeEntry !== undefined &&
       system.observeFolio !== undefined &&
       system.auditTouched !== undefined;
+    this.itemByItem =
+      system.observeHolder !== undefined &&
+      system.observeEntry !== undefined &&
+      system.observeFolio !== undefined &&
+      system.observeSummary !== undefined &&
+      itemByItemComparable();
     this.model = new SwapModel(config);
     this.keptObservation = this.assembleObservation();
     this.rebuildViews(this.model.observe());
@@ -514,26 +532,30 @@ export class Checker {
   }
 
   /**
-   * Whole observations, whole audit, model self-check; then the kept views start afresh.
-   * With `verifyKept`, the views kept from footprints since the last full check must equal
-   * the fresh model observation.
+   * Whole observations, whole audit, model self-check; then the kept views equal the model's.
+   * With `verifyKept`, the views kept from footprints since the last full check must equal the
+   * fresh model observation. The comparison goes item by item when the design allows
+   * (itemsAgree()); only when that finds a difference are the whole observations built and
+   * compared, which reports it.
    */
   private fullCheck(step: number, op: Op | null, verifyKept: boolean): Failure | null {
     this.fullChecks++;
     this.lastCheck = 'full';
-    const expected = this.model.observe();
-    const kept = verifyKept ? this.keptViewsDifference(expected) : null;
-    this.rebuildViews(expected);
-    if (kept !== null) {
-      return {
-        kind: 'model-crash',
-        step,
-        op,
-        message: `a footprint missed a change: the kept model view differs at ${kept}`,
-      };
+    if (!this.itemsAgree(verifyKept)) {
+      const expected = this.model.observe();
+      const kept = verifyKept ? this.keptViewsDifference(expected) : null;
+      this.rebuildViews(expected);
+      if (kept !== null) {
+        return {
+          kind: 'model-crash',
+          step,
+          op,
+          message: `a footprint missed a change: the kept model view differs at ${kept}`,
+        };
+      }
+      const observationFailure = this.compareObservations(step, op, expected);
+      if (observationFailure !== null) return observationFailure;
     }
-    const observationFailure = this.compareObservations(step, op, expected);
-    if (observationFailure !== null) return observationFailure;
     if (this.options.modelSelfCheck) {
       try {
         this.model.selfCheck();
@@ -542,6 +564,112 @@ export class Checker {
       }
     }
     return this.audit(step, op);
+  }
+
+  /**
+   * The full comparison one item at a time, without building either whole observation: the
+   * design's summary against the model's global view, then each holder, live entry (by the
+   * value the identity map names for its serial, read on the CPU of its lowest holder, as
+   * observe() reads it) and live folio, read from the model and from the design; the summary's
+   * lengths show that the design has no item more. With `verifyKept`, each fresh model view
+   * must also equal the kept one; without, the kept views are brought up to date. True when
+   * everything agrees (the kept views then equal the model's). False at the first difference,
+   * or when either side throws, before any kept view was changed when `verifyKept`: the caller
+   * then compares the whole observations, which finds and reports what differs (or agrees: the
+   * verdict is always the whole comparison's).
+   */
+  private itemsAgree(verifyKept: boolean): boolean {
+    if (!this.itemByItem) return false;
+    try {
+      return (
+        this.holdersAgree(verifyKept) &&
+        this.entriesAgree(verifyKept) &&
+        this.foliosAgree(verifyKept)
+      );
+    } catch {
+      return false;
+    } finally {
+      this.summary = null;
+    }
+  }
+
+  /** The design's observeSummary() and the model's global view agree, and so do the holders
+   * (itemsAgree()). */
+  private holdersAgree(verifyKept: boolean): boolean {
+    const system = this.system as Required<Pick<SwapSystem, 'observeHolder' | 'observeSummary'>>;
+    const { model, holderViews } = this;
+    const summary = system.observeSummary();
+    this.summary = summary;
+    const noItems = { holders: [], entries: [], folios: [] };
+    if (!observationsEqual({ ...model.globalView(), ...noItems }, { ...summary, ...noItems }))
+      return false;
+    const count = model.holderCount;
+    if (summary.holderCount !== count || (verifyKept && holderViews.length !== count)) return false;
+    for (let index = 0; index < count; index++) {
+      const fresh = model.holderView(index);
+      const kept = holderViews[index];
+      if (kept === undefined || !plainEqual(fresh, kept)) {
+        if (verifyKept) return false;
+        if (kept !== undefined) this.unindexHolder(index, kept);
+        holderViews[index] = fresh;
+        this.indexHolder(index, fresh);
+      }
+      const view = system.observeHolder(index);
+      let actual = view;
+      if (view.kind === 'swap') {
+        const serial = this.valueToSerial.get(view.entry);
+        if (serial === undefined) return false;
+        actual = { ...view, entry: serial };
+      }
+      if (!holderViewsEqual(fresh, actual)) return false;
+    }
+    holderViews.length = count;
+    return true;
+  }
+
+  /** The live entries agree (itemsAgree()). */
+  private entriesAgree(verifyKept: boolean): boolean {
+    const system = this.system as Required<Pick<SwapSystem, 'observeEntry'>>;
+    const { model, entryViews } = this;
+    const serials = model.entrySerials();
+    if (this.summary?.entryCount !== serials.length) return false;
+    if (verifyKept && entryViews.size !== serials.length) return false;
+    for (const serial of serials) {
+      const fresh = model.entryView(serial) as EntryView;
+      const kept = entryViews.get(serial);
+      if (kept === undefined || !plainEqual(fresh, kept)) {
+        if (verifyKept) return false;
+        entryViews.set(serial, fresh);
+      }
+      const value = this.serialToValue.get(serial);
+      if (value === undefined || this.valueToSerial.get(value) !== serial) return false;
+      const view = system.observeEntry(value, this.readingCpu(serial));
+      if (view === null || !entryViewsEqual(fresh, { ...view, entry: serial })) return false;
+    }
+    if (entryViews.size !== serials.length)
+      for (const serial of entryViews.keys()) if (!model.isLive(serial)) entryViews.delete(serial);
+    return true;
+  }
+
+  /** The live folios agree (itemsAgree()). */
+  private foliosAgree(verifyKept: boolean): boolean {
+    const system = this.system as Required<Pick<SwapSystem, 'observeFolio'>>;
+    const { model, folioViews } = this;
+    const ids = model.folioIds();
+    if (this.summary?.folioCount !== ids.length) return false;
+    if (verifyKept && folioViews.size !== ids.length) return false;
+    for (const id of ids) {
+      const fresh = model.folioView(id) as FolioView;
+      const kept = folioViews.get(id);
+      if (kept === undefined || !plainEqual(fresh, kept)) {
+        if (verifyKept) return false;
+        folioViews.set(id, fresh);
+      }
+      if (!folioViewsEqual(fresh, system.observeFolio(id))) return false;
+    }
+    if (folioViews.size !== ids.length)
+      for (const id of folioViews.keys()) if (model.folioView(id) === null) folioViews.delete(id);
+    return true;
   }
 
   /** The first path where the kept views differ from a fresh model observation, or null. */
