@@ -185,14 +185,12 @@ export class Checker {
   /** The design has the per-item views and observeSummary(), so a full check can compare
    * one item at a time. */
   private readonly itemByItem: boolean;
-  /** The design's summary, read by the item-by-item comparison of the full check running. */
-  private summary: ObservationSummary | null = null;
   /** Impl entry value → model serial of its latest allocation. */
   private readonly valueToSerial = new Map<number, number>();
   /** Impl entry value → how many times it has been allocated (its generation). */
   private readonly valueGeneration = new Map<number, number>();
-  /** Model serial → impl entry value. */
-  private readonly serialToValue = new Map<number, number>();
+  /** Model serial → impl entry value (serials are small integers, counted up from 1). */
+  private readonly serialToValue: number[] = [];
   /**
    * The model's views, kept up to date from footprints between full checks (and rebuilt at
    * each): holders by index, live entries by serial, live folios by id; plus which holders
@@ -313,7 +311,7 @@ export class Checker {
 
   /** Names model entry `serial` by the design's entry value (`swp(1:16)`), or by serial. */
   entryName(serial: number): string {
-    const value = this.serialToValue.get(serial);
+    const value = this.serialToValue[serial];
     if (value === undefined) return `#${serial} (never allocated in the design)`;
     try {
       return this.system.formatEntry(value);
@@ -422,7 +420,7 @@ export class Checker {
     if (outcome.how === 'cache-hit') return null;
     const values: number[] = [];
     for (const serial of serials) {
-      const value = this.serialToValue.get(serial);
+      const value = this.serialToValue[serial];
       if (value === undefined) return null;
       values.push(value);
     }
@@ -581,28 +579,35 @@ export class Checker {
   private itemsAgree(verifyKept: boolean): boolean {
     if (!this.itemByItem) return false;
     try {
+      const system = this.system as Required<Pick<SwapSystem, 'observeSummary'>>;
+      const summary = system.observeSummary();
+      const noItems = { holders: [], entries: [], folios: [] };
+      if (
+        !observationsEqual({ ...this.model.globalView(), ...noItems }, { ...summary, ...noItems })
+      )
+        return false;
+      const serials = this.model.entrySerials();
+      // The lowest holder of each live entry plus one (0: none), which the holders' pass finds
+      // and the entries' pass reads on (readingCpu()).
+      const lowest = new Int32Array((serials[serials.length - 1] ?? 0) + 1);
       return (
-        this.holdersAgree(verifyKept) &&
-        this.entriesAgree(verifyKept) &&
-        this.foliosAgree(verifyKept)
+        this.holdersAgree(verifyKept, summary, lowest) &&
+        this.entriesAgree(verifyKept, summary, serials, lowest) &&
+        this.foliosAgree(verifyKept, summary)
       );
     } catch {
       return false;
-    } finally {
-      this.summary = null;
     }
   }
 
-  /** The design's observeSummary() and the model's global view agree, and so do the holders
-   * (itemsAgree()). */
-  private holdersAgree(verifyKept: boolean): boolean {
-    const system = this.system as Required<Pick<SwapSystem, 'observeHolder' | 'observeSummary'>>;
+  /** The holders agree (itemsAgree()); notes the lowest holder of each entry in `lowest`. */
+  private holdersAgree(
+    verifyKept: boolean,
+    summary: ObservationSummary,
+    lowest: Int32Array,
+  ): boolean {
+    const system = this.system as Required<Pick<SwapSystem, 'observeHolder'>>;
     const { model, holderViews } = this;
-    const summary = system.observeSummary();
-    this.summary = summary;
-    const noItems = { holders: [], entries: [], folios: [] };
-    if (!observationsEqual({ ...model.globalView(), ...noItems }, { ...summary, ...noItems }))
-      return false;
     const count = model.holderCount;
     if (summary.holderCount !== count || (verifyKept && holderViews.length !== count)) return false;
     for (let index = 0; index < count; index++) {
@@ -614,6 +619,7 @@ export class Checker {
         holderViews[index] = fresh;
         this.indexHolder(index, fresh);
       }
+      if (fresh.kind === 'swap' && lowest[fresh.entry] === 0) lowest[fresh.entry] = index + 1;
       const view = system.observeHolder(index);
       let actual = view;
       if (view.kind === 'swap') {
@@ -627,36 +633,54 @@ export class Checker {
     return true;
   }
 
-  /** The live entries agree (itemsAgree()). */
-  private entriesAgree(verifyKept: boolean): boolean {
-    const system = this.system as Required<Pick<SwapSystem, 'observeEntry'>>;
+  /** The live entries agree (itemsAgree()), each read on the CPU of its lowest holder. */
+  private entriesAgree(
+    verifyKept: boolean,
+    summary: ObservationSummary,
+    serials: readonly number[],
+    lowest: Int32Array,
+  ): boolean {
     const { model, entryViews } = this;
-    const serials = model.entrySerials();
-    if (this.summary?.entryCount !== serials.length) return false;
-    if (verifyKept && entryViews.size !== serials.length) return false;
+    if (summary.entryCount !== serials.length) return false;
+    if (verifyKept) {
+      if (entryViews.size !== serials.length) return false;
+      // The kept views in their own order: as many as the live entries, and each live, so the
+      // same serials.
+      for (const [serial, kept] of entryViews) {
+        const fresh = model.entryView(serial);
+        if (fresh === null || !plainEqual(fresh, kept)) return false;
+        if (!this.entryAgrees(serial, fresh, lowest)) return false;
+      }
+      return true;
+    }
     for (const serial of serials) {
       const fresh = model.entryView(serial) as EntryView;
       const kept = entryViews.get(serial);
-      if (kept === undefined || !plainEqual(fresh, kept)) {
-        if (verifyKept) return false;
-        entryViews.set(serial, fresh);
-      }
-      const value = this.serialToValue.get(serial);
-      if (value === undefined || this.valueToSerial.get(value) !== serial) return false;
-      const view = system.observeEntry(value, this.readingCpu(serial));
-      if (view === null || !entryViewsEqual(fresh, { ...view, entry: serial })) return false;
+      if (kept === undefined || !plainEqual(fresh, kept)) entryViews.set(serial, fresh);
+      if (!this.entryAgrees(serial, fresh, lowest)) return false;
     }
     if (entryViews.size !== serials.length)
       for (const serial of entryViews.keys()) if (!model.isLive(serial)) entryViews.delete(serial);
     return true;
   }
 
+  /** The design's view of live entry `serial` equals the model's `expected`: read by the value
+   * the identity map names, on the CPU of its lowest holder (`lowest`, itemsAgree()). */
+  private entryAgrees(serial: number, expected: EntryView, lowest: Int32Array): boolean {
+    const system = this.system as Required<Pick<SwapSystem, 'observeEntry'>>;
+    const value = this.serialToValue[serial];
+    if (value === undefined || this.valueToSerial.get(value) !== serial) return false;
+    const holder = lowest[serial] as number;
+    const view = system.observeEntry(value, holder === 0 ? 0 : (holder - 1) % this.config.cpus);
+    return view !== null && entryViewsEqual(expected, { ...view, entry: serial });
+  }
+
   /** The live folios agree (itemsAgree()). */
-  private foliosAgree(verifyKept: boolean): boolean {
+  private foliosAgree(verifyKept: boolean, summary: ObservationSummary): boolean {
     const system = this.system as Required<Pick<SwapSystem, 'observeFolio'>>;
     const { model, folioViews } = this;
     const ids = model.folioIds();
-    if (this.summary?.folioCount !== ids.length) return false;
+    if (summary.folioCount !== ids.length) return false;
     if (verifyKept && folioViews.size !== ids.length) return false;
     for (const id of ids) {
       const fresh = model.folioView(id) as FolioView;
@@ -812,7 +836,7 @@ export class Checker {
       const values: number[] = [];
       for (const serial of [...footprint.entries].sort((a, b) => a - b)) {
         const expected = this.entryViews.get(serial) ?? null;
-        const value = this.serialToValue.get(serial);
+        const value = this.serialToValue[serial];
         let actual: EntryView | null = null;
         if (value !== undefined) {
           values.push(value);
@@ -887,7 +911,7 @@ export class Checker {
           );
         }
         this.valueToSerial.set(value, serial);
-        this.serialToValue.set(serial, value);
+        this.serialToValue[serial] = value;
         this.valueGeneration.set(value, (this.valueGeneration.get(value) ?? 0) + 1);
       }
     }
@@ -900,7 +924,7 @@ export class Checker {
         const view = this.holderViews[start + i];
         if (view?.kind !== 'swap')
           return fail(`large swapin over holder ${start + i} that held no entry`);
-        const value = this.serialToValue.get(view.entry);
+        const value = this.serialToValue[view.entry];
         if (value === undefined)
           return fail(`large swapin over holder ${start + i} whose entry has no impl value`);
         values.push(value);
