@@ -227,7 +227,8 @@ function entryView(state: SwapState, loc: EntryLoc, cpu: number): EntryView {
     backend: state.backendKind(loc),
     device: state.backendDevice(loc),
     virtual: loc.virtual,
-    content: contentAt(state, loc.value, cpu),
+    // A physical entry is found the same way on every CPU: where the scan found it.
+    content: loc.virtual ? contentAt(state, loc.value, cpu) : contentOf(state, loc),
     staleZswap: state.hasStaleZswap(loc),
     memcg: recordedMemcg(state, loc),
   };
