@@ -97,7 +97,12 @@ const deviceKeys = Object.keys(deviceFieldsCompared);
 function fieldsEqual(keys: readonly string[], expected: object, actual: object): boolean {
   const left = expected as Record<string, unknown>;
   const right = actual as Record<string, unknown>;
-  for (const key of keys) if (!plainEqual(left[key], right[key])) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const value = left[key];
+    // Most fields are equal primitives: plainEqual() is called only for the others.
+    if (value !== right[key] && !plainEqual(value, right[key])) return false;
+  }
   return true;
 }
 
