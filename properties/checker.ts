@@ -151,6 +151,14 @@ function virtualChoiceFailure(
   return null;
 }
 
+/** The two holder views refer to the same entry or folio (or both to nothing): the checker's
+ * index of holders by entry and folio holds either alike. */
+function sameReference(a: HolderView, b: HolderView): boolean {
+  if (a.kind === 'swap') return b.kind === 'swap' && a.entry === b.entry;
+  if (a.kind === 'present') return b.kind === 'present' && a.folio === b.folio;
+  return b.kind === 'empty';
+}
+
 function errorMessage(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
@@ -613,11 +621,15 @@ export class Checker {
     for (let index = 0; index < count; index++) {
       const fresh = model.holderView(index);
       const kept = holderViews[index];
-      if (kept === undefined || !plainEqual(fresh, kept)) {
-        if (verifyKept) return false;
-        if (kept !== undefined) this.unindexHolder(index, kept);
+      if (verifyKept) {
+        if (kept === undefined || !plainEqual(fresh, kept)) return false;
+      } else {
+        // Replaced outright; re-indexed only when what it refers to changed.
+        if (kept === undefined || !sameReference(kept, fresh)) {
+          if (kept !== undefined) this.unindexHolder(index, kept);
+          this.indexHolder(index, fresh);
+        }
         holderViews[index] = fresh;
-        this.indexHolder(index, fresh);
       }
       if (fresh.kind === 'swap' && lowest[fresh.entry] === 0) lowest[fresh.entry] = index + 1;
       const view = system.observeHolder(index);
@@ -655,8 +667,7 @@ export class Checker {
     }
     for (const serial of serials) {
       const fresh = model.entryView(serial) as EntryView;
-      const kept = entryViews.get(serial);
-      if (kept === undefined || !plainEqual(fresh, kept)) entryViews.set(serial, fresh);
+      entryViews.set(serial, fresh);
       if (!this.entryAgrees(serial, fresh, lowest)) return false;
     }
     if (entryViews.size !== serials.length)
@@ -684,11 +695,10 @@ export class Checker {
     if (verifyKept && folioViews.size !== ids.length) return false;
     for (const id of ids) {
       const fresh = model.folioView(id) as FolioView;
-      const kept = folioViews.get(id);
-      if (kept === undefined || !plainEqual(fresh, kept)) {
-        if (verifyKept) return false;
-        folioViews.set(id, fresh);
-      }
+      if (verifyKept) {
+        const kept = folioViews.get(id);
+        if (kept === undefined || !plainEqual(fresh, kept)) return false;
+      } else folioViews.set(id, fresh);
       if (!folioViewsEqual(fresh, system.observeFolio(id))) return false;
     }
     if (folioViews.size !== ids.length)
