@@ -100,7 +100,7 @@ function folioOf(checker: Checker, holder: number): number {
 }
 
 /** Swaps out `folios` order-9 folios: every page becomes a swapped-out entry with count 1. */
-function populate(checker: Checker, config: Config, folios: number): void {
+export function populate(checker: Checker, config: Config, folios: number): void {
   for (let device = 0; device < config.devices.length; device++)
     must(checker, { op: 'swapon', device, cpu: 0 });
   for (let f = 0; f < folios; f++) {

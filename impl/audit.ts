@@ -28,7 +28,15 @@ import { check } from '../lib/invariant.ts';
 import type { SwapCluster, VirtualCluster } from './cluster.ts';
 import type { ClusterLists } from './cluster-lists.ts';
 import { memcgIdIsRecorded, memcgIdToIndex } from './memcg.ts';
-import { formatEntryValue, swpEntry, swpOffset, swpType, VSWAP_TYPE } from './entry-value.ts';
+import {
+  ENTRY_OFFSET_MAX,
+  ENTRY_TYPE_SHIFT,
+  formatEntryValue,
+  swpEntry,
+  swpOffset,
+  swpType,
+  VSWAP_TYPE,
+} from './entry-value.ts';
 import { slotOf } from './observe.ts';
 import {
   holderIsEmpty,
@@ -65,20 +73,65 @@ import {
   vtWordToPhysType,
 } from './virtual-table-word.ts';
 
+/**
+ * A number per swap slot, zero until set, keyed by (type, offset) or by entry value: one typed
+ * array per swap space, sized to its clusters, so that a full audit of a million entries
+ * counts in flat arrays rather than in Maps and Sets; a slot outside every space (which only a
+ * corrupt word names) is kept in a Map.
+ */
+class SlotTable {
+  private readonly spaces: Uint32Array[] = [];
+  private readonly outside = new Map<string, number>();
+
+  constructor(state: SwapState) {
+    const clusterSlots = state.config.clusterSlots;
+    const size = (slots: number) => Math.ceil(slots / clusterSlots) * clusterSlots;
+    for (const device of state.devices)
+      this.spaces[device.type] = new Uint32Array(size(device.config.slots));
+    if (state.vspace !== null)
+      this.spaces[VSWAP_TYPE] = new Uint32Array(size(state.config.vswapSlots));
+  }
+
+  get(type: number, offset: number): number {
+    const space = this.spaces[type];
+    if (space !== undefined && offset < space.length) return space[offset] as number;
+    return this.outside.get(`${type}:${offset}`) ?? 0;
+  }
+
+  set(type: number, offset: number, n: number): void {
+    const space = this.spaces[type];
+    if (space !== undefined && offset < space.length) space[offset] = n;
+    else this.outside.set(`${type}:${offset}`, n);
+  }
+
+  /** The number kept for the slot of entry value `value`. */
+  ofValue(value: number): number {
+    return this.get(value >>> ENTRY_TYPE_SHIFT, value & ENTRY_OFFSET_MAX);
+  }
+
+  setValue(value: number, n: number): void {
+    this.set(value >>> ENTRY_TYPE_SHIFT, value & ENTRY_OFFSET_MAX, n);
+  }
+}
+
 export function auditState(state: SwapState): void {
   const held = auditHolders(state);
-  const seen = new Set<number>();
+  const seen = new SlotTable(state);
   const handles = new Map<number, number>();
-  const backing = new Map<string, number>();
+  const backing = new SlotTable(state);
   const charged = new Array<number>(state.memcg.count).fill(0);
   for (const device of state.devices) {
     if (device.kind === 'table') auditTableDevice(state, device, held, seen, handles, charged);
     else auditBitmapDevice(state, device.type);
   }
   if (state.vspace !== null) auditVirtualSpace(state, held, seen, handles, backing, charged);
-  for (const [entry] of held) {
+  // Every held entry was seen by the scans (the holders in order, so that the first entry
+  // named is the first held one).
+  for (const word of state.holders) {
+    if (!holderIsSwap(word)) continue;
+    const entry = holderToEntry(word);
     check(
-      seen.has(entry),
+      seen.ofValue(entry) !== 0,
       'liveness',
       'holder-entry-free',
       () => `a holder holds ${formatEntryValue(entry)}, which is free`,
@@ -130,8 +183,8 @@ function auditEntryLocal(state: SwapState, value: number, ci: SwapCluster, slot:
   const word = ci.word(slot);
   if (!wordIsShadow(word) && !wordIsPfn(word)) return;
   const name = () => formatEntryValue(value);
-  auditBackendOrBinding(state, value, word, name);
-  auditMemcgId(state, ci, slot, name);
+  auditBackendOrBinding(state, value, word);
+  auditMemcgId(state, ci, slot, value);
   const type = swpType(value);
   const offset = swpOffset(value);
   if (type !== VSWAP_TYPE) {
@@ -198,13 +251,13 @@ function auditEntryLocal(state: SwapState, value: number, ci: SwapCluster, slot:
  * an exclusive mapping is the only mapping of its page (PageAnonExclusive), an exclusive swap
  * PTE the only holder of its entry (pte_swp_exclusive() only at count 1).
  */
-function auditHolders(state: SwapState): Map<number, number> {
-  const held = new Map<number, number>();
+function auditHolders(state: SwapState): SlotTable {
+  const held = new SlotTable(state);
   const exclusiveSwap: number[] = [];
   state.holders.forEach((word, holder) => {
     if (holderIsSwap(word)) {
       const entry = holderToEntry(word);
-      held.set(entry, (held.get(entry) ?? 0) + 1);
+      held.setValue(entry, held.ofValue(entry) + 1);
       if (holderSwpExclusive(word)) exclusiveSwap.push(holder);
       return;
     }
@@ -241,12 +294,12 @@ function auditHolders(state: SwapState): Map<number, number> {
   for (const holder of exclusiveSwap) {
     const entry = holderToEntry(state.holders[holder] ?? 0);
     check(
-      held.get(entry) === 1,
+      held.ofValue(entry) === 1,
       'exclusive',
       'swap-exclusive-shared',
       () =>
         `holder ${holder} holds ${formatEntryValue(entry)} exclusively, ` +
-        `which ${held.get(entry) ?? 0} holders hold`,
+        `which ${held.ofValue(entry)} holders hold`,
     );
   }
   return held;
@@ -255,8 +308,8 @@ function auditHolders(state: SwapState): Map<number, number> {
 function auditTableDevice(
   state: SwapState,
   device: TableDevice,
-  held: Map<number, number>,
-  seen: Set<number>,
+  held: SlotTable,
+  seen: SlotTable,
   handles: Map<number, number>,
   charged: number[],
 ): void {
@@ -326,7 +379,7 @@ function auditTableDevice(
         'physical-entry-all-virtual',
         () => `${at} slot ${slot} holds physical entry ${formatEntryValue(entry)}`,
       );
-      seen.add(entry);
+      seen.set(device.type, offset, 1);
       auditEntry(state, entry, ci, slot, held);
       // A physical entry is charged for its whole life.
       countCharge(state, charged, ci.memcgId(slot));
@@ -441,10 +494,10 @@ function auditPointer(state: SwapState, device: TableDevice, offset: number, wor
 
 function auditVirtualSpace(
   state: SwapState,
-  held: Map<number, number>,
-  seen: Set<number>,
+  held: SlotTable,
+  seen: SlotTable,
   handles: Map<number, number>,
-  backing: Map<string, number>,
+  backing: SlotTable,
   charged: number[],
 ): void {
   const vspace = state.vspace;
@@ -497,7 +550,7 @@ function auditVirtualSpace(
         continue;
       }
       const entry = swpEntry(VSWAP_TYPE, id * ci.slots + slot);
-      seen.add(entry);
+      seen.setValue(entry, 1);
       auditEntry(state, entry, ci, slot, held);
       check(
         vtWordIsNone(vt) || !wordToZero(word),
@@ -526,20 +579,21 @@ function auditVirtualSpace(
   auditLookupCache(state);
 }
 
-/** A PHYS word: the slot is allocated, owned once, and (kept rmap) points back. */
-function auditBacking(state: SwapState, entry: number, vt: number, owners: Map<string, number>) {
+/** A PHYS word: the slot is allocated, owned once, and (kept rmap) points back. `owners`
+ * keeps each backing slot's virtual entry (a non-zero value). */
+function auditBacking(state: SwapState, entry: number, vt: number, owners: SlotTable) {
   const type = vtWordToPhysType(vt);
   const offset = vtWordToPhysOffset(vt);
-  const key = `${type}:${offset}`;
+  const key = () => `${type}:${offset}`;
   check(
-    !owners.has(key),
+    owners.get(type, offset) === 0,
     'backend-ownership',
     'backing-owned-twice',
     () =>
-      `slot ${key} backs ${formatEntryValue(entry)} and ` +
-      `${formatEntryValue(owners.get(key) ?? 0)}`,
+      `slot ${key()} backs ${formatEntryValue(entry)} and ` +
+      `${formatEntryValue(owners.get(type, offset))}`,
   );
-  owners.set(key, entry);
+  owners.set(type, offset, entry);
   const device = state.devices[type];
   check(
     device !== undefined && device.online,
@@ -552,7 +606,7 @@ function auditBacking(state: SwapState, entry: number, vt: number, owners: Map<s
       device.isUsed(offset),
       'backend-ownership',
       'backing-free-slot',
-      () => `${formatEntryValue(entry)} backed by free slot ${key}`,
+      () => `${formatEntryValue(entry)} backed by free slot ${key()}`,
     );
     return;
   }
@@ -561,7 +615,7 @@ function auditBacking(state: SwapState, entry: number, vt: number, owners: Map<s
     wordIsPointer(word) && wordToPointerOffset(word) === entry % 2 ** 20,
     'rmap-bijection',
     'backing-pointer',
-    () => `${formatEntryValue(entry)} backed by ${key}, which holds ${hex(word)}`,
+    () => `${formatEntryValue(entry)} backed by ${key()}, which holds ${hex(word)}`,
   );
 }
 
@@ -571,18 +625,18 @@ function auditEntry(
   entry: number,
   ci: SwapCluster,
   slot: number,
-  held: Map<number, number>,
+  held: SlotTable,
 ): void {
   const word = ci.word(slot);
   const name = () => formatEntryValue(entry);
   const count = countOf(state, ci, slot);
   check(
-    count === (held.get(entry) ?? 0),
+    count === held.ofValue(entry),
     'count-conservation',
     'count-held',
     () =>
       `${name()} (cluster ${ci.id} slot ${slot}) count ${count}, ` +
-      `held by ${held.get(entry) ?? 0}`,
+      `held by ${held.ofValue(entry)}`,
   );
   if (wordIsShadow(word))
     check(
@@ -591,15 +645,16 @@ function auditEntry(
       'shadow-unreferenced',
       () => `${name()} is neither held nor cached`,
     );
-  auditBackendOrBinding(state, entry, word, name);
-  auditMemcgId(state, ci, slot, name);
+  auditBackendOrBinding(state, entry, word);
+  auditMemcgId(state, ci, slot, entry);
 }
 
 /**
  * A used slot records a memcg (the root or a configured one: swap_cgroup_record() or
  * mem_cgroup_record_swap() at allocation), and a cached entry's is its folio's.
  */
-function auditMemcgId(state: SwapState, ci: SwapCluster, slot: number, name: () => string): void {
+function auditMemcgId(state: SwapState, ci: SwapCluster, slot: number, entry: number): void {
+  const name = () => formatEntryValue(entry);
   const id = ci.memcgId(slot);
   check(
     state.memcg.isValid(id),
@@ -663,12 +718,8 @@ function auditMemcgLimits(state: SwapState): void {
  * A swapped-out entry (Shadow word) has a backend; a cached one (PFN word) is bound to a live
  * swap-cache folio at its own page, and a clean folio's page equals the backend's copy.
  */
-function auditBackendOrBinding(
-  state: SwapState,
-  entry: number,
-  word: number,
-  name: () => string,
-): void {
+function auditBackendOrBinding(state: SwapState, entry: number, word: number): void {
+  const name = () => formatEntryValue(entry);
   const loc = state.peek(entry, 0);
   if (wordIsShadow(word)) {
     check(

@@ -17,6 +17,7 @@ import type {
   FolioView,
   HolderView,
   Observation,
+  ObservationSummary,
 } from '../lib/observation.ts';
 import { VirtualCluster, type SwapCluster } from './cluster.ts';
 import { swpEntry, swpOffset, swpType, VSWAP_TYPE } from './entry-value.ts';
@@ -79,6 +80,54 @@ export function observeState(state: SwapState): Observation {
     zswapEnabled: state.zswapEnabled,
     memcgSwapCurrent: state.memcg.snapshot(),
   };
+}
+
+/**
+ * observeState() without the holder, entry and folio lists, with their lengths. The entries
+ * are counted by the same scan; a cluster that sits where its id does not say (which
+ * observeState() would list under its id, and slotOf() not find there) is not summarized:
+ * that throws, and the caller reads observeState() instead.
+ */
+export function observeSummary(state: SwapState): ObservationSummary {
+  let entryCount = 0;
+  for (const device of state.devices) {
+    if (device.kind !== 'table' || !device.online) continue;
+    device.clusters.forEach((ci, index) => {
+      assert(ci.id === index && ci.slots === device.clusterSlots, 'a cluster out of place');
+      entryCount += usedSlots(ci);
+    });
+  }
+  const vspace = state.vspace;
+  if (vspace !== null) {
+    for (const [id, ci] of vspace.index) {
+      assert(ci.id === id && ci.slots === vspace.clusterSlots, 'a cluster out of place');
+      entryCount += usedSlots(ci);
+    }
+  }
+  return {
+    holderCount: state.holders.length,
+    entryCount,
+    folioCount: state.folios.size,
+    devices: state.devices.map((device) => ({
+      online: device.online,
+      writeOk: device.writeOk,
+      inuse: device.inuse,
+    })),
+    swapFreePages: state.counters.nrSwapPages,
+    zswapStored: state.zswap.stored,
+    zswapEnabled: state.zswapEnabled,
+    memcgSwapCurrent: state.memcg.snapshot(),
+  };
+}
+
+/** The slots of `ci` that hold an entry (a Shadow or PFN word), as observeState() lists them. */
+function usedSlots(ci: SwapCluster): number {
+  let used = 0;
+  for (let slot = 0; slot < ci.slots; slot++) {
+    const word = ci.word(slot);
+    if (wordIsShadow(word) || wordIsPfn(word)) used++;
+  }
+  return used;
 }
 
 /** The view of one holder, as observeState() shows it. */
@@ -178,7 +227,8 @@ function entryView(state: SwapState, loc: EntryLoc, cpu: number): EntryView {
     backend: state.backendKind(loc),
     device: state.backendDevice(loc),
     virtual: loc.virtual,
-    content: contentAt(state, loc.value, cpu),
+    // A physical entry is found the same way on every CPU: where the scan found it.
+    content: loc.virtual ? contentAt(state, loc.value, cpu) : contentOf(state, loc),
     staleZswap: state.hasStaleZswap(loc),
     memcg: recordedMemcg(state, loc),
   };

@@ -13,7 +13,13 @@
 import { assert, assertThat, unreachable } from '../lib/assert.ts';
 import { mark } from './marks.ts';
 import { assertConfig, type Config } from '../lib/config.ts';
-import type { EntryView, FolioView, HolderView, Observation } from '../lib/observation.ts';
+import type {
+  EntryView,
+  FolioView,
+  HolderView,
+  Observation,
+  ObservationSummary,
+} from '../lib/observation.ts';
 import type { Op } from '../lib/ops.ts';
 import type { ImplOutcome } from '../lib/outcome.ts';
 import type { CostOptions, CostReport } from '../lib/costs.ts';
@@ -26,7 +32,13 @@ import { EINVAL, isIndex } from './op-args.ts';
 import { fault, fork, setZswap, split, write } from './ops-memory.ts';
 import { swapin, zap, zswapWriteback } from './ops-swap-in.ts';
 import { allocSwap, evict, freeSwapCache, unmap, writeout } from './ops-swap-out.ts';
-import { observeEntry, observeFolio, observeHolder, observeState } from './observe.ts';
+import {
+  observeEntry,
+  observeFolio,
+  observeHolder,
+  observeState,
+  observeSummary,
+} from './observe.ts';
 import { kernelSteps } from './kernel-steps.ts';
 import type { SectionSteps } from './sections.ts';
 import { sectionSteps } from './sections-ops.ts';
@@ -114,6 +126,10 @@ export class KernelSwapSystem implements SwapSystem {
 
   observeFolio(id: number): FolioView | null {
     return observeFolio(this.state, id);
+  }
+
+  observeSummary(): ObservationSummary {
+    return observeSummary(this.state);
   }
 
   audit(): void {

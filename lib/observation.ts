@@ -84,3 +84,14 @@ export interface Observation {
   /** memory.swap.current of each memcg of Config.memcgs, in pages, in config order. */
   readonly memcgSwapCurrent: readonly number[];
 }
+
+/**
+ * An observation without its holder, entry and folio lists: the whole-system fields, and how
+ * many items each list would have. A full check reads it with the items one at a time
+ * (SwapSystem.observeSummary()) instead of building the whole observation.
+ */
+export interface ObservationSummary extends Omit<Observation, 'holders' | 'entries' | 'folios'> {
+  readonly holderCount: number;
+  readonly entryCount: number;
+  readonly folioCount: number;
+}

@@ -7,7 +7,13 @@
  */
 import type { Config } from './config.ts';
 import type { CostOptions, CostReport } from './costs.ts';
-import type { EntryView, FolioView, HolderView, Observation } from './observation.ts';
+import type {
+  EntryView,
+  FolioView,
+  HolderView,
+  Observation,
+  ObservationSummary,
+} from './observation.ts';
 import type { Op } from './ops.ts';
 import type { ImplOutcome } from './outcome.ts';
 
@@ -55,6 +61,15 @@ export interface SwapSystem {
   observeEntry?(value: number, cpu: number): EntryView | null;
   observeFolio?(id: number): FolioView | null;
   auditTouched?(values: readonly number[]): void;
+  /**
+   * Optional, with the four above: observe() without its holder, entry and folio lists, and
+   * the lists' lengths. With it a full check compares the items one at a time through the
+   * per-item views (entries by the values the harness knows, folios by the ids the model
+   * has) instead of building the whole observation; the lengths show that no item was left
+   * out. It may throw when the state is not one it can summarize; the full check then reads
+   * observe().
+   */
+  observeSummary?(): ObservationSummary;
   /** Optional: work counted and metadata bytes kept (lib/costs.ts). The first call starts
    * measuring metadata after every op (or every `options.sampleEvery` ops; a design may
    * ignore the option), so call it once right after creating the system; designs without it

@@ -181,6 +181,19 @@ const readHow: Readonly<Record<Exclude<BackendKind, 'none'>, How>> = {
   disk: 'read-disk',
 };
 
+/**
+ * The keys of a map in ascending order. Serials and folio ids only grow and are added as they
+ * are made, so the keys usually come in order already: checking that is one pass, and only
+ * keys out of order are sorted.
+ */
+function sortedKeys(map: ReadonlyMap<number, unknown>): number[] {
+  const keys = [...map.keys()];
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] as number) > (keys[i] as number)) return keys.sort((a, b) => a - b);
+  }
+  return keys;
+}
+
 export class SwapModel {
   readonly config: Config;
   private state: ModelState;
@@ -257,6 +270,21 @@ export class SwapModel {
   folioView(id: number): FolioView | null {
     const folio = this.state.folios.get(id);
     return folio === undefined ? null : folioViewOf(folio);
+  }
+
+  /** How many holders observe() shows. */
+  get holderCount(): number {
+    return this.state.holders.length;
+  }
+
+  /** The serials of the live entries, in the order observe() lists them (ascending). */
+  entrySerials(): number[] {
+    return sortedKeys(this.state.entries);
+  }
+
+  /** The ids of the live folios, in the order observe() lists them (ascending). */
+  folioIds(): number[] {
+    return sortedKeys(this.state.folios);
   }
 
   /** Devices, free swap pages and zswap, as observe() shows them. */

@@ -27,7 +27,13 @@
  */
 import type { Config } from '../lib/config.ts';
 import { InvariantViolation } from '../lib/invariant.ts';
-import type { EntryView, FolioView, HolderView, Observation } from '../lib/observation.ts';
+import type {
+  EntryView,
+  FolioView,
+  HolderView,
+  Observation,
+  ObservationSummary,
+} from '../lib/observation.ts';
 import type { Op } from '../lib/ops.ts';
 import type { ImplOutcome, Outcome } from '../lib/outcome.ts';
 import type { Knobs, SwapSystem } from '../lib/system.ts';
@@ -37,6 +43,7 @@ import {
   entryViewsEqual,
   folioViewsEqual,
   holderViewsEqual,
+  itemByItemComparable,
   observationsEqual,
 } from './compared-fields.ts';
 import { firstDifference, plainEqual } from './diff.ts';
@@ -144,6 +151,14 @@ function virtualChoiceFailure(
   return null;
 }
 
+/** The two holder views refer to the same entry or folio (or both to nothing): the checker's
+ * index of holders by entry and folio holds either alike. */
+function sameReference(a: HolderView, b: HolderView): boolean {
+  if (a.kind === 'swap') return b.kind === 'swap' && a.entry === b.entry;
+  if (a.kind === 'present') return b.kind === 'present' && a.folio === b.folio;
+  return b.kind === 'empty';
+}
+
 function errorMessage(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
@@ -175,12 +190,15 @@ export class Checker {
   private readonly options: CheckerOptions;
   /** The design has the per-item views and audit, so footprints can be checked. */
   private readonly incremental: boolean;
+  /** The design has the per-item views and observeSummary(), so a full check can compare
+   * one item at a time. */
+  private readonly itemByItem: boolean;
   /** Impl entry value → model serial of its latest allocation. */
   private readonly valueToSerial = new Map<number, number>();
   /** Impl entry value → how many times it has been allocated (its generation). */
   private readonly valueGeneration = new Map<number, number>();
-  /** Model serial → impl entry value. */
-  private readonly serialToValue = new Map<number, number>();
+  /** Model serial → impl entry value (serials are small integers, counted up from 1). */
+  private readonly serialToValue: number[] = [];
   /**
    * The model's views, kept up to date from footprints between full checks (and rebuilt at
    * each): holders by index, live entries by serial, live folios by id; plus which holders
@@ -218,6 +236,12 @@ export class Checker {
       system.observeEntry !== undefined &&
       system.observeFolio !== undefined &&
       system.auditTouched !== undefined;
+    this.itemByItem =
+      system.observeHolder !== undefined &&
+      system.observeEntry !== undefined &&
+      system.observeFolio !== undefined &&
+      system.observeSummary !== undefined &&
+      itemByItemComparable();
     this.model = new SwapModel(config);
     this.keptObservation = this.assembleObservation();
     this.rebuildViews(this.model.observe());
@@ -295,7 +319,7 @@ export class Checker {
 
   /** Names model entry `serial` by the design's entry value (`swp(1:16)`), or by serial. */
   entryName(serial: number): string {
-    const value = this.serialToValue.get(serial);
+    const value = this.serialToValue[serial];
     if (value === undefined) return `#${serial} (never allocated in the design)`;
     try {
       return this.system.formatEntry(value);
@@ -404,7 +428,7 @@ export class Checker {
     if (outcome.how === 'cache-hit') return null;
     const values: number[] = [];
     for (const serial of serials) {
-      const value = this.serialToValue.get(serial);
+      const value = this.serialToValue[serial];
       if (value === undefined) return null;
       values.push(value);
     }
@@ -514,26 +538,30 @@ export class Checker {
   }
 
   /**
-   * Whole observations, whole audit, model self-check; then the kept views start afresh.
-   * With `verifyKept`, the views kept from footprints since the last full check must equal
-   * the fresh model observation.
+   * Whole observations, whole audit, model self-check; then the kept views equal the model's.
+   * With `verifyKept`, the views kept from footprints since the last full check must equal the
+   * fresh model observation. The comparison goes item by item when the design allows
+   * (itemsAgree()); only when that finds a difference are the whole observations built and
+   * compared, which reports it.
    */
   private fullCheck(step: number, op: Op | null, verifyKept: boolean): Failure | null {
     this.fullChecks++;
     this.lastCheck = 'full';
-    const expected = this.model.observe();
-    const kept = verifyKept ? this.keptViewsDifference(expected) : null;
-    this.rebuildViews(expected);
-    if (kept !== null) {
-      return {
-        kind: 'model-crash',
-        step,
-        op,
-        message: `a footprint missed a change: the kept model view differs at ${kept}`,
-      };
+    if (!this.itemsAgree(verifyKept)) {
+      const expected = this.model.observe();
+      const kept = verifyKept ? this.keptViewsDifference(expected) : null;
+      this.rebuildViews(expected);
+      if (kept !== null) {
+        return {
+          kind: 'model-crash',
+          step,
+          op,
+          message: `a footprint missed a change: the kept model view differs at ${kept}`,
+        };
+      }
+      const observationFailure = this.compareObservations(step, op, expected);
+      if (observationFailure !== null) return observationFailure;
     }
-    const observationFailure = this.compareObservations(step, op, expected);
-    if (observationFailure !== null) return observationFailure;
     if (this.options.modelSelfCheck) {
       try {
         this.model.selfCheck();
@@ -542,6 +570,140 @@ export class Checker {
       }
     }
     return this.audit(step, op);
+  }
+
+  /**
+   * The full comparison one item at a time, without building either whole observation: the
+   * design's summary against the model's global view, then each holder, live entry (by the
+   * value the identity map names for its serial, read on the CPU of its lowest holder, as
+   * observe() reads it) and live folio, read from the model and from the design; the summary's
+   * lengths show that the design has no item more. With `verifyKept`, each fresh model view
+   * must also equal the kept one; without, the kept views are brought up to date. True when
+   * everything agrees (the kept views then equal the model's). False at the first difference,
+   * or when either side throws, before any kept view was changed when `verifyKept`: the caller
+   * then compares the whole observations, which finds and reports what differs (or agrees: the
+   * verdict is always the whole comparison's).
+   */
+  private itemsAgree(verifyKept: boolean): boolean {
+    if (!this.itemByItem) return false;
+    try {
+      const system = this.system as Required<Pick<SwapSystem, 'observeSummary'>>;
+      const summary = system.observeSummary();
+      const noItems = { holders: [], entries: [], folios: [] };
+      if (
+        !observationsEqual({ ...this.model.globalView(), ...noItems }, { ...summary, ...noItems })
+      )
+        return false;
+      const serials = this.model.entrySerials();
+      // The lowest holder of each live entry plus one (0: none), which the holders' pass finds
+      // and the entries' pass reads on (readingCpu()).
+      const lowest = new Int32Array((serials[serials.length - 1] ?? 0) + 1);
+      return (
+        this.holdersAgree(verifyKept, summary, lowest) &&
+        this.entriesAgree(verifyKept, summary, serials, lowest) &&
+        this.foliosAgree(verifyKept, summary)
+      );
+    } catch {
+      return false;
+    }
+  }
+
+  /** The holders agree (itemsAgree()); notes the lowest holder of each entry in `lowest`. */
+  private holdersAgree(
+    verifyKept: boolean,
+    summary: ObservationSummary,
+    lowest: Int32Array,
+  ): boolean {
+    const system = this.system as Required<Pick<SwapSystem, 'observeHolder'>>;
+    const { model, holderViews } = this;
+    const count = model.holderCount;
+    if (summary.holderCount !== count || (verifyKept && holderViews.length !== count)) return false;
+    for (let index = 0; index < count; index++) {
+      const fresh = model.holderView(index);
+      const kept = holderViews[index];
+      if (verifyKept) {
+        if (kept === undefined || !plainEqual(fresh, kept)) return false;
+      } else {
+        // Replaced outright; re-indexed only when what it refers to changed.
+        if (kept === undefined || !sameReference(kept, fresh)) {
+          if (kept !== undefined) this.unindexHolder(index, kept);
+          this.indexHolder(index, fresh);
+        }
+        holderViews[index] = fresh;
+      }
+      if (fresh.kind === 'swap' && lowest[fresh.entry] === 0) lowest[fresh.entry] = index + 1;
+      const view = system.observeHolder(index);
+      let actual = view;
+      if (view.kind === 'swap') {
+        const serial = this.valueToSerial.get(view.entry);
+        if (serial === undefined) return false;
+        actual = { ...view, entry: serial };
+      }
+      if (!holderViewsEqual(fresh, actual)) return false;
+    }
+    holderViews.length = count;
+    return true;
+  }
+
+  /** The live entries agree (itemsAgree()), each read on the CPU of its lowest holder. */
+  private entriesAgree(
+    verifyKept: boolean,
+    summary: ObservationSummary,
+    serials: readonly number[],
+    lowest: Int32Array,
+  ): boolean {
+    const { model, entryViews } = this;
+    if (summary.entryCount !== serials.length) return false;
+    if (verifyKept) {
+      if (entryViews.size !== serials.length) return false;
+      // The kept views in their own order: as many as the live entries, and each live, so the
+      // same serials.
+      for (const [serial, kept] of entryViews) {
+        const fresh = model.entryView(serial);
+        if (fresh === null || !plainEqual(fresh, kept)) return false;
+        if (!this.entryAgrees(serial, fresh, lowest)) return false;
+      }
+      return true;
+    }
+    for (const serial of serials) {
+      const fresh = model.entryView(serial) as EntryView;
+      entryViews.set(serial, fresh);
+      if (!this.entryAgrees(serial, fresh, lowest)) return false;
+    }
+    if (entryViews.size !== serials.length)
+      for (const serial of entryViews.keys()) if (!model.isLive(serial)) entryViews.delete(serial);
+    return true;
+  }
+
+  /** The design's view of live entry `serial` equals the model's `expected`: read by the value
+   * the identity map names, on the CPU of its lowest holder (`lowest`, itemsAgree()). */
+  private entryAgrees(serial: number, expected: EntryView, lowest: Int32Array): boolean {
+    const system = this.system as Required<Pick<SwapSystem, 'observeEntry'>>;
+    const value = this.serialToValue[serial];
+    if (value === undefined || this.valueToSerial.get(value) !== serial) return false;
+    const holder = lowest[serial] as number;
+    const view = system.observeEntry(value, holder === 0 ? 0 : (holder - 1) % this.config.cpus);
+    return view !== null && entryViewsEqual(expected, { ...view, entry: serial });
+  }
+
+  /** The live folios agree (itemsAgree()). */
+  private foliosAgree(verifyKept: boolean, summary: ObservationSummary): boolean {
+    const system = this.system as Required<Pick<SwapSystem, 'observeFolio'>>;
+    const { model, folioViews } = this;
+    const ids = model.folioIds();
+    if (summary.folioCount !== ids.length) return false;
+    if (verifyKept && folioViews.size !== ids.length) return false;
+    for (const id of ids) {
+      const fresh = model.folioView(id) as FolioView;
+      if (verifyKept) {
+        const kept = folioViews.get(id);
+        if (kept === undefined || !plainEqual(fresh, kept)) return false;
+      } else folioViews.set(id, fresh);
+      if (!folioViewsEqual(fresh, system.observeFolio(id))) return false;
+    }
+    if (folioViews.size !== ids.length)
+      for (const id of folioViews.keys()) if (model.folioView(id) === null) folioViews.delete(id);
+    return true;
   }
 
   /** The first path where the kept views differ from a fresh model observation, or null. */
@@ -684,7 +846,7 @@ export class Checker {
       const values: number[] = [];
       for (const serial of [...footprint.entries].sort((a, b) => a - b)) {
         const expected = this.entryViews.get(serial) ?? null;
-        const value = this.serialToValue.get(serial);
+        const value = this.serialToValue[serial];
         let actual: EntryView | null = null;
         if (value !== undefined) {
           values.push(value);
@@ -759,7 +921,7 @@ export class Checker {
           );
         }
         this.valueToSerial.set(value, serial);
-        this.serialToValue.set(serial, value);
+        this.serialToValue[serial] = value;
         this.valueGeneration.set(value, (this.valueGeneration.get(value) ?? 0) + 1);
       }
     }
@@ -772,7 +934,7 @@ export class Checker {
         const view = this.holderViews[start + i];
         if (view?.kind !== 'swap')
           return fail(`large swapin over holder ${start + i} that held no entry`);
-        const value = this.serialToValue.get(view.entry);
+        const value = this.serialToValue[view.entry];
         if (value === undefined)
           return fail(`large swapin over holder ${start + i} whose entry has no impl value`);
         values.push(value);

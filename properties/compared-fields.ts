@@ -97,7 +97,12 @@ const deviceKeys = Object.keys(deviceFieldsCompared);
 function fieldsEqual(keys: readonly string[], expected: object, actual: object): boolean {
   const left = expected as Record<string, unknown>;
   const right = actual as Record<string, unknown>;
-  for (const key of keys) if (!plainEqual(left[key], right[key])) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const value = left[key];
+    // Most fields are equal primitives: plainEqual() is called only for the others.
+    if (value !== right[key] && !plainEqual(value, right[key])) return false;
+  }
   return true;
 }
 
@@ -137,6 +142,22 @@ const itemKeysOf: Readonly<Partial<Record<keyof Observation, readonly string[]>>
 };
 
 const observationKeys = Object.keys(observationFieldsCompared) as (keyof Observation)[];
+
+/**
+ * Whether a full check may compare the items one at a time (properties/checker.ts) rather
+ * than the whole observations: when the holder, entry and folio lists are all compared, and
+ * each holder's entry is. The design reads an entry's content on the CPU of the entry's lowest
+ * holder; item by item, the checker names that CPU from the model's holders, which is the
+ * design's only when the holders' entries are compared.
+ */
+export function itemByItemComparable(): boolean {
+  return (
+    observationKeys.includes('holders') &&
+    observationKeys.includes('entries') &&
+    observationKeys.includes('folios') &&
+    holderKeys.includes('entry')
+  );
+}
 
 /** The full comparison: every listed whole-system field, the item lists item by item. */
 export function observationsEqual(expected: Observation, actual: Observation): boolean {
