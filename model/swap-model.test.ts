@@ -2212,6 +2212,22 @@ describe('indexes', () => {
     expect(mappersOf(state, 4, 0)).toEqual([4, 5]);
   });
 
+  it('answer the read-only queries of the checker and the kernel session as observe() and the holders do', () => {
+    const { model } = indexed();
+    const observation = model.observe();
+    expect(model.holderCount).toBe(observation.holders.length);
+    expect(model.entrySerials()).toEqual(observation.entries.map((view) => view.entry));
+    expect(model.folioIds()).toEqual(observation.folios.map((folio) => folio.id));
+    const holders = model.holders();
+    for (const folio of model.folioIds()) {
+      const scanned = holders.flatMap((holder, index) =>
+        holder.kind === 'present' && holder.folio === folio ? [index] : [],
+      );
+      expect(model.mappersOf(folio)).toEqual(scanned);
+    }
+    expect(model.mappersOf(4)).toEqual([4, 5]);
+  });
+
   // One corruption per kind of index; selfCheck() names the index and where it differs.
   const corruptions: readonly [string, RegExp, (state: ModelState) => void][] = [
     [

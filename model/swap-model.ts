@@ -182,16 +182,11 @@ const readHow: Readonly<Record<Exclude<BackendKind, 'none'>, How>> = {
 };
 
 /**
- * The keys of a map in ascending order. Serials and folio ids only grow and are added as they
- * are made, so the keys usually come in order already: checking that is one pass, and only
- * keys out of order are sorted.
+ * The keys of a map in ascending order (serials and folio ids mostly come in order already,
+ * which Array.prototype.sort's TimSort takes in one pass).
  */
 function sortedKeys(map: ReadonlyMap<number, unknown>): number[] {
-  const keys = [...map.keys()];
-  for (let i = 1; i < keys.length; i++) {
-    if ((keys[i - 1] as number) > (keys[i] as number)) return keys.sort((a, b) => a - b);
-  }
-  return keys;
+  return [...map.keys()].sort((a, b) => a - b);
 }
 
 export class SwapModel {
