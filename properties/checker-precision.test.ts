@@ -17,7 +17,14 @@
  *   checks": what only a full check sees may be found up to 63 ops late). A per-item lie is
  *   seen by the footprint of the op that makes it non-trivial, so there campaign checks are
  *   exact too (as properties/oracle-fields.test.ts pins for those lies).
- * And the drain stops at its first failure: the failure names the first failing drain step.
+ * The same pins hold for designs that break entry identity (a holder showing a value never
+ * handed out, allocSwap naming no value or an unaligned one for a large folio), for the honest
+ * designs over the lies' scenario (no failure anywhere), and for whole-system lies over a run
+ * longer than 64 ops (campaign checks report them at the full check after op 63). The drain
+ * stops at its first failure: the failure names the first failing drain step. The failure's
+ * form is pinned too: its op, a one-line message without the invariant's name in front, two
+ * differing sides and divergence lines for a difference, both outcomes for an outcome failure,
+ * the drain's ops for a failure in the drain.
  *
  * Not covered here: the allowance checks A1 and A8 (properties/checker-allowance.test.ts),
  * which the brute force does not repeat; race mutants (explore/).
@@ -40,7 +47,13 @@ import {
   type Failure,
 } from './checker.ts';
 import { resolveDesign } from './design-registry.ts';
-import { config as lieConfig, lies, lyingDesign, scenario } from './oracle-fields-test-support.ts';
+import {
+  config as lieConfig,
+  lies,
+  lyingDesign,
+  lyingSystem,
+  scenario,
+} from './oracle-fields-test-support.ts';
 import { replayOps, type DesignUnderTest } from './run.ts';
 import { readTrace, resolveConfig } from './trace.ts';
 
@@ -253,6 +266,9 @@ function pinReport(failure: Failure | null, expected: Expected, trace: readonly 
   const said = failure.message;
   expect(said).not.toBe('');
   expect(said).not.toContain('\n');
+  // The invariant is named apart, not repeated at the message's start.
+  if (failure.invariant !== undefined)
+    expect(said.startsWith(`${failure.invariant}: `), said).toBe(false);
   const applied = expected.ops[expected.step];
   if (applied !== undefined) expect(failure.op, said).toEqual(applied);
   else expect(failure.op, said).toBeNull();
@@ -318,6 +334,107 @@ describe.each(Object.keys(lies))('a design lying about %s', (id) => {
     const expected = pinPrecision(() => lyingDesign(id), lieConfig, scenario, perItem);
     expect(expected.step).toBe(lies[id]?.caughtAt);
     expect(expected.kind).toBe('observation');
+  });
+});
+
+/**
+ * The scenario padded past the first 64-op full check with writes to holder 8, which the
+ * scenario leaves mapped, so a lie only a full check sees, made visible early in the scenario,
+ * must be reported by the full check after op 63, not only at the end.
+ */
+const padded: readonly Op[] = [
+  ...scenario,
+  ...Array.from({ length: 80 }, (_, i): Op => ({ op: 'write', holder: 8, value: i % 7, cpu: 0 })),
+];
+
+describe.each(['observation.zswapStored', 'observation.memcgSwapCurrent', 'observation.entries'])(
+  'a design lying about %s over a run longer than 64 ops',
+  (id) => {
+    it('is reported by campaign checks at the next full check at the latest', () => {
+      const expected = pinPrecision(() => lyingDesign(id), lieConfig, padded, false);
+      expect(expected.step).toBe(lies[id]?.caughtAt);
+      const campaign = replay(lyingDesign(id), lieConfig, padded, checkerOptionsCampaign);
+      expect(campaign.failure?.step, campaign.failure?.message).toBe(63);
+    });
+  },
+);
+
+describe.each(['classic', 'vswap-all'])('the honest design %s', (name) => {
+  it('holds over the scenario and its drain for the brute force and both checker modes', () => {
+    const expected = pinPrecision(() => resolveDesign(name), lieConfig, scenario, true);
+    expect(expected.step).toBeNull();
+    // The drain has work: zaps and swapoffs (the last zap of a swap-cache folio's entries
+    // reclaims it here, so no freeSwapCache is left to do).
+    const drain = expected.ops.slice(scenario.length).map((op) => op.op);
+    expect(new Set(drain)).toEqual(new Set(['zap', 'swapoff']));
+  });
+});
+
+/** classic, with `apply` reporting outcomes through `misreport`. */
+function misreportingDesign(misreport: (op: Op, outcome: ImplOutcome) => ImplOutcome) {
+  const honest = resolveDesign('classic');
+  return (): DesignUnderTest => ({
+    ...honest,
+    create: (c) => {
+      const system = honest.create(c);
+      return new Proxy(system, {
+        get: (target, key): unknown => {
+          if (key === 'apply') return (op: Op) => misreport(op, target.apply(op));
+          const value: unknown = Reflect.get(target, key);
+          return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+        },
+      });
+    },
+  });
+}
+
+/** Designs that break entry identity; each is an identity failure at the op named. */
+const identityBreakers: Readonly<
+  Record<string, { readonly design: () => DesignUnderTest; readonly caughtAt: number }>
+> = {
+  // A swap holder shows a value no allocSwap handed out.
+  'a holder showing a value never handed out': {
+    design: () => {
+      const honest = resolveDesign('classic');
+      const never = (value: number, live: ReadonlySet<number>, seen: ReadonlySet<number>) => {
+        let other = value + 1;
+        while (live.has(other) || seen.has(other)) other++;
+        return other;
+      };
+      return {
+        ...honest,
+        create: (c) => lyingSystem(honest.create(c), 'holder', 'entry', never),
+      };
+    },
+    caughtAt: 4,
+  },
+  // allocSwap names no first entry value.
+  'allocSwap without its entry value': {
+    design: misreportingDesign((op, outcome) => {
+      if (op.op !== 'allocSwap') return outcome;
+      const { entry: _entry, ...rest } = outcome;
+      return rest;
+    }),
+    caughtAt: 3,
+  },
+  // The order-1 folio's entries named one value off: not naturally aligned.
+  'a large allocSwap named at an unaligned value': {
+    design: misreportingDesign((op, outcome) =>
+      op.op === 'allocSwap' && op.holder === 2 && outcome.entry !== undefined
+        ? { ...outcome, entry: outcome.entry + 1 }
+        : outcome,
+    ),
+    caughtAt: 13,
+  },
+};
+
+describe.each(Object.keys(identityBreakers))('%s', (name) => {
+  it('is an identity failure at the first step the brute force sees it', () => {
+    const breaker = identityBreakers[name];
+    if (breaker === undefined) throw new Error(`no breaker ${name}`);
+    const expected = pinPrecision(breaker.design, lieConfig, scenario, true);
+    expect(expected.step).toBe(breaker.caughtAt);
+    expect(expected.kind).toBe('identity');
   });
 });
 
