@@ -20,7 +20,8 @@
  *   every committed mutant trace today (see the comment there).
  * The same pins hold for designs that break entry identity (a holder showing a value never
  * handed out, allocSwap naming no value or an unaligned one for a large folio), for the honest
- * designs over the lies' scenario (no failure anywhere), and for whole-system lies over a run
+ * designs over the lies' scenario and over a seeded generated run whose drain frees a
+ * swap-cache folio (no failure anywhere), and for whole-system lies over a run
  * longer than 64 ops (campaign checks report them at the full check after op 63). The drain
  * stops at its first failure: the failure names the first failing drain step. The failure's
  * form is pinned too: its op, a one-line message without the invariant's name in front, two
@@ -48,6 +49,8 @@ import {
   type Failure,
 } from './checker.ts';
 import { resolveDesign } from './design-registry.ts';
+import { drawSwarm, drawTemplate } from './generator.ts';
+import { resolveTemplate } from './op-template.ts';
 import {
   config as lieConfig,
   lies,
@@ -55,7 +58,8 @@ import {
   lyingSystem,
   scenario,
 } from './oracle-fields-test-support.ts';
-import { replayOps, type DesignUnderTest } from './run.ts';
+import { Prng } from './prng.ts';
+import { checkerFor, replayOps, type DesignUnderTest } from './run.ts';
 import { readTrace, resolveConfig } from './trace.ts';
 
 /** Where and how the brute force first saw model and design disagree. */
@@ -369,6 +373,31 @@ describe.each(['classic', 'vswap-all'])('the honest design %s', (name) => {
     const drain = expected.ops.slice(scenario.length).map((op) => op.op);
     expect(new Set(drain)).toEqual(new Set(['zap', 'swapoff']));
   });
+});
+
+/**
+ * A generated run (seed 24, 200 ops after the scenario) whose drain, unlike the scenario's,
+ * frees a swap-cache folio; its ops are drawn once, on a checker, and then fixed.
+ */
+function generatedRun(): Op[] {
+  const checker = checkerFor(resolveDesign('classic'), lieConfig);
+  const ops = [...scenario];
+  for (const op of scenario) checker.step(op);
+  const prng = new Prng(24);
+  const swarm = drawSwarm(prng);
+  for (let i = 0; i < 200; i++) {
+    const op = resolveTemplate(lieConfig, checker.observation, drawTemplate(prng, swarm));
+    ops.push(op);
+    if (checker.step(op) !== null) break;
+  }
+  return ops;
+}
+
+it('a generated honest run holds over its drain, which frees a swap-cache folio', () => {
+  const ops = generatedRun();
+  const expected = pinPrecision(() => resolveDesign('classic'), lieConfig, ops, true);
+  expect(expected.step).toBeNull();
+  expect(expected.ops.slice(ops.length).map((op) => op.op)).toContain('freeSwapCache');
 });
 
 /** classic, with `apply` reporting outcomes through `misreport`. */
