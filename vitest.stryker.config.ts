@@ -20,13 +20,15 @@ import { defineConfig } from 'vitest/config';
 /**
  * `SWAPCHECK_SUBSET=oracle` is the subset for the oracle's own files (impl/audit.ts,
  * properties/checker.ts, properties/compared-fields.ts): the audit's corruptions, the lying
- * designs, the checker's allowance tests and the regression corpus.
+ * designs, the checker's allowance tests, the regression corpus and the checker's precision
+ * (first failing step and kind against a brute-force replay).
  */
 const oracle = [
   'impl/audit.test.ts',
   'properties/oracle-fields.test.ts',
   'properties/checker-allowance.test.ts',
   'properties/regressions.test.ts',
+  'properties/checker-precision.test.ts',
 ];
 
 export default defineConfig({
