@@ -73,15 +73,7 @@ export class SwapCounter {
     );
     if (count < this.sentinel) return count;
     // A word at the sentinel implies an extend table (dupOne makes it first).
-    const extend = ci.extend;
-    assertThat(
-      extend !== null,
-      'cluster ',
-      ci.id,
-      ' slot ',
-      slot,
-      ' saturated without extend table',
-    );
+    const extend = extendTableOf(ci, slot);
     const real = extend[slot] ?? 0;
     assertThat(
       real >= this.sentinel,
@@ -160,15 +152,7 @@ export class SwapCounter {
       this.marks.hit(mark['count-overflow-extend']);
       return;
     }
-    const extend = ci.extend;
-    assertThat(
-      extend !== null,
-      'cluster ',
-      ci.id,
-      ' slot ',
-      slot,
-      ' saturated without extend table',
-    );
+    const extend = extendTableOf(ci, slot);
     extend[slot] = (extend[slot] ?? 0) + 1;
     this.marks.hit(mark['count-extend-increment']);
   }
@@ -192,13 +176,20 @@ function undoDup(counter: SwapCounter, ci: SwapCluster, slot: number, done: numb
   for (let j = done - 1; j >= 0; j--) counter.putOne(ci, slot + j);
 }
 
+/** The extend table of cluster `ci`, which slot `slot` at the sentinel implies (dupOne()
+ * makes it first). */
+export function extendTableOf(ci: SwapCluster, slot: number): Uint32Array {
+  const extend = ci.extend;
+  assertThat(extend !== null, 'cluster ', ci.id, ' slot ', slot, ' saturated without extend table');
+  return extend;
+}
+
 /**
  * A put at the sentinel: the extend count drops; at S-1 it folds back into the word, and the
  * extend table is freed with its last user (swap_extend_table_free()).
  */
 function putExtended(counter: SwapCounter, ci: SwapCluster, slot: number, word: number): void {
-  const extend = ci.extend;
-  assertThat(extend !== null, 'cluster ', ci.id, ' slot ', slot, ' saturated without extend table');
+  const extend = extendTableOf(ci, slot);
   const real = extend[slot] ?? 0;
   assertThat(real >= counter.sentinel, 'cluster ', ci.id, ' slot ', slot, ' extend ', real);
   if (real - 1 >= counter.sentinel) {

@@ -8,7 +8,7 @@ import { assert, assertThat } from '../../lib/assert.ts';
 import type { SwapCluster } from '../cluster.ts';
 import { costs } from '../cost-counters.ts';
 import { allDesigns, type Mutant } from '../mutant.ts';
-import type { SwapCounter } from '../swap-count.ts';
+import { extendTableOf, type SwapCounter } from '../swap-count.ts';
 import { wordWithCount } from '../swap-table-word.ts';
 
 export default {
@@ -26,15 +26,7 @@ export default {
   },
   steps: {
     putExtended(counter: SwapCounter, ci: SwapCluster, slot: number, word: number): void {
-      const extend = ci.extend;
-      assertThat(
-        extend !== null,
-        'cluster ',
-        ci.id,
-        ' slot ',
-        slot,
-        ' saturated without extend table',
-      );
+      const extend = extendTableOf(ci, slot);
       const real = extend[slot] ?? 0;
       assertThat(real >= counter.sentinel, 'cluster ', ci.id, ' slot ', slot, ' extend ', real);
       if (real - 1 >= counter.sentinel) {
