@@ -18,28 +18,10 @@
 import type { Config } from '../lib/config.ts';
 import type { OpName } from '../lib/ops.ts';
 import { opNames } from '../lib/ops.ts';
+import { opWeightsBase } from '../lib/op-weights.ts';
 import type { OpTemplate } from './op-template.ts';
 import { templatePickMax } from './op-template.ts';
 import type { Prng } from './prng.ts';
-
-/** Relative weight of each op kind before the swarm scales it. */
-export const opWeightsBase: Readonly<Record<OpName, number>> = {
-  swapon: 2,
-  swapoff: 1,
-  fault: 10,
-  write: 8,
-  fork: 8,
-  allocSwap: 10,
-  unmap: 12,
-  writeout: 10,
-  evict: 8,
-  swapin: 10,
-  zap: 6,
-  freeSwapCache: 3,
-  zswapWriteback: 4,
-  split: 3,
-  setZswap: 1,
-};
 
 /** Ops that every swarm keeps: without them no swap state is built. */
 const opsCore: ReadonlySet<OpName> = new Set<OpName>([
